@@ -1,0 +1,38 @@
+"""`careerfw chat`: a terminal conversation over the same answering core as Slack and Teams."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.config import Settings
+from bot.text import render_answer, render_todo
+
+HELP = """Ask anything about the career framework, e.g. "what does Head of ML own?".
+Commands: help, todo, quit."""
+
+
+def run_chat(settings: Settings) -> int:
+    from bot.cli import open_answerer
+
+    print("Loading the framework…", file=sys.stderr)
+    answerer = open_answerer(settings)
+    answerer.warm()
+    print(f"careerfw: {len(answerer.entries)} framework entries loaded. {HELP}")
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            continue
+        word = question.lower().strip("/!?. ")
+        if word in ("quit", "exit", "bye", "q"):
+            return 0
+        if word == "help":
+            print(HELP)
+            continue
+        if word == "todo":
+            sys.stdout.write(render_todo(answerer.todo()))
+            continue
+        sys.stdout.write(render_answer(answerer.ask(question)))

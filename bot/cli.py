@@ -1,0 +1,234 @@
+"""The `careerfw` command line. Each subcommand is a thin adapter over `index` or a front end."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _content_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, help="framework pages (default: CAREERFW_CONTENT or ./content)")
+    p.add_argument("--index", type=Path, help="index directory (default: CAREERFW_INDEX or a per-content cache)")
+
+
+def _settings(args: argparse.Namespace, base: Settings) -> Settings:
+    return base.with_overrides(content_dir=getattr(args, "content", None), index_dir=getattr(args, "index", None))
+
+
+def open_answerer(settings: Settings, progress: bool | None = None):  # -> index.answer.Answerer
+    from index.answer import Answerer
+
+    return Answerer.open(
+        settings.content_dir,
+        settings.index_dir,
+        model=settings.model,
+        site_url=settings.site_url,
+        progress=progress,
+    )
+
+
+# --- core commands ---------------------------------------------------------------------------------
+
+
+def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embedder import Embedder
+    from index.store import build_index, default_index_dir
+
+    index_dir = settings.index_dir or default_index_dir(settings.content_dir)
+    report = build_index(settings.content_dir, index_dir, Embedder(settings.model), force=args.force)
+    state = "rebuilt" if report.rebuilt else "already up to date"
+    print(
+        f"index {state}: {report.entries} entries, {report.documents} documents, "
+        f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.2f} s "
+        f"({report.entries_per_second:.1f} entries/s) -> {index_dir}"
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from index.checks import check_content
+
+    problems, summary = check_content(settings.content_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {settings.content_dir}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+def cmd_todo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.text import render_todo
+    from index.parse import load_content
+
+    content = load_content(settings.content_dir)
+    for problem in content.errors:
+        print(problem, file=sys.stderr)
+    todo = [e for e in content.entries if e.todo]
+    if args.json:
+        fields = ("area", "level", "craft", "framework", "section", "source")
+        print(json.dumps([{k: getattr(e, k) for k in fields} | {"url": e.url(settings.site_url)} for e in todo]))
+    else:
+        sys.stdout.write(render_todo(todo))
+    return 1 if content.errors else 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.text import render_answer
+
+    answerer = open_answerer(settings)
+
+    def emit(question: str) -> None:
+        answer = answerer.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            sys.stdout.write(render_answer(answer))
+            sys.stdout.flush()
+
+    if args.question:
+        emit(" ".join(args.question))
+        return 0
+    for line in sys.stdin:
+        if line.strip():
+            emit(line.rstrip("\n"))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.chat import run_chat
+
+    return run_chat(settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """`make run`: the Slack app when tokens are set, otherwise the terminal chat."""
+    if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
+        return _front_end("bot.slack.serve", "serve_command")(args, settings)
+    print(
+        "No Slack tokens set, so this is the terminal chat. To run the Slack app, set SLACK_BOT_TOKEN\n"
+        "and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); see README.md.\n",
+        file=sys.stderr,
+    )
+    return cmd_chat(args, settings)
+
+
+def _front_end(module: str, function: str) -> Handler:
+    """Front ends import their SDKs only when their command runs, keeping `ask` fast to start."""
+
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        import importlib
+
+        return int(getattr(importlib.import_module(module), function)(args, settings))
+
+    return run
+
+
+# --- parser ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="careerfw", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build the search index")
+    isub = p.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    b = isub.add_parser("build", help="embed changed entries and swap the new index in")
+    _content_args(b)
+    b.add_argument("--force", action="store_true", help="embed every entry again")
+    b.set_defaults(func=cmd_index_build)
+
+    p = sub.add_parser("ask", help="answer a question (or one per stdin line) from the framework")
+    _content_args(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object per question")
+    p.add_argument("question", nargs="*", help="the question; omit to read one per line from stdin")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("todo", help="list areas whose expectation is still TODO")
+    _content_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_todo)
+
+    p = sub.add_parser("check", help="report every problem in the content with file:line")
+    _content_args(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("chat", help="a terminal chat over the framework")
+    _content_args(p)
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("run", help="what `make run` starts: Slack with tokens, else the terminal chat")
+    _content_args(p)
+    p.add_argument("--http", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--health-port", type=int, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("serve", help="run the Slack app (Socket Mode, or HTTP with --http)")
+    _content_args(p)
+    p.add_argument("--http", action="store_true", help="serve POST /slack/events over HTTP")
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=3000)
+    p.add_argument("--health-port", type=int, default=None, help="Socket Mode: also serve GET /healthz here")
+    p.set_defaults(func=_front_end("bot.slack.serve", "serve_command"))
+
+    p = sub.add_parser("teams", help="run the Microsoft Teams bot (POST /api/messages)")
+    _content_args(p)
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=3978)
+    p.set_defaults(func=_front_end("bot.teams.serve", "serve_command"))
+
+    p = sub.add_parser("teams-package", help="build the Teams app package zip for upload")
+    p.add_argument("--out", type=Path, default=Path("appPackage/careerfw.zip"))
+    p.set_defaults(func=_front_end("bot.teams.package", "package_command"))
+
+    p = sub.add_parser("nudge", help="post the weekly TODO nudge once (for cron)")
+    _content_args(p)
+    p.add_argument("--dry-run", action="store_true", help="print the message; post nothing")
+    p.add_argument("--teams", action="store_true", help="send to stored Teams conversations instead")
+    p.add_argument("--channel", help="Slack channel id (default: CAREERFW_NUDGE_CHANNEL)")
+    p.set_defaults(func=_front_end("bot.nudge.command", "nudge_command"))
+
+    p = sub.add_parser("feedback", help="summarise helpful / not helpful votes per area")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_front_end("bot.feedback", "feedback_command"))
+
+    p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
+    p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_front_end("bot.quality", "eval_command"))
+
+    p = sub.add_parser("bench", help="latency and build throughput on these machines")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_front_end("bot.quality", "bench_command"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from index.embedder import ModelError
+    from index.store import IndexError_
+
+    try:
+        settings = _settings(args, Settings.from_env())
+        return int(args.func(args, settings))
+    except (ConfigError, ModelError, IndexError_) as exc:
+        print(f"careerfw: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""All configuration, read once from the environment into one typed object.
+
+Nothing else in the project reads os.environ for settings; front ends receive a Settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT = REPO_ROOT / "content"
+DEFAULT_NUDGE_CRON = "0 9 * * mon"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = (env.get(name) or "").strip()
+    return Path(raw).expanduser() if raw else None
+
+
+def _str(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    return raw or None
+
+
+def default_state_db() -> Path:
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return base / "careerfw" / "state.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path = DEFAULT_CONTENT
+    index_dir: Path | None = None  # None: a per-content cache directory
+    model: str | None = None  # None: the packaged all-MiniLM-L6-v2
+    state_db: Path = field(default_factory=default_state_db)
+    site_url: str | None = None
+    tz: str = "UTC"
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+
+    nudge_channel: str | None = None
+    nudge_cron: str = DEFAULT_NUDGE_CRON
+    scheduler_enabled: bool = True
+    rate_limit_per_minute: int = 10
+
+    teams_allow_anonymous: bool = False
+    teams_client_id: str | None = None
+    teams_client_secret: str | None = None
+    teams_tenant_id: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        api_url = _str(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        if not api_url.endswith("/"):
+            api_url += "/"  # slack_sdk joins method names onto the base URL
+        return cls(
+            content_dir=_path(env, "CAREERFW_CONTENT") or DEFAULT_CONTENT,
+            index_dir=_path(env, "CAREERFW_INDEX"),
+            model=_str(env, "CAREERFW_MODEL"),
+            state_db=_path(env, "CAREERFW_STATE_DB") or default_state_db(),
+            site_url=_str(env, "CAREERFW_SITE_URL"),
+            tz=_str(env, "CAREERFW_TZ") or "UTC",
+            slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),
+            slack_signing_secret=_str(env, "SLACK_SIGNING_SECRET"),
+            slack_app_token=_str(env, "SLACK_APP_TOKEN"),
+            slack_api_url=api_url,
+            nudge_channel=_str(env, "CAREERFW_NUDGE_CHANNEL"),
+            nudge_cron=_str(env, "CAREERFW_NUDGE_CRON") or DEFAULT_NUDGE_CRON,
+            scheduler_enabled=_flag(env, "CAREERFW_SCHEDULER", True),
+            rate_limit_per_minute=_int(env, "CAREERFW_RATE_LIMIT", 10),
+            teams_allow_anonymous=_flag(env, "CAREERFW_TEAMS_ALLOW_ANONYMOUS", False),
+            teams_client_id=_str(env, "CLIENT_ID") or _str(env, "MicrosoftAppId"),
+            teams_client_secret=_str(env, "CLIENT_SECRET") or _str(env, "MicrosoftAppPassword"),
+            teams_tenant_id=_str(env, "TENANT_ID") or _str(env, "MicrosoftAppTenantId"),
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with command-line flags applied (None leaves a setting as it is)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

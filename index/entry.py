@@ -1,0 +1,88 @@
+"""The unit of the framework: one area's expectation at one level, as written on a page."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+EntryKind = Literal["level", "definition"]
+
+_TODO_WORDS = {"todo", "tbd", "tba", "tbc", "-", "—", "n/a"}
+
+
+def is_todo_text(text: str) -> bool:
+    """An expectation nobody has written yet: empty, or just a placeholder word."""
+    stripped = text.strip().strip(".:!").strip()
+    return not stripped or stripped.lower() in _TODO_WORDS
+
+
+def slugify(text: str) -> str:
+    """The anchor just-the-docs/kramdown gives a heading."""
+    slug = re.sub(r"[^\w\- ]", "", text.strip().lower())
+    return re.sub(r"\s", "-", slug)
+
+
+@dataclass(frozen=True)
+class Entry:
+    framework: str
+    craft: str
+    level: str
+    role: str
+    section: str
+    area: str
+    description: str
+    todo: bool
+    source: str  # "relative/path.md:line"
+    kind: EntryKind = "level"
+    area_link: str | None = None
+    permalink: str | None = None
+    nav_order: float | None = None
+    # Extra table columns by header name, verbatim ("Examples" -> "…").
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        path = self.source.rsplit(":", 1)[0]
+        return f"{path}#{self.section}#{self.area}#{self.level}"
+
+    @property
+    def path(self) -> str:
+        return self.source.rsplit(":", 1)[0]
+
+    @property
+    def line(self) -> int:
+        return int(self.source.rsplit(":", 1)[1])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.description.split("\n\n") if p.strip()]
+
+    @property
+    def anchor(self) -> str:
+        if self.area_link and "#" in self.area_link:
+            return self.area_link.split("#", 1)[1]
+        return slugify(self.area)
+
+    def url(self, site_url: str | None = None) -> str | None:
+        """Where a reader sees this text: the page permalink and the area's anchor."""
+        page = self.permalink
+        if not page:
+            return None
+        if not page.startswith("/"):
+            page = "/" + page
+        link = f"{page}#{self.anchor}"
+        if site_url:
+            return site_url.rstrip("/") + link
+        return link
+
+    def content_hash(self, text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        return cls(**data)

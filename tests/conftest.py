@@ -1,0 +1,52 @@
+"""Shared fixtures: one model load per test session, the seed and Monzo content, isolated caches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_CONTENT = REPO / "content"
+SHARED = REPO.parent / "shared"
+MONZO = SHARED / "frameworks" / "monzo-engineering"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Default index and state locations must never touch the developer's home directory.
+    root = tmp_path_factory.mktemp("xdg")
+    os.environ["XDG_CACHE_HOME"] = str(root / "cache")
+    os.environ["XDG_STATE_HOME"] = str(root / "state")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embedder import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_answerer(embedder, tmp_path_factory: pytest.TempPathFactory):
+    from index.answer import Answerer
+
+    return Answerer.open(SEED_CONTENT, tmp_path_factory.mktemp("seed-index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def monzo_dir() -> Path:
+    if not MONZO.is_dir():
+        pytest.skip("../shared/frameworks/monzo-engineering is not present")
+    return MONZO
+
+
+@pytest.fixture(scope="session")
+def monzo_answerer(embedder, monzo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    from index.answer import Answerer
+
+    return Answerer.open(monzo_dir, tmp_path_factory.mktemp("monzo-index"), embedder=embedder)
