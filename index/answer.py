@@ -166,5 +166,17 @@ class Answerer:
         message = NOT_WRITTEN if best[0].todo else None
         return Answer(question, "lookup", True, quotes=best, message=message, truncated=truncated)
 
+    def explain(self, entry_id: str, question: str | None = None) -> Answer:
+        """The answer for one named area (a "Did you mean" choice), quoting its whole cell."""
+        index, _ = self._state
+        for entry in index.entries:
+            if entry.id == entry_id:
+                quote = quote_for(entry, 1.0, (), self.site_url)
+                return Answer(
+                    question or entry.area, "area", True, quotes=[quote],
+                    message=NOT_WRITTEN if entry.todo else None,
+                )
+        return Answer(question or "", "area", False, message="That area is no longer in the framework.")
+
     def _quote(self, index: LoadedIndex, hit: Hit) -> Quote:
         return quote_for(index.entries[hit.entry], hit.score, hit.paragraphs, self.site_url)
