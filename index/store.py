@@ -151,7 +151,7 @@ def load_index(index_dir: Path, mmap: bool = True) -> LoadedIndex:
         raw_entries = json.loads((build / "entries.json").read_text("utf-8"))
         vectors = np.load(build / "vectors.npy", mmap_mode="r" if mmap else None)
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"index at {build} is unreadable ({exc}); rebuild it with `careerfw index build`")
+        raise IndexError_(f"index at {build} is unreadable ({exc}); rebuild it with `careerfw index build`") from exc
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexError_(f"index at {build} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
     entries = [Entry.from_dict(e) for e in raw_entries]
