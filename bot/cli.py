@@ -46,7 +46,8 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     state = "rebuilt" if report.rebuilt else "already up to date"
     print(
         f"index {state}: {report.entries} entries, {report.documents} documents, "
-        f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.2f} s "
+        f"{report.entries_embedded} entries embedded ({report.embedded} documents), {report.reused} documents "
+        f"reused, {report.seconds:.2f} s "
         f"({report.entries_per_second:.1f} entries/s) -> {index_dir}"
     )
     return 0

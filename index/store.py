@@ -55,10 +55,11 @@ class BuildReport:
     path: Path
     entries: int
     documents: int
-    embedded: int
-    reused: int
+    embedded: int  # documents embedded by this build
+    reused: int  # documents whose vectors came from the previous build
     seconds: float
     rebuilt: bool  # False: the index was already up to date and nothing was written
+    entries_embedded: int = 0  # entries with at least one document embedded again
 
     @property
     def entries_per_second(self) -> float:
@@ -259,6 +260,7 @@ def build_index(
     return BuildReport(
         final, len(entries), len(documents), len(missing), len(documents) - len(missing),
         time.perf_counter() - started, rebuilt=True,
+        entries_embedded=len({documents[i].entry for i in missing}),
     )
 
 
