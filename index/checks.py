@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from index.owners import check_owners
 from index.parse import Problem, load_content
 
 
@@ -23,4 +24,4 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
 
 # Checks of files beside the pages (e.g. owners.yaml for nudges) register here, so `check` stays the
 # one place that validates a content folder.
-EXTRA_CHECKS: list[Callable[[Path], list[Problem]]] = []
+EXTRA_CHECKS: list[Callable[[Path], list[Problem]]] = [check_owners]
