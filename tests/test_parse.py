@@ -21,6 +21,7 @@ parent: Test Craft
 grand_parent: Test Framework
 ---
 """
+TABLE = "|Area|Description|\n|--|--|\n| Scope | Wide. |\n"
 
 
 def write(tmp_path: Path, text: str, name: str = "page.md", raw: bytes | None = None) -> Path:
@@ -103,7 +104,7 @@ def test_bold_and_italic_fragments_read_as_plain_words(tmp_path: Path) -> None:
 
 
 def test_emoji_in_headings(tmp_path: Path) -> None:
-    page = FRONT + "# 🚀 Staff Engineer\n\n## 🧭 Craft - Everything ✨\n\n|Area|Description|\n|--|--|\n| Scope | Wide. |\n"
+    page = FRONT + "# 🚀 Staff Engineer\n\n## 🧭 Craft - Everything ✨\n\n" + TABLE
     entry = only_page(tmp_path, page).entries[0]
     assert entry.role == "🚀 Staff Engineer"
     assert entry.section == "🧭 Craft - Everything ✨"
@@ -172,7 +173,7 @@ def test_page_without_grand_parent_takes_framework_from_parent_page(tmp_path: Pa
 
 
 def test_page_without_grand_parent_or_parent_page_still_parses(tmp_path: Path) -> None:
-    page = FRONT.replace("grand_parent: Test Framework\n", "") + "# Role\n\n|Area|Description|\n|--|--|\n| Impact | A. |\n"
+    page = FRONT.replace("grand_parent: Test Framework\n", "") + "# Role\n\n" + TABLE
     entry = only_page(tmp_path, page).entries[0]
     assert entry.craft == "Test Craft"
     assert entry.framework == "Test Craft"
