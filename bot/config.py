@@ -14,6 +14,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO_ROOT / "content"
 DEFAULT_NUDGE_CRON = "0 9 * * mon"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_TEAMS_SDK_PREFIXES = ("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__")
+_TEAMS_SDK_SETTING = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 DEFAULT_PORT = 3000
 MODES = ("socket", "http")
 
@@ -96,6 +98,9 @@ class Settings:
     teams_client_id: str | None = None
     teams_client_secret: str | None = None
     teams_tenant_id: str | None = None
+    # The Agents SDK's own settings (CONNECTIONS__…, CONNECTIONSMAP__…, AGENTAPPLICATION__…), passed
+    # through untouched to its load_configuration_from_env; a tuple so Settings stays hashable.
+    teams_sdk_env: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -121,9 +126,19 @@ class Settings:
             mode=_choice(env, "CAREERFW_MODE", MODES),
             port=_int(env, "CAREERFW_PORT", DEFAULT_PORT),
             teams_allow_anonymous=_flag(env, "CAREERFW_TEAMS_ALLOW_ANONYMOUS", False),
-            teams_client_id=_str(env, "CLIENT_ID") or _str(env, "MicrosoftAppId"),
-            teams_client_secret=_str(env, "CLIENT_SECRET") or _str(env, "MicrosoftAppPassword"),
-            teams_tenant_id=_str(env, "TENANT_ID") or _str(env, "MicrosoftAppTenantId"),
+            # The SDK's standard names first; the short and Bot Framework names are accepted too.
+            teams_client_id=_str(env, _TEAMS_SDK_SETTING + "CLIENTID")
+            or _str(env, "CLIENT_ID")
+            or _str(env, "MicrosoftAppId"),
+            teams_client_secret=_str(env, _TEAMS_SDK_SETTING + "CLIENTSECRET")
+            or _str(env, "CLIENT_SECRET")
+            or _str(env, "MicrosoftAppPassword"),
+            teams_tenant_id=_str(env, _TEAMS_SDK_SETTING + "TENANTID")
+            or _str(env, "TENANT_ID")
+            or _str(env, "MicrosoftAppTenantId"),
+            teams_sdk_env=tuple(
+                sorted((k, v) for k, v in env.items() if k.startswith(_TEAMS_SDK_PREFIXES) and v.strip())
+            ),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
