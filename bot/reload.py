@@ -1,0 +1,211 @@
+"""Content updates while serving: rebuild the index and swap it into the live Answerer.
+
+Triggered by SIGHUP (`kill -HUP <pid>`, or `kubectl exec … kill -HUP 1`) and, when
+CAREERFW_RELOAD_SECONDS is set, by a watch that polls the content folder. A reload goes live only if
+the new content passes the same gate as `careerfw check`; otherwise the problems are logged and the
+index already in memory keeps serving. The Answerer swaps (index, ranker) in one assignment, so a
+question in flight finishes on the version it started with and no answer mixes two versions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index.checks import check_content
+from index.parse import Problem
+
+if TYPE_CHECKING:
+    from index.answer import Answerer
+    from index.store import BuildReport
+
+log = logging.getLogger("careerfw.reload")
+
+
+@dataclass(frozen=True)
+class ReloadOutcome:
+    ok: bool  # True: the index serving now matches the content on disk
+    message: str  # one line for the log and for operators
+    problems: list[Problem] = field(default_factory=list)
+    report: BuildReport | None = None
+    build_id: str | None = None  # the index build serving after this reload
+
+
+def content_signature(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap change detector: every file's path, size and mtime. Follows symlinks, so a ConfigMap-style
+    `..data` swap or a git-sync worktree flip shows up as a change."""
+    found: list[tuple[str, int, int]] = []
+    for root, dirs, files in os.walk(content_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".git"))
+        for name in sorted(files):
+            path = Path(root) / name
+            try:
+                st = path.stat()
+            except OSError:  # removed between the listing and the stat: the next poll sees it
+                continue
+            found.append((str(path.relative_to(content_dir)), st.st_size, st.st_mtime_ns))
+    return tuple(found)
+
+
+class Reloader:
+    """Serialises reloads of one Answerer; safe to trigger from a signal, a watch or a test."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        content_dir: Path,
+        index_dir: Path | None = None,
+        on_reload: Callable[[ReloadOutcome], None] | None = None,
+    ) -> None:
+        self.answerer = answerer
+        self.content_dir = Path(content_dir)
+        self.index_dir = index_dir
+        self.on_reload = on_reload
+        self._lock = threading.Lock()
+        self._pending = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()
+        self.last: ReloadOutcome | None = None
+
+    # --- the reload itself ---------------------------------------------------------------------------
+
+    def reload(self) -> ReloadOutcome:
+        """Check the content, rebuild what changed and swap it in; never raises for bad content or a
+        damaged index directory: the outcome says what happened and the old index keeps serving."""
+        with self._lock:
+            outcome = self._reload()
+            self.last = outcome
+        (log.info if outcome.ok else log.error)("%s", outcome.message)
+        for problem in outcome.problems:
+            log.error("  %s", problem)
+        if self.on_reload is not None:
+            try:
+                self.on_reload(outcome)
+            except Exception:  # a status callback must never take the server down
+                log.exception("reload callback failed")
+        return outcome
+
+    def _reload(self) -> ReloadOutcome:
+        from index.embedder import ModelError
+        from index.store import IndexError_, build_index, default_index_dir
+
+        serving = self.answerer.index.build_id
+        try:
+            problems, _ = check_content(self.content_dir)
+        except OSError as exc:
+            return ReloadOutcome(False, f"content reload refused: cannot read {self.content_dir} ({exc}); "
+                                 f"still serving index {serving}", build_id=serving)
+        if problems:
+            return ReloadOutcome(
+                False,
+                f"content reload refused: `careerfw check` finds {len(problems)} problem(s) in "
+                f"{self.content_dir}; still serving index {serving}",
+                problems,
+                build_id=serving,
+            )
+        try:
+            report = self.answerer.reload(self.content_dir, self.index_dir)
+        except IndexError_ as exc:
+            # The index on disk is damaged (deleted files, a truncated vectors file). The content is good,
+            # so build a complete new version from it rather than leave the server stuck on the old one.
+            log.error("index unreadable during reload (%s); rebuilding it from %s", exc, self.content_dir)
+            try:
+                index_dir = self.index_dir or default_index_dir(self.content_dir)
+                build_index(self.content_dir, index_dir, self.answerer.embedder, progress=False, force=True)
+                report = self.answerer.reload(self.content_dir, self.index_dir)
+            except (IndexError_, ModelError, OSError) as again:
+                return ReloadOutcome(False, f"content reload failed: {again}; still serving index {serving}",
+                                     build_id=serving)
+        except (ModelError, OSError) as exc:
+            return ReloadOutcome(False, f"content reload failed: {exc}; still serving index {serving}",
+                                 build_id=serving)
+        now = self.answerer.index.build_id
+        if report is None or not report.rebuilt:
+            message = f"content reload: index {now} already matches {self.content_dir}"
+        else:
+            message = (
+                f"content reload: now serving index {now} ({report.entries} entries, {report.embedded} "
+                f"embedded, {report.reused} reused, {report.seconds:.2f} s)"
+            )
+        return ReloadOutcome(True, message, report=report, build_id=now)
+
+    # --- triggers --------------------------------------------------------------------------------------
+
+    def request(self) -> None:
+        """Reload soon, in the background; requests during a running reload fold into one more pass."""
+        self._pending.set()
+        with self._worker_lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._drain, name="careerfw-reload", daemon=True)
+                self._worker.start()
+
+    def _drain(self) -> None:
+        while self._pending.is_set():
+            self._pending.clear()
+            try:
+                self.reload()
+            except Exception:  # keep serving whatever went wrong; the log has the trace for operators
+                log.exception("content reload crashed; still serving the previous index")
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until no reload is running or pending (tests, shutdown)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+            return not worker.is_alive()
+        return True
+
+    def install_sighup(self) -> bool:
+        """Reload on SIGHUP. Only the main thread may set signal handlers; returns False elsewhere.
+
+        The handler only schedules the work: loading a model or writing files inside a signal handler
+        would run on top of whatever the main thread was doing."""
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+            return False
+        signal.signal(signal.SIGHUP, lambda signum, frame: self.request())
+        log.info("content reload: send SIGHUP to pid %d to reload %s", os.getpid(), self.content_dir)
+        return True
+
+    def watch(self, interval: float, stop: threading.Event | None = None) -> threading.Thread:
+        """Poll the content folder every `interval` seconds; reload once a change has settled (two
+        polls alike), so a copy still in progress is not checked half-written."""
+        stop = stop or threading.Event()
+
+        def loop() -> None:
+            seen = content_signature(self.content_dir)
+            candidate: tuple[tuple[str, int, int], ...] | None = None
+            while not stop.wait(interval):
+                now = content_signature(self.content_dir)
+                if now == seen:
+                    candidate = None
+                elif now == candidate:
+                    seen, candidate = now, None
+                    self.request()
+                else:
+                    candidate = now
+
+        thread = threading.Thread(target=loop, name="careerfw-content-watch", daemon=True)
+        thread.start()
+        return thread
+
+
+def install(
+    answerer: Answerer,
+    content_dir: Path,
+    index_dir: Path | None = None,
+    watch_seconds: float = 0,
+    on_reload: Callable[[ReloadOutcome], None] | None = None,
+) -> Reloader:
+    """What a server calls once after loading: SIGHUP always, the folder watch when asked for."""
+    reloader = Reloader(answerer, content_dir, index_dir, on_reload)
+    reloader.install_sighup()
+    if watch_seconds > 0:
+        reloader.watch(watch_seconds)
+        log.info("content reload: watching %s every %.0f s", content_dir, watch_seconds)
+    return reloader
