@@ -93,6 +93,7 @@ class Settings:
     # falls back to the terminal chat; None keeps `make run`'s behaviour.
     mode: str | None = None
     port: int = DEFAULT_PORT  # HTTP mode: Slack events and /healthz; Socket Mode: /healthz only
+    reload_seconds: int = 0  # poll the content folder and hot-reload on change; 0: SIGHUP only
 
     teams_allow_anonymous: bool = False
     teams_client_id: str | None = None
@@ -125,6 +126,7 @@ class Settings:
             rate_limit_per_minute=_int(env, "CAREERFW_RATE_LIMIT", 10),
             mode=_choice(env, "CAREERFW_MODE", MODES),
             port=_int(env, "CAREERFW_PORT", DEFAULT_PORT),
+            reload_seconds=_int(env, "CAREERFW_RELOAD_SECONDS", 0),
             teams_allow_anonymous=_flag(env, "CAREERFW_TEAMS_ALLOW_ANONYMOUS", False),
             # The SDK's standard names first; the short and Bot Framework names are accepted too.
             teams_client_id=_str(env, _TEAMS_SDK_SETTING + "CLIENTID")
