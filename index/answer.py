@@ -15,18 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
+from index import confidence
 from index.embedder import Embedder
 from index.entry import Entry
-from index.search import DenseRanker, Hit
+from index.intents import Intent as Plan
+from index.intents import detect
+from index.search import Hit, HybridRanker, Ranking
 from index.store import BuildReport, LoadedIndex, ensure_index
+from index.tokens import terms
 
 Intent = Literal["lookup", "todo", "compare", "level", "area", "empty"]
 
 MAX_QUESTION_CHARS = 1000
-NOT_WRITTEN = "This expectation has not been written yet: the framework marks it TODO."
+NOT_WRITTEN = "This expectation has not been written yet."
 NO_MATCH = "The framework has no good match for that question."
-# Dense cosine below which nothing in the framework answers the question.
-DENSE_CONFIDENCE = 0.30
+# Paragraphs of a long cell quoted with the best one when they score nearly as well.
+PARAGRAPH_MARGIN = 0.03
+MAX_PARAGRAPHS = 2
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,21 @@ def quote_for(entry: Entry, score: float, paragraphs: tuple[int, ...], site_url:
     return Quote(entry, "\n\n".join(chosen), score, False, entry.url(site_url))
 
 
+@dataclass(frozen=True)
+class _State:
+    """One loaded index with everything derived from it, swapped in as one object."""
+
+    index: LoadedIndex
+    ranker: HybridRanker
+    by_id: dict[str, int]
+
+
 class Answerer:
-    """Holds one loaded index and the model; safe to share between threads."""
+    """Holds one loaded index and the model; safe to share between threads.
+
+    Everything derived from the index (BM25, aliases, term sets) is built once here or in `reload`,
+    never per question; a question reads one `_State` and keeps it even if a reload swaps another in.
+    """
 
     def __init__(self, index: LoadedIndex, embedder: Embedder, site_url: str | None = None) -> None:
         self.embedder = embedder
@@ -110,9 +130,9 @@ class Answerer:
         self._install(index)
 
     def _install(self, index: LoadedIndex) -> None:
-        ranker = DenseRanker(index)
-        # One assignment swaps index and ranker together; a question in flight keeps the pair it took.
-        self._state = (index, ranker)
+        state = _State(index, HybridRanker(index), {e.id: i for i, e in enumerate(index.entries)})
+        # One assignment swaps index and ranker together; a question in flight keeps the state it took.
+        self._state = state
 
     @classmethod
     def open(
@@ -130,11 +150,15 @@ class Answerer:
 
     @property
     def index(self) -> LoadedIndex:
-        return self._state[0]
+        return self._state.index
+
+    @property
+    def ranker(self) -> HybridRanker:
+        return self._state.ranker
 
     @property
     def entries(self) -> list[Entry]:
-        return self._state[0].entries
+        return self._state.index.entries
 
     def reload(self, content_dir: Path, index_dir: Path | None = None) -> BuildReport | None:
         """Rebuild if stale and swap the new index in while serving."""
@@ -148,35 +172,180 @@ class Answerer:
 
     def warm(self) -> None:
         """Load the model and run one query so the first real question is not the slow one."""
-        self.embedder.encode_query("warm up")
+        self.ask("warm up")
+
+    # --- asking ------------------------------------------------------------------------------------
 
     def ask(self, question: str, limit: int = 3) -> Answer:
         question = " ".join(question.split())
         truncated = len(question) > MAX_QUESTION_CHARS
         question = question[:MAX_QUESTION_CHARS]
-        if not question:
-            return Answer(question, "empty", False, message="Ask a question about the framework.")
-        index, ranker = self._state
-        hits = ranker.rank(self.embedder.encode_query(question), limit=max(limit, 5))
-        quotes = [self._quote(index, h) for h in hits]
-        if not quotes or quotes[0].score < DENSE_CONFIDENCE:
-            return Answer(question, "lookup", False, suggestions=quotes[:limit], message=NO_MATCH,
+        if not terms(question) and not question.strip("?!. "):
+            return Answer(question, "empty", False, message="Ask a question about the framework.",
                           truncated=truncated)
-        best = quotes[:limit]
-        message = NOT_WRITTEN if best[0].todo else None
-        return Answer(question, "lookup", True, quotes=best, message=message, truncated=truncated)
+        state = self._state
+        vector = self.embedder.encode_query(question)
+        ranking = state.ranker.rank(question, vector, limit=max(limit, 10))
+        intent = detect(ranking, state.ranker.structure)
+        if intent.kind == "todo":
+            return self._todo_answer(state, question, ranking, truncated)
+        if intent.kind == "compare":
+            answer = self._compare_answer(state, question, ranking, intent, truncated)
+            if answer is not None:
+                return answer
+        if intent.kind == "level":
+            return self._level_answer(state, question, intent, truncated)
+        return self._lookup_answer(state, question, ranking, limit, truncated)
+
+    def _named_area(self, ranking: Ranking, state: _State, entry: int) -> bool:
+        area = state.index.entries[entry].area
+        return any(
+            not m.partial and any(f == "area" and v == area for f, v in m.values)
+            for m in ranking.detected.of_kind("area")
+        )
+
+    def _lookup_answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
+        hits = ranking.hits
+        if not hits:
+            return Answer(question, "lookup", False, message=NO_MATCH, truncated=truncated)
+        top = hits[0]
+        sure = confidence.is_confident(
+            ranking, top, state.ranker.lexical.term_sets[top.entry], self._named_area(ranking, state, top.entry)
+        )
+        if not sure:
+            suggestions = [self._quote(state, ranking, h, whole=True) for h in _distinct_areas(state, hits)[:limit]]
+            return Answer(question, "lookup", False, suggestions=suggestions, message=NO_MATCH, truncated=truncated)
+        quotes = [self._quote(state, ranking, h) for h in hits[:limit]]
+        message = NOT_WRITTEN if quotes[0].todo else None
+        return Answer(question, "lookup", True, quotes=quotes, message=message, truncated=truncated)
+
+    def _quote(self, state: _State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
+        entry = state.index.entries[hit.entry]
+        if whole or entry.todo or len(entry.paragraphs) <= 1 or not ranking.residual:
+            return quote_for(entry, hit.score, (), self.site_url)
+        # The paragraphs this question is about: cosine per paragraph, nudged by shared words.
+        asked = set(ranking.residual)
+        scored = []
+        for para, cos in state.ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry):
+            if para < 0:
+                continue
+            shared = len(asked & set(terms(entry.paragraphs[para])))
+            scored.append((cos + 0.05 * shared, para))
+        if not scored:
+            return quote_for(entry, hit.score, (), self.site_url)
+        scored.sort(reverse=True)
+        best = scored[0][0]
+        chosen = tuple(p for s, p in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN)
+        return quote_for(entry, hit.score, chosen, self.site_url)
+
+    def _todo_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:
+        entries = state.index.entries
+        allowed = ranking.narrowed
+        rows = [i for i, e in enumerate(entries) if e.todo and (allowed is None or allowed[i])]
+        quotes = [quote_for(entries[i], 1.0, (), self.site_url) for i in rows]
+        if not quotes:
+            where = " there" if allowed is not None else ""
+            return Answer(question, "todo", True, message=f"Every area{where} is written: nothing is left to do.",
+                          truncated=truncated)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for i in rows:
+            e = entries[i]
+            groups.setdefault((e.level or e.role, e.craft), []).append(e.area)
+        lines = [f"{len(rows)} area(s) not written yet:"]
+        for (level, craft), areas in groups.items():
+            label = f"{level} ({craft})" if craft and len({c for _, c in groups}) > 1 else level
+            lines.append(f"• {label}: {', '.join(areas)}")
+        return Answer(question, "todo", True, quotes=quotes, message="\n".join(lines), truncated=truncated)
+
+    def _compare_answer(
+        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
+    ) -> Answer | None:
+        entries = state.index.entries
+        side_a, side_b = intent.sides
+        # Other names in the question (a craft, say) still narrow each side.
+        others = [
+            m for m in ranking.detected.mentions
+            if m.text not in intent.side_names and (m.kinds & {"who", "craft"}) and not m.partial
+        ]
+        narrow = state.ranker.structure.mask(others, {"who", "craft"})
+        sides = []
+        for rows in (side_a, side_b):
+            keep = rows if narrow is None else rows[narrow[rows]]
+            sides.append(keep if len(keep) else rows)
+        union = np.zeros(len(entries), dtype=bool)
+        union[sides[0]] = True
+        union[sides[1]] = True
+        vector = self.embedder.encode_query(question)
+        within = state.ranker.rank(question, vector, limit=10, restrict=union)
+        named = [m for m in ranking.detected.of_kind("area") if not m.partial]
+        if not within.hits:
+            return None
+        top = within.hits[0]
+        if not named and not confidence.is_confident(
+            within, top, state.ranker.lexical.term_sets[top.entry], False
+        ):
+            suggestions = [self._quote(state, within, h, whole=True) for h in _distinct_areas(state, within.hits)[:3]]
+            return Answer(question, "compare", False, suggestions=suggestions,
+                          message="Which area should I compare? Name one, for example one of these.",
+                          truncated=truncated)
+        area = entries[top.entry].area
+        anchor = entries[top.entry]
+        quotes: list[Quote] = []
+        missing: list[str] = []
+        for rows, name in zip(sides, intent.side_names, strict=True):
+            same = [int(i) for i in rows if entries[i].area == area]
+            if not same:
+                missing.append(name)
+                continue
+            # Prefer the cell of the same craft and section as the best match.
+            same.sort(key=lambda i: (entries[i].craft != anchor.craft, entries[i].section != anchor.section))
+            quotes.append(quote_for(entries[same[0]], top.score, (), self.site_url))
+        notes = []
+        if missing:
+            notes.append(f"{' and '.join(missing)} has no {area} area.")
+        if any(q.todo for q in quotes):
+            notes.append(NOT_WRITTEN)
+        return Answer(question, "compare", bool(quotes), quotes=quotes,
+                      message=" ".join(notes) or None, truncated=truncated)
+
+    def _level_answer(self, state: _State, question: str, intent: Plan, truncated: bool) -> Answer:
+        entries = state.index.entries
+        rows = [int(i) for i in intent.sides[0] if entries[i].kind == "level"]
+        quotes = []
+        for i in rows:
+            e = entries[i]
+            # Briefly: the first paragraph of each area, the rest one click away.
+            quotes.append(quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), self.site_url))
+        level = entries[rows[0]].level if rows else ""
+        unwritten = sum(1 for q in quotes if q.todo)
+        crafts = {entries[i].craft for i in rows}
+        message = f"{level}: {len(quotes)} area(s)"
+        if len(crafts) > 1:
+            message += f" across {len(crafts)} crafts"
+        if unwritten:
+            message += f", {unwritten} not written yet"
+        return Answer(question, "level", bool(quotes), quotes=quotes, message=message + ".", truncated=truncated)
 
     def explain(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer for one named area (a "Did you mean" choice), quoting its whole cell."""
-        index, _ = self._state
-        for entry in index.entries:
-            if entry.id == entry_id:
-                quote = quote_for(entry, 1.0, (), self.site_url)
-                return Answer(
-                    question or entry.area, "area", True, quotes=[quote],
-                    message=NOT_WRITTEN if entry.todo else None,
-                )
-        return Answer(question or "", "area", False, message="That area is no longer in the framework.")
+        state = self._state
+        position = state.by_id.get(entry_id)
+        if position is None:
+            return Answer(question or "", "area", False, message="That area is no longer in the framework.")
+        entry = state.index.entries[position]
+        quote = quote_for(entry, 1.0, (), self.site_url)
+        return Answer(
+            question or entry.area, "area", True, quotes=[quote], message=NOT_WRITTEN if entry.todo else None
+        )
 
-    def _quote(self, index: LoadedIndex, hit: Hit) -> Quote:
-        return quote_for(index.entries[hit.entry], hit.score, hit.paragraphs, self.site_url)
+
+def _distinct_areas(state: _State, hits: list[Hit]) -> list[Hit]:
+    """Hits with one per area name, for suggestions that are not five cells of one area."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for h in hits:
+        area = state.index.entries[h.entry].area
+        if area not in seen:
+            seen.add(area)
+            out.append(h)
+    return out

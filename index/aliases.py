@@ -1,0 +1,287 @@
+"""Names a question can use for the framework's own structure, derived from the content itself.
+
+Every level, role (page H1), craft, section and area of the loaded entries yields aliases: the name
+itself, its parts around " - " or ":", the parts of "X (Y)" (so "Site Reliability Engineering (SRE)"
+answers to "SRE" and "Senior Engineer 2 (People Manager)" to "Senior Engineer 2"), and the conjuncts
+of "Head of ML and Edge ML" ("Head of ML", "Head of Edge ML"). Nothing here knows any one framework.
+
+A question is matched against the aliases with rapidfuzz, window by window, so case, spacing
+("ml ops" / "MLOps") and small typos ("hed of ml") still match, while numbers must match exactly:
+"level 2" is never a typo of "level 3".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from index.entry import Entry
+from index.tokens import STOPWORDS, fold, words
+
+# Words that name the kind of thing a page is, not which one: never an alias on their own.
+GENERIC = frozenset(
+    "craft crafts all general common level levels track tracks framework frameworks career progression "
+    "ladder page section role roles area areas family".split()
+)
+_SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
+_PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
+_CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
+_MAX_WINDOW = 7
+
+# Which facet each entry field belongs to. "who" narrows to levels/roles, "craft" to crafts/sections.
+FIELDS = {"level": "who", "role": "who", "craft": "craft", "section": "craft", "area": "area"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # word positions in the question, end exclusive
+    end: int
+    text: str
+    kinds: frozenset[str]
+    values: frozenset[tuple[str, str]]  # (entry field, value)
+    score: float
+    partial: bool  # matched only a conjunct of a name ("Deep Learning" of "Machine Learning and Deep Learning")
+
+
+@dataclass
+class Detected:
+    words: list[str]
+    mentions: list[Mention] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if kind in m.kinds]
+
+    def covered(self) -> set[int]:
+        return {i for m in self.mentions for i in range(m.start, m.end)}
+
+
+def _clean(text: str) -> str:
+    return " ".join(re.sub(r"[\[\]*_`]", "", text).split())
+
+
+def _conjuncts(text: str) -> list[str]:
+    """'Head of ML and Edge ML' -> Head of ML, Edge ML, Head of Edge ML; 'ML and Edge ML Engineer' -> ML Engineer."""
+    parts = _CONJ.split(text)
+    if len(parts) != 2:
+        return []
+    a, b = parts[0].split(), parts[1].split()
+    if not a or not b:
+        return []
+    out = [" ".join(a), " ".join(b)]
+    if len(a) > 1:
+        out.append(" ".join(a[:-1] + b))
+    if len(b) > 1:
+        out.append(" ".join(a + b[-1:]))
+    return [o for o in out if not re.search(r"\b(\w+) \1\b", o, re.I)]
+
+
+def _strip_generic(text: str) -> str:
+    ws = text.split()
+    while ws and fold(ws[-1]) in GENERIC:
+        ws.pop()
+    # "Level 3" keeps its word: a generic word followed by a number is a name.
+    while len(ws) > 1 and fold(ws[0]) in GENERIC | STOPWORDS and not ws[1].isdigit():
+        ws.pop(0)
+    return " ".join(ws)
+
+
+def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
+    """(alias text, partial) pairs for one facet value."""
+    name = _clean(name)
+    out: list[tuple[str, bool]] = [(name, False)]
+    split = [p for p in _SPLIT.split(name) if p and p != name]
+    pieces = split or [name]
+    for piece in pieces:
+        m = _PAREN.match(piece)
+        if m:
+            outer = " ".join(p for p in (m.group(1), m.group(3)) if p)
+            out += [(outer, False), (m.group(2), False)]
+            pieces_here = [outer, m.group(2)]
+        else:
+            out.append((piece, False))
+            pieces_here = [piece]
+        for p in pieces_here:
+            for c in _conjuncts(p):
+                # For who/craft names a conjunct is a real name ("Head of Edge ML"); for an area it is a part.
+                out.append((c, not conjuncts))
+    cleaned: list[tuple[str, bool]] = []
+    for text, partial in out:
+        for t in {text, _strip_generic(text)}:
+            ws = words(t)
+            if not ws or all(w in STOPWORDS or w in GENERIC or w.isdigit() for w in ws):
+                if not (ws and any(w.isdigit() for w in ws) and any(w in GENERIC for w in ws)):
+                    continue  # "Level 3" is kept: a generic word plus a number is a name
+            cleaned.append((t, partial))
+    return cleaned
+
+
+def _acronym(name: str) -> str | None:
+    """Initials of a multi-word name ("Site Reliability Engineering" -> SRE), matched only in capitals."""
+    ws = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", _clean(name)) if fold(w) not in STOPWORDS]
+    if len(ws) < 2 or len(ws) > 6:
+        return None
+    return "".join(w[0].upper() for w in ws)
+
+
+def _threshold(alias: str) -> float:
+    n = len(alias.replace(" ", ""))
+    if n <= 4:
+        return 100.0
+    if n <= 7:
+        return 90.0
+    if n <= 12:
+        return 85.0
+    return 82.0
+
+
+def _digits(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in ws if w.isdigit())
+
+
+@dataclass(frozen=True)
+class _Alias:
+    text: str  # folded words joined by one space
+    compact: str  # the same without spaces: "ml ops" and "mlops" meet here
+    n_words: int
+    digits: tuple[str, ...]
+    values: frozenset[tuple[str, str]]
+    partial: bool
+    threshold: float
+
+
+class Structure:
+    """The structure of one loaded framework: aliases and which entries each facet value selects."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.size = len(entries)
+        rows: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, e in enumerate(entries):
+            for fname in FIELDS:
+                value = getattr(e, fname)
+                if value:
+                    rows[(fname, value)].append(i)
+        self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
+        self.level_of = [e.level for e in entries]
+
+        table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
+        acronyms: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for fname, value in self._rows:
+            is_area = FIELDS[fname] == "area"
+            for text, partial in variants(value, conjuncts=not is_area):
+                table[(" ".join(words(text)), partial)].add((fname, value))
+            acro = _acronym(value)
+            if acro and len(acro) >= 2:
+                acronyms[acro].add((fname, value))
+        # A full-name alias beats the same text as someone else's conjunct.
+        merged: dict[str, tuple[set[tuple[str, str]], bool]] = {}
+        for (text, partial), values in sorted(table.items(), key=lambda kv: kv[0][1]):
+            if not text:
+                continue
+            if text in merged:
+                if merged[text][1] == partial:
+                    merged[text][0].update(values)
+                continue
+            merged[text] = (set(values), partial)
+        self._aliases = [
+            _Alias(t, t.replace(" ", ""), len(t.split()), _digits(t.split()), frozenset(v), p, _threshold(t))
+            for t, (v, p) in merged.items()
+        ]
+        self._alias_texts = [a.text for a in self._aliases]
+        self._alias_compact = [a.compact for a in self._aliases]
+        self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
+
+    # --- detection ---------------------------------------------------------------------------------
+
+    def detect(self, question: str) -> Detected:
+        ws = words(question)
+        found = Detected(ws)
+        if not ws or not self._aliases:
+            return found
+        windows: list[tuple[int, int]] = []
+        for n in range(1, min(_MAX_WINDOW, len(ws)) + 1):
+            for i in range(len(ws) - n + 1):
+                if n == 1 and (ws[i] in STOPWORDS or ws[i] in GENERIC):
+                    continue
+                windows.append((i, i + n))
+        if not windows:
+            return found
+        texts = [" ".join(ws[i:j]) for i, j in windows]
+        compact = [t.replace(" ", "") for t in texts]
+        spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=80, workers=1)
+        joined = process.cdist(compact, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80, workers=1)
+        scores = np.maximum(spaced, joined)
+        candidates: list[tuple[float, int, int, int, _Alias]] = []
+        for w, a in zip(*np.nonzero(scores), strict=True):
+            alias = self._aliases[a]
+            score = float(scores[w, a])
+            i, j = windows[w]
+            if score < alias.threshold or abs((j - i) - alias.n_words) > 1:
+                continue
+            if _digits(ws[i:j]) != alias.digits:
+                continue
+            # A fuzzy match must start like the name does: "impact" is not "compact".
+            if score < 100 and texts[w][:1] != alias.text[:1]:
+                continue
+            candidates.append((score, len(alias.text), i, j, alias))
+        # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
+        for token in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", question):
+            values = self._acronyms.get(token)
+            if values is None:
+                continue
+            for pos, w in enumerate(ws):
+                if w == token.lower():
+                    alias = _Alias(w, w, 1, (), values, False, 100.0)
+                    candidates.append((100.0, len(w), pos, pos + 1, alias))
+        # Most matched characters first: "hed of ml" (a typo of a long name) beats an exact "ml".
+        candidates.sort(key=lambda c: (-c[0] * c[1], -c[0], c[2]))
+        taken: set[int] = set()
+        chosen: list[Mention] = []
+        for score, _, i, j, alias in candidates:
+            span = set(range(i, j))
+            if span & taken:
+                # The same words matching an equally good alias of another name: merge (one mention).
+                for k, m in enumerate(chosen):
+                    if (m.start, m.end) == (i, j) and m.score == score and m.partial == alias.partial:
+                        chosen[k] = Mention(
+                            i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial
+                        )
+                continue
+            taken |= span
+            chosen.append(
+                Mention(i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial)
+            )
+        found.mentions = sorted(chosen, key=lambda m: m.start)
+        return found
+
+    # --- entry selection ---------------------------------------------------------------------------
+
+    def rows(self, mention: Mention, kinds: set[str] | None = None) -> np.ndarray:
+        """Entries the mention names (the union over the names it matched), as sorted positions."""
+        parts = [
+            self._rows[v] for v in mention.values if (kinds is None or FIELDS[v[0]] in kinds) and v in self._rows
+        ]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def mask(self, mentions: list[Mention], kinds: set[str]) -> np.ndarray | None:
+        """Entries every mention of these kinds agrees on (None: the question narrows nothing)."""
+        mask: np.ndarray | None = None
+        for m in mentions:
+            if not (m.kinds & kinds) or m.partial:
+                continue
+            here = np.zeros(self.size, dtype=bool)
+            here[self.rows(m, kinds)] = True
+            mask = here if mask is None else (mask & here)
+        return mask
+
+    def levels(self, rows: np.ndarray) -> set[str]:
+        return {self.level_of[i] for i in rows}
+
+
+def _kinds(values: frozenset[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(FIELDS[f] for f, _ in values)
