@@ -1,0 +1,226 @@
+"""The Teams bot: an Agents SDK `AgentApplication` whose listeners are thin adapters over the core.
+
+Listeners are grouped by what triggers them and registered from one place (`register_listeners`),
+like the SDK's own samples:
+
+- messages: personal chats get every message answered; channels and group chats only messages that
+  @mention the bot (the SDK strips that mention from the text before we see it). `help` and `todo`
+  are commands; anything else is a question. Replies go to the message's thread.
+- card buttons (Action.Submit): "Did you mean" areas and helpful / not helpful votes.
+- the bot being added or removed: conversation references for the weekly nudge.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    CardFactory,
+    MemoryStorage,
+    MessageFactory,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.authorization import Connections
+
+from bot.teams import cards
+from bot.teams.conversations import conversation_type
+from bot.teams.services import Services
+from index.answer import MAX_QUESTION_CHARS
+
+log = logging.getLogger("careerfw.teams")
+
+SORRY = "Sorry, something went wrong on my side while answering that. Please try again in a minute."
+STALE_BUTTON = "That button belongs to an older answer I can no longer act on. Please ask the question again."
+FEEDBACK_THANKS = {
+    "helpful": "Thanks! Noted that this answer was helpful.",
+    "not_helpful": "Thanks for saying so. Noted that this answer was not helpful.",
+}
+_AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_COMMAND_STRIP = "/!?.:, "
+
+
+# --- reading activities -----------------------------------------------------------------------------
+
+
+def user_id(activity: Activity) -> str:
+    """The Entra object id when Teams sends one (stable across chats), else the channel account id."""
+    sender = activity.from_property
+    if sender is None:
+        return "unknown"
+    return sender.aad_object_id or sender.id or "unknown"
+
+
+def mentions_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    return bool(bot_id) and any(m.mentioned and m.mentioned.id == bot_id for m in activity.get_mentions())
+
+
+def addressed_to_bot(activity: Activity) -> bool:
+    """Personal chats: always. Channels and group chats: only when the bot is @mentioned."""
+    return conversation_type(activity) == "personal" or mentions_bot(activity)
+
+
+def question_text(activity: Activity) -> str:
+    """The message text with mentions of other people reduced to their names, entities decoded."""
+    text = activity.text or ""
+    bot_name = activity.recipient.name if activity.recipient else None
+    if bot_name:
+        # The SDK strips the mention matching the mention entity; this catches a client that sent the
+        # <at> tag without an entity.
+        text = re.sub(rf"<at>\s*{re.escape(bot_name)}\s*</at>", " ", text, flags=re.IGNORECASE)
+    text = _AT_TAG.sub(lambda m: m.group(1), text)
+    return " ".join(html.unescape(text).split())
+
+
+def card_activity(card: dict[str, Any]) -> Activity:
+    """A message carrying one Adaptive Card, with the card's plain text as the activity's summary."""
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    activity.summary = card["fallbackText"]
+    return activity
+
+
+def _str(data: dict[str, Any], key: str, limit: int = MAX_QUESTION_CHARS) -> str | None:
+    value = data.get(key)
+    return value[:limit] if isinstance(value, str) and value.strip() else None
+
+
+def _int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+# --- listeners --------------------------------------------------------------------------------------
+
+
+def register_listeners(app: AgentApplication[TurnState], services: Services) -> None:
+    """Every listener, registered from one place."""
+
+    # Card buttons first: a button press is a message activity with `value` and no text, and must not
+    # need an @mention even in a channel.
+    @app.adaptive_card.action_submit(cards.EXPLAIN, submit_filter=cards.SUBMIT_KEY)
+    async def on_explain(context: TurnContext, state: TurnState, data: Any) -> None:
+        entry_id = _str(data, "entry_id", 2000)
+        if entry_id is None:
+            await context.send_activity(STALE_BUTTON)
+            return
+        limited = services.rate_check(user_id(context.activity))
+        if limited:
+            await context.send_activity(limited)
+            return
+        answer, question_id = await services.run(
+            services.explain, user_id(context.activity), entry_id, _str(data, "question")
+        )
+        await context.send_activity(card_activity(cards.answer_card(answer, question_id)))
+
+    @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
+    async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
+        question = _str(data, "question")
+        if question is None or not isinstance(data.get("helpful"), bool):
+            await context.send_activity(STALE_BUTTON)
+            return
+        verdict = "helpful" if data["helpful"] else "not_helpful"
+        await services.run(
+            services.vote, user_id(context.activity), verdict, _int(data, "question_id"), question,
+            _str(data, "entry_id", 2000),
+        )
+        await context.send_activity(FEEDBACK_THANKS[verdict])
+
+    @app.members_added()
+    async def on_members_added(context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if not any(m.id == bot_id for m in activity.members_added or []):
+            return  # someone else joined the team or chat
+        await _remember(services, context, installed=True)
+        await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+
+    @app.members_removed()
+    async def on_members_removed(context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(m.id == bot_id for m in activity.members_removed or []):
+            removed = await services.run(services.conversations.forget, activity)
+            log.info("bot removed from %s; forgot %d conversation(s)", activity.conversation.id, removed)
+
+    @app.installation_update()
+    async def on_installation_update(context: TurnContext, state: TurnState) -> None:
+        action = (context.activity.action or "").lower()
+        if action.startswith("remove"):
+            await services.run(services.conversations.forget, context.activity)
+        elif action.startswith("add"):
+            await _remember(services, context, installed=True)
+
+    # `message()` with no pattern ranks last, after the button routes above.
+    @app.message()
+    async def on_message(context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        if not addressed_to_bot(activity):
+            return  # channel chatter not meant for the bot
+        await _remember(services, context, installed=False)
+        text = question_text(activity)
+        if not text:
+            if activity.value is not None:
+                await context.send_activity(STALE_BUTTON)
+            else:
+                await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+            return
+        command = text.lower().strip(_COMMAND_STRIP)
+        if command == "help":
+            await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+            return
+        if command == "todo":
+            todo = cards.todo_card(services.answerer.todo(), services.settings.site_url)
+            await context.send_activity(card_activity(todo))
+            return
+        limited = services.rate_check(user_id(activity))
+        if limited:
+            await context.send_activity(limited)
+            return
+        answer, question_id = await services.run(services.ask, user_id(activity), text)
+        await context.send_activity(card_activity(cards.answer_card(answer, question_id)))
+
+    @app.error
+    async def on_error(context: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed (%s)", type(error).__name__, exc_info=error)
+        await polite_error(context)
+
+
+async def polite_error(context: TurnContext) -> None:
+    """Tell the user something went wrong, never what (no stack traces in chat)."""
+    if context.activity is None or context.activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
+        return
+    try:
+        await context.send_activity(SORRY)
+    except Exception:  # the connector itself may be what failed
+        log.exception("could not send the error reply either")
+
+
+async def _remember(services: Services, context: TurnContext, *, installed: bool) -> None:
+    try:
+        new = await services.run(
+            services.conversations.remember, context.activity, context.identity, installed=installed
+        )
+    except Exception:
+        # Losing a nudge target must not cost the user their answer.
+        log.exception("could not store the conversation reference for %s", context.activity.conversation.id)
+        return
+    if new:
+        log.info("stored conversation %s for the weekly nudge", context.activity.conversation.id)
+
+
+def build_agent(services: Services, connection_manager: Connections) -> AgentApplication[TurnState]:
+    app = AgentApplication[TurnState](
+        storage=MemoryStorage(),
+        connection_manager=connection_manager,
+        # Answers take well under a second; a typing indicator would only add a message per turn.
+        start_typing_timer=False,
+        remove_recipient_mention=True,
+    )
+    register_listeners(app, services)
+    return app

@@ -1,0 +1,70 @@
+"""The Agents SDK's standard authentication configuration, built from Settings.
+
+The SDK reads its settings from environment variables named like its configuration tree
+(`CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID`, …) through `load_configuration_from_env`;
+`bot/config.py` collects those variables and this module hands them to the SDK unchanged, filling
+the service connection's client id, secret and tenant from the shorter names when only those are set.
+`CAREERFW_TEAMS_ALLOW_ANONYMOUS` alone decides whether unauthenticated requests are accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_agents.activity import load_configuration_from_env
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.core import AgentAuthConfiguration
+
+from bot.config import ConfigError, Settings
+
+SERVICE_CONNECTION = "SERVICE_CONNECTION"
+SETTING_PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+
+
+def sdk_configuration(settings: Settings) -> dict[str, Any]:
+    """What `load_configuration_from_env` would return, plus our fallbacks and the anonymous switch."""
+    config = load_configuration_from_env(dict(settings.teams_sdk_env))
+    service = config["CONNECTIONS"].setdefault(SERVICE_CONNECTION, {}).setdefault("SETTINGS", {})
+    for key, value in (
+        ("CLIENTID", settings.teams_client_id),
+        ("CLIENTSECRET", settings.teams_client_secret),
+        ("TENANTID", settings.teams_tenant_id),
+    ):
+        if value and not service.get(key):
+            service[key] = value
+    service["ANONYMOUS_ALLOWED"] = settings.teams_allow_anonymous
+    return config
+
+
+def check_credentials(settings: Settings) -> None:
+    """Refuse to start a production bot that could never authenticate anyone."""
+    if settings.teams_allow_anonymous:
+        return
+    config = sdk_configuration(settings)["CONNECTIONS"][SERVICE_CONNECTION]["SETTINGS"]
+    missing = [] if settings.teams_client_id else [SETTING_PREFIX + "CLIENTID"]
+    # A client secret (the Azure portal's default) also needs the tenant it was issued in; other
+    # AUTHTYPEs (certificate, managed identity, …) are the SDK's to validate.
+    if str(config.get("AUTHTYPE", "ClientSecret")).lower() == "clientsecret":
+        missing += [
+            SETTING_PREFIX + key
+            for key, value in (("CLIENTSECRET", settings.teams_client_secret), ("TENANTID", settings.teams_tenant_id))
+            if not value
+        ]
+    if missing:
+        raise ConfigError(
+            "the Teams bot needs its Azure Bot / Entra ID app registration: set "
+            + ", ".join(missing)
+            + " (see README, 'Microsoft Teams'), or CAREERFW_TEAMS_ALLOW_ANONYMOUS=1 for local development only"
+        )
+
+
+def connection_manager(settings: Settings) -> MsalConnectionManager:
+    try:
+        return MsalConnectionManager(**sdk_configuration(settings))
+    except ValueError as exc:  # the SDK names the bad setting in its message
+        raise ConfigError(f"Teams configuration: {exc}") from None
+
+
+def auth_configuration(manager: MsalConnectionManager) -> AgentAuthConfiguration:
+    """What the SDK's JWT middleware validates incoming requests against."""
+    return manager.get_default_connection_configuration()

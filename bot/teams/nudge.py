@@ -1,0 +1,146 @@
+"""The weekly nudge on Teams: one `NudgeTarget` per stored conversation, posting proactively.
+
+`careerfw nudge --teams` and the in-process scheduler call `teams_targets(settings)`; the once per
+conversation per ISO week guarantee is the nudge ledger's (bot/nudge). A post is the SDK's proactive
+turn: `CloudAdapter.continue_conversation_with_claims` with the stored reference, then one
+`send_activity` carrying the Adaptive Card, which the connector (the conversation's serviceUrl)
+accepts with a 2xx or refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import aiohttp
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.hosting.core.app.proactive import Conversation
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
+
+from bot.config import Settings
+from bot.nudge.message import NudgeMessage
+from bot.nudge.target import NudgeDeliveryError
+from bot.state import StateDB
+from bot.teams import cards, connection
+from bot.teams.agent import card_activity
+from bot.teams.conversations import ConversationStore, StoredConversation
+
+log = logging.getLogger("careerfw.teams")
+T = TypeVar("T")
+
+SEND_TIMEOUT_S = 60.0
+# Statuses that mean the bot is no longer welcome there; trying again will not help.
+_GONE = {401: "the connector refused the bot's token", 403: "the bot is no longer in this conversation",
+         404: "the conversation no longer exists"}
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to completion from synchronous code, even if this thread already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+class ProactiveSender:
+    """Posts activities into stored conversations through the SDK's CloudAdapter."""
+
+    def __init__(self, settings: Settings, manager: Connections | None = None) -> None:
+        self.settings = settings
+        self._manager = manager
+
+    @property
+    def manager(self) -> Connections:
+        if self._manager is None:
+            connection.check_credentials(self.settings)
+            self._manager = connection.connection_manager(self.settings)
+        return self._manager
+
+    def identity(self, conversation: Conversation) -> ClaimsIdentity:
+        """Who the proactive turn runs as, which decides whether a token is fetched for the post.
+
+        The stored claims are the SDK's choice (Conversation.identity_from_claims). A conversation
+        stored while anonymous requests were allowed has none: it posts anonymously in development,
+        and as the configured bot (client credentials) in production."""
+        if conversation.claims:
+            return Conversation.identity_from_claims(conversation.claims)
+        if self.settings.teams_allow_anonymous or not self.settings.teams_client_id:
+            return ClaimsIdentity()
+        return CloudAdapter(connection_manager=self.manager).create_claims_identity(self.settings.teams_client_id)
+
+    async def post(self, stored: StoredConversation, activity: Activity) -> None:
+        adapter = CloudAdapter(connection_manager=self.manager)
+        continuation = stored.conversation.conversation_reference.get_continuation_activity()
+        # The continuation event's made-up id would become the post's replyToId; a nudge is a new post.
+        continuation.id = None
+        failure: BaseException | None = None
+
+        async def callback(context: TurnContext) -> None:
+            nonlocal failure
+            try:
+                await context.send_activity(activity)
+            except BaseException as exc:  # the adapter would swallow it into on_turn_error
+                failure = exc
+
+        await asyncio.wait_for(
+            adapter.continue_conversation_with_claims(self.identity(stored.conversation), continuation, callback),
+            SEND_TIMEOUT_S,
+        )
+        if failure is not None:
+            raise failure
+
+    def send(self, stored: StoredConversation, activity: Activity) -> None:
+        """Post, or raise NudgeDeliveryError saying why and whether a later try may work."""
+        where = stored.conversation.conversation_reference.service_url
+        try:
+            _run(self.post(stored, activity))
+        except aiohttp.ClientResponseError as exc:
+            if exc.status in _GONE:
+                raise NudgeDeliveryError(
+                    f"Teams refused the post to {stored.conversation_id}: HTTP {exc.status}, {_GONE[exc.status]}",
+                    retryable=False,
+                ) from None
+            raise NudgeDeliveryError(
+                f"Teams refused the post to {stored.conversation_id}: HTTP {exc.status} {exc.message}",
+                retryable=exc.status == 429 or exc.status >= 500,
+            ) from None
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise NudgeDeliveryError(
+                f"could not reach the Teams connector at {where}: {type(exc).__name__} {exc}".rstrip(),
+                retryable=True,
+            ) from None
+        except ValueError as exc:
+            # The SDK raises ValueError when it cannot get a token for the bot (MSAL) or the stored
+            # reference is unusable: a person has to fix the configuration.
+            raise NudgeDeliveryError(f"could not post to {stored.conversation_id}: {exc}", retryable=False) from None
+
+
+class TeamsNudgeTarget:
+    """One stored Teams conversation (a team's channel, a group chat or a personal chat)."""
+
+    def __init__(self, stored: StoredConversation, sender: ProactiveSender) -> None:
+        self.stored = stored
+        self.sender = sender
+        self.key = stored.key
+
+    def send(self, message: NudgeMessage) -> None:
+        self.sender.send(self.stored, card_activity(cards.nudge_card(message)))
+
+    def __repr__(self) -> str:
+        return f"TeamsNudgeTarget({self.key!r})"
+
+
+def teams_targets(settings: Settings, sender: ProactiveSender | None = None) -> list[TeamsNudgeTarget]:
+    """Every conversation the bot has been added to, oldest first."""
+    if not settings.state_db.is_file():
+        return []  # nothing stored yet (and a dry run must not create the database)
+    stored = ConversationStore(StateDB(settings.state_db)).all()
+    sender = sender or ProactiveSender(settings)
+    return [TeamsNudgeTarget(conversation, sender) for conversation in stored]
