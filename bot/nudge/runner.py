@@ -1,0 +1,152 @@
+"""One weekly nudge round: for each target, claim the week, build its message, send, record.
+
+Used by `careerfw nudge` (one shot) and by the in-process scheduler; both pass `now` in, so tests
+choose the week instead of waiting for Monday.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import ConfigError
+from bot.nudge.ledger import NudgeLedger, iso_week
+from bot.nudge.message import NudgeMessage, build_message
+from bot.nudge.target import NudgeDeliveryError, NudgeTarget
+from index.entry import Entry
+from index.owners import Owners
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+OutcomeStatus = Literal["sent", "already_sent", "in_progress", "nothing_to_send", "failed"]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def zone(tz: str) -> ZoneInfo:
+    """CAREERFW_TZ as a ZoneInfo, or a ConfigError naming the variable."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CAREERFW_TZ={tz!r} is not a time zone (use an IANA name such as Europe/London)") from None
+
+
+def week_of(now: datetime, tz: str) -> str:
+    """The ISO week `now` falls in, in the schedule's time zone (Monday 00:30 in London is the new week)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return iso_week(now.astimezone(zone(tz)))
+
+
+@dataclass(frozen=True)
+class NudgeOutcome:
+    target: str
+    week: str
+    status: OutcomeStatus
+    detail: str = ""
+    retryable: bool = False
+    message: NudgeMessage | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.detail}"
+
+
+def _when(ts: float | None, tz: str) -> str:
+    if ts is None:
+        return "earlier"
+    return datetime.fromtimestamp(ts, zone(tz)).strftime("%a %d %b %H:%M %Z")
+
+
+def nudge_target(
+    target: NudgeTarget,
+    entries: Sequence[Entry],
+    ledger: NudgeLedger,
+    *,
+    now: datetime,
+    tz: str = "UTC",
+    site_url: str | None = None,
+    owners: Owners | None = None,
+) -> NudgeOutcome:
+    """This week's nudge to one target, at most once per ISO week, whoever else runs it."""
+    week = week_of(now, tz)
+    claim = ledger.claim(target.key, week, now)
+    if claim.status == "already_sent":
+        return NudgeOutcome(target.key, week, "already_sent", f"{week} nudge already posted ({_when(claim.at, tz)})")
+    if claim.status == "in_progress":
+        return NudgeOutcome(
+            target.key, week, "in_progress", f"another run is posting the {week} nudge (claimed {_when(claim.at, tz)})"
+        )
+    try:
+        message = build_message(entries, previous=ledger.snapshot(target.key), site_url=site_url, owners=owners)
+        if message is None:
+            ledger.release(claim)
+            return NudgeOutcome(target.key, week, "nothing_to_send", "nothing is TODO; no nudge this week")
+        target.send(message)
+    except NudgeDeliveryError as exc:
+        ledger.release(claim, error=exc.reason)
+        return NudgeOutcome(
+            target.key, week, "failed", f"{exc.reason} (the {week} nudge is not sent; a later run retries)",
+            retryable=exc.retryable,
+        )
+    except BaseException as exc:
+        # A bug or an interrupt: give the week back rather than leave it claimed until the lease ends.
+        ledger.release(claim, error=f"{type(exc).__name__}: {exc}")
+        raise
+    ledger.mark_sent(claim, now, message.kind, message.snapshot())
+    what = "all areas filled in" if message.kind == "all_filled_in" else f"{message.todo_count} TODO area(s)"
+    return NudgeOutcome(target.key, week, "sent", f"posted the {week} nudge ({what})", message=message)
+
+
+def run_nudges(
+    targets: Sequence[NudgeTarget],
+    entries: Sequence[Entry],
+    ledger: NudgeLedger,
+    *,
+    now: datetime,
+    tz: str = "UTC",
+    site_url: str | None = None,
+    owners: Owners | None = None,
+) -> list[NudgeOutcome]:
+    """One round over every target; one target's failure never stops the others."""
+    outcomes = []
+    for target in targets:
+        outcome = nudge_target(target, entries, ledger, now=now, tz=tz, site_url=site_url, owners=owners)
+        (log.warning if outcome.status == "failed" else log.info)("nudge %s", outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def preview(
+    target_key: str | None,
+    entries: Sequence[Entry],
+    ledger: NudgeLedger | None,
+    *,
+    now: datetime,
+    tz: str = "UTC",
+    site_url: str | None = None,
+    owners: Owners | None = None,
+) -> tuple[NudgeMessage | None, str]:
+    """What a run would post to `target_key` now, and a note on whether it would post. Writes nothing."""
+    week = week_of(now, tz)
+    previous = ledger.snapshot(target_key) if ledger is not None and target_key else None
+    message = build_message(entries, previous=previous, site_url=site_url, owners=owners)
+    record = ledger.record(target_key, week) if ledger is not None and target_key else None
+    if record is not None and record.status == "sent":
+        note = f"{target_key} already got the {week} nudge ({_when(record.sent_at, tz)}); a real run would post nothing"
+    elif message is None:
+        note = "nothing is TODO and the last nudge said so; a real run would post nothing"
+    else:
+        where = target_key or "the nudge channel"
+        note = f"a real run would post this to {where} for {week}"
+    return message, note

@@ -1,0 +1,536 @@
+"""Weekly nudges end to end: `careerfw nudge` and the in-process scheduler against a loopback fake of
+Slack's Web API, with real SQLite and time injected (no waiting for Monday)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli import build_parser
+from bot.config import Settings
+from bot.nudge.command import nudge_command
+from bot.nudge.ledger import NudgeLedger
+from bot.nudge.message import build_message
+from bot.nudge.scheduler import JOB_ID, next_nudge_time, start_scheduler
+from bot.nudge.slack import slack_targets
+from bot.state import StateDB
+from index.parse import load_content
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "content"
+SEED_PAGE = "careerframework/mlengineer/level1.md"
+UTC = ZoneInfo("UTC")
+# Monday 09:00 of ISO week 2026-W48, and later moments of the same week.
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+WEDNESDAY = MONDAY + timedelta(days=2)
+SUNDAY_NIGHT = MONDAY + timedelta(days=6, hours=14, minutes=59)
+NEXT_MONDAY = MONDAY + timedelta(days=7)
+
+
+# --- a loopback stand-in for Slack's Web API ---------------------------------------------------------
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    auth: str
+
+
+@dataclass
+class FakeSlack:
+    """Answers like Slack's Web API and records every call. `script[method]` holds canned replies
+    (status, headers, body) used in order before falling back to ok."""
+
+    url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    script: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(default_factory=dict)
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def posts(self, ok_only: bool = True) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.method == "chat.postMessage" and (c.body.get("_ok") or not ok_only)]
+
+    def reply(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self.lock:
+            queue = self.script.get(method) or []
+            status, headers, payload = queue.pop(0) if queue else (200, {}, {"ok": True})
+            if method == "chat.postMessage" and payload.get("ok"):
+                payload = payload | {"channel": body.get("channel"), "ts": f"{len(self.calls)}.0001"}
+            body["_ok"] = status == 200 and bool(payload.get("ok"))
+            return status, headers, payload
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            method = self.path.rsplit("/", 1)[-1]
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                from urllib.parse import parse_qsl
+
+                body = dict(parse_qsl(raw.decode()))
+            if fake.delay:
+                time.sleep(fake.delay)
+            status, headers, payload = fake.reply(method, body)
+            with fake.lock:
+                fake.calls.append(Call(method, body, self.headers.get("Authorization", "")))
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}/api/"
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def settings_for(slack: FakeSlack, tmp_path: Path, content: Path = SEED, **extra: Any) -> Settings:
+    return Settings(
+        content_dir=content,
+        state_db=tmp_path / "state.db",
+        site_url="https://fw.example.com",
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack.url,
+        nudge_channel="C0NUDGE",
+        **extra,
+    )
+
+
+def run_nudge(settings: Settings, now: datetime, *flags: str) -> int:
+    args = build_parser().parse_args(["nudge", *flags])
+    return nudge_command(args, settings, now=now)
+
+
+def posted_text(call: Call) -> str:
+    """Everything a reader of the posted message sees: the fallback text and every block's text."""
+    parts = [call.body.get("text", "")]
+    for block in call.body.get("blocks", []):
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            parts.append(element.get("text", ""))
+    return "\n".join(parts)
+
+
+def copy_content(tmp_path: Path) -> Path:
+    dest = tmp_path / "content"
+    shutil.copytree(SEED, dest)
+    return dest
+
+
+def set_cell(content: Path, area: str, text: str) -> None:
+    """Replace the description cell of `area`'s row on the seed page."""
+    page = content / SEED_PAGE
+    lines = page.read_text(encoding="utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(f"| [{area}]"):
+            cells = line.split("|")
+            cells[2] = f" {text} "
+            lines[i] = "|".join(cells)
+            break
+    else:
+        raise AssertionError(f"no row for {area}")
+    page.write_text("\n".join(lines), encoding="utf-8")
+
+
+def seed_todo_areas() -> set[str]:
+    return {e.area for e in load_content(SEED).entries if e.todo}
+
+
+# --- the message ------------------------------------------------------------------------------------
+
+
+def test_message_lists_exactly_the_todo_areas_with_counts_and_links() -> None:
+    entries = load_content(SEED).entries
+    message = build_message(entries, site_url="https://fw.example.com")
+    assert message is not None and message.kind == "todo"
+    listed = [a.area for a in message.todo_areas]
+    assert sorted(listed) == sorted(seed_todo_areas()) == ["Architecture Design", "Technical Strategy"]
+    (group,) = message.groups
+    level_total = sum(1 for e in entries if e.level == group.level and e.craft == group.craft)
+    assert group.summary == f"2 of {level_total} areas at Level 1 (Head Of) are still TODO"
+    assert level_total == 7
+    text = message.text
+    assert "Vaarst Career Framework › ML and Edge ML Engineer Craft" in text
+    assert "https://fw.example.com/careerframework/mlengineer/level1#architecture-design" in text
+    assert "https://fw.example.com/careerframework/mlengineer/level1#technical-strategy" in text
+    # Areas that are written are not nagged about.
+    for written in ("ML Ops", "AI Strategy", "Edge Computing"):
+        assert written not in text
+
+
+# --- the one-shot command ---------------------------------------------------------------------------
+
+
+def test_dry_run_prints_the_message_and_posts_nothing(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = settings_for(slack, tmp_path)
+    assert run_nudge(settings, MONDAY, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "dry run: nothing is posted" in out
+    assert "2 of 7 areas at Level 1 (Head Of) are still TODO" in out
+    assert "Architecture Design" in out and "Technical Strategy" in out
+    assert slack.calls == []
+    assert not settings.state_db.exists(), "a dry run must not create the state DB"
+    # …and it does not use up the week: a real run afterwards posts.
+    assert run_nudge(settings, MONDAY) == 0
+    assert len(slack.posts()) == 1
+
+
+def test_three_runs_in_one_week_post_once_and_next_week_posts_again(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = settings_for(slack, tmp_path)
+    for now in (MONDAY, WEDNESDAY, SUNDAY_NIGHT):
+        assert run_nudge(settings, now) == 0
+    assert len(slack.posts(ok_only=False)) == 1
+    out = capsys.readouterr().out
+    assert out.count("already posted") == 2
+    post = slack.posts()[0]
+    assert post.body["channel"] == "C0NUDGE"
+    assert post.auth == "Bearer xoxb-test"
+    text = posted_text(post)
+    assert "2 of 7 areas at Level 1 (Head Of) are still TODO" in text
+    assert "<https://fw.example.com/careerframework/mlengineer/level1#architecture-design|Architecture Design>" in text
+
+    assert run_nudge(settings, NEXT_MONDAY) == 0
+    assert len(slack.posts()) == 2
+    assert "Nothing changed since the last nudge." in posted_text(slack.posts()[1])
+
+
+def test_week_follows_the_configured_time_zone(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = settings_for(slack, tmp_path, tz="Asia/Tokyo")
+    # Sunday 20:00 UTC is already Monday 05:00 in Tokyo: a new ISO week there.
+    sunday_evening_utc = MONDAY - timedelta(hours=13)
+    assert run_nudge(settings, sunday_evening_utc - timedelta(days=1)) == 0
+    assert run_nudge(settings, sunday_evening_utc) == 0
+    assert len(slack.posts()) == 2
+
+
+def test_two_processes_started_together_post_once(slack: FakeSlack, tmp_path: Path) -> None:
+    slack.delay = 0.5  # Slack is slow, so the second process arrives while the first is posting
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": slack.url,
+        "CAREERFW_NUDGE_CHANNEL": "C0NUDGE",
+        "CAREERFW_STATE_DB": str(tmp_path / "state.db"),
+        "CAREERFW_CONTENT": str(SEED),
+        "HF_HUB_OFFLINE": "1",
+    }
+    cmd = [sys.executable, "-m", "bot.cli", "nudge"]
+    procs = [
+        subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert len(slack.posts(ok_only=False)) == 1
+    outputs = "".join(out for out, _ in results)
+    assert "posted the" in outputs
+    # The loser either saw the claim in progress or, if it ran late, the week already sent.
+    assert "another run is posting" in outputs or "already posted" in outputs
+
+
+def test_rate_limited_post_waits_out_retry_after_and_posts_once(slack: FakeSlack, tmp_path: Path) -> None:
+    slack.script["chat.postMessage"] = [(429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"})]
+    settings = settings_for(slack, tmp_path)
+    started = time.monotonic()
+    assert run_nudge(settings, MONDAY) == 0
+    assert time.monotonic() - started >= 1.0, "Retry-After must be waited out"
+    assert len(slack.posts(ok_only=False)) == 2
+    assert len(slack.posts()) == 1
+    assert run_nudge(settings, WEDNESDAY) == 0
+    assert len(slack.posts(ok_only=False)) == 2
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "invalid_auth"])
+def test_slack_error_exits_nonzero_in_one_line_and_a_later_run_posts(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str], error: str
+) -> None:
+    slack.script["chat.postMessage"] = [(200, {}, {"ok": False, "error": error})]
+    settings = settings_for(slack, tmp_path)
+    assert run_nudge(settings, MONDAY) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert f"Slack error {error}" in err and "Traceback" not in err
+    ledger = NudgeLedger(StateDB(settings.state_db))
+    record = ledger.record("slack:C0NUDGE", "2026-W48")
+    assert record is not None and record.status == "failed" and error in (record.last_error or "")
+    assert slack.posts() == []
+
+    assert run_nudge(settings, WEDNESDAY) == 0
+    assert len(slack.posts()) == 1
+    assert ledger.record("slack:C0NUDGE", "2026-W48").status == "sent"
+
+
+def test_unreachable_slack_is_one_line_and_leaves_the_week_unsent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(
+        content_dir=SEED,
+        state_db=tmp_path / "state.db",
+        slack_bot_token="xoxb-test",
+        slack_api_url=f"http://127.0.0.1:{port}/api/",
+        nudge_channel="C0NUDGE",
+    )
+    from bot.nudge import slack as slack_module
+
+    # Keep the backoff short here; production waits 1 s, 2 s, 4 s between attempts.
+    monkeypatch.setattr(slack_module, "NETWORK_BACKOFF_FACTOR", 0.01)
+    assert run_nudge(settings, MONDAY) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "could not reach Slack" in err, err
+    record = NudgeLedger(StateDB(settings.state_db)).record("slack:C0NUDGE", "2026-W48")
+    assert record is not None and record.status == "failed"
+
+
+def test_diff_after_a_content_change(slack: FakeSlack, tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    settings = settings_for(slack, tmp_path, content=content)
+    assert run_nudge(settings, MONDAY) == 0
+
+    set_cell(content, "Architecture Design", "I design the architecture of ML systems end to end.")
+    set_cell(content, "AI Strategy", "TODO")
+    assert run_nudge(settings, NEXT_MONDAY) == 0
+    second = posted_text(slack.posts()[1])
+    expected_todo = {e.area for e in load_content(content).entries if e.todo}
+    assert expected_todo == {"Technical Strategy", "AI Strategy"}
+    assert "2 of 7 areas at Level 1 (Head Of) are still TODO" in second
+    page = "https://fw.example.com/careerframework/mlengineer/level1"
+    assert f":white_check_mark: Filled in: <{page}#architecture-design|Architecture Design>" in second
+    assert f":new: Newly TODO: <{page}#ai-strategy|AI Strategy>" in second
+    # The TODO list itself is exactly the content's TODO areas: the filled-in one is gone from it.
+    listed = [line for line in second.splitlines() if line.startswith("• ")]
+    assert len(listed) == 2
+    assert any("|Technical Strategy>" in line for line in listed)
+    assert any("|AI Strategy>" in line and "*new*" in line for line in listed)
+
+
+def test_all_filled_in_is_posted_once_then_silence(slack: FakeSlack, tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    settings = settings_for(slack, tmp_path, content=content)
+    assert run_nudge(settings, MONDAY) == 0
+    set_cell(content, "Architecture Design", "I own the architecture.")
+    set_cell(content, "Technical Strategy", "I own the technical strategy.")
+    assert run_nudge(settings, NEXT_MONDAY) == 0
+    assert run_nudge(settings, NEXT_MONDAY + timedelta(days=7)) == 0
+    assert run_nudge(settings, NEXT_MONDAY + timedelta(days=14)) == 0
+    posts = slack.posts()
+    assert len(posts) == 2
+    final = posted_text(posts[1])
+    assert "Every framework area is filled in" in final
+    assert "Filled in:" in final and "Architecture Design" in final and "Technical Strategy" in final
+
+    # When a TODO comes back, the nudges resume.
+    set_cell(content, "ML Ops", "TBD")
+    assert run_nudge(settings, NEXT_MONDAY + timedelta(days=21)) == 0
+    assert len(slack.posts()) == 3
+    assert "Newly TODO" in posted_text(slack.posts()[2])
+
+
+def test_claim_left_by_a_crashed_run_is_retried_after_the_lease(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = settings_for(slack, tmp_path)
+    ledger = NudgeLedger(StateDB(settings.state_db))
+    crashed = ledger.claim("slack:C0NUDGE", "2026-W48", MONDAY)  # claimed, then the process died
+    assert crashed.status == "claimed"
+    assert run_nudge(settings, MONDAY + timedelta(minutes=1)) == 0
+    assert slack.calls == [], "a live claim means another run is posting"
+    assert run_nudge(settings, MONDAY + timedelta(seconds=ledger.lease_seconds + 1)) == 0
+    assert len(slack.posts()) == 1
+    assert run_nudge(settings, WEDNESDAY) == 0
+    assert len(slack.posts(ok_only=False)) == 1
+
+
+def test_owners_are_mentioned_and_content_text_is_escaped(slack: FakeSlack, tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    page = content / SEED_PAGE
+    text = page.read_text(encoding="utf-8")
+    hostile = "| [Technical &lt;!channel&gt; & <@U999> Strategy]"
+    page.write_text(text.replace("| [Technical Strategy]", hostile), "utf-8")
+    assert any(e.area == "Technical <!channel> & <@U999> Strategy" for e in load_content(content).entries)
+    (content / "owners.yaml").write_text(
+        "ML and Edge ML Engineer Craft: [S0GROUP1]\nLevel 1 (Head Of): U0HEAD01\n", encoding="utf-8"
+    )
+    settings = settings_for(slack, tmp_path, content=content)
+    assert run_nudge(settings, MONDAY) == 0
+    posted = posted_text(slack.posts()[0])
+    assert "<!subteam^S0GROUP1>" in posted and "<@U0HEAD01>" in posted
+    assert "Technical &lt;!channel&gt; &amp; &lt;@U999&gt; Strategy" in posted
+    assert "<!channel>" not in posted and "<@U999>" not in posted
+
+
+def test_malformed_owners_file_does_not_stop_the_nudge(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_content(tmp_path)
+    (content / "owners.yaml").write_text("Level 1 (Head Of): [U0HEAD01\n", encoding="utf-8")
+    settings = settings_for(slack, tmp_path, content=content)
+    assert run_nudge(settings, MONDAY) == 0
+    assert "owners.yaml:" in capsys.readouterr().err
+    assert len(slack.posts()) == 1 and "<@" not in posted_text(slack.posts()[0])
+
+
+def test_broken_content_is_not_nudged(slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_content(tmp_path)
+    page = content / SEED_PAGE
+    page.write_text(page.read_text(encoding="utf-8").replace("title: Level 1", "title: [Level 1"), "utf-8")
+    settings = settings_for(slack, tmp_path, content=content)
+    assert run_nudge(settings, MONDAY) == 1
+    assert f"{SEED_PAGE}:" in capsys.readouterr().err
+    assert slack.calls == []
+
+
+def test_teams_path_names_what_is_missing_or_uses_teams_targets(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from bot.cli import main
+
+    monkeypatch.setenv("CAREERFW_STATE_DB", str(tmp_path / "state.db"))
+    rc = main(["nudge", "--teams", "--dry-run", "--content", str(SEED)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if importlib.util.find_spec("bot.teams.nudge") is None:
+        assert rc == 1
+        assert captured.err.strip() == (
+            "careerfw: Teams nudges are not available: bot/teams/nudge.py (teams_targets) is missing"
+        )
+    else:
+        assert rc == 0 and "dry run" in captured.out
+    assert slack.calls == []
+
+
+# --- the in-process scheduler -----------------------------------------------------------------------
+
+
+def wait_for(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_schedule_is_the_cron_in_the_configured_time_zone() -> None:
+    settings = Settings(tz="Europe/London")
+    london = ZoneInfo("Europe/London")
+    # Default: Monday 09:00 London, in summer time and in winter time alike.
+    summer = next_nudge_time(settings, datetime(2026, 7, 4, 12, 0, tzinfo=UTC))
+    assert summer == datetime(2026, 7, 6, 9, 0, tzinfo=london)
+    assert summer.utcoffset() == timedelta(hours=1)
+    assert next_nudge_time(settings, datetime(2026, 11, 28, 12, 0, tzinfo=UTC)) == datetime(
+        2026, 11, 30, 9, 0, tzinfo=london
+    )
+    custom = Settings(nudge_cron="30 14 * * wed", tz="UTC")
+    assert next_nudge_time(custom, MONDAY) == datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
+
+
+def test_scheduler_fires_the_job_and_posts_once(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = settings_for(slack, tmp_path)
+    state = StateDB(settings.state_db)
+    before_the_slot = MONDAY - timedelta(hours=1)
+    scheduler = start_scheduler(
+        settings, targets=lambda: slack_targets(settings), state=state, clock=lambda: before_the_slot
+    )
+    assert scheduler is not None
+    try:
+        job = scheduler.get_job(JOB_ID)
+        # The cron job waits for Monday 09:00; nothing runs at start (the slot has not come this week).
+        assert job.next_run_time.weekday() == 0 and (job.next_run_time.hour, job.next_run_time.minute) == (9, 0)
+        assert len(scheduler.get_jobs()) == 1
+        # Bring the cron job's next fire time to now, as if Monday 09:00 had come.
+        job.modify(next_run_time=datetime.now(UTC) + timedelta(milliseconds=200))
+        assert wait_for(lambda: len(slack.posts()) == 1)
+        assert wait_for(lambda: job.func.rounds == 1)
+        # After firing it is back on the weekly cron.
+        nxt = scheduler.get_job(JOB_ID).next_run_time
+        assert nxt.weekday() == 0 and (nxt.hour, nxt.minute) == (9, 0) and nxt > datetime.now(UTC)
+        # A second fire in the same week (another replica, a re-run) posts nothing.
+        scheduler.get_job(JOB_ID).modify(next_run_time=datetime.now(UTC) + timedelta(milliseconds=100))
+        assert wait_for(lambda: job.func.rounds == 2)
+        assert len(slack.posts(ok_only=False)) == 1
+    finally:
+        scheduler.shutdown(wait=True)
+
+
+def test_scheduler_catches_up_after_a_restart_past_the_cron_time(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = settings_for(slack, tmp_path)
+    clock = lambda: MONDAY + timedelta(hours=2)  # noqa: E731 (started Monday 11:00, after the 09:00 slot)
+    for _ in range(2):  # started, restarted: one post
+        scheduler = start_scheduler(
+            settings, targets=lambda: slack_targets(settings), state=StateDB(settings.state_db), clock=clock
+        )
+        assert scheduler is not None
+        try:
+            assert wait_for(lambda: scheduler.get_job(JOB_ID).func.rounds == 1)  # noqa: B023
+        finally:
+            scheduler.shutdown(wait=True)
+    assert len(slack.posts(ok_only=False)) == 1
+
+
+def test_scheduler_retries_a_failed_post_later_in_the_week(slack: FakeSlack, tmp_path: Path) -> None:
+    slack.script["chat.postMessage"] = [(200, {}, {"ok": False, "error": "not_in_channel"})]
+    settings = settings_for(slack, tmp_path)
+    scheduler = start_scheduler(
+        settings,
+        targets=lambda: slack_targets(settings),
+        state=StateDB(settings.state_db),
+        clock=lambda: MONDAY + timedelta(minutes=1),
+        retry_later=timedelta(milliseconds=300),
+    )
+    assert scheduler is not None
+    try:
+        assert wait_for(lambda: len(slack.posts()) == 1)
+        assert len(slack.posts(ok_only=False)) == 2
+    finally:
+        scheduler.shutdown(wait=True)
+
+
+def test_scheduler_off_starts_nothing(slack: FakeSlack, tmp_path: Path) -> None:
+    settings = Settings.from_env({"CAREERFW_SCHEDULER": "off"})
+    assert settings.scheduler_enabled is False
+    assert start_scheduler(settings, targets=lambda: [], state=StateDB(tmp_path / "state.db")) is None
