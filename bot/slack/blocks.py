@@ -1,0 +1,328 @@
+"""Answers, help and the TODO summary as Slack messages: Block Kit plus a plain-text fallback `text`.
+
+Every string taken from a user or from the framework goes through `escape` before it reaches mrkdwn,
+so `<!channel>`, `<@U…>` or a stray `&` in a question or a cell is shown, never acted on. Messages
+respect Block Kit's limits (3,000 characters per section text, 50 blocks per message): a long
+quote is split at paragraph, then sentence, then word boundaries.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot.text import citation
+from index.answer import Answer, Quote
+from index.entry import Entry
+
+Block = dict[str, Any]
+Message = dict[str, Any]  # {"text": ..., "blocks": [...]}: keyword arguments for chat.postMessage / respond
+
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+FALLBACK_LIMIT = 3000
+QUESTION_ECHO_LIMIT = 300
+MAX_SUGGESTIONS = 5
+ALSO_RELEVANT = 2
+
+ACTION_HELPFUL = "feedback_helpful"
+ACTION_NOT_HELPFUL = "feedback_not_helpful"
+ACTION_SHARE = "share_answer"
+ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
+
+HOW_TO_ASK = (
+    "Ask me about the career framework and I'll quote it, with a link to where the text lives.\n"
+    "• `/careerfw what does Head of ML own?`: only you see the answer, and you can share it\n"
+    "• send me a direct message with your question\n"
+    "• mention me in a channel: I answer in the thread\n"
+    "• `/careerfw todo`: areas whose expectations are not written yet\n"
+    "I only ever quote the framework; when nothing in it answers you, I say so and offer the nearest areas."
+)
+TODO_SHOWN = 40
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn escaping: the only three characters with control meaning."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
+
+
+def _plain_token(token: str) -> str:
+    target, _, label = token.partition("|")
+    if target.startswith("@"):  # <@U123> or <@U123|name>
+        return "@" + (label or target[1:])
+    if target.startswith("#"):  # <#C123|general>
+        return "#" + (label or target[1:])
+    if target.startswith("!subteam^"):
+        return label or "@group"
+    if target.startswith("!"):  # <!channel>, <!here>, <!everyone>, <!date^…|fallback>
+        return label or "@" + target[1:].split("^", 1)[0]
+    return label or target  # a link: its label, else the URL
+
+
+def plain_question(slack_text: str) -> str:
+    """What a person typed, from Slack's wire format: mentions and links become readable words and
+    Slack's own &amp;/&lt;/&gt; are undone, so the core sees the question as written."""
+    return html.unescape(_SLACK_TOKEN.sub(lambda m: _plain_token(m.group(1)), slack_text or "")).strip()
+
+
+# --- text splitting --------------------------------------------------------------------------------
+
+
+def _quote_mrkdwn(text: str) -> str:
+    """Escaped text as a mrkdwn block quote; paragraphs stay apart inside the quote."""
+    lines: list[str] = []
+    for i, para in enumerate(p for p in text.split("\n\n") if p.strip()):
+        if i:
+            lines.append(">")
+        lines.extend("> " + line for line in para.split("\n"))
+    return "\n".join(lines)
+
+
+def _pieces(text: str, pattern: str) -> list[str]:
+    return [p for p in re.split(pattern, text) if p.strip()]
+
+
+def split_for_sections(text: str, render: Callable[[str], str], limit: int = SECTION_LIMIT) -> list[str]:
+    """Split `text` into pieces whose rendering fits `limit`, breaking at paragraphs, then sentences,
+    then spaces; only a single unbroken run longer than the limit is cut mid-word."""
+    if len(render(text)) <= limit:
+        return [text]
+    joiner = " "
+    for pattern, sep in ((r"\n\n", "\n\n"), (r"(?<=[.!?;:])\s+", " "), (r"\s+", " ")):
+        units = _pieces(text, pattern)
+        if len(units) > 1:
+            joiner = sep
+            break
+    else:
+        cut = max(1, limit // 2)
+        return [text[:cut], *split_for_sections(text[cut:], render, limit)]
+    chunks: list[str] = []
+    current = ""
+    for unit in units:
+        candidate = f"{current}{joiner}{unit}" if current else unit
+        if len(render(candidate)) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        if len(render(unit)) <= limit:
+            current = unit
+        else:  # one paragraph or sentence alone is too long: split it finer
+            parts = split_for_sections(unit, render, limit)
+            chunks.extend(parts[:-1])
+            current = parts[-1]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+# --- building blocks -------------------------------------------------------------------------------
+
+
+def _section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT]}}
+
+
+def _context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT]}]}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    if len(text) > BUTTON_TEXT_LIMIT:
+        text = text[: BUTTON_TEXT_LIMIT - 1] + "…"
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value[:BUTTON_VALUE_LIMIT],
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _link(url: str | None, label: str) -> str:
+    """A mrkdwn link when the URL is absolute (CAREERFW_SITE_URL set); otherwise just the label."""
+    if not url or not re.match(r"https?://", url):
+        return label
+    # | and > end a mrkdwn link; percent-encode them (and spaces) inside the URL.
+    safe = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
+    return f"<{safe}|{label}>"
+
+
+def citation_line(entry: Entry, url: str | None) -> str:
+    """framework › craft › level › section › area, the area linked to its page anchor."""
+    parts = [escape(p) for p in (entry.framework, entry.craft, entry.level, entry.section) if p]
+    parts.append(_link(url, f"*{escape(entry.area)}*"))
+    return " › ".join(parts) + f"  ·  `{escape(entry.source)}`"
+
+
+def quote_blocks(quote: Quote) -> list[Block]:
+    blocks: list[Block] = []
+    if quote.todo:
+        area = escape(quote.entry.area)
+        blocks.append(_section(f"*{area}*: _not written yet (the framework marks this area TODO)._"))
+    else:
+        for piece in split_for_sections(escape(quote.text), _quote_mrkdwn):
+            blocks.append(_section(_quote_mrkdwn(piece)))
+    note = "" if quote.complete or quote.todo else "  ·  _part of the cell; the rest is at the link_"
+    blocks.append(_context(citation_line(quote.entry, quote.url) + note))
+    return blocks
+
+
+def _question_line(question: str, truncated: bool) -> Block:
+    shown = question if len(question) <= QUESTION_ECHO_LIMIT else question[: QUESTION_ECHO_LIMIT - 1] + "…"
+    line = f"*Asked:* {escape(shown)}"
+    if truncated:
+        line += "\n_Your question was over 1,000 characters, so only its first 1,000 were used._"
+    return _context(line)
+
+
+def _value(**fields: object) -> str:
+    return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fallback(answer: Answer) -> str:
+    parts: list[str] = []
+    if answer.truncated:
+        parts.append("(Your question was cut to its first 1,000 characters.)")
+    if answer.message:
+        parts.append(escape(answer.message))
+    if answer.quotes:
+        first = answer.quotes[0]
+        body = "(not written yet)" if first.todo else escape(first.text)
+        parts.append(f"{body}\n— {escape(citation(first.entry))}")
+    elif answer.suggestions:
+        parts.append("Did you mean: " + "; ".join(escape(s.entry.area) for s in answer.suggestions[:MAX_SUGGESTIONS]))
+    text = "\n".join(parts) or "careerfw"
+    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
+
+
+def answer_message(
+    answer: Answer,
+    question_id: int | None,
+    *,
+    share: bool = False,
+    shared_by: str | None = None,
+) -> Message:
+    """The whole reply for one answer. `question_id` (from feedback.record_question) ties the
+    buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only)."""
+    head: list[Block] = [_question_line(answer.question, answer.truncated)]
+    if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
+        head.append(_context(f"Shared by <@{shared_by}>"))
+    if answer.message:
+        head.append(_section(escape(answer.message)))
+
+    groups: list[list[Block]] = []  # one group per quote, so whole quotes are dropped when over the limit
+    quotes = answer.quotes
+    if answer.intent == "lookup" and quotes:
+        groups.append(quote_blocks(quotes[0]))
+        for i, quote in enumerate(quotes[1 : 1 + ALSO_RELEVANT]):
+            group = quote_blocks(quote)
+            if i == 0:
+                group.insert(0, {"type": "divider"})
+                group.insert(1, _context("*Also relevant*"))
+            groups.append(group)
+    else:
+        groups.extend(quote_blocks(q) for q in quotes)
+
+    tail: list[Block] = []
+    if not answer.confident and answer.suggestions:
+        tail.append(_section("*Did you mean* one of these areas?"))
+        buttons = [
+            _button(
+                f"{s.entry.area} ({s.entry.level})" if s.entry.level else s.entry.area,
+                f"{ACTION_DID_YOU_MEAN}_{i}",
+                _value(e=s.entry.id, q=question_id),
+            )
+            for i, s in enumerate(answer.suggestions[:MAX_SUGGESTIONS])
+        ]
+        tail.append({"type": "actions", "block_id": "did_you_mean", "elements": buttons})
+    if question_id is not None:
+        value = _value(q=question_id)
+        elements = [
+            _button("👍 Helpful", ACTION_HELPFUL, value),
+            _button("👎 Not helpful", ACTION_NOT_HELPFUL, value),
+        ]
+        if share:
+            elements.append(_button("Share in channel", ACTION_SHARE, value, style="primary"))
+        tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
+
+    blocks = _fit(head, groups, tail)
+    return {"text": _fallback(answer), "blocks": blocks}
+
+
+def _fit(head: list[Block], groups: list[list[Block]], tail: list[Block]) -> list[Block]:
+    """At most MAX_BLOCKS: drop trailing "also relevant" quotes first, then cut the main quote."""
+    room = MAX_BLOCKS - len(head) - len(tail)
+    kept: list[Block] = []
+    for n, group in enumerate(groups):
+        if len(kept) + len(group) <= room:
+            kept.extend(group)
+            continue
+        if n == 0:  # the main quote alone is too long: keep its start and say where the rest is
+            citation_block = group[-1]
+            kept.extend(group[: room - 2])
+            kept.append(_context("_The quote continues at the link below._"))
+            kept.append(citation_block)
+        break
+    return head + kept + tail
+
+
+def help_message() -> Message:
+    return {"text": HOW_TO_ASK, "blocks": [_section(HOW_TO_ASK)]}
+
+
+def notice_message(text: str) -> Message:
+    """A short reply in the bot's own words (rate limit, errors, stale buttons)."""
+    return {"text": escape(text), "blocks": [_section(escape(text))]}
+
+
+def _todo_lines(entries: Sequence[Entry], site_url: str | None) -> list[str]:
+    return [
+        f"• {_link(e.url(site_url), escape(e.area))}: {escape(e.level)} ({escape(e.craft)})"
+        for e in entries[:TODO_SHOWN]
+    ]
+
+
+def todo_blocks(entries: Sequence[Entry], site_url: str | None, max_blocks: int = MAX_BLOCKS) -> list[Block]:
+    if not entries:
+        return [_section("Every area in the framework is written: nothing is marked TODO.")]
+    blocks: list[Block] = [_section(f"*{len(entries)} area(s) are not written yet* (marked TODO in the framework):")]
+    chunk = ""
+    for line in _todo_lines(entries, site_url):
+        if chunk and len(chunk) + 1 + len(line) > SECTION_LIMIT:
+            blocks.append(_section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(_section(chunk))
+    blocks = blocks[: max_blocks - 1]
+    if len(entries) > TODO_SHOWN:
+        blocks.append(_context(f"…and {len(entries) - TODO_SHOWN} more: run `careerfw todo` for the full list."))
+    return blocks
+
+
+def todo_message(entries: Sequence[Entry], site_url: str | None) -> Message:
+    text = f"{len(entries)} area(s) are not written yet." if entries else "Nothing in the framework is marked TODO."
+    return {"text": text, "blocks": todo_blocks(entries, site_url)}
+
+
+def home_view(entries: Sequence[Entry], site_url: str | None) -> dict[str, Any]:
+    """App Home: how to ask, then the TODO summary."""
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "careerfw: ask the career framework"}},
+        _section(HOW_TO_ASK),
+        {"type": "divider"},
+        {"type": "header", "text": {"type": "plain_text", "text": "Not written yet"}},
+    ]
+    blocks.extend(todo_blocks(entries, site_url, max_blocks=MAX_BLOCKS - len(blocks)))
+    return {"type": "home", "blocks": blocks}

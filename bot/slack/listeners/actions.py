@@ -1,0 +1,104 @@
+"""Buttons on answers: helpful / not helpful, "Share in channel", and "Did you mean" areas."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.blocks import (
+    ACTION_DID_YOU_MEAN,
+    ACTION_HELPFUL,
+    ACTION_NOT_HELPFUL,
+    ACTION_SHARE,
+    answer_message,
+    notice_message,
+)
+from bot.slack.services import services_of
+
+log = logging.getLogger("careerfw.slack")
+
+THANKS = {
+    "helpful": "Thanks! Recorded that this answer helped.",
+    "not_helpful": "Thanks for saying so. Recorded that this answer did not help; it helps us improve the framework.",
+}
+STALE = "That answer is no longer on record, so I can't do that. Please ask the question again."
+
+
+def _value(action: dict[str, Any]) -> dict[str, Any]:
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _question_id(action: dict[str, Any]) -> int | None:
+    qid = _value(action).get("q")
+    return qid if isinstance(qid, int) else None
+
+
+async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                          context: Any) -> None:
+    await ack()
+    verdict = "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
+    question_id = _question_id(action)
+    services = services_of(context)
+    try:
+        if question_id is None:
+            raise LookupError("no question id on the button")
+        await services.vote(body["user"]["id"], question_id, verdict)
+        text = THANKS[verdict]
+    except (LookupError, ValueError):
+        text = STALE
+    except Exception:
+        log.exception("recording feedback failed")
+        text = "Sorry, I couldn't record that just now. Please try again in a moment."
+    await respond(response_type="ephemeral", replace_original=False, **notice_message(text))
+
+
+async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                       context: Any) -> None:
+    await ack()
+    question_id = _question_id(action)
+    again = await services_of(context).answer_again(question_id) if question_id is not None else None
+    if again is None:
+        await respond(response_type="ephemeral", replace_original=False, **notice_message(STALE))
+        return
+    answer, _ = again
+    message = answer_message(answer, question_id, share=False, shared_by=body["user"]["id"])
+    # Through response_url the answer reaches the channel even when the bot is not a member of it.
+    await respond(response_type="in_channel", replace_original=False, unfurl_links=False, unfurl_media=False,
+                  **message)
+    await respond(delete_original=True)
+
+
+async def did_you_mean_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                              client: AsyncWebClient, context: Any) -> None:
+    await ack()
+    services = services_of(context)
+    user_id = body["user"]["id"]
+    value = _value(action)
+    entry_id = value.get("e")
+    original = await services.question_text(value["q"]) if isinstance(value.get("q"), int) else None
+    answer, question_id = await services.explain(user_id, str(entry_id or ""), original)
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+    if container.get("is_ephemeral") or not channel.startswith("D"):
+        # An ephemeral answer, or a channel message someone else may be reading: answer privately.
+        await respond(response_type="ephemeral", replace_original=False, unfurl_links=False,
+                      **answer_message(answer, question_id, share=True))
+        return
+    thread_ts = (body.get("message") or {}).get("thread_ts")
+    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                                  **answer_message(answer, question_id))
+
+
+def register(app: AsyncApp) -> None:
+    app.action(re.compile(f"^({ACTION_HELPFUL}|{ACTION_NOT_HELPFUL})$"))(feedback_button)
+    app.action(ACTION_SHARE)(share_button)
+    app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(did_you_mean_button)

@@ -1,0 +1,47 @@
+"""Turning a question into a reply, shared by the slash command, DMs, mentions and buttons."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.slack.blocks import Message, answer_message, help_message, notice_message, todo_message
+from bot.slack.services import Services
+
+log = logging.getLogger("careerfw.slack")
+
+SORRY = "Sorry, something went wrong while answering that. Please try again in a moment."
+KEYWORDS = ("help", "todo")
+
+
+def keyword(question: str) -> str | None:
+    """`help`, `todo` (and nothing at all, which is help) are commands, not questions."""
+    word = question.strip().lower().strip("/!?.")
+    if not word:
+        return "help"
+    return word if word in KEYWORDS else None
+
+
+@dataclass(frozen=True)
+class Reply:
+    message: Message
+    refused: bool = False  # the rate-limit notice: only the asker needs to see it
+
+
+async def reply_for(services: Services, user_id: str, question: str, *, share: bool) -> Reply:
+    """The reply to `question` from `user_id`: help, the TODO list, the rate-limit notice, or an
+    answer. Never raises: a failure becomes a polite notice and a logged traceback."""
+    try:
+        word = keyword(question)
+        if word == "help":
+            return Reply(help_message())
+        if word == "todo":
+            return Reply(todo_message(services.answerer.todo(), services.settings.site_url))
+        refusal = services.rate_check(user_id)
+        if refusal:
+            return Reply(notice_message(refusal), refused=True)
+        answer, question_id = await services.ask(user_id, question)
+        return Reply(answer_message(answer, question_id, share=share))
+    except Exception:
+        log.exception("answering %r failed", question[:200])
+        return Reply(notice_message(SORRY))

@@ -1,0 +1,295 @@
+"""Test harness for the Slack app over real HTTP: the app in HTTP mode on a loopback port (uvicorn, in-process so the
+model loads once), a loopback HTTP server answering like Slack's Web API and recording every call,
+and requests signed exactly as Slack signs them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token"
+BOT_USER = "UBOTCAREER"
+TEAM = "T0TEST"
+SEED_CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+@dataclass
+class Call:
+    path: str  # "chat.postMessage", or "response/<id>" for a response_url POST
+    data: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeSlack:
+    """Slack's Web API on loopback. `errors` makes a method answer {"ok": false, "error": …}."""
+
+    url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    cond: threading.Condition = field(default_factory=threading.Condition)
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def record(self, call: Call) -> None:
+        with self.cond:
+            self.calls.append(call)
+            self.cond.notify_all()
+
+    def wait_for(self, match: Callable[[Call], bool], count: int = 1, timeout: float = 20.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                found = [c for c in self.calls if match(c)]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    paths = [c.path for c in self.calls]
+                    raise AssertionError(f"expected {count} matching Slack call(s) within {timeout} s; saw {paths}")
+                self.cond.wait(left)
+
+    def matching(self, match: Callable[[Call], bool]) -> list[Call]:
+        with self.cond:
+            return [c for c in self.calls if match(c)]
+
+
+def _reply_for(method: str, data: dict[str, Any]) -> dict[str, Any]:
+    if method == "auth.test":
+        return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "careerfw",
+                "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0CAREER"}
+    if method == "chat.postMessage":
+        return {"ok": True, "channel": data.get("channel"), "ts": f"{time.time():.6f}", "message": {}}
+    if method == "chat.postEphemeral":
+        return {"ok": True, "message_ts": f"{time.time():.6f}"}
+    if method == "apps.connections.open":
+        return {"ok": True, "url": "wss://127.0.0.1:9/unused"}
+    return {"ok": True}
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            if "json" in (self.headers.get("Content-Type") or ""):
+                data = json.loads(body or "{}")
+            else:
+                data = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
+            path = self.path.split("?", 1)[0]
+            name = path[len("/api/"):] if path.startswith("/api/") else path.lstrip("/")
+            fake.record(Call(name, data, {k.lower(): v for k, v in self.headers.items()}))
+            if name.startswith("response/"):
+                payload, ctype = b"ok", "text/plain"
+            else:
+                error = fake.errors.get(name)
+                reply = {"ok": False, "error": error} if error else _reply_for(name, data)
+                payload, ctype = json.dumps(reply).encode(), "application/json; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server.daemon_threads = True
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class SlackApp:
+    """The careerfw Slack app served by uvicorn on a loopback port."""
+
+    url: str
+    settings: Settings
+    asgi: Any
+    fake: FakeSlack
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def next_id(self) -> int:
+        return next(self.ids)
+
+
+def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}")."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    seconds: float
+
+
+def post(url: str, body: str, content_type: str, headers: dict[str, str] | None = None) -> Response:
+    request = urllib.request.Request(url, data=body.encode(), method="POST")
+    request.add_header("Content-Type", content_type)
+    for k, v in (headers or {}).items():
+        request.add_header(k, v)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return Response(resp.status, resp.read().decode(), time.monotonic() - started)
+    except urllib.error.HTTPError as err:
+        return Response(err.code, err.read().decode(), time.monotonic() - started)
+
+
+def send_command(app: SlackApp, text: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
+                 headers: dict[str, str] | None = None) -> tuple[Response, str]:
+    """A /careerfw slash command as Slack sends it; returns the HTTP response and its response_url."""
+    response_url = app.fake.response_url(f"cmd-{app.next_id()}")
+    body = urllib.parse.urlencode({
+        "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel, "channel_name": "general",
+        "user_id": user, "user_name": "asker", "command": "/careerfw", "text": text, "api_app_id": "A0CAREER",
+        "response_url": response_url, "trigger_id": f"trig.{app.next_id()}",
+    })
+    resp = post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", {**sign(body), **(headers or {})})
+    return resp, response_url
+
+
+def send_event(app: SlackApp, event: dict[str, Any], event_id: str | None = None,
+               headers: dict[str, str] | None = None) -> Response:
+    envelope = {
+        "token": "legacy", "team_id": TEAM, "api_app_id": "A0CAREER", "event": event, "type": "event_callback",
+        "event_id": event_id or f"Ev{app.next_id():08d}", "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
+    body = json.dumps(envelope)
+    return post(app.url + "/slack/events", body, "application/json", {**sign(body), **(headers or {})})
+
+
+def send_action(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
+                ephemeral: bool = True, message: dict[str, Any] | None = None) -> tuple[Response, str]:
+    """A block_actions interactivity payload (a button click), form-encoded as payload=<json>."""
+    response_url = app.fake.response_url(f"act-{app.next_id()}")
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "username": "asker", "team_id": TEAM},
+        "api_app_id": "A0CAREER", "token": "legacy", "trigger_id": f"trig.{app.next_id()}",
+        "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral,
+                      "message_ts": "1700000000.000100"},
+        "channel": {"id": channel, "name": "general"}, "response_url": response_url,
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                     "action_ts": f"{time.time():.6f}", "text": {"type": "plain_text", "text": "x"}}],
+    }
+    if message is not None:
+        payload["message"] = message
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+    return post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", sign(body)), response_url
+
+
+@pytest.fixture(scope="session")
+def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
+    import uvicorn
+
+    from bot.slack.app import build_asgi_app
+
+    settings = Settings(
+        content_dir=SEED_CONTENT,
+        state_db=tmp_path_factory.mktemp("slack-state") / "state.db",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        rate_limit_per_minute=10,
+        scheduler_enabled=False,
+    )
+    asgi = build_asgi_app(settings, seed_answerer)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):  # bounded: uvicorn starts in well under a second
+        if server.started:
+            break
+        time.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    yield SlackApp(f"http://127.0.0.1:{sock.getsockname()[1]}", settings, asgi, fake_slack)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def blocks_text(blocks: list[dict[str, Any]]) -> str:
+    """Every piece of text a person would read in a list of blocks."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                out.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return "\n".join(out)
+
+
+def quoted(blocks: list[dict[str, Any]]) -> str:
+    """The text inside the mrkdwn block quotes of a message, whitespace-normalised."""
+    lines: list[str] = []
+    for block in blocks:
+        text = (block.get("text") or {}).get("text", "") if block.get("type") == "section" else ""
+        for line in text.split("\n"):
+            if line.startswith(">"):
+                lines.append(line[1:].strip())
+    return " ".join(" ".join(lines).split())
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_valid_message(message: dict[str, Any], max_blocks: int = 50) -> None:
+    """Valid per slack_sdk's Block Kit models, within Slack's limits, with a fallback text."""
+    from slack_sdk.models.blocks import Block
+
+    assert isinstance(message.get("text"), str) and message["text"].strip(), "every message needs fallback text"
+    blocks = message.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    assert blocks and len(blocks) <= max_blocks
+    for raw in blocks:
+        block = Block.parse(raw)
+        assert block is not None, raw
+        block.validate_json()  # raises SlackObjectFormationError on any limit or shape violation
