@@ -422,25 +422,32 @@ def test_broken_content_is_not_nudged(slack: FakeSlack, tmp_path: Path, capsys: 
     assert slack.calls == []
 
 
-def test_teams_path_names_what_is_missing_or_uses_teams_targets(
-    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_teams_path_without_stored_conversations_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import importlib.util
-
     from bot.cli import main
 
     monkeypatch.setenv("CAREERFW_STATE_DB", str(tmp_path / "state.db"))
-    rc = main(["nudge", "--teams", "--dry-run", "--content", str(SEED)])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    if importlib.util.find_spec("bot.teams.nudge") is None:
-        assert rc == 1
-        assert captured.err.strip() == (
-            "careerfw: Teams nudges are not available: bot/teams/nudge.py (teams_targets) is missing"
-        )
-    else:
-        assert rc == 0 and "dry run" in captured.out
-    assert slack.calls == []
+    assert main(["nudge", "--teams", "--content", str(SEED)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "careerfw: no Teams conversations are stored yet: add the bot to a team or chat first"
+    )
+    assert main(["nudge", "--teams", "--dry-run", "--content", str(SEED)]) == 0
+    assert "2 of 7 areas at Level 1 (Head Of) are still TODO" in capsys.readouterr().out
+
+
+def test_teams_path_when_the_teams_module_is_absent_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    # A build without the Teams front end: importing bot.teams.nudge fails.
+    monkeypatch.setitem(sys.modules, "bot.teams.nudge", None)
+    monkeypatch.setenv("CAREERFW_STATE_DB", str(tmp_path / "state.db"))
+    assert main(["nudge", "--teams", "--content", str(SEED)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "careerfw: Teams nudges are not available: bot/teams/nudge.py (teams_targets) is missing"
+    )
 
 
 # --- the in-process scheduler -----------------------------------------------------------------------
@@ -510,6 +517,23 @@ def test_scheduler_catches_up_after_a_restart_past_the_cron_time(slack: FakeSlac
         finally:
             scheduler.shutdown(wait=True)
     assert len(slack.posts(ok_only=False)) == 1
+
+
+def test_scheduler_with_an_answerer_nudges_about_the_entries_it_serves(slack: FakeSlack, tmp_path: Path) -> None:
+    # What the Slack app passes: its answerer (entries may differ from settings.content_dir after a reload).
+    content = copy_content(tmp_path)
+    set_cell(content, "Architecture Design", "Written since start-up.")
+    answerer = type("Answerer", (), {"entries": load_content(content).entries})()
+    settings = settings_for(slack, tmp_path)  # content_dir is still the seed, with two TODO areas
+    scheduler = start_scheduler(settings, answerer=answerer, clock=lambda: MONDAY + timedelta(hours=1))
+    assert scheduler is not None
+    try:
+        assert wait_for(lambda: len(slack.posts()) == 1)
+    finally:
+        scheduler.shutdown(wait=True)
+    posted = posted_text(slack.posts()[0])
+    assert "1 of 7 areas at Level 1 (Head Of) is still TODO" in posted
+    assert "|Technical Strategy>" in posted and "|Architecture Design>" not in posted
 
 
 def test_scheduler_retries_a_failed_post_later_in_the_week(slack: FakeSlack, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -159,9 +160,10 @@ def _owners(settings: Settings) -> Callable[[], Owners]:
 def start_scheduler(
     settings: Settings,
     *,
-    targets: Callable[[], Sequence[NudgeTarget]],
-    state: StateDB,
+    targets: Callable[[], Sequence[NudgeTarget]] | None = None,
+    state: StateDB | None = None,
     entries: Callable[[], Sequence[Entry]] | None = None,
+    answerer: Any = None,
     owners: Callable[[], Owners] | None = None,
     clock: Clock = system_clock,
     catch_up: bool = True,
@@ -171,9 +173,12 @@ def start_scheduler(
 ) -> BackgroundScheduler | None:
     """Start the weekly nudge on CAREERFW_NUDGE_CRON in CAREERFW_TZ; None when CAREERFW_SCHEDULER=off.
 
-    targets: called at each run (so Teams conversations added since start are included).
-    entries: the entries to report (default: re-read from settings.content_dir at each run; a serving
-      app passes `lambda: answerer.entries` so the nudge matches what it answers from).
+    targets: called at each run (so Teams conversations added since start are included); default: the
+      Slack channel CAREERFW_NUDGE_CHANNEL via `bot.nudge.slack.slack_targets(settings)`.
+    state: the state DB (default: StateDB(settings.state_db)).
+    entries: the entries to report (default: re-read from settings.content_dir at each run).
+    answerer: shorthand for `entries=lambda: answerer.entries`, so a serving app nudges about exactly
+      the content it answers from, including after a hot reload.
     owners: owners.yaml loader (default: settings.content_dir/owners.yaml at each run).
     clock: the time used to pick the ISO week (tests inject one); the firing itself is APScheduler's.
     catch_up: when the schedule already fired this week before start (the app was down on Monday),
@@ -186,6 +191,13 @@ def start_scheduler(
         log.info("weekly nudge scheduler is off (CAREERFW_SCHEDULER=off)")
         return None
     trigger = nudge_trigger(settings)
+    if entries is None and answerer is not None:
+        entries = lambda: answerer.entries  # noqa: E731 (read at each run: reloads swap the entries)
+    if targets is None:
+        from bot.nudge.slack import slack_targets
+
+        targets = lambda: slack_targets(settings)  # noqa: E731
+    state = state or StateDB(settings.state_db)
     scheduler = BackgroundScheduler(timezone=zone(settings.tz), daemon=True)
     job = NudgeJob(
         settings,
