@@ -218,6 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.quality", "eval_command"))
 
+    p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")
+    p.add_argument("--content", type=Path, help="framework pages (default: CAREERFW_CONTENT or ./content)")
+    p.add_argument("--requests", type=int, default=500)
+    p.add_argument("--concurrency", type=int, default=25)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_front_end("bot.loadtest", "loadtest_command"))
+
     p = sub.add_parser("bench", help="latency and build throughput on these machines")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.quality", "bench_command"))

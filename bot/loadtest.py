@@ -1,0 +1,544 @@
+"""`careerfw loadtest`: signed slash commands from concurrent clients against the Slack app in HTTP mode.
+
+Everything runs on loopback: the real `careerfw serve --http` in its own process, a stand-in for
+Slack's Web API and response URLs (`FakeSlack`, also used by the fault tests), and N clients posting
+Slack-signed `/careerfw` commands. It prints ack latency (what Slack's 3 s limit applies to), answer
+latency (command sent to answer posted back), and the server's RSS before and after.
+
+    careerfw loadtest                       # 500 commands, 25 concurrent clients, the content/ folder
+    careerfw loadtest --requests 100 --concurrency 10 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+
+ACK_LIMIT_S = 3.0
+SIGNING_SECRET = "loadtest-signing-secret"
+BOT_TOKEN = "xoxb-loadtest"
+
+# Distinct questions, so the query-embedding cache does not flatter the figures.
+_ASKS = [
+    "what does Head of ML own?",
+    "who is responsible for ML Ops",
+    "what is expected for AI governance",
+    "what does the head of ML do about AI strategy",
+    "how should a level 1 engineer approach architecture design",
+    "what does technical strategy mean at level 1",
+    "who deploys machine learning models to production",
+    "what are the expectations for mentoring",
+    "how do I get promoted to Head of ML",
+    "what does the framework say about safety and trust in AI",
+    "who builds and grows machine learning teams",
+    "what does reducing technical debt look like",
+    "how is edge ML different",
+    "who owns the data pipeline",
+    "what should I do to show leadership",
+    "what is the difference between levels",
+    "what does ML engineering craft cover",
+    "which areas are still TODO",
+    "what does accountability for AI systems involve",
+    "how do we iterate quickly on models",
+]
+_OPENERS = ["", "quick question: ", "can you tell me ", "I'd like to know ", "please explain "]
+_CLOSERS = ["", " please", " for my review", " in our team", " this quarter"]
+
+
+def questions(n: int) -> list[str]:
+    combos = itertools.product(_OPENERS, _ASKS, _CLOSERS)
+    out = [f"{a}{b}{c}" for a, b, c in itertools.islice(itertools.cycle(list(combos)), n)]
+    return out
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack sends: v0 HMAC-SHA256 over `v0:timestamp:body`."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def slash_command_body(text: str, user_id: str, response_url: str, channel: str = "C0LOAD") -> bytes:
+    return urllib.parse.urlencode(
+        {
+            "token": "unused-verification-token",
+            "team_id": "T0LOAD",
+            "team_domain": "loadtest",
+            "channel_id": channel,
+            "channel_name": "loadtest",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": "/careerfw",
+            "text": text,
+            "api_app_id": "A0LOAD",
+            "response_url": response_url,
+            "trigger_id": f"trigger-{user_id}",
+        }
+    ).encode()
+
+
+# --- Slack's side: Web API and response URLs on loopback --------------------------------------------
+
+
+@dataclass
+class Posted:
+    path: str
+    body: dict[str, Any]
+    at: float  # time.monotonic() when it arrived
+    status: int  # what the fake answered
+
+
+class FakeSlack:
+    """Loopback stand-in for https://slack.com/api/ and for response URLs.
+
+    `POST /api/<method>` answers `{"ok": true, …}`; `POST /response/<key>` records an answer. Setting
+    `fail_status` (e.g. 500) makes every call fail until it is cleared: Slack having a bad minute."""
+
+    def __init__(self) -> None:
+        self.posted: list[Posted] = []
+        self.fail_status: int | None = None
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                body = fake._parse(raw, self.headers.get("Content-Type") or "")
+                status = fake.fail_status or 200
+                fake._record(Posted(self.path, body, time.monotonic(), status))
+                if status != 200:
+                    payload = b'{"ok": false, "error": "internal_error"}'
+                elif self.path.startswith("/api/"):
+                    payload = json.dumps(fake._api(self.path[len("/api/") :].split("?")[0], body)).encode()
+                else:
+                    payload = b"ok"
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json" if payload != b"ok" else "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-slack", daemon=True)
+
+    @staticmethod
+    def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
+        if "json" in content_type:
+            try:
+                parsed = json.loads(raw or b"{}")
+                return parsed if isinstance(parsed, dict) else {"_": parsed}
+            except ValueError:
+                return {"_raw": raw.decode("utf-8", "replace")}
+        return {k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace")).items()}
+
+    def _api(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://loadtest.slack.invalid/", "team": "loadtest", "user": "careerfw",
+                    "team_id": "T0LOAD", "user_id": "U0BOT", "bot_id": "B0BOT"}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": body.get("channel", "C0LOAD"), "ts": f"{time.time():.6f}",
+                    "message": {"text": body.get("text", "")}}
+        return {"ok": True}
+
+    def _record(self, posted: Posted) -> None:
+        with self._arrived:
+            self.posted.append(posted)
+            self._arrived.notify_all()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.url}/response/{key}"
+
+    def delivered(self, prefix: str = "/response/") -> dict[str, Posted]:
+        """The first successful post to each response URL (a retry after a failure counts once)."""
+        with self._lock:
+            out: dict[str, Posted] = {}
+            for p in self.posted:
+                if p.path.startswith(prefix) and p.status == 200:
+                    out.setdefault(p.path[len(prefix) :], p)
+            return out
+
+    def wait_for(self, count: int, timeout: float, prefix: str = "/response/") -> bool:
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                done = {p.path for p in self.posted if p.path.startswith(prefix) and p.status == 200}
+                if len(done) >= count:
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._arrived.wait(left)
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# --- the server under test --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+    started: float
+    ready_s: float = 0.0
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", "replace")
+
+
+def server_env(fake: FakeSlack, workdir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERFW_"))}
+    env |= {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "CAREERFW_STATE_DB": str(workdir / "state.db"),
+        "CAREERFW_SCHEDULER": "off",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME") or str(workdir / "cache"),
+        "XDG_STATE_HOME": str(workdir / "state"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    return env | (extra or {})
+
+
+@contextmanager
+def serving(
+    fake: FakeSlack,
+    workdir: Path,
+    content: Path | None = None,
+    env: dict[str, str] | None = None,
+    ready_timeout: float = 300.0,
+) -> Iterator[Server]:
+    """`careerfw serve --http` in its own process on a free loopback port, until /healthz says ready."""
+    port = free_port()
+    argv = [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)]
+    if content is not None:
+        argv += ["--content", str(content)]
+    log_path = workdir / f"serve-{port}.log"
+    with open(log_path, "wb") as log:
+        started = time.monotonic()
+        proc = subprocess.Popen(argv, env=server_env(fake, workdir, env), stdout=log, stderr=subprocess.STDOUT)
+    server = Server(proc, f"http://127.0.0.1:{port}", log_path, started)
+    try:
+        deadline = started + ready_timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited with {proc.returncode} before it was ready:\n{server.log()}")
+            try:
+                with urllib.request.urlopen(server.url + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server was not ready after {ready_timeout:.0f} s:\n{server.log()}")
+            time.sleep(0.1)
+        server.ready_s = time.monotonic() - started
+        yield server
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+# --- clients ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sent:
+    key: str
+    question: str
+    sent_at: float
+    ack_s: float
+    status: int
+
+
+async def _post_commands(url: str, fake: FakeSlack, items: Sequence[tuple[str, str]], concurrency: int) -> list[Sent]:
+    import aiohttp
+
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    results: list[Sent] = []
+    timeout = aiohttp.ClientTimeout(total=60)
+
+    async def client(session: aiohttp.ClientSession) -> None:
+        while True:
+            try:
+                key, text = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            body = slash_command_body(text, f"U{key}", fake.response_url(key))
+            started = time.monotonic()
+            try:
+                async with session.post(url + "/slack/events", data=body, headers=sign(SIGNING_SECRET, body)) as r:
+                    await r.read()
+                    status = r.status
+            except (TimeoutError, aiohttp.ClientError):
+                status = 0
+            results.append(Sent(key, text, started, time.monotonic() - started, status))
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        await asyncio.gather(*(client(session) for _ in range(concurrency)))
+    return results
+
+
+def send_commands(url: str, fake: FakeSlack, items: Sequence[tuple[str, str]], concurrency: int) -> list[Sent]:
+    """POST each (key, question) as a signed /careerfw command from `concurrency` clients at once."""
+    return asyncio.run(_post_commands(url, fake, items, concurrency))
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0-100) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-p * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+def answer_text(posted: Posted) -> str:
+    body = posted.body
+    parts = [str(body.get("text", ""))]
+    blocks = body.get("blocks")
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            blocks = []
+    for block in blocks or []:
+        text = block.get("text") if isinstance(block, dict) else None
+        if isinstance(text, dict):
+            parts.append(str(text.get("text", "")))
+    return "\n".join(parts)
+
+
+# --- the run -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    requests: int
+    concurrency: int
+    acked: int  # HTTP 200 acks
+    acks_over_limit: int
+    ack_p50_ms: float
+    ack_p95_ms: float
+    ack_p99_ms: float
+    ack_max_ms: float
+    answered: int
+    answer_p50_ms: float
+    answer_p95_ms: float
+    answer_p99_ms: float
+    answer_max_ms: float
+    answers_per_s: float
+    apologies: int  # "Sorry, something went wrong" or rate-limit notices instead of an answer
+    ready_s: float
+    first_answer_ms: float
+    rss_ready_mib: float
+    rss_before_mib: float
+    rss_after_mib: float
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def rss_growth(self) -> float:
+        return (self.rss_after_mib - self.rss_before_mib) / self.rss_before_mib
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self) | {"rss_growth": round(self.rss_growth, 4), "ok": self.ok}
+
+
+def run_load(
+    requests: int = 500,
+    concurrency: int = 25,
+    content: Path | None = None,
+    workdir: Path | None = None,
+    answer_timeout: float = 300.0,
+) -> LoadReport:
+    with tempfile.TemporaryDirectory(prefix="careerfw-load-") as tmp:
+        work = workdir or Path(tmp)
+        # The index is built before the clock starts, as in the image (built at image build time).
+        index_dir = work / "index"
+        build = [sys.executable, "-m", "bot.cli", "index", "build", "--index", str(index_dir)]
+        if content is not None:
+            build += ["--content", str(content)]
+        done = subprocess.run(build, capture_output=True, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+        if done.returncode != 0:
+            raise RuntimeError(f"cannot build the index: {done.stderr.strip()}")
+        env = {"CAREERFW_INDEX": str(index_dir)}
+        with FakeSlack() as fake, serving(fake, work, content, env) as server:
+            pid = server.proc.pid
+            rss_ready = rss_mib(pid)
+            # Cold start to first answer: one command on the freshly started server.
+            first = send_commands(server.url, fake, [("first", "what does Head of ML own?")], 1)[0]
+            fake.wait_for(1, answer_timeout)
+            got = fake.delivered().get("first")
+            first_ms = (got.at - first.sent_at) * 1000 if got else float("nan")
+            # Warm-up round (not measured), so allocator pools and thread pools exist before "before".
+            warm = [(f"warm{i:03d}", q) for i, q in enumerate(questions(concurrency))]
+            send_commands(server.url, fake, warm, concurrency)
+            fake.wait_for(1 + len(warm), answer_timeout)
+            rss_before = rss_mib(pid)
+
+            items = [(f"q{i:04d}", q) for i, q in enumerate(questions(requests))]
+            started = time.monotonic()
+            sent = send_commands(server.url, fake, items, concurrency)
+            fake.wait_for(1 + len(warm) + requests, answer_timeout)
+            elapsed = time.monotonic() - started
+            rss_after = rss_mib(pid)
+            delivered = fake.delivered()
+            crashed = server.proc.poll() is not None
+
+        acks = [s.ack_s for s in sent if s.status == 200]
+        answer_s = [delivered[s.key].at - s.sent_at for s in sent if s.key in delivered]
+        texts = [answer_text(delivered[s.key]) for s in sent if s.key in delivered]
+        apologies = sum(1 for t in texts if "Sorry" in t or "too many questions" in t.lower())
+        failures: list[str] = []
+        if len(acks) < requests:
+            failures.append(f"{requests - len(acks)} command(s) not acknowledged with HTTP 200")
+        over = sum(1 for a in acks if a >= ACK_LIMIT_S)
+        if over:
+            failures.append(f"{over} ack(s) took {ACK_LIMIT_S:.0f} s or more")
+        if len(answer_s) < requests:
+            failures.append(f"{requests - len(answer_s)} answer(s) never posted to their response_url")
+        if apologies:
+            failures.append(f"{apologies} repl(ies) were apologies or rate-limit notices, not answers")
+        growth = (rss_after - rss_before) / rss_before
+        if growth > 0.10:
+            failures.append(f"RSS grew {growth:.1%} (limit 10%)")
+        if crashed:
+            failures.append("the server process exited during the run")
+
+        def ms(values: list[float], p: float) -> float:
+            return round(percentile(values, p) * 1000, 1) if values else float("nan")
+
+        return LoadReport(
+            requests=requests, concurrency=concurrency, acked=len(acks), acks_over_limit=over,
+            ack_p50_ms=ms(acks, 50), ack_p95_ms=ms(acks, 95), ack_p99_ms=ms(acks, 99),
+            ack_max_ms=round(max(acks) * 1000, 1) if acks else float("nan"),
+            answered=len(answer_s), answer_p50_ms=ms(answer_s, 50), answer_p95_ms=ms(answer_s, 95),
+            answer_p99_ms=ms(answer_s, 99),
+            answer_max_ms=round(max(answer_s) * 1000, 1) if answer_s else float("nan"),
+            answers_per_s=round(len(answer_s) / elapsed, 2) if elapsed else 0.0,
+            apologies=apologies, ready_s=round(server.ready_s, 2), first_answer_ms=round(first_ms, 1),
+            rss_ready_mib=round(rss_ready, 1), rss_before_mib=round(rss_before, 1), rss_after_mib=round(rss_after, 1),
+            failures=failures,
+        )
+
+
+def render(report: LoadReport, content: Path) -> str:
+    r = report
+    rows = [
+        ("commands / concurrent clients", f"{r.requests} / {r.concurrency}"),
+        ("acks HTTP 200 (>= 3 s)", f"{r.acked}/{r.requests} ({r.acks_over_limit})"),
+        ("ack latency p50 / p95 / p99 / max", f"{r.ack_p50_ms} / {r.ack_p95_ms} / {r.ack_p99_ms} / {r.ack_max_ms} ms"),
+        ("answers posted (apologies)", f"{r.answered}/{r.requests} ({r.apologies})"),
+        ("answer latency p50 / p95 / p99 / max",
+         f"{r.answer_p50_ms} / {r.answer_p95_ms} / {r.answer_p99_ms} / {r.answer_max_ms} ms"),
+        ("answer throughput", f"{r.answers_per_s} answers/s"),
+        ("cold start: process start to /healthz 200", f"{r.ready_s} s"),
+        ("first answer after ready (command to response_url)", f"{r.first_answer_ms} ms"),
+        ("server RSS ready / before / after", f"{r.rss_ready_mib} / {r.rss_before_mib} / {r.rss_after_mib} MiB"),
+        ("RSS growth over the run (limit 10%)", f"{r.rss_growth:+.1%}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [
+        f"careerfw loadtest: signed /careerfw commands against `careerfw serve --http` on loopback ({content})",
+        f"| {'metric'.ljust(width)} | value |",
+        f"|{'-' * (width + 2)}|-------|",
+        *(f"| {k.ljust(width)} | {v} |" for k, v in rows),
+        "",
+        "PASS" if r.ok else "FAIL: " + "; ".join(r.failures),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def loadtest_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.requests < 1 or args.concurrency < 1:
+        print("careerfw loadtest: --requests and --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    content = settings.content_dir
+    print(f"starting the server and sending {args.requests} commands from {args.concurrency} clients…",
+          file=sys.stderr)
+    try:
+        report = run_load(args.requests, args.concurrency, content)
+    except RuntimeError as exc:
+        print(f"careerfw loadtest: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        sys.stdout.write(render(report, content))
+    return 0 if report.ok else 1
