@@ -103,6 +103,9 @@ def split_for_sections(text: str, render: Callable[[str], str], limit: int = SEC
             break
     else:
         cut = max(1, limit // 2)
+        amp = text.rfind("&", max(0, cut - 5), cut)
+        if amp > 0 and ";" not in text[amp:cut]:  # never cut an escape like &amp; in two
+            cut = amp
         return [text[:cut], *split_for_sections(text[cut:], render, limit)]
     chunks: list[str] = []
     current = ""

@@ -79,14 +79,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def start_nudges(settings: Settings, answerer: Any) -> Any:
-    """The weekly TODO nudge, in-process, when CAREERFW_NUDGE_CHANNEL is set and the scheduler is on."""
+    """The weekly TODO nudge, in-process, when CAREERFW_NUDGE_CHANNEL is set and CAREERFW_SCHEDULER is
+    not off. It reads `answerer.entries` at each run, so it nudges about the content being served."""
     if not (settings.scheduler_enabled and settings.nudge_channel):
         return None
-    try:
-        from bot.nudge.scheduler import start_scheduler
-    except ImportError:
-        log.warning("the nudge scheduler is not available in this build; no weekly nudge will be posted")
-        return None
+    from bot.nudge.scheduler import start_scheduler
+
     return start_scheduler(settings, answerer=answerer)
 
 
@@ -106,9 +104,17 @@ def _serve_http(settings: Settings, answerer: Any, health: Health, sock: socket.
 
     from bot.slack.app import build_asgi_app
 
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            await super().shutdown(sockets)
+            # uvicorn re-raises SIGTERM/SIGINT after a graceful shutdown, so the process would die by
+            # the signal; the shutdown is complete, so exit 0 like any orderly stop.
+            getattr(self, "_captured_signals", []).clear()
+
     asgi = build_asgi_app(settings, answerer, health=health)
-    server = uvicorn.Server(uvicorn.Config(asgi, log_level="info", access_log=False, timeout_graceful_shutdown=10))
+    server = Server(uvicorn.Config(asgi, log_level="info", access_log=False, timeout_graceful_shutdown=10))
     server.run(sockets=[sock])
+    log.info("stopped")
     return 0
 
 
