@@ -194,6 +194,41 @@ def test_message_lists_exactly_the_todo_areas_with_counts_and_links() -> None:
         assert written not in text
 
 
+def test_slack_rendering_stays_within_block_kit_limits_and_says_what_it_left_out() -> None:
+    from bot.nudge.slack import MAX_BLOCKS, MAX_SECTION, render_slack
+    from index.entry import Entry
+
+    long_area = "Stakeholder management " * 20
+    entries = [
+        Entry(
+            framework="Big Framework",
+            craft=f"Craft {c}",
+            level=f"Level {lvl}",
+            role="",
+            section="Core",
+            area=f"{long_area}{c}-{lvl}-{a}",
+            description="TODO" if a % 2 else "Written.",
+            todo=bool(a % 2),
+            source=f"craft{c}/level{lvl}.md:{10 + a}",
+            permalink=f"/craft{c}/level{lvl}",
+        )
+        for c in range(12)
+        for lvl in range(6)
+        for a in range(30)
+    ]
+    message = build_message(entries, site_url="https://fw.example.com")
+    assert message is not None and message.todo_count == 12 * 6 * 15
+    payload = render_slack(message)
+    assert len(payload.blocks) <= MAX_BLOCKS
+    sections = [b["text"]["text"] for b in payload.blocks if b["type"] == "section"]
+    assert all(len(text) <= MAX_SECTION for text in sections)
+    shown = sum(text.count("\n• ") + text.startswith("• ") for text in sections)
+    (note,) = [text for text in sections if text.startswith("…and ")]
+    left_out = int(note.split()[1])
+    assert shown + left_out == message.todo_count
+    assert shown > 0 and "15 of 30 areas at Level 0 are still TODO" in sections[1]
+
+
 # --- the one-shot command ---------------------------------------------------------------------------
 
 
@@ -211,6 +246,10 @@ def test_dry_run_prints_the_message_and_posts_nothing(
     # …and it does not use up the week: a real run afterwards posts.
     assert run_nudge(settings, MONDAY) == 0
     assert len(slack.posts()) == 1
+    capsys.readouterr()
+    assert run_nudge(settings, WEDNESDAY, "--dry-run") == 0
+    assert "slack:C0NUDGE already got the 2026-W48 nudge" in capsys.readouterr().out
+    assert len(slack.calls) == 1
 
 
 def test_three_runs_in_one_week_post_once_and_next_week_posts_again(
@@ -298,6 +337,20 @@ def test_slack_error_exits_nonzero_in_one_line_and_a_later_run_posts(
     assert run_nudge(settings, WEDNESDAY) == 0
     assert len(slack.posts()) == 1
     assert ledger.record("slack:C0NUDGE", "2026-W48").status == "sent"
+
+
+def test_slack_server_error_is_reported_and_retried_by_a_later_run(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = {"error": "<html>Bad gateway</html>"}  # not JSON Slack would send: the status is what matters
+    slack.script["chat.postMessage"] = [(503, {}, page), (503, {}, page)]
+    settings = settings_for(slack, tmp_path)
+    assert run_nudge(settings, MONDAY) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Slack error HTTP 503" in err and "html" not in err, err
+    assert len(slack.posts(ok_only=False)) == 2  # one retry within the run
+    assert run_nudge(settings, MONDAY + timedelta(hours=1)) == 0
+    assert len(slack.posts()) == 1
 
 
 def test_unreachable_slack_is_one_line_and_leaves_the_week_unsent(

@@ -35,6 +35,7 @@ MAX_HEADER = 150
 # Seconds before the 1st, 2nd, 3rd retry of a network error: factor × 1, 2, 4.
 NETWORK_BACKOFF_FACTOR = 1.0
 
+_ERROR_CODE = re.compile(r"^[a-z0-9_]+$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 
@@ -84,7 +85,7 @@ def _link(area: TodoArea) -> str:
         # `|` ends the URL part of a Slack link; `>` would end the link.
         url = escape(area.url).replace("|", "%7C")
         return f"<{url}|{label}>"
-    return f"{label} (`{escape(area.where)}`)"
+    return f"{label} (`{escape(area.where)}`)" if area.where else label
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -226,11 +227,12 @@ class SlackTarget:
     def _api_error(self, exc: SlackApiError) -> NudgeDeliveryError:
         response = exc.response
         status = getattr(response, "status_code", 0) or 0
-        error = ""
         try:
             error = str(response.get("error") or "")
-        except Exception:  # a non-JSON error page: keep the status code
+        except Exception:
             error = ""
+        if not _ERROR_CODE.match(error):
+            error = ""  # an HTML error page or proxy text, not one of Slack's error codes: report the status
         if status == 429 or error == "ratelimited":
             return NudgeDeliveryError("Slack error ratelimited: still rate limited after waiting out Retry-After", True)
         if status >= 500 or error in ("internal_error", "fatal_error", "service_unavailable", "request_timeout"):
