@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import sys
+import warnings
 from typing import Any
 
 from aiohttp import web
@@ -107,8 +108,10 @@ def create_app(services: Services, manager: Connections) -> web.Application:
     app[SERVICES] = services
     app[AGENT] = agent
     app[ADAPTER] = adapter
-    # The key the SDK's JWT decorator reads its validation settings from.
-    app["agent_configuration"] = connection.auth_configuration(manager)
+    with warnings.catch_warnings():
+        # The SDK's JWT decorator reads its validation settings from this plain string key.
+        warnings.simplefilter("ignore", web.NotAppKeyWarning)
+        app["agent_configuration"] = connection.auth_configuration(manager)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     return app

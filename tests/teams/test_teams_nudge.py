@@ -1,0 +1,152 @@
+"""Conversation references and the weekly nudge on Teams, posted proactively to a loopback connector."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from teams_harness import BOT_ID, Bot, Connector, card_texts, members_changed, message
+
+from bot.nudge.command import nudge_command
+from bot.nudge.target import NudgeDeliveryError, NudgeTarget
+from bot.teams import cards
+from bot.teams.nudge import TeamsNudgeTarget, teams_targets
+from index.answer import Answerer
+
+TEAM = "19:team-general@thread.tacv2"
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # ISO week 2026-W48
+
+
+@pytest.fixture()
+def bot(start_bot: Any, seed_answerer: Answerer, connector: Connector) -> Bot:
+    """A fresh bot (and state DB) per test: what is stored is what the test did."""
+    connector.clear()
+    return start_bot(seed_answerer, teams_allow_anonymous=True)
+
+
+def nudge(bot: Bot, now: datetime) -> int:
+    args = argparse.Namespace(teams=True, dry_run=False, channel=None)
+    return nudge_command(args, bot.services.settings, now=now)
+
+
+def test_bot_added_to_a_team_stores_the_reference_and_says_hello(bot: Bot, connector: Connector) -> None:
+    status, _ = bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True,
+                                         team=TEAM))
+    assert status == 202
+    stored = bot.services.conversations.get(TEAM)
+    assert stored is not None and stored.conversation_type == "channel" and stored.team_id == TEAM
+    reference = stored.conversation.conversation_reference
+    assert reference.service_url == connector.url and reference.agent.id == BOT_ID
+    welcome = connector.posts(TEAM)
+    assert len(welcome) == 1 and "todo" in welcome[0].body["text"]
+
+
+def test_someone_else_joining_stores_nothing(bot: Bot, connector: Connector) -> None:
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True,
+                             who="29:new-colleague", team=TEAM))
+    assert bot.services.conversations.all() == []
+    assert connector.posts() == []
+
+
+def test_first_personal_message_stores_the_chat(bot: Bot, connector: Connector) -> None:
+    bot.replies(message("help", service_url=connector.url, conversation="a:chat-with-ada"))
+    assert [c.conversation_id for c in bot.services.conversations.all()] == ["a:chat-with-ada"]
+
+
+def test_mention_in_another_channel_of_a_known_team_adds_no_second_target(bot: Bot, connector: Connector) -> None:
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    bot.replies(message("<at>careerfw</at> help", service_url=connector.url, kind="channel", mention=True,
+                        conversation="19:random@thread.tacv2;messageid=42", team=TEAM))
+    assert [c.conversation_id for c in bot.services.conversations.all()] == [TEAM]
+
+
+def test_removing_the_bot_forgets_the_conversation(bot: Bot, connector: Connector) -> None:
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    bot.replies(message("help", service_url=connector.url, conversation="a:chat-with-ada"))
+    assert len(bot.services.conversations.all()) == 2
+
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=False, team=TEAM))
+
+    assert [c.conversation_id for c in bot.services.conversations.all()] == ["a:chat-with-ada"]
+    assert [t.key for t in teams_targets(bot.services.settings)] == ["teams:a:chat-with-ada"]
+
+
+def test_weekly_nudge_is_posted_proactively_once_per_week_per_conversation(
+    bot: Bot, connector: Connector, seed_answerer: Answerer
+) -> None:
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    bot.replies(message("help", service_url=connector.url, conversation="a:chat-with-ada"))
+    targets = teams_targets(bot.services.settings)
+    assert all(isinstance(t, NudgeTarget) for t in targets)
+    connector.clear()
+
+    assert nudge(bot, MONDAY) == 0
+
+    posts = connector.posts()
+    assert sorted(c.path for c in posts) == sorted(
+        f"/v3/conversations/{conv}/activities" for conv in (TEAM, "a:chat-with-ada")
+    )  # new posts in each conversation, not replies to some message
+    todo = [e for e in seed_answerer.entries if e.todo]
+    for post in posts:
+        assert "replyToId" not in post.body
+        assert post.body["from"]["id"] == BOT_ID
+        texts = " ".join(card_texts(post.card["body"]))
+        assert all(e.area in texts for e in todo)
+        assert all(e.area in post.card["fallbackText"] for e in todo)
+        assert post.card["version"] == cards.VERSION and post.body["summary"] == post.card["fallbackText"]
+
+    # Again the same week, by cron or by hand: nothing more.
+    connector.clear()
+    assert nudge(bot, MONDAY + timedelta(hours=3)) == 0
+    assert nudge(bot, MONDAY + timedelta(days=4)) == 0
+    assert connector.posts() == []
+
+    # The next week, once more per conversation.
+    assert nudge(bot, MONDAY + timedelta(days=7)) == 0
+    assert len(connector.posts(TEAM)) == 1 and len(connector.posts("a:chat-with-ada")) == 1
+
+
+def test_refused_post_is_reported_and_retried_by_a_later_run(bot: Bot, connector: Connector) -> None:
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    connector.clear()
+    connector.refuse[TEAM] = 503
+
+    assert nudge(bot, MONDAY) == 1  # the week stays unsent
+    assert len(connector.posts(TEAM)) == 1
+
+    connector.clear()
+    assert nudge(bot, MONDAY + timedelta(hours=1)) == 0
+    assert len(connector.posts(TEAM)) == 1  # the retry posts it, once
+    connector.clear()
+    assert nudge(bot, MONDAY + timedelta(hours=2)) == 0
+    assert connector.posts() == []
+
+
+@pytest.mark.parametrize("status,retryable", [(403, False), (404, False), (429, True), (502, True)])
+def test_delivery_errors_say_whether_retrying_can_help(
+    bot: Bot, connector: Connector, seed_answerer: Answerer, status: int, retryable: bool
+) -> None:
+    from bot.nudge.message import build_message
+
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    connector.refuse[TEAM] = status
+    (target,) = teams_targets(bot.services.settings)
+    assert isinstance(target, TeamsNudgeTarget)
+    message_ = build_message(seed_answerer.entries)
+    assert message_ is not None
+    with pytest.raises(NudgeDeliveryError) as excinfo:
+        target.send(message_)
+    assert excinfo.value.retryable is retryable
+    assert str(status) in excinfo.value.reason and TEAM in excinfo.value.reason
+
+
+def test_unreachable_connector_is_a_retryable_failure(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
+    from bot.nudge.message import build_message
+
+    bot.replies(message("help", service_url="http://127.0.0.1:9/", conversation="a:gone"))
+    (target,) = teams_targets(bot.services.settings)
+    with pytest.raises(NudgeDeliveryError) as excinfo:
+        target.send(build_message(seed_answerer.entries))  # type: ignore[arg-type]
+    assert excinfo.value.retryable and "127.0.0.1:9" in excinfo.value.reason
