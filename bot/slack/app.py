@@ -32,6 +32,7 @@ from starlette.routing import Route
 
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
+from bot.inflight import InflightTasks
 from bot.slack.listeners import register_listeners
 from bot.slack.middleware import EventDedupe, attach_services, drop_retried_events
 from bot.slack.services import Services
@@ -85,7 +86,10 @@ def build_asgi_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        inflight = InflightTasks.install()
         yield
+        # Answers acknowledged but not yet posted finish before the answer pool closes (SIGTERM).
+        await inflight.drain()
         services.close()
 
     asgi = Starlette(
