@@ -607,6 +607,22 @@ def test_scheduler_retries_a_failed_post_later_in_the_week(slack: FakeSlack, tmp
         scheduler.shutdown(wait=True)
 
 
+def test_bad_schedule_settings_are_one_line_naming_the_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+    from bot.config import ConfigError
+
+    monkeypatch.setenv("CAREERFW_TZ", "Mars/Olympus_Mons")
+    monkeypatch.setenv("CAREERFW_STATE_DB", str(tmp_path / "state.db"))
+    assert main(["nudge", "--dry-run", "--content", str(SEED)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "careerfw: CAREERFW_TZ='Mars/Olympus_Mons' is not a time zone (use an IANA name such as Europe/London)"
+    )
+    with pytest.raises(ConfigError, match=r"CAREERFW_NUDGE_CRON='61 9 \* \* mon' is not a cron expression"):
+        start_scheduler(Settings(nudge_cron="61 9 * * mon"), targets=lambda: [], state=StateDB(tmp_path / "s.db"))
+
+
 def test_scheduler_off_starts_nothing(slack: FakeSlack, tmp_path: Path) -> None:
     settings = Settings.from_env({"CAREERFW_SCHEDULER": "off"})
     assert settings.scheduler_enabled is False

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.config import ConfigError
 from bot.nudge.ledger import NudgeLedger, iso_week
@@ -30,11 +30,18 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def zone(tz: str) -> ZoneInfo:
-    """CAREERFW_TZ as a ZoneInfo, or a ConfigError naming the variable."""
+def zone(tz: str) -> tzinfo:
+    """CAREERFW_TZ as a tzinfo, or a ConfigError naming the variable."""
     try:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
+        if tz.upper() in ("UTC", "ETC/UTC", "Z"):
+            return UTC  # the default must work even where the OS ships no time zone database
+        if not available_timezones():
+            raise ConfigError(
+                f"CAREERFW_TZ={tz!r}: this system has no time zone database (install the OS tzdata package "
+                "or `pip install tzdata`)"
+            ) from None
         raise ConfigError(f"CAREERFW_TZ={tz!r} is not a time zone (use an IANA name such as Europe/London)") from None
 
 
