@@ -436,6 +436,26 @@ def test_claim_left_by_a_crashed_run_is_retried_after_the_lease(slack: FakeSlack
     assert len(slack.posts(ok_only=False)) == 1
 
 
+def test_one_broken_target_does_not_stop_the_others(slack: FakeSlack, tmp_path: Path) -> None:
+    from bot.nudge.runner import run_nudges
+    from bot.nudge.slack import SlackTarget, make_client
+
+    class Broken:
+        key = "test:broken"
+
+        def send(self, message: object) -> None:
+            raise RuntimeError("renderer bug")
+
+    settings = settings_for(slack, tmp_path)
+    ledger = NudgeLedger(StateDB(settings.state_db))
+    targets = [Broken(), SlackTarget(make_client(settings), "C0NUDGE")]
+    outcomes = run_nudges(targets, load_content(SEED).entries, ledger, now=MONDAY)
+    assert [o.status for o in outcomes] == ["failed", "sent"]
+    assert "renderer bug" in outcomes[0].detail
+    assert ledger.record("test:broken", "2026-W48").status == "failed"  # open for a later run
+    assert len(slack.posts()) == 1
+
+
 def test_owners_are_mentioned_and_content_text_is_escaped(slack: FakeSlack, tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     page = content / SEED_PAGE

@@ -106,9 +106,16 @@ def nudge_target(
             target.key, week, "failed", f"{exc.reason} (the {week} nudge is not sent; a later run retries)",
             retryable=exc.retryable,
         )
-    except BaseException as exc:
-        # A bug or an interrupt: give the week back rather than leave it claimed until the lease ends.
+    except Exception as exc:
+        # A bug in a target or the message: this target's week stays open, and other targets still go.
+        log.exception("nudge %s: unexpected error", target.key)
         ledger.release(claim, error=f"{type(exc).__name__}: {exc}")
+        return NudgeOutcome(
+            target.key, week, "failed", f"unexpected error {type(exc).__name__}: {exc} (the {week} nudge is not sent)"
+        )
+    except BaseException as exc:
+        # Interrupted: give the week back rather than leave it claimed until the lease ends.
+        ledger.release(claim, error=f"interrupted ({type(exc).__name__})")
         raise
     ledger.mark_sent(claim, now, message.kind, message.snapshot())
     what = "all areas filled in" if message.kind == "all_filled_in" else f"{message.todo_count} TODO area(s)"
