@@ -136,6 +136,7 @@ async def _socket_mode(settings: Settings, answerer: Any, health: Health) -> int
         await stop.wait()
     finally:
         await handler.close_async()
+        await services.drain()
         services.close()
     return 0
 

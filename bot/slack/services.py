@@ -8,10 +8,11 @@ Bolt keeps acknowledging requests while questions are being answered.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -45,6 +46,7 @@ class Services:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(answer_pool_size(), thread_name_prefix="careerfw-answer")
     )
+    inflight: int = 0  # listeners still working after their ack (answers not yet delivered)
 
     @classmethod
     def create(cls, settings: Settings, answerer: Answerer, health: Health | None = None) -> Services:
@@ -113,9 +115,36 @@ class Services:
             question_id=question_id,
         )
 
+    async def drain(self, timeout_s: float = 10.0) -> bool:
+        """On shutdown: let questions already acknowledged get their answers (bounded wait)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.inflight and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        if self.inflight:
+            log.warning("stopping with %d answer(s) still in progress", self.inflight)
+        return not self.inflight
+
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def services_of(context: Any) -> Services:
     return context[SERVICES_KEY]
+
+
+def tracked(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Count a listener as in flight until it has delivered its reply, so shutdown can wait for it.
+    Bolt injects arguments by the wrapped function's parameter names (it unwraps), so `context`
+    must be one of them."""
+
+    @functools.wraps(listener)
+    async def wrapper(*args: Any, **kwargs: Any) -> None:
+        services = services_of(kwargs["context"])
+        services.inflight += 1  # only ever touched on the event loop thread
+        try:
+            await listener(*args, **kwargs)
+        finally:
+            services.inflight -= 1
+
+    return wrapper

@@ -308,3 +308,12 @@ def test_acks_do_not_wait_for_answering(slack_app: SlackApp) -> None:
     for f in busy:
         f.result(timeout=30)
     assert "feedback_helpful" in _buttons(_message(slack_app.fake.wait_for(_to(url))[0]))
+
+
+def test_url_verification_challenge_is_answered(slack_app: SlackApp) -> None:
+    from slack_app.harness import post
+
+    body = json.dumps({"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"})
+    resp = post(slack_app.url + "/slack/events", body, "application/json", sign(body))
+    assert resp.status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in resp.body

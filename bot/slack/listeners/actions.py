@@ -18,7 +18,7 @@ from bot.slack.blocks import (
     answer_message,
     notice_message,
 )
-from bot.slack.services import services_of
+from bot.slack.services import services_of, tracked
 
 log = logging.getLogger("careerfw.slack")
 
@@ -99,6 +99,6 @@ async def did_you_mean_button(ack: AsyncAck, body: dict[str, Any], action: dict[
 
 
 def register(app: AsyncApp) -> None:
-    app.action(re.compile(f"^({ACTION_HELPFUL}|{ACTION_NOT_HELPFUL})$"))(feedback_button)
-    app.action(ACTION_SHARE)(share_button)
-    app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(did_you_mean_button)
+    app.action(re.compile(f"^({ACTION_HELPFUL}|{ACTION_NOT_HELPFUL})$"))(tracked(feedback_button))
+    app.action(ACTION_SHARE)(tracked(share_button))
+    app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(did_you_mean_button))

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.slack.blocks import plain_question
 from bot.slack.listeners.replies import reply_for
-from bot.slack.services import services_of
+from bot.slack.services import services_of, tracked
 
 COMMAND = "/careerfw"
 
@@ -24,4 +24,4 @@ async def careerfw_command(ack: AsyncAck, command: dict[str, Any], respond: Asyn
 
 
 def register(app: AsyncApp) -> None:
-    app.command(COMMAND)(careerfw_command)
+    app.command(COMMAND)(tracked(careerfw_command))

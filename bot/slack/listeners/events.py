@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import plain_question
 from bot.slack.listeners.replies import reply_for
-from bot.slack.services import services_of
+from bot.slack.services import services_of, tracked
 
 
 def _from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
@@ -57,5 +57,5 @@ async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: An
 
 
 def register(app: AsyncApp) -> None:
-    app.event("message")(direct_message)
-    app.event("app_mention")(app_mention)
+    app.event("message")(tracked(direct_message))
+    app.event("app_mention")(tracked(app_mention))

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import home_view
-from bot.slack.services import services_of
+from bot.slack.services import services_of, tracked
 
 
 async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
@@ -20,4 +20,4 @@ async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context
 
 
 def register(app: AsyncApp) -> None:
-    app.event("app_home_opened")(app_home_opened)
+    app.event("app_home_opened")(tracked(app_home_opened))
