@@ -1,0 +1,82 @@
+"""`careerfw teams-package`: the zip a Teams admin uploads."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.teams.icons import png_info
+from bot.teams.package import PACKAGE_DIR, PackageError, build_package, package_command
+
+BOT_ID = "0b5c3d3e-1f2a-4b6c-9d8e-7f6a5b4c3d2e"
+
+
+def test_package_holds_the_substituted_manifest_and_both_icons(tmp_path: Path) -> None:
+    out = tmp_path / "pkg" / "careerfw.zip"
+    settings = Settings(teams_client_id=BOT_ID, site_url="https://framework.example.org/")
+    assert package_command(argparse.Namespace(out=out), settings) == 0
+
+    with zipfile.ZipFile(out) as zf:
+        assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(zf.read("manifest.json"))
+        assert png_info(zf.read("color.png"))[:2] == (192, 192)
+        width, height, alpha = png_info(zf.read("outline.png"))
+        assert (width, height, alpha) == (32, 32, True)
+    assert manifest["id"] == BOT_ID and manifest["bots"][0]["botId"] == BOT_ID
+    assert manifest["developer"]["websiteUrl"] == "https://framework.example.org"
+    assert "${{" not in json.dumps(manifest)
+    assert manifest["manifestVersion"] == "1.22" and manifest["$schema"].endswith("/v1.22/MicrosoftTeams.schema.json")
+    assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
+    commands = {c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]}
+    assert commands == {"help", "todo"}
+
+
+def test_no_bot_id_no_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "careerfw.zip"
+    assert package_command(argparse.Namespace(out=out), Settings()) == 1
+    assert "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    source = tmp_path / "appPackage"
+    shutil.copytree(PACKAGE_DIR, source, ignore=shutil.ignore_patterns("*.zip"))
+    return source
+
+
+def test_wrong_icon_size_and_bad_manifest_are_refused_with_every_reason(tmp_path: Path) -> None:
+    source = _broken_copy(tmp_path)
+    shutil.copy(source / "color.png", source / "outline.png")  # 192 px where 32 px is needed
+    manifest = json.loads((source / "manifest.json").read_text())
+    manifest["name"]["short"] = "careerfw, the career framework answering bot"
+    manifest["bots"][0]["botId"] = "${{OTHER_ID}}"
+    (source / "manifest.json").write_text(json.dumps(manifest))
+    out = tmp_path / "careerfw.zip"
+
+    with pytest.raises(PackageError) as excinfo:
+        build_package(out, BOT_ID, None, source)
+
+    reasons = str(excinfo.value)
+    assert "outline.png: 192x192 pixels; Teams needs 32x32" in reasons
+    assert "name.short" in reasons and "${{OTHER_ID}}" in reasons
+    assert not out.exists() and not list(tmp_path.glob(".careerfw-*"))
+
+
+def test_invalid_json_template_names_the_line(tmp_path: Path) -> None:
+    source = _broken_copy(tmp_path)
+    (source / "manifest.json").write_text('{\n  "id": "${{BOT_ID}}",\n  oops\n}\n')
+    with pytest.raises(PackageError, match=r"manifest.json:3: not valid JSON"):
+        build_package(tmp_path / "x.zip", BOT_ID, None, source)
+
+
+def test_committed_icons_match_the_generator() -> None:
+    from bot.teams.icons import color_icon, outline_icon
+
+    assert (PACKAGE_DIR / "color.png").read_bytes() == color_icon()
+    assert (PACKAGE_DIR / "outline.png").read_bytes() == outline_icon()
