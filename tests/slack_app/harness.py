@@ -45,6 +45,7 @@ class FakeSlack:
     url: str = ""
     calls: list[Call] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    replies: dict[str, dict[str, Any]] = field(default_factory=dict)  # method -> reply, replacing the default
     cond: threading.Condition = field(default_factory=threading.Condition)
 
     @property
@@ -108,7 +109,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 payload, ctype = b"ok", "text/plain"
             else:
                 error = fake.errors.get(name)
-                reply = {"ok": False, "error": error} if error else _reply_for(name, data)
+                reply = {"ok": False, "error": error} if error else fake.replies.get(name) or _reply_for(name, data)
                 payload, ctype = json.dumps(reply).encode(), "application/json; charset=utf-8"
             self.send_response(200)
             self.send_header("Content-Type", ctype)
