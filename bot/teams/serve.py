@@ -17,7 +17,7 @@ import warnings
 from typing import Any
 
 from aiohttp import web
-from microsoft_agents.activity import Activity, DeliveryModes
+from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import Connections
@@ -61,8 +61,14 @@ def malformed(body: Any) -> str | None:
         return "the activity has no type"
     if not activity.conversation or not activity.conversation.id:
         return "the activity has no conversation.id"
-    if not activity.service_url and activity.delivery_mode != DeliveryModes.expect_replies:
-        return "the activity has no serviceUrl to reply to"
+    # The SDK addresses every reply through a conversation reference, which needs the serviceUrl even
+    # when the replies come back in the response (expectReplies).
+    if not activity.service_url:
+        return "the activity has no serviceUrl"
+    try:
+        activity.get_conversation_reference()
+    except (ValidationError, ValueError, TypeError) as exc:
+        return f"the activity cannot be replied to: {str(exc).splitlines()[0]}"
     return None
 
 

@@ -86,6 +86,8 @@ MALFORMED: list[tuple[str, bytes]] = [
     ("no-conversation", json.dumps({"type": "message", "text": "hi", "serviceUrl": "http://127.0.0.1:9/"}).encode()),
     ("wrong-types", json.dumps({"type": 5, "conversation": "x", "from": [1]}).encode()),
     ("no-service-url", json.dumps({"type": "message", "text": "hi", "conversation": {"id": "a:1"}}).encode()),
+    ("no-service-url-expect-replies", json.dumps({"type": "message", "text": "hi", "conversation": {"id": "a:1"},
+                                                  "deliveryMode": "expectReplies"}).encode()),
     ("binary", b"\xff\xfe\x00garbage"),
 ]
 
