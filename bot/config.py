@@ -83,6 +83,7 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    slack_retry_seconds: int = 120  # keep retrying an answer Slack refused (5xx, down) this long
 
     nudge_channel: str | None = None
     nudge_cron: str = DEFAULT_NUDGE_CRON
@@ -120,6 +121,7 @@ class Settings:
             slack_signing_secret=_str(env, "SLACK_SIGNING_SECRET"),
             slack_app_token=_str(env, "SLACK_APP_TOKEN"),
             slack_api_url=api_url,
+            slack_retry_seconds=_int(env, "CAREERFW_SLACK_RETRY_SECONDS", 120),
             nudge_channel=_str(env, "CAREERFW_NUDGE_CHANNEL"),
             nudge_cron=_str(env, "CAREERFW_NUDGE_CRON") or DEFAULT_NUDGE_CRON,
             scheduler_enabled=_flag(env, "CAREERFW_SCHEDULER", True),
