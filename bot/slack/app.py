@@ -50,11 +50,13 @@ def web_client(settings: Settings) -> AsyncWebClient:
 def build_app(settings: Settings, services: Services, client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app with every listener. Request signatures are checked whenever a signing secret is
     set (always in HTTP mode); Socket Mode needs none."""
+    client = client or web_client(settings)
+    if client.token is None:  # the bot token travels on the client; Bolt takes it from there
+        client.token = settings.slack_bot_token
     app = AsyncApp(
         name="careerfw",
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
-        client=client or web_client(settings),
+        client=client,
         request_verification_enabled=bool(settings.slack_signing_secret),
         logger=logging.getLogger("careerfw.slack.bolt"),
     )
