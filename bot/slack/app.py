@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
-from bot.inflight import InflightTasks
+from bot.slack.delivery import retry_handlers, retrying_respond
 from bot.slack.listeners import register_listeners
 from bot.slack.middleware import EventDedupe, attach_services, drop_retried_events
 from bot.slack.services import Services
@@ -44,7 +44,11 @@ HEALTH_PATH = "/healthz"
 
 def web_client(settings: Settings) -> AsyncWebClient:
     """The Web API client; SLACK_API_URL (GovSlack, tests) replaces Slack's base URL."""
-    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(settings.slack_retry_seconds),  # answers survive a bad minute
+    )
 
 
 def build_app(settings: Settings, services: Services, client: AsyncWebClient | None = None) -> AsyncApp:
@@ -61,6 +65,7 @@ def build_app(settings: Settings, services: Services, client: AsyncWebClient | N
         logger=logging.getLogger("careerfw.slack.bolt"),
     )
     app.use(attach_services(services))
+    app.use(retrying_respond(settings.slack_retry_seconds))
     app.use(drop_retried_events(EventDedupe()))
     register_listeners(app)
     return app
@@ -88,10 +93,10 @@ def build_asgi_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        inflight = InflightTasks.install()
         yield
-        # Answers acknowledged but not yet posted finish before the answer pool closes (SIGTERM).
-        await inflight.drain()
+        # Answers acknowledged but not yet posted finish before the answer pool closes (SIGTERM):
+        # uvicorn has closed its connections by now, but listeners run on after their ack.
+        await services.drain()
         services.close()
 
     asgi = Starlette(
