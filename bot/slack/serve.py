@@ -119,6 +119,7 @@ def _serve_http(settings: Settings, answerer: Any, health: Health, sock: socket.
 
 
 async def _socket_mode(settings: Settings, answerer: Any, health: Health) -> int:
+    import aiohttp
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from bot.slack.app import build_app
@@ -130,7 +131,12 @@ async def _socket_mode(settings: Settings, answerer: Any, health: Health) -> int
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await handler.connect_async()
+    try:
+        await handler.connect_async()
+    except SlackApiError as exc:
+        raise StartupError(f"Slack refused SLACK_APP_TOKEN: {exc.response.get('error', 'unknown_error')}") from None
+    except (SlackClientError, OSError, aiohttp.ClientError) as exc:
+        raise StartupError(f"cannot open the Socket Mode connection: {exc}") from None
     log.info("connected to Slack in Socket Mode")
     try:
         await stop.wait()
@@ -145,7 +151,8 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     http = bool(getattr(args, "http", False)) or not settings.slack_app_token
     host = getattr(args, "host", None) or "0.0.0.0"
-    port = getattr(args, "port", None) or settings.port
+    port = getattr(args, "port", None)
+    port = settings.port if port is None else port
     health_port = getattr(args, "health_port", None)
     try:
         auth = check_tokens(settings, http)
