@@ -204,14 +204,38 @@ class Answerer:
             for m in ranking.detected.of_kind("area")
         )
 
+    def confident_in(self, ranking: Ranking, hit: Hit) -> bool:
+        """Whether `hit` answers the ranked question (the same decision `ask` makes)."""
+        return self._confident(self._state, ranking, hit)
+
+    def _confident(self, state: _State, ranking: Ranking, top: Hit) -> bool:
+        lexical = state.ranker.lexical
+        if confidence.out_of_scope(ranking.residual, lexical):
+            return False
+        named = self._named_area(ranking, state, top.entry)
+        cover = confidence.coverage(ranking.residual, lexical.term_sets[top.entry], lexical)
+        dense = top.dense
+        structure = state.ranker.structure
+        # Names that narrow the framework (not one that covers every entry, like the only role there is).
+        names = {
+            i
+            for m in ranking.detected.mentions
+            if m.kinds & {"who", "craft"} and 0 < len(structure.rows(m, {"who", "craft"})) < structure.size
+            for i in range(m.start, m.end)
+        }
+        if names and not named and cover < confidence.MIN_COVERAGE:
+            # How close is it in meaning without the level/role names every cell of that level shares?
+            rest = " ".join(w for i, w in enumerate(ranking.detected.words) if i not in names)
+            if terms(rest):
+                dense = state.ranker.dense.entry_score(self.embedder.encode_query(rest), top.entry)
+        return confidence.decide(dense, cover, named)
+
     def _lookup_answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
         hits = ranking.hits
         if not hits:
             return Answer(question, "lookup", False, message=NO_MATCH, truncated=truncated)
         top = hits[0]
-        sure = confidence.is_confident(
-            ranking, top, state.ranker.lexical.term_sets[top.entry], self._named_area(ranking, state, top.entry)
-        )
+        sure = self._confident(state, ranking, top)
         if not sure:
             suggestions = [self._quote(state, ranking, h, whole=True) for h in _distinct_areas(state, hits)[:limit]]
             return Answer(question, "lookup", False, suggestions=suggestions, message=NO_MATCH, truncated=truncated)
@@ -281,9 +305,7 @@ class Answerer:
         if not within.hits:
             return None
         top = within.hits[0]
-        if not named and not confidence.is_confident(
-            within, top, state.ranker.lexical.term_sets[top.entry], False
-        ):
+        if not named and not self._confident(state, within, top):
             suggestions = [self._quote(state, within, h, whole=True) for h in _distinct_areas(state, within.hits)[:3]]
             return Answer(question, "compare", False, suggestions=suggestions,
                           message="Which area should I compare? Name one, for example one of these.",
@@ -297,9 +319,14 @@ class Answerer:
             if not same:
                 missing.append(name)
                 continue
-            # Prefer the cell of the same craft and section as the best match.
+            # Prefer the cell of the same craft and section as the best match; a name that covers two
+            # levels ("Senior Engineer 2" of two tracks) shows each of them.
             same.sort(key=lambda i: (entries[i].craft != anchor.craft, entries[i].section != anchor.section))
-            quotes.append(quote_for(entries[same[0]], top.score, (), self.site_url))
+            shown: set[str] = set()
+            for i in same:
+                if entries[i].level not in shown and entries[i].craft == entries[same[0]].craft:
+                    shown.add(entries[i].level)
+                    quotes.append(quote_for(entries[i], top.score, (), self.site_url))
         notes = []
         if missing:
             notes.append(f"{' and '.join(missing)} has no {area} area.")

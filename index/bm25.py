@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+import math
+from collections import Counter
+
 import bm25s
 import numpy as np
 
-from index.tokens import terms
+from index.tokens import expand, terms
 
 
 class BM25Ranker:
@@ -13,17 +17,42 @@ class BM25Ranker:
 
     def __init__(self, texts: list[str]) -> None:
         self.size = len(texts)
-        corpus = [terms(t) for t in texts]
+        corpus = [expand(terms(t)) for t in texts]
         self._vocab = {t for doc in corpus for t in doc}
         # Each text's words, for "does this entry contain the question's words" without re-tokenizing.
         self.term_sets = [frozenset(doc) for doc in corpus]
+        self._sorted_vocab = sorted(t for t in self._vocab if not t.startswith("~"))
+        df = Counter(t for doc in self.term_sets for t in doc)
+        self._idf = {t: math.log((self.size + 1) / (n + 0.5)) for t, n in df.items()}
+        self.unknown_idf = math.log((self.size + 1) / 0.5)
         self._bm25 = bm25s.BM25()
         if self.size:
             self._bm25.index(corpus, show_progress=False)
 
+    def known(self, term: str) -> bool:
+        return term in self._vocab
+
+    def idf(self, term: str) -> float:
+        """How rare a word is in these texts; a word they never use is the rarest of all."""
+        return self._idf.get(term, self.unknown_idf)
+
+    def completions(self, term: str, limit: int = 3) -> list[str]:
+        """Indexed words an unknown short word abbreviates ("exec" -> "executive")."""
+        if len(term) < 4 or term in self._vocab:
+            return []
+        i = bisect.bisect_left(self._sorted_vocab, term)
+        out: list[str] = []
+        while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term) and len(out) < limit:
+            out.append(self._sorted_vocab[i])
+            i += 1
+        return out
+
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """One BM25 score per text (0 where no query term occurs)."""
-        known = [t for t in dict.fromkeys(query_terms) if t in self._vocab]
+        query = list(query_terms)
+        for t in query_terms:
+            query.extend(self.completions(t))
+        known = [t for t in dict.fromkeys(expand(query)) if t in self._vocab]
         if not known or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

@@ -28,6 +28,8 @@ _TODO_STRONG = {"todo", "tbd", "tba", "tbc", "unwritten", "unfilled", "placehold
 # Words that do so only in a question about the framework's areas ("which areas are missing?").
 _TODO_WEAK = {"missing", "incomplete", "blank", "empty", "unfinished", "gap", "gaps", "undefined", "outstanding"}
 _TODO_NOT = {"written", "filled", "defined", "finished", "complete", "completed", "documented", "done", "described"}
+_NEGATORS = {"not", "nt", "yet", "still", "never", "havent", "hasnt", "isnt", "arent", "wasnt", "werent",
+             "been", "be", "being"}
 _FRAMEWORK_NOUNS = {"area", "areas", "framework", "section", "sections", "cell", "cells", "page", "pages",
                     "expectation", "expectations", "level", "levels", "part", "parts", "entry", "entries"}
 
@@ -75,7 +77,7 @@ def asks_for_todo(words: list[str], names_area: bool) -> bool:
         pairs = {(a, b) for a, b in zip(words, words[1:], strict=False)}
         if ("to", "do") in pairs and ws & _FRAMEWORK_NOUNS:
             return True
-    negated = any(a in {"not", "nt", "yet", "still", "never"} and b in _TODO_NOT
+    negated = any(a in _NEGATORS and b in _TODO_NOT
                   for a, b in zip(words, words[1:], strict=False))
     negated = negated or any(a == "not" and c in _TODO_NOT for a, c in zip(words, words[2:], strict=False))
     if negated:

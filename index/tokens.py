@@ -20,7 +20,8 @@ _NUMBER_WORDS = {
 # Roman numerals only count as numbers right after a level word ("level iv"), never alone ("I").
 _LEVEL_WORDS = {"level", "lvl", "l", "grade", "band", "tier", "step", "stage", "rank"}
 
-# Function words: they carry no topic, in questions or in framework text.
+# Function words: they carry no topic, in questions or in framework text. The common English list
+# plus the light verbs of the SMART stop list that questions are full of ("keep", "think", "go").
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing done during each either else ever every few for
@@ -30,7 +31,10 @@ STOPWORDS = frozenset(
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up upon us very via was way we were what when where whether which while who
     whom whose why will with within without would yet you your yours yourself yourselves s t d ll m re ve
-    tell show say said know want wants wanted hi hey hello thanks thank ok okay""".split()
+    tell show say said know want wants wanted hi hey hello thanks thank ok okay
+    going gone got gotten keep keeps kept think thinks thought take takes taken took try tries
+    trying seem seems seemed sure able already always anyway maybe new still well down able put puts
+    follow follows following regard regarding""".split()
 )
 
 
@@ -46,8 +50,8 @@ def stem(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith("sses"):
-        return word[:-2]
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]  # fixes -> fix, matches -> match
     if word.endswith("ing") and len(word) > 5:
         base = word[:-3]
         if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
@@ -72,6 +76,10 @@ def words(text: str) -> list[str]:
         if m:
             out.extend(["level", m.group(2)])
             continue
+        m = re.fullmatch(r"(\d+)(s|es)", w)
+        if m:
+            out.append(m.group(1))  # "engineer 2s" are Engineer 2s
+            continue
         if w in _NUMBER_WORDS and (w not in {"i", "ii", "iii", "iv", "vi", "vii"} or (out and out[-1] in _LEVEL_WORDS)):
             out.append(_NUMBER_WORDS[w])
             continue
@@ -83,5 +91,21 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content words: what BM25 indexes and matches."""
+    """Stemmed content words."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+PREFIX = 6
+
+
+def prefix(term: str) -> str | None:
+    """A long word's first letters, so "experiments" meets "experimentation" and "communicate" meets
+    "communication": the light stemmer leaves derivations apart, this joins them at lower weight."""
+    return "~" + term[:PREFIX] if len(term) > PREFIX and not term.isdigit() else None
+
+
+def expand(stems: list[str]) -> list[str]:
+    """Stems plus their prefixes: what BM25 indexes and is queried with."""
+    out = list(stems)
+    out.extend(p for p in map(prefix, stems) if p)
+    return out

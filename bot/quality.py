@@ -1,0 +1,46 @@
+"""`careerfw eval` and `careerfw bench`: retrieval quality and speed, measured on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def eval_command(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embedder import Embedder
+    from index.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
+
+    paths = list(args.sets) or default_sets(REPO)
+    if not paths:
+        print("careerfw eval: no question sets given and none in tests/eval/", file=sys.stderr)
+        return 1
+    try:
+        sets = [load_set(p) for p in paths]
+    except EvalSetError as exc:
+        print(f"careerfw eval: {exc}", file=sys.stderr)
+        return 1
+    report = evaluate(sets, Embedder(settings.model))
+    if args.json:
+        print(json.dumps(report.as_dict() | {"targets": targets_met(report)}, indent=1))
+    else:
+        sys.stdout.write(render(report))
+        met = targets_met(report)
+        print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
+    return 0
+
+
+def bench_command(args: argparse.Namespace, settings: Settings) -> int:
+    from index.bench import render, run_bench
+
+    report = run_bench(settings.model, quick=getattr(args, "quick", False), progress=not args.json)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        sys.stdout.write(render(report))
+    return 0
