@@ -23,6 +23,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 from microsoft_agents.hosting.core.authorization import Connections
 from pydantic import ValidationError
 
+from bot import reload
 from bot.config import Settings
 from bot.health import Health
 from bot.teams import connection
@@ -138,6 +139,8 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     answerer.warm()
     services = Services.create(settings, answerer, health)
     health.mark_ready(len(answerer.entries))
+    # Content edits go live without a restart: SIGHUP, or the folder watch with CAREERFW_RELOAD_SECONDS.
+    reload.install(answerer, settings.content_dir, settings.index_dir, watch_seconds=settings.reload_seconds)
     app = create_app(services, manager)
     scheduler = _start_nudges(settings, services, manager)
     print(
