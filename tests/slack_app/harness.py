@@ -248,6 +248,27 @@ def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.Tem
     thread.join(timeout=10)
 
 
+# Test inputs, not expected answers: the first candidate the core answers confidently (or not at all)
+# is used, so the Slack tests follow Slack behaviour while retrieval keeps improving.
+CONFIDENT_CANDIDATES = ("what does Head of ML own?", "who owns ML Ops?", "what is expected for AI strategy?")
+NO_MATCH_CANDIDATES = ("what is for lunch on friday?", "how do I book a meeting room?", "what is the wifi password?")
+
+
+def pick_confident_question(answerer: Any) -> str:
+    for candidate in CONFIDENT_CANDIDATES:
+        if answerer.ask(candidate).confident:
+            return candidate
+    pytest.fail(f"the core answers none of {CONFIDENT_CANDIDATES} confidently")
+
+
+def pick_no_match_question(answerer: Any) -> str:
+    for candidate in NO_MATCH_CANDIDATES:
+        answer = answerer.ask(candidate)
+        if not answer.confident and answer.suggestions:
+            return candidate
+    pytest.fail(f"the core answers all of {NO_MATCH_CANDIDATES} confidently")
+
+
 def blocks_text(blocks: list[dict[str, Any]]) -> str:
     """Every piece of text a person would read in a list of blocks."""
     out: list[str] = []

@@ -10,6 +10,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from bot.slack.blocks import escape
 from slack_app.harness import (
     BOT_USER,
@@ -18,6 +20,8 @@ from slack_app.harness import (
     assert_valid_message,
     blocks_text,
     normalised,
+    pick_confident_question,
+    pick_no_match_question,
     quoted,
     send_action,
     send_command,
@@ -25,8 +29,15 @@ from slack_app.harness import (
     sign,
 )
 
-QUESTION = "what does Head of ML own?"
-NO_MATCH_QUESTION = "what is for lunch on friday?"
+
+@pytest.fixture(scope="module")
+def question(seed_answerer) -> str:
+    return pick_confident_question(seed_answerer)
+
+
+@pytest.fixture(scope="module")
+def no_match_question(seed_answerer) -> str:
+    return pick_no_match_question(seed_answerer)
 
 
 def _to(url: str):
@@ -69,11 +80,13 @@ def test_healthz_is_200_once_loaded(slack_app: SlackApp, seed_answerer) -> None:
     assert resp.status == 200 and body["status"] == "ok" and body["entries"] == len(seed_answerer.entries)
 
 
-def test_slash_command_is_acked_fast_and_the_quote_arrives_privately(slack_app: SlackApp, seed_answerer) -> None:
-    expected = seed_answerer.ask(QUESTION)
+def test_slash_command_is_acked_fast_and_the_quote_arrives_privately(
+    slack_app: SlackApp, seed_answerer, question: str
+) -> None:
+    expected = seed_answerer.ask(question)
     assert expected.confident
 
-    resp, response_url = send_command(slack_app, QUESTION)
+    resp, response_url = send_command(slack_app, question)
 
     assert resp.status == 200 and resp.seconds < 3.0
     (call,) = slack_app.fake.wait_for(_to(response_url))
@@ -105,9 +118,9 @@ def test_help_empty_and_todo_commands(slack_app: SlackApp, seed_answerer) -> Non
     assert all(escape(e.area) in shown for e in todo)
 
 
-def test_direct_message_is_answered_with_chat_post_message(slack_app: SlackApp, seed_answerer) -> None:
-    expected = seed_answerer.ask(QUESTION)
-    resp = send_event(slack_app, _dm(QUESTION, "D0DIRECT1"))
+def test_direct_message_is_answered_with_chat_post_message(slack_app: SlackApp, seed_answerer, question: str) -> None:
+    expected = seed_answerer.ask(question)
+    resp = send_event(slack_app, _dm(question, "D0DIRECT1"))
     assert resp.status == 200 and resp.seconds < 3.0
 
     (call,) = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0DIRECT1")
@@ -118,10 +131,10 @@ def test_direct_message_is_answered_with_chat_post_message(slack_app: SlackApp, 
     assert "share_answer" not in _buttons(message)  # a DM is already private and already visible
 
 
-def test_mention_is_answered_in_its_thread(slack_app: SlackApp, seed_answerer) -> None:
-    expected = seed_answerer.ask(QUESTION)
+def test_mention_is_answered_in_its_thread(slack_app: SlackApp, seed_answerer, question: str) -> None:
+    expected = seed_answerer.ask(question)
     event = {"type": "app_mention", "channel": "C0MENTION", "user": "U0MENTIONER", "ts": "1700000001.000200",
-             "text": f"<@{BOT_USER}> {QUESTION}"}
+             "text": f"<@{BOT_USER}> {question}"}
     assert send_event(slack_app, event).status == 200
 
     (call,) = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "C0MENTION")
@@ -133,8 +146,8 @@ def test_mention_is_answered_in_its_thread(slack_app: SlackApp, seed_answerer) -
     assert BOT_USER not in shown  # our own mention is not part of the question echoed back
 
 
-def test_a_retried_event_is_acked_and_not_answered_twice(slack_app: SlackApp) -> None:
-    event = _dm(QUESTION, "D0RETRY01")
+def test_a_retried_event_is_acked_and_not_answered_twice(slack_app: SlackApp, question: str) -> None:
+    event = _dm(question, "D0RETRY01")
     first = send_event(slack_app, event, event_id="Ev0RETRY0001")
     retry = send_event(slack_app, event, event_id="Ev0RETRY0001",
                        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
@@ -158,13 +171,13 @@ def test_bot_own_and_subtype_messages_are_ignored(slack_app: SlackApp) -> None:
         assert _posts_to(slack_app, channel) == []
 
 
-def test_forged_signature_and_stale_timestamp_are_refused(slack_app: SlackApp) -> None:
+def test_forged_signature_and_stale_timestamp_are_refused(slack_app: SlackApp, question: str) -> None:
     import urllib.parse
 
     from slack_app.harness import post
 
     def command(headers: dict[str, str], name: str) -> int:
-        body = urllib.parse.urlencode({"command": "/careerfw", "text": QUESTION, "user_id": "U0FORGER",
+        body = urllib.parse.urlencode({"command": "/careerfw", "text": question, "user_id": "U0FORGER",
                                        "team_id": "T0TEST", "channel_id": "C0X",
                                        "response_url": slack_app.fake.response_url(name)})
         return post(slack_app.url + "/slack/events", body, "application/x-www-form-urlencoded", headers(body)).status
@@ -192,9 +205,9 @@ def test_mass_mentions_in_a_question_never_ping(slack_app: SlackApp) -> None:
         assert "@channel" in blocks_text(message["blocks"])  # shown as words, so the asker sees what was asked
 
 
-def test_share_button_posts_the_answer_in_channel(slack_app: SlackApp, seed_answerer) -> None:
-    expected = seed_answerer.ask(QUESTION)
-    _, url = send_command(slack_app, QUESTION, user="U0SHARER")
+def test_share_button_posts_the_answer_in_channel(slack_app: SlackApp, seed_answerer, question: str) -> None:
+    expected = seed_answerer.ask(question)
+    _, url = send_command(slack_app, question, user="U0SHARER")
     share = _buttons(_message(slack_app.fake.wait_for(_to(url))[0]))["share_answer"]
 
     resp, action_url = send_action(slack_app, "share_answer", share["value"], user="U0SHARER")
@@ -210,9 +223,9 @@ def test_share_button_posts_the_answer_in_channel(slack_app: SlackApp, seed_answ
     assert calls[1].data.get("delete_original") is True  # the private copy goes away
 
 
-def test_feedback_buttons_record_votes_in_sqlite(slack_app: SlackApp, seed_answerer) -> None:
-    expected = seed_answerer.ask(QUESTION)
-    _, url = send_command(slack_app, QUESTION, user="U0VOTER")
+def test_feedback_buttons_record_votes_in_sqlite(slack_app: SlackApp, seed_answerer, question: str) -> None:
+    expected = seed_answerer.ask(question)
+    _, url = send_command(slack_app, question, user="U0VOTER")
     buttons = _buttons(_message(slack_app.fake.wait_for(_to(url))[0]))
     qid = json.loads(buttons["feedback_helpful"]["value"])["q"]
 
@@ -225,7 +238,7 @@ def test_feedback_buttons_record_votes_in_sqlite(slack_app: SlackApp, seed_answe
                       (qid,)).fetchall()
     assert len(rows) == 1
     question, entries, verdict, user_hash = rows[0]
-    assert question == QUESTION and verdict == "helpful" and "U0VOTER" not in user_hash
+    assert question == question and verdict == "helpful" and "U0VOTER" not in user_hash
     assert json.loads(entries)[0]["id"] == expected.quotes[0].entry.id
 
     # Changing one's mind replaces the vote rather than counting twice.
@@ -235,10 +248,12 @@ def test_feedback_buttons_record_votes_in_sqlite(slack_app: SlackApp, seed_answe
     assert rows == [("not_helpful",)]
 
 
-def test_no_match_offers_did_you_mean_buttons_that_answer_for_that_area(slack_app: SlackApp, seed_answerer) -> None:
-    expected = seed_answerer.ask(NO_MATCH_QUESTION)
+def test_no_match_offers_did_you_mean_buttons_that_answer_for_that_area(
+    slack_app: SlackApp, seed_answerer, no_match_question: str
+) -> None:
+    expected = seed_answerer.ask(no_match_question)
     assert not expected.confident and expected.suggestions
-    _, url = send_command(slack_app, NO_MATCH_QUESTION, user="U0LOST")
+    _, url = send_command(slack_app, no_match_question, user="U0LOST")
     message = _message(slack_app.fake.wait_for(_to(url))[0])
     assert_valid_message(message)
     assert "no good match" in message["text"]
@@ -255,21 +270,21 @@ def test_no_match_offers_did_you_mean_buttons_that_answer_for_that_area(slack_ap
     assert f"*{escape(entry.area)}*" in blocks_text(picked["blocks"])
 
 
-def test_rate_limit_answers_politely(slack_app: SlackApp) -> None:
+def test_rate_limit_answers_politely(slack_app: SlackApp, question: str) -> None:
     limit = slack_app.settings.rate_limit_per_minute
-    urls = [send_command(slack_app, f"{QUESTION} ({i})", user="U0EAGER")[1] for i in range(limit + 1)]
+    urls = [send_command(slack_app, f"{question} ({i})", user="U0EAGER")[1] for i in range(limit + 1)]
     replies = [_message(slack_app.fake.wait_for(_to(u))[0]) for u in urls]
     refused = [r for r in replies if "Please ask again" in r["text"]]
     assert len(refused) == 1 and f"{limit} questions in the last minute" in refused[0]["text"]
     assert sum("feedback_helpful" in _buttons(r) for r in replies) == limit
     # Another person is not affected by this one's limit.
-    _, other = send_command(slack_app, QUESTION, user="U0PATIENT")
+    _, other = send_command(slack_app, question, user="U0PATIENT")
     assert "Please ask again" not in _message(slack_app.fake.wait_for(_to(other))[0])["text"]
 
 
-def test_twenty_concurrent_slash_commands_are_all_acked_within_3_s(slack_app: SlackApp) -> None:
+def test_twenty_concurrent_slash_commands_are_all_acked_within_3_s(slack_app: SlackApp, question: str) -> None:
     with ThreadPoolExecutor(20) as pool:
-        results = list(pool.map(lambda i: send_command(slack_app, f"{QUESTION} #{i}", user=f"U0CROWD{i:02d}"),
+        results = list(pool.map(lambda i: send_command(slack_app, f"{question} #{i}", user=f"U0CROWD{i:02d}"),
                                 range(20)))
     slowest = max(r.seconds for r, _ in results)
     assert all(r.status == 200 for r, _ in results)
@@ -291,7 +306,7 @@ def test_app_home_shows_how_to_ask_and_the_todo_summary(slack_app: SlackApp, see
     assert all(escape(e.area) in shown for e in seed_answerer.todo())
 
 
-def test_acks_do_not_wait_for_answering(slack_app: SlackApp) -> None:
+def test_acks_do_not_wait_for_answering(slack_app: SlackApp, question: str) -> None:
     """With every answering thread busy, a slash command is still acked at once, and its answer
     follows as soon as a thread frees up."""
     import threading
@@ -300,7 +315,7 @@ def test_acks_do_not_wait_for_answering(slack_app: SlackApp) -> None:
     release = threading.Event()
     busy = [services.executor.submit(release.wait, 30) for _ in range(services.executor._max_workers)]
     try:
-        resp, url = send_command(slack_app, QUESTION, user="U0WAITER")
+        resp, url = send_command(slack_app, question, user="U0WAITER")
         assert resp.status == 200 and resp.seconds < 3.0
         assert slack_app.fake.matching(_to(url)) == []  # acked before any answering could happen
     finally:
@@ -317,3 +332,30 @@ def test_url_verification_challenge_is_answered(slack_app: SlackApp) -> None:
                        "type": "url_verification"})
     resp = post(slack_app.url + "/slack/events", body, "application/json", sign(body))
     assert resp.status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in resp.body
+
+
+def test_an_overlong_question_is_cut_with_a_note(slack_app: SlackApp, question: str) -> None:
+    long_question = question + " " + "and also tell me more about it " * 60
+    assert len(long_question) > 1000
+    _, url = send_command(slack_app, long_question, user="U0LONGWINDED")
+    message = _message(slack_app.fake.wait_for(_to(url))[0])
+    assert_valid_message(message)
+    assert "only its first 1,000 were used" in blocks_text(message["blocks"])
+
+
+def test_did_you_mean_in_a_dm_answers_in_the_dm(slack_app: SlackApp, seed_answerer, no_match_question: str) -> None:
+    expected = seed_answerer.ask(no_match_question)
+    assert not expected.confident and expected.suggestions
+    pick = next(i for i, s in enumerate(expected.suggestions[:5]) if not s.todo)
+    send_event(slack_app, _dm(no_match_question, "D0LOSTDM", user="U0LOSTDM"))
+    (first,) = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0LOSTDM")
+    message = _message(first)
+    button = _buttons(message)[f"did_you_mean_{pick}"]
+    original = {"type": "message", "ts": "1700000004.000100", "text": message["text"], "blocks": message["blocks"]}
+    send_action(slack_app, f"did_you_mean_{pick}", button["value"], user="U0LOSTDM", channel="D0LOSTDM",
+                ephemeral=False, message=original)
+    calls = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0LOSTDM",
+                                    count=2)
+    picked = _message(calls[1])
+    assert_valid_message(picked)
+    assert quoted(picked["blocks"]) == normalised(escape(expected.suggestions[pick].entry.description))

@@ -19,10 +19,8 @@ from typing import Any
 import pytest
 from aiohttp import WSMsgType, web
 
-from slack_app.harness import BOT_TOKEN, FakeSlack
+from slack_app.harness import BOT_TOKEN, FakeSlack, pick_confident_question
 from slack_app.test_slack_startup import CAREERFW, REPO, _env
-
-QUESTION = "what does Head of ML own?"
 
 
 class FakeSocket:
@@ -94,7 +92,8 @@ def _free_port() -> int:
 def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
     tmp_path: Path, fake_slack: FakeSlack, fake_socket: FakeSocket, seed_answerer
 ) -> None:
-    expected = seed_answerer.ask(QUESTION)
+    question = pick_confident_question(seed_answerer)
+    expected = seed_answerer.ask(question)
     fake_slack.replies["apps.connections.open"] = {"ok": True, "url": f"ws://127.0.0.1:{fake_socket.port}/link"}
     health_port = _free_port()
     env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake_slack.api_url,
@@ -109,7 +108,7 @@ def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
         response_url = fake_slack.response_url("socket-cmd")
         sent = fake_socket.send({
             "envelope_id": "env-cmd-1", "type": "slash_commands", "accepts_response_payload": True,
-            "payload": {"command": "/careerfw", "text": QUESTION, "user_id": "U0SOCKET", "team_id": "T0TEST",
+            "payload": {"command": "/careerfw", "text": question, "user_id": "U0SOCKET", "team_id": "T0TEST",
                         "channel_id": "C0SOCK", "response_url": response_url, "trigger_id": "t.1",
                         "api_app_id": "A0CAREER"},
         })
@@ -123,7 +122,7 @@ def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
             "payload": {"type": "event_callback", "team_id": "T0TEST", "api_app_id": "A0CAREER",
                         "event_id": "Ev0SOCKDM1", "event_time": int(time.time()),
                         "event": {"type": "message", "channel_type": "im", "channel": "D0SOCKET",
-                                  "user": "U0SOCKET", "text": QUESTION, "ts": "1700000003.000100"}},
+                                  "user": "U0SOCKET", "text": question, "ts": "1700000003.000100"}},
         })
         fake_socket.ack_for("env-dm-1")
         fake_slack.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0SOCKET",
