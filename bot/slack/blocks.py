@@ -34,6 +34,7 @@ ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SHARE = "share_answer"
 ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
+ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragraphs were quoted
 
 HOW_TO_ASK = (
     "Ask me about the career framework and I'll quote it, with a link to where the text lives.\n"
@@ -176,7 +177,9 @@ def quote_blocks(quote: Quote) -> list[Block]:
     else:
         for piece in split_for_sections(escape(quote.text), _quote_mrkdwn):
             blocks.append(_section(_quote_mrkdwn(piece)))
-    note = "" if quote.complete or quote.todo else "  ·  _part of the cell; the rest is at the link_"
+    note = ""
+    if not (quote.complete or quote.todo):
+        note = "  ·  _part of the cell; the whole text is one click away_"
     blocks.append(_context(citation_line(quote.entry, quote.url) + note))
     return blocks
 
@@ -257,6 +260,10 @@ def answer_message(
         ]
         if share:
             elements.append(_button("Share in channel", ACTION_SHARE, value, style="primary"))
+        partial = answer.quotes[0] if answer.quotes and not answer.quotes[0].complete else None
+        if partial is not None:
+            elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
+                                    _value(e=partial.entry.id, q=question_id)))
         tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
 
     blocks = _fit(head, groups, tail)

@@ -136,3 +136,16 @@ def test_an_unbroken_run_is_cut_without_splitting_an_escape() -> None:
     text = escape("&" * 700)
     pieces = split_for_sections(text, lambda s: s, 998)
     assert "".join(pieces) == text and all(len(p) <= 998 and p.startswith("&amp;") for p in pieces)
+
+
+def test_a_partial_quote_offers_the_whole_cell_and_a_complete_one_does_not() -> None:
+    entry = _entry(description="First paragraph.\n\nSecond paragraph.")
+    partial = Quote(entry, "Second paragraph.", 0.7, False, None)
+    message = answer_message(Answer("q", "lookup", True, quotes=[partial]), 4)
+    assert_valid_message(message)
+    (button,) = [el for b in message["blocks"] if b["type"] == "actions" for el in b["elements"]
+                 if el["action_id"] == "whole_cell"]
+    assert json.loads(button["value"]) == {"e": entry.id, "q": 4}
+    assert "whole text is one click away" in blocks_text(message["blocks"])
+    complete = answer_message(Answer("q", "lookup", True, quotes=[_quote(entry)]), 4)
+    assert "whole_cell" not in json.dumps(complete["blocks"])

@@ -359,3 +359,19 @@ def test_did_you_mean_in_a_dm_answers_in_the_dm(slack_app: SlackApp, seed_answer
     picked = _message(calls[1])
     assert_valid_message(picked)
     assert quoted(picked["blocks"]) == normalised(escape(expected.suggestions[pick].entry.description))
+
+
+def test_whole_text_button_quotes_the_whole_cell(slack_app: SlackApp, seed_answerer, question: str) -> None:
+    expected = seed_answerer.ask(question)
+    _, url = send_command(slack_app, question, user="U0WHOLE")
+    buttons = _buttons(_message(slack_app.fake.wait_for(_to(url))[0]))
+    # Offered exactly when the answer quotes only part of its cell.
+    assert ("whole_cell" in buttons) is (not expected.quotes[0].complete)
+
+    entry = next(e for e in seed_answerer.entries if len(e.paragraphs) > 1)
+    value = buttons["whole_cell"]["value"] if "whole_cell" in buttons else json.dumps({"e": entry.id, "q": None})
+    entry = next(e for e in seed_answerer.entries if e.id == json.loads(value)["e"])
+    _, click_url = send_action(slack_app, "whole_cell", value, user="U0WHOLE")
+    whole = _message(slack_app.fake.wait_for(_to(click_url))[0])
+    assert_valid_message(whole)
+    assert quoted(whole["blocks"]) == normalised(escape(entry.description))

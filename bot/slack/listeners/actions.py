@@ -1,4 +1,5 @@
-"""Buttons on answers: helpful / not helpful, "Share in channel", and "Did you mean" areas."""
+"""Buttons on answers: helpful / not helpful, "Share in channel", and the buttons that answer for one
+named area ("Did you mean" choices, and "Whole text" when only part of a cell was quoted)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.slack.blocks import (
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
     ACTION_SHARE,
+    ACTION_WHOLE_CELL,
     answer_message,
     notice_message,
 )
@@ -77,7 +79,7 @@ async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, An
     await respond(delete_original=True)
 
 
-async def did_you_mean_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
                               client: AsyncWebClient, context: Any) -> None:
     await ack()
     services = services_of(context)
@@ -101,4 +103,5 @@ async def did_you_mean_button(ack: AsyncAck, body: dict[str, Any], action: dict[
 def register(app: AsyncApp) -> None:
     app.action(re.compile(f"^({ACTION_HELPFUL}|{ACTION_NOT_HELPFUL})$"))(tracked(feedback_button))
     app.action(ACTION_SHARE)(tracked(share_button))
-    app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(did_you_mean_button))
+    app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(explain_button))
+    app.action(ACTION_WHOLE_CELL)(tracked(explain_button))
