@@ -227,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="latency and build throughput on these machines")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true", help="a 2,000-entry generated framework instead of 10,000")
     p.set_defaults(func=_front_end("bot.quality", "bench_command"))
     return parser
 
