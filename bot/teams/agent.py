@@ -116,7 +116,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         answer, question_id = await services.run(
             services.explain, user_id(context.activity), entry_id, _str(data, "question")
         )
-        await context.send_activity(card_activity(cards.answer_card(answer, question_id)))
+        await context.send_activities([card_activity(c) for c in cards.answer_cards(answer, question_id)])
 
     @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
     async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -183,7 +183,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
             await context.send_activity(limited)
             return
         answer, question_id = await services.run(services.ask, user_id(activity), text)
-        await context.send_activity(card_activity(cards.answer_card(answer, question_id)))
+        await context.send_activities([card_activity(c) for c in cards.answer_cards(answer, question_id)])
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:

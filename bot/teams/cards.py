@@ -9,6 +9,8 @@ clients that cannot render the card.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Any
 
 from bot.nudge.message import NudgeMessage
@@ -24,7 +26,10 @@ VERSION = "1.5"
 SUBMIT_KEY = "careerfw"
 EXPLAIN = "explain"
 FEEDBACK = "feedback"
-# Teams rejects messages over ~28 KB; a long TODO list is cut well before that.
+# Teams refuses a message over about 28 KB; cards stay under this, with room for the envelope.
+MAX_CARD_BYTES = 24_000
+MAX_CARDS = 5
+# A long TODO list is cut well before the size limit.
 MAX_TODO_ROWS = 40
 NOT_WRITTEN_YET = "Not written yet: the framework has no text for this area at this level."
 
@@ -100,18 +105,30 @@ def submit(title: str, verb: str, **data: Any) -> Element:
     return {"type": "Action.Submit", "title": title, "data": {SUBMIT_KEY: verb, **data}}
 
 
-def answer_card(answer: Answer, question_id: int | None = None) -> dict[str, Any]:
+def answer_card(
+    answer: Answer,
+    question_id: int | None = None,
+    *,
+    first: int = 0,
+    part: tuple[int, int] | None = None,
+    vote_on: Quote | None = None,
+) -> dict[str, Any]:
     """The card for one answer, following the core's rendering rules (see index/answer.py).
 
     `question_id` is the recorded question (bot.feedback) the vote buttons refer to; the buttons also
-    carry the question and top area so a vote is kept even if that row is gone.
+    carry the question and top area so a vote is kept even if that row is gone. `first`, `part` and
+    `vote_on` are for an answer split over several cards (`answer_cards`): the position of this card's
+    first quote in the whole answer, "part n of m", and the answer's top quote the votes are about
+    (None: no vote buttons on this card).
     """
     body: list[Element] = []
+    if part is not None and part[0] > 1:
+        body.append(words(f"(continued, {part[0]} of {part[1]})", isSubtle=True))
     if answer.truncated:
         body.append(words("(Your question was cut to its first 1,000 characters.)", isSubtle=True))
     if answer.message:
         body.append(words(answer.message, weight="Bolder"))
-    for i, quote in enumerate(answer.quotes):
+    for i, quote in enumerate(answer.quotes, start=first):
         if i == 1 and answer.intent == "lookup":
             body.append(words("Also relevant", weight="Bolder", separator=True, spacing="Large"))
         body.extend(quote_elements(quote))
@@ -127,8 +144,9 @@ def answer_card(answer: Answer, question_id: int | None = None) -> dict[str, Any
             }
         )
     actions: list[Element] = []
-    if answer.quotes:
-        about: dict[str, Any] = {"entry_id": answer.quotes[0].entry.id, "question": answer.question}
+    vote_on = vote_on if part is not None else (answer.quotes[0] if answer.quotes else None)
+    if vote_on is not None:
+        about: dict[str, Any] = {"entry_id": vote_on.entry.id, "question": answer.question}
         if question_id is not None:
             about["question_id"] = question_id
         actions = [
@@ -138,6 +156,60 @@ def answer_card(answer: Answer, question_id: int | None = None) -> dict[str, Any
     if not body:
         body.append(words("Ask a question about the framework."))
     return card(body, render_answer(answer).rstrip(), actions)
+
+
+def card_bytes(value: dict[str, Any]) -> int:
+    """What a card adds to a message: the card itself plus its fallback again as the summary."""
+    return len(json.dumps(value, ensure_ascii=False).encode()) + len(value["fallbackText"].encode())
+
+
+def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[str, Any]]:
+    """One card, or several in order when one would pass Teams' message size limit (a "level" answer
+    on a large framework quotes every area of the level). At most MAX_CARDS; the last then names the
+    areas left out, which can be asked about one by one."""
+    whole = answer_card(answer, question_id)
+    if card_bytes(whole) <= MAX_CARD_BYTES or len(answer.quotes) < 2:
+        return [whole]
+    chunks: list[list[Quote]] = [[]]
+    for quote in answer.quotes:
+        # Measured as the fullest a card can be: with the "continued" line and the vote buttons.
+        trial = replace(answer, quotes=chunks[-1] + [quote], suggestions=[])
+        if chunks[-1] and card_bytes(_piece(trial, question_id, 2, 2, 0, answer.quotes[0], [])) > MAX_CARD_BYTES:
+            chunks.append([])
+        chunks[-1].append(quote)
+    left_out = [q for chunk in chunks[MAX_CARDS:] for q in chunk]
+    chunks = chunks[:MAX_CARDS]
+    result = []
+    first = 0
+    for n, chunk in enumerate(chunks, start=1):
+        last = n == len(chunks)
+        piece = replace(
+            answer,
+            quotes=chunk,
+            message=answer.message if n == 1 else None,
+            truncated=answer.truncated and n == 1,
+            suggestions=answer.suggestions if last else [],
+        )
+        vote_on = answer.quotes[0] if last else None
+        made = _piece(piece, question_id, n, len(chunks), first, vote_on, left_out if last else [])
+        while last and len(chunk) > 1 and card_bytes(made) > MAX_CARD_BYTES:
+            left_out.insert(0, chunk.pop())  # the list of names left out made the last card too big
+            made = _piece(replace(piece, quotes=chunk), question_id, n, len(chunks), first, vote_on, left_out)
+        result.append(made)
+        first += len(chunk)
+    return result
+
+
+def _piece(
+    piece: Answer, question_id: int | None, n: int, of: int, first: int, vote_on: Quote | None, left_out: list[Quote]
+) -> dict[str, Any]:
+    made = answer_card(piece, question_id, first=first, part=(n, of), vote_on=vote_on)
+    if left_out:
+        names = ", ".join(f"{q.entry.area} ({q.entry.level})" if q.entry.level else q.entry.area for q in left_out)
+        made["body"].append(words(f"{len(left_out)} more areas match; ask about one by name:", separator=True))
+        made["body"].append(literal(names))
+        made["fallbackText"] += f"\n\n{len(left_out)} more areas match; ask about one by name: {names}"
+    return made
 
 
 def _suggestion_title(entry: Entry) -> str:

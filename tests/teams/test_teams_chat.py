@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -264,3 +265,48 @@ def test_over_the_rate_limit_gets_a_polite_reply(start_bot: Any, seed_answerer: 
     assert "Please ask again in" in refused["text"]
     # Someone else is not affected.
     assert "attachments" in bot.replies(message(QUESTION, service_url=connector.url, aad="aad-other"))[0]
+
+
+def _long_quotes(count: int, paragraphs_each: int) -> list[Any]:
+    from index.entry import Entry
+
+    def entry(n: int) -> Entry:
+        text = "\n\n".join(
+            f"Area {n} paragraph {p}: " + "I do the work well. " * 20 for p in range(paragraphs_each)
+        )
+        return Entry("Framework", "Craft", "Level 4", "Engineer - Level 4", "Skills", f"Area {n}", text, False,
+                     f"level4.md:{n + 10}", permalink="/level4")
+
+    return [quote_for(entry(n), 0.5, (), None) for n in range(count)]
+
+
+def test_an_answer_too_big_for_one_message_is_split_over_cards_in_order() -> None:
+    quotes = _long_quotes(24, 2)
+    answer = Answer("what is expected at level 4?", "level", True, quotes=quotes)
+    assert cards.card_bytes(cards.answer_card(answer)) > cards.MAX_CARD_BYTES  # the case under test
+
+    made = cards.answer_cards(answer, question_id=3)
+
+    assert 1 < len(made) <= cards.MAX_CARDS
+    shown: list[str] = []
+    for n, card in enumerate(made, start=1):
+        assert_valid_card(card)
+        assert cards.card_bytes(card) <= cards.MAX_CARD_BYTES
+        texts = card_texts(card["body"])
+        shown += [t for t in texts if re.fullmatch(r"Area \d+", t)]
+        votes = card_actions(card)
+        assert bool(votes) == (n == len(made))  # one pair of vote buttons, on the last card
+        assert (f"(continued, {n} of {len(made)})" in texts) == (n > 1)
+    assert shown == [q.entry.area for q in quotes]  # every quote, in order, once
+    assert card_actions(made[-1])[0]["data"]["entry_id"] == quotes[0].entry.id
+
+
+def test_beyond_the_card_limit_the_rest_is_named_not_dropped_silently() -> None:
+    quotes = _long_quotes(80, 3)
+    made = cards.answer_cards(Answer("everything at level 4", "level", True, quotes=quotes))
+    assert len(made) == cards.MAX_CARDS
+    quoted = [t for c in made for t in card_texts(c["body"]) if re.fullmatch(r"Area \d+", t)]
+    rest = card_texts(made[-1]["body"])[-1]
+    assert all(cards.card_bytes(c) <= cards.MAX_CARD_BYTES for c in made)
+    assert quoted == [q.entry.area for q in quotes[: len(quoted)]]
+    assert rest == ", ".join(f"{q.entry.area} (Level 4)" for q in quotes[len(quoted):])
