@@ -29,6 +29,7 @@ FEEDBACK = "feedback"
 # Teams refuses a message over about 28 KB; cards stay under this, with room for the envelope.
 MAX_CARD_BYTES = 24_000
 MAX_CARDS = 5
+MAX_FALLBACK_CHARS = 4_000
 # A long TODO list is cut well before the size limit.
 MAX_TODO_ROWS = 40
 NOT_WRITTEN_YET = "Not written yet: the framework has no text for this area at this level."
@@ -240,15 +241,33 @@ HELP_TEXT = (
 
 def nudge_card(message: NudgeMessage) -> dict[str, Any]:
     """The weekly nudge. Owner ids from owners.yaml are not mentioned: they name Slack users and
-    groups, which Teams cannot resolve; the groups and counts say who should act."""
+    groups, which Teams cannot resolve; the groups and counts say who should act.
+
+    Within the message size limit: with hundreds of TODO areas, each group lists as many as fit and
+    says how many more it has (its count line always gives the total)."""
+    per_group = max((len(g.areas) for g in message.groups), default=0)
+    while True:
+        made = _nudge_card(message, per_group)
+        if card_bytes(made) <= MAX_CARD_BYTES or per_group == 0:
+            return made
+        per_group = per_group // 2 if per_group > 8 else per_group - 1
+
+
+def _nudge_card(message: NudgeMessage, per_group: int) -> dict[str, Any]:
     body: list[Element] = [words(message.title, weight="Bolder", size="Medium"), words(message.intro)]
+    fallback = message.text.rstrip()
+    cut = False
     for group in message.groups:
         items: list[Element] = [literal(group.heading, weight="Bolder"), words(group.summary, spacing="None")]
-        for area in group.areas:
+        for area in group.areas[:per_group]:
             label = f"{area.area} ({area.section})" if area.section else area.area
             new = " (new this week)" if group.is_new(area) else ""
             url = area.url if area.url and area.url.startswith(("https://", "http://")) else None
             items.append(literal(f"• {label}{new}" if url else f"• {label}{new} — {area.where}", url=url))
+        if len(group.areas) > per_group:
+            cut = True
+            more = len(group.areas) - per_group
+            items.append(words(f"…and {more} more (`careerfw todo` lists them all)", isSubtle=True))
         body.append({"type": "Container", "items": items, "spacing": "Medium", "separator": True})
     if message.has_changes:
         changes: list[Element] = [words("Since the last nudge", weight="Bolder")]
@@ -258,8 +277,17 @@ def nudge_card(message: NudgeMessage) -> dict[str, Any]:
             ("No longer in the framework", message.removed),
         ):
             if areas:
-                changes.append(literal(f"{title}: " + ", ".join(a.label for a in areas)))
+                shown = ", ".join(a.label for a in areas[: max(per_group, 1)])
+                extra = f" and {len(areas) - max(per_group, 1)} more" if len(areas) > max(per_group, 1) else ""
+                changes.append(literal(f"{title}: {shown}{extra}"))
         body.append({"type": "Container", "items": changes, "spacing": "Medium", "separator": True})
     elif not message.first and message.kind == "todo":
         body.append(words("Nothing changed since the last nudge.", isSubtle=True, separator=True))
-    return card(body, message.text.rstrip())
+    if cut:
+        kept: list[str] = []
+        for line in fallback.splitlines():
+            if sum(len(k) + 1 for k in kept) + len(line) > MAX_FALLBACK_CHARS:
+                break
+            kept.append(line)
+        fallback = "\n".join(kept) + "\n…(cut to fit one Teams message; `careerfw todo` lists every area)"
+    return card(body, fallback)

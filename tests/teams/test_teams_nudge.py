@@ -150,3 +150,25 @@ def test_unreachable_connector_is_a_retryable_failure(bot: Bot, connector: Conne
     with pytest.raises(NudgeDeliveryError) as excinfo:
         target.send(build_message(seed_answerer.entries))  # type: ignore[arg-type]
     assert excinfo.value.retryable and "127.0.0.1:9" in excinfo.value.reason
+
+
+def test_a_huge_todo_list_still_fits_one_teams_message() -> None:
+    from bot.nudge.message import build_message
+    from index.entry import Entry
+
+    entries = [
+        Entry("Framework", f"Craft {c}", f"Level {lv}", "Role", "Skills", f"A rather long area name number {n}", "",
+              True, f"craft{c}/level{lv}.md:{n + 10}", permalink=f"/craft{c}/level{lv}")
+        for c in range(3) for lv in range(4) for n in range(40)
+    ]
+    message_ = build_message(entries, site_url="https://framework.example.org")
+    assert message_ is not None and message_.todo_count == 480
+
+    card = cards.nudge_card(message_)
+
+    assert cards.card_bytes(card) <= cards.MAX_CARD_BYTES
+    texts = card_texts(card["body"])
+    assert sum(1 for t in texts if t.startswith("…and ") and t.endswith("(`careerfw todo` lists them all)")) == 12
+    for group in message_.groups:
+        assert group.summary in texts  # every group's count is still there
+    assert card["fallbackText"].endswith("`careerfw todo` lists every area)")
