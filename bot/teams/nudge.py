@@ -141,6 +141,9 @@ def teams_targets(settings: Settings, sender: ProactiveSender | None = None) -> 
     """Every conversation the bot has been added to, oldest first."""
     if not settings.state_db.is_file():
         return []  # nothing stored yet (and a dry run must not create the database)
-    stored = ConversationStore(StateDB(settings.state_db)).all()
+    db = StateDB(settings.state_db)
+    if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'teams_conversations'").fetchone() is None:
+        return []  # the Teams bot never ran against this database (nor may a dry run add its table)
+    stored = ConversationStore(db).all()
     sender = sender or ProactiveSender(settings)
     return [TeamsNudgeTarget(conversation, sender) for conversation in stored]

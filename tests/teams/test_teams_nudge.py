@@ -172,3 +172,17 @@ def test_a_huge_todo_list_still_fits_one_teams_message() -> None:
     for group in message_.groups:
         assert group.summary in texts  # every group's count is still there
     assert card["fallbackText"].endswith("`careerfw todo` lists every area)")
+
+
+def test_listing_targets_never_creates_state(tmp_path: Any) -> None:
+    import sqlite3
+
+    from bot.config import Settings
+
+    missing = Settings(state_db=tmp_path / "none.db")
+    assert teams_targets(missing) == [] and not missing.state_db.exists()
+    other = tmp_path / "slack-only.db"
+    sqlite3.connect(other).execute("CREATE TABLE nudge_weeks (target TEXT)").connection.close()
+    assert teams_targets(Settings(state_db=other)) == []
+    tables = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")}
+    assert "teams_conversations" not in tables
