@@ -15,7 +15,6 @@ DEFAULT_CONTENT = REPO_ROOT / "content"
 DEFAULT_NUDGE_CRON = "0 9 * * mon"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _TEAMS_SDK_PREFIXES = ("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__")
-_TEAMS_SDK_SETTING = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 DEFAULT_PORT = 3000
 MODES = ("socket", "http")
 
@@ -131,13 +130,13 @@ class Settings:
             reload_seconds=_int(env, "CAREERFW_RELOAD_SECONDS", 0),
             teams_allow_anonymous=_flag(env, "CAREERFW_TEAMS_ALLOW_ANONYMOUS", False),
             # The SDK's standard names first; the short and Bot Framework names are accepted too.
-            teams_client_id=_str(env, _TEAMS_SDK_SETTING + "CLIENTID")
+            teams_client_id=_str(env, "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID")
             or _str(env, "CLIENT_ID")
             or _str(env, "MicrosoftAppId"),
-            teams_client_secret=_str(env, _TEAMS_SDK_SETTING + "CLIENTSECRET")
+            teams_client_secret=_str(env, "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET")
             or _str(env, "CLIENT_SECRET")
             or _str(env, "MicrosoftAppPassword"),
-            teams_tenant_id=_str(env, _TEAMS_SDK_SETTING + "TENANTID")
+            teams_tenant_id=_str(env, "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID")
             or _str(env, "TENANT_ID")
             or _str(env, "MicrosoftAppTenantId"),
             teams_sdk_env=tuple(
