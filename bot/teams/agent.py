@@ -31,7 +31,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 from bot.teams import cards
 from bot.teams.conversations import conversation_type
 from bot.teams.services import Services
-from index.answer import MAX_QUESTION_CHARS
+from index.answer import MAX_QUESTION_CHARS, Answer
 
 log = logging.getLogger("careerfw.teams")
 
@@ -78,11 +78,18 @@ def question_text(activity: Activity) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def card_activity(card: dict[str, Any]) -> Activity:
-    """A message carrying one Adaptive Card, with the card's plain text as the activity's summary."""
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+def card_activity(card: dict[str, Any], lead: str) -> Activity:
+    """A message carrying one Adaptive Card. Its text is a one-line lead in the bot's own words (Teams
+    shows it in notifications and the chat list); the whole answer as plain text is the card's
+    fallbackText and the activity's summary, for clients that cannot render the card."""
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=lead)
+    activity.text_format = "plain"  # the lead may hold area names; never read them as markdown
     activity.summary = card["fallbackText"]
     return activity
+
+
+def answer_activities(answer: Answer, question_id: int | None) -> list[Activity]:
+    return [card_activity(card, lead) for lead, card in cards.answer_messages(answer, question_id)]
 
 
 def _str(data: dict[str, Any], key: str, limit: int = MAX_QUESTION_CHARS) -> str | None:
@@ -116,7 +123,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         answer, question_id = await services.run(
             services.explain, user_id(context.activity), entry_id, _str(data, "question")
         )
-        await context.send_activities([card_activity(c) for c in cards.answer_cards(answer, question_id)])
+        await context.send_activities(answer_activities(answer, question_id))
 
     @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
     async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -175,15 +182,17 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
             await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
             return
         if command == "todo":
-            todo = cards.todo_card(services.answerer.todo(), services.settings.site_url)
-            await context.send_activity(card_activity(todo))
+            todo = services.answerer.todo()
+            await context.send_activity(
+                card_activity(cards.todo_card(todo, services.settings.site_url), cards.todo_lead(todo))
+            )
             return
         limited = services.rate_check(user_id(activity))
         if limited:
             await context.send_activity(limited)
             return
         answer, question_id = await services.run(services.ask, user_id(activity), text)
-        await context.send_activities([card_activity(c) for c in cards.answer_cards(answer, question_id)])
+        await context.send_activities(answer_activities(answer, question_id))
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:

@@ -201,6 +201,32 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
     return result
 
 
+def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
+    """One line of the bot's own words for the message text: what Teams shows in notifications and
+    the chat list, and above the card. The quote itself is only in the card and its fallback."""
+    if part > 1:
+        return f"(continued, {part} of {parts})"
+    if not answer.quotes:
+        return answer.message or "Ask a question about the framework."
+    top = answer.quotes[0].entry
+    where = f"{top.area} ({top.level})" if top.level else top.area
+    if answer.intent == "todo":
+        return f"{len(answer.quotes)} area(s) not written yet"
+    if answer.intent in ("lookup", "area"):
+        return f"{where}: not written yet" if top.todo else f"From the framework: {where}"
+    return f"From the framework: {len(answer.quotes)} areas"
+
+
+def answer_messages(answer: Answer, question_id: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(message text, card) for each message an answer takes, in order."""
+    made = answer_cards(answer, question_id)
+    return [(answer_lead(answer, n, len(made)), c) for n, c in enumerate(made, start=1)]
+
+
+def todo_lead(entries: list[Entry]) -> str:
+    return f"{len(entries)} area(s) not written yet" if entries else "Every area is filled in"
+
+
 def _piece(
     piece: Answer, question_id: int | None, n: int, of: int, first: int, vote_on: Quote | None, left_out: list[Quote]
 ) -> dict[str, Any]:

@@ -131,7 +131,7 @@ class TeamsNudgeTarget:
         self.key = stored.key
 
     def send(self, message: NudgeMessage) -> None:
-        self.sender.send(self.stored, card_activity(cards.nudge_card(message)))
+        self.sender.send(self.stored, card_activity(cards.nudge_card(message), message.title))
 
     def __repr__(self) -> str:
         return f"TeamsNudgeTarget({self.key!r})"

@@ -43,8 +43,12 @@ def test_personal_question_is_answered_with_the_verbatim_quote(bot: Bot, connect
     assert "Also relevant" in texts
     for other in expected.quotes[1:3]:
         assert other.entry.area in texts
-    # The text fallback carries the same quote for clients that cannot render the card.
+    # The message text is a one-line lead (notifications, chat list); the plain-text fallback for
+    # clients that cannot render the card carries the quote itself.
+    assert replies[0]["text"] == f"From the framework: {top.entry.area} ({top.entry.level})"
+    assert replies[0]["textFormat"] == "plain"
     assert paragraphs(top.text)[0][:60] in replies[0]["summary"]
+    assert paragraphs(top.text)[0][:60] in card["fallbackText"]
     assert connector.posts() == []  # expectReplies: nothing went through the connector
 
 
@@ -133,6 +137,7 @@ def test_answer_cards_are_valid_adaptive_cards_with_a_text_fallback(bot: Bot, co
         card = adaptive_card(replies[0])
         assert_valid_card(card)
         assert replies[0]["summary"] == card["fallbackText"]
+        assert replies[0]["text"].strip() and "\n" not in replies[0]["text"]
 
 
 def test_todo_area_is_called_out_as_not_written_yet(seed_answerer: Answerer) -> None:

@@ -10,6 +10,7 @@ import pytest
 from teams_harness import BOT_ID, Bot, Connector, card_texts, members_changed, message
 
 from bot.nudge.command import nudge_command
+from bot.nudge.message import build_message
 from bot.nudge.target import NudgeDeliveryError, NudgeTarget
 from bot.teams import cards
 from bot.teams.nudge import TeamsNudgeTarget, teams_targets
@@ -89,6 +90,7 @@ def test_weekly_nudge_is_posted_proactively_once_per_week_per_conversation(
         f"/v3/conversations/{conv}/activities" for conv in (TEAM, "a:chat-with-ada")
     )  # new posts in each conversation, not replies to some message
     todo = [e for e in seed_answerer.entries if e.todo]
+    title = build_message(seed_answerer.entries).title  # type: ignore[union-attr]
     for post in posts:
         assert "replyToId" not in post.body
         assert post.body["from"]["id"] == BOT_ID
@@ -96,6 +98,7 @@ def test_weekly_nudge_is_posted_proactively_once_per_week_per_conversation(
         assert all(e.area in texts for e in todo)
         assert all(e.area in post.card["fallbackText"] for e in todo)
         assert post.card["version"] == cards.VERSION and post.body["summary"] == post.card["fallbackText"]
+        assert post.body["text"] == title  # the nudge's own one-line title leads the message
 
     # Again the same week, by cron or by hand: nothing more.
     connector.clear()
@@ -128,8 +131,6 @@ def test_refused_post_is_reported_and_retried_by_a_later_run(bot: Bot, connector
 def test_delivery_errors_say_whether_retrying_can_help(
     bot: Bot, connector: Connector, seed_answerer: Answerer, status: int, retryable: bool
 ) -> None:
-    from bot.nudge.message import build_message
-
     bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
     connector.refuse[TEAM] = status
     (target,) = teams_targets(bot.services.settings)
@@ -143,8 +144,6 @@ def test_delivery_errors_say_whether_retrying_can_help(
 
 
 def test_unreachable_connector_is_a_retryable_failure(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
-    from bot.nudge.message import build_message
-
     bot.replies(message("help", service_url="http://127.0.0.1:9/", conversation="a:gone"))
     (target,) = teams_targets(bot.services.settings)
     with pytest.raises(NudgeDeliveryError) as excinfo:
