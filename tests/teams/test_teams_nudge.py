@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from teams_harness import BOT_ID, Bot, Connector, card_texts, members_changed, message
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, ClaimsIdentity, ConnectionManager
+from teams_harness import BOT_ID, CLIENT_ID, Bot, Connector, card_texts, members_changed, message
 
 from bot.nudge.command import nudge_command
 from bot.nudge.message import build_message
 from bot.nudge.target import NudgeDeliveryError, NudgeTarget
 from bot.teams import cards
-from bot.teams.nudge import TeamsNudgeTarget, teams_targets
+from bot.teams.nudge import ProactiveSender, TeamsNudgeTarget, teams_targets
 from index.answer import Answerer
 
 TEAM = "19:team-general@thread.tacv2"
@@ -185,3 +188,49 @@ def test_listing_targets_never_creates_state(tmp_path: Any) -> None:
     assert teams_targets(Settings(state_db=other)) == []
     tables = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")}
     assert "teams_conversations" not in tables
+
+
+class IssuedToken(AnonymousTokenProvider):
+    """Stands in for Entra ID token acquisition (MSAL): the only stub in these tests, since the real
+    one needs Microsoft's login endpoint. Records what the SDK asked a token for."""
+
+    requests: list[str] = []
+
+    def __init__(self, configuration: Any) -> None:
+        self._configuration = configuration
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        IssuedToken.requests.append(resource_url)
+        return "token-from-entra"
+
+
+@pytest.mark.parametrize("claims", [None, {"aud": CLIENT_ID, "iss": "https://api.botframework.com"}],
+                         ids=["stored-in-development", "stored-from-a-bot-framework-token"])
+def test_in_production_a_proactive_post_carries_the_bots_token(
+    bot: Bot, connector: Connector, seed_answerer: Answerer, claims: dict[str, str] | None
+) -> None:
+    activity = Activity.model_validate(
+        members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM)
+    )
+    bot.services.conversations.remember(activity, ClaimsIdentity(claims) if claims else None, installed=True)
+    production = replace(bot.services.settings, teams_allow_anonymous=False, teams_client_id=CLIENT_ID,
+                         teams_client_secret="s", teams_tenant_id="tenant-1")
+    manager = ConnectionManager(IssuedToken, CONNECTIONS={"SERVICE_CONNECTION": {"SETTINGS": {"CLIENTID": CLIENT_ID}}})
+    IssuedToken.requests.clear()
+
+    (target,) = teams_targets(production, ProactiveSender(production, manager))
+    target.send(build_message(seed_answerer.entries))  # type: ignore[arg-type]
+
+    (post,) = connector.posts(TEAM)
+    assert post.headers.get("Authorization") == "Bearer token-from-entra"
+    assert "https://api.botframework.com" in IssuedToken.requests  # a Bot Framework connector token
+
+
+def test_in_development_a_proactive_post_is_anonymous(bot: Bot, connector: Connector,
+                                                      seed_answerer: Answerer) -> None:
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    connector.clear()
+    (target,) = teams_targets(bot.services.settings)
+    target.send(build_message(seed_answerer.entries))  # type: ignore[arg-type]
+    (post,) = connector.posts(TEAM)
+    assert "Authorization" not in post.headers
