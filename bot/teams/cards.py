@@ -56,12 +56,20 @@ def words(text: str, **style: Any) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
+_BLOCK_PROPERTIES = ("spacing", "separator", "horizontalAlignment")
+
+
 def literal(text: str, url: str | None = None, **style: Any) -> Element:
-    """Text shown exactly as given: framework quotes, area names, questions."""
-    run: Element = {"type": "TextRun", "text": text, **style}
+    """Text shown exactly as given: framework quotes, area names, questions. Layout properties go on
+    the block, text styles (weight, size, isSubtle, …) on the run."""
+    block: Element = {"type": "RichTextBlock"}
+    run: Element = {"type": "TextRun", "text": text}
+    for key, value in style.items():
+        (block if key in _BLOCK_PROPERTIES else run)[key] = value
     if url:
         run["selectAction"] = {"type": "Action.OpenUrl", "url": url}
-    return {"type": "RichTextBlock", "inlines": [run]}
+    block["inlines"] = [run]
+    return block
 
 
 def link_for(quote_or_entry: Quote | Entry, site_url: str | None = None) -> str | None:

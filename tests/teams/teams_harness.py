@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.teams.cards import SUBMIT_KEY
 from bot.teams.services import Services
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -213,3 +214,46 @@ def members_changed(
     return activity
 
 
+def _walk(element: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(element, dict):
+        if "type" in element:
+            found.append(element)
+        for value in element.values():
+            found.extend(_walk(value))
+    elif isinstance(element, list):
+        for item in element:
+            found.extend(_walk(item))
+    return found
+
+
+# The properties each element may carry in the Adaptive Cards 1.5 schema (the subset the bot uses).
+_COMMON = {"type", "spacing", "separator"}
+PROPERTIES = {
+    "AdaptiveCard": {"type", "$schema", "version", "fallbackText", "body", "actions", "msteams"},
+    "TextBlock": _COMMON | {"text", "wrap", "weight", "size", "color", "isSubtle", "horizontalAlignment"},
+    "RichTextBlock": _COMMON | {"inlines", "horizontalAlignment"},
+    "TextRun": {"type", "text", "weight", "size", "color", "isSubtle", "italic", "selectAction"},
+    "Container": _COMMON | {"items", "style"},
+    "ActionSet": _COMMON | {"actions"},
+    "Action.Submit": {"type", "title", "data"},
+    "Action.OpenUrl": {"type", "title", "url"},
+    "Action.ShowCard": {"type", "title", "card"},
+}
+
+
+def assert_valid_card(card: dict[str, Any]) -> None:
+    assert card["type"] == "AdaptiveCard"
+    assert card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    assert card["version"] == "1.5"
+    assert isinstance(card["fallbackText"], str) and card["fallbackText"].strip()
+    assert isinstance(card["body"], list) and card["body"]
+    json.loads(json.dumps(card))  # plain JSON all the way down
+    for element in _walk(card):
+        assert element["type"] in PROPERTIES, element
+        unknown = set(element) - PROPERTIES[element["type"]]
+        assert not unknown, (element["type"], unknown)
+        if element["type"] == "RichTextBlock":
+            assert all(run["type"] == "TextRun" for run in element["inlines"])
+        if element["type"] == "Action.Submit":
+            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback")

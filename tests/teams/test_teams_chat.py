@@ -7,7 +7,16 @@ import re
 from typing import Any
 
 import pytest
-from teams_harness import BOT_NAME, Bot, Connector, adaptive_card, card_actions, card_texts, message
+from teams_harness import (
+    BOT_NAME,
+    Bot,
+    Connector,
+    adaptive_card,
+    assert_valid_card,
+    card_actions,
+    card_texts,
+    message,
+)
 
 from bot.teams import cards
 from index.answer import NO_MATCH, Answer, Answerer, quote_for
@@ -94,40 +103,6 @@ def test_group_chat_mention_is_answered(bot: Bot, connector: Connector) -> None:
     )
     assert len(replies) == 1
     assert adaptive_card(replies[0])["type"] == "AdaptiveCard"
-
-
-def _walk(element: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(element, dict):
-        if "type" in element:
-            found.append(element)
-        for value in element.values():
-            found.extend(_walk(value))
-    elif isinstance(element, list):
-        for item in element:
-            found.extend(_walk(item))
-    return found
-
-
-KNOWN_TYPES = {
-    "AdaptiveCard", "TextBlock", "RichTextBlock", "TextRun", "Container", "ActionSet",
-    "Action.Submit", "Action.OpenUrl", "Action.ShowCard",
-}
-
-
-def assert_valid_card(card: dict[str, Any]) -> None:
-    assert card["type"] == "AdaptiveCard"
-    assert card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
-    assert card["version"] == "1.5"
-    assert isinstance(card["fallbackText"], str) and card["fallbackText"].strip()
-    assert isinstance(card["body"], list) and card["body"]
-    json.loads(json.dumps(card))  # plain JSON all the way down
-    for element in _walk(card):
-        assert element["type"] in KNOWN_TYPES, element
-        if element["type"] == "RichTextBlock":
-            assert all(run["type"] == "TextRun" for run in element["inlines"])
-        if element["type"] == "Action.Submit":
-            assert element["title"] and element["data"][cards.SUBMIT_KEY] in (cards.EXPLAIN, cards.FEEDBACK)
 
 
 def test_answer_cards_are_valid_adaptive_cards_with_a_text_fallback(bot: Bot, connector: Connector) -> None:

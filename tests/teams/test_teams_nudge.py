@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, ClaimsIdentity, ConnectionManager
-from teams_harness import BOT_ID, CLIENT_ID, Bot, Connector, card_texts, members_changed, message
+from teams_harness import (
+    BOT_ID,
+    CLIENT_ID,
+    Bot,
+    Connector,
+    assert_valid_card,
+    card_texts,
+    members_changed,
+    message,
+)
 
 from bot.nudge.command import nudge_command
 from bot.nudge.message import build_message
@@ -96,6 +105,7 @@ def test_weekly_nudge_is_posted_proactively_once_per_week_per_conversation(
     title = build_message(seed_answerer.entries).title  # type: ignore[union-attr]
     for post in posts:
         assert "replyToId" not in post.body
+        assert_valid_card(post.card)
         assert post.body["from"]["id"] == BOT_ID
         texts = " ".join(card_texts(post.card["body"]))
         assert all(e.area in texts for e in todo)
@@ -168,6 +178,7 @@ def test_a_huge_todo_list_still_fits_one_teams_message() -> None:
 
     card = cards.nudge_card(message_)
 
+    assert_valid_card(card)
     assert cards.card_bytes(card) <= cards.MAX_CARD_BYTES
     texts = card_texts(card["body"])
     assert sum(1 for t in texts if t.startswith("…and ") and t.endswith("(`careerfw todo` lists them all)")) == 12
