@@ -61,3 +61,27 @@ def test_feedback_written_while_another_process_holds_the_lock(tmp_path: Path, s
     area = answer.quotes[0].entry.area
     rows = {s.area: s for s in summary(fresh)}
     assert rows[area].helpful == 1 and rows[area].not_helpful == 1
+
+
+def test_nudge_records_written_while_another_process_holds_the_lock(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.nudge.ledger import NudgeLedger, iso_week
+
+    path = tmp_path / "state.db"
+    ledger = NudgeLedger(StateDB(path))
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    week = iso_week(now)
+    with locked_by_another_process(path, HOLD_S):
+        started = time.monotonic()
+        claim = ledger.claim("slack:C0123", week, now)
+        assert claim.status == "claimed"
+        ledger.mark_sent(claim, now, "todo", {"entry-1": {"area": "Architecture Design"}})
+        waited = time.monotonic() - started
+    assert waited >= HOLD_S * 0.5, "the nudge ledger did not wait for the other process's lock"
+    # Recorded for good: a second run this week (another replica, the CronJob's next hour) posts nothing.
+    again = NudgeLedger(StateDB(path))
+    record = again.record("slack:C0123", week)
+    assert record is not None and record.status == "sent"
+    assert again.claim("slack:C0123", week, now).status == "already_sent"
+    assert again.snapshot("slack:C0123") == {"entry-1": {"area": "Architecture Design"}}
