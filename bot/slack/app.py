@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import aiohttp
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -38,6 +41,7 @@ from bot.slack.middleware import EventDedupe, attach_services, drop_retried_even
 from bot.slack.services import Services
 from index.answer import Answerer
 
+log = logging.getLogger("careerfw.slack")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
@@ -51,16 +55,47 @@ def web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+class StartupAuthorization:
+    """Single-workspace authorization whose one auth.test happens at start-up (`warm`).
+
+    Bolt's built-in single-team authorization calls auth.test lazily, inside the first request,
+    before that request can be acknowledged; a slow Web API would then eat into Slack's 3 s. Here
+    the result is fetched before requests are accepted and reused for every request."""
+
+    def __init__(self, client: AsyncWebClient, bot_token: str | None) -> None:
+        self.client = client
+        self.bot_token = bot_token
+        self.result: AuthorizeResult | None = None
+
+    async def warm(self) -> AuthorizeResult:
+        if self.result is None:
+            response = await self.client.auth_test(token=self.bot_token)
+            self.result = AuthorizeResult.from_auth_test_response(
+                auth_test_response=response, bot_token=self.bot_token, user_token=None
+            )
+        return self.result
+
+    def authorize_function(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        # A plain function: Bolt injects arguments by parameter name and would mistake `self` for one.
+        async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+            return self.result or await self.warm()
+
+        return authorize
+
+
 def build_app(settings: Settings, services: Services, client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app with every listener. Request signatures are checked whenever a signing secret is
-    set (always in HTTP mode); Socket Mode needs none."""
+    set (always in HTTP mode); Socket Mode needs none. The bot token is handed to each request by
+    `services.authorization` (warm it before accepting requests)."""
     client = client or web_client(settings)
-    if client.token is None:  # the bot token travels on the client; Bolt takes it from there
-        client.token = settings.slack_bot_token
+    bot_token = client.token or settings.slack_bot_token
+    client.token = None  # Bolt gives every request its own client carrying the authorized token
+    services.authorization = StartupAuthorization(client, bot_token)
     app = AsyncApp(
         name="careerfw",
         signing_secret=settings.slack_signing_secret,
         client=client,
+        authorize=services.authorization.authorize_function(),
         request_verification_enabled=bool(settings.slack_signing_secret),
         logger=logging.getLogger("careerfw.slack.bolt"),
     )
@@ -69,6 +104,16 @@ def build_app(settings: Settings, services: Services, client: AsyncWebClient | N
     app.use(drop_retried_events(EventDedupe()))
     register_listeners(app)
     return app
+
+
+async def warm_authorization(services: Services) -> None:
+    """auth.test before the first request; if Slack is unreachable right now, the first request retries."""
+    if services.authorization is None:
+        return
+    try:
+        await services.authorization.warm()
+    except (SlackApiError, SlackClientError, OSError, aiohttp.ClientError) as exc:
+        log.warning("auth.test at start-up failed (%s); the first request will try again", exc)
 
 
 def build_asgi_app(
@@ -93,6 +138,7 @@ def build_asgi_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await warm_authorization(services)
         yield
         # Answers acknowledged but not yet posted finish before the answer pool closes (SIGTERM):
         # uvicorn has closed its connections by now, but listeners run on after their ack.

@@ -122,11 +122,12 @@ async def _socket_mode(settings: Settings, answerer: Any, health: Health) -> int
     import aiohttp
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.slack.app import build_app
+    from bot.slack.app import build_app, warm_authorization
     from bot.slack.services import Services
 
     services = Services.create(settings, answerer, health)
     handler = AsyncSocketModeHandler(build_app(settings, services), settings.slack_app_token)
+    await warm_authorization(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -47,6 +47,7 @@ class Services:
         default_factory=lambda: ThreadPoolExecutor(answer_pool_size(), thread_name_prefix="careerfw-answer")
     )
     inflight: int = 0  # listeners still working after their ack (answers not yet delivered)
+    authorization: Any = None  # bot.slack.app.StartupAuthorization, set by build_app
 
     @classmethod
     def create(cls, settings: Settings, answerer: Answerer, health: Health | None = None) -> Services:

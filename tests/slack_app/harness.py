@@ -141,6 +141,7 @@ class SlackApp:
     settings: Settings
     asgi: Any
     fake: FakeSlack
+    startup_calls: list[Call] = field(default_factory=list)  # Web API calls made before the first request
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self) -> int:
@@ -233,6 +234,7 @@ def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.Tem
         scheduler_enabled=False,
     )
     asgi = build_asgi_app(settings, seed_answerer)
+    calls_before = len(fake_slack.calls)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", access_log=False))
@@ -243,7 +245,8 @@ def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.Tem
             break
         time.sleep(0.01)
     assert server.started, "uvicorn did not start"
-    yield SlackApp(f"http://127.0.0.1:{sock.getsockname()[1]}", settings, asgi, fake_slack)
+    startup_calls = fake_slack.calls[calls_before:]
+    yield SlackApp(f"http://127.0.0.1:{sock.getsockname()[1]}", settings, asgi, fake_slack, startup_calls)
     server.should_exit = True
     thread.join(timeout=10)
 

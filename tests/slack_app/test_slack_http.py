@@ -74,6 +74,12 @@ def _barrier(app: SlackApp, channel: str) -> None:
     app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == channel)
 
 
+def test_auth_test_happens_at_start_up_not_inside_the_first_request(slack_app: SlackApp) -> None:
+    # uvicorn reports "started" only after the app's start-up, before it accepts any request.
+    auth = [c for c in slack_app.startup_calls if c.path == "auth.test"]
+    assert len(auth) == 1 and auth[0].headers.get("authorization") == "Bearer xoxb-test-token"
+
+
 def test_healthz_is_200_once_loaded(slack_app: SlackApp, seed_answerer) -> None:
     with urllib.request.urlopen(slack_app.url + "/healthz", timeout=10) as resp:
         body = json.loads(resp.read())
