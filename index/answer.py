@@ -250,16 +250,17 @@ class Answerer:
         # The paragraphs this question is about: cosine per paragraph, nudged by shared words.
         asked = set(ranking.residual)
         scored = []
-        for para, cos in state.ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry):
-            if para < 0:
+        paras = entry.paragraphs
+        for group, cos in state.ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry):
+            if not group:
                 continue
-            shared = len(asked & set(terms(entry.paragraphs[para])))
-            scored.append((cos + 0.05 * shared, para))
+            shared = len(asked & set(terms(" ".join(paras[i] for i in group if i < len(paras)))))
+            scored.append((cos + 0.05 * shared, group))
         if not scored:
             return quote_for(entry, hit.score, (), self.site_url)
-        scored.sort(reverse=True)
+        scored.sort(key=lambda sg: -sg[0])
         best = scored[0][0]
-        chosen = tuple(p for s, p in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN)
+        chosen = tuple(i for s, g in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN for i in g)
         return quote_for(entry, hit.score, chosen, self.site_url)
 
     def _todo_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:

@@ -1,7 +1,8 @@
 """What gets embedded for each entry: each paragraph of its cell, headed by the area's name.
 
-One document per paragraph (a one-paragraph cell is one document): a long cell is found by the
-paragraph a question is about, and an answer can quote just that paragraph. The whole cell is not
+One document per paragraph (a one-paragraph cell is one document; a cell of many short paragraphs
+is grouped into a few documents): a long cell is found by the part a question is about, and an
+answer can quote just that part. The whole cell is not
 embedded again on top of its paragraphs: that would double the embedding work of a build for little
 gain, and MiniLM cuts texts at 256 word pieces anyway, so a long cell's vector would only describe
 its beginning. Level, role and craft are left out of the embedded text on purpose: they are matched
@@ -15,12 +16,20 @@ from dataclasses import dataclass
 
 from index.entry import Entry
 
+# Documents per cell at most: see chunks().
+MAX_DOCUMENTS = 12
+
 
 @dataclass(frozen=True)
 class Document:
     entry: int  # position in the index's entry list
-    paragraph: int  # -1: the whole entry; otherwise the paragraph's position in the cell
+    paragraph: int  # -1: the whole entry; otherwise the position in the cell of the first paragraph
     text: str
+    span: int = 1  # how many consecutive paragraphs the document holds
+
+    @property
+    def paragraphs(self) -> tuple[int, ...]:
+        return () if self.paragraph < 0 else tuple(range(self.paragraph, self.paragraph + self.span))
 
     @property
     def hash(self) -> str:
@@ -46,10 +55,38 @@ def entry_documents(position: int, entry: Entry) -> list[Document]:
     if len(paragraphs) <= 1:
         body = "\n".join(p for p in (paragraphs[0] if paragraphs else "", extra) if p)
         return [Document(position, -1, f"{entry.area}: {body}" if body else entry.area)]
-    docs = [Document(position, i, f"{entry.area}: {p}") for i, p in enumerate(paragraphs)]
+    docs = [
+        Document(position, first, f"{entry.area}: " + " ".join(paragraphs[first : first + span]), span)
+        for first, span in chunks([len(p.split()) for p in paragraphs])
+    ]
     if extra:
         docs.append(Document(position, -1, f"{entry.area}: {extra}"))
     return docs
+
+
+def chunks(lengths: list[int], most: int = MAX_DOCUMENTS) -> list[tuple[int, int]]:
+    """(first, count) groups of consecutive paragraphs: each its own up to `most`, else balanced by words.
+
+    Embedding short paragraphs separately is not what makes a build slow (MiniLM's cost grows faster
+    than linearly with text length, so one-line paragraphs encode faster than whole cells), but a cell
+    with dozens of paragraphs would repeat the area's name and the per-text cost dozens of times and
+    add as many rows to every query's scoring, so such cells are grouped into `most` parts.
+    """
+    if len(lengths) <= most:
+        return [(i, 1) for i in range(len(lengths))]
+    total = sum(lengths)
+    groups: list[tuple[int, int]] = []
+    start, acc = 0, 0
+    for i, n in enumerate(lengths):
+        acc += n
+        left_paras = len(lengths) - i - 1
+        left_groups = most - len(groups) - 1
+        boundary = acc >= total * (len(groups) + 1) / most
+        if left_groups > 0 and (boundary or left_paras == left_groups):
+            groups.append((start, i - start + 1))
+            start = i + 1
+    groups.append((start, len(lengths) - start))
+    return [g for g in groups if g[1] > 0]
 
 
 def build_documents(entries: list[Entry]) -> list[Document]:

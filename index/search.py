@@ -58,7 +58,7 @@ class DenseRanker:
         self.index = index
         n_entries = len(index.entries)
         entry_of = np.array([d.entry for d in index.documents], dtype=np.int64)
-        self._para_of = np.array([d.paragraph for d in index.documents], dtype=np.int64)
+        self._paras = [d.paragraphs for d in index.documents]
         # A private, contiguous copy: scoring must not depend on the files staying on disk.
         self._vectors = np.ascontiguousarray(np.array(index.vectors, dtype=np.float32, copy=True))
         # Documents are stored entry by entry, each entry with at least one, so a per-entry maximum
@@ -86,15 +86,13 @@ class DenseRanker:
         lo, hi = int(self._starts[entry]), int(self._ends[entry])
         return float((self._vectors[lo:hi] @ query_vector).max())
 
-    def paragraph_scores(self, doc_scores: np.ndarray, entry: int) -> list[tuple[int, float]]:
-        """(paragraph, cosine) for each document of one entry; paragraph -1 is the whole cell."""
+    def paragraph_scores(self, doc_scores: np.ndarray, entry: int) -> list[tuple[tuple[int, ...], float]]:
+        """(paragraphs, cosine) for each document of one entry; () is the whole cell."""
         lo, hi = int(self._starts[entry]), int(self._ends[entry])
-        return [(int(self._para_of[d]), float(doc_scores[d])) for d in range(lo, hi)]
+        return [(self._paras[d], float(doc_scores[d])) for d in range(lo, hi)]
 
     def best_paragraph(self, doc_scores: np.ndarray, entry: int) -> tuple[int, ...]:
-        scored = self.paragraph_scores(doc_scores, entry)
-        para = max(scored, key=lambda ps: ps[1])[0]
-        return () if para < 0 else (para,)
+        return max(self.paragraph_scores(doc_scores, entry), key=lambda ps: ps[1])[0]
 
     def rank(self, query_vector: np.ndarray, limit: int = 10) -> list[Hit]:
         if not self.size:
