@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sqlite3
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -37,6 +38,7 @@ log = logging.getLogger("careerfw.teams")
 
 SORRY = "Sorry, something went wrong on my side while answering that. Please try again in a minute."
 STALE_BUTTON = "That button belongs to an older answer I can no longer act on. Please ask the question again."
+VOTE_NOT_RECORDED = "Sorry, I could not record that vote just now. Please try again in a few minutes."
 FEEDBACK_THANKS = {
     "helpful": "Thanks! Noted that this answer was helpful.",
     "not_helpful": "Thanks for saying so. Noted that this answer was not helpful.",
@@ -132,10 +134,15 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
             await context.send_activity(STALE_BUTTON)
             return
         verdict = "helpful" if data["helpful"] else "not_helpful"
-        await services.run(
-            services.vote, user_id(context.activity), verdict, _int(data, "question_id"), question,
-            _str(data, "entry_id", 2000),
-        )
+        try:
+            await services.run(
+                services.vote, user_id(context.activity), verdict, _int(data, "question_id"), question,
+                _str(data, "entry_id", 2000),
+            )
+        except sqlite3.Error:
+            log.exception("could not record a vote in %s", services.db.path)
+            await context.send_activity(VOTE_NOT_RECORDED)
+            return
         await context.send_activity(FEEDBACK_THANKS[verdict])
 
     @app.members_added()
