@@ -226,3 +226,37 @@ def test_watch_reloads_once_a_change_settles(served) -> None:
     reloader.wait_idle(60)
     assert outcomes and outcomes[0].ok
     assert top_text(answerer).startswith("Beta:")
+
+
+def test_sighup_to_the_running_slack_server(tmp_path: Path) -> None:
+    """The real `careerfw serve --http` process: SIGHUP swaps good content in, refuses broken content."""
+    from bot.loadtest import FakeSlack, answer_text, send_commands, serving
+
+    content = write_content(tmp_path / "content", "Alpha")
+    with FakeSlack() as fake, serving(fake, tmp_path, content=content) as server:
+
+        def ask(key: str) -> str:
+            before = len(fake.delivered())
+            send_commands(server.url, fake, [(key, QUESTION)], 1)
+            assert fake.wait_for(before + 1, 60)
+            return answer_text(fake.delivered()[key])
+
+        def hup_and_wait_for(line: str) -> None:
+            server.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 120
+            while server.log().count(line) < expected.setdefault(line, 0) + 1 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            expected[line] += 1
+            assert server.log().count(line) >= expected[line], server.log()[-2000:]
+
+        expected: dict[str, int] = {}
+        assert "Alpha: I lead the response" in ask("before")
+        write_content(content, "Beta")
+        hup_and_wait_for("content reload: now serving index")
+        assert "Beta: I lead the response" in ask("after")
+        (content / "eng" / "broken.md").write_text("---\ntitle: [unclosed\n---\n# Broken\n", "utf-8")
+        write_content(content, "Gamma")
+        hup_and_wait_for("content reload refused")
+        assert "eng/broken.md:" in server.log()  # the problem, with its file and line
+        assert "Beta: I lead the response" in ask("refused")  # the old index keeps serving
+        assert server.proc.poll() is None

@@ -88,6 +88,17 @@ def start_nudges(settings: Settings, answerer: Any) -> Any:
     return start_scheduler(settings, answerer=answerer)
 
 
+def _content_reload(settings: Settings, answerer: Any, health: Health) -> None:
+    """Content updates while serving: SIGHUP (and CAREERFW_RELOAD_SECONDS) check, rebuild and swap."""
+    from bot.reload import install
+
+    def report(outcome: Any) -> None:
+        if outcome.ok:
+            health.mark_ready(entries=len(answerer.entries), index=outcome.build_id)
+
+    install(answerer, settings.content_dir, settings.index_dir, settings.reload_seconds, on_reload=report)
+
+
 def _health_thread(health: Health, sock: socket.socket) -> None:
     """Socket Mode's optional GET /healthz, served from its own thread before the model loads."""
     import uvicorn
@@ -170,6 +181,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
         health.mark_ready(entries=len(answerer.entries))
         log.info("%d framework entries loaded from %s", len(answerer.entries), settings.content_dir)
         scheduler = start_nudges(settings, answerer)
+        _content_reload(settings, answerer, health)
         try:
             if http:
                 assert sock is not None
