@@ -290,3 +290,17 @@ def test_beyond_the_card_limit_the_rest_is_named_not_dropped_silently() -> None:
     assert all(cards.card_bytes(c) <= cards.MAX_CARD_BYTES for c in made)
     assert quoted == [q.entry.area for q in quotes[: len(quoted)]]
     assert rest == ", ".join(f"{q.entry.area} (Level 4)" for q in quotes[len(quoted):])
+
+
+def test_a_vote_the_database_cannot_take_gets_a_polite_reply(start_bot: Any, seed_answerer: Answerer,
+                                                              connector: Connector) -> None:
+    bot = start_bot(seed_answerer, teams_allow_anonymous=True)
+    card = adaptive_card(bot.replies(message(QUESTION, service_url=connector.url))[0])
+    vote = next(b["data"] for b in card_actions(card) if b["title"] == "Helpful")
+    # Someone broke the table (a real SQLite failure, not a mock): writes to it now fail.
+    bot.services.db.conn.executescript("DROP TABLE feedback; CREATE VIEW feedback AS SELECT 1 AS id;")
+
+    reply = bot.replies(message(None, service_url=connector.url, value=vote))
+
+    assert [r["text"] for r in reply] == ["Sorry, I could not record that vote just now. Please try again in a few "
+                                          "minutes."]
