@@ -161,7 +161,12 @@ async def _socket_mode(settings: Settings, answerer: Any, health: Health) -> int
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    http = bool(getattr(args, "http", False)) or not settings.slack_app_token
+    if getattr(args, "http", False) or settings.mode == "http":
+        http = True
+    elif settings.mode == "socket":  # asked for explicitly: a missing app token is an error, not HTTP
+        http = False
+    else:
+        http = not settings.slack_app_token
     host = getattr(args, "host", None) or "0.0.0.0"
     port = getattr(args, "port", None)
     port = settings.port if port is None else port

@@ -50,6 +50,12 @@ def test_missing_signing_secret_is_named_in_http_mode(tmp_path: Path, fake_slack
     assert "SLACK_SIGNING_SECRET" in line
 
 
+def test_socket_mode_asked_for_without_an_app_token_names_it(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    line = _start_fails(["serve"], _env(tmp_path, CAREERFW_MODE="socket", SLACK_BOT_TOKEN=BOT_TOKEN,
+                                        SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
+    assert "SLACK_APP_TOKEN" in line
+
+
 def test_rejected_bot_token_reports_slacks_error(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.errors["auth.test"] = "invalid_auth"
     try:
