@@ -58,6 +58,8 @@ def malformed(body: Any) -> str | None:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ())) or "activity"
         return f"not a Bot Framework activity: {where}: {first.get('msg', 'invalid')}"
+    except Exception as exc:  # the SDK's own consistency checks raise plain exceptions
+        return f"not a Bot Framework activity: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
     if not activity.type:
         return "the activity has no type"
     if not activity.conversation or not activity.conversation.id:
@@ -83,7 +85,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     # The decorator has already validated the Bot Framework / Entra ID token (or refused with 401).
     try:
         body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return web.json_response({"error": "the body is not JSON"}, status=400)
     problem = malformed(body)
     if problem:

@@ -89,6 +89,10 @@ MALFORMED: list[tuple[str, bytes]] = [
     ("no-service-url-expect-replies", json.dumps({"type": "message", "text": "hi", "conversation": {"id": "a:1"},
                                                   "deliveryMode": "expectReplies"}).encode()),
     ("binary", b"\xff\xfe\x00garbage"),
+    ("deeply-nested", b"[" * 100_000 + b"]" * 100_000),
+    ("product-info-conflict", json.dumps({
+        "type": "message", "channelId": "msteams:COPILOT", "serviceUrl": "http://127.0.0.1:9/",
+        "conversation": {"id": "a:1"}, "entities": [{"type": "ProductInfo", "id": "OTHER"}]}).encode()),
 ]
 
 
