@@ -4,6 +4,7 @@ Web API failing or unreachable, and SIGTERM while answers are in flight."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import time
 import urllib.request
@@ -131,3 +132,36 @@ def test_sigterm_mid_answer_lets_answers_finish_then_exits(tmp_path: Path) -> No
     assert delivered_at_signal < len(acked), "no answer was in flight at SIGTERM; the test proved nothing"
     assert acked <= set(fake.delivered()), f"{len(acked - set(fake.delivered()))} acknowledged answer(s) lost"
     assert code == 0, server.log()[-2000:]
+
+
+def test_hostile_questions_over_http_are_answered_and_never_ping(slack) -> None:
+    # What Slack would deliver for people typing these: its own tokens for mentions, &lt; for a "<".
+    hostile = [
+        "<!channel> what does Head of ML own?", "<@U024BE7LH> who owns AI governance", "&lt;!here&gt; hi",
+        "<!subteam^S123|@ml-team> strategy?", "*bold* _it_ ~x~ `code` ```block``` &amp; &lt;b&gt;",
+        "[link](https://evil.example) # heading", "\x00\x07\x1b[31m control \u202e", "👩‍💻" * 40,
+        "what does head of ML own? " * 4000,  # about 100 kB
+    ]
+    items = [(f"hostile{i}", text) for i, text in enumerate(hostile)]
+    fake, server = slack
+    before = len(fake.delivered())
+    sent = send_commands(server.url, fake, items, len(items))
+    assert all(s.status == 200 and s.ack_s < 3 for s in sent)
+    assert fake.wait_for(before + len(items), 60)
+    delivered = fake.delivered()
+    for key, _ in items:
+        body = delivered[key].body
+        texts = [str(body.get("text", ""))] + mrkdwn_strings(body.get("blocks") or [])
+        assert not any("Sorry" in t for t in texts), texts[:2]
+        for text in texts:
+            assert not re.search(r"<\s*[!@#]", text), f"{key}: {text[:200]!r}"
+    assert server.proc.poll() is None
+
+
+def mrkdwn_strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str) else []
+        return own + [s for k, v in node.items() if k != "text" or isinstance(v, dict) for s in mrkdwn_strings(v)]
+    if isinstance(node, list):
+        return [s for item in node for s in mrkdwn_strings(item)]
+    return []
