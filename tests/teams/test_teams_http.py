@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from teams_harness import CLIENT_ID, Bot, Connector, message
 
 from bot.config import ConfigError, Settings
@@ -138,3 +140,30 @@ def test_sdk_standard_environment_names_configure_the_service_connection() -> No
                                 "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true"})
     auth = connection.auth_configuration(connection.connection_manager(legacy))
     assert auth.CLIENT_ID == CLIENT_ID and auth.ANONYMOUS_ALLOWED is False
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = ["type", "id", "text", "channelId", "conversation", "from", "recipient", "entities", "value",
+           "deliveryMode", "membersAdded", "membersRemoved", "channelData", "attachments", "action"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_json_gets_an_answer_or_a_400_never_a_crash(bot: Bot, connector: Connector, data: st.DataObject) -> None:
+    base = message("what does AI governance expect?", service_url=connector.url)
+    # Start from a real activity and break some of it: every serviceUrl stays the loopback connector.
+    broken = dict(base)
+    for key in data.draw(st.lists(st.sampled_from(_FIELDS), max_size=4, unique=True)):
+        if data.draw(st.booleans()):
+            broken.pop(key, None)
+        else:
+            broken[key] = data.draw(_json)
+    if data.draw(st.booleans()):
+        broken["deliveryMode"] = "expectReplies"
+    status, body = bot.post(broken)
+    assert status in (200, 202, 400), (status, body, broken)
+    assert "Traceback" not in json.dumps(body)
