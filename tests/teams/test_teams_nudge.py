@@ -245,3 +245,14 @@ def test_in_development_a_proactive_post_is_anonymous(bot: Bot, connector: Conne
     target.send(build_message(seed_answerer.entries))  # type: ignore[arg-type]
     (post,) = connector.posts(TEAM)
     assert "Authorization" not in post.headers
+
+
+def test_installation_update_add_and_remove(bot: Bot, connector: Connector) -> None:
+    def installation(action: str) -> dict[str, Any]:
+        activity = message(None, service_url=connector.url, conversation="a:installed-chat")
+        return {**activity, "type": "installationUpdate", "action": action}
+
+    assert bot.post(installation("add"))[0] == 202
+    assert [c.conversation_id for c in bot.services.conversations.all()] == ["a:installed-chat"]
+    assert bot.post(installation("remove"))[0] == 202
+    assert bot.services.conversations.all() == []
