@@ -222,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content", type=Path, help="framework pages (default: CAREERFW_CONTENT or ./content)")
     p.add_argument("--requests", type=int, default=500)
     p.add_argument("--concurrency", type=int, default=25)
+    p.add_argument("--outage", type=float, default=0.0, metavar="SECONDS",
+                   help="Slack's side answers HTTP 500 for this long from the first command on")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.loadtest", "loadtest_command"))
 

@@ -7,6 +7,7 @@ latency (command sent to answer posted back), and the server's RSS before and af
 
     careerfw loadtest                       # 500 commands, 25 concurrent clients, the content/ folder
     careerfw loadtest --requests 100 --concurrency 10 --json
+    careerfw loadtest --requests 100 --outage 60    # Slack answers 500 for a minute: every answer still arrives
 """
 
 from __future__ import annotations
@@ -410,6 +411,8 @@ class LoadReport:
     rss_ready_mib: float
     rss_before_mib: float
     rss_after_mib: float
+    outage_s: float = 0.0
+    refused_during_outage: int = 0  # posts Slack's side answered 500 (each retried until it went through)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -430,7 +433,11 @@ def run_load(
     content: Path | None = None,
     workdir: Path | None = None,
     answer_timeout: float = 300.0,
+    outage_s: float = 0.0,
 ) -> LoadReport:
+    """With `outage_s`, Slack's side answers HTTP 500 to everything from the first command on for that
+    many seconds (the server keeps its default CAREERFW_SLACK_RETRY_SECONDS): answers must still all
+    arrive, by retry, once it recovers."""
     with tempfile.TemporaryDirectory(prefix="careerfw-load-") as tmp:
         work = workdir or Path(tmp)
         # The index is built before the clock starts, as in the image (built at image build time).
@@ -458,14 +465,22 @@ def run_load(
 
             items = [(f"q{i:04d}", q) for i, q in enumerate(questions(requests))]
             started = time.monotonic()
+            if outage_s > 0:
+                fake.fail_status = 500
+                timer = threading.Timer(outage_s, lambda: setattr(fake, "fail_status", None))
+                timer.start()
             sent = send_commands(server.url, fake, items, concurrency)
-            fake.wait_for(1 + len(warm) + requests, answer_timeout)
+            fake.wait_for(1 + len(warm) + requests, answer_timeout + outage_s)
+            if outage_s > 0:
+                timer.cancel()
+                fake.fail_status = None
             elapsed = time.monotonic() - started
             rss_after = rss_mib(pid)
             delivered = fake.delivered()
             crashed = server.proc.poll() is not None
 
         acks = [s.ack_s for s in sent if s.status == 200]
+        refused = sum(1 for p in fake.posted if p.status == 500)
         answer_s = [delivered[s.key].at - s.sent_at for s in sent if s.key in delivered]
         texts = [answer_text(delivered[s.key]) for s in sent if s.key in delivered]
         apologies = sum(1 for t in texts if "Sorry" in t or "too many questions" in t.lower())
@@ -498,7 +513,7 @@ def run_load(
             answers_per_s=round(len(answer_s) / elapsed, 2) if elapsed else 0.0,
             apologies=apologies, ready_s=round(server.ready_s, 2), first_answer_ms=round(first_ms, 1),
             rss_ready_mib=round(rss_ready, 1), rss_before_mib=round(rss_before, 1), rss_after_mib=round(rss_after, 1),
-            failures=failures,
+            outage_s=outage_s, refused_during_outage=refused, failures=failures,
         )
 
 
@@ -517,6 +532,9 @@ def render(report: LoadReport, content: Path) -> str:
         ("server RSS ready / before / after", f"{r.rss_ready_mib} / {r.rss_before_mib} / {r.rss_after_mib} MiB"),
         ("RSS growth over the run (limit 10%)", f"{r.rss_growth:+.1%}"),
     ]
+    if r.outage_s:
+        outage = f"{r.outage_s:.0f} s ({r.refused_during_outage} posts refused, then retried)"
+        rows.insert(1, ("Slack answering HTTP 500 for the first", outage))
     width = max(len(k) for k, _ in rows)
     lines = [
         f"careerfw loadtest: signed /careerfw commands against `careerfw serve --http` on loopback ({content})",
@@ -530,14 +548,15 @@ def render(report: LoadReport, content: Path) -> str:
 
 
 def loadtest_command(args: argparse.Namespace, settings: Settings) -> int:
-    if args.requests < 1 or args.concurrency < 1:
-        print("careerfw loadtest: --requests and --concurrency must be at least 1", file=sys.stderr)
+    if args.requests < 1 or args.concurrency < 1 or args.outage < 0:
+        print("careerfw loadtest: --requests and --concurrency must be at least 1, --outage not negative",
+              file=sys.stderr)
         return 2
     content = settings.content_dir
     print(f"starting the server and sending {args.requests} commands from {args.concurrency} clients…",
           file=sys.stderr)
     try:
-        report = run_load(args.requests, args.concurrency, content)
+        report = run_load(args.requests, args.concurrency, content, outage_s=args.outage)
     except RuntimeError as exc:
         print(f"careerfw loadtest: {exc}", file=sys.stderr)
         return 1
