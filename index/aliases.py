@@ -45,6 +45,7 @@ class Mention:
     values: frozenset[tuple[str, str]]  # (entry field, value)
     score: float
     partial: bool  # matched only a conjunct of a name ("Deep Learning" of "Machine Learning and Deep Learning")
+    alias: str = ""  # the name as written in the content (folded), which a typo in `text` stands for
 
 
 @dataclass
@@ -105,8 +106,10 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
             out.append((piece, False))
             pieces_here = [piece]
         for p in pieces_here:
-            for c in _conjuncts(p):
-                # For who/craft names a conjunct is a real name ("Head of Edge ML"); for an area it is a part.
+            parts = _conjuncts(p) if conjuncts else [c.strip() for c in _CONJ.split(p)][:2] if _CONJ.search(p) else []
+            for c in parts:
+                # For who/craft names a conjunct is a real name ("Head of Edge ML"); for an area it is only a
+                # part ("Deep Learning" of "Machine Learning and Deep Learning"), and no words are borrowed.
                 out.append((c, not conjuncts))
     cleaned: list[tuple[str, bool]] = []
     for text, partial in out:
@@ -236,26 +239,47 @@ class Structure:
                 if w == token.lower():
                     alias = _Alias(w, w, 1, (), values, False, 100.0)
                     candidates.append((100.0, len(w), pos, pos + 1, alias))
-        # Most matched characters first: "hed of ml" (a typo of a long name) beats an exact "ml".
-        candidates.sort(key=lambda c: (-c[0] * c[1], -c[0], c[2]))
+        # Most matched characters first, weighted steeply by similarity: "hed of ml" (a typo of a long
+        # name) beats an exact "ml", but an exact "machine learning" beats a loose longer name.
+        candidates.sort(key=lambda c: (-((c[0] / 100) ** 4) * c[1], -c[0], c[2]))
         taken: set[int] = set()
         chosen: list[Mention] = []
         for score, _, i, j, alias in candidates:
             span = set(range(i, j))
             if span & taken:
-                # The same words matching an equally good alias of another name: merge (one mention).
+                # The same words also naming something else ("people manager": a level's name and, a letter
+                # off, the area People Management): one mention that names both.
                 for k, m in enumerate(chosen):
-                    if (m.start, m.end) == (i, j) and m.score == score and m.partial == alias.partial:
+                    if (m.start, m.end) == (i, j) and m.partial == alias.partial and not (alias.values <= m.values):
                         chosen[k] = Mention(
-                            i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial
+                            i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial,
+                            m.alias,
                         )
                 continue
             taken |= span
             chosen.append(
-                Mention(i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial)
+                Mention(i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial, alias.text)
             )
         found.mentions = sorted(chosen, key=lambda m: m.start)
         return found
+
+    def corrected(self, question: str) -> str:
+        """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),
+        so the embedding and BM25 see the real name; the question itself when nothing was misspelt."""
+        found = self.detect(question)
+        fixes = [m for m in found.mentions if m.score < 100 and m.alias and not m.partial]
+        if not fixes:
+            return question
+        out: list[str] = []
+        i = 0
+        for m in sorted(fixes, key=lambda m: m.start):
+            out.extend(found.words[i : m.start])
+            out.append(m.alias)
+            i = m.end
+        out.extend(found.words[i:])
+        # Keep the question's closing mark: the model reads "…need?" and "…need" slightly differently.
+        end = question.rstrip()[-1:] if question.rstrip()[-1:] in "?!." else ""
+        return " ".join(out) + end
 
     # --- entry selection ---------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ not written yet) is a separate `message`, never mixed into a quote.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -184,8 +184,15 @@ class Answerer:
             return Answer(question, "empty", False, message="Ask a question about the framework.",
                           truncated=truncated)
         state = self._state
+        asked = question
+        question = state.ranker.structure.corrected(question)
         vector = self.embedder.encode_query(question)
         ranking = state.ranker.rank(question, vector, limit=max(limit, 10))
+        answer = self._answer(state, question, ranking, limit, truncated)
+        # The answer names the question as asked, not as its names were corrected for searching.
+        return answer if asked == question else replace(answer, question=asked)
+
+    def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
         intent = detect(ranking, state.ranker.structure)
         if intent.kind == "todo":
             return self._todo_answer(state, question, ranking, truncated)

@@ -295,8 +295,10 @@ def evaluate(
             raw["bm25"].append((q, [entries[h.entry] for h in b_hits], b_hits[0].score if b_hits else 0.0))
             dense_scores.append((d_hits[0].score if d_hits else 0.0, on))
             bm25_scores.append((b_hits[0].score if b_hits else 0.0, on))
+            fixed = ranker.structure.corrected(" ".join(q.ask.split()))
+            fixed_vector = embedder.encode_query(fixed)
             for system, ranking in (
-                (rrf, ranker.rank(q.ask, vector, RANK_DEPTH, fusion="rrf")),
+                (rrf, ranker.rank(fixed, fixed_vector, RANK_DEPTH, fusion="rrf")),
                 (flat, ranker.rank(q.ask, vector, RANK_DEPTH, structure=False)),
             ):
                 outcome = _variant_outcome(q, ranking, answerer)

@@ -149,6 +149,22 @@ class HybridRanker:
         # Content only: level/role/craft words in the question are handled by the structure.
         self.lexical = BM25Ranker([lexical_text(e, context=False) for e in index.entries])
 
+    def _lexical_terms(self, detected: Detected) -> list[str]:
+        """The question's words for BM25, without the names that narrowed the candidates.
+
+        A name that narrows ("Senior Engineer 1" among several levels) has done its work as structure;
+        left in, "engineer" would favour whichever cell happens to say "engineers". A name that narrows
+        nothing (the only role of a one-page framework) is just words, and may well be content ("edge ML").
+        """
+        size = self.structure.size
+        narrowing = {
+            i
+            for m in detected.mentions
+            if m.kinds & {"who", "craft"} and not m.partial and len(self.structure.rows(m, {"who", "craft"})) < size
+            for i in range(m.start, m.end)
+        }
+        return [stem(w) for i, w in enumerate(detected.words) if i not in narrowing and w not in STOPWORDS]
+
     def rank(
         self,
         question: str,
@@ -163,10 +179,7 @@ class HybridRanker:
         residual = content_terms(detected) if structure else terms(question)
         docs = self.dense.doc_scores(query_vector)
         dense = self.dense.entry_scores(docs)
-        # Every content word counts for BM25, names of levels and roles included: without context in
-        # the indexed text they only match cells that use them, which is evidence (eval: +5 points
-        # top-1 on the seed over leaving them out).
-        lexical = self.lexical.scores(terms(question))
+        lexical = self.lexical.scores(self._lexical_terms(detected) if structure else residual)
         n = len(dense)
         area = np.zeros(n, dtype=np.float32)
         for m in detected.of_kind("area"):

@@ -1,0 +1,174 @@
+"""Retrieval as a user meets it: the right level's words first, honest refusals, TODO areas flagged."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.aliases import Structure
+from index.answer import NOT_WRITTEN, Answerer
+from index.entry import Entry
+from index.parse import load_content
+
+REPO = Path(__file__).resolve().parent.parent
+MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
+
+
+@pytest.fixture(scope="module")
+def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
+
+
+def test_design_card_example_quotes_ai_strategy_first(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("what does Head of ML own?")
+    assert answer.confident and answer.intent == "lookup"
+    first = answer.quotes[0]
+    assert first.entry.area == "AI Strategy"
+    assert "owning the overall strategy for machine learning" in first.text
+    # Only the relevant paragraph(s) are quoted; the whole cell stays one click away.
+    assert not first.complete and first.text in first.entry.description and first.rest == first.entry.description
+
+
+@pytest.mark.parametrize("question", ["what does hed of ml own", "What Does HEAD OF ML own?"])
+def test_role_names_tolerate_typos_and_case(seed_answerer: Answerer, question: str) -> None:
+    answer = seed_answerer.ask(question)
+    assert answer.confident and answer.quotes[0].entry.area == "AI Strategy"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather like tomorrow?",
+        "how much does a Head of ML get paid?",
+        "how many days of annual leave do I get?",
+        "xqzv plorth wubbadub",
+    ],
+)
+def test_off_topic_is_refused_with_suggestions(seed_answerer: Answerer, question: str) -> None:
+    answer = seed_answerer.ask(question)
+    assert not answer.confident
+    assert answer.quotes == []
+    assert answer.suggestions and answer.message
+    data = answer.to_json()
+    assert data["confident"] is False and data["answers"] == [] and data["suggestions"]
+
+
+def test_todo_best_match_is_flagged_not_quoted_as_todo(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("what is expected on technical strategy?")
+    assert answer.confident and answer.todo
+    assert answer.quotes[0].entry.area == "Technical Strategy"
+    assert answer.quotes[0].text == ""
+    assert answer.message == NOT_WRITTEN and "not been written" in answer.message
+    data = answer.to_json()
+    assert data["todo"] is True and data["answers"][0]["todo"] is True
+    assert all("TODO" not in a["text"] for a in data["answers"])
+
+
+def test_json_keeps_the_contract_keys(seed_answerer: Answerer) -> None:
+    data = seed_answerer.ask("who makes sure our AI systems are safe?").to_json()
+    assert {"question", "confident", "answers"} <= set(data)
+    keys = {"text", "area", "level", "craft", "framework", "section", "url", "source", "todo", "score"}
+    assert keys <= set(data["answers"][0])
+    assert data["answers"][0]["area"] == "AI Governance"
+
+
+def test_named_level_gets_that_levels_cell(multilevel: Answerer) -> None:
+    # Every level has a Communication cell, differing by a few words: the named level's must come first.
+    answer = multilevel.ask("what does a Senior Engineer 1 do for communication?")
+    assert answer.confident
+    top = answer.quotes[0].entry
+    assert (top.area, top.level) == ("Communication", "Senior Engineer 1")
+
+
+def test_level_number_is_never_a_typo(multilevel: Answerer) -> None:
+    answer = multilevel.ask("what does modelling look like at level 2?")
+    assert (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Modelling", "Level 2")
+    answer = multilevel.ask("what does modelling look like at level 3?")
+    assert answer.quotes[0].entry.level == "Level 3"
+
+
+def test_parenthesised_acronym_names_the_area(multilevel: Answerer) -> None:
+    answer = multilevel.ask("what does SRE look like for an Engineer 2?")
+    top = answer.quotes[0].entry
+    assert (top.area, top.level) == ("Site Reliability Engineering (SRE)", "Engineer 2")
+
+
+def test_long_cell_quotes_the_relevant_paragraph(multilevel: Answerer) -> None:
+    answer = multilevel.ask("who writes blameless post-mortems?")
+    first = answer.quotes[0]
+    assert "blameless post-mortems" in first.text
+    assert not first.complete and "service level objectives" not in first.text
+    assert "service level objectives" in first.entry.description
+
+
+def _entry(**kw: str) -> Entry:
+    base = dict(framework="F", craft="", level="", role="", section="", area="A", description="x", todo=False,
+                source="p.md:1")
+    base.update(kw)
+    return Entry(**base)  # type: ignore[arg-type]
+
+
+def test_aliases_are_derived_from_titles_h1s_and_acronyms() -> None:
+    entries = [
+        _entry(level="Level 1 (Head Of)", role="Head of ML and Edge ML - Level 1", area="ML Ops"),
+        _entry(level="Senior Engineer 2 (People Manager)", role="Eng - Senior Engineer 2 (People Manager)",
+               area="Site Reliability Engineering (SRE)", source="q.md:1"),
+    ]
+    structure = Structure(entries)
+
+    def named(question: str) -> set[str]:
+        return {v for m in structure.detect(question).mentions for _, v in m.values}
+
+    assert "Head of ML and Edge ML - Level 1" in named("what does the head of edge ml do")
+    assert "Head of ML and Edge ML - Level 1" in named("hed of ml")
+    assert "Level 1 (Head Of)" in named("what is expected at L1?")
+    assert "Senior Engineer 2 (People Manager)" in named("senior engineer 2 expectations")
+    assert "Senior Engineer 2 (People Manager)" in named("people manager expectations")
+    assert "Site Reliability Engineering (SRE)" in named("tell me about SRE")
+    assert "ML Ops" in named("mlops please")
+    assert named("what is expected at level 2?") == set()
+
+
+def test_ranker_tables_are_built_once_not_per_question(seed_answerer: Answerer, monkeypatch) -> None:
+    import index.bm25
+    import index.search
+
+    built: list[int] = []
+    original = index.bm25.BM25Ranker.__init__
+
+    def counting(self, texts):  # noqa: ANN001
+        built.append(len(texts))
+        original(self, texts)
+
+    monkeypatch.setattr(index.bm25.BM25Ranker, "__init__", counting)
+    monkeypatch.setattr(index.search.Structure, "__init__", lambda *a: built.append(-1))
+    for q in ("who owns ML strategy?", "what about edge computing?", "cloud spend", "weather?"):
+        seed_answerer.ask(q)
+    assert built == []
+
+
+def test_ask_from_many_threads_gives_the_same_answers(seed_answerer: Answerer) -> None:
+    questions = ["what does Head of ML own?", "who keeps AI safe?", "edge ML research", "build or buy?"] * 4
+    expected = {q: seed_answerer.ask(q).to_json() for q in set(questions)}
+    got: dict[int, dict] = {}
+
+    def run(i: int, q: str) -> None:
+        got[i] = seed_answerer.ask(q).to_json()
+
+    threads = [threading.Thread(target=run, args=(i, q)) for i, q in enumerate(questions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(got) == len(questions)
+    assert all(got[i] == expected[q] for i, q in enumerate(questions))
+
+
+def test_multilevel_fixture_parses_as_designed() -> None:
+    content = load_content(MULTILEVEL)
+    assert not content.errors
+    levels = {e.level for e in content.entries if e.kind == "level"}
+    assert {"Engineer 1", "Senior Engineer 2 (People Manager)", "Level 1", "Level 3"} <= levels
+    assert content.todo_count == 3
