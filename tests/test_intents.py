@@ -1,0 +1,133 @@
+"""Intents beyond a single lookup: the TODO list, two levels side by side, everything at one level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer import Answer, Answerer
+
+REPO = Path(__file__).resolve().parent.parent
+MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
+
+
+def pairs(answer: Answer) -> list[tuple[str, str]]:
+    return [(q.entry.level, q.entry.area) for q in answer.quotes]
+
+
+@pytest.fixture(scope="module")
+def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-intents"), embedder=embedder)
+
+
+@pytest.mark.parametrize("question", ["which areas are still TODO?", "what parts haven't been written yet?"])
+def test_todo_list_on_the_seed(seed_answerer: Answerer, question: str) -> None:
+    answer = seed_answerer.ask(question)
+    assert answer.intent == "todo" and answer.confident
+    assert sorted(q.entry.area for q in answer.quotes) == ["Architecture Design", "Technical Strategy"]
+    assert all(q.todo and q.text == "" for q in answer.quotes)
+    assert answer.message and "Level 1 (Head Of): Architecture Design, Technical Strategy" in answer.message
+    assert "TODO" not in answer.message
+
+
+def test_todo_list_is_grouped_by_level(multilevel: Answerer) -> None:
+    answer = multilevel.ask("which areas are not filled in yet?")
+    assert answer.intent == "todo"
+    assert {(q.entry.level, q.entry.area) for q in answer.quotes} == {
+        ("Level 1", "Data Ethics"),
+        ("Engineer 1", "Site Reliability Engineering (SRE)"),
+        ("Senior Engineer 2 (Individual Contributor)", "Hiring"),
+    }
+    groups = [line for line in (answer.message or "").splitlines() if line.startswith("•")]
+    assert len(groups) == 3 and any("Engineer 1" in g and "Site Reliability" in g for g in groups)
+
+
+def test_todo_list_narrowed_to_a_named_level(multilevel: Answerer) -> None:
+    answer = multilevel.ask("what is still TODO for Engineer 1?")
+    assert answer.intent == "todo"
+    assert pairs(answer) == [("Engineer 1", "Site Reliability Engineering (SRE)")]
+
+
+def test_a_missing_skill_is_not_the_todo_list(seed_answerer: Answerer) -> None:
+    assert seed_answerer.ask("what skills am I missing to be a good head of ML?").intent != "todo"
+
+
+def test_compare_two_levels_for_one_area(multilevel: Answerer) -> None:
+    # The issue's own example: "team work" is the area Teamwork, "Senior Engineer 2" names both tracks.
+    answer = multilevel.ask("difference between Senior Engineer 1 and Senior Engineer 2 in team work")
+    assert answer.intent == "compare" and answer.confident
+    assert {q.entry.area for q in answer.quotes} == {"Teamwork"}
+    assert [q.entry.level for q in answer.quotes][0] == "Senior Engineer 1"
+    assert {q.entry.level for q in answer.quotes[1:]} == {
+        "Senior Engineer 2 (People Manager)",
+        "Senior Engineer 2 (Individual Contributor)",
+    }
+    assert all(q.complete and q.text == q.entry.description for q in answer.quotes)
+
+
+def test_compare_reads_levels_in_the_order_asked(multilevel: Answerer) -> None:
+    answer = multilevel.ask("how does delivery change from engineer 2 to engineer 1?")
+    assert answer.intent == "compare"
+    assert pairs(answer) == [("Engineer 2", "Delivery"), ("Engineer 1", "Delivery")]
+
+
+def test_compare_on_monzo(monzo_answerer: Answerer) -> None:
+    answer = monzo_answerer.ask("compare level 1 and level 2 for communication")
+    assert answer.intent == "compare"
+    assert pairs(answer) == [("Level 1", "Communication"), ("Level 2", "Communication")]
+    assert len({q.entry.craft for q in answer.quotes}) == 1
+
+
+def test_everything_expected_at_one_level(multilevel: Answerer) -> None:
+    answer = multilevel.ask("what is expected at level 3?")
+    assert answer.intent == "level" and answer.confident
+    areas = ["Experimentation", "Modelling", "Stakeholder Management", "Data Ethics"]
+    assert [q.entry.area for q in answer.quotes] == areas
+    assert {q.entry.level for q in answer.quotes} == {"Level 3"}
+
+
+def test_level_overview_is_brief(multilevel: Answerer) -> None:
+    answer = multilevel.ask("what is expected of an Engineer 2?")
+    assert answer.intent == "level"
+    assert len(answer.quotes) == 5 and {q.entry.level for q in answer.quotes} == {"Engineer 2"}
+    # Briefly: the first paragraph of each area, the rest one click away.
+    for q in answer.quotes:
+        assert q.text == q.entry.paragraphs[0]
+        assert q.complete == (len(q.entry.paragraphs) == 1)
+
+
+def test_level_overview_on_the_seed_flags_unwritten_areas(seed_answerer: Answerer) -> None:
+    answer = seed_answerer.ask("what is expected at level 1?")
+    assert answer.intent == "level" and len(answer.quotes) == 7
+    assert sorted(q.entry.area for q in answer.quotes if q.todo) == ["Architecture Design", "Technical Strategy"]
+    assert all(q.text == "" for q in answer.quotes if q.todo)
+    assert "2 not written yet" in (answer.message or "")
+
+
+def test_a_question_with_substance_stays_a_lookup(seed_answerer: Answerer) -> None:
+    assert seed_answerer.ask("what does Head of ML own?").intent == "lookup"
+    assert seed_answerer.ask("what does level 1 say about cloud costs?").intent == "lookup"
+
+
+def test_intents_work_on_a_framework_with_other_names(embedder, tmp_path: Path) -> None:
+    # Names nothing in the code knows: intents come from the content's own structure.
+    root = tmp_path / "content"
+    for n, title in enumerate(["Associate", "Principal"], 1):
+        page = root / f"{title.lower()}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            f"---\ntitle: {title}\nparent: Gardening Guild\n---\n\n# Gardeners - {title}\n\n## All\n\n"
+            "|Area|Description|\n|--|--|\n"
+            f"| Pruning | I prune {'shrubs under supervision' if n == 1 else 'orchards and teach others'}. |\n"
+            f"| Composting | {'TBD' if n == 1 else 'I design the composting system for the estate.'} |\n",
+            "utf-8",
+        )
+    answerer = Answerer.open(root, tmp_path / "idx", embedder=embedder)
+    compare = answerer.ask("associate vs principal on pruning")
+    assert compare.intent == "compare"
+    assert [q.entry.level for q in compare.quotes] == ["Associate", "Principal"]
+    level = answerer.ask("what is expected of a principal?")
+    assert level.intent == "level" and {q.entry.area for q in level.quotes} == {"Pruning", "Composting"}
+    todo = answerer.ask("which areas are TBD?")
+    assert todo.intent == "todo" and pairs(todo) == [("Associate", "Composting")]
