@@ -362,7 +362,7 @@ def render(report: Report) -> str:
     lines.append("off-topic questions answered confident: false; answered: share of on-topic ones answered.")
     for s in report.systems:
         if s.note:
-            lines.append(f"{s.name}: {s.note}")
+            lines.append(f"confidence of {s.name}: {s.note}")
     ok = sum(i.ok for i in report.intents)
     lines.append(f"intents (shipped): {ok}/{len(report.intents)} right; TODO best matches flagged: "
                  f"{report.todo_flagged[0]}/{report.todo_flagged[1]}")
