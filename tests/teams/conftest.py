@@ -43,13 +43,13 @@ def start_bot(loop_thread: LoopThread, tmp_path_factory: pytest.TempPathFactory)
     runners: list[web.AppRunner] = []
     started: list[Services] = []
 
-    def start(answerer: Any, ready: bool = True, **settings: Any) -> Bot:
+    def start(answerer: Any, ready: bool = True, manager: Any = None, **settings: Any) -> Bot:
         state = tmp_path_factory.mktemp("teams-state") / "state.db"
         config = Settings(content_dir=REPO / "content", state_db=state, scheduler_enabled=False, **settings)
         services = Services.create(config, answerer)
         if ready:
             services.health.mark_ready(len(answerer.entries))
-        app = create_app(services, connection.connection_manager(config))
+        app = create_app(services, manager or connection.connection_manager(config))
         runner, port = loop_thread.run(serve(app))
         runners.append(runner)
         started.append(services)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
 
 from bot.teams.cards import SUBMIT_KEY
 from bot.teams.services import Services
@@ -257,3 +258,17 @@ def assert_valid_card(card: dict[str, Any]) -> None:
             assert all(run["type"] == "TextRun" for run in element["inlines"])
         if element["type"] == "Action.Submit":
             assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback")
+
+
+class IssuedToken(AnonymousTokenProvider):
+    """Stands in for Entra ID token acquisition (MSAL): the only stub in these tests, since the real
+    one needs Microsoft's login endpoint. Records what the SDK asked a token for."""
+
+    requests: list[str] = []
+
+    def __init__(self, configuration: Any) -> None:
+        self._configuration = configuration
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        IssuedToken.requests.append(resource_url)
+        return "token-from-entra"

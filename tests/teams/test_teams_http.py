@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
+import jwt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from teams_harness import CLIENT_ID, Bot, Connector, message
+from jwt import PyJWK
+from microsoft_agents.hosting.core.authorization import ConnectionManager
+from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
+from teams_harness import CLIENT_ID, Bot, Connector, IssuedToken, message
 
 from bot.config import ConfigError, Settings
 from bot.teams import connection
@@ -167,3 +172,76 @@ def test_any_json_gets_an_answer_or_a_400_never_a_crash(bot: Bot, connector: Con
     status, body = bot.post(broken)
     assert status in (200, 202, 400), (status, body, broken)
     assert "Traceback" not in json.dumps(body)
+
+
+class SigningKeys:
+    """Stands in for the Bot Framework's published signing keys (fetched from login.botframework.com in
+    production): the key lookup is the only part of the SDK's JWT validation replaced; decoding,
+    signature, audience, expiry and issuer checks are the SDK's own."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.jwk = PyJWK.from_json(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
+        self.uris: list[str] = []
+
+    async def get_signing_key(self, jwks_uri: str, header: dict[str, Any]) -> PyJWK:
+        self.uris.append(jwks_uri)
+        return self.jwk
+
+    def token(self, private: Any = None, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {"iss": "https://api.botframework.com", "aud": CLIENT_ID, "nbf": now - 5, "exp": now + 600} | claims
+        return jwt.encode(payload, private or self.private, algorithm="RS256", headers={"kid": "test-key"})
+
+
+@pytest.fixture()
+def signing_keys(monkeypatch: pytest.MonkeyPatch) -> SigningKeys:
+    keys = SigningKeys()
+    monkeypatch.setattr(JwtTokenValidator, "_jwk_client_manager", keys)
+    return keys
+
+
+@pytest.fixture(scope="module")
+def production_bot(start_bot: Any, seed_answerer: Answerer) -> Bot:
+    """Anonymous off, and the bot's own outgoing tokens from a stand-in for Entra ID."""
+    manager = ConnectionManager(IssuedToken, CONNECTIONS={"SERVICE_CONNECTION": {"SETTINGS": {
+        "CLIENTID": CLIENT_ID, "TENANTID": "tenant-1", "ANONYMOUS_ALLOWED": False}}})
+    return start_bot(seed_answerer, manager=manager, teams_allow_anonymous=False, teams_client_id=CLIENT_ID,
+                     teams_client_secret="s", teams_tenant_id="tenant-1")
+
+
+def test_a_valid_bot_framework_token_is_answered_and_the_reply_carries_the_bots_token(
+    production_bot: Bot, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    connector.clear()
+    token = signing_keys.token(serviceurl=connector.url)
+
+    status, _ = production_bot.post(message(QUESTION, service_url=connector.url), {"Authorization": f"Bearer {token}"})
+
+    assert status == 202
+    assert signing_keys.uris == ["https://login.botframework.com/v1/.well-known/keys"]
+    (reply,) = connector.posts()
+    assert reply.headers.get("Authorization") == "Bearer token-from-entra"
+    assert reply.card["type"] == "AdaptiveCard"
+
+
+@pytest.mark.parametrize("problem", ["other-audience", "expired", "not-yet-valid", "signed-by-someone-else"])
+def test_an_invalid_token_is_refused(
+    production_bot: Bot, connector: Connector, signing_keys: SigningKeys, problem: str
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    now = int(time.time())
+    token = {
+        "other-audience": lambda: signing_keys.token(aud="22222222-3333-4444-5555-666666666666"),
+        "expired": lambda: signing_keys.token(exp=now - 3600, nbf=now - 7200),
+        "not-yet-valid": lambda: signing_keys.token(nbf=now + 3600),
+        "signed-by-someone-else": lambda: signing_keys.token(
+            private=rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+    }[problem]()
+    connector.clear()
+    status, _ = production_bot.post(message(QUESTION, service_url=connector.url), {"Authorization": f"Bearer {token}"})
+    assert status == 401
+    assert connector.calls == []

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, ClaimsIdentity, ConnectionManager
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity, ConnectionManager
 from teams_harness import (
     BOT_ID,
     CLIENT_ID,
     Bot,
     Connector,
+    IssuedToken,
     assert_valid_card,
     card_texts,
     members_changed,
@@ -199,20 +200,6 @@ def test_listing_targets_never_creates_state(tmp_path: Any) -> None:
     assert teams_targets(Settings(state_db=other)) == []
     tables = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")}
     assert "teams_conversations" not in tables
-
-
-class IssuedToken(AnonymousTokenProvider):
-    """Stands in for Entra ID token acquisition (MSAL): the only stub in these tests, since the real
-    one needs Microsoft's login endpoint. Records what the SDK asked a token for."""
-
-    requests: list[str] = []
-
-    def __init__(self, configuration: Any) -> None:
-        self._configuration = configuration
-
-    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
-        IssuedToken.requests.append(resource_url)
-        return "token-from-entra"
 
 
 @pytest.mark.parametrize("claims", [None, {"aud": CLIENT_ID, "iss": "https://api.botframework.com"}],
