@@ -6,6 +6,7 @@ import argparse
 import json
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,26 @@ def test_invalid_json_template_names_the_line(tmp_path: Path) -> None:
         build_package(tmp_path / "x.zip", BOT_ID, None, source)
 
 
+def _pixels(png: bytes) -> tuple[bytes, bytes]:
+    """IHDR and the decompressed image data: equal pixels whatever zlib build compressed them."""
+    chunks: dict[bytes, bytes] = {}
+    pos = 8
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind = png[pos + 4:pos + 8]
+        chunks[kind] = chunks.get(kind, b"") + png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    return chunks[b"IHDR"], zlib.decompress(chunks[b"IDAT"])
+
+
 def test_committed_icons_match_the_generator() -> None:
     from bot.teams.icons import color_icon, outline_icon
 
-    assert (PACKAGE_DIR / "color.png").read_bytes() == color_icon()
-    assert (PACKAGE_DIR / "outline.png").read_bytes() == outline_icon()
+    assert _pixels((PACKAGE_DIR / "color.png").read_bytes()) == _pixels(color_icon())
+    assert _pixels((PACKAGE_DIR / "outline.png").read_bytes()) == _pixels(outline_icon())
+    # Teams wants the outline icon white on transparent: every pixel is white or fully transparent.
+    _, raw = _pixels(outline_icon())
+    rows = [raw[i * (1 + 32 * 4) + 1:(i + 1) * (1 + 32 * 4)] for i in range(32)]
+    pixels = [row[j:j + 4] for row in rows for j in range(0, len(row), 4)]
+    assert all(p[3] == 0 or p[:3] == b"\xff\xff\xff" for p in pixels)
+    assert any(p[3] == 255 for p in pixels) and any(p[3] == 0 for p in pixels)
