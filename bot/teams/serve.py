@@ -162,7 +162,9 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _start_nudges(settings: Settings, services: Services, manager: Connections):  # -> BackgroundScheduler | None
+def _start_nudges(
+    settings: Settings, services: Services, manager: Connections, catch_up: bool = True
+):  # -> BackgroundScheduler | None
     """The weekly nudge to every stored Teams conversation, on CAREERFW_NUDGE_CRON (off: CAREERFW_SCHEDULER=off)."""
     from bot.nudge.scheduler import start_scheduler
     from bot.teams.nudge import ProactiveSender, teams_targets
@@ -173,4 +175,5 @@ def _start_nudges(settings: Settings, services: Services, manager: Connections):
         targets=lambda: teams_targets(settings, sender),
         state=services.db,
         entries=lambda: services.answerer.entries,
+        catch_up=catch_up,
     )

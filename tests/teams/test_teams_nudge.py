@@ -243,3 +243,25 @@ def test_installation_update_add_and_remove(bot: Bot, connector: Connector) -> N
     assert [c.conversation_id for c in bot.services.conversations.all()] == ["a:installed-chat"]
     assert bot.post(installation("remove"))[0] == 202
     assert bot.services.conversations.all() == []
+
+
+def test_the_scheduler_inside_careerfw_teams_nudges_stored_conversations(bot: Bot, connector: Connector) -> None:
+    from bot.nudge.scheduler import JOB_ID
+    from bot.teams import connection
+    from bot.teams.serve import _start_nudges
+
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    connector.clear()
+    settings = replace(bot.services.settings, scheduler_enabled=True)
+    # No catch-up run at start: only the runs this test makes.
+    scheduler = _start_nudges(settings, bot.services, connection.connection_manager(settings), catch_up=False)
+    assert scheduler is not None
+    try:
+        job = scheduler.get_job(JOB_ID).func
+        outcomes = job()
+        assert [(o.target, o.status) for o in outcomes] == [(f"teams:{TEAM}", "sent")]
+        assert len(connector.posts(TEAM)) == 1
+        assert [o.status for o in job()] == ["already_sent"]
+        assert len(connector.posts(TEAM)) == 1
+    finally:
+        scheduler.shutdown(wait=False)
