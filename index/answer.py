@@ -21,10 +21,10 @@ from index import confidence
 from index.embedder import Embedder
 from index.entry import Entry
 from index.intents import Intent as Plan
-from index.intents import detect
+from index.intents import detect, substance_terms
 from index.search import Hit, HybridRanker, Ranking
 from index.store import BuildReport, LoadedIndex, ensure_index
-from index.tokens import terms
+from index.tokens import STOPWORDS, stem, terms
 
 Intent = Literal["lookup", "todo", "compare", "level", "area", "empty"]
 
@@ -252,7 +252,12 @@ class Answerer:
 
     def _quote(self, state: _State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
         entry = state.index.entries[hit.entry]
-        if whole or entry.todo or len(entry.paragraphs) <= 1 or not ranking.residual:
+        # A question that only names the area ("what is expected for AI governance?") gets the whole cell.
+        covered = ranking.detected.covered()
+        asked_about = substance_terms(
+            [stem(w) for i, w in enumerate(ranking.detected.words) if i not in covered and w not in STOPWORDS]
+        )
+        if whole or entry.todo or len(entry.paragraphs) <= 1 or not asked_about:
             return quote_for(entry, hit.score, (), self.site_url)
         # The paragraphs this question is about: cosine per paragraph, nudged by shared words.
         asked = set(ranking.residual)

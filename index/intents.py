@@ -34,7 +34,7 @@ _FRAMEWORK_NOUNS = {"area", "areas", "framework", "section", "sections", "cell",
                     "expectation", "expectations", "level", "levels", "part", "parts", "entry", "entries"}
 
 # How people ask for "everything at a level": words that carry no topic of their own.
-_ASKING = {
+ASKING = {
     stem(w)
     for w in """expect expected expectation expectations require required requirement requirements responsibility
     responsibilities overview summary summarise summarize everything anything area areas criteria look like mean
@@ -44,6 +44,11 @@ _ASKING = {
     see read find give given get got am im work works working day daily skill skills competency competencies
     behaviour behaviours behavior behaviors standard standards""".split()
 }
+
+
+def substance_terms(stems: list[str]) -> list[str]:
+    """What a question asks about beyond "what is expected": no asking words, no bare numbers."""
+    return [t for t in stems if t not in ASKING and not t.isdigit()]
 
 
 @dataclass
@@ -95,7 +100,7 @@ def detect(ranking: Ranking, structure: Structure) -> Intent:
     if len(sides) >= 2:
         (a, rows_a), (b, rows_b) = sides[0], sides[1]
         return Intent("compare", [rows_a, rows_b], [a.text, b.text])
-    substance = [t for t in ranking.residual if t not in _ASKING and not t.isdigit()]
+    substance = substance_terms(ranking.residual)
     if not names_area and not substance and ranking.narrowed is not None:
         rows = np.flatnonzero(ranking.narrowed)
         if len(structure.levels(rows)) == 1 and any(m.kinds & {"who"} for m in mentions):
