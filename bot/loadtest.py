@@ -278,10 +278,17 @@ def serving(
     content: Path | None = None,
     env: dict[str, str] | None = None,
     ready_timeout: float = 300.0,
+    command: list[str] | None = None,
 ) -> Iterator[Server]:
-    """`careerfw serve --http` in its own process on a free loopback port, until /healthz says ready."""
+    """`careerfw serve --http` in its own process on a free loopback port, until /healthz says ready.
+
+    `command` runs another subcommand instead (e.g. ["run"], as the container does); it is given the
+    port through CAREERFW_PORT."""
     port = free_port()
     argv = [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)]
+    if command is not None:
+        argv = [sys.executable, "-m", "bot.cli", *command]
+        env = (env or {}) | {"CAREERFW_PORT": str(port)}
     if content is not None:
         argv += ["--content", str(content)]
     log_path = workdir / f"serve-{port}.log"

@@ -173,3 +173,33 @@ def test_healthcheck_command_tells_healthy_from_unhealthy(health_server: tuple[i
     assert subprocess.run(argv, env=env, capture_output=True, timeout=30).returncode == 0
     handler.status = 503  # /healthz says the model or index is not loaded yet
     assert subprocess.run(argv, env=env, capture_output=True, timeout=30).returncode != 0
+
+
+def _healthcheck_argv() -> list[str]:
+    line = [args for word, args in final_stage() if word == "HEALTHCHECK"][-1]
+    command = json.loads(line[line.index("CMD") + 3 :].strip())
+    return [sys.executable, *command[1:]]
+
+
+def test_image_command_serves_http_by_one_variable_and_passes_its_healthcheck(tmp_path: Path) -> None:
+    """The image's CMD (`careerfw run`) with CAREERFW_MODE=http, as the Deployment sets it: Slack over HTTP
+    on CAREERFW_PORT, and the image's own HEALTHCHECK command finds it healthy."""
+    from bot.loadtest import FakeSlack, send_commands, serving
+
+    image_cmd = json.loads([args for word, args in final_stage() if word == "CMD"][-1])
+    with FakeSlack() as fake, serving(fake, tmp_path, env={"CAREERFW_MODE": "http"}, command=image_cmd[1:]) as server:
+        port = server.url.rsplit(":", 1)[1]
+        check = subprocess.run(_healthcheck_argv(), env=os.environ | {"CAREERFW_PORT": port}, timeout=30)
+        assert check.returncode == 0
+        send_commands(server.url, fake, [("image", "what does Head of ML own?")], 1)
+        assert fake.wait_for(1, 60)
+
+
+def test_socket_mode_default_without_app_token_fails_clearly_instead_of_chatting(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERFW_"))}
+    env |= {"CAREERFW_MODE": "socket", "SLACK_BOT_TOKEN": "xoxb-x", "XDG_STATE_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "bot.cli", "run"], env=env, capture_output=True, text=True,
+                         timeout=120, stdin=subprocess.DEVNULL)
+    assert run.returncode == 1
+    assert "SLACK_APP_TOKEN" in run.stderr and "Traceback" not in run.stderr
+    assert "terminal chat" not in run.stderr
