@@ -263,10 +263,10 @@ class Structure:
         found.mentions = sorted(chosen, key=lambda m: m.start)
         return found
 
-    def corrected(self, question: str) -> str:
+    def corrected(self, question: str, found: Detected | None = None) -> str:
         """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),
         so the embedding and BM25 see the real name; the question itself when nothing was misspelt."""
-        found = self.detect(question)
+        found = found or self.detect(question)
         fixes = [m for m in found.mentions if m.score < 100 and m.alias and not m.partial]
         if not fixes:
             return question

@@ -185,9 +185,13 @@ class Answerer:
                           truncated=truncated)
         state = self._state
         asked = question
-        question = state.ranker.structure.corrected(question)
+        structure = state.ranker.structure
+        detected = structure.detect(question)
+        question = structure.corrected(question, detected)
+        if question != asked:
+            detected = structure.detect(question)
         vector = self.embedder.encode_query(question)
-        ranking = state.ranker.rank(question, vector, limit=max(limit, 10))
+        ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected)
         answer = self._answer(state, question, ranking, limit, truncated)
         # The answer names the question as asked, not as its names were corrected for searching.
         return answer if asked == question else replace(answer, question=asked)

@@ -61,6 +61,10 @@ class DenseRanker:
         self._paras = [d.paragraphs for d in index.documents]
         # A private, contiguous copy: scoring must not depend on the files staying on disk.
         self._vectors = np.ascontiguousarray(np.array(index.vectors, dtype=np.float32, copy=True))
+        import torch  # here, not at module level: importing index.answer for its types stays light
+
+        self._torch = torch
+        self._tensor = torch.from_numpy(self._vectors)  # shares the memory, no second copy
         # Documents are stored entry by entry, each entry with at least one, so a per-entry maximum
         # is one reduceat over the document scores.
         self._starts = np.searchsorted(entry_of, np.arange(n_entries)) if n_entries else np.zeros(0, np.int64)
@@ -74,7 +78,10 @@ class DenseRanker:
         return len(self._starts)
 
     def doc_scores(self, query_vector: np.ndarray) -> np.ndarray:
-        return self._vectors @ query_vector
+        # torch's matrix-vector product is several times faster than numpy's here (measured: 2 ms vs
+        # 8 ms for 20,000 x 384 on these 2-core machines), and torch is loaded for the model anyway.
+        scores = self._tensor @ self._torch.tensor(query_vector, dtype=self._torch.float32)
+        return scores.numpy()
 
     def entry_scores(self, doc_scores: np.ndarray) -> np.ndarray:
         if not self.size:
@@ -84,7 +91,7 @@ class DenseRanker:
     def entry_score(self, query_vector: np.ndarray, entry: int) -> float:
         """One entry's best cosine, without scoring every document."""
         lo, hi = int(self._starts[entry]), int(self._ends[entry])
-        return float((self._vectors[lo:hi] @ query_vector).max())
+        return float((self._vectors[lo:hi] @ np.asarray(query_vector, dtype=np.float32)).max())
 
     def paragraph_scores(self, doc_scores: np.ndarray, entry: int) -> list[tuple[tuple[int, ...], float]]:
         """(paragraphs, cosine) for each document of one entry; () is the whole cell."""
@@ -174,8 +181,10 @@ class HybridRanker:
         fusion: Fusion = "weighted",
         structure: bool = True,
         restrict: np.ndarray | None = None,
+        detected: Detected | None = None,
     ) -> Ranking:
-        detected = self.structure.detect(question) if structure else Detected(words=[])
+        if detected is None:
+            detected = self.structure.detect(question) if structure else Detected(words=[])
         residual = content_terms(detected) if structure else terms(question)
         docs = self.dense.doc_scores(query_vector)
         dense = self.dense.entry_scores(docs)

@@ -81,3 +81,20 @@ def test_a_set_whose_content_is_absent_is_skipped_not_failed(embedder, tmp_path:
     path.write_text("content: ../nowhere\nquestions:\n  - ask: a?\n    off_topic: true\n", "utf-8")
     report = evaluate([load_set(path)], embedder)
     assert report.sets == [] and report.skipped and "nowhere" in report.skipped[0]
+
+
+def test_bench_framework_is_generated_deterministically(tmp_path: Path) -> None:
+    from index.bench import _questions, generate_framework
+    from index.parse import load_content
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    assert generate_framework(first, 2, 3, 5) == generate_framework(second, 2, 3, 5) == 30
+    files = sorted(p.relative_to(first) for p in first.rglob("*.md"))
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*.md"))
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    content = load_content(first)
+    assert not content.errors and len(content.entries) == 30
+    questions = _questions(first, 20)
+    assert len(questions) == len(set(questions)) == 20
