@@ -1,5 +1,5 @@
-"""What every listener shares: the answering core, the state DB, the rate limiter, and the thread
-pool answering runs on.
+"""What every listener shares: `bot.services.AnswerServices` (the answering core, the state DB, the
+rate limiter, and the thread pool answering runs on) plus Slack's own parts.
 
 Answering (embedding a question) is CPU work; it runs on `executor`, never on the event loop, so
 Bolt keeps acknowledging requests while questions are being answered.
@@ -10,88 +10,39 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
-import sqlite3
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from bot import feedback
-from bot.config import Settings
-from bot.health import Health
-from bot.ratelimit import Decision, RateLimiter, limit_message
-from bot.state import StateDB
-from index.answer import Answer, Answerer
+from bot.services import AnswerServices
+from index.answer import Answer
 
 SERVICES_KEY = "careerfw"
-SURFACE = "slack"
+SURFACE: feedback.Surface = "slack"
 log = logging.getLogger("careerfw.slack")
-T = TypeVar("T")
-
-
-def answer_pool_size() -> int:
-    # Model inference is CPU bound: more threads than cores only queue inside torch.
-    return max(2, min(4, os.cpu_count() or 2))
 
 
 @dataclass
-class Services:
-    settings: Settings
-    answerer: Answerer
-    db: StateDB
-    limiter: RateLimiter
-    health: Health = field(default_factory=Health)
-    executor: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(answer_pool_size(), thread_name_prefix="careerfw-answer")
-    )
+class Services(AnswerServices):
+    surface: ClassVar[feedback.Surface] = SURFACE
+    log: ClassVar[logging.Logger] = log
+    thread_name_prefix: ClassVar[str] = "careerfw-answer"
+
     inflight: int = 0  # listeners still working after their ack (answers not yet delivered)
     authorization: Any = None  # bot.slack.app.StartupAuthorization, set by build_app
 
-    @classmethod
-    def create(cls, settings: Settings, answerer: Answerer, health: Health | None = None) -> Services:
-        return cls(
-            settings=settings,
-            answerer=answerer,
-            db=StateDB(settings.state_db),
-            limiter=RateLimiter(settings.rate_limit_per_minute),
-            health=health or Health(),
-        )
-
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args, **kwargs))
-
-    def rate_check(self, user_id: str) -> str | None:
-        """None when the user may ask; otherwise the polite reply."""
-        decision: Decision = self.limiter.check(f"{SURFACE}:{user_id}")
-        return None if decision.allowed else limit_message(decision, self.limiter.limit)
-
-    def _record(self, user_id: str, answer: Answer, kind: str = "ask", entry_id: str | None = None) -> int | None:
-        try:
-            return feedback.record_question(
-                self.db, surface=SURFACE, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id  # type: ignore[arg-type]
-            )
-        except sqlite3.Error:
-            # The answer matters more than the statistics: answer without feedback buttons.
-            log.exception("could not record the question in %s", self.db.path)
-            return None
-
-    def _ask(self, user_id: str, question: str) -> tuple[Answer, int | None]:
-        answer = self.answerer.ask(question)
-        return answer, self._record(user_id, answer)
-
-    def _explain(self, user_id: str, entry_id: str, question: str | None) -> tuple[Answer, int | None]:
+    def explain_and_record(self, user_id: str, entry_id: str, question: str | None) -> tuple[Answer, int | None]:
         answer = self.answerer.explain(entry_id, question)
         if not answer.quotes:
             return answer, None
-        return answer, self._record(user_id, answer, "explain", entry_id)
+        return answer, self.record(user_id, answer, "explain", entry_id)
 
     async def ask(self, user_id: str, question: str) -> tuple[Answer, int | None]:
-        return await self.run(self._ask, user_id, question)
+        return await self.run(self.ask_and_record, user_id, question)
 
     async def explain(self, user_id: str, entry_id: str, question: str | None = None) -> tuple[Answer, int | None]:
-        return await self.run(self._explain, user_id, entry_id, question)
+        return await self.run(self.explain_and_record, user_id, entry_id, question)
 
     async def answer_again(self, question_id: int) -> tuple[Answer, feedback.Question] | None:
         """The answer to a stored question, computed again (for "Share in channel")."""
@@ -125,9 +76,6 @@ class Services:
         if self.inflight:
             log.warning("stopping with %d answer(s) still in progress", self.inflight)
         return not self.inflight
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def services_of(context: Any) -> Services:

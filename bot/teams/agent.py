@@ -123,7 +123,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
             await context.send_activity(limited)
             return
         answer, question_id = await services.run(
-            services.explain, user_id(context.activity), entry_id, _str(data, "question")
+            services.explain_and_record, user_id(context.activity), entry_id, _str(data, "question")
         )
         await context.send_activities(answer_activities(answer, question_id))
 
@@ -198,7 +198,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         if limited:
             await context.send_activity(limited)
             return
-        answer, question_id = await services.run(services.ask, user_id(activity), text)
+        answer, question_id = await services.run(services.ask_and_record, user_id(activity), text)
         await context.send_activities(answer_activities(answer, question_id))
 
     @app.error

@@ -1,0 +1,92 @@
+"""What every chat front end shares: the answering core, the state DB, the rate limiter, health, and the
+thread pool answering runs on. `bot.slack.services` and `bot.teams.services` subclass it with their
+own parts (Slack: async wrappers and shutdown drain; Teams: stored conversations and its vote).
+
+Answering (embedding a question) and SQLite writes are blocking work; they run on `executor`, never on
+the event loop, so the server keeps accepting requests (and /healthz) meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, ClassVar, Literal, Self, TypeVar
+
+from bot import feedback
+from bot.config import Settings
+from bot.health import Health
+from bot.ratelimit import RateLimiter, limit_message
+from bot.state import StateDB
+from index.answer import Answer, Answerer
+
+T = TypeVar("T")
+
+
+def answer_pool_size() -> int:
+    # Model inference is CPU bound: more threads than cores only queue inside torch.
+    return max(2, min(4, os.cpu_count() or 2))
+
+
+@dataclass
+class AnswerServices:
+    # Set by each surface: the name votes, questions and rate-limit keys are stored under, where
+    # failures are logged, and how the answer threads are named.
+    surface: ClassVar[feedback.Surface]
+    log: ClassVar[logging.Logger]
+    thread_name_prefix: ClassVar[str]
+
+    settings: Settings
+    answerer: Answerer
+    db: StateDB
+    limiter: RateLimiter
+    health: Health = field(default_factory=Health)
+    executor: ThreadPoolExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.executor = ThreadPoolExecutor(answer_pool_size(), thread_name_prefix=self.thread_name_prefix)
+
+    @classmethod
+    def create(cls, settings: Settings, answerer: Answerer, health: Health | None = None) -> Self:
+        return cls(
+            settings=settings,
+            answerer=answerer,
+            db=StateDB(settings.state_db),
+            limiter=RateLimiter(settings.rate_limit_per_minute),
+            health=health or Health(),
+        )
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args, **kwargs))
+
+    def rate_check(self, user_id: str) -> str | None:
+        """None when the user may ask; otherwise the polite reply."""
+        decision = self.limiter.check(f"{self.surface}:{user_id}")
+        return None if decision.allowed else limit_message(decision, self.limiter.limit)
+
+    def record(
+        self, user_id: str, answer: Answer, kind: Literal["ask", "explain"] = "ask", entry_id: str | None = None
+    ) -> int | None:
+        """The stored question's id (for feedback buttons), or None when it could not be stored."""
+        try:
+            return feedback.record_question(
+                self.db, surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
+            )
+        except sqlite3.Error:
+            # The answer matters more than the statistics: answer anyway, with the surface's fallback
+            # (Slack: no feedback buttons; Teams: the buttons carry the question text).
+            self.log.exception("could not record the question in %s", self.db.path)
+            return None
+
+    def ask_and_record(self, user_id: str, question: str) -> tuple[Answer, int | None]:
+        """Blocking: run it on `executor`."""
+        answer = self.answerer.ask(question)
+        return answer, self.record(user_id, answer)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
