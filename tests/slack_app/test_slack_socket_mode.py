@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
-import signal
 import socket
 import subprocess
 import threading
@@ -20,7 +19,7 @@ import pytest
 from aiohttp import WSMsgType, web
 
 from slack_app.harness import BOT_TOKEN, FakeSlack, pick_confident_question
-from slack_app.test_slack_startup import CAREERFW, REPO, _env
+from slack_app.test_slack_startup import CAREERFW, REPO, _env, stop_on_sigterm
 
 
 class FakeSocket:
@@ -129,12 +128,7 @@ def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
                             timeout=30)
     finally:
         fake_slack.replies.pop("apps.connections.open", None)
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            pytest.fail("serve did not stop on SIGTERM")
+        stop_on_sigterm(proc)
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
 
 

@@ -29,6 +29,16 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def stop_on_sigterm(proc: subprocess.Popen[str]) -> None:
+    """Stop `serve` the way a process manager does; a server that hangs on SIGTERM fails the test."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("serve did not stop on SIGTERM")
+
+
 def _start_fails(args: list[str], env: dict[str, str]) -> str:
     proc = subprocess.run(CAREERFW + args, env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
@@ -104,10 +114,5 @@ def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path,
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         assert status == 200 and body["status"] == "ok" and body["entries"] > 0
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            pytest.fail("serve did not stop on SIGTERM")
+        stop_on_sigterm(proc)
     assert proc.returncode == 0
