@@ -35,11 +35,17 @@ def answer_pool_size() -> int:
 
 @dataclass
 class AnswerServices:
-    # Set by each surface: the name votes, questions and rate-limit keys are stored under, where
-    # failures are logged, and how the answer threads are named.
+    # Set by each surface's class keywords: the name questions and rate-limit keys are stored under,
+    # where failures are logged (careerfw.<surface>), and how the answer threads are named.
     surface: ClassVar[feedback.Surface]
     log: ClassVar[logging.Logger]
     thread_name_prefix: ClassVar[str]
+
+    def __init_subclass__(cls, *, surface: feedback.Surface, thread_name_prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.surface = surface
+        cls.log = logging.getLogger(f"careerfw.{surface}")
+        cls.thread_name_prefix = thread_name_prefix
 
     settings: Settings
     answerer: Answerer

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from bot import feedback
 from bot.services import AnswerServices
@@ -20,15 +19,10 @@ from index.answer import Answer
 
 SERVICES_KEY = "careerfw"
 SURFACE: feedback.Surface = "slack"
-log = logging.getLogger("careerfw.slack")
 
 
 @dataclass
-class Services(AnswerServices):
-    surface: ClassVar[feedback.Surface] = SURFACE
-    log: ClassVar[logging.Logger] = log
-    thread_name_prefix: ClassVar[str] = "careerfw-answer"
-
+class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-answer"):
     inflight: int = 0  # listeners still working after their ack (answers not yet delivered)
     authorization: Any = None  # bot.slack.app.StartupAuthorization, set by build_app
 
@@ -74,7 +68,7 @@ class Services(AnswerServices):
         while self.inflight and loop.time() < deadline:
             await asyncio.sleep(0.05)
         if self.inflight:
-            log.warning("stopping with %d answer(s) still in progress", self.inflight)
+            self.log.warning("stopping with %d answer(s) still in progress", self.inflight)
         return not self.inflight
 
 

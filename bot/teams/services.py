@@ -7,9 +7,7 @@ on the aiohttp event loop, so the server keeps accepting activities (and /health
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 from bot import feedback
 from bot.services import AnswerServices
@@ -17,15 +15,10 @@ from bot.teams.conversations import ConversationStore
 from index.answer import Answer
 
 SURFACE: feedback.Surface = "teams"
-log = logging.getLogger("careerfw.teams")
 
 
 @dataclass
-class Services(AnswerServices):
-    surface: ClassVar[feedback.Surface] = SURFACE
-    log: ClassVar[logging.Logger] = log
-    thread_name_prefix: ClassVar[str] = "careerfw-teams"
-
+class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-teams"):
     conversations: ConversationStore = field(init=False)
 
     def __post_init__(self) -> None:
