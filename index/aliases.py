@@ -169,6 +169,7 @@ class Structure:
                     rows[(fname, value)].append(i)
         self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
         self.level_of = [e.level for e in entries]
+        self.area_of = [e.area for e in entries]
 
         table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
         acronyms: dict[str, set[tuple[str, str]]] = defaultdict(set)

@@ -197,7 +197,7 @@ class Answerer:
         return answer if asked == question else replace(answer, question=asked)
 
     def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
-        intent = detect(ranking, state.ranker.structure)
+        intent = detect(ranking, state.ranker.structure, state.ranker.lexical.term_sets)
         if intent.kind == "todo":
             return self._todo_answer(state, question, ranking, truncated)
         if intent.kind == "compare":
@@ -206,7 +206,11 @@ class Answerer:
                 return answer
         if intent.kind == "level":
             return self._level_answer(state, question, intent, truncated)
-        return self._lookup_answer(state, question, ranking, limit, truncated)
+        answer = self._lookup_answer(state, question, ranking, limit, truncated)
+        if intent.level_rows is not None and not answer.confident:
+            # A level question whose words seemed to pick one area, but no area answers it: the overview.
+            return self._level_answer(state, question, Plan("level", [intent.level_rows], []), truncated)
+        return answer
 
     def _named_area(self, ranking: Ranking, state: _State, entry: int) -> bool:
         area = state.index.entries[entry].area

@@ -6,12 +6,15 @@ see index/aliases.py) plus small vocabularies of how people ask for a list or a 
 from patterns of particular questions:
 
 - compare: the question names two levels/roles/crafts that select disjoint sets of entries;
-- level: it names one level and nothing else of substance ("what is expected at level 3?");
+- level: it names one level and nothing else of substance ("what is expected at level 3?"). Some
+  asking words are also topics ("work with engineers", "people skills"): such a word is substance when
+  the named level's text singles out one area by it (see `singles_out_an_area`);
 - todo: it asks which areas are unwritten and names no single area.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +22,7 @@ import numpy as np
 
 from index.aliases import Mention, Structure
 from index.search import Ranking
-from index.tokens import stem
+from index.tokens import STOPWORDS, stem
 
 IntentKind = Literal["lookup", "todo", "compare", "level"]
 
@@ -46,6 +49,27 @@ ASKING = {
 }
 
 
+# Asking words that a framework's text also uses as a topic ("partners with engineers", "works with
+# product", "people skills", "coding standards"). Words about the framework itself ("expected",
+# "overview", "responsibilities") are left out: a cell that happens to say "expected" is no topic.
+TOPICAL = {
+    stem(w)
+    for w in """work works working engineer engineers people person someone employee employees member members
+    individual individuals skill skills competency competencies behaviour behaviours behavior behaviors standard
+    standards""".split()
+}
+# Right after a level's name these say who is asked about, not what ("a level 3 backend engineer").
+_PERSON = {stem(w) for w in "engineer engineers person people employee employees member members individual individuals"
+           .split()}
+# A topical word singles out an area when the top answer's area uses it and at most this share of
+# the level's areas do (one of three, two of seven): "engineers" in Collaboration only, not in most cells.
+DISTINCTIVE_SHARE = 1 / 3
+# How far (in ranking score units) that area must lead the best other area. Between the 0.04 of an
+# overview question whose "work" one Mastery cell happens to use ("what should a level 3 backend
+# engineer work on?") and the 0.10-0.33 of questions about one area ("how should a D2 work with engineers?").
+AREA_MARGIN = 0.08
+
+
 def substance_terms(stems: list[str]) -> list[str]:
     """What a question asks about beyond "what is expected": no asking words, no bare numbers."""
     return [t for t in stems if t not in ASKING and not t.isdigit()]
@@ -56,6 +80,9 @@ class Intent:
     kind: IntentKind
     sides: list[np.ndarray]  # compare: the two sets of entry positions, in the order the question names them
     side_names: list[str]
+    # lookup of a question that names one level and whose topical word picked an area: the level's
+    # entries, for the overview when that lookup is not confident after all
+    level_rows: np.ndarray | None = None
 
 
 def _disjoint_sides(structure: Structure, mentions: list[Mention]) -> list[tuple[Mention, np.ndarray]]:
@@ -90,7 +117,47 @@ def asks_for_todo(words: list[str], names_area: bool) -> bool:
     return bool(ws & _TODO_WEAK and ws & _FRAMEWORK_NOUNS)
 
 
-def detect(ranking: Ranking, structure: Structure) -> Intent:
+def singles_out_an_area(
+    ranking: Ranking, structure: Structure, rows: np.ndarray, term_sets: Sequence[frozenset[str]]
+) -> bool:
+    """Whether a topical asking word of the question picks one area out of the named level's entries.
+
+    "how should a D2 work with engineers?" names a level and no area, but if only one area at D2 talks
+    about engineers, and the ranking puts that area first, the question is about it. Lexical, within
+    the level only: a word most of the level's cells use picks nothing out.
+    """
+    if not ranking.hits or not len(rows):
+        return False
+    detected = ranking.detected
+    names = {i for m in detected.mentions if m.kinds & {"who", "craft"} for i in range(m.start, m.end)}
+    topical: set[str] = set()
+    for i, w in enumerate(detected.words):
+        t = stem(w)
+        if i in names or w in STOPWORDS or t not in TOPICAL:
+            continue
+        if t in _PERSON and i - 1 in names:
+            continue
+        topical.add(t)
+    if not topical:
+        return False
+    top = ranking.hits[0].entry
+    areas = {structure.area_of[i] for i in rows}
+    for t in topical:
+        if t not in term_sets[top]:
+            continue
+        using = {structure.area_of[i] for i in rows if t in term_sets[i]}
+        if len(using) <= DISTINCTIVE_SHARE * len(areas):
+            break
+    else:
+        return False
+    # ...and the ranking agrees: that area stands clear of every other area at the level.
+    others = [h.score for h in ranking.hits if structure.area_of[h.entry] != structure.area_of[top]]
+    return not others or ranking.hits[0].score - others[0] >= AREA_MARGIN
+
+
+def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset[str]] | None = None) -> Intent:
+    """The intent of a ranked question; `term_sets` (each entry's indexed words) lets a topical asking
+    word make a level question a lookup (without them every such word is only asking)."""
     detected = ranking.detected
     mentions = detected.mentions
     names_area = any(not m.partial for m in detected.of_kind("area"))
@@ -104,5 +171,7 @@ def detect(ranking: Ranking, structure: Structure) -> Intent:
     if not names_area and not substance and ranking.narrowed is not None:
         rows = np.flatnonzero(ranking.narrowed)
         if len(structure.levels(rows)) == 1 and any(m.kinds & {"who"} for m in mentions):
-            return Intent("level", [rows], [])
+            if term_sets is None or not singles_out_an_area(ranking, structure, rows, term_sets):
+                return Intent("level", [rows], [])
+            return Intent("lookup", [], [], level_rows=rows)
     return Intent("lookup", [], [])
