@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from index.parse import Problem, load_content
+from index.parse import Content, Problem
 
 OWNERS_FILE = "owners.yaml"
 
@@ -150,13 +150,13 @@ def unknown_names(owners: Owners, crafts: Iterable[str], levels: Iterable[str]) 
     ]
 
 
-def check_owners(content_dir: Path) -> list[Problem]:
+def check_owners(content_dir: Path, content: Content) -> list[Problem]:
     """`careerfw check` hook: problems in owners.yaml, if there is one."""
     owners = load_owners(content_dir)
     if owners.path is None:
         return []
     problems = list(owners.problems)
     if owners.by_name:
-        entries = load_content(content_dir).entries
+        entries = content.entries
         problems.extend(unknown_names(owners, (e.craft for e in entries), (e.level for e in entries)))
     return problems
