@@ -199,10 +199,14 @@ def build_index(
     *,
     progress: bool | None = None,
     force: bool = False,
+    content: Content | None = None,
 ) -> BuildReport:
-    """Embed what changed since the current build and swap the new build in."""
+    """Embed what changed since the current build and swap the new build in.
+
+    `content` is the folder already parsed by the caller, so it is not read twice.
+    """
     started = time.perf_counter()
-    content = load_content(content_dir)
+    content = content or load_content(content_dir)
     if content.errors:
         raise ContentError(content.errors)
     entries = content.entries
@@ -292,5 +296,5 @@ def ensure_index(
         # Broken content never replaces a working index; the caller reports the problems.
         return load_index(index_dir), None
     if not is_fresh(index_dir, content, embedder):
-        report = build_index(content_dir, index_dir, embedder, progress=progress)
+        report = build_index(content_dir, index_dir, embedder, progress=progress, content=content)
     return load_index(index_dir), report
