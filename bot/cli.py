@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
     p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_front_end("bot.quality", "eval_command"))
+    p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")
     p.add_argument("--content", type=Path, help="framework pages (default: CAREERFW_CONTENT or ./content)")
@@ -225,12 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outage", type=float, default=0.0, metavar="SECONDS",
                    help="Slack's side answers HTTP 500 for this long from the first command on")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_front_end("bot.loadtest", "loadtest_command"))
+    p.set_defaults(func=_front_end("careerfw_tools.loadtest", "loadtest_command"))
 
     p = sub.add_parser("bench", help="latency and build throughput on these machines")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="a 2,000-entry generated framework instead of 10,000")
-    p.set_defaults(func=_front_end("bot.quality", "bench_command"))
+    p.set_defaults(func=_front_end("careerfw_tools.quality", "bench_command"))
     return parser
 
 

@@ -184,7 +184,7 @@ def _healthcheck_argv() -> list[str]:
 def test_image_command_serves_http_by_one_variable_and_passes_its_healthcheck(tmp_path: Path) -> None:
     """The image's CMD (`careerfw run`) with CAREERFW_MODE=http, as the Deployment sets it: Slack over HTTP
     on CAREERFW_PORT, and the image's own HEALTHCHECK command finds it healthy."""
-    from bot.loadtest import FakeSlack, send_commands, serving
+    from careerfw_tools.loadtest import FakeSlack, send_commands, serving
 
     image_cmd = json.loads([args for word, args in final_stage() if word == "CMD"][-1])
     with FakeSlack() as fake, serving(fake, tmp_path, env={"CAREERFW_MODE": "http"}, command=image_cmd[1:]) as server:

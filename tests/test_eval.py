@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
+from careerfw_tools.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def test_a_set_whose_content_is_absent_is_skipped_not_failed(embedder, tmp_path:
 
 
 def test_bench_framework_is_generated_deterministically(tmp_path: Path) -> None:
-    from index.bench import _questions, generate_framework
+    from careerfw_tools.bench import _questions, generate_framework
     from index.parse import load_content
 
     first, second = tmp_path / "a", tmp_path / "b"

@@ -230,7 +230,7 @@ def test_watch_reloads_once_a_change_settles(served) -> None:
 
 def test_sighup_to_the_running_slack_server(tmp_path: Path) -> None:
     """The real `careerfw serve --http` process: SIGHUP swaps good content in, refuses broken content."""
-    from bot.loadtest import FakeSlack, answer_text, send_commands, serving
+    from careerfw_tools.loadtest import FakeSlack, answer_text, send_commands, serving
 
     content = write_content(tmp_path / "content", "Alpha")
     with FakeSlack() as fake, serving(fake, tmp_path, content=content) as server:

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.loadtest import SIGNING_SECRET, FakeSlack, Server, free_port, questions, send_commands, serving, sign
+from careerfw_tools.loadtest import (
+    SIGNING_SECRET,
+    FakeSlack,
+    Server,
+    free_port,
+    questions,
+    send_commands,
+    serving,
+    sign,
+)
 
 RETRY_S = 4  # retries at about 1 and 3 s; a real deployment keeps the 120 s default
 

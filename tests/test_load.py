@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.loadtest import (
+from bot.slack.blocks import escape
+from careerfw_tools.loadtest import (
     ACK_LIMIT_S,
     FakeSlack,
     answer_text,
@@ -20,7 +21,6 @@ from bot.loadtest import (
     send_commands,
     serving,
 )
-from bot.slack.blocks import escape
 from index.parse import load_content
 
 REPO = Path(__file__).resolve().parent.parent

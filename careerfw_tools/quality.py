@@ -13,8 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
+    from careerfw_tools.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
     from index.embedder import Embedder
-    from index.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
 
     paths = list(args.sets) or default_sets(REPO)
     if not paths:
@@ -36,7 +36,7 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def bench_command(args: argparse.Namespace, settings: Settings) -> int:
-    from index.bench import render, run_bench
+    from careerfw_tools.bench import render, run_bench
 
     report = run_bench(settings.model, quick=getattr(args, "quick", False), progress=not args.json)
     if args.json:
