@@ -1,7 +1,7 @@
 """`careerfw loadtest`: signed slash commands from concurrent clients against the Slack app in HTTP mode.
 
 Everything runs on loopback: the real `careerfw serve --http` in its own process, a stand-in for
-Slack's Web API and response URLs (`FakeSlack`, also used by the fault tests), and N clients posting
+Slack's Web API and response URLs (`careerfw_tools.loopback.FakeSlack`, also used by the tests), and N clients posting
 Slack-signed `/careerfw` commands. It prints ack latency (what Slack's 3 s limit applies to), answer
 latency (command sent to answer posted back), and the server's RSS before and after.
 
@@ -19,7 +19,6 @@ import hmac
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,11 +29,11 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from careerfw_tools.loopback import Call, FakeSlack, free_port
 
 ACK_LIMIT_S = 3.0
 SIGNING_SECRET = "loadtest-signing-secret"
@@ -103,135 +102,7 @@ def slash_command_body(text: str, user_id: str, response_url: str, channel: str 
     ).encode()
 
 
-# --- Slack's side: Web API and response URLs on loopback --------------------------------------------
-
-
-@dataclass
-class Posted:
-    path: str
-    body: dict[str, Any]
-    at: float  # time.monotonic() when it arrived
-    status: int  # what the fake answered
-
-
-class FakeSlack:
-    """Loopback stand-in for https://slack.com/api/ and for response URLs.
-
-    `POST /api/<method>` answers `{"ok": true, …}`; `POST /response/<key>` records an answer. Setting
-    `fail_status` (e.g. 500) makes every call fail until it is cleared: Slack having a bad minute."""
-
-    def __init__(self) -> None:
-        self.posted: list[Posted] = []
-        self.fail_status: int | None = None
-        self._lock = threading.Lock()
-        self._arrived = threading.Condition(self._lock)
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                body = fake._parse(raw, self.headers.get("Content-Type") or "")
-                status = fake.fail_status or 200
-                fake._record(Posted(self.path, body, time.monotonic(), status))
-                if status != 200:
-                    payload = b'{"ok": false, "error": "internal_error"}'
-                elif self.path.startswith("/api/"):
-                    payload = json.dumps(fake._api(self.path[len("/api/") :].split("?")[0], body)).encode()
-                else:
-                    payload = b"ok"
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json" if payload != b"ok" else "text/plain")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        class Quiet(ThreadingHTTPServer):
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass  # a client that vanished mid-request (a server being killed) is part of the test
-
-        self.server = Quiet(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-slack", daemon=True)
-
-    @staticmethod
-    def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
-        if "json" in content_type:
-            try:
-                parsed = json.loads(raw or b"{}")
-                return parsed if isinstance(parsed, dict) else {"_": parsed}
-            except ValueError:
-                return {"_raw": raw.decode("utf-8", "replace")}
-        return {k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace")).items()}
-
-    def _api(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {"ok": True, "url": "https://loadtest.slack.invalid/", "team": "loadtest", "user": "careerfw",
-                    "team_id": "T0LOAD", "user_id": "U0BOT", "bot_id": "B0BOT"}
-        if method == "chat.postMessage":
-            return {"ok": True, "channel": body.get("channel", "C0LOAD"), "ts": f"{time.time():.6f}",
-                    "message": {"text": body.get("text", "")}}
-        return {"ok": True}
-
-    def _record(self, posted: Posted) -> None:
-        with self._arrived:
-            self.posted.append(posted)
-            self._arrived.notify_all()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    @property
-    def api_url(self) -> str:
-        return f"{self.url}/api/"
-
-    def response_url(self, key: str) -> str:
-        return f"{self.url}/response/{key}"
-
-    def delivered(self, prefix: str = "/response/") -> dict[str, Posted]:
-        """The first successful post to each response URL (a retry after a failure counts once)."""
-        with self._lock:
-            out: dict[str, Posted] = {}
-            for p in self.posted:
-                if p.path.startswith(prefix) and p.status == 200:
-                    out.setdefault(p.path[len(prefix) :], p)
-            return out
-
-    def wait_for(self, count: int, timeout: float, prefix: str = "/response/") -> bool:
-        deadline = time.monotonic() + timeout
-        with self._arrived:
-            while True:
-                done = {p.path for p in self.posted if p.path.startswith(prefix) and p.status == 200}
-                if len(done) >= count:
-                    return True
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._arrived.wait(left)
-
-    def __enter__(self) -> FakeSlack:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 # --- the server under test --------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_mib(pid: int) -> float:
@@ -377,7 +248,7 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[rank - 1]
 
 
-def answer_text(posted: Posted) -> str:
+def answer_text(posted: Call) -> str:
     body = posted.body
     parts = [str(body.get("text", ""))]
     blocks = body.get("blocks")
@@ -461,13 +332,13 @@ def run_load(
             rss_ready = rss_mib(pid)
             # Cold start to first answer: one command on the freshly started server.
             first = send_commands(server.url, fake, [("first", "what does Head of ML own?")], 1)[0]
-            fake.wait_for(1, answer_timeout)
+            fake.wait_delivered(1, answer_timeout)
             got = fake.delivered().get("first")
             first_ms = (got.at - first.sent_at) * 1000 if got else float("nan")
             # Warm-up round (not measured), so allocator pools and thread pools exist before "before".
             warm = [(f"warm{i:03d}", q) for i, q in enumerate(questions(concurrency))]
             send_commands(server.url, fake, warm, concurrency)
-            fake.wait_for(1 + len(warm), answer_timeout)
+            fake.wait_delivered(1 + len(warm), answer_timeout)
             rss_before = rss_mib(pid)
 
             items = [(f"q{i:04d}", q) for i, q in enumerate(questions(requests))]
@@ -477,7 +348,7 @@ def run_load(
                 timer = threading.Timer(outage_s, lambda: setattr(fake, "fail_status", None))
                 timer.start()
             sent = send_commands(server.url, fake, items, concurrency)
-            fake.wait_for(1 + len(warm) + requests, answer_timeout + outage_s)
+            fake.wait_delivered(1 + len(warm) + requests, answer_timeout + outage_s)
             if outage_s > 0:
                 timer.cancel()
                 fake.fail_status = None
@@ -487,7 +358,7 @@ def run_load(
             crashed = server.proc.poll() is not None
 
         acks = [s.ack_s for s in sent if s.status == 200]
-        refused = sum(1 for p in fake.posted if p.status == 500)
+        refused = sum(1 for c in fake.calls if c.status == 500)
         answer_s = [delivered[s.key].at - s.sent_at for s in sent if s.key in delivered]
         texts = [answer_text(delivered[s.key]) for s in sent if s.key in delivered]
         apologies = sum(1 for t in texts if "Sorry" in t or "too many questions" in t.lower())

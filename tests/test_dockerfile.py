@@ -184,7 +184,9 @@ def _healthcheck_argv() -> list[str]:
 def test_image_command_serves_http_by_one_variable_and_passes_its_healthcheck(tmp_path: Path) -> None:
     """The image's CMD (`careerfw run`) with CAREERFW_MODE=http, as the Deployment sets it: Slack over HTTP
     on CAREERFW_PORT, and the image's own HEALTHCHECK command finds it healthy."""
-    from careerfw_tools.loadtest import FakeSlack, send_commands, serving
+    from support.slack import FakeSlack
+
+    from careerfw_tools.loadtest import send_commands, serving
 
     image_cmd = json.loads([args for word, args in final_stage() if word == "CMD"][-1])
     with FakeSlack() as fake, serving(fake, tmp_path, env={"CAREERFW_MODE": "http"}, command=image_cmd[1:]) as server:
@@ -192,7 +194,7 @@ def test_image_command_serves_http_by_one_variable_and_passes_its_healthcheck(tm
         check = subprocess.run(_healthcheck_argv(), env=os.environ | {"CAREERFW_PORT": port}, timeout=30)
         assert check.returncode == 0
         send_commands(server.url, fake, [("image", "what does Head of ML own?")], 1)
-        assert fake.wait_for(1, 60)
+        assert fake.wait_delivered(1, 60)
 
 
 def test_socket_mode_default_without_app_token_fails_clearly_instead_of_chatting(tmp_path: Path) -> None:

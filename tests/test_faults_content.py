@@ -230,7 +230,9 @@ def test_watch_reloads_once_a_change_settles(served) -> None:
 
 def test_sighup_to_the_running_slack_server(tmp_path: Path) -> None:
     """The real `careerfw serve --http` process: SIGHUP swaps good content in, refuses broken content."""
-    from careerfw_tools.loadtest import FakeSlack, answer_text, send_commands, serving
+    from support.slack import FakeSlack
+
+    from careerfw_tools.loadtest import answer_text, send_commands, serving
 
     content = write_content(tmp_path / "content", "Alpha")
     with FakeSlack() as fake, serving(fake, tmp_path, content=content) as server:
@@ -238,7 +240,7 @@ def test_sighup_to_the_running_slack_server(tmp_path: Path) -> None:
         def ask(key: str) -> str:
             before = len(fake.delivered())
             send_commands(server.url, fake, [(key, QUESTION)], 1)
-            assert fake.wait_for(before + 1, 60)
+            assert fake.wait_delivered(before + 1, 60)
             return answer_text(fake.delivered()[key])
 
         def hup_and_wait_for(line: str) -> None:

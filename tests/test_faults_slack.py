@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.ports import free_port
+from support.slack import FakeSlack
 
 from careerfw_tools.loadtest import (
     SIGNING_SECRET,
-    FakeSlack,
     Server,
-    free_port,
     questions,
     send_commands,
     serving,
@@ -33,7 +33,7 @@ def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeSlack,
     with FakeSlack() as fake, serving(fake, work, env={"CAREERFW_SLACK_RETRY_SECONDS": str(RETRY_S)}) as server:
         # One answer before any fault: Bolt authorises once and caches it, as a server that has been up does.
         send_commands(server.url, fake, [("warm", "what does Head of ML own?")], 1)
-        assert fake.wait_for(1, 60)
+        assert fake.wait_delivered(1, 60)
         yield fake, server
 
 
@@ -59,7 +59,7 @@ def post_event(server: Server, body: bytes) -> int:
 
 
 def dm_answers(fake: FakeSlack, channel: str) -> list:
-    return [p for p in fake.posted if p.path == "/api/chat.postMessage" and p.body.get("channel") == channel]
+    return [p for p in fake.calls if p.method == "chat.postMessage" and p.body.get("channel") == channel]
 
 
 def test_web_api_answering_500_answers_are_retried_and_delivered(slack) -> None:
@@ -74,7 +74,7 @@ def test_web_api_answering_500_answers_are_retried_and_delivered(slack) -> None:
         # Wait (bounded) until every answer has been attempted during the outage, and refused.
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            failed = {p.path.rsplit("/", 1)[-1] for p in fake.posted if p.status == 500}
+            failed = {p.method.rsplit("/", 1)[-1] for p in fake.calls if p.status == 500}
             if set(keys) <= failed and dm_answers(fake, "DOUT1"):
                 break
             time.sleep(0.05)
@@ -104,12 +104,12 @@ def test_answers_lost_to_a_long_outage_are_reported_and_serving_goes_on(slack) -
     finally:
         fake.fail_status = None
     assert "an answer was lost" in server.log() and "HTTP 503" in server.log()
-    attempts = [p for p in fake.posted if p.path == "/response/long1"]
+    attempts = [p for p in fake.calls if p.method == "response/long1"]
     assert len(attempts) >= 3  # the first try and the retries within CAREERFW_SLACK_RETRY_SECONDS
     # The app is unharmed: the next question is answered at once.
     before = len(fake.delivered())
     send_commands(server.url, fake, [("after1", "who owns AI strategy?")], 1)
-    assert fake.wait_for(before + 1, 30)
+    assert fake.wait_delivered(before + 1, 30)
     assert "after1" in fake.delivered()
     assert server.proc.poll() is None and healthz(server) == 200
 
@@ -161,7 +161,7 @@ def test_hostile_questions_over_http_are_answered_and_never_ping(slack) -> None:
     before = len(fake.delivered())
     sent = send_commands(server.url, fake, items, len(items))
     assert all(s.status == 200 and s.ack_s < 3 for s in sent)
-    assert fake.wait_for(before + len(items), 60)
+    assert fake.wait_delivered(before + len(items), 60)
     delivered = fake.delivered()
     for key, _ in items:
         body = delivered[key].body

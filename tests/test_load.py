@@ -10,10 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support.slack import FakeSlack
+
 from bot.slack.blocks import escape
 from careerfw_tools.loadtest import (
     ACK_LIMIT_S,
-    FakeSlack,
     answer_text,
     percentile,
     questions,
@@ -37,13 +38,13 @@ def test_concurrent_signed_commands(tmp_path: Path) -> None:
     with FakeSlack() as fake, serving(fake, tmp_path) as server:
         warm = [(f"warm{i}", q) for i, q in enumerate(questions(CONCURRENCY))]
         send_commands(server.url, fake, warm, CONCURRENCY)
-        assert fake.wait_for(len(warm), 120)
+        assert fake.wait_delivered(len(warm), 120)
         rss_before = rss_mib(server.proc.pid)
 
         items = [(f"load{i:04d}", q) for i, q in enumerate(questions(REQUESTS))]
         assert len({q for _, q in items}) == REQUESTS  # distinct: the query cache flatters nothing
         sent = send_commands(server.url, fake, items, CONCURRENCY)
-        assert fake.wait_for(len(warm) + REQUESTS, 180)
+        assert fake.wait_delivered(len(warm) + REQUESTS, 180)
         rss_after = rss_mib(server.proc.pid)
         delivered = fake.delivered()
         assert server.proc.poll() is None

@@ -3,22 +3,20 @@ Slack's Web API, with real SQLite and time injected (no waiting for Monday)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.ports import free_port
+from support.slack import Call, FakeSlack
 
 from bot.cli import build_parser
 from bot.config import Settings
@@ -41,79 +39,11 @@ SUNDAY_NIGHT = MONDAY + timedelta(days=6, hours=14, minutes=59)
 NEXT_MONDAY = MONDAY + timedelta(days=7)
 
 
-# --- a loopback stand-in for Slack's Web API ---------------------------------------------------------
-
-
-@dataclass
-class Call:
-    method: str
-    body: dict[str, Any]
-    auth: str
-
-
-@dataclass
-class FakeSlack:
-    """Answers like Slack's Web API and records every call. `script[method]` holds canned replies
-    (status, headers, body) used in order before falling back to ok."""
-
-    url: str = ""
-    calls: list[Call] = field(default_factory=list)
-    script: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(default_factory=dict)
-    delay: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def posts(self, ok_only: bool = True) -> list[Call]:
-        with self.lock:
-            return [c for c in self.calls if c.method == "chat.postMessage" and (c.body.get("_ok") or not ok_only)]
-
-    def reply(self, method: str, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
-        with self.lock:
-            queue = self.script.get(method) or []
-            status, headers, payload = queue.pop(0) if queue else (200, {}, {"ok": True})
-            if method == "chat.postMessage" and payload.get("ok"):
-                payload = payload | {"channel": body.get("channel"), "ts": f"{len(self.calls)}.0001"}
-            body["_ok"] = status == 200 and bool(payload.get("ok"))
-            return status, headers, payload
-
-
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-            method = self.path.rsplit("/", 1)[-1]
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            try:
-                body = json.loads(raw or b"{}")
-            except ValueError:
-                from urllib.parse import parse_qsl
-
-                body = dict(parse_qsl(raw.decode()))
-            if fake.delay:
-                time.sleep(fake.delay)
-            status, headers, payload = fake.reply(method, body)
-            with fake.lock:
-                fake.calls.append(Call(method, body, self.headers.get("Authorization", "")))
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/api/"
-    yield fake
-    server.shutdown()
-    server.server_close()
+    """A fresh fake Slack per test: these tests script its failures."""
+    with FakeSlack() as fake:
+        yield fake
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -125,7 +55,7 @@ def settings_for(slack: FakeSlack, tmp_path: Path, content: Path = SEED, **extra
         state_db=tmp_path / "state.db",
         site_url="https://fw.example.com",
         slack_bot_token="xoxb-test",
-        slack_api_url=slack.url,
+        slack_api_url=slack.api_url,
         nudge_channel="C0NUDGE",
         **extra,
     )
@@ -287,7 +217,7 @@ def test_two_processes_started_together_post_once(slack: FakeSlack, tmp_path: Pa
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": slack.url,
+        "SLACK_API_URL": slack.api_url,
         "CAREERFW_NUDGE_CHANNEL": "C0NUDGE",
         "CAREERFW_STATE_DB": str(tmp_path / "state.db"),
         "CAREERFW_CONTENT": str(SEED),
@@ -356,11 +286,7 @@ def test_slack_server_error_is_reported_and_retried_by_a_later_run(
 def test_unreachable_slack_is_one_line_and_leaves_the_week_unsent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socket
-
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nobody listens there
     settings = Settings(
         content_dir=SEED,
         state_db=tmp_path / "state.db",

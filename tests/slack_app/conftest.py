@@ -1,3 +1,5 @@
-"""Fixtures for the Slack app tests (the harness is in harness.py)."""
+"""Fixtures for the Slack app tests (the harness is in harness.py, the fake Slack in tests/support)."""
 
-from slack_app.harness import fake_slack, slack_app  # noqa: F401  (pytest fixtures)
+from support.slack import fake_slack  # noqa: F401  (pytest fixture)
+
+from slack_app.harness import slack_app  # noqa: F401  (pytest fixture)

@@ -1,6 +1,6 @@
 """Test harness for the Slack app over real HTTP: the app in HTTP mode on a loopback port (uvicorn, in-process so the
-model loads once), a loopback HTTP server answering like Slack's Web API and recording every call,
-and requests signed exactly as Slack signs them."""
+model loads once), the one fake Slack (tests/support/slack.py) answering like Slack's Web API and
+recording every call, and requests signed exactly as Slack signs them."""
 
 from __future__ import annotations
 
@@ -14,123 +14,19 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.slack import BOT_USER, TEAM, Call, FakeSlack
 
 from bot.config import Settings
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
-BOT_USER = "UBOTCAREER"
-TEAM = "T0TEST"
 SEED_CONTENT = Path(__file__).resolve().parents[2] / "content"
-
-
-@dataclass
-class Call:
-    path: str  # "chat.postMessage", or "response/<id>" for a response_url POST
-    data: dict[str, Any]
-    headers: dict[str, str]
-
-
-@dataclass
-class FakeSlack:
-    """Slack's Web API on loopback. `errors` makes a method answer {"ok": false, "error": …}."""
-
-    url: str = ""
-    calls: list[Call] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
-    replies: dict[str, dict[str, Any]] = field(default_factory=dict)  # method -> reply, replacing the default
-    cond: threading.Condition = field(default_factory=threading.Condition)
-
-    @property
-    def api_url(self) -> str:
-        return self.url + "/api/"
-
-    def response_url(self, name: str) -> str:
-        return f"{self.url}/response/{name}"
-
-    def record(self, call: Call) -> None:
-        with self.cond:
-            self.calls.append(call)
-            self.cond.notify_all()
-
-    def wait_for(self, match: Callable[[Call], bool], count: int = 1, timeout: float = 20.0) -> list[Call]:
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                found = [c for c in self.calls if match(c)]
-                if len(found) >= count:
-                    return found
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    paths = [c.path for c in self.calls]
-                    raise AssertionError(f"expected {count} matching Slack call(s) within {timeout} s; saw {paths}")
-                self.cond.wait(left)
-
-    def matching(self, match: Callable[[Call], bool]) -> list[Call]:
-        with self.cond:
-            return [c for c in self.calls if match(c)]
-
-
-def _reply_for(method: str, data: dict[str, Any]) -> dict[str, Any]:
-    if method == "auth.test":
-        return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "careerfw",
-                "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0CAREER"}
-    if method == "chat.postMessage":
-        return {"ok": True, "channel": data.get("channel"), "ts": f"{time.time():.6f}", "message": {}}
-    if method == "chat.postEphemeral":
-        return {"ok": True, "message_ts": f"{time.time():.6f}"}
-    if method == "apps.connections.open":
-        return {"ok": True, "url": "wss://127.0.0.1:9/unused"}
-    return {"ok": True}
-
-
-def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-            if "json" in (self.headers.get("Content-Type") or ""):
-                data = json.loads(body or "{}")
-            else:
-                data = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
-            path = self.path.split("?", 1)[0]
-            name = path[len("/api/"):] if path.startswith("/api/") else path.lstrip("/")
-            fake.record(Call(name, data, {k.lower(): v for k, v in self.headers.items()}))
-            if name.startswith("response/"):
-                payload, ctype = b"ok", "text/plain"
-            else:
-                error = fake.errors.get(name)
-                reply = {"ok": False, "error": error} if error else fake.replies.get(name) or _reply_for(name, data)
-                payload, ctype = json.dumps(reply).encode(), "application/json; charset=utf-8"
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-    return Handler
-
-
-@pytest.fixture(scope="session")
-def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
 
 
 @dataclass

@@ -41,11 +41,11 @@ def no_match_question(seed_answerer) -> str:
 
 
 def _to(url: str):
-    return lambda c: c.path == url.split("/", 3)[-1]
+    return lambda c: c.method == url.split("/", 3)[-1]
 
 
 def _message(call: Call) -> dict[str, Any]:
-    data = dict(call.data)
+    data = dict(call.body)
     if isinstance(data.get("blocks"), str):
         data["blocks"] = json.loads(data["blocks"])
     return data
@@ -65,18 +65,18 @@ def _dm(text: str, channel: str, user: str = "U0DMUSER", **extra: Any) -> dict[s
 
 
 def _posts_to(app: SlackApp, channel: str) -> list[Call]:
-    return app.fake.matching(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == channel)
+    return app.fake.matching(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
 
 
 def _barrier(app: SlackApp, channel: str) -> None:
     """Send a DM on a fresh channel and wait for its answer: events sent before it have been handled."""
     send_event(app, _dm("help", channel))
-    app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == channel)
+    app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
 
 
 def test_auth_test_happens_at_start_up_not_inside_the_first_request(slack_app: SlackApp) -> None:
     # uvicorn reports "started" only after the app's start-up, before it accepts any request.
-    auth = [c for c in slack_app.startup_calls if c.path == "auth.test"]
+    auth = [c for c in slack_app.startup_calls if c.method == "auth.test"]
     assert len(auth) == 1 and auth[0].headers.get("authorization") == "Bearer xoxb-test-token"
 
 
@@ -129,7 +129,7 @@ def test_direct_message_is_answered_with_chat_post_message(slack_app: SlackApp, 
     resp = send_event(slack_app, _dm(question, "D0DIRECT1"))
     assert resp.status == 200 and resp.seconds < 3.0
 
-    (call,) = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0DIRECT1")
+    (call,) = slack_app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0DIRECT1")
     message = _message(call)
     assert_valid_message(message)
     assert escape(expected.quotes[0].entry.area) in blocks_text(message["blocks"])
@@ -143,7 +143,7 @@ def test_mention_is_answered_in_its_thread(slack_app: SlackApp, seed_answerer, q
              "text": f"<@{BOT_USER}> {question}"}
     assert send_event(slack_app, event).status == 200
 
-    (call,) = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "C0MENTION")
+    (call,) = slack_app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "C0MENTION")
     message = _message(call)
     assert message["thread_ts"] == "1700000001.000200"
     assert_valid_message(message)
@@ -158,7 +158,7 @@ def test_a_retried_event_is_acked_and_not_answered_twice(slack_app: SlackApp, qu
     retry = send_event(slack_app, event, event_id="Ev0RETRY0001",
                        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert first.status == 200 and retry.status == 200
-    slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0RETRY01")
+    slack_app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0RETRY01")
     _barrier(slack_app, "D0RETRYBAR")
     assert len(_posts_to(slack_app, "D0RETRY01")) == 1
 
@@ -192,7 +192,7 @@ def test_forged_signature_and_stale_timestamp_are_refused(slack_app: SlackApp, q
     assert command(lambda b: sign(b, timestamp=int(time.time()) - 600), "stale") == 401
     assert command(lambda b: {}, "unsigned") == 401
     _barrier(slack_app, "D0FORGEBAR")
-    assert slack_app.fake.matching(lambda c: c.path.startswith("response/") and c.path.split("/")[1] in
+    assert slack_app.fake.matching(lambda c: c.method.startswith("response/") and c.method.split("/")[1] in
                                    ("forged", "stale", "unsigned")) == []
 
 
@@ -203,7 +203,7 @@ def test_mass_mentions_in_a_question_never_ping(slack_app: SlackApp) -> None:
     send_event(slack_app, event)
     _, url = send_command(slack_app, sneaky, user="U0PINGER2")
     visible = _message(slack_app.fake.wait_for(
-        lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "C0PING")[0])
+        lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "C0PING")[0])
     private = _message(slack_app.fake.wait_for(_to(url))[0])
     for message in (visible, private):
         wire = json.dumps(message)
@@ -226,7 +226,7 @@ def test_share_button_posts_the_answer_in_channel(slack_app: SlackApp, seed_answ
     shown = blocks_text(posted["blocks"])
     assert escape(expected.quotes[0].entry.area) in shown and "Shared by <@U0SHARER>" in shown
     assert "share_answer" not in _buttons(posted)
-    assert calls[1].data.get("delete_original") is True  # the private copy goes away
+    assert calls[1].body.get("delete_original") is True  # the private copy goes away
 
 
 def test_feedback_buttons_record_votes_in_sqlite(slack_app: SlackApp, seed_answerer, question: str) -> None:
@@ -302,8 +302,8 @@ def test_twenty_concurrent_slash_commands_are_all_acked_within_3_s(slack_app: Sl
 
 def test_app_home_shows_how_to_ask_and_the_todo_summary(slack_app: SlackApp, seed_answerer) -> None:
     send_event(slack_app, {"type": "app_home_opened", "user": "U0HOMER", "channel": "D0HOME", "tab": "home"})
-    (call,) = slack_app.fake.wait_for(lambda c: c.path == "views.publish" and c.data.get("user_id") == "U0HOMER")
-    view = call.data["view"] if isinstance(call.data["view"], dict) else json.loads(call.data["view"])
+    (call,) = slack_app.fake.wait_for(lambda c: c.method == "views.publish" and c.body.get("user_id") == "U0HOMER")
+    view = call.body["view"] if isinstance(call.body["view"], dict) else json.loads(call.body["view"])
     from slack_sdk.models.views import View
 
     View(**view).validate_json()
@@ -354,13 +354,13 @@ def test_did_you_mean_in_a_dm_answers_in_the_dm(slack_app: SlackApp, seed_answer
     assert not expected.confident and expected.suggestions
     pick = next(i for i, s in enumerate(expected.suggestions[:5]) if not s.todo)
     send_event(slack_app, _dm(no_match_question, "D0LOSTDM", user="U0LOSTDM"))
-    (first,) = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0LOSTDM")
+    (first,) = slack_app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0LOSTDM")
     message = _message(first)
     button = _buttons(message)[f"did_you_mean_{pick}"]
     original = {"type": "message", "ts": "1700000004.000100", "text": message["text"], "blocks": message["blocks"]}
     send_action(slack_app, f"did_you_mean_{pick}", button["value"], user="U0LOSTDM", channel="D0LOSTDM",
                 ephemeral=False, message=original)
-    calls = slack_app.fake.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0LOSTDM",
+    calls = slack_app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0LOSTDM",
                                     count=2)
     picked = _message(calls[1])
     assert_valid_message(picked)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from aiohttp import WSMsgType, web
+from support.ports import free_port
 
 from slack_app.harness import BOT_TOKEN, FakeSlack, pick_confident_question
 from slack_app.test_slack_startup import CAREERFW, REPO, _env, stop_on_sigterm
@@ -82,19 +83,13 @@ def fake_socket() -> Iterator[FakeSocket]:
     fake.loop.call_soon_threadsafe(fake.loop.stop)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
     tmp_path: Path, fake_slack: FakeSlack, fake_socket: FakeSocket, seed_answerer
 ) -> None:
     question = pick_confident_question(seed_answerer)
     expected = seed_answerer.ask(question)
     fake_slack.replies["apps.connections.open"] = {"ok": True, "url": f"ws://127.0.0.1:{fake_socket.port}/link"}
-    health_port = _free_port()
+    health_port = free_port()
     env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake_slack.api_url,
                CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen(CAREERFW + ["serve", "--host", "127.0.0.1", "--health-port", str(health_port)],
@@ -113,8 +108,8 @@ def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
         })
         _, acked = fake_socket.ack_for("env-cmd-1")
         assert acked - sent < 3.0
-        (call,) = fake_slack.wait_for(lambda c: c.path == "response/socket-cmd", timeout=30)
-        assert expected.quotes[0].entry.area in json.dumps(call.data)
+        (call,) = fake_slack.wait_for(lambda c: c.method == "response/socket-cmd", timeout=30)
+        assert expected.quotes[0].entry.area in json.dumps(call.body)
 
         fake_socket.send({
             "envelope_id": "env-dm-1", "type": "events_api", "accepts_response_payload": False,
@@ -124,7 +119,7 @@ def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
                                   "user": "U0SOCKET", "text": question, "ts": "1700000003.000100"}},
         })
         fake_socket.ack_for("env-dm-1")
-        fake_slack.wait_for(lambda c: c.path == "chat.postMessage" and c.data.get("channel") == "D0SOCKET",
+        fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0SOCKET",
                             timeout=30)
     finally:
         fake_slack.replies.pop("apps.connections.open", None)

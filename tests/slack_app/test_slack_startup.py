@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support.ports import free_port
 
 from slack_app.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
@@ -75,7 +75,7 @@ def test_rejected_bot_token_reports_slacks_error(tmp_path: Path, fake_slack: Fak
     finally:
         fake_slack.errors.pop("auth.test")
     assert "invalid_auth" in line and "SLACK_BOT_TOKEN" in line
-    assert any(c.path == "auth.test" and c.headers.get("authorization") == "Bearer xoxb-revoked"
+    assert any(c.method == "auth.test" and c.headers.get("authorization") == "Bearer xoxb-revoked"
                for c in fake_slack.calls), "auth.test must go to SLACK_API_URL"
 
 
@@ -89,14 +89,8 @@ def test_rejected_app_token_reports_slacks_error_in_socket_mode(tmp_path: Path, 
     assert "SLACK_APP_TOKEN" in line and "invalid_auth" in line
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen(CAREERFW + ["serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support.ports import free_port
 from teams_harness import Connector, adaptive_card, message
 
 CAREERFW = [sys.executable, "-m", "bot.cli"]
@@ -33,14 +33,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_without_an_app_registration_it_refuses_to_start(tmp_path: Path) -> None:
-    proc = subprocess.run(CAREERFW + ["teams", "--port", str(_free_port())], env=_env(tmp_path), cwd=REPO,
+    proc = subprocess.run(CAREERFW + ["teams", "--port", str(free_port())], env=_env(tmp_path), cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
@@ -57,7 +51,7 @@ def _post(url: str, activity: dict) -> tuple[int, dict]:
 
 
 def test_teams_serves_health_and_answers_then_stops_on_sigterm(tmp_path: Path, connector: Connector) -> None:
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen(CAREERFW + ["teams", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
