@@ -24,7 +24,7 @@ from bot.nudge.command import nudge_command
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.message import build_message
 from bot.nudge.scheduler import JOB_ID, next_nudge_time, start_scheduler
-from bot.nudge.slack import slack_targets
+from bot.slack.nudge import slack_targets
 from bot.state import StateDB
 from index.parse import load_content
 
@@ -125,7 +125,7 @@ def test_message_lists_exactly_the_todo_areas_with_counts_and_links() -> None:
 
 
 def test_slack_rendering_stays_within_block_kit_limits_and_says_what_it_left_out() -> None:
-    from bot.nudge.slack import MAX_BLOCKS, MAX_SECTION, render_slack
+    from bot.slack.nudge import MAX_BLOCKS, MAX_SECTION, render_slack
     from index.entry import Entry
 
     long_area = "Stakeholder management " * 20
@@ -294,7 +294,7 @@ def test_unreachable_slack_is_one_line_and_leaves_the_week_unsent(
         slack_api_url=f"http://127.0.0.1:{port}/api/",
         nudge_channel="C0NUDGE",
     )
-    from bot.nudge import slack as slack_module
+    from bot.slack import nudge as slack_module
 
     # Keep the backoff short here; production waits 1 s, 2 s, 4 s between attempts.
     monkeypatch.setattr(slack_module, "NETWORK_BACKOFF_FACTOR", 0.01)
@@ -364,7 +364,7 @@ def test_claim_left_by_a_crashed_run_is_retried_after_the_lease(slack: FakeSlack
 
 def test_one_broken_target_does_not_stop_the_others(slack: FakeSlack, tmp_path: Path) -> None:
     from bot.nudge.runner import run_nudges
-    from bot.nudge.slack import SlackTarget, make_client
+    from bot.slack.nudge import SlackTarget, make_client
 
     class Broken:
         key = "test:broken"

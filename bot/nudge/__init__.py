@@ -1,11 +1,12 @@
 """Weekly nudges about framework areas still TODO: once per target per ISO week, on any chat surface.
 
-Pieces, each reusable by another surface (the Teams front end implements only a target):
+Pieces, each reusable by any surface (a surface implements only a target):
 - `message.build_message(entries, previous=…, site_url=…, owners=…) -> NudgeMessage | None`: the
   surface-neutral message: TODO areas grouped by framework › craft › level with counts, links, owner
   ids, and the change since the last nudge; `.text` is the plain-text rendering.
 - `target.NudgeTarget` (protocol: `key`, `send(message)`) and `target.NudgeDeliveryError(reason,
-  retryable)`; `slack.SlackTarget` / `slack.render_slack` are the Slack implementation.
+  retryable)`; each surface implements a target next to its own code (`bot.slack.nudge`,
+  `bot.teams.nudge`), and this package imports neither.
 - `ledger.NudgeLedger`: the once-per-week claim / sent record and TODO snapshots in the state DB.
 - `runner.run_nudges(targets, entries, ledger, now=…)`: one round; `runner.preview` for dry runs.
 - `command.nudge_command`: `careerfw nudge`; `scheduler.start_scheduler`: in-process weekly runs.

@@ -64,7 +64,7 @@ def _targets(args: argparse.Namespace, settings: Settings) -> Sequence[NudgeTarg
         if not targets:
             raise ConfigError("no Teams conversations are stored yet: add the bot to a team or chat first")
         return targets
-    from bot.nudge.slack import SlackTarget
+    from bot.slack.nudge import SlackTarget
 
     return [SlackTarget.from_settings(settings, args.channel)]
 

@@ -1,7 +1,7 @@
 """The weekly nudge as a surface-neutral object: what is TODO, grouped, counted, and what changed.
 
 `build_message(entries, previous=…)` computes everything from the content; surfaces only render it
-(`NudgeMessage.text` for a terminal or a plain-text fallback, `bot.nudge.slack.render_slack` for Block
+(`NudgeMessage.text` for a terminal or a plain-text fallback, `bot.slack.nudge.render_slack` for Block
 Kit, the Teams target for an Adaptive Card). Nothing in here is Slack- or Teams-specific: owner
 mentions are opaque ids from `owners.yaml`, rendered by each surface.
 """

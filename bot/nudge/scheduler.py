@@ -174,7 +174,7 @@ def start_scheduler(
     """Start the weekly nudge on CAREERFW_NUDGE_CRON in CAREERFW_TZ; None when CAREERFW_SCHEDULER=off.
 
     targets: called at each run (so Teams conversations added since start are included); default: the
-      Slack channel CAREERFW_NUDGE_CHANNEL via `bot.nudge.slack.slack_targets(settings)`.
+      Slack channel CAREERFW_NUDGE_CHANNEL via `bot.slack.nudge.slack_targets(settings)`.
     state: the state DB (default: StateDB(settings.state_db)).
     entries: the entries to report (default: re-read from settings.content_dir at each run).
     answerer: shorthand for `entries=lambda: answerer.entries`, so a serving app nudges about exactly
@@ -194,7 +194,7 @@ def start_scheduler(
     if entries is None and answerer is not None:
         entries = lambda: answerer.entries  # noqa: E731 (read at each run: reloads swap the entries)
     if targets is None:
-        from bot.nudge.slack import slack_targets
+        from bot.slack.nudge import slack_targets
 
         targets = lambda: slack_targets(settings)  # noqa: E731
     state = state or StateDB(settings.state_db)

@@ -178,7 +178,7 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
         token=token,
         base_url=settings.slack_api_url,
         timeout=30,
-        logger=logging.getLogger("bot.nudge.slack.sdk"),
+        logger=logging.getLogger("bot.slack.nudge.sdk"),
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
             ConnectionErrorRetryHandler(
