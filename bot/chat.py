@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from bot.config import Settings
+from bot.runtime import open_answerer
 from bot.text import render_answer, render_todo
 
 HELP = """Ask anything about the career framework, e.g. "what does Head of ML own?".
@@ -12,8 +13,6 @@ Commands: help, todo, quit."""
 
 
 def run_chat(settings: Settings) -> int:
-    from bot.cli import open_answerer
-
     print("Loading the framework…", file=sys.stderr)
     answerer = open_answerer(settings)
     answerer.warm()

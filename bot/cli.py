@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
@@ -20,18 +21,6 @@ def _content_args(p: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace, base: Settings) -> Settings:
     return base.with_overrides(content_dir=getattr(args, "content", None), index_dir=getattr(args, "index", None))
-
-
-def open_answerer(settings: Settings, progress: bool | None = None):  # -> index.answer.Answerer
-    from index.answer import Answerer
-
-    return Answerer.open(
-        settings.content_dir,
-        settings.index_dir,
-        model=settings.model,
-        site_url=settings.site_url,
-        progress=progress,
-    )
 
 
 # --- core commands ---------------------------------------------------------------------------------
@@ -83,6 +72,7 @@ def cmd_todo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import open_answerer
     from bot.text import render_answer
 
     answerer = open_answerer(settings)
@@ -131,6 +121,49 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     return cmd_chat(args, settings)
+
+
+def cmd_nudge(args: argparse.Namespace, settings: Settings, *, now: datetime | None = None) -> int:
+    """`careerfw nudge`: the CLI names the surface, so bot.nudge never imports one. `now` picks the
+    week (tests; default: the system clock)."""
+    from bot.nudge.command import nudge_command
+
+    if args.teams:
+        teams_targets = _teams_targets()
+
+        def teams() -> list:
+            if args.channel:
+                raise ConfigError("--channel names a Slack channel; leave it out with --teams")
+            targets = list(teams_targets(settings))
+            if not targets:
+                raise ConfigError("no Teams conversations are stored yet: add the bot to a team or chat first")
+            return targets
+
+        return nudge_command(
+            args, settings, targets=teams, dry_run_keys=lambda: [t.key for t in teams_targets(settings)] or [None],
+            now=now,
+        )
+
+    def slack() -> list:
+        from bot.slack.nudge import SlackTarget
+
+        return [SlackTarget.from_settings(settings, args.channel)]
+
+    channel = args.channel or settings.nudge_channel
+    return nudge_command(
+        args, settings, targets=slack, dry_run_keys=lambda: [f"slack:{channel}" if channel else None], now=now
+    )
+
+
+def _teams_targets() -> Callable:
+    """bot.teams.nudge.teams_targets; a build without the Teams front end gets one clear line."""
+    try:
+        from bot.teams.nudge import teams_targets
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("bot.teams", "bot.teams.nudge"):
+            raise
+        raise ConfigError("Teams nudges are not available: bot/teams/nudge.py (teams_targets) is missing") from None
+    return teams_targets
 
 
 def _front_end(module: str, function: str) -> Handler:
@@ -207,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the message; post nothing")
     p.add_argument("--teams", action="store_true", help="send to stored Teams conversations instead")
     p.add_argument("--channel", help="Slack channel id (default: CAREERFW_NUDGE_CHANNEL)")
-    p.set_defaults(func=_front_end("bot.nudge.command", "nudge_command"))
+    p.set_defaults(func=cmd_nudge)
 
     p = sub.add_parser("feedback", help="summarise helpful / not helpful votes per area")
     p.add_argument("--json", action="store_true")

@@ -18,9 +18,8 @@ import pytest
 from support.ports import free_port
 from support.slack import Call, FakeSlack
 
-from bot.cli import build_parser
+from bot.cli import build_parser, cmd_nudge
 from bot.config import Settings
-from bot.nudge.command import nudge_command
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.message import build_message
 from bot.nudge.scheduler import JOB_ID, next_nudge_time, start_scheduler
@@ -63,7 +62,7 @@ def settings_for(slack: FakeSlack, tmp_path: Path, content: Path = SEED, **extra
 
 def run_nudge(settings: Settings, now: datetime, *flags: str) -> int:
     args = build_parser().parse_args(["nudge", *flags])
-    return nudge_command(args, settings, now=now)
+    return cmd_nudge(args, settings, now=now)
 
 
 def posted_text(call: Call) -> str:
@@ -524,7 +523,9 @@ def test_scheduler_with_an_answerer_nudges_about_the_entries_it_serves(slack: Fa
     set_cell(content, "Architecture Design", "Written since start-up.")
     answerer = type("Answerer", (), {"entries": load_content(content).entries})()
     settings = settings_for(slack, tmp_path)  # content_dir is still the seed, with two TODO areas
-    scheduler = start_scheduler(settings, answerer=answerer, clock=lambda: MONDAY + timedelta(hours=1))
+    scheduler = start_scheduler(
+        settings, targets=lambda: slack_targets(settings), answerer=answerer, clock=lambda: MONDAY + timedelta(hours=1)
+    )
     assert scheduler is not None
     try:
         assert wait_for(lambda: len(slack.posts()) == 1)

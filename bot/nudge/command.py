@@ -8,32 +8,17 @@ now or earlier, or nothing to post); 1 when a post failed (the week stays unsent
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.runner import preview, run_nudges, system_clock
 from bot.nudge.target import NudgeTarget
 from bot.state import StateDB
 from index.owners import Owners, load_owners
 from index.parse import load_content
-
-
-def teams_targets(settings: Settings) -> list[NudgeTarget]:
-    """The Teams conversations to nudge, from the Teams front end (imported only when asked for)."""
-    try:
-        module = importlib.import_module("bot.teams.nudge")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("bot.teams", "bot.teams.nudge"):
-            raise
-        raise ConfigError("Teams nudges are not available: bot/teams/nudge.py (teams_targets) is missing") from None
-    factory = getattr(module, "teams_targets", None)
-    if factory is None:
-        raise ConfigError("Teams nudges are not available: bot.teams.nudge has no teams_targets(settings)")
-    return list(factory(settings))
 
 
 def _load_owners(settings: Settings) -> Owners:
@@ -56,28 +41,17 @@ def _open_ledger(settings: Settings, read_only: bool) -> NudgeLedger | None:
     return NudgeLedger(StateDB(settings.state_db))
 
 
-def _targets(args: argparse.Namespace, settings: Settings) -> Sequence[NudgeTarget]:
-    if args.teams:
-        if args.channel:
-            raise ConfigError("--channel names a Slack channel; leave it out with --teams")
-        targets = teams_targets(settings)
-        if not targets:
-            raise ConfigError("no Teams conversations are stored yet: add the bot to a team or chat first")
-        return targets
-    from bot.slack.nudge import SlackTarget
-
-    return [SlackTarget.from_settings(settings, args.channel)]
-
-
-def _dry_run_keys(args: argparse.Namespace, settings: Settings) -> list[str | None]:
-    if args.teams:
-        return [t.key for t in teams_targets(settings)] or [None]
-    channel = args.channel or settings.nudge_channel
-    return [f"slack:{channel}" if channel else None]
-
-
-def nudge_command(args: argparse.Namespace, settings: Settings, *, now: datetime | None = None) -> int:
-    """Entry point of `careerfw nudge`; `now` lets tests pick the week (default: the system clock)."""
+def nudge_command(
+    args: argparse.Namespace,
+    settings: Settings,
+    *,
+    targets: Callable[[], Sequence[NudgeTarget]],
+    dry_run_keys: Callable[[], Sequence[str | None]],
+    now: datetime | None = None,
+) -> int:
+    """`careerfw nudge` once. The caller (the CLI) names the surface: `targets()` for a real run,
+    `dry_run_keys()` (the ledger keys those targets would use, None for "no target set") for a dry
+    run, which must post nothing and need no token. `now` lets tests pick the week."""
     now = now or system_clock()
     content = load_content(settings.content_dir)
     if content.errors:
@@ -90,7 +64,7 @@ def nudge_command(args: argparse.Namespace, settings: Settings, *, now: datetime
 
     if args.dry_run:
         ledger = _open_ledger(settings, read_only=True)
-        for key in _dry_run_keys(args, settings):
+        for key in dry_run_keys():
             message, note = preview(
                 key, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
             )
@@ -99,11 +73,11 @@ def nudge_command(args: argparse.Namespace, settings: Settings, *, now: datetime
                 sys.stdout.write(message.text)
         return 0
 
-    targets = _targets(args, settings)
+    chosen = targets()
     ledger = _open_ledger(settings, read_only=False)
     assert ledger is not None
     outcomes = run_nudges(
-        targets, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
+        chosen, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
     )
     for outcome in outcomes:
         print(outcome, file=sys.stdout if outcome.ok else sys.stderr)

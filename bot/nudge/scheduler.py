@@ -160,7 +160,7 @@ def _owners(settings: Settings) -> Callable[[], Owners]:
 def start_scheduler(
     settings: Settings,
     *,
-    targets: Callable[[], Sequence[NudgeTarget]] | None = None,
+    targets: Callable[[], Sequence[NudgeTarget]],
     state: StateDB | None = None,
     entries: Callable[[], Sequence[Entry]] | None = None,
     answerer: Any = None,
@@ -173,8 +173,9 @@ def start_scheduler(
 ) -> BackgroundScheduler | None:
     """Start the weekly nudge on CAREERFW_NUDGE_CRON in CAREERFW_TZ; None when CAREERFW_SCHEDULER=off.
 
-    targets: called at each run (so Teams conversations added since start are included); default: the
-      Slack channel CAREERFW_NUDGE_CHANNEL via `bot.slack.nudge.slack_targets(settings)`.
+    targets: called at each run (so Teams conversations added since start are included); the caller
+      names them (`bot.slack.nudge.start_slack_nudges`, `bot.teams.nudge.start_teams_nudges`): this
+      package knows no chat surface.
     state: the state DB (default: StateDB(settings.state_db)).
     entries: the entries to report (default: re-read from settings.content_dir at each run).
     answerer: shorthand for `entries=lambda: answerer.entries`, so a serving app nudges about exactly
@@ -193,10 +194,6 @@ def start_scheduler(
     trigger = nudge_trigger(settings)
     if entries is None and answerer is not None:
         entries = lambda: answerer.entries  # noqa: E731 (read at each run: reloads swap the entries)
-    if targets is None:
-        from bot.slack.nudge import slack_targets
-
-        targets = lambda: slack_targets(settings)  # noqa: E731
     state = state or StateDB(settings.state_db)
     scheduler = BackgroundScheduler(timezone=zone(settings.tz), daemon=True)
     job = NudgeJob(

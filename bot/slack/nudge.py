@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -24,6 +24,11 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from bot.config import ConfigError, Settings
 from bot.nudge.message import NudgeMessage, TodoArea, TodoGroup
 from bot.nudge.target import NudgeDeliveryError
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -246,3 +251,11 @@ class SlackTarget:
 def slack_targets(settings: Settings, channel: str | None = None) -> list[SlackTarget]:
     """The configured Slack nudge target(s): the nudge channel, when one is set."""
     return [SlackTarget.from_settings(settings, channel)]
+
+
+def start_slack_nudges(runtime: Runtime) -> BackgroundScheduler | None:
+    """The weekly nudge in a serving Slack app: only with CAREERFW_NUDGE_CHANNEL (and the scheduler on)."""
+    settings = runtime.settings
+    if not (settings.scheduler_enabled and settings.nudge_channel):
+        return None
+    return runtime.start_nudges(lambda: slack_targets(settings))

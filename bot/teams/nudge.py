@@ -13,7 +13,7 @@ import asyncio
 import concurrent.futures
 import logging
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 from microsoft_agents.activity import Activity
@@ -29,6 +29,11 @@ from bot.state import StateDB
 from bot.teams import cards, connection
 from bot.teams.agent import card_activity
 from bot.teams.conversations import ConversationStore, StoredConversation
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.runtime import Runtime
 
 log = logging.getLogger("careerfw.teams")
 T = TypeVar("T")
@@ -147,3 +152,11 @@ def teams_targets(settings: Settings, sender: ProactiveSender | None = None) -> 
     stored = ConversationStore(db).all()
     sender = sender or ProactiveSender(settings)
     return [TeamsNudgeTarget(conversation, sender) for conversation in stored]
+
+
+def start_teams_nudges(
+    runtime: Runtime, db: StateDB, manager: Connections, catch_up: bool = True
+) -> BackgroundScheduler | None:
+    """The weekly nudge in a serving Teams bot: every stored conversation, asked for at each run."""
+    sender = ProactiveSender(runtime.settings, manager)
+    return runtime.start_nudges(lambda: teams_targets(runtime.settings, sender), state=db, catch_up=catch_up)

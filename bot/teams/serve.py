@@ -1,8 +1,4 @@
-"""`careerfw teams`: the Teams bot over HTTP (aiohttp), as the Agents SDK hosts an agent.
-
-    POST /api/messages   Bot Framework activities, JWT-validated by the SDK (401 without a valid
-                         token unless CAREERFW_TEAMS_ALLOW_ANONYMOUS=1); a malformed activity is a 400
-    GET  /healthz        200 once the model and index are loaded, 503 before
+"""`careerfw teams`: build the Teams app (app.py) on the shared runtime and run it until SIGTERM.
 
 The model and index load before the port opens, so Teams never reaches a bot that cannot answer.
 """
@@ -10,143 +6,35 @@ The model and index load before the port opens, so Teams never reaches a bot tha
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-import warnings
-from typing import Any
 
 from aiohttp import web
-from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
-from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
-from microsoft_agents.hosting.core.authorization import Connections
-from pydantic import ValidationError
 
-from bot import reload
 from bot.config import Settings
-from bot.health import Health
+from bot.runtime import Runtime
 from bot.teams import connection
-from bot.teams.agent import build_agent, polite_error
+from bot.teams.app import create_app
+from bot.teams.nudge import start_teams_nudges
 from bot.teams.services import Services
 
 log = logging.getLogger("careerfw.teams")
 
-SERVICES = web.AppKey("careerfw_services", Services)
-AGENT = web.AppKey("careerfw_agent", AgentApplication)
-ADAPTER = web.AppKey("careerfw_adapter", CloudAdapter)
-
-
-class _DropActivityValidationTraces(logging.Filter):
-    """The SDK logs every activity that fails validation at ERROR with a traceback; a malformed
-    request is the caller's mistake, answered with a 400 and one warning line of ours instead."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Validation error for Activity")
-
-
-_ACTIVITY_LOG_FILTER = _DropActivityValidationTraces()
-
-
-def malformed(body: Any) -> str | None:
-    """Why `body` is not an activity this bot can process, or None. Never raises."""
-    if not isinstance(body, dict):
-        return "the body must be a JSON object (a Bot Framework activity)"
-    try:
-        activity = Activity.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "activity"
-        return f"not a Bot Framework activity: {where}: {first.get('msg', 'invalid')}"
-    except Exception as exc:  # the SDK's own consistency checks raise plain exceptions
-        return f"not a Bot Framework activity: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-    if not activity.type:
-        return "the activity has no type"
-    if not activity.conversation or not activity.conversation.id:
-        return "the activity has no conversation.id"
-    # The SDK addresses every reply through a conversation reference, which needs the serviceUrl even
-    # when the replies come back in the response (expectReplies).
-    if not activity.service_url:
-        return "the activity has no serviceUrl"
-    try:
-        activity.get_conversation_reference()
-    except (ValidationError, ValueError, TypeError) as exc:
-        return f"the activity cannot be replied to: {str(exc).splitlines()[0]}"
-    return None
-
-
-async def healthz(request: web.Request) -> web.Response:
-    code, body = request.app[SERVICES].health.status()
-    return web.json_response(body, status=code, headers={"Cache-Control": "no-store"})
-
-
-@jwt_authorization_decorator
-async def messages(request: web.Request) -> web.StreamResponse:
-    # The decorator has already validated the Bot Framework / Entra ID token (or refused with 401).
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        return web.json_response({"error": "the body is not JSON"}, status=400)
-    problem = malformed(body)
-    if problem:
-        log.warning("refused a malformed activity: %s", problem)
-        return web.json_response({"error": problem}, status=400)
-    try:
-        response = await start_agent_process(request, request.app[AGENT], request.app[ADAPTER])
-    except Exception:
-        # Turn errors are answered politely in the chat (agent.on_error); what reaches here failed
-        # even that, e.g. the connector refused the reply. Log it; tell the caller nothing more.
-        log.exception("could not process a Teams activity")
-        return web.json_response({"error": "the bot could not process this activity"}, status=500)
-    return response or web.Response(status=202)
-
-
-def create_app(services: Services, manager: Connections) -> web.Application:
-    adapter = CloudAdapter(connection_manager=manager)
-
-    async def on_turn_error(context: TurnContext, error: Exception) -> None:
-        # Replaces the SDK's default, which would post the exception text into the chat.
-        log.error("Teams turn failed outside the agent (%s)", type(error).__name__, exc_info=error)
-        await polite_error(context)
-
-    adapter.on_turn_error = on_turn_error
-    logging.getLogger("microsoft_agents.activity.activity").addFilter(_ACTIVITY_LOG_FILTER)
-    agent: AgentApplication[TurnState] = build_agent(services, manager)
-
-    app = web.Application()
-    app[SERVICES] = services
-    app[AGENT] = agent
-    app[ADAPTER] = adapter
-    with warnings.catch_warnings():
-        # The SDK's JWT decorator reads its validation settings from this plain string key.
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        app["agent_configuration"] = connection.auth_configuration(manager)
-    app.router.add_post("/api/messages", messages)
-    app.router.add_get("/healthz", healthz)
-    return app
-
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import open_answerer
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection.check_credentials(settings)
     manager = connection.connection_manager(settings)
     if settings.teams_allow_anonymous:
         log.warning("CAREERFW_TEAMS_ALLOW_ANONYMOUS=1: requests without a token are accepted (development only)")
 
-    health = Health()
     print("Loading the framework…", file=sys.stderr)
-    answerer = open_answerer(settings)
-    answerer.warm()
-    services = Services.create(settings, answerer, health)
-    health.mark_ready(len(answerer.entries))
-    # Content edits go live without a restart: SIGHUP, or the folder watch with CAREERFW_RELOAD_SECONDS.
-    reload.install(answerer, settings.content_dir, settings.index_dir, watch_seconds=settings.reload_seconds)
+    runtime = Runtime.open(settings)
+    services = Services.create(settings, runtime.answerer, runtime.health)
     app = create_app(services, manager)
-    scheduler = _start_nudges(settings, services, manager)
+    start_teams_nudges(runtime, services.db, manager)
     print(
-        f"careerfw Teams bot: {len(answerer.entries)} entries loaded; "
+        f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
         f"POST http://{args.host}:{args.port}/api/messages, GET /healthz",
         file=sys.stderr,
     )
@@ -156,24 +44,6 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"careerfw: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        runtime.stop()
         services.close()
     return 0
-
-
-def _start_nudges(
-    settings: Settings, services: Services, manager: Connections, catch_up: bool = True
-):  # -> BackgroundScheduler | None
-    """The weekly nudge to every stored Teams conversation, on CAREERFW_NUDGE_CRON (off: CAREERFW_SCHEDULER=off)."""
-    from bot.nudge.scheduler import start_scheduler
-    from bot.teams.nudge import ProactiveSender, teams_targets
-
-    sender = ProactiveSender(settings, manager)
-    return start_scheduler(
-        settings,
-        targets=lambda: teams_targets(settings, sender),
-        state=services.db,
-        entries=lambda: services.answerer.entries,
-        catch_up=catch_up,
-    )

@@ -1,14 +1,18 @@
-"""`careerfw serve` starts the weekly nudge in-process exactly when a channel is set and the scheduler is on."""
+"""`careerfw serve` (through bot.slack.nudge.start_slack_nudges) starts the weekly nudge in-process
+exactly when a channel is set and the scheduler is on."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
+from support.slack import FakeSlack
+
 from bot.config import Settings
 from bot.nudge.scheduler import JOB_ID
-from bot.slack.serve import start_nudges
-from slack_app.harness import BOT_TOKEN, SEED_CONTENT, FakeSlack
+from bot.runtime import Runtime
+from bot.slack.nudge import start_slack_nudges
+from slack_app.harness import BOT_TOKEN, SEED_CONTENT
 
 
 def test_serve_schedules_the_weekly_nudge_only_with_a_channel(tmp_path: Path, fake_slack: FakeSlack,
@@ -16,10 +20,11 @@ def test_serve_schedules_the_weekly_nudge_only_with_a_channel(tmp_path: Path, fa
     # A cron that cannot have fired yet this week (Sunday 23:59) keeps the catch-up run from posting.
     base = Settings(content_dir=SEED_CONTENT, state_db=tmp_path / "state.db", slack_bot_token=BOT_TOKEN,
                     slack_api_url=fake_slack.api_url, nudge_cron="59 23 * * sun", scheduler_enabled=True)
-    assert start_nudges(base, seed_answerer) is None  # no CAREERFW_NUDGE_CHANNEL
-    assert start_nudges(replace(base, nudge_channel="C0NUDGE", scheduler_enabled=False), seed_answerer) is None
+    assert start_slack_nudges(Runtime(base, seed_answerer)) is None  # no CAREERFW_NUDGE_CHANNEL
+    scheduler_off = replace(base, nudge_channel="C0NUDGE", scheduler_enabled=False)
+    assert start_slack_nudges(Runtime(scheduler_off, seed_answerer)) is None
 
-    scheduler = start_nudges(replace(base, nudge_channel="C0NUDGE"), seed_answerer)
+    scheduler = start_slack_nudges(Runtime(replace(base, nudge_channel="C0NUDGE"), seed_answerer))
     try:
         job = scheduler.get_job(JOB_ID)
         assert job is not None and job.next_run_time is not None

@@ -16,7 +16,7 @@ from teams_harness import REPO, Bot, Connector, LoopThread, serve
 
 from bot.config import Settings
 from bot.teams import connection
-from bot.teams.serve import create_app
+from bot.teams.app import create_app
 from bot.teams.services import Services
 
 

@@ -22,7 +22,7 @@ from teams_harness import (
     message,
 )
 
-from bot.nudge.command import nudge_command
+from bot.cli import cmd_nudge
 from bot.nudge.message import build_message
 from bot.nudge.target import NudgeDeliveryError, NudgeTarget
 from bot.teams import cards
@@ -42,7 +42,7 @@ def bot(start_bot: Any, seed_answerer: Answerer, connector: Connector) -> Bot:
 
 def nudge(bot: Bot, now: datetime) -> int:
     args = argparse.Namespace(teams=True, dry_run=False, channel=None)
-    return nudge_command(args, bot.services.settings, now=now)
+    return cmd_nudge(args, bot.services.settings, now=now)
 
 
 def test_bot_added_to_a_team_stores_the_reference_and_says_hello(bot: Bot, connector: Connector) -> None:
@@ -247,14 +247,16 @@ def test_installation_update_add_and_remove(bot: Bot, connector: Connector) -> N
 
 def test_the_scheduler_inside_careerfw_teams_nudges_stored_conversations(bot: Bot, connector: Connector) -> None:
     from bot.nudge.scheduler import JOB_ID
+    from bot.runtime import Runtime
     from bot.teams import connection
-    from bot.teams.serve import _start_nudges
+    from bot.teams.nudge import start_teams_nudges
 
     bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
     connector.clear()
     settings = replace(bot.services.settings, scheduler_enabled=True)
     # No catch-up run at start: only the runs this test makes.
-    scheduler = _start_nudges(settings, bot.services, connection.connection_manager(settings), catch_up=False)
+    runtime = Runtime(settings, bot.services.answerer, bot.services.health)
+    scheduler = start_teams_nudges(runtime, bot.services.db, connection.connection_manager(settings), catch_up=False)
     assert scheduler is not None
     try:
         job = scheduler.get_job(JOB_ID).func
