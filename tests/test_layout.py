@@ -1,0 +1,88 @@
+"""The direction of imports CONTRIBUTING.md (Layout) documents, checked on the real import graph.
+
+grimp reads every import statement, including those inside functions and under TYPE_CHECKING, so a
+lazy import cannot hide a cycle or a wrong-way dependency.
+"""
+
+from __future__ import annotations
+
+import grimp
+import pytest
+
+PACKAGES = ("bot", "index", "careerfw_tools")
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph(*PACKAGES)
+
+
+def imports(graph: grimp.ImportGraph, importer: str, imported: str) -> list[tuple[str, str]]:
+    """Every direct import from a module in `importer` (a package or module) of one in `imported`."""
+    found = []
+    for module in sorted(graph.find_descendants(importer) | {importer}):
+        for target in graph.find_modules_directly_imported_by(module):
+            if target == imported or target.startswith(imported + "."):
+                found.append((module, target))
+    return found
+
+
+def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), i.e. every import cycle."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        on_stack.add(module)
+        for target in graph.find_modules_directly_imported_by(module):
+            if target not in order:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], order[target])
+        if low[module] == order[module]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == module:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for module in sorted(graph.modules):
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_no_import_cycle_anywhere(graph: grimp.ImportGraph) -> None:
+    assert cycles(graph) == []
+
+
+def test_the_core_knows_no_chat_code_and_no_tooling(graph: grimp.ImportGraph) -> None:
+    assert imports(graph, "index", "bot") == []
+    assert imports(graph, "index", "careerfw_tools") == []
+
+
+def test_nudges_know_no_surface_and_no_cli(graph: grimp.ImportGraph) -> None:
+    for other in ("bot.slack", "bot.teams", "bot.cli"):
+        assert imports(graph, "bot.nudge", other) == []
+
+
+def test_nothing_imports_the_cli_and_only_the_cli_imports_tooling(graph: grimp.ImportGraph) -> None:
+    importers = {m for m, _ in imports(graph, "bot", "bot.cli") if m != "bot.cli"}
+    assert importers | {m for m, _ in imports(graph, "careerfw_tools", "bot.cli")} == set()
+    # The CLI reaches careerfw_tools only by name, when `eval`, `bench` or `loadtest` runs.
+    assert imports(graph, "bot", "careerfw_tools") == []
+
+
+def test_surfaces_do_not_import_each_other(graph: grimp.ImportGraph) -> None:
+    assert imports(graph, "bot.slack", "bot.teams") == []
+    assert imports(graph, "bot.teams", "bot.slack") == []
