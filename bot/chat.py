@@ -6,10 +6,11 @@ import sys
 
 from bot.config import Settings
 from bot.runtime import open_answerer
-from bot.text import render_answer, render_todo
+from bot.text import render_answer, render_help, render_todo
+from bot.view import command_word, help_view, keyword
 
-HELP = """Ask anything about the career framework, e.g. "what does Head of ML own?".
-Commands: help, todo, quit."""
+HELP = render_help(help_view(["type a question at the you> prompt", "quit: end the chat"]))
+QUIT = ("quit", "exit", "bye", "q")
 
 
 def run_chat(settings: Settings) -> int:
@@ -25,9 +26,9 @@ def run_chat(settings: Settings) -> int:
             return 0
         if not question:
             continue
-        word = question.lower().strip("/!?. ")
-        if word in ("quit", "exit", "bye", "q"):
+        if command_word(question) in QUIT:
             return 0
+        word = keyword(question)
         if word == "help":
             print(HELP)
             continue

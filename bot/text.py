@@ -1,22 +1,18 @@
-"""Answers as plain text for a terminal (ask, chat, nudge dry runs)."""
+"""The answer view, help and TODO list as plain text for a terminal (ask, chat) and for fallbacks."""
 
 from __future__ import annotations
 
 import textwrap
 
+from bot.view import ALSO_RELEVANT, DID_YOU_MEAN, NOT_WRITTEN_YET, HelpView, answer_view, citation
 from index.answer import Answer, Quote
 from index.entry import Entry
-
-
-def citation(entry: Entry) -> str:
-    parts = [entry.framework, entry.craft, entry.level, entry.section, entry.area]
-    return " › ".join(p for p in parts if p)
 
 
 def _quote_block(quote: Quote, width: int) -> list[str]:
     lines: list[str] = []
     if quote.todo:
-        lines.append("  (not written yet: the framework marks this area TODO)")
+        lines.append(f"  ({NOT_WRITTEN_YET})")
     else:
         for para in quote.text.split("\n\n"):
             lines.extend("  > " + line for line in textwrap.wrap(para, width - 4) or [""])
@@ -30,22 +26,31 @@ def _quote_block(quote: Quote, width: int) -> list[str]:
 
 
 def render_answer(answer: Answer, width: int = 100) -> str:
-    lines: list[str] = []
-    if answer.truncated:
-        lines.append("(Your question was cut to its first 1,000 characters.)")
-    if answer.message:
-        lines.append(answer.message)
-    if answer.quotes:
-        for i, quote in enumerate(answer.quotes):
-            if i == 1 and answer.intent == "lookup":
-                lines.append("Also relevant:")
+    view = answer_view(answer)
+    lines = [f"({note})" for note in view.notes]
+    if view.message:
+        lines.append(view.message)
+    for quote in view.main:
+        lines.extend(_quote_block(quote, width))
+        lines.append("")
+    if view.also_relevant:
+        lines.append(f"{ALSO_RELEVANT}:")
+        for quote in view.also_relevant:
             lines.extend(_quote_block(quote, width))
             lines.append("")
-    if answer.suggestions:
-        lines.append("Did you mean:")
-        for s in answer.suggestions:
-            lines.append(f"  - {s.entry.area} ({citation(s.entry)})")
+    if view.suggestions:
+        lines.append(DID_YOU_MEAN)
+        for entry in view.suggestions:
+            lines.append(f"  - {entry.area} ({citation(entry)})")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_help(view: HelpView) -> str:
+    lines = [view.intro, f'For example: "{view.example}"']
+    lines.extend(f"- {way}" for way in view.ways_to_ask)
+    lines.extend(f"- {word}: {what}" for word, what in view.commands)
+    lines.append(view.promise)
+    return "\n".join(lines)
 
 
 def render_todo(entries: list[Entry]) -> str:

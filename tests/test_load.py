@@ -12,7 +12,7 @@ from pathlib import Path
 
 from support.slack import FakeSlack
 
-from bot.slack.blocks import escape
+from bot.slack.mrkdwn import escape
 from careerfw_tools.loadtest import (
     ACK_LIMIT_S,
     answer_text,

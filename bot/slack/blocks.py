@@ -1,9 +1,9 @@
 """Answers, help and the TODO summary as Slack messages: Block Kit plus a plain-text fallback `text`.
 
-Every string taken from a user or from the framework goes through `escape` before it reaches mrkdwn,
-so `<!channel>`, `<@U…>` or a stray `&` in a question or a cell is shown, never acted on. Messages
-respect Block Kit's limits (3,000 characters per section text, 50 blocks per message): a long
-quote is split at paragraph, then sentence, then word boundaries.
+They translate the surface-neutral views of bot/view.py; every string from a user or the framework is
+escaped by bot/slack/mrkdwn.py before it reaches mrkdwn. Messages respect Block Kit's limits (3,000
+characters per section text, 50 blocks per message): a long quote is split at paragraph, then
+sentence, then word boundaries.
 """
 
 from __future__ import annotations
@@ -14,7 +14,17 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.text import citation
+from bot.slack.mrkdwn import escape, link
+from bot.view import (
+    ALSO_RELEVANT,
+    DID_YOU_MEAN,
+    NOT_WRITTEN_YET,
+    TRUNCATED_NOTE,
+    answer_view,
+    area_label,
+    citation,
+    help_view,
+)
 from index.answer import Answer, Quote
 from index.entry import Entry
 
@@ -28,7 +38,7 @@ BUTTON_VALUE_LIMIT = 2000
 FALLBACK_LIMIT = 3000
 QUESTION_ECHO_LIMIT = 300
 MAX_SUGGESTIONS = 5
-ALSO_RELEVANT = 2
+ALSO_RELEVANT_SHOWN = 2  # Block Kit's 50 blocks: a lookup shows at most this many "also relevant" quotes
 
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
@@ -36,20 +46,18 @@ ACTION_SHARE = "share_answer"
 ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
 ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragraphs were quoted
 
-HOW_TO_ASK = (
-    "Ask me about the career framework and I'll quote it, with a link to where the text lives.\n"
-    "• `/careerfw what does Head of ML own?`: only you see the answer, and you can share it\n"
-    "• send me a direct message with your question\n"
-    "• mention me in a channel: I answer in the thread\n"
-    "• `/careerfw todo`: areas whose expectations are not written yet\n"
-    "I only ever quote the framework; when nothing in it answers you, I say so and offer the nearest areas."
-)
+HELP = help_view([
+    "`/careerfw what does Head of ML own?`: only you see the answer, and you can share it",
+    "send me a direct message with your question",
+    "mention me in a channel: I answer in the thread",
+])
+HOW_TO_ASK = "\n".join([
+    HELP.intro,
+    *(f"• {way}" for way in HELP.ways_to_ask),
+    *(f"• `/careerfw {word}`: {what}" for word, what in HELP.commands),
+    HELP.promise,
+])
 TODO_SHOWN = 40
-
-
-def escape(text: str) -> str:
-    """Slack's mrkdwn escaping: the only three characters with control meaning."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _SLACK_TOKEN = re.compile(r"<([^<>]*)>")
@@ -155,11 +163,7 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 
 def _link(url: str | None, label: str) -> str:
     """A mrkdwn link when the URL is absolute (CAREERFW_SITE_URL set); otherwise just the label."""
-    if not url or not re.match(r"https?://", url):
-        return label
-    # | and > end a mrkdwn link; percent-encode them (and spaces) inside the URL.
-    safe = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
-    return f"<{safe}|{label}>"
+    return link(url, label) or label
 
 
 def citation_line(entry: Entry, url: str | None) -> str:
@@ -173,7 +177,7 @@ def quote_blocks(quote: Quote) -> list[Block]:
     blocks: list[Block] = []
     if quote.todo:
         area = escape(quote.entry.area)
-        blocks.append(_section(f"*{area}*: _not written yet (the framework marks this area TODO)._"))
+        blocks.append(_section(f"*{area}*: _{NOT_WRITTEN_YET}._"))
     else:
         for piece in split_for_sections(escape(quote.text), _quote_mrkdwn):
             blocks.append(_section(_quote_mrkdwn(piece)))
@@ -188,7 +192,7 @@ def _question_line(question: str, truncated: bool) -> Block:
     shown = question if len(question) <= QUESTION_ECHO_LIMIT else question[: QUESTION_ECHO_LIMIT - 1] + "…"
     line = f"*Asked:* {escape(shown)}"
     if truncated:
-        line += "\n_Your question was over 1,000 characters, so only its first 1,000 were used._"
+        line += f"\n_{TRUNCATED_NOTE}_"
     return _context(line)
 
 
@@ -197,9 +201,7 @@ def _value(**fields: object) -> str:
 
 
 def _fallback(answer: Answer) -> str:
-    parts: list[str] = []
-    if answer.truncated:
-        parts.append("(Your question was cut to its first 1,000 characters.)")
+    parts: list[str] = [f"({note})" for note in answer_view(answer).notes]
     if answer.message:
         parts.append(escape(answer.message))
     if answer.quotes:
@@ -207,7 +209,7 @@ def _fallback(answer: Answer) -> str:
         body = "(not written yet)" if first.todo else escape(first.text)
         parts.append(f"{body}\n— {escape(citation(first.entry))}")
     elif answer.suggestions:
-        parts.append("Did you mean: " + "; ".join(escape(s.entry.area) for s in answer.suggestions[:MAX_SUGGESTIONS]))
+        parts.append(f"{DID_YOU_MEAN} " + "; ".join(escape(s.entry.area) for s in answer.suggestions[:MAX_SUGGESTIONS]))
     text = "\n".join(parts) or "careerfw"
     return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
 
@@ -227,25 +229,21 @@ def answer_message(
     if answer.message:
         head.append(_section(escape(answer.message)))
 
-    groups: list[list[Block]] = []  # one group per quote, so whole quotes are dropped when over the limit
-    quotes = answer.quotes
-    if answer.intent == "lookup" and quotes:
-        groups.append(quote_blocks(quotes[0]))
-        for i, quote in enumerate(quotes[1 : 1 + ALSO_RELEVANT]):
-            group = quote_blocks(quote)
-            if i == 0:
-                group.insert(0, {"type": "divider"})
-                group.insert(1, _context("*Also relevant*"))
-            groups.append(group)
-    else:
-        groups.extend(quote_blocks(q) for q in quotes)
+    view = answer_view(answer)
+    groups: list[list[Block]] = [quote_blocks(q) for q in view.main]  # whole quotes are dropped when over the limit
+    for i, quote in enumerate(view.also_relevant[:ALSO_RELEVANT_SHOWN]):
+        group = quote_blocks(quote)
+        if i == 0:
+            group.insert(0, {"type": "divider"})
+            group.insert(1, _context(f"*{ALSO_RELEVANT}*"))
+        groups.append(group)
 
     tail: list[Block] = []
     if not answer.confident and answer.suggestions:
-        tail.append(_section("*Did you mean* one of these areas?"))
+        tail.append(_section(f"*{DID_YOU_MEAN}*"))
         buttons = [
             _button(
-                f"{s.entry.area} ({s.entry.level})" if s.entry.level else s.entry.area,
+                area_label(s.entry),
                 f"{ACTION_DID_YOU_MEAN}_{i}",
                 _value(e=s.entry.id, q=question_id),
             )

@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from bot.config import ConfigError, Settings
 from bot.nudge.message import NudgeMessage, TodoArea, TodoGroup
 from bot.nudge.target import NudgeDeliveryError
+from bot.slack.mrkdwn import escape, link
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -59,11 +60,6 @@ _FIX_HINTS = {
 }
 
 
-def escape(text: str) -> str:
-    """Slack mrkdwn escaping: content text shows as written and can never form links or mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def mention(owner: str) -> str | None:
     """`<@U…>` for a user, `<!subteam^S…>` for a user group; None for an id Slack would not understand."""
     if _USER_ID.match(owner):
@@ -86,10 +82,9 @@ def _mentions(owners: tuple[str, ...]) -> str:
 
 def _link(area: TodoArea) -> str:
     label = escape(area.area)
-    if area.url and area.url.startswith(("http://", "https://")):
-        # `|` ends the URL part of a Slack link; `>` would end the link.
-        url = escape(area.url).replace("|", "%7C")
-        return f"<{url}|{label}>"
+    linked = link(area.url, label)
+    if linked is not None:
+        return linked
     return f"{label} (`{escape(area.where)}`)" if area.where else label
 
 

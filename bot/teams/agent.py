@@ -32,6 +32,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 from bot.teams import cards
 from bot.teams.conversations import conversation_type
 from bot.teams.services import Services
+from bot.view import keyword
 from index.answer import MAX_QUESTION_CHARS, Answer
 
 log = logging.getLogger("careerfw.teams")
@@ -44,7 +45,6 @@ FEEDBACK_THANKS = {
     "not_helpful": "Thanks for saying so. Noted that this answer was not helpful.",
 }
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
-_COMMAND_STRIP = "/!?.:, "
 
 
 # --- reading activities -----------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
             else:
                 await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
             return
-        command = text.lower().strip(_COMMAND_STRIP)
+        command = keyword(text)
         if command == "help":
             await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
             return

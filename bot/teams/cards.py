@@ -2,7 +2,8 @@
 
 Framework text goes into `TextRun`s of `RichTextBlock`s, which Teams shows literally: a `TextBlock`
 would read `*`, `_` or `[x](y)` in a quote as markdown and change the words we promised to quote
-verbatim. Only the bot's own words use `TextBlock`. Every card carries `fallbackText` (the same plain
+verbatim. Only the bot's own words use `TextBlock`. The cards translate the surface-neutral views of
+bot/view.py (answer, help); nothing here decides what an answer says. Every card carries `fallbackText` (the same plain
 text `careerfw ask` prints), and the activity carrying it a `summary`, the Bot Framework's text for
 clients that cannot render the card.
 """
@@ -14,7 +15,20 @@ from dataclasses import replace
 from typing import Any
 
 from bot.nudge.message import NudgeMessage
-from bot.text import citation, render_answer, render_todo
+from bot.text import render_answer, render_todo
+from bot.view import (
+    ALSO_RELEVANT,
+    DID_YOU_MEAN,
+    NO_QUESTION,
+    TRUNCATED_NOTE,
+    absolute_url,
+    answer_view,
+    area_label,
+    citation,
+    help_view,
+    starts_also_relevant,
+)
+from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
 from index.answer import Answer, Quote
 from index.entry import Entry
 
@@ -32,7 +46,7 @@ MAX_CARDS = 5
 MAX_FALLBACK_CHARS = 4_000
 # A long TODO list is cut well before the size limit.
 MAX_TODO_ROWS = 40
-NOT_WRITTEN_YET = "Not written yet: the framework has no text for this area at this level."
+NOT_WRITTEN_YET = _NOT_WRITTEN_YET[0].upper() + _NOT_WRITTEN_YET[1:] + "."
 
 Element = dict[str, Any]
 
@@ -74,8 +88,7 @@ def literal(text: str, url: str | None = None, **style: Any) -> Element:
 
 def link_for(quote_or_entry: Quote | Entry, site_url: str | None = None) -> str | None:
     """Only absolute links are clickable; without CAREERFW_SITE_URL the citation is plain text."""
-    url = quote_or_entry.url if isinstance(quote_or_entry, Quote) else quote_or_entry.url(site_url)
-    return url if url and url.startswith(("https://", "http://")) else None
+    return absolute_url(quote_or_entry.url if isinstance(quote_or_entry, Quote) else quote_or_entry.url(site_url))
 
 
 def _paragraphs(text: str) -> list[Element]:
@@ -134,15 +147,15 @@ def answer_card(
     if part is not None and part[0] > 1:
         body.append(words(f"(continued, {part[0]} of {part[1]})", isSubtle=True))
     if answer.truncated:
-        body.append(words("(Your question was cut to its first 1,000 characters.)", isSubtle=True))
+        body.append(words(TRUNCATED_NOTE, isSubtle=True))
     if answer.message:
         body.append(words(answer.message, weight="Bolder"))
     for i, quote in enumerate(answer.quotes, start=first):
-        if i == 1 and answer.intent == "lookup":
-            body.append(words("Also relevant", weight="Bolder", separator=True, spacing="Large"))
+        if starts_also_relevant(answer, i):
+            body.append(words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large"))
         body.extend(quote_elements(quote))
     if answer.suggestions:
-        body.append(words("Did you mean one of these areas?", spacing="Medium"))
+        body.append(words(DID_YOU_MEAN, spacing="Medium"))
         body.append(
             {
                 "type": "ActionSet",
@@ -163,7 +176,7 @@ def answer_card(
             submit("Not helpful", FEEDBACK, helpful=False, **about),
         ]
     if not body:
-        body.append(words("Ask a question about the framework."))
+        body.append(words(NO_QUESTION))
     return card(body, render_answer(answer).rstrip(), actions)
 
 
@@ -212,17 +225,7 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
 def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
     """One line of the bot's own words for the message text: what Teams shows in notifications and
     the chat list, and above the card. The quote itself is only in the card and its fallback."""
-    if part > 1:
-        return f"(continued, {part} of {parts})"
-    if not answer.quotes:
-        return answer.message or "Ask a question about the framework."
-    top = answer.quotes[0].entry
-    where = f"{top.area} ({top.level})" if top.level else top.area
-    if answer.intent == "todo":
-        return f"{len(answer.quotes)} area(s) not written yet"
-    if answer.intent in ("lookup", "area"):
-        return f"{where}: not written yet" if top.todo else f"From the framework: {where}"
-    return f"From the framework: {len(answer.quotes)} areas"
+    return f"(continued, {part} of {parts})" if part > 1 else answer_view(answer).lead
 
 
 def answer_messages(answer: Answer, question_id: int | None = None) -> list[tuple[str, dict[str, Any]]]:
@@ -240,7 +243,7 @@ def _piece(
 ) -> dict[str, Any]:
     made = answer_card(piece, question_id, first=first, part=(n, of), vote_on=vote_on)
     if left_out:
-        names = ", ".join(f"{q.entry.area} ({q.entry.level})" if q.entry.level else q.entry.area for q in left_out)
+        names = ", ".join(area_label(q.entry) for q in left_out)
         made["body"].append(words(f"{len(left_out)} more areas match; ask about one by name:", separator=True))
         made["body"].append(literal(names))
         made["fallbackText"] += f"\n\n{len(left_out)} more areas match; ask about one by name: {names}"
@@ -248,7 +251,7 @@ def _piece(
 
 
 def _suggestion_title(entry: Entry) -> str:
-    title = f"{entry.area} ({entry.level})" if entry.level else entry.area
+    title = area_label(entry)
     return title if len(title) <= 60 else title[:59] + "…"
 
 
@@ -264,13 +267,13 @@ def todo_card(entries: list[Entry], site_url: str | None = None) -> dict[str, An
     return card(body, fallback)
 
 
-HELP_TEXT = (
-    "I answer questions about the career framework by quoting it, and say where each quote comes from.\n\n"
-    "- Ask anything, e.g. *what does Head of ML own?*\n"
-    "- **todo**: the areas the framework has not written yet\n"
-    "- **help**: this message\n\n"
-    "In a channel or group chat, @mention me; in a personal chat, just type."
-)
+HELP = help_view(["In a personal chat, just type.", "In a channel or group chat, @mention me."])
+HELP_TEXT = "\n\n".join([
+    HELP.intro,
+    "\n".join([f"- Ask anything, e.g. *{HELP.example}*", *(f"- **{word}**: {what}" for word, what in HELP.commands)]),
+    " ".join(HELP.ways_to_ask),
+    HELP.promise,
+])
 
 
 def nudge_card(message: NudgeMessage) -> dict[str, Any]:
@@ -296,7 +299,7 @@ def _nudge_card(message: NudgeMessage, per_group: int) -> dict[str, Any]:
         for area in group.areas[:per_group]:
             label = f"{area.area} ({area.section})" if area.section else area.area
             new = " (new this week)" if group.is_new(area) else ""
-            url = area.url if area.url and area.url.startswith(("https://", "http://")) else None
+            url = absolute_url(area.url)
             items.append(literal(f"• {label}{new}" if url else f"• {label}{new} — {area.where}", url=url))
         if len(group.areas) > per_group:
             cut = True

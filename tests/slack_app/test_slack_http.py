@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.blocks import escape
+from bot.slack.mrkdwn import escape
 from slack_app.harness import (
     BOT_USER,
     Call,

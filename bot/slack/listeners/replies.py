@@ -7,19 +7,11 @@ from dataclasses import dataclass
 
 from bot.slack.blocks import Message, answer_message, help_message, notice_message, todo_message
 from bot.slack.services import Services
+from bot.view import keyword
 
 log = logging.getLogger("careerfw.slack")
 
 SORRY = "Sorry, something went wrong while answering that. Please try again in a moment."
-KEYWORDS = ("help", "todo")
-
-
-def keyword(question: str) -> str | None:
-    """`help`, `todo` (and nothing at all, which is help) are commands, not questions."""
-    word = question.strip().lower().strip("/!?.")
-    if not word:
-        return "help"
-    return word if word in KEYWORDS else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,138 @@
+"""What the bot shows, once, for every surface: the answer view, the help text, the keyword parser.
+
+Block Kit (bot/slack/blocks.py), Adaptive Cards (bot/teams/cards.py) and plain text (bot/text.py)
+only translate these into their format, so a wording or a rule changes in one place. The nudge works
+the same way: `bot.nudge.message.NudgeMessage` is built once and rendered per surface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from index.answer import MAX_QUESTION_CHARS, Answer, Quote
+from index.entry import Entry
+
+Keyword = Literal["help", "todo"]
+
+TRUNCATED_NOTE = (
+    f"Your question was over {MAX_QUESTION_CHARS:,} characters, so only its first {MAX_QUESTION_CHARS:,} were used."
+)
+ALSO_RELEVANT = "Also relevant"
+DID_YOU_MEAN = "Did you mean one of these areas?"
+NO_QUESTION = "Ask a question about the framework."
+# Said of a TODO area, inside a sentence of each surface's own ("*Area*: _not written yet: …_").
+NOT_WRITTEN_YET = "not written yet: the framework marks this area TODO"
+
+# --- keywords ------------------------------------------------------------------------------------
+
+_KEYWORDS: tuple[Keyword, ...] = ("help", "todo")
+# What people type around a keyword: "/help", "help?", "todo.", "help:", "todo, please" is a question.
+_KEYWORD_STRIP = "/!?.:, "
+
+
+def command_word(text: str) -> str:
+    """`text` as a possible one-word command: trimmed, lower-cased, without surrounding punctuation."""
+    return text.strip().lower().strip(_KEYWORD_STRIP)
+
+
+def keyword(text: str) -> Keyword | None:
+    """`help` and `todo` are commands, not questions; so is nothing at all, which is help."""
+    word = command_word(text)
+    if not word:
+        return "help"
+    return word if word in _KEYWORDS else None  # type: ignore[return-value]
+
+
+# --- help --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HelpView:
+    """The one help text. A surface adds only where and how to type (`ways_to_ask`)."""
+
+    ways_to_ask: tuple[str, ...]
+    intro: str = "Ask me about the career framework and I'll quote it, with where each quote comes from."
+    example: str = "what does Head of ML own?"
+    commands: tuple[tuple[str, str], ...] = (
+        ("todo", "the areas the framework has not written yet"),
+        ("help", "this message"),
+    )
+    promise: str = (
+        "I only ever quote the framework; when nothing in it answers you, I say so and offer the nearest areas."
+    )
+
+
+def help_view(ways_to_ask: Sequence[str]) -> HelpView:
+    return HelpView(tuple(ways_to_ask))
+
+
+# --- links and citations -----------------------------------------------------------------------------
+
+
+def absolute_url(url: str | None) -> str | None:
+    """The URL if a reader can follow it (http or https, i.e. CAREERFW_SITE_URL is set), else None:
+    a site-relative permalink is shown as text, never as a broken link."""
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def citation(entry: Entry) -> str:
+    """framework › craft › level › section › area: where a quote comes from, in words."""
+    parts = [entry.framework, entry.craft, entry.level, entry.section, entry.area]
+    return " › ".join(p for p in parts if p)
+
+
+def area_label(entry: Entry) -> str:
+    """An area as a person picks it from a list: "Area (Level)"."""
+    return f"{entry.area} ({entry.level})" if entry.level else entry.area
+
+
+# --- the answer ----------------------------------------------------------------------------------------
+
+
+def starts_also_relevant(answer: Answer, position: int) -> bool:
+    """Whether the quote at `position` (in the whole answer) opens the "also relevant" part: a lookup
+    quotes the area asked about first, then what else matched; other answers are lists of equals."""
+    return answer.intent == "lookup" and position == 1
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """Everything every surface shows for one answer, in order, in the bot's own words where it speaks."""
+
+    answer: Answer
+    notes: tuple[str, ...]  # about the question itself (cut to length)
+    message: str | None  # the core's words before the quotes ("No good match…", "2 not written yet")
+    main: tuple[Quote, ...]
+    also_relevant: tuple[Quote, ...]
+    suggestions: tuple[Entry, ...]  # "did you mean" areas, when nothing answered confidently
+    lead: str  # one line for notifications and chat lists; never a quote
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.main + self.also_relevant
+
+
+def answer_lead(answer: Answer) -> str:
+    if not answer.quotes:
+        return answer.message or NO_QUESTION
+    top = answer.quotes[0].entry
+    if answer.intent == "todo":
+        return f"{len(answer.quotes)} area(s) not written yet"
+    if answer.intent in ("lookup", "area"):
+        return f"{area_label(top)}: not written yet" if top.todo else f"From the framework: {area_label(top)}"
+    return f"From the framework: {len(answer.quotes)} areas"
+
+
+def answer_view(answer: Answer) -> AnswerView:
+    split = next((i for i in range(len(answer.quotes)) if starts_also_relevant(answer, i)), len(answer.quotes))
+    return AnswerView(
+        answer=answer,
+        notes=(TRUNCATED_NOTE,) if answer.truncated else (),
+        message=answer.message,
+        main=tuple(answer.quotes[:split]),
+        also_relevant=tuple(answer.quotes[split:]),
+        suggestions=tuple(s.entry for s in answer.suggestions),
+        lead=answer_lead(answer),
+    )
