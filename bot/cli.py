@@ -270,12 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from index.embedder import ModelError
-    from index.store import IndexError_
+    from index.store import SearchIndexError
 
     try:
         settings = _settings(args, Settings.from_env())
         return int(args.func(args, settings))
-    except (ConfigError, ModelError, IndexError_) as exc:
+    except (ConfigError, ModelError, SearchIndexError) as exc:
         print(f"careerfw: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

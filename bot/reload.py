@@ -93,7 +93,7 @@ class Reloader:
 
     def _reload(self) -> ReloadOutcome:
         from index.embedder import ModelError
-        from index.store import IndexError_, build_index, default_index_dir
+        from index.store import SearchIndexError, build_index, default_index_dir
 
         serving = self.answerer.index.build_id
         try:
@@ -111,7 +111,7 @@ class Reloader:
             )
         try:
             report = self.answerer.reload(self.content_dir, self.index_dir)
-        except IndexError_ as exc:
+        except SearchIndexError as exc:
             # The index on disk is damaged (deleted files, a truncated vectors file). The content is good,
             # so build a complete new version from it rather than leave the server stuck on the old one.
             log.error("index unreadable during reload (%s); rebuilding it from %s", exc, self.content_dir)
@@ -119,7 +119,7 @@ class Reloader:
                 index_dir = self.index_dir or default_index_dir(self.content_dir)
                 build_index(self.content_dir, index_dir, self.answerer.embedder, progress=False, force=True)
                 report = self.answerer.reload(self.content_dir, self.index_dir)
-            except (IndexError_, ModelError, OSError) as again:
+            except (SearchIndexError, ModelError, OSError) as again:
                 return ReloadOutcome(False, f"content reload failed: {again}; still serving index {serving}",
                                      build_id=serving)
         except (ModelError, OSError) as exc:

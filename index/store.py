@@ -39,11 +39,11 @@ FORMAT_VERSION = 1
 _BATCH = 64
 
 
-class IndexError_(RuntimeError):
+class SearchIndexError(RuntimeError):
     """The index cannot be built or read; the message says why."""
 
 
-class ContentError(IndexError_):
+class ContentError(SearchIndexError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
@@ -146,19 +146,21 @@ def is_fresh(index_dir: Path, content: Content, embedder: Embedder) -> bool:
 def load_index(index_dir: Path, mmap: bool = True) -> LoadedIndex:
     build = _current(index_dir)
     if build is None:
-        raise IndexError_(f"no index at {index_dir}: run `careerfw index build`")
+        raise SearchIndexError(f"no index at {index_dir}: run `careerfw index build`")
     try:
         manifest = json.loads((build / "manifest.json").read_text("utf-8"))
         raw_entries = json.loads((build / "entries.json").read_text("utf-8"))
         vectors = np.load(build / "vectors.npy", mmap_mode="r" if mmap else None)
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"index at {build} is unreadable ({exc}); rebuild it with `careerfw index build`") from exc
+        raise SearchIndexError(
+            f"index at {build} is unreadable ({exc}); rebuild it with `careerfw index build`"
+        ) from exc
     if manifest.get("format") != FORMAT_VERSION:
-        raise IndexError_(f"index at {build} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
+        raise SearchIndexError(f"index at {build} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
     entries = [Entry.from_dict(e) for e in raw_entries]
     documents = build_documents(entries)
     if vectors.shape != (len(documents), manifest.get("dimension")):
-        raise IndexError_(
+        raise SearchIndexError(
             f"index at {build} is inconsistent: {vectors.shape[0]} vectors for {len(documents)} documents"
         )
     return LoadedIndex(build, manifest, entries, documents, vectors)
@@ -171,7 +173,7 @@ def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
         return {}
     try:
         old = load_index(index_dir)
-    except IndexError_:
+    except SearchIndexError:
         return {}
     return {doc.hash: old.vectors[i] for i, doc in enumerate(old.documents)}
 

@@ -1,4 +1,5 @@
-"""Direct messages (message.im) answered in the DM; @mentions (app_mention) answered in the thread."""
+"""Events: direct messages (message.im) answered in the DM, @mentions (app_mention) answered in the
+thread, and App Home (app_home_opened): how to ask, and what the framework has not written yet."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.blocks import plain_question
+from bot.slack.blocks import home_view, plain_question
 from bot.slack.listeners.replies import reply_for
 from bot.slack.services import services_of, tracked
 
@@ -56,6 +57,15 @@ async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: An
     )
 
 
+async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    services = services_of(context)
+    view = home_view(services.answerer.todo(), services.settings.site_url)
+    await client.views_publish(user_id=event["user"], view=view)
+
+
 def register(app: AsyncApp) -> None:
     app.event("message")(tracked(direct_message))
     app.event("app_mention")(tracked(app_mention))
+    app.event("app_home_opened")(tracked(app_home_opened))
