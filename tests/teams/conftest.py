@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from teams_harness import REPO, Bot, Connector, LoopThread, serve
 
 from bot.config import Settings
 from bot.teams import connection
 from bot.teams.app import create_app
 from bot.teams.services import Services
+from tests.teams.harness import REPO, Bot, Connector, LoopThread, serve
 
 
 @pytest.fixture(scope="session")

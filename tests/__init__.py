@@ -1,0 +1,1 @@
+"""careerfw's tests, one folder per part of the code (CONTRIBUTING.md: Tests)."""

@@ -1,0 +1,1 @@
+"""bot/ modules every surface shares: the CLI, the runtime, feedback."""

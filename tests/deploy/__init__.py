@@ -1,0 +1,1 @@
+"""The Dockerfile and the Kubernetes manifests in deploy/."""

@@ -1,0 +1,1 @@
+"""Suites that cut across modules: faults, fuzzing, load."""

@@ -1,0 +1,91 @@
+"""`careerfw check`: every problem named with file:line and a plain reason, exit 1; a summary when clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = """---
+title: Level 1
+parent: Craft
+grand_parent: Framework
+---
+# Engineer - Level 1
+
+|Area|Description|
+|--|--|
+| Impact | Delivers. |
+| Scope | TODO |
+"""
+
+
+def run_check(content: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["check", "--content", str(content)])
+    out = capsys.readouterr()
+    return code, [line for line in (out.out + out.err).splitlines() if line]
+
+
+def test_clean_content_prints_one_line_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run_check(REPO / "content", capsys)
+    assert code == 0
+    assert len(lines) == 1
+    assert "1 pages, 7 entries, 2 TODO" in lines[0]
+
+
+def test_bad_front_matter_yaml_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "good.md").write_text(GOOD)
+    (tmp_path / "bad.md").write_text("---\ntitle: Level 2\nparent: [unclosed\n---\n# X\n")
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert any(line.startswith("bad.md:") and "front matter is not valid YAML" in line for line in lines)
+    line_no = int(next(line for line in lines if line.startswith("bad.md:")).split(":")[1])
+    assert 3 <= line_no <= 5
+
+
+def test_non_utf8_file_names_the_line_of_the_bad_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "good.md").write_text(GOOD)
+    (tmp_path / "latin1.md").write_bytes(GOOD.replace("Delivers.", "Délivers.").encode("latin-1"))
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert any(line.startswith("latin1.md:10:") and "not UTF-8" in line for line in lines)
+
+
+def test_row_with_wrong_cell_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "page.md").write_text(GOOD.replace("| Impact | Delivers. |", "| Impact | Delivers. | stray |"))
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert any(line.startswith("page.md:10:") and "3 cells but the header has 2" in line for line in lines)
+
+
+def test_duplicate_area_on_one_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "page.md").write_text(GOOD + "| Impact | Again. |\n")
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert any(line.startswith("page.md:12:") and '"Impact" appears twice' in line and "line 10" in line
+               for line in lines)
+
+
+def test_no_entries_at_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "prose.md").write_text("---\ntitle: About\n---\n# About\n\nNo tables here.\n")
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert any("no framework entries found" in line for line in lines)
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: [\n---\n")
+    (tmp_path / "b.md").write_bytes(b"\xff\xfe")
+    (tmp_path / "c.md").write_text(GOOD + "| Impact | Again. |\n")
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert {line.split(":")[0] for line in lines if ".md:" in line} == {"a.md", "b.md", "c.md"}
+
+
+def test_missing_content_dir_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = run_check(tmp_path / "nope", capsys)
+    assert code == 1
+    assert any("content directory does not exist" in line for line in lines)

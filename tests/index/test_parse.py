@@ -1,0 +1,223 @@
+"""The content parser on the seed page and on every kind of messy page real frameworks contain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.parse import load_content
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_PAGE = REPO / "content" / "careerframework" / "mlengineer" / "level1.md"
+SHARED_SEED = REPO.parent / "shared" / "seed" / "level1.md"
+
+FRONT = """---
+layout: page
+title: Level 2
+permalink: /fw/craft/level2
+nav_order: 2
+parent: Test Craft
+grand_parent: Test Framework
+---
+"""
+TABLE = "|Area|Description|\n|--|--|\n| Scope | Wide. |\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "page.md", raw: bytes | None = None) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def only_page(tmp_path: Path, text: str):
+    content = load_content(write(tmp_path, text))
+    return content
+
+
+def test_seed_ships_byte_identical() -> None:
+    if not SHARED_SEED.is_file():
+        pytest.skip("../shared/seed is not present")
+    assert SEED_PAGE.read_bytes() == SHARED_SEED.read_bytes()
+
+
+def test_seed_page_entries() -> None:
+    content = load_content(REPO / "content")
+    assert content.problems == []
+    entries = content.entries
+    assert [e.area for e in entries] == [
+        "ML Ops",
+        "AI Governance",
+        "AI Strategy",
+        "Architecture Design",
+        "Technical Strategy",
+        "Machine Learning and Deep Learning",
+        "Edge Computing",
+    ]
+    assert sorted({e.section for e in entries}) == ["Craft - All", "Craft - Edge ML Engineer", "Craft - ML Engineer"]
+    assert [e.area for e in entries if e.todo] == ["Architecture Design", "Technical Strategy"]
+    first = entries[0]
+    assert first.framework == "Vaarst Career Framework"
+    assert first.craft == "ML and Edge ML Engineer Craft"
+    assert first.level == "Level 1 (Head Of)"
+    assert first.role == "Head of ML and Edge ML - Level 1"
+    assert first.area_link == "/careerframework/mlengineer#ml-ops"
+    assert first.source == "careerframework/mlengineer/level1.md:16"
+    assert first.url("https://fw.example.com/") == "https://fw.example.com/careerframework/mlengineer/level1#ml-ops"
+    assert len(first.paragraphs) == 5
+    assert first.paragraphs[1].startswith("I architect systems that reduce technical friction")
+
+
+def test_seed_last_row_with_closing_pipe_after_blank_lines_keeps_its_text() -> None:
+    edge = next(e for e in load_content(REPO / "content").entries if e.area == "Edge Computing")
+    assert edge.paragraphs == [
+        "I may have deep expertise in implementation or principles behind some of the libraries, platforms and "
+        "systems relevant to my team's work.",
+        "I track the state of art Edge ML developments in areas related to my team’s work and when beneficial, "
+        "I incorporate those results into my team’s work. I ensure the quality of Edge ML systems my team "
+        "builds. My analysis goes beyond standard metrics, incorporating concerns such as ethics, privacy, bias, "
+        "security and maintainability.",
+    ]
+    assert "|" not in edge.description
+    assert edge.source.endswith(":33")
+
+
+@pytest.mark.parametrize("br", ["<br>", "<br/>", "<br />", "<BR>", "<br><br>", "<br/><br/>", " <br> <br> "])
+def test_br_variants_become_one_paragraph_break(tmp_path: Path, br: str) -> None:
+    content = only_page(tmp_path, FRONT + f"# Role\n\n|Area|Description|\n|--|--|\n| Impact | First.{br}Second. |\n")
+    assert content.entries[0].description == "First.\n\nSecond."
+
+
+def test_bold_and_italic_fragments_read_as_plain_words(tmp_path: Path) -> None:
+    page = FRONT + (
+        "# Role\n\n## **Key** **B****ehaviors**\n\n|Area|Description|\n|--|--|\n"
+        "| **Deli***very* | I *ship* **often** and _safely_. |\n"
+    )
+    entry = only_page(tmp_path, page).entries[0]
+    assert entry.section == "Key Behaviors"
+    assert entry.area == "Delivery"
+    assert entry.description == "I ship often and safely."
+
+
+def test_emoji_in_headings(tmp_path: Path) -> None:
+    page = FRONT + "# 🚀 Staff Engineer\n\n## 🧭 Craft - Everything ✨\n\n" + TABLE
+    entry = only_page(tmp_path, page).entries[0]
+    assert entry.role == "🚀 Staff Engineer"
+    assert entry.section == "🧭 Craft - Everything ✨"
+
+
+def test_extra_columns_are_labelled_by_their_headers(tmp_path: Path) -> None:
+    page = FRONT + (
+        "# Role\n\n|Area|Description|Examples|Evidence|\n|--|--|--|--|\n"
+        "| Impact | I deliver. | Shipped X | Design docs |\n"
+    )
+    entry = only_page(tmp_path, page).entries[0]
+    assert entry.description == "I deliver."
+    assert entry.columns == {"Examples": "Shipped X", "Evidence": "Design docs"}
+
+
+def test_level_matrix_table_gives_one_entry_per_level_column(tmp_path: Path) -> None:
+    page = FRONT + (
+        "# Engineering levels\n\n|Area|Level 1|Level 2|Level 3|\n|--|--|--|--|\n"
+        "| Communication | Listens. | Explains. | Persuades. |\n"
+    )
+    entries = only_page(tmp_path, page).entries
+    assert [(e.level, e.description) for e in entries] == [
+        ("Level 1", "Listens."),
+        ("Level 2", "Explains."),
+        ("Level 3", "Persuades."),
+    ]
+
+
+def test_links_inside_cells_keep_their_text(tmp_path: Path) -> None:
+    page = FRONT + (
+        "# Role\n\n|Area|Description|\n|--|--|\n"
+        "| [Mastery](/fw/craft#mastery) | Follows the [style guide](https://example.com/style) closely. |\n"
+    )
+    entry = only_page(tmp_path, page).entries[0]
+    assert entry.area == "Mastery"
+    assert entry.area_link == "/fw/craft#mastery"
+    assert entry.description == "Follows the style guide closely."
+    assert entry.url() == "/fw/craft/level2#mastery"
+
+
+def test_crlf_line_endings(tmp_path: Path) -> None:
+    page = (FRONT + "# Role\n\n|Area|Description|\n|--|--|\n| Impact | A.<br>B. |\n").replace("\n", "\r\n")
+    content = load_content(write(tmp_path, "", raw=page.encode("utf-8")))
+    assert content.problems == []
+    entry = content.entries[0]
+    assert entry.level == "Level 2"
+    assert entry.description == "A.\n\nB."
+    assert entry.source == "page.md:13"
+
+
+def test_utf8_bom(tmp_path: Path) -> None:
+    page = FRONT + "# Role\n\n|Area|Description|\n|--|--|\n| Impact | A. |\n"
+    content = load_content(write(tmp_path, "", raw=b"\xef\xbb\xbf" + page.encode("utf-8")))
+    assert content.problems == []
+    assert content.entries[0].level == "Level 2"
+    assert content.entries[0].craft == "Test Craft"
+
+
+def test_page_without_grand_parent_takes_framework_from_parent_page(tmp_path: Path) -> None:
+    write(tmp_path, "---\ntitle: Test Craft\nparent: The Framework\n---\n# Test Craft\n", "craft.md")
+    write(tmp_path, FRONT.replace("grand_parent: Test Framework\n", "") + "# Role\n\n|Area|Description|\n|--|--|\n"
+          "| Impact | A. |\n", "level2.md")
+    entry = load_content(tmp_path).entries[0]
+    assert entry.craft == "Test Craft"
+    assert entry.framework == "The Framework"
+
+
+def test_page_without_grand_parent_or_parent_page_still_parses(tmp_path: Path) -> None:
+    page = FRONT.replace("grand_parent: Test Framework\n", "") + "# Role\n\n" + TABLE
+    entry = only_page(tmp_path, page).entries[0]
+    assert entry.craft == "Test Craft"
+    assert entry.framework == "Test Craft"
+
+
+def test_page_with_no_tables_gives_no_entries_and_no_problem(tmp_path: Path) -> None:
+    write(tmp_path, "---\ntitle: About\n---\n# About this framework\n\nJust prose.\n", "about.md")
+    write(tmp_path, FRONT + "# Role\n\n|Area|Description|\n|--|--|\n| Impact | A. |\n", "level.md")
+    content = load_content(tmp_path)
+    assert content.problems == []
+    assert [e.area for e in content.entries] == ["Impact"]
+
+
+def test_craft_page_headings_with_prose_become_definition_entries(tmp_path: Path) -> None:
+    write(tmp_path, "---\ntitle: Test Craft\nparent: Test Framework\npermalink: /fw/craft\n---\n# Test Craft\n\n"
+          "## Impact\n\nThe scale of what you deliver.\n\n## Mastery\n\n", "craft.md")
+    content = load_content(tmp_path)
+    [definition] = content.entries
+    assert definition.kind == "definition"
+    assert definition.area == "Impact"
+    assert definition.description == "The scale of what you deliver."
+    assert definition.craft == "Test Craft"
+    assert definition.framework == "Test Framework"
+    assert definition.source == "craft.md:8"
+
+
+@pytest.mark.parametrize("placeholder", ["TODO", "TBD", "todo.", "", " "])
+def test_placeholder_descriptions_are_todo(tmp_path: Path, placeholder: str) -> None:
+    page = FRONT + f"# Role\n\n|Area|Description|\n|--|--|\n| Impact |{placeholder}|\n| Scope | Real text. |\n"
+    entries = only_page(tmp_path, page).entries
+    assert [e.todo for e in entries] == [True, False]
+
+
+def test_monzo_framework_parses_cleanly(monzo_dir: Path) -> None:
+    content = load_content(monzo_dir)
+    assert content.problems == []
+    crafts = {e.craft for e in content.entries}
+    assert crafts == {
+        "Backend Engineering Craft",
+        "Data Engineering Craft",
+        "Mobile Engineering Craft",
+        "Web Engineering Craft",
+    }
+    assert {e.level for e in content.entries} == {f"Level {n}" for n in range(1, 7)}
+    assert {e.framework for e in content.entries} == {"Monzo Progression Framework"}
+    for entry in content.entries:
+        assert entry.description and "<br" not in entry.description

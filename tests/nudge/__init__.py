@@ -1,0 +1,1 @@
+"""bot/nudge/: the surface-neutral weekly nudge (message, ledger, command, scheduler)."""

@@ -1,0 +1,1 @@
+"""bot/slack/: the Slack app over real HTTP with Slack-signed requests."""

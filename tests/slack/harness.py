@@ -1,0 +1,216 @@
+"""Test harness for the Slack app over real HTTP: the app in HTTP mode on a loopback port (uvicorn, in-process so the
+model loads once), the one fake Slack (tests/support/slack.py) answering like Slack's Web API and
+recording every call, and requests signed exactly as Slack signs them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from tests.support.slack import BOT_USER, TEAM, Call, FakeSlack
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token"
+SEED_CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+@dataclass
+class SlackApp:
+    """The careerfw Slack app served by uvicorn on a loopback port."""
+
+    url: str
+    settings: Settings
+    asgi: Any
+    fake: FakeSlack
+    startup_calls: list[Call] = field(default_factory=list)  # Web API calls made before the first request
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def next_id(self) -> int:
+        return next(self.ids)
+
+
+def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}")."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    seconds: float
+
+
+def post(url: str, body: str, content_type: str, headers: dict[str, str] | None = None) -> Response:
+    request = urllib.request.Request(url, data=body.encode(), method="POST")
+    request.add_header("Content-Type", content_type)
+    for k, v in (headers or {}).items():
+        request.add_header(k, v)
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return Response(resp.status, resp.read().decode(), time.monotonic() - started)
+    except urllib.error.HTTPError as err:
+        return Response(err.code, err.read().decode(), time.monotonic() - started)
+
+
+def send_command(app: SlackApp, text: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
+                 headers: dict[str, str] | None = None) -> tuple[Response, str]:
+    """A /careerfw slash command as Slack sends it; returns the HTTP response and its response_url."""
+    response_url = app.fake.response_url(f"cmd-{app.next_id()}")
+    body = urllib.parse.urlencode({
+        "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel, "channel_name": "general",
+        "user_id": user, "user_name": "asker", "command": "/careerfw", "text": text, "api_app_id": "A0CAREER",
+        "response_url": response_url, "trigger_id": f"trig.{app.next_id()}",
+    })
+    resp = post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", {**sign(body), **(headers or {})})
+    return resp, response_url
+
+
+def send_event(app: SlackApp, event: dict[str, Any], event_id: str | None = None,
+               headers: dict[str, str] | None = None) -> Response:
+    envelope = {
+        "token": "legacy", "team_id": TEAM, "api_app_id": "A0CAREER", "event": event, "type": "event_callback",
+        "event_id": event_id or f"Ev{app.next_id():08d}", "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
+    body = json.dumps(envelope)
+    return post(app.url + "/slack/events", body, "application/json", {**sign(body), **(headers or {})})
+
+
+def send_action(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
+                ephemeral: bool = True, message: dict[str, Any] | None = None) -> tuple[Response, str]:
+    """A block_actions interactivity payload (a button click), form-encoded as payload=<json>."""
+    response_url = app.fake.response_url(f"act-{app.next_id()}")
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "username": "asker", "team_id": TEAM},
+        "api_app_id": "A0CAREER", "token": "legacy", "trigger_id": f"trig.{app.next_id()}",
+        "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral,
+                      "message_ts": "1700000000.000100"},
+        "channel": {"id": channel, "name": "general"}, "response_url": response_url,
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                     "action_ts": f"{time.time():.6f}", "text": {"type": "plain_text", "text": "x"}}],
+    }
+    if message is not None:
+        payload["message"] = message
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+    return post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", sign(body)), response_url
+
+
+@pytest.fixture(scope="session")
+def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
+    import uvicorn
+
+    from bot.slack.app import build_asgi_app
+
+    settings = Settings(
+        content_dir=SEED_CONTENT,
+        state_db=tmp_path_factory.mktemp("slack-state") / "state.db",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        rate_limit_per_minute=10,
+        scheduler_enabled=False,
+    )
+    asgi = build_asgi_app(settings, seed_answerer)
+    calls_before = len(fake_slack.calls)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):  # bounded: uvicorn starts in well under a second
+        if server.started:
+            break
+        time.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    startup_calls = fake_slack.calls[calls_before:]
+    yield SlackApp(f"http://127.0.0.1:{sock.getsockname()[1]}", settings, asgi, fake_slack, startup_calls)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+# Test inputs, not expected answers: the first candidate the core answers confidently (or not at all)
+# is used, so the Slack tests follow Slack behaviour while retrieval keeps improving.
+CONFIDENT_CANDIDATES = ("what does Head of ML own?", "who owns ML Ops?", "what is expected for AI strategy?")
+NO_MATCH_CANDIDATES = ("what is for lunch on friday?", "how do I book a meeting room?", "what is the wifi password?")
+
+
+def pick_confident_question(answerer: Any) -> str:
+    for candidate in CONFIDENT_CANDIDATES:
+        if answerer.ask(candidate).confident:
+            return candidate
+    pytest.fail(f"the core answers none of {CONFIDENT_CANDIDATES} confidently")
+
+
+def pick_no_match_question(answerer: Any) -> str:
+    for candidate in NO_MATCH_CANDIDATES:
+        answer = answerer.ask(candidate)
+        if not answer.confident and answer.suggestions:
+            return candidate
+    pytest.fail(f"the core answers all of {NO_MATCH_CANDIDATES} confidently")
+
+
+def blocks_text(blocks: list[dict[str, Any]]) -> str:
+    """Every piece of text a person would read in a list of blocks."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                out.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return "\n".join(out)
+
+
+def quoted(blocks: list[dict[str, Any]]) -> str:
+    """The text inside the mrkdwn block quotes of a message, whitespace-normalised."""
+    lines: list[str] = []
+    for block in blocks:
+        text = (block.get("text") or {}).get("text", "") if block.get("type") == "section" else ""
+        for line in text.split("\n"):
+            if line.startswith(">"):
+                lines.append(line[1:].strip())
+    return " ".join(" ".join(lines).split())
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_valid_message(message: dict[str, Any], max_blocks: int = 50) -> None:
+    """Valid per slack_sdk's Block Kit models, within Slack's limits, with a fallback text."""
+    from slack_sdk.models.blocks import Block
+
+    assert isinstance(message.get("text"), str) and message["text"].strip(), "every message needs fallback text"
+    blocks = message.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    assert blocks and len(blocks) <= max_blocks
+    for raw in blocks:
+        block = Block.parse(raw)
+        assert block is not None, raw
+        block.validate_json()  # raises SlackObjectFormationError on any limit or shape violation

@@ -1,0 +1,112 @@
+"""`careerfw serve` as an operator runs it: bad tokens fail at once with one line, good ones serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.support.ports import free_port
+
+CAREERFW = [sys.executable, "-m", "bot.cli"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERFW_"))}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_STATE_HOME=str(tmp_path / "state"), CAREERFW_SCHEDULER="off")
+    env.update(extra)
+    return env
+
+
+def stop_on_sigterm(proc: subprocess.Popen[str]) -> None:
+    """Stop `serve` the way a process manager does; a server that hangs on SIGTERM fails the test."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("serve did not stop on SIGTERM")
+
+
+def _start_fails(args: list[str], env: dict[str, str]) -> str:
+    proc = subprocess.run(CAREERFW + args, env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr  # one line, no traceback
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_missing_bot_token_is_named(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    line = _start_fails(["serve", "--http", "--port", "0"],
+                        _env(tmp_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
+    assert "SLACK_BOT_TOKEN" in line
+
+
+def test_missing_signing_secret_is_named_in_http_mode(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    line = _start_fails(["serve", "--http", "--port", "0"],
+                        _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url))
+    assert "SLACK_SIGNING_SECRET" in line
+
+
+def test_socket_mode_asked_for_without_an_app_token_names_it(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    line = _start_fails(["serve"], _env(tmp_path, CAREERFW_MODE="socket", SLACK_BOT_TOKEN=BOT_TOKEN,
+                                        SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
+    assert "SLACK_APP_TOKEN" in line
+
+
+def test_rejected_bot_token_reports_slacks_error(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.errors["auth.test"] = "invalid_auth"
+    try:
+        line = _start_fails(["serve", "--http", "--port", "0"], _env(
+            tmp_path, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake_slack.api_url))
+    finally:
+        fake_slack.errors.pop("auth.test")
+    assert "invalid_auth" in line and "SLACK_BOT_TOKEN" in line
+    assert any(c.method == "auth.test" and c.headers.get("authorization") == "Bearer xoxb-revoked"
+               for c in fake_slack.calls), "auth.test must go to SLACK_API_URL"
+
+
+def test_rejected_app_token_reports_slacks_error_in_socket_mode(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.errors["apps.connections.open"] = "invalid_auth"
+    try:
+        line = _start_fails(["serve"], _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-bad",
+                                            SLACK_API_URL=fake_slack.api_url))
+    finally:
+        fake_slack.errors.pop("apps.connections.open")
+    assert "SLACK_APP_TOKEN" in line and "invalid_auth" in line
+
+
+def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+               SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    proc = subprocess.Popen(CAREERFW + ["serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180  # the model loads in the child; a busy machine is slow
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
+                    status, body = resp.status, json.loads(resp.read())
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        assert status == 200 and body["status"] == "ok" and body["entries"] > 0
+    finally:
+        stop_on_sigterm(proc)
+    assert proc.returncode == 0

@@ -1,0 +1,1 @@
+"""bot/teams/: the Teams bot over real HTTP with Bot Framework activities."""

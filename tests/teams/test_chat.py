@@ -1,0 +1,306 @@
+"""Teams chats over real HTTP: questions, mentions, cards, buttons, feedback, commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from bot.teams import cards
+from index.answer import NO_MATCH, Answer, Answerer, quote_for
+from tests.teams.harness import (
+    BOT_NAME,
+    Bot,
+    Connector,
+    adaptive_card,
+    assert_valid_card,
+    card_actions,
+    card_texts,
+    message,
+)
+
+QUESTION = "what does AI governance expect at level 1?"
+
+
+@pytest.fixture(scope="module")
+def bot(start_bot: Any, seed_answerer: Answerer) -> Bot:
+    return start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def test_personal_question_is_answered_with_the_verbatim_quote(bot: Bot, connector: Connector) -> None:
+    expected = bot.services.answerer.ask(QUESTION)
+    assert expected.confident and not expected.todo and expected.quotes[0].text  # the case under test
+
+    replies = bot.replies(message(QUESTION, service_url=connector.url))
+
+    assert len(replies) == 1
+    card = adaptive_card(replies[0])
+    texts = card_texts(card["body"])
+    top = expected.quotes[0]
+    for para in paragraphs(top.text):
+        assert para in texts  # each paragraph verbatim, as its own run of text
+    assert top.entry.area in texts
+    cite = next(t for t in texts if top.entry.level in t and " › " in t)
+    assert cite.startswith(f"{top.entry.framework} › {top.entry.craft} › {top.entry.level}")
+    assert top.entry.source in cite  # no CAREERFW_SITE_URL: plain citation with file:line
+    assert "Also relevant" in texts
+    for other in expected.quotes[1:3]:
+        assert other.entry.area in texts
+    # The message text is a one-line lead (notifications, chat list); the plain-text fallback for
+    # clients that cannot render the card carries the quote itself.
+    assert replies[0]["text"] == f"From the framework: {top.entry.area} ({top.entry.level})"
+    assert replies[0]["textFormat"] == "plain"
+    assert paragraphs(top.text)[0][:60] in replies[0]["summary"]
+    assert paragraphs(top.text)[0][:60] in card["fallbackText"]
+    assert connector.posts() == []  # expectReplies: nothing went through the connector
+
+
+def test_channel_mention_is_stripped_and_answered_in_the_thread(bot: Bot, connector: Connector) -> None:
+    connector.clear()
+    thread = "19:general@thread.tacv2;messageid=1700000000001"
+    activity = message(
+        f"<at>{BOT_NAME}</at> {QUESTION}", service_url=connector.url, conversation=thread, kind="channel",
+        mention=True, team="19:general@thread.tacv2",
+    )
+
+    status, _ = bot.post(activity)
+
+    assert status == 202
+    posts = connector.posts()
+    assert len(posts) == 1
+    # A reply to the message (POST …/activities/{id}) is what puts it in the message's thread.
+    assert posts[0].path == f"/v3/conversations/{thread}/activities/{activity['id']}"
+    reply = posts[0].body
+    assert reply["replyToId"] == activity["id"]
+    assert reply["conversation"]["id"] == thread
+    card = adaptive_card(reply)
+    asked = {a["data"]["question"] for a in card_actions(card)}
+    assert asked == {QUESTION}  # the mention is gone from the question that was answered
+    expected = bot.services.answerer.ask(QUESTION)
+    assert paragraphs(expected.quotes[0].text)[0] in card_texts(card["body"])
+
+
+@pytest.mark.parametrize("kind", ["channel", "groupChat"])
+def test_group_messages_without_a_mention_are_left_alone(bot: Bot, connector: Connector, kind: str) -> None:
+    connector.clear()
+    conversation = f"19:{kind}-quiet@thread.v2"
+    status, _ = bot.post(message(QUESTION, service_url=connector.url, conversation=conversation, kind=kind))
+    assert status == 202
+    assert connector.posts() == []
+    assert bot.services.conversations.get(conversation) is None
+
+
+def test_group_chat_mention_is_answered(bot: Bot, connector: Connector) -> None:
+    replies = bot.replies(
+        message(f"<at>{BOT_NAME}</at> {QUESTION}", service_url=connector.url, conversation="19:group@thread.v2",
+                kind="groupChat", mention=True)
+    )
+    assert len(replies) == 1
+    assert adaptive_card(replies[0])["type"] == "AdaptiveCard"
+
+
+def test_answer_cards_are_valid_adaptive_cards_with_a_text_fallback(bot: Bot, connector: Connector) -> None:
+    for question in (QUESTION, "which areas are still TODO?", "what is the weather in Paris tomorrow?"):
+        replies = bot.replies(message(question, service_url=connector.url))
+        assert len(replies) == 1
+        card = adaptive_card(replies[0])
+        assert_valid_card(card)
+        assert replies[0]["summary"] == card["fallbackText"]
+        assert replies[0]["text"].strip() and "\n" not in replies[0]["text"]
+
+
+def test_todo_area_is_called_out_as_not_written_yet(seed_answerer: Answerer) -> None:
+    entry = next(e for e in seed_answerer.entries if e.todo)
+    answer = seed_answerer.explain(entry.id)
+    card = cards.answer_card(answer, question_id=7)
+    assert_valid_card(card)
+    texts = card_texts(card["body"])
+    assert cards.NOT_WRITTEN_YET in texts
+    assert entry.area in texts
+    assert "TODO" not in texts  # never the placeholder word as if it were the quote
+
+
+def test_not_confident_answer_offers_areas_as_buttons_and_quotes_nothing(seed_answerer: Answerer) -> None:
+    nearest = [e for e in seed_answerer.entries if not e.todo][:3]
+    answer = Answer("how do I get promoted fastest?", "lookup", False,
+                    suggestions=[quote_for(e, 0.2, (), None) for e in nearest], message=NO_MATCH)
+    card = cards.answer_card(answer)
+    assert_valid_card(card)
+    texts = card_texts(card["body"])
+    assert NO_MATCH in texts
+    for entry in nearest:
+        assert not any(p in texts for p in paragraphs(entry.description))  # offered, never quoted
+    buttons = card_actions(card)
+    assert [b["data"]["entry_id"] for b in buttons] == [e.id for e in nearest]
+    assert all(b["data"][cards.SUBMIT_KEY] == cards.EXPLAIN for b in buttons)
+    assert not [b for b in buttons if b["data"][cards.SUBMIT_KEY] == cards.FEEDBACK]
+
+
+def test_citation_links_to_the_site_when_site_url_is_set(start_bot: Any, seed_answerer: Answerer,
+                                                          connector: Connector) -> None:
+    site = "https://framework.example.com"
+    linked = Answerer(seed_answerer.index, seed_answerer.embedder, site_url=site)
+    bot = start_bot(linked, teams_allow_anonymous=True, site_url=site)
+    card = adaptive_card(bot.replies(message(QUESTION, service_url=connector.url))[0])
+    top = linked.ask(QUESTION).quotes[0]
+    urls = [a["url"] for a in card_actions(card, "Action.OpenUrl")]
+    assert top.url in urls and top.url.startswith(site + "/")
+
+
+def test_did_you_mean_button_answers_that_area(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
+    entry = next(e for e in seed_answerer.entries if not e.todo and len(e.paragraphs) > 1)
+    value = {cards.SUBMIT_KEY: cards.EXPLAIN, "entry_id": entry.id, "question": "something vague"}
+    replies = bot.replies(message(None, service_url=connector.url, value=value))
+    assert len(replies) == 1
+    texts = card_texts(adaptive_card(replies[0])["body"])
+    assert all(p in texts for p in entry.paragraphs)  # the whole cell of the chosen area
+
+
+def test_button_in_a_channel_needs_no_mention(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
+    entry = seed_answerer.entries[0]
+    value = {cards.SUBMIT_KEY: cards.EXPLAIN, "entry_id": entry.id}
+    replies = bot.replies(message(None, service_url=connector.url, conversation="19:c@thread.tacv2", kind="channel",
+                                  value=value, team="19:c@thread.tacv2"))
+    assert len(replies) == 1 and entry.area in card_texts(adaptive_card(replies[0])["body"])
+
+
+def test_feedback_buttons_are_recorded_in_the_shared_feedback_table(bot: Bot, connector: Connector) -> None:
+    card = adaptive_card(bot.replies(message(QUESTION, service_url=connector.url, aad="aad-voter"))[0])
+    votes = {b["title"]: b["data"] for b in card_actions(card) if b["data"][cards.SUBMIT_KEY] == cards.FEEDBACK}
+    assert set(votes) == {"Helpful", "Not helpful"}
+    question_id = votes["Helpful"]["question_id"]
+
+    thanks = bot.replies(message(None, service_url=connector.url, aad="aad-voter", value=votes["Helpful"]))
+    assert "helpful" in thanks[0]["text"].lower()
+
+    db = bot.services.db.conn
+    rows = db.execute("SELECT surface, question_id, question, verdict, entries FROM feedback").fetchall()
+    mine = [r for r in rows if r["question_id"] == question_id]
+    assert len(mine) == 1
+    assert (mine[0]["surface"], mine[0]["question"], mine[0]["verdict"]) == ("teams", QUESTION, "helpful")
+    top = bot.services.answerer.ask(QUESTION).quotes[0].entry
+    assert json.loads(mine[0]["entries"])[0]["id"] == top.id
+    asked = db.execute("SELECT surface, question FROM questions WHERE id = ?", (question_id,)).fetchone()
+    assert (asked["surface"], asked["question"]) == ("teams", QUESTION)
+
+    # Changing one's mind replaces the vote rather than counting twice.
+    bot.replies(message(None, service_url=connector.url, aad="aad-voter", value=votes["Not helpful"]))
+    mine = db.execute("SELECT verdict FROM feedback WHERE question_id = ?", (question_id,)).fetchall()
+    assert [r["verdict"] for r in mine] == ["not_helpful"]
+
+
+def test_forged_or_stale_button_gets_a_polite_reply(bot: Bot, connector: Connector) -> None:
+    value = {cards.SUBMIT_KEY: cards.FEEDBACK, "helpful": "very", "question": 5}
+    replies = bot.replies(message(None, service_url=connector.url, value=value))
+    assert replies[0]["text"] == "That button belongs to an older answer I can no longer act on. " \
+        "Please ask the question again."
+    count = bot.services.db.conn.execute("SELECT COUNT(*) FROM feedback WHERE question = '5'").fetchone()[0]
+    assert count == 0
+
+
+def test_help_and_todo_commands(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
+    help_reply = bot.replies(message("help", service_url=connector.url))[0]
+    assert "todo" in help_reply["text"] and "@mention" in help_reply["text"]
+
+    todo = bot.replies(
+        message(f"<at>{BOT_NAME}</at> todo", service_url=connector.url, conversation="19:t@thread.tacv2",
+                kind="channel", mention=True, team="19:t@thread.tacv2")
+    )[0]
+    card = adaptive_card(todo)
+    assert_valid_card(card)
+    texts = " ".join(card_texts(card["body"]))
+    todo_entries = seed_answerer.todo()
+    assert todo_entries
+    for entry in todo_entries:
+        assert entry.area in texts
+    assert all(e.area not in texts for e in seed_answerer.entries if not e.todo)
+    assert all(e.area in card["fallbackText"] for e in todo_entries)
+
+
+def test_a_failing_answer_gets_a_polite_reply_not_a_trace(start_bot: Any, seed_answerer: Answerer,
+                                                          connector: Connector) -> None:
+    class Broken(Answerer):
+        def ask(self, question: str, limit: int = 3) -> Answer:
+            raise RuntimeError("index exploded at /secret/path")
+
+    bot = start_bot(Broken(seed_answerer.index, seed_answerer.embedder), teams_allow_anonymous=True)
+    replies = bot.replies(message(QUESTION, service_url=connector.url))
+    assert len(replies) == 1
+    assert replies[0]["text"].startswith("Sorry, something went wrong")
+    assert "exploded" not in json.dumps(replies) and "Traceback" not in json.dumps(replies)
+
+
+def test_over_the_rate_limit_gets_a_polite_reply(start_bot: Any, seed_answerer: Answerer,
+                                                  connector: Connector) -> None:
+    bot = start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=2)
+    for _ in range(2):
+        assert "attachments" in bot.replies(message(QUESTION, service_url=connector.url, aad="aad-busy"))[0]
+    refused = bot.replies(message(QUESTION, service_url=connector.url, aad="aad-busy"))[0]
+    assert "Please ask again in" in refused["text"]
+    # Someone else is not affected.
+    assert "attachments" in bot.replies(message(QUESTION, service_url=connector.url, aad="aad-other"))[0]
+
+
+def _long_quotes(count: int, paragraphs_each: int) -> list[Any]:
+    from index.entry import Entry
+
+    def entry(n: int) -> Entry:
+        text = "\n\n".join(
+            f"Area {n} paragraph {p}: " + "I do the work well. " * 20 for p in range(paragraphs_each)
+        )
+        return Entry("Framework", "Craft", "Level 4", "Engineer - Level 4", "Skills", f"Area {n}", text, False,
+                     f"level4.md:{n + 10}", permalink="/level4")
+
+    return [quote_for(entry(n), 0.5, (), None) for n in range(count)]
+
+
+def test_an_answer_too_big_for_one_message_is_split_over_cards_in_order() -> None:
+    quotes = _long_quotes(24, 2)
+    answer = Answer("what is expected at level 4?", "level", True, quotes=quotes)
+    assert cards.card_bytes(cards.answer_card(answer)) > cards.MAX_CARD_BYTES  # the case under test
+
+    made = cards.answer_cards(answer, question_id=3)
+
+    assert 1 < len(made) <= cards.MAX_CARDS
+    shown: list[str] = []
+    for n, card in enumerate(made, start=1):
+        assert_valid_card(card)
+        assert cards.card_bytes(card) <= cards.MAX_CARD_BYTES
+        texts = card_texts(card["body"])
+        shown += [t for t in texts if re.fullmatch(r"Area \d+", t)]
+        votes = card_actions(card)
+        assert bool(votes) == (n == len(made))  # one pair of vote buttons, on the last card
+        assert (f"(continued, {n} of {len(made)})" in texts) == (n > 1)
+    assert shown == [q.entry.area for q in quotes]  # every quote, in order, once
+    assert card_actions(made[-1])[0]["data"]["entry_id"] == quotes[0].entry.id
+
+
+def test_beyond_the_card_limit_the_rest_is_named_not_dropped_silently() -> None:
+    quotes = _long_quotes(80, 3)
+    made = cards.answer_cards(Answer("everything at level 4", "level", True, quotes=quotes))
+    assert len(made) == cards.MAX_CARDS
+    quoted = [t for c in made for t in card_texts(c["body"]) if re.fullmatch(r"Area \d+", t)]
+    rest = card_texts(made[-1]["body"])[-1]
+    assert all(cards.card_bytes(c) <= cards.MAX_CARD_BYTES for c in made)
+    assert quoted == [q.entry.area for q in quotes[: len(quoted)]]
+    assert rest == ", ".join(f"{q.entry.area} (Level 4)" for q in quotes[len(quoted):])
+
+
+def test_a_vote_the_database_cannot_take_gets_a_polite_reply(start_bot: Any, seed_answerer: Answerer,
+                                                              connector: Connector) -> None:
+    bot = start_bot(seed_answerer, teams_allow_anonymous=True)
+    card = adaptive_card(bot.replies(message(QUESTION, service_url=connector.url))[0])
+    vote = next(b["data"] for b in card_actions(card) if b["title"] == "Helpful")
+    # Someone broke the table (a real SQLite failure, not a mock): writes to it now fail.
+    bot.services.db.conn.executescript("DROP TABLE feedback; CREATE VIEW feedback AS SELECT 1 AS id;")
+
+    reply = bot.replies(message(None, service_url=connector.url, value=vote))
+
+    assert [r["text"] for r in reply] == ["Sorry, I could not record that vote just now. Please try again in a few "
+                                          "minutes."]

@@ -1,0 +1,89 @@
+"""`careerfw teams` as an operator runs it: refuses to start unauthenticated by accident, otherwise
+loads, reports healthy, answers, and stops cleanly. One model load, in the child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.ports import free_port
+from tests.teams.harness import Connector, adaptive_card, message
+
+CAREERFW = [sys.executable, "-m", "bot.cli"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("CAREERFW_", "CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__"))
+        and k not in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "MicrosoftAppId", "MicrosoftAppPassword")
+    }
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_STATE_HOME=str(tmp_path / "state"), CAREERFW_SCHEDULER="off")
+    env.update(extra)
+    return env
+
+
+def test_without_an_app_registration_it_refuses_to_start(tmp_path: Path) -> None:
+    proc = subprocess.run(CAREERFW + ["teams", "--port", str(free_port())], env=_env(tmp_path), cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID" in lines[0]
+    assert "CAREERFW_TEAMS_ALLOW_ANONYMOUS=1" in lines[0]
+
+
+def _post(url: str, activity: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(activity).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_teams_serves_health_and_answers_then_stops_on_sigterm(tmp_path: Path, connector: Connector) -> None:
+    port = free_port()
+    env = _env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    proc = subprocess.Popen(CAREERFW + ["teams", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    health: tuple[int, dict] | None = None
+    answer: tuple[int, dict] | None = None
+    try:
+        deadline = time.monotonic() + 180  # the model loads in the child; a busy machine is slow
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
+                    health = (resp.status, json.loads(resp.read()))
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        if health is not None:
+            answer = _post(base + "/api/messages", {
+                **message("what does AI governance expect at level 1?", service_url=connector.url),
+                "deliveryMode": "expectReplies",
+            })
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("careerfw teams did not stop on SIGTERM")
+    assert health is not None and health[0] == 200 and health[1]["entries"] > 0, stderr
+    assert answer is not None and answer[0] == 200, stderr
+    card = adaptive_card(answer[1]["activities"][0])
+    assert card["type"] == "AdaptiveCard" and card["fallbackText"]
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr, stderr
