@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 # requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
 # resolves a multi-GB CUDA build; then the project from pyproject.toml. TORCH_INDEX_URL, when set,
-# says where torch comes from (README: Installing torch).
+# says where torch comes from (docs/deploying.md: Installing torch).
 $(STAMP): pyproject.toml requirements/torch.txt requirements/install.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	sh requirements/install.sh $(BIN)/python all -e '.[test]'

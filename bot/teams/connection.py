@@ -54,7 +54,7 @@ def check_credentials(settings: Settings) -> None:
         raise ConfigError(
             "the Teams bot needs its Azure Bot / Entra ID app registration: set "
             + ", ".join(missing)
-            + " (see README, 'Microsoft Teams'), or CAREERFW_TEAMS_ALLOW_ANONYMOUS=1 for local development only"
+            + " (see docs/teams.md), or CAREERFW_TEAMS_ALLOW_ANONYMOUS=1 for local development only"
         )
 
 

@@ -143,7 +143,7 @@ def package_command(args: argparse.Namespace, settings: Settings) -> int:
     if not bot_id:
         print(
             "careerfw: the package needs the bot's id: set CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID "
-            "to the Azure Bot's Microsoft App ID (see README, 'Microsoft Teams')",
+            "to the Azure Bot's Microsoft App ID (see docs/teams.md)",
             file=sys.stderr,
         )
         return 1
