@@ -1,0 +1,33 @@
+"""One answer view (bot/view.py, CONTRIBUTING.md: Layout): every surface shows the same help and reads
+the same keywords, and only translates the view into its format."""
+
+from __future__ import annotations
+
+from bot.chat import HELP as TERMINAL_HELP
+from bot.slack.blocks import HOW_TO_ASK as SLACK_HELP
+from bot.teams.cards import HELP_TEXT as TEAMS_HELP
+from bot.view import HelpView, absolute_url, keyword
+
+
+def test_every_surface_shows_the_one_help_text() -> None:
+    shared = HelpView(ways_to_ask=())
+    for shown in (SLACK_HELP, TEAMS_HELP, TERMINAL_HELP):
+        assert shared.intro in shown and shared.promise in shown
+        for word, what in shared.commands:
+            assert word in shown and what in shown
+
+
+def test_keywords_are_read_the_same_way_everywhere() -> None:
+    for text in ("help", " Help? ", "/help", "help:", "", "   "):
+        assert keyword(text) == "help", text
+    for text in ("todo", "TODO.", "todo,", "!todo"):
+        assert keyword(text) == "todo", text
+    for text in ("todo, please", "help me with AI strategy", "what is todo?"):
+        assert keyword(text) is None, text
+
+
+def test_only_absolute_links_are_offered_as_links() -> None:
+    assert absolute_url("https://fw.example.com/level1#ml-ops") == "https://fw.example.com/level1#ml-ops"
+    assert absolute_url("http://intranet/level1") == "http://intranet/level1"
+    for url in (None, "", "/careerframework/level1#ml-ops", "javascript:alert(1)", "ftp://x"):
+        assert absolute_url(url) is None
