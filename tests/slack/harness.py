@@ -55,7 +55,6 @@ def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) 
 class Response:
     status: int
     body: str
-    seconds: float
 
 
 def post(url: str, body: str, content_type: str, headers: dict[str, str] | None = None) -> Response:
@@ -63,12 +62,11 @@ def post(url: str, body: str, content_type: str, headers: dict[str, str] | None 
     request.add_header("Content-Type", content_type)
     for k, v in (headers or {}).items():
         request.add_header(k, v)
-    started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=30) as resp:
-            return Response(resp.status, resp.read().decode(), time.monotonic() - started)
+            return Response(resp.status, resp.read().decode())
     except urllib.error.HTTPError as err:
-        return Response(err.code, err.read().decode(), time.monotonic() - started)
+        return Response(err.code, err.read().decode())
 
 
 def send_command(app: SlackApp, text: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
@@ -214,3 +212,40 @@ def assert_valid_message(message: dict[str, Any], max_blocks: int = 50) -> None:
         block = Block.parse(raw)
         assert block is not None, raw
         block.validate_json()  # raises SlackObjectFormationError on any limit or shape violation
+
+
+# --- reading what the app sent -----------------------------------------------------------------------
+
+
+def to_url(url: str):
+    return lambda c: c.method == url.split("/", 3)[-1]
+
+
+def message_of(call: Call) -> dict[str, Any]:
+    data = dict(call.body)
+    if isinstance(data.get("blocks"), str):
+        data["blocks"] = json.loads(data["blocks"])
+    return data
+
+
+def buttons_of(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        el["action_id"]: el
+        for block in message["blocks"] if block["type"] == "actions"
+        for el in block["elements"]
+    }
+
+
+def dm_event(text: str, channel: str, user: str = "U0DMUSER", **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "channel_type": "im", "channel": channel, "user": user, "text": text,
+            "ts": f"{time.time():.6f}", **extra}
+
+
+def posts_to(app: SlackApp, channel: str) -> list[Call]:
+    return app.fake.matching(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
+
+
+def barrier(app: SlackApp, channel: str) -> None:
+    """Send a DM on a fresh channel and wait for its answer: events sent before it have been handled."""
+    send_event(app, dm_event("help", channel))
+    app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
