@@ -31,7 +31,8 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.store import build_index, default_index_dir
 
     index_dir = settings.index_dir or default_index_dir(settings.content_dir)
-    report = build_index(settings.content_dir, index_dir, Embedder(settings.model), force=args.force)
+    embedder = Embedder(settings.model, backend=settings.model_backend)
+    report = build_index(settings.content_dir, index_dir, embedder, force=args.force)
     state = "rebuilt" if report.rebuilt else "already up to date"
     print(
         f"index {state}: {report.entries} entries, {report.documents} documents, "

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.embedder import BACKENDS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO_ROOT / "content"
 DEFAULT_NUDGE_CRON = "0 9 * * mon"
@@ -74,6 +76,8 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT
     index_dir: Path | None = None  # None: a per-content cache directory
     model: str | None = None  # None: the packaged all-MiniLM-L6-v2
+    # torch, onnx or onnx-int8; None: the fastest ONNX export whose parity check passed, else torch.
+    model_backend: str | None = None
     state_db: Path = field(default_factory=default_state_db)
     site_url: str | None = None
     tz: str = "UTC"
@@ -113,6 +117,7 @@ class Settings:
             content_dir=_path(env, "CAREERFW_CONTENT") or DEFAULT_CONTENT,
             index_dir=_path(env, "CAREERFW_INDEX"),
             model=_str(env, "CAREERFW_MODEL"),
+            model_backend=_choice(env, "CAREERFW_MODEL_BACKEND", BACKENDS),
             state_db=_path(env, "CAREERFW_STATE_DB") or default_state_db(),
             site_url=_str(env, "CAREERFW_SITE_URL"),
             tz=_str(env, "CAREERFW_TZ") or "UTC",

@@ -41,6 +41,7 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
         settings.content_dir,
         settings.index_dir,
         model=settings.model,
+        backend=settings.model_backend,
         site_url=settings.site_url,
         progress=progress,
     )

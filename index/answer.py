@@ -143,8 +143,9 @@ class Answerer:
         site_url: str | None = None,
         embedder: Embedder | None = None,
         progress: bool | None = None,
+        backend: str | None = None,
     ) -> Answerer:
-        embedder = embedder or Embedder(model)
+        embedder = embedder or Embedder(model, backend=backend)
         index, _ = ensure_index(content_dir, index_dir, embedder, progress=progress)
         return cls(index, embedder, site_url)
 
