@@ -3,7 +3,7 @@
 Layout of an index directory:
 
     current -> builds/<id>      symlink; replacing it is the atomic swap
-    builds/<id>/manifest.json   format, model, dimension, fingerprint, per-document hashes
+    builds/<id>/manifest.json   format, model, backend and encoder, dimension, fingerprint, per-document hashes
     builds/<id>/entries.json    the entries' metadata and verbatim text
     builds/<id>/vectors.npy     normalised float32, one row per document
     .lock                       held while a build runs
@@ -127,10 +127,17 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 
 def _compatible(manifest: dict[str, Any] | None, embedder: Embedder) -> bool:
+    """Whether the index's vectors came from this exact encoder: the same model on the same backend.
+
+    Anything else is rebuilt in full, never mixed: ONNX and PyTorch vectors of one text differ slightly,
+    and a question is only compared with documents its own encoder made. Indexes from before backends
+    were recorded were built by PyTorch.
+    """
     return bool(
         manifest
         and manifest.get("format") == FORMAT_VERSION
         and manifest.get("model") == embedder.name
+        and manifest.get("encoder", "torch") == embedder.encoder
         and manifest.get("dimension") == embedder.dimension
     )
 
@@ -242,6 +249,8 @@ def build_index(
             new_manifest = {
                 "format": FORMAT_VERSION,
                 "model": embedder.name,
+                "backend": embedder.backend,
+                "encoder": embedder.encoder,
                 "dimension": embedder.dimension,
                 "fingerprint": fp,
                 "content": str(content_dir.resolve()),

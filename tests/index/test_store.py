@@ -37,6 +37,8 @@ class CountingEmbedder:
     def __init__(self, real, fail_after: int | None = None) -> None:
         self.real = real
         self.name = real.name
+        self.backend = real.backend
+        self.encoder = real.encoder
         self.dimension = real.dimension
         self.texts: list[str] = []
         self.fail_after = fail_after
