@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.careerfw-installed
+EXPORTED := $(VENV)/.careerfw-exported
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -10,32 +11,38 @@ export TRANSFORMERS_OFFLINE := 1
 
 # requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
-# resolves a multi-GB CUDA build; then the project from pyproject.toml. TORCH_INDEX_URL, when set,
-# says where torch comes from (docs/deploying.md: Installing torch).
+# resolves a multi-GB CUDA build; then the project from pyproject.toml; then the ONNX export of the
+# model with its parity check against PyTorch (index/onnx_export.py), which the bot serves from.
+# TORCH_INDEX_URL, when set, says where torch comes from (docs/deploying.md: Installing torch).
 $(STAMP): pyproject.toml requirements/torch.txt requirements/install.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	sh requirements/install.sh $(BIN)/python all -e '.[test]'
+	sh requirements/install.sh $(BIN)/python all -e '.[test,export]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+# The export again when what makes or measures it changes (it says so and skips when up to date).
+$(EXPORTED): $(STAMP) index/onnx_export.py index/onnx_encoder.py $(wildcard tests/eval/*.yaml)
+	sh requirements/install.sh $(BIN)/python model
+	touch $(EXPORTED)
 
-run: $(STAMP)
+venv: $(EXPORTED)
+
+run: $(EXPORTED)
 	$(BIN)/careerfw run
 
-test: $(STAMP)
+test: $(EXPORTED)
 	$(BIN)/ruff check bot index careerfw_tools tests
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(EXPORTED)
 	$(BIN)/ruff check bot index careerfw_tools tests
 
-index: $(STAMP)
+index: $(EXPORTED)
 	$(BIN)/careerfw index build
 
-eval: $(STAMP)
+eval: $(EXPORTED)
 	$(BIN)/careerfw eval
 
-bench: $(STAMP)
+bench: $(EXPORTED)
 	$(BIN)/careerfw bench
 
 clean:

@@ -79,6 +79,7 @@ def test_install_steps_are_the_makefiles(tmp_path: Path) -> None:
     assert not pip_runs, f"the Dockerfile installs packages only through requirements/install.sh: {pip_runs}"
     install_runs = [r for r in runs if "requirements/install.sh" in r]
     assert any(" torch" in r for r in install_runs) and any(" project " in r for r in install_runs)
+    assert any(" model" in r for r in install_runs)  # the ONNX export, as `make` does it
     # The CPU build of torch on a normal machine.
     assert "download.pytorch.org/whl/cpu" in DOCKERFILE.read_text("utf-8")
 
@@ -101,7 +102,8 @@ def test_install_script_puts_torch_first_and_honours_the_cpu_index(tmp_path: Pat
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     torch_at = next(i for i, c in enumerate(calls) if "requirements/torch.txt" in c)
     project_at = next(i for i, c in enumerate(calls) if ".[test]" in c)
-    assert torch_at < project_at
+    export_at = next(i for i, c in enumerate(calls) if c[:2] == ["-m", "index.onnx_export"])
+    assert torch_at < project_at < export_at
     assert all("--index-url" not in c for c in calls)
 
     log.unlink()
@@ -204,3 +206,24 @@ def test_socket_mode_default_without_app_token_fails_clearly_instead_of_chatting
     assert run.returncode == 1
     assert "SLACK_APP_TOKEN" in run.stderr and "Traceback" not in run.stderr
     assert "terminal chat" not in run.stderr
+
+
+def test_runtime_stage_carries_no_torch() -> None:
+    """torch, transformers and sentence-transformers are build-time only: the project's own dependencies
+    leave them out, the image runs the environment installed without extras, and the runtime stage copies
+    nothing from the exporting one."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    names = {re.split(r"[<>=\[ ;]", d, maxsplit=1)[0].lower() for d in project["dependencies"]}
+    assert {"onnxruntime", "tokenizers"} <= names
+    assert not names & {"torch", "sentence-transformers", "transformers", "optimum-onnx"}
+    assert "torch" in " ".join(project["optional-dependencies"]["torch"])
+    runs = [args for word, args in instructions() if word == "RUN"]
+    assert any("install.sh /opt/venv/bin/python project ." in r for r in runs)
+    assert any("install.sh /opt/export/bin/python model --root /opt/venv/share/careerfw/onnx" in r for r in runs)
+    copies = [args for word, args in final_stage() if word == "COPY"]
+    assert copies and all("/opt/export" not in c for c in copies)
+    assert any(c.endswith("/opt/venv /opt/venv") for c in copies)
+    # The index is built by the torch-free environment, so it is built with the backend the image serves.
+    assert any("/opt/venv/bin/careerfw index build" in r for r in runs)
