@@ -138,7 +138,7 @@ def choose_backend(
         missing = [ONNX_GRAPHS[b] for b in wanted if b not in present]
         if requested and present:
             if not _parity(record, requested).get("passed"):
-                _warn_once(f"CAREERFW_MODEL_BACKEND={requested} failed its parity check against torch at export "
+                _warn_once(f"the {requested} backend failed its parity check against torch at export "
                            f"({directory / EXPORT_RECORD}); using it as asked")
             return requested, directory, record
         passed = [b for b in present if _parity(record, b).get("passed")]

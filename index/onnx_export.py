@@ -243,8 +243,9 @@ def describe(record: dict[str, Any]) -> str:
     for backend, result in record["parity"]["backends"].items():
         q, d = result["questions"], result["documents"]
         docs = f"; documents min {d['min']:.4f} mean {d['mean']:.4f}" if d else ""
+        verdict = "passed" if result["passed"] else "below parity, not served by default"
         lines.append(
-            f"  {backend:<10} {'passed' if result['passed'] else 'below parity, not served by default'}: questions min {q['min']:.4f} "
+            f"  {backend:<10} {verdict}: questions min {q['min']:.4f} "
             f"mean {q['mean']:.4f} ({q['below_threshold']} of {q['count']} below {record['parity']['threshold']})"
             f"{docs}"
         )

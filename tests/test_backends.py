@@ -242,7 +242,8 @@ def test_a_backend_asked_for_is_used_even_if_its_parity_failed_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="careerfw.model"):
         chosen = Embedder(backend="onnx-int8", onnx_root=root)
     assert chosen.backend == "onnx-int8"
-    assert len(caplog.records) == 1 and "CAREERFW_MODEL_BACKEND=onnx-int8" in caplog.records[0].getMessage()
+    message = caplog.records[0].getMessage()
+    assert len(caplog.records) == 1 and "onnx-int8" in message and "parity" in message
     assert Embedder(backend="torch", onnx_root=root).backend == "torch"
 
 
