@@ -250,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
     p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-backends", action="store_true",
+                   help="skip the side-by-side of every model backend (torch, onnx, onnx-int8)")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")
@@ -264,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="latency and build throughput on these machines")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="a 2,000-entry generated framework instead of 10,000")
+    p.add_argument("--backends", help="comma-separated model backends to measure (default: every one available)")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "bench_command"))
     return parser
 

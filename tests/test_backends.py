@@ -388,3 +388,39 @@ def test_pooling_ignores_padding() -> None:
     assert pool(tokens, mask, "max").tolist() == [[3.0, 4.0]]
     assert pool(tokens, mask, "cls").tolist() == [[1.0, 2.0]]
     assert np.allclose(pool(tokens, mask, "mean_sqrt_len_tokens"), [[4.0 / np.sqrt(2), 6.0 / np.sqrt(2)]])
+
+
+# --- the figures: eval and bench measure every backend ---------------------------------------------
+
+
+def test_eval_puts_every_backends_top1_side_by_side(tmp_path: Path) -> None:
+    from careerfw_tools.backend_eval import compare_backends, render
+    from careerfw_tools.evaluate import load_set
+
+    sets = [load_set(REPO / "tests" / "eval" / name) for name in ("seed.yaml", "multilevel.yaml")]
+    comparison = compare_backends(sets, work=tmp_path)
+    assert comparison.backends == ["torch", "onnx", "onnx-int8"]
+    assert [s.name for s in comparison.sets] == ["seed", "multilevel"]
+    assert comparison.serving == Embedder().backend
+    # fp32 ONNX passed parity on every question, so it ranks like PyTorch on every framework.
+    assert comparison.within("onnx"), render(comparison)
+    text = render(comparison)
+    for s in comparison.sets:
+        row = next(line for line in text.splitlines() if line.startswith(s.name + " "))
+        assert f"{s.top1['torch']:.3f}" in row and f"{s.top1['onnx-int8']:.3f}" in row
+    verdict = "met" if comparison.within("onnx-int8") else "MISSED"
+    assert f"onnx-int8: every framework's top-1 within 1 point of torch {verdict}" in text
+
+
+def test_bench_serves_each_backend_on_the_index_that_backend_built(tmp_path: Path) -> None:
+    from careerfw_tools.bench import _questions, _serving
+
+    content = REPO / "content"
+    index_dir = tmp_path / "index"
+    build_index(content, index_dir, Embedder(backend="onnx-int8"), progress=False)
+    measured = _serving(content, index_dir, "onnx-int8", None, _questions(content, 6), tmp_path)
+    assert "error" not in measured, measured
+    assert measured["index_rebuilt_at_start"] is False
+    assert measured["answered"] == 6
+    assert 0 < measured["ready_s"] <= measured["first_answer_s"]
+    assert measured["peak_rss_mb"] > 50
