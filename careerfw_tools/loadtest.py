@@ -105,12 +105,16 @@ def slash_command_body(text: str, user_id: str, response_url: str, channel: str 
 # --- the server under test --------------------------------------------------------------------------
 
 
-def rss_mib(pid: int) -> float:
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+    raise RuntimeError(f"no {field} for pid {pid}")
+
+
+def peak_rss_mib(pid: int) -> float:
+    return rss_mib(pid, "VmHWM")
 
 
 @dataclass
@@ -290,6 +294,8 @@ class LoadReport:
     rss_before_mib: float
     rss_after_mib: float
     outage_s: float = 0.0
+    backend: str = "torch"  # the model backend the server answered on
+    rss_peak_mib: float = 0.0  # the server's peak RSS (VmHWM) over its whole life, start included
     refused_during_outage: int = 0  # posts Slack's side answered 500 (each retried until it went through)
     failures: list[str] = field(default_factory=list)
 
@@ -312,6 +318,7 @@ def run_load(
     workdir: Path | None = None,
     answer_timeout: float = 300.0,
     outage_s: float = 0.0,
+    backend: str | None = None,
 ) -> LoadReport:
     """With `outage_s`, Slack's side answers HTTP 500 to everything from the first command on for that
     many seconds (the server keeps its default CAREERFW_SLACK_RETRY_SECONDS): answers must still all
@@ -323,10 +330,14 @@ def run_load(
         build = [sys.executable, "-m", "bot.cli", "index", "build", "--index", str(index_dir)]
         if content is not None:
             build += ["--content", str(content)]
-        done = subprocess.run(build, capture_output=True, text=True, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+        # The index and the server use the same model backend, so the server starts on the built index.
+        chosen = {"CAREERFW_MODEL_BACKEND": backend} if backend else {}
+        done = subprocess.run(build, capture_output=True, text=True,
+                              env=os.environ | {"HF_HUB_OFFLINE": "1"} | chosen)
         if done.returncode != 0:
             raise RuntimeError(f"cannot build the index: {done.stderr.strip()}")
-        env = {"CAREERFW_INDEX": str(index_dir)}
+        manifest = json.loads((index_dir / "current" / "manifest.json").read_text("utf-8"))
+        env = {"CAREERFW_INDEX": str(index_dir), "CAREERFW_MODEL_BACKEND": str(manifest.get("backend", "torch"))}
         with FakeSlack() as fake, serving(fake, work, content, env) as server:
             pid = server.proc.pid
             rss_ready = rss_mib(pid)
@@ -354,6 +365,7 @@ def run_load(
                 fake.fail_status = None
             elapsed = time.monotonic() - started
             rss_after = rss_mib(pid)
+            rss_peak = peak_rss_mib(pid)
             delivered = fake.delivered()
             crashed = server.proc.poll() is not None
 
@@ -392,6 +404,7 @@ def run_load(
             apologies=apologies, ready_s=round(server.ready_s, 2), first_answer_ms=round(first_ms, 1),
             rss_ready_mib=round(rss_ready, 1), rss_before_mib=round(rss_before, 1), rss_after_mib=round(rss_after, 1),
             outage_s=outage_s, refused_during_outage=refused, failures=failures,
+            backend=str(manifest.get("backend", "torch")), rss_peak_mib=round(rss_peak, 1),
         )
 
 
@@ -407,7 +420,9 @@ def render(report: LoadReport, content: Path) -> str:
         ("answer throughput", f"{r.answers_per_s} answers/s"),
         ("cold start: process start to /healthz 200", f"{r.ready_s} s"),
         ("first answer after ready (command to response_url)", f"{r.first_answer_ms} ms"),
-        ("server RSS ready / before / after", f"{r.rss_ready_mib} / {r.rss_before_mib} / {r.rss_after_mib} MiB"),
+        ("model backend", r.backend),
+        ("server RSS ready / before / after / peak",
+         f"{r.rss_ready_mib} / {r.rss_before_mib} / {r.rss_after_mib} / {r.rss_peak_mib} MiB"),
         ("RSS growth over the run (limit 10%)", f"{r.rss_growth:+.1%}"),
     ]
     if r.outage_s:
@@ -434,7 +449,8 @@ def loadtest_command(args: argparse.Namespace, settings: Settings) -> int:
     print(f"starting the server and sending {args.requests} commands from {args.concurrency} clients…",
           file=sys.stderr)
     try:
-        report = run_load(args.requests, args.concurrency, content, outage_s=args.outage)
+        report = run_load(args.requests, args.concurrency, content, outage_s=args.outage,
+                          backend=settings.model_backend)
     except RuntimeError as exc:
         print(f"careerfw loadtest: {exc}", file=sys.stderr)
         return 1
