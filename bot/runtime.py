@@ -64,8 +64,9 @@ class Runtime:
         answerer = open_answerer(settings, progress=progress)
         answerer.warm()
         runtime = cls(settings, answerer, health)
-        runtime.health.mark_ready(entries=len(answerer.entries))
-        log.info("%d framework entries loaded from %s", len(answerer.entries), settings.content_dir)
+        runtime.health.mark_ready(entries=len(answerer.entries), backend=answerer.embedder.backend)
+        log.info("%d framework entries loaded from %s; model %s on %s", len(answerer.entries), settings.content_dir,
+                 answerer.embedder.name, answerer.embedder.backend)
         runtime.install_reload()
         return runtime
 
@@ -75,7 +76,8 @@ class Runtime:
         """A reload that went live is what /healthz reports from then on; a refused one changes nothing
         (the old index keeps serving and stays healthy)."""
         if outcome.ok:
-            self.health.mark_ready(entries=len(self.answerer.entries), index=outcome.build_id)
+            self.health.mark_ready(entries=len(self.answerer.entries), index=outcome.build_id,
+                                   backend=self.answerer.embedder.backend)
 
     def install_reload(self) -> Reloader:
         """SIGHUP always, the folder watch with CAREERFW_RELOAD_SECONDS; each outcome reaches health."""

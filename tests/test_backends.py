@@ -164,21 +164,23 @@ def _free_port() -> int:
 
 
 def test_a_serving_process_never_maps_torch(tmp_path: Path) -> None:
-    """`careerfw teams` loads, answers its warm-up question, reports healthy: and has no libtorch mapped."""
+    """`careerfw teams` loads, answers its warm-up question, reports healthy with its backend: and has no
+    libtorch mapped."""
     port = _free_port()
     env = _env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "teams", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 180
-        healthy = False
-        while time.monotonic() < deadline and proc.poll() is None and not healthy:
+        health: dict = {}
+        while time.monotonic() < deadline and proc.poll() is None and not health:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
-                    healthy = resp.status == 200
+                    health = json.loads(resp.read()) if resp.status == 200 else {}
             except OSError:
                 time.sleep(0.2)
-        assert healthy, proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy in time"
+        assert health, proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy in time"
+        assert health["backend"] == Embedder().backend  # /healthz says what answers
         maps = Path(f"/proc/{proc.pid}/maps").read_text()
         assert "onnxruntime" in maps  # the check sees the libraries the process loaded
         assert "libtorch" not in maps
