@@ -247,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.feedback", "feedback_command"))
 
+    p = sub.add_parser("db", help="the shared-state database's schema (CAREERFW_DATABASE_URL or CAREERFW_STATE_DB)")
+    dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dsub.add_parser("upgrade", help="apply every pending schema revision")
+    dsub.add_parser("status", help="the schema revision and what is pending (exit 3 when not up to date)")
+    p.set_defaults(func=_front_end("bot.store.command", "db_command"))
+
     p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
     p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
     p.add_argument("--json", action="store_true")

@@ -19,6 +19,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _TEAMS_SDK_PREFIXES = ("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__")
 DEFAULT_PORT = 3000
 MODES = ("socket", "http")
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")  # all served by psycopg 3
 
 
 class ConfigError(ValueError):
@@ -66,6 +67,28 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str 
     return raw.lower()
 
 
+def _database_url(env: Mapping[str, str], name: str) -> str | None:
+    """A PostgreSQL URL, checked here so a typo stops the start with a line naming the variable (its
+    password masked); unset keeps the SQLite file at CAREERFW_STATE_DB."""
+    raw = _str(env, name)
+    if raw is None:
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"{name} is not a database URL (expected postgresql://user:password@host:port/db)") from None
+    if url.drivername not in POSTGRES_SCHEMES:
+        shown = url.render_as_string(hide_password=True)
+        raise ConfigError(
+            f"{name}={shown} is not a PostgreSQL URL (postgresql://user:password@host:port/db); "
+            "leave it unset for the SQLite file at CAREERFW_STATE_DB"
+        )
+    return raw
+
+
 def default_state_db() -> Path:
     base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     return base / "careerfw" / "state.db"
@@ -79,6 +102,9 @@ class Settings:
     # torch, onnx or onnx-int8; None: the fastest ONNX export whose parity check passed, else torch.
     model_backend: str | None = None
     state_db: Path = field(default_factory=default_state_db)
+    # Shared state (bot/store): None keeps it in the SQLite file `state_db`; a postgresql:// URL puts
+    # it in PostgreSQL, which several replicas can share.
+    database_url: str | None = None
     site_url: str | None = None
     tz: str = "UTC"
 
@@ -119,6 +145,7 @@ class Settings:
             model=_str(env, "CAREERFW_MODEL"),
             model_backend=_choice(env, "CAREERFW_MODEL_BACKEND", BACKENDS),
             state_db=_path(env, "CAREERFW_STATE_DB") or default_state_db(),
+            database_url=_database_url(env, "CAREERFW_DATABASE_URL"),
             site_url=_str(env, "CAREERFW_SITE_URL"),
             tz=_str(env, "CAREERFW_TZ") or "UTC",
             slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),

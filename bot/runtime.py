@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.nudge.target import NudgeTarget
     from bot.reload import Reloader, ReloadOutcome
     from bot.state import StateDB
+    from bot.store import Store
     from index.answer import Answerer
 
 log = logging.getLogger("careerfw.runtime")
@@ -50,20 +51,27 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
 class Runtime:
     """One serving process's answerer and the machinery around it, shared by Slack and Teams."""
 
-    def __init__(self, settings: Settings, answerer: Answerer, health: Health | None = None) -> None:
+    def __init__(
+        self, settings: Settings, answerer: Answerer, health: Health | None = None, store: Store | None = None
+    ) -> None:
         self.settings = settings
         self.answerer = answerer
         self.health = health or Health()
+        self.store = store
         self.reloader: Reloader | None = None
         self.scheduler: BackgroundScheduler | None = None
 
     @classmethod
     def open(cls, settings: Settings, health: Health | None = None, progress: bool | None = None) -> Runtime:
         """Load the model and index before any request is accepted (so the first question is as fast
-        as any), mark /healthz ready, and start listening for content reloads."""
+        as any), mark /healthz ready, and start listening for content reloads. The shared state
+        store is opened first: an unreachable database stops the start before the model loads."""
+        from bot.store import Store
+
+        store = Store.open(settings)
         answerer = open_answerer(settings, progress=progress)
         answerer.warm()
-        runtime = cls(settings, answerer, health)
+        runtime = cls(settings, answerer, health, store)
         runtime.health.mark_ready(entries=len(answerer.entries), backend=answerer.embedder.backend)
         log.info("%d framework entries loaded from %s; model %s on %s", len(answerer.entries), settings.content_dir,
                  answerer.embedder.name, answerer.embedder.backend)
@@ -112,3 +120,5 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+        if self.store is not None:
+            self.store.close()

@@ -23,9 +23,13 @@ from bot.config import Settings
 from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
 from bot.state import StateDB
+from bot.store import Store
 from index.answer import Answer, Answerer
 
 T = TypeVar("T")
+
+# A rate-limit check runs before the answer: past this it is skipped and the question admitted.
+STATE_WAIT_S = 1.0
 
 
 def answer_pool_size() -> int:
@@ -50,6 +54,7 @@ class AnswerServices:
     settings: Settings
     answerer: Answerer
     db: StateDB
+    store: Store
     limiter: RateLimiter
     health: Health = field(default_factory=Health)
     executor: ThreadPoolExecutor = field(init=False)
@@ -58,21 +63,33 @@ class AnswerServices:
         self.executor = ThreadPoolExecutor(answer_pool_size(), thread_name_prefix=self.thread_name_prefix)
 
     @classmethod
-    def create(cls, settings: Settings, answerer: Answerer, health: Health | None = None) -> Self:
+    def create(
+        cls, settings: Settings, answerer: Answerer, health: Health | None = None, store: Store | None = None
+    ) -> Self:
+        store = store or Store.open(settings)
         return cls(
             settings=settings,
             answerer=answerer,
             db=StateDB(settings.state_db),
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            store=store,
+            limiter=RateLimiter(store, settings.rate_limit_per_minute),
             health=health or Health(),
         )
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args, **kwargs))
 
-    def rate_check(self, user_id: str) -> str | None:
-        """None when the user may ask; otherwise the polite reply."""
-        decision = self.limiter.check(f"{self.surface}:{user_id}")
+    async def rate_check(self, user_id: str) -> str | None:
+        """None when the user may ask; otherwise the polite reply. The check reads the shared store on
+        a thread of its own (not the answer pool, where it would queue behind answers), and a store
+        slower than STATE_WAIT_S admits the question rather than hold up the answer."""
+        try:
+            decision = await asyncio.wait_for(
+                asyncio.to_thread(self.limiter.check, f"{self.surface}:{user_id}"), STATE_WAIT_S
+            )
+        except TimeoutError:
+            self.log.warning("rate limit check took over %.1f s; question admitted", STATE_WAIT_S)
+            return None
         return None if decision.allowed else limit_message(decision, self.limiter.limit)
 
     def record(
@@ -96,3 +113,4 @@ class AnswerServices:
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,31 @@ def monzo_answerer(embedder, monzo_dir: Path, tmp_path_factory: pytest.TempPathF
     from index.answer import Answerer
 
     return Answerer.open(monzo_dir, tmp_path_factory.mktemp("monzo-index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/support/postgres.py); skipped without the
+    server binaries, except under CI=true, where .ci/run installs them and a skip would hide that."""
+    from tests.support.postgres import bindir, running_server
+
+    bin_dir = bindir()
+    if bin_dir is None:
+        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql, or run .ci/run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: these tests must run)")
+        pytest.skip(reason)
+    with running_server(bin_dir) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_settings(request: pytest.FixtureRequest, tmp_path: Path):
+    """Settings whose shared state is the SQLite file (CAREERFW_DATABASE_URL unset) or a fresh
+    database on the test PostgreSQL server: the state tests run once on each."""
+    from bot.config import Settings
+
+    settings = Settings(state_db=tmp_path / "state.db", scheduler_enabled=False)
+    if request.param == "postgresql":
+        return replace(settings, database_url=request.getfixturevalue("postgres").create_database())
+    return settings

@@ -37,8 +37,10 @@ from bot.config import Settings
 from bot.health import Health, starlette_healthz
 from bot.slack.delivery import retry_handlers, retrying_respond
 from bot.slack.listeners import register_listeners
-from bot.slack.middleware import EventDedupe, attach_services, drop_retried_events
+from bot.slack.middleware import attach_services, drop_retried_events
 from bot.slack.services import Services
+from bot.store import Store
+from bot.store.events import EventLedger
 from index.answer import Answerer
 
 log = logging.getLogger("careerfw.slack")
@@ -101,7 +103,7 @@ def build_app(settings: Settings, services: Services, client: AsyncWebClient | N
     )
     app.use(attach_services(services))
     app.use(retrying_respond(settings.slack_retry_seconds))
-    app.use(drop_retried_events(EventDedupe()))
+    app.use(drop_retried_events(EventLedger(services.store)))
     register_listeners(app)
     return app
 
@@ -123,12 +125,13 @@ def build_asgi_app(
     *,
     services: Services | None = None,
     health: Health | None = None,
+    store: Store | None = None,
 ) -> Starlette:
     """POST /slack/events (Slack-signed requests) and GET /healthz, over an already loaded answerer.
 
     Health is marked ready here because the answerer is loaded and warm by the time this is called;
     pass a `health` to share it with other servers in the process."""
-    services = services or Services.create(settings, answerer, health)
+    services = services or Services.create(settings, answerer, health, store)
     if not services.health.ready:
         services.health.mark_ready(entries=len(answerer.entries))
     handler = AsyncSlackRequestHandler(build_app(settings, services, client))

@@ -51,7 +51,7 @@ def _serve_http(runtime: Runtime, sock: socket.socket) -> int:
             # the signal; the shutdown is complete, so exit 0 like any orderly stop.
             getattr(self, "_captured_signals", []).clear()
 
-    asgi = build_asgi_app(runtime.settings, runtime.answerer, health=runtime.health)
+    asgi = build_asgi_app(runtime.settings, runtime.answerer, health=runtime.health, store=runtime.store)
     server = Server(uvicorn.Config(asgi, log_level="info", access_log=False, timeout_graceful_shutdown=10))
     server.run(sockets=[sock])
     log.info("stopped")
@@ -66,7 +66,7 @@ async def _socket_mode(runtime: Runtime) -> int:
     from bot.slack.services import Services
 
     settings = runtime.settings
-    services = Services.create(settings, runtime.answerer, runtime.health)
+    services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
     handler = AsyncSocketModeHandler(build_app(settings, services), settings.slack_app_token)
     await warm_authorization(services)
     stop = asyncio.Event()

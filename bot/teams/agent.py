@@ -118,7 +118,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         if entry_id is None:
             await context.send_activity(STALE_BUTTON)
             return
-        limited = services.rate_check(user_id(context.activity))
+        limited = await services.rate_check(user_id(context.activity))
         if limited:
             await context.send_activity(limited)
             return
@@ -194,7 +194,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
                 card_activity(cards.todo_card(todo, services.settings.site_url), cards.todo_lead(todo))
             )
             return
-        limited = services.rate_check(user_id(activity))
+        limited = await services.rate_check(user_id(activity))
         if limited:
             await context.send_activity(limited)
             return

@@ -30,7 +30,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
 
     print("Loading the framework…", file=sys.stderr)
     runtime = Runtime.open(settings)
-    services = Services.create(settings, runtime.answerer, runtime.health)
+    services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
     app = create_app(services, manager)
     start_teams_nudges(runtime, services.db, manager)
     print(

@@ -29,7 +29,7 @@ async def reply_for(services: Services, user_id: str, question: str, *, share: b
             return Reply(help_message())
         if word == "todo":
             return Reply(todo_message(services.answerer.todo(), services.settings.site_url))
-        refusal = services.rate_check(user_id)
+        refusal = await services.rate_check(user_id)
         if refusal:
             return Reply(notice_message(refusal), refused=True)
         answer, question_id = await services.ask(user_id, question)

@@ -1,0 +1,107 @@
+"""Shared state that every replica must see the same: SQLAlchemy Core over the SQLite state file by
+default, or PostgreSQL when CAREERFW_DATABASE_URL is set (docs/state.md).
+
+    store = Store.open(settings)        # connects, applies safe schema upgrades, or raises StoreUnavailable
+    store.attempt("rate limit", work, fallback=...)
+
+Answers never wait on the database. Every call goes through `attempt`: a transaction, retried
+briefly on a lost connection, a lock timeout or a lost insert race (tenacity), and past that the
+caller's fallback is returned and the failure logged once per outage. After a failure the store is
+left alone for PAUSE_S, so while PostgreSQL restarts each answer costs nothing extra; the first call
+after the pause tries again, and de-duplication resumes by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay, wait_random_exponential
+
+from bot.config import Settings
+from bot.store import migrate
+from bot.store.engine import ADMIN, SERVING, StoreUnavailable, Target, create_engine, reason
+
+__all__ = ["Store", "StoreUnavailable", "Target"]
+
+log = logging.getLogger("careerfw.store")
+
+T = TypeVar("T")
+
+RETRY_BUDGET_S = 1.0  # all attempts of one call, after which it gives up and falls back
+PAUSE_S = 5.0  # after a failed call, skip the database for this long (answers go on meanwhile)
+
+
+class Store:
+    def __init__(self, engine: Engine, target: Target) -> None:
+        self.engine = engine
+        self.target = target
+        self._paused_until = 0.0
+        self._down = False
+        self._lock = threading.Lock()
+        self._retrying = Retrying(
+            stop=stop_after_attempt(3) | stop_after_delay(RETRY_BUDGET_S),
+            wait=wait_random_exponential(multiplier=0.05, max=0.25),
+            retry=retry_if_exception_type((OperationalError, IntegrityError)),
+            reraise=True,
+        )
+
+    @classmethod
+    def open(cls, settings: Settings, *, upgrade: bool = True) -> Store:
+        """Connect once (a wrong password or unreachable host raises StoreUnavailable, one line naming
+        the setting, password masked) and apply schema revisions that are safe at start."""
+        target = Target.from_settings(settings)
+        admin = create_engine(target, ADMIN)
+        try:
+            with admin.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            if upgrade:
+                migrate.upgrade_at_start(admin)
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"cannot use {target.describe()}: {reason(exc)}") from None
+        except migrate.UnsafeUpgrade as exc:
+            raise StoreUnavailable(f"{target.describe()}: {exc}") from None
+        finally:
+            admin.dispose()
+        return cls(create_engine(target, SERVING), target)
+
+    def attempt(self, what: str, work: Callable[[Connection], T], fallback: T) -> T:
+        """`work` in one transaction, retried briefly; `fallback` if the database cannot be used now."""
+        if time.monotonic() < self._paused_until:
+            return fallback
+        try:
+            result = self._retrying(self._transaction, work)
+        except SQLAlchemyError as exc:
+            self._failed(what, exc)
+            return fallback
+        if self._down:
+            with self._lock:
+                self._down = False
+            log.warning("%s is reachable again; shared state resumes", self.target.describe())
+        return result
+
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        with self.engine.begin() as conn:
+            return work(conn)
+
+    def _failed(self, what: str, exc: SQLAlchemyError) -> None:
+        with self._lock:
+            first = not self._down
+            self._down = True
+            self._paused_until = time.monotonic() + PAUSE_S
+        if first:
+            log.warning(
+                "%s unavailable (%s): %s skipped, answers go on; retrying every %.0f s",
+                self.target.describe(), reason(exc), what, PAUSE_S,
+            )
+        else:
+            log.debug("%s still unavailable: %s skipped", self.target.describe(), what)
+
+    def close(self) -> None:
+        self.engine.dispose()

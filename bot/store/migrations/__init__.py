@@ -1,0 +1,1 @@
+"""Alembic's schema versions for the shared state (run through bot.store.migrate, never by hand)."""
