@@ -7,7 +7,7 @@ EXPORTED := $(VENV)/.careerfw-exported
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint venv index eval bench clean
+.PHONY: run test lint venv index eval bench clean postgresql
 
 # requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
@@ -29,7 +29,17 @@ venv: $(EXPORTED)
 run: $(EXPORTED)
 	$(BIN)/careerfw run
 
-test: $(EXPORTED)
+# The state tests start a throwaway PostgreSQL server (tests/support/postgres.py) from Debian's package:
+# installed here when missing and we are root (CI); otherwise those tests say why they skip.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	|| if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL server binaries missing and not root: the PostgreSQL tests will skip (apt-get install postgresql)"; \
+	fi
+
+test: $(EXPORTED) postgresql
 	$(BIN)/ruff check bot index careerfw_tools tests
 	$(BIN)/python -m pytest -q
 

@@ -4,6 +4,7 @@ recording every call, and requests signed exactly as Slack signs them."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -15,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ BOT_TOKEN = "xoxb-test-token"
 SEED_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
+_IDS = itertools.count(1)
+
+
 @dataclass
 class SlackApp:
     """The careerfw Slack app served by uvicorn on a loopback port."""
@@ -38,7 +42,8 @@ class SlackApp:
     asgi: Any
     fake: FakeSlack
     startup_calls: list[Call] = field(default_factory=list)  # Web API calls made before the first request
-    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # One counter for every app in the process: replicas on one store must not reuse each other's event ids.
+    ids: Iterator[int] = field(default_factory=lambda: _IDS)
 
     def next_id(self) -> int:
         return next(self.ids)
@@ -112,22 +117,27 @@ def send_action(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER"
     return post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", sign(body)), response_url
 
 
-@pytest.fixture(scope="session")
-def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
-    import uvicorn
-
-    from bot.slack.app import build_asgi_app
-
+def slack_settings(fake_slack: FakeSlack, state_db: Path, **changes: Any) -> Settings:
     settings = Settings(
         content_dir=SEED_CONTENT,
-        state_db=tmp_path_factory.mktemp("slack-state") / "state.db",
+        state_db=state_db,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
         rate_limit_per_minute=10,
         scheduler_enabled=False,
     )
-    asgi = build_asgi_app(settings, seed_answerer)
+    return replace(settings, **changes)
+
+
+@contextlib.contextmanager
+def serve_slack(settings: Settings, answerer: Any, fake_slack: FakeSlack) -> Iterator[SlackApp]:
+    """One replica of the Slack app (its own services and state store connection) on a loopback port."""
+    import uvicorn
+
+    from bot.slack.app import build_asgi_app
+
+    asgi = build_asgi_app(settings, answerer)
     calls_before = len(fake_slack.calls)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
@@ -140,9 +150,18 @@ def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.Tem
         time.sleep(0.01)
     assert server.started, "uvicorn did not start"
     startup_calls = fake_slack.calls[calls_before:]
-    yield SlackApp(f"http://127.0.0.1:{sock.getsockname()[1]}", settings, asgi, fake_slack, startup_calls)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield SlackApp(f"http://127.0.0.1:{sock.getsockname()[1]}", settings, asgi, fake_slack, startup_calls)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def slack_app(seed_answerer, fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
+    settings = slack_settings(fake_slack, tmp_path_factory.mktemp("slack-state") / "state.db")
+    with serve_slack(settings, seed_answerer, fake_slack) as app:
+        yield app
 
 
 # Test inputs, not expected answers: the first candidate the core answers confidently (or not at all)
