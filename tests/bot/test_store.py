@@ -239,3 +239,50 @@ def test_an_unreachable_host_stops_the_start_with_one_line(tmp_path: Path) -> No
     message = str(raised.value)
     assert "\n" not in message and "pw-not-shown" not in message
     assert message.startswith("cannot use CAREERFW_DATABASE_URL=postgresql://careerfw:***@127.0.0.1:")
+
+
+def test_the_migrated_schema_matches_the_tables_the_code_uses(state_settings: Settings) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bot.store.schema import metadata
+
+    store = Store.open(state_settings)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    store.close()
+    ours = [d for d in diff if "alembic_version" not in repr(d)]
+    assert ours == []
+
+
+@pytest.mark.parametrize("command", [["teams", "--host", "127.0.0.1"], ["db", "upgrade"]])
+def test_a_server_with_a_wrong_password_exits_with_one_masked_line(
+    postgres, tmp_path: Path, command: list[str]
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.ports import free_port
+
+    url = postgres.create_database().replace(":s3cret-for-tests@", ":wrong-pass-123@")
+    env = {
+        **os.environ,
+        "CAREERFW_DATABASE_URL": url,
+        "CAREERFW_STATE_DB": str(tmp_path / "state.db"),
+        "CAREERFW_TEAMS_ALLOW_ANONYMOUS": "1",
+        "CAREERFW_SCHEDULER": "off",
+    }
+    if command[0] == "teams":
+        command = [*command, "--port", str(free_port())]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *command], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if "CAREERFW_DATABASE_URL" in line]
+    assert len(errors) == 1, done.stderr
+    assert errors[0].startswith("careerfw: cannot use CAREERFW_DATABASE_URL=postgresql://careerfw:***@")
+    assert "password authentication failed" in errors[0]
+    assert "wrong-pass-123" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    assert "entries loaded" not in done.stderr  # stopped before the model loaded
