@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.checks import check_content
+from index.files import content_signature
 from index.parse import Problem
 
 if TYPE_CHECKING:
@@ -35,22 +36,6 @@ class ReloadOutcome:
     problems: list[Problem] = field(default_factory=list)
     report: BuildReport | None = None
     build_id: str | None = None  # the index build serving after this reload
-
-
-def content_signature(content_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Cheap change detector: every file's path, size and mtime. Follows symlinks, so a ConfigMap-style
-    `..data` swap or a git-sync worktree flip shows up as a change."""
-    found: list[tuple[str, int, int]] = []
-    for root, dirs, files in os.walk(content_dir, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".git"))
-        for name in sorted(files):
-            path = Path(root) / name
-            try:
-                st = path.stat()
-            except OSError:  # removed between the listing and the stat: the next poll sees it
-                continue
-            found.append((str(path.relative_to(content_dir)), st.st_size, st.st_mtime_ns))
-    return tuple(found)
 
 
 class Reloader:

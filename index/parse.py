@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from index.entry import Entry, is_todo_text
+from index.files import UnsafePage, directory_links, page_paths, read_page
 
 Severity = Literal["error", "warning"]
 
@@ -114,6 +115,22 @@ class _Inline:
         return ""
 
 
+MAX_FRONT_MATTER_CHARS = 64 * 1024  # a page's title, parent, permalink and nav_order fit many times over
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (`*name`): front matter never needs them, and nested aliases
+    expand exponentially (a "billion laughs" document of a few hundred bytes takes gigabytes)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[dict[str, Any], str, int]:
     """Front matter dict, the body, and how many lines precede the body."""
     lines = text.split("\n")
@@ -123,8 +140,11 @@ def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[d
         if _FRONT_MATTER_END.match(lines[i]):
             raw = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1 :])
+            if len(raw) > MAX_FRONT_MATTER_CHARS:
+                problems.append(Problem(rel, 2, f"front matter is over {MAX_FRONT_MATTER_CHARS:,} characters"))
+                return {}, body, i + 1
             try:
-                data = yaml.safe_load(raw) if raw.strip() else {}
+                data = yaml.load(raw, Loader=_NoAliasLoader) if raw.strip() else {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = (mark.line + 2) if mark is not None else 1
@@ -157,8 +177,12 @@ def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _parse_page(path: Path, rel: str, problems: list[Problem]) -> Page | None:
-    raw = path.read_bytes()
+def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Page | None:
+    try:
+        raw = read_page(path, root)
+    except UnsafePage as exc:
+        problems.append(Problem(rel, 1, str(exc)))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -354,11 +378,13 @@ def load_content(root: Path | str) -> Content:
     if not root.is_dir():
         problems.append(Problem(str(root), 0, "content directory does not exist"))
         return Content(root, [], [], problems)
-    for path in sorted(root.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
+    for link in directory_links(root):
+        rel = link.relative_to(root).as_posix()
+        reason = "is a link to a directory; not followed (pages must be inside the content folder)"
+        problems.append(Problem(rel, 1, reason, "warning"))
+    for path in page_paths(root):
         rel = path.relative_to(root).as_posix()
-        page = _parse_page(path, rel, problems)
+        page = _parse_page(path, rel, problems, root)
         if page is not None:
             pages.append(page)
     entries = _resolve(pages)
