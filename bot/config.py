@@ -126,6 +126,8 @@ class Settings:
     reload_seconds: int = 0  # poll the content folder and hot-reload on change; 0: SIGHUP only
 
     teams_allow_anonymous: bool = False
+    # Connector hosts trusted beyond Bot Framework's own (bot/teams/trust.py), e.g. a sovereign cloud's.
+    teams_service_hosts: tuple[str, ...] = ()
     teams_client_id: str | None = None
     teams_client_secret: str | None = None
     teams_tenant_id: str | None = None
@@ -161,6 +163,9 @@ class Settings:
             port=_int(env, "CAREERFW_PORT", DEFAULT_PORT),
             reload_seconds=_int(env, "CAREERFW_RELOAD_SECONDS", 0),
             teams_allow_anonymous=_flag(env, "CAREERFW_TEAMS_ALLOW_ANONYMOUS", False),
+            teams_service_hosts=tuple(
+                h.strip() for h in (_str(env, "CAREERFW_TEAMS_SERVICE_HOSTS") or "").split(",") if h.strip()
+            ),
             # The SDK's standard names first; the short and Bot Framework names are accepted too.
             teams_client_id=_str(env, "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID")
             or _str(env, "CLIENT_ID")

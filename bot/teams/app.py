@@ -1,7 +1,9 @@
 """The Teams bot's aiohttp app, as the Agents SDK hosts an agent (`careerfw teams` runs it: serve.py).
 
-    POST /api/messages   Bot Framework activities, JWT-validated by the SDK (401 without a valid
-                         token unless CAREERFW_TEAMS_ALLOW_ANONYMOUS=1); a malformed activity is a 400
+    POST /api/messages   Bot Framework activities, JWT-validated by the SDK behind auth.py's gate (401
+                         without a valid token unless CAREERFW_TEAMS_ALLOW_ANONYMOUS=1, 503 while the
+                         signing keys are unreachable); a serviceUrl outside trust.py's policy is a
+                         401; a malformed activity is a 400
     GET  /healthz        200 once the model and index are loaded, 503 before
 
 The model and index load before the port opens, so Teams never reaches a bot that cannot answer.
@@ -11,19 +13,20 @@ from __future__ import annotations
 
 import json
 import logging
-import warnings
 from typing import Any
 
 from aiohttp import web
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator, start_agent_process
+from microsoft_agents.hosting.aiohttp import CloudAdapter, start_agent_process
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import Connections
 from pydantic import ValidationError
 
 from bot.teams import connection
 from bot.teams.agent import build_agent, polite_error
+from bot.teams.auth import GATE, TokenGate, authenticated
 from bot.teams.services import Services
+from bot.teams.trust import ServiceUrlPolicy
 
 log = logging.getLogger("careerfw.teams")
 
@@ -75,9 +78,9 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=code, headers={"Cache-Control": "no-store"})
 
 
-@jwt_authorization_decorator
+@authenticated
 async def messages(request: web.Request) -> web.StreamResponse:
-    # The decorator has already validated the Bot Framework / Entra ID token (or refused with 401).
+    # The gate has already validated the Bot Framework / Entra ID token (or refused with 401 / 503).
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
@@ -97,7 +100,9 @@ async def messages(request: web.Request) -> web.StreamResponse:
 
 
 def create_app(services: Services, manager: Connections) -> web.Application:
-    adapter = CloudAdapter(connection_manager=manager)
+    # The policy refuses (401) an activity whose serviceUrl is not a trusted connector, or whose host
+    # differs from its token's `serviceurl` claim, before the agent sees it: replies never go there.
+    adapter = CloudAdapter(connection_manager=manager, host_validator=ServiceUrlPolicy(services.settings))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         # Replaces the SDK's default, which would post the exception text into the chat.
@@ -112,10 +117,7 @@ def create_app(services: Services, manager: Connections) -> web.Application:
     app[SERVICES] = services
     app[AGENT] = agent
     app[ADAPTER] = adapter
-    with warnings.catch_warnings():
-        # The SDK's JWT decorator reads its validation settings from this plain string key.
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        app["agent_configuration"] = connection.auth_configuration(manager)
+    app[GATE] = TokenGate(connection.auth_configuration(manager))
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     return app

@@ -33,6 +33,9 @@ def sdk_configuration(settings: Settings) -> dict[str, Any]:
         if value and not service.get(key):
             service[key] = value
     service["ANONYMOUS_ALLOWED"] = settings.teams_allow_anonymous
+    # The SDK checks a token's issuer against its allow-list only when asked (off by default for
+    # backward compatibility); a bot new to the SDK has nothing to be compatible with.
+    service.setdefault("VALIDATE_ISSUER", True)
     return config
 
 

@@ -45,6 +45,12 @@ class StoredConversation:
     conversation: Conversation
 
     @property
+    def anonymous(self) -> bool:
+        """Stored from an unauthenticated activity (anonymous development mode): its serviceUrl was
+        never vouched for by a Bot Framework token, so it is never posted to with the bot's credentials."""
+        return not self.conversation.claims
+
+    @property
     def key(self) -> str:
         """The nudge target key: stable per conversation, distinct from Slack channel ids."""
         return f"teams:{self.conversation_id}"

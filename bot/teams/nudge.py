@@ -29,6 +29,7 @@ from bot.state import StateDB
 from bot.teams import cards, connection
 from bot.teams.agent import card_activity
 from bot.teams.conversations import ConversationStore, StoredConversation
+from bot.teams.trust import ServiceUrlPolicy
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -68,19 +69,25 @@ class ProactiveSender:
             self._manager = connection.connection_manager(self.settings)
         return self._manager
 
-    def identity(self, conversation: Conversation) -> ClaimsIdentity:
+    def identity(self, stored: StoredConversation) -> ClaimsIdentity:
         """Who the proactive turn runs as, which decides whether a token is fetched for the post.
 
         The stored claims are the SDK's choice (Conversation.identity_from_claims). A conversation
-        stored while anonymous requests were allowed has none: it posts anonymously in development,
-        and as the configured bot (client credentials) in production."""
-        if conversation.claims:
-            return Conversation.identity_from_claims(conversation.claims)
-        if self.settings.teams_allow_anonymous or not self.settings.teams_client_id:
+        stored while anonymous requests were allowed has none and its serviceUrl came from an
+        unauthenticated request: it is posted to anonymously in development and never in production,
+        where the post would carry the bot's access token to wherever that request pointed."""
+        if not stored.anonymous:
+            return Conversation.identity_from_claims(stored.conversation.claims)
+        if self.settings.teams_allow_anonymous:
             return ClaimsIdentity()
-        return CloudAdapter(connection_manager=self.manager).create_claims_identity(self.settings.teams_client_id)
+        raise NudgeDeliveryError(
+            f"{stored.conversation_id} was stored from an unauthenticated request (anonymous development "
+            "mode); it is never posted to with the bot's credentials",
+            retryable=False,
+        )
 
     async def post(self, stored: StoredConversation, activity: Activity) -> None:
+        identity = self.identity(stored)
         adapter = CloudAdapter(connection_manager=self.manager)
         continuation = stored.conversation.conversation_reference.get_continuation_activity()
         # The continuation event's made-up id would become the post's replyToId; a nudge is a new post.
@@ -95,7 +102,7 @@ class ProactiveSender:
                 failure = exc
 
         await asyncio.wait_for(
-            adapter.continue_conversation_with_claims(self.identity(stored.conversation), continuation, callback),
+            adapter.continue_conversation_with_claims(identity, continuation, callback),
             SEND_TIMEOUT_S,
         )
         if failure is not None:
@@ -104,6 +111,9 @@ class ProactiveSender:
     def send(self, stored: StoredConversation, activity: Activity) -> None:
         """Post, or raise NudgeDeliveryError saying why and whether a later try may work."""
         where = stored.conversation.conversation_reference.service_url
+        refused = ServiceUrlPolicy(self.settings).refusal(where)
+        if refused:
+            raise NudgeDeliveryError(f"not posting to {stored.conversation_id}: {refused}", retryable=False)
         try:
             _run(self.post(stored, activity))
         except aiohttp.ClientResponseError as exc:
@@ -150,6 +160,11 @@ def teams_targets(settings: Settings, sender: ProactiveSender | None = None) -> 
     if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'teams_conversations'").fetchone() is None:
         return []  # the Teams bot never ran against this database (nor may a dry run add its table)
     stored = ConversationStore(db).all()
+    if not settings.teams_allow_anonymous:
+        for conversation in (c for c in stored if c.anonymous):
+            log.warning("skipping %s: stored from an unauthenticated request (anonymous development mode); "
+                        "a production nudge never posts there", conversation.conversation_id)
+        stored = [c for c in stored if not c.anonymous]
     sender = sender or ProactiveSender(settings)
     return [TeamsNudgeTarget(conversation, sender) for conversation in stored]
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
+import http.server
 import json
+import socket
+import threading
 import time
 from typing import Any
 
@@ -13,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jwt import PyJWK
 from microsoft_agents.hosting.core.authorization import ConnectionManager
-from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 
 from bot.config import ConfigError, Settings
 from bot.teams import connection
+from bot.teams.auth import SigningKeys as TokenGateKeys
+from bot.teams.auth import TokenGate
 from index.answer import Answerer
 from tests.teams.harness import CLIENT_ID, Bot, Connector, IssuedToken, message
 
@@ -199,17 +204,19 @@ class SigningKeys:
 @pytest.fixture()
 def signing_keys(monkeypatch: pytest.MonkeyPatch) -> SigningKeys:
     keys = SigningKeys()
-    monkeypatch.setattr(JwtTokenValidator, "_jwk_client_manager", keys)
+    monkeypatch.setattr(TokenGate, "keys", keys)
     return keys
 
 
 @pytest.fixture(scope="module")
 def production_bot(start_bot: Any, seed_answerer: Answerer) -> Bot:
     """Anonymous off, and the bot's own outgoing tokens from a stand-in for Entra ID."""
-    manager = ConnectionManager(IssuedToken, CONNECTIONS={"SERVICE_CONNECTION": {"SETTINGS": {
-        "CLIENTID": CLIENT_ID, "TENANTID": "tenant-1", "ANONYMOUS_ALLOWED": False}}})
-    return start_bot(seed_answerer, manager=manager, teams_allow_anonymous=False, teams_client_id=CLIENT_ID,
-                     teams_client_secret="s", teams_tenant_id="tenant-1")
+    # The stand-in connector is on loopback, which production trusts only when named explicitly.
+    settings = dict(teams_allow_anonymous=False, teams_client_id=CLIENT_ID, teams_client_secret="s",
+                    teams_tenant_id="tenant-1", teams_service_hosts=("127.0.0.1",))
+    # The SDK configuration the bot builds for itself; only token acquisition is the stand-in's.
+    manager = ConnectionManager(IssuedToken, **connection.sdk_configuration(Settings(**settings)))
+    return start_bot(seed_answerer, manager=manager, **settings)
 
 
 def test_a_valid_bot_framework_token_is_answered_and_the_reply_carries_the_bots_token(
@@ -244,4 +251,154 @@ def test_an_invalid_token_is_refused(
     connector.clear()
     status, _ = production_bot.post(message(QUESTION, service_url=connector.url), {"Authorization": f"Bearer {token}"})
     assert status == 401
+    assert connector.calls == []
+
+
+# --- forged tokens: cheap to refuse, never a 500, never a long wait ---------------------------------
+
+
+def forged(header: dict[str, Any], claims: dict[str, Any] | None = None) -> str:
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    now = int(time.time())
+    body = {"iss": "https://api.botframework.com", "aud": CLIENT_ID, "nbf": now - 5, "exp": now + 600} | (claims or {})
+    return f"{part(header)}.{part(body)}.{base64.urlsafe_b64encode(b'x' * 256).rstrip(b'=').decode()}"
+
+
+class LoopbackKeys(TokenGateKeys):
+    """The gate's real key fetching, pointed at a loopback endpoint instead of login.botframework.com."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.url = url
+
+    async def get_signing_key(self, jwks_uri: str, header: dict[str, Any]) -> PyJWK:
+        return await super().get_signing_key(self.url, header)
+
+
+@pytest.fixture()
+def blackhole() -> Any:
+    """A key endpoint that accepts connections and never answers (outbound traffic silently dropped)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/keys", accepted
+    stop.set()
+    thread.join(5)
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+@pytest.fixture()
+def key_server(signing_keys: SigningKeys) -> Any:
+    """A key endpoint publishing the test signing key; counts the requests it gets."""
+    requests: list[str] = []
+    body = json.dumps({"keys": [{**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(
+        signing_keys.private.public_key())), "kid": "test-key", "use": "sig"}]}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/keys", requests
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("header", [{"alg": "RS256", "typ": "JWT"}, {"alg": "RS256", "kid": 7}, {"alg": "HS256",
+                                    "kid": "k"}, {"alg": "none", "kid": "k"}], ids=["no-kid", "kid-not-text",
+                                                                                    "hs256", "alg-none"])
+def test_a_forged_token_is_401_without_any_key_lookup(
+    production_bot: Bot, connector: Connector, signing_keys: SigningKeys, header: dict[str, Any]
+) -> None:
+    connector.clear()
+    status, body = production_bot.post(message(QUESTION, service_url=connector.url),
+                                       {"Authorization": f"Bearer {forged(header)}"})
+    assert status == 401, body
+    assert signing_keys.uris == [] and connector.calls == []
+
+
+def test_an_unreachable_key_endpoint_is_503_soon_and_is_not_asked_again_at_once(
+    production_bot: Bot, connector: Connector, blackhole: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, accepted = blackhole
+    keys = LoopbackKeys(url, timeout=0.5)
+    monkeypatch.setattr(TokenGate, "keys", keys)
+    token = forged({"alg": "RS256", "kid": "forged-1"})
+    connector.clear()
+
+    statuses = []
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        futures = [pool.submit(production_bot.post, message(QUESTION, service_url=connector.url),
+                               {"Authorization": f"Bearer {token}"}) for _ in range(6)]
+        statuses = [f.result()[0] for f in futures]
+
+    assert statuses == [503] * 6
+    assert keys.fetches == 1  # one fetch for all six; the failure is remembered
+    assert production_bot.post(message(QUESTION, service_url=connector.url),
+                               {"Authorization": f"Bearer {forged({'alg': 'RS256', 'kid': 'forged-2'})}"})[0] == 503
+    assert keys.fetches == 1
+    assert connector.calls == []
+
+
+def test_forged_key_ids_refetch_the_key_set_at_most_once(
+    production_bot: Bot, connector: Connector, key_server: Any, signing_keys: SigningKeys,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, requests = key_server
+    monkeypatch.setattr(TokenGate, "keys", LoopbackKeys(url))
+    connector.clear()
+    for n in range(5):
+        status, _ = production_bot.post(message(QUESTION, service_url=connector.url),
+                                        {"Authorization": f"Bearer {forged({'alg': 'RS256', 'kid': f'forged-{n}'})}"})
+        assert status == 401
+    assert len(requests) == 1
+    # The real key is still found in the set already fetched, and the question answered.
+    status, _ = production_bot.post(message(QUESTION, service_url=connector.url),
+                                    {"Authorization": f"Bearer {signing_keys.token(serviceurl=connector.url)}"})
+    assert status == 202 and len(requests) == 1
+
+
+def test_a_token_from_an_issuer_outside_the_allow_list_is_refused(
+    production_bot: Bot, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    connector.clear()
+    token = signing_keys.token(iss="https://sts.windows.net/some-other-tenant/", serviceurl=connector.url)
+    assert production_bot.post(message(QUESTION, service_url=connector.url),
+                               {"Authorization": f"Bearer {token}"})[0] == 401
+    assert connector.calls == []
+
+
+def test_a_token_for_another_connector_host_is_refused(
+    production_bot: Bot, connector: Connector, signing_keys: SigningKeys
+) -> None:
+    connector.clear()
+    token = signing_keys.token(serviceurl="https://smba.trafficmanager.net/emea/")
+    assert production_bot.post(message(QUESTION, service_url=connector.url),
+                               {"Authorization": f"Bearer {token}"})[0] == 401
     assert connector.calls == []
