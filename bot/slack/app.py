@@ -27,6 +27,7 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,6 +36,7 @@ from starlette.routing import Route
 
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
+from bot.slack import guard
 from bot.slack.delivery import retry_handlers, retrying_respond
 from bot.slack.listeners import register_listeners
 from bot.slack.middleware import attach_services, drop_retried_events
@@ -135,9 +137,10 @@ def build_asgi_app(
     if not services.health.ready:
         services.health.mark_ready(entries=len(answerer.entries))
     handler = AsyncSlackRequestHandler(build_app(settings, services, client))
+    verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None
 
     async def events(request: Request) -> Response:
-        return await handler.handle(request)
+        return await guard.refusal(request, verifier) or await handler.handle(request)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
