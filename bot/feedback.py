@@ -160,6 +160,22 @@ def record_question(
     return int(cur.lastrowid or 0)
 
 
+MAX_QUESTION_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY range
+
+
+def question_id_from(value: object) -> int | None:
+    """A question id read from a button or card value, or None when it cannot be one (a bool, a
+    string, zero, or past SQLite's range, which would raise OverflowError in a query)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_QUESTION_ID:
+        return value
+    return None
+
+
+def asked_by(db: StateDB, question: Question, surface: str, user_id: str) -> bool:
+    """Whether `user_id` on `surface` asked `question` (compared as hashes: ids are never stored)."""
+    return question.surface == surface and hmac.compare_digest(question.user_hash, hash_user(db, surface, user_id))
+
+
 def get_question(db: StateDB, question_id: int) -> Question | None:
     _schema(db)
     row = db.conn.execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()

@@ -51,6 +51,17 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
 
         return await self.run(work)
 
+    async def own_question(self, question_id: int, user_id: str) -> feedback.Question | None | bool:
+        """The stored question if `user_id` asked it; False if someone else did; None if it is gone."""
+
+        def work() -> feedback.Question | None | bool:
+            asked = feedback.get_question(self.db, question_id)
+            if asked is None:
+                return None
+            return asked if feedback.asked_by(self.db, asked, SURFACE, user_id) else False
+
+        return await self.run(work)
+
     async def question_text(self, question_id: int) -> str | None:
         asked = await self.run(feedback.get_question, self.db, question_id)
         return asked.question if asked else None

@@ -29,6 +29,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
+from bot.feedback import question_id_from
 from bot.teams import cards
 from bot.teams.conversations import conversation_type
 from bot.teams.services import Services
@@ -100,8 +101,7 @@ def _str(data: dict[str, Any], key: str, limit: int = MAX_QUESTION_CHARS) -> str
 
 
 def _int(data: dict[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    return question_id_from(data.get(key))  # past SQLite's range a query would raise OverflowError
 
 
 # --- listeners --------------------------------------------------------------------------------------

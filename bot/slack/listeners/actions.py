@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import feedback
 from bot.slack.blocks import (
     ACTION_DID_YOU_MEAN,
     ACTION_HELPFUL,
@@ -31,48 +32,74 @@ THANKS = {
 STALE = "That answer is no longer on record, so I can't do that. Please ask the question again."
 
 
+NOT_YOURS = "Only the person who asked can do that with this answer. Ask the question yourself to get your own."
+MAX_ENTRY_ID_CHARS = 2000
+
+
 def _value(action: dict[str, Any]) -> dict[str, Any]:
     try:
         value = json.loads(action.get("value") or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
 
 
 def _question_id(action: dict[str, Any]) -> int | None:
-    qid = _value(action).get("q")
-    return qid if isinstance(qid, int) else None
+    return feedback.question_id_from(_value(action).get("q"))
+
+
+async def _private(respond: AsyncRespond, text: str) -> None:
+    await respond(response_type="ephemeral", replace_original=False, **notice_message(text))
 
 
 async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
                           context: Any) -> None:
     await ack()
     verdict = "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
-    question_id = _question_id(action)
     services = services_of(context)
+    user_id = body["user"]["id"]
+    limited = services.rate_check(user_id)
+    if limited:
+        await _private(respond, limited)
+        return
+    question_id = _question_id(action)
     try:
-        if question_id is None:
-            raise LookupError("no question id on the button")
-        await services.vote(body["user"]["id"], question_id, verdict)
-        text = THANKS[verdict]
+        asked = await services.own_question(question_id, user_id) if question_id is not None else None
+        if asked is None:
+            text = STALE
+        elif asked is False:
+            text = NOT_YOURS
+        else:
+            await services.vote(user_id, question_id, verdict)  # type: ignore[arg-type]
+            text = THANKS[verdict]
     except (LookupError, ValueError):
         text = STALE
     except Exception:
         log.exception("recording feedback failed")
         text = "Sorry, I couldn't record that just now. Please try again in a moment."
-    await respond(response_type="ephemeral", replace_original=False, **notice_message(text))
+    await _private(respond, text)
 
 
 async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
                        context: Any) -> None:
     await ack()
+    services = services_of(context)
+    user_id = body["user"]["id"]
+    limited = services.rate_check(user_id)
+    if limited:
+        await _private(respond, limited)
+        return
     question_id = _question_id(action)
-    again = await services_of(context).answer_again(question_id) if question_id is not None else None
+    asked = await services.own_question(question_id, user_id) if question_id is not None else None
+    if asked is False:
+        await _private(respond, NOT_YOURS)
+        return
+    again = await services.answer_again(question_id) if asked else None  # type: ignore[arg-type]
     if again is None:
-        await respond(response_type="ephemeral", replace_original=False, **notice_message(STALE))
+        await _private(respond, STALE)
         return
     answer, _ = again
-    message = answer_message(answer, question_id, share=False, shared_by=body["user"]["id"])
+    message = answer_message(answer, question_id, share=False, shared_by=user_id)
     # Through response_url the answer reaches the channel even when the bot is not a member of it.
     await respond(response_type="in_channel", replace_original=False, unfurl_links=False, unfurl_media=False,
                   **message)
@@ -84,10 +111,20 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
+    limited = services.rate_check(user_id)  # each click answers a question: the same limit applies
+    if limited:
+        await _private(respond, limited)
+        return
     value = _value(action)
     entry_id = value.get("e")
-    original = await services.question_text(value["q"]) if isinstance(value.get("q"), int) else None
-    answer, question_id = await services.explain(user_id, str(entry_id or ""), original)
+    if not isinstance(entry_id, str) or not entry_id or len(entry_id) > MAX_ENTRY_ID_CHARS:
+        await _private(respond, STALE)
+        return
+    question_id = feedback.question_id_from(value.get("q"))
+    # The original question is context for the asker only; anyone else gets the area on its own.
+    asked = await services.own_question(question_id, user_id) if question_id is not None else None
+    original = asked.question if isinstance(asked, feedback.Question) else None
+    answer, question_id = await services.explain(user_id, entry_id, original)
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
     if container.get("is_ephemeral") or not channel.startswith("D"):
