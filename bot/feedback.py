@@ -10,8 +10,9 @@ Surface neutral: Slack and Teams record through the same two functions into the 
                     question="...", entries=[q.entry for q in answer.quotes])
     summary(db)  # per area: asked, helpful, not helpful
 
-User ids are never stored: each is an HMAC-SHA256 under a random key kept in the same database, so
-the table cannot be reversed by hashing every workspace member's id, yet one person's repeated
+User ids are never stored: each is an HMAC-SHA256 under a random key kept in a file beside the
+database (`<state db>.key`, mode 0600; never in the database itself), so the table cannot be reversed
+by hashing every workspace member's id, even from a copy of the database, yet one person's repeated
 votes on one answer still count once (the latest vote wins).
 """
 
@@ -21,12 +22,14 @@ import argparse
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from bot.config import Settings
@@ -106,16 +109,51 @@ def _schema(db: StateDB) -> None:
     db.ensure_schema(SCHEMA)
 
 
+def key_path(db: StateDB) -> Path:
+    return db.path.with_name(db.path.name + ".key")
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        return bytes.fromhex(path.read_text("ascii").strip())
+    except FileNotFoundError:
+        return None
+    except (ValueError, OSError) as exc:
+        raise FeedbackError(f"the user-hash key {path} is unreadable: {exc}") from None
+
+
 def _hash_key(db: StateDB) -> bytes:
+    """The user-hash key: in `<state db>.key` (mode 0600) beside the database, never inside it, so a
+    copy of the database (a backup, one shared to read feedback) cannot be used to test user ids
+    against the hashes. A key older versions kept in the database moves to the file once."""
+    cached = getattr(db, "_user_hash_key", None)
+    if cached is not None:
+        return cached
     _schema(db)
-    row = db.conn.execute("SELECT value FROM feedback_meta WHERE key = 'user_hash_key'").fetchone()
-    if row is None:
-        # INSERT OR IGNORE: two processes racing to create the key both end up using the winner's.
-        db.conn.execute(
-            "INSERT OR IGNORE INTO feedback_meta (key, value) VALUES ('user_hash_key', ?)", (secrets.token_hex(32),)
-        )
-        row = db.conn.execute("SELECT value FROM feedback_meta WHERE key = 'user_hash_key'").fetchone()
-    return bytes.fromhex(row["value"])
+    if str(db.path) == ":memory:":
+        key = secrets.token_bytes(32)
+    else:
+        path = key_path(db)
+        key = _read_key(path)
+        with db.transaction() as conn:
+            row = conn.execute("SELECT value FROM feedback_meta WHERE key = 'user_hash_key'").fetchone()
+            if key is None:
+                # An existing key keeps existing hashes meaningful; otherwise a new one. O_EXCL: of two
+                # processes racing to create the file, the loser reads the winner's.
+                fresh = row["value"] if row is not None else secrets.token_hex(32)
+                try:
+                    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                    with os.fdopen(fd, "w", encoding="ascii") as handle:
+                        handle.write(fresh + "\n")
+                    key = bytes.fromhex(fresh)
+                except FileExistsError:
+                    key = _read_key(path)
+            if row is not None and key is not None:
+                conn.execute("DELETE FROM feedback_meta WHERE key = 'user_hash_key'")
+    if not key:
+        raise FeedbackError(f"the user-hash key {key_path(db)} is empty or unreadable")
+    db._user_hash_key = key  # type: ignore[attr-defined]
+    return key
 
 
 def hash_user(db: StateDB, surface: str, user_id: str) -> str:

@@ -9,18 +9,47 @@ timeout so a lock held by another process delays a write instead of losing it.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+log = logging.getLogger("careerfw.state")
+
 BUSY_TIMEOUT_S = 30.0
+
+
+PRIVATE_MODE = 0o600  # the database holds questions people asked; SQLite gives -wal/-shm the same mode
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` readable by its owner only before SQLite opens it, and take group and world access
+    away from one created by an older version (SQLite's default is 0644 under a usual umask)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
+        return
+    except FileExistsError:
+        pass
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                candidate.chmod(mode & 0o700)
+                log.warning("%s was readable by other users (mode %o); now %o", candidate, mode, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            log.warning("%s is readable by other users and not ours to change (chmod 600 it)", candidate)
 
 
 def connect(path: Path) -> sqlite3.Connection:
     path = Path(path)
     if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
