@@ -80,5 +80,5 @@ def nudge_command(
         chosen, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
     )
     for outcome in outcomes:
-        print(outcome, file=sys.stdout if outcome.ok else sys.stderr)
+        print(outcome, file=sys.stdout if outcome.ok and outcome.status != "unconfirmed" else sys.stderr)
     return 0 if all(o.ok for o in outcomes) else 1

@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bot.config import ConfigError
 from bot.nudge.ledger import NudgeLedger, iso_week
 from bot.nudge.message import NudgeMessage, build_message
-from bot.nudge.target import NudgeDeliveryError, NudgeTarget
+from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered, NudgeTarget
 from index.entry import Entry
 from index.owners import Owners
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-OutcomeStatus = Literal["sent", "already_sent", "in_progress", "nothing_to_send", "failed"]
+OutcomeStatus = Literal["sent", "unconfirmed", "already_sent", "in_progress", "nothing_to_send", "failed"]
 
 
 def system_clock() -> datetime:
@@ -100,6 +100,14 @@ def nudge_target(
             ledger.release(claim)
             return NudgeOutcome(target.key, week, "nothing_to_send", "nothing is TODO; no nudge this week")
         target.send(message)
+    except NudgeMaybeDelivered as exc:
+        # At-most-once: the post may have landed, so the week counts as sent and is not retried.
+        ledger.mark_sent(claim, now, message.kind, message.snapshot())
+        return NudgeOutcome(
+            target.key, week, "unconfirmed",
+            f"{exc.reason}; the {week} nudge may have been posted and is not retried this week (at most once)",
+            message=message,
+        )
     except NudgeDeliveryError as exc:
         ledger.release(claim, error=exc.reason)
         return NudgeOutcome(
@@ -136,7 +144,7 @@ def run_nudges(
     outcomes = []
     for target in targets:
         outcome = nudge_target(target, entries, ledger, now=now, tz=tz, site_url=site_url, owners=owners)
-        (log.warning if outcome.status == "failed" else log.info)("nudge %s", outcome)
+        (log.warning if outcome.status in ("failed", "unconfirmed") else log.info)("nudge %s", outcome)
         outcomes.append(outcome)
     return outcomes
 

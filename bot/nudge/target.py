@@ -23,6 +23,15 @@ class NudgeDeliveryError(Exception):
         self.retryable = retryable
 
 
+class NudgeMaybeDelivered(NudgeDeliveryError):
+    """The post reached the surface but its reply did not come back (a timeout after sending): it may
+    have been posted. The nudge is at-most-once, so the week is recorded as sent and not retried;
+    a missed nudge is a smaller harm than the same nudge twice in a channel."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, retryable=False)
+
+
 @runtime_checkable
 class NudgeTarget(Protocol):
     """One conversation that gets the weekly nudge.

@@ -23,7 +23,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 
 from bot.config import ConfigError, Settings
 from bot.nudge.message import NudgeMessage, TodoArea, TodoGroup
-from bot.nudge.target import NudgeDeliveryError
+from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.slack.mrkdwn import escape, link
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ MAX_HEADER = 150
 
 # Seconds before the 1st, 2nd, 3rd retry of a network error: factor × 1, 2, 4.
 NETWORK_BACKOFF_FACTOR = 1.0
+POST_TIMEOUT_S = 30.0  # a reply slower than this leaves the post unconfirmed (at most once)
 
 _ERROR_CODE = re.compile(r"^[a-z0-9_]+$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -177,7 +178,7 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=30,
+        timeout=POST_TIMEOUT_S,
         logger=logging.getLogger("bot.slack.nudge.sdk"),
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
@@ -217,6 +218,12 @@ class SlackTarget:
             )
         except SlackApiError as exc:
             raise self._api_error(exc) from None
+        except TimeoutError as exc:
+            # The request was sent and the reply never came (a connect timeout is a URLError instead):
+            # Slack may have posted. Retrying could post twice, so this is at most once.
+            raise NudgeMaybeDelivered(
+                f"Slack did not answer chat.postMessage within {POST_TIMEOUT_S:g} s ({exc or 'timed out'})"
+            ) from None
         except (SlackClientError, URLError, OSError) as exc:
             # Still failing after the retry handlers' backoff; TimeoutError lands here too, unretried,
             # because Slack may have posted before the reply was lost.

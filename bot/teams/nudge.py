@@ -24,7 +24,7 @@ from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connecti
 
 from bot.config import Settings
 from bot.nudge.message import NudgeMessage
-from bot.nudge.target import NudgeDeliveryError
+from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.state import StateDB
 from bot.teams import cards, connection
 from bot.teams.agent import card_activity
@@ -126,7 +126,12 @@ class ProactiveSender:
                 f"Teams refused the post to {stored.conversation_id}: HTTP {exc.status} {exc.message}",
                 retryable=exc.status == 429 or exc.status >= 500,
             ) from None
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            # Sent, or about to be, with no answer in time: the post may have landed. At most once.
+            raise NudgeMaybeDelivered(
+                f"the Teams connector at {where} did not answer within {SEND_TIMEOUT_S:g} s ({type(exc).__name__})"
+            ) from None
+        except (aiohttp.ClientError, OSError) as exc:
             raise NudgeDeliveryError(
                 f"could not reach the Teams connector at {where}: {type(exc).__name__} {exc}".rstrip(),
                 retryable=True,

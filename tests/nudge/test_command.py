@@ -321,3 +321,24 @@ def test_teams_path_when_the_teams_module_is_absent_is_one_line(
     assert capsys.readouterr().err.strip() == (
         "careerfw: Teams nudges are not available: bot/teams/nudge.py (teams_targets) is missing"
     )
+
+
+def test_a_post_slack_answers_too_late_is_not_posted_again(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.slack import nudge as slack_module
+
+    # Slack posts the message but answers after the client has given up: the post is ambiguous.
+    monkeypatch.setattr(slack_module, "POST_TIMEOUT_S", 0.5)
+    slack.delay = 1.5
+    settings = settings_for(slack, tmp_path)
+    assert run_nudge(settings, MONDAY) == 0
+    err = capsys.readouterr().err
+    assert "may have been posted and is not retried this week (at most once)" in err
+    slack.wait_for(lambda c: c.method == "chat.postMessage", timeout=10)
+    slack.delay = 0.0
+    # A later run in the same week (cron, the scheduler's retry) does not post it a second time.
+    assert run_nudge(settings, MONDAY + timedelta(hours=1)) == 0
+    assert len(slack.posts()) == 1
+    assert run_nudge(settings, NEXT_MONDAY) == 0
+    assert len(slack.posts()) == 2
