@@ -27,6 +27,7 @@ from bot.store import Store
 from index.answer import Answer, Answerer
 
 T = TypeVar("T")
+RECORD_WAIT_S = 0.5
 
 # A rate-limit check runs before the answer: past this it is skipped and the question admitted.
 STATE_WAIT_S = 1.0
@@ -95,15 +96,24 @@ class AnswerServices:
     def record(
         self, user_id: str, answer: Answer, kind: Literal["ask", "explain"] = "ask", entry_id: str | None = None
     ) -> int | None:
-        """The stored question's id (for feedback buttons), or None when it could not be stored."""
+        """The stored question's id (for feedback buttons), or None when it could not be stored.
+
+        The answer waits for this, so it waits at most RECORD_WAIT_S for another writer's lock: a
+        long write elsewhere (a `careerfw feedback` export, a stuck process) costs the answer its
+        buttons, never 30 s."""
         try:
-            return feedback.record_question(
-                self.db, surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
-            )
-        except sqlite3.Error:
+            with self.db.busy_timeout(RECORD_WAIT_S):
+                return feedback.record_question(
+                    self.db, surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
+                )
+        except sqlite3.Error as exc:
             # The answer matters more than the statistics: answer anyway, with the surface's fallback
             # (Slack: no feedback buttons; Teams: the buttons carry the question text).
-            self.log.exception("could not record the question in %s", self.db.path)
+            if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+                self.log.warning("state database %s busy for over %.1f s: answered without recording the "
+                                 "question (no feedback buttons on this answer)", self.db.path, RECORD_WAIT_S)
+            else:
+                self.log.exception("could not record the question in %s", self.db.path)
             return None
 
     def ask_and_record(self, user_id: str, question: str) -> tuple[Answer, int | None]:

@@ -84,6 +84,16 @@ class StateDB:
             self._schemas.add(ddl)
 
     @contextlib.contextmanager
+    def busy_timeout(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for another writer's lock in this block (instead of BUSY_TIMEOUT_S)."""
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE: takes the write lock up front, so check-then-write is race free."""
         conn = self.conn
