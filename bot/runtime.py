@@ -64,10 +64,13 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings, health: Health | None = None, progress: bool | None = None) -> Runtime:
         """Load the model and index before any request is accepted (so the first question is as fast
-        as any), mark /healthz ready, and start listening for content reloads. The shared state
-        store is opened first: an unreachable database stops the start before the model loads."""
+        as any), mark /healthz ready, and start listening for content reloads. A state database that
+        cannot be used (StateUnusable) or reached stops the start with one clear error before the model
+        loads."""
+        from bot.state import check_state
         from bot.store import Store
 
+        check_state(settings.state_db)
         store = Store.open(settings)
         answerer = open_answerer(settings, progress=progress)
         answerer.warm()

@@ -22,7 +22,7 @@ from bot import feedback
 from bot.config import Settings
 from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
-from bot.state import StateDB
+from bot.state import StateDB, StateUnusable, unusable_reason
 from bot.store import Store
 from index.answer import Answer, Answerer
 
@@ -106,12 +106,19 @@ class AnswerServices:
                 return feedback.record_question(
                     self.db, surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
                 )
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StateUnusable) as exc:
             # The answer matters more than the statistics: answer anyway, with the surface's fallback
             # (Slack: no feedback buttons; Teams: the buttons carry the question text).
-            if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+            broken = isinstance(exc, StateUnusable) or type(exc) is sqlite3.DatabaseError  # not a database
+            if isinstance(exc, sqlite3.Error) and unusable_reason(exc) is None:
                 self.log.warning("state database %s busy for over %.1f s: answered without recording the "
                                  "question (no feedback buttons on this answer)", self.db.path, RECORD_WAIT_S)
+            elif broken:
+                # Answers go on, and /healthz says so, so an orchestrator restarts the process, whose
+                # start then stops with one line naming the file (bot.state.check_state).
+                self.log.error("answering without recording: %s", exc)
+                self.health.mark_unready(str(exc) if isinstance(exc, StateUnusable)
+                                         else f"the state database {self.db.path} is unusable: {exc}")
             else:
                 self.log.exception("could not record the question in %s", self.db.path)
             return None

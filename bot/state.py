@@ -17,6 +17,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from bot.config import ConfigError
+
 log = logging.getLogger("careerfw.state")
 
 BUSY_TIMEOUT_S = 30.0
@@ -52,10 +54,60 @@ def connect(path: Path) -> sqlite3.Connection:
         _private_file(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "… malformed"
+            raise unusable(path, str(exc)) from None
+        raise
     return conn
+
+
+class StateUnusable(ConfigError):
+    """The state database exists but SQLite cannot use it (not a database, malformed, unreadable)."""
+
+
+def unusable_reason(exc: sqlite3.Error) -> str | None:
+    """Why `exc` means the database itself is broken, or None for a passing condition (a lock)."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return None
+    return text
+
+
+def check_state(path: Path) -> None:
+    """Raise StateUnusable, naming the file and what to do, when the state database at `path` cannot be
+    used; a missing one is fine (it is created on first use). Run once at start: a broken file would
+    otherwise surface as a traceback in every answer, vote and nudge."""
+    path = Path(path)
+    if str(path) == ":memory:" or not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(str(path), timeout=5.0)
+        try:
+            row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        reason = unusable_reason(exc)
+        if reason is None:
+            return  # locked by another process right now: usable, just busy
+    else:
+        if row is not None and row[0] == "ok":
+            return
+        reason = str(row[0]) if row else "integrity check returned nothing"
+    raise unusable(path, reason)
+
+
+def unusable(path: Path, reason: str) -> StateUnusable:
+    return StateUnusable(
+        f"the state database {path} (CAREERFW_STATE_DB) is unusable: {reason}. Move it aside to start "
+        "with a new one (feedback, nudge records and Teams conversations in it are lost), or restore it "
+        "from a backup"
+    )
 
 
 class StateDB:

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.runner import preview, run_nudges, system_clock
 from bot.nudge.target import NudgeTarget
-from bot.state import StateDB
+from bot.state import StateDB, check_state
 from index.owners import Owners, load_owners
 from index.parse import load_content
 
@@ -30,6 +30,7 @@ def _load_owners(settings: Settings) -> Owners:
 
 def _open_ledger(settings: Settings, read_only: bool) -> NudgeLedger | None:
     """The nudge ledger; a dry run never creates the state DB or its tables."""
+    check_state(settings.state_db)
     if read_only:
         if not settings.state_db.is_file():
             return None
