@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
 
 from bot.view import ALSO_RELEVANT, DID_YOU_MEAN, NOT_WRITTEN_YET, HelpView, answer_view, citation
 from index.answer import Answer, Quote
@@ -60,3 +62,45 @@ def render_todo(entries: list[Entry]) -> str:
     for e in entries:
         lines.append(f"  - {e.area} — {e.level} ({e.craft}) [{e.source}]")
     return "\n".join(lines) + "\n"
+
+
+def _pieces(text: str, pattern: str) -> list[str]:
+    return [p for p in re.split(pattern, text) if p.strip()]
+
+
+def split_text(text: str, render: Callable[[str], str | bytes], limit: int) -> list[str]:
+    """Split `text` into pieces whose rendering fits `limit`, breaking at paragraphs, then sentences,
+    then spaces; only a single unbroken run longer than the limit is cut mid-word. Shared by the Slack
+    sections (3,000 characters of mrkdwn) and Teams cards (bytes of a card)."""
+    if len(render(text)) <= limit:
+        return [text]
+    joiner = " "
+    for pattern, sep in ((r"\n\n", "\n\n"), (r"(?<=[.!?;:])\s+", " "), (r"\s+", " ")):
+        units = _pieces(text, pattern)
+        if len(units) > 1:
+            joiner = sep
+            break
+    else:
+        cut = max(1, limit // 2)
+        amp = text.rfind("&", max(0, cut - 5), cut)
+        if amp > 0 and ";" not in text[amp:cut]:  # never cut an escape like &amp; in two
+            cut = amp
+        return [text[:cut], *split_text(text[cut:], render, limit)]
+    chunks: list[str] = []
+    current = ""
+    for unit in units:
+        candidate = f"{current}{joiner}{unit}" if current else unit
+        if len(render(candidate)) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        if len(render(unit)) <= limit:
+            current = unit
+        else:  # one paragraph or sentence alone is too long: split it finer
+            parts = split_text(unit, render, limit)
+            chunks.extend(parts[:-1])
+            current = parts[-1]
+    if current:
+        chunks.append(current)
+    return chunks

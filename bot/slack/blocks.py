@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.slack.mrkdwn import escape, link
+from bot.text import split_text
 from bot.view import (
     ALSO_RELEVANT,
     DID_YOU_MEAN,
@@ -95,45 +96,8 @@ def _quote_mrkdwn(text: str) -> str:
     return "\n".join(lines)
 
 
-def _pieces(text: str, pattern: str) -> list[str]:
-    return [p for p in re.split(pattern, text) if p.strip()]
-
-
 def split_for_sections(text: str, render: Callable[[str], str], limit: int = SECTION_LIMIT) -> list[str]:
-    """Split `text` into pieces whose rendering fits `limit`, breaking at paragraphs, then sentences,
-    then spaces; only a single unbroken run longer than the limit is cut mid-word."""
-    if len(render(text)) <= limit:
-        return [text]
-    joiner = " "
-    for pattern, sep in ((r"\n\n", "\n\n"), (r"(?<=[.!?;:])\s+", " "), (r"\s+", " ")):
-        units = _pieces(text, pattern)
-        if len(units) > 1:
-            joiner = sep
-            break
-    else:
-        cut = max(1, limit // 2)
-        amp = text.rfind("&", max(0, cut - 5), cut)
-        if amp > 0 and ";" not in text[amp:cut]:  # never cut an escape like &amp; in two
-            cut = amp
-        return [text[:cut], *split_for_sections(text[cut:], render, limit)]
-    chunks: list[str] = []
-    current = ""
-    for unit in units:
-        candidate = f"{current}{joiner}{unit}" if current else unit
-        if len(render(candidate)) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        if len(render(unit)) <= limit:
-            current = unit
-        else:  # one paragraph or sentence alone is too long: split it finer
-            parts = split_for_sections(unit, render, limit)
-            chunks.extend(parts[:-1])
-            current = parts[-1]
-    if current:
-        chunks.append(current)
-    return chunks
+    return split_text(text, render, limit)
 
 
 # --- building blocks -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.nudge.message import NudgeMessage
-from bot.text import render_answer, render_todo
+from bot.text import render_answer, render_todo, split_text
 from bot.view import (
     ALSO_RELEVANT,
     DID_YOU_MEAN,
@@ -43,6 +43,8 @@ FEEDBACK = "feedback"
 # Teams refuses a message over about 28 KB; cards stay under this, with room for the envelope.
 MAX_CARD_BYTES = 24_000
 MAX_CARDS = 5
+# One quote's share of a card when a single quote is too long for one (it appears three times).
+MAX_QUOTE_PIECE_BYTES = 6_000
 MAX_FALLBACK_CHARS = 4_000
 # A long TODO list is cut well before the size limit.
 MAX_TODO_ROWS = 40
@@ -149,7 +151,8 @@ def answer_card(
     if answer.truncated:
         body.append(words(TRUNCATED_NOTE, isSubtle=True))
     if answer.message:
-        body.append(words(answer.message, weight="Bolder"))
+        # The core's message can name areas and levels from the content: shown literally, not as markdown.
+        body.append(literal(answer.message, weight="Bolder"))
     for i, quote in enumerate(answer.quotes, start=first):
         if starts_also_relevant(answer, i):
             body.append(words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large"))
@@ -190,8 +193,11 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
     on a large framework quotes every area of the level). At most MAX_CARDS; the last then names the
     areas left out, which can be asked about one by one."""
     whole = answer_card(answer, question_id)
-    if card_bytes(whole) <= MAX_CARD_BYTES or len(answer.quotes) < 2:
+    if card_bytes(whole) <= MAX_CARD_BYTES:
         return [whole]
+    answer = replace(answer, quotes=[piece for quote in answer.quotes for piece in _pieces_of(quote)])
+    if len(answer.quotes) < 2:
+        return [answer_card(answer, question_id)]
     chunks: list[list[Quote]] = [[]]
     for quote in answer.quotes:
         # Measured as the fullest a card can be: with the "continued" line and the vote buttons.
@@ -201,6 +207,10 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
         chunks[-1].append(quote)
     left_out = [q for chunk in chunks[MAX_CARDS:] for q in chunk]
     chunks = chunks[:MAX_CARDS]
+    # Pieces of an area already shown are not "more areas"; each area is named once.
+    shown = {q.entry.id for chunk in chunks for q in chunk}
+    cut_short = list({q.entry.id: q for q in left_out if q.entry.id in shown}.values())
+    left_out = list({q.entry.id: q for q in left_out if q.entry.id not in shown}.values())
     result = []
     first = 0
     for n, chunk in enumerate(chunks, start=1):
@@ -213,13 +223,29 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
             suggestions=answer.suggestions if last else [],
         )
         vote_on = answer.quotes[0] if last else None
-        made = _piece(piece, question_id, n, len(chunks), first, vote_on, left_out if last else [])
+        made = _piece(piece, question_id, n, len(chunks), first, vote_on, left_out if last else [],
+                      cut_short if last else [])
         while last and len(chunk) > 1 and card_bytes(made) > MAX_CARD_BYTES:
-            left_out.insert(0, chunk.pop())  # the list of names left out made the last card too big
-            made = _piece(replace(piece, quotes=chunk), question_id, n, len(chunks), first, vote_on, left_out)
+            dropped = chunk.pop()  # the list of names left out made the last card too big
+            (cut_short if any(q.entry.id == dropped.entry.id for q in chunk) else left_out).insert(0, dropped)
+            made = _piece(replace(piece, quotes=chunk), question_id, n, len(chunks), first, vote_on, left_out,
+                          cut_short)
         result.append(made)
         first += len(chunk)
     return result
+
+
+def _pieces_of(quote: Quote) -> list[Quote]:
+    """`quote` as consecutive quotes of the same area, each small enough for a card of its own (its
+    text appears about three times in a message: the card, its fallbackText and the summary). A
+    partial quote too big to send becomes the whole cell in pieces, so nothing is a click away that
+    cannot be shown. Verbatim: the pieces joined with blank lines or spaces are the text."""
+    alone = card([*quote_elements(quote)], quote.text + quote.rest)
+    if quote.todo or card_bytes(alone) <= MAX_CARD_BYTES:
+        return [quote]
+    text = quote.text if quote.complete else quote.entry.description
+    parts = split_text(text, str.encode, MAX_QUOTE_PIECE_BYTES)
+    return [replace(quote, text=part, complete=True) for part in parts]
 
 
 def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
@@ -239,9 +265,16 @@ def todo_lead(entries: list[Entry]) -> str:
 
 
 def _piece(
-    piece: Answer, question_id: int | None, n: int, of: int, first: int, vote_on: Quote | None, left_out: list[Quote]
+    piece: Answer, question_id: int | None, n: int, of: int, first: int, vote_on: Quote | None, left_out: list[Quote],
+    cut_short: list[Quote] | None = None,
 ) -> dict[str, Any]:
     made = answer_card(piece, question_id, first=first, part=(n, of), vote_on=vote_on)
+    for quote in {q.entry.id: q for q in cut_short or []}.values():
+        where = link_for(quote) or quote.entry.source
+        made["body"].append(words("The rest of this text is too long for a Teams answer; it is on the page:",
+                                  separator=True))
+        made["body"].append(literal(f"{citation(quote.entry)} ({where})", url=link_for(quote)))
+        made["fallbackText"] += f"\n\nThe rest of {quote.entry.area} is too long for a Teams answer: {where}"
     if left_out:
         names = ", ".join(area_label(q.entry) for q in left_out)
         made["body"].append(words(f"{len(left_out)} more areas match; ask about one by name:", separator=True))
@@ -291,11 +324,12 @@ def nudge_card(message: NudgeMessage) -> dict[str, Any]:
 
 
 def _nudge_card(message: NudgeMessage, per_group: int) -> dict[str, Any]:
-    body: list[Element] = [words(message.title, weight="Bolder", size="Medium"), words(message.intro)]
+    # Titles, intros and group summaries name frameworks, crafts and levels from the content: literal.
+    body: list[Element] = [literal(message.title, weight="Bolder", size="Medium"), literal(message.intro)]
     fallback = message.text.rstrip()
     cut = False
     for group in message.groups:
-        items: list[Element] = [literal(group.heading, weight="Bolder"), words(group.summary, spacing="None")]
+        items: list[Element] = [literal(group.heading, weight="Bolder"), literal(group.summary, spacing="None")]
         for area in group.areas[:per_group]:
             label = f"{area.area} ({area.section})" if area.section else area.area
             new = " (new this week)" if group.is_new(area) else ""
