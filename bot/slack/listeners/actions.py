@@ -58,7 +58,7 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
     verdict = "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = services.rate_check(user_id)
+    limited = await services.rate_check(user_id)
     if limited:
         await _private(respond, limited)
         return
@@ -85,7 +85,7 @@ async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, An
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = services.rate_check(user_id)
+    limited = await services.rate_check(user_id)
     if limited:
         await _private(respond, limited)
         return
@@ -111,7 +111,7 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = services.rate_check(user_id)  # each click answers a question: the same limit applies
+    limited = await services.rate_check(user_id)  # each click answers a question: the same limit applies
     if limited:
         await _private(respond, limited)
         return
