@@ -66,8 +66,12 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class StateUnusable(ConfigError):
-    """The state database exists but SQLite cannot use it (not a database, malformed, unreadable)."""
+class StateUnusable(ConfigError, sqlite3.DatabaseError):
+    """The state database exists but SQLite cannot use it (not a database, malformed, unreadable).
+
+    A ConfigError, so a command stops with its one line; and an sqlite3.DatabaseError, so code that
+    copes with a failing database (the shared store's fail-open calls, recording a question) copes
+    with this too."""
 
 
 def unusable_reason(exc: sqlite3.Error) -> str | None:
