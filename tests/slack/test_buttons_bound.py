@@ -8,40 +8,17 @@ import json
 import sqlite3
 from typing import Any
 
-import pytest
-
 from bot.slack.listeners.actions import NOT_YOURS, STALE
-from tests.slack.harness import Call, SlackApp, pick_confident_question, send_action, send_command
-
-
-@pytest.fixture(scope="module")
-def question(seed_answerer: Any) -> str:
-    return pick_confident_question(seed_answerer)
-
-
-def _to(url: str) -> Any:
-    return lambda c: c.method == url.split("/", 3)[-1]
-
-
-def _message(call: Call) -> dict[str, Any]:
-    data = dict(call.body)
-    if isinstance(data.get("blocks"), str):
-        data["blocks"] = json.loads(data["blocks"])
-    return data
-
-
-def _buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {el["action_id"]: el for block in message["blocks"] if block["type"] == "actions"
-            for el in block["elements"]}
+from tests.slack.harness import SlackApp, buttons_of, message_of, send_action, send_command, to_url
 
 
 def answered(app: SlackApp, question: str, user: str) -> dict[str, Any]:
     _, url = send_command(app, question, user=user)
-    return _buttons(_message(app.fake.wait_for(_to(url))[0]))
+    return buttons_of(message_of(app.fake.wait_for(to_url(url))[0]))
 
 
 def reply(app: SlackApp, url: str, count: int = 1) -> list[dict[str, Any]]:
-    return [_message(c) for c in app.fake.wait_for(_to(url), count=count)]
+    return [message_of(c) for c in app.fake.wait_for(to_url(url), count=count)]
 
 
 def test_someone_else_cannot_share_the_askers_answer(slack_app: SlackApp, question: str) -> None:
