@@ -1,0 +1,103 @@
+"""Two real `careerfw serve --http` processes on one PostgreSQL and one fake Slack, as a load
+balancer in front of several replicas would see them: Slack's retry delivered to the other replica
+is answered once, and one person's questions spread over both meet one limit."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.slack.harness import (
+    BOT_TOKEN,
+    SEED_CONTENT,
+    SIGNING_SECRET,
+    SlackApp,
+    barrier,
+    dm_event,
+    message_of,
+    pick_confident_question,
+    posts_to,
+    send_command,
+    send_event,
+    slack_settings,
+    to_url,
+)
+from tests.slack.test_startup import CAREERFW, REPO, _env, stop_on_sigterm
+from tests.support.ports import free_port
+from tests.support.postgres import PostgresServer
+from tests.support.slack import FakeSlack, fake_slack  # noqa: F401  (pytest fixture)
+
+LIMIT = 3
+
+
+def _healthy(port: int, proc: subprocess.Popen[str], timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"serve exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    pytest.fail("serve did not become healthy")
+
+
+@pytest.fixture
+def replicas(postgres: PostgresServer, fake_slack: FakeSlack, tmp_path: Path  # noqa: F811
+             ) -> Iterator[tuple[SlackApp, SlackApp]]:
+    env = _env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url,
+        CAREERFW_CONTENT=str(SEED_CONTENT), CAREERFW_INDEX=str(tmp_path / "index"),
+        CAREERFW_DATABASE_URL=postgres.create_database(), CAREERFW_RATE_LIMIT=str(LIMIT),
+    )
+    procs: list[subprocess.Popen[str]] = []
+    apps: list[SlackApp] = []
+    try:
+        for i in range(2):  # one after the other: the first builds the index the second loads
+            port = free_port()
+            replica_env = {**env, "CAREERFW_STATE_DB": str(tmp_path / f"replica{i}.db")}
+            proc = subprocess.Popen(CAREERFW + ["serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
+                                    env=replica_env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True)
+            procs.append(proc)
+            _healthy(port, proc)
+            settings = slack_settings(fake_slack, tmp_path / f"replica{i}.db", rate_limit_per_minute=LIMIT)
+            apps.append(SlackApp(f"http://127.0.0.1:{port}", settings, None, fake_slack))
+        yield apps[0], apps[1]
+    finally:
+        for proc in procs:
+            stop_on_sigterm(proc)
+
+
+def test_two_serve_processes_answer_a_retried_event_once_and_share_the_limit(
+    replicas: tuple[SlackApp, SlackApp], seed_answerer
+) -> None:
+    a, b = replicas
+    question = pick_confident_question(seed_answerer)
+
+    channel, event_id = f"D0{uuid.uuid4().hex[:8].upper()}", f"Ev{uuid.uuid4().hex[:10].upper()}"
+    event = dm_event(question, channel)
+    assert send_event(a, event, event_id=event_id).status == 200
+    retry_headers = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert send_event(b, event, event_id=event_id, headers=retry_headers).status == 200
+    assert send_event(b, event, event_id=event_id).status == 200  # a duplicate without retry headers
+    a.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
+    barrier(a, f"D0{uuid.uuid4().hex[:8].upper()}")
+    barrier(b, f"D0{uuid.uuid4().hex[:8].upper()}")
+    assert len(posts_to(a, channel)) == 1
+
+    user = f"U0{uuid.uuid4().hex[:8].upper()}"
+    urls = [send_command((a, b)[i % 2], f"{question} ({i})", user=user)[1] for i in range(LIMIT + 1)]
+    replies = [message_of(a.fake.wait_for(to_url(u))[0]) for u in urls]
+    assert sum("Please ask again" in r["text"] for r in replies) == 1
