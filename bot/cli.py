@@ -266,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=25)
     p.add_argument("--outage", type=float, default=0.0, metavar="SECONDS",
                    help="Slack's side answers HTTP 500 for this long from the first command on")
+    p.add_argument("--replicas", type=int, default=1,
+                   help="spread the commands over this many serve processes (sharing CAREERFW_DATABASE_URL, "
+                        "else one SQLite file)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("careerfw_tools.loadtest", "loadtest_command"))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -26,6 +27,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -209,19 +211,22 @@ class Sent:
     status: int
 
 
-async def _post_commands(url: str, fake: FakeSlack, items: Sequence[tuple[str, str]], concurrency: int) -> list[Sent]:
+async def _post_commands(
+    urls: Sequence[str], fake: FakeSlack, items: Sequence[tuple[str, str]], concurrency: int
+) -> list[Sent]:
     import aiohttp
 
-    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
-    for item in items:
-        queue.put_nowait(item)
+    # Round robin over the replicas, as a load balancer would spread them.
+    queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
+    for i, (key, text) in enumerate(items):
+        queue.put_nowait((key, text, urls[i % len(urls)]))
     results: list[Sent] = []
     timeout = aiohttp.ClientTimeout(total=60)
 
     async def client(session: aiohttp.ClientSession) -> None:
         while True:
             try:
-                key, text = queue.get_nowait()
+                key, text, url = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
             body = slash_command_body(text, f"U{key}", fake.response_url(key))
@@ -240,9 +245,12 @@ async def _post_commands(url: str, fake: FakeSlack, items: Sequence[tuple[str, s
     return results
 
 
-def send_commands(url: str, fake: FakeSlack, items: Sequence[tuple[str, str]], concurrency: int) -> list[Sent]:
-    """POST each (key, question) as a signed /careerfw command from `concurrency` clients at once."""
-    return asyncio.run(_post_commands(url, fake, items, concurrency))
+def send_commands(
+    url: str | Sequence[str], fake: FakeSlack, items: Sequence[tuple[str, str]], concurrency: int
+) -> list[Sent]:
+    """POST each (key, question) as a signed /careerfw command from `concurrency` clients at once, to
+    one server or round robin over several."""
+    return asyncio.run(_post_commands([url] if isinstance(url, str) else list(url), fake, items, concurrency))
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -297,6 +305,9 @@ class LoadReport:
     backend: str = "torch"  # the model backend the server answered on
     rss_peak_mib: float = 0.0  # the server's peak RSS (VmHWM) over its whole life, start included
     refused_during_outage: int = 0  # posts Slack's side answered 500 (each retried until it went through)
+    replicas: int = 1  # `careerfw serve --http` processes the commands were spread over
+    database: str = "sqlite"  # where their shared state lived: sqlite (one file) or postgresql
+    answered_twice: int = 0  # commands whose response_url got more than one answer
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -319,6 +330,8 @@ def run_load(
     answer_timeout: float = 300.0,
     outage_s: float = 0.0,
     backend: str | None = None,
+    replicas: int = 1,
+    database_url: str | None = None,
 ) -> LoadReport:
     """With `outage_s`, Slack's side answers HTTP 500 to everything from the first command on for that
     many seconds (the server keeps its default CAREERFW_SLACK_RETRY_SECONDS): answers must still all
@@ -338,7 +351,13 @@ def run_load(
             raise RuntimeError(f"cannot build the index: {done.stderr.strip()}")
         manifest = json.loads((index_dir / "current" / "manifest.json").read_text("utf-8"))
         env = {"CAREERFW_INDEX": str(index_dir), "CAREERFW_MODEL_BACKEND": str(manifest.get("backend", "torch"))}
-        with FakeSlack() as fake, serving(fake, work, content, env) as server:
+        if database_url:
+            env["CAREERFW_DATABASE_URL"] = database_url
+        with FakeSlack() as fake, contextlib.ExitStack() as stack:
+            # One after the other; without a database URL they share the one SQLite file in `work`.
+            servers = [stack.enter_context(serving(fake, work, content, env)) for _ in range(replicas)]
+            server = servers[0]
+            urls = [s.url for s in servers]
             pid = server.proc.pid
             rss_ready = rss_mib(pid)
             # Cold start to first answer: one command on the freshly started server.
@@ -348,7 +367,7 @@ def run_load(
             first_ms = (got.at - first.sent_at) * 1000 if got else float("nan")
             # Warm-up round (not measured), so allocator pools and thread pools exist before "before".
             warm = [(f"warm{i:03d}", q) for i, q in enumerate(questions(concurrency))]
-            send_commands(server.url, fake, warm, concurrency)
+            send_commands(urls, fake, warm, concurrency)
             fake.wait_delivered(1 + len(warm), answer_timeout)
             rss_before = rss_mib(pid)
 
@@ -358,7 +377,7 @@ def run_load(
                 fake.fail_status = 500
                 timer = threading.Timer(outage_s, lambda: setattr(fake, "fail_status", None))
                 timer.start()
-            sent = send_commands(server.url, fake, items, concurrency)
+            sent = send_commands(urls, fake, items, concurrency)
             fake.wait_delivered(1 + len(warm) + requests, answer_timeout + outage_s)
             if outage_s > 0:
                 timer.cancel()
@@ -367,7 +386,9 @@ def run_load(
             rss_after = rss_mib(pid)
             rss_peak = peak_rss_mib(pid)
             delivered = fake.delivered()
-            crashed = server.proc.poll() is not None
+            crashed = any(s.proc.poll() is not None for s in servers)
+            posts = Counter(c.method for c in fake.calls if c.method.startswith("response/") and c.ok)
+            twice = sum(1 for s in sent if posts[f"response/{s.key}"] > 1)
 
         acks = [s.ack_s for s in sent if s.status == 200]
         refused = sum(1 for c in fake.calls if c.status == 500)
@@ -388,7 +409,9 @@ def run_load(
         if growth > 0.10:
             failures.append(f"RSS grew {growth:.1%} (limit 10%)")
         if crashed:
-            failures.append("the server process exited during the run")
+            failures.append("a server process exited during the run")
+        if twice:
+            failures.append(f"{twice} command(s) answered more than once")
 
         def ms(values: list[float], p: float) -> float:
             return round(percentile(values, p) * 1000, 1) if values else float("nan")
@@ -405,6 +428,7 @@ def run_load(
             rss_ready_mib=round(rss_ready, 1), rss_before_mib=round(rss_before, 1), rss_after_mib=round(rss_after, 1),
             outage_s=outage_s, refused_during_outage=refused, failures=failures,
             backend=str(manifest.get("backend", "torch")), rss_peak_mib=round(rss_peak, 1),
+            replicas=replicas, database="postgresql" if database_url else "sqlite", answered_twice=twice,
         )
 
 
@@ -412,6 +436,8 @@ def render(report: LoadReport, content: Path) -> str:
     r = report
     rows = [
         ("commands / concurrent clients", f"{r.requests} / {r.concurrency}"),
+        ("replicas / shared state", f"{r.replicas} / {r.database}"),
+        ("answered more than once", str(r.answered_twice)),
         ("acks HTTP 200 (>= 3 s)", f"{r.acked}/{r.requests} ({r.acks_over_limit})"),
         ("ack latency p50 / p95 / p99 / max", f"{r.ack_p50_ms} / {r.ack_p95_ms} / {r.ack_p99_ms} / {r.ack_max_ms} ms"),
         ("answers posted (apologies)", f"{r.answered}/{r.requests} ({r.apologies})"),
@@ -421,7 +447,7 @@ def render(report: LoadReport, content: Path) -> str:
         ("cold start: process start to /healthz 200", f"{r.ready_s} s"),
         ("first answer after ready (command to response_url)", f"{r.first_answer_ms} ms"),
         ("model backend", r.backend),
-        ("server RSS ready / before / after / peak",
+        ("server RSS ready / before / after / peak (first replica)",
          f"{r.rss_ready_mib} / {r.rss_before_mib} / {r.rss_after_mib} / {r.rss_peak_mib} MiB"),
         ("RSS growth over the run (limit 10%)", f"{r.rss_growth:+.1%}"),
     ]
@@ -441,8 +467,8 @@ def render(report: LoadReport, content: Path) -> str:
 
 
 def loadtest_command(args: argparse.Namespace, settings: Settings) -> int:
-    if args.requests < 1 or args.concurrency < 1 or args.outage < 0:
-        print("careerfw loadtest: --requests and --concurrency must be at least 1, --outage not negative",
+    if args.requests < 1 or args.concurrency < 1 or args.outage < 0 or args.replicas < 1:
+        print("careerfw loadtest: --requests, --concurrency and --replicas must be at least 1, --outage not negative",
               file=sys.stderr)
         return 2
     content = settings.content_dir
@@ -450,7 +476,7 @@ def loadtest_command(args: argparse.Namespace, settings: Settings) -> int:
           file=sys.stderr)
     try:
         report = run_load(args.requests, args.concurrency, content, outage_s=args.outage,
-                          backend=settings.model_backend)
+                          backend=settings.model_backend, replicas=args.replicas, database_url=settings.database_url)
     except RuntimeError as exc:
         print(f"careerfw loadtest: {exc}", file=sys.stderr)
         return 1
