@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from index.entry import Entry
+from index.levelnames import LevelNames, is_initialism, singular
 from index.tokens import STOPWORDS, fold, words
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
@@ -31,6 +32,8 @@ _SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _MAX_WINDOW = 7
+# Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
+_SEPARATORS = frozenset("and or vs versus to from between than with".split())
 
 # Which facet each entry field belongs to. "who" narrows to levels/roles, "craft" to crafts/sections.
 FIELDS = {"level": "who", "role": "who", "craft": "craft", "section": "craft", "area": "area"}
@@ -46,6 +49,7 @@ class Mention:
     score: float
     partial: bool  # matched only a conjunct of a name ("Deep Learning" of "Machine Learning and Deep Learning")
     alias: str = ""  # the name as written in the content (folded), which a typo in `text` stands for
+    refines: bool = False  # narrows only what the question's other names already select ("manager" track)
 
 
 @dataclass
@@ -142,7 +146,30 @@ def _threshold(alias: str) -> float:
 
 
 def _digits(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w for w in ws if w.isdigit())
+    # Numbers inside codes count too: "ic 3" and "IC3" carry the same 3.
+    return tuple(d for w in ws for d in re.findall(r"\d+", w))
+
+
+def _key(text: str) -> str:
+    """How an alias or a window of the question is compared: folded words, plurals singular."""
+    return " ".join(singular(w) for w in words(text))
+
+
+def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
+    """Whether a question word stands for a name's word: "tech" for "technology", "eng" for "engineer",
+    "sr" for "senior", "mgr" for "manager" (its letters in order, starting alike), but never a word the
+    framework's text uses in its own right."""
+    if short == full:
+        return True
+    if short.isdigit() or full.isdigit() or short[:1] != full[:1] or short in STOPWORDS:
+        return False
+    if len(short) >= 3 and full.startswith(short):
+        return True
+    if len(full) >= 5 and len(short) >= 2 and short not in vocabulary:
+        it = iter(full)
+        if all(c in it for c in short):
+            return True
+    return len(short) >= 5 and fuzz.ratio(short, full) >= 85
 
 
 @dataclass(frozen=True)
@@ -154,6 +181,7 @@ class _Alias:
     values: frozenset[tuple[str, str]]
     partial: bool
     threshold: float
+    refines: bool = False
 
 
 class Structure:
@@ -176,10 +204,22 @@ class Structure:
         for fname, value in self._rows:
             is_area = FIELDS[fname] == "area"
             for text, partial in variants(value, conjuncts=not is_area):
-                table[(" ".join(words(text)), partial)].add((fname, value))
+                table[(_key(text), partial)].add((fname, value))
             acro = _acronym(value)
             if acro and len(acro) >= 2:
                 acronyms[acro].add((fname, value))
+        self.vocabulary = {w for e in entries for w in words(e.description)}
+        naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
+        self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary)
+        refiners: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for name in self.level_names.aliases:
+            values = {("level", t) for t in name.values}
+            if name.refines:
+                refiners[name.text].update(values)
+            elif is_initialism(name.text) and name.text in self.vocabulary:
+                acronyms[name.text.upper()].update(values)  # "PM" the text also uses: only in capitals
+            else:
+                table[(name.text, False)].update(values)
         # A full-name alias beats the same text as someone else's conjunct.
         merged: dict[str, tuple[set[tuple[str, str]], bool]] = {}
         for (text, partial), values in sorted(table.items(), key=lambda kv: kv[0][1]):
@@ -194,6 +234,19 @@ class Structure:
             _Alias(t, t.replace(" ", ""), len(t.split()), _digits(t.split()), frozenset(v), p, _threshold(t))
             for t, (v, p) in merged.items()
         ]
+        self._aliases += [
+            _Alias(t, t.replace(" ", ""), len(t.split()), _digits(t.split()), frozenset(v), False, 100.0, True)
+            for t, v in refiners.items()
+            if t not in merged
+        ]
+        self._by_words: dict[int, list[_Alias]] = defaultdict(list)
+        for alias in self._aliases:
+            if not alias.refines:
+                self._by_words[alias.n_words].append(alias)
+        # Words of area and craft names: such a word before a number is no level code ("mobile 4").
+        self._name_words = {
+            w for a in self._aliases if _kinds(a.values) & {"area", "craft"} for w in a.text.split()
+        }
         self._alias_texts = [a.text for a in self._aliases]
         self._alias_compact = [a.compact for a in self._aliases]
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
@@ -205,6 +258,7 @@ class Structure:
         found = Detected(ws)
         if not ws or not self._aliases:
             return found
+        keys = [singular(w) for w in ws]
         windows: list[tuple[int, int]] = []
         for n in range(1, min(_MAX_WINDOW, len(ws)) + 1):
             for i in range(len(ws) - n + 1):
@@ -213,7 +267,7 @@ class Structure:
                 windows.append((i, i + n))
         if not windows:
             return found
-        texts = [" ".join(ws[i:j]) for i, j in windows]
+        texts = [" ".join(keys[i:j]) for i, j in windows]
         compact = [t.replace(" ", "") for t in texts]
         spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=80, workers=1)
         joined = process.cdist(compact, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80, workers=1)
@@ -231,6 +285,12 @@ class Structure:
             if score < 100 and texts[w][:1] != alias.text[:1]:
                 continue
             candidates.append((score, len(alias.text), i, j, alias))
+        candidates += self._abbreviated(keys, windows, texts)
+        for n in self.level_names.number_mentions(keys, self._name_words):
+            text = " ".join(ws[n.start : n.end])
+            values = frozenset(("level", t) for t in n.values)
+            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, _digits(ws[n.start : n.end]), values, False, 100)
+            candidates.append((100.0, len(text), n.start, n.end, alias))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
         for token in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", question):
             values = self._acronyms.get(token)
@@ -259,10 +319,33 @@ class Structure:
                 continue
             taken |= span
             chosen.append(
-                Mention(i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial, alias.text)
+                Mention(
+                    i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial, alias.text,
+                    alias.refines,
+                )
             )
         found.mentions = sorted(chosen, key=lambda m: m.start)
         return found
+
+    def _abbreviated(
+        self, keys: list[str], windows: list[tuple[int, int]], texts: list[str]
+    ) -> list[tuple[float, int, int, int, _Alias]]:
+        """Names written with abbreviated words ("tech director", "senior eng 1", "sr engineer"), word by word."""
+        out: list[tuple[float, int, int, int, _Alias]] = []
+        for (i, j), text in zip(windows, texts, strict=True):
+            n = j - i
+            window = keys[i:j]
+            # One word alone only when it is long and the text never uses it ("comms", "mgmt"): short
+            # ones ("eng") would name a level in every question that says what someone is.
+            if n == 1 and (len(window[0]) < 4 or window[0] in self.vocabulary):
+                continue
+            for alias in self._by_words.get(n, ()):
+                if alias.text == text or alias.text[:1] != text[:1] or _digits(window) != alias.digits:
+                    continue
+                full = alias.text.split()
+                if all(_abbreviates(q, a, self.vocabulary) for q, a in zip(window, full, strict=True)):
+                    out.append((95.0, len(alias.text), i, j, alias))
+        return out
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
         """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),
@@ -297,12 +380,44 @@ class Structure:
         """Entries every mention of these kinds agrees on (None: the question narrows nothing)."""
         mask: np.ndarray | None = None
         for m in mentions:
-            if not (m.kinds & kinds) or m.partial:
+            if not (m.kinds & kinds) or m.partial or m.refines:
                 continue
             here = np.zeros(self.size, dtype=bool)
             here[self.rows(m, kinds)] = True
             mask = here if mask is None else (mask & here)
+        for m in mentions:
+            # "senior 2 on the manager track": the track word picks among what the names selected.
+            if mask is not None and m.refines and m.kinds & kinds:
+                here = np.zeros(self.size, dtype=bool)
+                here[self.rows(m, kinds)] = True
+                if (mask & here).any():
+                    mask = mask & here
         return mask
+
+    def name_groups(self, detected: Detected) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
+        """The question's names of levels, roles and crafts, with the names written together joined into
+        one ("principal IC", "product ic3", "senior 2 on the manager track"): (text, rows, word span).
+
+        Names join when only glue words stand between them and together they still select something;
+        a word that separates two names ("and", "vs", "to") never joins them.
+        """
+        groups: list[tuple[int, int, np.ndarray]] = []
+        for m in sorted(detected.mentions, key=lambda m: m.start):
+            if m.partial or not (m.kinds & {"who", "craft"}):
+                continue
+            rows = self.rows(m, {"who", "craft"})
+            if not len(rows):
+                continue
+            if groups:
+                start, end, prev = groups[-1]
+                gap = detected.words[end : m.start]
+                both = np.intersect1d(prev, rows)
+                if both.size and all(w in STOPWORDS for w in gap) and not set(gap) & _SEPARATORS:
+                    groups[-1] = (start, m.end, both)
+                    continue
+            if not m.refines:
+                groups.append((m.start, m.end, rows))
+        return [(" ".join(detected.words[s:e]), rows, (s, e)) for s, e, rows in groups]
 
     def levels(self, rows: np.ndarray) -> set[str]:
         return {self.level_of[i] for i in rows}

@@ -309,9 +309,10 @@ class Answerer:
         entries = state.index.entries
         side_a, side_b = intent.sides
         # Other names in the question (a craft, say) still narrow each side.
+        named_sides = {i for s, e in intent.side_spans for i in range(s, e)}
         others = [
             m for m in ranking.detected.mentions
-            if m.text not in intent.side_names and (m.kinds & {"who", "craft"}) and not m.partial
+            if m.start not in named_sides and (m.kinds & {"who", "craft"}) and not m.partial
         ]
         narrow = state.ranker.structure.mask(others, {"who", "craft"})
         sides = []

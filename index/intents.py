@@ -15,12 +15,12 @@ from patterns of particular questions:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
-from index.aliases import Mention, Structure
+from index.aliases import Detected, Structure
 from index.search import Ranking
 from index.tokens import STOPWORDS, stem
 
@@ -83,18 +83,14 @@ class Intent:
     # lookup of a question that names one level and whose topical word picked an area: the level's
     # entries, for the overview when that lookup is not confident after all
     level_rows: np.ndarray | None = None
+    side_spans: list[tuple[int, int]] = field(default_factory=list)  # compare: where each side is named
 
 
-def _disjoint_sides(structure: Structure, mentions: list[Mention]) -> list[tuple[Mention, np.ndarray]]:
-    sides: list[tuple[Mention, np.ndarray]] = []
-    for m in mentions:
-        if m.partial or not (m.kinds & {"who", "craft"}):
-            continue
-        rows = structure.rows(m, {"who", "craft"})
-        if not len(rows):
-            continue
-        if all(not np.intersect1d(rows, other).size for _, other in sides):
-            sides.append((m, rows))
+def _disjoint_sides(structure: Structure, detected: Detected) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
+    sides: list[tuple[str, np.ndarray, tuple[int, int]]] = []
+    for text, rows, span in structure.name_groups(detected):
+        if all(not np.intersect1d(rows, other).size for _, other, _ in sides):
+            sides.append((text, rows, span))
     return sides
 
 
@@ -163,10 +159,10 @@ def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset
     names_area = any(not m.partial for m in detected.of_kind("area"))
     if asks_for_todo(detected.words, names_area):
         return Intent("todo", [], [])
-    sides = _disjoint_sides(structure, mentions)
+    sides = _disjoint_sides(structure, detected)
     if len(sides) >= 2:
-        (a, rows_a), (b, rows_b) = sides[0], sides[1]
-        return Intent("compare", [rows_a, rows_b], [a.text, b.text])
+        (a, rows_a, span_a), (b, rows_b, span_b) = sides[0], sides[1]
+        return Intent("compare", [rows_a, rows_b], [a, b], side_spans=[span_a, span_b])
     substance = substance_terms(ranking.residual)
     if not names_area and not substance and ranking.narrowed is not None:
         rows = np.flatnonzero(ranking.narrowed)
