@@ -271,6 +271,10 @@ class Structure:
         compact = [t.replace(" ", "") for t in texts]
         spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=80, workers=1)
         joined = process.cdist(compact, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80, workers=1)
+        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural.
+        raw = ["".join(ws[i:j]) for i, j in windows]
+        joined = np.maximum(joined, process.cdist(raw, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80,
+                                                  workers=1))
         scores = np.maximum(spaced, joined)
         candidates: list[tuple[float, int, int, int, _Alias]] = []
         for w, a in zip(*np.nonzero(scores), strict=True):

@@ -51,6 +51,7 @@ class Page:
     # Area names a page defines under headings (a craft page listing its areas).
     defined_areas: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    front_matter: bool = True  # Jekyll renders only files with front matter as pages
 
 
 @dataclass
@@ -201,62 +202,74 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
         grand_parent=_str(front.get("grand_parent")),
         permalink=_str(front.get("permalink")) or None,
         nav_order=float(nav) if isinstance(nav, int | float) else None,
+        front_matter=text.startswith("---"),
     )
+    if not page.front_matter:
+        # A README or SOURCE.md beside the pages is no page; one with a table probably lost its front matter.
+        if re.search(r"^\s*\|.*\|", text, re.M):
+            problems.append(Problem(rel, 1, "no front matter: Jekyll publishes it as a plain file, not a page; "
+                                            "skipped", "warning"))
+        return page
     tokens = _markdown().parse(body)
     body_lines = body.split("\n")
     heading = ""
     heading_line = 0
     heading_body: list[str] = []
+    body_line = 0  # where the prose under the current heading starts
+    over_table = False  # the current heading names a table's section, not an area
     seen: dict[tuple[str, str, str], int] = {}
 
-    def close_definition() -> None:
-        # A heading with prose under it on a page of areas defines that area.
-        if heading and heading_line and heading != page.h1:
+    def close_prose() -> None:
+        # Prose under a heading is framework text: an area's definition on a craft page, a level's
+        # summary or notes on a level page (index/parse.py's _resolve tells which). The introduction
+        # under the page's title is quoted as the page's own text.
+        if heading and heading_line and heading != page.h1 and not over_table:
             page.defined_areas.append(heading)
-            if heading_body:
-                page.entries.append(
-                    Entry(
-                        framework="",
-                        craft="",
-                        level="",
-                        role=page.h1 or page.title,
-                        section=page.title or page.h1,
-                        area=heading,
-                        description="\n\n".join(heading_body),
-                        todo=is_todo_text(" ".join(heading_body)),
-                        source=f"{rel}:{heading_line}",
-                        kind="definition",
-                        permalink=page.permalink,
-                    )
+        if heading_body and not (len(heading_body) == 1 and heading_body[0] == "|"):
+            intro = heading == page.h1 and not heading_line
+            page.entries.append(
+                Entry(
+                    framework="",
+                    craft="",
+                    level="",
+                    role=page.h1 or page.title,
+                    section=page.title or page.h1,
+                    area=(page.title or page.h1) if intro else heading,
+                    description="\n\n".join(heading_body),
+                    todo=is_todo_text(" ".join(heading_body)),
+                    source=f"{rel}:{heading_line or body_line}",
+                    kind="definition",
+                    permalink=page.permalink,
                 )
+            )
 
     i = 0
-    in_table = False
     while i < len(tokens):
         tok = tokens[i]
         if tok.type == "heading_open":
             inline = _Inline(tokens[i + 1])
             line = (tok.map[0] if tok.map else 0) + offset + 1
+            close_prose()
             if tok.tag == "h1" and not page.h1:
                 page.h1 = inline.text
-                heading, heading_line, heading_body = inline.text, 0, []
+                heading, heading_line = inline.text, 0
             else:
-                close_definition()
-                heading, heading_line, heading_body = inline.text, line, []
+                heading, heading_line = inline.text, line
+            heading_body, over_table = [], False
             i += 3
             continue
-        if tok.type == "paragraph_open" and heading_line and not in_table:
+        if tok.type == "paragraph_open":
             para = _Inline(tokens[i + 1]).text
             if para and para != "|":
+                if not heading_body:
+                    body_line = (tok.map[0] if tok.map else 0) + offset + 1
                 heading_body.append(para)
         if tok.type == "table_open":
-            in_table = True
-            heading_line = 0  # a heading over a table names a section, not an area
+            over_table = True
             i = _parse_table(tokens, i, page, heading, rel, offset, body_lines, problems, seen)
-            in_table = False
             continue
         i += 1
-    close_definition()
+    close_prose()
     return page
 
 
@@ -355,10 +368,17 @@ def _parse_table(
 def _resolve(pages: list[Page]) -> list[Entry]:
     """Fill framework and craft from each page's parent chain within the content."""
     by_title = {p.title: p for p in pages if p.title}
+    parents = {p.parent for p in pages if p.parent}
     entries: list[Entry] = []
     for page in pages:
         has_table_entries = any(e.kind == "level" for e in page.entries)
-        if has_table_entries:
+        # A level is a page with level tables, or a page at the bottom of the tree (under a craft, with no
+        # pages of its own) written as headings and prose.
+        is_level = has_table_entries or (
+            page.title not in parents
+            and bool(page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
+        )
+        if is_level:
             craft = page.parent
             framework = page.grand_parent or (by_title[page.parent].parent if page.parent in by_title else "")
             framework = framework or page.parent or page.title
@@ -366,7 +386,11 @@ def _resolve(pages: list[Page]) -> list[Entry]:
             # A page of area definitions is the craft itself.
             craft = page.title or page.h1
             framework = page.parent or page.title
+        level = page.title or page.h1
         for e in page.entries:
+            if is_level and e.kind == "definition":
+                # The page's prose is that level's text, found and quoted like its cells.
+                e = replace(e, kind="level", level=level, nav_order=page.nav_order)
             entries.append(replace(e, framework=framework, craft=craft))
     return entries
 
@@ -385,11 +409,14 @@ def load_content(root: Path | str) -> Content:
     for path in page_paths(root):
         rel = path.relative_to(root).as_posix()
         page = _parse_page(path, rel, problems, root)
-        if page is not None:
+        if page is not None and page.front_matter:
             pages.append(page)
     entries = _resolve(pages)
-    if not entries:
+    if not any(e.kind == "level" for e in entries):
         problems.append(
-            Problem(str(root), 0, "no framework entries found: no page has an |Area|Description| table")
+            Problem(
+                str(root), 0,
+                "no framework entries found: no page has an |Area|Description| table or sits under a craft page",
+            )
         )
     return Content(root, pages, entries, problems)

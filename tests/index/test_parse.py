@@ -179,12 +179,48 @@ def test_page_without_grand_parent_or_parent_page_still_parses(tmp_path: Path) -
     assert entry.framework == "Test Craft"
 
 
-def test_page_with_no_tables_gives_no_entries_and_no_problem(tmp_path: Path) -> None:
+def test_page_with_no_tables_gives_its_prose_as_quotable_text_and_no_problem(tmp_path: Path) -> None:
     write(tmp_path, "---\ntitle: About\n---\n# About this framework\n\nJust prose.\n", "about.md")
     write(tmp_path, FRONT + "# Role\n\n|Area|Description|\n|--|--|\n| Impact | A. |\n", "level.md")
     content = load_content(tmp_path)
     assert content.problems == []
+    by_area = {e.area: e for e in content.entries}
+    assert set(by_area) == {"About", "Impact"}
+    intro = by_area["About"]
+    assert (intro.kind, intro.description, intro.source) == ("definition", "Just prose.", "about.md:6")
+    assert by_area["Impact"].kind == "level"
+
+
+def test_level_page_prose_and_bullets_are_that_levels_text(tmp_path: Path) -> None:
+    # A level written as headings, paragraphs and bullets instead of tables, under a craft page.
+    write(tmp_path, "---\ntitle: Test Craft\nparent: Test Framework\n---\n# Test Craft\n\n## Impact\n\n"
+          "What you deliver.\n", "craft.md")
+    write(tmp_path, "---\ntitle: Level 2\nparent: Test Craft\ngrand_parent: Test Framework\nnav_order: 2\n---\n"
+          "# Level 2\n\nA level 2 works on their own.\n\n## Impact\n\n- Ships features alone.\n"
+          "- Fixes their own bugs.\n", "level2.md")
+    content = load_content(tmp_path)
+    assert content.errors == []
+    levels = {e.area: e for e in content.entries if e.kind == "level"}
+    assert set(levels) == {"Level 2", "Impact"}
+    assert levels["Impact"].paragraphs == ["Ships features alone.", "Fixes their own bugs."]
+    assert levels["Impact"].source == "level2.md:11" and levels["Impact"].level == "Level 2"
+    assert levels["Level 2"].description == "A level 2 works on their own."
+    assert levels["Impact"].craft == "Test Craft" and levels["Impact"].nav_order == 2
+    definition = next(e for e in content.entries if e.kind == "definition")
+    assert (definition.area, definition.description) == ("Impact", "What you deliver.")
+
+
+def test_markdown_without_front_matter_is_not_a_page(tmp_path: Path) -> None:
+    write(tmp_path, FRONT + "# Role\n\n|Area|Description|\n|--|--|\n| Impact | A. |\n", "level.md")
+    write(tmp_path, "# Source\n\n- Converted from somewhere, under some licence.\n", "SOURCE.md")
+    write(tmp_path, "# Lost its front matter\n\n|Area|Description|\n|--|--|\n| Scope | B. |\n", "level3.md")
+    content = load_content(tmp_path)
     assert [e.area for e in content.entries] == ["Impact"]
+    # Silent for a plain file; a warning where a framework table shows a page lost its front matter.
+    assert [str(p) for p in content.problems] == [
+        "level3.md:1: no front matter: Jekyll publishes it as a plain file, not a page; skipped"
+    ]
+    assert content.errors == []
 
 
 def test_craft_page_headings_with_prose_become_definition_entries(tmp_path: Path) -> None:
