@@ -201,14 +201,17 @@ class Structure:
 
         table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
         acronyms: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        layout = _layout_sections(entries)
         for fname, value in self._rows:
+            if fname == "section" and value in layout:
+                continue
             is_area = FIELDS[fname] == "area"
             for text, partial in variants(value, conjuncts=not is_area):
                 table[(_key(text), partial)].add((fname, value))
             acro = _acronym(value)
             if acro and len(acro) >= 2:
                 acronyms[acro].add((fname, value))
-        self.vocabulary = {w for e in entries for w in words(e.description)}
+        self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
         naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
         self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary)
         refiners: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -285,12 +288,14 @@ class Structure:
                 continue
             if _digits(ws[i:j]) != alias.digits:
                 continue
-            # A fuzzy match must start like the name does: "impact" is not "compact".
-            if score < 100 and texts[w][:1] != alias.text[:1]:
+            if score < 100 and not self._could_be_a_typo(ws[i:j], texts[w], alias):
                 continue
             candidates.append((score, len(alias.text), i, j, alias))
-        candidates += self._abbreviated(keys, windows, texts)
+        exact = {(i, j) for score, _, i, j, _ in candidates if score == 100}
+        candidates += [c for c in self._abbreviated(keys, windows, texts) if (c[2], c[3]) not in exact]
         for n in self.level_names.number_mentions(keys, self._name_words):
+            if (n.start, n.end) in exact:
+                continue  # "EM 2" is "Engineering Manager 2" by its own name, not every level numbered 2
             text = " ".join(ws[n.start : n.end])
             values = frozenset(("level", t) for t in n.values)
             alias = _Alias(text, text.replace(" ", ""), n.end - n.start, _digits(ws[n.start : n.end]), values, False, 100)
@@ -314,8 +319,10 @@ class Structure:
             if span & taken:
                 # The same words also naming something else ("people manager": a level's name and, a letter
                 # off, the area People Management): one mention that names both.
+                # Only an area joins that way: a craft or level a letter off is a different name, not a second one.
                 for k, m in enumerate(chosen):
-                    if (m.start, m.end) == (i, j) and m.partial == alias.partial and not (alias.values <= m.values):
+                    if (m.start, m.end) == (i, j) and m.partial == alias.partial and not (alias.values <= m.values) \
+                            and (score == m.score or _kinds(alias.values) == {"area"}):
                         chosen[k] = Mention(
                             i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial,
                             m.alias,
@@ -330,6 +337,18 @@ class Structure:
             )
         found.mentions = sorted(chosen, key=lambda m: m.start)
         return found
+
+    def _could_be_a_typo(self, window: list[str], text: str, alias: _Alias) -> bool:
+        """Whether a near miss is a misspelt name rather than other words."""
+        # It must start like the name does: "impact" is not "compact".
+        if text[:1] != alias.text[:1]:
+            return False
+        # Words the framework itself uses are not typos: "direct" (reports) is not "Director".
+        if all(w in self.vocabulary or w.isdigit() for w in window):
+            return False
+        # A generic word at the edge is not part of a name it only resembles ("engineering level" is
+        # not "Engineering - All Levels"; the level is what the number after it says).
+        return window[0] not in GENERIC and window[-1] not in GENERIC
 
     def _abbreviated(
         self, keys: list[str], windows: list[tuple[int, int]], texts: list[str]
@@ -348,7 +367,9 @@ class Structure:
                     continue
                 full = alias.text.split()
                 if all(_abbreviates(q, a, self.vocabulary) for q, a in zip(window, full, strict=True)):
-                    out.append((95.0, len(alias.text), i, j, alias))
+                    # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not Engineering).
+                    # Weighed by the letters typed, not the name's: a typo of a name ("enginer") is the better reading.
+                    out.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), len(text), i, j, alias))
         return out
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
@@ -425,6 +446,19 @@ class Structure:
 
     def levels(self, rows: np.ndarray) -> set[str]:
         return {self.level_of[i] for i in rows}
+
+
+def _layout_sections(entries: list[Entry]) -> set[str]:
+    """Section headings that are page layout, not names: the same heading ("Expectations", "Competencies")
+    over the tables of at least three pages and of most level pages names nothing a question could pick."""
+    pages: dict[str, set[str]] = defaultdict(set)
+    level_pages: set[str] = set()
+    for e in entries:
+        if e.kind == "level":
+            level_pages.add(e.path)
+            if e.section:
+                pages[e.section].add(e.path)
+    return {s for s, ps in pages.items() if len(ps) >= 3 and len(ps) >= 0.5 * len(level_pages)}
 
 
 def _kinds(values: frozenset[tuple[str, str]]) -> frozenset[str]:

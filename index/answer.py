@@ -10,6 +10,7 @@ not written yet) is a separate `message`, never mixed into a quote.
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from index.embedder import Embedder
 from index.entry import Entry
 from index.intents import Intent as Plan
 from index.intents import detect, substance_terms
-from index.search import Hit, HybridRanker, Ranking
+from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
 
@@ -123,9 +124,18 @@ class Answerer:
     never per question; a question reads one `_State` and keeps it even if a reload swaps another in.
     """
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, site_url: str | None = None) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        site_url: str | None = None,
+        gate: confidence.Gate = confidence.SHIPPED,
+        weights: Weights = SHIPPED_WEIGHTS,
+    ) -> None:
         self.embedder = embedder
         self.site_url = site_url
+        self.gate = gate
+        self.weights = weights
         self._lock = threading.Lock()
         self._install(index)
 
@@ -148,6 +158,14 @@ class Answerer:
         embedder = embedder or Embedder(model, backend=backend)
         index, _ = ensure_index(content_dir, index_dir, embedder, progress=progress)
         return cls(index, embedder, site_url)
+
+    def tuned(self, gate: confidence.Gate | None = None, weights: Weights | None = None) -> Answerer:
+        """The same loaded index and model answering with other thresholds or weights (`careerfw eval`
+        fits them framework by framework); the shipped answerer is left as it is."""
+        other = copy.copy(self)
+        other.gate = gate or self.gate
+        other.weights = weights or self.weights
+        return other
 
     @property
     def index(self) -> LoadedIndex:
@@ -192,7 +210,7 @@ class Answerer:
         if question != asked:
             detected = structure.detect(question)
         vector = self.embedder.encode_query(question)
-        ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected)
+        ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights)
         answer = self._answer(state, question, ranking, limit, truncated)
         # The answer names the question as asked, not as its names were corrected for searching.
         return answer if asked == question else replace(answer, question=asked)
@@ -224,13 +242,18 @@ class Answerer:
         """Whether `hit` answers the ranked question (the same decision `ask` makes)."""
         return self._confident(self._state, ranking, hit)
 
+    def signals(self, ranking: Ranking, hit: Hit) -> confidence.Signals:
+        """What the confidence gate sees of `hit` for the ranked question (for `careerfw eval`)."""
+        return self._signals(self._state, ranking, hit)
+
     def _confident(self, state: _State, ranking: Ranking, top: Hit) -> bool:
+        return self.gate.decide(self._signals(state, ranking, top))
+
+    def _signals(self, state: _State, ranking: Ranking, top: Hit) -> confidence.Signals:
         lexical = state.ranker.lexical
-        if confidence.out_of_scope(ranking.residual, lexical):
-            return False
         named = self._named_area(ranking, state, top.entry)
         cover = confidence.coverage(ranking.residual, lexical.term_sets[top.entry], lexical)
-        dense = top.dense
+        scope = confidence.out_of_scope(ranking.residual, lexical)
         structure = state.ranker.structure
         # Names that narrow the framework (not one that covers every entry, like the only role there is).
         names = {
@@ -239,12 +262,13 @@ class Answerer:
             if m.kinds & {"who", "craft"} and 0 < len(structure.rows(m, {"who", "craft"})) < structure.size
             for i in range(m.start, m.end)
         }
-        if names and not named and cover < confidence.MIN_COVERAGE:
+        rest_dense = None
+        if names and not named and not scope:
             # How close is it in meaning without the level/role names every cell of that level shares?
             rest = " ".join(w for i, w in enumerate(ranking.detected.words) if i not in names)
             if terms(rest):
-                dense = state.ranker.dense.entry_score(self.embedder.encode_query(rest), top.entry)
-        return confidence.decide(dense, cover, named)
+                rest_dense = state.ranker.dense.entry_score(self.embedder.encode_query(rest), top.entry)
+        return confidence.Signals(top.dense, cover, named, scope, rest_dense)
 
     def _lookup_answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
         hits = ranking.hits
@@ -323,7 +347,7 @@ class Answerer:
         union[sides[0]] = True
         union[sides[1]] = True
         vector = self.embedder.encode_query(question)
-        within = state.ranker.rank(question, vector, limit=10, restrict=union)
+        within = state.ranker.rank(question, vector, limit=10, restrict=union, weights=self.weights)
         named = [m for m in ranking.detected.of_kind("area") if not m.partial]
         if not within.hits:
             return None

@@ -17,6 +17,8 @@ benchmarks"), as round values inside the range that separates the sets' on- and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from index.bm25 import BM25Ranker
 from index.tokens import prefix, stem
 
@@ -31,6 +33,43 @@ OUT_OF_SCOPE = frozenset(
     equity pension pensions vacation vacations holiday holidays leave pto sick sickness maternity paternity parental
     benefits perks expenses overtime raise""".split()
 )
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the gate sees of a question's best match."""
+
+    dense: float  # cosine of the best match
+    cover: float  # share of the question's content words in the match's text, weighted by rarity
+    named_area: bool  # the question names the match's area
+    out_of_scope: bool  # the question is about pay, leave or benefits and the text never mentions them
+    # The cosine of the question without its level/role/craft names, when it names some (else `dense`):
+    # "what's the bonus for a Senior Engineer 2?" is close to that level's cells only by the name.
+    dense_rest: float | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether the framework answers a question: the thresholds `careerfw eval` fits and checks."""
+
+    high: float = HIGH
+    low: float = LOW
+    min_coverage: float = MIN_COVERAGE
+
+    def decide(self, s: Signals) -> bool:
+        if s.out_of_scope:
+            return False
+        dense = s.dense
+        if s.dense_rest is not None and not s.named_area and s.cover < self.min_coverage:
+            dense = s.dense_rest
+        if dense >= self.high:
+            return True
+        if dense < self.low:
+            return False
+        return s.named_area or s.cover >= self.min_coverage
+
+
+SHIPPED = Gate()
 
 
 def coverage(residual: list[str], entry_terms: frozenset[str], lexical: BM25Ranker) -> float:
@@ -52,11 +91,3 @@ def coverage(residual: list[str], entry_terms: frozenset[str], lexical: BM25Rank
 
 def out_of_scope(residual: list[str], lexical: BM25Ranker) -> bool:
     return any(w in OUT_OF_SCOPE and not lexical.known(w) for w in residual)
-
-
-def decide(dense: float, cover: float, named_area: bool) -> bool:
-    if dense >= HIGH:
-        return True
-    if dense < LOW:
-        return False
-    return named_area or cover >= MIN_COVERAGE

@@ -33,6 +33,17 @@ RRF_K = 60
 
 
 @dataclass(frozen=True)
+class Weights:
+    """The hybrid's weights, as `careerfw eval` fits them (leave one framework out) and ships them."""
+
+    lexical: float = LEXICAL_WEIGHT
+    area_boost: float = AREA_BOOST
+
+
+SHIPPED_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
 class Hit:
     entry: int  # position in LoadedIndex.entries
     score: float  # higher is better; comparable within one ranker
@@ -177,6 +188,7 @@ class HybridRanker:
         structure: bool = True,
         restrict: np.ndarray | None = None,
         detected: Detected | None = None,
+        weights: Weights = SHIPPED_WEIGHTS,
     ) -> Ranking:
         if detected is None:
             detected = self.structure.detect(question) if structure else Detected(words=[])
@@ -196,7 +208,7 @@ class HybridRanker:
             score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
         else:
             top_lex = float(lexical.max()) if n else 0.0
-            score = dense + (LEXICAL_WEIGHT * lexical / top_lex if top_lex > 0 else 0.0) + AREA_BOOST * area
+            score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
         if narrowed is not None and not narrowed.any():
             narrowed = None  # names that select nothing together: rank everything rather than nothing
