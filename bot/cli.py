@@ -255,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
     p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
+    p.add_argument("--content", type=Path,
+                   help="framework pages the sets are asked of, instead of their own `content:` (docs/evaluation.md)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-backends", action="store_true",
                    help="skip the side-by-side of every model backend (torch, onnx, onnx-int8)")

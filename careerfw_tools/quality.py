@@ -23,7 +23,7 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
         print("careerfw eval: no question sets given and none in tests/eval/", file=sys.stderr)
         return 1
     try:
-        sets = [load_set(p) for p in paths]
+        sets = [load_set(p, args.content) for p in paths]
     except EvalSetError as exc:
         print(f"careerfw eval: {exc}", file=sys.stderr)
         return 1

@@ -81,6 +81,7 @@ class Answer:
     suggestions: list[Quote] = field(default_factory=list)  # nearest areas when not confident
     message: str | None = None  # the bot's own words: no match, not written yet, question cut
     truncated: bool = False
+    signals: confidence.Signals | None = None  # what the confidence gate saw (a lookup's best match)
 
     @property
     def todo(self) -> bool:
@@ -275,13 +276,14 @@ class Answerer:
         if not hits:
             return Answer(question, "lookup", False, message=NO_MATCH, truncated=truncated)
         top = hits[0]
-        sure = self._confident(state, ranking, top)
-        if not sure:
+        signals = self._signals(state, ranking, top)
+        if not self.gate.decide(signals):
             suggestions = [self._quote(state, ranking, h, whole=True) for h in _distinct_areas(state, hits)[:limit]]
-            return Answer(question, "lookup", False, suggestions=suggestions, message=NO_MATCH, truncated=truncated)
+            return Answer(question, "lookup", False, suggestions=suggestions, message=NO_MATCH, truncated=truncated,
+                          signals=signals)
         quotes = [self._quote(state, ranking, h) for h in hits[:limit]]
         message = NOT_WRITTEN if quotes[0].todo else None
-        return Answer(question, "lookup", True, quotes=quotes, message=message, truncated=truncated)
+        return Answer(question, "lookup", True, quotes=quotes, message=message, truncated=truncated, signals=signals)
 
     def _quote(self, state: _State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
         entry = state.index.entries[hit.entry]
