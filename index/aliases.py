@@ -197,6 +197,9 @@ class Structure:
                     rows[(fname, value)].append(i)
         self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
         self.level_of = [e.level for e in entries]
+        # Prose outside the levels, folded the way questions are, for the level names it mentions.
+        self._prose = [(i, " ".join(words(e.description))) for i, e in enumerate(entries) if e.kind == "definition"]
+        self._prose_cache: dict[str, np.ndarray] = {}
         self.area_of = [e.area for e in entries]
 
         table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
@@ -393,13 +396,29 @@ class Structure:
     # --- entry selection ---------------------------------------------------------------------------
 
     def rows(self, mention: Mention, kinds: set[str] | None = None) -> np.ndarray:
-        """Entries the mention names (the union over the names it matched), as sorted positions."""
+        """Entries the mention names (the union over the names it matched), as sorted positions.
+
+        A level's name also selects the prose that names it: "we expect every engineer to reach at
+        least level 3", on a craft page, is about level 3 too.
+        """
         parts = [
             self._rows[v] for v in mention.values if (kinds is None or FIELDS[v[0]] in kinds) and v in self._rows
         ]
+        if "who" in mention.kinds and (kinds is None or "who" in kinds) and not mention.partial:
+            parts.append(self._prose_naming(mention.text))
+        parts = [p for p in parts if len(p)]
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts))
+
+    def _prose_naming(self, text: str) -> np.ndarray:
+        found = self._prose_cache.get(text)
+        if found is None:
+            pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, text.split())) + r"\b")
+            found = np.array([i for i, body in self._prose if pattern.search(body)], dtype=np.int64)
+            if len(self._prose_cache) < 4096:
+                self._prose_cache[text] = found
+        return found
 
     def mask(self, mentions: list[Mention], kinds: set[str]) -> np.ndarray | None:
         """Entries every mention of these kinds agrees on (None: the question narrows nothing)."""
@@ -445,7 +464,8 @@ class Structure:
         return [(" ".join(detected.words[s:e]), rows, (s, e)) for s, e, rows in groups]
 
     def levels(self, rows: np.ndarray) -> set[str]:
-        return {self.level_of[i] for i in rows}
+        """The levels among `rows` (prose that only names a level has none of its own)."""
+        return {self.level_of[i] for i in rows if self.level_of[i]}
 
 
 def _layout_sections(entries: list[Entry]) -> set[str]:

@@ -20,14 +20,14 @@ import numpy as np
 
 from index import confidence
 from index.embedder import Embedder
-from index.entry import Entry
+from index.entry import Entry, is_label
 from index.intents import Intent as Plan
 from index.intents import detect, substance_terms
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
 
-Intent = Literal["lookup", "todo", "compare", "level", "area", "empty"]
+Intent = Literal["lookup", "todo", "compare", "level", "choose", "area", "empty"]
 
 MAX_QUESTION_CHARS = 1000
 NOT_WRITTEN = "This expectation has not been written yet."
@@ -73,6 +73,18 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One way to narrow a question the framework answers several ways ("Level 3" in four crafts): a
+    button label and the question it asks."""
+
+    label: str
+    question: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"label": self.label, "question": self.question}
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     intent: Intent
@@ -82,6 +94,7 @@ class Answer:
     message: str | None = None  # the bot's own words: no match, not written yet, question cut
     truncated: bool = False
     signals: confidence.Signals | None = None  # what the confidence gate saw (a lookup's best match)
+    choices: list[Choice] = field(default_factory=list)  # intent "choose": which one the asker means
 
     @property
     def todo(self) -> bool:
@@ -96,6 +109,7 @@ class Answer:
             "message": self.message,
             "answers": [q.to_json() for q in self.quotes],
             "suggestions": [q.to_json() for q in self.suggestions],
+            "choices": [c.to_json() for c in self.choices],
         }
 
 
@@ -103,7 +117,16 @@ def quote_for(entry: Entry, score: float, paragraphs: tuple[int, ...], site_url:
     if entry.todo:
         return Quote(entry, "", score, True, entry.url(site_url))
     paras = entry.paragraphs
-    chosen = [paras[i] for i in sorted(set(paragraphs)) if 0 <= i < len(paras)]
+    picked = {i for i in paragraphs if 0 <= i < len(paras)}
+    for i in sorted(picked):
+        # A label is quoted with what it introduces, and a paragraph with the label that heads it.
+        j = i
+        while is_label(paras[j]) and j + 1 < len(paras):
+            j += 1
+            picked.add(j)
+        if i > 0 and is_label(paras[i - 1]):
+            picked.add(i - 1)
+    chosen = [paras[i] for i in sorted(picked)]
     if not chosen or len(chosen) == len(paras):
         return Quote(entry, entry.description, score, True, entry.url(site_url))
     return Quote(entry, "\n\n".join(chosen), score, False, entry.url(site_url))
@@ -387,6 +410,13 @@ class Answerer:
     def _level_answer(self, state: _State, question: str, intent: Plan, truncated: bool) -> Answer:
         entries = state.index.entries
         rows = [int(i) for i in intent.sides[0] if entries[i].kind == "level"]
+        crafts = list(dict.fromkeys(entries[i].craft for i in rows))
+        if len(crafts) > 1:
+            # Every craft's cells at once is a wall of text: ask which craft, one button each.
+            level = entries[rows[0]].level
+            choices = [Choice(craft, f"what is expected of {level} in {craft}?") for craft in crafts]
+            return Answer(question, "choose", False, message=f"{level} is written for {len(crafts)} crafts: "
+                          "which one do you mean?", choices=choices, truncated=truncated)
         quotes = []
         for i in rows:
             e = entries[i]

@@ -23,8 +23,8 @@ from index.bm25 import BM25Ranker
 from index.tokens import prefix, stem
 
 HIGH = 0.40  # close in meaning on its own
-LOW = 0.25  # close enough when the question's content words are in the text, or its area is named
-MIN_COVERAGE = 0.5  # of the question's content words, weighted by rarity, found in the text
+LOW = 0.175  # close enough when the question's content words are in the text, or its area is named
+MIN_COVERAGE = 0.35  # of the question's content words, weighted by rarity, found in the text
 
 # Topics people ask an HR bot about that career frameworks do not cover.
 OUT_OF_SCOPE = frozenset(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from index.entry import Entry
+from index.entry import Entry, is_label
 
 # Documents per cell at most: see chunks().
 MAX_DOCUMENTS = 12
@@ -57,11 +57,28 @@ def entry_documents(position: int, entry: Entry) -> list[Document]:
         return [Document(position, -1, f"{entry.area}: {body}" if body else entry.area)]
     docs = [
         Document(position, first, f"{entry.area}: " + " ".join(paragraphs[first : first + span]), span)
-        for first, span in chunks([len(p.split()) for p in paragraphs])
+        for first, span in units(paragraphs)
     ]
     if extra:
         docs.append(Document(position, -1, f"{entry.area}: {extra}"))
     return docs
+
+
+def units(paragraphs: list[str]) -> list[tuple[int, int]]:
+    """(first, count) groups of a cell's paragraphs to embed: a label ("Examples:") goes with the
+    paragraph it introduces, so it is never found, or quoted, alone."""
+    groups: list[tuple[int, int]] = []
+    i = 0
+    while i < len(paragraphs):
+        span = 1
+        while i + span < len(paragraphs) and is_label(paragraphs[i + span - 1]):
+            span += 1
+        groups.append((i, span))
+        i += span
+    if len(groups) <= MAX_DOCUMENTS:
+        return groups
+    merged = chunks([sum(len(p.split()) for p in paragraphs[f : f + n]) for f, n in groups])
+    return [(groups[g][0], sum(groups[k][1] for k in range(g, g + n))) for g, n in merged]
 
 
 def chunks(lengths: list[int], most: int = MAX_DOCUMENTS) -> list[tuple[int, int]]:

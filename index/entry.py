@@ -18,6 +18,23 @@ def is_todo_text(text: str) -> bool:
     return not stripped or stripped.lower() in _TODO_WORDS
 
 
+def is_label(paragraph: str) -> bool:
+    """A paragraph that only introduces the next one ("Examples:", "**Management**"): never an answer
+    on its own. Ends with a colon, or is a few capitalised words with no sentence punctuation."""
+    text = paragraph.strip()
+    ws = text.split()
+    if not ws:
+        return False
+    if text.endswith(":") and len(ws) <= 12:
+        return True
+    if len(ws) > 4 or text[-1] in ".!?;,)":
+        return False
+    return all(w[:1].isupper() or w.lower() in _LABEL_GLUE or not w[:1].isalpha() for w in ws)
+
+
+_LABEL_GLUE = {"and", "or", "of", "the", "a", "an", "to", "for", "in", "on", "&"}
+
+
 def slugify(text: str) -> str:
     """The anchor just-the-docs/kramdown gives a heading."""
     slug = re.sub(r"[^\w\- ]", "", text.strip().lower())
