@@ -23,6 +23,7 @@ WEIGHT_GRID = [Weights(lexical, boost) for lexical in (0.15, 0.25, 0.35) for boo
 HIGH_GRID = np.round(np.arange(0.30, 0.601, 0.025), 3)
 LOW_GRID = np.round(np.arange(0.10, 0.401, 0.025), 3)
 COVERAGE_GRID = np.round(np.arange(0.20, 0.901, 0.05), 3)
+SURE_GRID = (0.8, 0.9, 1.0, 1.01)  # 1.01: never sure by coverage alone
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,11 @@ def _decisions(asked: Sequence[Asked], gates: list[Gate]) -> np.ndarray:
     high = np.array([g.high for g in gates])[:, None]
     low = np.array([g.low for g in gates])[:, None]
     need = np.array([g.min_coverage for g in gates])[:, None]
+    sure = np.array([g.sure_coverage for g in gates])[:, None]
     use_rest = ~np.isnan(rest)[None, :] & ~named[None, :] & (cover[None, :] < need)
     d = np.where(use_rest, np.nan_to_num(rest)[None, :], dense[None, :])
     middle = (d >= low) & (named[None, :] | (cover[None, :] >= need))
-    decided = ~scope[None, :] & ((d >= high) | middle)
+    decided = ~scope[None, :] & ((d >= high) | middle | (cover[None, :] >= sure))
     return np.where(gated[None, :], decided, fixed[None, :]) if n else np.zeros((len(gates), 0), dtype=bool)
 
 
@@ -86,7 +88,8 @@ def _by_framework(asked: Sequence[Asked]) -> dict[str, list[int]]:
 
 def fit_gate(asked: Sequence[Asked]) -> Gate:
     """The thresholds with the best mean balanced accuracy over the frameworks in `asked`."""
-    gates = [Gate(h, lo, c) for h, lo, c in itertools.product(HIGH_GRID, LOW_GRID, COVERAGE_GRID) if lo <= h]
+    gates = [Gate(h, lo, c, sc) for h, lo, c, sc in itertools.product(HIGH_GRID, LOW_GRID, COVERAGE_GRID, SURE_GRID)
+             if lo <= h]
     decided = _decisions(asked, gates)
     off = np.array([a.off_topic for a in asked])
     per_framework = []
@@ -99,7 +102,7 @@ def fit_gate(asked: Sequence[Asked]) -> Gate:
     score = np.mean(per_framework, axis=0)
     # Ties go to the gate nearest the shipped one, so the fit only moves where the questions say so.
     distance = np.array([abs(g.high - SHIPPED.high) + abs(g.low - SHIPPED.low) + abs(g.min_coverage - SHIPPED.min_coverage)
-                         for g in gates])
+                         + abs(g.sure_coverage - SHIPPED.sure_coverage) for g in gates])
     best = np.lexsort((distance, -np.round(score, 6)))[0]
     return gates[int(best)]
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +236,7 @@ class Report:
     frameworks: list[FrameworkRow] = field(default_factory=list)
     fitted_on_all: Fitted | None = None  # the fit on every framework: what the constants should say
     pooled_held_out: Scores | None = None  # every framework's held-out questions together
+    pooled_without_word_list: Scores | None = None  # the same, the out-of-scope word list switched off
 
     def system(self, name: str) -> SystemScore:
         return next(s for s in self.systems if s.name == name)
@@ -394,8 +395,12 @@ def evaluate(
         if not i.ok:
             failures.append(f"intent {i.question!r}: want {i.expected}, got {i.got} {i.why}")
     rows, fitted_on_all, pooled = _framework_rows(runs, baseline_right)
+    # What the pay/leave/benefits word list (index/confidence.py) is worth: the same fit without it.
+    unlisted = {w: [replace(a, signals=replace(a.signals, out_of_scope=False)) if a.signals else a for a in asked]
+                for w, asked in runs.items()}
+    _, _, pooled_unlisted = _framework_rows(unlisted, baseline_right)
     return Report(done, skipped, [*baselines, rrf, flat, shipped], intents, (flagged[0], flagged[1]), failures,
-                  rows, fitted_on_all, pooled)
+                  rows, fitted_on_all, pooled, pooled_unlisted)
 
 
 def framework_labels(sets: list[QuestionSet]) -> dict[Path, str]:
@@ -489,12 +494,16 @@ def render(report: Report) -> str:
             p = report.pooled_held_out
             lines.append(f"{'all, held out':<14} {p.on_topic:>3} {p.off_topic:>3} {'':>6} {'':>6} {'':>6} | "
                          f"{p.top1:>10.3f} {p.answered:>6.3f} {p.refused:>6.3f} |")
+        if report.pooled_without_word_list:
+            p = report.pooled_without_word_list
+            lines.append(f"{'  no word list':<14} {p.on_topic:>3} {p.off_topic:>3} {'':>6} {'':>6} {'':>6} | "
+                         f"{p.top1:>10.3f} {p.answered:>6.3f} {p.refused:>6.3f} |  (pay/leave/benefits words off)")
         if report.fitted_on_all:
             w, g = report.fitted_on_all.weights, report.fitted_on_all.gate
             lines.append(f"fitted on every framework: lexical weight {w.lexical}, area boost {w.area_boost}, "
-                         f"gate high {g.high}, low {g.low}, coverage {g.min_coverage} "
+                         f"gate high {g.high}, low {g.low}, coverage {g.min_coverage}, sure coverage {g.sure_coverage} "
                          f"(shipped: {SHIPPED_WEIGHTS.lexical}, {SHIPPED_WEIGHTS.area_boost}, "
-                         f"{SHIPPED.high}, {SHIPPED.low}, {SHIPPED.min_coverage})")
+                         f"{SHIPPED.high}, {SHIPPED.low}, {SHIPPED.min_coverage}, {SHIPPED.sure_coverage})")
     ok = sum(i.ok for i in report.intents)
     lines.append(f"intents (shipped): {ok}/{len(report.intents)} right; TODO best matches flagged: "
                  f"{report.todo_flagged[0]}/{report.todo_flagged[1]}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from index.entry import Entry
 from index.levelnames import LevelNames, is_initialism, singular
@@ -169,7 +170,10 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         it = iter(full)
         if all(c in it for c in short):
             return True
-    return len(short) >= 5 and fuzz.ratio(short, full) >= 85
+    if len(short) >= 5 and fuzz.ratio(short, full) >= 85:
+        return True
+    # Two letters swapped ("impcat") is one slip, however the plain ratio rates it.
+    return len(short) >= 4 and short not in vocabulary and OSA.distance(short, full) <= (1 if len(full) < 9 else 2)
 
 
 @dataclass(frozen=True)

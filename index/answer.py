@@ -22,7 +22,8 @@ from index import confidence
 from index.embedder import Embedder
 from index.entry import Entry, is_label
 from index.intents import Intent as Plan
-from index.intents import detect, substance_terms
+from index.aliases import Detected
+from index.intents import asks_for_meaning, detect, substance_terms
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
@@ -235,6 +236,11 @@ class Answerer:
             detected = structure.detect(question)
         vector = self.embedder.encode_query(question)
         ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights)
+        definitions = self._definitions_asked(state, detected)
+        if definitions is not None:
+            # "What does scope mean?": the craft page's definition of the name, not one level's cell.
+            ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected,
+                                        weights=self.weights, restrict=definitions)
         answer = self._answer(state, question, ranking, limit, truncated)
         # The answer names the question as asked, not as its names were corrected for searching.
         return answer if asked == question else replace(answer, question=asked)
@@ -254,6 +260,17 @@ class Answerer:
             # A level question whose words seemed to pick one area, but no area answers it: the overview.
             return self._level_answer(state, question, Plan("level", [intent.level_rows], []), truncated)
         return answer
+
+    def _definitions_asked(self, state: _State, detected: Detected) -> np.ndarray | None:
+        """The definitions of the areas or crafts a question asks the meaning of (None: not such a question,
+        or the framework defines none of them)."""
+        if not asks_for_meaning(detected):
+            return None
+        named = {v for m in detected.mentions if not m.partial for f, v in m.values if f in ("area", "craft")}
+        if not named:
+            return None
+        rows = np.array([e.kind == "definition" and (e.area in named or e.craft in named) for e in state.index.entries])
+        return rows if rows.any() else None
 
     def _named_area(self, ranking: Ranking, state: _State, entry: int) -> bool:
         area = state.index.entries[entry].area

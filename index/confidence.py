@@ -25,6 +25,9 @@ from index.tokens import prefix, stem
 HIGH = 0.40  # close in meaning on its own
 LOW = 0.175  # close enough when the question's content words are in the text, or its area is named
 MIN_COVERAGE = 0.35  # of the question's content words, weighted by rarity, found in the text
+# All of the question's words in one text is an answer however the model rates it ("who leads incident
+# resolution?" against a long cell that says "Leads incident resolutions" among much else).
+SURE_COVERAGE = 1.0
 
 # Topics people ask an HR bot about that career frameworks do not cover.
 OUT_OF_SCOPE = frozenset(
@@ -55,6 +58,7 @@ class Gate:
     high: float = HIGH
     low: float = LOW
     min_coverage: float = MIN_COVERAGE
+    sure_coverage: float = SURE_COVERAGE
 
     def decide(self, s: Signals) -> bool:
         if s.out_of_scope:
@@ -62,7 +66,7 @@ class Gate:
         dense = s.dense
         if s.dense_rest is not None and not s.named_area and s.cover < self.min_coverage:
             dense = s.dense_rest
-        if dense >= self.high:
+        if dense >= self.high or s.cover >= self.sure_coverage:
             return True
         if dense < self.low:
             return False

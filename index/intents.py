@@ -70,6 +70,26 @@ DISTINCTIVE_SHARE = 1 / 3
 AREA_MARGIN = 0.08
 
 
+# Words that ask what a name means rather than what is expected of someone.
+MEANING = frozenset("mean means meaning meant define defines defined definition definitions count counts".split())
+
+
+def asks_for_meaning(detected: Detected) -> bool:
+    """"what does scope mean?", "what counts as business impact?", "what is an individual contributor?":
+    about a name itself, and no level in it (a level's cell says what it means *at that level*)."""
+    if any("who" in m.kinds for m in detected.mentions):
+        return False
+    ws = detected.words
+    if MEANING & set(ws):
+        return True
+    # "what is X?" with nothing but the name after it.
+    if ws[:2] in (["what", "is"], ["what", "are"]) or ws[:1] == ["whats"]:
+        covered = detected.covered()
+        rest = [stem(w) for i, w in enumerate(ws) if i not in covered and w not in STOPWORDS]
+        return not substance_terms(rest)
+    return False
+
+
 def substance_terms(stems: list[str]) -> list[str]:
     """What a question asks about beyond "what is expected": no asking words, no bare numbers."""
     return [t for t in stems if t not in ASKING and not t.isdigit()]

@@ -29,11 +29,6 @@ LEXICAL_WEIGHT = 0.35
 # An area named in the question, as a bonus in cosine units: enough to beat a near neighbour, not a
 # much better text.
 AREA_BOOST = 0.15
-# A question about what something means ("what does scope mean?") and naming no level: the craft
-# page's definition is the answer, not one level's cell; the same bonus as a named area.
-DEFINITION_BOOST = AREA_BOOST
-# Words that ask what a name means rather than what is expected of someone.
-MEANING = frozenset("mean means meaning meant define defines defined definition definitions".split())
 RRF_K = 60
 
 
@@ -166,7 +161,6 @@ class HybridRanker:
         self.structure = Structure(index.entries)
         # Content only: level/role/craft words in the question are handled by the structure.
         self.lexical = BM25Ranker([lexical_text(e, context=False) for e in index.entries])
-        self._definitions = np.array([e.kind == "definition" for e in index.entries], dtype=bool)
 
     def _lexical_terms(self, detected: Detected) -> list[str]:
         """The question's words for BM25, without the names that narrowed the candidates.
@@ -215,8 +209,6 @@ class HybridRanker:
         else:
             top_lex = float(lexical.max()) if n else 0.0
             score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
-            if structure and MEANING & set(detected.words) and not any("who" in m.kinds for m in detected.mentions):
-                score = score + DEFINITION_BOOST * self._definitions
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
         if narrowed is not None and not narrowed.any():
             narrowed = None  # names that select nothing together: rank everything rather than nothing

@@ -45,6 +45,21 @@ def fold(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").lower()
 
 
+_VOWELS = set("aeiou")
+
+
+def _restore_e(base: str) -> str:
+    """'hir' (of hiring) -> 'hire', 'cod' -> 'code', 'writ' -> 'write': a one-syllable stem ending
+    consonant-vowel-consonant lost an 'e' (Porter's rule), so "hiring" meets "hire"."""
+    groups = re.findall(r"[aeiou]+", base)
+    if len(groups) != 1 or len(base) < 3:
+        return base
+    a, b, c = base[-3], base[-2], base[-1]
+    if a not in _VOWELS and b in _VOWELS and c not in _VOWELS and c not in "wxy":
+        return base + "e"
+    return base
+
+
 def stem(word: str) -> str:
     if len(word) <= 3 or word.isdigit():
         return word
@@ -55,13 +70,13 @@ def stem(word: str) -> str:
     if word.endswith("ing") and len(word) > 5:
         base = word[:-3]
         if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
-            base = base[:-1]  # running -> run
-        return base
+            return base[:-1]  # running -> run
+        return _restore_e(base)
     if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
         base = word[:-2]
         if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
-            base = base[:-1]
-        return base
+            return base[:-1]
+        return _restore_e(base)
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
