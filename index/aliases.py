@@ -209,9 +209,12 @@ class Structure:
         table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
         acronyms: dict[str, set[tuple[str, str]]] = defaultdict(set)
         layout = _layout_sections(entries)
+        titles = {v for f, v in self._rows if f in ("craft", "level", "role")}
         for fname, value in self._rows:
             if fname == "section" and value in layout:
                 continue
+            if fname == "area" and value in titles:
+                continue  # a page's introduction, filed under the page's own title: that name is the page's
             is_area = FIELDS[fname] == "area"
             for text, partial in variants(value, conjuncts=not is_area):
                 table[(_key(text), partial)].add((fname, value))

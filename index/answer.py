@@ -427,7 +427,7 @@ class Answerer:
     def _level_answer(self, state: _State, question: str, intent: Plan, truncated: bool) -> Answer:
         entries = state.index.entries
         rows = [int(i) for i in intent.sides[0] if entries[i].kind == "level"]
-        crafts = list(dict.fromkeys(entries[i].craft for i in rows))
+        crafts = sorted({entries[i].craft for i in rows})
         if len(crafts) > 1:
             # Every craft's cells at once is a wall of text: ask which craft, one button each.
             level = entries[rows[0]].level

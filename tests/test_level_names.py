@@ -1,0 +1,132 @@
+"""Level names as people type them, derived from the titles of whatever framework is loaded
+(index/levelnames.py, index/aliases.py). The frameworks here are made up in the test: the rules
+must hold for titles nobody tuned them on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.aliases import Structure
+from index.parse import load_content
+
+CRAFT = """---
+title: Engineering Craft
+parent: Example Progression
+---
+# Engineering Craft
+
+## Delivery
+
+How work gets planned and shipped.
+"""
+
+
+def _level(title: str, nav: int, areas: dict[str, str], craft: str = "Engineering Craft") -> str:
+    rows = "\n".join(f"| {a} | {t} |" for a, t in areas.items())
+    return (f"---\ntitle: {title}\nparent: {craft}\ngrand_parent: Example Progression\nnav_order: {nav}\n---\n"
+            f"# {title}\n\n|Area|Description|\n|--|--|\n{rows}\n")
+
+
+def _structure(tmp_path: Path, titles: list[str], craft: str = "Engineering Craft") -> Structure:
+    (tmp_path / "craft.md").write_text(CRAFT.replace("Engineering Craft", craft), "utf-8")
+    for n, title in enumerate(titles, 1):
+        areas = {"Delivery": f"Ships work of size {n}.", "Direct reports": "Has direct reports." if n > 3 else "None."}
+        (tmp_path / f"level{n}.md").write_text(_level(title, n, areas, craft), "utf-8")
+    content = load_content(tmp_path)
+    assert not content.errors
+    return Structure(content.entries)
+
+
+def named(structure: Structure, question: str) -> set[str]:
+    """The levels a question narrows to (empty: it narrows nothing)."""
+    detected = structure.detect(question)
+    mask = structure.mask(detected.mentions, {"who", "craft"})
+    if mask is None:
+        return set()
+    return {structure.level_of[i] for i in range(structure.size) if mask[i] and structure.level_of[i]}
+
+
+TRACKS = [
+    "Junior Engineer", "Engineer", "Senior Engineer 1", "Senior Engineer 2 (Individual Contributor)",
+    "Senior Engineer 2 (People Manager)", "Principal Engineer (Individual Contributor)",
+    "Principal Engineer (People Manager)", "Technology Director",
+]
+
+
+@pytest.fixture()
+def tracks(tmp_path: Path) -> Structure:
+    return _structure(tmp_path, TRACKS)
+
+
+@pytest.mark.parametrize("question, levels", [
+    # Short forms: the title without the word most titles share.
+    ("what does a junior do for delivery?", {"Junior Engineer"}),
+    ("how do juniors ship?", {"Junior Engineer"}),
+    ("what about a senior 1's delivery?", {"Senior Engineer 1"}),
+    ("senior eng 1 delivery", {"Senior Engineer 1"}),
+    ("sr engineer 1 delivery", {"Senior Engineer 1"}),
+    # Abbreviated words.
+    ("tech director delivery", {"Technology Director"}),
+    # Track qualifiers by initials, and a track word refining a name already given.
+    ("senior 2 IC delivery", {"Senior Engineer 2 (Individual Contributor)"}),
+    ("principal pm delivery", {"Principal Engineer (People Manager)"}),
+    ("senior 2 on the manager track: delivery?", {"Senior Engineer 2 (People Manager)"}),
+    ("principals and delivery", {"Principal Engineer (Individual Contributor)", "Principal Engineer (People Manager)"}),
+    # A misspelt title is still the title.
+    ("wat does an enginer deliver", {"Engineer"}),
+])
+def test_level_names_as_people_type_them(tracks: Structure, question: str, levels: set[str]) -> None:
+    assert named(tracks, question) == levels
+
+
+@pytest.mark.parametrize("question", [
+    "what should I bring to my manager?",  # a track word alone is no level
+    "how many direct reports is normal?",  # "direct" is a word of the text, not a typo of "Director"
+    "what is expected for delivery?",
+])
+def test_words_that_only_look_like_names_narrow_nothing(tracks: Structure, question: str) -> None:
+    assert named(tracks, question) == set()
+
+
+def test_names_written_together_are_one_side_of_a_comparison(tracks: Structure) -> None:
+    groups = tracks.name_groups(tracks.detect("principal IC vs principal manager on delivery"))
+    sides = [{tracks.level_of[i] for i in rows} for _, rows, _ in groups]
+    assert sides == [{"Principal Engineer (Individual Contributor)"}, {"Principal Engineer (People Manager)"}]
+    groups = tracks.name_groups(tracks.detect("diff between senior 1 and senior 2 IC"))
+    assert [{tracks.level_of[i] for i in rows} for _, rows, _ in groups] == [
+        {"Senior Engineer 1"}, {"Senior Engineer 2 (Individual Contributor)"}]
+
+
+@pytest.mark.parametrize("question", ["stage 3 delivery", "level 3 delivery", "L3 delivery", "lvl three delivery",
+                                      "E3 delivery", "what does a 3 deliver?"])
+def test_any_numbering_style_names_a_numbered_level(tmp_path: Path, question: str) -> None:
+    bands = _structure(tmp_path, ["Band 1", "Band 2", "Band 3", "Band 4"])
+    assert named(bands, question) == {"Band 3"}
+
+
+def test_a_number_is_never_a_typo_and_not_every_number_is_a_level(tmp_path: Path) -> None:
+    bands = _structure(tmp_path, ["Band 1", "Band 2", "Band 3", "Band 4"])
+    assert named(bands, "level 5 delivery") == set()  # no such level: nothing, never a neighbour
+    assert named(bands, "top 3 delivery tips") == set()  # a number that names no level
+
+
+def test_codes_select_their_own_track_and_a_level_number_selects_every_track(tmp_path: Path) -> None:
+    titles = ["IC1", "IC2", "IC3", "IC4", "M3", "M4"]
+    coded = _structure(tmp_path, titles)
+    assert named(coded, "ic 3 delivery") == {"IC3"}
+    assert named(coded, "IC3s and delivery") == {"IC3"}
+    assert named(coded, "manager 4 delivery") == {"M4"}
+    assert named(coded, "level 3 delivery") == {"IC3", "M3"}
+
+
+def test_qualifier_codes_in_parentheses_number_the_levels(tmp_path: Path) -> None:
+    titles = ["Engineer 1 (IC2)", "Engineer 2 (IC3)", "Engineering Manager 1 (M2)", "Engineering Manager 2 (M3)",
+              "Director of Engineering (M5)"]
+    artsy_like = _structure(tmp_path, titles, craft="Engineering Ladder")
+    assert named(artsy_like, "eng 2 delivery") == {"Engineer 2 (IC3)"}
+    assert named(artsy_like, "EM1 delivery") == {"Engineering Manager 1 (M2)"}
+    assert named(artsy_like, "em 2 delivery") == {"Engineering Manager 2 (M3)"}
+    assert named(artsy_like, "ic 3 delivery") == {"Engineer 2 (IC3)"}
+    assert named(artsy_like, "director delivery") == {"Director of Engineering (M5)"}
