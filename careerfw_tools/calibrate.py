@@ -101,8 +101,11 @@ def fit_gate(asked: Sequence[Asked]) -> Gate:
         per_framework.append((answered + refused) / 2)
     score = np.mean(per_framework, axis=0)
     # Ties go to the gate nearest the shipped one, so the fit only moves where the questions say so.
-    distance = np.array([abs(g.high - SHIPPED.high) + abs(g.low - SHIPPED.low) + abs(g.min_coverage - SHIPPED.min_coverage)
-                         + abs(g.sure_coverage - SHIPPED.sure_coverage) for g in gates])
+    distance = np.array([
+        abs(g.high - SHIPPED.high) + abs(g.low - SHIPPED.low) + abs(g.min_coverage - SHIPPED.min_coverage)
+        + abs(g.sure_coverage - SHIPPED.sure_coverage)
+        for g in gates
+    ])
     best = np.lexsort((distance, -np.round(score, 6)))[0]
     return gates[int(best)]
 

@@ -308,7 +308,8 @@ class Structure:
                 continue  # "EM 2" is "Engineering Manager 2" by its own name, not every level numbered 2
             text = " ".join(ws[n.start : n.end])
             values = frozenset(("level", t) for t in n.values)
-            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, _digits(ws[n.start : n.end]), values, False, 100)
+            digits = _digits(ws[n.start : n.end])
+            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, 100)
             candidates.append((100.0, len(text), n.start, n.end, alias))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
         for token in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", question):

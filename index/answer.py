@@ -19,10 +19,10 @@ from typing import Any, Literal
 import numpy as np
 
 from index import confidence
+from index.aliases import Detected
 from index.embedder import Embedder
 from index.entry import Entry, is_label
 from index.intents import Intent as Plan
-from index.aliases import Detected
 from index.intents import asks_for_meaning, detect, substance_terms
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index

@@ -4,8 +4,6 @@ labels are never the answer, and a level shared by several crafts asks which one
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from index.answer import Answerer
@@ -35,7 +33,7 @@ A Band 2 platform engineer owns a service end to end.
 |Area|Description|
 |--|--|
 | Reliability | Joins the on-call rotation and leads the response to incidents in their own service. |
-| Mentoring | **Examples:** <br><br> Pairs with new starters during their first month. <br><br> Reviews the designs of peers. |
+| Mentoring | **Examples:** <br><br> Pairs with new starters in their first month. <br><br> Reviews peers' designs. |
 """,
     "platform-band3.md": FRONT.format(title="Band 3", parent="Platform Craft",
                                       extra="grand_parent: Harbour Ladder\nnav_order: 3\n") + """
