@@ -20,6 +20,7 @@ import numpy as np
 
 from index import confidence
 from index.aliases import Detected
+from index.bridge import VocabularyBridge
 from index.embedder import Embedder
 from index.entry import Entry, is_label
 from index.intents import Intent as Plan
@@ -140,6 +141,7 @@ class _State:
     index: LoadedIndex
     ranker: HybridRanker
     by_id: dict[str, int]
+    bridge: VocabularyBridge
 
 
 class Answerer:
@@ -165,7 +167,8 @@ class Answerer:
         self._install(index)
 
     def _install(self, index: LoadedIndex) -> None:
-        state = _State(index, HybridRanker(index), {e.id: i for i, e in enumerate(index.entries)})
+        bridge = VocabularyBridge.build([e.area for e in index.entries], self.embedder.encode)
+        state = _State(index, HybridRanker(index), {e.id: i for i, e in enumerate(index.entries)}, bridge)
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.
         self._state = state
 
@@ -235,12 +238,13 @@ class Answerer:
         if question != asked:
             detected = structure.detect(question)
         vector = self.embedder.encode_query(question)
-        ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights)
+        covered = detected.covered()
+        bridged = state.bridge.bridge([w for i, w in enumerate(detected.words) if i not in covered],
+                                      state.ranker.lexical.known, self.embedder.encode_query)
+        # "What does scope mean?": the craft page's definition of the name, not one level's cell.
         definitions = self._definitions_asked(state, detected)
-        if definitions is not None:
-            # "What does scope mean?": the craft page's definition of the name, not one level's cell.
-            ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected,
-                                        weights=self.weights, restrict=definitions)
+        ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights,
+                                    restrict=definitions, bridged=bridged)
         answer = self._answer(state, question, ranking, limit, truncated)
         # The answer names the question as asked, not as its names were corrected for searching.
         return answer if asked == question else replace(answer, question=asked)
@@ -293,7 +297,9 @@ class Answerer:
     def _signals(self, state: _State, ranking: Ranking, top: Hit) -> confidence.Signals:
         lexical = state.ranker.lexical
         named = self._named_area(ranking, state, top.entry)
-        cover = confidence.coverage(ranking.residual, lexical.term_sets[top.entry], lexical)
+        entry = state.index.entries[top.entry]
+        found = {t for t, names in ranking.bridged.items() if entry.area in names}
+        cover = confidence.coverage(ranking.residual, lexical.term_sets[top.entry] | found, lexical)
         scope = confidence.out_of_scope(ranking.residual, lexical)
         structure = state.ranker.structure
         # Names that narrow the framework (not one that covers every entry, like the only role there is).

@@ -1,18 +1,20 @@
 """Whether the framework answers a question at all, from signals the ranker already has.
 
 A question is answered when its best entry is close in meaning (cosine >= HIGH), or fairly close
-(>= LOW) and either named by area or sharing the question's own content words (weighted by rarity).
+(>= LOW) and either named by area or sharing enough of the question's own content words (weighted
+by rarity, >= MIN_COVERAGE), or when every one of those words is in its text (SURE_COVERAGE).
 
 Naming a level proves nothing about the topic: "what's the bonus for a Senior Engineer 2?" is close
 to every Senior Engineer 2 cell in meaning only because of those words. So when a question names a
 level, role or craft and its own words are not in the text, the cosine that counts is the one of the
-question without those names (one more encode, only for such borderline questions).
+question without those names.
 
 Career frameworks describe expectations, never pay, leave or benefits; a question about those is
-refused unless this framework's own text uses the word (then it may well answer it).
+refused unless this framework's own text uses the word (then it may well answer it). `careerfw eval`
+prints what that word list is worth on frameworks held out of the fit ("no word list" row).
 
-The thresholds were calibrated on tests/eval with `careerfw eval` (README, "Evaluation and
-benchmarks"), as round values inside the range that separates the sets' on- and off-topic questions.
+The thresholds are what `careerfw eval` fits on every framework in tests/eval (careerfw_tools/
+calibrate.py); its per-framework figures are fitted without the framework scored (docs/retrieval.md).
 """
 
 from __future__ import annotations

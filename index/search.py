@@ -17,6 +17,7 @@ import numpy as np
 
 from index.aliases import Detected, Structure
 from index.bm25 import BM25Ranker
+from index.bridge import VocabularyBridge
 from index.documents import lexical_text
 from index.store import LoadedIndex
 from index.tokens import STOPWORDS, stem, terms
@@ -59,6 +60,7 @@ class Ranking:
     residual: list[str]  # stemmed content words the structure did not account for
     narrowed: np.ndarray | None = None  # entries the named levels/roles/crafts allow (None: all)
     best_dense: float = 0.0  # the best cosine among the allowed entries
+    bridged: dict[str, list[str]] = field(default_factory=dict)  # unknown word -> area names (index/bridge.py)
     doc_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
 
@@ -189,13 +191,15 @@ class HybridRanker:
         restrict: np.ndarray | None = None,
         detected: Detected | None = None,
         weights: Weights = SHIPPED_WEIGHTS,
+        bridged: dict[str, list[str]] | None = None,
     ) -> Ranking:
         if detected is None:
             detected = self.structure.detect(question) if structure else Detected(words=[])
         residual = content_terms(detected) if structure else terms(question)
         docs = self.dense.doc_scores(query_vector)
         dense = self.dense.entry_scores(docs)
-        lexical = self.lexical.scores(self._lexical_terms(detected) if structure else residual)
+        query = self._lexical_terms(detected) if structure else residual
+        lexical = self.lexical.scores(query + VocabularyBridge.terms(bridged or {}))
         n = len(dense)
         area = np.zeros(n, dtype=np.float32)
         for m in detected.of_kind("area"):
@@ -225,7 +229,7 @@ class HybridRanker:
         ]
         pool = dense[allowed] if allowed is not None and allowed.any() else dense
         best_dense = float(pool.max(initial=0.0))
-        return Ranking(hits, detected, residual, narrowed, best_dense, docs)
+        return Ranking(hits, detected, residual, narrowed, best_dense, doc_scores=docs, bridged=bridged or {})
 
 
 def _rrf(scores: np.ndarray, only_positive: bool = False) -> np.ndarray:

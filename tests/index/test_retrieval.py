@@ -12,7 +12,7 @@ from index.answer import NOT_WRITTEN, Answerer
 from index.entry import Entry
 from index.parse import load_content
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 
 

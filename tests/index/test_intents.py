@@ -8,7 +8,7 @@ import pytest
 
 from index.answer import Answer, Answerer
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 
 
@@ -54,7 +54,7 @@ def test_a_missing_skill_is_not_the_todo_list(seed_answerer: Answerer) -> None:
 
 
 def test_compare_two_levels_for_one_area(multilevel: Answerer) -> None:
-    # The issue's own example: "team work" is the area Teamwork, "Senior Engineer 2" names both tracks.
+    # The example that started it: "team work" is the area Teamwork, "Senior Engineer 2" names both tracks.
     answer = multilevel.ask("difference between Senior Engineer 1 and Senior Engineer 2 in team work")
     assert answer.intent == "compare" and answer.confident
     assert {q.entry.area for q in answer.quotes} == {"Teamwork"}

@@ -21,7 +21,7 @@ from careerfw_tools.evaluate import (
 from index.confidence import SHIPPED
 from index.search import SHIPPED_WEIGHTS
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
