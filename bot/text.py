@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Callable
 
-from bot.view import ALSO_RELEVANT, DID_YOU_MEAN, NOT_WRITTEN_YET, HelpView, answer_view, citation
+from bot.view import ALSO_RELEVANT, CHOOSE, DID_YOU_MEAN, NOT_WRITTEN_YET, HelpView, answer_view, citation
 from index.answer import Answer, Quote
 from index.entry import Entry
 
@@ -44,6 +44,10 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append(DID_YOU_MEAN)
         for entry in view.suggestions:
             lines.append(f"  - {entry.area} ({citation(entry)})")
+    if view.choices:
+        lines.append(CHOOSE)
+        for choice in view.choices:
+            lines.append(f"  - {choice.label}: ask \"{choice.question}\"")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from index.answer import MAX_QUESTION_CHARS, Answer, Quote
+from index.answer import MAX_QUESTION_CHARS, Answer, Choice, Quote
 from index.entry import Entry
 
 Keyword = Literal["help", "todo"]
@@ -21,6 +21,8 @@ TRUNCATED_NOTE = (
 )
 ALSO_RELEVANT = "Also relevant"
 DID_YOU_MEAN = "Did you mean one of these areas?"
+# Over the buttons of a question the framework answers several ways ("Level 3" in four crafts).
+CHOOSE = "Pick one and I'll quote it:"
 NO_QUESTION = "Ask a question about the framework."
 # Said of a TODO area, inside a sentence of each surface's own ("*Area*: _not written yet: …_").
 NOT_WRITTEN_YET = "not written yet: the framework marks this area TODO"
@@ -107,6 +109,7 @@ class AnswerView:
     main: tuple[Quote, ...]
     also_relevant: tuple[Quote, ...]
     suggestions: tuple[Entry, ...]  # "did you mean" areas, when nothing answered confidently
+    choices: tuple[Choice, ...]  # which one the asker means, each a question to ask (buttons)
     lead: str  # one line for notifications and chat lists; never a quote
 
     @property
@@ -134,5 +137,6 @@ def answer_view(answer: Answer) -> AnswerView:
         main=tuple(answer.quotes[:split]),
         also_relevant=tuple(answer.quotes[split:]),
         suggestions=tuple(s.entry for s in answer.suggestions),
+        choices=tuple(answer.choices),
         lead=answer_lead(answer),
     )

@@ -18,6 +18,7 @@ from bot.slack.mrkdwn import escape, link
 from bot.text import split_text
 from bot.view import (
     ALSO_RELEVANT,
+    CHOOSE,
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
     TRUNCATED_NOTE,
@@ -45,6 +46,7 @@ ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SHARE = "share_answer"
 ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
+ACTION_CHOOSE = "choose"  # suffixed likewise; the value carries the question the choice asks
 ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragraphs were quoted
 
 HELP = help_view([
@@ -174,6 +176,8 @@ def _fallback(answer: Answer) -> str:
         parts.append(f"{body}\n— {escape(citation(first.entry))}")
     elif answer.suggestions:
         parts.append(f"{DID_YOU_MEAN} " + "; ".join(escape(s.entry.area) for s in answer.suggestions[:MAX_SUGGESTIONS]))
+    elif answer.choices:
+        parts.append("; ".join(escape(c.label) for c in answer.choices[:MAX_SUGGESTIONS]))
     text = "\n".join(parts) or "careerfw"
     return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
 
@@ -214,6 +218,13 @@ def answer_message(
             for i, s in enumerate(answer.suggestions[:MAX_SUGGESTIONS])
         ]
         tail.append({"type": "actions", "block_id": "did_you_mean", "elements": buttons})
+    if answer.choices:
+        tail.append(_section(f"*{CHOOSE}*"))
+        choices = [
+            _button(c.label, f"{ACTION_CHOOSE}_{i}", _value(c=c.question))
+            for i, c in enumerate(answer.choices[:MAX_SUGGESTIONS])
+        ]
+        tail.append({"type": "actions", "block_id": "choose", "elements": choices})
     if question_id is not None:
         value = _value(q=question_id)
         elements = [

@@ -127,6 +127,19 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         )
         await context.send_activities(answer_activities(answer, question_id))
 
+    @app.adaptive_card.action_submit(cards.CHOOSE_VERB, submit_filter=cards.SUBMIT_KEY)
+    async def on_choose(context: TurnContext, state: TurnState, data: Any) -> None:
+        question = _str(data, "question")
+        if question is None:
+            await context.send_activity(STALE_BUTTON)
+            return
+        limited = services.rate_check(user_id(context.activity))
+        if limited:
+            await context.send_activity(limited)
+            return
+        answer, question_id = await services.run(services.ask_and_record, user_id(context.activity), question)
+        await context.send_activities(answer_activities(answer, question_id))
+
     @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
     async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
         question = _str(data, "question")

@@ -18,6 +18,7 @@ from bot.nudge.message import NudgeMessage
 from bot.text import render_answer, render_todo, split_text
 from bot.view import (
     ALSO_RELEVANT,
+    CHOOSE,
     DID_YOU_MEAN,
     NO_QUESTION,
     TRUNCATED_NOTE,
@@ -39,6 +40,7 @@ VERSION = "1.5"
 # message activity's `value`.
 SUBMIT_KEY = "careerfw"
 EXPLAIN = "explain"
+CHOOSE_VERB = "choose"  # a choice button: asks the question it carries
 FEEDBACK = "feedback"
 # Teams refuses a message over about 28 KB; cards stay under this, with room for the envelope.
 MAX_CARD_BYTES = 24_000
@@ -168,6 +170,10 @@ def answer_card(
                 ],
             }
         )
+    if answer.choices:
+        body.append(words(CHOOSE, spacing="Medium"))
+        body.append({"type": "ActionSet",
+                     "actions": [submit(c.label, CHOOSE_VERB, question=c.question) for c in answer.choices]})
     actions: list[Element] = []
     vote_on = vote_on if part is not None else (answer.quotes[0] if answer.quotes else None)
     if vote_on is not None:

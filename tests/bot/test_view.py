@@ -6,7 +6,9 @@ from __future__ import annotations
 from bot.chat import HELP as TERMINAL_HELP
 from bot.slack.blocks import HOW_TO_ASK as SLACK_HELP
 from bot.teams.cards import HELP_TEXT as TEAMS_HELP
-from bot.view import HelpView, absolute_url, keyword
+from bot.text import render_answer
+from bot.view import HelpView, absolute_url, answer_view, keyword
+from index.answer import Answer, Choice
 
 
 def test_every_surface_shows_the_one_help_text() -> None:
@@ -31,3 +33,13 @@ def test_only_absolute_links_are_offered_as_links() -> None:
     assert absolute_url("http://intranet/level1") == "http://intranet/level1"
     for url in (None, "", "/careerframework/level1#ml-ops", "javascript:alert(1)", "ftp://x"):
         assert absolute_url(url) is None
+
+
+def test_choices_show_in_plain_text_with_the_question_to_ask() -> None:
+    choosing = Answer("what is expected at level 3?", "choose", False, message="Level 3 is written for 2 crafts: "
+                      "which one do you mean?", choices=[Choice("Backend", "what is expected of Level 3 in Backend?"),
+                                                         Choice("Web", "what is expected of Level 3 in Web?")])
+    text = render_answer(choosing)
+    assert "Level 3 is written for 2 crafts" in text
+    assert '- Backend: ask "what is expected of Level 3 in Backend?"' in text
+    assert answer_view(choosing).choices == tuple(choosing.choices)

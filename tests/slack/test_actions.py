@@ -120,3 +120,21 @@ def test_whole_text_button_quotes_the_whole_cell(slack_app: SlackApp, seed_answe
     whole = message_of(slack_app.fake.wait_for(to_url(click_url))[0])
     assert_valid_message(whole)
     assert quoted(whole["blocks"]) == normalised(escape(entry.description))
+
+
+def test_a_choice_button_asks_the_question_it_carries(slack_app: SlackApp, seed_answerer, question: str) -> None:
+    # The buttons of a "which craft?" answer (index/answer.py, intent "choose") carry a question each.
+    expected = seed_answerer.ask(question)
+    value = json.dumps({"c": question})
+    resp, url = send_action(slack_app, "choose_0", value, user="U0CHOOSER")
+    assert resp.status == 200
+    posted = message_of(slack_app.fake.wait_for(to_url(url))[0])
+    assert posted["response_type"] == "ephemeral"
+    assert_valid_message(posted)
+    assert escape(expected.quotes[0].entry.area) in blocks_text(posted["blocks"])
+
+
+def test_a_choice_button_without_a_question_says_so(slack_app: SlackApp) -> None:
+    _, url = send_action(slack_app, "choose_1", "{}", user="U0CHOOSER")
+    posted = message_of(slack_app.fake.wait_for(to_url(url))[0])
+    assert "no longer on record" in posted["text"]

@@ -17,7 +17,7 @@ from bot.slack.blocks import (
     split_for_sections,
     todo_message,
 )
-from index.answer import Answer, Quote
+from index.answer import Answer, Choice, Quote
 from index.entry import Entry
 from tests.slack.harness import assert_valid_message, blocks_text, normalised, quoted
 
@@ -149,3 +149,16 @@ def test_a_partial_quote_offers_the_whole_cell_and_a_complete_one_does_not() -> 
     assert "whole text is one click away" in blocks_text(message["blocks"])
     complete = answer_message(Answer("q", "lookup", True, quotes=[_quote(entry)]), 4)
     assert "whole_cell" not in json.dumps(complete["blocks"])
+
+
+def test_choices_are_buttons_that_carry_their_question() -> None:
+    choosing = Answer("what is expected at level 3?", "choose", False, message="Level 3 is written for 2 crafts: "
+                      "which one do you mean?", choices=[Choice("Backend <craft>", "what is expected of Level 3 in "
+                      "Backend?"), Choice("Web", "what is expected of Level 3 in Web?")])
+    message = answer_message(choosing, None)
+    assert_valid_message(message)
+    buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [(b["action_id"], json.loads(b["value"])["c"]) for b in buttons] == [
+        ("choose_0", "what is expected of Level 3 in Backend?"), ("choose_1", "what is expected of Level 3 in Web?")]
+    assert buttons[0]["text"]["text"] == "Backend <craft>"  # plain_text: Slack shows it as typed
+    assert "Backend &lt;craft&gt;" in message["text"]  # the mrkdwn fallback is escaped

@@ -257,7 +257,7 @@ def assert_valid_card(card: dict[str, Any]) -> None:
         if element["type"] == "RichTextBlock":
             assert all(run["type"] == "TextRun" for run in element["inlines"])
         if element["type"] == "Action.Submit":
-            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback")
+            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "choose")
 
 
 class IssuedToken(AnonymousTokenProvider):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.teams import cards
-from index.answer import NO_MATCH, Answer, Answerer, quote_for
+from index.answer import NO_MATCH, Answer, Answerer, Choice, quote_for
 from tests.teams.harness import (
     BOT_NAME,
     Bot,
@@ -304,3 +304,18 @@ def test_a_vote_the_database_cannot_take_gets_a_polite_reply(start_bot: Any, see
 
     assert [r["text"] for r in reply] == ["Sorry, I could not record that vote just now. Please try again in a few "
                                           "minutes."]
+
+
+def test_a_choice_button_asks_the_question_it_carries(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
+    # A level written for several crafts answers with one button per craft (index/answer.py, "choose").
+    choosing = Answer("what is expected at level 3?", "choose", False, message="Level 3 is written for 2 crafts: "
+                      "which one do you mean?", choices=[Choice("Backend", QUESTION), Choice("Web", "web level 3")])
+    card = cards.answer_card(choosing, None)
+    assert_valid_card(card)
+    buttons = [b for b in card_actions(card) if b["data"][cards.SUBMIT_KEY] == cards.CHOOSE_VERB]
+    assert [(b["title"], b["data"]["question"]) for b in buttons] == [("Backend", QUESTION), ("Web", "web level 3")]
+
+    replies = bot.replies(message(None, service_url=connector.url, value=buttons[0]["data"]))
+    assert len(replies) == 1
+    expected = seed_answerer.ask(QUESTION).quotes[0]
+    assert expected.text.split("\n\n")[0] in card_texts(adaptive_card(replies[0])["body"])

@@ -1,5 +1,6 @@
-"""Buttons on answers: helpful / not helpful, "Share in channel", and the buttons that answer for one
-named area ("Did you mean" choices, and "Whole text" when only part of a cell was quoted)."""
+"""Buttons on answers: helpful / not helpful, "Share in channel", the buttons that answer for one
+named area ("Did you mean" choices, and "Whole text" when only part of a cell was quoted), and the
+choices of a question the framework answers several ways ("Level 3" in which craft?)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
 from bot.slack.blocks import (
+    ACTION_CHOOSE,
     ACTION_DID_YOU_MEAN,
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
@@ -22,6 +24,7 @@ from bot.slack.blocks import (
     notice_message,
 )
 from bot.slack.services import services_of, tracked
+from index.answer import Answer
 
 log = logging.getLogger("careerfw.slack")
 
@@ -125,6 +128,30 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
     asked = await services.own_question(question_id, user_id) if question_id is not None else None
     original = asked.question if isinstance(asked, feedback.Question) else None
     answer, question_id = await services.explain(user_id, entry_id, original)
+    await _deliver(body, respond, client, answer, question_id)
+
+
+async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                        client: AsyncWebClient, context: Any) -> None:
+    """A choice ("Level 3" in which craft?) asks the question it carries, as the one who clicked."""
+    await ack()
+    services = services_of(context)
+    user_id = body["user"]["id"]
+    limited = await services.rate_check(user_id)  # each click answers a question: the same limit applies
+    if limited:
+        await _private(respond, limited)
+        return
+    question = _value(action).get("c")
+    if not isinstance(question, str) or not question.strip():
+        await _private(respond, STALE)
+        return
+    answer, question_id = await services.ask(user_id, question)
+    await _deliver(body, respond, client, answer, question_id)
+
+
+async def _deliver(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, answer: Answer,
+                   question_id: int | None) -> None:
+    """Where a button's answer goes: beside the message the button was on, privately unless in a DM."""
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
     if container.get("is_ephemeral") or not channel.startswith("D"):
@@ -142,3 +169,4 @@ def register(app: AsyncApp) -> None:
     app.action(ACTION_SHARE)(tracked(share_button))
     app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(explain_button))
     app.action(ACTION_WHOLE_CELL)(tracked(explain_button))
+    app.action(re.compile(rf"^{ACTION_CHOOSE}_\d+$"))(tracked(choose_button))
