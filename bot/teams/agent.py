@@ -16,6 +16,7 @@ import html
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -112,20 +113,22 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
 
     # Card buttons first: a button press is a message activity with `value` and no text, and must not
     # need an @mention even in a channel.
+    async def answer_button(context: TurnContext, work: Callable[..., tuple[Answer, int | None]], *args: Any) -> None:
+        """A button that answers: counted against the clicker's rate limit like a question."""
+        limited = await services.rate_check(user_id(context.activity))
+        if limited:
+            await context.send_activity(limited)
+            return
+        answer, question_id = await services.run(work, user_id(context.activity), *args)
+        await context.send_activities(answer_activities(answer, question_id))
+
     @app.adaptive_card.action_submit(cards.EXPLAIN, submit_filter=cards.SUBMIT_KEY)
     async def on_explain(context: TurnContext, state: TurnState, data: Any) -> None:
         entry_id = _str(data, "entry_id", 2000)
         if entry_id is None:
             await context.send_activity(STALE_BUTTON)
             return
-        limited = await services.rate_check(user_id(context.activity))
-        if limited:
-            await context.send_activity(limited)
-            return
-        answer, question_id = await services.run(
-            services.explain_and_record, user_id(context.activity), entry_id, _str(data, "question")
-        )
-        await context.send_activities(answer_activities(answer, question_id))
+        await answer_button(context, services.explain_and_record, entry_id, _str(data, "question"))
 
     @app.adaptive_card.action_submit(cards.CHOOSE_VERB, submit_filter=cards.SUBMIT_KEY)
     async def on_choose(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -133,12 +136,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         if question is None:
             await context.send_activity(STALE_BUTTON)
             return
-        limited = services.rate_check(user_id(context.activity))
-        if limited:
-            await context.send_activity(limited)
-            return
-        answer, question_id = await services.run(services.ask_and_record, user_id(context.activity), question)
-        await context.send_activities(answer_activities(answer, question_id))
+        await answer_button(context, services.ask_and_record, question)
 
     @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
     async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
