@@ -10,6 +10,9 @@ vectors match the PyTorch model's; index/onnx_export.py measures that they do.
 from __future__ import annotations
 
 import json
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -24,6 +27,8 @@ BATCH = 16
 # pool already runs one question per core; a 2-core pod then answers two questions at once without
 # the two runs' thread pools competing for the same cores.
 INTRA_OP_THREADS = 1
+# An index build is many batches: those run side by side, one per usable core, up to this many.
+MAX_BATCH_WORKERS = 4
 
 # sentence-transformers' pooling config, in its older (pooling_mode_*_tokens flags) and newer
 # ("pooling_mode": name) spellings; the modes this encoder implements.
@@ -36,6 +41,18 @@ _LEGACY_MODES = {
     "pooling_mode_lasttoken": "lasttoken",
 }
 _SUPPORTED_POOLING = ("cls", "mean", "max", "mean_sqrt_len_tokens")
+
+
+def usable_cpus() -> int:
+    """CPUs this process may use: its affinity, capped by a cgroup v2 CPU quota (a pod's CPU limit)."""
+    count = len(os.sched_getaffinity(0))
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, count)
 
 
 class UnsupportedModel(ValueError):
@@ -179,8 +196,16 @@ class OnnxEncoder:
         batch = max(1, min(batch_size, BATCH))
         # Texts of similar length batched together pad least (sentence-transformers does the same).
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        chunks = [order[start : start + batch] for start in range(0, len(order), batch)]
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), batch):
-            chunk = order[start : start + batch]
-            out[chunk] = self._run([texts[i] for i in chunk])
+        workers = min(len(chunks), usable_cpus(), MAX_BATCH_WORKERS)
+        if workers <= 1:
+            for chunk in chunks:
+                out[chunk] = self._run([texts[i] for i in chunk])
+            return out
+        # The session runs batches concurrently (each on its calling thread), one per core.
+        with ThreadPoolExecutor(workers, thread_name_prefix="careerfw-embed") as pool:
+            for chunk, vectors in zip(chunks, pool.map(lambda c: self._run([texts[i] for i in c]), chunks),
+                                      strict=True):
+                out[chunk] = vectors
         return out

@@ -268,3 +268,27 @@ def test_pooling_ignores_padding() -> None:
     assert pool(tokens, mask, "max").tolist() == [[3.0, 4.0]]
     assert pool(tokens, mask, "cls").tolist() == [[1.0, 2.0]]
     assert np.allclose(pool(tokens, mask, "mean_sqrt_len_tokens"), [[4.0 / np.sqrt(2), 6.0 / np.sqrt(2)]])
+
+
+def test_batches_run_side_by_side_give_each_text_its_own_vector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.onnx_encoder as onnx_encoder
+
+    texts = [f"{'how do I grow as an engineer ' * (i % 7 + 1)}{i}" for i in range(70)]
+    embedder = Embedder(backend="onnx")
+    monkeypatch.setattr(onnx_encoder, "usable_cpus", lambda: 1)
+    one_by_one = np.stack([embedder.encode([t])[0] for t in texts[:5]])
+    sequential = embedder.encode(texts)
+    monkeypatch.setattr(onnx_encoder, "usable_cpus", lambda: 4)
+    side_by_side = embedder.encode(texts)
+    assert np.allclose(sequential, side_by_side, atol=1e-5)
+    assert np.allclose(sequential[:5], one_by_one, atol=1e-4)
+
+
+def test_usable_cpus_follows_the_affinity_a_pod_or_taskset_gives() -> None:
+    import subprocess
+    import sys
+
+    code = "import os; os.sched_setaffinity(0, {next(iter(os.sched_getaffinity(0)))}); " \
+           "from index.onnx_encoder import usable_cpus; print(usable_cpus())"
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "1", run.stderr
