@@ -114,9 +114,7 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = await services.rate_check(user_id)  # each click answers a question: the same limit applies
-    if limited:
-        await _private(respond, limited)
+    if not await _admitted(services, user_id, respond):
         return
     value = _value(action)
     entry_id = value.get("e")
@@ -137,9 +135,7 @@ async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, A
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = await services.rate_check(user_id)  # each click answers a question: the same limit applies
-    if limited:
-        await _private(respond, limited)
+    if not await _admitted(services, user_id, respond):
         return
     question = _value(action).get("c")
     if not isinstance(question, str) or not question.strip():
@@ -147,6 +143,15 @@ async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, A
         return
     answer, question_id = await services.ask(user_id, question)
     await _deliver(body, respond, client, answer, question_id)
+
+
+async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
+    """Each click that answers a question counts against the clicker's rate limit, like a question."""
+    limited = await services.rate_check(user_id)
+    if limited:
+        await _private(respond, limited)
+        return False
+    return True
 
 
 async def _deliver(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, answer: Answer,
