@@ -25,6 +25,7 @@ from index.embedder import Embedder
 from index.entry import Entry, is_label
 from index.intents import Intent as Plan
 from index.intents import asks_for_meaning, detect, substance_terms
+from index.levelorder import LevelOrder
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
@@ -142,6 +143,7 @@ class _State:
     ranker: HybridRanker
     by_id: dict[str, int]
     bridge: VocabularyBridge
+    levels: LevelOrder  # each craft's levels in order (index/levelorder.py)
 
 
 class Answerer:
@@ -168,7 +170,8 @@ class Answerer:
 
     def _install(self, index: LoadedIndex) -> None:
         bridge = VocabularyBridge.build([e.area for e in index.entries], self.embedder.encode)
-        state = _State(index, HybridRanker(index), {e.id: i for i, e in enumerate(index.entries)}, bridge)
+        state = _State(index, HybridRanker(index), {e.id: i for i, e in enumerate(index.entries)}, bridge,
+                       LevelOrder(index.entries))
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.
         self._state = state
 
@@ -202,6 +205,11 @@ class Answerer:
     @property
     def ranker(self) -> HybridRanker:
         return self._state.ranker
+
+    @property
+    def level_order(self) -> LevelOrder:
+        """Each craft's levels in order, with `next`/`previous` (index/levelorder.py)."""
+        return self._state.levels
 
     @property
     def entries(self) -> list[Entry]:
