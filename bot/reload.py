@@ -5,6 +5,12 @@ CAREERFW_RELOAD_SECONDS is set, by a watch that polls the content folder. A relo
 the new content passes the same gate as `careerfw check`; otherwise the problems are logged and the
 index already in memory keeps serving. The Answerer swaps (index, ranker) in one assignment, so a
 question in flight finishes on the version it started with and no answer mixes two versions.
+
+The content folder may be (or sit under) a symlink that something else flips to publish a new version,
+the way git-sync does: it checks each commit out into a new directory and atomically replaces the link.
+Each reload therefore resolves the link once and checks and builds from that one directory, so what
+goes live is exactly what was checked, and the watch notices the link's target changing even when the
+new directory's files look like the old ones (same names, sizes and mtimes).
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("careerfw.reload")
 
+# How many times one reload follows a content link that moved while it ran (see Reloader._reload).
+MAX_PASSES = 3
+
+# (the directory the content folder resolves to, content_signature of it)
+Signature = tuple[str, tuple[tuple[str, int, int], ...]]
+
 
 @dataclass(frozen=True)
 class ReloadOutcome:
@@ -50,7 +62,13 @@ class Reloader:
     ) -> None:
         self.answerer = answerer
         self.content_dir = Path(content_dir)
-        self.index_dir = index_dir
+        # Pinned to what the content folder resolves to now: the default index location is derived from
+        # the resolved path, and a flipped link would otherwise start a new, empty index per version.
+        if index_dir is None:
+            from index.store import default_index_dir
+
+            index_dir = default_index_dir(self.content_dir)
+        self.index_dir: Path = index_dir
         self.on_reload = on_reload
         self._lock = threading.Lock()
         self._pending = threading.Event()
@@ -76,34 +94,56 @@ class Reloader:
                 log.exception("reload callback failed")
         return outcome
 
+    def resolved(self) -> Path:
+        """The directory the content folder is right now, every symlink on its path followed."""
+        return Path(os.path.realpath(self.content_dir))
+
     def _reload(self) -> ReloadOutcome:
+        # A link flipped while a pass ran means that pass may have read a directory that is being
+        # retired (git-sync deletes it after the flip): go again from the new one, a few times at most,
+        # since a repository that keeps moving is picked up by the next watch poll anyway.
+        for _ in range(MAX_PASSES):
+            source = self.resolved()
+            outcome = self._reload_from(source)
+            if self.resolved() == source:
+                return outcome
+            log.info("content reload: %s moved to %s while reloading; reloading again",
+                     self.content_dir, self.resolved())
+        return outcome
+
+    def _reload_from(self, source: Path) -> ReloadOutcome:
+        """Check and build from `source`, the one directory the content folder resolved to when this pass
+        began, so the check and the build read the same files whatever the link does meanwhile."""
         from index.embedder import ModelError
-        from index.store import SearchIndexError, build_index, default_index_dir
+        from index.store import SearchIndexError, build_index
 
         serving = self.answerer.index.build_id
+        # Operators see which checkout is live: git-sync names each worktree after its commit.
+        where = str(self.content_dir)
+        if source != Path(os.path.abspath(self.content_dir)):
+            where += f" (-> {source})"
         try:
-            problems, _ = check_content(self.content_dir)
+            problems, _ = check_content(source)
         except OSError as exc:
-            return ReloadOutcome(False, f"content reload refused: cannot read {self.content_dir} ({exc}); "
+            return ReloadOutcome(False, f"content reload refused: cannot read {where} ({exc}); "
                                  f"still serving index {serving}", build_id=serving)
         if problems:
             return ReloadOutcome(
                 False,
                 f"content reload refused: `careerfw check` finds {len(problems)} problem(s) in "
-                f"{self.content_dir}; still serving index {serving}",
+                f"{where}; still serving index {serving}",
                 problems,
                 build_id=serving,
             )
         try:
-            report = self.answerer.reload(self.content_dir, self.index_dir)
+            report = self.answerer.reload(source, self.index_dir)
         except SearchIndexError as exc:
             # The index on disk is damaged (deleted files, a truncated vectors file). The content is good,
             # so build a complete new version from it rather than leave the server stuck on the old one.
-            log.error("index unreadable during reload (%s); rebuilding it from %s", exc, self.content_dir)
+            log.error("index unreadable during reload (%s); rebuilding it from %s", exc, where)
             try:
-                index_dir = self.index_dir or default_index_dir(self.content_dir)
-                build_index(self.content_dir, index_dir, self.answerer.embedder, progress=False, force=True)
-                report = self.answerer.reload(self.content_dir, self.index_dir)
+                build_index(source, self.index_dir, self.answerer.embedder, progress=False, force=True)
+                report = self.answerer.reload(source, self.index_dir)
             except (SearchIndexError, ModelError, OSError) as again:
                 return ReloadOutcome(False, f"content reload failed: {again}; still serving index {serving}",
                                      build_id=serving)
@@ -112,11 +152,11 @@ class Reloader:
                                  build_id=serving)
         now = self.answerer.index.build_id
         if report is None or not report.rebuilt:
-            message = f"content reload: index {now} already matches {self.content_dir}"
+            message = f"content reload: index {now} already matches {where}"
         else:
             message = (
-                f"content reload: now serving index {now} ({report.entries} entries, {report.embedded} "
-                f"embedded, {report.reused} reused, {report.seconds:.2f} s)"
+                f"content reload: now serving index {now} from {where} ({report.entries} entries, "
+                f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.2f} s)"
             )
         return ReloadOutcome(True, message, report=report, build_id=now)
 
@@ -163,10 +203,10 @@ class Reloader:
         stop = stop or threading.Event()
 
         def loop() -> None:
-            seen = content_signature(self.content_dir)
-            candidate: tuple[tuple[str, int, int], ...] | None = None
+            seen = self._signature()
+            candidate: Signature | None = None
             while not stop.wait(interval):
-                now = content_signature(self.content_dir)
+                now = self._signature()
                 if now == seen:
                     candidate = None
                 elif now == candidate:
@@ -178,6 +218,12 @@ class Reloader:
         thread = threading.Thread(target=loop, name="careerfw-content-watch", daemon=True)
         thread.start()
         return thread
+
+    def _signature(self) -> Signature:
+        """Where the content folder points and what is in it there; a flipped link changes the first part
+        even when the new checkout's files have the same names, sizes and mtimes as the old one's."""
+        source = self.resolved()
+        return str(source), content_signature(source)
 
 
 def install(
