@@ -13,7 +13,7 @@ export TRANSFORMERS_OFFLINE := 1
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
 # resolves a multi-GB CUDA build; then the project from pyproject.toml; then the ONNX export of the
 # model with its parity check against PyTorch (index/onnx_export.py), which the bot serves from.
-# TORCH_INDEX_URL, when set, says where torch comes from (docs/deploying.md: Installing torch).
+# TORCH_INDEX_URL, when set, says where torch comes from (docs/deploy.md: Installing torch).
 $(STAMP): pyproject.toml requirements/torch.txt requirements/install.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	sh requirements/install.sh $(BIN)/python all -e '.[test,export]'
