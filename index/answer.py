@@ -23,6 +23,7 @@ from index.aliases import Detected
 from index.bridge import VocabularyBridge
 from index.embedder import Embedder
 from index.entry import Entry, is_label
+from index.followup import Context, FollowUps, resolved
 from index.intents import Intent as Plan
 from index.intents import asks_for_meaning, detect, substance_terms
 from index.levelorder import LevelOrder
@@ -98,6 +99,10 @@ class Answer:
     truncated: bool = False
     signals: confidence.Signals | None = None  # what the confidence gate saw (a lookup's best match)
     choices: list[Choice] = field(default_factory=list)  # intent "choose": which one the asker means
+    # What this answer resolved, for the conversation's next question (index/followup.py), and which of
+    # its facets came from the previous turn rather than the question itself.
+    context: Context | None = None
+    carried: tuple[str, ...] = ()
 
     @property
     def todo(self) -> bool:
@@ -113,6 +118,8 @@ class Answer:
             "answers": [q.to_json() for q in self.quotes],
             "suggestions": [q.to_json() for q in self.suggestions],
             "choices": [c.to_json() for c in self.choices],
+            "context": self.context.to_json() if self.context else None,
+            "carried": list(self.carried),
         }
 
 
@@ -144,6 +151,7 @@ class _State:
     by_id: dict[str, int]
     bridge: VocabularyBridge
     levels: LevelOrder  # each craft's levels in order (index/levelorder.py)
+    followups: FollowUps
 
 
 class Answerer:
@@ -170,8 +178,10 @@ class Answerer:
 
     def _install(self, index: LoadedIndex) -> None:
         bridge = VocabularyBridge.build([e.area for e in index.entries], self.embedder.encode)
-        state = _State(index, HybridRanker(index), {e.id: i for i, e in enumerate(index.entries)}, bridge,
-                       LevelOrder(index.entries))
+        ranker = HybridRanker(index)
+        levels = LevelOrder(index.entries)
+        state = _State(index, ranker, {e.id: i for i, e in enumerate(index.entries)}, bridge, levels,
+                       FollowUps(index.entries, ranker.structure))
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.
         self._state = state
 
@@ -231,13 +241,15 @@ class Answerer:
 
     # --- asking ------------------------------------------------------------------------------------
 
-    def ask(self, question: str, limit: int = 3) -> Answer:
+    def ask(self, question: str, limit: int = 3, context: Context | None = None) -> Answer:
+        """The answer to `question`; with `context` (the previous answer's, `Answer.context`) a follow-up
+        takes what it leaves out from the previous turn (index/followup.py)."""
         question = " ".join(question.split())
         truncated = len(question) > MAX_QUESTION_CHARS
         question = question[:MAX_QUESTION_CHARS]
         if not terms(question) and not question.strip("?!. "):
             return Answer(question, "empty", False, message="Ask a question about the framework.",
-                          truncated=truncated)
+                          truncated=truncated, context=context)
         state = self._state
         asked = question
         structure = state.ranker.structure
@@ -245,17 +257,34 @@ class Answerer:
         question = structure.corrected(question, detected)
         if question != asked:
             detected = structure.detect(question)
+        follow = state.followups.apply(question, detected, context)
+        answer = self._respond(state, follow.text, follow.detected, follow.restrict, limit, truncated)
+        if follow.carried and follow.topical:
+            # A question with its own topic, carried into the last answer's level or craft: if that topic is
+            # an area the carried scope does not have ("who runs interviews?" after a level with no Hiring),
+            # the conversation has moved on, and the question is answered on its own.
+            fresh = self._respond(state, question, detected, None, limit, truncated)
+            if fresh.confident and fresh.intent == "lookup" and fresh.quotes \
+                    and not follow.covers_area(fresh.quotes[0].entry.area):
+                follow = state.followups.apply(question, detected, None)
+                answer = fresh
+        now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context)
+        # The answer names the question as asked, not as its names were corrected or completed for searching.
+        return replace(answer, question=asked, context=now or None, carried=follow.carried)
+
+    def _respond(self, state: _State, question: str, detected: Detected, restrict: np.ndarray | None, limit: int,
+                 truncated: bool) -> Answer:
         vector = self.embedder.encode_query(question)
         covered = detected.covered()
         bridged = state.bridge.bridge([w for i, w in enumerate(detected.words) if i not in covered],
                                       state.ranker.lexical.known, self.embedder.encode_query)
         # "What does scope mean?": the craft page's definition of the name, not one level's cell.
         definitions = self._definitions_asked(state, detected)
+        if definitions is not None:
+            restrict = definitions if restrict is None else (restrict & definitions)
         ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights,
-                                    restrict=definitions, bridged=bridged)
-        answer = self._answer(state, question, ranking, limit, truncated)
-        # The answer names the question as asked, not as its names were corrected for searching.
-        return answer if asked == question else replace(answer, question=asked)
+                                    restrict=restrict, bridged=bridged)
+        return self._answer(state, question, ranking, limit, truncated)
 
     def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
         intent = detect(ranking, state.ranker.structure, state.ranker.lexical.term_sets)

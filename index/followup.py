@@ -1,0 +1,297 @@
+"""Follow-up questions: what a question leaves out, it takes from the previous turn of its conversation.
+
+People ask "what does mastery look like for a level 3 backend engineer?", then "and at level 4?", then
+"what about mobile?". Each answer resolves a `Context` (framework, craft, level, area); the next
+question in the same conversation is asked with it, and inherits what it does not name itself:
+
+- **What the question names always wins.** Only facets the question leaves out are carried, so a
+  question that names everything is answered exactly as it would be on its own.
+- **Level and craft** are carried when the question names none, and only where they fit what it does
+  name: a craft is not carried onto a level that only one craft has (the level already says which),
+  and a level is not carried into a craft that has no level of that title.
+- **The area** (the topic) is carried only by a question with no topic of its own: one with no words
+  but names and glue ("and at level 4?", "what about mobile?"), or one that points back at it ("what
+  does that look like at level 4?"). "What is expected at level 4?" asks for the whole level, and "who
+  do they mentor?" brings its own topic.
+- **A craft's own word** ("mobile" for "Mobile Engineering Craft": the words of a craft's name that
+  the other crafts' names do not share) names that craft in a question that says nothing else of
+  substance ("what about mobile?"). In a question with a topic ("how do I handle data?") the word is
+  the topic's.
+- **The framework**, when several are loaded, narrows the candidates like a name would, unless the
+  question's own names lie in another framework.
+- A question about the framework itself (the TODO list, "what does scope mean?") inherits nothing.
+
+Everything here reads the loaded content's names and the question's structure (index/aliases.py);
+nothing knows any one framework.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from index.aliases import FIELDS, GENERIC, Detected, Mention, Structure, _strip_generic
+from index.entry import Entry
+from index.intents import ASKING, asks_for_meaning, asks_for_todo
+from index.tokens import STOPWORDS, stem, words
+
+# Words that point back at the previous answer's topic ("what does that look like at level 4?").
+REFERENCE = frozenset("that it this same those these".split())
+# Words that ask for two things side by side, not about a topic: "level 3 vs level 4" keeps the area.
+COMPARING = frozenset("vs versus compare compared comparing comparison difference differences differ".split())
+FACETS = ("framework", "craft", "level", "area")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What one answer resolved, for the next question of the same conversation. Serialisable: the
+    bot keeps it in the state store between messages (bot/store/contexts.py)."""
+
+    framework: str = ""
+    craft: str = ""
+    level: str = ""
+    area: str = ""
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f) for f in FACETS)
+
+    def to_json(self) -> dict[str, str]:
+        return {f: getattr(self, f) for f in FACETS}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Context | None:
+        """A stored context, or None when it is not one (a row written by something else, or damaged)."""
+        if not isinstance(data, dict):
+            return None
+        values = {f: data.get(f, "") for f in FACETS}
+        if not all(isinstance(v, str) for v in values.values()):
+            return None
+        return cls(**values) or None
+
+    def label(self) -> str:
+        """craft › level › area, as a person reads it ("Backend Engineering › Level 4 › Mastery")."""
+        craft = _strip_generic(self.craft) or self.craft
+        return " › ".join(p for p in (craft, self.level, self.area) if p)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A question with what it inherits: the text to embed, its structure with the inherited names added
+    as mentions (after the question's own words), and which facets were carried."""
+
+    text: str
+    detected: Detected
+    carried: tuple[str, ...] = ()
+    restrict: np.ndarray | None = None  # the inherited framework's entries, when several are loaded
+    asked: Context = field(default_factory=Context)  # the question's facets, its own and inherited
+    topical: bool = False  # the question has a topic of its own (words no name accounts for)
+    scope_areas: frozenset[str] = frozenset()  # the areas of the entries its names, with what it inherits, select
+
+    def covers_area(self, area: str) -> bool:
+        return area in self.scope_areas
+
+
+class FollowUps:
+    """Built once per loaded index (with the Answerer's other derived state)."""
+
+    def __init__(self, entries: list[Entry], structure: Structure) -> None:
+        self.structure = structure
+        self.size = len(entries)
+        self.craft_of = [e.craft for e in entries]
+        self.level_of = [e.level for e in entries]
+        self.area_of = [e.area for e in entries]
+        self.framework_of = [e.framework for e in entries]
+        self.frameworks = sorted({e.framework for e in entries if e.framework})
+        self.short_crafts = _short_craft_names(sorted({e.craft for e in entries if e.craft}))
+
+    # --- which entries a facet selects ---------------------------------------------------------------
+
+    def _select(self, facet: str, value: str) -> np.ndarray:
+        column = {"craft": self.craft_of, "level": self.level_of, "area": self.area_of,
+                  "framework": self.framework_of}[facet]
+        return np.array([v == value for v in column], dtype=bool)
+
+    # --- the follow-up ---------------------------------------------------------------------------------
+
+    def apply(self, question: str, detected: Detected, context: Context | None) -> FollowUp:
+        own = self.asked(detected)
+        if not context or asks_for_todo(detected.words, any(not m.partial for m in detected.of_kind("area"))) \
+                or asks_for_meaning(detected):
+            return FollowUp(question, detected, asked=own)
+        mentions = list(detected.mentions)
+        names_who, names_craft = self._names(mentions)
+        names_area = any("area" in m.kinds and not m.partial for m in mentions)
+        loose = self._loose_words(detected)
+        short = self._short_craft(detected, loose) if not names_craft else None
+        if short is not None:
+            craft, span = short
+            mentions.append(self._mention(detected.words, span, "craft", craft))
+            names_craft = True
+            loose = [i for i in loose if not span[0] <= i < span[1]]
+        mentions.sort(key=lambda m: m.start)
+        current = self.structure.mask(mentions, {"who", "craft"})
+        if current is not None and not current.any():
+            # Names that select nothing together ("level 3 vs level 4"): each is a side of its own.
+            current = np.zeros(self.size, dtype=bool)
+            for m in mentions:
+                if m.kinds & {"who", "craft"} and not m.partial and not m.refines:
+                    current[self.structure.rows(m, {"who", "craft"})] = True
+        rows = np.ones(self.size, dtype=bool) if current is None else current.copy()
+        carried: list[str] = []
+        extra: list[tuple[str, str]] = []
+        # What the question names itself wins: an inherited level or craft without the named area is dropped.
+        named_areas = {v for m in mentions if "area" in m.kinds and not m.partial for f, v in m.values if f == "area"}
+        if named_areas:
+            wanted = np.array([a in named_areas for a in self.area_of], dtype=bool)
+            if (rows & wanted).any():
+                rows &= wanted
+        if context.craft and not names_craft:
+            crafts = {self.craft_of[i] for i in np.flatnonzero(rows)}
+            fits = rows & self._select("craft", context.craft)
+            # A level only one craft has already says which craft; one several share takes the asker's.
+            if fits.any() and fits.sum() < rows.sum() and len(crafts) > 1:
+                extra.append(("craft", context.craft))
+                rows = fits
+        if context.level and not names_who:
+            fits = rows & self._select("level", context.level)
+            if fits.any():
+                extra.append(("level", context.level))
+                rows = fits
+        substance = [i for i in loose if stem(detected.words[i]) not in ASKING]
+        points_back = any(w in REFERENCE for w in detected.words)
+        if context.area and not names_area and not substance and (not loose or points_back):
+            fits = rows & self._select("area", context.area)
+            if fits.any():
+                extra.append(("area", context.area))
+                rows = fits
+        restrict = None
+        if context.framework and len(self.frameworks) > 1:
+            fits = rows & self._select("framework", context.framework)
+            if fits.any() and fits.sum() < rows.sum() and (current is None or (current & fits).any()):
+                restrict = self._select("framework", context.framework)
+                carried.append("framework")
+        ws = list(detected.words)
+        if extra:
+            # A word that keeps names apart (index/aliases.py): an inherited craft narrows both sides of "level 3
+            # vs level 4" instead of joining the name written last.
+            ws.append("with")
+        text = question
+        for facet, value in extra:
+            start = len(ws)
+            ws += words(value)
+            mentions.append(self._mention(ws, (start, len(ws)), facet, value))
+            text = f"{text} {value}"
+            carried.append(facet)
+        follow = Detected(ws, mentions)
+        areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
+        return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
+                        bool(substance), areas)
+
+    def _names(self, mentions: list[Mention]) -> tuple[bool, bool]:
+        """Whether the question's names pick levels, and crafts. A name picks levels when it selects some
+        of its crafts' levels, not all ("level 4", "Senior Engineer 1"; not "backend engineer"), and picks
+        crafts when it selects some of the framework's crafts, not all ("backend"; not "level 4" when
+        every craft has a Level 4)."""
+        levels = crafts = False
+        every_craft = {c for c in self.craft_of if c}
+        for m in mentions:
+            if m.partial or m.refines or not m.kinds & {"who", "craft"}:
+                continue
+            rows = self.structure.rows(m, {"who", "craft"})
+            here = {self.craft_of[i] for i in rows if self.craft_of[i]}
+            named_levels = {self.level_of[i] for i in rows if self.level_of[i]}
+            all_levels = {lv for lv, c in zip(self.level_of, self.craft_of, strict=True) if lv and c in here}
+            levels = levels or bool(named_levels) and named_levels != all_levels
+            crafts = crafts or bool(here) and len(every_craft) > 1 and here != every_craft
+        return levels, crafts
+
+    def _mention(self, ws: list[str], span: tuple[int, int], facet: str, value: str) -> Mention:
+        text = " ".join(ws[span[0]:span[1]])
+        return Mention(span[0], span[1], text, frozenset({FIELDS[facet]}), frozenset({(facet, value)}), 100.0,
+                       False, text)
+
+    def _loose_words(self, detected: Detected) -> list[int]:
+        """Positions of the question's words that no name accounts for and that are not glue."""
+        covered = detected.covered()
+        return [i for i, w in enumerate(detected.words)
+                if i not in covered and w not in STOPWORDS and w not in GENERIC and w not in COMPARING
+                and not w.isdigit()]
+
+    def _short_craft(self, detected: Detected, loose: list[int]) -> tuple[str, tuple[int, int]] | None:
+        """A craft named by its own word(s) in a question with nothing else of substance."""
+        ws = detected.words
+        for name, craft in self.short_crafts.items():
+            n = len(name.split())
+            for i in loose:
+                if " ".join(ws[i:i + n]) != name:
+                    continue
+                others = [j for j in loose if not i <= j < i + n]
+                if all(stem(ws[j]) in ASKING for j in others):
+                    return craft, (i, i + n)
+        return None
+
+    def asked(self, detected: Detected) -> Context:
+        """The facets a question's names pin down to one value each (framework, craft, level, area)."""
+        mask = self.structure.mask(detected.mentions, {"who", "craft"})
+        rows = np.flatnonzero(mask) if mask is not None else np.zeros(0, dtype=np.int64)
+        areas = {v for m in detected.of_kind("area") if not m.partial for f, v in m.values if f == "area"}
+        if len(rows) and areas:
+            within = {self.area_of[i] for i in rows} & areas
+            areas = within or areas
+
+        def one(values: list[str]) -> str:
+            found = {v for v in values if v}
+            return found.pop() if len(found) == 1 else ""
+
+        return Context(
+            framework=one([self.framework_of[i] for i in rows]),
+            craft=one([self.craft_of[i] for i in rows]),
+            level=one([self.level_of[i] for i in rows]),
+            area=areas.pop() if len(areas) == 1 else "",
+        )
+
+
+def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None) -> Context:
+    """What an answer resolved, for the next question: the best quote's framework, craft, level and area
+    when it answered one area; the level (and craft) of a level overview or a comparison's second side;
+    otherwise what the question asked, over what the conversation had before."""
+    prior = before or Context()
+
+    def one(values: list[str]) -> str:
+        found = {v for v in values if v}
+        return found.pop() if len(found) == 1 else ""
+
+    if confident and quotes:
+        top = quotes[0]
+        if intent in ("lookup", "area"):
+            return Context(top.framework, top.craft, top.level, top.area)
+        if intent == "level":
+            return Context(one([e.framework for e in quotes]), one([e.craft for e in quotes]),
+                           one([e.level for e in quotes]), "")
+        if intent == "compare":
+            last = quotes[-1]
+            return Context(last.framework, one([e.craft for e in quotes]) or last.craft, last.level, top.area)
+    return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
+
+
+def _short_craft_names(crafts: list[str]) -> dict[str, str]:
+    """Each craft's own word(s): its name without generic words and without the words most crafts share
+    ("Engineering" of "Backend Engineering Craft", "Mobile Engineering Craft"): "backend", "mobile".
+    Also each single word only one craft's name has. Only names that pick one craft."""
+    if len(crafts) < 2:
+        return {}
+    named = {c: [w for w in words(_strip_generic(c) or c) if w not in STOPWORDS and w not in GENERIC] for c in crafts}
+    share = Counter(w for ws in named.values() for w in set(ws))
+    common = {w for w, n in share.items() if n >= max(2, len(crafts) / 2)}
+    out: dict[str, set[str]] = {}
+    for craft, ws in named.items():
+        own = [w for w in ws if w not in common]
+        if own and own != ws:
+            out.setdefault(" ".join(own), set()).add(craft)
+        for w in own:
+            if share[w] == 1:
+                out.setdefault(w, set()).add(craft)
+    return {name: next(iter(cs)) for name, cs in out.items() if len(cs) == 1}

@@ -1,0 +1,179 @@
+"""Follow-up questions: what a question leaves out comes from the previous answer of its conversation,
+and what it names itself always wins (index/followup.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from index.answer import Answer, Answerer
+from index.followup import Context
+
+REPO = Path(__file__).resolve().parents[2]
+MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
+
+_PAGE = """---
+title: {level}
+permalink: /{craft}/{slug}
+nav_order: {order}
+parent: {craft_title}
+grand_parent: Acme Ladder
+---
+
+# {craft_title} - {level}
+
+| Area | Description |
+|:-----|:------------|
+| Mastery | {mastery} |
+| Communication | {communication} |
+"""
+_CRAFT = """---
+title: {craft_title}
+permalink: /{craft}
+parent: Acme Ladder
+has_children: true
+---
+
+# {craft_title}
+"""
+# Two crafts with the same level titles: "Level 2" alone is written for both.
+_TEXT = {
+    ("backend", 1): ("I fix well-scoped bugs in one service with help from my mentor.",
+                     "I ask questions in the team channel when I am blocked."),
+    ("backend", 2): ("I design database schemas and APIs for a new service on my own.",
+                     "I write design documents that explain trade-offs to other engineers."),
+    ("mobile", 1): ("I build screens from finished designs and fix layout bugs on small phones.",
+                    "I demo my screens to the designers who drew them."),
+    ("mobile", 2): ("I own the release of the app to the stores and handle crash reports.",
+                    "I present the app's roadmap to product managers and designers."),
+}
+
+
+@pytest.fixture(scope="module")
+def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-followup"), embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def two_crafts(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("two-crafts")
+    content = root / "content"
+    content.mkdir()
+    for craft in ("backend", "mobile"):
+        title = f"{craft.capitalize()} Engineering Craft"
+        (content / f"{craft}.md").write_text(_CRAFT.format(craft=craft, craft_title=title), "utf-8")
+        for n in (1, 2):
+            mastery, communication = _TEXT[(craft, n)]
+            (content / f"{craft}_level{n}.md").write_text(_PAGE.format(
+                level=f"Level {n}", craft=craft, slug=f"level{n}", order=n, craft_title=title,
+                mastery=mastery, communication=communication), "utf-8")
+    return Answerer.open(content, root / "index", embedder=embedder)
+
+
+def top(answer: Answer) -> tuple[str, str, str]:
+    assert answer.confident and answer.quotes, answer.to_json()
+    e = answer.quotes[0].entry
+    return e.craft, e.level, e.area
+
+
+def converse(answerer: Answerer, *questions: str) -> list[Answer]:
+    answers: list[Answer] = []
+    context: Context | None = None
+    for q in questions:
+        answers.append(answerer.ask(q, context=context))
+        context = answers[-1].context
+    return answers
+
+
+def test_another_level_keeps_the_area(multilevel: Answerer) -> None:
+    first, follow = converse(multilevel, "what does a Senior Engineer 1 do for communication?",
+                             "and for an engineer 2?")
+    assert top(first)[1:] == ("Senior Engineer 1", "Communication") and first.carried == ()
+    assert top(follow)[1:] == ("Engineer 2", "Communication")
+    assert follow.carried == ("area",)
+    assert "constructive, specific feedback" in " ".join(q.text for q in follow.quotes)
+    # On its own the same words ask for the whole level.
+    assert multilevel.ask("and for an engineer 2?").intent == "level"
+
+
+def test_another_area_keeps_the_level(multilevel: Answerer) -> None:
+    _, follow = converse(multilevel, "what does modelling look like at level 2?", "what about data ethics?")
+    assert top(follow)[1:] == ("Level 2", "Data Ethics")
+    assert "level" in follow.carried
+    assert (follow.context.level, follow.context.area) == ("Level 2", "Data Ethics")
+
+
+def test_a_question_that_names_everything_is_not_changed_by_context(multilevel: Answerer) -> None:
+    data = yaml.safe_load((REPO / "tests" / "eval" / "multilevel.yaml").read_text("utf-8"))
+    complete = [q["ask"] for q in data["questions"] if q.get("area") and q.get("level")]
+    assert len(complete) >= 4
+    contexts = [multilevel.ask(q).context for q in complete]
+    for question in complete:
+        alone = multilevel.ask(question)
+        for context in contexts:
+            followed = multilevel.ask(question, context=context)
+            assert followed.carried == () or followed.carried == ("framework",), (question, context)
+            assert top(followed) == top(alone), (question, context)
+
+
+def test_a_question_with_its_own_topic_elsewhere_moves_on(multilevel: Answerer) -> None:
+    # Level 2 of the data science table has no Hiring: the interview question is answered on its own.
+    _, follow = converse(multilevel, "what does modelling look like at level 2?", "who runs technical interviews?")
+    assert top(follow) == top(multilevel.ask("who runs technical interviews?"))
+    assert top(follow)[2] == "Hiring" and follow.carried == ()
+
+
+def test_the_todo_list_inherits_nothing(multilevel: Answerer) -> None:
+    _, follow = converse(multilevel, "what does a Senior Engineer 1 do for communication?",
+                         "which areas are still TODO?")
+    assert follow.intent == "todo" and follow.carried == ()
+    assert [q.entry.area for q in follow.quotes] == [q.entry.area for q in multilevel.ask(
+        "which areas are still TODO?").quotes]
+
+
+def test_a_level_of_several_crafts_answers_for_the_craft_named_before(two_crafts: Answerer) -> None:
+    # Issue 10 item 6: on its own "level 1" asks which craft; after a backend question it is backend's.
+    assert two_crafts.ask("what is expected at level 1?").intent == "choose"
+    _, overview = converse(two_crafts, "how does a level 2 backend engineer show mastery?",
+                           "what is expected at level 1?")
+    assert overview.intent == "level" and overview.carried == ("craft",)
+    assert {(q.entry.craft, q.entry.level) for q in overview.quotes} == {("Backend Engineering Craft", "Level 1")}
+
+
+def test_what_about_a_craft_keeps_level_and_area(two_crafts: Answerer) -> None:
+    first, level, craft = converse(two_crafts, "how does a level 2 backend engineer show mastery?",
+                                   "and at level 1?", "what about mobile?")
+    assert top(first) == ("Backend Engineering Craft", "Level 2", "Mastery")
+    assert top(level) == ("Backend Engineering Craft", "Level 1", "Mastery")
+    assert level.carried == ("craft", "area")
+    assert top(craft) == ("Mobile Engineering Craft", "Level 1", "Mastery")
+    assert craft.carried == ("level", "area")
+    assert "small phones" in craft.quotes[0].text
+    assert craft.context.label() == "Mobile Engineering › Level 1 › Mastery"
+
+
+def test_a_question_that_points_back_keeps_the_topic(two_crafts: Answerer) -> None:
+    _, follow = converse(two_crafts, "what communication is expected of a level 1 mobile engineer?",
+                         "what does that look like at level 2?")
+    assert top(follow) == ("Mobile Engineering Craft", "Level 2", "Communication")
+    # Without pointing back, the question asks for the whole level (of the craft asked about before).
+    _, whole = converse(two_crafts, "what communication is expected of a level 1 mobile engineer?",
+                        "what is expected at level 2?")
+    assert whole.intent == "level" and {q.entry.craft for q in whole.quotes} == {"Mobile Engineering Craft"}
+
+
+def test_an_off_topic_follow_up_is_refused_and_keeps_the_conversation(two_crafts: Answerer) -> None:
+    first, weather, after = converse(two_crafts, "how does a level 2 backend engineer show mastery?",
+                                     "what's the weather like tomorrow?", "and at level 1?")
+    assert not weather.confident and not weather.quotes
+    assert weather.context == first.context
+    assert top(after) == ("Backend Engineering Craft", "Level 1", "Mastery")
+
+
+def test_context_round_trips_as_json_and_rejects_anything_else() -> None:
+    context = Context("Acme", "Backend Engineering Craft", "Level 2", "Mastery")
+    assert Context.from_json(context.to_json()) == context
+    for junk in (None, [], "x", {"level": 3}, {}):
+        assert Context.from_json(junk) is None
