@@ -30,6 +30,8 @@ def _quote_block(quote: Quote, width: int) -> list[str]:
 def render_answer(answer: Answer, width: int = 100) -> str:
     view = answer_view(answer)
     lines = [f"({note})" for note in view.notes]
+    if view.carried:
+        lines.append(f"({view.carried})")
     if view.message:
         lines.append(view.message)
     for quote in view.main:

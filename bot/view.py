@@ -26,6 +26,8 @@ CHOOSE = "Pick one and I'll quote it:"
 NO_QUESTION = "Ask a question about the framework."
 # Said of a TODO area, inside a sentence of each surface's own ("*Area*: _not written yet: …_").
 NOT_WRITTEN_YET = "not written yet: the framework marks this area TODO"
+# After what a follow-up took from the previous turn ("Backend › Level 4 › Mastery, following on…").
+FOLLOWING_ON = "following on from your last question"
 
 # --- keywords ------------------------------------------------------------------------------------
 
@@ -111,6 +113,9 @@ class AnswerView:
     suggestions: tuple[Entry, ...]  # "did you mean" areas, when nothing answered confidently
     choices: tuple[Choice, ...]  # which one the asker means, each a question to ask (buttons)
     lead: str  # one line for notifications and chat lists; never a quote
+    # A follow-up's "Backend › Level 4 › Mastery, following on from your last question": what it took from
+    # the previous turn, shown so a wrong assumption is visible (None: nothing was carried over).
+    carried: str | None = None
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
@@ -128,6 +133,14 @@ def answer_lead(answer: Answer) -> str:
     return f"From the framework: {len(answer.quotes)} areas"
 
 
+def carried_label(answer: Answer) -> str | None:
+    """What a follow-up is about, when part of it came from the previous turn of the conversation."""
+    if not answer.carried or not answer.context:
+        return None
+    path = answer.context.label()
+    return f"{path}, {FOLLOWING_ON}" if path else FOLLOWING_ON.capitalize()
+
+
 def answer_view(answer: Answer) -> AnswerView:
     split = next((i for i in range(len(answer.quotes)) if starts_also_relevant(answer, i)), len(answer.quotes))
     return AnswerView(
@@ -139,4 +152,5 @@ def answer_view(answer: Answer) -> AnswerView:
         suggestions=tuple(s.entry for s in answer.suggestions),
         choices=tuple(answer.choices),
         lead=answer_lead(answer),
+        carried=carried_label(answer),
     )

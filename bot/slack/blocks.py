@@ -194,10 +194,12 @@ def answer_message(
     head: list[Block] = [_question_line(answer.question, answer.truncated)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
+    view = answer_view(answer)
+    if view.carried:
+        head.append(_context(escape(view.carried)))
     if answer.message:
         head.append(_section(escape(answer.message)))
 
-    view = answer_view(answer)
     groups: list[list[Block]] = [quote_blocks(q) for q in view.main]  # whole quotes are dropped when over the limit
     for i, quote in enumerate(view.also_relevant[:ALSO_RELEVANT_SHOWN]):
         group = quote_blocks(quote)

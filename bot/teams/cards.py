@@ -25,6 +25,7 @@ from bot.view import (
     absolute_url,
     answer_view,
     area_label,
+    carried_label,
     citation,
     help_view,
     starts_also_relevant,
@@ -152,6 +153,9 @@ def answer_card(
         body.append(words(f"(continued, {part[0]} of {part[1]})", isSubtle=True))
     if answer.truncated:
         body.append(words(TRUNCATED_NOTE, isSubtle=True))
+    carried = carried_label(answer)
+    if carried and first == 0:
+        body.append(literal(carried, isSubtle=True))  # names from the content: never read as markdown
     if answer.message:
         # The core's message can name areas and levels from the content: shown literally, not as markdown.
         body.append(literal(answer.message, weight="Bolder"))

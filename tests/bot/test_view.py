@@ -3,6 +3,8 @@ the same keywords, and only translates the view into its format."""
 
 from __future__ import annotations
 
+import json
+
 from bot.chat import HELP as TERMINAL_HELP
 from bot.slack.blocks import HOW_TO_ASK as SLACK_HELP
 from bot.teams.cards import HELP_TEXT as TEAMS_HELP
@@ -43,3 +45,28 @@ def test_choices_show_in_plain_text_with_the_question_to_ask() -> None:
     assert "Level 3 is written for 2 crafts" in text
     assert '- Backend: ask "what is expected of Level 3 in Backend?"' in text
     assert answer_view(choosing).choices == tuple(choosing.choices)
+
+
+def test_a_follow_up_says_what_it_carried_over_on_every_surface() -> None:
+    from bot.slack.blocks import answer_message
+    from bot.teams.cards import answer_card
+    from index.answer import Quote
+    from index.entry import Entry
+    from index.followup import Context
+
+    entry = Entry("Acme", "R&D <Platform> Craft", "Level 4", "", "", "Mastery", "I own the design of a service.", False,
+                  "rd_level4.md:12")
+    follow = Answer("and at level 4?", "lookup", True, quotes=[Quote(entry, entry.description, 0.6, True, None)],
+                    context=Context("Acme", entry.craft, "Level 4", "Mastery"), carried=("craft", "area"))
+    label = "R&D <Platform> › Level 4 › Mastery, following on from your last question"
+    assert answer_view(follow).carried == label
+    assert f"({label})" in render_answer(follow)
+    blocks = answer_message(follow, None)["blocks"]
+    shown = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert "R&amp;D &lt;Platform&gt; › Level 4 › Mastery, following on from your last question" in shown
+    card = json.dumps(answer_card(follow), ensure_ascii=False)
+    assert label.replace("<", "\\u003c") in card or label in card
+    # Nothing carried, no label.
+    fresh = Answer("q", "lookup", True, quotes=follow.quotes, context=follow.context)
+    assert answer_view(fresh).carried is None
+    assert "following on" not in render_answer(fresh) + json.dumps(answer_message(fresh, None))
