@@ -1,13 +1,21 @@
-"""`careerfw chat`: a terminal conversation over the same answering core as Slack and Teams."""
+"""`careerfw chat`: a terminal conversation over the same answering core as Slack and Teams.
+
+The chat is one conversation: a follow-up ("and at level 4?") takes what it leaves out from the
+previous answer, as in a Slack thread, for as long as a Slack DM would (bot.conversation.EXPIRY_S).
+One person at one terminal, so the context lives in memory, not in the state store.
+"""
 
 from __future__ import annotations
 
 import sys
+import time
 
 from bot.config import Settings
+from bot.conversation import EXPIRY_S
 from bot.runtime import open_answerer
 from bot.text import render_answer, render_help, render_todo
 from bot.view import command_word, help_view, keyword
+from index.followup import Context
 
 HELP = render_help(help_view(["type a question at the you> prompt", "quit: end the chat"]))
 QUIT = ("quit", "exit", "bye", "q")
@@ -18,6 +26,8 @@ def run_chat(settings: Settings) -> int:
     answerer = open_answerer(settings)
     answerer.warm()
     print(f"careerfw: {len(answerer.entries)} framework entries loaded. {HELP}")
+    context: Context | None = None
+    answered_at = 0.0
     while True:
         try:
             question = input("\nyou> ").strip()
@@ -35,4 +45,8 @@ def run_chat(settings: Settings) -> int:
         if word == "todo":
             sys.stdout.write(render_todo(answerer.todo()))
             continue
-        sys.stdout.write(render_answer(answerer.ask(question)))
+        if time.monotonic() - answered_at > EXPIRY_S:
+            context = None
+        answer = answerer.ask(question, context=context)
+        context, answered_at = answer.context, time.monotonic()
+        sys.stdout.write(render_answer(answer))

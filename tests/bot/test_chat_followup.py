@@ -1,0 +1,21 @@
+"""`careerfw chat` is one conversation: a follow-up takes what it leaves out from the answer before."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.bot.test_cli import REPO, careerfw
+
+
+def test_the_terminal_chat_answers_a_follow_up_for_the_level_asked(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "multilevel", content)
+    result = careerfw("chat", "--content", str(content), "--index", str(tmp_path / "index"),
+                      stdin="what does a Senior Engineer 1 do for communication?\nand for an engineer 2?\nquit\n")
+    assert result.returncode == 0, result.stderr
+    first, follow = result.stdout.split("\nyou> ")[1:3]
+    assert "I adapt how I explain things to the audience" in first and "following on" not in first
+    assert "(Software Engineering › Engineer 2 › Communication, following on from your last question)" in follow
+    assert "I give constructive, specific feedback in code reviews." in follow
+    assert "Senior Engineer 1 ›" not in follow
