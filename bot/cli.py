@@ -260,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-backends", action="store_true",
                    help="skip the side-by-side of every model backend (torch, onnx, onnx-int8)")
+    p.add_argument("--conversations", action="store_true",
+                   help="only the multi-turn sets (follow-up questions; tests/eval/conversations/)")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")

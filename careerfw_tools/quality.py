@@ -15,33 +15,54 @@ REPO = Path(__file__).resolve().parent.parent
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     from careerfw_tools.backend_eval import compare_backends
     from careerfw_tools.backend_eval import render as render_backends
+    from careerfw_tools.conversations import (
+        ConversationSetError,
+        default_conversation_sets,
+        evaluate_conversations,
+        is_conversation_set,
+        load_conversations,
+    )
+    from careerfw_tools.conversations import render as render_conversations
     from careerfw_tools.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
     from index.embedder import Embedder
 
-    paths = list(args.sets) or default_sets(REPO)
-    if not paths:
+    given = list(args.sets)
+    conversation_paths = [p for p in given if is_conversation_set(p)] if given else default_conversation_sets(REPO)
+    paths = [p for p in given if p not in conversation_paths] if given else default_sets(REPO)
+    if args.conversations:
+        paths = []
+    if not paths and not conversation_paths:
         print("careerfw eval: no question sets given and none in tests/eval/", file=sys.stderr)
         return 1
     try:
         sets = [load_set(p, args.content) for p in paths]
-    except EvalSetError as exc:
+        conversation_sets = [load_conversations(p, args.content) for p in conversation_paths]
+    except (EvalSetError, ConversationSetError) as exc:
         print(f"careerfw eval: {exc}", file=sys.stderr)
         return 1
     embedder = Embedder(settings.model, backend=settings.model_backend)
-    report = evaluate(sets, embedder)
-    comparison = None if args.no_backends else compare_backends(sets, settings.model)
+    report = evaluate(sets, embedder) if sets else None
+    conversations = evaluate_conversations(conversation_sets, embedder) if conversation_sets else None
+    comparison = None if args.no_backends or not sets else compare_backends(sets, settings.model)
     if args.json:
-        extra = {"backend": embedder.backend, "targets": targets_met(report)}
+        out: dict = {"backend": embedder.backend}
+        if report is not None:
+            out |= report.as_dict() | {"targets": targets_met(report)}
         if comparison is not None:
-            extra["backends"] = comparison.as_dict()
-        print(json.dumps(report.as_dict() | extra, indent=1))
+            out["backends"] = comparison.as_dict()
+        if conversations is not None:
+            out["conversations"] = conversations.as_dict()
+        print(json.dumps(out, indent=1))
     else:
         print(f"model backend: {embedder.backend}")
-        sys.stdout.write(render(report))
-        met = targets_met(report)
-        print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
+        if report is not None:
+            sys.stdout.write(render(report))
+            met = targets_met(report)
+            print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
         if comparison is not None:
             sys.stdout.write(render_backends(comparison))
+        if conversations is not None:
+            sys.stdout.write(render_conversations(conversations))
     return 0
 
 
