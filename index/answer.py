@@ -284,14 +284,15 @@ class Answerer:
             restrict = definitions if restrict is None else (restrict & definitions)
         ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights,
                                     restrict=restrict, bridged=bridged)
-        return self._answer(state, question, ranking, limit, truncated)
+        return self._answer(state, question, ranking, limit, truncated, restrict)
 
-    def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
+    def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool,
+                restrict: np.ndarray | None = None) -> Answer:
         intent = detect(ranking, state.ranker.structure, state.ranker.lexical.term_sets)
         if intent.kind == "todo":
             return self._todo_answer(state, question, ranking, truncated)
         if intent.kind == "compare":
-            answer = self._compare_answer(state, question, ranking, intent, truncated)
+            answer = self._compare_answer(state, question, ranking, intent, truncated, restrict)
             if answer is not None:
                 return answer
         if intent.kind == "level":
@@ -413,7 +414,8 @@ class Answerer:
         return Answer(question, "todo", True, quotes=quotes, message="\n".join(lines), truncated=truncated)
 
     def _compare_answer(
-        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
+        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool,
+        restrict: np.ndarray | None = None,
     ) -> Answer | None:
         entries = state.index.entries
         side_a, side_b = intent.sides
@@ -431,6 +433,8 @@ class Answerer:
         union = np.zeros(len(entries), dtype=bool)
         union[sides[0]] = True
         union[sides[1]] = True
+        if restrict is not None and (union & restrict).any():
+            union &= restrict  # the area a follow-up carried ("level 3 vs level 4" after a Mastery answer)
         vector = self.embedder.encode_query(question)
         within = state.ranker.rank(question, vector, limit=10, restrict=union, weights=self.weights)
         named = [m for m in ranking.detected.of_kind("area") if not m.partial]

@@ -32,16 +32,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from index.aliases import FIELDS, GENERIC, Detected, Mention, Structure, _strip_generic
 from index.entry import Entry
 from index.intents import ASKING, asks_for_meaning, asks_for_todo
+from index.levelnames import _base, _qualifiers
 from index.tokens import STOPWORDS, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?").
 REFERENCE = frozenset("that it this same those these".split())
 # Words that ask for two things side by side, not about a topic: "level 3 vs level 4" keeps the area.
 COMPARING = frozenset("vs versus compare compared comparing comparison difference differences differ".split())
+# Words of an elliptical question that stand for the thing asked about before, not a topic: "and the IC
+# equivalent?", "same for the manager version?", "how about for web folks?".
+ELLIPSIS = frozenset("""equivalent equivalents version versions side sides track tracks one ones counterpart
+    counterparts folk folks dev devs developer developers too also instead case""".split())
 FACETS = ("framework", "craft", "level", "area")
 
 
@@ -117,21 +123,21 @@ class FollowUps:
     # --- the follow-up ---------------------------------------------------------------------------------
 
     def apply(self, question: str, detected: Detected, context: Context | None) -> FollowUp:
-        own = self.asked(detected)
-        if not context or asks_for_todo(detected.words, any(not m.partial for m in detected.of_kind("area"))) \
-                or asks_for_meaning(detected):
-            return FollowUp(question, detected, asked=own)
         mentions = list(detected.mentions)
         names_who, names_craft = self._names(mentions)
-        names_area = any("area" in m.kinds and not m.partial for m in mentions)
+        # A name matched in part ("problem solving" of "Problem Solving & Decision Making") is still the topic.
+        names_area = any("area" in m.kinds for m in mentions)
         loose = self._loose_words(detected)
         short = self._short_craft(detected, loose) if not names_craft else None
         if short is not None:
             craft, span = short
             mentions.append(self._mention(detected.words, span, "craft", craft))
+            mentions.sort(key=lambda m: m.start)
             names_craft = True
             loose = [i for i in loose if not span[0] <= i < span[1]]
-        mentions.sort(key=lambda m: m.start)
+            detected = Detected(detected.words, mentions)
+        if not context or asks_for_todo(detected.words, names_area) or asks_for_meaning(detected):
+            return FollowUp(question, detected, asked=self.asked(detected))
         current = self.structure.mask(mentions, {"who", "craft"})
         if current is not None and not current.any():
             # Names that select nothing together ("level 3 vs level 4"): each is a side of its own.
@@ -143,7 +149,7 @@ class FollowUps:
         carried: list[str] = []
         extra: list[tuple[str, str]] = []
         # What the question names itself wins: an inherited level or craft without the named area is dropped.
-        named_areas = {v for m in mentions if "area" in m.kinds and not m.partial for f, v in m.values if f == "area"}
+        named_areas = {v for m in mentions if "area" in m.kinds for f, v in m.values if f == "area"}
         if named_areas:
             wanted = np.array([a in named_areas for a in self.area_of], dtype=bool)
             if (rows & wanted).any():
@@ -155,23 +161,33 @@ class FollowUps:
             if fits.any() and fits.sum() < rows.sum() and len(crafts) > 1:
                 extra.append(("craft", context.craft))
                 rows = fits
-        if context.level and not names_who:
-            fits = rows & self._select("level", context.level)
-            if fits.any():
-                extra.append(("level", context.level))
-                rows = fits
         substance = [i for i in loose if stem(detected.words[i]) not in ASKING]
+        # A track word alone ("and the manager track?") picks a version of the previous level; in a question
+        # with a topic of its own ("how do I talk to my manager about pay?") it picks nothing.
+        tracks = [m for m in mentions if m.refines and not substance]
+        if names_who or tracks:
+            level = self._version([m for m in mentions if not m.refines] + tracks, context.level)
+        else:
+            level = context.level
+        if level:
+            fits = rows & self._select("level", level)
+            if fits.any():
+                extra.append(("level", level))
+                rows = fits
         points_back = any(w in REFERENCE for w in detected.words)
         if context.area and not names_area and not substance and (not loose or points_back):
             fits = rows & self._select("area", context.area)
             if fits.any():
                 extra.append(("area", context.area))
                 rows = fits
-        restrict = None
+        # The carried area is exactly the previous answer's, not any area whose name is like it ("Mastery",
+        # not "Mastery-Analytics" beside it): a restriction, not only the named area's bonus.
+        restrict = self._select("area", context.area) if ("area", context.area) in extra else None
         if context.framework and len(self.frameworks) > 1:
             fits = rows & self._select("framework", context.framework)
             if fits.any() and fits.sum() < rows.sum() and (current is None or (current & fits).any()):
-                restrict = self._select("framework", context.framework)
+                framework = self._select("framework", context.framework)
+                restrict = framework if restrict is None else (restrict & framework)
                 carried.append("framework")
         ws = list(detected.words)
         if extra:
@@ -189,6 +205,26 @@ class FollowUps:
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
                         bool(substance), areas)
+
+    def _version(self, mentions: list[Mention], level: str) -> str:
+        """The version of the previous level that a track name picks ("and the manager track?", "the IC
+        equivalent?" after Senior Engineer 2 (Individual Contributor): Senior Engineer 2 (People Manager)),
+        or the level on the previous level's track that a name of several versions picks ("and principal?"
+        after an IC level: Principal Engineer (Individual Contributor)). "" when the names say otherwise."""
+        if not level:
+            return ""
+        named: set[str] = set()
+        for m in mentions:
+            if "who" in m.kinds and not m.partial:
+                named |= {self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
+        same_rung = [t for t in named if _base(t) == _base(level) and t != level]
+        if len(same_rung) == 1:
+            return same_rung[0]
+        if len(named) < 2:
+            return ""  # the question names its level itself
+        track = set(_qualifiers(level))
+        on_track = [t for t in named if track and set(_qualifiers(t)) == track]
+        return on_track[0] if len(on_track) == 1 else ""
 
     def _names(self, mentions: list[Mention]) -> tuple[bool, bool]:
         """Whether the question's names pick levels, and crafts. A name picks levels when it selects some
@@ -217,8 +253,16 @@ class FollowUps:
         """Positions of the question's words that no name accounts for and that are not glue."""
         covered = detected.covered()
         return [i for i, w in enumerate(detected.words)
-                if i not in covered and w not in STOPWORDS and w not in GENERIC and w not in COMPARING
-                and not w.isdigit()]
+                if i not in covered and not self._glue(w) and w not in GENERIC and w not in COMPARING
+                and w not in ELLIPSIS and not w.isdigit()]
+
+    def _glue(self, word: str) -> bool:
+        """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""
+        if word in STOPWORDS:
+            return True
+        if len(word) < 3 or word in self.structure.vocabulary:
+            return False
+        return any(len(g) >= 3 and g[0] == word[0] and OSA.distance(word, g) <= 1 for g in STOPWORDS)
 
     def _short_craft(self, detected: Detected, loose: list[int]) -> tuple[str, tuple[int, int]] | None:
         """A craft named by its own word(s) in a question with nothing else of substance."""

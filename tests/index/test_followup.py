@@ -177,3 +177,26 @@ def test_context_round_trips_as_json_and_rejects_anything_else() -> None:
     assert Context.from_json(context.to_json()) == context
     for junk in (None, [], "x", {"level": 3}, {}):
         assert Context.from_json(junk) is None
+
+
+def test_a_track_word_picks_the_other_version_of_the_same_level(multilevel: Answerer) -> None:
+    first, manager, back = converse(multilevel, "how does a senior engineer 2 IC handle communication?",
+                                    "and the manager track?", "and the ic equivalent?")
+    assert top(first) == ("Software Engineering Craft", "Senior Engineer 2 (Individual Contributor)", "Communication")
+    assert top(manager) == ("Software Engineering Craft", "Senior Engineer 2 (People Manager)", "Communication")
+    assert "level" in manager.carried and "area" in manager.carried
+    assert top(back) == top(first)
+
+
+def test_an_area_named_in_part_is_the_questions_own_topic(multilevel: Answerer) -> None:
+    # "site reliability" is part of "Site Reliability Engineering (SRE)": a topic, so Technical Skills is not carried.
+    _, follow = converse(multilevel, "what does technical skills look like for an engineer 1?",
+                         "what about site reliability?")
+    assert top(follow) == ("Software Engineering Craft", "Engineer 1", "Site Reliability Engineering (SRE)")
+    assert "area" not in follow.carried
+
+
+def test_a_slip_of_a_glue_word_is_still_glue(two_crafts: Answerer) -> None:
+    _, follow = converse(two_crafts, "how does a level 2 backend engineer show mastery?", "wht about mobile?")
+    assert top(follow) == ("Mobile Engineering Craft", "Level 2", "Mastery")
+    assert follow.carried == ("level", "area")
