@@ -181,7 +181,7 @@ class Answerer:
         ranker = HybridRanker(index)
         levels = LevelOrder(index.entries)
         state = _State(index, ranker, {e.id: i for i, e in enumerate(index.entries)}, bridge, levels,
-                       FollowUps(index.entries, ranker.structure))
+                       FollowUps(index.entries, ranker.structure, levels))
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.
         self._state = state
 

@@ -38,6 +38,7 @@ from index.aliases import FIELDS, GENERIC, Detected, Mention, Structure, _strip_
 from index.entry import Entry
 from index.intents import ASKING, asks_for_meaning, asks_for_todo
 from index.levelnames import _base, _qualifiers
+from index.levelorder import LevelOrder
 from index.tokens import STOPWORDS, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?").
@@ -48,6 +49,10 @@ COMPARING = frozenset("vs versus compare compared comparing comparison differenc
 # equivalent?", "same for the manager version?", "how about for web folks?".
 ELLIPSIS = frozenset("""equivalent equivalents version versions side sides track tracks one ones counterpart
     counterparts folk folks dev devs developer developers too also instead case""".split())
+# Words that move from the previous level to the one above or below it ("and the level above?", "what's
+# next after that?", "compare that with the level below"), in a question with no topic of its own.
+UP = frozenset("next above after higher up".split())
+DOWN = frozenset("below previous before lower down prior earlier".split())
 FACETS = ("framework", "craft", "level", "area")
 
 
@@ -103,8 +108,9 @@ class FollowUp:
 class FollowUps:
     """Built once per loaded index (with the Answerer's other derived state)."""
 
-    def __init__(self, entries: list[Entry], structure: Structure) -> None:
+    def __init__(self, entries: list[Entry], structure: Structure, levels: LevelOrder) -> None:
         self.structure = structure
+        self.levels = levels
         self.size = len(entries)
         self.craft_of = [e.craft for e in entries]
         self.level_of = [e.level for e in entries]
@@ -147,7 +153,7 @@ class FollowUps:
                     current[self.structure.rows(m, {"who", "craft"})] = True
         rows = np.ones(self.size, dtype=bool) if current is None else current.copy()
         carried: list[str] = []
-        extra: list[tuple[str, str]] = []
+        extra: list[tuple[str, str, frozenset[str]]] = []  # facet, name, the values it stands for
         # What the question names itself wins: an inherited level or craft without the named area is dropped.
         named_areas = {v for m in mentions if "area" in m.kinds for f, v in m.values if f == "area"}
         if named_areas:
@@ -159,7 +165,7 @@ class FollowUps:
             fits = rows & self._select("craft", context.craft)
             # A level only one craft has already says which craft; one several share takes the asker's.
             if fits.any() and fits.sum() < rows.sum() and len(crafts) > 1:
-                extra.append(("craft", context.craft))
+                extra.append(("craft", context.craft, frozenset({context.craft})))
                 rows = fits
         substance = [i for i in loose if stem(detected.words[i]) not in ASKING]
         # A track word alone ("and the manager track?") picks a version of the previous level; in a question
@@ -169,20 +175,36 @@ class FollowUps:
             level = self._version([m for m in mentions if not m.refines] + tracks, context.level)
         else:
             level = context.level
+        own = {self.level_of[i] for m in mentions if "who" in m.kinds and not m.partial and not m.refines
+               for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
+        # "What comes after Level 2?" names its own level: that is a question about the order, not a follow-up.
+        step = self._step(detected.words) if not substance and len(own) != 1 else 0
+        if step:
+            # "and the level above?": the previous level (or the version a track word picked), one rung on.
+            base = level or context.level
+            moved = self._moved(base, context, step, mentions)
+            if moved:
+                comparing = bool(COMPARING & set(detected.words))
+                if comparing:
+                    extra.append(("level", base, frozenset({base})))
+                extra.append(("level", " ".join(moved), frozenset(moved)))
+                fits = rows & np.isin(np.array(self.level_of, dtype=object), list(moved))
+                rows = (rows & (fits | self._select("level", base))) if comparing else fits
+            level = ""
         if level:
             fits = rows & self._select("level", level)
             if fits.any():
-                extra.append(("level", level))
+                extra.append(("level", level, frozenset({level})))
                 rows = fits
         points_back = any(w in REFERENCE for w in detected.words)
         if context.area and not names_area and not substance and (not loose or points_back):
             fits = rows & self._select("area", context.area)
             if fits.any():
-                extra.append(("area", context.area))
+                extra.append(("area", context.area, frozenset({context.area})))
                 rows = fits
         # The carried area is exactly the previous answer's, not any area whose name is like it ("Mastery",
         # not "Mastery-Analytics" beside it): a restriction, not only the named area's bonus.
-        restrict = self._select("area", context.area) if ("area", context.area) in extra else None
+        restrict = self._select("area", context.area) if any(f == "area" for f, _, _ in extra) else None
         if context.framework and len(self.frameworks) > 1:
             fits = rows & self._select("framework", context.framework)
             if fits.any() and fits.sum() < rows.sum() and (current is None or (current & fits).any()):
@@ -190,16 +212,18 @@ class FollowUps:
                 restrict = framework if restrict is None else (restrict & framework)
                 carried.append("framework")
         ws = list(detected.words)
-        if extra:
-            # A word that keeps names apart (index/aliases.py): an inherited craft narrows both sides of "level 3
-            # vs level 4" instead of joining the name written last.
-            ws.append("with")
         text = question
-        for facet, value in extra:
+        # Levels before the craft: two levels ("that" and "the level above") are then the two sides of a
+        # comparison, and the craft a name of its own that narrows both.
+        extra.sort(key=lambda e: e[0] == "craft")
+        for facet, name, values in extra:
+            # Each after a word that keeps names apart (index/aliases.py): an inherited craft then narrows both
+            # sides of "level 3 vs level 4" instead of joining the name written last.
+            ws.append("with")
             start = len(ws)
-            ws += words(value)
-            mentions.append(self._mention(ws, (start, len(ws)), facet, value))
-            text = f"{text} {value}"
+            ws += words(name)
+            mentions.append(self._mention(ws, (start, len(ws)), facet, values))
+            text = f"{text} {name}"
             carried.append(facet)
         follow = Detected(ws, mentions)
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
@@ -244,17 +268,38 @@ class FollowUps:
             crafts = crafts or bool(here) and len(every_craft) > 1 and here != every_craft
         return levels, crafts
 
-    def _mention(self, ws: list[str], span: tuple[int, int], facet: str, value: str) -> Mention:
+    def _mention(self, ws: list[str], span: tuple[int, int], facet: str, values: str | frozenset[str]) -> Mention:
         text = " ".join(ws[span[0]:span[1]])
-        return Mention(span[0], span[1], text, frozenset({FIELDS[facet]}), frozenset({(facet, value)}), 100.0,
-                       False, text)
+        names = frozenset({values}) if isinstance(values, str) else values
+        return Mention(span[0], span[1], text, frozenset({FIELDS[facet]}), frozenset((facet, v) for v in names),
+                       100.0, False, text)
+
+    @staticmethod
+    def _step(ws: list[str]) -> int:
+        found = set(ws)
+        up, down = bool(found & UP), bool(found & DOWN)
+        return 1 if up and not down else -1 if down and not up else 0
+
+    def _moved(self, level: str, context: Context, step: int, mentions: list[Mention]) -> list[str]:
+        """The level(s) one rung above (step 1) or below (-1) `level` in the previous craft, on its track
+        (index/levelorder.py); with a track named ("the next level on the IC track"), on that track."""
+        if not level:
+            return []
+        craft = context.craft or next((c for c, lv in zip(self.craft_of, self.level_of, strict=True)
+                                       if lv == level and c), "")
+        framework = context.framework or None
+        found = self.levels.next(level, craft, framework) if step > 0 else self.levels.previous(level, craft, framework)
+        titles = [lv.title for lv in found]
+        named = {self.level_of[i] for m in mentions if "who" in m.kinds and not m.partial
+                 for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
+        return [t for t in titles if t in named] or titles if named else titles
 
     def _loose_words(self, detected: Detected) -> list[int]:
         """Positions of the question's words that no name accounts for and that are not glue."""
         covered = detected.covered()
         return [i for i, w in enumerate(detected.words)
                 if i not in covered and not self._glue(w) and w not in GENERIC and w not in COMPARING
-                and w not in ELLIPSIS and not w.isdigit()]
+                and w not in ELLIPSIS and w not in UP and w not in DOWN and not w.isdigit()]
 
     def _glue(self, word: str) -> bool:
         """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""

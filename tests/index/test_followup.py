@@ -200,3 +200,30 @@ def test_a_slip_of_a_glue_word_is_still_glue(two_crafts: Answerer) -> None:
     _, follow = converse(two_crafts, "how does a level 2 backend engineer show mastery?", "wht about mobile?")
     assert top(follow) == ("Mobile Engineering Craft", "Level 2", "Mastery")
     assert follow.carried == ("level", "area")
+
+
+def test_the_level_above_and_below_come_from_the_content_order(two_crafts: Answerer) -> None:
+    first, above, below = converse(two_crafts, "how does a level 1 mobile engineer show mastery?",
+                                   "and the level above?", "what about the one before that?")
+    assert top(first) == ("Mobile Engineering Craft", "Level 1", "Mastery")
+    assert top(above) == ("Mobile Engineering Craft", "Level 2", "Mastery")
+    assert "level" in above.carried and "area" in above.carried
+    assert top(below) == ("Mobile Engineering Craft", "Level 1", "Mastery")
+
+
+def test_compare_that_with_the_level_above(two_crafts: Answerer) -> None:
+    _, compared = converse(two_crafts, "how does a level 1 backend engineer handle communication?",
+                           "compare that with the level above")
+    assert compared.intent == "compare" and compared.confident
+    assert [(q.entry.craft, q.entry.level, q.entry.area) for q in compared.quotes] == [
+        ("Backend Engineering Craft", "Level 1", "Communication"),
+        ("Backend Engineering Craft", "Level 2", "Communication"),
+    ]
+
+
+def test_whats_next_follows_the_track(multilevel: Answerer) -> None:
+    first, manager, nxt = converse(multilevel, "what does a Senior Engineer 1 do for communication?",
+                                   "what's next after that?", "and the manager track?")
+    # After Senior Engineer 1 come both versions of Senior Engineer 2; the manager track picks one.
+    assert top(manager)[1].startswith("Senior Engineer 2 (") and top(manager)[2] == "Communication"
+    assert top(nxt) == ("Software Engineering Craft", "Senior Engineer 2 (People Manager)", "Communication")
