@@ -24,6 +24,7 @@ from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
 from bot.state import StateDB, StateUnusable, unusable_reason
 from bot.store import Store
+from bot.store.contexts import ConversationContexts
 from index.answer import Answer, Answerer
 
 T = TypeVar("T")
@@ -59,9 +60,11 @@ class AnswerServices:
     limiter: RateLimiter
     health: Health = field(default_factory=Health)
     executor: ThreadPoolExecutor = field(init=False)
+    contexts: ConversationContexts = field(init=False)
 
     def __post_init__(self) -> None:
         self.executor = ThreadPoolExecutor(answer_pool_size(), thread_name_prefix=self.thread_name_prefix)
+        self.contexts = ConversationContexts(self.store)
 
     @classmethod
     def create(
@@ -123,9 +126,16 @@ class AnswerServices:
                 self.log.exception("could not record the question in %s", self.db.path)
             return None
 
-    def ask_and_record(self, user_id: str, question: str) -> tuple[Answer, int | None]:
-        """Blocking: run it on `executor`."""
-        answer = self.answerer.ask(question)
+    def ask_and_record(self, user_id: str, question: str, conversation: str | None = None) -> tuple[Answer, int | None]:
+        """Blocking: run it on `executor`. With `conversation` (bot.conversation: a thread, a DM, a Teams
+        conversation) the question is a follow-up of that conversation's previous answer, and its own
+        answer becomes the context of the next one."""
+        if conversation is None:
+            answer = self.answerer.ask(question)
+            return answer, self.record(user_id, answer)
+        context = self.contexts.get(self.surface, user_id, conversation)
+        answer = self.answerer.ask(question, context=context)
+        self.contexts.put(self.surface, user_id, conversation, answer.context)
         return answer, self.record(user_id, answer)
 
     def close(self) -> None:

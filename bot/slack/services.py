@@ -32,8 +32,8 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
             return answer, None
         return answer, self.record(user_id, answer, "explain", entry_id)
 
-    async def ask(self, user_id: str, question: str) -> tuple[Answer, int | None]:
-        return await self.run(self.ask_and_record, user_id, question)
+    async def ask(self, user_id: str, question: str, conversation: str | None = None) -> tuple[Answer, int | None]:
+        return await self.run(self.ask_and_record, user_id, question, conversation)
 
     async def explain(self, user_id: str, entry_id: str, question: str | None = None) -> tuple[Answer, int | None]:
         return await self.run(self.explain_and_record, user_id, entry_id, question)

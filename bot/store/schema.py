@@ -30,3 +30,18 @@ rate_limits = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Index("rate_limits_updated_at", "updated_at"),
 )
+
+# What the previous answer in a conversation resolved (framework, craft, level, area as JSON), so a
+# follow-up ("and at level 4?") can take what it leaves out (index/followup.py). One row per surface,
+# user and conversation (a Slack thread or DM, a Teams conversation): never read across users or
+# conversations. Rows older than the expiry are not used, and are deleted.
+conversation_context = sa.Table(
+    "conversation_context",
+    metadata,
+    sa.Column("surface", sa.String(16), primary_key=True),
+    sa.Column("user_id", sa.String(255), primary_key=True),
+    sa.Column("conversation", sa.String(512), primary_key=True),
+    sa.Column("context", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Index("conversation_context_updated_at", "updated_at"),
+)

@@ -136,7 +136,8 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         if question is None:
             await context.send_activity(STALE_BUTTON)
             return
-        await answer_button(context, services.ask_and_record, question)
+        conversation = context.activity.conversation.id if context.activity.conversation else None
+        await answer_button(context, services.ask_and_record, question, conversation)
 
     @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
     async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -209,7 +210,9 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         if limited:
             await context.send_activity(limited)
             return
-        answer, question_id = await services.run(services.ask_and_record, user_id(activity), text)
+        # The conversation (a personal chat, a group chat, a channel thread) is where follow-ups follow on.
+        conversation = activity.conversation.id if activity.conversation else None
+        answer, question_id = await services.run(services.ask_and_record, user_id(activity), text, conversation)
         await context.send_activities(answer_activities(answer, question_id))
 
     @app.error

@@ -23,6 +23,7 @@ from bot.slack.blocks import (
     answer_message,
     notice_message,
 )
+from bot.slack.listeners.replies import conversation_of
 from bot.slack.services import services_of, tracked
 from index.answer import Answer
 
@@ -141,7 +142,11 @@ async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, A
     if not isinstance(question, str) or not question.strip():
         await _private(respond, STALE)
         return
-    answer, question_id = await services.ask(user_id, question)
+    # The choice answers in the conversation the button is in, and a follow-up there follows on from it.
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    conversation = conversation_of(channel, (body.get("message") or {}).get("thread_ts")) if channel else None
+    answer, question_id = await services.ask(user_id, question, conversation)
     await _deliver(body, respond, client, answer, question_id)
 
 

@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import home_view, plain_question
-from bot.slack.listeners.replies import reply_for
+from bot.slack.listeners.replies import conversation_of, reply_for
 from bot.slack.services import services_of, tracked
 
 
@@ -28,7 +28,8 @@ def _from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
 async def direct_message(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
     if event.get("channel_type") != "im" or not _from_a_person(event, context.get("bot_user_id")):
         return
-    reply = await reply_for(services_of(context), event["user"], plain_question(event.get("text", "")), share=False)
+    reply = await reply_for(services_of(context), event["user"], plain_question(event.get("text", "")), share=False,
+                            conversation=conversation_of(event["channel"], event.get("thread_ts")))
     await client.chat_postMessage(
         channel=event["channel"],
         thread_ts=event.get("thread_ts"),
@@ -47,7 +48,8 @@ async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: An
     if bot_user_id:  # our own mention is how we were called, not part of the question
         text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
     thread_ts = event.get("thread_ts") or event["ts"]
-    reply = await reply_for(services_of(context), event["user"], plain_question(text), share=False)
+    reply = await reply_for(services_of(context), event["user"], plain_question(text), share=False,
+                            conversation=conversation_of(event["channel"], thread_ts))
     if reply.refused:  # only the asker needs to hear it, not the whole channel
         await client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread_ts,
                                         **reply.message)

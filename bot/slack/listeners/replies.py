@@ -14,15 +14,22 @@ log = logging.getLogger("careerfw.slack")
 SORRY = "Sorry, something went wrong while answering that. Please try again in a moment."
 
 
+def conversation_of(channel: str, thread_ts: str | None) -> str:
+    """A thread is its own conversation; a DM outside threads is one (expiring) conversation."""
+    return f"{channel}/{thread_ts}" if thread_ts else channel
+
+
 @dataclass(frozen=True)
 class Reply:
     message: Message
     refused: bool = False  # the rate-limit notice: only the asker needs to see it
 
 
-async def reply_for(services: Services, user_id: str, question: str, *, share: bool) -> Reply:
+async def reply_for(services: Services, user_id: str, question: str, *, share: bool,
+                    conversation: str | None = None) -> Reply:
     """The reply to `question` from `user_id`: help, the TODO list, the rate-limit notice, or an
-    answer. Never raises: a failure becomes a polite notice and a logged traceback."""
+    answer. Never raises: a failure becomes a polite notice and a logged traceback. In a conversation
+    (`conversation_of`) the question may follow up the previous answer there."""
     try:
         word = keyword(question)
         if word == "help":
@@ -32,7 +39,7 @@ async def reply_for(services: Services, user_id: str, question: str, *, share: b
         refusal = await services.rate_check(user_id)
         if refusal:
             return Reply(notice_message(refusal), refused=True)
-        answer, question_id = await services.ask(user_id, question)
+        answer, question_id = await services.ask(user_id, question, conversation)
         return Reply(answer_message(answer, question_id, share=share))
     except Exception:
         log.exception("answering %r failed", question[:200])
