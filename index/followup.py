@@ -37,12 +37,12 @@ from rapidfuzz.distance import OSA
 from index.aliases import FIELDS, GENERIC, Detected, Mention, Structure, _strip_generic
 from index.entry import Entry
 from index.intents import ASKING, asks_for_meaning, asks_for_todo
-from index.levelnames import _base, _qualifiers
+from index.levelnames import LEVEL_WORDS, _base, _qualifiers
 from index.levelorder import LevelOrder
 from index.tokens import STOPWORDS, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?").
-REFERENCE = frozenset("that it this same those these".split())
+REFERENCE = frozenset("that it this same those these there".split())
 # Words that ask for two things side by side, not about a topic: "level 3 vs level 4" keeps the area.
 COMPARING = frozenset("vs versus compare compared comparing comparison difference differences differ".split())
 # Words of an elliptical question that stand for the thing asked about before, not a topic: "and the IC
@@ -299,7 +299,7 @@ class FollowUps:
         covered = detected.covered()
         return [i for i, w in enumerate(detected.words)
                 if i not in covered and not self._glue(w) and w not in GENERIC and w not in COMPARING
-                and w not in ELLIPSIS and w not in UP and w not in DOWN and not w.isdigit()]
+                and w not in ELLIPSIS and w not in UP and w not in DOWN and w not in LEVEL_WORDS and not w.isdigit()]
 
     def _glue(self, word: str) -> bool:
         """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""

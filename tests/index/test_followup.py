@@ -227,3 +227,10 @@ def test_whats_next_follows_the_track(multilevel: Answerer) -> None:
     # After Senior Engineer 1 come both versions of Senior Engineer 2; the manager track picks one.
     assert top(manager)[1].startswith("Senior Engineer 2 (") and top(manager)[2] == "Communication"
     assert top(nxt) == ("Software Engineering Craft", "Senior Engineer 2 (People Manager)", "Communication")
+
+
+def test_a_step_up_from_there_keeps_the_topic(two_crafts: Answerer) -> None:
+    # Level words ("step", "rung") say which level, not what about; "there" points back at the last answer.
+    _, up = converse(two_crafts, "how does a level 1 backend engineer handle communication?",
+                     "whats the next step up from there?")
+    assert top(up) == ("Backend Engineering Craft", "Level 2", "Communication")
