@@ -268,7 +268,8 @@ class Answerer:
                     and not follow.covers_area(fresh.quotes[0].entry.area):
                 follow = state.followups.apply(question, detected, None)
                 answer = fresh
-        now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context)
+        now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
+                       follow.new_subject)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
         return replace(answer, question=asked, context=now or None, carried=follow.carried)
 

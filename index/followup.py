@@ -28,7 +28,7 @@ nothing knows any one framework.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -100,6 +100,8 @@ class FollowUp:
     asked: Context = field(default_factory=Context)  # the question's facets, its own and inherited
     topical: bool = False  # the question has a topic of its own (words no name accounts for)
     scope_areas: frozenset[str] = frozenset()  # the areas of the entries its names, with what it inherits, select
+    # A question of its own (a topic and a level or craft named): unanswered, it still ends the last topic.
+    new_subject: bool = False
 
     def covers_area(self, area: str) -> bool:
         return area in self.scope_areas
@@ -228,7 +230,7 @@ class FollowUps:
         follow = Detected(ws, mentions)
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
-                        bool(substance), areas)
+                        bool(substance), areas, bool(substance) and (names_who or names_craft))
 
     def _version(self, mentions: list[Mention], level: str) -> str:
         """The version of the previous level that a track name picks ("and the manager track?", "the IC
@@ -343,11 +345,15 @@ class FollowUps:
         )
 
 
-def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None) -> Context:
+def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None,
+             new_subject: bool = False) -> Context:
     """What an answer resolved, for the next question: the best quote's framework, craft, level and area
     when it answered one area; the level (and craft) of a level overview or a comparison's second side;
-    otherwise what the question asked, over what the conversation had before."""
+    otherwise what the question asked, over what the conversation had before (but not the last topic
+    after a question with a topic of its own, such as "how do level 6 web engineers lead?")."""
     prior = before or Context()
+    if new_subject:
+        prior = replace(prior, area="")
 
     def one(values: list[str]) -> str:
         found = {v for v in values if v}

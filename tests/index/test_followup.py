@@ -234,3 +234,10 @@ def test_a_step_up_from_there_keeps_the_topic(two_crafts: Answerer) -> None:
     _, up = converse(two_crafts, "how does a level 1 backend engineer handle communication?",
                      "whats the next step up from there?")
     assert top(up) == ("Backend Engineering Craft", "Level 2", "Communication")
+
+
+def test_an_unanswered_question_of_its_own_ends_the_last_topic(two_crafts: Answerer) -> None:
+    first, own = converse(two_crafts, "how does a level 2 backend engineer show mastery?",
+                          "how do level 1 mobile engineers handle parental leave?")
+    assert not own.confident
+    assert own.context.area == "" and own.context.level == "Level 1"
