@@ -1,19 +1,25 @@
-"""Questions asked and helpful / not-helpful votes, in the SQLite state DB (CAREERFW_STATE_DB).
+"""Questions asked and helpful / not-helpful votes (with an optional reason for a thumbs-down), in the
+shared store (bot/store): the SQLite state file by default, PostgreSQL when CAREERFW_DATABASE_URL is
+set, so every replica records into, and reads back from, the same tables.
 
-Surface neutral: Slack and Teams record through the same two functions into the same tables.
+Surface neutral: Slack and Teams record through the same methods into the same tables.
 
-    db = StateDB(settings.state_db)
-    qid = record_question(db, surface="slack", user_id="U123", answer=answer)
-    record_feedback(db, surface="slack", user_id="U123", verdict="helpful", question_id=qid)
-    # or, without a recorded question:
-    record_feedback(db, surface="teams", user_id=aad_id, verdict="not_helpful",
-                    question="...", entries=[q.entry for q in answer.quotes])
-    summary(db)  # per area: asked, helpful, not helpful
+    log = Feedback(store)
+    qid = log.record_question(surface="slack", user_id="U123", answer=answer)
+    fid = log.record_feedback(surface="slack", user_id="U123", verdict="not_helpful", question_id=qid)
+    log.add_reason(fid, surface="slack", user_id="U123", reason="It quoted the wrong level")
+    log.summary()  # per area: asked, helpful, not helpful, the reasons given
 
-User ids are never stored: each is an HMAC-SHA256 under a random key kept in a file beside the
-database (`<state db>.key`, mode 0600; never in the database itself), so the table cannot be reversed
-by hashing every workspace member's id, even from a copy of the database, yet one person's repeated
-votes on one answer still count once (the latest vote wins).
+Writes never hold up an answer: each goes through `Store.attempt`, and when the database cannot take
+it the row is logged and dropped (a question without feedback buttons, a vote the person is told
+was not recorded).
+
+User ids are never stored: each is an HMAC-SHA256 under a random key, so the tables cannot be
+reversed by hashing every workspace member's id, yet one person's repeated votes on one answer still
+count once (the latest vote wins). With the SQLite file the key sits in a file beside it
+(`<state db>.key`, mode 0600), never in the database, so a copy of the database cannot be tested
+against ids. On PostgreSQL every replica must hash alike, so the key is kept in the database
+(`feedback_meta`), behind its access control (docs/state.md).
 """
 
 from __future__ import annotations
@@ -22,61 +28,40 @@ import argparse
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
-import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.config import Settings
-from bot.state import StateDB
+from bot.store import Store
+from bot.store.rows import insert_new
+from bot.store.schema import feedback, feedback_meta, questions
 from index.answer import Answer
 from index.entry import Entry
+
+log = logging.getLogger("careerfw.feedback")
 
 Surface = Literal["slack", "teams", "cli"]
 Verdict = Literal["helpful", "not_helpful"]
 VERDICTS: tuple[str, ...] = ("helpful", "not_helpful")
 NO_MATCH_AREA = "(no good match)"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback_meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS questions (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    asked_at   REAL NOT NULL,
-    surface    TEXT NOT NULL,
-    user_hash  TEXT NOT NULL,
-    question   TEXT NOT NULL,
-    kind       TEXT NOT NULL DEFAULT 'ask',   -- 'ask' (free question) or 'explain' (a named area)
-    entry_id   TEXT,                          -- the area asked for, when kind = 'explain'
-    intent     TEXT,
-    confident  INTEGER NOT NULL,
-    entries    TEXT NOT NULL                  -- JSON: the quoted entries, in the order shown
-);
-CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at);
-CREATE TABLE IF NOT EXISTS feedback (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at   REAL NOT NULL,
-    surface      TEXT NOT NULL,
-    user_hash    TEXT NOT NULL,
-    question_id  INTEGER REFERENCES questions (id) ON DELETE SET NULL,
-    question     TEXT NOT NULL,
-    entries      TEXT NOT NULL,               -- JSON: the entries the verdict is about
-    verdict      TEXT NOT NULL CHECK (verdict IN ('helpful', 'not_helpful'))
-);
-CREATE UNIQUE INDEX IF NOT EXISTS feedback_one_vote
-    ON feedback (question_id, user_hash) WHERE question_id IS NOT NULL;
-"""
+KEY_ROW = "user_hash_key"
+MAX_REASON_CHARS = 3000  # Slack's plain-text input allows 3000; Teams is held to the same
 
 
 class FeedbackError(RuntimeError):
-    """The state DB exists but its feedback tables cannot be read."""
+    """The feedback tables or the user-hash key cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -103,14 +88,11 @@ class AreaSummary:
     asked: int
     helpful: int
     not_helpful: int
+    reasons: list[str] = field(default_factory=list)  # given with a thumbs-down, newest first
 
 
-def _schema(db: StateDB) -> None:
-    db.ensure_schema(SCHEMA)
-
-
-def key_path(db: StateDB) -> Path:
-    return db.path.with_name(db.path.name + ".key")
+def key_path(state_db: Path) -> Path:
+    return state_db.with_name(state_db.name + ".key")
 
 
 def _read_key(path: Path) -> bytes | None:
@@ -122,45 +104,6 @@ def _read_key(path: Path) -> bytes | None:
         raise FeedbackError(f"the user-hash key {path} is unreadable: {exc}") from None
 
 
-def _hash_key(db: StateDB) -> bytes:
-    """The user-hash key: in `<state db>.key` (mode 0600) beside the database, never inside it, so a
-    copy of the database (a backup, one shared to read feedback) cannot be used to test user ids
-    against the hashes. A key older versions kept in the database moves to the file once."""
-    cached = getattr(db, "_user_hash_key", None)
-    if cached is not None:
-        return cached
-    _schema(db)
-    if str(db.path) == ":memory:":
-        key = secrets.token_bytes(32)
-    else:
-        path = key_path(db)
-        key = _read_key(path)
-        with db.transaction() as conn:
-            row = conn.execute("SELECT value FROM feedback_meta WHERE key = 'user_hash_key'").fetchone()
-            if key is None:
-                # An existing key keeps existing hashes meaningful; otherwise a new one. O_EXCL: of two
-                # processes racing to create the file, the loser reads the winner's.
-                fresh = row["value"] if row is not None else secrets.token_hex(32)
-                try:
-                    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-                    with os.fdopen(fd, "w", encoding="ascii") as handle:
-                        handle.write(fresh + "\n")
-                    key = bytes.fromhex(fresh)
-                except FileExistsError:
-                    key = _read_key(path)
-            if row is not None and key is not None:
-                conn.execute("DELETE FROM feedback_meta WHERE key = 'user_hash_key'")
-    if not key:
-        raise FeedbackError(f"the user-hash key {key_path(db)} is empty or unreadable")
-    db._user_hash_key = key  # type: ignore[attr-defined]
-    return key
-
-
-def hash_user(db: StateDB, surface: str, user_id: str) -> str:
-    """The stored stand-in for a user id: stable per database, not reversible without its key."""
-    return hmac.new(_hash_key(db), f"{surface}:{user_id}".encode(), hashlib.sha256).hexdigest()
-
-
 def _entry_refs(entries: Iterable[Entry]) -> list[dict[str, str]]:
     return [
         {"id": e.id, "area": e.area, "level": e.level, "craft": e.craft, "framework": e.framework}
@@ -168,55 +111,226 @@ def _entry_refs(entries: Iterable[Entry]) -> list[dict[str, str]]:
     ]
 
 
-def record_question(
-    db: StateDB,
-    *,
-    surface: str,
-    user_id: str,
-    answer: Answer,
-    kind: Literal["ask", "explain"] = "ask",
-    entry_id: str | None = None,
-) -> int:
-    """Store one answered question and the entries it quoted; returns its id (for buttons/cards)."""
-    _schema(db)
-    user_hash = hash_user(db, surface, user_id)
-    cur = db.conn.execute(
-        "INSERT INTO questions (asked_at, surface, user_hash, question, kind, entry_id, intent, confident, entries)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            time.time(),
-            surface,
-            user_hash,
-            answer.question,
-            kind,
-            entry_id,
-            answer.intent,
-            int(answer.confident),
-            json.dumps(_entry_refs(q.entry for q in answer.quotes), ensure_ascii=False),
-        ),
-    )
-    return int(cur.lastrowid or 0)
-
-
-MAX_QUESTION_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY range
+MAX_QUESTION_ID = 2**63 - 1  # the id column's range on both backends
 
 
 def question_id_from(value: object) -> int | None:
-    """A question id read from a button or card value, or None when it cannot be one (a bool, a
-    string, zero, or past SQLite's range, which would raise OverflowError in a query)."""
+    """A row id read from a button or card value, or None when it cannot be one (a bool, a string,
+    zero, or past the column's range, which would raise OverflowError in a query)."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_QUESTION_ID:
         return value
     return None
 
 
-def asked_by(db: StateDB, question: Question, surface: str, user_id: str) -> bool:
-    """Whether `user_id` on `surface` asked `question` (compared as hashes: ids are never stored)."""
-    return question.surface == surface and hmac.compare_digest(question.user_hash, hash_user(db, surface, user_id))
+class Feedback:
+    """The questions log and votes in one store. Thread safe (every call is its own transaction)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._key: bytes | None = None
+        self._key_lock = threading.Lock()
+
+    # --- the user-hash key -----------------------------------------------------------------------
+
+    def _hash_key(self, conn: Connection) -> bytes:
+        if self._key is None:
+            with self._key_lock:
+                if self._key is None:
+                    path = self.store.target.sqlite_path
+                    self._key = self._file_key(conn, key_path(path)) if path else self._database_key(conn)
+        return self._key
+
+    def _database_key(self, conn: Connection) -> bytes:
+        # The first replica to insert wins; the rest read its key.
+        insert_new(conn, feedback_meta, [{"key": KEY_ROW, "value": secrets.token_hex(32)}])
+        value = conn.execute(sa.select(feedback_meta.c.value).where(feedback_meta.c.key == KEY_ROW)).scalar_one()
+        return bytes.fromhex(value)
+
+    def _file_key(self, conn: Connection, path: Path) -> bytes:
+        """The key in `<state db>.key` (mode 0600) beside the SQLite file. A key older versions kept in
+        the database moves to the file once, so existing hashes stay meaningful."""
+        key = _read_key(path)
+        where = feedback_meta.c.key == KEY_ROW
+        legacy = conn.execute(sa.select(feedback_meta.c.value).where(where)).scalar_one_or_none()
+        if key is None:
+            fresh = legacy if legacy is not None else secrets.token_hex(32)
+            try:
+                # O_EXCL: of two processes racing to create the file, the loser reads the winner's.
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(fresh + "\n")
+                key = bytes.fromhex(fresh)
+            except FileExistsError:
+                key = _read_key(path)
+        if legacy is not None and key is not None:
+            conn.execute(sa.delete(feedback_meta).where(where))
+        if not key:
+            raise FeedbackError(f"the user-hash key {path} is empty or unreadable")
+        return key
+
+    def _hash(self, conn: Connection, surface: str, user_id: str) -> str:
+        return hmac.new(self._hash_key(conn), f"{surface}:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+    def hash_user(self, surface: str, user_id: str) -> str:
+        """The stored stand-in for a user id: stable per database, not reversible without its key."""
+        with self.store.engine.begin() as conn:
+            return self._hash(conn, surface, user_id)
+
+    # --- writes (log and drop when the database cannot take them) --------------------------------
+
+    def record_question(
+        self,
+        *,
+        surface: str,
+        user_id: str,
+        answer: Answer,
+        kind: Literal["ask", "explain"] = "ask",
+        entry_id: str | None = None,
+    ) -> int | None:
+        """Store one answered question and the entries it quoted; its id (for buttons and cards), or
+        None when the database could not take it (the answer goes out anyway)."""
+
+        def work(conn: Connection) -> int:
+            row = conn.execute(
+                sa.insert(questions).values(
+                    asked_at=time.time(),
+                    surface=surface,
+                    user_hash=self._hash(conn, surface, user_id),
+                    question=answer.question,
+                    kind=kind,
+                    entry_id=entry_id,
+                    intent=answer.intent,
+                    confident=int(answer.confident),
+                    entries=json.dumps(_entry_refs(q.entry for q in answer.quotes), ensure_ascii=False),
+                ).returning(questions.c.id)
+            )
+            return int(row.scalar_one())
+
+        return self.store.attempt("recording a question", work, fallback=None)
+
+    def record_feedback(
+        self,
+        *,
+        surface: str,
+        user_id: str,
+        verdict: str,
+        question_id: int | None = None,
+        question: str | None = None,
+        entries: Sequence[Entry] | None = None,
+    ) -> int | None:
+        """Store one vote; the feedback row's id, or None when the database could not take it. With
+        `question_id` the question and its entries come from `questions`, and a second vote by the
+        same user on the same answer replaces the first."""
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
+        if question_id is None and question is None:
+            raise ValueError("record_feedback needs a question_id or the question text")
+        refs = _entry_refs(entries or ())
+
+        def work(conn: Connection) -> int:
+            user_hash = self._hash(conn, surface, user_id)
+            qid, text, about = question_id, question, refs
+            asked = _question(conn, qid) if qid is not None else None
+            if asked is None:
+                qid = None  # the question row was pruned; keep the vote with what we were given
+            else:
+                text = asked.question if text is None else text
+                about = about or asked.entries
+            if text is None:
+                raise ValueError("the question this vote is about is no longer on record")
+            if qid is not None:
+                mine = (feedback.c.question_id == qid) & (feedback.c.user_hash == user_hash)
+                conn.execute(sa.delete(feedback).where(mine))
+            row = conn.execute(
+                sa.insert(feedback).values(
+                    created_at=time.time(), surface=surface, user_hash=user_hash, question_id=qid, question=text,
+                    entries=json.dumps(about, ensure_ascii=False), verdict=verdict,
+                ).returning(feedback.c.id)
+            )
+            return int(row.scalar_one())
+
+        return self.store.attempt("recording a vote", work, fallback=None)
+
+    def add_reason(self, feedback_id: int, *, surface: str, user_id: str, reason: str) -> bool:
+        """Attach what a thumbs-down said was wrong to that vote. Only the voter's own not-helpful vote
+        takes it (a vote changed to helpful meanwhile does not). False when nothing was stored."""
+        text = reason.strip()[:MAX_REASON_CHARS]
+        if not text:
+            return False
+
+        def work(conn: Connection) -> bool:
+            done = conn.execute(
+                sa.update(feedback)
+                .where(
+                    feedback.c.id == feedback_id,
+                    feedback.c.user_hash == self._hash(conn, surface, user_id),
+                    feedback.c.verdict == "not_helpful",
+                )
+                .values(reason=text)
+            )
+            return done.rowcount == 1
+
+        return self.store.attempt("recording a reason", work, fallback=False)
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def get_question(self, question_id: int) -> Question | None:
+        """The stored question, or None when it is not on record (pruned, never stored, or the
+        database cannot be read right now)."""
+        return self.store.attempt("reading a question", lambda conn: _question(conn, question_id), fallback=None)
+
+    def asked_by(self, question: Question, surface: str, user_id: str) -> bool:
+        """Whether `user_id` on `surface` asked `question` (compared as hashes: ids are never stored)."""
+        if question.surface != surface:
+            return False
+        mine = self.store.attempt("hashing a user id", lambda conn: self._hash(conn, surface, user_id), fallback="")
+        return bool(mine) and hmac.compare_digest(question.user_hash, mine)
+
+    def summary(self) -> list[AreaSummary]:
+        """Per quoted area: times quoted in an answer, helpful and not-helpful votes, and the reasons
+        given; most asked first. Questions with no good match count under one NO_MATCH_AREA row.
+        Raises FeedbackError when the tables cannot be read (a report, not an answer: say so)."""
+        rows: dict[str, dict[str, Any]] = {}
+
+        def row_for(ref: dict[str, str] | None) -> dict[str, Any]:
+            key = ref["id"] if ref else NO_MATCH_AREA
+            if key not in rows:
+                rows[key] = {
+                    "area": ref["area"] if ref else NO_MATCH_AREA,
+                    "level": ref.get("level", "") if ref else "",
+                    "craft": ref.get("craft", "") if ref else "",
+                    "framework": ref.get("framework", "") if ref else "",
+                    "entry_id": ref["id"] if ref else "",
+                    "asked": 0,
+                    "helpful": 0,
+                    "not_helpful": 0,
+                    "reasons": [],
+                }
+            return rows[key]
+
+        try:
+            with self.store.engine.connect() as conn:
+                for (entries,) in conn.execute(sa.select(questions.c.entries)):
+                    for ref in json.loads(entries) or [None]:
+                        row_for(ref)["asked"] += 1
+                votes = sa.select(feedback.c.entries, feedback.c.verdict, feedback.c.reason).order_by(
+                    feedback.c.created_at.desc(), feedback.c.id.desc()
+                )
+                for entries, verdict, reason in conn.execute(votes):
+                    for ref in json.loads(entries) or [None]:
+                        row = row_for(ref)
+                        row[verdict] += 1
+                        if reason:
+                            row["reasons"].append(reason)
+        except (SQLAlchemyError, json.JSONDecodeError, KeyError) as exc:
+            raise FeedbackError(f"{self.store.target.describe()}: the feedback tables are unreadable ({exc})") from None
+        result = [AreaSummary(**v) for v in rows.values()]
+        result.sort(key=lambda s: (-s.asked, -(s.helpful + s.not_helpful), s.area, s.level))
+        return result
 
 
-def get_question(db: StateDB, question_id: int) -> Question | None:
-    _schema(db)
-    row = db.conn.execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()
+def _question(conn: Connection, question_id: int) -> Question | None:
+    row = conn.execute(sa.select(questions).where(questions.c.id == question_id)).mappings().first()
     if row is None:
         return None
     return Question(
@@ -233,103 +347,48 @@ def get_question(db: StateDB, question_id: int) -> Question | None:
     )
 
 
-def record_feedback(
-    db: StateDB,
-    *,
-    surface: str,
-    user_id: str,
-    verdict: str,
-    question_id: int | None = None,
-    question: str | None = None,
-    entries: Sequence[Entry] | None = None,
-) -> int:
-    """Store one vote. With `question_id` the question and its entries come from `questions`, and a
-    second vote by the same user on the same answer replaces the first. Returns the feedback row id."""
-    if verdict not in VERDICTS:
-        raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
-    _schema(db)
-    user_hash = hash_user(db, surface, user_id)
-    refs: list[dict[str, str]] = _entry_refs(entries or ())
-    if question_id is not None:
-        asked = get_question(db, question_id)
-        if asked is None:
-            question_id = None  # the question row was pruned; keep the vote with what we were given
-        else:
-            question = asked.question if question is None else question
-            refs = refs or asked.entries
-    if question is None:
-        raise ValueError("record_feedback needs a question_id or the question text")
-    with db.transaction() as conn:
-        if question_id is not None:
-            conn.execute("DELETE FROM feedback WHERE question_id = ? AND user_hash = ?", (question_id, user_hash))
-        cur = conn.execute(
-            "INSERT INTO feedback (created_at, surface, user_hash, question_id, question, entries, verdict)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (time.time(), surface, user_hash, question_id, question, json.dumps(refs, ensure_ascii=False), verdict),
-        )
-        return int(cur.lastrowid or 0)
-
-
-def summary(db: StateDB) -> list[AreaSummary]:
-    """Per quoted area: times quoted in an answer, helpful and not-helpful votes; most asked first.
-    Questions with no good match are counted under one NO_MATCH_AREA row."""
-    _schema(db)
-    rows: dict[str, dict[str, Any]] = {}
-
-    def row_for(ref: dict[str, str] | None) -> dict[str, Any]:
-        key = ref["id"] if ref else NO_MATCH_AREA
-        if key not in rows:
-            rows[key] = {
-                "area": ref["area"] if ref else NO_MATCH_AREA,
-                "level": ref.get("level", "") if ref else "",
-                "craft": ref.get("craft", "") if ref else "",
-                "framework": ref.get("framework", "") if ref else "",
-                "entry_id": ref["id"] if ref else "",
-                "asked": 0,
-                "helpful": 0,
-                "not_helpful": 0,
-            }
-        return rows[key]
-
-    try:
-        for r in db.conn.execute("SELECT entries FROM questions"):
-            refs = json.loads(r["entries"])
-            for ref in refs or [None]:
-                row_for(ref)["asked"] += 1
-        for r in db.conn.execute("SELECT entries, verdict FROM feedback"):
-            refs = json.loads(r["entries"])
-            for ref in refs or [None]:
-                row_for(ref)[r["verdict"]] += 1
-    except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError) as exc:
-        raise FeedbackError(f"{db.path}: the feedback tables are unreadable ({exc})") from None
-    result = [AreaSummary(**v) for v in rows.values()]
-    result.sort(key=lambda s: (-s.asked, -(s.helpful + s.not_helpful), s.area, s.level))
-    return result
+def _label(r: AreaSummary) -> str:
+    return f"{r.area} — {r.level}" if r.level else r.area
 
 
 def render_summary(rows: list[AreaSummary]) -> str:
     if not rows:
         return "No questions or feedback recorded yet.\n"
-    labels = [f"{r.area} — {r.level}" if r.level else r.area for r in rows]
+    labels = [_label(r) for r in rows]
     width = min(max(len(label) for label in labels), 70)
     lines = [f"{'area':<{width}}  {'asked':>5}  {'helpful':>7}  {'not helpful':>11}"]
     for label, r in zip(labels, rows, strict=True):
         if len(label) > width:
             label = label[: width - 1] + "…"
         lines.append(f"{label:<{width}}  {r.asked:>5}  {r.helpful:>7}  {r.not_helpful:>11}")
+    explained = [r for r in rows if r.reasons]
+    if explained:
+        lines += ["", "Reasons given with a thumbs-down (newest first):"]
+        for r in explained:
+            lines.append(f"{_label(r)}:")
+            # One line per reason: a reason's own line breaks would read as another reason.
+            lines += [f"  - {' '.join(reason.split())}" for reason in r.reasons]
     return "\n".join(lines) + "\n"
 
 
 def feedback_command(args: argparse.Namespace, settings: Settings) -> int:
-    """`careerfw feedback [--json]`: per area, how often it was quoted and how people voted."""
-    if not settings.state_db.exists():
-        rows: list[AreaSummary] = []
+    """`careerfw feedback [--json]`: per area, how often it was quoted, how people voted, and the
+    reasons given with a thumbs-down."""
+    from bot.state import check_state
+
+    if settings.database_url is None and not settings.state_db.exists():
+        rows: list[AreaSummary] = []  # nothing recorded yet: no need to create the file to say so
     else:
+        if settings.database_url is None:
+            check_state(settings.state_db)  # a broken file: one line naming it, not a driver error
+        store = Store.open(settings)
         try:
-            rows = summary(StateDB(settings.state_db))
-        except (FeedbackError, sqlite3.DatabaseError) as exc:
+            rows = Feedback(store).summary()
+        except FeedbackError as exc:
             print(f"careerfw: {exc}", file=sys.stderr)
             return 1
+        finally:
+            store.close()
     if getattr(args, "json", False):
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False))
     else:

@@ -18,17 +18,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import feedback
 from bot.config import Settings
 from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
-from bot.state import StateDB, StateUnusable, unusable_reason
+from bot.state import StateDB, StateUnusable
 from bot.store import Store
 from bot.store.contexts import ConversationContexts
+from bot.store.retention import Retention
 from index.answer import Answer, Answerer
 
 T = TypeVar("T")
-RECORD_WAIT_S = 0.5
 
 # A rate-limit check runs before the answer: past this it is skipped and the question admitted.
 STATE_WAIT_S = 1.0
@@ -61,10 +63,18 @@ class AnswerServices:
     health: Health = field(default_factory=Health)
     executor: ThreadPoolExecutor = field(init=False)
     contexts: ConversationContexts = field(init=False)
+    feedback_log: feedback.Feedback = field(init=False)
+    retention: Retention = field(init=False)
 
     def __post_init__(self) -> None:
         self.executor = ThreadPoolExecutor(answer_pool_size(), thread_name_prefix=self.thread_name_prefix)
         self.contexts = ConversationContexts(self.store)
+        self.feedback_log = feedback.Feedback(self.store)
+        self.store.on_failure(self._state_failed)
+        # Old questions and votes go at start and daily after, from every serving process (harmless:
+        # a delete of what another replica already deleted deletes nothing).
+        self.retention = Retention(self.store, self.settings.retention_days)
+        self.retention.start()
 
     @classmethod
     def create(
@@ -101,30 +111,23 @@ class AnswerServices:
     ) -> int | None:
         """The stored question's id (for feedback buttons), or None when it could not be stored.
 
-        The answer waits for this, so it waits at most RECORD_WAIT_S for another writer's lock: a
-        long write elsewhere (a `careerfw feedback` export, a stuck process) costs the answer its
-        buttons, never 30 s."""
-        try:
-            with self.db.busy_timeout(RECORD_WAIT_S):
-                return feedback.record_question(
-                    self.db, surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
-                )
-        except (sqlite3.Error, StateUnusable) as exc:
-            # The answer matters more than the statistics: answer anyway, with the surface's fallback
-            # (Slack: no feedback buttons; Teams: the buttons carry the question text).
-            broken = isinstance(exc, StateUnusable) or type(exc) is sqlite3.DatabaseError  # not a database
-            if isinstance(exc, sqlite3.Error) and unusable_reason(exc) is None:
-                self.log.warning("state database %s busy for over %.1f s: answered without recording the "
-                                 "question (no feedback buttons on this answer)", self.db.path, RECORD_WAIT_S)
-            elif broken:
-                # Answers go on, and /healthz says so, so an orchestrator restarts the process, whose
-                # start then stops with one line naming the file (bot.state.check_state).
-                self.log.error("answering without recording: %s", exc)
-                self.health.mark_unready(str(exc) if isinstance(exc, StateUnusable)
-                                         else f"the state database {self.db.path} is unusable: {exc}")
-            else:
-                self.log.exception("could not record the question in %s", self.db.path)
-            return None
+        The answer waits for this, but never long: the store gives up within its retry budget (a lock
+        held elsewhere, PostgreSQL restarting) and the answer goes out without it, with the surface's
+        fallback (Slack: no feedback buttons; Teams: the buttons carry the question text)."""
+        return self.feedback_log.record_question(
+            surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
+        )
+
+    def _state_failed(self, exc: SQLAlchemyError) -> None:
+        """A SQLite file that stopped being a database while serving: answers go on, and /healthz says
+        so, so an orchestrator restarts the process, whose start then stops with one line naming the
+        file (bot.state.check_state). A lock or a PostgreSQL outage passes by itself: nothing to do."""
+        orig = getattr(exc, "orig", None)
+        if isinstance(orig, StateUnusable) or type(orig) is sqlite3.DatabaseError:
+            reason = str(orig) if isinstance(orig, StateUnusable) else \
+                f"the state database {self.settings.state_db} is unusable: {orig}"
+            self.log.error("answering without shared state: %s", reason)
+            self.health.mark_unready(reason)
 
     def ask_and_record(self, user_id: str, question: str, conversation: str | None = None) -> tuple[Answer, int | None]:
         """Blocking: run it on `executor`. With `conversation` (bot.conversation: a thread, a DM, a Teams
@@ -139,5 +142,6 @@ class AnswerServices:
         return answer, self.record(user_id, answer)
 
     def close(self) -> None:
+        self.retention.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.store.close()

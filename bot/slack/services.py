@@ -42,7 +42,7 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
         """The answer to a stored question, computed again (for "Share in channel")."""
 
         def work() -> tuple[Answer, feedback.Question] | None:
-            asked = feedback.get_question(self.db, question_id)
+            asked = self.feedback_log.get_question(question_id)
             if asked is None:
                 return None
             if asked.kind == "explain" and asked.entry_id:
@@ -55,21 +55,27 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
         """The stored question if `user_id` asked it; False if someone else did; None if it is gone."""
 
         def work() -> feedback.Question | None | bool:
-            asked = feedback.get_question(self.db, question_id)
+            asked = self.feedback_log.get_question(question_id)
             if asked is None:
                 return None
-            return asked if feedback.asked_by(self.db, asked, SURFACE, user_id) else False
+            return asked if self.feedback_log.asked_by(asked, SURFACE, user_id) else False
 
         return await self.run(work)
 
     async def question_text(self, question_id: int) -> str | None:
-        asked = await self.run(feedback.get_question, self.db, question_id)
+        asked = await self.run(self.feedback_log.get_question, question_id)
         return asked.question if asked else None
 
-    async def vote(self, user_id: str, question_id: int, verdict: str) -> None:
-        await self.run(
-            feedback.record_feedback, self.db, surface=SURFACE, user_id=user_id, verdict=verdict,
+    async def vote(self, user_id: str, question_id: int, verdict: str) -> int | None:
+        """The vote's row id, or None when the database could not take it."""
+        return await self.run(
+            self.feedback_log.record_feedback, surface=SURFACE, user_id=user_id, verdict=verdict,
             question_id=question_id,
+        )
+
+    async def add_reason(self, user_id: str, feedback_id: int, reason: str) -> bool:
+        return await self.run(
+            self.feedback_log.add_reason, feedback_id, surface=SURFACE, user_id=user_id, reason=reason
         )
 
     async def drain(self, timeout_s: float = 10.0) -> bool:

@@ -45,6 +45,7 @@ class Store:
         self._paused_until = 0.0
         self._down = False
         self._lock = threading.Lock()
+        self._watchers: list[Callable[[SQLAlchemyError], None]] = []
         self._retrying = Retrying(
             stop=stop_after_attempt(3) | stop_after_delay(RETRY_BUDGET_S),
             wait=wait_random_exponential(multiplier=0.05, max=0.25),
@@ -79,12 +80,19 @@ class Store:
             result = self._retrying(self._transaction, work)
         except SQLAlchemyError as exc:
             self._failed(what, exc)
+            for watcher in self._watchers:
+                watcher(exc)
             return fallback
         if self._down:
             with self._lock:
                 self._down = False
             log.warning("%s is reachable again; shared state resumes", self.target.describe())
         return result
+
+    def on_failure(self, watcher: Callable[[SQLAlchemyError], None]) -> None:
+        """Call `watcher` with every failure given up on (e.g. to tell /healthz that the SQLite file
+        stopped being a database), whichever call met it first."""
+        self._watchers.append(watcher)
 
     def _transaction(self, work: Callable[[Connection], T]) -> T:
         with self.engine.begin() as conn:

@@ -45,3 +45,59 @@ conversation_context = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Index("conversation_context_updated_at", "updated_at"),
 )
+
+# The questions log and votes (bot/feedback.py). Installs from before the shared store already have
+# these three tables in their SQLite file, made by `CREATE TABLE IF NOT EXISTS`; revision 0002 adopts
+# them as they are, so the columns and names here are theirs. `id` never reuses a number (SQLite's
+# AUTOINCREMENT, PostgreSQL's sequence): buttons on old answers carry it, and after pruning a reused id
+# would point a vote at somebody else's question.
+ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite's rowid alias must be INTEGER
+
+# Small facts about the feedback tables. On PostgreSQL the user-hash key lives here (every replica
+# must hash a user id alike); with the SQLite file it lives in a file beside it (bot/feedback.py).
+feedback_meta = sa.Table(
+    "feedback_meta",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+questions = sa.Table(
+    "questions",
+    metadata,
+    sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("asked_at", sa.Float, nullable=False),
+    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("user_hash", sa.Text, nullable=False),  # HMAC of the user id: ids are never stored
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False, server_default="ask"),  # 'ask' or 'explain' (a named area)
+    sa.Column("entry_id", sa.Text),  # the area asked for, when kind = 'explain'
+    sa.Column("intent", sa.Text),
+    sa.Column("confident", sa.Integer, nullable=False),  # 0 or 1, as the SQLite tables always had it
+    sa.Column("entries", sa.Text, nullable=False),  # JSON: the quoted entries, in the order shown
+    sa.Index("questions_asked_at", "asked_at"),
+    sqlite_autoincrement=True,
+)
+
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("surface", sa.Text, nullable=False),
+    sa.Column("user_hash", sa.Text, nullable=False),
+    # A pruned question leaves its votes (they carry the question and entries themselves).
+    sa.Column("question_id", ROW_ID, sa.ForeignKey("questions.id", ondelete="SET NULL")),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("entries", sa.Text, nullable=False),  # JSON: the entries the verdict is about
+    sa.Column("verdict", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text),  # what a thumbs-down said was wrong, when the person gave a reason
+    sa.CheckConstraint("verdict IN ('helpful', 'not_helpful')", name="feedback_verdict"),
+    # One vote per person per answer: a second vote replaces the first.
+    sa.Index(
+        "feedback_one_vote", "question_id", "user_hash", unique=True,
+        sqlite_where=sa.text("question_id IS NOT NULL"), postgresql_where=sa.text("question_id IS NOT NULL"),
+    ),
+    sa.Index("feedback_created_at", "created_at"),
+    sqlite_autoincrement=True,
+)

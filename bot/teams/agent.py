@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -146,13 +145,11 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
             await context.send_activity(STALE_BUTTON)
             return
         verdict = "helpful" if data["helpful"] else "not_helpful"
-        try:
-            await services.run(
-                services.vote, user_id(context.activity), verdict, _int(data, "question_id"), question,
-                _str(data, "entry_id", 2000),
-            )
-        except sqlite3.Error:
-            log.exception("could not record a vote in %s", services.db.path)
+        recorded = await services.run(
+            services.vote, user_id(context.activity), verdict, _int(data, "question_id"), question,
+            _str(data, "entry_id", 2000),
+        )
+        if recorded is None:  # the store has logged why
             await context.send_activity(VOTE_NOT_RECORDED)
             return
         await context.send_activity(FEEDBACK_THANKS[verdict])

@@ -30,12 +30,14 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-tea
         answer = self.answerer.explain(entry_id, question)
         return answer, self.record(user_id, answer, kind="explain", entry_id=entry_id)
 
-    def vote(self, user_id: str, verdict: str, question_id: int | None, question: str, entry_id: str | None) -> None:
+    def vote(
+        self, user_id: str, verdict: str, question_id: int | None, question: str, entry_id: str | None
+    ) -> int | None:
+        """Blocking. The vote's row id, or None when the database could not take it."""
         # With a recorded question the vote is about everything that answer quoted; without one (the
         # question could not be stored) about the area the card led with.
         entries = [e for e in self.answerer.entries if e.id == entry_id] if entry_id and question_id is None else []
-        feedback.record_feedback(
-            self.db,
+        return self.feedback_log.record_feedback(
             surface=SURFACE,
             user_id=user_id,
             verdict=verdict,

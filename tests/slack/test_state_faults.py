@@ -26,5 +26,6 @@ def test_a_writer_holding_the_lock_does_not_stall_answers(
         holder.close()
     message = message_of(call)
     assert "feedback_helpful" not in buttons_of(message)  # the question could not be recorded
-    assert "answered without recording the question" in caplog.text
+    # One line says the state database is locked and answers go on (the store logs once per outage).
+    assert "unavailable (database is locked)" in caplog.text and "answers go on" in caplog.text
     assert not [r for r in caplog.records if r.exc_info]

@@ -55,4 +55,5 @@ def test_a_database_broken_while_serving_keeps_answering_and_healthz_says_so(
     assert replies, "the question is still answered"
     code, body = bot.get("/healthz")
     assert code == 503
-    assert "is unusable: file is not a database" in body["reason"]
+    # Named as unusable (SQLite says "not a database" or "malformed", by which page it read first).
+    assert f"the state database {bot.services.settings.state_db} is unusable: " in body["reason"]

@@ -36,6 +36,7 @@ THANKS = {
 STALE = "That answer is no longer on record, so I can't do that. Please ask the question again."
 
 
+NOT_RECORDED = "Sorry, I couldn't record that just now. Please try again in a moment."
 NOT_YOURS = "Only the person who asked can do that with this answer. Ask the question yourself to get your own."
 MAX_ENTRY_ID_CHARS = 2000
 
@@ -74,13 +75,13 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
         elif asked is False:
             text = NOT_YOURS
         else:
-            await services.vote(user_id, question_id, verdict)  # type: ignore[arg-type]
-            text = THANKS[verdict]
+            recorded = await services.vote(user_id, question_id, verdict)  # type: ignore[arg-type]
+            text = THANKS[verdict] if recorded is not None else NOT_RECORDED
     except (LookupError, ValueError):
         text = STALE
     except Exception:
         log.exception("recording feedback failed")
-        text = "Sorry, I couldn't record that just now. Please try again in a moment."
+        text = NOT_RECORDED
     await _private(respond, text)
 
 
