@@ -48,6 +48,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from None
 
 
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    days = _int(env, name, default)
+    if days < 0:
+        raise ConfigError(f"{name}={days} is negative (a number of days; 0 keeps everything)")
+    return days
+
+
 def _path(env: Mapping[str, str], name: str) -> Path | None:
     raw = (env.get(name) or "").strip()
     return Path(raw).expanduser() if raw else None
@@ -105,6 +112,8 @@ class Settings:
     # Shared state (bot/store): None keeps it in the SQLite file `state_db`; a postgresql:// URL puts
     # it in PostgreSQL, which several replicas can share.
     database_url: str | None = None
+    # Questions and votes older than this many days are deleted automatically (0 keeps them forever).
+    retention_days: int = 90
     site_url: str | None = None
     tz: str = "UTC"
 
@@ -148,6 +157,7 @@ class Settings:
             model_backend=_choice(env, "CAREERFW_MODEL_BACKEND", BACKENDS),
             state_db=_path(env, "CAREERFW_STATE_DB") or default_state_db(),
             database_url=_database_url(env, "CAREERFW_DATABASE_URL"),
+            retention_days=_days(env, "CAREERFW_RETENTION_DAYS", 90),
             site_url=_str(env, "CAREERFW_SITE_URL"),
             tz=_str(env, "CAREERFW_TZ") or "UTC",
             slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),
