@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel", help="Slack channel id (default: CAREERFW_NUDGE_CHANNEL)")
     p.set_defaults(func=cmd_nudge)
 
-    p = sub.add_parser("feedback", help="summarise helpful / not helpful votes per area")
+    p = sub.add_parser("feedback", help="helpful / not helpful votes per area, and the reasons given")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.feedback", "feedback_command"))
 
@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.add_parser("upgrade", help="apply every pending schema revision")
     dsub.add_parser("status", help="the schema revision and what is pending (exit 3 when not up to date)")
     p.set_defaults(func=_front_end("bot.store.command", "db_command"))
+    m = dsub.add_parser("migrate-from-sqlite", help="copy a SQLite state database into CAREERFW_DATABASE_URL")
+    m.add_argument("path", metavar="PATH", help="the SQLite state database (e.g. the old CAREERFW_STATE_DB)")
+    m.set_defaults(func=_front_end("bot.store.copy", "migrate_from_sqlite_command"))
 
     p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
     p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
