@@ -251,9 +251,10 @@ class Feedback:
 
         return self.store.attempt("recording a vote", work, fallback=None)
 
-    def add_reason(self, feedback_id: int, *, surface: str, user_id: str, reason: str) -> bool:
+    def add_reason(self, feedback_id: int, *, surface: str, user_id: str, reason: str) -> bool | None:
         """Attach what a thumbs-down said was wrong to that vote. Only the voter's own not-helpful vote
-        takes it (a vote changed to helpful meanwhile does not). False when nothing was stored."""
+        takes it (not one changed to helpful since, nor someone else's): False otherwise, and None
+        when the database could not take it (worth sending again)."""
         text = reason.strip()[:MAX_REASON_CHARS]
         if not text:
             return False
@@ -270,7 +271,7 @@ class Feedback:
             )
             return done.rowcount == 1
 
-        return self.store.attempt("recording a reason", work, fallback=False)
+        return self.store.attempt("recording a reason", work, fallback=None)
 
     # --- reads ------------------------------------------------------------------------------------
 

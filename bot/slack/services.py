@@ -73,7 +73,8 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
             question_id=question_id,
         )
 
-    async def add_reason(self, user_id: str, feedback_id: int, reason: str) -> bool:
+    async def add_reason(self, user_id: str, feedback_id: int, reason: str) -> bool | None:
+        """True: stored; False: not this person's thumbs-down (any more); None: the database could not."""
         return await self.run(
             self.feedback_log.add_reason, feedback_id, surface=SURFACE, user_id=user_id, reason=reason
         )

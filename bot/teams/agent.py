@@ -6,7 +6,8 @@ like the SDK's own samples:
 - messages: personal chats get every message answered; channels and group chats only messages that
   @mention the bot (the SDK strips that mention from the text before we see it). `help` and `todo`
   are commands; anything else is a question. Replies go to the message's thread.
-- card buttons (Action.Submit): "Did you mean" areas and helpful / not helpful votes.
+- card buttons (Action.Submit): "Did you mean" areas, helpful / not helpful votes, and the optional
+  reason a "not helpful" vote asks for.
 - the bot being added or removed: conversation references for the weekly nudge.
 """
 
@@ -29,7 +30,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from bot.feedback import question_id_from
+from bot.feedback import MAX_REASON_CHARS, question_id_from
 from bot.teams import cards
 from bot.teams.conversations import conversation_type
 from bot.teams.services import Services
@@ -45,6 +46,11 @@ FEEDBACK_THANKS = {
     "helpful": "Thanks! Noted that this answer was helpful.",
     "not_helpful": "Thanks for saying so. Noted that this answer was not helpful.",
 }
+REASON_THANKS = "Thanks! Recorded your reason with your vote."
+REASON_EMPTY = "Nothing to record: the box was empty. Your vote stands as it is."
+REASON_NOT_KEPT = "That vote is no longer a \"not helpful\" one (changed since), so the reason was not kept."
+REASON_NOT_RECORDED = "Sorry, I could not record your reason just now (your vote itself is recorded). " \
+    "Please send it again in a few minutes."
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -151,8 +157,28 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
         )
         if recorded is None:  # the store has logged why
             await context.send_activity(VOTE_NOT_RECORDED)
+        elif verdict == "not_helpful":
+            # The thanks comes with an optional box for what was wrong (Slack opens a modal instead).
+            await context.send_activity(
+                card_activity(cards.reason_card(recorded, MAX_REASON_CHARS), FEEDBACK_THANKS[verdict])
+            )
+        else:
+            await context.send_activity(FEEDBACK_THANKS[verdict])
+
+    @app.adaptive_card.action_submit(cards.REASON, submit_filter=cards.SUBMIT_KEY)
+    async def on_reason(context: TurnContext, state: TurnState, data: Any) -> None:
+        feedback_id = _int(data, "feedback_id")
+        if feedback_id is None:
+            await context.send_activity(STALE_BUTTON)
             return
-        await context.send_activity(FEEDBACK_THANKS[verdict])
+        reason = data.get(cards.REASON_INPUT)
+        if not isinstance(reason, str) or not reason.strip():
+            await context.send_activity(REASON_EMPTY)
+            return
+        stored = await services.run(services.feedback_log.add_reason, feedback_id, surface=services.surface,
+                                    user_id=user_id(context.activity), reason=reason)
+        reply = {True: REASON_THANKS, False: REASON_NOT_KEPT, None: REASON_NOT_RECORDED}[stored]
+        await context.send_activity(reply)
 
     @app.members_added()
     async def on_members_added(context: TurnContext, state: TurnState) -> None:

@@ -43,6 +43,8 @@ SUBMIT_KEY = "careerfw"
 EXPLAIN = "explain"
 CHOOSE_VERB = "choose"  # a choice button: asks the question it carries
 FEEDBACK = "feedback"
+REASON = "feedback_reason"  # the optional reason card's submit, after a "Not helpful" vote
+REASON_INPUT = "reason"  # the Input.Text id: Teams merges its value into the submit data under this key
 # Teams refuses a message over about 28 KB; cards stay under this, with room for the envelope.
 MAX_CARD_BYTES = 24_000
 MAX_CARDS = 5
@@ -191,6 +193,24 @@ def answer_card(
     if not body:
         body.append(words(NO_QUESTION))
     return card(body, render_answer(answer).rstrip(), actions)
+
+
+def reason_card(feedback_id: int, max_chars: int) -> dict[str, Any]:
+    """After a "Not helpful" vote: thanks, and an optional box for what was wrong. Sending it stores
+    the text with that vote (`feedback_id`); ignoring it keeps the vote as it is."""
+    thanks = "Thanks for saying so. Noted that this answer was not helpful."
+    body: list[Element] = [
+        words(thanks),
+        {
+            "type": "Input.Text",
+            "id": REASON_INPUT,
+            "label": "What was wrong or missing? (optional)",
+            "placeholder": "e.g. it quoted the wrong level, or the text is unclear",
+            "isMultiline": True,
+            "maxLength": max_chars,
+        },
+    ]
+    return card(body, thanks, [submit("Send", REASON, feedback_id=feedback_id)])
 
 
 def card_bytes(value: dict[str, Any]) -> int:

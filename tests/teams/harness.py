@@ -240,6 +240,7 @@ PROPERTIES = {
     "Action.Submit": {"type", "title", "data"},
     "Action.OpenUrl": {"type", "title", "url"},
     "Action.ShowCard": {"type", "title", "card"},
+    "Input.Text": _COMMON | {"id", "label", "placeholder", "isMultiline", "maxLength", "isRequired", "value"},
 }
 
 
@@ -257,7 +258,8 @@ def assert_valid_card(card: dict[str, Any]) -> None:
         if element["type"] == "RichTextBlock":
             assert all(run["type"] == "TextRun" for run in element["inlines"])
         if element["type"] == "Action.Submit":
-            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "choose")
+            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "choose",
+                                                                       "feedback_reason")
 
 
 class IssuedToken(AnonymousTokenProvider):

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
@@ -24,6 +25,7 @@ from bot.slack.blocks import (
     notice_message,
 )
 from bot.slack.listeners.replies import conversation_of
+from bot.slack.modals import reason_modal
 from bot.slack.services import services_of, tracked
 from index.answer import Answer
 
@@ -58,7 +60,7 @@ async def _private(respond: AsyncRespond, text: str) -> None:
 
 
 async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
-                          context: Any) -> None:
+                          client: AsyncWebClient, context: Any) -> None:
     await ack()
     verdict = "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
     services = services_of(context)
@@ -77,12 +79,26 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
         else:
             recorded = await services.vote(user_id, question_id, verdict)  # type: ignore[arg-type]
             text = THANKS[verdict] if recorded is not None else NOT_RECORDED
+            if recorded is not None and verdict == "not_helpful" and isinstance(asked, feedback.Question):
+                await _ask_reason(client, body, recorded, asked.question)
     except (LookupError, ValueError):
         text = STALE
     except Exception:
         log.exception("recording feedback failed")
         text = NOT_RECORDED
     await _private(respond, text)
+
+
+async def _ask_reason(client: AsyncWebClient, body: dict[str, Any], feedback_id: int, question: str) -> None:
+    """Open the modal asking what was wrong (optional). The trigger_id is only good for 3 s after the
+    click, so this comes right after the vote; if Slack refuses it, the vote stands without a reason."""
+    trigger_id = body.get("trigger_id")
+    if not isinstance(trigger_id, str) or not trigger_id:
+        return
+    try:
+        await client.views_open(trigger_id=trigger_id, view=reason_modal(feedback_id, question))
+    except SlackApiError as exc:
+        log.warning("could not open the reason modal: %s", exc.response.get("error", exc))
 
 
 async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
