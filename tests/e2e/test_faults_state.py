@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.feedback import Feedback
 from bot.state import BUSY_TIMEOUT_S, StateDB
@@ -44,11 +46,15 @@ def test_busy_timeout_is_thirty_seconds(tmp_path: Path) -> None:
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_feedback_waits_briefly_for_another_process_then_answers_go_on_without_it(tmp_path: Path,
-                                                                                    seed_answerer) -> None:
+def test_feedback_waits_briefly_for_another_process_then_answers_go_on_without_it(
+    tmp_path: Path, seed_answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Questions and votes go through the shared store: a lock held elsewhere is waited out briefly
     (retried within RETRY_BUDGET_S), then the write is dropped rather than holding up the answer;
     after the lock goes, writes land again."""
+    import bot.store
+
+    monkeypatch.setattr(bot.store, "PAUSE_S", 0.0)  # no pause after the failure: the next write tries
     path = tmp_path / "state.db"
     store = Store.open(Settings(state_db=path))
     log = Feedback(store)
@@ -56,16 +62,11 @@ def test_feedback_waits_briefly_for_another_process_then_answers_go_on_without_i
     assert answer.confident
     first = log.record_question(surface="slack", user_id="U1", answer=answer)  # schema and key exist
     assert first is not None
-    with locked_by_another_process(path, HOLD_S):
-        started = time.monotonic()
+    # Held far longer than the store's whole retry budget, so giving up is what returns.
+    with locked_by_another_process(path, RETRY_BUDGET_S * 8) as locker:
         dropped = log.record_question(surface="slack", user_id="U2", answer=answer)
-        waited = time.monotonic() - started
+        assert locker.poll() is None, "the write waited for the other process to let go"
     assert dropped is None, "a write went through another process's exclusive lock"
-    assert waited < RETRY_BUDGET_S + 1.0, "the answer was held up past the store's retry budget"
-    import bot.store
-
-    store._paused_until = 0.0  # past the pause after a failure (bot.store.PAUSE_S)
-    assert bot.store.PAUSE_S > 0
     qid = log.record_question(surface="slack", user_id="U2", answer=answer)
     assert qid is not None
     assert log.record_feedback(surface="slack", user_id="U2", verdict="helpful", question_id=qid)
