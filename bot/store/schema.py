@@ -47,7 +47,7 @@ conversation_context = sa.Table(
 )
 
 # The questions log and votes (bot/feedback.py). Installs from before the shared store already have
-# these three tables in their SQLite file, made by `CREATE TABLE IF NOT EXISTS`; revision 0002 adopts
+# these three tables in their SQLite file, made by `CREATE TABLE IF NOT EXISTS`; revision feedback_questions adopts
 # them as they are, so the columns and names here are theirs. `id` never reuses a number (SQLite's
 # AUTOINCREMENT, PostgreSQL's sequence): buttons on old answers carry it, and after pruning a reused id
 # would point a vote at somebody else's question.

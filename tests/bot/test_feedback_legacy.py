@@ -1,5 +1,5 @@
 """A state file written by the release before the shared store (bot/feedback.py's own DDL in the
-SQLite file) is adopted by schema revision 0002: every row kept, votes and hashes still meaningful."""
+SQLite file) is adopted by schema revision feedback_questions: every row kept, votes and hashes still meaningful."""
 
 from __future__ import annotations
 

@@ -16,10 +16,12 @@ from bot.config import Settings
 from bot.feedback import Feedback
 from bot.ratelimit import RateLimiter
 from bot.store import Store
+from bot.store.contexts import ConversationContexts
 from bot.store.events import EventLedger
 from bot.store.schema import metadata, questions
 from index.answer import Answer, Quote
 from index.entry import Entry
+from index.followup import Context
 from tests.bot.test_feedback_legacy import write_legacy_state
 
 
@@ -62,6 +64,8 @@ def current_state_file(path: Path) -> None:
         assert fid is not None and log.add_reason(fid, surface="slack", user_id=f"U{i}", reason=f"reason {i}")
     assert EventLedger(store).first_time("slack:Ev1")
     assert RateLimiter(store, per_minute=10).check("slack:U1").allowed
+    context = Context(framework="FW", craft="Craft", level="Level 1", area="Area 0")
+    assert ConversationContexts(store).put("slack", "U1", "D0DM", context)
     store.close()
 
 

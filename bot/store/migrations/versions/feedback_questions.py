@@ -1,7 +1,7 @@
 """Feedback and the questions log in the shared store; adopts the tables older releases made in the
 SQLite state file.
 
-Revision ID: 0002_feedback_questions
+Revision ID: feedback_questions
 Revises: conversation_context
 
 Installs on the SQLite file already have `feedback_meta`, `questions` and `feedback` with rows in
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_feedback_questions"
+revision = "feedback_questions"
 down_revision = "conversation_context"
 branch_labels = None
 depends_on = None
