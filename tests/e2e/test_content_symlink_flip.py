@@ -214,3 +214,23 @@ def test_the_running_server_follows_the_flip_without_a_restart(tmp_path: Path) -
         assert gamma.name in server.log()
         assert "Gamma: I lead the response" in ask()
         assert server.proc.poll() is None and server.proc.pid == pid
+
+
+def test_the_default_index_location_survives_a_flip(tmp_path: Path, embedder, monkeypatch) -> None:
+    """Without CAREERFW_INDEX the index lives in a cache folder named after the resolved content path;
+    a reload after a flip keeps using the one the server opened instead of starting a new one (a full
+    embedding, and one abandoned index per commit)."""
+    from index.store import default_index_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    git = GitSyncRoot(tmp_path / "git" / "root")
+    git.publish("Alpha")
+    opened = default_index_dir(git.content)
+    answerer = Answerer.open(git.content, None, embedder=embedder)
+    reloader = Reloader(answerer, git.content)
+    git.publish("Gamma")
+    outcome = reloader.reload()
+    assert outcome.ok and outcome.report is not None and outcome.report.rebuilt
+    assert outcome.report.path.is_relative_to(opened)
+    assert sorted(p.name for p in (tmp_path / "cache" / "careerfw" / "indexes").iterdir()) == [opened.name]
+    assert top_text(answerer).startswith("Gamma:")
