@@ -329,6 +329,8 @@ class FollowUps:
         mask = self.structure.mask(detected.mentions, {"who", "craft"})
         rows = np.flatnonzero(mask) if mask is not None else np.zeros(0, dtype=np.int64)
         areas = {v for m in detected.of_kind("area") if not m.partial for f, v in m.values if f == "area"}
+        # An area named only in part ("learning" of "Curiosity & Learning") is still what was asked about.
+        areas = areas or {v for m in detected.of_kind("area") for f, v in m.values if f == "area"}
         if len(rows) and areas:
             within = {self.area_of[i] for i in rows} & areas
             areas = within or areas

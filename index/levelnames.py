@@ -39,12 +39,14 @@ ROLE_NOUN_SHARE = 0.5
 
 
 def singular(word: str) -> str:
-    """'seniors' -> 'senior', 'l2s' -> 'l2': the plural of a name still names it."""
+    """'seniors' -> 'senior', 'l2s' -> 'l2', 'ics' -> 'ic': the plural of a name still names it."""
     m = re.fullmatch(r"([a-z]{1,3}\d{1,2})s", word)
     if m:
         return m.group(1)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
+    if re.fullmatch(r"[a-z]{2}s", word) and word not in STOPWORDS:
+        return word[:2]  # initials in the plural: "ICs", "PMs", "EMs"
     return word
 
 

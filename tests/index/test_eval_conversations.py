@@ -24,7 +24,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "conversations" / "multilevel.yaml"
 
 # Targets not met yet are held at the figure measured when they were set (as in tests/index/test_eval.py),
 # so follow-ups cannot slip back; `careerfw eval` prints each target as met or MISSED.
-MEASURED_FLOOR = {"follow-up top1": 0.85, "unchanged": UNCHANGED}  # measured 49/57 = 0.860
+MEASURED_FLOOR = {"follow-up top1": 0.89, "unchanged": UNCHANGED}  # measured 51/57 = 0.895
 
 
 def test_the_evaluator_counts_each_kind_of_turn(embedder, tmp_path: Path) -> None:

@@ -241,3 +241,12 @@ def test_an_unanswered_question_of_its_own_ends_the_last_topic(two_crafts: Answe
                           "how do level 1 mobile engineers handle parental leave?")
     assert not own.confident
     assert own.context.area == "" and own.context.level == "Level 1"
+
+
+def test_initials_in_the_plural_name_their_track(multilevel: Answerer) -> None:
+    from index.levelnames import singular
+
+    assert [singular(w) for w in ("ics", "pms", "its", "was")] == ["ic", "pm", "its", "was"]
+    detected = multilevel.ranker.structure.detect("how do senior 2 ICs communicate?")
+    named = multilevel.ranker.structure.mask(detected.mentions, {"who"})
+    assert {multilevel.entries[i].level for i in named.nonzero()[0]} == {"Senior Engineer 2 (Individual Contributor)"}
