@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
     from bot.nudge.target import NudgeTarget
     from bot.reload import Reloader, ReloadOutcome
-    from bot.state import StateDB
     from bot.store import Store
     from index.answer import Answerer
 
@@ -103,7 +102,6 @@ class Runtime:
     def start_nudges(
         self,
         targets: Callable[[], Sequence[NudgeTarget]],
-        state: StateDB | None = None,
         catch_up: bool = True,
     ) -> BackgroundScheduler | None:
         """The weekly TODO nudge on CAREERFW_NUDGE_CRON to the targets the surface names (asked at each
@@ -112,7 +110,7 @@ class Runtime:
         from bot.nudge.scheduler import start_scheduler
 
         self.scheduler = start_scheduler(
-            self.settings, targets=targets, state=state, answerer=self.answerer, catch_up=catch_up
+            self.settings, targets=targets, store=self.store, answerer=self.answerer, catch_up=catch_up
         )
         return self.scheduler
 

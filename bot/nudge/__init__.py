@@ -7,7 +7,8 @@ Pieces, each reusable by any surface (a surface implements only a target):
 - `target.NudgeTarget` (protocol: `key`, `send(message)`) and `target.NudgeDeliveryError(reason,
   retryable)`; each surface implements a target next to its own code (`bot.slack.nudge`,
   `bot.teams.nudge`), and this package imports neither.
-- `ledger.NudgeLedger`: the once-per-week claim / sent record and TODO snapshots in the state DB.
+- `ledger.NudgeLedger`: the once-per-week claim / sent record and TODO snapshots in the shared state
+  (bot/store), so any number of processes post once.
 - `runner.run_nudges(targets, entries, ledger, now=…)`: one round; `runner.preview` for dry runs.
 - `command.nudge_command`: `careerfw nudge`; `scheduler.start_scheduler`: in-process weekly runs.
 """

@@ -14,9 +14,11 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.nudge.ledger import NudgeLedger
-from bot.nudge.runner import preview, run_nudges, system_clock
+from bot.nudge.runner import NOTEWORTHY, preview, run_nudges, system_clock
 from bot.nudge.target import NudgeTarget
-from bot.state import StateDB, check_state
+from bot.state import check_state
+from bot.store import Store
+from bot.store.schema import nudge_snapshots, nudge_weeks
 from index.owners import Owners, load_owners
 from index.parse import load_content
 
@@ -29,17 +31,18 @@ def _load_owners(settings: Settings) -> Owners:
 
 
 def _open_ledger(settings: Settings, read_only: bool) -> NudgeLedger | None:
-    """The nudge ledger; a dry run never creates the state DB or its tables."""
-    check_state(settings.state_db)
-    if read_only:
-        if not settings.state_db.is_file():
+    """The nudge ledger in the shared store (StoreUnavailable, one line naming CAREERFW_DATABASE_URL or
+    the SQLite file, when it cannot be used: nothing is posted). A dry run never creates the state DB,
+    its tables or a schema revision; None when there is no ledger to read yet."""
+    if not settings.database_url:
+        check_state(settings.state_db)
+        if read_only and not settings.state_db.is_file():
             return None
-        db = StateDB(settings.state_db)
-        found = db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'nudge_snapshots'").fetchone()
-        if found is None:
-            return None
-        return NudgeLedger(db)
-    return NudgeLedger(StateDB(settings.state_db))
+    store = Store.open(settings, upgrade=not read_only)
+    if read_only and not store.has_tables(nudge_weeks, nudge_snapshots):
+        store.close()
+        return None
+    return NudgeLedger(store)
 
 
 def nudge_command(
@@ -65,21 +68,28 @@ def nudge_command(
 
     if args.dry_run:
         ledger = _open_ledger(settings, read_only=True)
-        for key in dry_run_keys():
-            message, note = preview(
-                key, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
-            )
-            print(f"(dry run: nothing is posted; {note})\n")
-            if message is not None:
-                sys.stdout.write(message.text)
+        try:
+            for key in dry_run_keys():
+                message, note = preview(
+                    key, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
+                )
+                print(f"(dry run: nothing is posted; {note})\n")
+                if message is not None:
+                    sys.stdout.write(message.text)
+        finally:
+            if ledger is not None:
+                ledger.store.close()
         return 0
 
     chosen = targets()
     ledger = _open_ledger(settings, read_only=False)
     assert ledger is not None
-    outcomes = run_nudges(
-        chosen, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
-    )
+    try:
+        outcomes = run_nudges(
+            chosen, content.entries, ledger, now=now, tz=settings.tz, site_url=settings.site_url, owners=owners
+        )
+    finally:
+        ledger.store.close()
     for outcome in outcomes:
-        print(outcome, file=sys.stdout if outcome.ok and outcome.status != "unconfirmed" else sys.stderr)
+        print(outcome, file=sys.stderr if outcome.status in NOTEWORTHY else sys.stdout)
     return 0 if all(o.ok for o in outcomes) else 1

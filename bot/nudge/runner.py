@@ -14,16 +14,21 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.config import ConfigError
-from bot.nudge.ledger import NudgeLedger, iso_week
+from bot.nudge.ledger import Claim, NudgeLedger, iso_week
 from bot.nudge.message import NudgeMessage, build_message
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered, NudgeTarget
+from bot.store import StoreUnavailable
 from index.entry import Entry
 from index.owners import Owners
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-OutcomeStatus = Literal["sent", "unconfirmed", "already_sent", "in_progress", "nothing_to_send", "failed"]
+OutcomeStatus = Literal[
+    "sent", "unconfirmed", "unrecorded", "already_sent", "in_progress", "nothing_to_send", "failed"
+]
+# Posted (or maybe posted), but worth a person's attention: printed to stderr, logged as warnings.
+NOTEWORTHY: frozenset[str] = frozenset({"failed", "unconfirmed", "unrecorded"})
 
 
 def system_clock() -> datetime:
@@ -87,7 +92,40 @@ def nudge_target(
 ) -> NudgeOutcome:
     """This week's nudge to one target, at most once per ISO week, whoever else runs it."""
     week = week_of(now, tz)
-    claim = ledger.claim(target.key, week, now)
+    try:
+        claim = ledger.claim(target.key, week, now)
+    except StoreUnavailable as exc:
+        # Fail closed: without the claim another process may be posting this very nudge.
+        return NudgeOutcome(
+            target.key, week, "failed",
+            f"not posting the {week} nudge, as it could not be claimed ({exc}); a later run retries",
+            retryable=True,
+        )
+    try:
+        return _post(target, entries, ledger, claim, now=now, tz=tz, site_url=site_url, owners=owners)
+    except StoreUnavailable as exc:
+        # Claimed, but the snapshot could not be read (nothing was posted) or the claim not given back:
+        # the claim then lapses with its lease, and a later run posts.
+        log.error("nudge %s: %s", target.key, exc)
+        return NudgeOutcome(
+            target.key, week, "failed",
+            f"not posting the {week} nudge: {exc}; a later run retries once the claim's lease ends",
+            retryable=True,
+        )
+
+
+def _post(
+    target: NudgeTarget,
+    entries: Sequence[Entry],
+    ledger: NudgeLedger,
+    claim: Claim,
+    *,
+    now: datetime,
+    tz: str,
+    site_url: str | None,
+    owners: Owners | None,
+) -> NudgeOutcome:
+    week = claim.week
     if claim.status == "already_sent":
         return NudgeOutcome(target.key, week, "already_sent", f"{week} nudge already posted ({_when(claim.at, tz)})")
     if claim.status == "in_progress":
@@ -102,7 +140,9 @@ def nudge_target(
         target.send(message)
     except NudgeMaybeDelivered as exc:
         # At-most-once: the post may have landed, so the week counts as sent and is not retried.
-        ledger.mark_sent(claim, now, message.kind, message.snapshot())
+        unrecorded = _mark_sent(ledger, claim, now, message)
+        if unrecorded:
+            return unrecorded
         return NudgeOutcome(
             target.key, week, "unconfirmed",
             f"{exc.reason}; the {week} nudge may have been posted and is not retried this week (at most once)",
@@ -114,6 +154,8 @@ def nudge_target(
             target.key, week, "failed", f"{exc.reason} (the {week} nudge is not sent; a later run retries)",
             retryable=exc.retryable,
         )
+    except StoreUnavailable:
+        raise  # reading the last snapshot failed: nothing was posted (nudge_target reports it)
     except Exception as exc:
         # A bug in a target or the message: this target's week stays open, and other targets still go.
         log.exception("nudge %s: unexpected error", target.key)
@@ -125,9 +167,27 @@ def nudge_target(
         # Interrupted: give the week back rather than leave it claimed until the lease ends.
         ledger.release(claim, error=f"interrupted ({type(exc).__name__})")
         raise
-    ledger.mark_sent(claim, now, message.kind, message.snapshot())
+    unrecorded = _mark_sent(ledger, claim, now, message)
+    if unrecorded:
+        return unrecorded
     what = "all areas filled in" if message.kind == "all_filled_in" else f"{message.todo_count} TODO area(s)"
     return NudgeOutcome(target.key, week, "sent", f"posted the {week} nudge ({what})", message=message)
+
+
+def _mark_sent(ledger: NudgeLedger, claim: Claim, now: datetime, message: NudgeMessage) -> NudgeOutcome | None:
+    """Record the post; None when recorded. The post happened either way, so a database outage that
+    outlasts Store.patiently is reported, not treated as a failure to retry (which would post twice)."""
+    try:
+        ledger.mark_sent(claim, now, message.kind, message.snapshot())
+    except StoreUnavailable as exc:
+        log.error("nudge %s: posted, but not recorded: %s", claim.target, exc)
+        return NudgeOutcome(
+            claim.target, claim.week, "unrecorded",
+            f"posted the {claim.week} nudge but could not record it ({exc}); its claim holds off other runs "
+            "until the lease ends",
+            message=message,
+        )
+    return None
 
 
 def run_nudges(
@@ -144,7 +204,7 @@ def run_nudges(
     outcomes = []
     for target in targets:
         outcome = nudge_target(target, entries, ledger, now=now, tz=tz, site_url=site_url, owners=owners)
-        (log.warning if outcome.status in ("failed", "unconfirmed") else log.info)("nudge %s", outcome)
+        (log.warning if outcome.status in NOTEWORTHY else log.info)("nudge %s", outcome)
         outcomes.append(outcome)
     return outcomes
 

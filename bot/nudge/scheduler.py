@@ -4,15 +4,15 @@
         settings,
         entries=lambda: answerer.entries,          # what the app is serving right now
         targets=lambda: slack_targets(settings),   # or Teams: bot.teams.nudge.teams_targets(settings)
-        state=StateDB(settings.state_db),
+        store=runtime.store,                       # the shared state (bot/store): claims, records
     )
     ...
     if scheduler is not None:
         scheduler.shutdown(wait=False)
 
-Every replica may run it: the ledger makes each target get one nudge per ISO week however many
-processes fire. For a scaled-out deployment, prefer CAREERFW_SCHEDULER=off in the replicas and one
-`careerfw nudge` CronJob, which is simpler to reason about.
+Every replica may run it, and a `careerfw nudge` CronJob beside them: the ledger's claims live in
+the shared state (CAREERFW_DATABASE_URL), so each target gets one nudge per ISO week however many
+processes fire. When the database cannot be reached the round posts nothing and is retried soon.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -30,7 +31,7 @@ from bot.config import ConfigError, Settings
 from bot.nudge.ledger import DEFAULT_LEASE_SECONDS, NudgeLedger
 from bot.nudge.runner import Clock, NudgeOutcome, run_nudges, system_clock, week_of, zone
 from bot.nudge.target import NudgeTarget
-from bot.state import StateDB
+from bot.store import Store, StoreUnavailable
 from index.entry import Entry
 from index.owners import Owners, load_owners
 from index.parse import load_content
@@ -112,6 +113,11 @@ class NudgeJob:
                     site_url=self.settings.site_url,
                     owners=self.owners(),
                 )
+            except StoreUnavailable as exc:
+                # Listing the targets (Teams conversations) needs the database too: fail closed, retry soon.
+                log.error("weekly nudge not sent: %s", exc)
+                self._book_retry(now, self.retry_soon)
+                return []
             except ConfigError as exc:
                 log.error("weekly nudge not sent: %s", exc)
                 return []
@@ -161,7 +167,7 @@ def start_scheduler(
     settings: Settings,
     *,
     targets: Callable[[], Sequence[NudgeTarget]],
-    state: StateDB | None = None,
+    store: Store | None = None,
     entries: Callable[[], Sequence[Entry]] | None = None,
     answerer: Any = None,
     owners: Callable[[], Owners] | None = None,
@@ -176,7 +182,8 @@ def start_scheduler(
     targets: called at each run (so Teams conversations added since start are included); the caller
       names them (`bot.slack.nudge.start_slack_nudges`, `bot.teams.nudge.start_teams_nudges`): this
       package knows no chat surface.
-    state: the state DB (default: StateDB(settings.state_db)).
+    store: the shared state the ledger lives in (default: Store.open(settings), which the scheduler
+      then owns and closes at shutdown).
     entries: the entries to report (default: re-read from settings.content_dir at each run).
     answerer: shorthand for `entries=lambda: answerer.entries`, so a serving app nudges about exactly
       the content it answers from, including after a hot reload.
@@ -194,14 +201,18 @@ def start_scheduler(
     trigger = nudge_trigger(settings)
     if entries is None and answerer is not None:
         entries = lambda: answerer.entries  # noqa: E731 (read at each run: reloads swap the entries)
-    state = state or StateDB(settings.state_db)
+    owned = store is None
+    if store is None:
+        store = Store.open(settings)
     scheduler = BackgroundScheduler(timezone=zone(settings.tz), daemon=True)
+    if owned:
+        scheduler.add_listener(lambda _event: store.close(), EVENT_SCHEDULER_SHUTDOWN)
     job = NudgeJob(
         settings,
         scheduler,
         entries or _content_entries(settings),
         targets,
-        NudgeLedger(state, lease_seconds=lease_seconds),
+        NudgeLedger(store, lease_seconds=lease_seconds),
         owners or _owners(settings),
         clock,
         retry_soon,

@@ -39,7 +39,7 @@ from bot.health import Health, starlette_healthz
 from bot.slack import guard
 from bot.slack.delivery import retry_handlers, retrying_respond
 from bot.slack.listeners import register_listeners
-from bot.slack.middleware import attach_services, drop_retried_events
+from bot.slack.middleware import attach_services, drop_repeated_clicks, drop_retried_events
 from bot.slack.services import Services
 from bot.store import Store
 from bot.store.events import EventLedger
@@ -105,7 +105,9 @@ def build_app(settings: Settings, services: Services, client: AsyncWebClient | N
     )
     app.use(attach_services(services))
     app.use(retrying_respond(settings.slack_retry_seconds))
-    app.use(drop_retried_events(EventLedger(services.store)))
+    ledger = EventLedger(services.store)
+    app.use(drop_retried_events(ledger))
+    app.use(drop_repeated_clicks(ledger))
     register_listeners(app)
     return app
 

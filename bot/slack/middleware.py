@@ -1,7 +1,9 @@
-"""Global Bolt middleware: hand listeners the shared services, and drop events already answered.
+"""Global Bolt middleware: hand listeners the shared services, and drop events and clicks already answered.
 
 An event's id is recorded in the shared store (bot/store/events.py), so a retry or a duplicate
-delivery that reaches any replica is acknowledged without being answered again."""
+delivery that reaches any replica is acknowledged without being answered again. A button click is
+recorded the same way: the same interactive payload delivered twice, or a double click, is
+acknowledged and answered once, whichever replicas the deliveries reach."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.slack.services import SERVICES_KEY, Services
-from bot.store.events import EventLedger
+from bot.store.events import EventLedger, click_key, first_click
 
 log = logging.getLogger("careerfw.slack")
 
@@ -48,6 +50,35 @@ def drop_retried_events(ledger: EventLedger) -> Callable[..., Awaitable[Any]]:
             retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
             reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
             logger.info("event %s already handled; acknowledging retry %s (%s)", event_id, retry, reason)
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    return middleware
+
+
+def _click(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The keys of a block_actions click (see EventLedger.first_click): this delivery, by the action's
+    own action_ts, and the button pressed, by who pressed which button on which message."""
+    if body.get("type") != "block_actions":
+        return None
+    actions = body.get("actions") or []
+    action = actions[0] if actions and isinstance(actions[0], dict) else {}
+    user = (body.get("user") or {}).get("id")
+    action_ts = action.get("action_ts")
+    if not user or not action_ts:
+        return None  # nothing identifies the click: answer it
+    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or ""
+    button = (team, user, action.get("action_id"), action.get("block_id"), message_ts, action.get("value"))
+    return click_key("slack-click", *button, action_ts), click_key("slack-button", *button)
+
+
+def drop_repeated_clicks(ledger: EventLedger) -> Callable[..., Awaitable[Any]]:
+    async def middleware(body: dict[str, Any], logger: Any, next: Callable[[], Awaitable[Any]]) -> Any:  # noqa: A002
+        keys = _click(body) if isinstance(body, dict) else None
+        if keys and not await first_click(ledger, *keys, DEDUPE_WAIT_S):
+            logger.info("button %s clicked again or delivered twice; acknowledged without answering",
+                        (body.get("actions") or [{}])[0].get("action_id"))
             return BoltResponse(status=200, body="")
         return await next()
 

@@ -9,6 +9,10 @@ briefly on a lost connection, a lock timeout or a lost insert race (tenacity), a
 caller's fallback is returned and the failure logged once per outage. After a failure the store is
 left alone for PAUSE_S, so while PostgreSQL restarts each answer costs nothing extra; the first call
 after the pause tries again, and de-duplication resumes by itself.
+
+Background work that must not be dropped, and may wait (the weekly nudge's claims and records), goes
+through `patiently` instead: its own connections with longer timeouts, retried for longer, and past
+that StoreUnavailable is raised, so the caller fails closed (the nudge is skipped, never sent blind).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -26,7 +31,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop
 
 from bot.config import Settings
 from bot.store import migrate
-from bot.store.engine import ADMIN, SERVING, StoreUnavailable, Target, create_engine, reason
+from bot.store.engine import ADMIN, BACKGROUND, SERVING, StoreUnavailable, Target, create_engine, reason
 
 __all__ = ["Store", "StoreUnavailable", "Target"]
 
@@ -36,6 +41,7 @@ T = TypeVar("T")
 
 RETRY_BUDGET_S = 1.0  # all attempts of one call, after which it gives up and falls back
 PAUSE_S = 5.0  # after a failed call, skip the database for this long (answers go on meanwhile)
+PATIENT_BUDGET_S = 60.0  # background work: a PostgreSQL restart or failover usually fits in this
 
 
 class Store:
@@ -52,6 +58,7 @@ class Store:
             retry=retry_if_exception_type((OperationalError, IntegrityError)),
             reraise=True,
         )
+        self._background: Engine | None = None
 
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = True) -> Store:
@@ -111,5 +118,39 @@ class Store:
         else:
             log.debug("%s still unavailable: %s skipped", self.target.describe(), what)
 
+    def patiently(self, what: str, work: Callable[[Connection], T], budget_s: float | None = None) -> T:
+        """`work` in one transaction for background work that may wait but must not be dropped or
+        guessed: retried for up to `budget_s` (default PATIENT_BUDGET_S), then StoreUnavailable (naming
+        `what` and the database, password masked). Never paused by, nor pausing, the answers' calls."""
+        retrying = Retrying(
+            stop=stop_after_delay(PATIENT_BUDGET_S if budget_s is None else budget_s),
+            wait=wait_random_exponential(multiplier=0.2, max=5.0),
+            retry=retry_if_exception_type((OperationalError, IntegrityError)),
+            reraise=True,
+        )
+        try:
+            return retrying(self._background_transaction, work)
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"{what}: cannot use {self.target.describe()}: {reason(exc)}") from None
+
+    def _background_transaction(self, work: Callable[[Connection], T]) -> T:
+        with self._lock:
+            if self._background is None:
+                self._background = create_engine(self.target, BACKGROUND)
+            engine = self._background
+        with engine.begin() as conn:
+            return work(conn)
+
+    def has_tables(self, *tables: sa.Table) -> bool:
+        """Whether the schema has these tables yet (a read-only command opened without upgrading)."""
+        try:
+            with self.engine.connect() as conn:
+                inspector = sa.inspect(conn)
+                return all(inspector.has_table(table.name) for table in tables)
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"cannot use {self.target.describe()}: {reason(exc)}") from None
+
     def close(self) -> None:
         self.engine.dispose()
+        if self._background is not None:
+            self._background.dispose()

@@ -32,7 +32,8 @@ class StoreUnavailable(ConfigError):
 @dataclass(frozen=True)
 class Timeouts:
     """How long one database call may wait. `serving` bounds what an answer can be held up by;
-    `admin` is for migrations and `careerfw db …`, where waiting for a lock is right."""
+    `admin` is for migrations and `careerfw db …`, where waiting for a lock is right; `background` for
+    the weekly nudge."""
 
     connect_s: int  # libpq counts whole seconds, and treats 1 as 2
     statement_s: float
@@ -41,6 +42,9 @@ class Timeouts:
 
 SERVING = Timeouts(connect_s=2, statement_s=1.0, lock_s=0.5)
 ADMIN = Timeouts(connect_s=10, statement_s=300.0, lock_s=60.0)
+# The weekly nudge's claims and records: nobody waits on them, and a lock held by another process
+# (a racing replica, a backup holding the SQLite file) is waited out rather than given up on.
+BACKGROUND = Timeouts(connect_s=5, statement_s=30.0, lock_s=30.0)
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,48 @@ feedback = sa.Table(
     sa.Index("feedback_created_at", "created_at"),
     sqlite_autoincrement=True,
 )
+
+# The weekly nudge ledger, once per target per ISO week (bot/nudge/ledger.py). The primary key is the
+# claim: whichever process inserts (target, week) first, or takes a row over under its row lock, posts;
+# every other process, replica or CronJob finds the row and posts nothing. Same names and columns as
+# the tables the SQLite state file held before, which the nudge_ledger_teams revision adopts in place.
+nudge_weeks = sa.Table(
+    "nudge_weeks",
+    metadata,
+    sa.Column("target", sa.Text, primary_key=True),  # NudgeTarget.key, e.g. slack:C0123ABCD
+    sa.Column("week", sa.Text, primary_key=True),  # ISO week in CAREERFW_TZ, e.g. 2026-W48
+    sa.Column("status", sa.Text, nullable=False),  # claimed | sent | failed
+    sa.Column("claim_token", sa.Text),
+    sa.Column("claimed_at", sa.Float),  # unix seconds of the live claim
+    sa.Column("sent_at", sa.Float),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("kind", sa.Text),  # todo | all_filled_in, once sent
+    sa.Column("last_error", sa.Text),
+)
+
+# What was TODO at the last nudge sent to each target, for the next nudge's "what changed".
+nudge_snapshots = sa.Table(
+    "nudge_snapshots",
+    metadata,
+    sa.Column("target", sa.Text, primary_key=True),
+    sa.Column("week", sa.Text, nullable=False),  # the week of the nudge this snapshot was sent with
+    sa.Column("todo_json", sa.Text, nullable=False),  # {entry id: {area, level, craft, …}} TODO then
+    sa.Column("sent_at", sa.Float, nullable=False),
+)
+
+# Where the Teams bot may post later (bot/teams/conversations.py): one row per conversation, holding
+# the Agents SDK's own serialised proactive Conversation. Times are ISO 8601 text, as the SQLite state
+# file stored them before this table moved here.
+teams_conversations = sa.Table(
+    "teams_conversations",
+    metadata,
+    sa.Column("conversation_id", sa.Text, primary_key=True),
+    sa.Column("conversation_type", sa.Text, nullable=False),  # personal | groupChat | channel
+    sa.Column("team_id", sa.Text),
+    sa.Column("tenant_id", sa.Text),
+    sa.Column("service_url", sa.Text, nullable=False),
+    sa.Column("conversation", sa.Text, nullable=False),  # the SDK's Conversation.store_item_to_json()
+    sa.Column("added_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+    sa.Index("teams_conversations_team", "team_id"),
+)

@@ -4,7 +4,7 @@
 - `serve`: `careerfw teams`, which builds that app on the shared runtime (bot/runtime.py) and runs it
 - `agent`: the AgentApplication and its listeners; `services`: what they share
 - `cards`: Adaptive Cards (answers, TODO list, nudge) with plain-text fallbacks
-- `conversations`: conversation references in the state DB; `nudge`: the proactive weekly nudge and
+- `conversations`: conversation references in the shared state (bot/store); `nudge`: the proactive weekly nudge and
   `start_teams_nudges`, which schedules it in a serving bot
 - `connection`: the SDK's standard auth configuration; `package` / `icons`: the app package zip
 """

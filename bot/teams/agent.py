@@ -7,13 +7,15 @@ like the SDK's own samples:
   @mention the bot (the SDK strips that mention from the text before we see it). `help` and `todo`
   are commands; anything else is a question. Replies go to the message's thread.
 - card buttons (Action.Submit): "Did you mean" areas, helpful / not helpful votes, and the optional
-  reason a "not helpful" vote asks for.
+  reason a "not helpful" vote asks for; a submit delivered twice (the connector redelivering an
+  activity, to any replica) or pressed twice in a row is answered once.
 - the bot being added or removed: conversation references for the weekly nudge.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -31,6 +33,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import Connections
 
 from bot.feedback import MAX_REASON_CHARS, question_id_from
+from bot.store.events import EventLedger, click_key, first_click
 from bot.teams import cards
 from bot.teams.conversations import conversation_type
 from bot.teams.services import Services
@@ -38,6 +41,9 @@ from bot.view import keyword
 from index.answer import MAX_QUESTION_CHARS, Answer
 
 log = logging.getLogger("careerfw.teams")
+
+# A click check runs before the answer; past this the click is answered (fail open, as for Slack).
+CLICK_WAIT_S = 1.0
 
 SORRY = "Sorry, something went wrong on my side while answering that. Please try again in a minute."
 STALE_BUTTON = "That button belongs to an older answer I can no longer act on. Please ask the question again."
@@ -110,11 +116,36 @@ def _int(data: dict[str, Any], key: str) -> int | None:
     return question_id_from(data.get(key))  # past SQLite's range a query would raise OverflowError
 
 
+def submit_keys(activity: Activity) -> tuple[str, str] | None:
+    """For a card button press (Action.Submit: a message with our `value`), the keys of
+    EventLedger.first_click: this delivery, by the activity's id, and the button pressed, by who
+    pressed which button (its data) on which card (the activity it replies to)."""
+    value = activity.value
+    if activity.type != ActivityTypes.message or not isinstance(value, dict) or cards.SUBMIT_KEY not in value:
+        return None
+    conversation = activity.conversation.id if activity.conversation else ""
+    button = (conversation, user_id(activity), activity.reply_to_id or "", json.dumps(value, sort_keys=True))
+    if not activity.id:
+        return None  # nothing identifies this delivery: answer it
+    return click_key("teams-submit", conversation, activity.id), click_key("teams-button", *button)
+
+
 # --- listeners --------------------------------------------------------------------------------------
 
 
 def register_listeners(app: AgentApplication[TurnState], services: Services) -> None:
     """Every listener, registered from one place."""
+
+    clicks = EventLedger(services.store)
+
+    @app.before_turn
+    async def once_per_click(context: TurnContext, state: TurnState) -> bool:
+        keys = submit_keys(context.activity)
+        if keys and not await first_click(clicks, *keys, CLICK_WAIT_S):
+            log.info("card button pressed again or delivered twice in %s; not answered again",
+                     context.activity.conversation.id if context.activity.conversation else "?")
+            return False
+        return True
 
     # Card buttons first: a button press is a message activity with `value` and no text, and must not
     # need an @mention even in a channel.

@@ -25,7 +25,8 @@ from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connecti
 from bot.config import Settings
 from bot.nudge.message import NudgeMessage
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
-from bot.state import StateDB
+from bot.store import Store
+from bot.store.schema import teams_conversations
 from bot.teams import cards, connection
 from bot.teams.agent import card_activity
 from bot.teams.conversations import ConversationStore, StoredConversation
@@ -157,14 +158,24 @@ class TeamsNudgeTarget:
         return f"TeamsNudgeTarget({self.key!r})"
 
 
-def teams_targets(settings: Settings, sender: ProactiveSender | None = None) -> list[TeamsNudgeTarget]:
-    """Every conversation the bot has been added to, oldest first."""
-    if not settings.state_db.is_file():
-        return []  # nothing stored yet (and a dry run must not create the database)
-    db = StateDB(settings.state_db)
-    if db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'teams_conversations'").fetchone() is None:
-        return []  # the Teams bot never ran against this database (nor may a dry run add its table)
-    stored = ConversationStore(db).all()
+def teams_targets(
+    settings: Settings, sender: ProactiveSender | None = None, store: Store | None = None
+) -> list[TeamsNudgeTarget]:
+    """Every conversation the bot has been added to, oldest first, from `store` (a serving bot's) or,
+    without one, the shared state opened read-only: listing never creates the database, a table or a
+    schema revision (a dry run writes nothing). Raises StoreUnavailable when it cannot be reached."""
+    if store is None:
+        if not settings.database_url and not settings.state_db.is_file():
+            return []  # nothing stored yet (and a dry run must not create the database)
+        store = Store.open(settings, upgrade=False)
+        try:
+            if not store.has_tables(teams_conversations):
+                return []  # the Teams bot never ran against this database
+            stored = ConversationStore(store).all()
+        finally:
+            store.close()
+    else:
+        stored = ConversationStore(store).all()
     if not settings.teams_allow_anonymous:
         for conversation in (c for c in stored if c.anonymous):
             log.warning("skipping %s: stored from an unauthenticated request (anonymous development mode); "
@@ -174,9 +185,7 @@ def teams_targets(settings: Settings, sender: ProactiveSender | None = None) -> 
     return [TeamsNudgeTarget(conversation, sender) for conversation in stored]
 
 
-def start_teams_nudges(
-    runtime: Runtime, db: StateDB, manager: Connections, catch_up: bool = True
-) -> BackgroundScheduler | None:
+def start_teams_nudges(runtime: Runtime, manager: Connections, catch_up: bool = True) -> BackgroundScheduler | None:
     """The weekly nudge in a serving Teams bot: every stored conversation, asked for at each run."""
     sender = ProactiveSender(runtime.settings, manager)
-    return runtime.start_nudges(lambda: teams_targets(runtime.settings, sender), state=db, catch_up=catch_up)
+    return runtime.start_nudges(lambda: teams_targets(runtime.settings, sender, runtime.store), catch_up=catch_up)

@@ -32,7 +32,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime.open(settings)
     services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
     app = create_app(services, manager)
-    start_teams_nudges(runtime, services.db, manager)
+    start_teams_nudges(runtime, manager)
     print(
         f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
         f"POST http://{args.host}:{args.port}/api/messages, GET /healthz",

@@ -23,7 +23,7 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-tea
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.conversations = ConversationStore(self.db)
+        self.conversations = ConversationStore(self.store)
 
     def explain_and_record(self, user_id: str, entry_id: str, question: str | None) -> tuple[Answer, int | None]:
         """Blocking: run it on `executor`. Unlike Slack, recorded even without quotes."""

@@ -83,10 +83,12 @@ def test_feedback_waits_briefly_for_another_process_then_answers_go_on_without_i
 def test_nudge_records_written_while_another_process_holds_the_lock(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
+    from bot.config import Settings
     from bot.nudge.ledger import NudgeLedger, iso_week
+    from bot.store import Store
 
     path = tmp_path / "state.db"
-    ledger = NudgeLedger(StateDB(path))
+    ledger = NudgeLedger(Store.open(Settings(state_db=path)))
     now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     week = iso_week(now)
     with locked_by_another_process(path, HOLD_S):
@@ -97,7 +99,7 @@ def test_nudge_records_written_while_another_process_holds_the_lock(tmp_path: Pa
         waited = time.monotonic() - started
     assert waited >= HOLD_S * 0.5, "the nudge ledger did not wait for the other process's lock"
     # Recorded for good: a second run this week (another replica, the CronJob's next hour) posts nothing.
-    again = NudgeLedger(StateDB(path))
+    again = NudgeLedger(Store.open(Settings(state_db=path)))
     record = again.record("slack:C0123", week)
     assert record is not None and record.status == "sent"
     assert again.claim("slack:C0123", week, now).status == "already_sent"

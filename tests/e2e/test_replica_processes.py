@@ -1,9 +1,11 @@
 """Two real `careerfw serve --http` processes on one PostgreSQL and one fake Slack, as a load
 balancer in front of several replicas would see them: Slack's retry delivered to the other replica
-is answered once, and one person's questions spread over both meet one limit."""
+is answered once, one person's questions spread over both meet one limit, and a button click
+delivered to both (or clicked twice, each click reaching another replica) is answered once."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 import urllib.error
@@ -19,10 +21,12 @@ from tests.slack.harness import (
     SEED_CONTENT,
     SIGNING_SECRET,
     SlackApp,
+    action_payload,
     barrier,
     dm_event,
     message_of,
     pick_confident_question,
+    post_action,
     posts_to,
     send_command,
     send_event,
@@ -101,3 +105,27 @@ def test_two_serve_processes_answer_a_retried_event_once_and_share_the_limit(
     urls = [send_command((a, b)[i % 2], f"{question} ({i})", user=user)[1] for i in range(LIMIT + 1)]
     replies = [message_of(a.fake.wait_for(to_url(u))[0]) for u in urls]
     assert sum("Please ask again" in r["text"] for r in replies) == 1
+
+
+def test_a_button_click_delivered_to_both_replicas_is_answered_once(
+    replicas: tuple[SlackApp, SlackApp], seed_answerer
+) -> None:
+    a, b = replicas
+    question = pick_confident_question(seed_answerer)
+    value = json.dumps({"c": question})
+    user, message_ts = f"U0{uuid.uuid4().hex[:8].upper()}", "1700000002.000001"
+    body, url = action_payload(a, "choose_0", value, user=user, message_ts=message_ts)
+    assert post_action(a, body).status == 200
+    assert post_action(b, body).status == 200  # the same payload, through the load balancer to the other one
+    # The impatient second click on the same button reaches the other replica too.
+    again, again_url = action_payload(b, "choose_0", value, user=user, message_ts=message_ts)
+    assert post_action(b, again).status == 200
+    a.fake.wait_for(to_url(url))
+    # Another button of the same person is answered by either: only repeats are dropped.
+    other, other_url = action_payload(a, "choose_1", json.dumps({"c": question + "?"}), user=user,
+                                      message_ts=message_ts)
+    assert post_action(b, other).status == 200
+    a.fake.wait_for(to_url(other_url))
+    with pytest.raises(AssertionError):
+        a.fake.wait_for(lambda c: to_url(url)(c) or to_url(again_url)(c), count=2, timeout=3)
+    assert len(a.fake.matching(lambda c: c.ok and (to_url(url)(c) or to_url(again_url)(c)))) == 1

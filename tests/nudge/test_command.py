@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Settings
 from bot.nudge.ledger import NudgeLedger
-from bot.state import StateDB
+from bot.store import Store
 from index.parse import load_content
 from tests.nudge.helpers import (
     MONDAY,
@@ -86,21 +86,30 @@ def test_week_follows_the_configured_time_zone(slack: FakeSlack, tmp_path: Path)
     assert len(slack.posts()) == 2
 
 
-def test_two_processes_started_together_post_once(slack: FakeSlack, tmp_path: Path) -> None:
+def test_two_processes_started_together_post_once(slack: FakeSlack, tmp_path: Path, state_settings: Settings) -> None:
+    """Two `careerfw nudge` processes (two CronJob pods, or a CronJob beside a replica) on one SQLite
+    file, or on one PostgreSQL with a state file each, so only the database can tell them apart."""
     slack.delay = 0.5  # Slack is slow, so the second process arrives while the first is posting
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_API_URL": slack.api_url,
         "CAREERFW_NUDGE_CHANNEL": "C0NUDGE",
-        "CAREERFW_STATE_DB": str(tmp_path / "state.db"),
         "CAREERFW_CONTENT": str(SEED),
         "HF_HUB_OFFLINE": "1",
     }
+    env.pop("CAREERFW_DATABASE_URL", None)
+    if state_settings.database_url:
+        env["CAREERFW_DATABASE_URL"] = state_settings.database_url
+    shared = not state_settings.database_url
+    files = [tmp_path / ("state.db" if shared else f"state{i}.db") for i in range(2)]
     cmd = [sys.executable, "-m", "bot.cli", "nudge"]
     procs = [
-        subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
+        subprocess.Popen(
+            cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**env, "CAREERFW_STATE_DB": str(file)},
+        )
+        for file in files
     ]
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
@@ -133,7 +142,7 @@ def test_slack_error_exits_nonzero_in_one_line_and_a_later_run_posts(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1, err
     assert f"Slack error {error}" in err and "Traceback" not in err
-    ledger = NudgeLedger(StateDB(settings.state_db))
+    ledger = NudgeLedger(Store.open(settings))
     record = ledger.record("slack:C0NUDGE", "2026-W48")
     assert record is not None and record.status == "failed" and error in (record.last_error or "")
     assert slack.posts() == []
@@ -175,7 +184,7 @@ def test_unreachable_slack_is_one_line_and_leaves_the_week_unsent(
     assert run_nudge(settings, MONDAY) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "could not reach Slack" in err, err
-    record = NudgeLedger(StateDB(settings.state_db)).record("slack:C0NUDGE", "2026-W48")
+    record = NudgeLedger(Store.open(settings)).record("slack:C0NUDGE", "2026-W48")
     assert record is not None and record.status == "failed"
 
 
@@ -225,7 +234,7 @@ def test_all_filled_in_is_posted_once_then_silence(slack: FakeSlack, tmp_path: P
 
 def test_claim_left_by_a_crashed_run_is_retried_after_the_lease(slack: FakeSlack, tmp_path: Path) -> None:
     settings = settings_for(slack, tmp_path)
-    ledger = NudgeLedger(StateDB(settings.state_db))
+    ledger = NudgeLedger(Store.open(settings))
     crashed = ledger.claim("slack:C0NUDGE", "2026-W48", MONDAY)  # claimed, then the process died
     assert crashed.status == "claimed"
     assert run_nudge(settings, MONDAY + timedelta(minutes=1)) == 0
@@ -247,7 +256,7 @@ def test_one_broken_target_does_not_stop_the_others(slack: FakeSlack, tmp_path: 
             raise RuntimeError("renderer bug")
 
     settings = settings_for(slack, tmp_path)
-    ledger = NudgeLedger(StateDB(settings.state_db))
+    ledger = NudgeLedger(Store.open(settings))
     targets = [Broken(), SlackTarget(make_client(settings), "C0NUDGE")]
     outcomes = run_nudges(targets, load_content(SEED).entries, ledger, now=MONDAY)
     assert [o.status for o in outcomes] == ["failed", "sent"]

@@ -13,7 +13,6 @@ import pytest
 from bot.config import Settings
 from bot.nudge.scheduler import JOB_ID, next_nudge_time, start_scheduler
 from bot.slack.nudge import slack_targets
-from bot.state import StateDB
 from index.parse import load_content
 from tests.nudge.helpers import (
     MONDAY,
@@ -54,10 +53,9 @@ def test_schedule_is_the_cron_in_the_configured_time_zone() -> None:
 
 def test_scheduler_fires_the_job_and_posts_once(slack: FakeSlack, tmp_path: Path) -> None:
     settings = settings_for(slack, tmp_path)
-    state = StateDB(settings.state_db)
     before_the_slot = MONDAY - timedelta(hours=1)
     scheduler = start_scheduler(
-        settings, targets=lambda: slack_targets(settings), state=state, clock=lambda: before_the_slot
+        settings, targets=lambda: slack_targets(settings), clock=lambda: before_the_slot
     )
     assert scheduler is not None
     try:
@@ -85,7 +83,7 @@ def test_scheduler_catches_up_after_a_restart_past_the_cron_time(slack: FakeSlac
     clock = lambda: MONDAY + timedelta(hours=2)  # noqa: E731 (started Monday 11:00, after the 09:00 slot)
     for _ in range(2):  # started, restarted: one post
         scheduler = start_scheduler(
-            settings, targets=lambda: slack_targets(settings), state=StateDB(settings.state_db), clock=clock
+            settings, targets=lambda: slack_targets(settings), clock=clock
         )
         assert scheduler is not None
         try:
@@ -120,7 +118,6 @@ def test_scheduler_retries_a_failed_post_later_in_the_week(slack: FakeSlack, tmp
     scheduler = start_scheduler(
         settings,
         targets=lambda: slack_targets(settings),
-        state=StateDB(settings.state_db),
         clock=lambda: MONDAY + timedelta(minutes=1),
         retry_later=timedelta(milliseconds=300),
     )
@@ -145,10 +142,10 @@ def test_bad_schedule_settings_are_one_line_naming_the_variable(
         "careerfw: CAREERFW_TZ='Mars/Olympus_Mons' is not a time zone (use an IANA name such as Europe/London)"
     )
     with pytest.raises(ConfigError, match=r"CAREERFW_NUDGE_CRON='61 9 \* \* mon' is not a cron expression"):
-        start_scheduler(Settings(nudge_cron="61 9 * * mon"), targets=lambda: [], state=StateDB(tmp_path / "s.db"))
+        start_scheduler(Settings(nudge_cron="61 9 * * mon"), targets=lambda: [])
 
 
 def test_scheduler_off_starts_nothing(slack: FakeSlack, tmp_path: Path) -> None:
     settings = Settings.from_env({"CAREERFW_SCHEDULER": "off"})
     assert settings.scheduler_enabled is False
-    assert start_scheduler(settings, targets=lambda: [], state=StateDB(tmp_path / "state.db")) is None
+    assert start_scheduler(settings, targets=lambda: []) is None

@@ -98,23 +98,38 @@ def send_event(app: SlackApp, event: dict[str, Any], event_id: str | None = None
     return post(app.url + "/slack/events", body, "application/json", {**sign(body), **(headers or {})})
 
 
-def send_action(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
-                ephemeral: bool = True, message: dict[str, Any] | None = None) -> tuple[Response, str]:
-    """A block_actions interactivity payload (a button click), form-encoded as payload=<json>."""
+def action_payload(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
+                   ephemeral: bool = True, message: dict[str, Any] | None = None,
+                   message_ts: str | None = None) -> tuple[str, str]:
+    """A signed-ready block_actions interactivity payload (one button click), form-encoded as
+    payload=<json>, and its response_url. Every click has its own action_ts; the message it was on
+    has its own ts unless `message_ts` names one (the same answer clicked again)."""
     response_url = app.fake.response_url(f"act-{app.next_id()}")
     payload: dict[str, Any] = {
         "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "username": "asker", "team_id": TEAM},
         "api_app_id": "A0CAREER", "token": "legacy", "trigger_id": f"trig.{app.next_id()}",
         "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral,
-                      "message_ts": "1700000000.000100"},
+                      "message_ts": message_ts or f"1700000000.{app.next_id():06d}"},
         "channel": {"id": channel, "name": "general"}, "response_url": response_url,
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
-                     "action_ts": f"{time.time():.6f}", "text": {"type": "plain_text", "text": "x"}}],
+                     "action_ts": f"{int(time.time())}.{app.next_id():06d}",
+                     "text": {"type": "plain_text", "text": "x"}}],
     }
     if message is not None:
         payload["message"] = message
-    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
-    return post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", sign(body)), response_url
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}), response_url
+
+
+def post_action(app: SlackApp, body: str) -> Response:
+    return post(app.url + "/slack/events", body, "application/x-www-form-urlencoded", sign(body))
+
+
+def send_action(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
+                ephemeral: bool = True, message: dict[str, Any] | None = None,
+                message_ts: str | None = None) -> tuple[Response, str]:
+    """A button click as Slack sends it; returns the HTTP response and the click's response_url."""
+    body, response_url = action_payload(app, action_id, value, user, channel, ephemeral, message, message_ts)
+    return post_action(app, body), response_url
 
 
 def slack_settings(fake_slack: FakeSlack, state_db: Path, **changes: Any) -> Settings:

@@ -72,12 +72,15 @@ class Connector:
     calls: list[Call] = field(default_factory=list)
     # Status to answer per conversation id (default 200 with a resource id), for failure tests.
     refuse: dict[str, int] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before each answer: a slow connector, for races between processes
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else None
         path = urllib.parse.unquote(request.path)
         self.calls.append(Call(request.method, path, body, dict(request.headers)))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         conversation = path.split("/")[3] if path.count("/") >= 3 else ""
         status = self.refuse.get(conversation)
         if status:
@@ -91,6 +94,7 @@ class Connector:
     def clear(self) -> None:
         self.calls.clear()
         self.refuse.clear()
+        self.delay = 0.0
 
 
 @dataclass

@@ -256,7 +256,7 @@ def test_the_scheduler_inside_careerfw_teams_nudges_stored_conversations(bot: Bo
     settings = replace(bot.services.settings, scheduler_enabled=True)
     # No catch-up run at start: only the runs this test makes.
     runtime = Runtime(settings, bot.services.answerer, bot.services.health)
-    scheduler = start_teams_nudges(runtime, bot.services.db, connection.connection_manager(settings), catch_up=False)
+    scheduler = start_teams_nudges(runtime, connection.connection_manager(settings), catch_up=False)
     assert scheduler is not None
     try:
         job = scheduler.get_job(JOB_ID).func
