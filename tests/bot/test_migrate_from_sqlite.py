@@ -6,23 +6,28 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from microsoft_agents.activity import Activity
 
 from bot.cli import main
 from bot.config import Settings
 from bot.feedback import Feedback
+from bot.nudge.ledger import NudgeLedger, iso_week
 from bot.ratelimit import RateLimiter
 from bot.store import Store
 from bot.store.contexts import ConversationContexts
 from bot.store.events import EventLedger
 from bot.store.schema import metadata, questions
+from bot.teams.conversations import ConversationStore
 from index.answer import Answer, Quote
 from index.entry import Entry
 from index.followup import Context
 from tests.bot.test_feedback_legacy import write_legacy_state
+from tests.teams.harness import members_changed
 
 
 @pytest.fixture
@@ -66,6 +71,14 @@ def current_state_file(path: Path) -> None:
     assert RateLimiter(store, per_minute=10).check("slack:U1").allowed
     context = Context(framework="FW", craft="Craft", level="Level 1", area="Area 0")
     assert ConversationContexts(store).put("slack", "U1", "D0DM", context)
+    ledger = NudgeLedger(store)
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    claim = ledger.claim("slack:C0NUDGE", iso_week(monday), monday)
+    ledger.mark_sent(claim, monday, "todo", {"e1": {"area": "Area 0"}})
+    ledger.claim("slack:C0OTHER", iso_week(monday), monday)  # a claim in progress travels too
+    added = members_changed(service_url="https://smba.trafficmanager.net/emea/", conversation="19:general@thread.tacv2",
+                            kind="channel", added=True, team="19:general@thread.tacv2")
+    assert ConversationStore(store).remember(Activity.model_validate(added), None, installed=True)
     store.close()
 
 
