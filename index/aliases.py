@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from index.entry import Entry
-from index.levelnames import LevelNames, is_initialism, singular
+from index.levelnames import LevelNames, MissingLevel, is_initialism, singular
 from index.tokens import STOPWORDS, fold, words
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
@@ -57,6 +57,8 @@ class Mention:
 class Detected:
     words: list[str]
     mentions: list[Mention] = field(default_factory=list)
+    # Level numbers asked about that no title carries ("level 9" of six), not next to a name that exists.
+    missing: list[MissingLevel] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if kind in m.kinds]
@@ -347,6 +349,9 @@ class Structure:
                 )
             )
         found.mentions = sorted(chosen, key=lambda m: m.start)
+        ends = {m.end for m in chosen if "who" in m.kinds}
+        # "senior engineer level 2" is Senior Engineer 2 written loosely, not a Level 2 the framework lacks.
+        found.missing = [n for n in self.level_names.missing_numbers(keys) if n.start not in ends]
         return found
 
     def _could_be_a_typo(self, window: list[str], text: str, alias: _Alias) -> bool:

@@ -26,12 +26,15 @@ from index.entry import Entry, is_label
 from index.followup import Context, FollowUps, resolved
 from index.intents import Intent as Plan
 from index.intents import asks_for_meaning, detect, substance_terms
-from index.levelorder import LevelOrder
+from index.levelorder import Level, LevelOrder
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
 
-Intent = Literal["lookup", "todo", "compare", "level", "choose", "area", "empty"]
+Intent = Literal[
+    "lookup", "todo", "compare", "level", "choose", "area", "empty", "levels", "next", "previous", "missing_level",
+    "checklist",
+]
 
 MAX_QUESTION_CHARS = 1000
 NOT_WRITTEN = "This expectation has not been written yet."
@@ -89,6 +92,25 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Checklist:
+    """A promotion checklist: the target level's cells (the answer's quotes, in order), each marked by
+    how it changed since the current level: "changed", "new" (no such area there) or "same"."""
+
+    current: str
+    target: str
+    craft: str
+    changes: tuple[str, ...]
+
+    def to_json(self, quotes: list[Quote]) -> dict[str, Any]:
+        return {
+            "from": self.current,
+            "to": self.target,
+            "craft": self.craft,
+            "items": [{"area": q.entry.area, "change": c} for q, c in zip(quotes, self.changes, strict=True)],
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     intent: Intent
@@ -103,10 +125,13 @@ class Answer:
     # its facets came from the previous turn rather than the question itself.
     context: Context | None = None
     carried: tuple[str, ...] = ()
+    levels: list[Level] = field(default_factory=list)  # levels the answer names (levels, next, missing_level)
+    checklist: Checklist | None = None  # intent "checklist": how each quoted cell changed
+    site_url: str | None = None  # for the levels' links in `to_json`
 
     @property
     def todo(self) -> bool:
-        return bool(self.quotes) and self.quotes[0].todo
+        return self.intent != "checklist" and bool(self.quotes) and self.quotes[0].todo
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +145,8 @@ class Answer:
             "choices": [c.to_json() for c in self.choices],
             "context": self.context.to_json() if self.context else None,
             "carried": list(self.carried),
+            "levels": [lv.to_json(self.site_url) for lv in self.levels],
+            "checklist": self.checklist.to_json(self.quotes) if self.checklist else None,
         }
 
 
@@ -298,6 +325,25 @@ class Answerer:
                 return answer
         if intent.kind == "level":
             return self._level_answer(state, question, intent, truncated)
+        if intent.kind == "missing_level":
+            return self._missing_level_answer(state, question, ranking, truncated)
+        if intent.kind == "levels":
+            return self._levels_answer(state, question, ranking, truncated)
+        if intent.kind in ("next", "previous"):
+            return self._step_answer(state, question, ranking, intent, truncated)
+        if intent.kind == "checklist":
+            answer = self._checklist_answer(state, question, ranking, intent, truncated)
+            if answer is not None:
+                return answer
+            intent = Plan("compare", intent.sides, intent.side_names, side_spans=intent.side_spans)
+            if len(intent.sides) == 2:
+                compared = self._compare_answer(state, question, ranking, intent, truncated)
+                if compared is not None:
+                    return compared
+        if intent.kind == "compare_areas":
+            answer = self._compare_areas_answer(state, question, ranking, intent, truncated)
+            if answer is not None:
+                return answer
         answer = self._lookup_answer(state, question, ranking, limit, truncated)
         if intent.level_rows is not None and not answer.confident:
             # A level question whose words seemed to pick one area, but no area answers it: the overview.
@@ -496,6 +542,216 @@ class Answerer:
         if unwritten:
             message += f", {unwritten} not written yet"
         return Answer(question, "level", bool(quotes), quotes=quotes, message=message + ".", truncated=truncated)
+
+    # --- the ladder: which levels, what comes next, a level that isn't there, promotion ------------------
+
+    def _crafts_named(self, state: _State, ranking: Ranking, kinds: set[str]) -> set[tuple[str, str]] | None:
+        """(framework, craft) pairs the question's names of these kinds allow (None: it names none). Names
+        of levels are left out: a level's page heading may also be a section ("## Designer 1")."""
+        crafts = [m for m in ranking.detected.mentions if not any(f == "level" for f, _ in m.values)]
+        mask = state.ranker.structure.mask(crafts, kinds)
+        if mask is None:
+            return None
+        entries = state.index.entries
+        return {(entries[i].framework, entries[i].craft) for i in np.flatnonzero(mask) if entries[i].kind == "level"}
+
+    def _ladders(self, state: _State, crafts: set[tuple[str, str]] | None) -> list[list[Level]]:
+        return [ls for ls in state.levels.by_craft() if crafts is None or (ls[0].framework, ls[0].craft) in crafts]
+
+    def _levels_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:
+        ladders = self._ladders(state, self._crafts_named(state, ranking, {"craft"})) or state.levels.by_craft()
+        if not ladders:
+            return Answer(question, "levels", False, message=NO_MATCH, truncated=truncated)
+        message = "Levels of each craft, in order:" if len(ladders) > 1 else "Levels, in order:"
+        return Answer(question, "levels", True, message=message, truncated=truncated,
+                      levels=[lv for ls in ladders for lv in ls], site_url=self.site_url)
+
+    def _missing_level_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:
+        label = ranking.detected.missing[0].label
+        crafts = self._crafts_named(state, ranking, {"craft"})
+        ladders = self._ladders(state, crafts) or state.levels.by_craft()
+        subject = ladders[0][0].craft if crafts is not None and len(ladders) == 1 else "This framework"
+        lists = [", ".join(lv.title for lv in ls) for ls in ladders]
+        if len(set(lists)) == 1:
+            has = lists[0]
+        else:
+            has = "; ".join(f"{ls[0].craft}: {text}" for ls, text in zip(ladders, lists, strict=True))
+        return Answer(question, "missing_level", True, message=f"{subject} has no {label}; it has: {has}.",
+                      truncated=truncated, levels=[lv for ls in ladders for lv in ls], site_url=self.site_url)
+
+    def _named_levels(self, state: _State, ranking: Ranking, rows: np.ndarray) -> list[Level]:
+        """The levels (in order) a name's rows select, narrowed by the question's craft names."""
+        entries = state.index.entries
+        crafts = self._crafts_named(state, ranking, {"craft"})
+        found: list[Level] = []
+        for i in rows:
+            e = entries[int(i)]
+            if e.kind != "level" or (crafts is not None and (e.framework, e.craft) not in crafts):
+                continue
+            for lv in state.levels.find(e.level, e.craft, e.framework):
+                if lv not in found:
+                    found.append(lv)
+        return found
+
+    def _overview(self, state: _State, level: Level) -> list[Quote]:
+        """A level's own introduction when it has one, else the first paragraph of each of its areas."""
+        entries = [e for e in state.index.entries
+                   if e.kind == "level" and e.level == level.title and e.craft == level.craft
+                   and e.framework == level.framework]
+        intro = [e for e in entries if e.area == level.title and not e.todo]
+        chosen = intro or entries
+        return [quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), self.site_url) for e in chosen]
+
+    def _step_answer(self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool) -> Answer:
+        here = self._named_levels(state, ranking, intent.sides[0])
+        if not here:
+            return self._lookup_answer(state, question, ranking, 3, truncated)
+        up = intent.kind == "next"
+        steps = {lv: (state.levels.next if up else state.levels.previous)(lv.title, lv.craft, lv.framework)
+                 for lv in here}
+        word = "After" if up else "Before"
+        kind: Intent = intent.kind  # type: ignore[assignment]
+        crafts = {lv.craft for lv in here}
+        found = [s for lv in here for s in steps[lv]]
+        if not found:
+            edge = "highest" if up else "first"
+            names = " and ".join(dict.fromkeys(lv.title for lv in here))
+            where = f" of {here[0].craft}" if len(crafts) == 1 else ""
+            return Answer(question, kind, True, message=f"{names} is the {edge} level{where}.", truncated=truncated,
+                          levels=here, site_url=self.site_url)
+        titles = list(dict.fromkeys(s.title for s in found))
+        names = " and ".join(titles)
+        start = " and ".join(dict.fromkeys(lv.title for lv in here))
+        message = f"{word} {start} {'comes' if len(titles) == 1 else 'come'} {names}"
+        if len(crafts) > 1 or len(found) > 1:
+            # Several crafts or tracks: name them, and let the asker pick one to read.
+            many = len(crafts) > 1
+            choices = [
+                Choice(f"{s.title} ({s.craft})", f"what is expected of {s.title} in {s.craft}?") if many
+                else Choice(s.title, f"what is expected of {s.title}?")
+                for s in found
+            ]
+            if many:
+                message += f" (in {', '.join(sorted(crafts))})"
+            return Answer(question, kind, True, message=message + ".", choices=choices, truncated=truncated,
+                          levels=found, site_url=self.site_url)
+        quotes = self._overview(state, found[0])
+        return Answer(question, kind, True, quotes=quotes, message=message + ".", truncated=truncated,
+                      levels=found, site_url=self.site_url)
+
+    def _checklist_answer(
+        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
+    ) -> Answer | None:
+        """What the target level asks for, area by area, marked where it differs from the current level."""
+        order = state.levels
+        named = [self._named_levels(state, ranking, rows) for rows in intent.sides]
+        if not all(named):
+            return None
+        crafts = sorted(set.intersection(*({(lv.framework, lv.craft) for lv in side} for side in named)))
+        if not crafts:
+            return None
+        if len(crafts) > 1:
+            choices = [Choice(craft, f"{question.rstrip('?.! ')} in {craft}?") for _, craft in crafts]
+            return Answer(question, "choose", False, message=f"That move is written for {len(crafts)} crafts: "
+                          "which one do you mean?", choices=choices, truncated=truncated)
+        framework, craft = crafts[0]
+        sides = [[lv for lv in side if lv.craft == craft and lv.framework == framework] for side in named]
+        pairs: list[tuple[Level, Level]] = []
+        if len(sides) == 2:
+            for a in sides[0]:
+                for b in sides[1]:
+                    low, high = (a, b) if a.position < b.position else (b, a)
+                    if low.rung != high.rung and (low.track is None or high.track is None or low.track == high.track):
+                        pairs.append((low, high))
+        else:
+            for lv in sides[0]:
+                if intent.current_named:
+                    pairs += [(lv, nxt) for nxt in order.next(lv.title, craft, framework)]
+                else:
+                    pairs += [(prev, lv) for prev in order.previous(lv.title, craft, framework)]
+        if not pairs:
+            return None
+        if len(pairs) > 1:
+            choices = [Choice(f"{a.title} → {b.title}", f"what do I need to go from {a.title} to {b.title}?")
+                       for a, b in pairs]
+            return Answer(question, "choose", False, message="Which move do you mean?", choices=choices,
+                          truncated=truncated)
+        current, target = pairs[0]
+        entries = state.index.entries
+        at = {}
+        for e in entries:
+            if e.kind == "level" and e.craft == craft and e.framework == framework and e.level == current.title:
+                at.setdefault(e.area, e)
+                at.setdefault((e.section, e.area), e)
+        quotes: list[Quote] = []
+        changes: list[str] = []
+        for e in entries:
+            if e.kind != "level" or e.craft != craft or e.framework != framework or e.level != target.title:
+                continue
+            if e.area == target.title:
+                continue  # the page's introduction is no item to work through
+            before = at.get((e.section, e.area)) or at.get(e.area)
+            if before is None:
+                change = "new"
+            elif " ".join(before.description.split()) == " ".join(e.description.split()):
+                change = "same"
+            else:
+                change = "changed"
+            quotes.append(quote_for(e, 1.0, (), self.site_url))
+            changes.append(change)
+        if not quotes:
+            return None
+        counts = {c: changes.count(c) for c in ("changed", "new", "same") if c in changes}
+        summary = ", ".join(f"{n} {c if c != 'same' else f'same as {current.title}'}" for c, n in counts.items())
+        message = f"From {current.title} to {target.title} ({craft}): {len(quotes)} area(s); {summary}."
+        if any(q.todo for q in quotes):
+            message += f" {NOT_WRITTEN}"
+        return Answer(question, "checklist", True, quotes=quotes, message=message, truncated=truncated,
+                      levels=[current, target], checklist=Checklist(current.title, target.title, craft,
+                                                                    tuple(changes)), site_url=self.site_url)
+
+    def _compare_areas_answer(
+        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
+    ) -> Answer | None:
+        """Two areas side by side: at the level the question names, or the only one that has both."""
+        entries = state.index.entries
+        a, b = intent.areas
+        allowed = ranking.narrowed
+        cells: dict[tuple[str, str, str], dict[str, int]] = {}
+        for i, e in enumerate(entries):
+            if e.kind == "level" and e.area in (a, b) and (allowed is None or allowed[i]):
+                cells.setdefault((e.framework, e.craft, e.level), {}).setdefault(e.area, i)
+        both = [(key, found) for key, found in cells.items() if len(found) == 2]
+        if len(both) == 1:
+            _, found = both[0]
+            quotes = [quote_for(entries[found[x]], 1.0, (), self.site_url) for x in (a, b)]
+            message = NOT_WRITTEN if any(q.todo for q in quotes) else None
+            return Answer(question, "compare", True, quotes=quotes, message=message, truncated=truncated)
+        if not both:
+            return None
+        # The craft pages' own definitions of both areas answer the question for every level at once.
+        defined: dict[tuple[str, str], dict[str, int]] = {}
+        for i, e in enumerate(entries):
+            if e.kind == "definition" and e.area in (a, b) and not e.todo:
+                defined.setdefault((e.framework, e.craft), {}).setdefault(e.area, i)
+        crafts = {(fw, cr) for (fw, cr, _), _ in both}
+        full = [found for key, found in defined.items() if len(found) == 2 and key in crafts]
+        if len(full) == 1:
+            quotes = [quote_for(entries[full[0][x]], 1.0, (), self.site_url) for x in (a, b)]
+            return Answer(question, "compare", True, quotes=quotes, truncated=truncated)
+        ask = f"what's the difference between {a} and {b}"
+        if len(crafts) > 1:
+            choices = [Choice(cr, f"{ask} in {cr}?") for _, cr in sorted(crafts)]
+            return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(crafts)} crafts: "
+                          "which one do you mean?", choices=choices, truncated=truncated)
+        (framework, craft), = crafts
+        levels = [lv for lv in state.levels.levels(craft, framework)
+                  if (framework, craft, lv.title) in dict(both)]
+        # The craft goes into each choice too, when the framework has several: "Level 3" alone would ask again.
+        where = f" in {craft}" if len(state.levels.by_craft()) > 1 else ""
+        choices = [Choice(lv.title, f"{ask} at {lv.title}{where}?") for lv in levels]
+        return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(levels)} levels: "
+                      "which one do you mean?", choices=choices, truncated=truncated)
 
     def explain(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer for one named area (a "Did you mean" choice), quoting its whole cell."""

@@ -9,7 +9,15 @@ from patterns of particular questions:
 - level: it names one level and nothing else of substance ("what is expected at level 3?"). Some
   asking words are also topics ("work with engineers", "people skills"): such a word is substance when
   the named level's text singles out one area by it (see `singles_out_an_area`);
-- todo: it asks which areas are unwritten and names no single area.
+- todo: it asks which areas are unwritten and names no single area;
+- missing_level: it asks about a level number no title carries ("level 9" of six levels);
+- checklist: two levels and a move between them ("go from level 3 to level 4", "promoted to L4"), or
+  one level and such a move (the other is the level before or after it, index/levelorder.py);
+- levels: it asks which levels there are ("which levels are there?", "how many levels does mobile
+  have?"): a plural level word or "how many", no level or area named, nothing else of substance;
+- next / previous: one level named, a word of direction ("after", "next", "above"; "before",
+  "below") and nothing else of substance ("what comes after Level 2?");
+- compare_areas: two areas named with a word of comparison ("difference", "vs", "compare").
 """
 
 from __future__ import annotations
@@ -20,11 +28,13 @@ from typing import Literal
 
 import numpy as np
 
-from index.aliases import Detected, Structure
+from index.aliases import Detected, Mention, Structure
 from index.search import Ranking
 from index.tokens import STOPWORDS, stem
 
-IntentKind = Literal["lookup", "todo", "compare", "level"]
+IntentKind = Literal[
+    "lookup", "todo", "compare", "level", "levels", "next", "previous", "missing_level", "checklist", "compare_areas"
+]
 
 # Words that mark an unwritten expectation by themselves.
 _TODO_STRONG = {"todo", "tbd", "tba", "tbc", "unwritten", "unfilled", "placeholder", "placeholders", "undocumented"}
@@ -70,6 +80,30 @@ DISTINCTIVE_SHARE = 1 / 3
 AREA_MARGIN = 0.08
 
 
+# Plural level words: asking for the list of levels ("which levels are there?").
+_LEVEL_PLURALS = frozenset("levels grades bands tiers stages ranks rungs".split())
+# Words of a question about the ladder itself that carry no topic of their own.
+LADDER = {
+    stem(w)
+    for w in """there exist exists available different order ordered sequence progression ladder career framework
+    frameworks many name names called list structure hierarchy each company craft crafts track tracks come comes
+    coming step steps rung rungs next after before above below higher lower previous prior preceding beyond up
+    following succeed succeeds level levels grade grades band bands tier tiers stage stages rank ranks""".split()
+}
+_NEXT = frozenset("after next above higher beyond following succeeds".split())
+_PREVIOUS = frozenset("before below previous lower prior preceding beneath".split())
+# A move between levels: a promotion checklist rather than two levels side by side.
+PROGRESS = frozenset(
+    stem(w) for w in """promote promoted promotion promotions progress progressing advance advancing reach reaching
+    become becoming""".split()
+)
+# Verbs of a move only when followed by where to ("get to level 4", "move up from L3"); "get paid" is none.
+_MOVE_VERBS = frozenset(stem(w) for w in "get getting go going move moving step stepping jump jumping".split())
+_MOVE_TO = frozenset("to from up into".split())
+# Words that ask for two things side by side.
+COMPARING = frozenset("""difference differences differ differs compare compared comparing comparison versus vs
+    contrast distinguish distinction between""".split())
+
 # Words that ask what a name means rather than what is expected of someone.
 MEANING = frozenset("mean means meaning meant define defines defined definition definitions count counts".split())
 
@@ -104,6 +138,9 @@ class Intent:
     # entries, for the overview when that lookup is not confident after all
     level_rows: np.ndarray | None = None
     side_spans: list[tuple[int, int]] = field(default_factory=list)  # compare: where each side is named
+    # checklist with one level named: whether it is where the asker is ("from level 3") or wants to be
+    current_named: bool = False
+    areas: list[str] = field(default_factory=list)  # compare_areas: the two areas, as the question orders them
 
 
 def _disjoint_sides(structure: Structure, detected: Detected) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
@@ -171,18 +208,82 @@ def singles_out_an_area(
     return not others or ranking.hits[0].score - others[0] >= AREA_MARGIN
 
 
+def _about_the_ladder(detected: Detected) -> list[str]:
+    """What a question says beyond names, asking words and words about the ladder itself (order,
+    direction, moves): empty for "which levels are there?" or "what comes after Level 2?"."""
+    covered = detected.covered()
+    rest = [stem(w) for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS]
+    return [t for t in substance_terms(rest) if t not in LADDER and t not in PROGRESS and t not in _MOVE_VERBS]
+
+
+def _level_mention(m: Mention) -> bool:
+    """A name of a level ("level 3", "Senior Engineer 1"); a page's role heading ("Backend Engineering -
+    Level 3" read as "backend engineers") names a craft's people, not one level."""
+    return not m.partial and any(f == "level" for f, _ in m.values)
+
+
+def _names_a_level(detected: Detected, span: tuple[int, int]) -> bool:
+    """Whether a name group names a level (not only a craft)."""
+    return any(_level_mention(m) and span[0] <= m.start < span[1] for m in detected.mentions)
+
+
+def _moves(words: list[str]) -> bool:
+    if any(stem(w) in PROGRESS for w in words):
+        return True
+    return any(stem(a) in _MOVE_VERBS and b in _MOVE_TO for a, b in zip(words, words[1:], strict=False))
+
+
+def _from_before(words: list[str], span: tuple[int, int]) -> bool:
+    """'from level 3', "I'm a level 3": the level named is where the asker is, not where they go."""
+    before = words[max(0, span[0] - 3) : span[0]]
+    return "from" in before or "im" in before or "am" in before
+
+
+def _two_areas(detected: Detected) -> list[str]:
+    areas: list[str] = []
+    for m in detected.of_kind("area"):
+        if m.partial:
+            continue
+        names = sorted(v for f, v in m.values if f == "area")
+        if len(names) == 1 and names[0] not in areas:
+            areas.append(names[0])
+    return areas
+
+
 def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset[str]] | None = None) -> Intent:
     """The intent of a ranked question; `term_sets` (each entry's indexed words) lets a topical asking
     word make a level question a lookup (without them every such word is only asking)."""
     detected = ranking.detected
     mentions = detected.mentions
+    ws = detected.words
     names_area = any(not m.partial for m in detected.of_kind("area"))
     if asks_for_todo(detected.words, names_area):
         return Intent("todo", [], [])
+    if detected.missing:
+        return Intent("missing_level", [], [])
     sides = _disjoint_sides(structure, detected)
     if len(sides) >= 2:
         (a, rows_a, span_a), (b, rows_b, span_b) = sides[0], sides[1]
-        return Intent("compare", [rows_a, rows_b], [a, b], side_spans=[span_a, span_b])
+        levels = _names_a_level(detected, span_a) and _names_a_level(detected, span_b)
+        between = ws[span_a[1] : span_b[0]]
+        moving = _moves(ws) or ("from" in ws[: span_a[0]] and bool({"to", "into"} & set(between)))
+        kind: IntentKind = "checklist" if levels and moving and not names_area else "compare"
+        return Intent(kind, [rows_a, rows_b], [a, b], side_spans=[span_a, span_b])
+    areas = _two_areas(detected)
+    if len(areas) == 2 and COMPARING & set(ws):
+        return Intent("compare_areas", [], [], areas=areas)
+    if not names_area and not _about_the_ladder(detected):
+        listing = bool(_LEVEL_PLURALS & set(ws)) or {"how", "many", "level"} <= set(ws)
+        if listing and not any(_level_mention(m) for m in mentions):
+            return Intent("levels", [], [])
+        if len(sides) == 1 and _names_a_level(detected, sides[0][2]):
+            text, rows, span = sides[0]
+            if _NEXT & set(ws) and not _PREVIOUS & set(ws) and not _moves(ws):
+                return Intent("next", [rows], [text], side_spans=[span])
+            if _PREVIOUS & set(ws) and not _NEXT & set(ws) and not _moves(ws):
+                return Intent("previous", [rows], [text], side_spans=[span])
+            if _moves(ws):
+                return Intent("checklist", [rows], [text], side_spans=[span], current_named=_from_before(ws, span))
     substance = substance_terms(ranking.residual)
     if not names_area and not substance and ranking.narrowed is not None:
         rows = np.flatnonzero(ranking.narrowed)

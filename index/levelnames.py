@@ -64,6 +64,20 @@ class NumberMention:
     values: frozenset[str]
 
 
+@dataclass(frozen=True)
+class MissingLevel:
+    """A level number the question asks about that no title carries ("level 9" of six levels)."""
+
+    start: int
+    end: int
+    label: str  # as the question means it: "Level 9", "IC7"
+
+
+# Words that say a number is a level in any framework; the other level words ("stage", "tier", "step")
+# say so only when the framework's own titles use them ("tier 1 support" is no level elsewhere).
+_ALWAYS_LEVEL = frozenset("level lvl lv l".split())
+
+
 def _base(title: str) -> str:
     return " ".join(_PAREN.sub(" ", title).split())
 
@@ -165,6 +179,29 @@ class LevelNames:
                 i = found[1]
                 continue
             i += 1
+        return out
+
+    def missing_numbers(self, ws: list[str]) -> list[MissingLevel]:
+        """Level numbers in a question's words that no title carries: "level 9", "L9", "IC 7" when the
+        framework's titles stop at 6. Only a level word ("level", or one the titles use, like "band") or
+        a code the titles use ("IC", "M") makes a number a level here: "tier 1 support", "top 3 areas",
+        "E5" or a bare "a 9" are not read as levels the framework lacks."""
+        title_words = {w for t in self.titles for w in words(t) if w in LEVEL_WORDS}
+        level_words = _ALWAYS_LEVEL | title_words
+        out: list[MissingLevel] = []
+        for i, w in enumerate(ws):
+            m = _CODE.match(singular(w))
+            if m and (m.group(1) in level_words or m.group(1) in self.codes):
+                code, n, start = m.group(1), int(m.group(2)), i
+            elif w.isdigit() and len(w) <= 3 and i > 0 and (ws[i - 1] in level_words or ws[i - 1] in self.codes):
+                code, n, start = ws[i - 1], int(w), i - 1
+            else:
+                continue
+            code = "" if code in level_words else code
+            if self._titles_numbered(code, n):
+                continue
+            label = f"{code.upper()}{n}" if code else f"Level {n}"
+            out.append(MissingLevel(start, i + 1, label))
         return out
 
     def _code_for(self, word: str, names: set[str]) -> str | None:
