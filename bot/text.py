@@ -6,7 +6,17 @@ import re
 import textwrap
 from collections.abc import Callable
 
-from bot.view import ALSO_RELEVANT, CHOOSE, DID_YOU_MEAN, NOT_WRITTEN_YET, HelpView, answer_view, citation
+from bot.view import (
+    ALSO_RELEVANT,
+    CHOOSE,
+    DID_YOU_MEAN,
+    NOT_WRITTEN_YET,
+    HelpView,
+    answer_view,
+    checklist_items,
+    citation,
+    level_groups,
+)
 from index.answer import Answer, Quote
 from index.entry import Entry
 
@@ -34,6 +44,19 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append(f"({view.carried})")
     if view.message:
         lines.append(view.message)
+    for craft, levels in level_groups(answer):
+        lines.append(f"{craft}:")
+        for n, level in enumerate(levels, start=1):
+            where = level.url(answer.site_url) or level.source
+            lines.append(f"  {n}. {level.title}  [{where}; {level.source}]")
+    items = checklist_items(answer)
+    if items:
+        # A plain list to work through: one box per area, the target level's text under it.
+        for item in items:
+            lines.append(f"[ ] {item.quote.entry.area} ({item.mark})")
+            lines.extend(_quote_block(item.quote, width))
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
     for quote in view.main:
         lines.extend(_quote_block(quote, width))
         lines.append("")

@@ -13,6 +13,7 @@ from typing import Literal
 
 from index.answer import MAX_QUESTION_CHARS, Answer, Choice, Quote
 from index.entry import Entry
+from index.levelorder import Level
 
 Keyword = Literal["help", "todo"]
 
@@ -28,6 +29,9 @@ NO_QUESTION = "Ask a question about the framework."
 NOT_WRITTEN_YET = "not written yet: the framework marks this area TODO"
 # After what a follow-up took from the previous turn ("Backend › Level 4 › Mastery, following on…").
 FOLLOWING_ON = "following on from your last question"
+# The promotion checklist's button that sends the checklist to the asker's direct messages.
+SEND_AS_DM = "Send me this as a DM"
+SENT_AS_DM = "Sent: the checklist is in your direct messages with me."
 
 # --- keywords ------------------------------------------------------------------------------------
 
@@ -122,12 +126,57 @@ class AnswerView:
         return self.main + self.also_relevant
 
 
+# --- the ladder and the promotion checklist --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One area of a promotion checklist: the target level's cell, and how it changed since the current level."""
+
+    quote: Quote
+    change: str  # "changed", "new" or "same"
+    mark: str  # the change in words: "changed from Level 3", "new at Level 4", "same as Level 3"
+
+
+def _mark(change: str, current: str, target: str) -> str:
+    if change == "same":
+        return f"same as {current}"
+    if change == "new":
+        return f"new at {target}"
+    return f"changed from {current}"
+
+
+def checklist_items(answer: Answer) -> tuple[ChecklistItem, ...]:
+    c = answer.checklist
+    if c is None:
+        return ()
+    return tuple(ChecklistItem(q, change, _mark(change, c.current, c.target))
+                 for q, change in zip(answer.quotes, c.changes, strict=True))
+
+
+def level_groups(answer: Answer) -> tuple[tuple[str, tuple[Level, ...]], ...]:
+    """The levels a "which levels are there?" answer lists, craft by craft, in order."""
+    if answer.intent != "levels":
+        return ()
+    groups: dict[str, list[Level]] = {}
+    for level in answer.levels:
+        groups.setdefault(level.craft, []).append(level)
+    return tuple((craft, tuple(levels)) for craft, levels in groups.items())
+
+
+def side_by_side(answer: Answer) -> bool:
+    """Two cells compared (two areas, or one area at two levels): shown next to each other."""
+    return answer.intent == "compare" and len(answer.quotes) == 2
+
+
 def answer_lead(answer: Answer) -> str:
     if not answer.quotes:
         return answer.message or NO_QUESTION
     top = answer.quotes[0].entry
     if answer.intent == "todo":
         return f"{len(answer.quotes)} area(s) not written yet"
+    if answer.intent == "checklist" and answer.checklist:
+        return f"Checklist: {answer.checklist.current} → {answer.checklist.target}"
     if answer.intent in ("lookup", "area"):
         return f"{area_label(top)}: not written yet" if top.todo else f"From the framework: {area_label(top)}"
     return f"From the framework: {len(answer.quotes)} areas"

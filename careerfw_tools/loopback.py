@@ -131,6 +131,8 @@ class FakeSlack:
             return {"ok": True, "channel": body.get("channel"), "ts": now, "message": {"text": body.get("text", "")}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": now}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(body.get("users", "")).split(",")[0].lstrip("U")}}
         if method == "apps.connections.open":
             return {"ok": True, "url": "wss://127.0.0.1:9/unused"}
         return {"ok": True}
@@ -178,7 +180,10 @@ class FakeSlack:
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = fake._parse(raw, self.headers.get("Content-Type") or "")
-                path = self.path.split("?", 1)[0]
+                path, _, query = self.path.partition("?")
+                # slack_sdk sends some methods' arguments in the query string (conversations.open): Slack
+                # reads both, so the fake does too.
+                body = {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()} | body
                 method = path[len("/api/") :] if path.startswith("/api/") else path.lstrip("/")
                 if fake.delay:
                     time.sleep(fake.delay)

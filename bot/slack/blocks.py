@@ -21,11 +21,16 @@ from bot.view import (
     CHOOSE,
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
+    SEND_AS_DM,
     TRUNCATED_NOTE,
+    ChecklistItem,
     answer_view,
     area_label,
+    checklist_items,
     citation,
     help_view,
+    level_groups,
+    side_by_side,
 )
 from index.answer import Answer, Quote
 from index.entry import Entry
@@ -48,6 +53,10 @@ ACTION_SHARE = "share_answer"
 ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
 ACTION_CHOOSE = "choose"  # suffixed likewise; the value carries the question the choice asks
 ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragraphs were quoted
+ACTION_CHECKLIST_DM = "checklist_dm"  # sends a promotion checklist to the clicker's direct messages
+FIELD_LIMIT = 2000  # characters of one section field (two fields show side by side)
+MAX_CHOICES = 10  # choice buttons shown (a craft's levels: Block Kit allows 25 per actions block)
+DM_QUESTION_CHARS = 800  # of the question a DM button carries (its value holds 2,000 characters, JSON-escaped)
 
 HELP = help_view([
     "`/careerfw what does Head of ML own?`: only you see the answer, and you can share it",
@@ -154,6 +163,55 @@ def quote_blocks(quote: Quote) -> list[Block]:
     return blocks
 
 
+def side_by_side_blocks(quotes: Sequence[Quote]) -> list[Block] | None:
+    """Two cells next to each other: one section with a field each (Slack shows two fields as two
+    columns), the citations under them. None when a cell is too long for a field: then one after the other."""
+    fields = []
+    for quote in quotes:
+        head = f"*{escape(quote.entry.area)}* · {escape(quote.entry.level)}" if quote.entry.level else \
+            f"*{escape(quote.entry.area)}*"
+        body = f"_{NOT_WRITTEN_YET}._" if quote.todo else _quote_mrkdwn(escape(quote.text))
+        text = f"{head}\n{body}"
+        if len(text) > FIELD_LIMIT:
+            return None
+        fields.append({"type": "mrkdwn", "text": text})
+    cites = "\n".join(citation_line(q.entry, q.url) for q in quotes)
+    return [{"type": "section", "fields": fields}, _context(cites)]
+
+
+def _rich_text(text: str, **style: bool) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "text", "text": text}
+    if style:
+        element["style"] = style
+    return element
+
+
+def checklist_item_blocks(item: ChecklistItem) -> list[Block]:
+    """One area to work through: a list item naming the area and how it changed, then the target
+    level's text as a quote. Rich text shows framework text literally (no mrkdwn to escape)."""
+    quote = item.quote
+    line = {"type": "rich_text_section",
+            "elements": [_rich_text(quote.entry.area, bold=True), _rich_text(f"  ·  {item.mark}", italic=True)]}
+    elements: list[dict[str, Any]] = [{"type": "rich_text_list", "style": "bullet", "elements": [line]}]
+    if quote.todo:
+        elements.append({"type": "rich_text_section", "elements": [_rich_text(NOT_WRITTEN_YET, italic=True)]})
+    else:
+        elements.append({"type": "rich_text_quote", "elements": [_rich_text(quote.text)]})
+    return [{"type": "rich_text", "elements": elements}, _context(citation_line(quote.entry, quote.url))]
+
+
+def _levels_blocks(answer: Answer) -> list[Block]:
+    blocks: list[Block] = []
+    for craft, levels in level_groups(answer):
+        lines = [f"*{escape(craft)}*"]
+        for n, level in enumerate(levels, start=1):
+            label = _link(level.url(answer.site_url), escape(level.title))
+            lines.append(f"{n}. {label}  `{escape(level.source)}`")
+        for piece in split_for_sections("\n".join(lines), lambda t: t):
+            blocks.append(_section(piece))
+    return blocks
+
+
 def _question_line(question: str, truncated: bool) -> Block:
     shown = question if len(question) <= QUESTION_ECHO_LIMIT else question[: QUESTION_ECHO_LIMIT - 1] + "…"
     line = f"*Asked:* {escape(shown)}"
@@ -170,7 +228,10 @@ def _fallback(answer: Answer) -> str:
     parts: list[str] = [f"({note})" for note in answer_view(answer).notes]
     if answer.message:
         parts.append(escape(answer.message))
-    if answer.quotes:
+    items = checklist_items(answer)
+    if items:
+        parts.extend(f"• {escape(i.quote.entry.area)} ({escape(i.mark)})" for i in items)
+    elif answer.quotes:
         first = answer.quotes[0]
         body = "(not written yet)" if first.todo else escape(first.text)
         parts.append(f"{body}\n— {escape(citation(first.entry))}")
@@ -188,9 +249,11 @@ def answer_message(
     *,
     share: bool = False,
     shared_by: str | None = None,
+    dm: bool = False,
 ) -> Message:
     """The whole reply for one answer. `question_id` (from feedback.record_question) ties the
-    buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only)."""
+    buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only);
+    `dm` is a checklist sent to the asker's direct messages (no "Send me this as a DM" there)."""
     head: list[Block] = [_question_line(answer.question, answer.truncated)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
@@ -200,7 +263,18 @@ def answer_message(
     if answer.message:
         head.append(_section(escape(answer.message)))
 
-    groups: list[list[Block]] = [quote_blocks(q) for q in view.main]  # whole quotes are dropped when over the limit
+    items = checklist_items(answer)
+    paired = side_by_side_blocks(view.main) if side_by_side(answer) else None
+    groups: list[list[Block]]
+    if items:
+        groups = [checklist_item_blocks(item) for item in items]
+    elif paired is not None:
+        groups = [paired]
+    else:
+        groups = [quote_blocks(q) for q in view.main]  # whole quotes are dropped when over the limit
+    levels = _levels_blocks(answer)
+    if levels:
+        groups.insert(0, levels)
     for i, quote in enumerate(view.also_relevant[:ALSO_RELEVANT_SHOWN]):
         group = quote_blocks(quote)
         if i == 0:
@@ -224,7 +298,7 @@ def answer_message(
         tail.append(_section(f"*{CHOOSE}*"))
         choices = [
             _button(c.label, f"{ACTION_CHOOSE}_{i}", _value(c=c.question))
-            for i, c in enumerate(answer.choices[:MAX_SUGGESTIONS])
+            for i, c in enumerate(answer.choices[:MAX_CHOICES])
         ]
         tail.append({"type": "actions", "block_id": "choose", "elements": choices})
     if question_id is not None:
@@ -236,13 +310,35 @@ def answer_message(
         if share:
             elements.append(_button("Share in channel", ACTION_SHARE, value, style="primary"))
         partial = answer.quotes[0] if answer.quotes and not answer.quotes[0].complete else None
-        if partial is not None:
+        if partial is not None and not items:
             elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
                                     _value(e=partial.entry.id, q=question_id)))
         tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
+    if items and not dm:
+        value = _value(q=question_id, c=answer.question[:DM_QUESTION_CHARS])
+        tail.append({"type": "actions", "block_id": "checklist_actions",
+                     "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, value)]})
 
+    if items:
+        groups = _fit_checklist(groups, items, MAX_BLOCKS - len(head) - len(tail))
     blocks = _fit(head, groups, tail)
     return {"text": _fallback(answer), "blocks": blocks}
+
+
+def _fit_checklist(groups: list[list[Block]], items: Sequence[ChecklistItem], room: int) -> list[list[Block]]:
+    """Every item that fits in Block Kit's 50 blocks, then the names of the rest: a checklist never
+    loses an area silently."""
+    if sum(len(g) for g in groups) <= room:
+        return groups
+    keep = 0
+    used = 1  # the closing note
+    while keep < len(groups) and used + len(groups[keep]) <= room:
+        used += len(groups[keep])
+        keep += 1
+    rest = ", ".join(escape(i.quote.entry.area) for i in items[keep:])
+    note = _context(f"…and {len(items) - keep} more area(s), too many for one Slack message: {rest}. "
+                    "Ask about one by name, or run `careerfw ask` for the whole list.")
+    return [*groups[:keep], [note]]
 
 
 def _fit(head: list[Block], groups: list[list[Block]], tail: list[Block]) -> list[Block]:

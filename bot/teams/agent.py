@@ -6,9 +6,10 @@ like the SDK's own samples:
 - messages: personal chats get every message answered; channels and group chats only messages that
   @mention the bot (the SDK strips that mention from the text before we see it). `help` and `todo`
   are commands; anything else is a question. Replies go to the message's thread.
-- card buttons (Action.Submit): "Did you mean" areas, helpful / not helpful votes, and the optional
-  reason a "not helpful" vote asks for; a submit delivered twice (the connector redelivering an
-  activity, to any replica) or pressed twice in a row is answered once.
+- card buttons (Action.Submit): "Did you mean" areas, helpful / not helpful votes, the optional
+  reason a "not helpful" vote asks for, and "Send me this as a DM" on a promotion checklist (posted
+  proactively into the clicker's personal chat with the bot); a submit delivered twice (the connector
+  redelivering an activity, to any replica) or pressed twice in a row is answered once.
 - the bot being added or removed: conversation references for the weekly nudge.
 """
 
@@ -35,9 +36,9 @@ from microsoft_agents.hosting.core.authorization import Connections
 from bot.feedback import MAX_REASON_CHARS, question_id_from
 from bot.store.events import EventLedger, click_key, first_click
 from bot.teams import cards
-from bot.teams.conversations import conversation_type
+from bot.teams.conversations import StoredConversation, conversation_type
 from bot.teams.services import Services
-from bot.view import keyword
+from bot.view import SENT_AS_DM, keyword
 from index.answer import MAX_QUESTION_CHARS, Answer
 
 log = logging.getLogger("careerfw.teams")
@@ -57,6 +58,12 @@ REASON_EMPTY = "Nothing to record: the box was empty. Your vote stands as it is.
 REASON_NOT_KEPT = "That vote is no longer a \"not helpful\" one (changed since), so the reason was not kept."
 REASON_NOT_RECORDED = "Sorry, I could not record your reason just now (your vote itself is recorded). " \
     "Please send it again in a few minutes."
+NO_CHECKLIST = "The framework no longer gives that checklist (it has changed since). Please ask the question again."
+NO_PERSONAL_CHAT = (
+    "I can't message you privately yet: Teams lets me write to you only once you have chatted with me. "
+    "Open a chat with careerfw (Chat, then search for careerfw), say hi, then press the button again."
+)
+DM_FAILED = "Sorry, I couldn't send that to our personal chat just now. Please try again in a few minutes."
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -133,8 +140,24 @@ def submit_keys(activity: Activity) -> tuple[str, str] | None:
 # --- listeners --------------------------------------------------------------------------------------
 
 
-def register_listeners(app: AgentApplication[TurnState], services: Services) -> None:
-    """Every listener, registered from one place."""
+def personal_chat_of(stored: list[StoredConversation], activity: Activity) -> StoredConversation | None:
+    """The stored personal chat between the bot and the sender of `activity`, if Teams has given us one."""
+    sender = activity.from_property
+    if sender is None:
+        return None
+    ids = {i for i in (sender.id, sender.aad_object_id) if i}
+    for conv in stored:
+        if conv.conversation_type != "personal":
+            continue
+        user = conv.conversation.conversation_reference.user
+        if user is not None and ids & {i for i in (user.id, user.aad_object_id) if i}:
+            return conv
+    return None
+
+
+def register_listeners(app: AgentApplication[TurnState], services: Services, sender: Any = None) -> None:
+    """Every listener, registered from one place. `sender` (bot.teams.nudge.ProactiveSender) posts
+    into a stored conversation outside the current turn: the checklist sent as a DM."""
 
     clicks = EventLedger(services.store)
 
@@ -210,6 +233,37 @@ def register_listeners(app: AgentApplication[TurnState], services: Services) -> 
                                     user_id=user_id(context.activity), reason=reason)
         reply = {True: REASON_THANKS, False: REASON_NOT_KEPT, None: REASON_NOT_RECORDED}[stored]
         await context.send_activity(reply)
+
+    @app.adaptive_card.action_submit(cards.CHECKLIST_DM, submit_filter=cards.SUBMIT_KEY)
+    async def on_checklist_dm(context: TurnContext, state: TurnState, data: Any) -> None:
+        question = _str(data, "question")
+        if question is None:
+            await context.send_activity(STALE_BUTTON)
+            return
+        activity = context.activity
+        limited = await services.rate_check(user_id(activity))
+        if limited:
+            await context.send_activity(limited)
+            return
+        answer, question_id = await services.run(services.ask_and_record, user_id(activity), question)
+        if answer.checklist is None:
+            await context.send_activity(NO_CHECKLIST)
+            return
+        if conversation_type(activity) == "personal":
+            await context.send_activities(answer_activities(answer, question_id))
+            return
+        personal = personal_chat_of(await services.run(services.conversations.all), activity)
+        if personal is None or sender is None:
+            await context.send_activity(NO_PERSONAL_CHAT)
+            return
+        try:
+            for made in answer_activities(answer, question_id):
+                await services.run(sender.send, personal, made)
+        except Exception:
+            log.exception("could not send a checklist to the personal chat %s", personal.conversation_id)
+            await context.send_activity(DM_FAILED)
+            return
+        await context.send_activity(SENT_AS_DM)
 
     @app.members_added()
     async def on_members_added(context: TurnContext, state: TurnState) -> None:
@@ -306,5 +360,7 @@ def build_agent(services: Services, connection_manager: Connections) -> AgentApp
         start_typing_timer=False,
         remove_recipient_mention=True,
     )
-    register_listeners(app, services)
+    from bot.teams.nudge import ProactiveSender  # it imports this module (card_activity)
+
+    register_listeners(app, services, ProactiveSender(services.settings, connection_manager))
     return app

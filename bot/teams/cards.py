@@ -21,17 +21,22 @@ from bot.view import (
     CHOOSE,
     DID_YOU_MEAN,
     NO_QUESTION,
+    SEND_AS_DM,
     TRUNCATED_NOTE,
+    ChecklistItem,
     absolute_url,
     answer_view,
     area_label,
     carried_label,
+    checklist_items,
     citation,
     help_view,
+    level_groups,
+    side_by_side,
     starts_also_relevant,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
-from index.answer import Answer, Quote
+from index.answer import MAX_QUESTION_CHARS, Answer, Quote
 from index.entry import Entry
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -45,6 +50,7 @@ CHOOSE_VERB = "choose"  # a choice button: asks the question it carries
 FEEDBACK = "feedback"
 REASON = "feedback_reason"  # the optional reason card's submit, after a "Not helpful" vote
 REASON_INPUT = "reason"  # the Input.Text id: Teams merges its value into the submit data under this key
+CHECKLIST_DM = "checklist_dm"  # "Send me this as a DM": the checklist again, in the asker's personal chat
 # Teams refuses a message over about 28 KB; cards stay under this, with room for the envelope.
 MAX_CARD_BYTES = 24_000
 MAX_CARDS = 5
@@ -130,6 +136,43 @@ def quote_elements(quote: Quote) -> list[Element]:
     return [{"type": "Container", "items": items, "spacing": "Medium"}]
 
 
+def side_by_side_elements(quotes: tuple[Quote, ...] | list[Quote]) -> list[Element]:
+    """Two cells next to each other: a ColumnSet with one column per cell, each cited under it."""
+    columns = [{"type": "Column", "width": "stretch", "items": quote_elements(q)} for q in quotes]
+    return [{"type": "ColumnSet", "columns": columns, "spacing": "Medium"}]
+
+
+def checklist_item_elements(item: ChecklistItem, n: int) -> list[Element]:
+    """One area to work through: a toggle to tick it off, named with how it changed, then the
+    target level's text (in pieces when long) and where it comes from."""
+    quote = item.quote
+    toggle = {"type": "Input.Toggle", "id": f"item_{n}", "title": f"{quote.entry.area} ({item.mark})",
+              "value": "false", "wrap": True}
+    if quote.todo:
+        body: list[Element] = [words(NOT_WRITTEN_YET, color="Warning", isSubtle=False)]
+    else:
+        body = [literal(piece, spacing="Small" if i else "None")
+                for i, piece in enumerate(split_text(quote.text, str.encode, MAX_QUOTE_PIECE_BYTES))]
+    cite = citation(quote.entry)
+    url = link_for(quote)
+    return [{"type": "Container", "spacing": "Medium", "items": [
+        toggle,
+        {"type": "Container", "style": "emphasis", "items": body, "spacing": "Small"},
+        literal(cite if url else f"{cite} ({quote.entry.source})", url=url, isSubtle=True, size="Small"),
+    ]}]
+
+
+def _levels_elements(answer: Answer) -> list[Element]:
+    out: list[Element] = []
+    for craft, levels in level_groups(answer):
+        out.append(literal(craft, weight="Bolder", spacing="Medium"))
+        for n, level in enumerate(levels, start=1):
+            url = absolute_url(level.url(answer.site_url))
+            out.append(literal(f"{n}. {level.title}" if url else f"{n}. {level.title} ({level.source})", url=url,
+                               spacing="None"))
+    return out
+
+
 def submit(title: str, verb: str, **data: Any) -> Element:
     return {"type": "Action.Submit", "title": title, "data": {SUBMIT_KEY: verb, **data}}
 
@@ -161,10 +204,18 @@ def answer_card(
     if answer.message:
         # The core's message can name areas and levels from the content: shown literally, not as markdown.
         body.append(literal(answer.message, weight="Bolder"))
-    for i, quote in enumerate(answer.quotes, start=first):
-        if starts_also_relevant(answer, i):
-            body.append(words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large"))
-        body.extend(quote_elements(quote))
+    body.extend(_levels_elements(answer))
+    items = checklist_items(answer)
+    if items:
+        for n, item in enumerate(items, start=first):
+            body.extend(checklist_item_elements(item, n))
+    elif side_by_side(answer) and part is None:
+        body.extend(side_by_side_elements(answer.quotes))
+    else:
+        for i, quote in enumerate(answer.quotes, start=first):
+            if starts_also_relevant(answer, i):
+                body.append(words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large"))
+            body.extend(quote_elements(quote))
     if answer.suggestions:
         body.append(words(DID_YOU_MEAN, spacing="Medium"))
         body.append(
@@ -190,6 +241,8 @@ def answer_card(
             submit("Helpful", FEEDBACK, helpful=True, **about),
             submit("Not helpful", FEEDBACK, helpful=False, **about),
         ]
+    if items and (part is None or part[0] == part[1]):
+        actions.append(submit(SEND_AS_DM, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS]))
     if not body:
         body.append(words(NO_QUESTION))
     return card(body, render_answer(answer).rstrip(), actions)
@@ -225,6 +278,8 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
     whole = answer_card(answer, question_id)
     if card_bytes(whole) <= MAX_CARD_BYTES:
         return [whole]
+    if answer.checklist is not None:
+        return _checklist_cards(answer, question_id)
     answer = replace(answer, quotes=[piece for quote in answer.quotes for piece in _pieces_of(quote)])
     if len(answer.quotes) < 2:
         return [answer_card(answer, question_id)]
@@ -263,6 +318,43 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
         result.append(made)
         first += len(chunk)
     return result
+
+
+def _checklist_cards(answer: Answer, question_id: int | None) -> list[dict[str, Any]]:
+    """A checklist too big for one card: whole items per card, in order (an item's long text is in
+    pieces inside its item), the votes and the DM button on the last."""
+    assert answer.checklist is not None
+    pairs = list(zip(answer.quotes, answer.checklist.changes, strict=True))
+    chunks: list[list[tuple[Quote, str]]] = [[]]
+    for pair in pairs:
+        trial = chunks[-1] + [pair]
+        made = _checklist_piece(answer, question_id, trial, 2, 2, 0)
+        if chunks[-1] and card_bytes(made) > MAX_CARD_BYTES:
+            chunks.append([])
+        chunks[-1].append(pair)
+    chunks = chunks[:MAX_CARDS]
+    shown = sum(len(c) for c in chunks)
+    result = []
+    first = 0
+    for n, chunk in enumerate(chunks, start=1):
+        made = _checklist_piece(answer, question_id, chunk, n, len(chunks), first)
+        if n == len(chunks) and shown < len(pairs):
+            rest = ", ".join(q.entry.area for q, _ in pairs[shown:])
+            made["body"].append(words(f"{len(pairs) - shown} more areas did not fit; ask about one by name:",
+                                      separator=True))
+            made["body"].append(literal(rest))
+        result.append(made)
+        first += len(chunk)
+    return result
+
+
+def _checklist_piece(answer: Answer, question_id: int | None, chunk: list[tuple[Quote, str]], n: int, of: int,
+                     first: int) -> dict[str, Any]:
+    assert answer.checklist is not None
+    piece = replace(answer, quotes=[q for q, _ in chunk], message=answer.message if n == 1 else None,
+                    truncated=answer.truncated and n == 1,
+                    checklist=replace(answer.checklist, changes=tuple(c for _, c in chunk)))
+    return answer_card(piece, question_id, first=first, part=(n, of), vote_on=answer.quotes[0] if n == of else None)
 
 
 def _pieces_of(quote: Quote) -> list[Quote]:

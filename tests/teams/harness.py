@@ -245,6 +245,9 @@ PROPERTIES = {
     "Action.OpenUrl": {"type", "title", "url"},
     "Action.ShowCard": {"type", "title", "card"},
     "Input.Text": _COMMON | {"id", "label", "placeholder", "isMultiline", "maxLength", "isRequired", "value"},
+    "ColumnSet": _COMMON | {"columns"},
+    "Column": _COMMON | {"items", "width"},
+    "Input.Toggle": _COMMON | {"id", "title", "value", "wrap"},
 }
 
 
@@ -263,7 +266,7 @@ def assert_valid_card(card: dict[str, Any]) -> None:
             assert all(run["type"] == "TextRun" for run in element["inlines"])
         if element["type"] == "Action.Submit":
             assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "choose",
-                                                                       "feedback_reason")
+                                                                       "feedback_reason", "checklist_dm")
 
 
 class IssuedToken(AnonymousTokenProvider):

@@ -1,6 +1,7 @@
 """Buttons on answers: helpful / not helpful, "Share in channel", the buttons that answer for one
 named area ("Did you mean" choices, and "Whole text" when only part of a cell was quoted), and the
-choices of a question the framework answers several ways ("Level 3" in which craft?)."""
+choices of a question the framework answers several ways ("Level 3" in which craft?), and "Send me
+this as a DM" on a promotion checklist."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
 from bot.slack.blocks import (
+    ACTION_CHECKLIST_DM,
     ACTION_CHOOSE,
     ACTION_DID_YOU_MEAN,
     ACTION_HELPFUL,
@@ -27,6 +29,7 @@ from bot.slack.blocks import (
 from bot.slack.listeners.replies import conversation_of
 from bot.slack.modals import reason_modal
 from bot.slack.services import services_of, tracked
+from bot.view import SENT_AS_DM
 from index.answer import Answer
 
 log = logging.getLogger("careerfw.slack")
@@ -40,6 +43,8 @@ STALE = "That answer is no longer on record, so I can't do that. Please ask the 
 
 NOT_RECORDED = "Sorry, I couldn't record that just now. Please try again in a moment."
 NOT_YOURS = "Only the person who asked can do that with this answer. Ask the question yourself to get your own."
+NO_CHECKLIST = "The framework no longer gives that checklist (it has changed since). Please ask the question again."
+DM_FAILED = "Sorry, I couldn't send you a direct message just now. Please try again, or ask me in a DM."
 MAX_ENTRY_ID_CHARS = 2000
 
 
@@ -167,6 +172,43 @@ async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, A
     await _deliver(body, respond, client, answer, question_id)
 
 
+async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                              client: AsyncWebClient, context: Any) -> None:
+    """"Send me this as a DM": the checklist, answered again from the current content, in the
+    clicker's direct messages with the bot (conversations.open, then chat.postMessage)."""
+    await ack()
+    services = services_of(context)
+    user_id = body["user"]["id"]
+    if not await _admitted(services, user_id, respond):
+        return
+    value = _value(action)
+    question_id = feedback.question_id_from(value.get("q"))
+    again = await services.answer_again(question_id) if question_id is not None else None
+    if again is not None:
+        answer = again[0]
+    else:
+        question = value.get("c")
+        if not isinstance(question, str) or not question.strip():
+            await _private(respond, STALE)
+            return
+        answer, question_id = await services.ask(user_id, question)
+    if answer.checklist is None:
+        await _private(respond, NO_CHECKLIST)
+        return
+    try:
+        opened = await client.conversations_open(users=user_id)
+        channel = (opened.get("channel") or {}).get("id")
+        if not channel:
+            raise LookupError("conversations.open returned no channel")
+        await client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
+                                      **answer_message(answer, question_id, dm=True))
+    except (SlackApiError, LookupError) as exc:
+        log.warning("could not send a checklist to %s as a DM: %s", user_id, exc)
+        await _private(respond, DM_FAILED)
+        return
+    await _private(respond, SENT_AS_DM)
+
+
 async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
     """Each click that answers a question counts against the clicker's rate limit, like a question."""
     limited = await services.rate_check(user_id)
@@ -197,3 +239,4 @@ def register(app: AsyncApp) -> None:
     app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(explain_button))
     app.action(ACTION_WHOLE_CELL)(tracked(explain_button))
     app.action(re.compile(rf"^{ACTION_CHOOSE}_\d+$"))(tracked(choose_button))
+    app.action(ACTION_CHECKLIST_DM)(tracked(checklist_dm_button))

@@ -1,0 +1,143 @@
+"""The ladder answers on every surface, from answers built by hand: the checklist as a terminal list,
+Slack rich text and Teams toggles (valid, escaped where mrkdwn, never losing an item), two cells side
+by side, and the list of levels with their citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.slack.blocks import ACTION_CHECKLIST_DM, MAX_BLOCKS, answer_message
+from bot.teams.cards import CHECKLIST_DM, SUBMIT_KEY, answer_cards
+from bot.text import render_answer
+from bot.view import SEND_AS_DM
+from index.answer import Answer, Checklist, Quote
+from index.entry import Entry
+from index.levelorder import Level
+from tests.slack.harness import assert_valid_message, blocks_text, buttons_of
+from tests.teams.harness import assert_valid_card, card_actions, card_texts
+
+
+def _entry(area: str, description: str, level: str = "Level 4", todo: bool = False) -> Entry:
+    return Entry(framework="Acme", craft="Backend", level=level, role="Backend - " + level, section="Craft",
+                 area=area, description=description, todo=todo, source=f"backend/l4.md:{len(area) + 10}",
+                 permalink="/backend/l4")
+
+
+def _checklist(n: int, text: str = "I lead <big> & small work.\n\nI mentor *others*.") -> Answer:
+    quotes = [Quote(e, "" if e.todo else e.description, 1.0, True, e.url())
+              for e in (_entry(f"Area {i}", text, todo=i == 2) for i in range(n))]
+    changes = tuple(("changed", "same", "new")[i % 3] for i in range(n))
+    return Answer("from level 3 to level 4?", "checklist", True, quotes=quotes, message=f"From Level 3 to Level 4: {n}",
+                  checklist=Checklist("Level 3", "Level 4", "Backend", changes))
+
+
+def _elements(element: Any, kind: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(element, dict):
+        if element.get("type") == kind:
+            found.append(element)
+        for value in element.values():
+            found.extend(_elements(value, kind))
+    elif isinstance(element, list):
+        for item in element:
+            found.extend(_elements(item, kind))
+    return found
+
+
+def test_terminal_checklist_is_a_plain_list_to_tick() -> None:
+    text = render_answer(_checklist(3))
+    assert "[ ] Area 0 (changed from Level 3)" in text
+    assert "[ ] Area 1 (same as Level 3)" in text
+    assert "[ ] Area 2 (new at Level 4)" in text
+    assert "  > I lead <big> & small work." in text  # verbatim in a terminal
+    assert text.index("Area 0") < text.index("Area 1") < text.index("Area 2")
+
+
+def test_slack_checklist_is_rich_text_with_the_text_literal_and_a_dm_button() -> None:
+    message = answer_message(_checklist(3), 7)
+    assert_valid_message(message)
+    rich = [b for b in message["blocks"] if b["type"] == "rich_text"]
+    assert len(rich) == 3
+    assert rich[0]["elements"][1]["elements"][0]["text"] == "I lead <big> & small work.\n\nI mentor *others*."
+    assert "not written yet" in rich[2]["elements"][1]["elements"][0]["text"]
+    button = buttons_of(message)[ACTION_CHECKLIST_DM]
+    assert button["text"]["text"] == SEND_AS_DM and '"q":7' in button["value"]
+    # mrkdwn parts (fallback text, citations) stay escaped.
+    assert "<big>" not in message["text"] and "&lt;" not in blocks_text(rich)
+    dm = answer_message(_checklist(3), 7, dm=True)
+    assert ACTION_CHECKLIST_DM not in buttons_of(dm)
+
+
+def test_slack_checklist_too_long_for_one_message_names_what_it_left_out() -> None:
+    message = answer_message(_checklist(40), 1)
+    assert_valid_message(message)
+    assert len(message["blocks"]) <= MAX_BLOCKS
+    shown = [b for b in message["blocks"] if b["type"] == "rich_text"]
+    note = blocks_text(message["blocks"])
+    left = [f"Area {i}" for i in range(len(shown), 40)]
+    assert f"…and {len(left)} more area(s)" in note and all(name in note for name in left)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(min_size=1, max_size=1500), st.integers(min_value=1, max_value=30))
+def test_any_checklist_text_gives_valid_slack_blocks(text: str, n: int) -> None:
+    if not text.strip():
+        text = "x"
+    assert_valid_message(answer_message(_checklist(n, text), 1))
+
+
+def test_teams_checklist_is_toggles_in_order_with_the_dm_button_on_the_last_card() -> None:
+    made = answer_cards(_checklist(30, "I lead the work. " * 80), 5)
+    for card in made:
+        assert_valid_card(card)
+    toggles = [t for card in made for t in _elements(card["body"], "Input.Toggle")]
+    assert [t["title"].split(" (")[0] for t in toggles] == [f"Area {i}" for i in range(len(toggles))]
+    assert len({t["id"] for t in toggles}) == len(toggles)
+    dm = [a for card in made for a in card_actions(card) if a["data"][SUBMIT_KEY] == CHECKLIST_DM]
+    assert len(dm) == 1 and dm[0] in card_actions(made[-1])
+    if len(toggles) < 30:
+        assert f"Area {len(toggles)}" in "\n".join(card_texts(made[-1]["body"]))
+
+
+def test_two_cells_side_by_side_and_too_long_ones_one_after_the_other() -> None:
+    short = [Quote(_entry(a, f"{a} text & more."), f"{a} text & more.", 1.0, True, None) for a in ("Left", "Right")]
+    answer = Answer("q", "compare", True, quotes=short)
+    message = answer_message(answer, None)
+    assert_valid_message(message)
+    (fields,) = [b["fields"] for b in message["blocks"] if "fields" in b]
+    assert "Left text &amp; more." in fields[0]["text"] and "Right text &amp; more." in fields[1]["text"]
+    long = [Quote(_entry(a, "word " * 600), "word " * 600, 1.0, True, None) for a in ("Left", "Right")]
+    sequential = answer_message(Answer("q", "compare", True, quotes=long), None)
+    assert_valid_message(sequential)
+    assert not [b for b in sequential["blocks"] if "fields" in b]
+    (card,) = answer_cards(answer)
+    assert_valid_card(card)
+    (columns,) = _elements(card["body"], "ColumnSet")
+    assert [card_texts(c)[0] for c in columns["columns"]] == ["Left", "Right"]
+    text = render_answer(answer)
+    assert text.index("Left text & more.") < text.index("Right text & more.")
+
+
+def test_levels_are_labels_and_citations_on_every_surface() -> None:
+    levels = [Level("Acme", craft, f"Level {n}", n - 1, n - 1, None, float(n), n, f"{craft.lower()}/l{n}.md:3",
+                    f"/{craft.lower()}/l{n}", ()) for craft in ("Backend", "Web") for n in (1, 2)]
+    answer = Answer("which levels are there?", "levels", True, message="Levels of each craft, in order:",
+                    levels=levels, site_url="https://fw.example.com")
+    text = render_answer(answer)
+    assert "Backend:\n  1. Level 1  [https://fw.example.com/backend/l1; backend/l1.md:3]" in text
+    message = answer_message(answer, None)
+    assert_valid_message(message)
+    shown = blocks_text(message["blocks"])
+    assert "1. <https://fw.example.com/web/l1|Level 1>  `web/l1.md:3`" in shown
+    assert shown.index("*Backend*") < shown.index("*Web*")
+    (card,) = answer_cards(answer)
+    assert_valid_card(card)
+    runs = _elements(card["body"], "TextRun")
+    linked = [r for r in runs if r["text"] == "2. Level 2"]
+    assert [r["selectAction"]["url"] for r in linked] == ["https://fw.example.com/backend/l2",
+                                                          "https://fw.example.com/web/l2"]
+    assert answer.to_json()["levels"][0] == {"level": "Level 1", "craft": "Backend", "framework": "Acme",
+                                             "url": "https://fw.example.com/backend/l1", "source": "backend/l1.md:3"}

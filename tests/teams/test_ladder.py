@@ -1,0 +1,127 @@
+"""The ladder questions in Teams over real HTTP: the promotion checklist as an Adaptive Card list of
+toggles, "Send me this as a DM" (posted proactively into the asker's personal chat when Teams has
+given us one, else an explanation), two areas in a ColumnSet, and the list of levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.teams import agent, cards
+from bot.view import SEND_AS_DM, SENT_AS_DM
+from index.answer import Answerer
+from tests.teams.harness import (
+    Bot,
+    Connector,
+    adaptive_card,
+    assert_valid_card,
+    card_actions,
+    card_texts,
+    message,
+)
+
+CHECKLIST = "what do I need to go from level 3 to level 4 as a backend engineer?"
+
+
+@pytest.fixture(scope="module")
+def monzo_bot(start_bot: Any, monzo_answerer: Answerer) -> Bot:
+    return start_bot(monzo_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
+
+
+def _elements(element: Any, kind: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(element, dict):
+        if element.get("type") == kind:
+            found.append(element)
+        for value in element.values():
+            found.extend(_elements(value, kind))
+    elif isinstance(element, list):
+        for item in element:
+            found.extend(_elements(item, kind))
+    return found
+
+
+def _dm_button(card: dict[str, Any]) -> dict[str, Any]:
+    (button,) = [a for a in card_actions(card) if a["data"][cards.SUBMIT_KEY] == cards.CHECKLIST_DM]
+    return button
+
+
+def test_checklist_card_is_a_list_of_toggles_with_the_cells_verbatim(monzo_bot: Bot, connector: Connector) -> None:
+    expected = monzo_bot.services.answerer.ask(CHECKLIST)
+    assert expected.checklist is not None
+    (reply,) = monzo_bot.replies(message(CHECKLIST, service_url=connector.url))
+    card = adaptive_card(reply)
+    assert_valid_card(card)
+    toggles = _elements(card["body"], "Input.Toggle")
+    marks = {"changed": "changed from Level 3", "new": "new at Level 4", "same": "same as Level 3"}
+    assert [t["title"] for t in toggles] == [
+        f"{q.entry.area} ({marks[c]})" for q, c in zip(expected.quotes, expected.checklist.changes, strict=True)]
+    assert len({t["id"] for t in toggles}) == len(toggles)
+    texts = "\n".join(card_texts(card["body"]))
+    for quote in expected.quotes:
+        for para in quote.text.split("\n\n"):
+            assert para.strip() in texts
+    assert _dm_button(card)["title"] == SEND_AS_DM
+    assert reply["text"] == "Checklist: Level 3 → Level 4"
+
+
+def test_dm_button_without_a_personal_chat_says_how_to_open_one(monzo_bot: Bot, connector: Connector) -> None:
+    channel = "19:ladder@thread.tacv2"
+    ask = message(CHECKLIST, service_url=connector.url, conversation=channel, kind="channel", mention=True,
+                  team=channel, user="29:stranger", aad="aad-stranger")
+    (reply,) = monzo_bot.replies(ask)
+    data = _dm_button(adaptive_card(reply))["data"]
+    click = message(None, service_url=connector.url, conversation=channel, kind="channel", team=channel,
+                    user="29:stranger", aad="aad-stranger", value=data)
+    (notice,) = monzo_bot.replies(click)
+    assert notice["text"] == agent.NO_PERSONAL_CHAT
+
+
+def test_dm_button_posts_the_checklist_into_the_personal_chat(monzo_bot: Bot, connector: Connector) -> None:
+    expected = monzo_bot.services.answerer.ask(CHECKLIST)
+    personal = "a:personal-climber"
+    # A first personal message: Teams has now given us the chat, and it is stored.
+    monzo_bot.replies(message("help", service_url=connector.url, conversation=personal, user="29:climber",
+                              aad="aad-climber"))
+    channel = "19:ladder@thread.tacv2"
+    (reply,) = monzo_bot.replies(message(CHECKLIST, service_url=connector.url, conversation=channel, kind="channel",
+                                         mention=True, team=channel, user="29:climber", aad="aad-climber"))
+    connector.clear()
+    click = message(None, service_url=connector.url, conversation=channel, kind="channel", team=channel,
+                    user="29:climber", aad="aad-climber", value=_dm_button(adaptive_card(reply))["data"])
+    (notice,) = monzo_bot.replies(click)
+    assert notice["text"] == SENT_AS_DM
+    (posted,) = connector.posts(personal)
+    card = adaptive_card(posted.body)
+    assert_valid_card(card)
+    toggles = _elements(card["body"], "Input.Toggle")
+    assert [t["title"].split(" (")[0] for t in toggles] == [q.entry.area for q in expected.quotes]
+    assert connector.posts(channel) == []
+
+
+def test_two_areas_side_by_side_in_a_column_set(bot: Bot, connector: Connector) -> None:
+    question = "what's the difference between ML Ops and AI Governance?"
+    expected = bot.services.answerer.ask(question)
+    (reply,) = bot.replies(message(question, service_url=connector.url))
+    card = adaptive_card(reply)
+    assert_valid_card(card)
+    (columns,) = _elements(card["body"], "ColumnSet")
+    left, right = columns["columns"]
+    for column, quote in zip((left, right), expected.quotes, strict=True):
+        texts = card_texts(column)
+        assert texts[0] == quote.entry.area
+        for para in quote.text.split("\n\n"):
+            assert para.strip() in texts
+
+
+def test_which_levels_lists_each_level_with_where_it_is(monzo_bot: Bot, connector: Connector) -> None:
+    expected = monzo_bot.services.answerer.ask("which levels are there?")
+    (reply,) = monzo_bot.replies(message("which levels are there?", service_url=connector.url))
+    card = adaptive_card(reply)
+    assert_valid_card(card)
+    texts = card_texts(card["body"])
+    for craft in {lv.craft for lv in expected.levels}:
+        assert craft in texts
+    for n, level in enumerate(expected.levels[:6], start=1):
+        assert f"{n}. {level.title} ({level.source})" in texts
