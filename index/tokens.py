@@ -33,8 +33,8 @@ STOPWORDS = frozenset(
     whom whose why will with within without would yet you your yours yourself yourselves s t d ll m re ve
     tell show say said know want wants wanted hi hey hello thanks thank ok okay
     going gone got gotten keep keeps kept think thinks thought take takes taken took try tries
-    trying seem seems seemed sure able already always anyway maybe new still well down able put puts come comes came coming
-    follow follows following regard regarding""".split()
+    trying seem seems seemed sure able already always anyway maybe new still well down able put puts
+    come comes came coming follow follows following regard regarding""".split()
 )
 
 
