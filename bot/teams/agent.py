@@ -20,7 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import (
@@ -155,7 +155,13 @@ def personal_chat_of(stored: list[StoredConversation], activity: Activity) -> St
     return None
 
 
-def register_listeners(app: AgentApplication[TurnState], services: Services, sender: Any = None) -> None:
+class Sender(Protocol):
+    """Posts into a stored conversation outside the current turn (bot.teams.nudge.ProactiveSender)."""
+
+    def send(self, stored: StoredConversation, activity: Activity) -> None: ...
+
+
+def register_listeners(app: AgentApplication[TurnState], services: Services, sender: Sender | None = None) -> None:
     """Every listener, registered from one place. `sender` (bot.teams.nudge.ProactiveSender) posts
     into a stored conversation outside the current turn: the checklist sent as a DM."""
 
@@ -352,7 +358,8 @@ async def _remember(services: Services, context: TurnContext, *, installed: bool
         log.info("stored conversation %s for the weekly nudge", context.activity.conversation.id)
 
 
-def build_agent(services: Services, connection_manager: Connections) -> AgentApplication[TurnState]:
+def build_agent(services: Services, connection_manager: Connections,
+                sender: Sender | None = None) -> AgentApplication[TurnState]:
     app = AgentApplication[TurnState](
         storage=MemoryStorage(),
         connection_manager=connection_manager,
@@ -360,7 +367,5 @@ def build_agent(services: Services, connection_manager: Connections) -> AgentApp
         start_typing_timer=False,
         remove_recipient_mention=True,
     )
-    from bot.teams.nudge import ProactiveSender  # it imports this module (card_activity)
-
-    register_listeners(app, services, ProactiveSender(services.settings, connection_manager))
+    register_listeners(app, services, sender)
     return app

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from bot.teams import connection
 from bot.teams.agent import build_agent, polite_error
 from bot.teams.auth import GATE, TokenGate, authenticated
+from bot.teams.nudge import ProactiveSender
 from bot.teams.services import Services
 from bot.teams.trust import ServiceUrlPolicy
 
@@ -111,7 +112,8 @@ def create_app(services: Services, manager: Connections) -> web.Application:
 
     adapter.on_turn_error = on_turn_error
     logging.getLogger("microsoft_agents.activity.activity").addFilter(_ACTIVITY_LOG_FILTER)
-    agent: AgentApplication[TurnState] = build_agent(services, manager)
+    # The sender posts a checklist into the asker's personal chat ("Send me this as a DM").
+    agent: AgentApplication[TurnState] = build_agent(services, manager, ProactiveSender(services.settings, manager))
 
     app = web.Application()
     app[SERVICES] = services
