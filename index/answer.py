@@ -25,7 +25,7 @@ from index.embedder import Embedder
 from index.entry import Entry, is_label
 from index.followup import Context, FollowUps, resolved
 from index.intents import Intent as Plan
-from index.intents import asks_for_meaning, detect, substance_terms
+from index.intents import asks_for_levels, asks_for_meaning, detect, substance_terms
 from index.levelorder import Level, LevelOrder
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
@@ -284,8 +284,10 @@ class Answerer:
         question = structure.corrected(question, detected)
         if question != asked:
             detected = structure.detect(question)
-        follow = state.followups.apply(question, detected, context)
-        answer = self._respond(state, follow.text, follow.detected, follow.restrict, limit, truncated)
+        # "which levels are there?" is about the whole ladder, never the last answer's level.
+        follow = state.followups.apply(question, detected, None if asks_for_levels(detected) else context)
+        answer = self._respond(state, follow.text, follow.detected, follow.restrict, limit, truncated,
+                               "level" in follow.carried)
         if follow.carried and follow.topical:
             # A question with its own topic, carried into the last answer's level or craft: if that topic is
             # an area the carried scope does not have ("who runs interviews?" after a level with no Hiring),
@@ -301,7 +303,7 @@ class Answerer:
         return replace(answer, question=asked, context=now or None, carried=follow.carried)
 
     def _respond(self, state: _State, question: str, detected: Detected, restrict: np.ndarray | None, limit: int,
-                 truncated: bool) -> Answer:
+                 truncated: bool, carried_level: bool = False) -> Answer:
         vector = self.embedder.encode_query(question)
         covered = detected.covered()
         bridged = state.bridge.bridge([w for i, w in enumerate(detected.words) if i not in covered],
@@ -312,11 +314,11 @@ class Answerer:
             restrict = definitions if restrict is None else (restrict & definitions)
         ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights,
                                     restrict=restrict, bridged=bridged)
-        return self._answer(state, question, ranking, limit, truncated, restrict)
+        return self._answer(state, question, ranking, limit, truncated, restrict, carried_level)
 
     def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool,
-                restrict: np.ndarray | None = None) -> Answer:
-        intent = detect(ranking, state.ranker.structure, state.ranker.lexical.term_sets)
+                restrict: np.ndarray | None = None, carried_level: bool = False) -> Answer:
+        intent = detect(ranking, state.ranker.structure, state.ranker.lexical.term_sets, carried_level)
         if intent.kind == "todo":
             return self._todo_answer(state, question, ranking, truncated)
         if intent.kind == "compare":

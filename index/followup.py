@@ -227,7 +227,8 @@ class FollowUps:
             mentions.append(self._mention(ws, (start, len(ws)), facet, values))
             text = f"{text} {name}"
             carried.append(facet)
-        follow = Detected(ws, mentions)
+        # A level number the question asks about that no title carries stays the question's own ("and at level 9?").
+        follow = Detected(ws, mentions, detected.missing)
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
                         bool(substance), areas, bool(substance) and (names_who or names_craft))

@@ -250,9 +250,20 @@ def _two_areas(detected: Detected) -> list[str]:
     return areas
 
 
-def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset[str]] | None = None) -> Intent:
+def asks_for_levels(detected: Detected) -> bool:
+    """'which levels are there?', 'how many levels does mobile have?': the list of levels, not a level."""
+    ws = set(detected.words)
+    listing = bool(_LEVEL_PLURALS & ws) or {"how", "many", "level"} <= ws
+    return (listing and not any(_level_mention(m) for m in detected.mentions)
+            and not any(not m.partial for m in detected.of_kind("area")) and not _about_the_ladder(detected))
+
+
+def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset[str]] | None = None,
+           carried_level: bool = False) -> Intent:
     """The intent of a ranked question; `term_sets` (each entry's indexed words) lets a topical asking
-    word make a level question a lookup (without them every such word is only asking)."""
+    word make a level question a lookup (without them every such word is only asking). `carried_level`:
+    the level named is the previous answer's, already moved by any "next"/"above" in the question
+    (index/followup.py), so those words ask for no further step."""
     detected = ranking.detected
     mentions = detected.mentions
     ws = detected.words
@@ -272,19 +283,23 @@ def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset
     areas = _two_areas(detected)
     if len(areas) == 2 and COMPARING & set(ws):
         return Intent("compare_areas", [], [], areas=areas)
+    if asks_for_levels(detected):
+        return Intent("levels", [], [])
     if not names_area and not _about_the_ladder(detected):
-        listing = bool(_LEVEL_PLURALS & set(ws)) or {"how", "many", "level"} <= set(ws)
-        if listing and not any(_level_mention(m) for m in mentions):
-            return Intent("levels", [], [])
         if len(sides) == 1 and _names_a_level(detected, sides[0][2]):
             text, rows, span = sides[0]
-            if _NEXT & set(ws) and not _PREVIOUS & set(ws) and not _moves(ws):
+            if _NEXT & set(ws) and not _PREVIOUS & set(ws) and not _moves(ws) and not carried_level:
                 return Intent("next", [rows], [text], side_spans=[span])
-            if _PREVIOUS & set(ws) and not _NEXT & set(ws) and not _moves(ws):
+            if _PREVIOUS & set(ws) and not _NEXT & set(ws) and not _moves(ws) and not carried_level:
                 return Intent("previous", [rows], [text], side_spans=[span])
             if _moves(ws):
-                return Intent("checklist", [rows], [text], side_spans=[span], current_named=_from_before(ws, span))
+                # A carried level is written after the question's own words: "from there" is where it stands.
+                current = _from_before(ws, span) or (carried_level and bool({"from", "im", "am"} & set(ws)))
+                return Intent("checklist", [rows], [text], side_spans=[span], current_named=current)
     substance = substance_terms(ranking.residual)
+    if carried_level:
+        # "what's next after that?" after a level's overview: the step is taken, the words ask for nothing more.
+        substance = [t for t in substance if t not in LADDER]
     if not names_area and not substance and ranking.narrowed is not None:
         rows = np.flatnonzero(ranking.narrowed)
         if len(structure.levels(rows)) == 1 and any(m.kinds & {"who"} for m in mentions):

@@ -322,3 +322,39 @@ def test_checklist_marks_same_changed_new_and_unwritten(embedder, tmp_path: Path
     ]
     assert not answer.todo  # one unwritten item does not make the whole checklist "not written"
     assert answer.message and "same as Designer 1" in answer.message
+
+
+# --- with follow-ups (index/followup.py): the ladder questions in a conversation ---------------------------
+
+
+def _converse(answerer: Answerer, *questions: str) -> list[Answer]:
+    answers: list[Answer] = []
+    context = None
+    for q in questions:
+        answers.append(answerer.ask(q, context=context))
+        context = answers[-1].context
+    return answers
+
+
+def test_whats_next_after_a_level_overview_is_one_step_not_two(monzo_answerer: Answerer) -> None:
+    _, nxt = _converse(monzo_answerer, "what is expected of a level 3 backend engineer?", "what's next after that?")
+    assert {(q.entry.craft, q.entry.level) for q in nxt.quotes} == {("Backend Engineering Craft", "Level 4")}
+
+
+def test_which_levels_in_a_conversation_is_the_whole_ladder(monzo_answerer: Answerer) -> None:
+    _, levels = _converse(monzo_answerer, "what is expected of a level 3 backend engineer?", "which levels are there?")
+    assert levels.intent == "levels" and len(levels.levels) == 24
+
+
+def test_a_missing_level_as_a_follow_up_keeps_the_craft(monzo_answerer: Answerer) -> None:
+    _, missing = _converse(monzo_answerer, "what does a level 3 backend engineer do for communication?",
+                           "and at level 9?")
+    assert missing.intent == "missing_level"
+    assert missing.message and missing.message.startswith("Backend Engineering Craft has no Level 9; it has: ")
+
+
+def test_promotion_from_there_starts_at_the_last_answers_level(monzo_answerer: Answerer) -> None:
+    _, checklist = _converse(monzo_answerer, "what does a level 3 backend engineer do for communication?",
+                             "how do I get promoted from there?")
+    assert checklist.intent == "checklist" and checklist.checklist is not None
+    assert (checklist.checklist.current, checklist.checklist.target) == ("Level 3", "Level 4")
