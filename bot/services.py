@@ -123,7 +123,11 @@ class AnswerServices:
         so, so an orchestrator restarts the process, whose start then stops with one line naming the
         file (bot.state.check_state). A lock or a PostgreSQL outage passes by itself: nothing to do."""
         orig = getattr(exc, "orig", None)
-        if isinstance(orig, StateUnusable) or type(orig) is sqlite3.DatabaseError:
+        # A file overwritten under open connections may first read as a database without our tables
+        # ("no such table") rather than as no database at all: broken all the same, and it will not
+        # pass by itself, whichever table's call happens to meet it first.
+        schema_gone = isinstance(orig, sqlite3.OperationalError) and str(orig).startswith("no such table")
+        if isinstance(orig, StateUnusable) or type(orig) is sqlite3.DatabaseError or schema_gone:
             reason = str(orig) if isinstance(orig, StateUnusable) else \
                 f"the state database {self.settings.state_db} is unusable: {orig}"
             self.log.error("answering without shared state: %s", reason)
