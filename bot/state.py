@@ -1,9 +1,10 @@
-"""The SQLite state database (CAREERFW_STATE_DB): feedback, questions asked, nudge records, Teams
-conversation references.
+"""The SQLite state database (CAREERFW_STATE_DB): where the shared state (bot/store: questions,
+feedback, the nudge ledger, Teams conversation references, event de-duplication, the rate limit)
+lives when CAREERFW_DATABASE_URL is unset. Alembic (bot/store/migrations) owns its tables.
 
-Each feature owns its tables and creates them with `ensure_schema`; this module only opens
-connections the same way everywhere: WAL so readers never block the writer, and a generous busy
-timeout so a lock held by another process delays a write instead of losing it.
+This module opens connections the same way everywhere (bot/store/engine.py included): private file
+mode, WAL so readers never block the writer, and a generous busy timeout so a lock held by another
+process delays a write instead of losing it.
 """
 
 from __future__ import annotations
