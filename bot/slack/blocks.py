@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bot.prompts import Prompt
 from bot.slack.mrkdwn import escape, link
 from bot.text import split_text
 from bot.view import (
@@ -49,6 +50,9 @@ ALSO_RELEVANT_SHOWN = 2  # Block Kit's 50 blocks: a lookup shows at most this ma
 
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
+# Slack's own thumbs (a feedback_buttons element in a context_actions block), used in agent threads;
+# each button's value carries the question id and the verdict.
+ACTION_FEEDBACK = "feedback"
 ACTION_SHARE = "share_answer"
 ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
 ACTION_CHOOSE = "choose"  # suffixed likewise; the value carries the question the choice asks
@@ -250,10 +254,12 @@ def answer_message(
     share: bool = False,
     shared_by: str | None = None,
     dm: bool = False,
+    native_feedback: bool = False,
 ) -> Message:
     """The whole reply for one answer. `question_id` (from feedback.record_question) ties the
     buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only);
-    `dm` is a checklist sent to the asker's direct messages (no "Send me this as a DM" there)."""
+    `dm` is a checklist sent to the asker's direct messages (no "Send me this as a DM" there);
+    `native_feedback` puts Slack's own feedback buttons in place of ours (agent threads)."""
     head: list[Block] = [_question_line(answer.question, answer.truncated)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
@@ -303,7 +309,7 @@ def answer_message(
         tail.append({"type": "actions", "block_id": "choose", "elements": choices})
     if question_id is not None:
         value = _value(q=question_id)
-        elements = [
+        elements = [] if native_feedback else [
             _button("👍 Helpful", ACTION_HELPFUL, value),
             _button("👎 Not helpful", ACTION_NOT_HELPFUL, value),
         ]
@@ -313,7 +319,10 @@ def answer_message(
         if partial is not None and not items:
             elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
                                     _value(e=partial.entry.id, q=question_id)))
-        tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
+        if elements:
+            tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
+        if native_feedback:
+            tail.append(feedback_buttons(question_id))
     if items and not dm:
         value = _value(q=question_id, c=answer.question[:DM_QUESTION_CHARS])
         tail.append({"type": "actions", "block_id": "checklist_actions",
@@ -341,6 +350,22 @@ def _fit_checklist(groups: list[list[Block]], items: Sequence[ChecklistItem], ro
     return [*groups[:keep], [note]]
 
 
+def feedback_buttons(question_id: int) -> Block:
+    """Slack's native thumbs for one stored question: a context_actions block of feedback_buttons."""
+    return {
+        "type": "context_actions",
+        "block_id": "answer_feedback",
+        "elements": [{
+            "type": "feedback_buttons",
+            "action_id": ACTION_FEEDBACK,
+            "positive_button": {"text": {"type": "plain_text", "text": "👍"}, "accessibility_label": "Helpful",
+                                "value": _value(q=question_id, v="helpful")},
+            "negative_button": {"text": {"type": "plain_text", "text": "👎"}, "accessibility_label": "Not helpful",
+                                "value": _value(q=question_id, v="not_helpful")},
+        }],
+    }
+
+
 def _fit(head: list[Block], groups: list[list[Block]], tail: list[Block]) -> list[Block]:
     """At most MAX_BLOCKS: drop trailing "also relevant" quotes first, then cut the main quote."""
     room = MAX_BLOCKS - len(head) - len(tail)
@@ -356,6 +381,19 @@ def _fit(head: list[Block], groups: list[list[Block]], tail: list[Block]) -> lis
             kept.append(citation_block)
         break
     return head + kept + tail
+
+
+PROMPT_TITLE_LIMIT = 75
+
+
+def suggested_prompts(prompts: Sequence[Prompt]) -> list[dict[str, str]]:
+    """Prompts as assistant.threads.setSuggestedPrompts takes them. Plain text, not mrkdwn: the message
+    is sent as the person's own words, so it is not escaped."""
+    return [
+        {"title": p.title if len(p.title) <= PROMPT_TITLE_LIMIT else p.title[: PROMPT_TITLE_LIMIT - 1] + "…",
+         "message": p.message}
+        for p in prompts
+    ]
 
 
 def help_message() -> Message:

@@ -100,10 +100,11 @@ def send_event(app: SlackApp, event: dict[str, Any], event_id: str | None = None
 
 def action_payload(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
                    ephemeral: bool = True, message: dict[str, Any] | None = None,
-                   message_ts: str | None = None) -> tuple[str, str]:
+                   message_ts: str | None = None, action_type: str = "button") -> tuple[str, str]:
     """A signed-ready block_actions interactivity payload (one button click), form-encoded as
     payload=<json>, and its response_url. Every click has its own action_ts; the message it was on
-    has its own ts unless `message_ts` names one (the same answer clicked again)."""
+    has its own ts unless `message_ts` names one (the same answer clicked again). `action_type`
+    "feedback_buttons" is a click on Slack's own thumbs, whose value is the clicked one's."""
     response_url = app.fake.response_url(f"act-{app.next_id()}")
     payload: dict[str, Any] = {
         "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "username": "asker", "team_id": TEAM},
@@ -111,7 +112,7 @@ def action_payload(app: SlackApp, action_id: str, value: str, user: str = "U0ASK
         "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral,
                       "message_ts": message_ts or f"1700000000.{app.next_id():06d}"},
         "channel": {"id": channel, "name": "general"}, "response_url": response_url,
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+        "actions": [{"type": action_type, "action_id": action_id, "block_id": "b", "value": value,
                      "action_ts": f"{int(time.time())}.{app.next_id():06d}",
                      "text": {"type": "plain_text", "text": "x"}}],
     }
@@ -126,9 +127,10 @@ def post_action(app: SlackApp, body: str) -> Response:
 
 def send_action(app: SlackApp, action_id: str, value: str, user: str = "U0ASKER", channel: str = "C0GENERAL",
                 ephemeral: bool = True, message: dict[str, Any] | None = None,
-                message_ts: str | None = None) -> tuple[Response, str]:
+                message_ts: str | None = None, action_type: str = "button") -> tuple[Response, str]:
     """A button click as Slack sends it; returns the HTTP response and the click's response_url."""
-    body, response_url = action_payload(app, action_id, value, user, channel, ephemeral, message, message_ts)
+    body, response_url = action_payload(app, action_id, value, user, channel, ephemeral, message, message_ts,
+                                        action_type)
     return post_action(app, body), response_url
 
 

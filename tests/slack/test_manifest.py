@@ -16,8 +16,9 @@ def test_manifest_declares_command_scopes_events_and_interactivity(name: str) ->
     features, settings = manifest["features"], manifest["settings"]
     assert [c["command"] for c in features["slash_commands"]] == ["/careerfw"]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read", "im:history"} <= scopes
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "app_mention", "message.im"}
+    assert {"commands", "chat:write", "app_mentions:read", "im:history", "assistant:write"} <= scopes
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened", "app_mention", "message.im", "assistant_thread_started", "assistant_thread_context_changed"}
     assert settings["interactivity"]["is_enabled"] is True
     assert features["app_home"]["home_tab_enabled"] and not features["app_home"]["messages_tab_read_only_enabled"]
     http = name == "manifest.http.yml"
@@ -28,3 +29,20 @@ def test_manifest_declares_command_scopes_events_and_interactivity(name: str) ->
         assert all(u and u.startswith("https://") and u.endswith("/slack/events") for u in urls)
     else:
         assert urls == [None, None, None]
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest.http.yml"])
+def test_manifest_enables_the_agent_view_without_a_fixed_prompt_list(name: str) -> None:
+    features = yaml.safe_load((REPO / name).read_text())["features"]
+    agent = features["agent_view"]
+    assert set(agent) == {"agent_description"} and agent["agent_description"].strip()
+    # The Messages tab stays writable: classic DMs and agent threads both arrive as message.im.
+    assert features["app_home"]["messages_tab_enabled"] is True
+
+
+def test_both_manifests_declare_the_same_app() -> None:
+    socket, http = (yaml.safe_load((REPO / n).read_text()) for n in ("manifest.yml", "manifest.http.yml"))
+    assert socket["features"]["agent_view"] == http["features"]["agent_view"]
+    assert socket["oauth_config"] == http["oauth_config"]
+    events = [m["settings"]["event_subscriptions"]["bot_events"] for m in (socket, http)]
+    assert events[0] == events[1]

@@ -19,6 +19,7 @@ from bot.slack.blocks import (
     ACTION_CHECKLIST_DM,
     ACTION_CHOOSE,
     ACTION_DID_YOU_MEAN,
+    ACTION_FEEDBACK,
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
     ACTION_SHARE,
@@ -64,10 +65,18 @@ async def _private(respond: AsyncRespond, text: str) -> None:
     await respond(response_type="ephemeral", replace_original=False, **notice_message(text))
 
 
+def _verdict(action: dict[str, Any]) -> str | None:
+    """Our buttons say it in their action id; Slack's feedback_buttons in the value of the one clicked."""
+    if action["action_id"] == ACTION_FEEDBACK:
+        verdict = _value(action).get("v")
+        return verdict if verdict in THANKS else None
+    return "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
+
+
 async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
                           client: AsyncWebClient, context: Any) -> None:
     await ack()
-    verdict = "helpful" if action["action_id"] == ACTION_HELPFUL else "not_helpful"
+    verdict = _verdict(action)
     services = services_of(context)
     user_id = body["user"]["id"]
     limited = await services.rate_check(user_id)
@@ -77,7 +86,7 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
     question_id = _question_id(action)
     try:
         asked = await services.own_question(question_id, user_id) if question_id is not None else None
-        if asked is None:
+        if asked is None or verdict is None:
             text = STALE
         elif asked is False:
             text = NOT_YOURS
@@ -234,7 +243,7 @@ async def _deliver(body: dict[str, Any], respond: AsyncRespond, client: AsyncWeb
 
 
 def register(app: AsyncApp) -> None:
-    app.action(re.compile(f"^({ACTION_HELPFUL}|{ACTION_NOT_HELPFUL})$"))(tracked(feedback_button))
+    app.action(re.compile(f"^({ACTION_HELPFUL}|{ACTION_NOT_HELPFUL}|{ACTION_FEEDBACK})$"))(tracked(feedback_button))
     app.action(ACTION_SHARE)(tracked(share_button))
     app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(explain_button))
     app.action(ACTION_WHOLE_CELL)(tracked(explain_button))

@@ -1,17 +1,33 @@
 """Events: direct messages (message.im) answered in the DM, @mentions (app_mention) answered in the
-thread, and App Home (app_home_opened): how to ask, and what the framework has not written yet."""
+thread, App Home (app_home_opened): how to ask, and what the framework has not written yet, and Slack's
+agent messaging experience: suggested prompts made from the loaded framework when the Messages tab or
+a new agent thread opens, and a status while a question in an agent thread is being answered.
+
+An agent thread is a DM message with a thread_ts, as bolt-python's Assistant defines it; it is answered
+by the same path as any DM, with the status first and Slack's own feedback buttons on the answer."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.set_status.async_set_status import AsyncSetStatus
+from slack_bolt.context.set_suggested_prompts.async_set_suggested_prompts import AsyncSetSuggestedPrompts
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.prompts import suggested_prompts
 from bot.slack.blocks import home_view, plain_question
+from bot.slack.blocks import suggested_prompts as prompt_payload
 from bot.slack.listeners.replies import conversation_of, reply_for
-from bot.slack.services import services_of, tracked
+from bot.slack.services import Services, services_of, tracked
+
+log = logging.getLogger("careerfw.slack")
+STATUS = "Searching the framework…"
+PROMPTS_TITLE = "Ask the framework, for example:"
 
 
 def _from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
@@ -25,11 +41,28 @@ def _from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-async def direct_message(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+async def _show_status(set_status: AsyncSetStatus) -> None:
+    """The "Searching…" status of an agent thread. Cosmetic: a thread Slack refuses it for (a classic DM
+    thread, an app without the agent view) still gets its answer."""
+    try:
+        await set_status(STATUS)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        log.debug("assistant.threads.setStatus refused (%s); answering without a status", exc)
+
+
+async def direct_message(event: dict[str, Any], client: AsyncWebClient, context: Any,
+                         set_status: AsyncSetStatus | None = None) -> None:
     if event.get("channel_type") != "im" or not _from_a_person(event, context.get("bot_user_id")):
         return
+    agent_thread = bool(event.get("thread_ts"))
+    # The status request goes out first and runs while the question is answered; it is done before
+    # the answer is posted, which is what clears it.
+    status = asyncio.create_task(_show_status(set_status)) if agent_thread and set_status else None
     reply = await reply_for(services_of(context), event["user"], plain_question(event.get("text", "")), share=False,
-                            conversation=conversation_of(event["channel"], event.get("thread_ts")))
+                            conversation=conversation_of(event["channel"], event.get("thread_ts")),
+                            native_feedback=agent_thread)
+    if status is not None:
+        await status
     await client.chat_postMessage(
         channel=event["channel"],
         thread_ts=event.get("thread_ts"),
@@ -59,8 +92,36 @@ async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: An
     )
 
 
-async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
-    if event.get("tab", "home") != "home":
+async def _offer_prompts(services: Services, set_suggested_prompts: AsyncSetSuggestedPrompts | None) -> None:
+    if set_suggested_prompts is None:
+        return
+    prompts = suggested_prompts(services.answerer.entries, services.answerer.todo())
+    if not prompts:
+        return
+    try:
+        await set_suggested_prompts(prompt_payload(prompts), title=PROMPTS_TITLE)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        # An app whose manifest lacks the agent view (or assistant:write) has no prompts to set.
+        log.warning("assistant.threads.setSuggestedPrompts failed (%s); see docs/slack.md, agent view", exc)
+
+
+async def assistant_thread_started(context: Any,
+                                   set_suggested_prompts: AsyncSetSuggestedPrompts | None = None) -> None:
+    await _offer_prompts(services_of(context), set_suggested_prompts)
+
+
+async def assistant_thread_context_changed() -> None:
+    """Which channel the person is looking at does not change what the framework says: nothing to do,
+    but the event is acknowledged rather than left unhandled."""
+
+
+async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: Any,
+                          set_suggested_prompts: AsyncSetSuggestedPrompts | None = None) -> None:
+    tab = event.get("tab", "home")
+    if tab == "messages":
+        await _offer_prompts(services_of(context), set_suggested_prompts)
+        return
+    if tab != "home":
         return
     services = services_of(context)
     view = home_view(services.answerer.todo(), services.settings.site_url)
@@ -71,3 +132,5 @@ def register(app: AsyncApp) -> None:
     app.event("message")(tracked(direct_message))
     app.event("app_mention")(tracked(app_mention))
     app.event("app_home_opened")(tracked(app_home_opened))
+    app.event("assistant_thread_started")(tracked(assistant_thread_started))
+    app.event("assistant_thread_context_changed")(assistant_thread_context_changed)

@@ -26,7 +26,7 @@ class Reply:
 
 
 async def reply_for(services: Services, user_id: str, question: str, *, share: bool,
-                    conversation: str | None = None) -> Reply:
+                    conversation: str | None = None, native_feedback: bool = False) -> Reply:
     """The reply to `question` from `user_id`: help, the TODO list, the rate-limit notice, or an
     answer. Never raises: a failure becomes a polite notice and a logged traceback. In a conversation
     (`conversation_of`) the question may follow up the previous answer there."""
@@ -40,7 +40,7 @@ async def reply_for(services: Services, user_id: str, question: str, *, share: b
         if refusal:
             return Reply(notice_message(refusal), refused=True)
         answer, question_id = await services.ask(user_id, question, conversation)
-        return Reply(answer_message(answer, question_id, share=share))
+        return Reply(answer_message(answer, question_id, share=share, native_feedback=native_feedback))
     except Exception:
         log.exception("answering %r failed", question[:200])
         return Reply(notice_message(SORRY))
