@@ -234,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("teams-package", help="build the Teams app package zip for upload")
     p.add_argument("--out", type=Path, default=Path("appPackage/careerfw.zip"))
+    p.add_argument("--content", type=Path,
+                   help="framework pages the bot's commands are made from (default: CAREERFW_CONTENT or ./content)")
     p.set_defaults(func=_front_end("bot.teams.package", "package_command"))
 
     p = sub.add_parser("nudge", help="post the weekly TODO nudge once (for cron)")

@@ -129,3 +129,37 @@ def compare_with_next(entries: Sequence[Entry], entry: Entry) -> str | None:
     if above is None:
         return None
     return f"Compare {entry.area} at {entry.level} and {above}{_in_craft(entries, above, entry.craft)}"
+
+
+def prompt_starters(entries: Sequence[Entry], limit: int, title_limit: int) -> list[Prompt]:
+    """Short questions for places where the label is what gets sent (Teams' bot commands): the title is
+    a question of at most `title_limit` characters, the message the longer form it stands for."""
+    craft = main_craft(entries)
+    if craft is None:
+        return []
+    levels = levels_in_order(entries, craft)
+    areas = central_areas(entries, craft)
+    candidates: list[tuple[list[str], str]] = []
+    for level in levels[:2]:
+        candidates.append(([f"What does {level} expect?", f"{level} expectations", level],
+                           f"What is expected at {level}{_in_craft(entries, level, craft)}"))
+    if areas:
+        level = levels[1] if len(levels) > 1 else levels[0]
+        candidates.append(([f"{areas[0]} at {level}", areas[0]],
+                           f"What {areas[0]} looks like at {level}{_in_craft(entries, level, craft)}"))
+    if len(levels) > 1 and areas:
+        # A comparison needs its area named; the most central area whose question fits.
+        low, high = levels[0], levels[1]
+        fitting = [a for a in areas if len(f"{a} at {low} vs {high}") <= title_limit]
+        if fitting:
+            area = fitting[0]
+            candidates.append(([f"Compare {area} at {low} and {high}", f"{area} at {low} vs {high}"],
+                               f"How {area} changes from {low} to {high}{_in_craft(entries, high, craft)}"))
+    elif len(areas) > 1:
+        candidates.append(([f"{areas[0]} vs {areas[1]}"], f"The difference between {areas[0]} and {areas[1]}"))
+    starters: list[Prompt] = []
+    for titles, description in candidates:
+        title = next((t for t in titles if len(t) <= title_limit), None)
+        if title is not None and title not in {s.title for s in starters}:
+            starters.append(Prompt(title, description))
+    return starters[:limit]

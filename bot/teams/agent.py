@@ -10,6 +10,9 @@ like the SDK's own samples:
   reason a "not helpful" vote asks for, and "Send me this as a DM" on a promotion checklist (posted
   proactively into the clicker's personal chat with the bot); a submit delivered twice (the connector
   redelivering an activity, to any replica) or pressed twice in a row is answered once.
+- suggested actions under an answer in a personal chat (Teams shows them only there): "Compare with
+  the next level" and "TODO areas" send a question the bot answers (imBack); "Whole text" posts back
+  the area like a "Did you mean" button (messageBack), so the existing routes answer all three.
 - the bot being added or removed: conversation references for the weekly nudge.
 """
 
@@ -22,7 +25,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from microsoft_agents.activity import Activity, ActivityTypes
+from microsoft_agents.activity import ActionTypes, Activity, ActivityTypes, CardAction, SuggestedActions
 from microsoft_agents.hosting.core import (
     AgentApplication,
     CardFactory,
@@ -34,12 +37,14 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import Connections
 
 from bot.feedback import MAX_REASON_CHARS, question_id_from
+from bot.prompts import compare_with_next
 from bot.store.events import EventLedger, click_key, first_click
 from bot.teams import cards
 from bot.teams.conversations import StoredConversation, conversation_type
 from bot.teams.services import Services
 from bot.view import SENT_AS_DM, keyword
 from index.answer import MAX_QUESTION_CHARS, Answer
+from index.entry import Entry
 
 log = logging.getLogger("careerfw.teams")
 
@@ -65,6 +70,9 @@ NO_PERSONAL_CHAT = (
 )
 DM_FAILED = "Sorry, I couldn't send that to our personal chat just now. Please try again in a few minutes."
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+COMPARE_NEXT = "Compare with the next level"
+WHOLE_TEXT = "Whole text"
+TODO_AREAS = "TODO areas"
 
 
 # --- reading activities -----------------------------------------------------------------------------
@@ -112,6 +120,26 @@ def card_activity(card: dict[str, Any], lead: str) -> Activity:
 
 def answer_activities(answer: Answer, question_id: int | None) -> list[Activity]:
     return [card_activity(card, lead) for lead, card in cards.answer_messages(answer, question_id)]
+
+
+def follow_up_actions(answer: Answer, entries: list[Entry], has_todo: bool) -> list[CardAction]:
+    """What to offer after an answer: the same area one level up (after a comparison, above its higher
+    side), the whole cell when only part of it was quoted, and the unwritten areas when there are any."""
+    actions: list[CardAction] = []
+    if answer.confident and answer.quotes and answer.intent in ("lookup", "area", "compare"):
+        top = answer.quotes[-1] if answer.intent == "compare" else answer.quotes[0]
+        question = compare_with_next(entries, top.entry)
+        if question is not None:
+            actions.append(CardAction(type=ActionTypes.im_back, title=COMPARE_NEXT, value=question))
+        first = answer.quotes[0]
+        if not first.complete and not first.todo:
+            actions.append(CardAction(
+                type=ActionTypes.message_back, title=WHOLE_TEXT, display_text=f"{WHOLE_TEXT}: {first.entry.area}",
+                value={cards.SUBMIT_KEY: cards.EXPLAIN, "entry_id": first.entry.id, "question": answer.question},
+            ))
+    if has_todo and answer.intent != "todo":
+        actions.append(CardAction(type=ActionTypes.im_back, title=TODO_AREAS, value="todo"))
+    return actions
 
 
 def _str(data: dict[str, Any], key: str, limit: int = MAX_QUESTION_CHARS) -> str | None:
@@ -178,6 +206,14 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
 
     # Card buttons first: a button press is a message activity with `value` and no text, and must not
     # need an @mention even in a channel.
+    async def send_answer(context: TurnContext, answer: Answer, question_id: int | None) -> None:
+        replies = answer_activities(answer, question_id)
+        if conversation_type(context.activity) == "personal":
+            actions = follow_up_actions(answer, services.answerer.entries, bool(services.answerer.todo()))
+            if actions:
+                replies[-1].suggested_actions = SuggestedActions(actions=actions)
+        await context.send_activities(replies)
+
     async def answer_button(context: TurnContext, work: Callable[..., tuple[Answer, int | None]], *args: Any) -> None:
         """A button that answers: counted against the clicker's rate limit like a question."""
         limited = await services.rate_check(user_id(context.activity))
@@ -185,7 +221,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             await context.send_activity(limited)
             return
         answer, question_id = await services.run(work, user_id(context.activity), *args)
-        await context.send_activities(answer_activities(answer, question_id))
+        await send_answer(context, answer, question_id)
 
     @app.adaptive_card.action_submit(cards.EXPLAIN, submit_filter=cards.SUBMIT_KEY)
     async def on_explain(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -327,7 +363,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
         # The conversation (a personal chat, a group chat, a channel thread) is where follow-ups follow on.
         conversation = activity.conversation.id if activity.conversation else None
         answer, question_id = await services.run(services.ask_and_record, user_id(activity), text, conversation)
-        await context.send_activities(answer_activities(answer, question_id))
+        await send_answer(context, answer, question_id)
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:

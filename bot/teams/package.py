@@ -2,7 +2,9 @@
 
 `appPackage/manifest.json` is a template with `${{BOT_ID}}` (the bot's Entra app / client id, which
 is also used as the Teams app id) and `${{SITE_URL}}` (CAREERFW_SITE_URL, for the developer links).
-The build substitutes them, checks the result the way Teams' upload check would (valid JSON, ids are
+The bot's commands (Teams shows them as prompt starters) are the template's `help` and `todo` plus
+questions made from the framework in CAREERFW_CONTENT (bot/prompts.py), so they name its real
+levels and areas. The build substitutes them, checks the result the way Teams' upload check would (valid JSON, ids are
 GUIDs, no placeholder left, the schema's length limits, icon files and sizes) and writes the zip
 atomically, so a failed build never leaves a half-written package behind.
 """
@@ -16,11 +18,15 @@ import re
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.config import REPO_ROOT, Settings
+from bot.prompts import prompt_starters
 from bot.teams.icons import COLOR_SIZE, OUTLINE_SIZE, png_info
+from index.entry import Entry
+from index.parse import load_content
 
 PACKAGE_DIR = REPO_ROOT / "appPackage"
 MANIFEST_VERSION = "1.22"
@@ -31,6 +37,9 @@ _PLACEHOLDER = re.compile(r"\$\{\{[A-Z_]+\}\}")
 # Limits from the manifest schema that Teams enforces on upload.
 _LIMITS = {("name", "short"): 30, ("name", "full"): 100, ("description", "short"): 80,
            ("description", "full"): 4000}
+MAX_COMMANDS = 10
+COMMAND_TITLE_LIMIT = 32
+COMMAND_DESCRIPTION_LIMIT = 128
 
 
 class PackageError(ValueError):
@@ -85,12 +94,36 @@ def check_manifest(manifest: dict[str, Any], bot_id: str) -> list[str]:
             problems.append("bots[].scopes must be personal, team and groupChat")
         for command_list in bot.get("commandLists", []):
             titles = [c.get("title") for c in command_list.get("commands", [])]
-            if len(titles) > 10:
-                problems.append("a command list may hold at most 10 commands")
+            if len(titles) > MAX_COMMANDS:
+                problems.append(f"a command list may hold at most {MAX_COMMANDS} commands")
+            if len(set(titles)) != len(titles):
+                problems.append("command titles must be unique within a command list")
             for command in command_list.get("commands", []):
-                if not 0 < len(command.get("title", "")) <= 32 or not 0 < len(command.get("description", "")) <= 128:
-                    problems.append(f"command {command.get('title')!r}: title 1-32 and description 1-128 characters")
+                if (not 0 < len(command.get("title", "")) <= COMMAND_TITLE_LIMIT
+                        or not 0 < len(command.get("description", "")) <= COMMAND_DESCRIPTION_LIMIT):
+                    problems.append(f"command {command.get('title')!r}: title 1-{COMMAND_TITLE_LIMIT} and "
+                                    f"description 1-{COMMAND_DESCRIPTION_LIMIT} characters")
     return problems
+
+
+def add_content_commands(manifest: dict[str, Any], entries: Sequence[Entry]) -> None:
+    """After the template's own commands, questions about this framework, up to Teams' ten per list."""
+    for bot in manifest.get("bots") or []:
+        for command_list in bot.get("commandLists") or []:
+            commands = command_list.setdefault("commands", [])
+            room = MAX_COMMANDS - len(commands)
+            taken = {c.get("title") for c in commands}
+            for starter in prompt_starters(entries, limit=MAX_COMMANDS, title_limit=COMMAND_TITLE_LIMIT):
+                if room <= 0:
+                    break
+                if starter.title in taken:
+                    continue
+                description = starter.message
+                if len(description) > COMMAND_DESCRIPTION_LIMIT:
+                    description = description[: COMMAND_DESCRIPTION_LIMIT - 1] + "…"
+                commands.append({"title": starter.title, "description": description})
+                taken.add(starter.title)
+                room -= 1
 
 
 def check_icon(path: Path, size: int, need_alpha: bool) -> list[str]:
@@ -108,8 +141,10 @@ def check_icon(path: Path, size: int, need_alpha: bool) -> list[str]:
     return problems
 
 
-def build_package(out: Path, bot_id: str, site_url: str | None, source: Path = PACKAGE_DIR) -> dict[str, Any]:
-    """Write the zip to `out` and return the manifest in it; PackageError lists every problem."""
+def build_package(out: Path, bot_id: str, site_url: str | None, source: Path = PACKAGE_DIR,
+                  entries: Sequence[Entry] = ()) -> dict[str, Any]:
+    """Write the zip to `out` and return the manifest in it; PackageError lists every problem.
+    `entries` (the loaded framework) add its questions to the bot's commands."""
     if not _GUID.match(bot_id):
         raise PackageError(f"the bot id {bot_id!r} is not a GUID (the Azure Bot's Microsoft App ID)")
     try:
@@ -117,6 +152,7 @@ def build_package(out: Path, bot_id: str, site_url: str | None, source: Path = P
     except FileNotFoundError:
         raise PackageError(f"{source / 'manifest.json'}: missing") from None
     manifest = render_manifest(template, bot_id, (site_url or PLACEHOLDER_SITE).rstrip("/"))
+    add_content_commands(manifest, entries)
     icons = manifest.get("icons") or {}
     color, outline = source / str(icons.get("color", "")), source / str(icons.get("outline", ""))
     problems = check_manifest(manifest, bot_id)
@@ -154,11 +190,20 @@ def package_command(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
     site = settings.site_url if settings.site_url and settings.site_url.startswith("https://") else None
+    content = load_content(settings.content_dir)
+    entries = [e for e in content.entries if e.kind == "level"]
+    if not entries:
+        problem = next((str(p) for p in content.problems if p.severity == "error"), "no framework entries")
+        print(f"careerfw: {settings.content_dir}: {problem}; the package's commands are only help and todo "
+              f"(check the content with `careerfw check`)", file=sys.stderr)
     try:
-        manifest = build_package(args.out, bot_id, site)
+        manifest = build_package(args.out, bot_id, site, entries=entries)
     except PackageError as exc:
         print(f"careerfw: the Teams package was not built:\n{exc}", file=sys.stderr)
         return 1
+    commands = dict.fromkeys(c.get("title") for b in manifest.get("bots", []) for cl in b.get("commandLists", [])
+                             for c in cl.get("commands", []))
     print(f"{args.out}: manifest {manifest['manifestVersion']} for bot {bot_id}, icons {COLOR_SIZE}px and "
-          f"{OUTLINE_SIZE}px. Upload it in Teams: Apps > Manage your apps > Upload an app.")
+          f"{OUTLINE_SIZE}px, commands from {settings.content_dir}: {', '.join(commands)}. "
+          f"Upload it in Teams: Apps > Manage your apps > Upload an app.")
     return 0

@@ -90,3 +90,14 @@ def test_compare_with_next_names_the_level_above(multilevel) -> None:
 
 def test_no_levels_no_prompts() -> None:
     assert suggested_prompts([], []) == []
+
+
+@pytest.mark.parametrize("limit", [32, 24])
+def test_prompt_starters_fit_the_title_limit_and_use_real_names(multilevel, limit: int) -> None:
+    from bot.prompts import prompt_starters
+
+    starters = prompt_starters(multilevel, limit=10, title_limit=limit)
+    assert starters and all(0 < len(s.title) <= limit and s.message for s in starters)
+    assert len({s.title for s in starters}) == len(starters)
+    levels = {e.level for e in multilevel if e.kind == "level"}
+    assert any(level in s.title for s in starters for level in levels)

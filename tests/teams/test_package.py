@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import zipfile
 import zlib
@@ -13,7 +14,8 @@ import pytest
 
 from bot.config import Settings
 from bot.teams.icons import png_info
-from bot.teams.package import PACKAGE_DIR, PackageError, build_package, package_command
+from bot.teams.package import PACKAGE_DIR, PackageError, build_package, check_manifest, package_command
+from index.parse import load_content
 
 BOT_ID = "0b5c3d3e-1f2a-4b6c-9d8e-7f6a5b4c3d2e"
 
@@ -34,8 +36,56 @@ def test_package_holds_the_substituted_manifest_and_both_icons(tmp_path: Path) -
     assert "${{" not in json.dumps(manifest)
     assert manifest["manifestVersion"] == "1.22" and manifest["$schema"].endswith("/v1.22/MicrosoftTeams.schema.json")
     assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
-    commands = {c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]}
-    assert commands == {"help", "todo"}
+    commands = [c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]]
+    assert commands[:2] == ["help", "todo"] and len(commands) > 2  # then questions about the framework
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MONZO = Path(__file__).resolve().parents[3] / "shared" / "frameworks" / "monzo-engineering"
+
+
+def _commands(content: Path, tmp_path: Path) -> list[dict[str, str]]:
+    out = tmp_path / "careerfw.zip"
+    assert package_command(argparse.Namespace(out=out), Settings(teams_client_id=BOT_ID, content_dir=content)) == 0
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert check_manifest(manifest, BOT_ID) == []  # Teams' limits: ten commands, titles 1-32, descriptions 1-128
+    (command_list,) = manifest["bots"][0]["commandLists"]
+    return command_list["commands"]
+
+
+def _levels(content: Path) -> set[str]:
+    return {e.level for e in load_content(content).entries if e.kind == "level"}
+
+
+@pytest.mark.parametrize("content", [FIXTURES / "multilevel", MONZO], ids=["multilevel", "monzo"])
+def test_commands_are_prompt_starters_made_from_the_content(content: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    if not content.is_dir():
+        pytest.skip(f"{content} is not present")
+    commands = _commands(content, tmp_path)
+    titles = [c["title"] for c in commands]
+    assert titles[:2] == ["help", "todo"] and 2 < len(titles) <= 10
+    starters = "\n".join(titles[2:])
+    levels = _levels(content)
+    named = {level for level in levels if level in starters}
+    assert len(named) >= 2, starters  # the first two levels, by the framework's own order
+    # Never a level the content lacks ("Level 9" from a fixed list).
+    assert set(re.findall(r"(?:Level|Engineer) \d+", starters)) <= {
+        m for level in levels for m in re.findall(r"(?:Level|Engineer) \d+", level)}
+    areas = {e.area for e in load_content(content).entries}
+    assert any(area in starters for area in areas)
+    assert all(c["description"].strip() for c in commands)
+    assert str(content) in capsys.readouterr().out  # says which content the commands came from
+
+
+def test_content_with_no_framework_keeps_help_and_todo_and_says_why(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert [c["title"] for c in _commands(empty, tmp_path)] == ["help", "todo"]
+    err = capsys.readouterr().err
+    assert str(empty) in err and "careerfw check" in err
 
 
 def test_no_bot_id_no_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,122 @@
+"""Suggested actions after a Teams answer, over real HTTP (bot/teams/agent.py): "Compare with the next
+level", "Whole text" and "TODO areas" are offered in personal chats, and each one, sent back the way
+Teams sends it, gets its answer from the framework."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.prompts import next_level
+from bot.teams.agent import COMPARE_NEXT, TODO_AREAS, WHOLE_TEXT
+from index.answer import Answerer
+from tests.teams.harness import BOT_NAME, Bot, Connector, adaptive_card, assert_valid_card, card_texts, message
+
+MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
+
+
+@pytest.fixture(scope="module")
+def multilevel_answerer(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def bot(start_bot: Any, multilevel_answerer: Answerer) -> Bot:
+    return start_bot(multilevel_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
+
+
+@pytest.fixture(scope="module")
+def partial_question(multilevel_answerer: Answerer) -> str:
+    """A test input, not an expected answer: the first paragraph of a long cell below the top level, asked
+    as a question, whose answer quotes only part of a cell that has a level above it."""
+    entries = multilevel_answerer.entries
+    for entry in entries:
+        if entry.kind != "level" or entry.todo or len(entry.paragraphs) < 2:
+            continue
+        if next_level(entries, entry.craft, entry.level) is None:
+            continue
+        question = entry.paragraphs[-1][:300]
+        answer = multilevel_answerer.ask(question)
+        if answer.confident and answer.intent == "lookup" and not answer.quotes[0].complete \
+                and next_level(entries, answer.quotes[0].entry.craft, answer.quotes[0].entry.level):
+            return question
+    pytest.fail("no cell of the multilevel fixture is quoted in part by a question about it")
+
+
+def _actions(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {a["title"]: a for a in (reply.get("suggestedActions") or {}).get("actions", [])}
+
+
+def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connector: Connector,
+                                                                multilevel_answerer: Answerer,
+                                                                partial_question: str) -> None:
+    expected = multilevel_answerer.ask(partial_question)
+    cell = expected.quotes[0].entry
+    above = next_level(multilevel_answerer.entries, cell.craft, cell.level)
+    replies = bot.replies(message(partial_question, service_url=connector.url))
+    actions = _actions(replies[-1])
+    assert list(actions) == [COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS]
+    assert all(not _actions(r) for r in replies[:-1])  # offered once, under the last card
+
+    # "Compare with the next level" sends a question naming the area, this level and the next one...
+    compare = actions[COMPARE_NEXT]
+    assert compare["type"] == "imBack"
+    assert cell.area in compare["value"] and cell.level in compare["value"] and above in compare["value"]
+    (answer,) = bot.replies(message(compare["value"], service_url=connector.url))
+    card = adaptive_card(answer)
+    assert_valid_card(card)
+    texts = card_texts(card["body"])
+    upper = next(e for e in multilevel_answerer.entries
+                 if e.craft == cell.craft and e.level == above and e.area == cell.area)
+    # ...and the answer quotes the same area at both levels, verbatim.
+    assert cell.paragraphs[0] in texts and upper.paragraphs[0] in texts
+
+    # "Whole text" posts back the area (no text, a value), like a "Did you mean" button.
+    whole = actions[WHOLE_TEXT]
+    assert whole["type"] == "messageBack" and cell.area in whole["displayText"]
+    (answer,) = bot.replies(message(None, service_url=connector.url, value=whole["value"]))
+    texts = card_texts(adaptive_card(answer)["body"])
+    assert all(p in texts for p in cell.paragraphs)
+
+    # "TODO areas" sends the todo command: the unwritten areas, every one of them.
+    todo = actions[TODO_AREAS]
+    assert todo["type"] == "imBack"
+    (answer,) = bot.replies(message(todo["value"], service_url=connector.url))
+    shown = "\n".join(card_texts(adaptive_card(answer)["body"]))
+    unwritten = multilevel_answerer.todo()
+    assert unwritten and all(e.area in shown for e in unwritten)
+    assert TODO_AREAS not in _actions(answer)  # not offered again under the list itself
+
+
+def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connector: Connector,
+                                                                multilevel_answerer: Answerer,
+                                                                partial_question: str) -> None:
+    compare = _actions(bot.replies(message(partial_question, service_url=connector.url))[-1])[COMPARE_NEXT]
+    replies = bot.replies(message(compare["value"], service_url=connector.url))
+    onward = _actions(replies[-1]).get(COMPARE_NEXT)
+    entries = multilevel_answerer.entries
+    cell = multilevel_answerer.ask(partial_question).quotes[0].entry
+    above = next_level(entries, cell.craft, cell.level)
+    higher = next_level(entries, cell.craft, above) if above else None
+    if higher is None:
+        assert onward is None  # the comparison reached the top level
+    else:
+        assert above in onward["value"] and higher in onward["value"]
+
+
+def test_no_suggested_actions_in_group_chats(bot: Bot, connector: Connector, partial_question: str) -> None:
+    replies = bot.replies(message(f"<at>{BOT_NAME}</at> {partial_question}", service_url=connector.url,
+                                  conversation="19:group-follow@thread.v2", kind="groupChat", mention=True))
+    assert replies and not any(_actions(r) for r in replies)
+
+
+def test_without_a_level_above_or_todo_areas_those_are_not_offered(start_bot: Any, seed_answerer: Answerer,
+                                                                   connector: Connector) -> None:
+    seed = start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
+    question = next(q for q in ("what does Head of ML own?", "who owns ML Ops?")
+                    if seed_answerer.ask(q).confident)
+    actions = _actions(seed.replies(message(question, service_url=connector.url))[-1])
+    assert COMPARE_NEXT not in actions  # the seed framework has one level
+    assert TODO_AREAS in actions  # and two areas marked TODO
