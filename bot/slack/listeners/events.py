@@ -27,6 +27,7 @@ from bot.slack.services import Services, services_of, tracked
 
 log = logging.getLogger("careerfw.slack")
 STATUS = "Searching the framework…"
+STATUS_WAIT_S = 3.0
 PROMPTS_TITLE = "Ask the framework, for example:"
 
 
@@ -62,7 +63,11 @@ async def direct_message(event: dict[str, Any], client: AsyncWebClient, context:
                             conversation=conversation_of(event["channel"], event.get("thread_ts")),
                             native_feedback=agent_thread)
     if status is not None:
-        await status
+        # Cosmetic, so bounded: a Web API retrying a rate-limited status never holds up the answer.
+        try:
+            await asyncio.wait_for(status, STATUS_WAIT_S)
+        except TimeoutError:
+            log.info("assistant.threads.setStatus still pending after %.0f s; answering without it", STATUS_WAIT_S)
     await client.chat_postMessage(
         channel=event["channel"],
         thread_ts=event.get("thread_ts"),
