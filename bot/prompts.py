@@ -5,23 +5,22 @@ app manifest's bot commands, made at package time) and Teams' suggested actions 
 come from here, so every surface offers the same questions. Only the framework's own names are used
 (levels, crafts, areas), so a prompt never mentions a level the loaded content does not have.
 
-Choices are deterministic and hold for any framework: the craft with the most levels written, its
-first two levels in the framework's own order (front matter `nav_order`, then the number in the
-title, then page order), and the area written at the most levels.
+Choices are deterministic and hold for any framework: the craft with the most levels, its first two
+levels in the framework's own order (the core's `LevelOrder`: front matter `nav_order`, then the
+number in the title, then page order), and the area written at the most of that craft's levels.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.entry import Entry
+from index.levelorder import LevelOrder
 
 MAX_SLACK_PROMPTS = 4  # assistant.threads.setSuggestedPrompts takes at most four
 TODO_QUESTION = "Which areas are not written yet?"
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -30,89 +29,67 @@ class Prompt:
     message: str  # the question sent on their behalf
 
 
-def _levels(entries: Iterable[Entry]) -> list[Entry]:
-    return [e for e in entries if e.kind == "level" and e.level]
+@dataclass(frozen=True)
+class _Ladder:
+    """The craft prompts are about: its levels in order and its areas, most written first."""
+
+    craft: str
+    levels: list[str]
+    areas: list[str]
+    ambiguous: frozenset[str]  # level titles other crafts use too, which need the craft named
+
+    def named(self, level: str) -> str:
+        return f"{level} in {self.craft}" if level in self.ambiguous else level
 
 
-def _title_number(level: str) -> float:
-    found = _NUMBER.search(level)
-    return float(found.group()) if found else float("inf")
-
-
-def levels_in_order(entries: Sequence[Entry], craft: str) -> list[str]:
-    """The levels of one craft, lowest first: nav_order, then the number in the title, then page order."""
-    first: dict[str, tuple[float, float, int]] = {}
-    for position, entry in enumerate(_levels(entries)):
-        if entry.craft != craft or entry.level in first:
-            continue
-        nav = entry.nav_order if entry.nav_order is not None else float("inf")
-        first[entry.level] = (nav, _title_number(entry.level), position)
-    return sorted(first, key=first.__getitem__)
-
-
-def next_level(entries: Sequence[Entry], craft: str, level: str) -> str | None:
-    """The level after `level` in its craft, or None at the top (or for a level the craft lacks)."""
-    order = levels_in_order(entries, craft)
-    if level not in order:
-        return None
-    at = order.index(level)
-    return order[at + 1] if at + 1 < len(order) else None
-
-
-def main_craft(entries: Sequence[Entry]) -> str | None:
-    """The craft with the most levels written (ties: the first in page order)."""
-    levels: dict[str, set[str]] = {}
-    for entry in _levels(entries):
-        levels.setdefault(entry.craft, set()).add(entry.level)
-    if not levels:
-        return None
-    order = list(levels)
-    return max(order, key=lambda craft: (len(levels[craft]), -order.index(craft)))
-
-
-def central_areas(entries: Sequence[Entry], craft: str | None = None) -> list[str]:
-    """Areas by how many (craft, level) cells write them, most first; ties keep page order."""
-    cells: Counter[str] = Counter()
+def central_areas(entries: Sequence[Entry], craft: str, levels: Sequence[str]) -> list[str]:
+    """The craft's areas by how many of its levels write them (TODO cells do not count), most first;
+    ties keep page order."""
+    written: Counter[str] = Counter()
     order: list[str] = []
-    seen: set[tuple[str, str, str]] = set()
-    for entry in _levels(entries):
-        if craft is not None and entry.craft != craft:
+    seen: set[tuple[str, str]] = set()
+    wanted = set(levels)
+    for entry in entries:
+        if entry.kind != "level" or entry.craft != craft or entry.level not in wanted or entry.area == entry.level:
             continue
-        key = (entry.area, entry.craft, entry.level)
-        if key in seen:
-            continue
-        seen.add(key)
-        if entry.area not in cells:
+        if entry.area not in written:
             order.append(entry.area)
-        cells[entry.area] += 0 if entry.todo else 1
-    return sorted(order, key=lambda area: (-cells[area], order.index(area)))
+            written[entry.area] += 0
+        if (entry.area, entry.level) not in seen and not entry.todo:
+            seen.add((entry.area, entry.level))
+            written[entry.area] += 1
+    return sorted(order, key=lambda area: (-written[area], order.index(area)))
 
 
-def _in_craft(entries: Sequence[Entry], level: str, craft: str) -> str:
-    """" in <craft>" when the level name alone would be ambiguous (several crafts write it)."""
-    crafts = {e.craft for e in _levels(entries) if e.level == level}
-    return f" in {craft}" if len(crafts) > 1 and craft else ""
+def _ladder(entries: Sequence[Entry], order: LevelOrder | None) -> _Ladder | None:
+    order = order or LevelOrder(entries)
+    crafts = order.by_craft()
+    if not crafts:
+        return None
+    longest = max(crafts, key=len)  # max keeps the first of equals: page order breaks ties
+    craft = longest[0].craft
+    levels = [level.title for level in longest]
+    elsewhere = {level.title for ladder in crafts if ladder is not longest for level in ladder}
+    return _Ladder(craft, levels, central_areas(entries, craft, levels), frozenset(elsewhere & set(levels)))
 
 
-def suggested_prompts(entries: Sequence[Entry], todo: Sequence[Entry] = (),
-                      limit: int = MAX_SLACK_PROMPTS) -> list[Prompt]:
+def suggested_prompts(entries: Sequence[Entry], todo: Sequence[Entry] = (), limit: int = MAX_SLACK_PROMPTS,
+                      order: LevelOrder | None = None) -> list[Prompt]:
     """Up to `limit` questions about this framework: a level, an area at a level, a comparison of two
-    levels (or of two areas when the framework has one level), and the unwritten areas if any."""
-    craft = main_craft(entries)
-    if craft is None:
+    levels (or of two areas when the framework has one level), and the unwritten areas if any.
+    `order` is the core's LevelOrder when one is at hand (the answerer's); else it is built here."""
+    ladder = _ladder(entries, order)
+    if ladder is None:
         return []
-    levels = levels_in_order(entries, craft)
-    areas = central_areas(entries, craft)
+    levels, areas = ladder.levels, ladder.areas
     first = levels[0]
-    prompts = [Prompt(f"What {first} expects", f"What is expected at {first}{_in_craft(entries, first, craft)}?")]
+    prompts = [Prompt(f"What {first} expects", f"What is expected at {ladder.named(first)}?")]
     if areas:
-        area, level = areas[0], levels[1] if len(levels) > 1 else first
-        prompts.append(Prompt(f"{area} at {level}",
-                              f"What does {area} look like at {level}{_in_craft(entries, level, craft)}?"))
+        level = levels[1] if len(levels) > 1 else first
+        prompts.append(Prompt(f"{areas[0]} at {level}", f"What does {areas[0]} look like at {ladder.named(level)}?"))
     if len(levels) > 1 and areas:
         low, high = levels[0], levels[1]
-        prompts.append(Prompt(f"{low} vs {high}",
-                              f"Compare {areas[0]} at {low} and {high}{_in_craft(entries, high, craft)}"))
+        prompts.append(Prompt(f"{low} vs {high}", f"Compare {areas[0]} at {low} and {ladder.named(high)}"))
     elif len(areas) > 1:
         prompts.append(Prompt(f"{areas[0]} vs {areas[1]}",
                               f"What's the difference between {areas[0]} and {areas[1]}?"))
@@ -121,32 +98,35 @@ def suggested_prompts(entries: Sequence[Entry], todo: Sequence[Entry] = (),
     return prompts[:limit]
 
 
-def compare_with_next(entries: Sequence[Entry], entry: Entry) -> str | None:
-    """The question comparing an answered cell with the same area one level up, if there is one."""
-    if entry.kind != "level":
+def compare_with_next(entry: Entry, order: LevelOrder) -> str | None:
+    """The question comparing an answered cell with the same area one level up, if there is one (the
+    first of the next rung's levels when the track splits there)."""
+    if entry.kind != "level" or not entry.level:
         return None
-    above = next_level(entries, entry.craft, entry.level)
-    if above is None:
+    above = order.next(entry.level, entry.craft, entry.framework)
+    if not above:
         return None
-    return f"Compare {entry.area} at {entry.level} and {above}{_in_craft(entries, above, entry.craft)}"
+    upper = above[0].title
+    craft = f" in {entry.craft}" if len({lv.craft for lv in order.find(upper)}) > 1 else ""
+    return f"Compare {entry.area} at {entry.level} and {upper}{craft}"
 
 
-def prompt_starters(entries: Sequence[Entry], limit: int, title_limit: int) -> list[Prompt]:
+def prompt_starters(entries: Sequence[Entry], limit: int, title_limit: int,
+                    order: LevelOrder | None = None) -> list[Prompt]:
     """Short questions for places where the label is what gets sent (Teams' bot commands): the title is
     a question of at most `title_limit` characters, the message the longer form it stands for."""
-    craft = main_craft(entries)
-    if craft is None:
+    ladder = _ladder(entries, order)
+    if ladder is None:
         return []
-    levels = levels_in_order(entries, craft)
-    areas = central_areas(entries, craft)
+    levels, areas = ladder.levels, ladder.areas
     candidates: list[tuple[list[str], str]] = []
     for level in levels[:2]:
         candidates.append(([f"What does {level} expect?", f"{level} expectations", level],
-                           f"What is expected at {level}{_in_craft(entries, level, craft)}"))
+                           f"What is expected at {ladder.named(level)}"))
     if areas:
         level = levels[1] if len(levels) > 1 else levels[0]
         candidates.append(([f"{areas[0]} at {level}", areas[0]],
-                           f"What {areas[0]} looks like at {level}{_in_craft(entries, level, craft)}"))
+                           f"What {areas[0]} looks like at {ladder.named(level)}"))
     if len(levels) > 1 and areas:
         # A comparison needs its area named; the most central area whose question fits.
         low, high = levels[0], levels[1]
@@ -154,7 +134,7 @@ def prompt_starters(entries: Sequence[Entry], limit: int, title_limit: int) -> l
         if fitting:
             area = fitting[0]
             candidates.append(([f"Compare {area} at {low} and {high}", f"{area} at {low} vs {high}"],
-                               f"How {area} changes from {low} to {high}{_in_craft(entries, high, craft)}"))
+                               f"How {area} changes from {low} to {ladder.named(high)}"))
     elif len(areas) > 1:
         candidates.append(([f"{areas[0]} vs {areas[1]}"], f"The difference between {areas[0]} and {areas[1]}"))
     starters: list[Prompt] = []

@@ -44,7 +44,7 @@ from bot.teams.conversations import StoredConversation, conversation_type
 from bot.teams.services import Services
 from bot.view import SENT_AS_DM, keyword
 from index.answer import MAX_QUESTION_CHARS, Answer
-from index.entry import Entry
+from index.levelorder import LevelOrder
 
 log = logging.getLogger("careerfw.teams")
 
@@ -122,13 +122,13 @@ def answer_activities(answer: Answer, question_id: int | None) -> list[Activity]
     return [card_activity(card, lead) for lead, card in cards.answer_messages(answer, question_id)]
 
 
-def follow_up_actions(answer: Answer, entries: list[Entry], has_todo: bool) -> list[CardAction]:
+def follow_up_actions(answer: Answer, order: LevelOrder, has_todo: bool) -> list[CardAction]:
     """What to offer after an answer: the same area one level up (after a comparison, above its higher
     side), the whole cell when only part of it was quoted, and the unwritten areas when there are any."""
     actions: list[CardAction] = []
     if answer.confident and answer.quotes and answer.intent in ("lookup", "area", "compare"):
         top = answer.quotes[-1] if answer.intent == "compare" else answer.quotes[0]
-        question = compare_with_next(entries, top.entry)
+        question = compare_with_next(top.entry, order)
         if question is not None:
             actions.append(CardAction(type=ActionTypes.im_back, title=COMPARE_NEXT, value=question))
         first = answer.quotes[0]
@@ -209,7 +209,8 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
     async def send_answer(context: TurnContext, answer: Answer, question_id: int | None) -> None:
         replies = answer_activities(answer, question_id)
         if conversation_type(context.activity) == "personal":
-            actions = follow_up_actions(answer, services.answerer.entries, bool(services.answerer.todo()))
+            answerer = services.answerer
+            actions = follow_up_actions(answer, answerer.level_order, bool(answerer.todo()))
             if actions:
                 replies[-1].suggested_actions = SuggestedActions(actions=actions)
         await context.send_activities(replies)

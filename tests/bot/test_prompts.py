@@ -1,5 +1,6 @@
-"""Prompts made from the content (bot/prompts.py): real names, the framework's own level order, a TODO
-question only when something is TODO, and no prompts for a framework with no levels."""
+"""Prompts made from the content (bot/prompts.py): real names, the framework's own level order (the
+core's LevelOrder), a TODO question only when something is TODO, and no prompts for a framework with
+no levels."""
 
 from __future__ import annotations
 
@@ -8,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompts import (
-    MAX_SLACK_PROMPTS,
-    central_areas,
-    compare_with_next,
-    levels_in_order,
-    main_craft,
-    next_level,
-    suggested_prompts,
-)
+from bot.prompts import MAX_SLACK_PROMPTS, central_areas, compare_with_next, suggested_prompts
+from index.levelorder import LevelOrder
 from index.parse import load_content
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -28,26 +22,19 @@ def multilevel():
     return load_content(FIXTURES / "multilevel").entries
 
 
-def test_levels_follow_nav_order_before_the_number_in_the_title(multilevel) -> None:
-    # senior2-manager.md has nav_order 4 and senior2-ic.md nav_order 5, whatever their titles say.
-    assert levels_in_order(multilevel, "Software Engineering Craft") == [
-        "Engineer 1", "Engineer 2", "Senior Engineer 1", "Senior Engineer 2 (People Manager)",
-        "Senior Engineer 2 (Individual Contributor)",
-    ]
-    assert next_level(multilevel, "Software Engineering Craft", "Engineer 2") == "Senior Engineer 1"
-    assert next_level(multilevel, "Software Engineering Craft", "Senior Engineer 2 (Individual Contributor)") is None
-    assert next_level(multilevel, "Software Engineering Craft", "Level 9") is None
+CRAFT = "Software Engineering Craft"  # the fixture's craft with the most levels
+ORDER = ["Engineer 1", "Engineer 2", "Senior Engineer 1", "Senior Engineer 2 (People Manager)",
+         "Senior Engineer 2 (Individual Contributor)"]  # nav_order 1-5, whatever the titles say
 
 
 def test_prompts_name_real_levels_areas_and_compare_the_first_two_levels(multilevel) -> None:
+    assert [lv.title for lv in LevelOrder(multilevel).levels(CRAFT)] == ORDER
     todo = [e for e in multilevel if e.todo]
     prompts = suggested_prompts(multilevel, todo)
     assert len(prompts) == MAX_SLACK_PROMPTS
-    craft = main_craft(multilevel)
-    assert craft == "Software Engineering Craft"  # the craft with the most levels
-    first, second = levels_in_order(multilevel, craft)[:2]
-    area = central_areas(multilevel, craft)[0]
-    assert area in {e.area for e in multilevel if e.craft == craft}
+    first, second = ORDER[:2]
+    area = central_areas(multilevel, CRAFT, ORDER)[0]
+    assert area in {e.area for e in multilevel if e.craft == CRAFT}
     level_q, area_q, compare_q, todo_q = (p.message for p in prompts)
     assert first in level_q
     assert area in area_q and second in area_q
@@ -55,6 +42,7 @@ def test_prompts_name_real_levels_areas_and_compare_the_first_two_levels(multile
     assert "not written" in todo_q
     assert all(p.title.strip() for p in prompts)
     assert suggested_prompts(multilevel, todo) == prompts  # the same content, the same prompts
+    assert suggested_prompts(multilevel, todo, order=LevelOrder(multilevel)) == prompts
 
 
 def test_no_todo_question_when_nothing_is_todo(multilevel) -> None:
@@ -73,19 +61,19 @@ def test_one_level_frameworks_compare_two_areas_instead() -> None:
 
 
 def test_an_area_written_at_more_levels_is_more_central(multilevel) -> None:
-    craft = "Software Engineering Craft"
-    areas = central_areas(multilevel, craft)
-    cells = {a: len({e.level for e in multilevel if e.craft == craft and e.area == a and not e.todo}) for a in areas}
+    areas = central_areas(multilevel, CRAFT, ORDER)
+    cells = {a: len({e.level for e in multilevel if e.craft == CRAFT and e.area == a and not e.todo}) for a in areas}
     assert [cells[a] for a in areas] == sorted(cells.values(), reverse=True)
 
 
 def test_compare_with_next_names_the_level_above(multilevel) -> None:
+    order = LevelOrder(multilevel)
     cell = next(e for e in multilevel if e.level == "Engineer 1" and e.kind == "level")
-    question = compare_with_next(multilevel, cell)
+    question = compare_with_next(cell, order)
     assert question is not None and cell.area in question and "Engineer 1" in question and "Engineer 2" in question
     top = next(e for e in multilevel if e.level == "Senior Engineer 2 (Individual Contributor)")
-    assert compare_with_next(multilevel, top) is None
-    assert compare_with_next(multilevel, replace(cell, kind="definition")) is None
+    assert compare_with_next(top, order) is None
+    assert compare_with_next(replace(cell, kind="definition"), order) is None
 
 
 def test_no_levels_no_prompts() -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from bot.prompts import next_level
 from bot.teams.agent import COMPARE_NEXT, TODO_AREAS, WHOLE_TEXT
 from index.answer import Answerer
 from tests.teams.harness import BOT_NAME, Bot, Connector, adaptive_card, assert_valid_card, card_texts, message
@@ -35,14 +34,19 @@ def partial_question(multilevel_answerer: Answerer) -> str:
     for entry in entries:
         if entry.kind != "level" or entry.todo or len(entry.paragraphs) < 2:
             continue
-        if next_level(entries, entry.craft, entry.level) is None:
+        if next_level(multilevel_answerer, entry.craft, entry.level) is None:
             continue
         question = entry.paragraphs[-1][:300]
         answer = multilevel_answerer.ask(question)
         if answer.confident and answer.intent == "lookup" and not answer.quotes[0].complete \
-                and next_level(entries, answer.quotes[0].entry.craft, answer.quotes[0].entry.level):
+                and next_level(multilevel_answerer, answer.quotes[0].entry.craft, answer.quotes[0].entry.level):
             return question
     pytest.fail("no cell of the multilevel fixture is quoted in part by a question about it")
+
+
+def next_level(answerer: Answerer, craft: str, level: str) -> str | None:
+    above = answerer.level_order.next(level, craft)
+    return above[0].title if above else None
 
 
 def _actions(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -54,7 +58,7 @@ def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connecto
                                                                 partial_question: str) -> None:
     expected = multilevel_answerer.ask(partial_question)
     cell = expected.quotes[0].entry
-    above = next_level(multilevel_answerer.entries, cell.craft, cell.level)
+    above = next_level(multilevel_answerer, cell.craft, cell.level)
     replies = bot.replies(message(partial_question, service_url=connector.url))
     actions = _actions(replies[-1])
     assert list(actions) == [COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS]
@@ -96,10 +100,9 @@ def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connecto
     compare = _actions(bot.replies(message(partial_question, service_url=connector.url))[-1])[COMPARE_NEXT]
     replies = bot.replies(message(compare["value"], service_url=connector.url))
     onward = _actions(replies[-1]).get(COMPARE_NEXT)
-    entries = multilevel_answerer.entries
     cell = multilevel_answerer.ask(partial_question).quotes[0].entry
-    above = next_level(entries, cell.craft, cell.level)
-    higher = next_level(entries, cell.craft, above) if above else None
+    above = next_level(multilevel_answerer, cell.craft, cell.level)
+    higher = next_level(multilevel_answerer, cell.craft, above) if above else None
     if higher is None:
         assert onward is None  # the comparison reached the top level
     else:

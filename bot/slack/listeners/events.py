@@ -100,7 +100,8 @@ async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: An
 async def _offer_prompts(services: Services, set_suggested_prompts: AsyncSetSuggestedPrompts | None) -> None:
     if set_suggested_prompts is None:
         return
-    prompts = suggested_prompts(services.answerer.entries, services.answerer.todo())
+    answerer = services.answerer
+    prompts = suggested_prompts(answerer.entries, answerer.todo(), order=answerer.level_order)
     if not prompts:
         return
     try:
