@@ -59,7 +59,8 @@ def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connecto
     expected = multilevel_answerer.ask(partial_question)
     cell = expected.quotes[0].entry
     above = next_level(multilevel_answerer, cell.craft, cell.level)
-    replies = bot.replies(message(partial_question, service_url=connector.url))
+    chat = {"service_url": connector.url, "conversation": "a:follow-ups-1"}  # a conversation of its own
+    replies = bot.replies(message(partial_question, **chat))
     actions = _actions(replies[-1])
     assert list(actions) == [COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS]
     assert all(not _actions(r) for r in replies[:-1])  # offered once, under the last card
@@ -68,7 +69,7 @@ def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connecto
     compare = actions[COMPARE_NEXT]
     assert compare["type"] == "imBack"
     assert cell.area in compare["value"] and cell.level in compare["value"] and above in compare["value"]
-    (answer,) = bot.replies(message(compare["value"], service_url=connector.url))
+    (answer,) = bot.replies(message(compare["value"], **chat))
     card = adaptive_card(answer)
     assert_valid_card(card)
     texts = card_texts(card["body"])
@@ -80,14 +81,14 @@ def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connecto
     # "Whole text" posts back the area (no text, a value), like a "Did you mean" button.
     whole = actions[WHOLE_TEXT]
     assert whole["type"] == "messageBack" and cell.area in whole["displayText"]
-    (answer,) = bot.replies(message(None, service_url=connector.url, value=whole["value"]))
+    (answer,) = bot.replies(message(None, value=whole["value"], **chat))
     texts = card_texts(adaptive_card(answer)["body"])
     assert all(p in texts for p in cell.paragraphs)
 
     # "TODO areas" sends the todo command: the unwritten areas, every one of them.
     todo = actions[TODO_AREAS]
     assert todo["type"] == "imBack"
-    (answer,) = bot.replies(message(todo["value"], service_url=connector.url))
+    (answer,) = bot.replies(message(todo["value"], **chat))
     shown = "\n".join(card_texts(adaptive_card(answer)["body"]))
     unwritten = multilevel_answerer.todo()
     assert unwritten and all(e.area in shown for e in unwritten)
@@ -97,8 +98,9 @@ def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connecto
 def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connector: Connector,
                                                                 multilevel_answerer: Answerer,
                                                                 partial_question: str) -> None:
-    compare = _actions(bot.replies(message(partial_question, service_url=connector.url))[-1])[COMPARE_NEXT]
-    replies = bot.replies(message(compare["value"], service_url=connector.url))
+    chat = {"service_url": connector.url, "conversation": "a:follow-ups-2"}
+    compare = _actions(bot.replies(message(partial_question, **chat))[-1])[COMPARE_NEXT]
+    replies = bot.replies(message(compare["value"], **chat))
     onward = _actions(replies[-1]).get(COMPARE_NEXT)
     cell = multilevel_answerer.ask(partial_question).quotes[0].entry
     above = next_level(multilevel_answerer, cell.craft, cell.level)
@@ -120,6 +122,6 @@ def test_without_a_level_above_or_todo_areas_those_are_not_offered(start_bot: An
     seed = start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
     question = next(q for q in ("what does Head of ML own?", "who owns ML Ops?")
                     if seed_answerer.ask(q).confident)
-    actions = _actions(seed.replies(message(question, service_url=connector.url))[-1])
+    actions = _actions(seed.replies(message(question, service_url=connector.url, conversation="a:follow-ups-3"))[-1])
     assert COMPARE_NEXT not in actions  # the seed framework has one level
     assert TODO_AREAS in actions  # and two areas marked TODO
