@@ -174,10 +174,13 @@ def test_native_feedback_buttons_record_the_vote(slack_app: SlackApp, question: 
     down = thumbs["negative_button"]["value"]
     qid = json.loads(down)["q"]
 
+    opened_before = len(slack_app.fake.matching(lambda c: c.method == "views.open"))
     _, url = send_action(slack_app, thumbs["action_id"], down, user="U0NATIVE", channel="D0AGENT04",
                          ephemeral=False, action_type="feedback_buttons")
     thanks = message_of(slack_app.fake.wait_for(to_url(url))[0])
     assert "did not help" in thanks["text"]
+    # Slack's own 👎 asks for the optional reason just as ours does.
+    slack_app.fake.wait_for(lambda c: c.method == "views.open", count=opened_before + 1)
     db = sqlite3.connect(slack_app.settings.state_db)
     assert db.execute("SELECT verdict FROM feedback WHERE question_id = ?", (qid,)).fetchall() == [("not_helpful",)]
 
