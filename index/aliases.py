@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, singular
-from index.tokens import STOPWORDS, fold, words
+from index.tokens import STOPWORDS, fold, ordinals, stem, words
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
 GENERIC = frozenset(
@@ -158,6 +158,9 @@ def _key(text: str) -> str:
     return " ".join(singular(w) for w in words(text))
 
 
+_VOWELS = frozenset("aeiou")
+
+
 def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
     """Whether a question word stands for a name's word: "tech" for "technology", "eng" for "engineer",
     "sr" for "senior", "mgr" for "manager" (its letters in order, starting alike), but never a word the
@@ -168,7 +171,9 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         return False
     if len(short) >= 3 and full.startswith(short):
         return True
-    if len(full) >= 5 and len(short) >= 2 and short not in vocabulary:
+    # Letters in order ("mgr", "mgmt", "comms"): an abbreviation keeps consonants and drops vowels, so
+    # one with two vowels after its first letter is a word of its own ("count" is not "communication").
+    if len(full) >= 5 and len(short) >= 2 and short not in vocabulary and sum(c in _VOWELS for c in short[1:]) <= 1:
         it = iter(full)
         if all(c in it for c in short):
             return True
@@ -176,6 +181,31 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         return True
     # Two letters swapped ("impcat") is one slip, however the plain ratio rates it.
     return len(short) >= 4 and short not in vocabulary and OSA.distance(short, full) <= (1 if len(full) < 9 else 2)
+
+
+_MAX_INITIALS = 4  # words one typed word may stand for by their initials
+
+
+def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool | None = None) -> bool:
+    """Whether the typed words write out a name word by word: each typed word abbreviates one word of the
+    name ("tech" for "technology", "sr" for "senior") or is the initials of two or more words in a row
+    ("em" for "engineering manager"). Initials the text uses as a word of its own ("EM" in "EM reports")
+    spell a name only beside another of its words ("sr em"), never alone."""
+    alone = len(typed) == 1 if alone is None else alone
+    if not typed or not full:
+        return not typed and not full
+    q = typed[0]
+    if _abbreviates(q, full[0], vocabulary) and _spells(typed[1:], full[1:], vocabulary, alone):
+        return True
+    k = len(q)
+    return (
+        2 <= k <= min(len(full), _MAX_INITIALS)
+        and q.isalpha()
+        and q not in STOPWORDS
+        and not (alone and q in vocabulary)
+        and q == "".join(w[0] for w in full[:k])
+        and _spells(typed[1:], full[k:], vocabulary, alone)
+    )
 
 
 @dataclass(frozen=True)
@@ -226,6 +256,7 @@ class Structure:
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
         naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
         self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary)
+        self.owner_words = _owner_words({e.framework for e in entries if e.framework}, self.level_names.role_nouns)
         refiners: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for name in self.level_names.aliases:
             values = {("level", t) for t in name.values}
@@ -305,7 +336,7 @@ class Structure:
             candidates.append((score, len(alias.text), i, j, alias))
         exact = {(i, j) for score, _, i, j, _ in candidates if score == 100}
         candidates += [c for c in self._abbreviated(keys, windows, texts) if (c[2], c[3]) not in exact]
-        for n in self.level_names.number_mentions(keys, self._name_words):
+        for n in self.level_names.number_mentions(keys, self._name_words, ordinals(question)):
             if (n.start, n.end) in exact:
                 continue  # "EM 2" is "Engineering Manager 2" by its own name, not every level numbered 2
             text = " ".join(ws[n.start : n.end])
@@ -378,14 +409,17 @@ class Structure:
             # ones ("eng") would name a level in every question that says what someone is.
             if n == 1 and (len(window[0]) < 4 or window[0] in self.vocabulary):
                 continue
-            for alias in self._by_words.get(n, ()):
-                if alias.text == text or alias.text[:1] != text[:1] or _digits(window) != alias.digits:
-                    continue
-                full = alias.text.split()
-                if all(_abbreviates(q, a, self.vocabulary) for q, a in zip(window, full, strict=True)):
-                    # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not Engineering).
-                    # Weighed by the letters typed, not the name's: a typo of a name ("enginer") is the better reading.
-                    out.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), len(text), i, j, alias))
+            # A typed word may also be the initials of several of the name's words ("sr em": Senior
+            # Engineering Manager), so names of up to _MAX_INITIALS more words than typed are tried.
+            for size in range(n, n + _MAX_INITIALS):
+                for alias in self._by_words.get(size, ()):
+                    if alias.text == text or alias.text[:1] != text[:1] or _digits(window) != alias.digits:
+                        continue
+                    if _spells(window, alias.text.split(), self.vocabulary):
+                        # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not
+                        # Engineering). Weighed by the letters typed, not the name's: a typo of a name
+                        # ("enginer") is the better reading.
+                        out.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), len(text), i, j, alias))
         return out
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
@@ -479,6 +513,21 @@ class Structure:
     def levels(self, rows: np.ndarray) -> set[str]:
         """The levels among `rows` (prose that only names a level has none of its own)."""
         return {self.level_of[i] for i in rows if self.level_of[i]}
+
+
+def _owner_words(frameworks: set[str], role_nouns: frozenset[str]) -> frozenset[str]:
+    """Whose framework it is: the words of a framework's name before its first generic word ("Monzo" of
+    "Monzo Progression Framework", "FT" of "FT Engineering Progression", the job word aside). The text
+    names its owner everywhere, so naming it says no more about a question's topic than naming a level."""
+    jobs = {stem(r)[:5] for r in role_nouns}
+    out: set[str] = set()
+    for name in frameworks:
+        for w in words(name):
+            if w in GENERIC:
+                break
+            if w not in STOPWORDS and stem(singular(w))[:5] not in jobs and not w.isdigit():
+                out.add(w)
+    return frozenset(out)
 
 
 def _layout_sections(entries: list[Entry]) -> set[str]:

@@ -396,6 +396,9 @@ class Answerer:
             if m.kinds & {"who", "craft"} and 0 < len(structure.rows(m, {"who", "craft"})) < structure.size
             for i in range(m.start, m.end)
         }
+        # The framework's owner ("Monzo") is a name every cell shares too: "Monzo's share price" is not
+        # close to a cell about Monzo's engineers.
+        names |= {i for i, w in enumerate(ranking.detected.words) if w in structure.owner_words}
         rest_dense = None
         if names and not named and not scope:
             # How close is it in meaning without the level/role names every cell of that level shares?

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import bisect
 import math
+import os.path
 from collections import Counter
 
 import bm25s
 import numpy as np
 
 from index.tokens import expand, terms
+
+# Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
+ROOT_PAST = 2
 
 
 class BM25Ranker:
@@ -37,15 +41,21 @@ class BM25Ranker:
         return self._idf.get(term, self.unknown_idf)
 
     def completions(self, term: str, limit: int = 3) -> list[str]:
-        """Indexed words an unknown short word abbreviates ("exec" -> "executive")."""
+        """Indexed words an unknown short word abbreviates ("exec" -> "executive", "execution").
+
+        Only when the words it could stand for share one root past what was typed: "collab" is
+        "collaborat-" whichever word follows, but "comp" could be "company", "complex" or "competent",
+        and a word that could be anything is no abbreviation."""
         if len(term) < 4 or term in self._vocab:
             return []
         i = bisect.bisect_left(self._sorted_vocab, term)
         out: list[str] = []
-        while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term) and len(out) < limit:
+        while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term):
             out.append(self._sorted_vocab[i])
             i += 1
-        return out
+        if len(out) > 1 and len(os.path.commonprefix(out)) < len(term) + ROOT_PAST:
+            return []
+        return out[:limit]
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """One BM25 score per text (0 where no query term occurs)."""

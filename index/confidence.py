@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from index.bm25 import BM25Ranker
 from index.tokens import prefix, stem
 
-HIGH = 0.40  # close in meaning on its own
-LOW = 0.175  # close enough when the question's content words are in the text, or its area is named
+HIGH = 0.35  # close in meaning on its own
+LOW = 0.125  # close enough when the question's content words are in the text, or its area is named
 MIN_COVERAGE = 0.35  # of the question's content words, weighted by rarity, found in the text
 # All of the question's words in one text is an answer however the model rates it ("who leads incident
 # resolution?" against a long cell that says "Leads incident resolutions" among much else).

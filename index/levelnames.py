@@ -154,9 +154,10 @@ class LevelNames:
             return set(self.numbered.get((code, n), set()))
         return {t for (c, m), ts in self.numbered.items() if m == n for t in ts}
 
-    def number_mentions(self, ws: list[str], names: set[str]) -> list[NumberMention]:
+    def number_mentions(self, ws: list[str], names: set[str], ordinals: set[int] = frozenset()) -> list[NumberMention]:
         """Level numbers in a question's words; `names` are words that name something else (an area, a
-        craft), which never stand for a code ("mobile 4" is not "M4")."""
+        craft), which never stand for a code ("mobile 4" is not "M4"); `ordinals`, positions of numbers
+        written as ordinals, which are no bare level number ("a first line manager" is not level 1)."""
         if not self.numbered:
             return []
         out: list[NumberMention] = []
@@ -172,7 +173,7 @@ class LevelNames:
                 code = self._code_for(before, names)
                 if code is not None:
                     found = (i - 1, i + 1, self._titles_numbered(code, int(w)))
-                elif before in _BARE_BEFORE:
+                elif before in _BARE_BEFORE and i not in ordinals:
                     found = (i, i + 1, self._titles_numbered("", int(w)))
             if found and found[2]:
                 out.append(NumberMention(found[0], found[1], frozenset(found[2])))

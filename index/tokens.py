@@ -18,6 +18,8 @@ _NUMBER_WORDS = {
     "i": "1", "ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7",
 }
 # Roman numerals only count as numbers right after a level word ("level iv"), never alone ("I").
+_ROMAN = frozenset("i ii iii iv vi vii".split())
+_ORDINALS = frozenset("first second third fourth fifth sixth".split())
 _LEVEL_WORDS = {"level", "lvl", "l", "grade", "band", "tier", "step", "stage", "rank"}
 
 # Function words: they carry no topic, in questions or in framework text. The common English list
@@ -84,30 +86,47 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded words with number words turned to digits and "L3"/"lvl3" split into level + number."""
-    out: list[str] = []
+    return [w for w, _ in _tokens(text)]
+
+
+def ordinals(text: str) -> set[int]:
+    """Positions in `words(text)` of digits written as ordinals ("a first line manager"): a number for
+    the text's words, but no level's name on its own ("a second monitor" is not level 2)."""
+    return {i for i, (_, ordinal) in enumerate(_tokens(text)) if ordinal}
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
     raw = _WORD.findall(fold(text).replace("'s ", " ").replace("'", ""))
     for w in raw:
         m = re.fullmatch(r"(l|lvl|level)(\d+)", w)
         if m:
-            out.extend(["level", m.group(2)])
+            out.extend([("level", False), (m.group(2), False)])
             continue
         m = re.fullmatch(r"(\d+)(s|es)", w)
         if m:
-            out.append(m.group(1))  # "engineer 2s" are Engineer 2s
+            out.append((m.group(1), False))  # "engineer 2s" are Engineer 2s
             continue
-        if w in _NUMBER_WORDS and (w not in {"i", "ii", "iii", "iv", "vi", "vii"} or (out and out[-1] in _LEVEL_WORDS)):
-            out.append(_NUMBER_WORDS[w])
+        if w in _NUMBER_WORDS and (w not in _ROMAN or (out and out[-1][0] in _LEVEL_WORDS)):
+            out.append((_NUMBER_WORDS[w], w in _ORDINALS))
             continue
         if w == "lvl":
-            out.append("level")
+            out.append(("level", False))
             continue
-        out.append(w)
+        out.append((w, False))
     return out
 
 
+_COMPOUND = re.compile(r"[a-z]+(?:-[a-z]+)+")
+
+
 def terms(text: str) -> list[str]:
-    """Stemmed content words."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    """Stemmed content words, and each hyphenated compound also as one word: "gate-keep" is written
+    "gatekeeper" as often as not, "on-call" "oncall" (they meet "gatekeeper" through its prefix)."""
+    out = [stem(w) for w in words(text) if w not in STOPWORDS]
+    if "-" in text:
+        out.extend(stem(c.replace("-", "")) for c in _COMPOUND.findall(fold(text)))
+    return out
 
 
 PREFIX = 6

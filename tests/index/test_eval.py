@@ -82,7 +82,7 @@ def test_the_pay_leave_word_list_earns_its_place(report, monzo_dir: Path) -> Non
 # Targets (careerfw_tools/evaluate.py: LOFO_TOP1, FLOOR_TOP1, REFUSED, ANSWERED) not met yet are held
 # at the figure measured when they were set, so retrieval cannot slip back while they are worked on;
 # `careerfw eval` prints each target as met or MISSED. docs/retrieval.md has the table.
-MEASURED_FLOOR = {"left-out top1": 0.78, "refused": 0.90, "answered": 0.92}
+MEASURED_FLOOR = {"left-out top1": 0.81}
 
 
 def test_left_out_top1_on_every_framework(report) -> None:
@@ -94,8 +94,8 @@ def test_left_out_top1_on_every_framework(report) -> None:
 
 def test_left_out_refusal_and_answering(report) -> None:
     pooled = report.pooled_held_out
-    assert pooled.refused >= min(REFUSED, MEASURED_FLOOR["refused"]), render(report)
-    assert pooled.answered >= min(ANSWERED, MEASURED_FLOOR["answered"]), render(report)
+    assert pooled.refused >= REFUSED, render(report)
+    assert pooled.answered >= ANSWERED, render(report)
 
 
 def test_every_todo_best_match_is_flagged_and_intents_are_right(report) -> None:

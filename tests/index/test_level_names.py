@@ -130,3 +130,20 @@ def test_qualifier_codes_in_parentheses_number_the_levels(tmp_path: Path) -> Non
     assert named(artsy_like, "em 2 delivery") == {"Engineering Manager 2 (M3)"}
     assert named(artsy_like, "ic 3 delivery") == {"Engineer 2 (IC3)"}
     assert named(artsy_like, "director delivery") == {"Director of Engineering (M5)"}
+
+
+def test_initials_of_several_words_spell_a_name_beside_its_other_words(tmp_path: Path) -> None:
+    titles = ["Engineer", "Senior Engineer", "Engineering Manager 1", "Engineering Manager 2", "Senior Engineering Manager"]
+    ladder = _structure(tmp_path, titles, craft="Engineering Ladder")
+    assert named(ladder, "sr em - who owns delivery?") == {"Senior Engineering Manager"}
+    assert named(ladder, "senior EM delivery") == {"Senior Engineering Manager"}
+    assert named(ladder, "em 2 delivery") == {"Engineering Manager 2"}
+    assert named(ladder, "what does an em do?") == set()  # two letters alone are no name
+
+
+def test_an_ordinal_alone_is_no_level_number(tmp_path: Path) -> None:
+    bands = _structure(tmp_path, ["Band 1", "Band 2", "Band 3", "Band 4"])
+    assert named(bands, "how much does a first line manager deliver?") == set()
+    assert named(bands, "can I get a second monitor?") == set()
+    assert named(bands, "what does a 2 deliver?") == {"Band 2"}
+    assert named(bands, "level two delivery") == {"Band 2"}

@@ -1,0 +1,103 @@
+"""Words as people write them and as the framework writes them, on text made up for the test: real
+words are not abbreviations of names, hyphenated compounds meet their one-word spelling, a short word
+stands for the framework's words only when they share one root, and naming the framework's owner
+makes no question closer to its text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer import Answerer
+from index.aliases import Structure
+from index.bm25 import BM25Ranker
+from index.parse import load_content
+from index.tokens import terms
+
+FRONT = "---\ntitle: {title}\nparent: {parent}\n{extra}---\n"
+
+PAGES = {
+    "craft.md": FRONT.format(title="Engineering Craft", parent="Acme Progression Framework", extra="") + """
+# Engineering Craft
+
+Engineers at Acme build the systems Acme's customers rely on.
+""",
+    "level1.md": FRONT.format(title="Level 1", parent="Engineering Craft",
+                              extra="grand_parent: Acme Progression Framework\nnav_order: 1\n") + """
+# Level 1
+
+|Area|Description|
+|--|--|
+| Communication | Writes clear updates about their work for the team at Acme. |
+| Delivery | Ships small changes to Acme's services with help. |
+| Teamwork | Does not gate-keep: reviews colleagues' work promptly and unblocks them. |
+| People | Hires and onboards new Acme engineers with their manager. |
+""",
+    "level2.md": FRONT.format(title="Level 2", parent="Engineering Craft",
+                              extra="grand_parent: Acme Progression Framework\nnav_order: 2\n") + """
+# Level 2
+
+|Area|Description|
+|--|--|
+| Communication | Presents Acme's technical plans to people outside engineering. |
+| Delivery | Ships whole features to Acme's customers and owns their rollout. |
+| Teamwork | Pairs with engineers across Acme on complex problems. |
+| People | Runs hiring, hiring panels and hiring loops for the Acme engineering team. |
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def acme_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("acme")
+    for name, text in PAGES.items():
+        (root / name).write_text(text, "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def acme(embedder, acme_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return Answerer.open(acme_dir, tmp_path_factory.mktemp("acme-index"), embedder=embedder, progress=False)
+
+
+def _areas(structure: Structure, question: str) -> set[str]:
+    return {v for m in structure.detect(question).mentions for f, v in m.values if f == "area"}
+
+
+def test_a_real_word_is_no_abbreviation_of_a_name(acme_dir: Path) -> None:
+    structure = Structure(load_content(acme_dir).entries)
+    assert _areas(structure, "what comms are expected?") == {"Communication"}  # letters in order: a short form
+    assert _areas(structure, "what counts as delivery?") == {"Delivery"}  # "counts" has them too, but is a word
+
+
+def test_a_hyphenated_compound_meets_its_one_word_spelling() -> None:
+    assert "gatekeep" in terms("Does not gate-keep.")
+    texts = ["Does not gate-keep: reviews promptly.", "Keeps the gate of the office closed.", "Ships features."]
+    scores = BM25Ranker(texts).score_text("gatekeeper")
+    assert scores.argmax() == 0 and scores[0] > scores[1]
+
+
+def test_a_short_word_stands_for_words_only_when_they_share_a_root() -> None:
+    bm25 = BM25Ranker(["Handles complex systems.", "Sets company goals.", "Competent reviewer.",
+                       "Collaborates with design.", "Builds collaboration with product."])
+    assert bm25.completions("comp") == []  # company, complex or competent: no abbreviation of one
+    assert set(bm25.completions("collab")) == {"collaborate", "collaboration"}
+
+
+def test_a_named_level_ranks_its_cells_by_their_own_best_lexical_match(acme: Answerer) -> None:
+    # Level 2's People cell says "hiring" three times; among Level 1's cells the best lexical match still
+    # counts in full, rather than as a fraction of a cell the question excluded.
+    question = "is hiring part of a level 1 job?"
+    ranking = acme.ranker.rank(question, acme.embedder.encode_query(question), limit=4)
+    top = ranking.hits[0]
+    assert acme.entries[top.entry].level == "Level 1" and acme.entries[top.entry].area == "People"
+    assert top.score == pytest.approx(top.dense + acme.weights.lexical)
+
+
+def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -> None:
+    assert acme.ranker.structure.owner_words == {"acme"}
+    # Every cell names Acme, so the company's name alone makes these close to the text (cosine 0.47-0.59).
+    assert not acme.ask("where is Acme's head office?").confident
+    assert not acme.ask("who founded Acme?").confident
+    assert acme.ask("how do Acme engineers write updates about their work?").confident
