@@ -133,7 +133,8 @@ def test_qualifier_codes_in_parentheses_number_the_levels(tmp_path: Path) -> Non
 
 
 def test_initials_of_several_words_spell_a_name_beside_its_other_words(tmp_path: Path) -> None:
-    titles = ["Engineer", "Senior Engineer", "Engineering Manager 1", "Engineering Manager 2", "Senior Engineering Manager"]
+    titles = ["Engineer", "Senior Engineer", "Engineering Manager 1", "Engineering Manager 2",
+              "Senior Engineering Manager"]
     ladder = _structure(tmp_path, titles, craft="Engineering Ladder")
     assert named(ladder, "sr em - who owns delivery?") == {"Senior Engineering Manager"}
     assert named(ladder, "senior EM delivery") == {"Senior Engineering Manager"}

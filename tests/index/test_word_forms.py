@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.answer import Answerer
 from index.aliases import Structure
+from index.answer import Answerer
 from index.bm25 import BM25Ranker
 from index.parse import load_content
 from index.tokens import terms
