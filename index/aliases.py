@@ -171,9 +171,11 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         return False
     if len(short) >= 3 and full.startswith(short):
         return True
-    # Letters in order ("mgr", "mgmt", "comms"): an abbreviation keeps consonants and drops vowels, so
-    # one with two vowels after its first letter is a word of its own ("count" is not "communication").
-    if len(full) >= 5 and len(short) >= 2 and short not in vocabulary and sum(c in _VOWELS for c in short[1:]) <= 1:
+    # Letters in order ("mgr", "mgmt", "convo"): an abbreviation drops vowels or cuts the word short, so
+    # one with two vowels after its first letter that leaves the word before its last letter is a word
+    # of its own ("count" is not "communication").
+    looks_short = sum(c in _VOWELS for c in short[1:]) <= 1 or full.startswith(short[:-1])
+    if len(full) >= 5 and len(short) >= 2 and short not in vocabulary and looks_short:
         it = iter(full)
         if all(c in it for c in short):
             return True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.aliases import Structure
+from index.aliases import Structure, _abbreviates
 from index.answer import Answerer
 from index.bm25 import BM25Ranker
 from index.parse import load_content
@@ -69,6 +69,14 @@ def test_a_real_word_is_no_abbreviation_of_a_name(acme_dir: Path) -> None:
     structure = Structure(load_content(acme_dir).entries)
     assert _areas(structure, "what comms are expected?") == {"Communication"}  # letters in order: a short form
     assert _areas(structure, "what counts as delivery?") == {"Delivery"}  # "counts" has them too, but is a word
+
+
+@pytest.mark.parametrize("short, full, stands_for", [
+    ("mgmt", "management", True), ("sr", "senior", True), ("convo", "conversation", True),
+    ("count", "communication", False), ("coat", "communication", False),
+])
+def test_an_abbreviation_drops_vowels_or_cuts_the_word_short(short: str, full: str, stands_for: bool) -> None:
+    assert _abbreviates(short, full, set()) is stands_for
 
 
 def test_a_hyphenated_compound_meets_its_one_word_spelling() -> None:
