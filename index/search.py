@@ -208,20 +208,17 @@ class HybridRanker:
             # is too weak a sign to boost: the words still count through BM25 and the cosine.
             if not m.partial:
                 area[rows] = 1.0
+        if fusion == "rrf":
+            score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
+        else:
+            top_lex = float(lexical.max()) if n else 0.0
+            score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
         if narrowed is not None and not narrowed.any():
             narrowed = None  # names that select nothing together: rank everything rather than nothing
         allowed = narrowed
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
-        if fusion == "rrf":
-            score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
-        else:
-            # BM25 is scaled by the best score among the candidates the question allows: a cell of another
-            # level that repeats the word must not shrink the lexical signal among the named level's cells.
-            pool_lex = lexical[allowed] if allowed is not None and allowed.any() else lexical
-            top_lex = float(pool_lex.max()) if len(pool_lex) else 0.0
-            score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
         score = np.asarray(score, dtype=np.float32)
         if allowed is not None:
             score = np.where(allowed, score, -np.inf)

@@ -93,16 +93,6 @@ def test_a_short_word_stands_for_words_only_when_they_share_a_root() -> None:
     assert set(bm25.completions("collab")) == {"collaborate", "collaboration"}
 
 
-def test_a_named_level_ranks_its_cells_by_their_own_best_lexical_match(acme: Answerer) -> None:
-    # Level 2's People cell says "hiring" three times; among Level 1's cells the best lexical match still
-    # counts in full, rather than as a fraction of a cell the question excluded.
-    question = "is hiring part of a level 1 job?"
-    ranking = acme.ranker.rank(question, acme.embedder.encode_query(question), limit=4)
-    top = ranking.hits[0]
-    assert acme.entries[top.entry].level == "Level 1" and acme.entries[top.entry].area == "People"
-    assert top.score == pytest.approx(top.dense + acme.weights.lexical)
-
-
 def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -> None:
     assert acme.ranker.structure.owner_words == {"acme"}
     # Every cell names Acme, so the company's name alone makes these close to the text (cosine 0.47-0.59).
