@@ -4,8 +4,6 @@ by side, and the list of levels with their citations."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +15,7 @@ from index.answer import Answer, Checklist, Quote
 from index.entry import Entry
 from index.levelorder import Level
 from tests.slack.harness import assert_valid_message, blocks_text, buttons_of
-from tests.teams.harness import assert_valid_card, card_actions, card_texts
+from tests.teams.harness import assert_valid_card, card_actions, card_elements, card_texts
 
 
 def _entry(area: str, description: str, level: str = "Level 4", todo: bool = False) -> Entry:
@@ -32,19 +30,6 @@ def _checklist(n: int, text: str = "I lead <big> & small work.\n\nI mentor *othe
     changes = tuple(("changed", "same", "new")[i % 3] for i in range(n))
     return Answer("from level 3 to level 4?", "checklist", True, quotes=quotes, message=f"From Level 3 to Level 4: {n}",
                   checklist=Checklist("Level 3", "Level 4", "Backend", changes))
-
-
-def _elements(element: Any, kind: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(element, dict):
-        if element.get("type") == kind:
-            found.append(element)
-        for value in element.values():
-            found.extend(_elements(value, kind))
-    elif isinstance(element, list):
-        for item in element:
-            found.extend(_elements(item, kind))
-    return found
 
 
 def test_terminal_checklist_is_a_plain_list_to_tick() -> None:
@@ -93,7 +78,7 @@ def test_teams_checklist_is_toggles_in_order_with_the_dm_button_on_the_last_card
     made = answer_cards(_checklist(30, "I lead the work. " * 80), 5)
     for card in made:
         assert_valid_card(card)
-    toggles = [t for card in made for t in _elements(card["body"], "Input.Toggle")]
+    toggles = [t for card in made for t in card_elements(card["body"], "Input.Toggle")]
     assert [t["title"].split(" (")[0] for t in toggles] == [f"Area {i}" for i in range(len(toggles))]
     assert len({t["id"] for t in toggles}) == len(toggles)
     dm = [a for card in made for a in card_actions(card) if a["data"][SUBMIT_KEY] == CHECKLIST_DM]
@@ -115,7 +100,7 @@ def test_two_cells_side_by_side_and_too_long_ones_one_after_the_other() -> None:
     assert not [b for b in sequential["blocks"] if "fields" in b]
     (card,) = answer_cards(answer)
     assert_valid_card(card)
-    (columns,) = _elements(card["body"], "ColumnSet")
+    (columns,) = card_elements(card["body"], "ColumnSet")
     assert [card_texts(c)[0] for c in columns["columns"]] == ["Left", "Right"]
     text = render_answer(answer)
     assert text.index("Left text & more.") < text.index("Right text & more.")
@@ -135,7 +120,7 @@ def test_levels_are_labels_and_citations_on_every_surface() -> None:
     assert shown.index("*Backend*") < shown.index("*Web*")
     (card,) = answer_cards(answer)
     assert_valid_card(card)
-    runs = _elements(card["body"], "TextRun")
+    runs = card_elements(card["body"], "TextRun")
     linked = [r for r in runs if r["text"] == "2. Level 2"]
     assert [r["selectAction"]["url"] for r in linked] == ["https://fw.example.com/backend/l2",
                                                           "https://fw.example.com/web/l2"]

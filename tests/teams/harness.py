@@ -151,17 +151,22 @@ def card_texts(element: Any) -> list[str]:
     return found
 
 
-def card_actions(element: Any, kind: str = "Action.Submit") -> list[dict[str, Any]]:
+def card_elements(element: Any, kind: str) -> list[dict[str, Any]]:
+    """Every element of a card (or any JSON) whose `type` is `kind`, in document order."""
     found: list[dict[str, Any]] = []
     if isinstance(element, dict):
         if element.get("type") == kind:
             found.append(element)
         for value in element.values():
-            found.extend(card_actions(value, kind))
+            found.extend(card_elements(value, kind))
     elif isinstance(element, list):
         for item in element:
-            found.extend(card_actions(item, kind))
+            found.extend(card_elements(item, kind))
     return found
+
+
+def card_actions(element: Any, kind: str = "Action.Submit") -> list[dict[str, Any]]:
+    return card_elements(element, kind)
 
 
 _ids = itertools.count(1)

@@ -17,6 +17,7 @@ from tests.teams.harness import (
     adaptive_card,
     assert_valid_card,
     card_actions,
+    card_elements,
     card_texts,
     message,
 )
@@ -27,19 +28,6 @@ CHECKLIST = "what do I need to go from level 3 to level 4 as a backend engineer?
 @pytest.fixture(scope="module")
 def monzo_bot(start_bot: Any, monzo_answerer: Answerer) -> Bot:
     return start_bot(monzo_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
-
-
-def _elements(element: Any, kind: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(element, dict):
-        if element.get("type") == kind:
-            found.append(element)
-        for value in element.values():
-            found.extend(_elements(value, kind))
-    elif isinstance(element, list):
-        for item in element:
-            found.extend(_elements(item, kind))
-    return found
 
 
 def _dm_button(card: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +41,7 @@ def test_checklist_card_is_a_list_of_toggles_with_the_cells_verbatim(monzo_bot: 
     (reply,) = monzo_bot.replies(message(CHECKLIST, service_url=connector.url))
     card = adaptive_card(reply)
     assert_valid_card(card)
-    toggles = _elements(card["body"], "Input.Toggle")
+    toggles = card_elements(card["body"], "Input.Toggle")
     marks = {"changed": "changed from Level 3", "new": "new at Level 4", "same": "same as Level 3"}
     assert [t["title"] for t in toggles] == [
         f"{q.entry.area} ({marks[c]})" for q, c in zip(expected.quotes, expected.checklist.changes, strict=True)]
@@ -95,7 +83,7 @@ def test_dm_button_posts_the_checklist_into_the_personal_chat(monzo_bot: Bot, co
     (posted,) = connector.posts(personal)
     card = adaptive_card(posted.body)
     assert_valid_card(card)
-    toggles = _elements(card["body"], "Input.Toggle")
+    toggles = card_elements(card["body"], "Input.Toggle")
     assert [t["title"].split(" (")[0] for t in toggles] == [q.entry.area for q in expected.quotes]
     assert connector.posts(channel) == []
 
@@ -106,7 +94,7 @@ def test_two_areas_side_by_side_in_a_column_set(bot: Bot, connector: Connector) 
     (reply,) = bot.replies(message(question, service_url=connector.url))
     card = adaptive_card(reply)
     assert_valid_card(card)
-    (columns,) = _elements(card["body"], "ColumnSet")
+    (columns,) = card_elements(card["body"], "ColumnSet")
     left, right = columns["columns"]
     for column, quote in zip((left, right), expected.quotes, strict=True):
         texts = card_texts(column)
