@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.ratelimit import RateLimiter
 from bot.store import Store, StoreUnavailable, migrate
 from bot.store.events import EventLedger
+from tests.support.clock import Clock
 
 
 @pytest.fixture
@@ -24,14 +25,6 @@ def replicas(state_settings: Settings) -> Iterator[tuple[Store, Store]]:
     yield a, b
     a.close()
     b.close()
-
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_an_event_seen_by_one_replica_is_a_duplicate_on_the_other(replicas: tuple[Store, Store]) -> None:

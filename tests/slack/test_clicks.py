@@ -21,6 +21,7 @@ from tests.slack.harness import (
     send_action,
     to_url,
 )
+from tests.support.clock import Clock
 
 
 def answers_at(app: SlackApp, *urls: str) -> int:
@@ -66,14 +67,6 @@ def ledgers(state_settings: Settings) -> Iterator[tuple[EventLedger, EventLedger
     yield EventLedger(a, clock=clock), EventLedger(b, clock=clock)
     a.close()
     b.close()
-
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_clicks_on_two_replicas(ledgers: tuple[EventLedger, EventLedger]) -> None:
