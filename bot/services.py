@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, ClassVar, Literal, Self, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,8 +29,18 @@ from bot.store import Store
 from bot.store.contexts import ConversationContexts
 from bot.store.retention import Retention
 from index.answer import Answer, Answerer
+from index.followup import Context
 
 T = TypeVar("T")
+
+
+class Asked(NamedTuple):
+    """An answered question: the answer, its stored id (None: not stored), and the context it followed
+    on from (None: asked on its own), which is what a button needs to give the same answer again."""
+
+    answer: Answer
+    question_id: int | None
+    followed: Context | None
 
 # A rate-limit check runs before the answer: past this it is skipped and the question admitted.
 STATE_WAIT_S = 1.0
@@ -137,13 +147,19 @@ class AnswerServices:
         """Blocking: run it on `executor`. With `conversation` (bot.conversation: a thread, a DM, a Teams
         conversation) the question is a follow-up of that conversation's previous answer, and its own
         answer becomes the context of the next one."""
-        if conversation is None:
-            answer = self.answerer.ask(question)
-            return answer, self.record(user_id, answer)
-        context = self.contexts.get(self.surface, user_id, conversation)
+        asked = self.ask_following(user_id, question, conversation)
+        return asked.answer, asked.question_id
+
+    def ask_following(self, user_id: str, question: str, conversation: str | None = None,
+                      context: Context | None = None) -> Asked:
+        """`ask_and_record`, also saying which context the question followed on from: the conversation's
+        (read from the store), or `context` given outright (a button carrying the one its answer had)."""
+        if conversation is not None:
+            context = self.contexts.get(self.surface, user_id, conversation)
         answer = self.answerer.ask(question, context=context)
-        self.contexts.put(self.surface, user_id, conversation, answer.context)
-        return answer, self.record(user_id, answer)
+        if conversation is not None:
+            self.contexts.put(self.surface, user_id, conversation, answer.context)
+        return Asked(answer, self.record(user_id, answer), context)
 
     def close(self) -> None:
         self.retention.stop()

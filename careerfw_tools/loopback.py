@@ -39,6 +39,7 @@ class Call:
     status: int  # the HTTP status the fake answered
     ok: bool  # HTTP 200 and, for the Web API, "ok": true
     at: float  # time.monotonic() when it arrived
+    reply: dict[str, Any] = field(default_factory=dict)  # the JSON the fake answered (a post's ts, say)
 
     @property
     def auth(self) -> str:
@@ -190,7 +191,7 @@ class FakeSlack:
                 status, headers, payload = fake._answer(method, body)
                 ok = status == 200 and (method.startswith("response/") or bool(payload.get("ok")))
                 fake._record(Call(method, body, {k.lower(): v for k, v in self.headers.items()}, status, ok,
-                                  time.monotonic()))
+                                  time.monotonic(), payload))
                 if method.startswith("response/") and status == 200:
                     data, ctype = b"ok", "text/plain"
                 else:

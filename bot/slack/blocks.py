@@ -35,6 +35,7 @@ from bot.view import (
 )
 from index.answer import Answer, Quote
 from index.entry import Entry
+from index.followup import Context
 
 Block = dict[str, Any]
 Message = dict[str, Any]  # {"text": ..., "blocks": [...]}: keyword arguments for chat.postMessage / respond
@@ -255,11 +256,14 @@ def answer_message(
     shared_by: str | None = None,
     dm: bool = False,
     native_feedback: bool = False,
+    followed: Context | None = None,
 ) -> Message:
     """The whole reply for one answer. `question_id` (from feedback.record_question) ties the
     buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only);
-    `dm` is a checklist sent to the asker's direct messages (no "Send me this as a DM" there);
-    `native_feedback` puts Slack's own feedback buttons in place of ours (agent threads)."""
+    `dm` is an answer in the asker's direct messages with the bot (a checklist there has no "Send me
+    this as a DM": it would only post a second copy); `native_feedback` puts Slack's own feedback
+    buttons in place of ours (agent threads); `followed` is the context the question followed on
+    from, which "Send me this as a DM" carries to give the same checklist again."""
     head: list[Block] = [_question_line(answer.question, answer.truncated)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
@@ -323,15 +327,32 @@ def answer_message(
             tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
         if native_feedback:
             tail.append(feedback_buttons(question_id))
-    if items and not dm:
-        value = _value(q=question_id, c=answer.question[:DM_QUESTION_CHARS])
+    dm_value = checklist_dm_value(answer, question_id, followed) if items and not dm else None
+    if dm_value is not None:
         tail.append({"type": "actions", "block_id": "checklist_actions",
-                     "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, value)]})
+                     "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, dm_value)]})
 
     if items:
         groups = _fit_checklist(groups, items, MAX_BLOCKS - len(head) - len(tail))
     blocks = _fit(head, groups, tail)
     return {"text": _fallback(answer), "blocks": blocks}
+
+
+def checklist_dm_value(answer: Answer, question_id: int | None, followed: Context | None) -> str | None:
+    """What "Send me this as a DM" needs to give the same checklist again, within Slack's 2,000
+    characters per button value: the stored question's id, the question (for when that row is gone)
+    and the context it followed on from ("how do I get promoted from there?" means nothing without
+    it). The question is shortened to fit; None (no button) when the context alone does not fit, since
+    a click would then answer something else."""
+    fields: dict[str, object] = {"q": question_id}
+    if followed:
+        fields["x"] = {k: v for k, v in followed.to_json().items() if v}
+    if len(_value(**fields, c="")) > BUTTON_VALUE_LIMIT:
+        return None
+    question = answer.question[:DM_QUESTION_CHARS]
+    while len(value := _value(**fields, c=question)) > BUTTON_VALUE_LIMIT:
+        question = question[: len(question) - max(1, (len(value) - BUTTON_VALUE_LIMIT) // 2)]
+    return value
 
 
 def _fit_checklist(groups: list[list[Block]], items: Sequence[ChecklistItem], room: int) -> list[list[Block]]:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import feedback
-from bot.services import AnswerServices
+from bot.services import AnswerServices, Asked
 from index.answer import Answer
+from index.followup import Context
 
 SERVICES_KEY = "careerfw"
 SURFACE: feedback.Surface = "slack"
@@ -32,14 +33,31 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
             return answer, None
         return answer, self.record(user_id, answer, "explain", entry_id)
 
-    async def ask(self, user_id: str, question: str, conversation: str | None = None) -> tuple[Answer, int | None]:
-        return await self.run(self.ask_and_record, user_id, question, conversation)
+    async def ask(self, user_id: str, question: str, conversation: str | None = None,
+                  context: Context | None = None) -> Asked:
+        """The question answered in `conversation` (following on from its context), or in `context`
+        given outright, or on its own."""
+        return await self.run(self.ask_following, user_id, question, conversation, context)
+
+    async def start_conversations(self, user_id: str, conversations: list[str], context: Context | None) -> None:
+        """Give each of `conversations` (threads not started yet) `context`: a thread someone may start
+        under a DM message follows on from that message's answer, as a mention's thread does."""
+        if context is None:
+            return
+
+        def work() -> None:
+            for conversation in conversations:
+                self.contexts.put(SURFACE, user_id, conversation, context)
+
+        await self.run(work)
 
     async def explain(self, user_id: str, entry_id: str, question: str | None = None) -> tuple[Answer, int | None]:
         return await self.run(self.explain_and_record, user_id, entry_id, question)
 
-    async def answer_again(self, question_id: int) -> tuple[Answer, feedback.Question] | None:
-        """The answer to a stored question, computed again (for "Share in channel")."""
+    async def answer_again(self, question_id: int,
+                           context: Context | None = None) -> tuple[Answer, feedback.Question] | None:
+        """The answer to a stored question, computed again (for "Share in channel"); `context` is the
+        one it followed on from, when the button knows it ("Send me this as a DM")."""
 
         def work() -> tuple[Answer, feedback.Question] | None:
             asked = self.feedback_log.get_question(question_id)
@@ -47,7 +65,7 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
                 return None
             if asked.kind == "explain" and asked.entry_id:
                 return self.answerer.explain(asked.entry_id, asked.question), asked
-            return self.answerer.ask(asked.question), asked
+            return self.answerer.ask(asked.question, context=context), asked
 
         return await self.run(work)
 

@@ -5,6 +5,7 @@ kept per person and conversation in the state store (bot/store/contexts.py) and 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,3 +136,66 @@ def test_a_craft_chosen_by_button_is_the_context_of_the_next_question(
     send_event(monzo_app, dm_event("and for mastery?", "D0CHOOSE", user="U0CHOOSE"))
     follow = answers_in(monzo_app, "D0CHOOSE", 3)[2]
     assert first_paragraph(cell(monzo_answerer, "Mobile", "Level 3", "Mastery")) in quoted(follow["blocks"])
+
+
+def _settle(app: SlackApp, conversation: str, timeout: float = 10.0) -> None:
+    """The app records a DM answer's context for threads under it just after posting the answer; a test
+    replies faster than a person, so it gives that write time to land. Only a barrier: what is asserted
+    is the answer in the thread."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sqlite3.connect(app.settings.state_db) as conn:
+            if conn.execute("SELECT 1 FROM conversation_context WHERE conversation = ?", (conversation,)).fetchone():
+                return
+        time.sleep(0.05)
+
+
+def test_a_thread_in_a_dm_follows_on_from_the_message_it_is_under(monzo_app: SlackApp,
+                                                                   monzo_answerer: Answerer) -> None:
+    """docs/slack.md, follow-ups: a thread started in a classic DM, under a question or its answer,
+    follows on from that answer, like a mention's thread; the DM outside threads goes on as before."""
+    dm, user = "D0DMTHREAD", "U0DMTHREAD"
+    question_ts = "1700000500.000100"
+    send_event(monzo_app, dm_event(FIRST, dm, user=user, ts=question_ts))
+    (first,) = monzo_app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == dm)
+    answer_ts = first.reply["ts"]
+    _settle(monzo_app, f"{dm}/{answer_ts}")
+    # The DM moves on to mobile...
+    send_event(monzo_app, dm_event("what about mobile?", dm, user=user, ts="1700000500.000300"))
+    moved = answers_in(monzo_app, dm, 2)[1]
+    assert first_paragraph(cell(monzo_answerer, "Mobile", "Level 3", "Mastery")) in quoted(moved["blocks"])
+
+    # ...and a reply in the thread under the first answer follows on from that answer: backend, not mobile.
+    send_event(monzo_app, dm_event("and at level 4?", dm, user=user, ts="1700000500.000400", thread_ts=answer_ts))
+    in_thread = answers_in(monzo_app, dm, 3)[2]
+    assert in_thread["thread_ts"] == answer_ts
+    assert_valid_message(in_thread)
+    assert first_paragraph(cell(monzo_answerer, "Backend", "Level 4", "Mastery")) in quoted(in_thread["blocks"])
+    assert "Backend Engineering › Level 4 › Mastery, following on from your last question" in blocks_text(
+        in_thread["blocks"])
+
+    # The thread is a conversation of its own from then on, like a mention's thread.
+    send_event(monzo_app, dm_event("what about mobile?", dm, user=user, ts="1700000500.000500", thread_ts=answer_ts))
+    onward = answers_in(monzo_app, dm, 4)[3]
+    assert first_paragraph(cell(monzo_answerer, "Mobile", "Level 4", "Mastery")) in quoted(onward["blocks"])
+
+    # A thread under the question itself follows on from its answer too.
+    send_event(monzo_app, dm_event("and at level 2?", dm, user=user, ts="1700000500.000600", thread_ts=question_ts))
+    under_question = answers_in(monzo_app, dm, 5)[4]
+    assert under_question["thread_ts"] == question_ts
+    assert first_paragraph(cell(monzo_answerer, "Backend", "Level 2", "Mastery")) in quoted(under_question["blocks"])
+
+    # Outside threads the DM is still one conversation, where mobile was the last answer.
+    send_event(monzo_app, dm_event("and at level 2?", dm, user=user, ts="1700000500.000700"))
+    plain = answers_in(monzo_app, dm, 6)[5]
+    assert plain.get("thread_ts") is None
+    assert first_paragraph(cell(monzo_answerer, "Mobile", "Level 2", "Mastery")) in quoted(plain["blocks"])
+
+
+def test_a_thread_in_another_persons_dm_or_under_an_old_message_starts_afresh(monzo_app: SlackApp) -> None:
+    # A thread under a DM message the bot never answered (nothing recorded for it) has no context to carry.
+    send_event(monzo_app, dm_event("and at level 4?", "D0DMFRESH", user="U0DMFRESH", ts="1700000600.000200",
+                                   thread_ts="1700000600.000100"))
+    (fresh,) = answers_in(monzo_app, "D0DMFRESH", 1)
+    text = blocks_text(fresh["blocks"])
+    assert "which one do you mean?" in text and "following on" not in text

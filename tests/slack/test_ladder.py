@@ -1,6 +1,7 @@
 """The ladder questions over real HTTP with signed requests: the promotion checklist (a rich-text list,
 valid per slack_sdk's models) and its "Send me this as a DM" button (conversations.open, then
-chat.postMessage on the loopback Web API), two areas side by side, and the list of levels."""
+chat.postMessage on the loopback Web API; not offered in the DM itself, and on a follow-up the same
+checklist), two areas side by side, and the list of levels."""
 
 from __future__ import annotations
 
@@ -11,16 +12,21 @@ from pathlib import Path
 import pytest
 
 from bot.slack.blocks import ACTION_CHECKLIST_DM
+from bot.slack.listeners.actions import ALREADY_IN_DM
 from bot.slack.mrkdwn import escape
 from bot.view import SEND_AS_DM, SENT_AS_DM
 from tests.slack.harness import (
+    BOT_USER,
     SlackApp,
     assert_valid_message,
     blocks_text,
     buttons_of,
+    dm_event,
     message_of,
+    posts_to,
     send_action,
     send_command,
+    send_event,
     serve_slack,
     slack_settings,
     to_url,
@@ -133,3 +139,76 @@ def test_a_missing_level_names_the_levels_there_are(monzo_slack: SlackApp) -> No
     message = message_of(monzo_slack.fake.wait_for(to_url(url))[0])
     assert_valid_message(message)
     assert "This framework has no Level 9; it has: Level 1, Level 2" in blocks_text(message["blocks"])
+
+
+# --- "Send me this as a DM" where it would only make a copy, and on a follow-up (docs/slack.md) ------
+
+
+def _checklist_of(message: dict) -> list[str]:
+    return [b["elements"][1]["elements"][0]["text"] for b in _checklist_blocks(message)]
+
+
+def test_a_checklist_asked_in_the_dm_offers_no_send_as_dm(monzo_slack: SlackApp, monzo_answerer) -> None:
+    expected = monzo_answerer.ask(CHECKLIST)
+    send_event(monzo_slack, dm_event(CHECKLIST, "D0LADDERDM", user="U0LADDERDM"))
+    (posted,) = monzo_slack.fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0LADDERDM")
+    message = message_of(posted)
+    assert_valid_message(message)
+    assert _checklist_of(message) == [q.text for q in expected.quotes]  # the checklist itself is all there
+    assert ACTION_CHECKLIST_DM not in buttons_of(message) and SEND_AS_DM not in blocks_text(message["blocks"])
+
+
+def test_a_click_on_a_checklist_already_in_the_dm_sends_no_second_copy(monzo_slack: SlackApp) -> None:
+    # A checklist posted in the DM before the button stopped being offered there still has one.
+    _, url = send_command(monzo_slack, CHECKLIST, user="U0ALREADY")
+    button = buttons_of(message_of(monzo_slack.fake.wait_for(to_url(url))[0]))[ACTION_CHECKLIST_DM]
+    dm = "D0ALREADY"  # the fake's conversations.open: the clicker's DM with the bot
+    _, action_url = send_action(monzo_slack, ACTION_CHECKLIST_DM, button["value"], user="U0ALREADY", channel=dm,
+                                ephemeral=False)
+    notice = message_of(monzo_slack.fake.wait_for(to_url(action_url))[0])
+    assert notice["text"] == ALREADY_IN_DM and notice["response_type"] == "ephemeral"
+    # The same button on the slash command's ephemeral answer in that DM (gone on reload) does send it.
+    _, action_url = send_action(monzo_slack, ACTION_CHECKLIST_DM, button["value"], user="U0ALREADY", channel=dm)
+    assert message_of(monzo_slack.fake.wait_for(to_url(action_url))[0])["text"] == SENT_AS_DM
+    assert len(posts_to(monzo_slack, dm)) == 1
+
+
+def _follow_up_checklist(app: SlackApp, channel: str, user: str) -> dict:
+    """A checklist answered as a follow-up in a mention's thread: "how do I get promoted from there?"
+    after a question about a level of a craft, which names neither."""
+    root = f"1700000400.{app.next_id():06d}"
+    send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": root,
+                     "text": f"<@{BOT_USER}> what does mastery look like for a level 3 backend engineer?"})
+    app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
+    send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": f"{root}1", "thread_ts": root,
+                     "text": f"<@{BOT_USER}> {FOLLOW_UP_CHECKLIST}"})
+    posted = app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel, 2)[1]
+    return message_of(posted)
+
+
+FOLLOW_UP_CHECKLIST = "how do I get promoted from there?"
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-question", "question-row-gone"])
+def test_send_as_dm_on_a_follow_up_checklist_sends_that_checklist(monzo_slack: SlackApp, monzo_answerer,
+                                                                   stored: bool) -> None:
+    user = f"U0PROMO{int(stored)}"
+    asked = _follow_up_checklist(monzo_slack, f"C0PROMO{int(stored)}", user)
+    assert "following on from your last question" in blocks_text(asked["blocks"])
+    shown = _checklist_of(asked)
+    assert shown, "the follow-up is answered with a checklist"
+    assert monzo_answerer.ask(FOLLOW_UP_CHECKLIST).checklist is None  # on its own it is no checklist at all
+    button = buttons_of(asked)[ACTION_CHECKLIST_DM]
+    value = json.loads(button["value"])
+    assert len(button["value"]) <= 2000
+    if not stored:  # the stored question is gone (retention): the question and context in the value suffice
+        value.pop("q")
+    _, action_url = send_action(monzo_slack, ACTION_CHECKLIST_DM, json.dumps(value), user=user,
+                                channel=f"C0PROMO{int(stored)}", ephemeral=False)
+    assert message_of(monzo_slack.fake.wait_for(to_url(action_url))[0])["text"] == SENT_AS_DM
+    (posted,) = posts_to(monzo_slack, "D" + user[1:])
+    dm = message_of(posted)
+    assert_valid_message(dm)
+    assert _checklist_of(dm) == shown
+    assert "From Level 3 to Level 4 (Backend Engineering Craft)" in blocks_text(dm["blocks"])

@@ -32,6 +32,7 @@ from bot.slack.modals import reason_modal
 from bot.slack.services import services_of, tracked
 from bot.view import SENT_AS_DM
 from index.answer import Answer
+from index.followup import Context
 
 log = logging.getLogger("careerfw.slack")
 
@@ -46,6 +47,7 @@ NOT_RECORDED = "Sorry, I couldn't record that just now. Please try again in a mo
 NOT_YOURS = "Only the person who asked can do that with this answer. Ask the question yourself to get your own."
 NO_CHECKLIST = "The framework no longer gives that checklist (it has changed since). Please ask the question again."
 DM_FAILED = "Sorry, I couldn't send you a direct message just now. Please try again, or ask me in a DM."
+ALREADY_IN_DM = "This checklist is already here in our direct messages, so I haven't sent another copy."
 MAX_ENTRY_ID_CHARS = 2000
 
 
@@ -174,25 +176,42 @@ async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, A
         await _private(respond, STALE)
         return
     # The choice answers in the conversation the button is in, and a follow-up there follows on from it.
-    container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    channel = _channel_of(body)
     conversation = conversation_of(channel, (body.get("message") or {}).get("thread_ts")) if channel else None
-    answer, question_id = await services.ask(user_id, question, conversation)
-    await _deliver(body, respond, client, answer, question_id)
+    answer, question_id, _ = await services.ask(user_id, question, conversation)
+    posted = await _deliver(body, respond, client, answer, question_id)
+    if posted is not None:  # a thread under the chosen answer follows on from it, as under any DM answer
+        await services.start_conversations(user_id, [conversation_of(channel, posted)], answer.context)
 
 
 async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
                               client: AsyncWebClient, context: Any) -> None:
-    """"Send me this as a DM": the checklist, answered again from the current content, in the
-    clicker's direct messages with the bot (conversations.open, then chat.postMessage)."""
+    """"Send me this as a DM": the checklist, answered again from the current content in the context
+    it followed on from (which the button carries), in the clicker's direct messages with the bot
+    (conversations.open, then chat.postMessage). A click on a checklist already there (a message
+    posted before DMs stopped offering the button) sends no second copy."""
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
     if not await _admitted(services, user_id, respond):
         return
     value = _value(action)
+    followed = Context.from_json(value.get("x"))
+    try:
+        opened = await client.conversations_open(users=user_id)
+        channel = (opened.get("channel") or {}).get("id")
+        if not channel:
+            raise LookupError("conversations.open returned no channel")
+    except (SlackApiError, LookupError) as exc:
+        log.warning("could not open a DM with %s for a checklist: %s", user_id, exc)
+        await _private(respond, DM_FAILED)
+        return
+    container = body.get("container") or {}
+    if channel == _channel_of(body) and not container.get("is_ephemeral"):
+        await _private(respond, ALREADY_IN_DM)
+        return
     question_id = feedback.question_id_from(value.get("q"))
-    again = await services.answer_again(question_id) if question_id is not None else None
+    again = await services.answer_again(question_id, followed) if question_id is not None else None
     if again is not None:
         answer = again[0]
     else:
@@ -200,22 +219,23 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
         if not isinstance(question, str) or not question.strip():
             await _private(respond, STALE)
             return
-        answer, question_id = await services.ask(user_id, question)
+        answer, question_id, _ = await services.ask(user_id, question, context=followed)
     if answer.checklist is None:
         await _private(respond, NO_CHECKLIST)
         return
     try:
-        opened = await client.conversations_open(users=user_id)
-        channel = (opened.get("channel") or {}).get("id")
-        if not channel:
-            raise LookupError("conversations.open returned no channel")
         await client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
                                       **answer_message(answer, question_id, dm=True))
-    except (SlackApiError, LookupError) as exc:
+    except SlackApiError as exc:
         log.warning("could not send a checklist to %s as a DM: %s", user_id, exc)
         await _private(respond, DM_FAILED)
         return
     await _private(respond, SENT_AS_DM)
+
+
+def _channel_of(body: dict[str, Any]) -> str:
+    container = body.get("container") or {}
+    return (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
 
 
 async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
@@ -228,18 +248,21 @@ async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
 
 
 async def _deliver(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, answer: Answer,
-                   question_id: int | None) -> None:
-    """Where a button's answer goes: beside the message the button was on, privately unless in a DM."""
+                   question_id: int | None) -> str | None:
+    """Where a button's answer goes: beside the message the button was on, privately unless in a DM.
+    The ts of a message posted in a DM outside threads (where a thread may start), else None."""
     container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+    channel = _channel_of(body)
     if container.get("is_ephemeral") or not channel.startswith("D"):
         # An ephemeral answer, or a channel message someone else may be reading: answer privately.
         await respond(response_type="ephemeral", replace_original=False, unfurl_links=False,
                       **answer_message(answer, question_id, share=True))
-        return
+        return None
     thread_ts = (body.get("message") or {}).get("thread_ts")
-    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
-                                  **answer_message(answer, question_id))
+    posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
+                                           unfurl_media=False, **answer_message(answer, question_id, dm=True))
+    ts = posted.get("ts")
+    return ts if not thread_ts and isinstance(ts, str) and ts else None
 
 
 def register(app: AsyncApp) -> None:

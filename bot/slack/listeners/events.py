@@ -4,7 +4,9 @@ agent messaging experience: suggested prompts made from the loaded framework whe
 a new agent thread opens, and a status while a question in an agent thread is being answered.
 
 An agent thread is a DM message with a thread_ts, as bolt-python's Assistant defines it; it is answered
-by the same path as any DM, with the status first and Slack's own feedback buttons on the answer."""
+by the same path as any DM, with the status first and Slack's own feedback buttons on the answer. A
+thread someone starts in a classic DM, under a question or its answer, is one too: it follows on from
+that answer, while the DM outside threads stays one conversation."""
 
 from __future__ import annotations
 
@@ -59,22 +61,29 @@ async def direct_message(event: dict[str, Any], client: AsyncWebClient, context:
     # The status request goes out first and runs while the question is answered; it is done before
     # the answer is posted, which is what clears it.
     status = asyncio.create_task(_show_status(set_status)) if agent_thread and set_status else None
-    reply = await reply_for(services_of(context), event["user"], plain_question(event.get("text", "")), share=False,
+    services = services_of(context)
+    reply = await reply_for(services, event["user"], plain_question(event.get("text", "")), share=False,
                             conversation=conversation_of(event["channel"], event.get("thread_ts")),
-                            native_feedback=agent_thread)
+                            native_feedback=agent_thread, dm=True)
     if status is not None:
         # Cosmetic, so bounded: a Web API retrying a rate-limited status never holds up the answer.
         try:
             await asyncio.wait_for(status, STATUS_WAIT_S)
         except TimeoutError:
             log.info("assistant.threads.setStatus still pending after %.0f s; answering without it", STATUS_WAIT_S)
-    await client.chat_postMessage(
+    posted = await client.chat_postMessage(
         channel=event["channel"],
         thread_ts=event.get("thread_ts"),
         unfurl_links=False,
         unfurl_media=False,
         **reply.message,
     )
+    if not agent_thread:
+        # A reply in a thread under the question or its answer follows on from this answer, as in a
+        # mention's thread; the DM itself goes on as one conversation.
+        under = [ts for ts in (event.get("ts"), posted.get("ts")) if isinstance(ts, str) and ts]
+        await services.start_conversations(
+            event["user"], [conversation_of(event["channel"], ts) for ts in under], reply.context)
 
 
 async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
