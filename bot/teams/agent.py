@@ -12,7 +12,9 @@ like the SDK's own samples:
   redelivering an activity, to any replica) or pressed twice in a row is answered once.
 - suggested actions under an answer in a personal chat (Teams shows them only there): "Compare with
   the next level" and "TODO areas" send a question the bot answers (imBack); "Whole text" posts back
-  the area like a "Did you mean" button (messageBack), so the existing routes answer all three.
+  the area like a "Did you mean" button (messageBack), so the existing routes answer all three. In
+  group chats and channels the same three are buttons on the answer's last card (Action.Submit:
+  "ask" with the text an imBack would send, or the messageBack's own data).
 - the bot being added or removed: conversation references for the weekly nudge.
 """
 
@@ -118,8 +120,9 @@ def card_activity(card: dict[str, Any], lead: str) -> Activity:
     return activity
 
 
-def answer_activities(answer: Answer, question_id: int | None) -> list[Activity]:
-    return [card_activity(card, lead) for lead, card in cards.answer_messages(answer, question_id)]
+def answer_activities(answer: Answer, question_id: int | None,
+                      follow_ups: list[dict[str, Any]] | None = None) -> list[Activity]:
+    return [card_activity(card, lead) for lead, card in cards.answer_messages(answer, question_id, follow_ups)]
 
 
 def follow_up_actions(answer: Answer, order: LevelOrder, has_todo: bool) -> list[CardAction]:
@@ -140,6 +143,19 @@ def follow_up_actions(answer: Answer, order: LevelOrder, has_todo: bool) -> list
     if has_todo and answer.intent != "todo":
         actions.append(CardAction(type=ActionTypes.im_back, title=TODO_AREAS, value="todo"))
     return actions
+
+
+def card_buttons(actions: list[CardAction]) -> list[dict[str, Any]]:
+    """The follow-ups as Adaptive Card buttons, for group chats and channels, where Teams shows no
+    suggested actions: each posts back (Action.Submit, which reaches the bot without an @mention) what
+    the suggested action would have sent, so the same routes answer it."""
+    buttons: list[dict[str, Any]] = []
+    for action in actions:
+        if action.type == ActionTypes.im_back:
+            buttons.append(cards.submit(action.title, cards.ASK, question=action.value))
+        elif isinstance(action.value, dict):  # messageBack: its value is a card button's data already
+            buttons.append({"type": "Action.Submit", "title": action.title, "data": action.value})
+    return buttons
 
 
 def _str(data: dict[str, Any], key: str, limit: int = MAX_QUESTION_CHARS) -> str | None:
@@ -207,12 +223,15 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
     # Card buttons first: a button press is a message activity with `value` and no text, and must not
     # need an @mention even in a channel.
     async def send_answer(context: TurnContext, answer: Answer, question_id: int | None) -> None:
+        answerer = services.answerer
+        actions = follow_up_actions(answer, answerer.level_order, bool(answerer.todo()))
+        if conversation_type(context.activity) != "personal":
+            # Teams shows suggested actions only in personal chats: elsewhere they are the card's buttons.
+            await context.send_activities(answer_activities(answer, question_id, card_buttons(actions)))
+            return
         replies = answer_activities(answer, question_id)
-        if conversation_type(context.activity) == "personal":
-            answerer = services.answerer
-            actions = follow_up_actions(answer, answerer.level_order, bool(answerer.todo()))
-            if actions:
-                replies[-1].suggested_actions = SuggestedActions(actions=actions)
+        if actions:
+            replies[-1].suggested_actions = SuggestedActions(actions=actions)
         await context.send_activities(replies)
 
     async def answer_button(context: TurnContext, work: Callable[..., tuple[Answer, int | None]], *args: Any) -> None:
@@ -222,6 +241,29 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             await context.send_activity(limited)
             return
         answer, question_id = await services.run(work, user_id(context.activity), *args)
+        await send_answer(context, answer, question_id)
+
+    async def answer_text(context: TurnContext, text: str) -> None:
+        """A message's text, or what a follow-up button sends: a command, or a question answered in
+        its conversation."""
+        activity = context.activity
+        command = keyword(text)
+        if command == "help":
+            await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+            return
+        if command == "todo":
+            todo = services.answerer.todo()
+            await context.send_activity(
+                card_activity(cards.todo_card(todo, services.settings.site_url), cards.todo_lead(todo))
+            )
+            return
+        limited = await services.rate_check(user_id(activity))
+        if limited:
+            await context.send_activity(limited)
+            return
+        # The conversation (a personal chat, a group chat, a channel thread) is where follow-ups follow on.
+        conversation = activity.conversation.id if activity.conversation else None
+        answer, question_id = await services.run(services.ask_and_record, user_id(activity), text, conversation)
         await send_answer(context, answer, question_id)
 
     @app.adaptive_card.action_submit(cards.EXPLAIN, submit_filter=cards.SUBMIT_KEY)
@@ -240,6 +282,14 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             return
         conversation = context.activity.conversation.id if context.activity.conversation else None
         await answer_button(context, services.ask_and_record, question, conversation)
+
+    @app.adaptive_card.action_submit(cards.ASK, submit_filter=cards.SUBMIT_KEY)
+    async def on_ask(context: TurnContext, state: TurnState, data: Any) -> None:
+        text = _str(data, "question")
+        if text is None:
+            await context.send_activity(STALE_BUTTON)
+            return
+        await answer_text(context, text)
 
     @app.adaptive_card.action_submit(cards.FEEDBACK, submit_filter=cards.SUBMIT_KEY)
     async def on_feedback(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -347,24 +397,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             else:
                 await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
             return
-        command = keyword(text)
-        if command == "help":
-            await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
-            return
-        if command == "todo":
-            todo = services.answerer.todo()
-            await context.send_activity(
-                card_activity(cards.todo_card(todo, services.settings.site_url), cards.todo_lead(todo))
-            )
-            return
-        limited = await services.rate_check(user_id(activity))
-        if limited:
-            await context.send_activity(limited)
-            return
-        # The conversation (a personal chat, a group chat, a channel thread) is where follow-ups follow on.
-        conversation = activity.conversation.id if activity.conversation else None
-        answer, question_id = await services.run(services.ask_and_record, user_id(activity), text, conversation)
-        await send_answer(context, answer, question_id)
+        await answer_text(context, text)
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:

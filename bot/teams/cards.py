@@ -47,6 +47,7 @@ VERSION = "1.5"
 SUBMIT_KEY = "careerfw"
 EXPLAIN = "explain"
 CHOOSE_VERB = "choose"  # a choice button: asks the question it carries
+ASK = "ask"  # a follow-up button: sends its text as if typed (the card form of an imBack suggested action)
 FEEDBACK = "feedback"
 REASON = "feedback_reason"  # the optional reason card's submit, after a "Not helpful" vote
 REASON_INPUT = "reason"  # the Input.Text id: Teams merges its value into the submit data under this key
@@ -376,9 +377,13 @@ def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
     return f"(continued, {part} of {parts})" if part > 1 else answer_view(answer).lead
 
 
-def answer_messages(answer: Answer, question_id: int | None = None) -> list[tuple[str, dict[str, Any]]]:
-    """(message text, card) for each message an answer takes, in order."""
+def answer_messages(answer: Answer, question_id: int | None = None,
+                    follow_ups: list[Element] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(message text, card) for each message an answer takes, in order; `follow_ups` are buttons for
+    the last card (a few small Action.Submits: the cards keep room for them under Teams' limit)."""
     made = answer_cards(answer, question_id)
+    if follow_ups:
+        made[-1].setdefault("actions", []).extend(follow_ups)
     return [(answer_lead(answer, n, len(made)), c) for n, c in enumerate(made, start=1)]
 
 

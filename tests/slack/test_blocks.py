@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.slack.blocks import (
+    ACTION_CHECKLIST_DM,
     MAX_BLOCKS,
     SECTION_LIMIT,
     answer_message,
@@ -17,8 +18,9 @@ from bot.slack.blocks import (
     split_for_sections,
     todo_message,
 )
-from index.answer import Answer, Choice, Quote
+from index.answer import Answer, Checklist, Choice, Quote
 from index.entry import Entry
+from index.followup import Context
 from tests.slack.harness import assert_valid_message, blocks_text, normalised, quoted
 
 
@@ -162,3 +164,35 @@ def test_choices_are_buttons_that_carry_their_question() -> None:
         ("choose_0", "what is expected of Level 3 in Backend?"), ("choose_1", "what is expected of Level 3 in Web?")]
     assert buttons[0]["text"]["text"] == "Backend <craft>"  # plain_text: Slack shows it as typed
     assert "Backend &lt;craft&gt;" in message["text"]  # the mrkdwn fallback is escaped
+
+
+def _checklist_answer(question: str) -> Answer:
+    quotes = [_quote(_entry(area=a, level="Level 2")) for a in ("ML Ops", "AI Strategy")]
+    return Answer(question, "checklist", True, quotes=quotes,
+                  checklist=Checklist("Level 1", "Level 2", "ML Craft", ("changed", "new")))
+
+
+def _dm_button(message: dict) -> dict | None:
+    return next((el for b in message["blocks"] if b["type"] == "actions" for el in b["elements"]
+                 if el["action_id"] == ACTION_CHECKLIST_DM), None)
+
+
+def test_send_as_dm_carries_the_context_within_slacks_2000_characters() -> None:
+    # docs/slack.md: the button carries the context a follow-up checklist followed on from. A long
+    # question full of characters JSON escapes is shortened to fit; the context is kept whole.
+    question = ('how do I get "promoted" from there \\ ' * 40)[:1000]
+    followed = Context("Vaarst " * 30, "ML Craft " * 30, "Level 1", "Ownership " * 30)
+    message = answer_message(_checklist_answer(question), 7, followed=followed)
+    assert_valid_message(message)
+    button = _dm_button(message)
+    assert button is not None and len(button["value"]) <= 2000
+    value = json.loads(button["value"])
+    assert value["q"] == 7 and Context.from_json(value["x"]) == followed
+    assert value["c"] and question.startswith(value["c"])
+
+    # Not offered in the DM itself, nor when the context alone would not fit (a click would answer
+    # something else).
+    assert _dm_button(answer_message(_checklist_answer(question), 7, followed=followed, dm=True)) is None
+    huge = Context("F" * 700, "C" * 700, "L" * 700)
+    assert _dm_button(answer_message(_checklist_answer(question), 7, followed=huge)) is None
+    assert _dm_button(answer_message(_checklist_answer(question), 7)) is not None

@@ -271,7 +271,7 @@ def assert_valid_card(card: dict[str, Any]) -> None:
             assert all(run["type"] == "TextRun" for run in element["inlines"])
         if element["type"] == "Action.Submit":
             assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "choose",
-                                                                       "feedback_reason", "checklist_dm")
+                                                                       "feedback_reason", "checklist_dm", "ask")
 
 
 class IssuedToken(AnonymousTokenProvider):

@@ -1,6 +1,7 @@
 """Suggested actions after a Teams answer, over real HTTP (bot/teams/agent.py): "Compare with the next
-level", "Whole text" and "TODO areas" are offered in personal chats, and each one, sent back the way
-Teams sends it, gets its answer from the framework."""
+level", "Whole text" and "TODO areas" are offered in personal chats, and as card buttons in group chats
+and channels (where Teams shows no suggested actions); each one, sent back the way Teams sends it, gets
+its answer from the framework."""
 
 from __future__ import annotations
 
@@ -9,9 +10,19 @@ from typing import Any
 
 import pytest
 
-from bot.teams.agent import COMPARE_NEXT, TODO_AREAS, WHOLE_TEXT
+from bot.teams.agent import COMPARE_NEXT, STALE_BUTTON, TODO_AREAS, WHOLE_TEXT
+from bot.teams.cards import ASK, SUBMIT_KEY
 from index.answer import Answerer
-from tests.teams.harness import BOT_NAME, Bot, Connector, adaptive_card, assert_valid_card, card_texts, message
+from tests.teams.harness import (
+    BOT_NAME,
+    Bot,
+    Connector,
+    adaptive_card,
+    assert_valid_card,
+    card_actions,
+    card_texts,
+    message,
+)
 
 MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
 
@@ -111,10 +122,57 @@ def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connecto
         assert above in onward["value"] and higher in onward["value"]
 
 
-def test_no_suggested_actions_in_group_chats(bot: Bot, connector: Connector, partial_question: str) -> None:
-    replies = bot.replies(message(f"<at>{BOT_NAME}</at> {partial_question}", service_url=connector.url,
-                                  conversation="19:group-follow@thread.v2", kind="groupChat", mention=True))
-    assert replies and not any(_actions(r) for r in replies)
+def _card_buttons(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {a["title"]: a for a in card_actions(adaptive_card(reply).get("actions", []))}
+
+
+@pytest.mark.parametrize("kind", ["groupChat", "channel"])
+def test_in_group_chats_and_channels_the_follow_ups_are_card_buttons_that_work(
+    bot: Bot, connector: Connector, multilevel_answerer: Answerer, partial_question: str, kind: str
+) -> None:
+    """docs/teams.md, suggested actions: Teams shows suggestedActions only in personal chats, so in
+    group chats and channels the same three are Action.Submit buttons on the answer's last card."""
+    expected = multilevel_answerer.ask(partial_question)
+    cell = expected.quotes[0].entry
+    above = next_level(multilevel_answerer, cell.craft, cell.level)
+    chat: dict[str, Any] = {"service_url": connector.url, "kind": kind}
+    if kind == "channel":
+        chat |= {"conversation": "19:follow-channel@thread.tacv2;messageid=1700000000001", "team": "team-follow"}
+    else:
+        chat |= {"conversation": "19:group-follow@thread.v2"}
+    replies = bot.replies(message(f"<at>{BOT_NAME}</at> {partial_question}", mention=True, **chat))
+    assert replies and not any(_actions(r) for r in replies)  # Teams would not show them here
+    for reply in replies:
+        assert_valid_card(adaptive_card(reply))
+    buttons = _card_buttons(replies[-1])
+    assert [t for t in buttons if t in (COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS)] == [COMPARE_NEXT, WHOLE_TEXT,
+                                                                                   TODO_AREAS]
+    assert all(not set(_card_buttons(r)) & {COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS} for r in replies[:-1])
+
+    # A click is a submit (no text, no @mention): "Compare with the next level" gets both cells...
+    (answer,) = bot.replies(message(None, value=buttons[COMPARE_NEXT]["data"], **chat))
+    texts = card_texts(adaptive_card(answer)["body"])
+    upper = next(e for e in multilevel_answerer.entries
+                 if e.craft == cell.craft and e.level == above and e.area == cell.area)
+    assert cell.paragraphs[0] in texts and upper.paragraphs[0] in texts
+    assert not _actions(answer)
+
+    # ..."Whole text" the whole cell...
+    (answer,) = bot.replies(message(None, value=buttons[WHOLE_TEXT]["data"], **chat))
+    texts = card_texts(adaptive_card(answer)["body"])
+    assert all(p in texts for p in cell.paragraphs)
+
+    # ...and "TODO areas" every unwritten area.
+    (answer,) = bot.replies(message(None, value=buttons[TODO_AREAS]["data"], **chat))
+    shown = "\n".join(card_texts(adaptive_card(answer)["body"]))
+    unwritten = multilevel_answerer.todo()
+    assert unwritten and all(e.area in shown for e in unwritten)
+
+
+def test_a_follow_up_button_with_no_text_is_a_polite_stale_notice(bot: Bot, connector: Connector) -> None:
+    (reply,) = bot.replies(message(None, value={SUBMIT_KEY: ASK}, service_url=connector.url,
+                                   conversation="19:group-stale@thread.v2", kind="groupChat"))
+    assert reply["text"] == STALE_BUTTON
 
 
 def test_without_a_level_above_or_todo_areas_those_are_not_offered(start_bot: Any, seed_answerer: Answerer,
