@@ -8,7 +8,8 @@ like the SDK's own samples:
   are commands; anything else is a question. Replies go to the message's thread.
 - card buttons (Action.Submit): "Did you mean" areas, helpful / not helpful votes, the optional
   reason a "not helpful" vote asks for, and "Send me this as a DM" on a promotion checklist (posted
-  proactively into the clicker's personal chat with the bot); a submit delivered twice (the connector
+  proactively into the clicker's personal chat with the bot, in the context the checklist followed on
+  from; not offered in that chat itself); a submit delivered twice (the connector
   redelivering an activity, to any replica) or pressed twice in a row is answered once.
 - suggested actions under an answer in a personal chat (Teams shows them only there): "Compare with
   the next level" and "TODO areas" send a question the bot answers (imBack); "Whole text" posts back
@@ -46,6 +47,7 @@ from bot.teams.conversations import StoredConversation, conversation_type
 from bot.teams.services import Services
 from bot.view import SENT_AS_DM, keyword
 from index.answer import MAX_QUESTION_CHARS, Answer
+from index.followup import Context
 from index.levelorder import LevelOrder
 
 log = logging.getLogger("careerfw.teams")
@@ -71,6 +73,7 @@ NO_PERSONAL_CHAT = (
     "Open a chat with careerfw (Chat, then search for careerfw), say hi, then press the button again."
 )
 DM_FAILED = "Sorry, I couldn't send that to our personal chat just now. Please try again in a few minutes."
+ALREADY_IN_PERSONAL_CHAT = "This checklist is already here in our personal chat, so I haven't sent another copy."
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 COMPARE_NEXT = "Compare with the next level"
 WHOLE_TEXT = "Whole text"
@@ -120,9 +123,12 @@ def card_activity(card: dict[str, Any], lead: str) -> Activity:
     return activity
 
 
-def answer_activities(answer: Answer, question_id: int | None,
-                      follow_ups: list[dict[str, Any]] | None = None) -> list[Activity]:
-    return [card_activity(card, lead) for lead, card in cards.answer_messages(answer, question_id, follow_ups)]
+def answer_activities(answer: Answer, question_id: int | None, follow_ups: list[dict[str, Any]] | None = None, *,
+                      dm: bool = False, followed: Context | None = None) -> list[Activity]:
+    """The answer's messages; `dm`: for the asker's personal chat, `followed`: the context the question
+    followed on from (cards.answer_card)."""
+    made = cards.answer_messages(answer, question_id, follow_ups, dm=dm, followed=followed)
+    return [card_activity(card, lead) for lead, card in made]
 
 
 def follow_up_actions(answer: Answer, order: LevelOrder, has_todo: bool) -> list[CardAction]:
@@ -222,26 +228,29 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
 
     # Card buttons first: a button press is a message activity with `value` and no text, and must not
     # need an @mention even in a channel.
-    async def send_answer(context: TurnContext, answer: Answer, question_id: int | None) -> None:
+    async def send_answer(context: TurnContext, answer: Answer, question_id: int | None,
+                          followed: Context | None = None) -> None:
         answerer = services.answerer
         actions = follow_up_actions(answer, answerer.level_order, bool(answerer.todo()))
         if conversation_type(context.activity) != "personal":
             # Teams shows suggested actions only in personal chats: elsewhere they are the card's buttons.
-            await context.send_activities(answer_activities(answer, question_id, card_buttons(actions)))
+            await context.send_activities(
+                answer_activities(answer, question_id, card_buttons(actions), followed=followed))
             return
-        replies = answer_activities(answer, question_id)
+        replies = answer_activities(answer, question_id, dm=True)
         if actions:
             replies[-1].suggested_actions = SuggestedActions(actions=actions)
         await context.send_activities(replies)
 
-    async def answer_button(context: TurnContext, work: Callable[..., tuple[Answer, int | None]], *args: Any) -> None:
-        """A button that answers: counted against the clicker's rate limit like a question."""
+    async def answer_button(context: TurnContext, work: Callable[..., tuple[Any, ...]], *args: Any) -> None:
+        """A button that answers: counted against the clicker's rate limit like a question. `work` gives
+        the answer, its stored id and (an `Asked`) the context it followed on from."""
         limited = await services.rate_check(user_id(context.activity))
         if limited:
             await context.send_activity(limited)
             return
-        answer, question_id = await services.run(work, user_id(context.activity), *args)
-        await send_answer(context, answer, question_id)
+        answer, question_id, *followed = await services.run(work, user_id(context.activity), *args)
+        await send_answer(context, answer, question_id, *followed)
 
     async def answer_text(context: TurnContext, text: str) -> None:
         """A message's text, or what a follow-up button sends: a command, or a question answered in
@@ -263,8 +272,9 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             return
         # The conversation (a personal chat, a group chat, a channel thread) is where follow-ups follow on.
         conversation = activity.conversation.id if activity.conversation else None
-        answer, question_id = await services.run(services.ask_and_record, user_id(activity), text, conversation)
-        await send_answer(context, answer, question_id)
+        answer, question_id, followed = await services.run(services.ask_following, user_id(activity), text,
+                                                           conversation)
+        await send_answer(context, answer, question_id, followed)
 
     @app.adaptive_card.action_submit(cards.EXPLAIN, submit_filter=cards.SUBMIT_KEY)
     async def on_explain(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -281,7 +291,7 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             await context.send_activity(STALE_BUTTON)
             return
         conversation = context.activity.conversation.id if context.activity.conversation else None
-        await answer_button(context, services.ask_and_record, question, conversation)
+        await answer_button(context, services.ask_following, question, conversation)
 
     @app.adaptive_card.action_submit(cards.ASK, submit_filter=cards.SUBMIT_KEY)
     async def on_ask(context: TurnContext, state: TurnState, data: Any) -> None:
@@ -334,23 +344,27 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             await context.send_activity(STALE_BUTTON)
             return
         activity = context.activity
+        if conversation_type(activity) == "personal":
+            # A checklist card from before personal chats stopped offering the button: it is here already.
+            await context.send_activity(ALREADY_IN_PERSONAL_CHAT)
+            return
         limited = await services.rate_check(user_id(activity))
         if limited:
             await context.send_activity(limited)
             return
-        answer, question_id = await services.run(services.ask_and_record, user_id(activity), question)
+        # Asked again in the context it followed on from, so a follow-up gives the same checklist.
+        followed = Context.from_json(data.get("context"))
+        answer, question_id, _ = await services.run(services.ask_following, user_id(activity), question, None,
+                                                    followed)
         if answer.checklist is None:
             await context.send_activity(NO_CHECKLIST)
-            return
-        if conversation_type(activity) == "personal":
-            await context.send_activities(answer_activities(answer, question_id))
             return
         personal = personal_chat_of(await services.run(services.conversations.all), activity)
         if personal is None or sender is None:
             await context.send_activity(NO_PERSONAL_CHAT)
             return
         try:
-            for made in answer_activities(answer, question_id):
+            for made in answer_activities(answer, question_id, dm=True):
                 await services.run(sender.send, personal, made)
         except Exception:
             log.exception("could not send a checklist to the personal chat %s", personal.conversation_id)

@@ -38,6 +38,7 @@ from bot.view import (
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
 from index.answer import MAX_QUESTION_CHARS, Answer, Quote
 from index.entry import Entry
+from index.followup import Context
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 # 1.5 is the newest version every Teams client (desktop, web, mobile) renders.
@@ -185,6 +186,8 @@ def answer_card(
     first: int = 0,
     part: tuple[int, int] | None = None,
     vote_on: Quote | None = None,
+    dm: bool = False,
+    followed: Context | None = None,
 ) -> dict[str, Any]:
     """The card for one answer, following the core's rendering rules (see index/answer.py).
 
@@ -192,7 +195,9 @@ def answer_card(
     carry the question and top area so a vote is kept even if that row is gone. `first`, `part` and
     `vote_on` are for an answer split over several cards (`answer_cards`): the position of this card's
     first quote in the whole answer, "part n of m", and the answer's top quote the votes are about
-    (None: no vote buttons on this card).
+    (None: no vote buttons on this card). `dm`: the card goes to the asker's personal chat with the
+    bot, where a checklist's "Send me this as a DM" would only post a copy; `followed`: the context the
+    question followed on from, which that button carries to give the same checklist again.
     """
     body: list[Element] = []
     if part is not None and part[0] > 1:
@@ -242,8 +247,9 @@ def answer_card(
             submit("Helpful", FEEDBACK, helpful=True, **about),
             submit("Not helpful", FEEDBACK, helpful=False, **about),
         ]
-    if items and (part is None or part[0] == part[1]):
-        actions.append(submit(SEND_AS_DM, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS]))
+    if items and not dm and (part is None or part[0] == part[1]):
+        carried = {"context": {k: v for k, v in followed.to_json().items() if v}} if followed else {}
+        actions.append(submit(SEND_AS_DM, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS], **carried))
     if not body:
         body.append(words(NO_QUESTION))
     return card(body, render_answer(answer).rstrip(), actions)
@@ -272,15 +278,16 @@ def card_bytes(value: dict[str, Any]) -> int:
     return len(json.dumps(value, ensure_ascii=False).encode()) + len(value["fallbackText"].encode())
 
 
-def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[str, Any]]:
+def answer_cards(answer: Answer, question_id: int | None = None, *, dm: bool = False,
+                 followed: Context | None = None) -> list[dict[str, Any]]:
     """One card, or several in order when one would pass Teams' message size limit (a "level" answer
     on a large framework quotes every area of the level). At most MAX_CARDS; the last then names the
     areas left out, which can be asked about one by one."""
-    whole = answer_card(answer, question_id)
+    whole = answer_card(answer, question_id, dm=dm, followed=followed)
     if card_bytes(whole) <= MAX_CARD_BYTES:
         return [whole]
     if answer.checklist is not None:
-        return _checklist_cards(answer, question_id)
+        return _checklist_cards(answer, question_id, dm, followed)
     answer = replace(answer, quotes=[piece for quote in answer.quotes for piece in _pieces_of(quote)])
     if len(answer.quotes) < 2:
         return [answer_card(answer, question_id)]
@@ -321,7 +328,8 @@ def answer_cards(answer: Answer, question_id: int | None = None) -> list[dict[st
     return result
 
 
-def _checklist_cards(answer: Answer, question_id: int | None) -> list[dict[str, Any]]:
+def _checklist_cards(answer: Answer, question_id: int | None, dm: bool = False,
+                     followed: Context | None = None) -> list[dict[str, Any]]:
     """A checklist too big for one card: whole items per card, in order (an item's long text is in
     pieces inside its item), the votes and the DM button on the last."""
     assert answer.checklist is not None
@@ -329,7 +337,7 @@ def _checklist_cards(answer: Answer, question_id: int | None) -> list[dict[str, 
     chunks: list[list[tuple[Quote, str]]] = [[]]
     for pair in pairs:
         trial = chunks[-1] + [pair]
-        made = _checklist_piece(answer, question_id, trial, 2, 2, 0)
+        made = _checklist_piece(answer, question_id, trial, 2, 2, 0, dm, followed)
         if chunks[-1] and card_bytes(made) > MAX_CARD_BYTES:
             chunks.append([])
         chunks[-1].append(pair)
@@ -338,7 +346,7 @@ def _checklist_cards(answer: Answer, question_id: int | None) -> list[dict[str, 
     result = []
     first = 0
     for n, chunk in enumerate(chunks, start=1):
-        made = _checklist_piece(answer, question_id, chunk, n, len(chunks), first)
+        made = _checklist_piece(answer, question_id, chunk, n, len(chunks), first, dm, followed)
         if n == len(chunks) and shown < len(pairs):
             rest = ", ".join(q.entry.area for q, _ in pairs[shown:])
             made["body"].append(words(f"{len(pairs) - shown} more areas did not fit; ask about one by name:",
@@ -350,12 +358,13 @@ def _checklist_cards(answer: Answer, question_id: int | None) -> list[dict[str, 
 
 
 def _checklist_piece(answer: Answer, question_id: int | None, chunk: list[tuple[Quote, str]], n: int, of: int,
-                     first: int) -> dict[str, Any]:
+                     first: int, dm: bool = False, followed: Context | None = None) -> dict[str, Any]:
     assert answer.checklist is not None
     piece = replace(answer, quotes=[q for q, _ in chunk], message=answer.message if n == 1 else None,
                     truncated=answer.truncated and n == 1,
                     checklist=replace(answer.checklist, changes=tuple(c for _, c in chunk)))
-    return answer_card(piece, question_id, first=first, part=(n, of), vote_on=answer.quotes[0] if n == of else None)
+    return answer_card(piece, question_id, first=first, part=(n, of), vote_on=answer.quotes[0] if n == of else None,
+                       dm=dm, followed=followed)
 
 
 def _pieces_of(quote: Quote) -> list[Quote]:
@@ -377,11 +386,12 @@ def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
     return f"(continued, {part} of {parts})" if part > 1 else answer_view(answer).lead
 
 
-def answer_messages(answer: Answer, question_id: int | None = None,
-                    follow_ups: list[Element] | None = None) -> list[tuple[str, dict[str, Any]]]:
+def answer_messages(answer: Answer, question_id: int | None = None, follow_ups: list[Element] | None = None, *,
+                    dm: bool = False, followed: Context | None = None) -> list[tuple[str, dict[str, Any]]]:
     """(message text, card) for each message an answer takes, in order; `follow_ups` are buttons for
-    the last card (a few small Action.Submits: the cards keep room for them under Teams' limit)."""
-    made = answer_cards(answer, question_id)
+    the last card (a few small Action.Submits: the cards keep room for them under Teams' limit); `dm`
+    and `followed` as for `answer_card`."""
+    made = answer_cards(answer, question_id, dm=dm, followed=followed)
     if follow_ups:
         made[-1].setdefault("actions", []).extend(follow_ups)
     return [(answer_lead(answer, n, len(made)), c) for n, c in enumerate(made, start=1)]

@@ -1,9 +1,11 @@
 """The ladder questions in Teams over real HTTP: the promotion checklist as an Adaptive Card list of
 toggles, "Send me this as a DM" (posted proactively into the asker's personal chat when Teams has
-given us one, else an explanation), two areas in a ColumnSet, and the list of levels."""
+given us one, else an explanation; not offered in that chat; on a follow-up, the checklist shown), two
+areas in a ColumnSet, and the list of levels."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -50,7 +52,9 @@ def test_checklist_card_is_a_list_of_toggles_with_the_cells_verbatim(monzo_bot: 
     for quote in expected.quotes:
         for para in quote.text.split("\n\n"):
             assert para.strip() in texts
-    assert _dm_button(card)["title"] == SEND_AS_DM
+    # Asked in the personal chat: "Send me this as a DM" would only post a copy here.
+    assert not [a for a in card_actions(card) if a["data"][cards.SUBMIT_KEY] == cards.CHECKLIST_DM]
+    assert SEND_AS_DM not in json.dumps(card)
     assert reply["text"] == "Checklist: Level 3 → Level 4"
 
 
@@ -59,9 +63,10 @@ def test_dm_button_without_a_personal_chat_says_how_to_open_one(monzo_bot: Bot, 
     ask = message(CHECKLIST, service_url=connector.url, conversation=channel, kind="channel", mention=True,
                   team=channel, user="29:stranger", aad="aad-stranger")
     (reply,) = monzo_bot.replies(ask)
-    data = _dm_button(adaptive_card(reply))["data"]
+    button = _dm_button(adaptive_card(reply))
+    assert button["title"] == SEND_AS_DM
     click = message(None, service_url=connector.url, conversation=channel, kind="channel", team=channel,
-                    user="29:stranger", aad="aad-stranger", value=data)
+                    user="29:stranger", aad="aad-stranger", value=button["data"])
     (notice,) = monzo_bot.replies(click)
     assert notice["text"] == agent.NO_PERSONAL_CHAT
 
@@ -85,7 +90,47 @@ def test_dm_button_posts_the_checklist_into_the_personal_chat(monzo_bot: Bot, co
     assert_valid_card(card)
     toggles = card_elements(card["body"], "Input.Toggle")
     assert [t["title"].split(" (")[0] for t in toggles] == [q.entry.area for q in expected.quotes]
+    assert not [a for a in card_actions(card) if a["data"][cards.SUBMIT_KEY] == cards.CHECKLIST_DM]
     assert connector.posts(channel) == []
+
+
+def test_dm_button_on_a_card_already_in_the_personal_chat_sends_no_copy(monzo_bot: Bot, connector: Connector) -> None:
+    # A checklist card posted in the personal chat before the button stopped being offered there.
+    personal = "a:personal-already"
+    connector.clear()
+    click = message(None, service_url=connector.url, conversation=personal, user="29:already", aad="aad-already",
+                    value={cards.SUBMIT_KEY: cards.CHECKLIST_DM, "question": CHECKLIST})
+    (notice,) = monzo_bot.replies(click)
+    assert notice["text"] == agent.ALREADY_IN_PERSONAL_CHAT
+    assert "attachments" not in notice and connector.posts() == []
+
+
+FOLLOW_UP = "how do I get promoted from there?"
+
+
+def test_dm_button_on_a_follow_up_checklist_sends_that_checklist(monzo_bot: Bot, connector: Connector,
+                                                                 monzo_answerer: Answerer) -> None:
+    """docs/teams.md: the button carries the context the checklist followed on from, so the personal chat
+    gets the checklist that was shown, not the question asked again on its own."""
+    personal = "a:personal-promo"
+    who = {"user": "29:promo", "aad": "aad-promo"}
+    monzo_bot.replies(message("help", service_url=connector.url, conversation=personal, **who))
+    group = {"service_url": connector.url, "conversation": "19:promo@thread.v2", "kind": "groupChat",
+             "mention": True, **who}
+    monzo_bot.replies(message("what does mastery look like for a level 3 backend engineer?", **group))
+    (reply,) = monzo_bot.replies(message(FOLLOW_UP, **group))
+    shown = [t["title"] for t in card_elements(adaptive_card(reply)["body"], "Input.Toggle")]
+    assert shown, "the follow-up is answered with a checklist"
+    assert monzo_answerer.ask(FOLLOW_UP).checklist is None  # on its own it is no checklist at all
+    connector.clear()
+    click = message(None, **{**group, "mention": False}, value=_dm_button(adaptive_card(reply))["data"])
+    (notice,) = monzo_bot.replies(click)
+    assert notice["text"] == SENT_AS_DM
+    (posted,) = connector.posts(personal)
+    card = adaptive_card(posted.body)
+    assert_valid_card(card)
+    assert [t["title"] for t in card_elements(card["body"], "Input.Toggle")] == shown
+    assert "From Level 3 to Level 4 (Backend Engineering Craft)" in "\n".join(card_texts(card["body"]))
 
 
 def test_two_areas_side_by_side_in_a_column_set(bot: Bot, connector: Connector) -> None:
