@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, singular
-from index.tokens import STOPWORDS, fold, ordinals, stem, words
+from index.tokens import STOPWORDS, fold, ordinals, same_family, stem, words
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
 GENERIC = frozenset(
@@ -51,6 +51,7 @@ class Mention:
     partial: bool  # matched only a conjunct of a name ("Deep Learning" of "Machine Learning and Deep Learning")
     alias: str = ""  # the name as written in the content (folded), which a typo in `text` stands for
     refines: bool = False  # narrows only what the question's other names already select ("manager" track)
+    derived: bool = False  # another form of the name's word ("lead" for Leadership)
 
 
 @dataclass
@@ -220,6 +221,7 @@ class _Alias:
     partial: bool
     threshold: float
     refines: bool = False
+    derived: bool = False
 
 
 class Structure:
@@ -295,6 +297,10 @@ class Structure:
         self._name_words = {
             w for a in self._aliases if _kinds(a.values) & {"area", "craft"} for w in a.text.split()
         }
+        # One-word area names, for questions that name the area by another form of its word ("how does
+        # a level 3 engineer lead?": Leadership; "communicate": Communication).
+        self._area_words = [a for a in self._aliases if a.n_words == 1 and not a.partial and not a.digits
+                            and _kinds(a.values) == {"area"}]
         self._alias_texts = [a.text for a in self._aliases]
         self._alias_compact = [a.compact for a in self._aliases]
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
@@ -346,6 +352,14 @@ class Structure:
             digits = _digits(ws[n.start : n.end])
             alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, 100)
             candidates.append((100.0, len(text), n.start, n.end, alias))
+        # Another form of a one-word area's name ("lead" for Leadership), below the name itself.
+        for pos, w in enumerate(ws):
+            if len(w) < 4 or w in STOPWORDS or w in GENERIC or (pos, pos + 1) in exact:
+                continue
+            for alias in self._area_words:
+                if alias.text != keys[pos] and same_family(w, alias.text):
+                    typed = _Alias(w, w, 1, (), alias.values, False, 100.0, derived=True)
+                    candidates.append((95.0, len(w), pos, pos + 1, typed))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
         for token in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", question):
             values = self._acronyms.get(token)
@@ -368,7 +382,7 @@ class Structure:
                 # Only an area joins that way: a craft or level a letter off is a different name, not a second one.
                 for k, m in enumerate(chosen):
                     if (m.start, m.end) == (i, j) and m.partial == alias.partial and not (alias.values <= m.values) \
-                            and (score == m.score or _kinds(alias.values) == {"area"}):
+                            and not alias.derived and (score == m.score or _kinds(alias.values) == {"area"}):
                         chosen[k] = Mention(
                             i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial,
                             m.alias,
@@ -378,7 +392,7 @@ class Structure:
             chosen.append(
                 Mention(
                     i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial, alias.text,
-                    alias.refines,
+                    alias.refines, alias.derived,
                 )
             )
         found.mentions = sorted(chosen, key=lambda m: m.start)
@@ -428,7 +442,10 @@ class Structure:
         """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),
         so the embedding and BM25 see the real name; the question itself when nothing was misspelt."""
         found = found or self.detect(question)
-        fixes = [m for m in found.mentions if m.score < 100 and m.alias and not m.partial]
+        fixes = [
+            m for m in found.mentions
+            if m.score < 100 and m.alias and not m.partial and m.alias != " ".join(found.words[m.start : m.end])
+        ]
         if not fixes:
             return question
         out: list[str] = []

@@ -199,6 +199,9 @@ class HybridRanker:
         docs = self.dense.doc_scores(query_vector)
         dense = self.dense.entry_scores(docs)
         query = self._lexical_terms(detected) if structure else residual
+        # An area named by another form of its word ("lead") asks about it by its name too ("leadership").
+        query = query + [t for m in detected.of_kind("area") if m.derived for f, v in m.values if f == "area"
+                         for t in terms(v)]
         lexical = self.lexical.scores(query + VocabularyBridge.terms(bridged or {}))
         n = len(dense)
         area = np.zeros(n, dtype=np.float32)

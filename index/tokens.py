@@ -138,6 +138,39 @@ def prefix(term: str) -> str | None:
     return "~" + term[:PREFIX] if len(term) > PREFIX and not term.isdigit() else None
 
 
+# Endings English adds to make one word of another ("lead" -> "leadership", "communicate" ->
+# "communication", "master" -> "mastery"), peeled at most twice.
+_DERIVATIONS = ("ship", "ment", "ation", "ition", "ion", "ness", "ity", "ive", "ful", "ic", "al", "er", "or", "y", "e")
+_ROOT_MIN = 4  # a root shorter than this is too often another word's start ("own", "art")
+_SHARED_MIN = 7  # a root neither word is must be this long: "general"/"generation" share "gener",
+# "community"/"communication" "commun"
+
+
+def _roots(word: str) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(2):
+        frontier = {
+            w[: -len(end)] for w in frontier for end in _DERIVATIONS
+            if w.endswith(end) and len(w) - len(end) >= _ROOT_MIN
+        }
+        out |= frontier
+    return out
+
+
+def same_family(a: str, b: str) -> bool:
+    """Whether two words are forms of one word ("lead" / "leadership", "communicate" / "communication",
+    "impactful" / "impact"): one is the other's root once endings are peeled, or they share a long root.
+    Plain stemming keeps such words apart on purpose (index/tokens.py); this is for naming an area."""
+    a, b = stem(a), stem(b)
+    if a == b:
+        return True
+    for r in _roots(a) & _roots(b):
+        if r in (a, b) or len(r) >= _SHARED_MIN:
+            return True
+    return False
+
+
 def expand(stems: list[str]) -> list[str]:
     """Stems plus their prefixes: what BM25 indexes and is queried with."""
     out = list(stems)

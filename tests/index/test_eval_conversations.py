@@ -22,10 +22,6 @@ from careerfw_tools.conversations import (
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "conversations" / "multilevel.yaml"
 
-# Targets not met yet are held at the figure measured when they were set (as in tests/index/test_eval.py),
-# so follow-ups cannot slip back; `careerfw eval` prints each target as met or MISSED.
-MEASURED_FLOOR = {"follow-up top1": 0.89, "unchanged": UNCHANGED}  # measured 51/57 = 0.895
-
 
 def test_the_evaluator_counts_each_kind_of_turn(embedder, tmp_path: Path) -> None:
     report = evaluate_conversations([load_conversations(FIXTURE)], embedder, index_dir_for=lambda s: tmp_path / "ix")
@@ -73,10 +69,10 @@ def shared_report(embedder, monzo_dir: Path, tmp_path_factory: pytest.TempPathFa
 def test_follow_ups_on_the_shared_frameworks(shared_report) -> None:
     pooled = shared_report.pooled
     assert len(pooled.follow_up) >= 40, render(shared_report)
-    assert pooled.follow_up_top1 >= min(FOLLOW_UP_TOP1, MEASURED_FLOOR["follow-up top1"]), render(shared_report)
+    assert pooled.follow_up_top1 >= FOLLOW_UP_TOP1, render(shared_report)
 
 
 def test_complete_questions_are_not_changed_by_context(shared_report) -> None:
     pooled = shared_report.pooled
     assert pooled.complete_unchanged, render(shared_report)
-    assert pooled.unchanged >= min(UNCHANGED, MEASURED_FLOOR["unchanged"]), render(shared_report)
+    assert pooled.unchanged >= UNCHANGED, render(shared_report)

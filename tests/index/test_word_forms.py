@@ -1,7 +1,7 @@
 """Words as people write them and as the framework writes them, on text made up for the test: real
 words are not abbreviations of names, hyphenated compounds meet their one-word spelling, a short word
 stands for the framework's words only when they share one root, and naming the framework's owner
-makes no question closer to its text."""
+makes no question closer to its text, and another form of an area's word names that area."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from index.aliases import Structure, _abbreviates
 from index.answer import Answerer
 from index.bm25 import BM25Ranker
 from index.parse import load_content
-from index.tokens import terms
+from index.tokens import same_family, terms
 
 FRONT = "---\ntitle: {title}\nparent: {parent}\n{extra}---\n"
 
@@ -99,3 +99,52 @@ def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -
     assert not acme.ask("where is Acme's head office?").confident
     assert not acme.ask("who founded Acme?").confident
     assert acme.ask("how do Acme engineers write updates about their work?").confident
+
+
+@pytest.mark.parametrize("a, b, family", [
+    ("lead", "leadership", True), ("leads", "leadership", True), ("communicate", "communication", True),
+    ("impactful", "impact", True), ("master", "mastery", True), ("mentoring", "mentorship", True),
+    ("community", "communication", False), ("general", "generation", False), ("count", "communication", False),
+])
+def test_forms_of_one_word_are_one_family(a: str, b: str, family: bool) -> None:
+    assert same_family(a, b) is family
+
+
+LEADS = {
+    "level1.md": FRONT.format(title="Level 1", parent="Engineering Craft", extra="nav_order: 1\n") + """
+# Level 1
+
+|Area|Description|
+|--|--|
+| Leadership | Mentors newer engineers and sets a good example for the squad. |
+| Influence | Leads design reviews, leads incident calls and leads the squad's retrospectives when asked. |
+| Communication | Writes clear updates about their work. |
+""",
+    "level2.md": FRONT.format(title="Level 2", parent="Engineering Craft", extra="nav_order: 2\n") + """
+# Level 2
+
+|Area|Description|
+|--|--|
+| Leadership | Grows the engineers around them and sets the direction of a squad. |
+| Influence | Leads cross-squad design reviews and leads incident calls across the company. |
+| Communication | Presents technical plans to people outside engineering. |
+""",
+}
+
+
+def test_another_form_of_an_areas_word_names_that_area(
+    embedder, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("leads")
+    for name, text in LEADS.items():
+        (root / name).write_text(text, "utf-8")
+    answerer = Answerer.open(root, tmp_path_factory.mktemp("leads-index"), embedder=embedder, progress=False)
+    structure = answerer.ranker.structure
+    assert _areas(structure, "how does a level 2 engineer lead?") == {"Leadership"}
+    assert _areas(structure, "how should a level 1 engineer communicate?") == {"Communication"}
+    assert _areas(structure, "what does the community do?") == set()
+    # Influence says "leads" three times; the question is about leading, which is the Leadership area.
+    answer = answerer.ask("how does a level 2 engineer lead?")
+    assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Leadership", "Level 2")
+    # The typed word is kept as typed: it is a word of its own, not a misspelt name.
+    assert structure.corrected("how does a level 2 engineer lead?") == "how does a level 2 engineer lead?"
