@@ -405,7 +405,13 @@ class Answerer:
             rest = " ".join(w for i, w in enumerate(ranking.detected.words) if i not in names)
             if terms(rest):
                 rest_dense = state.ranker.dense.entry_score(self.embedder.encode_query(rest), top.entry)
-        return confidence.Signals(top.dense, cover, named, scope, rest_dense)
+        # Phrases of the question's own words: no names (a level's "senior engineer"), no owner ("Monzo").
+        own = [
+            stem(w) for i, w in enumerate(ranking.detected.words)
+            if i not in ranking.detected.covered() and w not in STOPWORDS and w not in structure.owner_words
+        ]
+        phrase = confidence.shares_phrase(own, lexical.term_sets[top.entry], lexical)
+        return confidence.Signals(top.dense, cover, named, scope, rest_dense, phrase)
 
     def _lookup_answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
         hits = ranking.hits

@@ -10,10 +10,11 @@ from collections import Counter
 import bm25s
 import numpy as np
 
-from index.tokens import expand, terms
+from index.tokens import STOPWORDS, expand, pairs, stem, terms, words
 
 # Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
 ROOT_PAST = 2
+PAIR_WEIGHT = 0.5
 
 
 class BM25Ranker:
@@ -21,12 +22,13 @@ class BM25Ranker:
 
     def __init__(self, texts: list[str]) -> None:
         self.size = len(texts)
-        corpus = [expand(terms(t)) for t in texts]
+        corpus = [expand(terms(t)) + pairs(_in_order(t)) for t in texts]
         self._vocab = {t for doc in corpus for t in doc}
         # Each text's words, for "does this entry contain the question's words" without re-tokenizing.
         self.term_sets = [frozenset(doc) for doc in corpus]
-        self._sorted_vocab = sorted(t for t in self._vocab if not t.startswith("~"))
+        self._sorted_vocab = sorted(t for t in self._vocab if not t.startswith("~") and "+" not in t)
         df = Counter(t for doc in self.term_sets for t in doc)
+        self._df = df
         self._idf = {t: math.log((self.size + 1) / (n + 0.5)) for t, n in df.items()}
         self.unknown_idf = math.log((self.size + 1) / 0.5)
         self._bm25 = bm25s.BM25()
@@ -35,6 +37,10 @@ class BM25Ranker:
 
     def known(self, term: str) -> bool:
         return term in self._vocab
+
+    def share(self, term: str) -> float:
+        """The share of the texts that use a term (0 for one they never use)."""
+        return self._df.get(term, 0) / self.size if self.size else 0.0
 
     def idf(self, term: str) -> float:
         """How rare a word is in these texts; a word they never use is the rarest of all."""
@@ -57,15 +63,25 @@ class BM25Ranker:
             return []
         return out[:limit]
 
-    def scores(self, query_terms: list[str]) -> np.ndarray:
-        """One BM25 score per text (0 where no query term occurs)."""
-        query = list(query_terms)
+    def scores(self, query_terms: list[str], extra: list[str] | None = None) -> np.ndarray:
+        """One BM25 score per text (0 where no query term occurs). `query_terms` are the question's words in
+        order (neighbours also count as a phrase); `extra` are words lent to it (no phrases)."""
+        query = list(query_terms) + list(extra or ())
         for t in query_terms:
             query.extend(self.completions(t))
         known = [t for t in dict.fromkeys(expand(query)) if t in self._vocab]
-        if not known or not self.size:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        phrases = [p for p in dict.fromkeys(pairs(list(query_terms))) if p in self._vocab]
+        out = np.zeros(self.size, dtype=np.float32)
+        if known and self.size:
+            out += np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        if phrases and self.size:
+            out += PAIR_WEIGHT * np.asarray(self._bm25.get_scores(phrases), dtype=np.float32)
+        return out
 
     def score_text(self, text: str) -> np.ndarray:
         return self.scores(terms(text))
+
+
+def _in_order(text: str) -> list[str]:
+    """A text's content words in order, as the phrases of `pairs` are read from it."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

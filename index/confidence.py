@@ -1,8 +1,9 @@
 """Whether the framework answers a question at all, from signals the ranker already has.
 
 A question is answered when its best entry is close in meaning (cosine >= HIGH), or fairly close
-(>= LOW) and either named by area or sharing enough of the question's own content words (weighted
-by rarity, >= MIN_COVERAGE), or when every one of those words is in its text (SURE_COVERAGE).
+(>= LOW) and either named by area, or sharing a rare phrase with it, or sharing enough of the
+question's own content words (weighted by rarity, >= MIN_COVERAGE), or when every one of those words
+is in its text (SURE_COVERAGE).
 
 Naming a level proves nothing about the topic: "what's the bonus for a Senior Engineer 2?" is close
 to every Senior Engineer 2 cell in meaning only because of those words. So when a question names a
@@ -22,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.bm25 import BM25Ranker
-from index.tokens import prefix, stem
+from index.tokens import pairs, prefix, stem
 
 HIGH = 0.35  # close in meaning on its own
 LOW = 0.125  # close enough when the question's content words are in the text, or its area is named
@@ -51,6 +52,9 @@ class Signals:
     # The cosine of the question without its level/role/craft names, when it names some (else `dense`):
     # "what's the bonus for a Senior Engineer 2?" is close to that level's cells only by the name.
     dense_rest: float | None = None
+    # The question and the text share a phrase of two content words the framework rarely uses
+    # ("writing blog posts"): as strong a sign as naming the area.
+    phrase: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Gate:
             return True
         if dense < self.low:
             return False
-        return s.named_area or s.cover >= self.min_coverage
+        return s.named_area or s.phrase or s.cover >= self.min_coverage
 
 
 SHIPPED = Gate()
@@ -93,6 +97,17 @@ def coverage(residual: list[str], entry_terms: frozenset[str], lexical: BM25Rank
         if w in entry_terms or prefix(w) in entry_terms or any(c in entry_terms for c in lexical.completions(w)):
             found += lexical.idf(w)
     return found / total
+
+
+# A phrase found in more than this share of the entries is the framework's boilerplate
+# ("senior engineer", "engineers work"), not a sign of the topic.
+PHRASE_SHARE = 0.05
+
+
+def shares_phrase(words: list[str], entry_terms: frozenset[str], lexical: BM25Ranker) -> bool:
+    """Whether two neighbouring content words of the question (names and the owner's name left out)
+    stand together in the entry's text, and rarely elsewhere in the framework."""
+    return any(p in entry_terms and lexical.share(p) <= PHRASE_SHARE for p in pairs(words))
 
 
 def out_of_scope(residual: list[str], lexical: BM25Ranker) -> bool:

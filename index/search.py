@@ -20,7 +20,7 @@ from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
 from index.documents import lexical_text
 from index.store import LoadedIndex
-from index.tokens import STOPWORDS, stem, terms
+from index.tokens import STOPWORDS, degree_words, stem, terms
 
 Fusion = Literal["weighted", "rrf"]
 
@@ -151,6 +151,7 @@ def content_terms(detected: Detected) -> list[str]:
     Area names stay: an area's name is part of its text, so it is evidence for the content too.
     """
     covered = {i for m in detected.mentions if m.kinds & {"who", "craft"} for i in range(m.start, m.end)}
+    covered |= degree_words(detected.words)
     return [stem(w) for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS]
 
 
@@ -178,6 +179,7 @@ class HybridRanker:
             if m.kinds & {"who", "craft"} and not m.partial and len(self.structure.rows(m, {"who", "craft"})) < size
             for i in range(m.start, m.end)
         }
+        narrowing |= degree_words(detected.words)
         return [stem(w) for i, w in enumerate(detected.words) if i not in narrowing and w not in STOPWORDS]
 
     def rank(
@@ -200,9 +202,8 @@ class HybridRanker:
         dense = self.dense.entry_scores(docs)
         query = self._lexical_terms(detected) if structure else residual
         # An area named by another form of its word ("lead") asks about it by its name too ("leadership").
-        query = query + [t for m in detected.of_kind("area") if m.derived for f, v in m.values if f == "area"
-                         for t in terms(v)]
-        lexical = self.lexical.scores(query + VocabularyBridge.terms(bridged or {}))
+        lent = [t for m in detected.of_kind("area") if m.derived for f, v in m.values if f == "area" for t in terms(v)]
+        lexical = self.lexical.scores(query, lent + VocabularyBridge.terms(bridged or {}))
         n = len(dense)
         area = np.zeros(n, dtype=np.float32)
         for m in detected.of_kind("area"):

@@ -171,6 +171,25 @@ def same_family(a: str, b: str) -> bool:
     return False
 
 
+_PREPOSITIONS = frozenset("at in with about on for of".split())
+
+
+def degree_words(ws: list[str]) -> set[int]:
+    """Positions of the word "how" asks the degree of, before what it is about ("how *good* at
+    debugging…", "how *comfortable* with on-call…"): the asking, not the topic. Without a preposition
+    after it, the word is the topic ("how technical does a level 5 need to be?")."""
+    return {
+        i for i in range(1, len(ws) - 1)
+        if ws[i - 1] == "how" and ws[i] not in STOPWORDS and not ws[i].isdigit() and ws[i + 1] in _PREPOSITIONS
+    }
+
+
+def pairs(stems: list[str]) -> list[str]:
+    """Neighbouring content words as one term ("blog+post"): a phrase the question and the text share
+    ("writing blog posts") is stronger evidence than its words scattered over a cell."""
+    return [f"{a}+{b}" for a, b in zip(stems, stems[1:], strict=False) if a != b and not (a.isdigit() or b.isdigit())]
+
+
 def expand(stems: list[str]) -> list[str]:
     """Stems plus their prefixes: what BM25 indexes and is queried with."""
     out = list(stems)

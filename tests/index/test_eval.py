@@ -10,6 +10,7 @@ from careerfw_tools.calibrate import Fitted
 from careerfw_tools.evaluate import (
     ANSWERED,
     BASELINE_MARGIN,
+    FLOOR_TOP1,
     LOFO_TOP1,
     REFUSED,
     EvalSetError,
@@ -79,17 +80,10 @@ def test_the_pay_leave_word_list_earns_its_place(report, monzo_dir: Path) -> Non
     assert with_list.refused > without.refused and with_list.answered >= without.answered
 
 
-# Targets (careerfw_tools/evaluate.py: LOFO_TOP1, FLOOR_TOP1, REFUSED, ANSWERED) not met yet are held
-# at the figure measured when they were set, so retrieval cannot slip back while they are worked on;
-# `careerfw eval` prints each target as met or MISSED. docs/retrieval.md has the table.
-MEASURED_FLOOR = {"left-out top1": 0.81}
-
-
 def test_left_out_top1_on_every_framework(report) -> None:
-    floor = min(LOFO_TOP1, MEASURED_FLOOR["left-out top1"])
     for f in report.frameworks:
-        assert f.held_out.top1 >= floor, render(report)
-        assert f.shipped.top1 >= floor, render(report)
+        assert f.held_out.top1 >= LOFO_TOP1, render(report)
+        assert f.shipped.top1 >= FLOOR_TOP1, render(report)
 
 
 def test_left_out_refusal_and_answering(report) -> None:

@@ -1,7 +1,9 @@
 """Words as people write them and as the framework writes them, on text made up for the test: real
 words are not abbreviations of names, hyphenated compounds meet their one-word spelling, a short word
 stands for the framework's words only when they share one root, and naming the framework's owner
-makes no question closer to its text, and another form of an area's word names that area."""
+makes no question closer to its text, another form of an area's word names that area, a phrase the
+question shares with a text counts for more than its words apart, and the word "how" asks the degree
+of is no topic."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ import pytest
 from index.aliases import Structure, _abbreviates
 from index.answer import Answerer
 from index.bm25 import BM25Ranker
+from index.confidence import shares_phrase
 from index.parse import load_content
-from index.tokens import same_family, terms
+from index.tokens import degree_words, same_family, terms, words
 
 FRONT = "---\ntitle: {title}\nparent: {parent}\n{extra}---\n"
 
@@ -148,3 +151,35 @@ def test_another_form_of_an_areas_word_names_that_area(
     assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Leadership", "Level 2")
     # The typed word is kept as typed: it is a word of its own, not a misspelt name.
     assert structure.corrected("how does a level 2 engineer lead?") == "how does a level 2 engineer lead?"
+
+
+def test_a_shared_phrase_counts_for_more_than_the_same_words_apart() -> None:
+    texts = [
+        "Shares what the team learns outside the company, for example by writing blog posts about the systems "
+        "it builds.",
+        "Writes reviews of the posts that colleagues publish on the internal blog, and keeps the runbooks up to date.",
+        "Ships features.",
+    ]
+    scores = BM25Ranker(texts).score_text("writing blog posts")
+    # The second text has every word too, a little more often, which alone would put it first.
+    assert scores.argmax() == 0 and scores[0] > scores[1] > 0
+
+
+@pytest.mark.parametrize("question, degree", [
+    ("how good at debugging does an ic4 need to be", {"good"}),
+    ("how comfortable with incidents is a senior?", {"comfortable"}),
+    ("how technical does a level 5 mobile dev have to be?", set()),  # the topic itself
+    ("how engineers grow at level 2", set()),
+])
+def test_the_word_how_asks_the_degree_of_is_no_topic(question: str, degree: set[str]) -> None:
+    ws = words(question)
+    assert {ws[i] for i in degree_words(ws)} == degree
+
+
+def test_a_rare_shared_phrase_is_a_sign_of_the_topic_a_common_one_is_not() -> None:
+    texts = ["Writes blog posts about the team's systems."] + [f"Senior engineers own area {i}." for i in range(30)]
+    bm25 = BM25Ranker(texts)
+    assert shares_phrase(["write", "blog", "post"], bm25.term_sets[0], bm25)
+    assert not shares_phrase(["blog", "write"], bm25.term_sets[0], bm25)  # the words, not the phrase
+    # "senior engineer" is in every other text: the framework's boilerplate, not the question's topic.
+    assert not shares_phrase(["senior", "engineer"], bm25.term_sets[1], bm25)
