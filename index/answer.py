@@ -284,6 +284,11 @@ class Answerer:
         question = structure.corrected(question, detected)
         if question != asked:
             detected = structure.detect(question)
+        # "and for web?" after a promotion checklist or "what comes after level 2?": that question, for web.
+        again = state.followups.repeated(detected, context)
+        if again is not None:
+            answer = self.ask(again[0], limit)
+            return replace(answer, question=asked, carried=("level",))
         # "which levels are there?" is about the whole ladder, never the last answer's level.
         follow = state.followups.apply(question, detected, None if asks_for_levels(detected) else context)
         answer = self._respond(state, follow.text, follow.detected, follow.restrict, limit, truncated,
@@ -297,8 +302,9 @@ class Answerer:
                     and not follow.covers_area(fresh.quotes[0].entry.area):
                 follow = state.followups.apply(question, detected, None)
                 answer = fresh
+        moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
-                       follow.new_subject)
+                       follow.new_subject, moved)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
         return replace(answer, question=asked, context=now or None, carried=follow.carried)
 

@@ -36,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from index.aliases import FIELDS, GENERIC, Detected, Mention, Structure, _strip_generic
 from index.entry import Entry
-from index.intents import ASKING, asks_for_meaning, asks_for_todo
+from index.intents import ASKING, asks_for_meaning, asks_for_todo, moves_on_the_ladder
 from index.levelnames import LEVEL_WORDS, _base, _qualifiers
 from index.levelorder import LevelOrder
 from index.tokens import STOPWORDS, stem, words
@@ -54,6 +54,8 @@ ELLIPSIS = frozenset("""equivalent equivalents version versions side sides track
 UP = frozenset("next above after higher up".split())
 DOWN = frozenset("below previous before lower down prior earlier".split())
 FACETS = ("framework", "craft", "level", "area")
+# Questions about the ladder that a follow-up naming only another craft asks again ("and for web?").
+REPEATED = ("checklist", "next", "previous")
 
 
 @dataclass(frozen=True)
@@ -65,21 +67,30 @@ class Context:
     craft: str = ""
     level: str = ""
     area: str = ""
+    # The kind of question about the ladder it answered, which "and for web?" asks again for another craft:
+    # "checklist" (from `level` to `target`), "next" or "previous" (from `level`); "" for the rest.
+    kind: str = ""
+    target: str = ""
 
     def __bool__(self) -> bool:
         return any(getattr(self, f) for f in FACETS)
 
     def to_json(self) -> dict[str, str]:
-        return {f: getattr(self, f) for f in FACETS}
+        out = {f: getattr(self, f) for f in FACETS}
+        if self.kind:
+            out |= {"kind": self.kind, "target": self.target}
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> Context | None:
         """A stored context, or None when it is not one (a row written by something else, or damaged)."""
         if not isinstance(data, dict):
             return None
-        values = {f: data.get(f, "") for f in FACETS}
+        values = {f: data.get(f, "") for f in (*FACETS, "kind", "target")}
         if not all(isinstance(v, str) for v in values.values()):
             return None
+        if values["kind"] not in REPEATED:
+            values["kind"] = values["target"] = ""
         return cls(**values) or None
 
     def label(self) -> str:
@@ -199,7 +210,14 @@ class FollowUps:
                 extra.append(("level", level, frozenset({level})))
                 rows = fits
         points_back = any(w in REFERENCE for w in detected.words)
-        if context.area and not names_area and not substance and (not loose or points_back):
+        # "What comes after level 2?" or "from level 3 to level 4?" is a question about the ladder, complete
+        # as it is: the last topic would turn it into a lookup of one area.
+        one_level = any(
+            len({self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}) == 1
+            for m in mentions if "who" in m.kinds and not m.partial and not m.refines
+        )
+        ladder = one_level and moves_on_the_ladder(detected.words)
+        if context.area and not names_area and not substance and (not loose or points_back) and not ladder:
             fits = rows & self._select("area", context.area)
             if fits.any():
                 extra.append(("area", context.area, frozenset({context.area})))
@@ -232,6 +250,34 @@ class FollowUps:
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
                         bool(substance), areas, bool(substance) and (names_who or names_craft))
+
+    def repeated(self, detected: Detected, context: Context | None) -> tuple[str, str] | None:
+        """The previous question about the ladder asked again for another craft, when this one names only
+        that craft ("and for web?" after "what do I need to go from level 3 to level 4 as a backend
+        engineer?"): (the question written out in full, the craft), else None."""
+        if not context or context.kind not in REPEATED or not context.level:
+            return None
+        if asks_for_todo(detected.words, False) or asks_for_meaning(detected) or detected.of_kind("area"):
+            return None
+        mentions = list(detected.mentions)
+        names_who, names_craft = self._names(mentions)
+        if names_who:
+            return None
+        loose = self._loose_words(detected)
+        crafts = {v for m in mentions if "craft" in m.kinds and not m.partial for f, v in m.values if f == "craft"}
+        if not names_craft:
+            short = self._short_craft(detected, loose)
+            if short is None:
+                return None
+            crafts = {short[0]}
+            loose = [i for i in loose if not short[1][0] <= i < short[1][1]]
+        if len(crafts) != 1 or any(stem(detected.words[i]) not in ASKING for i in loose):
+            return None
+        craft = crafts.pop()
+        if context.kind == "checklist":
+            return f"what do I need to go from {context.level} to {context.target} in {craft}?", craft
+        where = "after" if context.kind == "next" else "before"
+        return f"what comes {where} {context.level} in {craft}?", craft
 
     def _version(self, mentions: list[Mention], level: str) -> str:
         """The version of the previous level that a track name picks ("and the manager track?", "the IC
@@ -349,7 +395,7 @@ class FollowUps:
 
 
 def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None,
-             new_subject: bool = False) -> Context:
+             new_subject: bool = False, moved: tuple[str, str] | None = None) -> Context:
     """What an answer resolved, for the next question: the best quote's framework, craft, level and area
     when it answered one area; the level (and craft) of a level overview or a comparison's second side;
     otherwise what the question asked, over what the conversation had before (but not the last topic
@@ -362,6 +408,13 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
         found = {v for v in values if v}
         return found.pop() if len(found) == 1 else ""
 
+    if confident and moved is not None and intent == "checklist":
+        # The move itself: "and for web?" asks it again in another craft (FollowUps.repeated).
+        current, target = moved
+        return Context(one([e.framework for e in quotes]), one([e.craft for e in quotes]), current, "",
+                       "checklist", target)
+    if confident and intent in ("next", "previous") and asked.level:
+        return replace(Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS)), area="", kind=intent)
     if confident and quotes:
         top = quotes[0]
         if intent in ("lookup", "area"):

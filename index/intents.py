@@ -233,6 +233,11 @@ def _moves(words: list[str]) -> bool:
     return any(stem(a) in _MOVE_VERBS and b in _MOVE_TO for a, b in zip(words, words[1:], strict=False))
 
 
+def moves_on_the_ladder(words: list[str]) -> bool:
+    """Words of a step or a move between levels ("after", "below", "promoted to", "go from … to")."""
+    return bool((_NEXT | _PREVIOUS) & set(words)) or _moves(words)
+
+
 def _from_before(words: list[str], span: tuple[int, int]) -> bool:
     """'from level 3', "I'm a level 3": the level named is where the asker is, not where they go."""
     before = words[max(0, span[0] - 3) : span[0]]

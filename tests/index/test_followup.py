@@ -250,3 +250,39 @@ def test_initials_in_the_plural_name_their_track(multilevel: Answerer) -> None:
     detected = multilevel.ranker.structure.detect("how do senior 2 ICs communicate?")
     named = multilevel.ranker.structure.mask(detected.mentions, {"who"})
     assert {multilevel.entries[i].level for i in named.nonzero()[0]} == {"Senior Engineer 2 (Individual Contributor)"}
+
+
+def test_a_question_about_the_ladder_is_not_turned_into_the_last_topic(two_crafts: Answerer) -> None:
+    # After a Communication answer, the step and the move each name their own level: complete as they are.
+    _, step, move = converse(two_crafts, "how does a level 2 backend engineer handle communication?",
+                             "what comes after level 1 in mobile?",
+                             "what do I need to go from level 1 to level 2 as a backend engineer?")
+    assert step.intent == "next" and step.carried == ()
+    assert {lv.title for lv in step.levels} >= {"Level 2"}
+    assert move.intent == "checklist" and move.checklist is not None
+    assert (move.checklist.current, move.checklist.target) == ("Level 1", "Level 2")
+    assert {q.entry.area for q in move.quotes} == {"Mastery", "Communication"}
+
+
+def test_another_craft_asks_the_same_ladder_question_again(two_crafts: Answerer) -> None:
+    move, web = converse(two_crafts, "what do I need to go from level 1 to level 2 as a backend engineer?",
+                         "and for mobile?")
+    assert move.checklist is not None and move.checklist.craft == "Backend Engineering Craft"
+    assert web.intent == "checklist" and web.checklist is not None and web.carried == ("level",)
+    assert (web.checklist.current, web.checklist.target, web.checklist.craft) == (
+        "Level 1", "Level 2", "Mobile Engineering Craft")
+    assert all(q.entry.craft == "Mobile Engineering Craft" and q.entry.level == "Level 2" for q in web.quotes)
+    assert web.question == "and for mobile?"
+    step, other = converse(two_crafts, "what comes after level 1 in backend?", "what about mobile?")
+    assert step.intent == other.intent == "next"
+    assert {(lv.craft, lv.title) for lv in other.levels} >= {("Mobile Engineering Craft", "Level 2")}
+    # A topic of its own is a new question, not the move again.
+    _, topic = converse(two_crafts, "what do I need to go from level 1 to level 2 as a backend engineer?",
+                        "how do mobile engineers handle crash reports?")
+    assert topic.intent == "lookup"
+
+
+def test_the_kind_of_ladder_question_round_trips_as_json() -> None:
+    context = Context("Acme", "Backend Engineering Craft", "Level 1", "", "checklist", "Level 2")
+    assert Context.from_json(context.to_json()) == context
+    assert Context.from_json({"level": "Level 1", "kind": "shout", "target": "x"}) == Context(level="Level 1")
