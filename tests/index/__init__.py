@@ -1,1 +1,1 @@
-"""index/: parsing, checks, owners, the index store (retrieval quality: tests/test_retrieval.py, test_eval.py)."""
+"""index/: parsing, checks, owners, the index store, retrieval (its targets: tests/test_eval.py)."""

@@ -22,7 +22,7 @@ from careerfw_tools.evaluate import (
 from index.confidence import SHIPPED
 from index.search import SHIPPED_WEIGHTS
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
