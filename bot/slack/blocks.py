@@ -61,7 +61,7 @@ ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragr
 ACTION_CHECKLIST_DM = "checklist_dm"  # sends a promotion checklist to the clicker's direct messages
 FIELD_LIMIT = 2000  # characters of one section field (two fields show side by side)
 MAX_CHOICES = 10  # choice buttons shown (a craft's levels: Block Kit allows 25 per actions block)
-DM_QUESTION_CHARS = 800  # of the question a DM button carries (its value holds 2,000 characters, JSON-escaped)
+AGAIN_QUESTION_CHARS = 800  # of the question a button answering again carries (2,000 characters a value, escaped)
 
 HELP = help_view([
     "`/careerfw what does Head of ML own?`: only you see the answer, and you can share it",
@@ -257,13 +257,15 @@ def answer_message(
     dm: bool = False,
     native_feedback: bool = False,
     followed: Context | None = None,
+    explained: str | None = None,
 ) -> Message:
     """The whole reply for one answer. `question_id` (from feedback.record_question) ties the
     buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only);
     `dm` is an answer in the asker's direct messages with the bot (a checklist there has no "Send me
     this as a DM": it would only post a second copy); `native_feedback` puts Slack's own feedback
     buttons in place of ours (agent threads); `followed` is the context the question followed on
-    from, which "Send me this as a DM" carries to give the same checklist again."""
+    from and `explained` the entry a "Whole text" or "Did you mean" answer quotes, which "Share in
+    channel" and "Send me this as a DM" carry to give the same answer again (`again_value`)."""
     head: list[Block] = [_question_line(answer.question, answer.truncated)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
@@ -317,8 +319,9 @@ def answer_message(
             _button("👍 Helpful", ACTION_HELPFUL, value),
             _button("👎 Not helpful", ACTION_NOT_HELPFUL, value),
         ]
-        if share:
-            elements.append(_button("Share in channel", ACTION_SHARE, value, style="primary"))
+        share_value = again_value(answer, question_id, followed, explained) if share else None
+        if share_value is not None:
+            elements.append(_button("Share in channel", ACTION_SHARE, share_value, style="primary"))
         partial = answer.quotes[0] if answer.quotes and not answer.quotes[0].complete else None
         if partial is not None and not items:
             elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
@@ -327,7 +330,7 @@ def answer_message(
             tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
         if native_feedback:
             tail.append(feedback_buttons(question_id))
-    dm_value = checklist_dm_value(answer, question_id, followed) if items and not dm else None
+    dm_value = again_value(answer, question_id, followed) if items and not dm else None
     if dm_value is not None:
         tail.append({"type": "actions", "block_id": "checklist_actions",
                      "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, dm_value)]})
@@ -338,18 +341,22 @@ def answer_message(
     return {"text": _fallback(answer), "blocks": blocks}
 
 
-def checklist_dm_value(answer: Answer, question_id: int | None, followed: Context | None) -> str | None:
-    """What "Send me this as a DM" needs to give the same checklist again, within Slack's 2,000
-    characters per button value: the stored question's id, the question (for when that row is gone)
-    and the context it followed on from ("how do I get promoted from there?" means nothing without
-    it). The question is shortened to fit; None (no button) when the context alone does not fit, since
-    a click would then answer something else."""
+def again_value(answer: Answer, question_id: int | None, followed: Context | None = None,
+                explained: str | None = None) -> str | None:
+    """What a button that gives this answer again ("Share in channel", "Send me this as a DM") carries,
+    within Slack's 2,000 characters per button value: the stored question's id, the question (for when
+    that row is gone), the context it followed on from ("and at level 4?" means nothing without it) and,
+    for an answer quoting one named area (`explained`: "Whole text", "Did you mean"), that area's entry.
+    The question is shortened to fit; None (no button) when the rest alone does not fit, since a click
+    would then answer something else. bot/slack/listeners/actions.py `answer_again` reads it."""
     fields: dict[str, object] = {"q": question_id}
     if followed:
         fields["x"] = {k: v for k, v in followed.to_json().items() if v}
+    if explained:
+        fields["e"] = explained
     if len(_value(**fields, c="")) > BUTTON_VALUE_LIMIT:
         return None
-    question = answer.question[:DM_QUESTION_CHARS]
+    question = answer.question[:AGAIN_QUESTION_CHARS]
     while len(value := _value(**fields, c=question)) > BUTTON_VALUE_LIMIT:
         question = question[: len(question) - max(1, (len(value) - BUTTON_VALUE_LIMIT) // 2)]
     return value

@@ -56,8 +56,8 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
 
     async def answer_again(self, question_id: int,
                            context: Context | None = None) -> tuple[Answer, feedback.Question] | None:
-        """The answer to a stored question, computed again (for "Share in channel"); `context` is the
-        one it followed on from, when the button knows it ("Send me this as a DM")."""
+        """The answer to a stored question, computed again ("Share in channel", "Send me this as a DM")
+        in `context`, the one it followed on from, which those buttons carry."""
 
         def work() -> tuple[Answer, feedback.Question] | None:
             asked = self.feedback_log.get_question(question_id)

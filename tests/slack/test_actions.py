@@ -138,3 +138,21 @@ def test_a_choice_button_without_a_question_says_so(slack_app: SlackApp) -> None
     _, url = send_action(slack_app, "choose_1", "{}", user="U0CHOOSER")
     posted = message_of(slack_app.fake.wait_for(to_url(url))[0])
     assert "no longer on record" in posted["text"]
+
+
+def test_share_in_channel_on_a_whole_text_answer_shares_the_whole_cell_after_its_question_is_gone(
+    slack_app: SlackApp, seed_answerer
+) -> None:
+    # A "Whole text" answer (here privately, in a channel) quotes one named area; with its stored question
+    # gone (retention), "Share in channel" still shares that cell, not an answer searched from the words.
+    entry = next(e for e in seed_answerer.entries if len(e.paragraphs) > 1)
+    _, url = send_action(slack_app, "whole_cell", json.dumps({"e": entry.id, "q": None}), user="U0WHOLESHARE")
+    whole = message_of(slack_app.fake.wait_for(to_url(url))[0])
+    share = buttons_of(whole)["share_answer"]
+    with sqlite3.connect(slack_app.settings.state_db) as conn:
+        assert conn.execute("DELETE FROM questions WHERE id = ?", (json.loads(share["value"])["q"],)).rowcount == 1
+    _, share_url = send_action(slack_app, "share_answer", share["value"], user="U0WHOLESHARE")
+    posted = message_of(slack_app.fake.wait_for(to_url(share_url), count=2)[0])
+    assert posted["response_type"] == "in_channel"
+    assert_valid_message(posted)
+    assert quoted(posted["blocks"]) == quoted(whole["blocks"]) == normalised(escape(entry.description))

@@ -68,6 +68,9 @@ def test_content_and_questions_are_escaped_and_citations_linked_with_site_url() 
     answer = Answer("<!here> & <@U9>?", "lookup", True, quotes=[_quote(entry, site="https://fw.example.com")])
     message = answer_message(answer, 3, share=True)
     assert_valid_message(message)
+    # Button values are never shown: "Share in channel" keeps the question verbatim, to ask it again.
+    values = [e.pop("value") for b in message["blocks"] for e in b.get("elements", []) if "value" in e]
+    assert answer.question in [json.loads(v).get("c") for v in values]
     wire = json.dumps(message)
     assert "<!channel>" not in wire and "<!here>" not in wire and "<@U" not in wire
     shown = blocks_text(message["blocks"])

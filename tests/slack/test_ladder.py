@@ -1,17 +1,18 @@
 """The ladder questions over real HTTP with signed requests: the promotion checklist (a rich-text list,
 valid per slack_sdk's models) and its "Send me this as a DM" button (conversations.open, then
 chat.postMessage on the loopback Web API; not offered in the DM itself, and on a follow-up the same
-checklist), two areas side by side, and the list of levels."""
+checklist), "Share in channel" on a private follow-up, two areas side by side, and the list of levels."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.slack.blocks import ACTION_CHECKLIST_DM
+from bot.slack.blocks import ACTION_CHECKLIST_DM, ACTION_SHARE
 from bot.slack.listeners.actions import ALREADY_IN_DM
 from bot.slack.mrkdwn import escape
 from bot.view import SEND_AS_DM, SENT_AS_DM
@@ -212,3 +213,51 @@ def test_send_as_dm_on_a_follow_up_checklist_sends_that_checklist(monzo_slack: S
     assert_valid_message(dm)
     assert _checklist_of(dm) == shown
     assert "From Level 3 to Level 4 (Backend Engineering Craft)" in blocks_text(dm["blocks"])
+
+
+# --- "Share in channel" on a private answer that followed on from a thread (docs/slack.md) -----------
+
+
+def _private_follow_up_checklist(app: SlackApp, channel: str, user: str) -> tuple[dict, str]:
+    """A checklist answered privately as a follow-up: in a mention's thread, "what is expected at level
+    3?", then "how do I get promoted from there?" (which names no level: it follows on from level 3),
+    and a click on the craft it asks for. A choice clicked in a channel is answered privately, with
+    "Share in channel". Returns that private answer and the choice's question."""
+    root = f"1700000700.{app.next_id():06d}"
+    send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": root,
+                     "text": f"<@{BOT_USER}> what is expected at level 3?"})
+    app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
+    send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": f"{root}1", "thread_ts": root,
+                     "text": f"<@{BOT_USER}> {FOLLOW_UP_CHECKLIST}"})
+    posted = app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel, 2)[1]
+    choices = message_of(posted)
+    assert "following on from your last question" in blocks_text(choices["blocks"])
+    backend = next(b for b in buttons_of(choices).values() if b["text"]["text"].startswith("Backend"))
+    _, url = send_action(app, backend["action_id"], backend["value"], user=user, channel=channel, ephemeral=False,
+                         message={"ts": posted.reply.get("ts", f"{root}2"), "thread_ts": root})
+    private = message_of(app.fake.wait_for(to_url(url))[0])
+    assert private["response_type"] == "ephemeral"
+    return private, json.loads(backend["value"])["c"]
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-question", "question-row-gone"])
+def test_share_in_channel_on_a_private_follow_up_shares_that_answer(monzo_slack: SlackApp, stored: bool) -> None:
+    user, channel = f"U0SHAREFU{int(stored)}", f"C0SHAREFU{int(stored)}"
+    private, _ = _private_follow_up_checklist(monzo_slack, channel, user)
+    shown = _checklist_of(private)
+    assert shown and "From Level 3 to Level 4 (Backend Engineering Craft)" in blocks_text(private["blocks"])
+    share = buttons_of(private)[ACTION_SHARE]
+    assert len(share["value"]) <= 2000
+    if not stored:  # the stored question is gone (retention): the button's own value still answers
+        question_id = json.loads(share["value"])["q"]
+        with sqlite3.connect(monzo_slack.settings.state_db) as conn:
+            assert conn.execute("DELETE FROM questions WHERE id = ?", (question_id,)).rowcount == 1
+    _, url = send_action(monzo_slack, ACTION_SHARE, share["value"], user=user, channel=channel)
+    calls = monzo_slack.fake.wait_for(to_url(url), count=2)
+    posted = message_of(calls[0])
+    assert posted["response_type"] == "in_channel"
+    assert_valid_message(posted)
+    assert _checklist_of(posted) == shown  # the same cells, in the same order
+    text = blocks_text(posted["blocks"])
+    assert "From Level 3 to Level 4 (Backend Engineering Craft)" in text and f"Shared by <@{user}>" in text
+    assert calls[1].body.get("delete_original") is True

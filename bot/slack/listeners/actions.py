@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
+from bot.services import Asked
 from bot.slack.blocks import (
     ACTION_CHECKLIST_DM,
     ACTION_CHOOSE,
@@ -29,7 +30,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.listeners.replies import conversation_of
 from bot.slack.modals import reason_modal
-from bot.slack.services import services_of, tracked
+from bot.slack.services import Services, services_of, tracked
 from bot.view import SENT_AS_DM
 from index.answer import Answer
 from index.followup import Context
@@ -126,17 +127,20 @@ async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, An
     if limited:
         await _private(respond, limited)
         return
-    question_id = _question_id(action)
+    value = _value(action)
+    question_id = feedback.question_id_from(value.get("q"))
     asked = await services.own_question(question_id, user_id) if question_id is not None else None
     if asked is False:
         await _private(respond, NOT_YOURS)
         return
-    again = await services.answer_again(question_id) if asked else None  # type: ignore[arg-type]
+    # Only the asker sees the private answer this button is on, so with its stored question gone
+    # (retention) the button's own copy of the question is asked again as the one who clicked.
+    again = await answer_again(services, user_id, value)
     if again is None:
         await _private(respond, STALE)
         return
-    answer, _ = again
-    message = answer_message(answer, question_id, share=False, shared_by=user_id)
+    answer, question_id, followed = again
+    message = answer_message(answer, question_id, share=False, shared_by=user_id, followed=followed)
     # Through response_url the answer reaches the channel even when the bot is not a member of it.
     await respond(response_type="in_channel", replace_original=False, unfurl_links=False, unfurl_media=False,
                   **message)
@@ -160,7 +164,7 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
     asked = await services.own_question(question_id, user_id) if question_id is not None else None
     original = asked.question if isinstance(asked, feedback.Question) else None
     answer, question_id = await services.explain(user_id, entry_id, original)
-    await _deliver(body, respond, client, answer, question_id)
+    await _deliver(body, respond, client, answer, question_id, explained=entry_id)
 
 
 async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
@@ -178,8 +182,8 @@ async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, A
     # The choice answers in the conversation the button is in, and a follow-up there follows on from it.
     channel = _channel_of(body)
     conversation = conversation_of(channel, (body.get("message") or {}).get("thread_ts")) if channel else None
-    answer, question_id, _ = await services.ask(user_id, question, conversation)
-    posted = await _deliver(body, respond, client, answer, question_id)
+    answer, question_id, followed = await services.ask(user_id, question, conversation)
+    posted = await _deliver(body, respond, client, answer, question_id, followed=followed)
     if posted is not None:  # a thread under the chosen answer follows on from it, as under any DM answer
         await services.start_conversations(user_id, [conversation_of(channel, posted)], answer.context)
 
@@ -195,8 +199,6 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
     user_id = body["user"]["id"]
     if not await _admitted(services, user_id, respond):
         return
-    value = _value(action)
-    followed = Context.from_json(value.get("x"))
     try:
         opened = await client.conversations_open(users=user_id)
         channel = (opened.get("channel") or {}).get("id")
@@ -210,16 +212,11 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
     if channel == _channel_of(body) and not container.get("is_ephemeral"):
         await _private(respond, ALREADY_IN_DM)
         return
-    question_id = feedback.question_id_from(value.get("q"))
-    again = await services.answer_again(question_id, followed) if question_id is not None else None
-    if again is not None:
-        answer = again[0]
-    else:
-        question = value.get("c")
-        if not isinstance(question, str) or not question.strip():
-            await _private(respond, STALE)
-            return
-        answer, question_id, _ = await services.ask(user_id, question, context=followed)
+    again = await answer_again(services, user_id, _value(action))
+    if again is None:
+        await _private(respond, STALE)
+        return
+    answer, question_id, _ = again
     if answer.checklist is None:
         await _private(respond, NO_CHECKLIST)
         return
@@ -231,6 +228,26 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
         await _private(respond, DM_FAILED)
         return
     await _private(respond, SENT_AS_DM)
+
+
+async def answer_again(services: Services, user_id: str, value: dict[str, Any]) -> Asked | None:
+    """The answer a button's value (bot.slack.blocks.again_value) gives again, from the current content:
+    its stored question asked again in the context it followed on from, or, with that row gone, the
+    question (or named area) the value carries, asked as `user_id`. None when there is nothing to ask."""
+    followed = Context.from_json(value.get("x"))
+    question_id = feedback.question_id_from(value.get("q"))
+    again = await services.answer_again(question_id, followed) if question_id is not None else None
+    if again is not None:
+        answer, asked = again
+        return Asked(answer, question_id, None if asked.kind == "explain" else followed)
+    question = value.get("c")
+    if not isinstance(question, str) or not question.strip():
+        return None
+    entry_id = value.get("e")
+    if isinstance(entry_id, str) and entry_id and len(entry_id) <= MAX_ENTRY_ID_CHARS:
+        answer, question_id = await services.explain(user_id, entry_id, question)
+        return Asked(answer, question_id, None)
+    return await services.ask(user_id, question, context=followed)
 
 
 def _channel_of(body: dict[str, Any]) -> str:
@@ -248,15 +265,17 @@ async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
 
 
 async def _deliver(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, answer: Answer,
-                   question_id: int | None) -> str | None:
+                   question_id: int | None, followed: Context | None = None,
+                   explained: str | None = None) -> str | None:
     """Where a button's answer goes: beside the message the button was on, privately unless in a DM.
-    The ts of a message posted in a DM outside threads (where a thread may start), else None."""
+    The ts of a message posted in a DM outside threads (where a thread may start), else None.
+    `followed` and `explained` as for blocks.answer_message: what "Share in channel" carries."""
     container = body.get("container") or {}
     channel = _channel_of(body)
     if container.get("is_ephemeral") or not channel.startswith("D"):
         # An ephemeral answer, or a channel message someone else may be reading: answer privately.
         await respond(response_type="ephemeral", replace_original=False, unfurl_links=False,
-                      **answer_message(answer, question_id, share=True))
+                      **answer_message(answer, question_id, share=True, followed=followed, explained=explained))
         return None
     thread_ts = (body.get("message") or {}).get("thread_ts")
     posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
