@@ -41,6 +41,16 @@ def slugify(text: str) -> str:
     return re.sub(r"\s", "-", slug)
 
 
+def page_url(permalink: str | None, site_url: str | None, anchor: str | None = None) -> str | None:
+    """A page's link from its permalink (absolute under `site_url` when one is set), at `anchor` if given."""
+    if not permalink:
+        return None
+    link = permalink if permalink.startswith("/") else "/" + permalink
+    if anchor is not None:
+        link = f"{link}#{anchor}"
+    return site_url.rstrip("/") + link if site_url else link
+
+
 @dataclass(frozen=True)
 class Entry:
     framework: str
@@ -84,15 +94,7 @@ class Entry:
 
     def url(self, site_url: str | None = None) -> str | None:
         """Where a reader sees this text: the page permalink and the area's anchor."""
-        page = self.permalink
-        if not page:
-            return None
-        if not page.startswith("/"):
-            page = "/" + page
-        link = f"{page}#{self.anchor}"
-        if site_url:
-            return site_url.rstrip("/") + link
-        return link
+        return page_url(self.permalink, site_url, self.anchor)
 
     def content_hash(self, text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.aliases import GENERIC
-from index.entry import Entry
+from index.entry import Entry, page_url
 from index.levelnames import _base, _numbers, _qualifiers
 from index.tokens import STOPWORDS, fold, words
 
@@ -54,12 +54,7 @@ class Level:
 
     def url(self, site_url: str | None = None) -> str | None:
         """The level's page (a craft page for a level written as a table column)."""
-        page = self.permalink
-        if not page:
-            return None
-        if not page.startswith("/"):
-            page = "/" + page
-        return site_url.rstrip("/") + page if site_url else page
+        return page_url(self.permalink, site_url)
 
     def to_json(self, site_url: str | None = None) -> dict[str, Any]:
         return {"level": self.title, "craft": self.craft, "framework": self.framework,
