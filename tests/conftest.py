@@ -79,3 +79,14 @@ def state_settings(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "postgresql":
         return replace(settings, database_url=request.getfixturevalue("postgres").create_database())
     return settings
+
+
+@pytest.fixture
+def stores(state_settings):
+    """Two Store objects over one state database: two replicas, as far as the database sees."""
+    from bot.store import Store
+
+    a, b = Store.open(state_settings), Store.open(state_settings)
+    yield a, b
+    a.close()
+    b.close()

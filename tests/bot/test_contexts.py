@@ -3,9 +3,6 @@ per person and conversation, expiring, shared by replicas, failing open."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 
 from bot.config import Settings
@@ -14,23 +11,15 @@ from bot.store import Store, migrate
 from bot.store.contexts import ConversationContexts
 from bot.store.schema import conversation_context
 from index.followup import Context
-from tests.bot.test_store import Clock
+from tests.support.clock import Clock
 
 BACKEND_L3 = Context("Monzo", "Backend Engineering Craft", "Level 3", "Mastery")
 MOBILE_L4 = Context("Monzo", "Mobile Engineering Craft", "Level 4", "Communication")
 
 
-@pytest.fixture
-def replicas(state_settings: Settings) -> Iterator[tuple[Store, Store]]:
-    a, b = Store.open(state_settings), Store.open(state_settings)
-    yield a, b
-    a.close()
-    b.close()
-
-
-def test_a_context_written_by_one_replica_is_read_by_another(replicas: tuple[Store, Store]) -> None:
+def test_a_context_written_by_one_replica_is_read_by_another(stores: tuple[Store, Store]) -> None:
     clock = Clock()
-    a, b = (ConversationContexts(store, clock=clock) for store in replicas)
+    a, b = (ConversationContexts(store, clock=clock) for store in stores)
     assert a.get("slack", "U1", "D1") is None
     assert a.put("slack", "U1", "D1", BACKEND_L3)
     assert b.get("slack", "U1", "D1") == BACKEND_L3
@@ -38,8 +27,8 @@ def test_a_context_written_by_one_replica_is_read_by_another(replicas: tuple[Sto
     assert a.get("slack", "U1", "D1") == MOBILE_L4
 
 
-def test_never_across_people_surfaces_or_conversations(replicas: tuple[Store, Store]) -> None:
-    contexts = ConversationContexts(replicas[0], clock=Clock())
+def test_never_across_people_surfaces_or_conversations(stores: tuple[Store, Store]) -> None:
+    contexts = ConversationContexts(stores[0], clock=Clock())
     contexts.put("slack", "U1", "C1/1700000000.000100", BACKEND_L3)
     assert contexts.get("slack", "U2", "C1/1700000000.000100") is None
     assert contexts.get("slack", "U1", "C1/1700000099.000100") is None
@@ -47,9 +36,9 @@ def test_never_across_people_surfaces_or_conversations(replicas: tuple[Store, St
     assert contexts.get("teams", "U1", "C1/1700000000.000100") is None
 
 
-def test_a_context_expires(replicas: tuple[Store, Store]) -> None:
+def test_a_context_expires(stores: tuple[Store, Store]) -> None:
     clock = Clock()
-    contexts = ConversationContexts(replicas[0], clock=clock)
+    contexts = ConversationContexts(stores[0], clock=clock)
     contexts.put("slack", "U1", "D1", BACKEND_L3)
     clock.now += EXPIRY_S - 1
     assert contexts.get("slack", "U1", "D1") == BACKEND_L3
@@ -58,18 +47,18 @@ def test_a_context_expires(replicas: tuple[Store, Store]) -> None:
     # Expired rows are swept when contexts are written.
     contexts._next_sweep = 0.0
     contexts.put("slack", "U2", "D2", MOBILE_L4)
-    with replicas[0].engine.connect() as conn:
+    with stores[0].engine.connect() as conn:
         users = [r[0] for r in conn.execute(sa.select(conversation_context.c.user_id))]
     assert users == ["U2"]
 
 
-def test_none_forgets_and_a_damaged_row_reads_as_none(replicas: tuple[Store, Store]) -> None:
-    contexts = ConversationContexts(replicas[0], clock=Clock())
+def test_none_forgets_and_a_damaged_row_reads_as_none(stores: tuple[Store, Store]) -> None:
+    contexts = ConversationContexts(stores[0], clock=Clock())
     contexts.put("teams", "aad-1", "a:chat", BACKEND_L3)
     contexts.put("teams", "aad-1", "a:chat", None)
     assert contexts.get("teams", "aad-1", "a:chat") is None
     contexts.put("teams", "aad-1", "a:chat", BACKEND_L3)
-    with replicas[0].engine.begin() as conn:
+    with stores[0].engine.begin() as conn:
         conn.execute(sa.update(conversation_context).values(context="{not json"))
     assert contexts.get("teams", "aad-1", "a:chat") is None
 

@@ -65,21 +65,17 @@ def test_votes_are_counted_per_area_and_the_latest_vote_wins(store: Store) -> No
     assert log.asked_by(asked, "slack", "U111") and not log.asked_by(asked, "slack", "U999")
 
 
-def test_two_replicas_share_questions_votes_and_who_asked(state_settings: Settings) -> None:
-    a, b = Store.open(state_settings), Store.open(state_settings)
-    try:
-        # Separate Feedback objects stand for separate processes: each finds the user-hash key itself.
-        qid = Feedback(a).record_question(surface="slack", user_id="U1", answer=_answer("q", _entry("Ops")))
-        other = Feedback(b)
-        asked = other.get_question(qid)
-        assert asked is not None and other.asked_by(asked, "slack", "U1")
-        other.record_feedback(surface="slack", user_id="U1", verdict="helpful", question_id=qid)
-        Feedback(a).record_feedback(surface="slack", user_id="U1", verdict="not_helpful", question_id=qid)
-        (row,) = Feedback(b).summary()
-        assert (row.helpful, row.not_helpful) == (0, 1)  # one person, one vote, wherever it landed
-    finally:
-        a.close()
-        b.close()
+def test_two_replicas_share_questions_votes_and_who_asked(stores: tuple[Store, Store]) -> None:
+    a, b = stores
+    # Separate Feedback objects stand for separate processes: each finds the user-hash key itself.
+    qid = Feedback(a).record_question(surface="slack", user_id="U1", answer=_answer("q", _entry("Ops")))
+    other = Feedback(b)
+    asked = other.get_question(qid)
+    assert asked is not None and other.asked_by(asked, "slack", "U1")
+    other.record_feedback(surface="slack", user_id="U1", verdict="helpful", question_id=qid)
+    Feedback(a).record_feedback(surface="slack", user_id="U1", verdict="not_helpful", question_id=qid)
+    (row,) = Feedback(b).summary()
+    assert (row.helpful, row.not_helpful) == (0, 1)  # one person, one vote, wherever it landed
 
 
 def test_feedback_without_a_recorded_question_keeps_question_and_entries(store: Store) -> None:

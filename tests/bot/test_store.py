@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,25 +18,17 @@ from bot.store.events import EventLedger
 from tests.support.clock import Clock
 
 
-@pytest.fixture
-def replicas(state_settings: Settings) -> Iterator[tuple[Store, Store]]:
-    a, b = Store.open(state_settings), Store.open(state_settings)
-    yield a, b
-    a.close()
-    b.close()
-
-
-def test_an_event_seen_by_one_replica_is_a_duplicate_on_the_other(replicas: tuple[Store, Store]) -> None:
-    a, b = (EventLedger(store) for store in replicas)
+def test_an_event_seen_by_one_replica_is_a_duplicate_on_the_other(stores: tuple[Store, Store]) -> None:
+    a, b = (EventLedger(store) for store in stores)
     assert a.first_time("slack:Ev1") is True
     assert b.first_time("slack:Ev1") is False
     assert a.first_time("slack:Ev1") is False
     assert b.first_time("slack:Ev2") is True
 
 
-def test_an_event_is_new_again_after_its_expiry(replicas: tuple[Store, Store]) -> None:
+def test_an_event_is_new_again_after_its_expiry(stores: tuple[Store, Store]) -> None:
     clock = Clock()
-    a, b = (EventLedger(store, ttl_s=60, clock=clock) for store in replicas)
+    a, b = (EventLedger(store, ttl_s=60, clock=clock) for store in stores)
     assert a.first_time("slack:Ev1") is True
     clock.now += 59
     assert b.first_time("slack:Ev1") is False
@@ -46,8 +37,8 @@ def test_an_event_is_new_again_after_its_expiry(replicas: tuple[Store, Store]) -
     assert a.first_time("slack:Ev1") is False
 
 
-def test_racing_deliveries_of_one_event_are_answered_once(replicas: tuple[Store, Store]) -> None:
-    ledgers = [EventLedger(store) for store in replicas]
+def test_racing_deliveries_of_one_event_are_answered_once(stores: tuple[Store, Store]) -> None:
+    ledgers = [EventLedger(store) for store in stores]
     results: list[bool] = []
     start = threading.Barrier(8)
 
@@ -63,9 +54,9 @@ def test_racing_deliveries_of_one_event_are_answered_once(replicas: tuple[Store,
     assert sorted(results) == [False] * 7 + [True]
 
 
-def test_one_users_questions_over_two_replicas_meet_one_limit(replicas: tuple[Store, Store]) -> None:
+def test_one_users_questions_over_two_replicas_meet_one_limit(stores: tuple[Store, Store]) -> None:
     clock = Clock()
-    a, b = (RateLimiter(store, per_minute=3, clock=clock) for store in replicas)
+    a, b = (RateLimiter(store, per_minute=3, clock=clock) for store in stores)
     assert a.check("slack:U1").allowed
     clock.now += 10
     assert b.check("slack:U1").allowed
@@ -78,8 +69,8 @@ def test_one_users_questions_over_two_replicas_meet_one_limit(replicas: tuple[St
     assert b.check("slack:U1").allowed
 
 
-def test_racing_questions_from_one_user_admit_exactly_the_limit(replicas: tuple[Store, Store]) -> None:
-    limiters = [RateLimiter(store, per_minute=5) for store in replicas]
+def test_racing_questions_from_one_user_admit_exactly_the_limit(stores: tuple[Store, Store]) -> None:
+    limiters = [RateLimiter(store, per_minute=5) for store in stores]
     results: list[bool] = []
     start = threading.Barrier(12)
 

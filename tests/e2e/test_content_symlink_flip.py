@@ -18,6 +18,7 @@ import bot.reload
 from bot.reload import Reloader, ReloadOutcome
 from index.answer import Answerer
 from tests.e2e.test_faults_content import QUESTION, top_text, write_content
+from tests.support.wait import wait_for
 
 QUESTIONS = [QUESTION, "who reviews pull requests?", "who plans the roadmap?", "who interviews candidates?"]
 
@@ -68,15 +69,6 @@ def synced(request, tmp_path: Path, embedder) -> tuple[GitSyncRoot, Answerer, Pa
     return git, Answerer.open(git.content, index_dir, embedder=embedder), index_dir
 
 
-def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_watch_follows_a_link_flip_and_never_mixes_versions(synced) -> None:
     git, answerer, index_dir = synced
     outcomes: list[ReloadOutcome] = []
@@ -109,7 +101,7 @@ def test_watch_follows_a_link_flip_and_never_mixes_versions(synced) -> None:
         assert alpha is not None
         # "Gamma" is as long as "Alpha" and every file keeps its mtime: only the link's target moved.
         gamma = git.publish("Gamma", same_stat_as=alpha)
-        assert _wait_for(lambda: top_text(answerer).startswith("Gamma:"), 60), [o.message for o in outcomes]
+        assert wait_for(lambda: top_text(answerer).startswith("Gamma:"), 60), [o.message for o in outcomes]
     finally:
         stop_watch.set()
         stop_asking.set()
@@ -210,7 +202,7 @@ def test_the_running_server_follows_the_flip_without_a_restart(tmp_path: Path) -
         assert "Alpha: I lead the response" in ask()
         pid = server.proc.pid
         gamma = git.publish("Gamma")
-        assert _wait_for(lambda: "content reload: now serving index" in server.log(), 120), server.log()[-2000:]
+        assert wait_for(lambda: "content reload: now serving index" in server.log(), 120), server.log()[-2000:]
         assert gamma.name in server.log()
         assert "Gamma: I lead the response" in ask()
         assert server.proc.poll() is None and server.proc.pid == pid

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,12 +38,9 @@ class Recorder:
 
 
 @pytest.fixture
-def replicas(state_settings: Settings) -> Iterator[tuple[NudgeLedger, NudgeLedger]]:
+def replicas(stores: tuple[Store, Store]) -> tuple[NudgeLedger, NudgeLedger]:
     """Two ledgers on two Store objects over one database: two processes, as far as the database sees."""
-    a, b = Store.open(state_settings), Store.open(state_settings)
-    yield NudgeLedger(a), NudgeLedger(b)
-    a.close()
-    b.close()
+    return NudgeLedger(stores[0]), NudgeLedger(stores[1])
 
 
 def test_racing_rounds_on_two_replicas_post_once(replicas: tuple[NudgeLedger, NudgeLedger]) -> None:

@@ -3,7 +3,6 @@ catches up after a restart, retries later in the week, posts once."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,17 +23,9 @@ from tests.nudge.helpers import (
     settings_for,
 )
 from tests.support.slack import FakeSlack
+from tests.support.wait import wait_for
 
 # --- the in-process scheduler -----------------------------------------------------------------------
-
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_schedule_is_the_cron_in_the_configured_time_zone() -> None:

@@ -5,11 +5,9 @@ and the click ledger itself on both backends (the SQLite file and a real Postgre
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
-from bot.config import Settings
 from bot.store import Store
 from bot.store.events import DOUBLE_CLICK_S, EventLedger
 from tests.slack.harness import (
@@ -61,12 +59,9 @@ def test_a_double_click_is_answered_once_and_another_button_still_works(
 
 
 @pytest.fixture
-def ledgers(state_settings: Settings) -> Iterator[tuple[EventLedger, EventLedger]]:
-    a, b = Store.open(state_settings), Store.open(state_settings)
+def ledgers(stores: tuple[Store, Store]) -> tuple[EventLedger, EventLedger]:
     clock = Clock()
-    yield EventLedger(a, clock=clock), EventLedger(b, clock=clock)
-    a.close()
-    b.close()
+    return EventLedger(stores[0], clock=clock), EventLedger(stores[1], clock=clock)
 
 
 def test_clicks_on_two_replicas(ledgers: tuple[EventLedger, EventLedger]) -> None:

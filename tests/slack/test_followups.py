@@ -5,7 +5,6 @@ kept per person and conversation in the state store (bot/store/contexts.py) and 
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from tests.slack.harness import (
     slack_settings,
 )
 from tests.support.slack import FakeSlack
+from tests.support.wait import wait_for
 
 FIRST = "what does mastery look like for a level 3 backend engineer?"
 
@@ -142,12 +142,12 @@ def _settle(app: SlackApp, conversation: str, timeout: float = 10.0) -> None:
     """The app records a DM answer's context for threads under it just after posting the answer; a test
     replies faster than a person, so it gives that write time to land. Only a barrier: what is asserted
     is the answer in the thread."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def written() -> bool:
         with sqlite3.connect(app.settings.state_db) as conn:
-            if conn.execute("SELECT 1 FROM conversation_context WHERE conversation = ?", (conversation,)).fetchone():
-                return
-        time.sleep(0.05)
+            sql = "SELECT 1 FROM conversation_context WHERE conversation = ?"
+            return conn.execute(sql, (conversation,)).fetchone() is not None
+
+    wait_for(written, timeout)
 
 
 def test_a_thread_in_a_dm_follows_on_from_the_message_it_is_under(monzo_app: SlackApp,

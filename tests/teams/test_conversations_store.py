@@ -6,7 +6,6 @@ gets the nudge."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,11 +33,8 @@ def added_to_team(service_url: str = CONNECTOR, team: str = TEAM) -> Activity:
 
 
 @pytest.fixture
-def replicas(state_settings: Settings) -> Iterator[tuple[ConversationStore, ConversationStore]]:
-    a, b = Store.open(state_settings), Store.open(state_settings)
-    yield ConversationStore(a), ConversationStore(b)
-    a.close()
-    b.close()
+def replicas(stores: tuple[Store, Store]) -> tuple[ConversationStore, ConversationStore]:
+    return ConversationStore(stores[0]), ConversationStore(stores[1])
 
 
 def test_a_conversation_stored_by_one_replica_is_seen_refreshed_and_forgotten_by_the_other(
