@@ -412,9 +412,10 @@ class Answerer:
             if terms(rest):
                 rest_dense = state.ranker.dense.entry_score(self.embedder.encode_query(rest), top.entry)
         # Phrases of the question's own words: no names (a level's "senior engineer"), no owner ("Monzo").
+        covered = ranking.detected.covered()
         own = [
             stem(w) for i, w in enumerate(ranking.detected.words)
-            if i not in ranking.detected.covered() and w not in STOPWORDS and w not in structure.owner_words
+            if i not in covered and w not in STOPWORDS and w not in structure.owner_words
         ]
         phrase = confidence.shares_phrase(own, lexical.term_sets[top.entry], lexical)
         return confidence.Signals(top.dense, cover, named, scope, rest_dense, phrase)

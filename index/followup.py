@@ -188,8 +188,10 @@ class FollowUps:
             level = self._version([m for m in mentions if not m.refines] + tracks, context.level)
         else:
             level = context.level
-        own = {self.level_of[i] for m in mentions if "who" in m.kinds and not m.partial and not m.refines
-               for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
+        # The levels each of the question's own level names selects.
+        named_levels = [{self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
+                        for m in mentions if "who" in m.kinds and not m.partial and not m.refines]
+        own = set().union(*named_levels)
         # "What comes after Level 2?" names its own level: that is a question about the order, not a follow-up.
         step = self._step(detected.words) if not substance and len(own) != 1 else 0
         if step:
@@ -212,11 +214,7 @@ class FollowUps:
         points_back = any(w in REFERENCE for w in detected.words)
         # "What comes after level 2?" or "from level 3 to level 4?" is a question about the ladder, complete
         # as it is: the last topic would turn it into a lookup of one area.
-        one_level = any(
-            len({self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}) == 1
-            for m in mentions if "who" in m.kinds and not m.partial and not m.refines
-        )
-        ladder = one_level and moves_on_the_ladder(detected.words)
+        ladder = any(len(levels) == 1 for levels in named_levels) and moves_on_the_ladder(detected.words)
         if context.area and not names_area and not substance and (not loose or points_back) and not ladder:
             fits = rows & self._select("area", context.area)
             if fits.any():

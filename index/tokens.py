@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER_WORDS = {
@@ -146,7 +147,8 @@ _SHARED_MIN = 7  # a root neither word is must be this long: "general"/"generati
 # "community"/"communication" "commun"
 
 
-def _roots(word: str) -> set[str]:
+@lru_cache(maxsize=8192)  # asked for every question word against every one-word area name
+def _roots(word: str) -> frozenset[str]:
     out = {word}
     frontier = {word}
     for _ in range(2):
@@ -155,7 +157,7 @@ def _roots(word: str) -> set[str]:
             if w.endswith(end) and len(w) - len(end) >= _ROOT_MIN
         }
         out |= frontier
-    return out
+    return frozenset(out)
 
 
 def same_family(a: str, b: str) -> bool:
