@@ -143,17 +143,13 @@ class AnswerServices:
             self.log.error("answering without shared state: %s", reason)
             self.health.mark_unready(reason)
 
-    def ask_and_record(self, user_id: str, question: str, conversation: str | None = None) -> tuple[Answer, int | None]:
-        """Blocking: run it on `executor`. With `conversation` (bot.conversation: a thread, a DM, a Teams
-        conversation) the question is a follow-up of that conversation's previous answer, and its own
-        answer becomes the context of the next one."""
-        asked = self.ask_following(user_id, question, conversation)
-        return asked.answer, asked.question_id
-
     def ask_following(self, user_id: str, question: str, conversation: str | None = None,
                       context: Context | None = None) -> Asked:
-        """`ask_and_record`, also saying which context the question followed on from: the conversation's
-        (read from the store), or `context` given outright (a button carrying the one its answer had)."""
+        """Blocking: run it on `executor`. The answer, recorded, and the context the question followed on
+        from. With `conversation` (a Slack thread or DM, a Teams conversation) the question is a follow-up
+        of that conversation's previous answer (its context read from the store), and its own answer
+        becomes the context of the next one; without, `context` is given outright (a button carrying the
+        one its answer had), or None: asked on its own."""
         if conversation is not None:
             context = self.contexts.get(self.surface, user_id, conversation)
         answer = self.answerer.ask(question, context=context)
