@@ -32,7 +32,7 @@ from tests.slack.harness import (
     slack_settings,
     to_url,
 )
-from tests.support.slack import FakeSlack
+from tests.support.slack import Call, FakeSlack
 
 CHECKLIST = "what do I need to go from level 3 to level 4 as a backend engineer?"
 
@@ -175,16 +175,24 @@ def test_a_click_on_a_checklist_already_in_the_dm_sends_no_second_copy(monzo_sla
     assert len(posts_to(monzo_slack, dm)) == 1
 
 
-def _follow_up_checklist(app: SlackApp, channel: str, user: str) -> dict:
-    """A checklist answered as a follow-up in a mention's thread: "how do I get promoted from there?"
-    after a question about a level of a craft, which names neither."""
-    root = f"1700000400.{app.next_id():06d}"
+def _follow_up_in_a_thread(app: SlackApp, channel: str, user: str, first: str, ts: str) -> tuple[str, Call]:
+    """A mention asking `first`, then FOLLOW_UP_CHECKLIST in its thread (which names no level or craft):
+    the thread's root ts and the follow-up's answer as posted."""
+    root = f"{ts}.{app.next_id():06d}"
     send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": root,
-                     "text": f"<@{BOT_USER}> what does mastery look like for a level 3 backend engineer?"})
+                     "text": f"<@{BOT_USER}> {first}"})
     app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
     send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": f"{root}1", "thread_ts": root,
                      "text": f"<@{BOT_USER}> {FOLLOW_UP_CHECKLIST}"})
     posted = app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel, 2)[1]
+    return root, posted
+
+
+def _follow_up_checklist(app: SlackApp, channel: str, user: str) -> dict:
+    """A checklist answered as a follow-up in a mention's thread: "how do I get promoted from there?"
+    after a question about a level of a craft, which names neither."""
+    _, posted = _follow_up_in_a_thread(
+        app, channel, user, "what does mastery look like for a level 3 backend engineer?", "1700000400")
     return message_of(posted)
 
 
@@ -223,13 +231,7 @@ def _private_follow_up_checklist(app: SlackApp, channel: str, user: str) -> tupl
     3?", then "how do I get promoted from there?" (which names no level: it follows on from level 3),
     and a click on the craft it asks for. A choice clicked in a channel is answered privately, with
     "Share in channel". Returns that private answer and the choice's question."""
-    root = f"1700000700.{app.next_id():06d}"
-    send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": root,
-                     "text": f"<@{BOT_USER}> what is expected at level 3?"})
-    app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel)
-    send_event(app, {"type": "app_mention", "channel": channel, "user": user, "ts": f"{root}1", "thread_ts": root,
-                     "text": f"<@{BOT_USER}> {FOLLOW_UP_CHECKLIST}"})
-    posted = app.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == channel, 2)[1]
+    root, posted = _follow_up_in_a_thread(app, channel, user, "what is expected at level 3?", "1700000700")
     choices = message_of(posted)
     assert "following on from your last question" in blocks_text(choices["blocks"])
     backend = next(b for b in buttons_of(choices).values() if b["text"]["text"].startswith("Backend"))
