@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from index.entry import Entry, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
+from index.frontmatter import FrontMatterError, load_front_matter
 
 Severity = Literal["error", "warning"]
 
@@ -116,22 +116,6 @@ class _Inline:
         return ""
 
 
-MAX_FRONT_MATTER_CHARS = 64 * 1024  # a page's title, parent, permalink and nav_order fit many times over
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (`*name`): front matter never needs them, and nested aliases
-    expand exponentially (a "billion laughs" document of a few hundred bytes takes gigabytes)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not allowed in front matter", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
 def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[dict[str, Any], str, int]:
     """Front matter dict, the body, and how many lines precede the body."""
     lines = text.split("\n")
@@ -141,21 +125,10 @@ def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[d
         if _FRONT_MATTER_END.match(lines[i]):
             raw = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1 :])
-            if len(raw) > MAX_FRONT_MATTER_CHARS:
-                problems.append(Problem(rel, 2, f"front matter is over {MAX_FRONT_MATTER_CHARS:,} characters"))
-                return {}, body, i + 1
             try:
-                data = yaml.load(raw, Loader=_NoAliasLoader) if raw.strip() else {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                line = (mark.line + 2) if mark is not None else 1
-                reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-                problems.append(Problem(rel, line, f"front matter is not valid YAML: {reason}"))
-                return {}, body, i + 1
-            if data is None:
-                data = {}
-            if not isinstance(data, dict):
-                problems.append(Problem(rel, 2, "front matter must be YAML key: value pairs"))
+                data = load_front_matter(raw)
+            except FrontMatterError as exc:
+                problems.append(Problem(rel, exc.line + 2, exc.reason))
                 return {}, body, i + 1
             return data, body, i + 1
     problems.append(Problem(rel, 1, "front matter opened with --- but never closed"))

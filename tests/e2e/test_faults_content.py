@@ -106,6 +106,25 @@ def test_broken_page_fails_check_and_old_index_keeps_serving(served, caplog) -> 
     assert top_text(answerer).startswith("Beta:")
 
 
+def test_front_matter_nested_500_deep_is_refused_by_reload_and_restart(served, embedder) -> None:
+    """docs/content.md: hostile front matter is a file:line problem; the reload keeps the old index and a
+    restart with the page present serves it too, instead of dying on Python's recursion limit."""
+    answerer, content, index_dir = served
+    serving = answerer.index.build_id
+    deep = content / "eng" / "deep.md"
+    deep.write_text("---\ntitle: Deep\nparent: Engineering Craft\nt: " + "[" * 500 + "]" * 500 + "\n---\n# D\n")
+    write_content(content, "Beta")
+    outcome = Reloader(answerer, content, index_dir).reload()
+    assert not outcome.ok and "refused" in outcome.message
+    assert [str(p).split(" (")[0] for p in outcome.problems] == [
+        "eng/deep.md:4: front matter is nested more than 20 levels deep, which no page needs"
+    ]
+    assert answerer.index.build_id == serving
+    restarted = Answerer.open(content, index_dir, embedder=embedder)
+    assert restarted.index.build_id == serving
+    assert top_text(restarted).startswith("Alpha:")
+
+
 def test_index_directory_deleted_while_serving(served) -> None:
     answerer, content, index_dir = served
     expected = answerer.ask(QUESTION).to_json()
