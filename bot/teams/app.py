@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.aiohttp import CloudAdapter, start_agent_process
+from microsoft_agents.hosting.aiohttp import start_agent_process
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from microsoft_agents.hosting.core.authorization import Connections
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from bot.teams import connection
 from bot.teams.agent import build_agent, polite_error
 from bot.teams.auth import GATE, TokenGate, authenticated
 from bot.teams.nudge import ProactiveSender
+from bot.teams.outbound import Adapter
 from bot.teams.services import Services
 from bot.teams.trust import ServiceUrlPolicy
 
@@ -33,7 +34,7 @@ log = logging.getLogger("careerfw.teams")
 
 SERVICES = web.AppKey("careerfw_services", Services)
 AGENT = web.AppKey("careerfw_agent", AgentApplication)
-ADAPTER = web.AppKey("careerfw_adapter", CloudAdapter)
+ADAPTER = web.AppKey("careerfw_adapter", Adapter)
 
 
 class _DropActivityValidationTraces(logging.Filter):
@@ -103,7 +104,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
 def create_app(services: Services, manager: Connections) -> web.Application:
     # The policy refuses (401) an activity whose serviceUrl is not a trusted connector, or whose host
     # differs from its token's `serviceurl` claim, before the agent sees it: replies never go there.
-    adapter = CloudAdapter(connection_manager=manager, host_validator=ServiceUrlPolicy(services.settings))
+    adapter = Adapter(connection_manager=manager, host_validator=ServiceUrlPolicy(services.settings))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         # Replaces the SDK's default, which would post the exception text into the chat.

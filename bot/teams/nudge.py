@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.app.proactive import Conversation
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity, Connections
@@ -30,6 +29,7 @@ from bot.store.schema import teams_conversations
 from bot.teams import cards, connection
 from bot.teams.agent import card_activity
 from bot.teams.conversations import ConversationStore, StoredConversation
+from bot.teams.outbound import Adapter
 from bot.teams.trust import ServiceUrlPolicy
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class ProactiveSender:
 
     async def post(self, stored: StoredConversation, activity: Activity) -> None:
         identity = self.identity(stored)
-        adapter = CloudAdapter(connection_manager=self.manager)
+        adapter = Adapter(connection_manager=self.manager)
         continuation = stored.conversation.conversation_reference.get_continuation_activity()
         # The continuation event's made-up id would become the post's replyToId; a nudge is a new post.
         continuation.id = None

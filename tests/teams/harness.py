@@ -64,6 +64,18 @@ class Call:
         return adaptive_card(self.body)
 
 
+INVALID_INPUT = {"error": {"code": "BadArgument", "message": "Invalid input"}}
+
+
+def null_fields(body: Any, where: str = "") -> list[str]:
+    """Where `body` holds a JSON null, e.g. ["id", "conversation.name"]."""
+    if isinstance(body, dict):
+        return [w for k, v in body.items() for w in ([f"{where}{k}"] if v is None else null_fields(v, f"{where}{k}."))]
+    if isinstance(body, list):
+        return [w for i, v in enumerate(body) for w in null_fields(v, f"{where}{i}.")]
+    return []
+
+
 @dataclass
 class Connector:
     """Stands in for the Bot Framework connector at `url` (the activities' serviceUrl)."""
@@ -85,6 +97,10 @@ class Connector:
         status = self.refuse.get(conversation)
         if status:
             return web.json_response({"error": {"code": "Refused", "message": f"status {status}"}}, status=status)
+        if null_fields(body):
+            # What the real connector (and the Agents Playground's) answers an activity carrying
+            # `"id": null` or any other null field: nothing is posted.
+            return web.json_response(INVALID_INPUT, status=400)
         return web.json_response({"id": f"reply-{next(self._ids)}"})
 
     def posts(self, conversation_id: str | None = None) -> list[Call]:
