@@ -8,7 +8,9 @@ traceback). Here, before Bolt sees anything:
   passes the limit (chunked);
 - the signature is checked on the raw bytes (slack_sdk's SignatureVerifier): 401 and one log line
   when it is missing, stale, malformed or wrong;
-- a correctly signed body that is not UTF-8 or whose JSON does not parse is a 400.
+- a correctly signed body that is not UTF-8, whose JSON does not parse, or that is not shaped like
+  anything Slack sends (a JSON list at the top, an `event` that is a string, a `payload` that is not
+  an object...) is a 400 with one warning line naming what is wrong.
 """
 
 from __future__ import annotations
@@ -51,18 +53,64 @@ async def _read_capped(request: Request) -> bytes:
     return body
 
 
-def _parses(body: bytes, content_type: str) -> bool:
+class Malformed(Exception):
+    """A signed body Bolt must not see; the message is the one-line reason logged."""
+
+
+def _parsed(body: bytes, content_type: str) -> object:
+    """The body as Bolt will read it: the JSON document, the `payload` form field's JSON, or the form
+    fields of a slash command. Raises Malformed."""
     try:
         text = body.decode("utf-8")
         if content_type.startswith("application/json"):
-            json.loads(text)
-        else:
-            payload = urllib.parse.parse_qs(text, strict_parsing=False).get("payload")
-            if payload:
-                json.loads(payload[0])
+            return json.loads(text)
+        fields = urllib.parse.parse_qs(text, strict_parsing=False)
+        if "payload" in fields:
+            return json.loads(fields["payload"][0])
+        return {k: v[-1] for k, v in fields.items()}
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
-    return True
+        raise Malformed("the body is not UTF-8 JSON or form data") from None
+
+
+# What Bolt's routing and context building (slack_bolt.request.internals, listener_matcher) and our
+# listeners index into without checking. Slack always sends these shapes; anything else made Bolt
+# raise inside the request (a 500 and a traceback), so a signed body breaking them is refused here.
+_OBJECTS = ("event", "team", "enterprise", "user", "channel", "container", "view", "message", "function_data")
+_LISTS_OF_OBJECTS = ("actions", "authorizations", "response_urls")
+_STRINGS = ("type", "command", "callback_id", "action_id", "user_id", "response_url", "trigger_id", "text")
+
+
+def _check_shape(data: object) -> None:
+    """Raise Malformed when `data` is not shaped like any request Slack sends."""
+    if not isinstance(data, dict):
+        raise Malformed(f"the body is a JSON {type(data).__name__}, not an object")
+    for key in _OBJECTS:
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise Malformed(f"`{key}` is not an object")
+    for key in _LISTS_OF_OBJECTS:
+        value = data.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            raise Malformed(f"`{key}` is not a list of objects")
+    for key in _STRINGS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise Malformed(f"`{key}` is not a string")
+    kind = data.get("type")
+    if kind == "event_callback" and not isinstance((data.get("event") or {}).get("type"), str):
+        raise Malformed("an event_callback without an event type")
+    if kind in ("block_actions", "view_submission", "view_closed") and not isinstance(
+        (data.get("user") or {}).get("id"), str
+    ):
+        raise Malformed(f"a {kind} payload without a user id")
+    if kind in ("view_submission", "view_closed") and not isinstance((data.get("view") or {}).get("callback_id"), str):
+        raise Malformed(f"a {kind} payload without a view callback_id")
+    for action in data.get("actions") or []:
+        for key in ("action_id", "block_id", "value", "action_ts"):
+            if action.get(key) is not None and not isinstance(action[key], str):
+                raise Malformed(f"an action's `{key}` is not a string")
+        if kind == "block_actions" and not isinstance(action.get("action_id"), str):
+            raise Malformed("an action without an action_id")
+    if data.get("command") is not None and not isinstance(data.get("user_id"), str):
+        raise Malformed("a slash command without a user_id")
 
 
 async def refusal(request: Request, verifier: SignatureVerifier | None) -> Response | None:
@@ -82,7 +130,9 @@ async def refusal(request: Request, verifier: SignatureVerifier | None) -> Respo
         if not timestamp.isdigit() or not signature or not verifier.is_valid(body, timestamp, signature):
             log.warning("refused a request to %s: missing, stale or wrong Slack signature", request.url.path)
             return PlainTextResponse("invalid request signature", status_code=401)
-    if not _parses(body, request.headers.get("content-type") or ""):
-        log.warning("refused a signed request to %s: the body is not UTF-8 JSON or form data", request.url.path)
+    try:
+        _check_shape(_parsed(body, request.headers.get("content-type") or ""))
+    except Malformed as exc:
+        log.warning("refused a signed request to %s: %s", request.url.path, exc)
         return PlainTextResponse("malformed body", status_code=400)
     return None

@@ -44,6 +44,19 @@ def _from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
+def _well_formed(event: dict[str, Any], *required: str) -> bool:
+    """Whether `event` has each `required` field as a non-empty string, and `text` and `thread_ts` (when
+    present) as strings. Slack always sends them so; a signed event that does not is acknowledged
+    (so it is not retried) and ignored with one warning line, never a listener traceback."""
+    problem = next((f"no `{name}`" for name in required if not event.get(name)), None)
+    problem = problem or next((f"`{name}` is not a string" for name in (*required, "text", "thread_ts")
+                               if name in event and not isinstance(event[name], str)), None)
+    if problem is None:
+        return True
+    log.warning("ignored a %s event: %s", str(event.get("type"))[:40], problem)
+    return False
+
+
 async def _show_status(set_status: AsyncSetStatus) -> None:
     """The "Searching…" status of an agent thread. Cosmetic: a thread Slack refuses it for (a classic DM
     thread, an app without the agent view) still gets its answer."""
@@ -56,6 +69,8 @@ async def _show_status(set_status: AsyncSetStatus) -> None:
 async def direct_message(event: dict[str, Any], client: AsyncWebClient, context: Any,
                          set_status: AsyncSetStatus | None = None) -> None:
     if event.get("channel_type") != "im" or not _from_a_person(event, context.get("bot_user_id")):
+        return
+    if not _well_formed(event, "channel", "user"):
         return
     agent_thread = bool(event.get("thread_ts"))
     # The status request goes out first and runs while the question is answered; it is done before
@@ -87,8 +102,10 @@ async def direct_message(event: dict[str, Any], client: AsyncWebClient, context:
 
 
 async def app_mention(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+    if not _from_a_person(event, context.get("bot_user_id")) or not _well_formed(event, "channel", "user", "ts"):
+        return
     # A mention inside our DM also arrives as message.im, which answers it: never answer twice.
-    if not _from_a_person(event, context.get("bot_user_id")) or str(event.get("channel", "")).startswith("D"):
+    if event["channel"].startswith("D"):
         return
     bot_user_id = context.get("bot_user_id") or ""
     text = event.get("text", "")
@@ -136,7 +153,7 @@ async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context
     if tab == "messages":
         await _offer_prompts(services_of(context), set_suggested_prompts)
         return
-    if tab != "home":
+    if tab != "home" or not _well_formed(event, "user"):
         return
     services = services_of(context)
     view = home_view(services.answerer.todo(), services.settings.site_url)
