@@ -40,6 +40,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import Connections
 
 from bot.feedback import MAX_REASON_CHARS, question_id_from
+from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.prompts import compare_with_next
 from bot.store.events import EventLedger, click_key, first_click
 from bot.teams import cards
@@ -73,6 +74,11 @@ NO_PERSONAL_CHAT = (
     "Open a chat with careerfw (Chat, then search for careerfw), say hi, then press the button again."
 )
 DM_FAILED = "Sorry, I couldn't send that to our personal chat just now. Please try again in a few minutes."
+DM_REFUSED = (
+    "Sorry, Teams refused to deliver that to our personal chat, and pressing the button again won't change "
+    "that. I've logged why for whoever runs this bot."
+)
+DM_UNSURE = "Teams didn't confirm that it arrived. Please look in our personal chat before pressing the button again."
 ALREADY_IN_PERSONAL_CHAT = "This checklist is already here in our personal chat, so I haven't sent another copy."
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 COMPARE_NEXT = "Compare with the next level"
@@ -366,6 +372,17 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
         try:
             for made in answer_activities(answer, question_id, dm=True):
                 await services.run(sender.send, personal, made)
+        except NudgeMaybeDelivered as exc:
+            log.warning("a checklist to the personal chat %s may not have arrived: %s", personal.conversation_id,
+                        exc.reason)
+            await context.send_activity(DM_UNSURE)
+            return
+        except NudgeDeliveryError as exc:
+            # A refusal (4xx but 429) is the same on every try: the user is told so, the operator why.
+            log.error("could not send a checklist to the personal chat %s: %s%s", personal.conversation_id,
+                      exc.reason, "" if exc.retryable else " (retrying will not help; a person has to look)")
+            await context.send_activity(DM_FAILED if exc.retryable else DM_REFUSED)
+            return
         except Exception:
             log.exception("could not send a checklist to the personal chat %s", personal.conversation_id)
             await context.send_activity(DM_FAILED)

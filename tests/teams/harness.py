@@ -96,7 +96,8 @@ class Connector:
         conversation = path.split("/")[3] if path.count("/") >= 3 else ""
         status = self.refuse.get(conversation)
         if status:
-            return web.json_response({"error": {"code": "Refused", "message": f"status {status}"}}, status=status)
+            error = INVALID_INPUT if status == 400 else {"error": {"code": "Refused", "message": f"status {status}"}}
+            return web.json_response(error, status=status)
         if null_fields(body):
             # What the real connector (and the Agents Playground's) answers an activity carrying
             # `"id": null` or any other null field: nothing is posted.

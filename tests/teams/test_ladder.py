@@ -6,6 +6,7 @@ areas in a ColumnSet, and the list of levels."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -92,6 +93,34 @@ def test_dm_button_posts_the_checklist_into_the_personal_chat(monzo_bot: Bot, co
     assert [t["title"].split(" (")[0] for t in toggles] == [q.entry.area for q in expected.quotes]
     assert not [a for a in card_actions(card) if a["data"][cards.SUBMIT_KEY] == cards.CHECKLIST_DM]
     assert connector.posts(channel) == []
+
+
+@pytest.mark.parametrize("status", [400, 503])
+def test_dm_refused_by_teams_says_whether_pressing_again_can_help(
+    monzo_bot: Bot, connector: Connector, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    """A 400 from the connector (what it answered every proactive post carrying null fields) is the
+    same on every try: the clicker is not told to try again, and the log says what Teams answered."""
+    personal, who = f"a:personal-refused-{status}", {"user": f"29:refused-{status}", "aad": f"aad-refused-{status}"}
+    monzo_bot.replies(message("help", service_url=connector.url, conversation=personal, **who))
+    channel = "19:ladder@thread.tacv2"
+    (reply,) = monzo_bot.replies(message(CHECKLIST, service_url=connector.url, conversation=channel, kind="channel",
+                                         mention=True, team=channel, **who))
+    connector.clear()
+    connector.refuse[personal] = status
+    click = message(None, service_url=connector.url, conversation=channel, kind="channel", team=channel,
+                    value=_dm_button(adaptive_card(reply))["data"], **who)
+    with caplog.at_level(logging.INFO, logger="careerfw.teams"):
+        (notice,) = monzo_bot.replies(click)
+    assert len(connector.posts(personal)) == 1
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "careerfw.teams")
+    assert f"HTTP {status}" in logged and personal in logged
+    if status == 400:
+        assert notice["text"] == agent.DM_REFUSED
+        assert "try again" not in notice["text"].lower()
+        assert "BadArgument" in logged and "retrying will not help" in logged
+    else:
+        assert notice["text"] == agent.DM_FAILED  # a connector outage may pass: trying again can work
 
 
 def test_dm_button_on_a_card_already_in_the_personal_chat_sends_no_copy(monzo_bot: Bot, connector: Connector) -> None:
