@@ -48,6 +48,7 @@ class ReloadOutcome:
     problems: list[Problem] = field(default_factory=list)
     report: BuildReport | None = None
     build_id: str | None = None  # the index build serving after this reload
+    warnings: list[Problem] = field(default_factory=list)  # logged; they do not stop a reload
 
 
 class Reloader:
@@ -87,6 +88,8 @@ class Reloader:
         (log.info if outcome.ok else log.error)("%s", outcome.message)
         for problem in outcome.problems:
             log.error("  %s", problem)
+        for problem in outcome.warnings:
+            log.warning("  %s:%d: warning: %s", problem.path, problem.line, problem.reason)
         if self.on_reload is not None:
             try:
                 self.on_reload(outcome)
@@ -123,10 +126,14 @@ class Reloader:
         if source != Path(os.path.abspath(self.content_dir)):
             where += f" (-> {source})"
         try:
-            problems, _ = check_content(source)
+            found, _ = check_content(source)
         except OSError as exc:
             return ReloadOutcome(False, f"content reload refused: cannot read {where} ({exc}); "
                                  f"still serving index {serving}", build_id=serving)
+        # The gate is `careerfw check`'s exit code: errors refuse, warnings (a stray README with a table)
+        # are logged and the reload goes ahead, so one stray file cannot freeze git-synced content.
+        problems = [p for p in found if p.severity == "error"]
+        warnings = [p for p in found if p.severity != "error"]
         if problems:
             return ReloadOutcome(
                 False,
@@ -134,6 +141,7 @@ class Reloader:
                 f"{where}; still serving index {serving}",
                 problems,
                 build_id=serving,
+                warnings=warnings,
             )
         try:
             report = self.answerer.reload(source, self.index_dir)
@@ -158,7 +166,7 @@ class Reloader:
                 f"content reload: now serving index {now} from {where} ({report.entries} entries, "
                 f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.2f} s)"
             )
-        return ReloadOutcome(True, message, report=report, build_id=now)
+        return ReloadOutcome(True, message, report=report, build_id=now, warnings=warnings)
 
     # --- triggers --------------------------------------------------------------------------------------
 

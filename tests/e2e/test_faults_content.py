@@ -125,6 +125,22 @@ def test_front_matter_nested_500_deep_is_refused_by_reload_and_restart(served, e
     assert top_text(restarted).startswith("Alpha:")
 
 
+def test_stray_readme_with_a_table_does_not_block_a_reload(served, caplog) -> None:
+    """docs/content.md: a markdown file without front matter is no page; `check` warns when it holds a
+    table, and that warning neither fails `check` nor stops git-synced content from going live."""
+    answerer, content, index_dir = served
+    write_content(content, "Beta")
+    (content / "README.md").write_text("# Levels\n\n| Level | Title |\n|--|--|\n| 1 | Engineer |\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="careerfw.reload"):
+        outcome = Reloader(answerer, content, index_dir).reload()
+    assert outcome.ok, outcome.message
+    assert [str(p) for p in outcome.warnings] == [
+        "README.md:1: no front matter: Jekyll publishes it as a plain file, not a page; skipped"
+    ]
+    assert "README.md:1: warning: no front matter" in caplog.text
+    assert top_text(answerer).startswith("Beta:")
+
+
 def test_index_directory_deleted_while_serving(served) -> None:
     answerer, content, index_dir = served
     expected = answerer.ask(QUESTION).to_json()
