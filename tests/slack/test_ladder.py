@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.slack.blocks import ACTION_CHECKLIST_DM, ACTION_SHARE
-from bot.slack.listeners.actions import ALREADY_IN_DM
+from bot.slack.listeners.actions import ALREADY_IN_DM, NOT_YOURS
 from bot.slack.mrkdwn import escape
 from bot.view import SEND_AS_DM, SENT_AS_DM
 from tests.slack.harness import (
@@ -94,6 +94,22 @@ def test_send_me_this_as_a_dm_opens_a_dm_and_posts_the_checklist(monzo_slack: Sl
     assert ACTION_CHECKLIST_DM not in buttons_of(dm)  # no button to send it again from the DM itself
     notice = message_of(monzo_slack.fake.wait_for(to_url(action_url))[0])
     assert notice["text"] == SENT_AS_DM and notice["response_type"] == "ephemeral"
+
+
+def test_send_me_this_as_a_dm_with_someone_elses_question_sends_them_nothing(monzo_slack: SlackApp) -> None:
+    # A asks privately (the slash command's answer only A sees); B clicks a "Send me this as a DM"
+    # whose value carries A's question id (copied, or tampered with). Bound to the asker like Share.
+    _, url = send_command(monzo_slack, CHECKLIST, user="U0PRIVATEA")
+    value = buttons_of(message_of(monzo_slack.fake.wait_for(to_url(url))[0]))[ACTION_CHECKLIST_DM]["value"]
+    assert json.loads(value)["q"] is not None
+    before = len(monzo_slack.fake.calls)
+    for tampered in (value, json.dumps({"q": json.loads(value)["q"]})):
+        _, action_url = send_action(monzo_slack, ACTION_CHECKLIST_DM, tampered, user="U0CURIOUSB")
+        notice = message_of(monzo_slack.fake.wait_for(to_url(action_url))[0])
+        assert notice["text"] == NOT_YOURS and notice["response_type"] == "ephemeral"
+    after = monzo_slack.fake.calls[before:]
+    assert not [c for c in after if c.method == "chat.postMessage"], [c.body.get("channel") for c in after]
+    assert not [c for c in after if c.method == "conversations.open"]
 
 
 def test_a_dm_slack_refuses_is_a_polite_notice(monzo_slack: SlackApp) -> None:

@@ -192,12 +192,21 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
                               client: AsyncWebClient, context: Any) -> None:
     """"Send me this as a DM": the checklist, answered again from the current content in the context
     it followed on from (which the button carries), in the clicker's direct messages with the bot
-    (conversations.open, then chat.postMessage). A click on a checklist already there (a message
-    posted before DMs stopped offering the button) sends no second copy."""
+    (conversations.open, then chat.postMessage). Only the asker can have it sent (like Share); a click
+    on a checklist already there (a message posted before DMs stopped offering the button) sends no
+    second copy."""
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
     if not await _admitted(services, user_id, respond):
+        return
+    value = _value(action)
+    # Like Share and the votes: a stored question is answered again only for the one who asked it, so
+    # a value carrying someone else's question id (tampered, or a public answer's button) never puts
+    # their question, which may have been asked privately, in the clicker's DMs.
+    question_id = feedback.question_id_from(value.get("q"))
+    if question_id is not None and await services.own_question(question_id, user_id) is False:
+        await _private(respond, NOT_YOURS)
         return
     try:
         opened = await client.conversations_open(users=user_id)
@@ -212,7 +221,7 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
     if channel == _channel_of(body) and not container.get("is_ephemeral"):
         await _private(respond, ALREADY_IN_DM)
         return
-    again = await answer_again(services, user_id, _value(action))
+    again = await answer_again(services, user_id, value)
     if again is None:
         await _private(respond, STALE)
         return
