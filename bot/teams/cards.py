@@ -61,6 +61,8 @@ MAX_QUOTE_PIECE_BYTES = 6_000
 MAX_FALLBACK_CHARS = 4_000
 # A long TODO list is cut well before the size limit.
 MAX_TODO_ROWS = 40
+# Teams cuts a button title past about this many characters (fewer when buttons share a row).
+MAX_BUTTON_TITLE = 24
 NOT_WRITTEN_YET = _NOT_WRITTEN_YET[0].upper() + _NOT_WRITTEN_YET[1:] + "."
 
 Element = dict[str, Any]
@@ -111,14 +113,21 @@ def _paragraphs(text: str) -> list[Element]:
     return [literal(p, spacing="Small" if i else "None") for i, p in enumerate(paras)]
 
 
+def not_written_yet() -> Element:
+    """An area not written yet, said in a warning box: the host's warning style tints the box and keeps
+    the text in the default colour, which reads in light and dark themes (warning-coloured text on the
+    quotes' grey was pale yellow on light grey)."""
+    return {"type": "Container", "style": "warning", "spacing": "Small",
+            "items": [words(f"⚠️ {NOT_WRITTEN_YET}", weight="Bolder")]}
+
+
 def quote_elements(quote: Quote) -> list[Element]:
     entry = quote.entry
     items: list[Element] = [literal(entry.area, weight="Bolder")]
     if quote.todo:
-        body: list[Element] = [words(NOT_WRITTEN_YET, color="Warning", isSubtle=False)]
+        items.append(not_written_yet())
     else:
-        body = _paragraphs(quote.text)
-    items.append({"type": "Container", "style": "emphasis", "items": body, "spacing": "Small"})
+        items.append({"type": "Container", "style": "emphasis", "items": _paragraphs(quote.text), "spacing": "Small"})
     if not quote.complete and quote.rest:
         items.append(
             {
@@ -151,15 +160,16 @@ def checklist_item_elements(item: ChecklistItem, n: int) -> list[Element]:
     toggle = {"type": "Input.Toggle", "id": f"item_{n}", "title": f"{quote.entry.area} ({item.mark})",
               "value": "false", "wrap": True}
     if quote.todo:
-        body: list[Element] = [words(NOT_WRITTEN_YET, color="Warning", isSubtle=False)]
+        text = not_written_yet()
     else:
         body = [literal(piece, spacing="Small" if i else "None")
                 for i, piece in enumerate(split_text(quote.text, str.encode, MAX_QUOTE_PIECE_BYTES))]
+        text = {"type": "Container", "style": "emphasis", "items": body, "spacing": "Small"}
     cite = citation(quote.entry)
     url = link_for(quote)
     return [{"type": "Container", "spacing": "Medium", "items": [
         toggle,
-        {"type": "Container", "style": "emphasis", "items": body, "spacing": "Small"},
+        text,
         literal(cite if url else f"{cite} ({quote.entry.source})", url=url, isSubtle=True, size="Small"),
     ]}]
 
@@ -223,13 +233,17 @@ def answer_card(
                 body.append(words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large"))
             body.extend(quote_elements(quote))
     if answer.suggestions:
+        # Teams cuts a long button title mid-word; the card lists each area in full, numbered, and
+        # its button carries the number and as much of the name as fits.
         body.append(words(DID_YOU_MEAN, spacing="Medium"))
+        for n, s in enumerate(answer.suggestions, start=1):
+            body.append(literal(f"{n}. {_suggestion_detail(s.entry)}", spacing="Small" if n > 1 else "Default"))
         body.append(
             {
                 "type": "ActionSet",
                 "actions": [
-                    submit(_suggestion_title(s.entry), EXPLAIN, entry_id=s.entry.id, question=answer.question)
-                    for s in answer.suggestions
+                    submit(_suggestion_title(n, s.entry), EXPLAIN, entry_id=s.entry.id, question=answer.question)
+                    for n, s in enumerate(answer.suggestions, start=1)
                 ],
             }
         )
@@ -420,9 +434,14 @@ def _piece(
     return made
 
 
-def _suggestion_title(entry: Entry) -> str:
-    title = area_label(entry)
-    return title if len(title) <= 60 else title[:59] + "…"
+def _suggestion_title(n: int, entry: Entry) -> str:
+    """A button title Teams shows whole: the number of the line above that names the area in full."""
+    title = f"{n}. {entry.area}"
+    return title if len(title) <= MAX_BUTTON_TITLE else title[: MAX_BUTTON_TITLE - 1].rstrip() + "…"
+
+
+def _suggestion_detail(entry: Entry) -> str:
+    return f"{area_label(entry)}, {entry.craft}" if entry.craft else area_label(entry)
 
 
 def todo_card(entries: list[Entry], site_url: str | None = None) -> dict[str, Any]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot.teams import cards
-from index.answer import NO_MATCH, Answer, Answerer, Choice, quote_for
+from bot.view import area_label
+from index.answer import NO_MATCH, Answer, Answerer, Checklist, Choice, quote_for
 from tests.teams.harness import (
     BOT_NAME,
     Bot,
@@ -17,6 +19,7 @@ from tests.teams.harness import (
     adaptive_card,
     assert_valid_card,
     card_actions,
+    card_elements,
     card_texts,
     message,
 )
@@ -121,9 +124,44 @@ def test_todo_area_is_called_out_as_not_written_yet(seed_answerer: Answerer) -> 
     card = cards.answer_card(answer, question_id=7)
     assert_valid_card(card)
     texts = card_texts(card["body"])
-    assert cards.NOT_WRITTEN_YET in texts
+    assert any(cards.NOT_WRITTEN_YET in t for t in texts)
     assert entry.area in texts
     assert "TODO" not in texts  # never the placeholder word as if it were the quote
+
+
+def test_not_written_yet_reads_on_its_background(seed_answerer: Answerer) -> None:
+    """The note was Warning-coloured text (pale yellow) on the quotes' light grey: now default-coloured
+    text in a warning box, in an answer and in a promotion checklist alike."""
+    entry = next(e for e in seed_answerer.entries if e.todo)
+    explained = seed_answerer.explain(entry.id)
+    checklist = replace(explained, intent="checklist",
+                        checklist=Checklist("Level 0", entry.level, entry.craft, ("new",)))
+    for card in (cards.answer_card(explained), cards.answer_card(checklist)):
+        assert_valid_card(card)
+        boxes = [c for c in card_elements(card["body"], "Container")
+                 if any(cards.NOT_WRITTEN_YET in t for t in card_texts(c.get("items")))
+                 and not card_elements(c.get("items"), "Container")]
+        assert boxes and all(box["style"] == "warning" for box in boxes)
+        notes = [b for box in boxes for b in box["items"] if cards.NOT_WRITTEN_YET in b.get("text", "")]
+        assert notes and all(note.get("color", "Default") == "Default" and not note.get("isSubtle") for note in notes)
+
+
+def test_did_you_mean_buttons_are_short_and_the_card_names_each_area_in_full(seed_answerer: Answerer) -> None:
+    """docs/teams.md, cards: Teams cuts a long button title ("Machine Learning and Deep Learning (Level 1
+    (Hea…"), so each button is a number and a short name, and the card lists the areas in full."""
+    offered = sorted(seed_answerer.entries, key=lambda e: len(area_label(e)), reverse=True)[:3]
+    assert len(area_label(offered[0])) > cards.MAX_BUTTON_TITLE  # the case under test
+    answer = Answer("ml stuff?", "lookup", False, suggestions=[quote_for(e, 0.2, (), None) for e in offered],
+                    message=NO_MATCH)
+    card = cards.answer_card(answer)
+    assert_valid_card(card)
+    buttons = [b for b in card_actions(card) if b["data"][cards.SUBMIT_KEY] == cards.EXPLAIN]
+    assert [b["data"]["entry_id"] for b in buttons] == [e.id for e in offered]
+    texts = card_texts(card["body"])
+    for n, (button, entry) in enumerate(zip(buttons, offered, strict=True), start=1):
+        assert len(button["title"]) <= cards.MAX_BUTTON_TITLE
+        assert button["title"].startswith(f"{n}. ")
+        assert f"{n}. {area_label(entry)}, {entry.craft}" in texts  # the detail, whole, in the card
 
 
 def test_not_confident_answer_offers_areas_as_buttons_and_quotes_nothing(seed_answerer: Answerer) -> None:
