@@ -45,6 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.store import Store
+from bot.store.clean import clean_text, valid_id
 from bot.store.rows import insert_new
 from bot.store.schema import feedback, feedback_meta, questions
 from index.answer import Answer
@@ -188,7 +189,11 @@ class Feedback:
         entry_id: str | None = None,
     ) -> int | None:
         """Store one answered question and the entries it quoted; its id (for buttons and cards), or
-        None when the database could not take it (the answer goes out anyway)."""
+        None when the database could not take it (the answer goes out anyway), or when `user_id` is not
+        an id (refused without touching the store)."""
+        if _bad_user(user_id, "a question"):
+            return None
+        text = clean_text(answer.question)
 
         def work(conn: Connection) -> int:
             row = conn.execute(
@@ -196,7 +201,7 @@ class Feedback:
                     asked_at=time.time(),
                     surface=surface,
                     user_hash=self._hash(conn, surface, user_id),
-                    question=answer.question,
+                    question=text,
                     kind=kind,
                     entry_id=entry_id,
                     intent=answer.intent,
@@ -225,7 +230,10 @@ class Feedback:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
         if question_id is None and question is None:
             raise ValueError("record_feedback needs a question_id or the question text")
+        if _bad_user(user_id, "a vote"):
+            return None
         refs = _entry_refs(entries or ())
+        question = None if question is None else clean_text(question)
 
         def work(conn: Connection) -> int:
             user_hash = self._hash(conn, surface, user_id)
@@ -255,9 +263,11 @@ class Feedback:
         """Attach what a thumbs-down said was wrong to that vote. Only the voter's own not-helpful vote
         takes it (not one changed to helpful since, nor someone else's): False otherwise, and None
         when the database could not take it (worth sending again)."""
-        text = reason.strip()[:MAX_REASON_CHARS]
+        text = clean_text(reason).strip()[:MAX_REASON_CHARS]
         if not text:
             return False
+        if _bad_user(user_id, "a reason"):
+            return None
 
         def work(conn: Connection) -> bool:
             done = conn.execute(
@@ -282,7 +292,7 @@ class Feedback:
 
     def asked_by(self, question: Question, surface: str, user_id: str) -> bool:
         """Whether `user_id` on `surface` asked `question` (compared as hashes: ids are never stored)."""
-        if question.surface != surface:
+        if question.surface != surface or valid_id(user_id) is None:
             return False
         mine = self.store.attempt("hashing a user id", lambda conn: self._hash(conn, surface, user_id), fallback="")
         return bool(mine) and hmac.compare_digest(question.user_hash, mine)
@@ -328,6 +338,14 @@ class Feedback:
         result = [AreaSummary(**v) for v in rows.values()]
         result.sort(key=lambda s: (-s.asked, -(s.helpful + s.not_helpful), s.area, s.level))
         return result
+
+
+def _bad_user(user_id: object, what: str) -> bool:
+    """Refuse (and say so in the log) a user id that cannot be one, before it reaches the store."""
+    if valid_id(user_id) is not None:
+        return False
+    log.warning("not recording %s: the user id %.80r is not an id", what, user_id)
+    return True
 
 
 def _question(conn: Connection, question_id: int) -> Question | None:

@@ -26,6 +26,7 @@ from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
 from bot.state import StateDB, StateUnusable
 from bot.store import Store
+from bot.store.clean import valid_id
 from bot.store.contexts import ConversationContexts
 from bot.store.retention import Retention
 from index.answer import Answer, Answerer
@@ -44,6 +45,9 @@ class Asked(NamedTuple):
 
 # A rate-limit check runs before the answer: past this it is skipped and the question admitted.
 STATE_WAIT_S = 1.0
+# A question whose sender's id is not an id (a signed event carrying a list as `user`) is refused
+# before the store: the limit could not be kept for it, and its rows would fail their own writes.
+NO_SENDER = "Sorry, I couldn't tell who sent that, so I can't answer it."
 
 
 def answer_pool_size() -> int:
@@ -107,6 +111,9 @@ class AnswerServices:
         """None when the user may ask; otherwise the polite reply. The check reads the shared store on
         a thread of its own (not the answer pool, where it would queue behind answers), and a store
         slower than STATE_WAIT_S admits the question rather than hold up the answer."""
+        if valid_id(user_id) is None:
+            self.log.warning("refused a question: the user id %.80r is not an id", user_id)
+            return NO_SENDER
         try:
             decision = await asyncio.wait_for(
                 asyncio.to_thread(self.limiter.check, f"{self.surface}:{user_id}"), STATE_WAIT_S

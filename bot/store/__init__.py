@@ -6,9 +6,12 @@ default, or PostgreSQL when CAREERFW_DATABASE_URL is set (docs/state.md).
 
 Answers never wait on the database. Every call goes through `attempt`: a transaction, retried
 briefly on a lost connection, a lock timeout or a lost insert race (tenacity), and past that the
-caller's fallback is returned and the failure logged once per outage. After a failure the store is
-left alone for PAUSE_S, so while PostgreSQL restarts each answer costs nothing extra; the first call
-after the pause tries again, and de-duplication resumes by itself.
+caller's fallback is returned and the failure logged once per outage. After a failure that says the
+database cannot be used now (a lost or refused connection, a timeout, a lock held elsewhere, a broken
+file) the store is left alone for PAUSE_S, so while PostgreSQL restarts each answer costs nothing
+extra; the first call after the pause tries again, and de-duplication resumes by itself. A failure
+that is about one call's own data (a value the database refuses, a constraint) drops that call alone:
+one bad row never pauses the store for everyone else.
 
 Background work that must not be dropped, and may wait (the weekly nudge's claims and records), goes
 through `patiently` instead: its own connections with longer timeouts, retried for longer, and past
@@ -18,6 +21,7 @@ that StoreUnavailable is raised, so the caller fails closed (the nudge is skippe
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -26,10 +30,19 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay, wait_random_exponential
 
 from bot.config import Settings
+from bot.state import StateUnusable
 from bot.store import migrate
 from bot.store.engine import ADMIN, BACKGROUND, SERVING, StoreUnavailable, Target, create_engine, reason
 
@@ -42,6 +55,19 @@ T = TypeVar("T")
 RETRY_BUDGET_S = 1.0  # all attempts of one call, after which it gives up and falls back
 PAUSE_S = 5.0  # after a failed call, skip the database for this long (answers go on meanwhile)
 PATIENT_BUDGET_S = 60.0  # background work: a PostgreSQL restart or failover usually fits in this
+
+
+def store_down(exc: SQLAlchemyError) -> bool:
+    """Whether `exc` says the database cannot be used now, by anyone (worth pausing for): no connection,
+    a timeout or a lock held elsewhere (OperationalError on both backends), or a state file that is no
+    longer a database. Anything else (DataError, IntegrityError, ProgrammingError: a value or row this
+    one call brought) is that call's own failure."""
+    if isinstance(exc, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    orig = getattr(exc, "orig", None)
+    return isinstance(orig, StateUnusable) or type(orig) is sqlite3.DatabaseError
 
 
 class Store:
@@ -86,7 +112,11 @@ class Store:
         try:
             result = self._retrying(self._transaction, work)
         except SQLAlchemyError as exc:
-            self._failed(what, exc)
+            if store_down(exc):
+                self._failed(what, exc)
+            else:
+                log.warning("%s refused %s (%s); that call alone is dropped", self.target.describe(), what,
+                            reason(exc))
             for watcher in self._watchers:
                 watcher(exc)
             return fallback

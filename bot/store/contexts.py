@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from bot.conversation import EXPIRY_S
 from bot.store import Store
+from bot.store.clean import clean_text, valid_id
 from bot.store.schema import conversation_context as table
 from index.followup import Context
 
@@ -31,12 +32,25 @@ class ConversationContexts:
         self._next_sweep = 0.0
 
     def _where(self, surface: str, user_id: str, conversation: str) -> sa.ColumnElement[bool]:
-        return sa.and_(table.c.surface == surface, table.c.user_id == user_id[:255],
-                       table.c.conversation == conversation[:MAX_CONVERSATION_CHARS])
+        return sa.and_(table.c.surface == surface, table.c.user_id == user_id,
+                       table.c.conversation == conversation)
+
+    @staticmethod
+    def _keys(user_id: object, conversation: object) -> tuple[str, str] | None:
+        """The row's key, or None (nothing read or written) when `user_id` is not an id or the
+        conversation is not text: such a key would fail its own call and must not reach the store."""
+        user = valid_id(user_id)
+        if user is None or not isinstance(conversation, str):
+            return None
+        return user, clean_text(conversation)[:MAX_CONVERSATION_CHARS]
 
     def get(self, surface: str, user_id: str, conversation: str) -> Context | None:
         """The conversation's context, or None: none yet, expired, unreadable, or no database now."""
         since = self._clock() - self.expiry_s
+        keys = self._keys(user_id, conversation)
+        if keys is None:
+            return None
+        user_id, conversation = keys
 
         def work(conn: Connection) -> Context | None:
             row = conn.execute(
@@ -55,6 +69,10 @@ class ConversationContexts:
     def put(self, surface: str, user_id: str, conversation: str, context: Context | None) -> bool:
         """Record the conversation's context after an answer (None forgets it). False: not recorded."""
         now = self._clock()
+        keys = self._keys(user_id, conversation)
+        if keys is None:
+            return False
+        user_id, conversation = keys
         where = self._where(surface, user_id, conversation)
 
         def work(conn: Connection) -> bool:
@@ -69,8 +87,7 @@ class ConversationContexts:
                 return True
             # A lost insert race (two replicas, one conversation) raises IntegrityError: attempt retries,
             # and the retry's update finds the row.
-            conn.execute(sa.insert(table).values(surface=surface, user_id=user_id[:255],
-                                                 conversation=conversation[:MAX_CONVERSATION_CHARS],
+            conn.execute(sa.insert(table).values(surface=surface, user_id=user_id, conversation=conversation,
                                                  context=value, updated_at=now))
             return True
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import Store
+from bot.store.clean import clean_text
 from bot.store.schema import seen_events
 
 DEFAULT_TTL_S = 3600.0  # Slack retries within minutes; an hour is generous and keeps the table small
@@ -52,6 +53,10 @@ class EventLedger:
         (default, and at most: the ledger's expiry, after which rows are swept)."""
         now = self._clock()
         window = self.ttl if within_s is None else min(within_s, self.ttl)
+        # A key is built from what a request carried (an event id): one the column cannot hold is
+        # digested like a click's, so it still de-duplicates and never fails its insert.
+        if not isinstance(key, str) or clean_text(key) != key or len(key) > 255:
+            key = click_key("key", key)
 
         def work(conn: Connection) -> bool:
             if now >= self._next_sweep:
