@@ -24,6 +24,7 @@ Severity = Literal["error", "warning"]
 _BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _STRAY_EMPHASIS = re.compile(r"\*{2,}")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
+_PARENT_KEY = re.compile(r"^parent\s*:")
 # Column headers that name a level turn a table into a level matrix: one entry per cell.
 _LEVEL_HEADER = re.compile(r"\b(level|lvl|l\d|grade|band|junior|senior|staff|principal|lead|head)\b|\d", re.I)
 
@@ -52,6 +53,7 @@ class Page:
     defined_areas: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     front_matter: bool = True  # Jekyll renders only files with front matter as pages
+    parent_line: int = 1  # the `parent:` line, for a problem about the parent (index/checks.py)
 
 
 @dataclass
@@ -176,6 +178,9 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
         permalink=_str(front.get("permalink")) or None,
         nav_order=float(nav) if isinstance(nav, int | float) else None,
         front_matter=text.startswith("---"),
+    )
+    page.parent_line = next(
+        (n + 1 for n, line in enumerate(text.split("\n")[1:offset], 1) if _PARENT_KEY.match(line)), 1
     )
     if not page.front_matter:
         # A README or SOURCE.md beside the pages is no page; one with a table probably lost its front matter.
