@@ -65,6 +65,14 @@ class FeedbackError(RuntimeError):
     """The feedback tables or the user-hash key cannot be read."""
 
 
+class StoreBusy(FeedbackError):
+    """The store could not be read just now (locked, unreachable, paused after a failure): whether a
+    question is on record is unknown, which a vote must not report as "no longer on record"."""
+
+
+_UNREAD: Any = object()  # Store.attempt's fallback when the caller must tell "not read" from "not there"
+
+
 @dataclass(frozen=True)
 class Question:
     id: int
@@ -285,16 +293,23 @@ class Feedback:
 
     # --- reads ------------------------------------------------------------------------------------
 
-    def get_question(self, question_id: int) -> Question | None:
-        """The stored question, or None when it is not on record (pruned, never stored, or the
-        database cannot be read right now)."""
-        return self.store.attempt("reading a question", lambda conn: _question(conn, question_id), fallback=None)
+    def get_question(self, question_id: int, *, strict: bool = False) -> Question | None:
+        """The stored question, or None when it is not on record (pruned, never stored), or when the
+        database cannot be read right now; with `strict`, that last case raises StoreBusy instead."""
+        found = self.store.attempt("reading a question", lambda conn: _question(conn, question_id),
+                                   fallback=_UNREAD if strict else None)
+        if found is _UNREAD:
+            raise StoreBusy("the question could not be read just now")
+        return found
 
-    def asked_by(self, question: Question, surface: str, user_id: str) -> bool:
-        """Whether `user_id` on `surface` asked `question` (compared as hashes: ids are never stored)."""
+    def asked_by(self, question: Question, surface: str, user_id: str, *, strict: bool = False) -> bool:
+        """Whether `user_id` on `surface` asked `question` (compared as hashes: ids are never stored).
+        False when the database cannot be read right now; with `strict`, StoreBusy instead."""
         if question.surface != surface or valid_id(user_id) is None:
             return False
         mine = self.store.attempt("hashing a user id", lambda conn: self._hash(conn, surface, user_id), fallback="")
+        if not mine and strict:
+            raise StoreBusy("the user-hash key could not be read just now")
         return bool(mine) and hmac.compare_digest(question.user_hash, mine)
 
     def summary(self) -> list[AreaSummary]:

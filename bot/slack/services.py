@@ -69,14 +69,16 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
 
         return await self.run(work)
 
-    async def own_question(self, question_id: int, user_id: str) -> feedback.Question | None | bool:
-        """The stored question if `user_id` asked it; False if someone else did; None if it is gone."""
+    async def own_question(self, question_id: int, user_id: str,
+                           strict: bool = False) -> feedback.Question | None | bool:
+        """The stored question if `user_id` asked it; False if someone else did; None if it is gone.
+        `strict`: feedback.StoreBusy when the store cannot say right now (a vote must not call that gone)."""
 
         def work() -> feedback.Question | None | bool:
-            asked = self.feedback_log.get_question(question_id)
+            asked = self.feedback_log.get_question(question_id, strict=strict)
             if asked is None:
                 return None
-            return asked if self.feedback_log.asked_by(asked, SURFACE, user_id) else False
+            return asked if self.feedback_log.asked_by(asked, SURFACE, user_id, strict=strict) else False
 
         return await self.run(work)
 

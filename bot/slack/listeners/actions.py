@@ -88,7 +88,7 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
         return
     question_id = _question_id(action)
     try:
-        asked = await services.own_question(question_id, user_id) if question_id is not None else None
+        asked = await services.own_question(question_id, user_id, strict=True) if question_id is not None else None
         if asked is None or verdict is None:
             text = STALE
         elif asked is False:
@@ -100,6 +100,8 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
                 await _ask_reason(client, body, recorded, asked.question)
     except (LookupError, ValueError):
         text = STALE
+    except feedback.StoreBusy:  # the store could not say whether the answer is on record: try again
+        text = NOT_RECORDED
     except Exception:
         log.exception("recording feedback failed")
         text = NOT_RECORDED
