@@ -151,7 +151,11 @@ def _post(
     except NudgeDeliveryError as exc:
         ledger.release(claim, error=exc.reason)
         return NudgeOutcome(
-            target.key, week, "failed", f"{exc.reason} (the {week} nudge is not sent; a later run retries)",
+            target.key, week, "failed",
+            # A refusal (removed bot, bad credentials) fails the same way on every run until someone acts.
+            f"{exc.reason} (the {week} nudge is not sent; "
+            + ("a later run retries)" if exc.retryable else "this needs a person: retrying fails the same way until "
+               "it is fixed)"),
             retryable=exc.retryable,
         )
     except StoreUnavailable:

@@ -46,6 +46,19 @@ class _DropActivityValidationTraces(logging.Filter):
 
 
 _ACTIVITY_LOG_FILTER = _DropActivityValidationTraces()
+NO_APP_ID = "App ID is not provided"
+SDK_TOKEN_CLIENT_LOG = "microsoft_agents.hosting.core.connector.client.user_token_client"
+
+
+class _DropRepeatedNoAppId(logging.Filter):
+    """Anonymous requests carry no app id, and the SDK warns "App ID is not provided…" on every turn
+    (several times per message). create_app says it once at start instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(NO_APP_ID)
+
+
+_NO_APP_ID_FILTER = _DropRepeatedNoAppId()
 
 
 def malformed(body: Any) -> str | None:
@@ -113,6 +126,10 @@ def create_app(services: Services, manager: Connections) -> web.Application:
 
     adapter.on_turn_error = on_turn_error
     logging.getLogger("microsoft_agents.activity.activity").addFilter(_ACTIVITY_LOG_FILTER)
+    if services.settings.teams_allow_anonymous:
+        logging.getLogger(SDK_TOKEN_CLIENT_LOG).addFilter(_NO_APP_ID_FILTER)
+        log.warning("%s with requests that carry no token (anonymous development mode): the SDK's user "
+                    "token (sign-in) operations will not work; said once here, not on every message", NO_APP_ID)
     # The sender posts a checklist into the asker's personal chat ("Send me this as a DM").
     agent: AgentApplication[TurnState] = build_agent(services, manager, ProactiveSender(services.settings, manager))
 

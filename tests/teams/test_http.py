@@ -6,6 +6,7 @@ import base64
 import concurrent.futures
 import http.server
 import json
+import logging
 import socket
 import threading
 import time
@@ -121,6 +122,21 @@ def test_malformed_activity_gets_400_not_a_crash(bot: Bot, connector: Connector,
 def test_malformed_activity_without_token_is_401_first(secure_bot: Bot) -> None:
     # Unauthenticated callers learn nothing about what the bot would accept.
     assert secure_bot.post(None, raw=b"[]")[0] == 401
+
+
+def test_anonymous_mode_says_it_has_no_app_id_once_not_per_message(
+    start_bot: Any, seed_answerer: Answerer, connector: Connector, caplog: pytest.LogCaptureFixture
+) -> None:
+    """docs/teams.md, local development: anonymous mode is announced once at start; answering does not
+    repeat the SDK's "App ID is not provided" warning (it came several times per message)."""
+    with caplog.at_level(logging.INFO):
+        dev = start_bot(seed_answerer, teams_allow_anonymous=True)
+        at_start = [r for r in caplog.records if "App ID is not provided" in r.getMessage()]
+        for n in range(3):
+            dev.replies(message(QUESTION, service_url=connector.url, conversation=f"a:dev-{n}"))
+            assert dev.post(message("help", service_url=connector.url, conversation=f"a:dev-{n}"))[0] == 202
+    said = [r for r in caplog.records if "App ID is not provided" in r.getMessage()]
+    assert len(at_start) == 1 and said == at_start
 
 
 def test_production_settings_need_an_app_registration() -> None:

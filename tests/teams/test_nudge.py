@@ -157,6 +157,21 @@ def test_delivery_errors_say_whether_retrying_can_help(
     assert str(status) in excinfo.value.reason and TEAM in excinfo.value.reason
 
 
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_refusal_that_needs_a_person_is_not_reported_as_retried(
+    bot: Bot, connector: Connector, capsys: pytest.CaptureFixture[str], status: int
+) -> None:
+    """docs/teams.md, where the weekly nudge goes: 401/403/404 need a person; the report says so (it said
+    "a later run retries", which only fails the same way again)."""
+    bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True, team=TEAM))
+    connector.refuse[TEAM] = status
+    capsys.readouterr()
+    assert nudge(bot, MONDAY) == 1
+    reported = capsys.readouterr().err
+    assert f"HTTP {status}" in reported and "needs a person" in reported
+    assert "a later run retries" not in reported
+
+
 def test_unreachable_connector_is_a_retryable_failure(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
     bot.replies(message("help", service_url="http://127.0.0.1:9/", conversation="a:gone"))
     (target,) = teams_targets(bot.services.settings)
