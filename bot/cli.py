@@ -20,7 +20,8 @@ def _content_args(p: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace, base: Settings) -> Settings:
-    return base.with_overrides(content_dir=getattr(args, "content", None), index_dir=getattr(args, "index", None))
+    settings = base.with_overrides(content_dir=getattr(args, "content", None), index_dir=getattr(args, "index", None))
+    return settings.with_content_site_url()
 
 
 # --- core commands ---------------------------------------------------------------------------------
@@ -58,6 +59,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if errors:
         print(f"{len(errors)} problem(s) in {settings.content_dir}", file=sys.stderr)
         return 1
+    if not settings.site_url:
+        print("citations will be file paths (page.md:12), not links: set CAREERFW_SITE_URL, site_url in "
+              "careerfw.yaml, or url in the site's _config.yml (docs/content.md)")
     print(summary + (f", {len(warnings)} warning(s)" if warnings else ""))
     return 0
 

@@ -191,6 +191,15 @@ class Settings:
             ),
         )
 
+    def with_content_site_url(self) -> Settings:
+        """CAREERFW_SITE_URL, else the address the content declares (careerfw.yaml, Jekyll's _config.yml;
+        index/siteurl.py), so citations are links without anyone having to set it."""
+        if self.site_url:
+            return self
+        from index.siteurl import site_address
+
+        return replace(self, site_url=site_address(self.content_dir).url)
+
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with command-line flags applied (None leaves a setting as it is)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

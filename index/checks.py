@@ -10,6 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.owners import check_owners
 from index.parse import Content, Page, Problem, load_content
+from index.siteurl import site_address
 
 
 def check_content(content_dir: Path) -> tuple[list[Problem], str]:
@@ -124,4 +125,5 @@ def _names(crafts: list[str]) -> str:
 EXTRA_CHECKS: list[Callable[[Path, Content], list[Problem]]] = [
     check_owners,
     lambda _dir, content: craft_typos(content),
+    lambda content_dir, _content: [p for p in (site_address(content_dir).problem,) if p is not None],
 ]

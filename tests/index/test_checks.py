@@ -29,11 +29,18 @@ def run_check(content: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, l
     return code, [line for line in (out.out + out.err).splitlines() if line]
 
 
-def test_clean_content_prints_one_line_summary(capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_content_prints_one_line_summary(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAREERFW_SITE_URL", "https://fw.example.com")
     code, lines = run_check(REPO / "content", capsys)
     assert code == 0
     assert len(lines) == 1
     assert "1 pages, 7 entries, 2 TODO" in lines[0]
+    # The seed declares no site address: one more line says citations will be file paths.
+    monkeypatch.delenv("CAREERFW_SITE_URL")
+    code, lines = run_check(REPO / "content", capsys)
+    assert code == 0 and len(lines) == 2 and lines[0].startswith("citations will be file paths")
 
 
 def test_bad_front_matter_yaml_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
