@@ -85,10 +85,25 @@ def absolute_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
+def citation_parts(entry: Entry) -> list[str]:
+    """framework, craft, level, section, area, each named once: on a prose page the section (the page's
+    title) and often the area are the level's own name, and "Senior Engineer › Senior Engineer ›
+    Delivery" reads like a mistake. A repeat is dropped in favour of the later name, so the area, which
+    surfaces link, is always last."""
+    parts: list[str] = []
+    for part in (entry.framework, entry.craft, entry.level, entry.section, entry.area):
+        if not part:
+            continue
+        if parts and " ".join(parts[-1].lower().split()) == " ".join(part.lower().split()):
+            parts[-1] = part
+        else:
+            parts.append(part)
+    return parts
+
+
 def citation(entry: Entry) -> str:
     """framework › craft › level › section › area: where a quote comes from, in words."""
-    parts = [entry.framework, entry.craft, entry.level, entry.section, entry.area]
-    return " › ".join(p for p in parts if p)
+    return " › ".join(citation_parts(entry))
 
 
 def area_label(entry: Entry) -> str:

@@ -29,6 +29,7 @@ from bot.view import (
     area_label,
     checklist_items,
     citation,
+    citation_parts,
     help_view,
     level_groups,
     side_by_side,
@@ -148,8 +149,9 @@ def _link(url: str | None, label: str) -> str:
 
 def citation_line(entry: Entry, url: str | None) -> str:
     """framework › craft › level › section › area, the area linked to its page anchor."""
-    parts = [escape(p) for p in (entry.framework, entry.craft, entry.level, entry.section) if p]
-    parts.append(_link(url, f"*{escape(entry.area)}*"))
+    *context, area = citation_parts(entry) or [""]
+    parts = [escape(p) for p in context]
+    parts.append(_link(url, f"*{escape(area)}*"))
     return " › ".join(parts) + f"  ·  `{escape(entry.source)}`"
 
 
