@@ -26,6 +26,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from microsoft_agents.activity import ActionTypes, Activity, ActivityTypes, CardAction, SuggestedActions
@@ -446,7 +447,17 @@ async def polite_error(context: TurnContext) -> None:
         log.exception("could not send the error reply either")
 
 
+# Set by the HTTP handler (app.messages) for one request: the activity's serviceUrl is this bot's own
+# listen address, as in docs/teams.md's curl example. Such a conversation is answered (expectReplies)
+# but never stored: a nudge posted there reaches the bot itself and fails every week.
+ADDRESSED_TO_SELF: ContextVar[bool] = ContextVar("careerfw_teams_addressed_to_self", default=False)
+
+
 async def _remember(services: Services, context: TurnContext, *, installed: bool) -> None:
+    if ADDRESSED_TO_SELF.get():
+        log.info("not storing conversation %s for the weekly nudge: its serviceUrl %s is this bot itself, "
+                 "not a Teams connector", context.activity.conversation.id, context.activity.service_url)
+        return
     try:
         new = await services.run(
             services.conversations.remember, context.activity, context.identity, installed=installed

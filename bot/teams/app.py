@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.parse
 from typing import Any
 
 from aiohttp import web
@@ -23,12 +24,12 @@ from microsoft_agents.hosting.core.authorization import Connections
 from pydantic import ValidationError
 
 from bot.teams import connection
-from bot.teams.agent import build_agent, polite_error
+from bot.teams.agent import ADDRESSED_TO_SELF, build_agent, polite_error
 from bot.teams.auth import GATE, TokenGate, authenticated
 from bot.teams.nudge import ProactiveSender
 from bot.teams.outbound import Adapter
 from bot.teams.services import Services
-from bot.teams.trust import ServiceUrlPolicy
+from bot.teams.trust import ServiceUrlPolicy, is_loopback
 
 log = logging.getLogger("careerfw.teams")
 
@@ -104,6 +105,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if problem:
         log.warning("refused a malformed activity: %s", problem)
         return web.json_response({"error": problem}, status=400)
+    own = ADDRESSED_TO_SELF.set(addressed_to_self(request, body.get("serviceUrl")))
     try:
         response = await start_agent_process(request, request.app[AGENT], request.app[ADAPTER])
     except Exception:
@@ -111,7 +113,26 @@ async def messages(request: web.Request) -> web.StreamResponse:
         # even that, e.g. the connector refused the reply. Log it; tell the caller nothing more.
         log.exception("could not process a Teams activity")
         return web.json_response({"error": "the bot could not process this activity"}, status=500)
+    finally:
+        ADDRESSED_TO_SELF.reset(own)
     return response or web.Response(status=202)
+
+
+def addressed_to_self(request: web.Request, service_url: Any) -> bool:
+    """Whether `service_url` is the address this request reached the bot on (the same port, on
+    loopback or the same host): not a connector, so nothing may be posted there later."""
+    sock = request.transport.get_extra_info("sockname") if request.transport else None
+    if not isinstance(service_url, str) or not sock:
+        return False
+    try:
+        parts = urllib.parse.urlsplit(service_url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return False
+    if port != sock[1]:
+        return False
+    return is_loopback(host) or host in (str(sock[0]).lower(), (request.url.host or "").lower())
 
 
 def create_app(services: Services, manager: Connections) -> web.Application:

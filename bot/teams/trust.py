@@ -22,7 +22,7 @@ from bot.config import Settings
 LOOPBACK_NAMES = ("localhost",)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host.lower() in LOOPBACK_NAMES:
         return True
     try:
@@ -39,9 +39,9 @@ class ServiceUrlPolicy(OutboundHostValidator):
 
     def __init__(self, settings: Settings) -> None:
         listed = [h.strip().lower() for h in settings.teams_service_hosts if h.strip()]
-        super().__init__([h for h in listed if not _is_loopback(h)], enabled=True)
+        super().__init__([h for h in listed if not is_loopback(h)], enabled=True)
         self.allow_loopback = settings.teams_allow_anonymous
-        self.loopback_hosts = {h for h in listed if _is_loopback(h)}
+        self.loopback_hosts = {h for h in listed if is_loopback(h)}
 
     def refusal(self, url: str | None) -> str | None:
         """Why the bot will not talk to `url`, or None when it may."""
@@ -57,7 +57,7 @@ class ServiceUrlPolicy(OutboundHostValidator):
             return "the serviceUrl carries a user name or password"
         if super().is_allowed(url):
             return None
-        if _is_loopback(host) and (self.allow_loopback or host in self.loopback_hosts):
+        if is_loopback(host) and (self.allow_loopback or host in self.loopback_hosts):
             return None if parts.scheme in ("http", "https") else "the serviceUrl is not http(s)"
         if parts.scheme != "https":
             return "the serviceUrl is not https"

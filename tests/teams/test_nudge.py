@@ -57,6 +57,20 @@ def test_bot_added_to_a_team_stores_the_reference_and_says_hello(bot: Bot, conne
     assert len(welcome) == 1 and "todo" in welcome[0].body["text"]
 
 
+def test_the_docs_curl_example_leaves_no_conversation_behind(bot: Bot, connector: Connector) -> None:
+    """docs/teams.md's curl example names the bot itself as the serviceUrl: it is answered in the
+    response, and not stored, since every later nudge to the bot itself would fail."""
+    curl = {"type": "message", "text": "what does Head of ML own?", "channelId": "msteams",
+            "serviceUrl": bot.url.replace("127.0.0.1", "localhost") + "/", "conversation": {"id": "dev",
+            "conversationType": "personal"}, "from": {"id": "dev-user"}, "recipient": {"id": "careerfw"}}
+    for service_url in (curl["serviceUrl"], bot.url + "/", bot.url):
+        assert bot.replies({**curl, "serviceUrl": service_url}), service_url
+    assert bot.services.conversations.all() == [] and teams_targets(bot.services.settings) == []
+    # A connector on another port of the same machine is one (the Agents Playground, the Emulator).
+    bot.replies({**curl, "serviceUrl": connector.url})
+    assert [c.conversation_id for c in bot.services.conversations.all()] == ["dev"]
+
+
 def test_someone_else_joining_stores_nothing(bot: Bot, connector: Connector) -> None:
     bot.post(members_changed(service_url=connector.url, conversation=TEAM, kind="channel", added=True,
                              who="29:new-colleague", team=TEAM))
