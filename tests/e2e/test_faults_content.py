@@ -296,3 +296,51 @@ def test_sighup_to_the_running_slack_server(tmp_path: Path) -> None:
         assert "eng/broken.md:" in server.log()  # the problem, with its file and line
         assert "Beta: I lead the response" in ask("refused")  # the old index keeps serving
         assert server.proc.poll() is None
+
+
+def test_sighup_reloads_the_running_teams_bot(tmp_path: Path) -> None:
+    """docs/deploy.md: SIGHUP reloads content in `careerfw teams` too, not only in the Slack app."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from tests.support.ports import free_port
+
+    content = write_content(tmp_path / "content", "Alpha")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREERFW_")} | {
+        "HF_HUB_OFFLINE": "1", "CAREERFW_TEAMS_ALLOW_ANONYMOUS": "1", "CAREERFW_SCHEDULER": "off",
+        "CAREERFW_STATE_DB": str(tmp_path / "state.db"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    log = tmp_path / "teams.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "teams", "--host", "127.0.0.1", "--port", str(port),
+             "--content", str(content), "--index", str(tmp_path / "index")],
+            env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+        )
+    try:
+        deadline = time.monotonic() + 180  # the model loads in the child
+        ready = False
+        while not ready and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
+                    ready = resp.status == 200 and json.loads(resp.read())["entries"] > 0
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        assert ready, log.read_text()
+        write_content(content, "Beta", extra_area="On-call")
+        proc.send_signal(signal.SIGHUP)
+        while "content reload: now serving index" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "content reload: now serving index" in log.read_text(), log.read_text()[-2000:]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
+            assert json.loads(resp.read())["entries"] == len(AREAS) + 1  # the reloaded content serves
+        assert proc.poll() is None
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
