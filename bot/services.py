@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot import feedback
 from bot.config import Settings
 from bot.health import Health
@@ -135,11 +133,12 @@ class AnswerServices:
             surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
         )
 
-    def _state_failed(self, exc: SQLAlchemyError) -> None:
-        """A SQLite file that stopped being a database while serving: answers go on, and /healthz says
-        so, so an orchestrator restarts the process, whose start then stops with one line naming the
-        file (bot.state.check_state). A lock or a PostgreSQL outage passes by itself: nothing to do."""
-        orig = getattr(exc, "orig", None)
+    def _state_failed(self, exc: Exception) -> None:
+        """A SQLite file that stopped being a database while serving, or was replaced or overwritten
+        (bot.state.FileWatch): answers go on, and /healthz says so, so an orchestrator restarts the
+        process, whose start then stops with one line naming the file (bot.state.check_state) or opens
+        the new one. A lock or a PostgreSQL outage passes by itself: nothing to do."""
+        orig = exc if isinstance(exc, StateUnusable) else getattr(exc, "orig", None)
         # A file overwritten under open connections may first read as a database without our tables
         # ("no such table") rather than as no database at all: broken all the same, and it will not
         # pass by itself, whichever table's call happens to meet it first.

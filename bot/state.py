@@ -167,3 +167,68 @@ class StateDB:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class FileWatch:
+    """Notices the state file being replaced or overwritten under a serving process.
+
+    Open connections keep using the file they opened: after `mv new.db state.db` they write into the
+    old, unlinked inode, and after `cp other.db state.db` (in place) into a WAL the new contents do not
+    match. Either way every write seems to succeed and is lost, so nothing else would notice. `broken`
+    is cheap enough for every store call: one stat, and only when the file's size or mtime changed
+    (which our own checkpoints do too) a read-only look at the file itself, ignoring the WAL."""
+
+    MAGIC = b"SQLite format 3\x00"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        first = self._stat()
+        self._identity = None if first is None else (first.st_dev, first.st_ino)
+        self._seen = None if first is None else (first.st_mtime_ns, first.st_size)
+
+    def _stat(self) -> os.stat_result | None:
+        try:
+            return os.stat(self.path)
+        except FileNotFoundError:
+            return None
+
+    def broken(self) -> str | None:
+        """Why the file is no longer the database the process opened, or None while it is."""
+        now = self._stat()
+        if now is None:
+            return "the file was removed while in use"
+        with self._lock:
+            if self._identity is None:
+                self._identity = (now.st_dev, now.st_ino)
+            elif (now.st_dev, now.st_ino) != self._identity:
+                return "the file was replaced by another while in use (its device and inode changed)"
+            if (now.st_mtime_ns, now.st_size) == self._seen:
+                return None
+            problem = self._contents()
+            if problem is None:
+                self._seen = (now.st_mtime_ns, now.st_size)
+            return problem
+
+    def _contents(self) -> str | None:
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(len(self.MAGIC))
+        except OSError as exc:
+            return f"the file cannot be read: {exc}"
+        if head != self.MAGIC:
+            return "the file was overwritten while in use: file is not a database"
+        try:
+            # immutable: the file alone, as written, without taking locks or reading the WAL.
+            conn = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True)
+            try:
+                names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            return f"the file was overwritten while in use: {exc}"
+        # Tables not checkpointed yet are still only in the WAL; a file holding tables but not ours is
+        # another database copied over this one.
+        if names and "alembic_version" not in names:
+            return "the file was overwritten while in use by another database (no alembic_version table)"
+        return None

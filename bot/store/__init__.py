@@ -25,6 +25,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -42,7 +43,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay, wait_random_exponential
 
 from bot.config import Settings
-from bot.state import StateUnusable
+from bot.state import FileWatch, StateUnusable, unusable
 from bot.store import migrate
 from bot.store.engine import ADMIN, BACKGROUND, SERVING, StoreUnavailable, Target, create_engine, reason
 
@@ -77,7 +78,10 @@ class Store:
         self._paused_until = 0.0
         self._down = False
         self._lock = threading.Lock()
-        self._watchers: list[Callable[[SQLAlchemyError], None]] = []
+        self._watchers: list[Callable[[Exception], None]] = []
+        path = target.sqlite_path
+        self._file = FileWatch(path) if path is not None and str(path) != ":memory:" else None
+        self._lost: StateUnusable | None = None
         self._retrying = Retrying(
             stop=stop_after_attempt(3) | stop_after_delay(RETRY_BUDGET_S),
             wait=wait_random_exponential(multiplier=0.05, max=0.25),
@@ -107,7 +111,7 @@ class Store:
 
     def attempt(self, what: str, work: Callable[[Connection], T], fallback: T) -> T:
         """`work` in one transaction, retried briefly; `fallback` if the database cannot be used now."""
-        if time.monotonic() < self._paused_until:
+        if time.monotonic() < self._paused_until or self._file_lost():
             return fallback
         try:
             result = self._retrying(self._transaction, work)
@@ -126,7 +130,24 @@ class Store:
             log.warning("%s is reachable again; shared state resumes", self.target.describe())
         return result
 
-    def on_failure(self, watcher: Callable[[SQLAlchemyError], None]) -> None:
+    def _file_lost(self) -> bool:
+        """Whether the SQLite file was replaced or overwritten under us (bot.state.FileWatch): then no
+        call goes through again (its writes would be lost), and the watchers hear of it once."""
+        if self._lost is not None:
+            return True
+        problem = self._file.broken() if self._file is not None else None
+        if problem is None:
+            return False
+        with self._lock:
+            first = self._lost is None
+            self._lost = unusable(self.target.sqlite_path or Path(), problem)
+        if first:
+            log.error("%s; the shared state is no longer used by this process (restart it)", self._lost)
+            for watcher in self._watchers:
+                watcher(self._lost)
+        return True
+
+    def on_failure(self, watcher: Callable[[Exception], None]) -> None:
         """Call `watcher` with every failure given up on (e.g. to tell /healthz that the SQLite file
         stopped being a database), whichever call met it first."""
         self._watchers.append(watcher)
@@ -158,6 +179,8 @@ class Store:
             retry=retry_if_exception_type((OperationalError, IntegrityError)),
             reraise=True,
         )
+        if self._file_lost():
+            raise StoreUnavailable(f"{what}: {self._lost}")
         try:
             return retrying(self._background_transaction, work)
         except SQLAlchemyError as exc:

@@ -1,13 +1,20 @@
-"""The state DB locked by another process: writes wait (busy timeout) instead of being lost."""
+"""The state DB locked by another process: writes wait (busy timeout) instead of being lost; the state
+file replaced or overwritten under a serving app: noticed, and /healthz says so."""
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +22,17 @@ from bot.config import Settings
 from bot.feedback import Feedback
 from bot.state import BUSY_TIMEOUT_S, StateDB
 from bot.store import RETRY_BUDGET_S, Store
+from tests.slack.harness import (
+    SlackApp,
+    buttons_of,
+    message_of,
+    pick_confident_question,
+    send_command,
+    serve_slack,
+    slack_settings,
+    to_url,
+)
+from tests.support.slack import FakeSlack, fake_slack  # noqa: F401  (pytest fixture)
 
 HOLD_S = 1.5
 # Another process (a backup, `sqlite3` at a shell, a second replica) holding the write lock.
@@ -104,3 +122,59 @@ def test_nudge_records_written_while_another_process_holds_the_lock(tmp_path: Pa
     assert record is not None and record.status == "sent"
     assert again.claim("slack:C0123", week, now).status == "already_sent"
     assert again.snapshot("slack:C0123") == {"entry-1": {"area": "Architecture Design"}}
+
+
+def _overwrite_in_place(path: Path, tmp: Path) -> None:
+    """`cp other.db state.db`: the same file (inode), another SQLite database's bytes."""
+    other = tmp / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.truncate(0)
+        handle.write(other.read_bytes())
+
+
+def _replace(path: Path, tmp: Path) -> None:
+    """`mv backup.db state.db`: a copy of this very state database, restored as a new file."""
+    backup = tmp / "backup.db"
+    source = sqlite3.connect(path)
+    target = sqlite3.connect(backup)
+    source.backup(target)
+    source.close()
+    target.close()
+    os.replace(backup, path)
+
+
+@pytest.mark.parametrize("change", [_overwrite_in_place, _replace], ids=["overwritten-in-place", "replaced"])
+def test_a_state_file_overwritten_or_replaced_while_serving_marks_the_process_unready(
+    seed_answerer, fake_slack: FakeSlack, tmp_path: Path, change: Callable[[Path, Path], None]  # noqa: F811
+) -> None:
+    """docs/state.md, "Start-up errors" and docs/security.md, "Unusable file": answers went on with
+    feedback buttons whose rows were written into a file nobody would read again, and /healthz stayed
+    200. Now the process notices, answers without recording, and /healthz turns 503 naming the file."""
+    state = tmp_path / "state.db"
+    question = pick_confident_question(seed_answerer)
+    with serve_slack(slack_settings(fake_slack, state), seed_answerer, fake_slack) as app:
+        _, url = send_command(app, question, user="U0BEFORE")
+        assert "feedback_helpful" in buttons_of(message_of(app.fake.wait_for(to_url(url))[0]))
+        assert _healthz(app)[0] == 200
+
+        change(state, tmp_path)
+
+        _, url = send_command(app, question, user="U0AFTER")
+        after = message_of(app.fake.wait_for(to_url(url))[0])
+        assert after["blocks"], "the question is still answered"
+        assert "feedback_helpful" not in buttons_of(after), "a vote on it would be lost: no buttons"
+        code, body = _healthz(app)
+        assert code == 503
+        assert f"the state database {state} (CAREERFW_STATE_DB) is unusable: the file was " in body["reason"]
+
+
+def _healthz(app: SlackApp) -> tuple[int, dict[str, Any]]:
+    try:
+        with urllib.request.urlopen(app.url + "/healthz", timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
