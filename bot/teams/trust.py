@@ -55,7 +55,13 @@ class ServiceUrlPolicy(OutboundHostValidator):
             return "the serviceUrl is not a URL"
         if has_userinfo:
             return "the serviceUrl carries a user name or password"
-        if super().is_allowed(url):
+        try:
+            allowed = super().is_allowed(url)
+        except (UnicodeError, ValueError):
+            # yarl decodes the host and raises for punycode that does not round-trip
+            # (xn--smba-trafficmanager.net): no connector has such a name.
+            return f"{host or 'the serviceUrl'} is not a valid host name (its punycode does not decode)"
+        if allowed:
             return None
         if is_loopback(host) and (self.allow_loopback or host in self.loopback_hosts):
             return None if parts.scheme in ("http", "https") else "the serviceUrl is not http(s)"

@@ -64,7 +64,10 @@ def test_a_conversation_stored_while_anonymous_is_never_posted_to_with_credentia
     assert connector.calls == []
 
 
-@pytest.mark.parametrize("url", ["https://attacker.example/", "http://user:pw@127.0.0.1:9/", "ftp://127.0.0.1/"])
+@pytest.mark.parametrize("url", ["https://attacker.example/", "http://user:pw@127.0.0.1:9/", "ftp://127.0.0.1/",
+                                 # punycode that does not decode back (the host check raised UnicodeError: a 500)
+                                 "https://xn--smba-trafficmanager.net/",
+                                 "http://xn--127-0-0-1:3978/"])
 def test_an_activity_naming_an_untrusted_connector_is_refused_and_nothing_is_stored_or_sent(
     bot: Bot, connector: Connector, url: str
 ) -> None:
@@ -107,6 +110,8 @@ def test_a_stored_reference_to_an_untrusted_connector_is_not_posted_to(
         ("http://127.0.0.1:3978/", False, ("127.0.0.1",), True),
         ("https://bots.sovereign.example/", False, ("sovereign.example",), True),
         ("http://10.0.0.5/", True, (), False),
+        ("https://xn--smba-trafficmanager.net/", True, (), False),
+        ("https://xn--smba-trafficmanager.net/", False, ("xn--smba-trafficmanager.net",), False),
     ],
 )
 def test_the_service_url_policy(url: str, anonymous: bool, hosts: tuple[str, ...], allowed: bool) -> None:
