@@ -3,6 +3,7 @@
 A surface's serve module builds its app and runs it; everything around the app is here, once:
 
     runtime = Runtime.open(settings)              # model and index loaded, /healthz 200
+    # or, listening first (503 until loaded): open_store, Runtime.load on a thread, then go_live
     runtime.start_nudges(lambda: my_targets())    # the weekly nudge, to targets the surface names
     try:
         ...run the app until SIGTERM...
@@ -15,9 +16,12 @@ names the index build that is serving on every surface.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import Settings
 from bot.health import Health
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from index.answer import Answerer
 
 log = logging.getLogger("careerfw.runtime")
+T = TypeVar("T")
 
 
 def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
@@ -45,6 +50,60 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
         site_url=settings.site_url,
         progress=progress,
     )
+
+
+def open_store(settings: Settings) -> Store:
+    """The shared state, checked: fast, so a server opens it before it listens, and a state database
+    that cannot be used (StateUnusable) or reached is one clear error before the model loads."""
+    from bot.state import check_state
+    from bot.store import Store
+
+    check_state(settings.state_db)
+    return Store.open(settings)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port; OSError (the port taken, the address not ours) before anything
+    slow happens. A server listens at once and answers 503 until loaded (`Health`), so probes and
+    Slack get an answer rather than "connection refused" while the model loads."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+async def on_daemon_thread(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` on a daemon thread, awaited. Not the loop's executor: a SIGTERM while the model is
+    still loading must stop the process at once, and asyncio.run waits for executor threads to end."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if not future.done():
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = fn(*args), None
+        except BaseException as exc:  # handed to the awaiting task, which decides
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:
+            pass  # the loop is closed: the server stopped while this was loading, nobody waits for it
+
+    threading.Thread(target=run, name="careerfw-load", daemon=True).start()
+    return await future
 
 
 class Runtime:
@@ -66,19 +125,30 @@ class Runtime:
         as any), mark /healthz ready, and start listening for content reloads. A state database that
         cannot be used (StateUnusable) or reached stops the start with one clear error before the model
         loads."""
-        from bot.state import check_state
-        from bot.store import Store
+        runtime = cls.load(settings, health, progress, open_store(settings))
+        runtime.go_live()
+        return runtime
 
-        check_state(settings.state_db)
-        store = Store.open(settings)
-        answerer = open_answerer(settings, progress=progress)
-        answerer.warm()
-        runtime = cls(settings, answerer, health, store)
-        runtime.health.mark_ready(entries=len(answerer.entries), backend=answerer.embedder.backend)
+    @classmethod
+    def load(cls, settings: Settings, health: Health | None, progress: bool | None, store: Store) -> Runtime:
+        """The slow part of `open`: the model and index loaded and warm. Safe on any thread, so a server
+        can listen (and answer 503) meanwhile; /healthz stays 503 until `go_live`. The store is closed
+        if loading fails."""
+        try:
+            answerer = open_answerer(settings, progress=progress)
+            answerer.warm()
+        except BaseException:
+            store.close()
+            raise
         log.info("%d framework entries loaded from %s; model %s on %s", len(answerer.entries), settings.content_dir,
                  answerer.embedder.name, answerer.embedder.backend)
-        runtime.install_reload()
-        return runtime
+        return cls(settings, answerer, health, store)
+
+    def go_live(self) -> None:
+        """/healthz 200 and content reloads on. Call it from the main thread (SIGHUP's handler can only be
+        set there) once the surface serves the answerer."""
+        self.health.mark_ready(entries=len(self.answerer.entries), backend=self.answerer.embedder.backend)
+        self.install_reload()
 
     # --- hot reload --------------------------------------------------------------------------------
 

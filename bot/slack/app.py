@@ -130,13 +130,15 @@ def build_asgi_app(
     services: Services | None = None,
     health: Health | None = None,
     store: Store | None = None,
+    mark_ready: bool = True,
 ) -> Starlette:
     """POST /slack/events (Slack-signed requests) and GET /healthz, over an already loaded answerer.
 
-    Health is marked ready here because the answerer is loaded and warm by the time this is called;
-    pass a `health` to share it with other servers in the process."""
+    Health is marked ready here because the answerer is loaded and warm by the time this is called,
+    unless `mark_ready` is False (the server marks it once this app is the one serving); pass a
+    `health` to share it with other servers in the process."""
     services = services or Services.create(settings, answerer, health, store)
-    if not services.health.ready:
+    if mark_ready and not services.health.ready:
         services.health.mark_ready(entries=len(answerer.entries))
     handler = AsyncSlackRequestHandler(build_app(settings, services, client))
     verifier = SignatureVerifier(settings.slack_signing_secret) if settings.slack_signing_secret else None

@@ -2,7 +2,8 @@
 shared runtime (model, index, /healthz, reload, nudges), build the Slack app and run it.
 
 Socket Mode when SLACK_APP_TOKEN is set and --http is not given (no public URL needed; GET /healthz on
---health-port if given). HTTP mode otherwise: uvicorn serving POST /slack/events and GET /healthz.
+--health-port if given). HTTP mode otherwise: uvicorn serving POST /slack/events and GET /healthz,
+listening from the start and answering 503 until the model and index are loaded (`Gate`).
 Every start-up failure is one line on stderr and exit code 1.
 """
 
@@ -10,20 +11,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import socket
 import sys
 import threading
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
-from bot.runtime import Runtime
+from bot.runtime import Runtime, on_daemon_thread, open_store
 from bot.slack.nudge import start_slack_nudges
 from bot.slack.startup import StartupError, bind, check_tokens
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from bot.store import Store
 
 log = logging.getLogger("careerfw.slack")
 
@@ -39,7 +49,61 @@ def _health_thread(health: Health, sock: socket.socket) -> None:
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="careerfw-health", daemon=True).start()
 
 
-def _serve_http(runtime: Runtime, sock: socket.socket) -> int:
+class Gate:
+    """The ASGI app uvicorn serves from the moment the port opens (HTTP mode). While the model and
+    index load, GET /healthz answers 503 from `health` and every other request 503 with Retry-After,
+    so Kubernetes probes and Slack get an answer rather than "connection refused"; once `load` has
+    built the Slack app, every request goes to it and its lifespan (auth.test, then drain on SIGTERM)
+    runs inside this one."""
+
+    def __init__(self, health: Health, load: Callable[[], Awaitable[tuple[Starlette, Callable[[], None]]]],
+                 stop: Callable[[], None]) -> None:
+        self.health = health
+        self.load = load  # returns the app, and what to call once it serves (marks /healthz ready)
+        self.stop = stop
+        self.app: Starlette | None = None
+        self.failure: BaseException | None = None
+        self._healthz = starlette_healthz(health)
+        self._loading: asyncio.Task[None] | None = None
+        self._exits = contextlib.AsyncExitStack()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif self.app is not None:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "http":
+            if scope["path"] == "/healthz" and scope["method"] == "GET":
+                response = await self._healthz(Request(scope, receive))
+            else:
+                response = PlainTextResponse("still loading the model and index; try again shortly",
+                                             status_code=503, headers={"Retry-After": "5"})
+            await response(scope, receive, send)
+
+    async def _open(self) -> None:
+        try:
+            app, live = await self.load()
+            await self._exits.enter_async_context(app.router.lifespan_context(app))
+            self.app = app
+            live()
+        except Exception as exc:  # re-raised by serve_command once uvicorn has stopped
+            self.failure = exc
+            self.stop()
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        await receive()  # lifespan.startup
+        self._loading = asyncio.create_task(self._open())
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+        if not self._loading.done():  # SIGTERM while loading: nothing to drain, stop now
+            self._loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loading
+        await self._exits.aclose()
+        await send({"type": "lifespan.shutdown.complete"})
+
+
+def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.socket) -> int:
     import uvicorn
 
     from bot.slack.app import build_asgi_app
@@ -51,9 +115,29 @@ def _serve_http(runtime: Runtime, sock: socket.socket) -> int:
             # the signal; the shutdown is complete, so exit 0 like any orderly stop.
             getattr(self, "_captured_signals", []).clear()
 
-    asgi = build_asgi_app(runtime.settings, runtime.answerer, health=runtime.health, store=runtime.store)
-    server = Server(uvicorn.Config(asgi, log_level="info", access_log=False, timeout_graceful_shutdown=10))
-    server.run(sockets=[sock])
+    opened: list[Runtime] = []
+
+    async def load() -> tuple[Starlette, Callable[[], None]]:
+        runtime = await on_daemon_thread(Runtime.load, settings, health, False, store)
+        opened.append(runtime)
+        start_slack_nudges(runtime)
+        asgi = build_asgi_app(settings, runtime.answerer, health=health, store=store, mark_ready=False)
+        return asgi, runtime.go_live  # on the loop, so on the main thread: SIGHUP reloads
+
+    def stop() -> None:
+        server.should_exit = True
+
+    gate = Gate(health, load, stop)
+    server = Server(uvicorn.Config(gate, log_level="info", access_log=False, timeout_graceful_shutdown=10))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        if opened:
+            opened[0].stop()
+        else:
+            store.close()
+    if gate.failure is not None:
+        raise gate.failure
     log.info("stopped")
     return 0
 
@@ -105,17 +189,18 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
         auth = check_tokens(settings, http)
         log.info("Slack accepted the bot token: %s in %s", auth.get("user", "?"), auth.get("team", "?"))
         health = Health()
-        sock = bind(host, port) if http else None
-        if not http and health_port:
+        if http:
+            sock = bind(host, port)
+            store = open_store(settings)  # a broken state database fails now, not after the model loads
+            log.info("serving Slack over HTTP on %s:%d (POST /slack/events, GET /healthz; 503 until loaded)",
+                     host, port)
+            return _serve_http(settings, health, store, sock)
+        if health_port:
             _health_thread(health, bind(host, health_port))
-        # Model and index load before any request is accepted, so the first question is as fast as any.
+        # Model and index load before Socket Mode connects, so the first question is as fast as any.
         runtime = Runtime.open(settings, health, progress=False)
         start_slack_nudges(runtime)
         try:
-            if http:
-                assert sock is not None
-                log.info("serving Slack over HTTP on %s:%d (POST /slack/events, GET /healthz)", host, port)
-                return _serve_http(runtime, sock)
             return asyncio.run(_socket_mode(runtime))
         finally:
             runtime.stop()

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import runtime
 from bot.config import Settings
 
 AUTH_TIMEOUT_S = 15
@@ -51,15 +52,9 @@ def check_tokens(settings: Settings, http: bool) -> dict[str, Any]:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """Claim the port now, so "address in use" fails before the model loads; the server calls
-    listen() later, so until then connections are refused rather than queued unanswered."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    """Claim the port now, so "address in use" fails before the model loads. It listens at once: until
+    the model is loaded, GET /healthz and POST /slack/events answer 503 (bot/slack/serve.py)."""
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
+        return runtime.bind(host, port)
     except OSError as exc:
-        sock.close()
         raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sock.set_inheritable(True)
-    return sock

@@ -1,24 +1,98 @@
 """`careerfw teams`: build the Teams app (app.py) on the shared runtime and run it until SIGTERM.
 
-The model and index load before the port opens, so Teams never reaches a bot that cannot answer.
+The port opens first: while the model and index load, GET /healthz answers 503 and POST /api/messages
+503 (Teams retries), so probes get an answer rather than "connection refused". Once loaded, the Teams
+app takes over the same listening socket and /healthz turns 200.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
+import signal
+import socket
 import sys
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.config import Settings
-from bot.runtime import Runtime
+from bot.health import Health
+from bot.runtime import Runtime, bind, on_daemon_thread, open_store
 from bot.teams import connection
 from bot.teams.app import create_app
 from bot.teams.nudge import start_teams_nudges
 from bot.teams.services import Services
 
+if TYPE_CHECKING:
+    from microsoft_agents.hosting.core.authorization import Connections
+
+    from bot.store import Store
+
 log = logging.getLogger("careerfw.teams")
+SHUTDOWN_TIMEOUT_S = 10.0  # answers in flight at SIGTERM get this long, as in Slack's HTTP mode
+
+
+def _loading_app(health: Health) -> web.Application:
+    async def healthz(request: web.Request) -> web.Response:
+        code, body = health.status()
+        return web.json_response(body, status=code, headers={"Cache-Control": "no-store"})
+
+    async def loading(request: web.Request) -> web.Response:
+        return web.Response(status=503, text="still loading the model and index; try again shortly",
+                            headers={"Retry-After": "5"})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_route("*", "/{tail:.*}", loading)
+    return app
+
+
+async def _serve(args: argparse.Namespace, settings: Settings, manager: Connections, health: Health,
+                 store: Store, sock: socket.socket) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    # Two servers take turns on one listening socket (each its own descriptor of it): the kernel keeps
+    # queueing connections while the loading one hands over, so none is refused.
+    loading = web.AppRunner(_loading_app(health), access_log=None)
+    await loading.setup()
+    await web.SockSite(loading, sock.dup()).start()
+    load = asyncio.ensure_future(on_daemon_thread(Runtime.load, settings, health, None, store))
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([load, stopped], return_when=asyncio.FIRST_COMPLETED)
+    if not load.done():  # SIGTERM while loading: nothing to drain
+        load.cancel()
+        stopped.cancel()
+        await loading.cleanup()
+        store.close()
+        return 0
+    try:
+        runtime = load.result()
+    except BaseException:
+        stopped.cancel()
+        await loading.cleanup()
+        raise
+    services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
+    try:
+        start_teams_nudges(runtime, manager)
+        serving = web.AppRunner(create_app(services, manager), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+        await serving.setup()
+        await web.SockSite(serving, sock).start()
+        await loading.cleanup()
+        runtime.go_live()  # on the loop, so on the main thread: SIGHUP reloads
+        print(f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
+              f"POST http://{args.host}:{args.port}/api/messages, GET /healthz", file=sys.stderr)
+        await stopped
+        await serving.cleanup()
+    finally:
+        runtime.stop()
+        services.close()
+    return 0
 
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -27,23 +101,13 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     manager = connection.connection_manager(settings)
     if settings.teams_allow_anonymous:
         log.warning("CAREERFW_TEAMS_ALLOW_ANONYMOUS=1: requests without a token are accepted (development only)")
-
-    print("Loading the framework…", file=sys.stderr)
-    runtime = Runtime.open(settings)
-    services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
-    app = create_app(services, manager)
-    start_teams_nudges(runtime, manager)
-    print(
-        f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
-        f"POST http://{args.host}:{args.port}/api/messages, GET /healthz",
-        file=sys.stderr,
-    )
     try:
-        web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+        sock = bind(args.host, args.port)
     except OSError as exc:
         print(f"careerfw: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    finally:
-        runtime.stop()
-        services.close()
-    return 0
+    with contextlib.closing(sock):
+        store = open_store(settings)  # a broken state database fails now, before the model loads
+        print(f"Loading the framework… (GET http://{args.host}:{args.port}/healthz answers 503 until loaded)",
+              file=sys.stderr)
+        return asyncio.run(_serve(args, settings, manager, Health(), store, sock))
