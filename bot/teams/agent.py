@@ -40,7 +40,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from bot.feedback import MAX_REASON_CHARS, question_id_from
+from bot.feedback import MAX_REASON_CHARS, StoreBusy, question_id_from
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.prompts import compare_with_next
 from bot.store.events import EventLedger, click_key, first_click
@@ -59,6 +59,7 @@ CLICK_WAIT_S = 1.0
 
 SORRY = "Sorry, something went wrong on my side while answering that. Please try again in a minute."
 STALE_BUTTON = "That button belongs to an older answer I can no longer act on. Please ask the question again."
+NOT_YOURS = "Only the person who asked can vote on this answer. Ask the question yourself to get your own."
 VOTE_NOT_RECORDED = "Sorry, I could not record that vote just now. Please try again in a few minutes."
 FEEDBACK_THANKS = {
     "helpful": "Thanks! Noted that this answer was helpful.",
@@ -315,10 +316,27 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             await context.send_activity(STALE_BUTTON)
             return
         verdict = "helpful" if data["helpful"] else "not_helpful"
-        recorded = await services.run(
-            services.vote, user_id(context.activity), verdict, _int(data, "question_id"), question,
-            _str(data, "entry_id", 2000),
-        )
+        voter = user_id(context.activity)
+        question_id = _int(data, "question_id")
+        # As in Slack: a vote counts only as the asker's. In a group chat or channel everyone sees the
+        # card; its stored question says who asked. Without one (never stored, or pruned) only a personal
+        # chat, which only the asker sees, can keep the vote.
+        if question_id is not None:
+            try:
+                asked = await services.run(services.own_question, question_id, voter)
+            except StoreBusy:
+                await context.send_activity(VOTE_NOT_RECORDED)
+                return
+            if asked is False:
+                await context.send_activity(NOT_YOURS)
+                return
+            if asked is None:
+                question_id = None
+        if question_id is None and conversation_type(context.activity) != "personal":
+            await context.send_activity(STALE_BUTTON)
+            return
+        recorded = await services.run(services.vote, voter, verdict, question_id, question,
+                                      _str(data, "entry_id", 2000))
         if recorded is None:  # the store has logged why
             await context.send_activity(VOTE_NOT_RECORDED)
         elif verdict == "not_helpful":

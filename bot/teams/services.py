@@ -30,6 +30,15 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-tea
         answer = self.answerer.explain(entry_id, question)
         return answer, self.record(user_id, answer, kind="explain", entry_id=entry_id)
 
+    def own_question(self, question_id: int, user_id: str) -> feedback.Question | None | bool:
+        """Blocking. The stored question if `user_id` asked it; False if someone else did; None if it
+        is not on record. feedback.StoreBusy when the store cannot say right now (a vote must not call
+        that "gone", nor count for the wrong person)."""
+        asked = self.feedback_log.get_question(question_id, strict=True)
+        if asked is None:
+            return None
+        return asked if self.feedback_log.asked_by(asked, SURFACE, user_id, strict=True) else False
+
     def vote(
         self, user_id: str, verdict: str, question_id: int | None, question: str, entry_id: str | None
     ) -> int | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.teams import cards
+from bot.teams import agent, cards
 from bot.view import area_label
 from index.answer import NO_MATCH, Answer, Answerer, Checklist, Choice, quote_for
 from tests.teams.harness import (
@@ -231,6 +231,35 @@ def test_feedback_buttons_are_recorded_in_the_shared_feedback_table(bot: Bot, co
     bot.replies(message(None, service_url=connector.url, aad="aad-voter", value=votes["Not helpful"]))
     mine = db.execute("SELECT verdict FROM feedback WHERE question_id = ?", (question_id,)).fetchall()
     assert [r["verdict"] for r in mine] == ["not_helpful"]
+
+
+def test_in_a_group_chat_only_the_asker_can_vote_on_an_answer(bot: Bot, connector: Connector) -> None:
+    """docs/teams.md, feedback: as in Slack, a vote counts only as the asker's. Everyone in a group chat
+    sees the card; someone else's press is refused politely and records nothing."""
+    group = {"service_url": connector.url, "conversation": "19:votes@thread.v2", "kind": "groupChat"}
+    card = adaptive_card(bot.replies(message(f"<at>{BOT_NAME}</at> {QUESTION}", mention=True, aad="aad-asker",
+                                             user="29:asker", **group))[0])
+    votes = {b["title"]: b["data"] for b in card_actions(card) if b["data"][cards.SUBMIT_KEY] == cards.FEEDBACK}
+    question_id = votes["Helpful"]["question_id"]
+
+    def rows() -> list[str]:
+        found = bot.services.db.conn.execute("SELECT verdict FROM feedback WHERE question_id = ?", (question_id,))
+        return [r["verdict"] for r in found.fetchall()]
+
+    (refused,) = bot.replies(message(None, value=votes["Not helpful"], aad="aad-bystander", user="29:bystander",
+                                     **group))
+    assert refused["text"] == agent.NOT_YOURS
+    assert rows() == []
+    (thanks,) = bot.replies(message(None, value=votes["Helpful"], aad="aad-asker", user="29:asker", **group))
+    assert thanks["text"] == agent.FEEDBACK_THANKS["helpful"]
+    assert rows() == ["helpful"]
+    # Without a stored question nothing says who asked: refused in a group chat, kept in a personal chat
+    # (only the asker sees that card).
+    unbound = {k: v for k, v in votes["Helpful"].items() if k != "question_id"}
+    (stale,) = bot.replies(message(None, value=unbound, aad="aad-bystander", user="29:bystander", **group))
+    assert stale["text"] == agent.STALE_BUTTON
+    (kept,) = bot.replies(message(None, value=unbound, service_url=connector.url, aad="aad-asker"))
+    assert kept["text"] == agent.FEEDBACK_THANKS["helpful"]
 
 
 def test_forged_or_stale_button_gets_a_polite_reply(bot: Bot, connector: Connector) -> None:
