@@ -3,6 +3,7 @@ clear line on stderr within seconds rather than after the model has loaded."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -15,8 +16,24 @@ from bot.config import Settings
 AUTH_TIMEOUT_S = 15
 
 
+# slack_sdk logs each failed attempt and retry (four lines for an unreachable SLACK_API_URL) before
+# raising; the exception carries the same facts, and a start-up failure is one line (docs/slack.md).
+_QUIET = logging.getLogger("careerfw.slack.startup.sdk")
+_QUIET.propagate = False
+_QUIET.addHandler(logging.NullHandler())
+
+
 class StartupError(Exception):
     """A reason the app cannot start, worded for the person starting it."""
+
+
+def _refused(exc: SlackApiError, token: str, api: str | None) -> str:
+    """Slack's refusal in words: a 5xx is Slack (or a proxy) in trouble, not a wrong token."""
+    status = getattr(exc.response, "status_code", 200)
+    error = exc.response.get("error", "unknown_error") if isinstance(exc.response.data, dict) else "unknown_error"
+    if status >= 500:
+        return f"the Slack Web API at {api} answered HTTP {status} ({error}); Slack may be having trouble, try again"
+    return f"Slack refused {token}: {error}"
 
 
 def check_tokens(settings: Settings, http: bool) -> dict[str, Any]:
@@ -31,23 +48,23 @@ def check_tokens(settings: Settings, http: bool) -> dict[str, Any]:
         )
     if not http and not settings.slack_app_token:
         raise StartupError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…)")
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=AUTH_TIMEOUT_S)
+    api = settings.slack_api_url
+    client = WebClient(token=settings.slack_bot_token, base_url=api, timeout=AUTH_TIMEOUT_S, logger=_QUIET)
     try:
         auth = client.auth_test()
     except SlackApiError as exc:
-        raise StartupError(f"Slack refused SLACK_BOT_TOKEN: {exc.response.get('error', 'unknown_error')}") from None
+        raise StartupError(_refused(exc, "SLACK_BOT_TOKEN", api)) from None
     except (SlackClientError, OSError) as exc:
-        raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {exc}") from None
+        raise StartupError(f"cannot reach the Slack Web API at {api}: {exc}") from None
     if not http:
         try:
-            WebClient(base_url=settings.slack_api_url, timeout=AUTH_TIMEOUT_S).apps_connections_open(
+            WebClient(base_url=api, timeout=AUTH_TIMEOUT_S, logger=_QUIET).apps_connections_open(
                 app_token=settings.slack_app_token or ""
             )
         except SlackApiError as exc:
-            error = exc.response.get("error", "unknown_error")
-            raise StartupError(f"Slack refused SLACK_APP_TOKEN: {error}") from None
+            raise StartupError(_refused(exc, "SLACK_APP_TOKEN", api)) from None
         except (SlackClientError, OSError) as exc:
-            raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {exc}") from None
+            raise StartupError(f"cannot reach the Slack Web API at {api}: {exc}") from None
     return dict(auth.data) if isinstance(auth.data, dict) else {}
 
 

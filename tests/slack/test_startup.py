@@ -89,6 +89,27 @@ def test_rejected_app_token_reports_slacks_error_in_socket_mode(tmp_path: Path, 
     assert "SLACK_APP_TOKEN" in line and "invalid_auth" in line
 
 
+@pytest.mark.parametrize("mode", ["http", "socket"])
+def test_an_unreachable_web_api_is_one_line(tmp_path: Path, mode: str) -> None:
+    # docs/slack.md: start-up failures are one line. slack_sdk's own retry and error log lines are not.
+    api = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there: connection refused
+    args, tokens = (["serve", "--http", "--port", "0"], {"SLACK_SIGNING_SECRET": SIGNING_SECRET}) if mode == "http" \
+        else (["serve"], {"SLACK_APP_TOKEN": "xapp-test"})
+    line = _start_fails(args, _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=api, **tokens))
+    assert line.startswith("careerfw: cannot reach the Slack Web API at " + api), line
+
+
+def test_a_web_api_answering_503_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.fail_status = 503
+    try:
+        line = _start_fails(["serve", "--http", "--port", "0"], _env(
+            tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
+    finally:
+        fake_slack.fail_status = None
+    # Slack in trouble, not a wrong token: the line must not send anyone to re-copy their token.
+    assert line.startswith("careerfw: ") and "HTTP 503" in line and "refused SLACK_BOT_TOKEN" not in line, line
+
+
 def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
     env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
