@@ -43,6 +43,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 from bot.feedback import MAX_REASON_CHARS, StoreBusy, question_id_from
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.prompts import compare_with_next
+from bot.store.clean import clean_text
 from bot.store.events import EventLedger, click_key, first_click
 from bot.teams import cards
 from bot.teams.conversations import StoredConversation, conversation_type
@@ -118,7 +119,8 @@ def question_text(activity: Activity) -> str:
         # <at> tag without an entity.
         text = re.sub(rf"<at>\s*{re.escape(bot_name)}\s*</at>", " ", text, flags=re.IGNORECASE)
     text = _AT_TAG.sub(lambda m: m.group(1), text)
-    return " ".join(html.unescape(text).split())
+    # The question is echoed into the card (its buttons, the fallback): no NUL, ESC or other C0 control.
+    return " ".join(clean_text(html.unescape(text)).split())
 
 
 def card_activity(card: dict[str, Any], lead: str) -> Activity:
@@ -173,8 +175,10 @@ def card_buttons(actions: list[CardAction]) -> list[dict[str, Any]]:
 
 
 def _str(data: dict[str, Any], key: str, limit: int = MAX_QUESTION_CHARS) -> str | None:
+    """A string from a button's data, as user text: it may be echoed into the reply's card."""
     value = data.get(key)
-    return value[:limit] if isinstance(value, str) and value.strip() else None
+    value = clean_text(value)[:limit] if isinstance(value, str) else None
+    return value if value and value.strip() else None
 
 
 def _int(data: dict[str, Any], key: str) -> int | None:
@@ -378,7 +382,10 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
             await context.send_activity(limited)
             return
         # Asked again in the context it followed on from, so a follow-up gives the same checklist.
-        followed = Context.from_json(data.get("context"))
+        carried = data.get("context")
+        if isinstance(carried, dict):  # its names may be echoed ("following on from …"): user text
+            carried = {k: clean_text(v) if isinstance(v, str) else v for k, v in carried.items()}
+        followed = Context.from_json(carried)
         answer, question_id, _ = await services.run(services.ask_following, user_id(activity), question, None,
                                                     followed)
         if answer.checklist is None:

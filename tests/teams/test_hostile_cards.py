@@ -100,3 +100,36 @@ def test_split_pieces_cover_the_cell_in_order() -> None:
     assert all(cards.card_bytes(c) <= cards.MAX_CARD_BYTES for c in made)
     runs = [t for c in made for t in card_texts(c["body"]) if re.match(r"Paragraph \d+", t)]
     assert len(runs) > 1 and runs == text.split("\n\n")[: len(runs)]
+
+
+C0_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")  # what Teams would show as boxes or act on; tab, newline kept
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("question", ["what does AI governance\x00 expect at level 1?\x1b[31m",
+                                      "zzqx\x00 blorf\x1b[2J\x07"])
+def test_control_characters_in_a_question_are_not_echoed(bot: Bot, connector: Connector, question: str) -> None:
+    """U+0000, ESC and the other C0 controls (but tab and newline) from a question never reach a card:
+    not its buttons' data, its fallback text or the message text."""
+    replies = bot.replies(message(question, service_url=connector.url, conversation="a:controls"))
+    assert replies
+    echoed = [s for s in _strings(replies) if C0_CONTROLS.search(s)]
+    assert echoed == []
+    assert any("blorf" in s or "AI governance expect" in s for s in _strings(replies))  # the words are kept
+
+
+@pytest.mark.parametrize("verb", [cards.CHOOSE_VERB, cards.ASK, cards.EXPLAIN])
+def test_control_characters_in_button_data_are_not_echoed(bot: Bot, connector: Connector, verb: str) -> None:
+    value = {cards.SUBMIT_KEY: verb, "question": "what does AI governance\x00\x1b expect?", "entry_id": "gone\x00"}
+    replies = bot.replies(message(None, service_url=connector.url, conversation="a:controls-click", value=value))
+    assert replies
+    assert [s for s in _strings(replies) if C0_CONTROLS.search(s)] == []
