@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from index.entry import Entry
-from index.levelnames import LevelNames, MissingLevel, is_initialism, singular
+from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
 from index.tokens import STOPWORDS, fold, ordinals, same_family, stem, words
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
@@ -155,8 +155,14 @@ def _digits(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _key(text: str) -> str:
-    """How an alias or a window of the question is compared: folded words, plurals singular."""
-    return " ".join(singular(w) for w in words(text))
+    """How an alias or a window of the question is compared: folded words, plurals singular, and a roman
+    numeral after a name's word as its number ("Engineer II" and "engineer 2" alike; "engineers" is no
+    "Engineer I")."""
+    ws = [singular(w) for w in words(text)]
+    for k in range(1, len(ws)):
+        if ws[k - 1].isalpha() and ws[k - 1] not in STOPWORDS and (n := roman(ws[k])) is not None:
+            ws[k] = str(n)
+    return " ".join(ws)
 
 
 _VOWELS = frozenset("aeiou")
@@ -237,6 +243,10 @@ class Structure:
                     rows[(fname, value)].append(i)
         self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
         self.level_of = [e.level for e in entries]
+        self._crafts_of: dict[str, set[str]] = defaultdict(set)
+        for e in entries:
+            if e.level and e.craft:
+                self._crafts_of[e.level].add(e.craft)
         # Prose outside the levels, folded the way questions are, for the level names it mentions.
         self._prose = [(i, " ".join(words(e.description))) for i, e in enumerate(entries) if e.kind == "definition"]
         self._prose_cache: dict[str, np.ndarray] = {}
@@ -259,7 +269,13 @@ class Structure:
                 acronyms[acro].add((fname, value))
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
         naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
-        self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary)
+        from index.levelorder import LevelOrder  # levelorder reads this module's GENERIC
+
+        ladders = [
+            [{lv.title for lv in ladder if lv.rung == r} for r in sorted({lv.rung for lv in ladder})]
+            for ladder in LevelOrder(entries).by_craft()
+        ]
+        self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary, ladders)
         self.owner_words = _owner_words({e.framework for e in entries if e.framework}, self.level_names.role_nouns)
         refiners: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for name in self.level_names.aliases:
@@ -294,6 +310,7 @@ class Structure:
             if not alias.refines:
                 self._by_words[alias.n_words].append(alias)
         # Words of area and craft names: such a word before a number is no level code ("mobile 4").
+        self._craft_words = {w for a in self._aliases if "craft" in _kinds(a.values) for w in a.text.split()}
         self._name_words = {
             w for a in self._aliases if _kinds(a.values) & {"area", "craft"} for w in a.text.split()
         }
@@ -344,7 +361,8 @@ class Structure:
             candidates.append((score, len(alias.text), i, j, alias))
         exact = {(i, j) for score, _, i, j, _ in candidates if score == 100}
         candidates += [c for c in self._abbreviated(keys, windows, texts) if (c[2], c[3]) not in exact]
-        for n in self.level_names.number_mentions(keys, self._name_words, ordinals(question)):
+        numbers = self.level_names.number_mentions(keys, self._name_words, ordinals(question))
+        for n in numbers:
             if (n.start, n.end) in exact:
                 continue  # "EM 2" is "Engineering Manager 2" by its own name, not every level numbered 2
             text = " ".join(ws[n.start : n.end])
@@ -399,6 +417,18 @@ class Structure:
         ends = {m.end for m in chosen if "who" in m.kinds}
         # "senior engineer level 2" is Senior Engineer 2 written loosely, not a Level 2 the framework lacks.
         found.missing = [n for n in self.level_names.missing_numbers(keys) if n.start not in ends]
+        # "level 4 data scientist" where only another craft counts to 4: that craft has no Level 4.
+        crafts = {v for m in chosen if m.kinds == {"craft"} for f, v in m.values if f == "craft"}
+        for n in numbers if crafts and not found.missing else ():
+            if any((n.start, n.end) == (m.start, m.end) for m in chosen) \
+                    and not any(self._crafts_of.get(t, set()) & crafts for t in n.values):
+                found.missing = [MissingLevel(n.start, n.end, n.label)]
+        jobs = self.level_names.role_nouns
+        if not found.missing and not any(
+            f == "level" and not set(m.text.split()) <= jobs for m in chosen for f, _ in m.values
+        ):  # "principal engineer" where "Engineer" is a title: the job, not a level called Principal
+            taken = {k for m in chosen for k in range(m.start, m.end)}
+            found.missing = self.level_names.missing_seniority(keys, self._craft_words, taken)
         return found
 
     def _could_be_a_typo(self, window: list[str], text: str, alias: _Alias) -> bool:

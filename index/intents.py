@@ -159,8 +159,10 @@ def asks_for_todo(words: list[str], names_area: bool) -> bool:
         return True
     if "to" in ws and "do" in ws:
         # "to do" written as two words counts only next to a framework noun ("areas still to do").
-        pairs = {(a, b) for a, b in zip(words, words[1:], strict=False)}
-        if ("to", "do") in pairs and ws & _FRAMEWORK_NOUNS:
+        # "need to do code reviews" is the verb with its object, not work left to do.
+        left = [i for i in range(len(words) - 1) if words[i : i + 2] == ["to", "do"]
+                and (i + 2 == len(words) or words[i + 2] in STOPWORDS or words[i + 2] in _FRAMEWORK_NOUNS)]
+        if left and ws & _FRAMEWORK_NOUNS:
             return True
     negated = any(a in _NEGATORS and b in _TODO_NOT
                   for a, b in zip(words, words[1:], strict=False))

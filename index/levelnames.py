@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.tokens import STOPWORDS, fold, stem, words
@@ -33,6 +34,7 @@ LEVEL_WORDS = frozenset("level lvl lv l grade band tier step stage rank rung".sp
 # Words after which a bare number is a level ("a 5", "from 4 to 5", "L3 vs 4").
 _BARE_BEFORE = frozenset("a an at from to vs versus and or between than as being become becoming".split())
 _CODE = re.compile(r"^([a-z]{1,3})(\d{1,2})$")
+_ROMAN = re.compile(r"^(x{0,2})(ix|iv|v?i{0,3})$")
 _PAREN = re.compile(r"\(([^()]*)\)")
 # A role noun must be shared by at least this share of the level titles.
 ROLE_NOUN_SHARE = 0.5
@@ -62,6 +64,7 @@ class NumberMention:
     start: int
     end: int
     values: frozenset[str]
+    label: str = ""  # as the question means it: "Level 4", "IC3"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,19 @@ class MissingLevel:
 _ALWAYS_LEVEL = frozenset("level lvl lv l".split())
 
 
+# Seniority words people use for a level whatever the framework calls its levels ("what does a senior
+# do?"): where no title carries the word, the honest answer is that no level is called that.
+SENIORITY = frozenset("junior mid senior staff principal distinguished intern graduate".split())
+# Job nouns that, after a seniority word, make it a level's name ("senior engineer"), in any framework.
+_JOB_NOUNS = frozenset("engineer developer dev designer manager scientist analyst writer ic role person".split())
+
+
+def _label(code: str, n: int) -> str:
+    """A level number as the question means it: "Level 4", "IC3", "Milestone 4"."""
+    code = "" if code in LEVEL_WORDS else code
+    return f"{code.capitalize()} {n}" if len(code) > 3 else f"{code.upper()}{n}" if code else f"Level {n}"
+
+
 def _base(title: str) -> str:
     return " ".join(_PAREN.sub(" ", title).split())
 
@@ -86,12 +102,36 @@ def _qualifiers(title: str) -> list[str]:
     return [q.strip() for q in _PAREN.findall(title) if q.strip()]
 
 
+def roman(word: str) -> int | None:
+    """'v' -> 5, 'xii' -> 12: a roman numeral up to 29 (titles write sub-levels that way: "Level V", "Engineer II")."""
+    m = _ROMAN.match(word)
+    if not word or not m:
+        return None
+    tens, rest = m.groups()
+    ones = {"ix": 9, "iv": 4}.get(rest) or (5 if rest.startswith("v") else 0) + rest.count("i")
+    return 10 * len(tens) + ones
+
+
+def _title_words(text: str) -> list[str]:
+    """A title's words with a last-word roman numeral read as its number ("Level V" -> level 5)."""
+    ws = words(text)
+    if len(ws) >= 2 and (n := roman(ws[-1])) is not None:
+        ws[-1] = str(n)
+    return ws
+
+
 def _numbers(title: str) -> set[tuple[str, int]]:
-    """(code, number) pairs a title is numbered by: ("ic", 3) for "IC3", ("", 3) for "Level 3" or "Band 3"."""
+    """(code, number) pairs a title is numbered by: ("ic", 3) for "IC3", ("", 3) for "Level 3", "Band 3",
+    "Level III" or a title that starts with its code ("L1 Site Reliability Engineer", "EM6 Engineering Manager")."""
     out: set[tuple[str, int]] = set()
     pieces = [_base(title), *_qualifiers(title), *re.split(r"\s+[-–—:|]\s+", title)]
+    lead = words(_base(title))
+    if len(lead) >= 3 and lead[0] in LEVEL_WORDS and lead[1].isdigit():
+        out.add(("", int(lead[1])))  # "L1 Site Reliability Engineer"
+    elif len(lead) >= 2 and (m := _CODE.match(lead[0])):
+        out.add(("" if m.group(1) in LEVEL_WORDS else m.group(1), int(m.group(2))))  # "EM6 Engineering Manager"
     for piece in pieces:
-        ws = words(piece)
+        ws = _title_words(piece)
         # "Engineering - IC3" keeps its piece "IC3"; a piece of a code and a craft word is not a number.
         if len(ws) == 1 and _CODE.match(ws[0]):
             code, n = _CODE.match(ws[0]).groups()  # type: ignore[union-attr]
@@ -104,9 +144,12 @@ def _numbers(title: str) -> set[tuple[str, int]]:
 class LevelNames:
     """Aliases and number lookups for one framework's level titles."""
 
-    def __init__(self, titles: list[str], naming: list[str], vocabulary: set[str]) -> None:
+    def __init__(
+        self, titles: list[str], naming: list[str], vocabulary: set[str], ladders: Sequence[Sequence[set[str]]] = ()
+    ) -> None:
         """`titles`: every level title; `naming`: framework and craft names; `vocabulary`: the words
-        of the framework's text (an initialism the text uses as a word is not matched in lower case)."""
+        of the framework's text (an initialism the text uses as a word is not matched in lower case);
+        `ladders`: each craft's rungs in order, each rung the titles on it."""
         self.titles = sorted(set(titles))
         self._vocabulary = vocabulary
         bases = {t: [singular(w) for w in words(_base(t))] for t in self.titles}
@@ -143,7 +186,36 @@ class LevelNames:
         for t in self.titles:
             for code, n in _numbers(t):
                 self.numbered[(code, n)].add(t)
+        # A noun several titles put before their number is the ladder's own word for a level
+        # ("Milestone 1", "Milestone 2"; "Engineer I", "Engineer II"): "milestone 2", and "level 2", name it.
+        nouns: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for t in self.titles:
+            ws = _title_words(_base(t))
+            if len(ws) == 2 and ws[1].isdigit() and ws[0] not in LEVEL_WORDS and not _CODE.match(ws[0]):
+                nouns[ws[0]].append((t, int(ws[1])))
+        for noun, numbered in nouns.items():
+            if len(numbered) >= 2:
+                for t, n in numbered:
+                    self.numbered[(noun, n)].add(t)
+        self.ladder_nouns = frozenset(noun for noun, numbered in nouns.items() if len(numbered) >= 2)
+        # Where no title of a ladder carries a number, "level 3" is its third rung: people count levels
+        # whatever the titles are called ("Associate", "Practitioner", "Expert"). A ladder with numbers
+        # ("Engineer II", "Senior Engineer 1") is counted by them, and "level 3" there is no level.
+        for rungs in ladders:
+            if any(d.isdigit() or roman(d) for rung in rungs for t in rung for d in _title_words(t)):
+                continue
+            for k, rung in enumerate(rungs, start=1):
+                self.numbered[("", k)].update(t for t in rung if t in bases)
         self.codes = frozenset(code for code, _ in self.numbered if code)
+        self._title_words = {w for t in self.titles for w in words(t)}
+
+    def _numerals(self, ws: list[str]) -> list[str]:
+        """A question's roman numeral after a level word or code read as its number ("level V" -> 5);
+        alone it stays a word ("do I need…")."""
+        markers = LEVEL_WORDS | self.codes
+        return [
+            str(n) if i and ws[i - 1] in markers and (n := roman(w)) is not None else w for i, w in enumerate(ws)
+        ]
 
     def lower_case_initials_ok(self, token: str) -> bool:
         """'ic' or 'pm' typed in lower case still names the qualifier, unless the text uses it as a word."""
@@ -160,24 +232,32 @@ class LevelNames:
         written as ordinals, which are no bare level number ("a first line manager" is not level 1)."""
         if not self.numbered:
             return []
+        ws = self._numerals(ws)
         out: list[NumberMention] = []
         i = 0
         while i < len(ws):
             w = ws[i]
             m = _CODE.match(singular(w))
-            found: tuple[int, int, set[str]] | None = None
+            found: tuple[int, int, str, int] | None = None  # start, end, code, number
             if m and (m.group(1) in LEVEL_WORDS or m.group(1) in self.codes or len(m.group(1)) <= 2):
-                found = (i, i + 1, self._titles_numbered(m.group(1), int(m.group(2))))
+                found = (i, i + 1, m.group(1), int(m.group(2)))
+            elif w.isdigit() and i in ordinals and i + 1 < len(ws) and (ws[i + 1] in LEVEL_WORDS
+                                                                         or ws[i + 1] in self.codes):
+                # "the 2nd level", "third milestone": an ordinal before a level word counts the levels.
+                found = (i, i + 2, "" if ws[i + 1] in LEVEL_WORDS else ws[i + 1], int(w))
             elif w.isdigit() and i > 0:
-                before = ws[i - 1]
-                code = self._code_for(before, names)
+                code = self._code_for(ws[i - 1], names)
                 if code is not None:
-                    found = (i - 1, i + 1, self._titles_numbered(code, int(w)))
-                elif before in _BARE_BEFORE and i not in ordinals:
-                    found = (i, i + 1, self._titles_numbered("", int(w)))
-            if found and found[2]:
-                out.append(NumberMention(found[0], found[1], frozenset(found[2])))
-                i = found[1]
+                    found = (i - 1, i + 1, code, int(w))
+                elif ws[i - 1] in _BARE_BEFORE and i not in ordinals:
+                    found = (i, i + 1, "", int(w))
+            titles = self._titles_numbered(found[2], found[3]) if found else set()
+            if found and titles:
+                start, end, code, n = found
+                if end < len(ws) and singular(ws[end]) in self.role_nouns:
+                    end += 1  # "a level 3 engineer" is one name, not two
+                out.append(NumberMention(start, end, frozenset(titles), _label(code, n)))
+                i = end
                 continue
             i += 1
         return out
@@ -189,6 +269,7 @@ class LevelNames:
         "E5" or a bare "a 9" are not read as levels the framework lacks."""
         title_words = {w for t in self.titles for w in words(t) if w in LEVEL_WORDS}
         level_words = _ALWAYS_LEVEL | title_words
+        ws = self._numerals(ws)
         out: list[MissingLevel] = []
         for i, w in enumerate(ws):
             m = _CODE.match(singular(w))
@@ -201,9 +282,23 @@ class LevelNames:
             code = "" if code in level_words else code
             if self._titles_numbered(code, n):
                 continue
-            label = f"{code.upper()}{n}" if code else f"Level {n}"
-            out.append(MissingLevel(start, i + 1, label))
+            out.append(MissingLevel(start, i + 1, _label(code, n)))
         return out
+
+    def missing_seniority(self, ws: list[str], crafts: set[str], taken: set[int]) -> list[MissingLevel]:
+        """A seniority word used as a level's name ("a senior backend engineer", "junior level", "what does
+        a staff do") that no title carries. `crafts`: words of craft names; `taken`: positions a name
+        already covers. "senior stakeholders" names people, not a level, and is left alone."""
+        for i, w in enumerate(ws):
+            w = singular(w)
+            if w not in SENIORITY or w in self._title_words or i in taken:
+                continue
+            after = [singular(x) for x in ws[i + 1 : i + 3]]
+            jobs = _JOB_NOUNS | self.role_nouns | crafts
+            if not after or after[0] in STOPWORDS or after[0] in LEVEL_WORDS or after[0] in jobs \
+                    or (len(after) == 2 and after[1] in jobs):  # "a senior backend engineer"
+                return [MissingLevel(i, i + 1, f'level called "{w.capitalize()}"')]
+        return []
 
     def _code_for(self, word: str, names: set[str]) -> str | None:
         """The numbering code a word before a number stands for: '' for a level word, a code the framework

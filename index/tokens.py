@@ -104,6 +104,10 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
         if m:
             out.extend([("level", False), (m.group(2), False)])
             continue
+        m = re.fullmatch(r"(\d{1,2})(st|nd|rd|th)", w)
+        if m:
+            out.append((m.group(1), True))  # "2nd" is "second"
+            continue
         m = re.fullmatch(r"(\d+)(s|es)", w)
         if m:
             out.append((m.group(1), False))  # "engineer 2s" are Engineer 2s

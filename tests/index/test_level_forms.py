@@ -1,0 +1,116 @@
+"""The forms people use for levels, on small made-up ladders: read from the titles alone, no model needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.aliases import Structure
+from index.intents import asks_for_todo
+from index.parse import load_content
+from index.tokens import words
+
+
+def _ladder(root: Path, titles: list[str], craft: str = "Engineering") -> Structure:
+    for n, title in enumerate(titles, start=1):
+        (root / f"p{n}.md").write_text(
+            f'---\ntitle: "{title}"\nparent: {craft}\nnav_order: {n}\n---\n\n# {title}\n\n'
+            "| Area | Expectation |\n|---|---|\n"
+            f"| Delivery | Ships work of scope s{n}. |\n| Collaboration | Helps peers in circle c{n}. |\n",
+            "utf-8",
+        )
+    content = load_content(root)
+    assert not content.errors, content.errors
+    return Structure(content.entries)
+
+
+def named(structure: Structure, question: str) -> set[str]:
+    return {v for m in structure.detect(question).mentions for f, v in m.values if f == "level"}
+
+
+def missing(structure: Structure, question: str) -> list[str]:
+    return [m.label for m in structure.detect(question).missing]
+
+
+def test_a_ladder_noun_is_its_word_for_level(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Milestone 1", "Milestone 2", "Milestone 3"])
+    assert named(s, "what is expected at level 2?") == {"Milestone 2"}
+    assert named(s, "milestone 3 collaboration") == {"Milestone 3"}
+    assert named(s, "m2 delivery") == {"Milestone 2"}
+    assert named(s, "the 2nd milestone") == {"Milestone 2"}
+    # A number past the ladder is missing, named the way the ladder names it, never "no Level 2".
+    assert missing(s, "what does milestone 7 look like") == ["Milestone 7"]
+    assert missing(s, "level 2 delivery") == []
+
+
+SRE = ["L1 Site Reliability Engineer", "L2 Site Reliability Engineer"]
+
+
+@pytest.mark.parametrize(("titles", "question", "level"), [
+    (SRE, "what does an L1 do", "L1 Site Reliability Engineer"),
+    (SRE, "level 2 delivery", "L2 Site Reliability Engineer"),
+    (["P1 - Product Manager 1", "P3 - Product Manager 3"], "P3 delivery", "P3 - Product Manager 3"),
+    (["EM5 Engineering Manager", "EM6 Engineering Manager"], "em6 collaboration", "EM6 Engineering Manager"),
+    (["TL4 Tech Lead", "TL5 Tech Lead"], "what do TL4s do", "TL4 Tech Lead"),
+])
+def test_a_code_at_the_start_of_a_title_names_it(tmp_path: Path, titles: list[str], question: str,
+                                                   level: str) -> None:
+    s = _ladder(tmp_path, titles)
+    assert named(s, question) == {level}
+    assert missing(s, question) == []
+
+
+def test_roman_numerals_are_numbers_in_titles_and_after_a_level_word(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Level I", "Level II", "Level III", "Level IV", "Level V"])
+    assert named(s, "level V delivery") == {"Level V"}
+    assert named(s, "lvl iv") == {"Level IV"}
+    assert named(s, "level 4 collaboration") == {"Level IV"}
+    assert missing(s, "level 6") == ["Level 6"]
+    # Alone, "I" is a pronoun: "do I need…" names no level.
+    assert named(s, "do I need to write docs?") == set()
+
+
+def test_sub_levels_written_in_roman_are_told_apart(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Engineer I", "Engineer II", "Senior Engineer", "Staff Engineer"])
+    assert named(s, "engineer ii delivery") == {"Engineer II"}
+    assert named(s, "engineer 2 delivery") == {"Engineer II"}
+    assert named(s, "engineer i collaboration") == {"Engineer I"}
+    assert named(s, "level 2") == {"Engineer II"}
+    # "engineers" is the job, not "Engineer I" a letter off.
+    assert named(s, "what do engineers do for delivery") == set()
+    # The titles number their own sub-levels, so "level 3" is not counted along the ladder.
+    assert missing(s, "level 3 delivery") == ["Level 3"]
+
+
+def test_a_ladder_of_names_is_counted_by_its_rungs(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Associate", "Practitioner", "Expert", "Leader"])
+    assert named(s, "level 2 delivery") == {"Practitioner"}
+    assert named(s, "what is expected at the third level?") == {"Expert"}
+    assert missing(s, "level 5") == ["Level 5"]
+
+
+def test_a_seniority_word_no_title_carries_is_said_to_be_missing(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Associate", "Practitioner", "Expert"])
+    assert missing(s, "what does a senior do?") == ['level called "Senior"']
+    assert missing(s, "what does a senior backend engineer do?") == ['level called "Senior"']
+    assert missing(s, "what's expected at junior level") == ['level called "Junior"']
+    # People, not a level: left to the ranker.
+    assert missing(s, "how do I work with senior stakeholders?") == []
+
+
+def test_a_seniority_word_a_title_carries_names_that_title(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Engineer", "Senior Engineer", "Staff Engineer"])
+    assert named(s, "what does a senior engineer do?") == {"Senior Engineer"}
+    assert missing(s, "what does a senior engineer do?") == []
+    assert missing(s, "what does a principal engineer do?") == ['level called "Principal"']
+
+
+@pytest.mark.parametrize(("question", "todo"), [
+    ("do I need to do code reviews at level 2?", False),
+    ("which areas are still to do?", True),
+    ("what areas are left to do in level 3", True),
+    ("which levels still have TODO areas", True),
+])
+def test_to_do_as_a_verb_is_no_todo_request(question: str, todo: bool) -> None:
+    assert asks_for_todo(words(question), names_area=False) is todo
