@@ -22,13 +22,9 @@ from rapidfuzz.distance import OSA
 
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
-from index.tokens import STOPWORDS, fold, ordinals, same_family, stem, words
+from index.levelorder import LevelOrder
+from index.tokens import GENERIC, STOPWORDS, fold, ordinals, same_family, stem, words
 
-# Words that name the kind of thing a page is, not which one: never an alias on their own.
-GENERIC = frozenset(
-    "craft crafts all general common level levels track tracks framework frameworks career progression "
-    "ladder page section role roles area areas family".split()
-)
 _SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
@@ -269,8 +265,6 @@ class Structure:
                 acronyms[acro].add((fname, value))
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
         naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
-        from index.levelorder import LevelOrder  # levelorder reads this module's GENERIC
-
         ladders = [
             [{lv.title for lv in ladder if lv.rung == r} for r in sorted({lv.rung for lv in ladder})]
             for ladder in LevelOrder(entries).by_craft()

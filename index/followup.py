@@ -34,12 +34,12 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from index.aliases import FIELDS, GENERIC, Detected, Mention, Structure, _strip_generic
+from index.aliases import FIELDS, Detected, Mention, Structure, _strip_generic
 from index.entry import Entry
 from index.intents import ASKING, asks_for_meaning, asks_for_todo, moves_on_the_ladder
 from index.levelnames import LEVEL_WORDS, _base, _qualifiers
 from index.levelorder import LevelOrder
-from index.tokens import STOPWORDS, stem, words
+from index.tokens import GENERIC, STOPWORDS, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?").
 REFERENCE = frozenset("that it this same those these there".split())

@@ -30,10 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from index.aliases import GENERIC
 from index.entry import Entry, page_url
 from index.levelnames import _base, _numbers, _qualifiers
-from index.tokens import STOPWORDS, fold, words
+from index.tokens import GENERIC, STOPWORDS, fold, words
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,12 @@ _ROMAN = frozenset("i ii iii iv vi vii".split())
 _ORDINALS = frozenset("first second third fourth fifth sixth".split())
 _LEVEL_WORDS = {"level", "lvl", "l", "grade", "band", "tier", "step", "stage", "rank"}
 
+# Words that name the kind of thing a page is, not which one: never an alias on their own.
+GENERIC = frozenset(
+    "craft crafts all general common level levels track tracks framework frameworks career progression "
+    "ladder page section role roles area areas family".split()
+)
+
 # Function words: they carry no topic, in questions or in framework text. The common English list
 # plus the light verbs of the SMART stop list that questions are full of ("keep", "think", "go").
 STOPWORDS = frozenset(
