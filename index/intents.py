@@ -29,6 +29,7 @@ from typing import Literal
 import numpy as np
 
 from index.aliases import Detected, Mention, Structure
+from index.levelnames import JOB_NOUNS, SENIORITY
 from index.search import Ranking
 from index.tokens import STOPWORDS, stem
 
@@ -257,6 +258,18 @@ def _two_areas(detected: Detected) -> list[str]:
     return areas
 
 
+def _has_topic(detected: Detected) -> bool:
+    """Whether the question asks about something besides who: "how good does my SQL need to be as a
+    junior" asks about SQL, which the ranker can answer whatever the level is called; "what does a
+    senior do" asks about the level alone."""
+    covered = detected.covered()
+    return any(
+        i not in covered and w not in STOPWORDS and stem(w) not in ASKING and w not in SENIORITY
+        and w not in JOB_NOUNS and not w.isdigit()
+        for i, w in enumerate(detected.words)
+    )
+
+
 def asks_for_levels(detected: Detected) -> bool:
     """'which levels are there?', 'how many levels does mobile have?': the list of levels, not a level."""
     ws = set(detected.words)
@@ -277,7 +290,7 @@ def detect(ranking: Ranking, structure: Structure, term_sets: Sequence[frozenset
     names_area = any(not m.partial for m in detected.of_kind("area"))
     if asks_for_todo(detected.words, names_area):
         return Intent("todo", [], [])
-    if detected.missing:
+    if detected.missing and not (detected.missing[0].seniority and _has_topic(detected)):
         return Intent("missing_level", [], [])
     sides = _disjoint_sides(structure, detected)
     if len(sides) >= 2:

@@ -73,7 +73,8 @@ class MissingLevel:
 
     start: int
     end: int
-    label: str  # as the question means it: "Level 9", "IC7"
+    label: str  # as the question means it: "Level 9", "IC7", 'level called "Senior"'
+    seniority: bool = False  # named by a seniority word, not a number: missing only if the level is the topic
 
 
 # Words that say a number is a level in any framework; the other level words ("stage", "tier", "step")
@@ -85,7 +86,7 @@ _ALWAYS_LEVEL = frozenset("level lvl lv l".split())
 # do?"): where no title carries the word, the honest answer is that no level is called that.
 SENIORITY = frozenset("junior mid senior staff principal distinguished intern graduate".split())
 # Job nouns that, after a seniority word, make it a level's name ("senior engineer"), in any framework.
-_JOB_NOUNS = frozenset("engineer developer dev designer manager scientist analyst writer ic role person".split())
+JOB_NOUNS = frozenset("engineer developer dev designer manager scientist analyst writer ic role person".split())
 
 
 def _label(code: str, n: int) -> str:
@@ -202,7 +203,7 @@ class LevelNames:
         # whatever the titles are called ("Associate", "Practitioner", "Expert"). A ladder with numbers
         # ("Engineer II", "Senior Engineer 1") is counted by them, and "level 3" there is no level.
         for rungs in ladders:
-            if any(d.isdigit() or roman(d) for rung in rungs for t in rung for d in _title_words(t)):
+            if any(re.search(r"\d", w) or roman(w) for rung in rungs for t in rung for w in _title_words(t)):
                 continue
             for k, rung in enumerate(rungs, start=1):
                 self.numbered[("", k)].update(t for t in rung if t in bases)
@@ -294,10 +295,10 @@ class LevelNames:
             if w not in SENIORITY or w in self._title_words or i in taken:
                 continue
             after = [singular(x) for x in ws[i + 1 : i + 3]]
-            jobs = _JOB_NOUNS | self.role_nouns | crafts
+            jobs = JOB_NOUNS | self.role_nouns | crafts
             if not after or after[0] in STOPWORDS or after[0] in LEVEL_WORDS or after[0] in jobs \
                     or (len(after) == 2 and after[1] in jobs):  # "a senior backend engineer"
-                return [MissingLevel(i, i + 1, f'level called "{w.capitalize()}"')]
+                return [MissingLevel(i, i + 1, f'level called "{w.capitalize()}"', seniority=True)]
         return []
 
     def _code_for(self, word: str, names: set[str]) -> str | None:

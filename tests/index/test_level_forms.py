@@ -91,6 +91,7 @@ def test_a_ladder_of_names_is_counted_by_its_rungs(tmp_path: Path) -> None:
 
 
 def test_a_seniority_word_no_title_carries_is_said_to_be_missing(tmp_path: Path) -> None:
+    # What detection reports; whether it is the answer depends on the question's topic (below).
     s = _ladder(tmp_path, ["Associate", "Practitioner", "Expert"])
     assert missing(s, "what does a senior do?") == ['level called "Senior"']
     assert missing(s, "what does a senior backend engineer do?") == ['level called "Senior"']
@@ -114,3 +115,20 @@ def test_a_seniority_word_a_title_carries_names_that_title(tmp_path: Path) -> No
 ])
 def test_to_do_as_a_verb_is_no_todo_request(question: str, todo: bool) -> None:
     assert asks_for_todo(words(question), names_area=False) is todo
+
+
+def test_a_missing_seniority_word_is_the_answer_only_when_the_level_is_the_topic(
+        tmp_path: Path, embedder) -> None:
+    from index.answer import Answerer
+
+    content = tmp_path / "content"
+    content.mkdir()
+    _ladder(content, ["Associate", "Practitioner", "Expert"])
+    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    level = answerer.ask("what does a senior engineer do?")
+    assert level.intent == "missing_level"
+    assert level.message == ('Engineering has no level called "Senior"; it has: Associate, Practitioner, Expert.')
+    # A topic of its own ("peers in a circle") is answered from the text, whatever the level is called.
+    topical = answerer.ask("how should a senior help peers in their circle?")
+    assert topical.intent != "missing_level"
+    assert topical.quotes and "Helps peers in circle" in topical.quotes[0].text
