@@ -1,7 +1,7 @@
 """Questions to offer people before they ask, made from the loaded framework rather than a fixed list.
 
 Slack's suggested prompts (the Messages tab and each new agent thread), Teams' prompt starters (the
-app manifest's bot commands, made at package time) and Teams' suggested actions after an answer all
+app manifest's bot commands, made at package time) and Teams' follow-up buttons after an answer all
 come from here, so every surface offers the same questions. Only the framework's own names are used
 (levels, crafts, areas), so a prompt never mentions a level the loaded content does not have.
 

@@ -11,11 +11,10 @@ like the SDK's own samples:
   proactively into the clicker's personal chat with the bot, in the context the checklist followed on
   from; not offered in that chat itself); a submit delivered twice (the connector
   redelivering an activity, to any replica) or pressed twice in a row is answered once.
-- suggested actions under an answer in a personal chat (Teams shows them only there): "Compare with
-  the next level" and "TODO areas" send a question the bot answers (imBack); "Whole text" posts back
-  the area like a "Did you mean" button (messageBack), so the existing routes answer all three. In
-  group chats and channels the same three are buttons on the answer's last card (Action.Submit:
-  "ask" with the text an imBack would send, or the messageBack's own data).
+- follow-up buttons on an answer's last card, in every kind of chat (Teams shows suggested actions
+  only under a message without a card): "Compare with the next level" and "TODO areas" ask a question
+  ("ask"), "Whole text" posts back the area like a "Did you mean" button, so the existing routes answer
+  all three.
 - the bot being added or removed: conversation references for the weekly nudge.
 """
 
@@ -29,7 +28,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, Protocol
 
-from microsoft_agents.activity import ActionTypes, Activity, ActivityTypes, CardAction, SuggestedActions
+from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import (
     AgentApplication,
     CardFactory,
@@ -141,36 +140,25 @@ def answer_activities(answer: Answer, question_id: int | None, follow_ups: list[
     return [card_activity(card, lead) for lead, card in made]
 
 
-def follow_up_actions(answer: Answer, order: LevelOrder, has_todo: bool) -> list[CardAction]:
-    """What to offer after an answer: the same area one level up (after a comparison, above its higher
-    side), the whole cell when only part of it was quoted, and the unwritten areas when there are any."""
-    actions: list[CardAction] = []
+def follow_up_buttons(answer: Answer, order: LevelOrder, has_todo: bool) -> list[dict[str, Any]]:
+    """What to offer after an answer, as buttons on its last card: the same area one level up (after a
+    comparison, above its higher side), the whole cell when only part of it was quoted, and the
+    unwritten areas when there are any.
+
+    Card buttons (Action.Submit, which reaches the bot without an @mention), in every kind of chat:
+    Teams shows suggested actions only under a message without a card, which an answer never is."""
+    buttons: list[dict[str, Any]] = []
     if answer.confident and answer.quotes and answer.intent in ("lookup", "area", "compare"):
         top = answer.quotes[-1] if answer.intent == "compare" else answer.quotes[0]
         question = compare_with_next(top.entry, order)
         if question is not None:
-            actions.append(CardAction(type=ActionTypes.im_back, title=COMPARE_NEXT, value=question))
+            buttons.append(cards.submit(COMPARE_NEXT, cards.ASK, question=question))
         first = answer.quotes[0]
         if not first.complete and not first.todo:
-            actions.append(CardAction(
-                type=ActionTypes.message_back, title=WHOLE_TEXT, display_text=f"{WHOLE_TEXT}: {first.entry.area}",
-                value={cards.SUBMIT_KEY: cards.EXPLAIN, "entry_id": first.entry.id, "question": answer.question},
-            ))
+            # Posts back the area the way a "Did you mean" button does.
+            buttons.append(cards.submit(WHOLE_TEXT, cards.EXPLAIN, entry_id=first.entry.id, question=answer.question))
     if has_todo and answer.intent != "todo":
-        actions.append(CardAction(type=ActionTypes.im_back, title=TODO_AREAS, value="todo"))
-    return actions
-
-
-def card_buttons(actions: list[CardAction]) -> list[dict[str, Any]]:
-    """The follow-ups as Adaptive Card buttons, for group chats and channels, where Teams shows no
-    suggested actions: each posts back (Action.Submit, which reaches the bot without an @mention) what
-    the suggested action would have sent, so the same routes answer it."""
-    buttons: list[dict[str, Any]] = []
-    for action in actions:
-        if action.type == ActionTypes.im_back:
-            buttons.append(cards.submit(action.title, cards.ASK, question=action.value))
-        elif isinstance(action.value, dict):  # messageBack: its value is a card button's data already
-            buttons.append({"type": "Action.Submit", "title": action.title, "data": action.value})
+        buttons.append(cards.submit(TODO_AREAS, cards.ASK, question="todo"))
     return buttons
 
 
@@ -243,16 +231,9 @@ def register_listeners(app: AgentApplication[TurnState], services: Services, sen
     async def send_answer(context: TurnContext, answer: Answer, question_id: int | None,
                           followed: Context | None = None) -> None:
         answerer = services.answerer
-        actions = follow_up_actions(answer, answerer.level_order, bool(answerer.todo()))
-        if conversation_type(context.activity) != "personal":
-            # Teams shows suggested actions only in personal chats: elsewhere they are the card's buttons.
-            await context.send_activities(
-                answer_activities(answer, question_id, card_buttons(actions), followed=followed))
-            return
-        replies = answer_activities(answer, question_id, dm=True)
-        if actions:
-            replies[-1].suggested_actions = SuggestedActions(actions=actions)
-        await context.send_activities(replies)
+        buttons = follow_up_buttons(answer, answerer.level_order, bool(answerer.todo()))
+        personal = conversation_type(context.activity) == "personal"
+        await context.send_activities(answer_activities(answer, question_id, buttons, dm=personal, followed=followed))
 
     async def answer_button(context: TurnContext, work: Callable[..., tuple[Any, ...]], *args: Any) -> None:
         """A button that answers: counted against the clicker's rate limit like a question. `work` gives

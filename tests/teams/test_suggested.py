@@ -1,7 +1,7 @@
-"""Suggested actions after a Teams answer, over real HTTP (bot/teams/agent.py): "Compare with the next
-level", "Whole text" and "TODO areas" are offered in personal chats, and as card buttons in group chats
-and channels (where Teams shows no suggested actions); each one, sent back the way Teams sends it, gets
-its answer from the framework."""
+"""Follow-ups after a Teams answer, over real HTTP (bot/teams/agent.py): "Compare with the next level",
+"Whole text" and "TODO areas" are buttons on the answer's last card in every kind of chat (Teams shows
+suggested actions only under a message without a card); each one, sent back the way Teams sends it,
+gets its answer from the framework."""
 
 from __future__ import annotations
 
@@ -60,94 +60,46 @@ def next_level(answerer: Answerer, craft: str, level: str) -> str | None:
     return above[0].title if above else None
 
 
-def _actions(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {a["title"]: a for a in (reply.get("suggestedActions") or {}).get("actions", [])}
-
-
-def test_an_answer_offers_the_three_follow_ups_and_each_works(bot: Bot, connector: Connector,
-                                                                multilevel_answerer: Answerer,
-                                                                partial_question: str) -> None:
-    expected = multilevel_answerer.ask(partial_question)
-    cell = expected.quotes[0].entry
-    above = next_level(multilevel_answerer, cell.craft, cell.level)
-    chat = {"service_url": connector.url, "conversation": "a:follow-ups-1"}  # a conversation of its own
-    replies = bot.replies(message(partial_question, **chat))
-    actions = _actions(replies[-1])
-    assert list(actions) == [COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS]
-    assert all(not _actions(r) for r in replies[:-1])  # offered once, under the last card
-
-    # "Compare with the next level" sends a question naming the area, this level and the next one...
-    compare = actions[COMPARE_NEXT]
-    assert compare["type"] == "imBack"
-    assert cell.area in compare["value"] and cell.level in compare["value"] and above in compare["value"]
-    (answer,) = bot.replies(message(compare["value"], **chat))
-    card = adaptive_card(answer)
-    assert_valid_card(card)
-    texts = card_texts(card["body"])
-    upper = next(e for e in multilevel_answerer.entries
-                 if e.craft == cell.craft and e.level == above and e.area == cell.area)
-    # ...and the answer quotes the same area at both levels, verbatim.
-    assert cell.paragraphs[0] in texts and upper.paragraphs[0] in texts
-
-    # "Whole text" posts back the area (no text, a value), like a "Did you mean" button.
-    whole = actions[WHOLE_TEXT]
-    assert whole["type"] == "messageBack" and cell.area in whole["displayText"]
-    (answer,) = bot.replies(message(None, value=whole["value"], **chat))
-    texts = card_texts(adaptive_card(answer)["body"])
-    assert all(p in texts for p in cell.paragraphs)
-
-    # "TODO areas" sends the todo command: the unwritten areas, every one of them.
-    todo = actions[TODO_AREAS]
-    assert todo["type"] == "imBack"
-    (answer,) = bot.replies(message(todo["value"], **chat))
-    shown = "\n".join(card_texts(adaptive_card(answer)["body"]))
-    unwritten = multilevel_answerer.todo()
-    assert unwritten and all(e.area in shown for e in unwritten)
-    assert TODO_AREAS not in _actions(answer)  # not offered again under the list itself
-
-
-def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connector: Connector,
-                                                                multilevel_answerer: Answerer,
-                                                                partial_question: str) -> None:
-    chat = {"service_url": connector.url, "conversation": "a:follow-ups-2"}
-    compare = _actions(bot.replies(message(partial_question, **chat))[-1])[COMPARE_NEXT]
-    replies = bot.replies(message(compare["value"], **chat))
-    onward = _actions(replies[-1]).get(COMPARE_NEXT)
-    cell = multilevel_answerer.ask(partial_question).quotes[0].entry
-    above = next_level(multilevel_answerer, cell.craft, cell.level)
-    higher = next_level(multilevel_answerer, cell.craft, above) if above else None
-    if higher is None:
-        assert onward is None  # the comparison reached the top level
-    else:
-        assert above in onward["value"] and higher in onward["value"]
+FOLLOW_UPS = (COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS)
 
 
 def _card_buttons(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {a["title"]: a for a in card_actions(adaptive_card(reply).get("actions", []))}
+    return {a["title"]: a for a in card_actions(adaptive_card(reply).get("actions", [])) if a["title"] in FOLLOW_UPS}
 
 
-@pytest.mark.parametrize("kind", ["groupChat", "channel"])
-def test_in_group_chats_and_channels_the_follow_ups_are_card_buttons_that_work(
+def _chat(connector: Connector, kind: str, name: str) -> dict[str, Any]:
+    chat: dict[str, Any] = {"service_url": connector.url, "kind": kind}
+    if kind == "channel":
+        return chat | {"conversation": f"19:{name}@thread.tacv2;messageid=1700000000001", "team": f"team-{name}"}
+    return chat | {"conversation": f"19:{name}@thread.v2" if kind == "groupChat" else f"a:{name}"}
+
+
+def _ask(bot: Bot, question: str, chat: dict[str, Any]) -> list[dict[str, Any]]:
+    if chat["kind"] == "personal":
+        return bot.replies(message(question, **chat))
+    return bot.replies(message(f"<at>{BOT_NAME}</at> {question}", mention=True, **chat))
+
+
+@pytest.mark.parametrize("kind", ["personal", "groupChat", "channel"])
+def test_the_follow_ups_are_card_buttons_in_every_chat_and_each_works(
     bot: Bot, connector: Connector, multilevel_answerer: Answerer, partial_question: str, kind: str
 ) -> None:
-    """docs/teams.md, suggested actions: Teams shows suggestedActions only in personal chats, so in
-    group chats and channels the same three are Action.Submit buttons on the answer's last card."""
+    """docs/teams.md, follow-ups: Teams shows suggested actions only under a message without a card, and
+    every answer has one, so in a personal chat too the three are Action.Submit buttons on the answer's
+    last card (Teams documents Action.Submit for cards); nothing is sent as suggestedActions."""
     expected = multilevel_answerer.ask(partial_question)
     cell = expected.quotes[0].entry
     above = next_level(multilevel_answerer, cell.craft, cell.level)
-    chat: dict[str, Any] = {"service_url": connector.url, "kind": kind}
-    if kind == "channel":
-        chat |= {"conversation": "19:follow-channel@thread.tacv2;messageid=1700000000001", "team": "team-follow"}
-    else:
-        chat |= {"conversation": "19:group-follow@thread.v2"}
-    replies = bot.replies(message(f"<at>{BOT_NAME}</at> {partial_question}", mention=True, **chat))
-    assert replies and not any(_actions(r) for r in replies)  # Teams would not show them here
+    chat = _chat(connector, kind, f"follow-{kind}")
+    replies = _ask(bot, partial_question, chat)
+    assert replies and not any("suggestedActions" in r for r in replies)
     for reply in replies:
         assert_valid_card(adaptive_card(reply))
     buttons = _card_buttons(replies[-1])
-    assert [t for t in buttons if t in (COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS)] == [COMPARE_NEXT, WHOLE_TEXT,
-                                                                                   TODO_AREAS]
-    assert all(not set(_card_buttons(r)) & {COMPARE_NEXT, WHOLE_TEXT, TODO_AREAS} for r in replies[:-1])
+    assert list(buttons) == list(FOLLOW_UPS)
+    assert all(b["type"] == "Action.Submit" for b in buttons.values())
+    assert all(not _card_buttons(r) for r in replies[:-1])  # offered once, on the last card
+    assert cell.area in buttons[COMPARE_NEXT]["data"]["question"] and above in buttons[COMPARE_NEXT]["data"]["question"]
 
     # A click is a submit (no text, no @mention): "Compare with the next level" gets both cells...
     (answer,) = bot.replies(message(None, value=buttons[COMPARE_NEXT]["data"], **chat))
@@ -155,18 +107,34 @@ def test_in_group_chats_and_channels_the_follow_ups_are_card_buttons_that_work(
     upper = next(e for e in multilevel_answerer.entries
                  if e.craft == cell.craft and e.level == above and e.area == cell.area)
     assert cell.paragraphs[0] in texts and upper.paragraphs[0] in texts
-    assert not _actions(answer)
 
     # ..."Whole text" the whole cell...
     (answer,) = bot.replies(message(None, value=buttons[WHOLE_TEXT]["data"], **chat))
     texts = card_texts(adaptive_card(answer)["body"])
     assert all(p in texts for p in cell.paragraphs)
 
-    # ...and "TODO areas" every unwritten area.
+    # ...and "TODO areas" every unwritten area, without offering itself again.
     (answer,) = bot.replies(message(None, value=buttons[TODO_AREAS]["data"], **chat))
     shown = "\n".join(card_texts(adaptive_card(answer)["body"]))
     unwritten = multilevel_answerer.todo()
     assert unwritten and all(e.area in shown for e in unwritten)
+    assert TODO_AREAS not in _card_buttons(answer)
+
+
+def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connector: Connector,
+                                                                multilevel_answerer: Answerer,
+                                                                partial_question: str) -> None:
+    chat = _chat(connector, "personal", "follow-ups-2")
+    compare = _card_buttons(_ask(bot, partial_question, chat)[-1])[COMPARE_NEXT]
+    replies = bot.replies(message(None, value=compare["data"], **chat))
+    onward = _card_buttons(replies[-1]).get(COMPARE_NEXT)
+    cell = multilevel_answerer.ask(partial_question).quotes[0].entry
+    above = next_level(multilevel_answerer, cell.craft, cell.level)
+    higher = next_level(multilevel_answerer, cell.craft, above) if above else None
+    if higher is None:
+        assert onward is None  # the comparison reached the top level
+    else:
+        assert above in onward["data"]["question"] and higher in onward["data"]["question"]
 
 
 def test_a_follow_up_button_with_no_text_is_a_polite_stale_notice(bot: Bot, connector: Connector) -> None:
@@ -180,6 +148,7 @@ def test_without_a_level_above_or_todo_areas_those_are_not_offered(start_bot: An
     seed = start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
     question = next(q for q in ("what does Head of ML own?", "who owns ML Ops?")
                     if seed_answerer.ask(q).confident)
-    actions = _actions(seed.replies(message(question, service_url=connector.url, conversation="a:follow-ups-3"))[-1])
+    actions = _card_buttons(seed.replies(message(question, service_url=connector.url,
+                                                 conversation="a:follow-ups-3"))[-1])
     assert COMPARE_NEXT not in actions  # the seed framework has one level
     assert TODO_AREAS in actions  # and two areas marked TODO
