@@ -50,6 +50,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from index.checks import check_content
 
     problems, summary = check_content(settings.content_dir)
+    if args.shape:
+        from index.parse import load_content
+        from index.shape import framework_shape
+
+        print(framework_shape(load_content(settings.content_dir).entries).render(), end="")
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for problem in errors:
@@ -215,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="report every problem in the content with file:line")
     _content_args(p)
+    p.add_argument("--shape", action="store_true",
+                   help="also print each craft's levels in order and the forms a question can name each by")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("chat", help="a terminal chat over the framework")
