@@ -149,3 +149,22 @@ def test_committed_icons_match_the_generator() -> None:
     pixels = [row[j:j + 4] for row in rows for j in range(0, len(row), 4)]
     assert all(p[3] == 0 or p[:3] == b"\xff\xff\xff" for p in pixels)
     assert any(p[3] == 255 for p in pixels) and any(p[3] == 0 for p in pixels)
+
+
+def test_the_comparison_starter_names_the_area_it_compares(tmp_path: Path) -> None:
+    """docs/teams.md, prompt starters: the comparison is of the most-written area whose title fits in 32
+    characters, which is another area when the most-written one's name is too long; its description
+    names the area its title does."""
+    from bot.prompts import prompt_starters
+    from index.entry import Entry
+
+    long_area, short_area = "Architecture and Design", "Delivery"
+    entries = [Entry("F", "Engineering", f"Level {n}", "Engineer", "Skills", area, "Text.", False,
+                     f"level{n}.md:{i + 5}")
+               for n in (1, 2) for i, area in enumerate((long_area, short_area))]
+    entries.append(Entry("F", "Engineering", "Level 3", "Engineer", "Skills", long_area, "Text.", False, "level3.md:5"))
+    starters = prompt_starters(entries, limit=10, title_limit=32)
+    area_starter, compared = starters[-2], starters[-1]
+    assert long_area in area_starter.title and long_area in area_starter.message  # the most-written area
+    assert " vs " in compared.title and short_area in compared.title  # its comparison would not fit
+    assert short_area in compared.message and long_area not in compared.message
