@@ -56,4 +56,4 @@ def test_a_database_broken_while_serving_keeps_answering_and_healthz_says_so(
     code, body = bot.get("/healthz")
     assert code == 503
     # Named as unusable (SQLite says "not a database" or "malformed", by which page it read first).
-    assert f"the state database {bot.services.settings.state_db} is unusable: " in body["reason"]
+    assert f"the state database {bot.services.settings.state_db} (CAREERFW_STATE_DB) is unusable: " in body["reason"]
