@@ -7,7 +7,7 @@ EXPORTED := $(VENV)/.careerfw-exported
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint venv index eval bench clean postgresql
+.PHONY: run test lint venv index eval bench clean postgresql playground
 
 # requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
@@ -39,7 +39,23 @@ postgresql:
 		echo "PostgreSQL server binaries missing and not root: the PostgreSQL tests will skip (apt-get install postgresql)"; \
 	fi
 
-test: $(EXPORTED) postgresql
+# tests/teams/test_playground.py drives the Microsoft 365 Agents Playground (npm) against `careerfw teams`;
+# installed into .playground/ at this exact version, again when the pin changes. No npm, or no registry,
+# fails here, loudly: under CI those tests must run, never skip.
+PLAYGROUND_VERSION := 0.2.28
+PLAYGROUND_STAMP := .playground/.installed-$(PLAYGROUND_VERSION)
+
+$(PLAYGROUND_STAMP):
+	@command -v npm >/dev/null || { echo "npm not found: the Agents Playground tests need Node.js 20+ and npm" >&2; exit 1; }
+	rm -rf .playground && mkdir -p .playground
+	echo '{"private": true}' > .playground/package.json
+	npm install --prefix .playground --no-audit --no-fund --no-update-notifier --save-exact \
+		@microsoft/m365agentsplayground@$(PLAYGROUND_VERSION)
+	touch $@
+
+playground: $(PLAYGROUND_STAMP)
+
+test: $(EXPORTED) postgresql playground
 	$(BIN)/ruff check bot index careerfw_tools tests
 	$(BIN)/python -m pytest -q
 
@@ -56,4 +72,4 @@ bench: $(EXPORTED)
 	$(BIN)/careerfw bench
 
 clean:
-	rm -rf $(VENV) .careerfw .pytest_cache .ruff_cache
+	rm -rf $(VENV) .careerfw .pytest_cache .ruff_cache .playground
