@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 log = logging.getLogger("careerfw.slack")
+CLOSE_TIMEOUT_S = 5.0
 
 
 def _health_thread(health: Health, sock: socket.socket) -> None:
@@ -142,6 +143,18 @@ def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.s
     return 0
 
 
+class _OneLineRetries(logging.Filter):
+    """slack_sdk's Socket Mode client logs every failed reconnect with a full traceback, every 10 s while
+    Slack is unreachable; the reason in the message says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith(("Failed to connect", "Failed to retrieve WSS URL")):
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 async def _socket_mode(runtime: Runtime) -> int:
     import aiohttp
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -151,26 +164,48 @@ async def _socket_mode(runtime: Runtime) -> int:
 
     settings = runtime.settings
     services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
-    handler = AsyncSocketModeHandler(build_app(settings, services), settings.slack_app_token)
-    await warm_authorization(services)
+    socket_log = logging.getLogger("careerfw.slack.socket")
+    socket_log.addFilter(_OneLineRetries())
+    handler = AsyncSocketModeHandler(build_app(settings, services), settings.slack_app_token, logger=socket_log)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    stopping = asyncio.ensure_future(stop.wait())
+    # slack_sdk's connect retries for as long as Slack cannot be reached (apps.connections.open refused,
+    # the WebSocket unreachable) and never returns meanwhile: SIGTERM must not wait for it.
+    connecting = asyncio.ensure_future(_connect(handler, services, warm_authorization))
     try:
-        await handler.connect_async()
-    except SlackApiError as exc:
-        raise StartupError(f"Slack refused SLACK_APP_TOKEN: {exc.response.get('error', 'unknown_error')}") from None
-    except (SlackClientError, OSError, aiohttp.ClientError) as exc:
-        raise StartupError(f"cannot open the Socket Mode connection: {exc}") from None
-    log.info("connected to Slack in Socket Mode")
-    try:
-        await stop.wait()
+        await asyncio.wait([connecting, stopping], return_when=asyncio.FIRST_COMPLETED)
+        if connecting.done():
+            try:
+                connecting.result()
+            except SlackApiError as exc:
+                error = exc.response.get("error", "unknown_error")
+                raise StartupError(f"Slack refused SLACK_APP_TOKEN: {error}") from None
+            except (SlackClientError, OSError, aiohttp.ClientError) as exc:
+                raise StartupError(f"cannot open the Socket Mode connection: {exc}") from None
+            log.info("connected to Slack in Socket Mode")
+            await stopping
     finally:
-        await handler.close_async()
+        connecting.cancel()
+        stopping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await connecting
+        # Closing tells the client to stop reconnecting; bounded, as a close handshake with a Slack that
+        # does not answer would otherwise hold the stop up.
+        try:
+            await asyncio.wait_for(handler.close_async(), CLOSE_TIMEOUT_S)
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.warning("the Socket Mode connection did not close cleanly (%s); stopping anyway", exc or "timeout")
         await services.drain()
         services.close()
     return 0
+
+
+async def _connect(handler: Any, services: Any, warm: Callable[[Any], Awaitable[None]]) -> None:
+    await warm(services)
+    await handler.connect_async()
 
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:

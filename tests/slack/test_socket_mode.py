@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import signal
 import socket
 import subprocess
 import threading
@@ -137,3 +138,41 @@ def test_health_is_503_until_marked_ready() -> None:
     health.mark_ready(entries=3)
     code, body = health.status()
     assert code == 200 and body["entries"] == 3
+
+
+@pytest.mark.parametrize("failure", ["open-refused", "socket-unreachable"])
+def test_sigterm_stops_socket_mode_while_it_keeps_reconnecting(tmp_path: Path, failure: str) -> None:
+    """README: SIGTERM stops the bot within the drain time, whatever Socket Mode's connection is doing.
+    Slack's side fails every connection after the start-up check: apps.connections.open refused, or a
+    WebSocket URL nothing listens on, so slack_sdk retries forever."""
+    dead = f"ws://127.0.0.1:{free_port()}/link"
+    with FakeSlack() as fake:
+        fake.script["apps.connections.open"] = [(200, {}, {"ok": True, "url": dead})]  # the start-up check
+        if failure == "open-refused":
+            fake.errors["apps.connections.open"] = "internal_error"
+        else:
+            fake.replies["apps.connections.open"] = {"ok": True, "url": dead}
+        env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake.api_url,
+                   CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+        log = tmp_path / "serve.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(CAREERFW + ["serve"], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            # The app has loaded and is trying to connect: its own apps.connections.open after the check's.
+            fake.wait_for(lambda c: c.method == "apps.connections.open", count=2, timeout=180)
+            if failure == "socket-unreachable":
+                deadline = time.monotonic() + 60
+                while "Failed to connect" not in log.read_text() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert "Failed to connect" in log.read_text(), log.read_text()[-3000:]
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=60)  # the test's kill deadline, not a figure it measures
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+            pytest.fail("serve in Socket Mode did not stop on SIGTERM while reconnecting:\n" + log.read_text()[-3000:])
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    assert code == 0, log.read_text()[-3000:]
