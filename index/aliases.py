@@ -154,11 +154,16 @@ def _key(text: str) -> str:
     """How an alias or a window of the question is compared: folded words, plurals singular, and a roman
     numeral after a name's word as its number ("Engineer II" and "engineer 2" alike; "engineers" is no
     "Engineer I")."""
-    ws = [singular(w) for w in words(text)]
-    for k in range(1, len(ws)):
-        if ws[k - 1].isalpha() and ws[k - 1] not in STOPWORDS and (n := roman(ws[k])) is not None:
-            ws[k] = str(n)
-    return " ".join(ws)
+    return " ".join(_keys(words(text)))
+
+
+def _keys(ws: list[str]) -> list[str]:
+    """Words as names are compared: plurals singular, a roman numeral after a name's word its number."""
+    keys = [singular(w) for w in ws]
+    for k in range(1, len(keys)):
+        if keys[k - 1].isalpha() and keys[k - 1] not in STOPWORDS and (n := roman(keys[k])) is not None:
+            keys[k] = str(n)
+    return keys
 
 
 _VOWELS = frozenset("aeiou")
@@ -323,7 +328,7 @@ class Structure:
         found = Detected(ws)
         if not ws or not self._aliases:
             return found
-        keys = [singular(w) for w in ws]
+        keys = _keys(ws)
         windows: list[tuple[int, int]] = []
         for n in range(1, min(_MAX_WINDOW, len(ws)) + 1):
             for i in range(len(ws) - n + 1):
@@ -348,7 +353,7 @@ class Structure:
             i, j = windows[w]
             if score < alias.threshold or abs((j - i) - alias.n_words) > 1:
                 continue
-            if _digits(ws[i:j]) != alias.digits:
+            if _digits(keys[i:j]) != alias.digits:
                 continue
             if score < 100 and not self._could_be_a_typo(ws[i:j], texts[w], alias):
                 continue
@@ -361,7 +366,7 @@ class Structure:
                 continue  # "EM 2" is "Engineering Manager 2" by its own name, not every level numbered 2
             text = " ".join(ws[n.start : n.end])
             values = frozenset(("level", t) for t in n.values)
-            digits = _digits(ws[n.start : n.end])
+            digits = _digits(keys[n.start : n.end])
             alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, 100)
             candidates.append((100.0, len(text), n.start, n.end, alias))
         # Another form of a one-word area's name ("lead" for Leadership), below the name itself.

@@ -168,7 +168,7 @@ class LevelNames:
                 short.pop()
             while short and short[0] in STOPWORDS:
                 short.pop(0)
-            if short != ws and any(not w.isdigit() and w not in LEVEL_WORDS for w in short):
+            if short != ws and any(not w.isdigit() and w not in LEVEL_WORDS and roman(w) is None for w in short):
                 table[(" ".join(short), False)].add(t)
             letters = [w for w in ws if not w.isdigit() and w not in STOPWORDS]
             digits = [w for w in ws if w.isdigit()]
@@ -180,6 +180,16 @@ class LevelNames:
                 if len(qws) >= 2:
                     table[("".join(w[0] for w in qws), False)].add(t)
                     table[(singular(qws[-1]), True)].add(t)
+        # A one-word short name that starts other titles too ("staff" of Staff Engineer, where Staff DX
+        # Engineer and Staff Technical Writer also start with it) names them all: which one is meant is for
+        # the rest of the question to say, not for the one title that happens to shorten to it.
+        starts: dict[str, set[str]] = defaultdict(set)
+        for t, ws in bases.items():
+            if ws and ws[0] not in STOPWORDS and ws[0] not in self.role_nouns and not ws[0].isdigit():
+                starts[ws[0]].add(t)
+        for (text, refines), values in table.items():
+            if " " not in text and not refines and len(starts.get(text, ())) > 1:
+                values |= starts[text]
         for (text, refines), values in table.items():
             if text:
                 self.aliases.append(NameAlias(text, frozenset(values), refines))
@@ -189,16 +199,23 @@ class LevelNames:
                 self.numbered[(code, n)].add(t)
         # A noun several titles put before their number is the ladder's own word for a level
         # ("Milestone 1", "Milestone 2"; "Engineer I", "Engineer II"): "milestone 2", and "level 2", name it.
-        nouns: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        # The same for a longer name numbered from its ladder's first rung ("Technical Writer I", "II"):
+        # its last word is the code ("writer 2"). Numbers that start higher up ("Senior Engineer 1" after
+        # Junior and Engineer) number sub-levels, not the ladder's levels, and "level 1" is not one of them.
+        first_rungs = {t for rungs in ladders if rungs for t in rungs[0]}
+        nouns: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
         for t in self.titles:
             ws = _title_words(_base(t))
-            if len(ws) == 2 and ws[1].isdigit() and ws[0] not in LEVEL_WORDS and not _CODE.match(ws[0]):
-                nouns[ws[0]].append((t, int(ws[1])))
-        for noun, numbered in nouns.items():
-            if len(numbered) >= 2:
+            if len(ws) >= 2 and ws[-1].isdigit() and ws[0] not in LEVEL_WORDS and not _CODE.match(ws[0]):
+                nouns[tuple(ws[:-1])].append((t, int(ws[-1])))
+        ladder_nouns: set[str] = set()
+        for prefix, numbered in nouns.items():
+            lowest = min(numbered, key=lambda tn: tn[1])[0]
+            if len(numbered) >= 2 and (len(prefix) == 1 or not ladders or lowest in first_rungs):
+                ladder_nouns.add(prefix[-1])
                 for t, n in numbered:
-                    self.numbered[(noun, n)].add(t)
-        self.ladder_nouns = frozenset(noun for noun, numbered in nouns.items() if len(numbered) >= 2)
+                    self.numbered[(prefix[-1], n)].add(t)
+        self.ladder_nouns = frozenset(ladder_nouns)
         # Where no title of a ladder carries a number, "level 3" is its third rung: people count levels
         # whatever the titles are called ("Associate", "Practitioner", "Expert"). A ladder with numbers
         # ("Engineer II", "Senior Engineer 1") is counted by them, and "level 3" there is no level.

@@ -132,3 +132,44 @@ def test_a_missing_seniority_word_is_the_answer_only_when_the_level_is_the_topic
     topical = answerer.ask("how should a senior help peers in their circle?")
     assert topical.intent != "missing_level"
     assert topical.quotes and "Helps peers in circle" in topical.quotes[0].text
+
+
+def _ladders(root: Path, ladders: dict[str, list[str]]) -> Structure:
+    for craft, titles in ladders.items():
+        for n, title in enumerate(titles, start=1):
+            (root / f"{craft[:4]}{n}.md").write_text(
+                f'---\ntitle: "{title}"\nparent: {craft}\ngrand_parent: Ladders\nnav_order: {n}\n---\n\n'
+                f"# {title}\n\n- Works on tasks of size {n} for {craft}.\n- Writes notes n{n}.\n",
+                "utf-8",
+            )
+    content = load_content(root)
+    assert not content.errors, content.errors
+    return Structure(content.entries)
+
+
+PARALLEL = {
+    "Engineering": ["Engineer I", "Engineer II", "Senior Engineer", "Staff Engineer"],
+    "Developer Experience": ["DX Engineer I", "DX Engineer II", "Senior DX Engineer", "Staff DX Engineer"],
+    "Documentation": ["Technical Writer I", "Technical Writer II", "Senior Technical Writer",
+                      "Staff Technical Writer"],
+}
+
+
+def test_parallel_ladders_numbered_from_their_first_rung(tmp_path: Path) -> None:
+    s = _ladders(tmp_path, PARALLEL)
+    # A roman numeral after a name, even in the plural or after an abbreviated name, is that name's number.
+    assert named(s, "what do tech writer IIs do with feedback") == {"Technical Writer II"}
+    assert named(s, "do dx eng IIs talk to customers") == {"DX Engineer II"}
+    assert named(s, "engineer ii tasks") == {"Engineer II"}
+    # The last word of a numbered name is its code; "level 2" is every ladder's second.
+    assert named(s, "writer 2 tasks") == {"Technical Writer II"}
+    assert named(s, "level 2 writer") == {"Engineer II", "DX Engineer II", "Technical Writer II"}
+    # A word that starts several titles names all of them: the rest of the question picks one.
+    assert named(s, "how should a staff writer review prs") == {
+        "Staff Engineer", "Staff DX Engineer", "Staff Technical Writer"}
+
+
+def test_numbers_that_start_above_the_first_rung_are_sub_levels(tmp_path: Path) -> None:
+    s = _ladders(tmp_path, {"Engineering": ["Junior Engineer", "Engineer", "Senior Engineer 1", "Senior Engineer 2"]})
+    assert named(s, "senior engineer 2 tasks") == {"Senior Engineer 2"}
+    assert missing(s, "what does a level 1 do") == ["Level 1"]
