@@ -14,9 +14,11 @@ from bot.config import ConfigError, Settings
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _content_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--content", type=Path, help="framework pages (default: CAREERFW_CONTENT or ./content)")
-    p.add_argument("--index", type=Path, help="index directory (default: CAREERFW_INDEX or a per-content cache)")
+def _content_args(p: argparse.ArgumentParser, content: str | None = None, index: str | None = None) -> None:
+    """--content and --index, on every command that reads a framework (README, "The command line")."""
+    p.add_argument("--content", type=Path, help=content or "framework pages (default: CAREERFW_CONTENT or ./content)")
+    p.add_argument("--index", type=Path,
+                   help=index or "index directory (default: CAREERFW_INDEX or a per-content cache)")
 
 
 def _settings(args: argparse.Namespace, base: Settings) -> Settings:
@@ -251,8 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("teams-package", help="build the Teams app package zip for upload")
     p.add_argument("--out", type=Path, default=Path("appPackage/careerfw.zip"))
-    p.add_argument("--content", type=Path,
-                   help="framework pages the bot's commands are made from (default: CAREERFW_CONTENT or ./content)")
+    _content_args(p, content="framework pages the bot's commands are made from (default: CAREERFW_CONTENT or "
+                  "./content)", index="accepted like every content command's; the package reads the pages only")
     p.set_defaults(func=_front_end("bot.teams.package", "package_command"))
 
     p = sub.add_parser("nudge", help="post the weekly TODO nudge once (for cron)")
@@ -277,8 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="retrieval quality: hybrid against dense-only and BM25-only")
     p.add_argument("sets", nargs="*", type=Path, help="question sets (default: tests/eval/*.yaml)")
-    p.add_argument("--content", type=Path,
-                   help="framework pages the sets are asked of, instead of their own `content:` (docs/evaluation.md)")
+    _content_args(p, content="framework pages the sets are asked of, instead of their own `content:` "
+                  "(docs/evaluation.md)",
+                  index="with --content: that framework's index, built there if stale (default: a per-content "
+                  "cache); the backend side-by-side builds its own")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-backends", action="store_true",
                    help="skip the side-by-side of every model backend (torch, onnx, onnx-int8)")
@@ -287,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")
-    p.add_argument("--content", type=Path, help="framework pages (default: CAREERFW_CONTENT or ./content)")
+    _content_args(p, index="the index the servers answer from, built there first if stale (default: a "
+                  "temporary one)")
     p.add_argument("--requests", type=int, default=500)
     p.add_argument("--concurrency", type=int, default=25)
     p.add_argument("--outage", type=float, default=0.0, metavar="SECONDS",
@@ -299,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_front_end("careerfw_tools.loadtest", "loadtest_command"))
 
     p = sub.add_parser("bench", help="latency and build throughput on these machines")
+    _content_args(p, content="measure this framework alone (default: the seed content, Monzo's when present, "
+                  "and a generated one)",
+                  index="folder for the indexes bench builds, one per framework and backend, kept afterwards "
+                  "(default: a temporary folder)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="a 2,000-entry generated framework instead of 10,000")
     p.add_argument("--backends", help="comma-separated model backends to measure (default: every one available)")

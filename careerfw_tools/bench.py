@@ -248,7 +248,9 @@ def available_backends(model: str | None) -> tuple[list[str], list[str]]:
 
 
 def run_bench(model: str | None = None, quick: bool = False, progress: bool = True,
-              backends: list[str] | None = None) -> dict[str, Any]:
+              backends: list[str] | None = None, content: Path | None = None,
+              index_root: Path | None = None) -> dict[str, Any]:
+    """`content`: measure that framework alone; `index_root`: where the indexes are built (and kept)."""
     def say(msg: str) -> None:
         if progress:
             print(msg, file=sys.stderr, flush=True)
@@ -268,13 +270,17 @@ def run_bench(model: str | None = None, quick: bool = False, progress: bool = Tr
                                "frameworks": {}}
     with tempfile.TemporaryDirectory(prefix="careerfw-bench-") as tmp:
         work = Path(tmp)
-        generated = work / "generated"
-        generated.mkdir()
-        size = (10, 10, 20) if quick else (10, 10, 100)
-        say(f"generating a {size[0] * size[1] * size[2]:,}-entry framework …")
-        generate_framework(generated, *size)
-        total = size[0] * size[1] * size[2]
-        targets = [("seed", REPO / "content"), ("monzo", MONZO), (f"generated-{total}", generated)]
+        indexes = index_root or work
+        if content is not None:
+            targets = [(content.resolve().name or "content", content)]
+        else:
+            generated = work / "generated"
+            generated.mkdir()
+            size = (10, 10, 20) if quick else (10, 10, 100)
+            say(f"generating a {size[0] * size[1] * size[2]:,}-entry framework …")
+            generate_framework(generated, *size)
+            total = size[0] * size[1] * size[2]
+            targets = [("seed", REPO / "content"), ("monzo", MONZO), (f"generated-{total}", generated)]
         for name, content in targets:
             if not content.is_dir():
                 results["frameworks"][name] = {"skipped": f"{content} is not present"}
@@ -283,7 +289,7 @@ def run_bench(model: str | None = None, quick: bool = False, progress: bool = Tr
             answerers: dict[str, Answerer] = {}
             for backend, embedder in embedders.items():
                 say(f"{name}: building the index with {backend} …")
-                index_dir = work / f"index-{name}-{backend}"
+                index_dir = indexes / f"index-{name}-{backend}"
                 builds[backend] = _build(content, index_dir, embedder)
                 answerers[backend] = Answerer.open(content, index_dir, embedder=embedder)
                 answerers[backend].ask("warm the answer path up")
@@ -295,7 +301,8 @@ def run_bench(model: str | None = None, quick: bool = False, progress: bool = Tr
             asks = _questions(content, SERVING_QUESTIONS + 1, seed=99)
             for backend in embedders:
                 say(f"{name}: serving process on {backend} …")
-                serving[backend] = _serving(content, work / f"index-{name}-{backend}", backend, model, asks, work)
+                serving[backend] = _serving(content, indexes / f"index-{name}-{backend}", backend, model, asks,
+                                            work)
             # Bare PyTorch's documents/s is the torch backend's own bare rate, measured around its build.
             torch_rate = builds.get("torch", {}).get("bare_documents_per_s")
             for bd in builds.values():

@@ -332,6 +332,7 @@ def run_load(
     backend: str | None = None,
     replicas: int = 1,
     database_url: str | None = None,
+    index_dir: Path | None = None,
 ) -> LoadReport:
     """With `outage_s`, Slack's side answers HTTP 500 to everything from the first command on for that
     many seconds (the server keeps its default CAREERFW_SLACK_RETRY_SECONDS): answers must still all
@@ -339,7 +340,7 @@ def run_load(
     with tempfile.TemporaryDirectory(prefix="careerfw-load-") as tmp:
         work = workdir or Path(tmp)
         # The index is built before the clock starts, as in the image (built at image build time).
-        index_dir = work / "index"
+        index_dir = index_dir or work / "index"
         build = [sys.executable, "-m", "bot.cli", "index", "build", "--index", str(index_dir)]
         if content is not None:
             build += ["--content", str(content)]
@@ -476,7 +477,8 @@ def loadtest_command(args: argparse.Namespace, settings: Settings) -> int:
           file=sys.stderr)
     try:
         report = run_load(args.requests, args.concurrency, content, outage_s=args.outage,
-                          backend=settings.model_backend, replicas=args.replicas, database_url=settings.database_url)
+                          backend=settings.model_backend, replicas=args.replicas, database_url=settings.database_url,
+                          index_dir=args.index)
     except RuntimeError as exc:
         print(f"careerfw loadtest: {exc}", file=sys.stderr)
         return 1

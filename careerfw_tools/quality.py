@@ -34,6 +34,10 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     if not paths and not conversation_paths:
         print("careerfw eval: no question sets given and none in tests/eval/", file=sys.stderr)
         return 1
+    if args.index is not None and args.content is None:
+        print("careerfw eval: --index needs --content (without it each set is asked of its own framework)",
+              file=sys.stderr)
+        return 2
     try:
         sets = [load_set(p, args.content) for p in paths]
         conversation_sets = [load_conversations(p, args.content) for p in conversation_paths]
@@ -41,8 +45,10 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"careerfw eval: {exc}", file=sys.stderr)
         return 1
     embedder = Embedder(settings.model, backend=settings.model_backend)
-    report = evaluate(sets, embedder) if sets else None
-    conversations = evaluate_conversations(conversation_sets, embedder) if conversation_sets else None
+    index = args.index  # one framework (--content), so one index for every set
+    report = evaluate(sets, embedder, index_dir_for=lambda s: index) if sets else None
+    conversations = evaluate_conversations(conversation_sets, embedder, index_dir_for=lambda s: index) \
+        if conversation_sets else None
     comparison = None if args.no_backends or not sets else compare_backends(sets, settings.model)
     if args.json:
         out: dict = {"backend": embedder.backend}
@@ -70,7 +76,8 @@ def bench_command(args: argparse.Namespace, settings: Settings) -> int:
     from careerfw_tools.bench import render, run_bench
 
     backends = [b.strip() for b in args.backends.split(",")] if args.backends else None
-    report = run_bench(settings.model, quick=getattr(args, "quick", False), progress=not args.json, backends=backends)
+    report = run_bench(settings.model, quick=getattr(args, "quick", False), progress=not args.json, backends=backends,
+                       content=args.content, index_root=args.index)
     if args.json:
         print(json.dumps(report, indent=1))
     else:

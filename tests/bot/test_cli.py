@@ -113,3 +113,46 @@ def test_run_without_tokens_explains_and_starts_the_chat(content: Path) -> None:
     assert "SLACK_BOT_TOKEN" in result.stderr
     assert "› AI Governance  [" in result.stdout
     assert "Architecture Design" in result.stdout and "Technical Strategy" in result.stdout
+
+
+# --- --content and --index on every content command (README, "The command line") -------------------
+
+CONTENT_COMMANDS = [
+    ["index", "build"], ["ask"], ["todo"], ["check"], ["chat"], ["run"], ["serve"], ["teams"], ["teams-package"],
+    ["nudge"], ["eval"], ["loadtest"], ["bench"],
+]
+
+
+@pytest.mark.parametrize("command", CONTENT_COMMANDS, ids=" ".join)
+def test_every_content_command_takes_content_and_index(command: list[str], tmp_path: Path) -> None:
+    from bot.cli import build_parser
+
+    args = build_parser().parse_args([*command, "--content", str(tmp_path / "pages"), "--index", str(tmp_path / "ix")])
+    assert (args.content, args.index) == (tmp_path / "pages", tmp_path / "ix")
+
+
+def test_readme_says_which_commands_take_content_and_index() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    table = readme[readme.index("## The command line"):readme.index("`careerfw ask --json [QUESTION]`")]
+    for command in CONTENT_COMMANDS:
+        assert f"`careerfw {' '.join(command)}" in table, command  # a row of the table
+    flags = " ".join(table[:table.index("| command |")].split())  # the paragraph above the table
+    for command in CONTENT_COMMANDS:
+        assert f"`{' '.join(command)}`" in flags, f"the paragraph does not say what {command} does with the flags"
+
+
+def test_eval_index_without_content_is_refused_in_one_line() -> None:
+    result = careerfw("eval", "--index", "/tmp/nowhere", "--no-backends")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("careerfw eval: --index needs --content (without it each set is asked of "
+                                     "its own framework)")
+
+
+def test_eval_builds_and_uses_the_index_it_is_given(content: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "one.yaml"
+    questions.write_text("name: one\nquestions:\n  - ask: what does Head of ML own?\n    area: ML Ops\n", "utf-8")
+    index = tmp_path / "given-index"
+    result = careerfw("eval", str(questions), "--content", str(content), "--index", str(index), "--no-backends",
+                      "--json")
+    assert result.returncode == 0, result.stderr
+    assert (index / "current").exists(), "the index was not built where --index said"
