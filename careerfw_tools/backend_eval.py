@@ -9,6 +9,7 @@ move rankings.
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
 from dataclasses import dataclass, field
@@ -60,22 +61,36 @@ class BackendComparison:
         }
 
 
+class _NotAsked(logging.Filter):
+    """index/embedder.py warns that a backend which failed its export parity check is used "as asked":
+    true when someone set CAREERFW_MODEL_BACKEND, not when this comparison names every backend in turn
+    (the table shows how far that backend is from torch anyway)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "using it as asked" not in record.getMessage()
+
+
 def compare_backends(
-    sets: list[QuestionSet], model: str | None = None, work: Path | None = None
+    sets: list[QuestionSet], model: str | None = None, work: Path | None = None, onnx_root: Path | None = None
 ) -> BackendComparison:
     skipped: list[str] = []
     embedders: dict[str, Embedder] = {}
+    model_log = logging.getLogger("careerfw.model")
+    not_asked = _NotAsked()
     for backend in (REFERENCE, *(b for b in BACKENDS if b != REFERENCE)):
+        model_log.addFilter(not_asked)
         try:
-            embedder = Embedder(model, backend=backend)
+            embedder = Embedder(model, backend=backend, onnx_root=onnx_root)
         except ModelError as exc:
             skipped.append(f"{backend}: {exc}")
             continue
+        finally:
+            model_log.removeFilter(not_asked)
         if embedder.backend != backend:  # its export is missing: it would only measure torch again
             skipped.append(f"{backend}: no ONNX export to measure")
             continue
         embedders[backend] = embedder
-    serving = Embedder(model).backend
+    serving = Embedder(model, onnx_root=onnx_root).backend
     if REFERENCE not in embedders:
         return BackendComparison([], serving, [], skipped)
     scores: list[SetScores] = []
