@@ -184,6 +184,14 @@ def side_by_side(answer: Answer) -> bool:
     return answer.intent == "compare" and len(answer.quotes) == 2
 
 
+def side_headings(quotes: Sequence[Quote]) -> list[str]:
+    """Each compared cell's heading: its area and level, and its craft when the two crafts differ
+    ("Mastery · Level 3 · Backend Engineering Craft"), so two columns never read alike."""
+    crafts = {q.entry.craft for q in quotes}
+    return [" · ".join(p for p in (q.entry.area, q.entry.level, q.entry.craft if len(crafts) > 1 else "") if p)
+            for q in quotes]
+
+
 def answer_lead(answer: Answer) -> str:
     if not answer.quotes:
         return answer.message or NO_QUESTION

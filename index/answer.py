@@ -491,10 +491,18 @@ class Answerer:
             if m.start not in named_sides and (m.kinds & {"who", "craft"}) and not m.partial
         ]
         narrow = state.ranker.structure.mask(others, {"who", "craft"})
+        # A craft named anywhere ("Level 3 and Level 4 in Backend Engineering") is both sides' craft,
+        # though the words sit next to one side: a side that names another craft keeps its own.
+        crafts = [m for m in ranking.detected.mentions if m.kinds == {"craft"} and not m.partial]
+        one = len({v for m in crafts for f, v in m.values if f == "craft"}) == 1
+        in_craft = state.ranker.structure.mask(crafts, {"craft"}) if one else None
         sides = []
         for rows in (side_a, side_b):
             keep = rows if narrow is None else rows[narrow[rows]]
-            sides.append(keep if len(keep) else rows)
+            keep = keep if len(keep) else rows
+            if in_craft is not None and in_craft[keep].any():
+                keep = keep[in_craft[keep]]
+            sides.append(keep)
         union = np.zeros(len(entries), dtype=bool)
         union[sides[0]] = True
         union[sides[1]] = True

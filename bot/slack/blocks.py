@@ -33,6 +33,7 @@ from bot.view import (
     help_view,
     level_groups,
     side_by_side,
+    side_headings,
 )
 from index.answer import Answer, Quote
 from index.entry import Entry
@@ -174,9 +175,9 @@ def side_by_side_blocks(quotes: Sequence[Quote]) -> list[Block] | None:
     """Two cells next to each other: one section with a field each (Slack shows two fields as two
     columns), the citations under them. None when a cell is too long for a field: then one after the other."""
     fields = []
-    for quote in quotes:
-        head = f"*{escape(quote.entry.area)}* · {escape(quote.entry.level)}" if quote.entry.level else \
-            f"*{escape(quote.entry.area)}*"
+    for quote, heading in zip(quotes, side_headings(quotes), strict=True):
+        area, _, rest = heading.partition(" · ")
+        head = f"*{escape(area)}*" + (f" · {escape(rest)}" if rest else "")
         body = f"_{NOT_WRITTEN_YET}._" if quote.todo else _quote_mrkdwn(escape(quote.text))
         text = f"{head}\n{body}"
         if len(text) > FIELD_LIMIT:

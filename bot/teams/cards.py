@@ -33,6 +33,7 @@ from bot.view import (
     help_view,
     level_groups,
     side_by_side,
+    side_headings,
     starts_also_relevant,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
@@ -121,9 +122,9 @@ def not_written_yet() -> Element:
             "items": [words(f"⚠️ {NOT_WRITTEN_YET}", weight="Bolder")]}
 
 
-def quote_elements(quote: Quote) -> list[Element]:
+def quote_elements(quote: Quote, heading: str | None = None) -> list[Element]:
     entry = quote.entry
-    items: list[Element] = [literal(entry.area, weight="Bolder")]
+    items: list[Element] = [literal(heading or entry.area, weight="Bolder")]
     if quote.todo:
         items.append(not_written_yet())
     else:
@@ -149,7 +150,8 @@ def quote_elements(quote: Quote) -> list[Element]:
 
 def side_by_side_elements(quotes: tuple[Quote, ...] | list[Quote]) -> list[Element]:
     """Two cells next to each other: a ColumnSet with one column per cell, each cited under it."""
-    columns = [{"type": "Column", "width": "stretch", "items": quote_elements(q)} for q in quotes]
+    columns = [{"type": "Column", "width": "stretch", "items": quote_elements(q, heading)}
+               for q, heading in zip(quotes, side_headings(quotes), strict=True)]
     return [{"type": "ColumnSet", "columns": columns, "spacing": "Medium"}]
 
 

@@ -70,3 +70,22 @@ def test_a_follow_up_says_what_it_carried_over_on_every_surface() -> None:
     fresh = Answer("q", "lookup", True, quotes=follow.quotes, context=follow.context)
     assert answer_view(fresh).carried is None
     assert "following on" not in render_answer(fresh) + json.dumps(answer_message(fresh, None))
+
+
+def test_compared_cells_are_headed_by_level_and_by_craft_when_the_crafts_differ(monzo_answerer) -> None:
+    from bot.slack.blocks import side_by_side_blocks
+    from bot.teams.cards import side_by_side_elements
+    from bot.view import side_headings
+
+    same = monzo_answerer.ask("Compare Mastery at Level 3 and Level 4 in Backend Engineering Craft").quotes
+    assert side_headings(same) == ["Mastery · Level 3", "Mastery · Level 4"]
+    backend = monzo_answerer.ask("mastery for a level 3 backend engineer").quotes[0]
+    mobile = monzo_answerer.ask("mastery for a level 3 mobile engineer").quotes[0]
+    assert side_headings([backend, mobile]) == ["Mastery · Level 3 · Backend Engineering Craft",
+                                                "Mastery · Level 3 · Mobile Engineering Craft"]
+    slack = side_by_side_blocks(same)
+    assert slack is not None
+    assert [f["text"].split("\n")[0] for f in slack[0]["fields"]] == ["*Mastery* · Level 3", "*Mastery* · Level 4"]
+    columns = side_by_side_elements(same)[0]["columns"]
+    assert [c["items"][0]["items"][0]["inlines"][0]["text"] for c in columns] == [
+        "Mastery · Level 3", "Mastery · Level 4"]

@@ -358,3 +358,12 @@ def test_promotion_from_there_starts_at_the_last_answers_level(monzo_answerer: A
                              "how do I get promoted from there?")
     assert checklist.intent == "checklist" and checklist.checklist is not None
     assert (checklist.checklist.current, checklist.checklist.target) == ("Level 3", "Level 4")
+
+
+def test_a_comparison_keeps_the_one_craft_named_on_both_sides(monzo_answerer: Answerer) -> None:
+    # What Teams' "Compare with the next level" sends after a Backend Level 3 Mastery answer: the craft
+    # sits beside Level 4 in the words, but both levels are Backend's.
+    answer = monzo_answerer.ask("Compare Mastery at Level 3 and Level 4 in Backend Engineering Craft")
+    assert answer.intent == "compare"
+    assert [(q.entry.craft, q.entry.level, q.entry.area) for q in answer.quotes] == [
+        ("Backend Engineering Craft", "Level 3", "Mastery"), ("Backend Engineering Craft", "Level 4", "Mastery")]
