@@ -232,3 +232,26 @@ class FileWatch:
         if names and "alembic_version" not in names:
             return "the file was overwritten while in use by another database (no alembic_version table)"
         return None
+
+
+def read_small_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of `path`, or None when there is no such file. Only a regular file of at most `limit`
+    bytes is read: a FIFO would block the reader for ever and a link to /dev/zero would fill memory,
+    so anything else raises ConfigError, one line naming the file."""
+    try:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat can tell.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{path} is not a regular file; refusing to read it")
+        data = os.read(fd, limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ConfigError(f"{path} is over {limit} bytes, too large for what it should hold; refusing to read it")
+    return data

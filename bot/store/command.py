@@ -7,12 +7,17 @@ import argparse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.state import check_state
 from bot.store import migrate
 from bot.store.engine import ADMIN, StoreUnavailable, Target, create_engine, reason
 
 
 def db_command(args: argparse.Namespace, settings: Settings) -> int:
     target = Target.from_settings(settings)
+    if target.sqlite_path is not None:
+        # The serving commands' own check, before anything opens the file for writing (opening it
+        # switches on WAL, and an upgrade writes): a malformed file is named in one line and left as it is.
+        check_state(target.sqlite_path)
     engine = create_engine(target, ADMIN)
     try:
         before = migrate.status(engine)

@@ -26,12 +26,17 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings
-from bot.store import migrate
+from bot.state import read_small_file
+from bot.store import migrate, store_down
 from bot.store.engine import ADMIN, URL_VARIABLE, StoreUnavailable, Target, create_engine, reason
 from bot.store.rows import continue_numbering, insert_new
 from bot.store.schema import feedback_meta, metadata
 
 BATCH = 500
+KEY_FILE_LIMIT = 4096  # the key is 64 hex digits and a newline
+# A copied id past this is refused: PostgreSQL's sequence would follow it and run out (2^63 - 1) within
+# the next few inserts, so no question could be recorded again.
+MAX_COPIED_ID = 2**62
 KEY_ROW = "user_hash_key"  # bot.feedback's key row; the file's key moves with its hashes
 
 
@@ -42,6 +47,7 @@ class TableCopy:
     before: int
     after: int = 0
     conflicts: int = 0  # rows of the file PostgreSQL holds something else under the same key
+    skipped: int = 0  # rows PostgreSQL refused (a value it cannot hold, an id past MAX_COPIED_ID)
 
     @property
     def copied(self) -> int:
@@ -78,10 +84,13 @@ def migrate_from_sqlite_command(args: argparse.Namespace, settings: Settings) ->
         source.dispose()
     _report(copies)
     lost = [c for c in copies if c.conflicts]
-    if lost:
-        for c in lost:
-            print(f"careerfw: {c.conflicts} row(s) of {c.name} in {path} were not copied: PostgreSQL already "
-                  "holds different rows under the same keys (state written there since?); nothing was overwritten")
+    for c in lost:
+        print(f"careerfw: {c.conflicts} row(s) of {c.name} in {path} were not copied: PostgreSQL already "
+              "holds different rows under the same keys (state written there since?); nothing was overwritten")
+    skipped = sum(c.skipped for c in copies)
+    if skipped:
+        print(f"careerfw: {skipped} row(s) of {path} were skipped (each named above); every other row was copied")
+    if lost or skipped:
         return 1
     print("Every row of the file is in PostgreSQL; running this again copies nothing new.")
     return 0
@@ -130,12 +139,66 @@ def _copy(source: Engine, engine: Engine, found: dict[str, set[str]], path: Path
         for table, copy in zip(tables, copies, strict=True):
             columns = [c for c in table.columns if c.name in found[table.name]]
             _check_columns(table, columns, path)
+            numbered = _numbered(table)
             for batch in _batches(src, columns):
-                insert_new(dst, table, batch)
+                if numbered is not None:
+                    batch = [row for row in batch if _safe_id(row, numbered, table, copy, path)]
+                batch = _insert(dst, table, batch, copy, path)
                 copy.conflicts += _differing(dst, table, columns, batch)
             continue_numbering(dst, table)
             copy.after = _count(dst, table)
     return copies
+
+
+def _numbered(table: sa.Table) -> sa.Column[Any] | None:
+    """The table's generated id column (its sequence continues after the copied ids), if it has one."""
+    key = list(table.primary_key.columns)
+    if len(key) == 1 and isinstance(key[0].type, sa.Integer) and key[0].autoincrement in (True, "auto"):
+        return key[0]
+    return None
+
+
+def _where(table: sa.Table, row: dict[str, Any]) -> str:
+    return ", ".join(f"{c.name}={row.get(c.name)!r}" for c in table.primary_key.columns)
+
+
+def _skip(copy: TableCopy, table: sa.Table, row: dict[str, Any], path: Path, why: str) -> None:
+    copy.skipped += 1
+    print(f"careerfw: {path}: table {table.name}, row {_where(table, row)}: not copied: {why}")
+
+
+def _safe_id(row: dict[str, Any], column: sa.Column[Any], table: sa.Table, copy: TableCopy, path: Path) -> bool:
+    value = row.get(column.name)
+    if isinstance(value, int) and value > MAX_COPIED_ID:
+        _skip(copy, table, row, path, f"its id is past {MAX_COPIED_ID}, after which PostgreSQL could number "
+              "no new row")
+        return False
+    return True
+
+
+def _insert(dst: Connection, table: sa.Table, batch: list[dict[str, Any]], copy: TableCopy,
+            path: Path) -> list[dict[str, Any]]:
+    """Insert `batch`; the rows that went in (or were already there). When PostgreSQL refuses the batch
+    for one row's data (a NUL in a text, an integer out of range), each row is tried alone, so that one
+    is named and skipped and the rest are copied. A lost connection still stops the copy."""
+    try:
+        with dst.begin_nested():
+            insert_new(dst, table, batch)
+        return batch
+    except SQLAlchemyError as exc:
+        if store_down(exc):
+            raise
+    kept = []
+    for row in batch:
+        try:
+            with dst.begin_nested():
+                insert_new(dst, table, [row])
+            kept.append(row)
+        except SQLAlchemyError as exc:
+            if store_down(exc):
+                raise
+            _skip(copy, table, row, path, reason(exc))
+    return kept
 
 
 def _copy_key(path: Path, dst: Connection) -> None:
@@ -143,10 +206,13 @@ def _copy_key(path: Path, dst: Connection) -> None:
     people they stand for. A database that already has a key keeps it (with a warning): its own
     hashes depend on it."""
     key_file = path.with_name(path.name + ".key")
+    data = read_small_file(key_file, KEY_FILE_LIMIT)
     try:
-        key = key_file.read_text("ascii").strip()
+        key = (data or b"").decode("ascii").strip()
         bytes.fromhex(key)
-    except (OSError, ValueError):
+    except ValueError:
+        return
+    if not key:
         return
     insert_new(dst, feedback_meta, [{"key": KEY_ROW, "value": key}])
     kept = dst.execute(sa.select(feedback_meta.c.value).where(feedback_meta.c.key == KEY_ROW)).scalar_one()

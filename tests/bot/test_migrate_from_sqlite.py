@@ -4,6 +4,7 @@ cannot be copied is said, never dropped silently."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -221,3 +222,75 @@ def test_refusals_are_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert main(["db", "migrate-from-sqlite", str(other)]) == 1
     err = capsys.readouterr().err
     assert "is not a careerfw state database" in err and "questions" in err
+
+
+def test_a_row_postgresql_refuses_is_named_and_the_rest_are_copied(
+    tmp_path: Path, into, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One bad row (a NUL in a question, which PostgreSQL text cannot hold; an id near 2^63, after which
+    the sequence could number nothing) aborted the whole copy with a message blaming
+    CAREERFW_DATABASE_URL. Now each is named by table and row, the rest copied, and the exit is 1."""
+    path = tmp_path / "state.db"
+    write_legacy_state(path, questions=6)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE questions SET question = ? WHERE id = 3", ("bad\x00question",))
+    conn.execute("INSERT INTO questions (id, asked_at, surface, user_hash, question, kind, confident, entries)"
+                 " VALUES (?, 1.0, 'slack', 'h', 'far away', 'ask', 1, '[]')", (2**63 - 2,))
+    conn.commit()
+    conn.close()
+
+    assert main(["db", "migrate-from-sqlite", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: table questions, row id=3: not copied:" in out
+    assert f"{path}: table questions, row id={2**63 - 2}: not copied: its id is past" in out
+    # question 3's vote has no question to refer to on PostgreSQL: named and skipped too
+    assert f"{path}: table feedback, row id=3: not copied:" in out
+    assert f"careerfw: 3 row(s) of {path} were skipped (each named above); every other row was copied" in out
+    assert _counts(out)["questions"] == [7, 0, 5, 5] and _counts(out)["feedback"] == [6, 0, 5, 5]
+    store = into()
+    log = Feedback(store)
+    assert log.get_question(3) is None and log.get_question(6) is not None
+    assert log.record_question(surface="slack", user_id="U9", answer=_answer("new", "Area 0")) == 7
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge"])
+def test_a_key_file_that_is_not_a_small_regular_file_is_refused_in_one_line(
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A FIFO as state.db.key hung the copy; a link to /dev/zero ran it out of memory."""
+    path = tmp_path / "state.db"
+    write_legacy_state(path, questions=1)
+    key = path.with_name("state.db.key")
+    key.unlink()
+    if kind == "fifo":
+        os.mkfifo(key)
+    elif kind == "dev-zero":
+        key.symlink_to("/dev/zero")
+    else:
+        key.write_bytes(b"0" * 100_000)
+    assert main(["db", "migrate-from-sqlite", str(path)]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("careerfw:")]
+    assert len(lines) == 1 and str(key) in lines[0] and "refusing to read it" in lines[0], err
+
+
+def test_db_status_on_a_malformed_file_names_it_and_leaves_it_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`careerfw db status` runs the check the serving commands run (bot.state.check_state); it used to
+    open the file for writing (switching on WAL), which rewrote it."""
+    monkeypatch.delenv("CAREERFW_DATABASE_URL", raising=False)
+    path = tmp_path / "state.db"
+    write_legacy_state(path, questions=20)
+    data = bytearray(path.read_bytes())
+    data[4096:4096 + 12] = b"\xff" * 12  # a b-tree page's header scribbled over: malformed, file header intact
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    monkeypatch.setenv("CAREERFW_STATE_DB", str(path))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    assert main(["db", "status"]) == 1
+    err = capsys.readouterr().err
+    assert f"the state database {path} (CAREERFW_STATE_DB) is unusable" in err and "Traceback" not in err
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert not Path(f"{path}-wal").exists()
