@@ -386,9 +386,13 @@ def _label(r: AreaSummary) -> str:
 
 
 def render_summary(rows: list[AreaSummary]) -> str:
+    """The report for a terminal. Reasons and areas are people's and content's words: any control
+    character in them is shown escaped, never sent raw to the terminal."""
+    from bot.text import for_terminal
+
     if not rows:
         return "No questions or feedback recorded yet.\n"
-    labels = [_label(r) for r in rows]
+    labels = [for_terminal(_label(r)) for r in rows]
     width = min(max(len(label) for label in labels), 70)
     lines = [f"{'area':<{width}}  {'asked':>5}  {'helpful':>7}  {'not helpful':>11}"]
     for label, r in zip(labels, rows, strict=True):
@@ -399,9 +403,9 @@ def render_summary(rows: list[AreaSummary]) -> str:
     if explained:
         lines += ["", "Reasons given with a thumbs-down (newest first):"]
         for r in explained:
-            lines.append(f"{_label(r)}:")
+            lines.append(f"{for_terminal(_label(r))}:")
             # One line per reason: a reason's own line breaks would read as another reason.
-            lines += [f"  - {' '.join(reason.split())}" for reason in r.reasons]
+            lines += [f"  - {for_terminal(' '.join(reason.split()))}" for reason in r.reasons]
     return "\n".join(lines) + "\n"
 
 

@@ -133,3 +133,12 @@ def split_text(text: str, render: Callable[[str], str | bytes], limit: int) -> l
     if current:
         chunks.append(current)
     return chunks
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def for_terminal(text: str) -> str:
+    """`text` safe to print to a terminal: control characters (escape sequences could clear the
+    screen or set the window title) shown visibly as \\xNN instead of sent raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
