@@ -9,6 +9,7 @@ from collections import Counter
 
 import bm25s
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from index.tokens import STOPWORDS, expand, pairs, stem, terms, words
 
@@ -19,6 +20,8 @@ ROOT_PAST = 2
 # `careerfw eval` with 0.25, 0.5, 0.75 and 1.0 (docs/evaluation.md): at 0.75 and 1.0 the fitted weights
 # moved off the shipped ones and held-out refusal fell below 0.95; 0.25 gained nothing.
 PAIR_WEIGHT = 0.5
+# Words shorter than this are not read as slips of another: short words are too often other words.
+TYPO_MIN = 6
 
 
 class BM25Ranker:
@@ -65,7 +68,22 @@ class BM25Ranker:
             i += 1
         if len(out) > 1 and len(os.path.commonprefix(out)) < len(term) + ROOT_PAST:
             return []
-        return out[:limit]
+        return out[:limit] or self._respelt(term)
+
+    def _respelt(self, term: str) -> list[str]:
+        """The one indexed word a long unknown word is a slip of ("responsibilite" for "responsibility",
+        "aprover" for "approver"): a letter or two off (two swapped count as one), starting alike. None
+        when two words are that close: then the slip could be either."""
+        if len(term) < TYPO_MIN or term.isdigit():
+            return []
+        slips = 1 if len(term) < 9 else 2
+        lo = bisect.bisect_left(self._sorted_vocab, term[0])
+        hi = bisect.bisect_left(self._sorted_vocab, chr(ord(term[0]) + 1))
+        close = [
+            w for w in self._sorted_vocab[lo:hi]
+            if abs(len(w) - len(term)) <= slips and OSA.distance(term, w, score_cutoff=slips) <= slips
+        ]
+        return close if len(close) == 1 else []
 
     def scores(self, query_terms: list[str], extra: list[str] | None = None) -> np.ndarray:
         """One BM25 score per text (0 where no query term occurs). `query_terms` are the question's words in

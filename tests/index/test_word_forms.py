@@ -96,6 +96,21 @@ def test_a_short_word_stands_for_words_only_when_they_share_a_root() -> None:
     assert set(bm25.completions("collab")) == {"collaborate", "collaboration"}
 
 
+def test_a_long_unknown_word_a_letter_off_one_word_is_that_word() -> None:
+    bm25 = BM25Ranker(["Lists the responsibilities of an approver.", "A reviewer writes a review.",
+                       "Finds a sponsor."])
+    assert bm25.completions("responsibilite") == ["responsibility"]  # "responsibilites", stemmed
+    assert bm25.completions("aprover") == ["approver"]
+    # A letter off two words ("review", "reviewer"): either could be meant, so neither is.
+    assert bm25.completions("reviewr") == []
+    # Short words and words far from every indexed one stay unknown: "weather" is no slip of anything here.
+    assert bm25.completions("sponsr") == ["sponsor"]
+    assert bm25.completions("spnsr") == []  # five letters: too short to read as a slip
+    assert bm25.completions("weather") == []
+    scores = bm25.scores(["aprover"])
+    assert scores[0] > 0 and scores[1] == scores[2] == 0
+
+
 def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -> None:
     assert acme.ranker.structure.owner_words == {"acme"}
     # Every cell names Acme, so the company's name alone makes these close to the text (cosine 0.47-0.59).
