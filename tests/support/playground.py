@@ -123,7 +123,8 @@ def _post_json(url: str, body: Any, timeout: float = 60) -> Any:
 
 def bot_env(content: Path, state_db: Path, index_dir: Path) -> dict[str, str]:
     """The environment of `careerfw teams` and `careerfw nudge --teams` here: anonymous (as in local
-    development with the playground), one SQLite state file, no scheduler (the test runs the nudge)."""
+    development with the playground), one SQLite state file, no scheduler (the test runs the nudge),
+    no telemetry."""
     env = {
         k: v for k, v in os.environ.items()
         if not k.startswith(("CAREERFW_", "CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__", "SLACK_"))
@@ -139,6 +140,9 @@ def bot_env(content: Path, state_db: Path, index_dir: Path) -> dict[str, str]:
         "CAREERFW_RATE_LIMIT": "1000",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
+        # ONNX Runtime (1.32) otherwise starts its 1DS telemetry about ten seconds in, and looks up
+        # mobile.events.data.microsoft.com: nothing here may try to leave the machine.
+        "ORT_DISABLE_TELEMETRY": "1",
     })
     return env
 
@@ -243,6 +247,13 @@ class Playground:
             **os.environ,
             "TEAMSAPPTESTER_BROWSER": "none",  # else it spawns xdg-open and exits when that is missing
             "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.log),  # its console output goes only here without a TTY
+            # --disable-telemetry stops its events, not the Application Insights SDK it sets up anyway:
+            # that SDK's statsbeat probes Azure's instance metadata address (169.254.169.254) and looks
+            # up Microsoft's hosts at start. Statsbeat off, and anything else the SDK might send goes to
+            # a closed loopback port.
+            "APPLICATION_INSIGHTS_NO_STATSBEAT": "true",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING":
+                "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9",
         }
         with self.out.open("wb") as out:
             # cwd: it reads .m365agentsplayground.yml from there; an empty folder gives its default tenant.
