@@ -140,6 +140,11 @@ class OnnxEncoder:
     """One ONNX graph, its tokenizer and its pooling; `encode` is safe to call from several threads."""
 
     def __init__(self, directory: Path, graph: str) -> None:
+        # Nothing leaves the machine at run time: ONNX Runtime otherwise starts looking up Microsoft's
+        # telemetry host (mobile.events.data.microsoft.com) about ten seconds into a long-running
+        # process. Its environment reads this when the first session is made; the Python call to turn
+        # telemetry off comes too late for that lookup.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

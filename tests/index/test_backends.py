@@ -292,3 +292,18 @@ def test_usable_cpus_follows_the_affinity_a_pod_or_taskset_gives() -> None:
            "from index.onnx_encoder import usable_cpus; print(usable_cpus())"
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "1", run.stderr
+
+
+def test_the_onnx_encoder_turns_onnx_runtime_telemetry_off() -> None:
+    # Left on, ONNX Runtime looks up mobile.events.data.microsoft.com about ten seconds into a serving
+    # process; its environment reads ORT_DISABLE_TELEMETRY when the first session is made.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    code = ("import os; from index.embedder import Embedder; Embedder(None, backend='onnx').encode_query('x'); "
+            "print(os.environ.get('ORT_DISABLE_TELEMETRY'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "1"
