@@ -43,7 +43,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.state import KEY_FILE_LIMIT, read_small_file
 from bot.store import Store
 from bot.store.clean import clean_text, valid_id
 from bot.store.rows import insert_new
@@ -105,11 +106,13 @@ def key_path(state_db: Path) -> Path:
 
 
 def _read_key(path: Path) -> bytes | None:
+    # Only a small regular file: a FIFO there would hang every start, a link to /dev/zero fill memory.
     try:
-        return bytes.fromhex(path.read_text("ascii").strip())
-    except FileNotFoundError:
-        return None
-    except (ValueError, OSError) as exc:
+        data = read_small_file(path, KEY_FILE_LIMIT)
+        return None if data is None else bytes.fromhex(data.decode("ascii").strip())
+    except ConfigError as exc:
+        raise FeedbackError(f"the user-hash key is unreadable: {exc}") from None
+    except ValueError as exc:
         raise FeedbackError(f"the user-hash key {path} is unreadable: {exc}") from None
 
 

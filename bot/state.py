@@ -234,6 +234,9 @@ class FileWatch:
         return None
 
 
+KEY_FILE_LIMIT = 4096  # the user-hash key file: 64 hex digits and a newline
+
+
 def read_small_file(path: Path, limit: int) -> bytes | None:
     """The bytes of `path`, or None when there is no such file. Only a regular file of at most `limit`
     bytes is read: a FIFO would block the reader for ever and a link to /dev/zero would fill memory,

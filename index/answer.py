@@ -271,7 +271,8 @@ class Answerer:
     def ask(self, question: str, limit: int = 3, context: Context | None = None) -> Answer:
         """The answer to `question`; with `context` (the previous answer's, `Answer.context`) a follow-up
         takes what it leaves out from the previous turn (index/followup.py)."""
-        question = " ".join(question.split())
+        # A lone surrogate (bytes that were not UTF-8, as a shell passes them) is no text the model reads.
+        question = " ".join(question.encode("utf-8", "replace").decode("utf-8").split())
         truncated = len(question) > MAX_QUESTION_CHARS
         question = question[:MAX_QUESTION_CHARS]
         if not terms(question) and not question.strip("?!. "):

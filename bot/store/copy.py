@@ -26,14 +26,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings
-from bot.state import read_small_file
+from bot.state import KEY_FILE_LIMIT, read_small_file
 from bot.store import migrate, store_down
 from bot.store.engine import ADMIN, URL_VARIABLE, StoreUnavailable, Target, create_engine, reason
 from bot.store.rows import continue_numbering, insert_new
 from bot.store.schema import feedback_meta, metadata
 
 BATCH = 500
-KEY_FILE_LIMIT = 4096  # the key is 64 hex digits and a newline
 # A copied id past this is refused: PostgreSQL's sequence would follow it and run out (2^63 - 1) within
 # the next few inserts, so no question could be recorded again.
 MAX_COPIED_ID = 2**62

@@ -145,3 +145,24 @@ def test_feedback_command_with_nothing_recorded(tmp_path: Path, monkeypatch: pyt
     assert main(["feedback"]) == 0
     assert "No questions" in capsys.readouterr().out
     assert not (tmp_path / "absent.db").exists()  # saying so creates nothing
+
+
+def test_the_serving_key_reader_reads_only_a_small_regular_file(tmp_path: Path) -> None:
+    import os
+
+    from bot.feedback import FeedbackError, _read_key
+
+    assert _read_key(tmp_path / "absent.key") is None
+    good = tmp_path / "good.key"
+    good.write_text("ab" * 32 + "\n", "ascii")
+    assert _read_key(good) == bytes.fromhex("ab" * 32)
+    fifo = tmp_path / "fifo.key"
+    os.mkfifo(fifo)  # read as before, this blocked the process for ever
+    big = tmp_path / "big.key"
+    big.write_text("ab" * 10_000, "ascii")
+    zero = tmp_path / "zero.key"
+    zero.symlink_to("/dev/zero")  # read as before, this filled memory
+    for path in (fifo, big, zero):
+        with pytest.raises(FeedbackError) as err:
+            _read_key(path)
+        assert str(path) in str(err.value)

@@ -172,3 +172,9 @@ def test_multilevel_fixture_parses_as_designed() -> None:
     levels = {e.level for e in content.entries if e.kind == "level"}
     assert {"Engineer 1", "Senior Engineer 2 (People Manager)", "Level 1", "Level 3"} <= levels
     assert content.todo_count == 3
+
+
+def test_a_question_with_bytes_that_were_not_utf8_is_answered(seed_answerer: Answerer) -> None:
+    # A shell passes such bytes on as lone surrogates, which the tokenizer refused with a TypeError.
+    answer = seed_answerer.ask("what does Head of ML own? \udced\udca0\udc80")
+    assert answer.confident and answer.quotes
