@@ -101,7 +101,7 @@ def test_two_cells_side_by_side_and_too_long_ones_one_after_the_other() -> None:
     (card,) = answer_cards(answer)
     assert_valid_card(card)
     (columns,) = card_elements(card["body"], "ColumnSet")
-    assert [card_texts(c)[0] for c in columns["columns"]] == ["Left", "Right"]
+    assert [card_texts(c)[0] for c in columns["columns"]] == ["Left · Level 4", "Right · Level 4"]
     text = render_answer(answer)
     assert text.index("Left text & more.") < text.index("Right text & more.")
 

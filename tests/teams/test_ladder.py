@@ -172,7 +172,7 @@ def test_two_areas_side_by_side_in_a_column_set(bot: Bot, connector: Connector) 
     left, right = columns["columns"]
     for column, quote in zip((left, right), expected.quotes, strict=True):
         texts = card_texts(column)
-        assert texts[0] == quote.entry.area
+        assert texts[0] == f"{quote.entry.area} · {quote.entry.level}"  # each column names its level
         for para in quote.text.split("\n\n"):
             assert para.strip() in texts
 
