@@ -22,7 +22,7 @@ from bot import feedback
 from bot.config import Settings
 from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
-from bot.state import StateDB, StateUnusable
+from bot.state import StateDB, StateUnusable, unusable
 from bot.store import Store
 from bot.store.clean import valid_id
 from bot.store.contexts import ConversationContexts
@@ -144,8 +144,8 @@ class AnswerServices:
         # pass by itself, whichever table's call happens to meet it first.
         schema_gone = isinstance(orig, sqlite3.OperationalError) and str(orig).startswith("no such table")
         if isinstance(orig, StateUnusable) or type(orig) is sqlite3.DatabaseError or schema_gone:
-            reason = str(orig) if isinstance(orig, StateUnusable) else \
-                f"the state database {self.settings.state_db} is unusable: {orig}"
+            # One wording for /healthz, whichever call met the broken file first.
+            reason = str(orig if isinstance(orig, StateUnusable) else unusable(self.settings.state_db, str(orig)))
             self.log.error("answering without shared state: %s", reason)
             self.health.mark_unready(reason)
 
