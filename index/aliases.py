@@ -270,9 +270,10 @@ class Structure:
                 acronyms[acro].add((fname, value))
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
         naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
+        self.order = LevelOrder(entries)  # each craft's levels in order: the answerer's ladder too
         ladders = [
             [{lv.title for lv in ladder if lv.rung == r} for r in sorted({lv.rung for lv in ladder})]
-            for ladder in LevelOrder(entries).by_craft()
+            for ladder in self.order.by_craft()
         ]
         self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary, ladders)
         self.owner_words = _owner_words({e.framework for e in entries if e.framework}, self.level_names.role_nouns)

@@ -206,7 +206,7 @@ class Answerer:
     def _install(self, index: LoadedIndex) -> None:
         bridge = VocabularyBridge.build([e.area for e in index.entries], self.embedder.encode)
         ranker = HybridRanker(index)
-        levels = LevelOrder(index.entries)
+        levels = ranker.structure.order
         state = _State(index, ranker, {e.id: i for i, e in enumerate(index.entries)}, bridge, levels,
                        FollowUps(index.entries, ranker.structure, levels))
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.

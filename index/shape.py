@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from index.aliases import Structure
 from index.entry import Entry
 from index.levelnames import SENIORITY, singular
-from index.levelorder import LevelOrder
 from index.tokens import words
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -66,7 +65,7 @@ def _candidates(title: str, structure: Structure) -> list[str]:
 
 def framework_shape(entries: list[Entry]) -> Shape:
     structure = Structure(entries)
-    order = LevelOrder(entries)
+    order = structure.order
     levels: list[LevelShape] = []
     for ladder in order.by_craft():
         for level in ladder:
