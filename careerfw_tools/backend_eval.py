@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,22 +72,30 @@ class _NotAsked(logging.Filter):
         return "using it as asked" not in record.getMessage()
 
 
+@contextmanager
+def naming_every_backend() -> Iterator[None]:
+    """While a tool opens every backend in turn, the "as asked" warning is not said: nobody asked."""
+    model_log = logging.getLogger("careerfw.model")
+    not_asked = _NotAsked()
+    model_log.addFilter(not_asked)
+    try:
+        yield
+    finally:
+        model_log.removeFilter(not_asked)
+
+
 def compare_backends(
     sets: list[QuestionSet], model: str | None = None, work: Path | None = None, onnx_root: Path | None = None
 ) -> BackendComparison:
     skipped: list[str] = []
     embedders: dict[str, Embedder] = {}
-    model_log = logging.getLogger("careerfw.model")
-    not_asked = _NotAsked()
     for backend in (REFERENCE, *(b for b in BACKENDS if b != REFERENCE)):
-        model_log.addFilter(not_asked)
         try:
-            embedder = Embedder(model, backend=backend, onnx_root=onnx_root)
+            with naming_every_backend():
+                embedder = Embedder(model, backend=backend, onnx_root=onnx_root)
         except ModelError as exc:
             skipped.append(f"{backend}: {exc}")
             continue
-        finally:
-            model_log.removeFilter(not_asked)
         if embedder.backend != backend:  # its export is missing: it would only measure torch again
             skipped.append(f"{backend}: no ONNX export to measure")
             continue

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from careerfw_tools.backend_eval import naming_every_backend
 from index.answer import Answerer
 from index.embedder import BACKENDS, Embedder, ModelError
 from index.parse import load_content
@@ -230,13 +231,14 @@ def _serving(content: Path, index_dir: Path, backend: str, model: str | None, qu
     }
 
 
-def available_backends(model: str | None) -> tuple[list[str], list[str]]:
+def available_backends(model: str | None, onnx_root: Path | None = None) -> tuple[list[str], list[str]]:
     """(backends that can run here, notes on those that cannot): torch first, then the ONNX exports found."""
     out: list[str] = []
     notes: list[str] = []
     for backend in BACKENDS:
         try:
-            embedder = Embedder(model, backend=backend)
+            with naming_every_backend():
+                embedder = Embedder(model, backend=backend, onnx_root=onnx_root)
         except ModelError as exc:
             notes.append(f"{backend}: {exc}")
             continue

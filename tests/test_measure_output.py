@@ -54,6 +54,19 @@ def test_the_backend_comparison_does_not_warn_about_a_backend_nobody_asked_for(
     assert _as_asked(caplog) == []
 
 
+def test_bench_does_not_warn_about_a_backend_nobody_asked_for(
+    int8_failed_parity: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `bench --backends onnx` printed "the onnx-int8 backend failed its parity check…; using it as asked"
+    # while listing what it could measure.
+    from careerfw_tools.bench import available_backends
+
+    caplog.set_level(logging.WARNING)
+    found, _ = available_backends(None, onnx_root=int8_failed_parity)
+    assert "onnx-int8" in found
+    assert _as_asked(caplog) == []
+
+
 def _build(backend: str, vs_torch: float | None) -> dict:
     return {"entries": 10, "documents": 12, "seconds": 1.0, "entries_per_s": 10.0, "bare_entries_per_s": 11.0,
             "vs_bare_entries": 0.91, "documents_per_s": 12.0, "bare_documents_per_s": 13.0, "vs_bare_documents": 0.92,
