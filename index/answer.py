@@ -547,7 +547,9 @@ class Answerer:
 
     def _level_answer(self, state: _State, question: str, intent: Plan, truncated: bool) -> Answer:
         entries = state.index.entries
-        rows = [int(i) for i in intent.sides[0] if entries[i].kind == "level"]
+        # In page order: a page's introduction, parsed when the page ends, still leads its overview.
+        rows = sorted((int(i) for i in intent.sides[0] if entries[i].kind == "level"),
+                      key=lambda i: (entries[i].path, entries[i].line))
         crafts = sorted({entries[i].craft for i in rows})
         if len(crafts) > 1:
             # Every craft's cells at once is a wall of text: ask which craft, one button each.

@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-EntryKind = Literal["level", "definition"]
+EntryKind = Literal["level", "definition", "tier"]
 
 _TODO_WORDS = {"todo", "tbd", "tba", "tbc", "-", "—", "n/a"}
 

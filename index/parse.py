@@ -8,6 +8,7 @@ reader of the rendered page sees them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -347,6 +348,16 @@ def _resolve(pages: list[Page]) -> list[Entry]:
     """Fill framework and craft from each page's parent chain within the content."""
     by_title = {p.title: p for p in pages if p.title}
     parents = {p.parent for p in pages if p.parent}
+    # Pages whose titles other pages' tables give as cell values ("| Data modelling | … | Practitioner |")
+    # are the steps of a skill scale (proficiency tiers), not job levels: their rows say what each skill
+    # asks at that step, and no one holds one as a title. So the pages under a parent are tiers when two
+    # or more of their titles are used that way: one stray mention is not enough.
+    used_as_value = Counter(v.strip() for p in pages for e in p.entries for v in e.columns.values())
+    siblings: dict[str, list[str]] = {}
+    for p in pages:
+        if p.title and p.parent:
+            siblings.setdefault(p.parent, []).append(p.title)
+    tiers = {t for titles in siblings.values() if sum(1 for t in titles if used_as_value[t]) > 1 for t in titles}
     entries: list[Entry] = []
     for page in pages:
         has_table_entries = any(e.kind == "level" for e in page.entries)
@@ -369,6 +380,8 @@ def _resolve(pages: list[Page]) -> list[Entry]:
             if is_level and e.kind == "definition":
                 # The page's prose is that level's text, found and quoted like its cells.
                 e = replace(e, kind="level", level=level, nav_order=page.nav_order)
+            if page.title in tiers:
+                e = replace(e, kind="tier", level="", section=e.section or page.title)
             entries.append(replace(e, framework=framework, craft=craft))
     return entries
 
