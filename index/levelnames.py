@@ -208,14 +208,11 @@ class LevelNames:
             ws = _title_words(_base(t))
             if len(ws) >= 2 and ws[-1].isdigit() and ws[0] not in LEVEL_WORDS and not _CODE.match(ws[0]):
                 nouns[tuple(ws[:-1])].append((t, int(ws[-1])))
-        ladder_nouns: set[str] = set()
         for prefix, numbered in nouns.items():
             lowest = min(numbered, key=lambda tn: tn[1])[0]
             if len(numbered) >= 2 and (len(prefix) == 1 or not ladders or lowest in first_rungs):
-                ladder_nouns.add(prefix[-1])
                 for t, n in numbered:
                     self.numbered[(prefix[-1], n)].add(t)
-        self.ladder_nouns = frozenset(ladder_nouns)
         # Where no title of a ladder carries a number, "level 3" is its third rung: people count levels
         # whatever the titles are called ("Associate", "Practitioner", "Expert"). A ladder with numbers
         # ("Engineer II", "Senior Engineer 1") is counted by them, and "level 3" there is no level.
