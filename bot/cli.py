@@ -49,14 +49,13 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 1 on errors only: a warning (a stray README with a table, a duplicated row) is printed for
     whoever edits the pages, but the content still builds, so it must not fail CI or freeze a reload."""
-    from index.checks import check_content
+    from index.checks import check_loaded
 
-    problems, summary = check_content(settings.content_dir)
+    content, problems, summary = check_loaded(settings.content_dir)
     if args.shape:
-        from index.parse import load_content
         from index.shape import framework_shape
 
-        print(framework_shape(load_content(settings.content_dir).entries).render(), end="")
+        print(framework_shape(content.entries).render(), end="")
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for problem in errors:

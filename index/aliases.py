@@ -244,10 +244,6 @@ class Structure:
                     rows[(fname, value)].append(i)
         self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
         self.level_of = [e.level for e in entries]
-        self._crafts_of: dict[str, set[str]] = defaultdict(set)
-        for e in entries:
-            if e.level and e.craft:
-                self._crafts_of[e.level].add(e.craft)
         # Prose outside the levels, folded the way questions are, for the level names it mentions.
         self._prose = [(i, " ".join(words(e.description))) for i, e in enumerate(entries) if e.kind == "definition"]
         self._prose_cache: dict[str, np.ndarray] = {}
@@ -421,7 +417,7 @@ class Structure:
         crafts = {v for m in chosen if m.kinds == {"craft"} for f, v in m.values if f == "craft"}
         for n in numbers if crafts and not found.missing else ():
             if any((n.start, n.end) == (m.start, m.end) for m in chosen) \
-                    and not any(self._crafts_of.get(t, set()) & crafts for t in n.values):
+                    and not any(lv.craft in crafts for t in n.values for lv in self.order.find(t)):
                 found.missing = [MissingLevel(n.start, n.end, n.label)]
         jobs = self.level_names.role_nouns
         if not found.missing and not any(

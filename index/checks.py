@@ -15,6 +15,12 @@ from index.siteurl import site_address
 
 def check_content(content_dir: Path) -> tuple[list[Problem], str]:
     """(problems, one-line summary). Other checks (owners file, …) append to the same list."""
+    _, problems, summary = check_loaded(content_dir)
+    return problems, summary
+
+
+def check_loaded(content_dir: Path) -> tuple[Content, list[Problem], str]:
+    """check_content, with the pages as read, for what else looks at them (`check --shape`)."""
     content = load_content(content_dir)
     problems = list(content.problems)
     for extra_check in EXTRA_CHECKS:
@@ -23,7 +29,7 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
         f"{content_dir}: {len(content.pages)} pages, {len(content.entries)} entries, "
         f"{content.todo_count} TODO"
     )
-    return problems, summary
+    return content, problems, summary
 
 
 # A one-page, one-level craft beside crafts that all have at least this many pages is probably a typo.

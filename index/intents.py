@@ -119,15 +119,19 @@ def asks_for_meaning(detected: Detected) -> bool:
         return True
     # "what is X?" with nothing but the name after it.
     if ws[:2] in (["what", "is"], ["what", "are"]) or ws[:1] == ["whats"]:
-        covered = detected.covered()
-        rest = [stem(w) for i, w in enumerate(ws) if i not in covered and w not in STOPWORDS]
-        return not substance_terms(rest)
+        return not substance_terms(_unnamed(detected))
     return False
 
 
 def substance_terms(stems: list[str]) -> list[str]:
     """What a question asks about beyond "what is expected": no asking words, no bare numbers."""
     return [t for t in stems if t not in ASKING and not t.isdigit()]
+
+
+def _unnamed(detected: Detected) -> list[str]:
+    """Stems of the question's content words that no name covers."""
+    covered = detected.covered()
+    return [stem(w) for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS]
 
 
 @dataclass
@@ -214,9 +218,8 @@ def singles_out_an_area(
 def _about_the_ladder(detected: Detected) -> list[str]:
     """What a question says beyond names, asking words and words about the ladder itself (order,
     direction, moves): empty for "which levels are there?" or "what comes after Level 2?"."""
-    covered = detected.covered()
-    rest = [stem(w) for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS]
-    return [t for t in substance_terms(rest) if t not in LADDER and t not in PROGRESS and t not in _MOVE_VERBS]
+    return [t for t in substance_terms(_unnamed(detected)) if t not in LADDER and t not in PROGRESS
+            and t not in _MOVE_VERBS]
 
 
 def _level_mention(m: Mention) -> bool:
@@ -262,12 +265,7 @@ def _has_topic(detected: Detected) -> bool:
     """Whether the question asks about something besides who: "how good does my SQL need to be as a
     junior" asks about SQL, which the ranker can answer whatever the level is called; "what does a
     senior do" asks about the level alone."""
-    covered = detected.covered()
-    return any(
-        i not in covered and w not in STOPWORDS and stem(w) not in ASKING and w not in SENIORITY
-        and w not in JOB_NOUNS and not w.isdigit()
-        for i, w in enumerate(detected.words)
-    )
+    return any(t not in SENIORITY and t not in JOB_NOUNS for t in substance_terms(_unnamed(detected)))
 
 
 def asks_for_levels(detected: Detected) -> bool:
