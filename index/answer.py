@@ -27,9 +27,11 @@ from index.followup import Context, FollowUps, resolved
 from index.intents import Intent as Plan
 from index.intents import asks_for_levels, asks_for_meaning, detect, substance_terms
 from index.levelorder import Level, LevelOrder
+from index.request import Request
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
+from index.worddiff import Span, new_spans
 
 Intent = Literal[
     "lookup", "todo", "compare", "level", "choose", "area", "empty", "levels", "next", "previous", "missing_level",
@@ -39,6 +41,8 @@ Intent = Literal[
 MAX_QUESTION_CHARS = 1000
 NOT_WRITTEN = "This expectation has not been written yet."
 NO_MATCH = "The framework has no good match for that question."
+# A request (a button's) naming a level, craft or area the loaded content no longer has.
+GONE = "The framework no longer has that (it has changed since). Please ask the question again."
 # Paragraphs of a long cell quoted with the best one when they score nearly as well.
 PARAGRAPH_MARGIN = 0.03
 MAX_PARAGRAPHS = 2
@@ -51,6 +55,11 @@ class Quote:
     score: float
     complete: bool  # True when `text` is the whole cell; False when only its relevant paragraphs
     url: str | None
+    # The words of `text` new against another level's text of the same area (a checklist's changed
+    # area, the higher of two compared levels): offsets into `text` (index/worddiff.py), None when
+    # the quote was compared with nothing. `new_against` names that other level.
+    new_words: tuple[Span, ...] | None = None
+    new_against: str | None = None
 
     @property
     def todo(self) -> bool:
@@ -76,19 +85,30 @@ class Quote:
             "score": round(self.score, 4),
             "complete": self.complete,
             "role": e.role,
+            "new_words": [list(span) for span in self.new_words] if self.new_words is not None else None,
+            "new_against": self.new_against,
         }
 
 
 @dataclass(frozen=True)
 class Choice:
     """One way to narrow a question the framework answers several ways ("Level 3" in four crafts): a
-    button label and the question it asks."""
+    button label, the question it asks in words, and the same by the index's names (what a button
+    carries, answered by `Answerer.answer_request` without parsing the words again)."""
 
     label: str
     question: str
+    request: Request | None = None
 
-    def to_json(self) -> dict[str, str]:
-        return {"label": self.label, "question": self.question}
+    @classmethod
+    def of(cls, label: str, request: Request) -> Choice:
+        return cls(label, request.describe(), request)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"label": self.label, "question": self.question}
+        if self.request is not None:
+            out["request"] = self.request.to_json()
+        return out
 
 
 @dataclass(frozen=True)
@@ -537,6 +557,7 @@ class Answerer:
                 if entries[i].level not in shown and entries[i].craft == entries[same[0]].craft:
                     shown.add(entries[i].level)
                     quotes.append(quote_for(entries[i], top.score, (), self.site_url))
+        quotes = self._marked_higher(state, quotes)
         notes = []
         if missing:
             notes.append(f"{' and '.join(missing)} has no {area} area.")
@@ -544,6 +565,24 @@ class Answerer:
             notes.append(NOT_WRITTEN)
         return Answer(question, "compare", bool(quotes), quotes=quotes,
                       message=" ".join(notes) or None, truncated=truncated)
+
+    @staticmethod
+    def _marked_higher(state: _State, quotes: list[Quote]) -> list[Quote]:
+        """One area at two levels of one craft: the higher level's text with the words new against the
+        lower's marked (index/worddiff.py), as a checklist marks them."""
+        if len(quotes) != 2 or any(q.todo for q in quotes):
+            return quotes
+        a, b = (q.entry for q in quotes)
+        if a.area != b.area or a.craft != b.craft or a.framework != b.framework or a.level == b.level:
+            return quotes
+        pa, pb = (state.levels.find(e.level, e.craft, e.framework) for e in (a, b))
+        if not (pa and pb) or pa[0].position == pb[0].position:
+            return quotes
+        low, high = (0, 1) if pa[0].position < pb[0].position else (1, 0)
+        marked = list(quotes)
+        marked[high] = replace(quotes[high], new_words=new_spans(quotes[low].entry.description, quotes[high].text),
+                               new_against=quotes[low].entry.level)
+        return marked
 
     def _level_answer(self, state: _State, question: str, intent: Plan, truncated: bool) -> Answer:
         entries = state.index.entries
@@ -554,7 +593,8 @@ class Answerer:
         if len(crafts) > 1:
             # Every craft's cells at once is a wall of text: ask which craft, one button each.
             level = entries[rows[0]].level
-            choices = [Choice(craft, f"what is expected of {level} in {craft}?") for craft in crafts]
+            framework_of = {entries[i].craft: entries[i].framework for i in rows}
+            choices = [Choice.of(craft, Request("level", framework_of[craft], craft, (level,))) for craft in crafts]
             return Answer(question, "choose", False, message=f"{level} is written for {len(crafts)} crafts: "
                           "which one do you mean?", choices=choices, truncated=truncated)
         quotes = []
@@ -655,11 +695,9 @@ class Answerer:
         if len(crafts) > 1 or len(found) > 1:
             # Several crafts or tracks: name them, and let the asker pick one to read.
             many = len(crafts) > 1
-            choices = [
-                Choice(f"{s.title} ({s.craft})", f"what is expected of {s.title} in {s.craft}?") if many
-                else Choice(s.title, f"what is expected of {s.title}?")
-                for s in found
-            ]
+            choices = [Choice.of(f"{s.title} ({s.craft})" if many else s.title,
+                                 Request("level", s.framework, s.craft, (s.title,)))
+                       for s in found]
             if many:
                 message += f" (in {', '.join(sorted(crafts))})"
             return Answer(question, kind, True, message=message + ".", choices=choices, truncated=truncated,
@@ -677,35 +715,48 @@ class Answerer:
         if not all(named):
             return None
         crafts = sorted(set.intersection(*({(lv.framework, lv.craft) for lv in side} for side in named)))
-        if not crafts:
+        # Each craft's moves, worked out before asking which one: a choice carries the move itself.
+        moves: dict[tuple[str, str], list[tuple[Level, Level]]] = {}
+        for framework, craft in crafts:
+            sides = [[lv for lv in side if lv.craft == craft and lv.framework == framework] for side in named]
+            pairs: list[tuple[Level, Level]] = []
+            if len(sides) == 2:
+                for a in sides[0]:
+                    for b in sides[1]:
+                        low, high = (a, b) if a.position < b.position else (b, a)
+                        if low.rung != high.rung and (low.track is None or high.track is None
+                                                      or low.track == high.track):
+                            pairs.append((low, high))
+            else:
+                for lv in sides[0]:
+                    if intent.current_named:
+                        pairs += [(lv, nxt) for nxt in order.next(lv.title, craft, framework)]
+                    else:
+                        pairs += [(prev, lv) for prev in order.previous(lv.title, craft, framework)]
+            if pairs:
+                moves[(framework, craft)] = pairs
+        every = [pair for pairs in moves.values() for pair in pairs]
+        if not every:
             return None
-        if len(crafts) > 1:
-            choices = [Choice(craft, f"{question.rstrip('?.! ')} in {craft}?") for _, craft in crafts]
-            return Answer(question, "choose", False, message=f"That move is written for {len(crafts)} crafts: "
-                          "which one do you mean?", choices=choices, truncated=truncated)
-        framework, craft = crafts[0]
-        sides = [[lv for lv in side if lv.craft == craft and lv.framework == framework] for side in named]
-        pairs: list[tuple[Level, Level]] = []
-        if len(sides) == 2:
-            for a in sides[0]:
-                for b in sides[1]:
-                    low, high = (a, b) if a.position < b.position else (b, a)
-                    if low.rung != high.rung and (low.track is None or high.track is None or low.track == high.track):
-                        pairs.append((low, high))
-        else:
-            for lv in sides[0]:
-                if intent.current_named:
-                    pairs += [(lv, nxt) for nxt in order.next(lv.title, craft, framework)]
-                else:
-                    pairs += [(prev, lv) for prev in order.previous(lv.title, craft, framework)]
-        if not pairs:
-            return None
-        if len(pairs) > 1:
-            choices = [Choice(f"{a.title} → {b.title}", f"what do I need to go from {a.title} to {b.title}?")
-                       for a, b in pairs]
+        if len(every) > 1:
+            def move(a: Level, b: Level) -> Request:
+                return Request("checklist", a.framework, a.craft, (a.title, b.title))
+
+            if len(moves) > 1 and len(every) == len(moves):
+                choices = [Choice.of(a.craft, move(a, b)) for a, b in every]
+                return Answer(question, "choose", False, message=f"That move is written for {len(moves)} crafts: "
+                              "which one do you mean?", choices=choices, truncated=truncated)
+            many = len(moves) > 1
+            choices = [Choice.of(f"{a.title} → {b.title}" + (f" ({a.craft})" if many else ""), move(a, b))
+                       for a, b in every]
             return Answer(question, "choose", False, message="Which move do you mean?", choices=choices,
                           truncated=truncated)
-        current, target = pairs[0]
+        return self._checklist(state, question, *every[0], truncated)
+
+    def _checklist(self, state: _State, question: str, current: Level, target: Level, truncated: bool
+                   ) -> Answer | None:
+        """The checklist of one move, from `current` to `target` (two levels of one craft)."""
+        framework, craft = target.framework, target.craft
         entries = state.index.entries
         at = {}
         for e in entries:
@@ -726,7 +777,11 @@ class Answerer:
                 change = "same"
             else:
                 change = "changed"
-            quotes.append(quote_for(e, 1.0, (), self.site_url))
+            quote = quote_for(e, 1.0, (), self.site_url)
+            if change == "changed" and before is not None and not (e.todo or before.todo):
+                quote = replace(quote, new_words=new_spans(before.description, quote.text),
+                                new_against=current.title)
+            quotes.append(quote)
             changes.append(change)
         if not quotes:
             return None
@@ -743,9 +798,13 @@ class Answerer:
         self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
     ) -> Answer | None:
         """Two areas side by side: at the level the question names, or the only one that has both."""
-        entries = state.index.entries
         a, b = intent.areas
-        allowed = ranking.narrowed
+        return self._compare_areas(state, question, a, b, ranking.narrowed, truncated)
+
+    def _compare_areas(self, state: _State, question: str, a: str, b: str, allowed: np.ndarray | None,
+                       truncated: bool) -> Answer | None:
+        """Areas `a` and `b` side by side, among the `allowed` entries (None: all)."""
+        entries = state.index.entries
         cells: dict[tuple[str, str, str], dict[str, int]] = {}
         for i, e in enumerate(entries):
             if e.kind == "level" and e.area in (a, b) and (allowed is None or allowed[i]):
@@ -768,17 +827,15 @@ class Answerer:
         if len(full) == 1:
             quotes = [quote_for(entries[full[0][x]], 1.0, (), self.site_url) for x in (a, b)]
             return Answer(question, "compare", True, quotes=quotes, truncated=truncated)
-        ask = f"what's the difference between {a} and {b}"
         if len(crafts) > 1:
-            choices = [Choice(cr, f"{ask} in {cr}?") for _, cr in sorted(crafts)]
+            choices = [Choice.of(cr, Request("compare_areas", fw, cr, (), (a, b))) for fw, cr in sorted(crafts)]
             return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(crafts)} crafts: "
                           "which one do you mean?", choices=choices, truncated=truncated)
         (framework, craft), = crafts
         levels = [lv for lv in state.levels.levels(craft, framework)
                   if (framework, craft, lv.title) in dict(both)]
-        # The craft goes into each choice too, when the framework has several: "Level 3" alone would ask again.
-        where = f" in {craft}" if len(state.levels.by_craft()) > 1 else ""
-        choices = [Choice(lv.title, f"{ask} at {lv.title}{where}?") for lv in levels]
+        choices = [Choice.of(lv.title, Request("compare_areas", framework, craft, (lv.title,), (a, b)))
+                   for lv in levels]
         return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(levels)} levels: "
                       "which one do you mean?", choices=choices, truncated=truncated)
 
