@@ -99,7 +99,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            sys.stdout.write(render_answer(answer))
+            sys.stdout.write(render_answer(answer, whole=args.all))
             sys.stdout.flush()
 
     if args.question:
@@ -114,7 +114,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.chat import run_chat
 
-    return run_chat(settings)
+    return run_chat(settings, whole=getattr(args, "all", False))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -172,6 +172,22 @@ def cmd_nudge(args: argparse.Namespace, settings: Settings, *, now: datetime | N
     )
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings, *, now: datetime | None = None) -> int:
+    """`careerfw report`: the CLI names the surface the owners are reached on (Slack DMs, or with
+    --teams their personal chats), so bot.report imports none."""
+    from bot.report.command import report_command
+
+    if args.teams:
+        from bot.teams.report import teams_report_keys, teams_report_targets
+
+        return report_command(args, settings, targets=lambda owners: teams_report_targets(settings, owners),
+                              dry_run_keys=lambda owners: teams_report_keys(settings, owners), now=now)
+    from bot.slack.report import report_key, slack_owner_ids, slack_report_targets
+
+    return report_command(args, settings, targets=lambda owners: slack_report_targets(settings, owners),
+                          dry_run_keys=lambda owners: [report_key(u) for u in slack_owner_ids(owners)], now=now)
+
+
 def _teams_targets() -> Callable:
     """bot.teams.nudge.teams_targets; a build without the Teams front end gets one clear line."""
     try:
@@ -211,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question (or one per stdin line) from the framework")
     _content_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
+    p.add_argument("--all", action="store_true", help="a checklist quotes the areas that did not change too")
     p.add_argument("question", nargs="*", help="the question; omit to read one per line from stdin")
     p.set_defaults(func=cmd_ask)
 
@@ -227,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", help="a terminal chat over the framework")
     _content_args(p)
+    p.add_argument("--all", action="store_true", help="a checklist quotes the areas that did not change too")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", help="what `make run` starts: Slack with tokens, else the terminal chat")
@@ -266,6 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="helpful / not helpful votes per area, and the reasons given")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.feedback", "feedback_command"))
+
+    p = sub.add_parser("report", help="the owners' report: what people asked and could not get")
+    _content_args(p)
+    p.add_argument("--since", default=None, metavar="PERIOD", help="how far back, e.g. 7d, 4w, 48h (default 7d)")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    p.add_argument("--html", metavar="FILE", help="write the report as one self-contained HTML page")
+    p.add_argument("--dry-run", action="store_true", help="print the weekly message and who would get it; send nothing")
+    p.add_argument("--send", action="store_true", help="send this week's report to the owners now, once (for cron)")
+    p.add_argument("--teams", action="store_true", help="reach the owners in Teams personal chats instead of Slack")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("db", help="the shared-state database's schema (CAREERFW_DATABASE_URL or CAREERFW_STATE_DB)")
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -310,6 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="a 2,000-entry generated framework instead of 10,000")
     p.add_argument("--backends", help="comma-separated model backends to measure (default: every one available)")
+    p.add_argument("--questions", type=int, metavar="N", help="distinct questions per framework (default: 150)")
+    p.add_argument("--no-serving", action="store_true", help="leave out the serving processes (cold start, RSS)")
+    p.add_argument("--startup", action="store_true",
+                   help="only the start-up: process start to /healthz 200 of `serve --http` and `teams`")
+    p.add_argument("--runs", type=int, default=3, help="with --startup: starts per surface and framework")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "bench_command"))
     return parser
 

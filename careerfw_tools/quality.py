@@ -73,11 +73,21 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def bench_command(args: argparse.Namespace, settings: Settings) -> int:
-    from careerfw_tools.bench import render, run_bench
+    from careerfw_tools.bench import QUESTIONS_PER_FRAMEWORK, render, render_startup, run_bench, run_startup
 
+    if getattr(args, "startup", False):
+        report = run_startup(settings.model, content=args.content, index_root=args.index,
+                             runs=getattr(args, "runs", 3), progress=not args.json)
+        if args.json:
+            print(json.dumps(report, indent=1))
+        else:
+            sys.stdout.write(render_startup(report))
+        return 0
     backends = [b.strip() for b in args.backends.split(",")] if args.backends else None
     report = run_bench(settings.model, quick=getattr(args, "quick", False), progress=not args.json, backends=backends,
-                       content=args.content, index_root=args.index)
+                       content=args.content, index_root=args.index,
+                       questions=getattr(args, "questions", None) or QUESTIONS_PER_FRAMEWORK,
+                       serving=not getattr(args, "no_serving", False))
     if args.json:
         print(json.dumps(report, indent=1))
     else:

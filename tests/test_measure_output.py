@@ -99,3 +99,47 @@ def test_bench_with_torch_prints_the_ratio() -> None:
     table = out.split("index build")[1].splitlines()
     onnx_row = next(line for line in table if line.startswith("seed") and " onnx " in line)
     assert onnx_row.split()[-1] == "2.50"
+
+
+# --- `careerfw bench` says what it measured (issue 23, item 1; docs/evaluation.md, `careerfw bench`) -------
+
+
+def test_bench_says_the_load_it_ran_under_and_where_each_answer_s_time_goes(tmp_path: Path) -> None:
+    from careerfw_tools.bench import STAGES, run_bench
+    from index.onnx_encoder import INTRA_OP_THREADS
+
+    results = run_bench(content=Path(__file__).parent.parent / "content", backends=["onnx"], questions=3,
+                        serving=False, progress=False, index_root=tmp_path)
+    out = render(results)
+    # The load average before and after, on this machine's cores.
+    assert "load average before:" in out and "load average after:" in out
+    # Bare torch at equal threads (pinned to the ONNX runs' intra-op threads) and at its own default.
+    latency = results["frameworks"]["content"]["latency"]
+    assert latency["bare_torch_threads"]["pinned"] == INTRA_OP_THREADS
+    assert latency["bare_torch_threads"]["default"] >= 1
+    assert f"torch pinned to {INTRA_OP_THREADS} intra-op thread" in out and "torch's default" in out
+    assert all(latency[k]["p50"] > 0 for k in ("bare_torch_encode_ms", "bare_torch_default_encode_ms"))
+    # Each answer split into encode, retrieval, composition and output, and the pipeline without the encode.
+    stages = latency["backends"]["onnx"]["stages_ms"]
+    for stage in (*STAGES, "total", "pipeline"):
+        assert stages[stage]["p50"] >= 0 and stages[stage]["mean"] >= 0, stage
+    assert stages["encode"]["mean"] > 0  # every question distinct: the model ran for each
+    table = out.split("where each answer's time goes")[1].splitlines()
+    header = next(line for line in table if line.startswith("framework"))
+    assert header.split()[2:] == [*STAGES, "total", "pipeline"]
+    row = next(line for line in table if line.startswith("content"))
+    assert row.split()[1] == "onnx" and all(float(v) >= 0 for v in row.split()[2:])
+
+
+def test_bench_warns_when_the_load_average_is_above_one_per_core() -> None:
+    from careerfw_tools.bench import render_load
+
+    def load(one: float) -> dict:
+        return {"load1": one, "cores": 2, "per_core": one / 2}
+
+    busy = {"before": load(5.0), "after": load(1.0)}
+    quiet = {"before": load(0.4), "after": load(0.6)}
+    warned = [line for line in render_load(busy) if line.startswith("WARNING")]
+    assert warned and warned[0].startswith("WARNING: the machine was busy (load average 2.50 per core")
+    assert not any("WARNING" in line for line in render_load(quiet))
+    assert render_load(quiet)[0] == "load average before: 0.40 on 2 cores (0.20 per core)"
