@@ -55,6 +55,13 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     return days
 
 
+def _at_least(env: Mapping[str, str], name: str, default: int, smallest: int) -> int:
+    value = _int(env, name, default)
+    if value < smallest:
+        raise ConfigError(f"{name}={value} is below {smallest}")
+    return value
+
+
 def _path(env: Mapping[str, str], name: str) -> Path | None:
     raw = (env.get(name) or "").strip()
     return Path(raw).expanduser() if raw else None
@@ -114,6 +121,8 @@ class Settings:
     database_url: str | None = None
     # Questions and votes older than this many days are deleted automatically (0 keeps them forever).
     retention_days: int = 90
+    # The owners' report shows question texts only for groups asked by at least this many people.
+    report_min_group: int = 3
     site_url: str | None = None
     tz: str = "UTC"
 
@@ -158,6 +167,7 @@ class Settings:
             state_db=_path(env, "CAREERFW_STATE_DB") or default_state_db(),
             database_url=_database_url(env, "CAREERFW_DATABASE_URL"),
             retention_days=_days(env, "CAREERFW_RETENTION_DAYS", 90),
+            report_min_group=_at_least(env, "CAREERFW_REPORT_MIN_GROUP", 3, 1),
             site_url=_str(env, "CAREERFW_SITE_URL"),
             tz=_str(env, "CAREERFW_TZ") or "UTC",
             slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),

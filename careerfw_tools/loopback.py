@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,7 +49,8 @@ class Call:
 
 @dataclass
 class FakeSlack:
-    """Slack's Web API (`POST /api/<method>`) and response URLs (`POST /response/<key>`) on loopback.
+    """Slack's Web API (`POST /api/<method>`), response URLs (`POST /response/<key>`) and file upload
+    URLs (`POST /upload/<file id>`, files_upload_v2's second step; the bytes are in `body["_bytes"]`) on loopback.
 
     Every request is recorded in `calls`. What it answers, first match wins:
     - `fail_status` (e.g. 500): every request fails with that status (Slack having a bad minute);
@@ -136,6 +138,19 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + str(body.get("users", "")).split(",")[0].lstrip("U")}}
         if method == "apps.connections.open":
             return {"ok": True, "url": "wss://127.0.0.1:9/unused"}
+        if method == "files.getUploadURLExternal":
+            # files_upload_v2's first step: where to POST the bytes (on this fake, /upload/<file id>).
+            file_id = f"F{uuid.uuid4().hex[:10].upper()}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            try:
+                files = json.loads(body.get("files") or "[]") if isinstance(body.get("files"), str) else body["files"]
+            except (ValueError, KeyError):
+                return {"ok": False, "error": "invalid_arguments"}
+            uploaded = {c.method[len("upload/"):] for c in self.matching(lambda c: c.method.startswith("upload/"))}
+            if not files or any(f.get("id") not in uploaded for f in files):
+                return {"ok": False, "error": "file_not_found"}  # Slack's answer when step 2 never happened
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         return {"ok": True}
 
     def _answer(self, method: str, body: dict[str, Any]) -> Reply:
@@ -149,7 +164,7 @@ class FakeSlack:
             if method == "chat.postMessage" and payload.get("ok"):
                 payload = payload | {"channel": body.get("channel"), "ts": f"{time.time():.6f}"}
             return status, headers, payload
-        if method.startswith("response/"):
+        if method.startswith(("response/", "upload/")):
             return 200, {}, {}
         if method in self.errors:
             return 200, {}, {"ok": False, "error": self.errors[method]}
@@ -180,8 +195,10 @@ class FakeSlack:
 
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                body = fake._parse(raw, self.headers.get("Content-Type") or "")
                 path, _, query = self.path.partition("?")
+                # A file's bytes (files_upload_v2's second step) are kept as sent, never form-parsed.
+                body = ({"_bytes": raw} if path.startswith("/upload/")
+                        else fake._parse(raw, self.headers.get("Content-Type") or ""))
                 # slack_sdk sends some methods' arguments in the query string (conversations.open): Slack
                 # reads both, so the fake does too.
                 body = {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()} | body
@@ -189,10 +206,12 @@ class FakeSlack:
                 if fake.delay:
                     time.sleep(fake.delay)
                 status, headers, payload = fake._answer(method, body)
-                ok = status == 200 and (method.startswith("response/") or bool(payload.get("ok")))
+                ok = status == 200 and (method.startswith(("response/", "upload/")) or bool(payload.get("ok")))
                 fake._record(Call(method, body, {k.lower(): v for k, v in self.headers.items()}, status, ok,
                                   time.monotonic(), payload))
-                if method.startswith("response/") and status == 200:
+                if method.startswith("upload/") and status == 200:
+                    data, ctype = f"OK - {len(raw)}".encode(), "text/plain"  # what files.slack.com answers
+                elif method.startswith("response/") and status == 200:
                     data, ctype = b"ok", "text/plain"
                 else:
                     data, ctype = json.dumps(payload).encode(), "application/json; charset=utf-8"

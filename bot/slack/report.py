@@ -1,0 +1,98 @@
+"""The owners' report on Slack: a DM to each owner in owners.yaml with the summary and the HTML page
+attached (files_upload_v2), and the App Home summary owners see.
+
+Only user ids (U…/W…) get a DM: a user group (S…) has no DM, and expanding it would need another
+scope (usergroups:read), so a group's members are listed in owners.yaml by their own ids to get it.
+The message is one file share (files.completeUploadExternal with the summary as its comment): the
+summary and the page arrive together or not at all, so a failure before that last call leaves
+nothing posted and the week open for a later run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.config import Settings
+from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
+from bot.report.compute import Report
+from bot.report.deliver import owner_ids
+from bot.report.html import render_html
+from bot.report.text import summary
+from bot.slack.mrkdwn import escape
+from bot.slack.nudge import _USER_ID, POST_TIMEOUT_S, make_client
+from index.owners import Owners
+
+log = logging.getLogger(__name__)
+
+MAX_COMMENT = 3500  # well under a message's limit; the page carries everything
+
+
+def slack_owner_ids(owners: Owners) -> list[str]:
+    """The owners.yaml ids that can get a Slack DM (users, not groups), in the file's order."""
+    return [o for o in owner_ids(owners) if _USER_ID.match(o)]
+
+
+def report_key(user: str) -> str:
+    return f"report:slack:{user}"
+
+
+def summary_mrkdwn(report: Report) -> str:
+    """The summary as Slack mrkdwn: the title bold, every line escaped (questions are people's words)."""
+    lines = summary(report)
+    text = "\n".join([f"*{escape(lines[0])}*", *(escape(line) for line in lines[1:])])
+    return text if len(text) <= MAX_COMMENT else text[: MAX_COMMENT - 1] + "…"
+
+
+def home_blocks(report: Report) -> list[dict[str, Any]]:
+    """What an owner's App Home adds below the usual home: the same summary as the weekly message."""
+    return [
+        {"type": "divider"},
+        {"type": "header", "text": {"type": "plain_text", "text": "For framework owners", "emoji": False}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": summary_mrkdwn(report)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Shown to the owners in owners.yaml only. "
+                                          "`careerfw report --html FILE` writes the whole report."}]},
+    ]
+
+
+class SlackReportTarget:
+    """One owner's DM. `key` is "report:slack:<user id>"."""
+
+    def __init__(self, client: WebClient, user: str) -> None:
+        self.client = client
+        self.user = user
+        self.key = report_key(user)
+
+    def send(self, report: Report) -> None:
+        page = render_html(report).encode("utf-8")
+        week = f"{report.until:%G-W%V}"
+        try:
+            opened = self.client.conversations_open(users=self.user)
+            channel = opened["channel"]["id"]
+            self.client.files_upload_v2(
+                channel=channel, content=page, filename=f"careerfw-report-{week}.html",
+                title=f"careerfw report {week}", initial_comment=summary_mrkdwn(report),
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "") if exc.response is not None else ""
+            status = getattr(exc.response, "status_code", 0) or 0
+            retryable = status == 429 or status >= 500 or error in ("ratelimited", "internal_error", "fatal_error")
+            raise NudgeDeliveryError(f"Slack error {error or f'HTTP {status}'} sending the report to {self.user}",
+                                     retryable) from None
+        except TimeoutError as exc:
+            raise NudgeMaybeDelivered(f"Slack did not answer within {POST_TIMEOUT_S:g} s ({exc or 'timed out'})") \
+                from None
+        except (SlackClientError, URLError, OSError) as exc:
+            raise NudgeDeliveryError(f"could not reach Slack at {self.client.base_url}: {exc}", True) from None
+
+
+def slack_report_targets(settings: Settings, owners: Owners) -> list[SlackReportTarget]:
+    users = slack_owner_ids(owners)
+    if not users:
+        return []
+    client = make_client(settings)
+    return [SlackReportTarget(client, user) for user in users]
