@@ -21,7 +21,8 @@ HELP = render_help(help_view(["type a question at the you> prompt", "quit: end t
 QUIT = ("quit", "exit", "bye", "q")
 
 
-def run_chat(settings: Settings) -> int:
+def run_chat(settings: Settings, whole: bool = False) -> int:
+    """`whole` (`chat --all`): a checklist quotes the areas that did not change too."""
     print("Loading the framework…", file=sys.stderr)
     answerer = open_answerer(settings)
     answerer.warm()
@@ -49,4 +50,4 @@ def run_chat(settings: Settings) -> int:
             context = None
         answer = answerer.ask(question, context=context)
         context, answered_at = answer.context, time.monotonic()
-        sys.stdout.write(render_answer(answer))
+        sys.stdout.write(render_answer(answer, whole=whole))

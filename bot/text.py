@@ -12,32 +12,63 @@ from bot.view import (
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
     HelpView,
+    QuoteGroup,
     answer_view,
-    checklist_items,
+    checklist_view,
     citation,
     level_groups,
+    side_by_side,
 )
 from index.answer import Answer, Quote
 from index.entry import Entry
+from index.worddiff import pieces
+
+# Around words new against the other level, as `git diff --word-diff=plain` marks them: visible in any
+# terminal and in a pasted log, and the text between the marks is the framework's, unchanged.
+NEW_OPEN, NEW_CLOSE = "{+", "+}"
 
 
-def _quote_block(quote: Quote, width: int) -> list[str]:
+def marked(text: str, quote: Quote) -> str:
+    """`text` (the quote's text) with its new words between {+ and +}."""
+    if not quote.new_words:
+        return text
+    return "".join(f"{NEW_OPEN}{piece}{NEW_CLOSE}" if new else piece for piece, new in pieces(text, quote.new_words))
+
+
+def _cite(quote: Quote) -> str:
+    where = quote.url or quote.entry.source
+    return f"  — {citation(quote.entry)}  [{where}; {quote.entry.source}]"
+
+
+def _quote_block(quote: Quote, width: int, also: QuoteGroup | None = None) -> list[str]:
     lines: list[str] = []
     if quote.todo:
         lines.append(f"  ({NOT_WRITTEN_YET})")
     else:
-        for para in quote.text.split("\n\n"):
-            lines.extend("  > " + line for line in textwrap.wrap(para, width - 4) or [""])
+        for para in marked(quote.text, quote).split("\n\n"):
+            # Wrapped at spaces only: a hyphenated word stays whole inside its marks.
+            lines.extend("  > " + line for line in textwrap.wrap(para, width - 4, break_on_hyphens=False) or [""])
             lines.append("  >")
         lines.pop()
         if not quote.complete:
             lines.append("  (part of the cell; the whole text is at the source below)")
-    where = quote.url or quote.entry.source
-    lines.append(f"  — {citation(quote.entry)}  [{where}; {quote.entry.source}]")
+    if also is not None and also.shared:
+        lines.append(f"  ({also.shared})")
+    lines.extend(_cite(q) for q in (also.quotes if also is not None else (quote,)))
     return lines
 
 
-def render_answer(answer: Answer, width: int = 100) -> str:
+def _groups_block(groups: tuple[QuoteGroup, ...], width: int) -> list[str]:
+    lines: list[str] = []
+    for group in groups:
+        lines.extend(_quote_block(group.quote, width, group))
+        lines.append("")
+    return lines
+
+
+def render_answer(answer: Answer, width: int = 100, whole: bool = False) -> str:
+    """The answer as plain text, never cut. A checklist names the areas whose text did not change on
+    one line unless `whole` (`--all`) lists each of them in full."""
     view = answer_view(answer)
     lines = [f"({note})" for note in view.notes]
     if view.carried:
@@ -49,22 +80,30 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         for n, level in enumerate(levels, start=1):
             where = level.url(answer.site_url) or level.source
             lines.append(f"  {n}. {level.title}  [{where}; {level.source}]")
-    items = checklist_items(answer)
-    if items:
+    checklist = checklist_view(answer, whole)
+    if checklist is not None:
+        if any(i.new_words for i in checklist.items):
+            lines.append(f"(Words new since {checklist.current} are marked {NEW_OPEN}like this{NEW_CLOSE}.)")
         # A plain list to work through: one box per area, the target level's text under it.
-        for item in items:
+        for item in checklist.items:
             lines.append(f"[ ] {item.quote.entry.area} ({item.mark})")
             lines.extend(_quote_block(item.quote, width))
             lines.append("")
+        if checklist.same_line:
+            lines.append(f"{checklist.same_line}. (`--all` quotes them too.)")
         return "\n".join(lines).rstrip() + "\n"
-    for quote in view.main:
-        lines.extend(_quote_block(quote, width))
-        lines.append("")
-    if view.also_relevant:
-        lines.append(f"{ALSO_RELEVANT}:")
-        for quote in view.also_relevant:
+    if side_by_side(answer):
+        against = next((q.new_against for q in view.main if q.new_words is not None), None)
+        if against:
+            lines.append(f"(Words new since {against} are marked {NEW_OPEN}like this{NEW_CLOSE}.)")
+        for quote in view.main:
             lines.extend(_quote_block(quote, width))
             lines.append("")
+    else:
+        lines.extend(_groups_block(view.main_groups, width))
+    if view.also_groups:
+        lines.append(f"{ALSO_RELEVANT}:")
+        lines.extend(_groups_block(view.also_groups, width))
     if view.suggestions:
         lines.append(DID_YOU_MEAN)
         for entry in view.suggestions:

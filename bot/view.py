@@ -7,13 +7,15 @@ the same way: `bot.nudge.message.NudgeMessage` is built once and rendered per su
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from index.answer import MAX_QUESTION_CHARS, Answer, Choice, Quote
 from index.entry import Entry
 from index.levelorder import Level
+from index.worddiff import Span, restricted
 
 Keyword = Literal["help", "todo"]
 
@@ -32,6 +34,8 @@ FOLLOWING_ON = "following on from your last question"
 # The promotion checklist's button that sends the checklist to the asker's direct messages.
 SEND_AS_DM = "Send me this as a DM"
 SENT_AS_DM = "Sent: the checklist is in your direct messages with me."
+# The button under an answer cut to one screen, and what the terminal offers instead.
+SHOW_ALL = "Show all"
 
 # --- keywords ------------------------------------------------------------------------------------
 
@@ -120,6 +124,56 @@ def starts_also_relevant(answer: Answer, position: int) -> bool:
     return answer.intent == "lookup" and position == 1
 
 
+def _names(names: Sequence[str]) -> str:
+    """"Backend, Web and Mobile"."""
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """One text quoted once, with every place it comes from: crafts and levels often share a sentence
+    word for word, and quoting it three times buries what differs. The first quote is the one shown;
+    each quote keeps its own citation."""
+
+    quotes: tuple[Quote, ...]
+
+    @property
+    def quote(self) -> Quote:
+        return self.quotes[0]
+
+    @property
+    def shared(self) -> str | None:
+        """Where else the text is, in words ("same in Backend, Web and Mobile · Level 4"): the parts
+        of the citations that differ, named together, then what they share. None for a single quote."""
+        if len(self.quotes) < 2:
+            return None
+        entries = [q.entry for q in self.quotes]
+        fields = ("framework", "craft", "level", "section", "area")
+        differ = [f for f in fields if len({getattr(e, f) for e in entries}) > 1]
+        if len(differ) == 1:
+            places = _names([getattr(e, differ[0]) for e in entries])
+        else:
+            places = _names([" › ".join(getattr(e, f) for f in differ if getattr(e, f)) for e in entries])
+        common = next((getattr(entries[0], f) for f in ("level", "craft") if f not in differ and
+                       getattr(entries[0], f)), "")
+        return f"same in {places}" + (f" · {common}" if common else "")
+
+
+def _same_text(quote: Quote) -> str:
+    return " ".join(quote.text.split())
+
+
+def grouped(quotes: Sequence[Quote]) -> tuple[QuoteGroup, ...]:
+    """`quotes` with identical (or whitespace-identical) texts together, in the order each text first
+    appears. A TODO area has no text to repeat and stays on its own."""
+    groups: dict[object, list[Quote]] = {}
+    for n, quote in enumerate(quotes):
+        key: object = n if quote.todo or not quote.text.strip() else _same_text(quote)
+        groups.setdefault(key, []).append(quote)
+    return tuple(QuoteGroup(tuple(g)) for g in groups.values())
+
+
 @dataclass(frozen=True)
 class AnswerView:
     """Everything every surface shows for one answer, in order, in the bot's own words where it speaks."""
@@ -140,6 +194,15 @@ class AnswerView:
     def quotes(self) -> tuple[Quote, ...]:
         return self.main + self.also_relevant
 
+    @property
+    def main_groups(self) -> tuple[QuoteGroup, ...]:
+        """The main quotes, each text once; a text "also relevant" repeats joins the main quote's group."""
+        return tuple(g for g in grouped(self.quotes) if g.quote in self.main)
+
+    @property
+    def also_groups(self) -> tuple[QuoteGroup, ...]:
+        return tuple(g for g in grouped(self.quotes) if g.quote not in self.main)
+
 
 # --- the ladder and the promotion checklist --------------------------------------------------------------
 
@@ -151,6 +214,40 @@ class ChecklistItem:
     quote: Quote
     change: str  # "changed", "new" or "same"
     mark: str  # the change in words: "changed from Level 3", "new at Level 4", "same as Level 3"
+
+    @property
+    def new_words(self) -> tuple[Span, ...]:
+        """The words of the text new against the current level, as offsets (index/worddiff.py)."""
+        return self.quote.new_words or ()
+
+
+@dataclass(frozen=True)
+class ChecklistView:
+    """A checklist as shown: the areas to work through in full, and the areas whose text did not change
+    named on one line ("Same as Level 3: Ownership, Communication"). `whole` shows every area in full."""
+
+    current: str
+    target: str
+    items: tuple[ChecklistItem, ...]
+    same: tuple[ChecklistItem, ...]
+
+    @property
+    def same_line(self) -> str | None:
+        if not self.same:
+            return None
+        return f"Same as {self.current}: {', '.join(i.quote.entry.area for i in self.same)}"
+
+
+def checklist_view(answer: Answer, whole: bool = False) -> ChecklistView | None:
+    c = answer.checklist
+    if c is None:
+        return None
+    items = checklist_items(answer)
+    if whole:
+        return ChecklistView(c.current, c.target, items, ())
+    # An unwritten area stays an item even when both levels leave it TODO: there is nothing to compare.
+    same = tuple(i for i in items if i.change == "same" and not i.quote.todo)
+    return ChecklistView(c.current, c.target, tuple(i for i in items if i not in same), same)
 
 
 def _mark(change: str, current: str, target: str) -> str:
@@ -167,6 +264,40 @@ def checklist_items(answer: Answer) -> tuple[ChecklistItem, ...]:
         return ()
     return tuple(ChecklistItem(q, change, _mark(change, c.current, c.target))
                  for q, change in zip(answer.quotes, c.changes, strict=True))
+
+
+# --- one screen by default ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What a default answer may take on a phone screen: at most `lines` lines of `width` characters
+    (each line of text wraps to as many) and `chars` characters in all. Each surface sets its own
+    (docs/slack.md, docs/teams.md) and fits its message to it; the terminal and --json have none."""
+
+    lines: int
+    chars: int
+    width: int
+
+    def lines_of(self, texts: Sequence[str]) -> int:
+        return sum(max(1, -(-len(line) // self.width)) for text in texts for line in text.split("\n"))
+
+    def holds(self, texts: Sequence[str]) -> bool:
+        return sum(len(t) for t in texts) <= self.chars and self.lines_of(texts) <= self.lines
+
+
+def shortened(quote: Quote, chars: int) -> Quote:
+    """The start of `quote` in at most about `chars` characters, cut after a sentence (a word when the
+    first sentence alone is longer), verbatim: a part of the cell, the whole one click away."""
+    text = quote.text
+    if quote.todo or len(text) <= chars:
+        return quote
+    cut = max((m.end() for m in re.finditer(r"[.!?;:](?=\s)", text[: chars + 1])), default=0)
+    if cut == 0:
+        cut = text.rfind(" ", 0, chars + 1)
+    cut = cut if cut > 0 else chars
+    spans = restricted(quote.new_words, 0, cut) if quote.new_words is not None else None
+    return replace(quote, text=text[:cut].rstrip(), complete=False, new_words=spans)
 
 
 def level_groups(answer: Answer) -> tuple[tuple[str, tuple[Level, ...]], ...]:

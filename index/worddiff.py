@@ -28,24 +28,39 @@ def new_spans(before: str, after: str) -> tuple[Span, ...]:
     """The runs of words in `after` that are not in `before`, as offsets into `after`.
 
     A word-level diff (difflib on whitespace-separated words, compared without case and surrounding
-    punctuation): a run of new words next to each other is one span, from its first word's first
-    character to its last word's last character, and never crosses a line break, so a renderer that
-    styles line by line (a mrkdwn quote, a terminal) can style each span whole."""
+    punctuation). Two new runs with only one or two old words between them ("I {write} the {technical
+    strategy}") are one run: a rewritten sentence reads as rewritten, not as confetti of "the" and "and"
+    left unmarked. A run never crosses a line break, so a renderer that styles line by line (a mrkdwn
+    quote, a terminal) can style each span whole."""
     old = [_key(m.group()) for m in _WORD.finditer(before)]
     found = list(_WORD.finditer(after))
     matcher = difflib.SequenceMatcher(None, old, [_key(m.group()) for m in found], autojunk=False)
-    spans: list[Span] = []
+    runs: list[list[int]] = []  # [first, last + 1] word indices into `found`
     for tag, _, _, j1, j2 in matcher.get_opcodes():
         if tag not in ("replace", "insert"):
             continue
+        if runs and j1 - runs[-1][1] <= MERGE_GAP and not _breaks(after, found, runs[-1][1] - 1, j1):
+            runs[-1][1] = j2
+        else:
+            runs.append([j1, j2])
+    spans: list[Span] = []
+    for j1, j2 in runs:
         start = found[j1].start()
         for j in range(j1, j2):
-            end = found[j].end()
-            if j + 1 == j2 or "\n" in after[end:found[j + 1].start()]:
-                spans.append((start, end))
+            if j + 1 == j2 or _breaks(after, found, j, j + 1):
+                spans.append((start, found[j].end()))
                 if j + 1 < j2:
                     start = found[j + 1].start()
     return tuple(spans)
+
+
+# Old words between two new runs that are still read as part of one change.
+MERGE_GAP = 2
+
+
+def _breaks(text: str, found: list[re.Match[str]], i: int, j: int) -> bool:
+    """Whether a line break lies between word i and word j."""
+    return "\n" in text[found[i].end():found[j].start()]
 
 
 def pieces(text: str, spans: tuple[Span, ...] | list[Span]) -> list[tuple[str, bool]]:

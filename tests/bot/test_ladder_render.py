@@ -14,6 +14,7 @@ from bot.view import SEND_AS_DM
 from index.answer import Answer, Checklist, Quote
 from index.entry import Entry
 from index.levelorder import Level
+from index.worddiff import new_spans
 from tests.slack.harness import assert_valid_message, blocks_text, buttons_of
 from tests.teams.harness import assert_valid_card, card_actions, card_elements, card_texts
 
@@ -33,12 +34,42 @@ def _checklist(n: int, text: str = "I lead <big> & small work.\n\nI mentor *othe
 
 
 def test_terminal_checklist_is_a_plain_list_to_tick() -> None:
-    text = render_answer(_checklist(3))
+    text = render_answer(_checklist(3), whole=True)
     assert "[ ] Area 0 (changed from Level 3)" in text
     assert "[ ] Area 1 (same as Level 3)" in text
     assert "[ ] Area 2 (new at Level 4)" in text
     assert "  > I lead <big> & small work." in text  # verbatim in a terminal
     assert text.index("Area 0") < text.index("Area 1") < text.index("Area 2")
+
+
+OLD = "I lead work in my team & review <designs>.\n\nI mentor *others*."
+NEW = "I lead work across teams & review *all* <designs>.\n\nI mentor *others* and_hire ~people~."
+
+
+def _marked_checklist() -> Answer:
+    """A checklist with a changed area (its new words marked), two the same, and one new."""
+    def quote(area: str, text: str, new: bool = False) -> Quote:
+        e = _entry(area, text)
+        return Quote(e, text, 1.0, True, e.url(), new_words=new_spans(OLD, text) if new else None,
+                     new_against="Level 3" if new else None)
+    quotes = [quote("Ownership", "I own it & <say> so.*"), quote("Delivery", NEW, new=True),
+              quote("Communication", "I write_things ~down~."), quote("Hiring", "I interview & hire.")]
+    return Answer("from level 3 to level 4?", "checklist", True, quotes=quotes, message="From Level 3 to Level 4: 4",
+                  checklist=Checklist("Level 3", "Level 4", "Backend", ("same", "changed", "same", "new")))
+
+
+def test_terminal_checklist_marks_new_words_and_names_unchanged_areas_on_one_line() -> None:
+    text = render_answer(_marked_checklist())
+    assert "[ ] Delivery (changed from Level 3)" in text and "[ ] Hiring (new at Level 4)" in text
+    assert "Same as Level 3: Ownership, Communication" in text
+    assert "I own it" not in text and "[ ] Ownership" not in text
+    assert "  > I lead work {+across teams & review *all*+} <designs>." in text
+    # Marks stripped, the quoted text is the framework's, byte for byte.
+    quoted = "\n".join(line[4:] for line in text.splitlines() if line.startswith("  > ") or line == "  >")
+    assert quoted.replace("{+", "").replace("+}", "").startswith(NEW + "\n")
+    whole = render_answer(_marked_checklist(), whole=True)
+    assert "[ ] Ownership (same as Level 3)" in whole and "I own it & <say> so.*" in whole
+    assert "Same as Level 3:" not in whole
 
 
 def test_slack_checklist_is_rich_text_with_the_text_literal_and_a_dm_button() -> None:

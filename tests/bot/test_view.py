@@ -89,3 +89,37 @@ def test_compared_cells_are_headed_by_level_and_by_craft_when_the_crafts_differ(
     columns = side_by_side_elements(same)[0]["columns"]
     assert [c["items"][0]["items"][0]["inlines"][0]["text"] for c in columns] == [
         "Mastery · Level 3", "Mastery · Level 4"]
+
+
+def _shared_text_answer() -> Answer:
+    """A lookup whose best cell is written word for word (but for spacing) in two other crafts, and one
+    more relevant cell."""
+    from index.answer import Quote
+    from index.entry import Entry
+
+    def quote(craft: str, text: str, area: str = "Mastery") -> Quote:
+        e = Entry("Acme", craft, "Level 4", f"{craft} - Level 4", "Craft", area, text, False, f"{craft.lower()}.md:9",
+                  permalink=f"/{craft.lower()}/l4")
+        return Quote(e, text, 0.5, True, e.url())
+
+    shared = "I own the design of a service & <its> *data*."
+    return Answer("who owns the design?", "lookup", True, quotes=[
+        quote("Backend", shared), quote("Web", shared.replace(" ", "  ", 2)), quote("Data", "I own the pipelines."),
+        quote("Mobile", shared + "\n")])
+
+
+def test_a_text_shared_by_crafts_is_quoted_once_with_every_citation() -> None:
+    from bot.view import grouped
+
+    answer = _shared_text_answer()
+    view = answer_view(answer)
+    (main,) = view.main_groups
+    assert [q.entry.craft for q in main.quotes] == ["Backend", "Web", "Mobile"]
+    assert main.shared == "same in Backend, Web and Mobile · Level 4"
+    assert [g.quote.entry.craft for g in view.also_groups] == ["Data"]
+    assert grouped(answer.quotes[2:3])[0].shared is None
+    text = render_answer(answer)
+    assert text.count("I own the design of a service") == 1
+    assert "(same in Backend, Web and Mobile · Level 4)" in text
+    for craft in ("Backend", "Web", "Mobile", "Data"):
+        assert f"Acme › {craft} › Level 4 › Craft › Mastery" in text

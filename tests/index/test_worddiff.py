@@ -42,7 +42,12 @@ def test_the_new_words_are_marked_and_nothing_else() -> None:
     before = "I lead work in my team & review <designs>."
     after = "I lead work across teams & review *all* <designs>, with ~care_."
     spans = new_spans(before, after)
-    assert [after[s:e] for s, e in spans] == ["across teams", "*all*", "with ~care_."]
+    # One or two old words between new ones are read as part of one change.
+    assert [after[s:e] for s, e in spans] == ["across teams & review *all* <designs>, with ~care_."]
+    assert [t[s:e] for t in ["I own x, plan the work and y"] for s, e in new_spans("I own a, plan the work and b", t)] \
+        == ["x,", "y"]
+    assert [t[s:e] for t in ["I own x, plan and y"] for s, e in new_spans("I own a, plan and b", t)] \
+        == ["x, plan and y"]
     assert "".join(p for p, _ in pieces(after, spans)) == after
     assert new_spans(after, after) == ()
     assert new_spans("I lead\n\nthe  work.", "I  lead the\nwork") == ()  # only spacing and a full stop differ
