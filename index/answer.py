@@ -540,11 +540,16 @@ class Answerer:
             return Answer(question, "compare", False, suggestions=suggestions,
                           message="Which area should I compare? Name one, for example one of these.",
                           truncated=truncated)
-        area = entries[top.entry].area
-        anchor = entries[top.entry]
+        return self._compared(state, question, sides, intent.side_names, entries[top.entry], top.score, truncated)
+
+    def _compared(self, state: _State, question: str, sides: list[np.ndarray], side_names: list[str],
+                  anchor: Entry, score: float, truncated: bool) -> Answer:
+        """`anchor`'s area in each side's entries, side by side; a side without that area is named."""
+        entries = state.index.entries
+        area = anchor.area
         quotes: list[Quote] = []
         missing: list[str] = []
-        for rows, name in zip(sides, intent.side_names, strict=True):
+        for rows, name in zip(sides, side_names, strict=True):
             same = [int(i) for i in rows if entries[i].area == area]
             if not same:
                 missing.append(name)
@@ -556,7 +561,7 @@ class Answerer:
             for i in same:
                 if entries[i].level not in shown and entries[i].craft == entries[same[0]].craft:
                     shown.add(entries[i].level)
-                    quotes.append(quote_for(entries[i], top.score, (), self.site_url))
+                    quotes.append(quote_for(entries[i], score, (), self.site_url))
         quotes = self._marked_higher(state, quotes)
         notes = []
         if missing:
@@ -838,6 +843,58 @@ class Answerer:
                    for lv in levels]
         return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(levels)} levels: "
                       "which one do you mean?", choices=choices, truncated=truncated)
+
+    # --- requests: questions already understood (a button's) ----------------------------------------------
+
+    def answer_request(self, request: Request) -> Answer:
+        """The answer to `request`, composed from the names it carries by the same steps a typed question
+        takes once understood; nothing is parsed. A name the loaded content no longer has (the content
+        changed since the button was made) is answered with GONE, not guessed at."""
+        state = self._state
+        question = request.describe()
+        if not self._names_known(state, request):
+            return Answer(question, "empty", False, message=GONE)
+        answer = self._requested(state, request, question)
+        if answer is None:
+            return Answer(question, "empty", False, message=NO_MATCH)
+        level = request.levels[-1] if request.levels else ""
+        asked = Context(request.framework, request.craft, level, request.areas[0] if len(request.areas) == 1 else "")
+        moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
+        now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, asked, None, False, moved)
+        return replace(answer, context=now or None)
+
+    @staticmethod
+    def _names_known(state: _State, request: Request) -> bool:
+        """Whether the loaded content still has every name `request` carries."""
+        entries = state.index.entries
+        fw, craft = request.framework, request.craft
+        if not all(state.levels.find(title, craft, fw) for title in request.levels):
+            return False
+        return all(any(e.area == area and e.craft == craft and e.framework == fw for e in entries)
+                   for area in request.areas)
+
+    def _requested(self, state: _State, request: Request, question: str) -> Answer | None:
+        entries = state.index.entries
+        fw, craft = request.framework, request.craft
+        found = [state.levels.find(title, craft, fw) for title in request.levels]
+        in_craft = np.array([e.craft == craft and e.framework == fw for e in entries], dtype=bool)
+
+        def at(title: str) -> np.ndarray:
+            return np.flatnonzero(in_craft & np.array([e.kind == "level" and e.level == title for e in entries]))
+
+        if request.intent == "level":
+            rows = at(request.levels[0])
+            return self._level_answer(state, question, Plan("level", [rows], []), False) if len(rows) else None
+        if request.intent == "checklist":
+            return self._checklist(state, question, found[0][0], found[1][0], False)
+        if request.intent == "compare":
+            sides = [at(title) for title in request.levels]
+            anchor = next((entries[i] for rows in sides for i in rows if entries[i].area == request.areas[0]), None)
+            if anchor is None:
+                return None
+            return self._compared(state, question, sides, list(request.levels), anchor, 1.0, False)
+        allowed = in_craft & np.array([e.level == request.levels[0] for e in entries]) if request.levels else in_craft
+        return self._compare_areas(state, question, *request.areas, allowed, False)
 
     def explain(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer for one named area (a "Did you mean" choice), quoting its whole cell."""
