@@ -188,22 +188,6 @@ def cmd_report(args: argparse.Namespace, settings: Settings, *, now: datetime | 
                           dry_run_keys=lambda owners: [report_key(u) for u in slack_owner_ids(owners)], now=now)
 
 
-def cmd_report(args: argparse.Namespace, settings: Settings, *, now: datetime | None = None) -> int:
-    """`careerfw report`: the CLI names the surface the owners are reached on (Slack DMs, or with
-    --teams their personal chats), so bot.report imports none."""
-    from bot.report.command import report_command
-
-    if args.teams:
-        from bot.teams.report import teams_report_keys, teams_report_targets
-
-        return report_command(args, settings, targets=lambda owners: teams_report_targets(settings, owners),
-                              dry_run_keys=lambda owners: teams_report_keys(settings, owners), now=now)
-    from bot.slack.report import report_key, slack_owner_ids, slack_report_targets
-
-    return report_command(args, settings, targets=lambda owners: slack_report_targets(settings, owners),
-                          dry_run_keys=lambda owners: [report_key(u) for u in slack_owner_ids(owners)], now=now)
-
-
 def _teams_targets() -> Callable:
     """bot.teams.nudge.teams_targets; a build without the Teams front end gets one clear line."""
     try:
@@ -300,16 +284,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="helpful / not helpful votes per area, and the reasons given")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_front_end("bot.feedback", "feedback_command"))
-
-    p = sub.add_parser("report", help="the owners' report: what people asked and could not get")
-    _content_args(p)
-    p.add_argument("--since", default=None, metavar="PERIOD", help="how far back, e.g. 7d, 4w, 48h (default 7d)")
-    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    p.add_argument("--html", metavar="FILE", help="write the report as one self-contained HTML page")
-    p.add_argument("--dry-run", action="store_true", help="print the weekly message and who would get it; send nothing")
-    p.add_argument("--send", action="store_true", help="send this week's report to the owners now, once (for cron)")
-    p.add_argument("--teams", action="store_true", help="reach the owners in Teams personal chats instead of Slack")
-    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("report", help="the owners' report: what people asked and could not get")
     _content_args(p)
