@@ -7,7 +7,7 @@ EXPORTED := $(VENV)/.careerfw-exported
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint venv index eval bench clean postgresql playground
+.PHONY: run test lint venv index eval bench clean postgresql chromium playground
 
 # requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
@@ -39,6 +39,16 @@ postgresql:
 		echo "PostgreSQL server binaries missing and not root: the PostgreSQL tests will skip (apt-get install postgresql)"; \
 	fi
 
+# tests/report/test_html.py looks at the owners' report page in headless Chromium, also from Debian's
+# package: installed here when missing and we are root (CI); otherwise that test says why it skips.
+chromium:
+	@command -v chromium >/dev/null 2>&1 \
+	|| if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+		echo "Chromium missing and not root: the report's browser test will skip (apt-get install chromium)"; \
+	fi
+
 # tests/teams/test_playground.py drives the Microsoft 365 Agents Playground (npm) against `careerfw teams`;
 # installed into .playground/ at this exact version, again when the pin changes. No npm, or no registry,
 # fails here, loudly: under CI those tests must run, never skip.
@@ -55,7 +65,7 @@ $(PLAYGROUND_STAMP):
 
 playground: $(PLAYGROUND_STAMP)
 
-test: $(EXPORTED) postgresql playground
+test: $(EXPORTED) postgresql chromium playground
 	$(BIN)/ruff check bot index careerfw_tools tests
 	$(BIN)/python -m pytest -q
 

@@ -13,8 +13,11 @@ from html import escape
 from bot.report.compute import Report
 from bot.report.text import area_label, group_line, headline, level_label, percent, period
 
-BAR = "#2f6fb0"
-ANSWERED = "#3a9d5d"
+# One colour per chart's marks, so each chart can be told apart on a screenshot (tests/report).
+BAR = "#2f6fb0"  # questions per week
+ANSWERED = "#3a9d5d"  # the answered part of those bars
+SHARE = "#d9822b"  # the share answered, a line
+AREAS = "#7b4fbf"  # the areas asked about most
 AXIS = "#555555"
 WIDTH = 640
 
@@ -74,9 +77,9 @@ def answered_chart(report: Report) -> str:
             points.append((x, y, w))
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{ANSWERED}" stroke-width="3"/>')
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{SHARE}" stroke-width="3"/>')
     for x, y, w in points:
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{ANSWERED}">'
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{SHARE}">'
                      f"<title>{escape(w.week)}: {percent(w.answered, w.asked)} answered</title></circle>")
     return _svg("chart-answered", height, "Share answered per week", parts)
 
@@ -92,9 +95,9 @@ def areas_chart(report: Report) -> str:
         y = 5 + i * row_h
         w = (WIDTH - left - 50) * c.asked / most
         label = area_label(c)
-        label = label if len(label) <= 38 else label[:37] + "…"
+        label = label if len(label) <= 32 else label[:31] + "…"
         parts.append(_text(left - 8, y + 16, label, "end"))
-        parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{BAR}">'
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{AREAS}">'
                      f"<title>{escape(area_label(c))}: {c.asked}</title></rect>")
         parts.append(_text(left + w + 6, y + 16, str(c.asked)))
     if not rows:
