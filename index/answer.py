@@ -24,6 +24,7 @@ from index.bridge import VocabularyBridge
 from index.embedder import Embedder
 from index.entry import Entry, is_label
 from index.followup import Context, FollowUps, resolved
+from index.glossary import Glossary, GlossaryLine, Redirect, Rewrite, load_glossary
 from index.intents import Intent as Plan
 from index.intents import asks_for_levels, asks_for_meaning, detect, substance_terms
 from index.levelorder import Level, LevelOrder
@@ -35,7 +36,7 @@ from index.worddiff import Span, new_spans
 
 Intent = Literal[
     "lookup", "todo", "compare", "level", "choose", "area", "empty", "levels", "next", "previous", "missing_level",
-    "checklist",
+    "checklist", "redirect",
 ]
 
 MAX_QUESTION_CHARS = 1000
@@ -148,6 +149,9 @@ class Answer:
     levels: list[Level] = field(default_factory=list)  # levels the answer names (levels, next, missing_level)
     checklist: Checklist | None = None  # intent "checklist": how each quoted cell changed
     site_url: str | None = None  # for the levels' links in `to_json`
+    # The careerfw.yaml lines that applied (index/glossary.py), and the admin's note that answered instead.
+    glossary: tuple[GlossaryLine, ...] = ()
+    redirect: Redirect | None = None
 
     @property
     def todo(self) -> bool:
@@ -167,6 +171,8 @@ class Answer:
             "carried": list(self.carried),
             "levels": [lv.to_json(self.site_url) for lv in self.levels],
             "checklist": self.checklist.to_json(self.quotes) if self.checklist else None,
+            "glossary": [g.to_json() for g in self.glossary],
+            "redirect": self.redirect.to_json() if self.redirect else None,
         }
 
 
@@ -199,6 +205,7 @@ class _State:
     bridge: VocabularyBridge
     levels: LevelOrder  # each craft's levels in order (index/levelorder.py)
     followups: FollowUps
+    glossary: Glossary = field(default_factory=Glossary)  # careerfw.yaml, loaded with the pages
 
 
 class Answerer:
@@ -215,20 +222,22 @@ class Answerer:
         site_url: str | None = None,
         gate: confidence.Gate = confidence.SHIPPED,
         weights: Weights = SHIPPED_WEIGHTS,
+        glossary: Glossary | None = None,
     ) -> None:
         self.embedder = embedder
         self.site_url = site_url
         self.gate = gate
         self.weights = weights
         self._lock = threading.Lock()
-        self._install(index)
+        self._install(index, glossary or Glossary())
 
-    def _install(self, index: LoadedIndex) -> None:
+    def _install(self, index: LoadedIndex, glossary: Glossary | None = None) -> None:
         bridge = VocabularyBridge.build([e.area for e in index.entries], self.embedder.encode)
         ranker = HybridRanker(index)
         levels = ranker.structure.order
         state = _State(index, ranker, {e.id: i for i, e in enumerate(index.entries)}, bridge, levels,
-                       FollowUps(index.entries, ranker.structure, levels))
+                       FollowUps(index.entries, ranker.structure, levels),
+                       glossary if glossary is not None else self._state.glossary)
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.
         self._state = state
 
@@ -245,7 +254,19 @@ class Answerer:
     ) -> Answerer:
         embedder = embedder or Embedder(model, backend=backend)
         index, _ = ensure_index(content_dir, index_dir, embedder, progress=progress)
-        return cls(index, embedder, site_url)
+        return cls(index, embedder, site_url, glossary=load_glossary(content_dir))
+
+    @property
+    def glossary(self) -> Glossary:
+        """The content's careerfw.yaml as loaded with the pages (index/glossary.py)."""
+        return self._state.glossary
+
+    def with_glossary(self, glossary: Glossary) -> Answerer:
+        """The same loaded index and model answering with another glossary (`Glossary.from_mapping`,
+        `Glossary.extended`): a line can be tried, and its worth measured, without writing the file."""
+        other = copy.copy(self)
+        other._state = replace(self._state, glossary=glossary)
+        return other
 
     def tuned(self, gate: confidence.Gate | None = None, weights: Weights | None = None) -> Answerer:
         """The same loaded index and model answering with other thresholds or weights (`careerfw eval`
@@ -276,7 +297,7 @@ class Answerer:
         """Rebuild if stale and swap the new index in while serving."""
         with self._lock:
             index, report = ensure_index(content_dir, index_dir, self.embedder, progress=False)
-            self._install(index)
+            self._install(index, load_glossary(content_dir))
             return report
 
     def todo(self) -> list[Entry]:
@@ -301,15 +322,21 @@ class Answerer:
         state = self._state
         asked = question
         structure = state.ranker.structure
+        # The company's own words first (careerfw.yaml): everything after reads the framework's names.
+        rewrite = state.glossary.rewrite(question, lambda text: _crafts_in(state, text),
+                                         context.craft if context else None)
+        if rewrite.redirect is not None or rewrite.choices:
+            return _glossary_answer(asked, rewrite, truncated, context)
+        question = rewrite.text
         detected = structure.detect(question)
         question = structure.corrected(question, detected)
-        if question != asked:
+        if question != rewrite.text:
             detected = structure.detect(question)
         # "and for web?" after a promotion checklist or "what comes after level 2?": that question, for web.
         again = state.followups.repeated(detected, context)
         if again is not None:
             answer = self.ask(again[0], limit)
-            return replace(answer, question=asked, carried=("level",))
+            return replace(answer, question=asked, carried=("level",), glossary=rewrite.used or answer.glossary)
         # "which levels are there?" is about the whole ladder, never the last answer's level.
         follow = state.followups.apply(question, detected, None if asks_for_levels(detected) else context)
         answer = self._respond(state, follow.text, follow.detected, follow.restrict, limit, truncated,
@@ -327,7 +354,7 @@ class Answerer:
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
                        follow.new_subject, moved)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
-        return replace(answer, question=asked, context=now or None, carried=follow.carried)
+        return replace(answer, question=asked, context=now or None, carried=follow.carried, glossary=rewrite.used)
 
     def _respond(self, state: _State, question: str, detected: Detected, restrict: np.ndarray | None, limit: int,
                  truncated: bool, carried_level: bool = False) -> Answer:
@@ -919,3 +946,27 @@ def _distinct_areas(state: _State, hits: list[Hit]) -> list[Hit]:
             seen.add(area)
             out.append(h)
     return out
+
+
+def _crafts_in(state: _State, text: str) -> set[str]:
+    """The crafts a text names (a title's levels differ by craft): a craft's name, or its people's
+    ("backend engineer", a page heading's role), never a level's name, which many crafts share."""
+    structure = state.ranker.structure
+    entries = state.index.entries
+    found: set[str] = set()
+    for m in structure.detect(text).mentions:
+        if m.partial or not m.kinds & {"craft", "who"} or any(f == "level" for f, _ in m.values):
+            continue
+        found |= {entries[i].craft for i in structure.rows(m, {"craft", "who"}) if entries[i].craft}
+    return found
+
+
+def _glossary_answer(question: str, rewrite: Rewrite, truncated: bool, context: Context | None) -> Answer:
+    """A redirect (the admin's note, never framework text, so not confident), or which craft a title
+    that means different levels per craft is asked about."""
+    if rewrite.redirect is not None:
+        return Answer(question, "redirect", False, message=rewrite.redirect.message(), truncated=truncated,
+                      context=context, glossary=rewrite.used, redirect=rewrite.redirect)
+    choices = [Choice(label, asked) for label, asked in rewrite.choices]
+    return Answer(question, "choose", False, message=rewrite.choose_message, choices=choices, truncated=truncated,
+                  context=context, glossary=rewrite.used)

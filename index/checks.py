@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from index.glossary import check_glossary
 from index.owners import check_owners
 from index.parse import Content, Page, Problem, load_content
 from index.siteurl import site_address
@@ -130,6 +131,7 @@ def _names(crafts: list[str]) -> str:
 # one place that validates a content folder. They get the pages already parsed, never parse again.
 EXTRA_CHECKS: list[Callable[[Path, Content], list[Problem]]] = [
     check_owners,
+    check_glossary,
     lambda _dir, content: craft_typos(content),
     lambda content_dir, _content: [p for p in (site_address(content_dir).problem,) if p is not None],
 ]

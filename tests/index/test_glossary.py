@@ -1,0 +1,193 @@
+"""careerfw.yaml's titles, synonyms and redirects (docs/content.md, "careerfw.yaml: your company's
+words"; issue 22 part 1), on a made-up framework with a glossary (tests/fixtures/glossary): a title
+selects its levels, side by side when there are two; a synonym is resolved before ranking; a redirect
+answers with the admin's words and link, labelled; `check` names every bad line with file:line; a
+hot reload picks the file up like a page and refuses a broken one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.reload import Reloader
+from bot.text import render_answer
+from index.answer import Answerer
+from index.glossary import ADMIN_NOTE, Glossary, load_glossary
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
+NONE = Glossary()
+
+
+@pytest.fixture(scope="module")
+def keel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return Answerer.open(FIXTURE, tmp_path_factory.mktemp("keel-index"), embedder=embedder)
+
+
+def cells(answer) -> list[tuple[str, str, str]]:
+    return [(q.entry.area, q.entry.level, q.entry.craft) for q in answer.quotes]
+
+
+def test_a_title_with_two_levels_in_the_craft_asked_about_shows_both_side_by_side(keel: Answerer) -> None:
+    question = "what does a senior backend engineer do for communication?"
+    before = keel.with_glossary(NONE).ask(question)
+    assert before.intent != "compare"  # without the glossary "Senior" is no level of this framework
+    answer = keel.ask(question)
+    assert answer.intent == "compare" and answer.confident
+    assert cells(answer) == [("Communication", "Level 4", "Backend Engineering"),
+                             ("Communication", "Level 5", "Backend Engineering")]
+    assert answer.question == question  # shown as asked, not as rewritten
+    [used] = answer.glossary
+    assert (used.kind, used.line) == ("title", 3) and used.text.startswith("Senior:")
+    payload = answer.to_json()
+    assert payload["glossary"] == [{"kind": "title", "source": "careerfw.yaml:3", "text": used.text}]
+    assert payload["redirect"] is None
+
+
+def test_a_title_with_one_level_in_that_craft_selects_it(keel: Answerer) -> None:
+    answer = keel.ask("what is expected of a senior web engineer?")
+    assert answer.confident
+    assert {(lv, craft) for _, lv, craft in cells(answer)} == {("Level 4", "Web Engineering")}
+    staff = keel.ask("what does a staff engineer do for delivery?")
+    assert staff.confident and cells(staff)[0] == ("Delivery", "Level 5", "Backend Engineering")
+
+
+def test_a_title_meaning_different_levels_per_craft_asks_which_craft(keel: Answerer) -> None:
+    answer = keel.ask("what does a senior do for communication?")
+    assert answer.intent == "choose" and not answer.confident
+    assert [c.label for c in answer.choices] == ["Backend Engineering", "Web Engineering"]
+    picked = keel.ask(answer.choices[0].question)
+    assert picked.intent == "compare"
+    assert {lv for _, lv, _ in cells(picked)} == {"Level 4", "Level 5"}
+
+
+def test_a_synonym_is_resolved_before_ranking_and_changes_the_top_answer(keel: Answerer) -> None:
+    question = "what does xfn look like at level 4 in backend engineering?"
+    before = keel.with_glossary(NONE).ask(question)
+    assert not (before.confident and cells(before)[0][0] == "Collaboration")
+    answer = keel.ask(question)
+    assert answer.confident and cells(answer)[0] == ("Collaboration", "Level 4", "Backend Engineering")
+    assert [(g.kind, g.line, g.text) for g in answer.glossary] == [("synonym", 6, "xfn: Collaboration")]
+    assert answer.question == question
+
+
+def test_a_synonym_chain_is_followed_to_the_framework_name_and_every_line_is_recorded(keel: Answerer) -> None:
+    answer = keel.ask("what does cross team work look like at level 4 in backend engineering?")
+    assert answer.confident and cells(answer)[0][0] == "Collaboration"
+    assert [g.line for g in answer.glossary] == [7, 6]
+
+
+def test_a_redirect_answers_with_the_admins_words_and_link_labelled(
+    keel: Answerer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = keel.ask("how is my salary decided at level 4?")
+    assert answer.intent == "redirect" and not answer.confident and answer.quotes == []
+    assert answer.redirect is not None
+    assert answer.to_json()["redirect"]["say"] == "Pay isn't part of the progression framework."
+    assert answer.to_json()["redirect"]["link"] == "https://people.example.com/pay"
+    assert answer.message is not None and answer.message.startswith(ADMIN_NOTE)
+    [used] = answer.glossary
+    assert used.kind == "redirect" and used.line == 10
+    shown = render_answer(answer)
+    assert ADMIN_NOTE in shown and "https://people.example.com/pay" in shown
+    # Through the command line: the JSON contract's new key, the question as asked.
+    monkeypatch.delenv("CAREERFW_SITE_URL", raising=False)
+    code = main(["ask", "--json", "--content", str(FIXTURE), "--index", str(tmp_path / "i"), "what about bonuses?"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["answers"] == [] and out["confident"] is False and out["intent"] == "redirect"
+    assert out["redirect"]["say"] == "Pay isn't part of the progression framework." and out["question"] == (
+        "what about bonuses?")
+
+
+def test_no_glossary_line_applies_to_a_question_it_does_not_name(keel: Answerer) -> None:
+    answer = keel.ask("who leads the response to outages at level 4 in backend engineering?")
+    assert answer.confident and answer.glossary == () and answer.redirect is None
+
+
+BAD = [
+    ("titles:\n  Senior: {Backend Engineering: [Level 4, Level 9]}\n",
+     'careerfw.yaml:2: title "Senior": "Level 9" is not a level of Backend Engineering in the content'),
+    ("titles:\n  Senior: {Data Engineering: [Level 4]}\n",
+     'careerfw.yaml:2: title "Senior": "Data Engineering" is not a craft in the content'),
+    ("titles:\n  Staff:\n    - IC6\n", 'careerfw.yaml:3: title "Staff": "IC6" is not a level in the content'),
+    ("synonyms:\n  xfn: XFN\n", 'careerfw.yaml:2: synonym "xfn" points to itself'),
+    ("synonyms:\n  comms: Communication\n  a: b\n  b: a\n", 'careerfw.yaml:3: synonyms loop: "a" -> "b" -> "a"'),
+    ("synonyms:\n  comms: Communication\n  Comms: Collaboration\n",
+     'careerfw.yaml:3: "Comms" appears twice (first on line 2)'),
+    ("titles:\n  Staff: [Level 5]\ntitles:\n  Senior: [Level 4]\n", 'careerfw.yaml:3: "titles" appears twice'),
+    ("redirects:\n  - topics: [pay]\n    say: Ask People.\n    link: people.example.com/pay\n",
+     'careerfw.yaml:4: link "people.example.com/pay" is not a web address'),
+    ("redirects:\n  - topics: [pay, delivery]\n    say: Ask People.\n",
+     'careerfw.yaml:2: redirect topic "delivery" is the name of the area "Delivery"'),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD, ids=[
+    "unknown level", "unknown craft", "unknown level for every craft", "synonym to itself", "synonym loop",
+    "duplicate key", "duplicate section", "malformed link", "topic is an area"])
+def test_check_names_each_bad_line_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    content = shutil.copytree(FIXTURE, tmp_path / "keel")
+    (content / "careerfw.yaml").write_text(text, "utf-8")
+    code = main(["check", "--content", str(content)])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert expected in out, out
+    assert "Traceback" not in out
+
+
+def test_the_fixture_glossary_passes_check(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--content", str(FIXTURE)])
+    out = capsys.readouterr().out
+    assert code == 0 and "careerfw.yaml:" not in out, out
+
+
+def test_site_url_still_works_beside_the_glossary(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CAREERFW_SITE_URL", raising=False)
+    content = shutil.copytree(FIXTURE, tmp_path / "keel")
+    text = (content / "careerfw.yaml").read_text("utf-8")
+    (content / "careerfw.yaml").write_text("site_url: https://wiki.keel.example/framework\n" + text, "utf-8")
+    assert main(["check", "--content", str(content)]) == 0
+    assert main(["todo", "--json", "--content", str(content)]) == 0
+    assert len(load_glossary(content).synonyms) == 3
+
+
+def test_hot_reload_picks_up_the_glossary_and_refuses_a_broken_one(tmp_path: Path, embedder) -> None:
+    content = shutil.copytree(FIXTURE, tmp_path / "keel")
+    (content / "careerfw.yaml").unlink()
+    index_dir = tmp_path / "index"
+    answerer = Answerer.open(content, index_dir, embedder=embedder)
+    question = "what does xfn look like at level 4 in backend engineering?"
+    assert not answerer.ask(question).glossary
+    (content / "careerfw.yaml").write_text("synonyms:\n  xfn: Collaboration\n", "utf-8")
+    outcome = Reloader(answerer, content, index_dir).reload()
+    assert outcome.ok, outcome.message
+    answer = answerer.ask(question)
+    assert answer.confident and cells(answer)[0][0] == "Collaboration"
+    assert [str(g) for g in answer.glossary] == ["careerfw.yaml:2: xfn: Collaboration"]
+    # A loop is a `check` error: the reload is refused and the glossary already serving stays.
+    (content / "careerfw.yaml").write_text("synonyms:\n  xfn: Collaboration\n  a: b\n  b: a\n", "utf-8")
+    refused = Reloader(answerer, content, index_dir).reload()
+    assert not refused.ok
+    assert [str(p).split(";")[0] for p in refused.problems] == ['careerfw.yaml:3: synonyms loop: "a" -> "b" -> "a"']
+    assert cells(answerer.ask(question))[0][0] == "Collaboration"
+
+
+def test_a_glossary_built_from_a_mapping_applies_without_writing_a_file(keel: Answerer) -> None:
+    """The API the owners' report uses to try a candidate line: nothing is written, the answerer serving
+    keeps its own glossary."""
+    question = "how do I handle incidents as a level 4 backend engineer in the pagerstorm?"
+    candidate = keel.glossary.extended({"synonyms": {"pagerstorm": "Incident Response"}})
+    assert [s.phrase for s in candidate.synonyms] == ["xfn", "cross team", "firefighting", "pagerstorm"]
+    trial = keel.with_glossary(candidate).ask(question)
+    assert any(g.text == "pagerstorm: Incident Response" for g in trial.glossary)
+    assert not any(g.kind == "synonym" for g in keel.ask(question).glossary)
+    alone = Glossary.from_mapping({"redirects": [{"topics": ["parking"], "say": "See the office guide."}]})
+    assert not alone.problems
+    assert keel.with_glossary(alone).ask("where do I park?").intent == "lookup"  # "park" is not "parking"
+    assert keel.with_glossary(alone).ask("what about parking?").redirect.say == "See the office guide."
