@@ -29,6 +29,7 @@ from bot.store.contexts import ConversationContexts
 from bot.store.retention import Retention
 from index.answer import Answer, Answerer
 from index.followup import Context
+from index.request import Request
 
 T = TypeVar("T")
 
@@ -162,6 +163,15 @@ class AnswerServices:
         if conversation is not None:
             self.contexts.put(self.surface, user_id, conversation, answer.context)
         return Asked(answer, self.record(user_id, answer), context)
+
+    def answer_request(self, user_id: str, request: Request, conversation: str | None = None) -> Asked:
+        """Blocking: run it on `executor`. A button's request (bot.view.Action) answered from the names it
+        carries, nothing parsed (`Answerer.answer_request`), and recorded. In `conversation` its answer
+        becomes the context the next question there follows on from; it followed on from nothing."""
+        answer = self.answerer.answer_request(request)
+        if conversation is not None and answer.context is not None:
+            self.contexts.put(self.surface, user_id, conversation, answer.context)
+        return Asked(answer, self.record(user_id, answer), None)
 
     def close(self) -> None:
         self.retention.stop()

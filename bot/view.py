@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
-from index.answer import MAX_QUESTION_CHARS, Answer, Choice, Quote
+from index.answer import MAX_QUESTION_CHARS, Answer, Answerer, Choice, Quote
 from index.entry import Entry
-from index.levelorder import Level
+from index.levelorder import Level, LevelOrder
+from index.request import Request
 from index.worddiff import Span, restricted
 
 Keyword = Literal["help", "todo"]
@@ -189,10 +190,15 @@ class AnswerView:
     # A follow-up's "Backend › Level 4 › Mastery, following on from your last question": what it took from
     # the previous turn, shown so a wrong assumption is visible (None: nothing was carried over).
     carried: str | None = None
+    # The buttons to offer, in order, the same on every surface (`answer_actions`).
+    actions: tuple[Action, ...] = ()
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
         return self.main + self.also_relevant
+
+    def offered(self, *kinds: ActionKind) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.kind in kinds)
 
     @property
     def main_groups(self) -> tuple[QuoteGroup, ...]:
@@ -344,7 +350,66 @@ def carried_label(answer: Answer) -> str | None:
     return f"{path}, {FOLLOWING_ON}" if path else FOLLOWING_ON.capitalize()
 
 
-def answer_view(answer: Answer) -> AnswerView:
+# --- the buttons an answer offers ---------------------------------------------------------------------------
+
+ActionKind = Literal["explain", "choose", "compare_next", "whole_text", "todo", "send_dm"]
+# The follow-ups under an answer's last message, after what it quotes.
+FOLLOW_UPS: tuple[ActionKind, ...] = ("compare_next", "whole_text", "todo")
+COMPARE_NEXT = "Compare with the next level"
+WHOLE_TEXT = "Whole text"
+TODO_AREAS = "TODO areas"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button an answer offers, decided here for every surface: what it is, what it says, and what
+    it asks for by the index's own names, never in words to be parsed again. `payload` is one of
+    {"request": Request JSON} (choose, compare_next: `Answerer.answer_request`), {"entry": id} (explain,
+    whole_text: `Answerer.explain`), {"command": "todo"}, or {} (send_dm: the surface adds how it gives
+    the answer again: its stored question and context)."""
+
+    kind: ActionKind
+    label: str
+    payload: dict[str, Any]
+
+
+def next_level_request(entry: Entry, order: LevelOrder) -> Request | None:
+    """The same area one level up, beside this cell (the first of the next rung's levels when the track
+    splits there), if the cell is a level's and its ladder goes higher."""
+    if entry.kind != "level" or not entry.level:
+        return None
+    above = order.next(entry.level, entry.craft, entry.framework)
+    if not above:
+        return None
+    return Request("compare", entry.framework, entry.craft, (entry.level, above[0].title), (entry.area,))
+
+
+def answer_actions(answer: Answer, answerer: Answerer | None = None, *, dm: bool = False) -> tuple[Action, ...]:
+    """What to offer after `answer`: the "did you mean" areas and the core's choices; the same area one
+    level up (after a comparison, above its higher side); the whole cell when only part was quoted; the
+    unwritten areas when there are any; a checklist sent to the asker's direct messages (`dm`: the
+    answer is there already). `answerer` (the loaded framework: its ladder, its TODO areas) is needed
+    for the two that look beyond the answer; without it they are not offered."""
+    actions = [Action("explain", area_label(s.entry), {"entry": s.entry.id}) for s in answer.suggestions]
+    actions += [Action("choose", c.label, {"request": c.request.to_json()} if c.request else {"question": c.question})
+                for c in answer.choices]
+    if answerer is not None and answer.confident and answer.quotes and answer.intent in ("lookup", "area", "compare"):
+        top = answer.quotes[-1] if answer.intent == "compare" else answer.quotes[0]
+        request = next_level_request(top.entry, answerer.level_order)
+        if request is not None:
+            actions.append(Action("compare_next", COMPARE_NEXT, {"request": request.to_json()}))
+    first = answer.quotes[0] if answer.quotes else None
+    if first is not None and not (first.complete or first.todo) and answer.checklist is None:
+        actions.append(Action("whole_text", WHOLE_TEXT, {"entry": first.entry.id}))
+    if answerer is not None and answer.intent != "todo" and answerer.todo():
+        actions.append(Action("todo", TODO_AREAS, {"command": "todo"}))
+    if answer.checklist is not None and not dm:
+        actions.append(Action("send_dm", SEND_AS_DM, {}))
+    return tuple(actions)
+
+
+def answer_view(answer: Answer, answerer: Answerer | None = None, *, dm: bool = False) -> AnswerView:
+    """The view of `answer`; `answerer` and `dm` as for `answer_actions`."""
     split = next((i for i in range(len(answer.quotes)) if starts_also_relevant(answer, i)), len(answer.quotes))
     return AnswerView(
         answer=answer,
@@ -356,4 +421,5 @@ def answer_view(answer: Answer) -> AnswerView:
         choices=tuple(answer.choices),
         lead=answer_lead(answer),
         carried=carried_label(answer),
+        actions=answer_actions(answer, answerer, dm=dm),
     )

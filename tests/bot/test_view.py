@@ -83,9 +83,17 @@ def test_compared_cells_are_headed_by_level_and_by_craft_when_the_crafts_differ(
     mobile = monzo_answerer.ask("mastery for a level 3 mobile engineer").quotes[0]
     assert side_headings([backend, mobile]) == ["Mastery · Level 3 · Backend Engineering Craft",
                                                 "Mastery · Level 3 · Mobile Engineering Craft"]
-    slack = side_by_side_blocks(same)
+    slack = side_by_side_blocks([backend, mobile])
     assert slack is not None
-    assert [f["text"].split("\n")[0] for f in slack[0]["fields"]] == ["*Mastery* · Level 3", "*Mastery* · Level 4"]
+    assert [f["text"].split("\n")[0] for f in slack[0]["fields"]] == [
+        "*Mastery* · Level 3 · Backend Engineering Craft", "*Mastery* · Level 3 · Mobile Engineering Craft"]
+    # Two levels of one craft: Level 4's new words are bold, which fields cannot hold: rich text, headed.
+    assert same[1].new_words and side_by_side_blocks(same) is None
+    from bot.slack.blocks import answer_message
+    rich = [b for b in answer_message(Answer("q", "compare", True, quotes=same), 1, whole=True)["blocks"]
+            if b["type"] == "rich_text"]
+    assert [r["elements"][0]["elements"][0]["text"] for r in rich] == ["Mastery · Level 3", "Mastery · Level 4"]
+    assert any(e.get("style") == {"bold": True} for e in rich[1]["elements"][1]["elements"])
     columns = side_by_side_elements(same)[0]["columns"]
     assert [c["items"][0]["items"][0]["inlines"][0]["text"] for c in columns] == [
         "Mastery · Level 3", "Mastery · Level 4"]
@@ -123,3 +131,28 @@ def test_a_text_shared_by_crafts_is_quoted_once_with_every_citation() -> None:
     assert "(same in Backend, Web and Mobile · Level 4)" in text
     for craft in ("Backend", "Web", "Mobile", "Data"):
         assert f"Acme › {craft} › Level 4 › Craft › Mastery" in text
+
+
+def test_the_buttons_to_offer_are_decided_once_in_the_view(monzo_answerer) -> None:
+    """bot/view.py answer_actions: every surface renders these; none picks its own (issue 21, item 4)."""
+    from bot.view import answer_actions
+    from index.request import Request
+
+    cell = monzo_answerer.ask("what does mastery look like for a level 3 backend engineer?")
+    kinds = {a.kind: a for a in answer_actions(cell, monzo_answerer)}
+    assert Request.from_json(kinds["compare_next"].payload["request"]) == Request(
+        "compare", cell.quotes[0].entry.framework, cell.quotes[0].entry.craft, ("Level 3", "Level 4"), ("Mastery",))
+    assert "compare_next" not in {a.kind for a in answer_actions(cell)}  # without the ladder, nothing beyond it
+    choosing = monzo_answerer.ask("what is expected at level 3?")
+    offered = answer_actions(choosing, monzo_answerer)
+    assert [a.label for a in offered if a.kind == "choose"] == [c.label for c in choosing.choices]
+    # Structured, never English: each choice carries its request, which answers without parsing.
+    assert all(set(a.payload) == {"request"} for a in offered if a.kind == "choose")
+    pressed = Request.from_json(offered[0].payload["request"])
+    assert pressed is not None and monzo_answerer.answer_request(pressed).intent == "level"
+    move = monzo_answerer.answer_request(Request("checklist", cell.quotes[0].entry.framework,
+                                                 cell.quotes[0].entry.craft, ("Level 2", "Level 3")))
+    assert move.checklist is not None
+    assert "send_dm" in {a.kind for a in answer_actions(move)}
+    assert "send_dm" not in {a.kind for a in answer_actions(move, dm=True)}  # it is in the DM already
+    assert "whole_text" not in {a.kind for a in answer_actions(move)}
