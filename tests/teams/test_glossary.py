@@ -1,0 +1,25 @@
+"""A careerfw.yaml redirect in Teams over real HTTP (docs/content.md, "careerfw.yaml"): the admin's own
+words and link, labelled as their note, on a made-up framework."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from index.answer import Answerer
+from index.glossary import ADMIN_NOTE
+from tests.teams.harness import Connector, adaptive_card, assert_valid_card, card_texts, message
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
+
+
+def test_a_redirect_is_the_admins_note_with_its_link(start_bot: Any, connector: Connector, embedder,
+                                                      tmp_path: Path) -> None:
+    answerer = Answerer.open(FIXTURE, tmp_path / "index", embedder=embedder)
+    bot = start_bot(answerer, teams_allow_anonymous=True)
+    (reply,) = bot.replies(message("what about bonuses?", service_url=connector.url))
+    card = adaptive_card(reply)
+    assert_valid_card(card)
+    texts = " ".join(card_texts(card))
+    assert ADMIN_NOTE in texts and "Pay isn't part of the progression framework." in texts
+    assert "https://people.example.com/pay" in texts
