@@ -24,6 +24,8 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     )
     from careerfw_tools.conversations import render as render_conversations
     from careerfw_tools.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
+    from careerfw_tools.glossary_eval import glossary_worth
+    from careerfw_tools.glossary_eval import render as render_glossary
     from index.embedder import Embedder
 
     given = list(args.sets)
@@ -50,6 +52,8 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     conversations = evaluate_conversations(conversation_sets, embedder, index_dir_for=lambda s: index) \
         if conversation_sets else None
     comparison = None if args.no_backends or not sets else compare_backends(sets, settings.model)
+    # A framework with a careerfw.yaml: its questions with the glossary and without (careerfw_tools/glossary_eval.py).
+    glossaries = glossary_worth(sets, embedder, index_dir_for=lambda s: index) if sets else []
     if args.json:
         out: dict = {"backend": embedder.backend}
         if report is not None:
@@ -58,6 +62,8 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
             out["backends"] = comparison.as_dict()
         if conversations is not None:
             out["conversations"] = conversations.as_dict()
+        if glossaries:
+            out["glossary"] = [g.as_dict() for g in glossaries]
         print(json.dumps(out, indent=1))
     else:
         print(f"model backend: {embedder.backend}")
@@ -65,6 +71,7 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(render(report))
             met = targets_met(report)
             print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
+        sys.stdout.write(render_glossary(glossaries))
         if comparison is not None:
             sys.stdout.write(render_backends(comparison))
         if conversations is not None:

@@ -191,3 +191,20 @@ def test_a_glossary_built_from_a_mapping_applies_without_writing_a_file(keel: An
     assert not alone.problems
     assert keel.with_glossary(alone).ask("where do I park?").intent == "lookup"  # "park" is not "parking"
     assert keel.with_glossary(alone).ask("what about parking?").redirect.say == "See the office guide."
+
+
+def test_eval_reports_each_glossary_framework_with_and_without_it(embedder, tmp_path: Path) -> None:
+    """docs/evaluation.md: `careerfw eval` measures a careerfw.yaml's worth on its framework's questions."""
+    from careerfw_tools.evaluate import load_set
+    from careerfw_tools.glossary_eval import glossary_worth, render
+
+    questions = load_set(FIXTURE.parent / "glossary-questions.yaml")
+    seed = load_set(Path(__file__).resolve().parents[1] / "eval" / "seed.yaml")
+    [row] = glossary_worth([questions, seed], embedder, index_dir_for=lambda s: tmp_path / s.name)
+    assert (row.framework, row.lines) == ("keel", 6)  # the seed content has no glossary: no row
+    with_it, without = row.with_glossary.as_dict(), row.without.as_dict()
+    assert with_it["top1"] > without["top1"]
+    assert with_it["intents"] == {"correct": 2, "total": 2} and without["intents"]["correct"] < 2
+    assert any("xfn" in c and c.startswith("right with the glossary, wrong without") for c in row.changed)
+    shown = render([row])
+    assert "with its glossary and without it" in shown and "keel" in shown
