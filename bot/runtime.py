@@ -29,6 +29,7 @@ from bot.health import Health
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    from bot.nudge.scheduler import Round
     from bot.nudge.target import NudgeTarget
     from bot.reload import Reloader, ReloadOutcome
     from bot.store import Store
@@ -173,14 +174,16 @@ class Runtime:
         self,
         targets: Callable[[], Sequence[NudgeTarget]],
         catch_up: bool = True,
+        rounds: Sequence[tuple[str, Round]] = (),
     ) -> BackgroundScheduler | None:
         """The weekly TODO nudge on CAREERFW_NUDGE_CRON to the targets the surface names (asked at each
         run, so targets added since start are included), about exactly the entries being served (a
-        reload included). None when CAREERFW_SCHEDULER=off."""
+        reload included), and any other weekly `rounds` on the same schedule (the owners' report). None
+        when CAREERFW_SCHEDULER=off."""
         from bot.nudge.scheduler import start_scheduler
 
         self.scheduler = start_scheduler(
-            self.settings, targets=targets, store=self.store, answerer=self.answerer, catch_up=catch_up
+            self.settings, targets=targets, store=self.store, answerer=self.answerer, catch_up=catch_up, rounds=rounds
         )
         return self.scheduler
 

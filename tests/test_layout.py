@@ -86,3 +86,8 @@ def test_nothing_imports_the_cli_and_only_the_cli_imports_tooling(graph: grimp.I
 def test_surfaces_do_not_import_each_other(graph: grimp.ImportGraph) -> None:
     assert imports(graph, "bot.slack", "bot.teams") == []
     assert imports(graph, "bot.teams", "bot.slack") == []
+
+
+def test_the_owners_report_knows_no_surface_and_no_cli(graph: grimp.ImportGraph) -> None:
+    for other in ("bot.slack", "bot.teams", "bot.cli"):
+        assert imports(graph, "bot.report", other) == []

@@ -143,6 +143,59 @@ class NudgeJob:
         log.info("weekly nudge: retrying at %s", run_date.isoformat(timespec="seconds"))
 
 
+Round = Callable[[datetime], Sequence[NudgeOutcome]]
+
+
+class RoundJob:
+    """Another weekly round on the nudge's schedule and ledger (the owners' report, bot/report): run at
+    the nudge's time with the same clock, and retried like it after a failure."""
+
+    def __init__(self, name: str, settings: Settings, scheduler: BackgroundScheduler, round_: Round, clock: Clock,
+                 retry_soon: timedelta, retry_later: timedelta) -> None:
+        self.name = name
+        self.settings = settings
+        self.scheduler = scheduler
+        self.round = round_
+        self.clock = clock
+        self.retry_soon = retry_soon
+        self.retry_later = retry_later
+        self._lock = threading.Lock()
+        self.rounds = 0
+
+    @property
+    def retry_id(self) -> str:
+        return f"careerfw-weekly-{self.name}-retry"
+
+    def __call__(self) -> list[NudgeOutcome]:
+        with self._lock:
+            self.rounds += 1
+            now = self.clock()
+            try:
+                outcomes = list(self.round(now))
+            except StoreUnavailable as exc:
+                log.error("weekly %s not sent: %s", self.name, exc)
+                self._book_retry(now, self.retry_soon)
+                return []
+            except ConfigError as exc:
+                log.error("weekly %s not sent: %s", self.name, exc)
+                return []
+            except Exception:
+                log.exception("weekly %s round failed; the week stays unsent", self.name)
+                self._book_retry(now, self.retry_later)
+                return []
+            failed = [o for o in outcomes if not o.ok]
+            if failed:
+                self._book_retry(now, self.retry_soon if all(o.retryable for o in failed) else self.retry_later)
+            return outcomes
+
+    def _book_retry(self, now: datetime, delay: timedelta) -> None:
+        if week_of(now + delay, self.settings.tz) != week_of(now, self.settings.tz):
+            return
+        run_date = datetime.now(zone(self.settings.tz)) + delay
+        self.scheduler.add_job(self, "date", run_date=run_date, id=self.retry_id, replace_existing=True,
+                               misfire_grace_time=3600)
+
+
 def _content_entries(settings: Settings) -> Callable[[], Sequence[Entry]]:
     def load() -> Sequence[Entry]:
         content = load_content(settings.content_dir)
@@ -176,6 +229,7 @@ def start_scheduler(
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
     retry_soon: timedelta = RETRY_SOON,
     retry_later: timedelta = RETRY_LATER,
+    rounds: Sequence[tuple[str, Round]] = (),
 ) -> BackgroundScheduler | None:
     """Start the weekly nudge on CAREERFW_NUDGE_CRON in CAREERFW_TZ; None when CAREERFW_SCHEDULER=off.
 
@@ -191,6 +245,8 @@ def start_scheduler(
     clock: the time used to pick the ISO week (tests inject one); the firing itself is APScheduler's.
     catch_up: when the schedule already fired this week before start (the app was down on Monday),
       run once right away; the ledger makes that a no-op if the week was already posted.
+    rounds: other weekly rounds on the same schedule, by name (("report", fn) for the owners' report):
+      `fn(now)` returns outcomes like run_nudges'; each gets job id `careerfw-weekly-<name>`.
 
     Returns the started scheduler; its job `JOB_ID` (`scheduler.get_job(JOB_ID).func` is the NudgeJob).
     Callers shut it down with `scheduler.shutdown(wait=False)`.
@@ -220,9 +276,15 @@ def start_scheduler(
     )
     # A late start (busy process, suspended VM) still posts that day, once.
     scheduler.add_job(job, trigger, id=JOB_ID, coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
+    others = [RoundJob(name, settings, scheduler, fn, clock, retry_soon, retry_later) for name, fn in rounds]
+    for other in others:
+        scheduler.add_job(other, trigger, id=f"careerfw-weekly-{other.name}", coalesce=True, max_instances=1,
+                          misfire_grace_time=6 * 3600)
     if catch_up and missed_this_week(settings, clock()):
         run_date = datetime.now(zone(settings.tz))
         scheduler.add_job(job, "date", run_date=run_date, id=RETRY_JOB_ID, misfire_grace_time=3600)
+        for other in others:
+            scheduler.add_job(other, "date", run_date=run_date, id=other.retry_id, misfire_grace_time=3600)
     scheduler.start()
     nxt = scheduler.get_job(JOB_ID).next_run_time
     log.info("weekly nudge scheduled (%s %s); next at %s", settings.nudge_cron, settings.tz, nxt)

@@ -18,7 +18,8 @@ import numpy as np
 from bot.config import ConfigError, Settings
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.runner import NOTEWORTHY, system_clock
-from bot.report.compute import Embed, Log, Report, compute, log_start, parse_since, read_log
+from bot.report.compute import Embed, Report, parse_since
+from bot.report.compute import build_report as compute_report
 from bot.report.deliver import ReportTarget, preview_note, run_reports
 from bot.report.html import render_html
 from bot.report.text import render_text, summary
@@ -62,10 +63,8 @@ def open_read_only(settings: Settings) -> Store | None:
 
 def build_report(settings: Settings, store: Store | None, entries: Sequence[Entry], *, now: datetime,
                  period: timedelta, embed: Embed | None) -> Report:
-    since = now - period
-    log = read_log(store, log_start(since, now).timestamp()) if store is not None else Log([], [])
-    return compute(log, entries, since=since, now=now, tz=settings.tz, min_group=settings.report_min_group,
-                   embed=embed)
+    return compute_report(store, entries, now=now, period=period, tz=settings.tz,
+                          min_group=settings.report_min_group, embed=embed)
 
 
 def load_report_owners(settings: Settings) -> Owners:

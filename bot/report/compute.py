@@ -341,3 +341,11 @@ def compute(
         thumbs_down=thumbs,
         weeks=_weeks(log.questions, since, now, tz),
     )
+
+
+def build_report(store: Store | None, entries: Sequence[Entry], *, now: datetime, period: timedelta, tz: str,
+                 min_group: int, embed: Embed | None) -> Report:
+    """The report for the `period` up to `now` from the store as it is (None: nothing recorded yet)."""
+    since = now - period
+    log = read_log(store, log_start(since, now).timestamp()) if store is not None else Log([], [])
+    return compute(log, entries, since=since, now=now, tz=tz, min_group=min_group, embed=embed)

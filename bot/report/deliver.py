@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from bot.config import Settings
 from bot.nudge.ledger import Claim, NudgeLedger
 from bot.nudge.runner import NudgeOutcome, week_of, zone
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
-from bot.report.compute import Report
-from bot.store import StoreUnavailable
-from index.owners import Owners
+from bot.report.compute import Embed, Report, build_report
+from bot.store import Store, StoreUnavailable
+from index.entry import Entry
+from index.owners import Owners, load_owners
 
 log = logging.getLogger(__name__)
 
 KIND = "report"  # nudge_weeks.kind of a sent report
+WEEK = timedelta(days=7)  # what the weekly message covers
 
 
 @runtime_checkable
@@ -117,3 +120,30 @@ def preview_note(key: str, ledger: NudgeLedger | None, now: datetime, tz: str) -
     if record is not None and record.status == "sent":
         return f"{key} already got the {week} report ({_when(record.sent_at, tz)}); a real run would send nothing"
     return f"a real run would send this to {key} for {week}"
+
+
+def weekly_round(
+    settings: Settings,
+    store: Store,
+    targets: Callable[[Owners], Sequence[ReportTarget]],
+    entries: Callable[[], Sequence[Entry]],
+    embed: Embed | None,
+) -> Callable[[datetime], list[NudgeOutcome]]:
+    """The report as a round on the nudge's scheduler (bot.nudge.scheduler, `rounds`): at each run,
+    owners.yaml read again, the surface's owners, and the week's report to each one not yet sent it."""
+
+    def run(now: datetime) -> list[NudgeOutcome]:
+        owners = load_owners(settings.content_dir)
+        for problem in owners.problems:
+            log.warning("owners.yaml: %s (that part is ignored; run `careerfw check`)", problem)
+        chosen = targets(owners)
+        if not chosen:
+            return []
+
+        def make() -> Report:
+            return build_report(store, entries(), now=now, period=WEEK, tz=settings.tz,
+                                min_group=settings.report_min_group, embed=embed)
+
+        return run_reports(chosen, make, NudgeLedger(store), now=now, tz=settings.tz)
+
+    return run

@@ -27,8 +27,11 @@ from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.slack.mrkdwn import escape, link
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from apscheduler.schedulers.background import BackgroundScheduler
 
+    from bot.nudge.scheduler import Round
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -255,9 +258,11 @@ def slack_targets(settings: Settings, channel: str | None = None) -> list[SlackT
     return [SlackTarget.from_settings(settings, channel)]
 
 
-def start_slack_nudges(runtime: Runtime) -> BackgroundScheduler | None:
-    """The weekly nudge in a serving Slack app: only with CAREERFW_NUDGE_CHANNEL (and the scheduler on)."""
+def start_slack_nudges(runtime: Runtime, rounds: Sequence[tuple[str, Round]] = ()) -> BackgroundScheduler | None:
+    """The weekly nudge in a serving Slack app, with CAREERFW_NUDGE_CHANNEL, and any other weekly
+    `rounds` (the owners' report, bot.slack.report.start_slack_weekly): None when there is neither,
+    or the scheduler is off."""
     settings = runtime.settings
-    if not (settings.scheduler_enabled and settings.nudge_channel):
+    if not (settings.scheduler_enabled and (settings.nudge_channel or rounds)):
         return None
-    return runtime.start_nudges(lambda: slack_targets(settings))
+    return runtime.start_nudges(lambda: slack_targets(settings) if settings.nudge_channel else [], rounds=rounds)

@@ -11,7 +11,9 @@ nothing posted and the week open for a later run.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -19,13 +21,21 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
-from bot.report.compute import Report
-from bot.report.deliver import owner_ids
+from bot.report.compute import Embed, Report, build_report
+from bot.report.deliver import WEEK, owner_ids, weekly_round
 from bot.report.html import render_html
 from bot.report.text import summary
 from bot.slack.mrkdwn import escape
-from bot.slack.nudge import _USER_ID, POST_TIMEOUT_S, make_client
-from index.owners import Owners
+from bot.slack.nudge import _USER_ID, POST_TIMEOUT_S, make_client, start_slack_nudges
+from bot.store import Store, StoreUnavailable
+from index.entry import Entry
+from index.owners import Owners, load_owners
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.nudge.scheduler import Round
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +67,22 @@ def home_blocks(report: Report) -> list[dict[str, Any]]:
         {"type": "context", "elements": [{"type": "mrkdwn", "text": "Shown to the owners in owners.yaml only. "
                                           "`careerfw report --html FILE` writes the whole report."}]},
     ]
+
+
+def owner_home_blocks(settings: Settings, store: Store, entries: Sequence[Entry], embed: Embed | None, user: str,
+                      now: datetime | None = None) -> list[dict[str, Any]]:
+    """The owners' part of `user`'s App Home: the week's summary when owners.yaml names them, nothing
+    for anyone else. Blocking (it reads the store): run it off the event loop."""
+    if user not in slack_owner_ids(load_owners(settings.content_dir)):
+        return []
+    try:
+        report = build_report(store, entries, now=now or datetime.now(UTC), period=WEEK, tz=settings.tz,
+                              min_group=settings.report_min_group, embed=embed)
+    except StoreUnavailable as exc:
+        log.warning("App Home: the owners' report could not be read: %s", exc)
+        unread = "The owners' report could not be read just now; it will be here when the database is back."
+        return [{"type": "divider"}, {"type": "section", "text": {"type": "mrkdwn", "text": unread}}]
+    return home_blocks(report)
 
 
 class SlackReportTarget:
@@ -96,3 +122,16 @@ def slack_report_targets(settings: Settings, owners: Owners) -> list[SlackReport
         return []
     client = make_client(settings)
     return [SlackReportTarget(client, user) for user in users]
+
+
+def start_slack_weekly(runtime: Runtime) -> BackgroundScheduler | None:
+    """What `careerfw serve` schedules: the weekly nudge (with CAREERFW_NUDGE_CHANNEL) and, when
+    owners.yaml names Slack users at start, the owners' report to them, on the nudge's schedule and
+    ledger. owners.yaml is read again at each run; a first owner added later needs a restart."""
+    settings = runtime.settings
+    rounds: list[tuple[str, Round]] = []
+    if slack_owner_ids(load_owners(settings.content_dir)) and runtime.store is not None:
+        answerer = runtime.answerer
+        rounds.append(("report", weekly_round(settings, runtime.store, lambda owners: slack_report_targets(
+            settings, owners), lambda: answerer.entries, answerer.embedder.encode)))
+    return start_slack_nudges(runtime, rounds)

@@ -27,7 +27,7 @@ from starlette.responses import PlainTextResponse
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
 from bot.runtime import Runtime, on_daemon_thread, open_store
-from bot.slack.nudge import start_slack_nudges
+from bot.slack.report import start_slack_weekly
 from bot.slack.startup import StartupError, bind, check_tokens
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.s
     async def load() -> tuple[Starlette, Callable[[], None]]:
         runtime = await on_daemon_thread(Runtime.load, settings, health, False, store)
         opened.append(runtime)
-        start_slack_nudges(runtime)
+        start_slack_weekly(runtime)
         asgi = build_asgi_app(settings, runtime.answerer, health=health, store=store, mark_ready=False)
         return asgi, runtime.go_live  # on the loop, so on the main thread: SIGHUP reloads
 
@@ -234,7 +234,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
             _health_thread(health, bind(host, health_port))
         # Model and index load before Socket Mode connects, so the first question is as fast as any.
         runtime = Runtime.open(settings, health, progress=False)
-        start_slack_nudges(runtime)
+        start_slack_weekly(runtime)
         try:
             return asyncio.run(_socket_mode(runtime))
         finally:

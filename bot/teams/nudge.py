@@ -33,7 +33,11 @@ from bot.teams.outbound import Adapter
 from bot.teams.trust import ServiceUrlPolicy
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.nudge.scheduler import Round
 
     from bot.runtime import Runtime
 
@@ -185,7 +189,10 @@ def teams_targets(
     return [TeamsNudgeTarget(conversation, sender) for conversation in stored]
 
 
-def start_teams_nudges(runtime: Runtime, manager: Connections, catch_up: bool = True) -> BackgroundScheduler | None:
-    """The weekly nudge in a serving Teams bot: every stored conversation, asked for at each run."""
+def start_teams_nudges(runtime: Runtime, manager: Connections, catch_up: bool = True,
+                       rounds: Sequence[tuple[str, Round]] = ()) -> BackgroundScheduler | None:
+    """The weekly nudge in a serving Teams bot: every stored conversation, asked for at each run; and
+    any other weekly `rounds` (the owners' report, bot.teams.report.start_teams_weekly)."""
     sender = ProactiveSender(runtime.settings, manager)
-    return runtime.start_nudges(lambda: teams_targets(runtime.settings, sender, runtime.store), catch_up=catch_up)
+    return runtime.start_nudges(lambda: teams_targets(runtime.settings, sender, runtime.store), catch_up=catch_up,
+                                rounds=rounds)

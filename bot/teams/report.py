@@ -10,16 +10,25 @@ writes the page.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from microsoft_agents.hosting.core import MessageFactory
 
 from bot.config import Settings
 from bot.report.compute import Report
-from bot.report.deliver import owner_ids
+from bot.report.deliver import owner_ids, weekly_round
 from bot.report.text import summary
 from bot.store import Store
 from bot.teams.conversations import StoredConversation
-from bot.teams.nudge import ProactiveSender, teams_targets
-from index.owners import Owners
+from bot.teams.nudge import ProactiveSender, start_teams_nudges, teams_targets
+from index.owners import Owners, load_owners
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from microsoft_agents.hosting.core.authorization import Connections
+
+    from bot.nudge.scheduler import Round
+    from bot.runtime import Runtime
 
 
 def report_key(owner: str) -> str:
@@ -65,3 +74,18 @@ def teams_report_targets(settings: Settings, owners: Owners, sender: ProactiveSe
 
 def teams_report_keys(settings: Settings, owners: Owners) -> list[str]:
     return [t.key for t in teams_report_targets(settings, owners)]
+
+
+def start_teams_weekly(runtime: Runtime, manager: Connections, catch_up: bool = True) -> BackgroundScheduler | None:
+    """What `careerfw teams` schedules: the weekly nudge to every stored conversation and, when
+    owners.yaml lists anyone, the owners' report to those with a personal chat, on the same schedule
+    and ledger (each run reads owners.yaml and the stored chats again)."""
+    settings = runtime.settings
+    rounds: list[tuple[str, Round]] = []
+    if owner_ids(load_owners(settings.content_dir)) and runtime.store is not None:
+        sender = ProactiveSender(settings, manager)
+        store, answerer = runtime.store, runtime.answerer
+        rounds.append(("report", weekly_round(
+            settings, store, lambda owners: teams_report_targets(settings, owners, sender, store),
+            lambda: answerer.entries, answerer.embedder.encode)))
+    return start_teams_nudges(runtime, manager, catch_up=catch_up, rounds=rounds)

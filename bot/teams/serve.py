@@ -23,7 +23,7 @@ from bot.health import Health
 from bot.runtime import Runtime, bind, on_daemon_thread, open_store
 from bot.teams import connection
 from bot.teams.app import create_app
-from bot.teams.nudge import start_teams_nudges
+from bot.teams.report import start_teams_weekly
 from bot.teams.services import Services
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
         raise
     services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
     try:
-        start_teams_nudges(runtime, manager)
+        start_teams_weekly(runtime, manager)
         serving = web.AppRunner(create_app(services, manager), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         await serving.setup()
         await web.SockSite(serving, sock).start()

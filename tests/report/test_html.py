@@ -4,7 +4,6 @@ opens the file from disk, with no server and no network, and draws the three cha
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from bot.cli import build_parser, cmd_report

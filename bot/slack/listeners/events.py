@@ -25,12 +25,14 @@ from bot.prompts import suggested_prompts
 from bot.slack.blocks import home_view, plain_question
 from bot.slack.blocks import suggested_prompts as prompt_payload
 from bot.slack.listeners.replies import conversation_of, reply_for
+from bot.slack.report import owner_home_blocks
 from bot.slack.services import Services, services_of, tracked
 
 log = logging.getLogger("careerfw.slack")
 STATUS = "Searching the framework…"
 STATUS_WAIT_S = 3.0
 PROMPTS_TITLE = "Ask the framework, for example:"
+HOME_BLOCKS = 100  # Slack's limit for a Home tab view
 
 
 def _from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
@@ -157,6 +159,12 @@ async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context
         return
     services = services_of(context)
     view = home_view(services.answerer.todo(), services.settings.site_url)
+    # Owners in owners.yaml also see the owners' report summary; everyone else the home above.
+    answerer = services.answerer
+    owners_part = await services.run(owner_home_blocks, services.settings, services.store, answerer.entries,
+                                     answerer.embedder.encode, event["user"])
+    if owners_part:
+        view = {**view, "blocks": [*view["blocks"], *owners_part][:HOME_BLOCKS]}
     await client.views_publish(user_id=event["user"], view=view)
 
 
