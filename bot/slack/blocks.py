@@ -12,6 +12,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.prompts import Prompt
@@ -23,21 +24,27 @@ from bot.view import (
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
     SEND_AS_DM,
+    SHOW_ALL,
     TRUNCATED_NOTE,
+    Budget,
     ChecklistItem,
+    QuoteGroup,
     answer_view,
     area_label,
     checklist_items,
+    checklist_view,
     citation,
     citation_parts,
     help_view,
     level_groups,
+    shortened,
     side_by_side,
     side_headings,
 )
 from index.answer import Answer, Quote
 from index.entry import Entry
 from index.followup import Context
+from index.worddiff import pieces
 
 Block = dict[str, Any]
 Message = dict[str, Any]  # {"text": ..., "blocks": [...]}: keyword arguments for chat.postMessage / respond
@@ -61,6 +68,13 @@ ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be
 ACTION_CHOOSE = "choose"  # suffixed likewise; the value carries the question the choice asks
 ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragraphs were quoted
 ACTION_CHECKLIST_DM = "checklist_dm"  # sends a promotion checklist to the clicker's direct messages
+ACTION_SHOW_ALL = "show_all"  # the answer again, every area and whole texts (not cut to one screen)
+# One phone screen (docs/slack.md): what a default answer may take, buttons and citations included.
+# Slack's mobile app shows about 45 characters a line and 30 lines between the header and the composer.
+BUDGET = Budget(lines=30, chars=1500, width=45)
+# A quote alone longer than the screen is cut after a sentence near this many characters, then fewer.
+FIRST_CUT = 700
+MIN_CUT = 120
 FIELD_LIMIT = 2000  # characters of one section field (two fields show side by side)
 MAX_CHOICES = 10  # choice buttons shown (a craft's levels: Block Kit allows 25 per actions block)
 AGAIN_QUESTION_CHARS = 800  # of the question a button answering again carries (2,000 characters a value, escaped)
@@ -156,24 +170,48 @@ def citation_line(entry: Entry, url: str | None) -> str:
     return " › ".join(parts) + f"  ·  `{escape(entry.source)}`"
 
 
-def quote_blocks(quote: Quote) -> list[Block]:
+def marked_elements(quote: Quote) -> list[dict[str, Any]]:
+    """A quote's text as rich text elements, the words new against the other level in bold. Rich text
+    is literal (no mrkdwn to escape), so the elements' texts joined are the framework's text exactly."""
+    if not quote.new_words:
+        return [_rich_text(quote.text)]
+    return [_rich_text(piece, bold=True) if new else _rich_text(piece)
+            for piece, new in pieces(quote.text, quote.new_words)]
+
+
+def quote_blocks(quote: Quote, group: QuoteGroup | None = None, heading: str | None = None) -> list[Block]:
+    """One quote, then where it comes from: every citation of `group` when the same text is written in
+    several places ("same in Backend, Web and Mobile · Level 4"). A quote with marked words is rich
+    text, headed by `heading` (the compared cell's area and level)."""
     blocks: list[Block] = []
     if quote.todo:
         area = escape(quote.entry.area)
         blocks.append(_section(f"*{area}*: _{NOT_WRITTEN_YET}._"))
+    elif quote.new_words is not None or heading:
+        elements: list[dict[str, Any]] = []
+        if heading:
+            elements.append({"type": "rich_text_section", "elements": [_rich_text(heading, bold=True)]})
+        elements.append({"type": "rich_text_quote", "elements": marked_elements(quote)})
+        blocks.append({"type": "rich_text", "elements": elements})
     else:
         for piece in split_for_sections(escape(quote.text), _quote_mrkdwn):
             blocks.append(_section(_quote_mrkdwn(piece)))
     note = ""
     if not (quote.complete or quote.todo):
         note = "  ·  _part of the cell; the whole text is one click away_"
-    blocks.append(_context(citation_line(quote.entry, quote.url) + note))
+    quotes = group.quotes if group is not None else (quote,)
+    lines = [citation_line(q.entry, q.url) for q in quotes]
+    if group is not None and group.shared:
+        lines.insert(0, f"_{escape(group.shared)}_")
+    blocks.append(_context("\n".join(lines) + note))
     return blocks
 
 
 def side_by_side_blocks(quotes: Sequence[Quote]) -> list[Block] | None:
     """Two cells next to each other: one section with a field each (Slack shows two fields as two
     columns), the citations under them. None when a cell is too long for a field: then one after the other."""
+    if any(q.new_words for q in quotes):
+        return None  # marked words are bold rich text, which section fields cannot hold
     fields = []
     for quote, heading in zip(quotes, side_headings(quotes), strict=True):
         area, _, rest = heading.partition(" · ")
@@ -204,20 +242,21 @@ def checklist_item_blocks(item: ChecklistItem) -> list[Block]:
     if quote.todo:
         elements.append({"type": "rich_text_section", "elements": [_rich_text(NOT_WRITTEN_YET, italic=True)]})
     else:
-        elements.append({"type": "rich_text_quote", "elements": [_rich_text(quote.text)]})
-    return [{"type": "rich_text", "elements": elements}, _context(citation_line(quote.entry, quote.url))]
+        elements.append({"type": "rich_text_quote", "elements": marked_elements(quote)})
+    note = "" if quote.complete or quote.todo else "  ·  _part of the cell: *Show all* quotes it whole_"
+    return [{"type": "rich_text", "elements": elements}, _context(citation_line(quote.entry, quote.url) + note)]
 
 
-def _levels_blocks(answer: Answer) -> list[Block]:
-    blocks: list[Block] = []
+def _levels_blocks(answer: Answer) -> list[list[Block]]:
+    """Each craft's levels, one group of blocks per craft."""
+    groups: list[list[Block]] = []
     for craft, levels in level_groups(answer):
         lines = [f"*{escape(craft)}*"]
         for n, level in enumerate(levels, start=1):
             label = _link(level.url(answer.site_url), escape(level.title))
             lines.append(f"{n}. {label}  `{escape(level.source)}`")
-        for piece in split_for_sections("\n".join(lines), lambda t: t):
-            blocks.append(_section(piece))
-    return blocks
+        groups.append([_section(piece) for piece in split_for_sections("\n".join(lines), lambda t: t)])
+    return groups
 
 
 def _question_line(question: str, truncated: bool) -> Block:
@@ -261,9 +300,11 @@ def answer_message(
     native_feedback: bool = False,
     followed: Context | None = None,
     explained: str | None = None,
+    whole: bool = False,
 ) -> Message:
-    """The whole reply for one answer. `question_id` (from feedback.record_question) ties the
-    buttons back to the stored question; `share` adds "Share in channel" (ephemeral answers only);
+    """The whole reply for one answer, on one phone screen (BUDGET) unless `whole` ("Show all").
+    `question_id` (from feedback.record_question) ties the buttons back to the stored question;
+    `share` adds "Share in channel" (ephemeral answers only);
     `dm` is an answer in the asker's direct messages with the bot (a checklist there has no "Send me
     this as a DM": it would only post a second copy); `native_feedback` puts Slack's own feedback
     buttons in place of ours (agent threads); `followed` is the context the question followed on
@@ -278,70 +319,153 @@ def answer_message(
     if answer.message:
         head.append(_section(escape(answer.message)))
 
-    items = checklist_items(answer)
-    paired = side_by_side_blocks(view.main) if side_by_side(answer) else None
-    groups: list[list[Block]]
-    if items:
-        groups = [checklist_item_blocks(item) for item in items]
-    elif paired is not None:
-        groups = [paired]
-    else:
-        groups = [quote_blocks(q) for q in view.main]  # whole quotes are dropped when over the limit
-    levels = _levels_blocks(answer)
-    if levels:
-        groups.insert(0, levels)
-    for i, quote in enumerate(view.also_relevant[:ALSO_RELEVANT_SHOWN]):
-        group = quote_blocks(quote)
-        if i == 0:
-            group.insert(0, {"type": "divider"})
-            group.insert(1, _context(f"*{ALSO_RELEVANT}*"))
-        groups.append(group)
+    checklist = checklist_view(answer, whole)
+    units: list[_Unit] = [("", lambda limit, g=g: g) for g in _levels_blocks(answer)]
+    marked = checklist.items if checklist is not None else view.main
+    if any(getattr(m, "new_words", None) for m in marked):
+        against = checklist.current if checklist is not None else next(q.new_against for q in view.main if q.new_words)
+        head.append(_context(f"*Bold*: words new since {escape(against or '')}"))
+    if checklist is not None:
+        units += [(i.quote.entry.area, lambda limit, i=i: checklist_item_blocks(_cut_item(i, limit)))
+                  for i in checklist.items]
+    elif side_by_side(answer):
+        pair = view.main
+        if side_by_side_blocks(pair) is not None:
+            units.append(("", lambda limit: side_by_side_blocks([shortened(q, limit or 10**9) for q in pair])
+                          or side_by_side_blocks(pair) or []))
+        else:  # too long for two fields, or marked: one after the other, each headed
+            units += [(q.entry.area, lambda limit, q=q, h=h: quote_blocks(_cut(q, limit), heading=h))
+                      for q, h in zip(pair, side_headings(pair), strict=True)]
+    else:  # whole quotes are dropped when over the limit
+        units += [(area_label(g.quote.entry), lambda limit, g=g: quote_blocks(_cut(g.quote, limit), g))
+                  for g in view.main_groups]
+    for i, g in enumerate(view.also_groups[:ALSO_RELEVANT_SHOWN]):
+        def also(limit: int | None, g: QuoteGroup = g, first: bool = i == 0) -> list[Block]:
+            group = quote_blocks(_cut(g.quote, limit), g)
+            return [{"type": "divider"}, _context(f"*{ALSO_RELEVANT}*"), *group] if first else group
+        units.append((area_label(g.quote.entry), also))
+    same = [_context(escape(checklist.same_line))] if checklist is not None and checklist.same_line else []
 
-    tail: list[Block] = []
-    if not answer.confident and answer.suggestions:
-        tail.append(_section(f"*{DID_YOU_MEAN}*"))
-        buttons = [
-            _button(
-                area_label(s.entry),
-                f"{ACTION_DID_YOU_MEAN}_{i}",
-                _value(e=s.entry.id, q=question_id),
-            )
-            for i, s in enumerate(answer.suggestions[:MAX_SUGGESTIONS])
-        ]
-        tail.append({"type": "actions", "block_id": "did_you_mean", "elements": buttons})
-    if answer.choices:
-        tail.append(_section(f"*{CHOOSE}*"))
-        choices = [
-            _button(c.label, f"{ACTION_CHOOSE}_{i}", _value(c=c.question))
-            for i, c in enumerate(answer.choices[:MAX_CHOICES])
-        ]
-        tail.append({"type": "actions", "block_id": "choose", "elements": choices})
-    if question_id is not None:
-        value = _value(q=question_id)
-        elements = [] if native_feedback else [
-            _button("👍 Helpful", ACTION_HELPFUL, value),
-            _button("👎 Not helpful", ACTION_NOT_HELPFUL, value),
-        ]
-        share_value = again_value(answer, question_id, followed, explained) if share else None
-        if share_value is not None:
-            elements.append(_button("Share in channel", ACTION_SHARE, share_value, style="primary"))
-        partial = answer.quotes[0] if answer.quotes and not answer.quotes[0].complete else None
-        if partial is not None and not items:
-            elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
-                                    _value(e=partial.entry.id, q=question_id)))
+    def tail(show_all: bool, cut: bool) -> list[Block]:
+        made: list[Block] = list(same)
+        if not answer.confident and answer.suggestions:
+            made.append(_section(f"*{DID_YOU_MEAN}*"))
+            buttons = [
+                _button(
+                    area_label(s.entry),
+                    f"{ACTION_DID_YOU_MEAN}_{i}",
+                    _value(e=s.entry.id, q=question_id),
+                )
+                for i, s in enumerate(answer.suggestions[:MAX_SUGGESTIONS])
+            ]
+            made.append({"type": "actions", "block_id": "did_you_mean", "elements": buttons})
+        if answer.choices:
+            made.append(_section(f"*{CHOOSE}*"))
+            choices = [
+                _button(c.label, f"{ACTION_CHOOSE}_{i}", _value(c=c.question))
+                for i, c in enumerate(answer.choices[:MAX_CHOICES])
+            ]
+            made.append({"type": "actions", "block_id": "choose", "elements": choices})
+        elements: list[dict[str, Any]] = []
+        if show_all:
+            # The same answer again, never cut: the value gives it again as "Share in channel" does.
+            again = again_value(answer, question_id, followed, explained)
+            if again is not None:
+                elements.append(_button(SHOW_ALL, ACTION_SHOW_ALL, again))
+        if question_id is not None:
+            value = _value(q=question_id)
+            if not native_feedback:
+                elements += [_button("👍 Helpful", ACTION_HELPFUL, value),
+                             _button("👎 Not helpful", ACTION_NOT_HELPFUL, value)]
+            share_value = again_value(answer, question_id, followed, explained) if share else None
+            if share_value is not None:
+                elements.append(_button("Share in channel", ACTION_SHARE, share_value, style="primary"))
+            first = answer.quotes[0] if answer.quotes else None
+            partial = first if first is not None and not first.todo and (cut or not first.complete) else None
+            if partial is not None and checklist is None:
+                elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
+                                        _value(e=partial.entry.id, q=question_id)))
         if elements:
-            tail.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
-        if native_feedback:
-            tail.append(feedback_buttons(question_id))
-    dm_value = again_value(answer, question_id, followed) if items and not dm else None
-    if dm_value is not None:
-        tail.append({"type": "actions", "block_id": "checklist_actions",
-                     "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, dm_value)]})
+            made.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
+        if question_id is not None and native_feedback:
+            made.append(feedback_buttons(question_id))
+        dm_value = again_value(answer, question_id, followed) if checklist is not None and not dm else None
+        if dm_value is not None:
+            made.append({"type": "actions", "block_id": "checklist_actions",
+                         "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, dm_value)]})
+        return made
 
-    if items:
-        groups = _fit_checklist(groups, items, MAX_BLOCKS - len(head) - len(tail))
-    blocks = _fit(head, groups, tail)
+    if whole:
+        groups = [build(None) for _, build in units]
+        end = tail(False, False)
+        if checklist is not None:
+            groups = _fit_checklist(groups, checklist.items, MAX_BLOCKS - len(head) - len(end))
+        return {"text": _fallback(answer), "blocks": _fit(head, groups, end)}
+    blocks = _fit_screen(head, units, tail, bool(checklist is not None and checklist.same))
     return {"text": _fallback(answer), "blocks": blocks}
+
+
+_Unit = tuple[str, Callable[[int | None], list[Block]]]  # a name for "…and N more", and its blocks (cut to ~n chars)
+
+
+def _cut(quote: Quote, limit: int | None) -> Quote:
+    return quote if limit is None else shortened(quote, limit)
+
+
+def _cut_item(item: ChecklistItem, limit: int | None) -> ChecklistItem:
+    return item if limit is None else replace(item, quote=shortened(item.quote, limit))
+
+
+def _fit_screen(head: list[Block], units: list[_Unit], tail: Callable[[bool, bool], list[Block]],
+                collapsed: bool) -> list[Block]:
+    """The answer on one phone screen (BUDGET): as many whole units (areas, quotes) as fit, the rest
+    named on one line with "Show all"; a first unit too long alone is cut after a sentence, with "Whole
+    text" (a quote) or "Show all" (a checklist). `collapsed`: areas are already left out (the checklist's
+    unchanged ones), so "Show all" is offered anyway."""
+    shown, limit = len(units), None
+    while True:
+        body = [b for n, (_, build) in enumerate(units[:shown]) for b in build(limit if n == 0 else None)]
+        rest = [name for name, _ in units[shown:]]
+        note = [_context(f"…and {len(rest)} more: {escape(', '.join(n for n in rest if n))}")] if rest else []
+        cut = limit is not None
+        end = tail(collapsed or bool(rest) or cut, cut)
+        blocks = _fit(head, [body + note], end)
+        if BUDGET.holds(screen_texts(blocks)) or (shown <= 1 and cut and limit <= MIN_CUT):
+            return blocks
+        if shown > 1:
+            shown -= 1
+        else:
+            limit = FIRST_CUT if limit is None else max(MIN_CUT, limit // 2)
+
+
+def screen_texts(blocks: Sequence[Block]) -> list[str]:
+    """What a message shows, as lines of text to measure against BUDGET: every section, field, context
+    and rich text line; a divider, and each row of buttons (two to a row on a phone), as a line."""
+    texts: list[str] = []
+
+    def rich(element: dict[str, Any]) -> str:
+        return "".join(e.get("text", "") for e in element.get("elements", []) if isinstance(e, dict))
+
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("section", "header"):
+            if block.get("text"):
+                texts.append(block["text"]["text"])
+            texts.extend(f["text"] for f in block.get("fields", []))
+        elif kind == "context":
+            texts.append(" ".join(e.get("text", "") for e in block["elements"]))
+        elif kind == "rich_text":
+            for element in block["elements"]:
+                if element["type"] == "rich_text_list":
+                    texts.extend(rich(item) for item in element["elements"])
+                else:
+                    texts.append(rich(element))
+        elif kind in ("actions", "context_actions"):
+            texts.extend("" for _ in range(-(-len(block["elements"]) // 2)))
+        elif kind == "divider":
+            texts.append("")
+    return texts
+
 
 
 def again_value(answer: Answer, question_id: int | None, followed: Context | None = None,

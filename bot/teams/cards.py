@@ -11,6 +11,7 @@ clients that cannot render the card.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -22,16 +23,21 @@ from bot.view import (
     DID_YOU_MEAN,
     NO_QUESTION,
     SEND_AS_DM,
+    SHOW_ALL,
     TRUNCATED_NOTE,
+    Budget,
     ChecklistItem,
+    QuoteGroup,
     absolute_url,
     answer_view,
     area_label,
     carried_label,
     checklist_items,
+    checklist_view,
     citation,
     help_view,
     level_groups,
+    shortened,
     side_by_side,
     side_headings,
     starts_also_relevant,
@@ -40,6 +46,7 @@ from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
 from index.answer import MAX_QUESTION_CHARS, Answer, Quote
 from index.entry import Entry
 from index.followup import Context
+from index.worddiff import Span, pieces, restricted
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 # 1.5 is the newest version every Teams client (desktop, web, mobile) renders.
@@ -65,6 +72,11 @@ MAX_TODO_ROWS = 40
 # Teams cuts a button title past about this many characters (fewer when buttons share a row).
 MAX_BUTTON_TITLE = 24
 NOT_WRITTEN_YET = _NOT_WRITTEN_YET[0].upper() + _NOT_WRITTEN_YET[1:] + "."
+# One phone screen (docs/teams.md): what a default answer's card may show before "Show all", buttons
+# and citations included. Teams mobile shows about 40 characters a line and 30 lines of a card.
+BUDGET = Budget(lines=30, chars=1500, width=40)
+FIRST_CUT = 700  # a quote alone longer than the screen is cut after a sentence near this, then fewer
+MIN_CUT = 120
 
 Element = dict[str, Any]
 
@@ -109,9 +121,36 @@ def link_for(quote_or_entry: Quote | Entry, site_url: str | None = None) -> str 
     return absolute_url(quote_or_entry.url if isinstance(quote_or_entry, Quote) else quote_or_entry.url(site_url))
 
 
-def _paragraphs(text: str) -> list[Element]:
-    paras = [p for p in text.split("\n\n") if p.strip()]
-    return [literal(p, spacing="Small" if i else "None") for i, p in enumerate(paras)]
+def marked(text: str, spans: tuple[Span, ...] | None, **style: Any) -> Element:
+    """`text` literally, the words new against the other level in bold runs: the runs' texts joined are
+    `text` exactly."""
+    if not spans:
+        return literal(text, **style)
+    block = literal(text, **style)
+    run = block["inlines"][0]
+    block["inlines"] = [{**run, "text": piece, **({"weight": "Bolder"} if new else {})}
+                        for piece, new in pieces(text, spans)]
+    return block
+
+
+def _located(text: str, parts: list[str]) -> list[tuple[int, str]]:
+    """Each part of `text` (in order, as split_text or a paragraph split gives them) with its offset."""
+    found, at = [], 0
+    for part in parts:
+        at = text.find(part, at)
+        found.append((at, part))
+        at += len(part)
+    return found
+
+
+def _marked_parts(text: str, parts: list[str], spans: tuple[Span, ...] | None) -> list[Element]:
+    return [marked(part, restricted(spans, at, at + len(part)) if spans else None,
+                   spacing="Small" if i else "None")
+            for i, (at, part) in enumerate(_located(text, parts))]
+
+
+def _paragraphs(text: str, spans: tuple[Span, ...] | None = None) -> list[Element]:
+    return _marked_parts(text, [p for p in text.split("\n\n") if p.strip()], spans)
 
 
 def not_written_yet() -> Element:
@@ -122,13 +161,16 @@ def not_written_yet() -> Element:
             "items": [words(f"⚠️ {NOT_WRITTEN_YET}", weight="Bolder")]}
 
 
-def quote_elements(quote: Quote, heading: str | None = None) -> list[Element]:
+def quote_elements(quote: Quote, heading: str | None = None, group: QuoteGroup | None = None) -> list[Element]:
+    """One quote, its new words bold, then where it comes from: every citation of `group` when the same
+    text is written in several places ("same in Backend, Web and Mobile · Level 4")."""
     entry = quote.entry
     items: list[Element] = [literal(heading or entry.area, weight="Bolder")]
     if quote.todo:
         items.append(not_written_yet())
     else:
-        items.append({"type": "Container", "style": "emphasis", "items": _paragraphs(quote.text), "spacing": "Small"})
+        items.append({"type": "Container", "style": "emphasis", "items": _paragraphs(quote.text, quote.new_words),
+                      "spacing": "Small"})
     if not quote.complete and quote.rest:
         items.append(
             {
@@ -142,9 +184,11 @@ def quote_elements(quote: Quote, heading: str | None = None) -> list[Element]:
                 ],
             }
         )
-    cite = citation(entry)
-    url = link_for(quote)
-    items.append(literal(cite if url else f"{cite} ({entry.source})", url=url, isSubtle=True, size="Small"))
+    if group is not None and group.shared:
+        items.append(literal(group.shared, isSubtle=True, size="Small", italic=True))
+    for q in group.quotes if group is not None else (quote,):
+        cite, url = citation(q.entry), link_for(q)
+        items.append(literal(cite if url else f"{cite} ({q.entry.source})", url=url, isSubtle=True, size="Small"))
     return [{"type": "Container", "items": items, "spacing": "Medium"}]
 
 
@@ -164,8 +208,7 @@ def checklist_item_elements(item: ChecklistItem, n: int) -> list[Element]:
     if quote.todo:
         text = not_written_yet()
     else:
-        body = [literal(piece, spacing="Small" if i else "None")
-                for i, piece in enumerate(split_text(quote.text, str.encode, MAX_QUOTE_PIECE_BYTES))]
+        body = _marked_parts(quote.text, split_text(quote.text, str.encode, MAX_QUOTE_PIECE_BYTES), quote.new_words)
         text = {"type": "Container", "style": "emphasis", "items": body, "spacing": "Small"}
     cite = citation(quote.entry)
     url = link_for(quote)
@@ -200,8 +243,10 @@ def answer_card(
     vote_on: Quote | None = None,
     dm: bool = False,
     followed: Context | None = None,
+    whole: bool = False,
 ) -> dict[str, Any]:
-    """The card for one answer, following the core's rendering rules (see index/answer.py).
+    """The card for one answer, following the core's rendering rules (see index/answer.py), on one
+    phone screen (BUDGET) with the rest under "Show all", unless `whole` or a `part` of several cards.
 
     `question_id` is the recorded question (bot.feedback) the vote buttons refer to; the buttons also
     carry the question and top area so a vote is kept even if that row is gone. `first`, `part` and
@@ -222,18 +267,42 @@ def answer_card(
     if answer.message:
         # The core's message can name areas and levels from the content: shown literally, not as markdown.
         body.append(literal(answer.message, weight="Bolder"))
-    body.extend(_levels_elements(answer))
     items = checklist_items(answer)
-    if items:
-        for n, item in enumerate(items, start=first):
-            body.extend(checklist_item_elements(item, n))
+    whole = whole or part is not None
+    checklist = checklist_view(answer, whole)
+    marked_against = checklist.current if checklist is not None and any(i.new_words for i in checklist.items) else \
+        next((q.new_against for q in answer.quotes if q.new_words), None)
+    if marked_against:
+        body.append(literal(f"Bold: words new since {marked_against}", isSubtle=True, size="Small"))
+    units: list[_Unit] = [("", lambda limit, e=e: [e]) for e in _levels_elements(answer)]
+    if checklist is not None:
+        units += [(i.quote.entry.area,
+                   lambda limit, i=i, n=n: checklist_item_elements(_cut_item(i, limit), n))
+                  for n, i in enumerate(checklist.items, start=first)]
     elif side_by_side(answer) and part is None:
-        body.extend(side_by_side_elements(answer.quotes))
-    else:
+        units.append(("", lambda limit: side_by_side_elements([_cut(q, limit) for q in answer.quotes])))
+    elif part is not None:
         for i, quote in enumerate(answer.quotes, start=first):
-            if starts_also_relevant(answer, i):
-                body.append(words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large"))
-            body.extend(quote_elements(quote))
+            def one(limit: int | None, q: Quote = quote, also: bool = starts_also_relevant(answer, i)) -> list[Element]:
+                return [*([words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large")] if also else []),
+                        *quote_elements(q)]
+            units.append((area_label(quote.entry), one))
+    else:
+        view = answer_view(answer)
+        units += [(area_label(g.quote.entry), lambda limit, g=g: quote_elements(_cut(g.quote, limit), group=g))
+                  for g in view.main_groups]
+        for i, g in enumerate(view.also_groups):
+            def also_unit(limit: int | None, g: QuoteGroup = g, head: bool = i == 0) -> list[Element]:
+                return [*([words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large")] if head else []),
+                        *quote_elements(_cut(g.quote, limit), group=g)]
+            units.append((area_label(g.quote.entry), also_unit))
+    same = [literal(checklist.same_line, spacing="Medium")] if checklist is not None and checklist.same_line else []
+    if whole:
+        body.extend(e for _, build in units for e in build(None))
+        body.extend(same)
+        hidden: list[Element] = []
+    else:
+        hidden = _fit_screen(body, units, same, answer)
     if answer.suggestions:
         # Teams cuts a long button title mid-word; the card lists each area in full, numbered, and
         # its button carries the number and as much of the name as fits.
@@ -266,9 +335,83 @@ def answer_card(
     if items and not dm and (part is None or part[0] == part[1]):
         carried = {"context": {k: v for k, v in followed.to_json().items() if v}} if followed else {}
         actions.append(submit(SEND_AS_DM, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS], **carried))
+    if hidden:
+        # The rest of the answer in the card itself, opened in place: nothing to ask again.
+        actions.insert(0, {"type": "Action.ShowCard", "title": SHOW_ALL,
+                           "card": {"type": "AdaptiveCard", "version": VERSION, "body": hidden}})
     if not body:
         body.append(words(NO_QUESTION))
     return card(body, render_answer(answer).rstrip(), actions)
+
+
+_Unit = tuple[str, Callable[[int | None], list[Element]]]  # a name for "…and N more", and its elements
+
+
+def _cut(quote: Quote, limit: int | None) -> Quote:
+    return quote if limit is None else shortened(quote, limit)
+
+
+def _cut_item(item: ChecklistItem, limit: int | None) -> ChecklistItem:
+    return item if limit is None else replace(item, quote=shortened(item.quote, limit))
+
+
+def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], answer: Answer) -> list[Element]:
+    """Fills `body` with as many whole units (areas, quotes) as fit one phone screen (BUDGET) and
+    returns what "Show all" opens: every unit whole (a checklist's unchanged areas too), within the
+    card's size limit, the rest named. A first unit too long alone is cut after a sentence."""
+    head = list(body)
+    shown, limit = len(units), None
+    while True:
+        body[:] = head + [e for n, (_, build) in enumerate(units[:shown]) for e in build(limit if n == 0 else None)]
+        rest = [name for name, _ in units[shown:]]
+        if rest:
+            body.append(words(f"…and {len(rest)} more: " + ", ".join(n for n in rest if n), isSubtle=True))
+        body.extend(same)
+        collapsed = bool(rest) or limit is not None or bool(same)
+        # The buttons under the card: the votes, "Show all", "Send me this as a DM" (two to a row).
+        if BUDGET.holds([*screen_texts(body), "", ""]) or (shown <= 1 and limit is not None and limit <= MIN_CUT):
+            break
+        if shown > 1:
+            shown -= 1
+        else:
+            limit = FIRST_CUT if limit is None else max(MIN_CUT, limit // 2)
+    if not collapsed:
+        return []
+    checklist = checklist_view(answer, whole=True)
+    if checklist is not None:  # toggles in the shown part are item_0…; these are numbered on from 1000
+        all_units = [e for n, i in enumerate(checklist.items) for e in checklist_item_elements(i, 1000 + n)]
+    else:
+        all_units = [e for _, build in units for e in build(None)]
+    hidden: list[Element] = []
+    for element in all_units:
+        if len(json.dumps(hidden + [element], ensure_ascii=False).encode()) > MAX_CARD_BYTES // 2:
+            hidden.append(words("The rest is too long for one card: ask about an area by name.", isSubtle=True))
+            break
+        hidden.append(element)
+    return hidden
+
+
+def screen_texts(elements: list[Element]) -> list[str]:
+    """What a card body shows, as lines of text to measure against BUDGET: text blocks, rich text (its
+    runs joined), toggles' titles; each row of buttons in the body (two to a row) as a line. What a
+    ShowCard holds is not on the screen until opened."""
+    texts: list[str] = []
+    for element in elements:
+        kind = element.get("type")
+        if kind == "TextBlock":
+            texts.append(element["text"])
+        elif kind == "RichTextBlock":
+            texts.append("".join(run.get("text", "") for run in element["inlines"]))
+        elif kind == "Input.Toggle":
+            texts.append(element["title"])
+        elif kind == "ActionSet":
+            texts.extend("" for _ in range(-(-len(element["actions"]) // 2)))
+        elif kind in ("Container", "Column"):
+            texts.extend(screen_texts(element.get("items", [])))
+        elif kind == "ColumnSet":
+            for column in element["columns"]:
+                texts.extend(screen_texts(column.get("items", [])))
+    return texts
 
 
 def reason_card(feedback_id: int, max_chars: int) -> dict[str, Any]:
@@ -295,13 +438,14 @@ def card_bytes(value: dict[str, Any]) -> int:
 
 
 def answer_cards(answer: Answer, question_id: int | None = None, *, dm: bool = False,
-                 followed: Context | None = None) -> list[dict[str, Any]]:
-    """One card, or several in order when one would pass Teams' message size limit (a "level" answer
-    on a large framework quotes every area of the level). At most MAX_CARDS; the last then names the
-    areas left out, which can be asked about one by one."""
-    whole = answer_card(answer, question_id, dm=dm, followed=followed)
-    if card_bytes(whole) <= MAX_CARD_BYTES:
-        return [whole]
+                 followed: Context | None = None, whole: bool = False) -> list[dict[str, Any]]:
+    """One card on one phone screen, the rest under "Show all"; with `whole`, every area in full: one
+    card, or several in order when one would pass Teams' message size limit (a "level" answer on a
+    large framework quotes every area of the level). At most MAX_CARDS; the last then names the areas
+    left out, which can be asked about one by one."""
+    made = answer_card(answer, question_id, dm=dm, followed=followed, whole=whole)
+    if card_bytes(made) <= MAX_CARD_BYTES:
+        return [made]
     if answer.checklist is not None:
         return _checklist_cards(answer, question_id, dm, followed)
     answer = replace(answer, quotes=[piece for quote in answer.quotes for piece in _pieces_of(quote)])
@@ -403,11 +547,12 @@ def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
 
 
 def answer_messages(answer: Answer, question_id: int | None = None, follow_ups: list[Element] | None = None, *,
-                    dm: bool = False, followed: Context | None = None) -> list[tuple[str, dict[str, Any]]]:
+                    dm: bool = False, followed: Context | None = None,
+                    whole: bool = False) -> list[tuple[str, dict[str, Any]]]:
     """(message text, card) for each message an answer takes, in order; `follow_ups` are buttons for
     the last card (a few small Action.Submits: the cards keep room for them under Teams' limit); `dm`
     and `followed` as for `answer_card`."""
-    made = answer_cards(answer, question_id, dm=dm, followed=followed)
+    made = answer_cards(answer, question_id, dm=dm, followed=followed, whole=whole)
     if follow_ups:
         made[-1].setdefault("actions", []).extend(follow_ups)
     return [(answer_lead(answer, n, len(made)), c) for n, c in enumerate(made, start=1)]

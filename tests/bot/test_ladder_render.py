@@ -7,10 +7,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.blocks import ACTION_CHECKLIST_DM, MAX_BLOCKS, answer_message
+from bot.slack.blocks import ACTION_CHECKLIST_DM, ACTION_SHOW_ALL, MAX_BLOCKS, answer_message
 from bot.teams.cards import CHECKLIST_DM, SUBMIT_KEY, answer_cards
 from bot.text import render_answer
-from bot.view import SEND_AS_DM
+from bot.view import SEND_AS_DM, SHOW_ALL
 from index.answer import Answer, Checklist, Quote
 from index.entry import Entry
 from index.levelorder import Level
@@ -73,7 +73,7 @@ def test_terminal_checklist_marks_new_words_and_names_unchanged_areas_on_one_lin
 
 
 def test_slack_checklist_is_rich_text_with_the_text_literal_and_a_dm_button() -> None:
-    message = answer_message(_checklist(3), 7)
+    message = answer_message(_checklist(3), 7, whole=True)
     assert_valid_message(message)
     rich = [b for b in message["blocks"] if b["type"] == "rich_text"]
     assert len(rich) == 3
@@ -83,12 +83,12 @@ def test_slack_checklist_is_rich_text_with_the_text_literal_and_a_dm_button() ->
     assert button["text"]["text"] == SEND_AS_DM and '"q":7' in button["value"]
     # mrkdwn parts (fallback text, citations) stay escaped.
     assert "<big>" not in message["text"] and "&lt;" not in blocks_text(rich)
-    dm = answer_message(_checklist(3), 7, dm=True)
+    dm = answer_message(_checklist(3), 7, dm=True, whole=True)
     assert ACTION_CHECKLIST_DM not in buttons_of(dm)
 
 
 def test_slack_checklist_too_long_for_one_message_names_what_it_left_out() -> None:
-    message = answer_message(_checklist(40), 1)
+    message = answer_message(_checklist(40), 1, whole=True)
     assert_valid_message(message)
     assert len(message["blocks"]) <= MAX_BLOCKS
     shown = [b for b in message["blocks"] if b["type"] == "rich_text"]
@@ -106,7 +106,7 @@ def test_any_checklist_text_gives_valid_slack_blocks(text: str, n: int) -> None:
 
 
 def test_teams_checklist_is_toggles_in_order_with_the_dm_button_on_the_last_card() -> None:
-    made = answer_cards(_checklist(30, "I lead the work. " * 80), 5)
+    made = answer_cards(_checklist(30, "I lead the work. " * 80), 5, whole=True)
     for card in made:
         assert_valid_card(card)
     toggles = [t for card in made for t in card_elements(card["body"], "Input.Toggle")]
@@ -157,3 +157,41 @@ def test_levels_are_labels_and_citations_on_every_surface() -> None:
                                                           "https://fw.example.com/web/l2"]
     assert answer.to_json()["levels"][0] == {"level": "Level 1", "craft": "Backend", "framework": "Acme",
                                              "url": "https://fw.example.com/backend/l1", "source": "backend/l1.md:3"}
+
+
+def test_slack_checklist_bolds_new_words_and_collapses_unchanged_areas() -> None:
+    message = answer_message(_marked_checklist(), 7)
+    assert_valid_message(message)
+    rich = [b for b in message["blocks"] if b["type"] == "rich_text"]
+    assert [r["elements"][0]["elements"][0]["elements"][0]["text"] for r in rich] == ["Delivery", "Hiring"]
+    runs = rich[0]["elements"][1]["elements"]
+    assert "".join(r["text"] for r in runs) == NEW  # marks stripped: the framework's text, byte for byte
+    assert [r["text"] for r in runs if r.get("style") == {"bold": True}] == [
+        "across teams & review *all*", "and_hire ~people~."]
+    shown = blocks_text(message["blocks"])
+    assert "Same as Level 3: Ownership, Communication" in shown and "new at Level 4" in shown
+    assert "I own it" not in shown
+    assert "*Bold*: words new since Level 3" in shown
+    # Citations and the collapsed line are mrkdwn: escaped.
+    assert "&lt;" not in "".join(r["text"] for r in runs) and "<say>" not in message["text"]
+    assert buttons_of(message)[ACTION_SHOW_ALL]["text"]["text"] == SHOW_ALL
+    every = answer_message(_marked_checklist(), 7, whole=True)
+    assert_valid_message(every)
+    assert "I own it & <say> so.*" in blocks_text(every["blocks"]) and ACTION_SHOW_ALL not in buttons_of(every)
+
+
+def test_teams_checklist_bolds_new_words_and_collapses_unchanged_areas() -> None:
+    (card,) = answer_cards(_marked_checklist(), 5)
+    assert_valid_card(card)
+    toggles = [t["title"] for t in card_elements(card["body"], "Input.Toggle")]
+    assert toggles == ["Delivery (changed from Level 3)", "Hiring (new at Level 4)"]
+    blocks = [b for b in card_elements(card["body"], "RichTextBlock") if len(b["inlines"]) > 1]
+    assert "\n\n".join("".join(r["text"] for r in b["inlines"]) for b in blocks[:2]) == NEW
+    assert [r["text"] for b in blocks for r in b["inlines"] if r.get("weight") == "Bolder"] == [
+        "across teams & review *all*", "and_hire ~people~."]
+    assert "Same as Level 3: Ownership, Communication" in card_texts(card["body"])
+    (show,) = [a for a in card["actions"] if a["type"] == "Action.ShowCard"]
+    assert show["title"] == SHOW_ALL
+    hidden = [t["title"] for t in card_elements(show["card"]["body"], "Input.Toggle")]
+    assert hidden == ["Ownership (same as Level 3)", "Delivery (changed from Level 3)",
+                      "Communication (same as Level 3)", "Hiring (new at Level 4)"]

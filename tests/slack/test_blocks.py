@@ -44,7 +44,8 @@ def _sentences(n: int, words: int = 12) -> str:
 def test_a_long_quote_is_split_at_paragraphs_and_sentences_and_kept_verbatim() -> None:
     description = "\n\n".join([_sentences(20), _sentences(60), "Short & <sharp> closing paragraph."])
     assert len(description) > 2 * SECTION_LIMIT
-    message = answer_message(Answer("q", "lookup", True, quotes=[_quote(_entry(description=description))]), 7)
+    message = answer_message(Answer("q", "lookup", True, quotes=[_quote(_entry(description=description))]), 7,
+                             whole=True)
     assert_valid_message(message)
     sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
     assert len(sections) >= 3 and all(len(s) <= SECTION_LIMIT for s in sections)
@@ -55,7 +56,8 @@ def test_a_long_quote_is_split_at_paragraphs_and_sentences_and_kept_verbatim() -
 
 def test_a_huge_cell_stays_within_50_blocks_and_says_where_the_rest_is() -> None:
     description = "\n\n".join(_sentences(25) for _ in range(80))
-    message = answer_message(Answer("q", "lookup", True, quotes=[_quote(_entry(description=description))]), 1)
+    message = answer_message(Answer("q", "lookup", True, quotes=[_quote(_entry(description=description))]), 1,
+                             whole=True)
     assert_valid_message(message)
     assert len(message["blocks"]) <= MAX_BLOCKS
     shown = blocks_text(message["blocks"])
