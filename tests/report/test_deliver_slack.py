@@ -160,3 +160,11 @@ def test_the_app_home_shows_owners_the_summary_and_no_one_else(tmp_path: Path, s
     assert "For framework owners" in owner and "What people asked careerfw" in owner
     assert "For framework owners" not in other and "What people asked" not in other
     assert "Not written yet" in owner and "Not written yet" in other  # both keep the usual home
+
+
+@pytest.mark.parametrize("name", ["manifest.yml", "manifest.http.yml"])
+def test_the_app_asks_for_the_scopes_the_report_dm_needs(name: str) -> None:
+    import yaml
+
+    scopes = set(yaml.safe_load((REPO / name).read_text())["oauth_config"]["scopes"]["bot"])
+    assert {"im:write", "files:write"} <= scopes  # conversations.open, files_upload_v2
