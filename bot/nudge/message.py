@@ -16,6 +16,16 @@ from index.entry import Entry
 from index.owners import Owners
 
 MessageKind = Literal["todo", "all_filled_in"]
+ChangeKind = Literal["filled_in", "newly_todo", "removed"]
+
+# What changed since the last nudge, in these words on every surface (each may add its own marks).
+SINCE_LAST = "Since the last nudge"
+NOTHING_CHANGED = "Nothing changed since the last nudge."
+CHANGE_LABELS: dict[ChangeKind, str] = {
+    "filled_in": "Filled in",
+    "newly_todo": "Newly TODO",
+    "removed": "No longer in the framework",
+}
 
 # What is stored per TODO area so that "no longer in the framework" can still be named after the
 # page that held it has changed.
@@ -114,6 +124,18 @@ class TodoGroup:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One kind of change since the last nudge, with the areas it happened to (never empty)."""
+
+    kind: ChangeKind
+    areas: tuple[TodoArea, ...]
+
+    @property
+    def label(self) -> str:
+        return CHANGE_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
 class NudgeMessage:
     """A nudge ready to render.
 
@@ -152,6 +174,17 @@ class NudgeMessage:
     @property
     def has_changes(self) -> bool:
         return bool(self.filled_in or self.newly_todo or self.removed)
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """What changed since the last nudge, in order, each kind only when it happened (under SINCE_LAST)."""
+        found = (("filled_in", self.filled_in), ("newly_todo", self.newly_todo), ("removed", self.removed))
+        return tuple(Change(kind, areas) for kind, areas in found if areas)  # type: ignore[arg-type]
+
+    @property
+    def unchanged_note(self) -> str | None:
+        """NOTHING_CHANGED for a TODO nudge that follows another with nothing changed, else None."""
+        return NOTHING_CHANGED if not (self.has_changes or self.first) and self.kind == "todo" else None
 
     @property
     def title(self) -> str:
@@ -288,16 +321,11 @@ def render_text(message: NudgeMessage) -> str:
             new = " [new]" if group.is_new(area) else ""
             section = f" ({area.section})" if area.section else ""
             lines.append(f"  - {area.area}{section}{new}: {area.where}")
-    if message.has_changes:
+    if message.changes:
         lines.append("")
-        lines.append("Since the last nudge:")
-        if message.filled_in:
-            lines.append(f"  Filled in: {_names(message.filled_in)}")
-        if message.newly_todo:
-            lines.append(f"  Newly TODO: {_names(message.newly_todo)}")
-        if message.removed:
-            lines.append(f"  No longer in the framework: {_names(message.removed)}")
-    elif not message.first and message.kind == "todo":
+        lines.append(f"{SINCE_LAST}:")
+        lines.extend(f"  {change.label}: {_names(change.areas)}" for change in message.changes)
+    elif message.unchanged_note:
         lines.append("")
-        lines.append("Nothing changed since the last nudge.")
+        lines.append(message.unchanged_note)
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
 from bot.config import ConfigError, Settings
-from bot.nudge.message import NudgeMessage, TodoArea, TodoGroup
+from bot.nudge.message import SINCE_LAST, ChangeKind, NudgeMessage, TodoArea, TodoGroup
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.slack.mrkdwn import escape, link
 
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_HEADER = 150
+# Slack's own marks on the nudge's change lines; the words are bot.nudge.message's.
+EMOJI: dict[ChangeKind, str] = {"filled_in": ":white_check_mark:", "newly_todo": ":new:", "removed": ":wastebasket:"}
 
 # Seconds before the 1st, 2nd, 3rd retry of a network error: factor × 1, 2, 4.
 NETWORK_BACKOFF_FACTOR = 1.0
@@ -126,14 +128,7 @@ def _change_lines(message: NudgeMessage) -> list[str]:
     def names(areas: tuple[TodoArea, ...]) -> str:
         return ", ".join(_link(a) + (f" ({escape(a.level)})" if a.level else "") for a in areas)
 
-    lines = ["*Since the last nudge*"]
-    if message.filled_in:
-        lines.append(f":white_check_mark: Filled in: {names(message.filled_in)}")
-    if message.newly_todo:
-        lines.append(f":new: Newly TODO: {names(message.newly_todo)}")
-    if message.removed:
-        lines.append(f":wastebasket: No longer in the framework: {names(message.removed)}")
-    return lines
+    return [f"*{SINCE_LAST}*", *(f"{EMOJI[c.kind]} {c.label}: {names(c.areas)}" for c in message.changes)]
 
 
 @dataclass(frozen=True)
@@ -162,12 +157,11 @@ def render_slack(message: NudgeMessage) -> SlackNudge:
         blocks.append(
             _section(f"…and {left_out} more TODO areas. `careerfw todo` lists every one.")
         )
-    if message.has_changes:
+    if message.changes:
         blocks.append({"type": "divider"})
         blocks.extend(_section(chunk) for chunk in _chunks(_change_lines(message))[:3])
-    elif not message.first and message.kind == "todo":
-        unchanged = {"type": "mrkdwn", "text": "Nothing changed since the last nudge."}
-        blocks.append({"type": "context", "elements": [unchanged]})
+    elif message.unchanged_note:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(message.unchanged_note)}]})
     owners = _mentions(message.mentions)
     text = escape(message.title) + (f" {owners}" if owners else "")
     return SlackNudge(text=text, blocks=blocks[:MAX_BLOCKS])

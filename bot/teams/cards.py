@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from bot.nudge.message import NudgeMessage
+from bot.nudge.message import SINCE_LAST, NudgeMessage
 from bot.text import render_answer, render_todo, split_text
 from bot.view import (
     ALSO_RELEVANT,
@@ -643,20 +643,16 @@ def _nudge_card(message: NudgeMessage, per_group: int) -> dict[str, Any]:
             more = len(group.areas) - per_group
             items.append(words(f"…and {more} more (`careerfw todo` lists them all)", isSubtle=True))
         body.append({"type": "Container", "items": items, "spacing": "Medium", "separator": True})
-    if message.has_changes:
-        changes: list[Element] = [words("Since the last nudge", weight="Bolder")]
-        for title, areas in (
-            ("Filled in", message.filled_in),
-            ("Newly not written", message.newly_todo),
-            ("No longer in the framework", message.removed),
-        ):
-            if areas:
-                shown = ", ".join(a.label for a in areas[: max(per_group, 1)])
-                extra = f" and {len(areas) - max(per_group, 1)} more" if len(areas) > max(per_group, 1) else ""
-                changes.append(literal(f"{title}: {shown}{extra}"))
+    if message.changes:
+        changes: list[Element] = [words(SINCE_LAST, weight="Bolder")]
+        for change in message.changes:
+            areas = change.areas
+            shown = ", ".join(a.label for a in areas[: max(per_group, 1)])
+            extra = f" and {len(areas) - max(per_group, 1)} more" if len(areas) > max(per_group, 1) else ""
+            changes.append(literal(f"{change.label}: {shown}{extra}"))
         body.append({"type": "Container", "items": changes, "spacing": "Medium", "separator": True})
-    elif not message.first and message.kind == "todo":
-        body.append(words("Nothing changed since the last nudge.", isSubtle=True, separator=True))
+    elif message.unchanged_note:
+        body.append(words(message.unchanged_note, isSubtle=True, separator=True))
     if cut:
         kept: list[str] = []
         for line in fallback.splitlines():
