@@ -324,7 +324,8 @@ class Answerer:
         structure = state.ranker.structure
         # The company's own words first (careerfw.yaml): everything after reads the framework's names.
         rewrite = state.glossary.rewrite(question, lambda text: _crafts_in(state, text),
-                                         context.craft if context else None)
+                                         context.craft if context else None,
+                                         lambda: (lv.title for ladder in state.levels.by_craft() for lv in ladder))
         if rewrite.redirect is not None or rewrite.choices:
             return _glossary_answer(asked, rewrite, truncated, context)
         question = rewrite.text

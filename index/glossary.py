@@ -170,9 +170,12 @@ class Glossary:
         question: str,
         crafts_named: Callable[[str], set[str]] = lambda _q: set(),
         carried_craft: str | None = None,
+        level_titles: Callable[[], Iterable[str]] = lambda: (),
     ) -> Rewrite:
         """The question with the glossary applied. `crafts_named` says which crafts a text names (the
-        framework's own detection); `carried_craft` is the craft a follow-up inherits."""
+        framework's own detection); `carried_craft` is the craft a follow-up inherits; `level_titles`
+        the framework's level names, read only when a title matched: a title inside one of them ("Senior"
+        in "Senior Engineer 2") is that level's name, not the title."""
         if not self:
             return Rewrite(question)
         used: list[GlossaryLine] = []
@@ -180,7 +183,7 @@ class Glossary:
         for redirect, pattern in zip(self.redirects, self._topic_patterns, strict=True):
             if pattern.search(question) or pattern.search(text):
                 return Rewrite(text, (*used, redirect.origin), redirect=redirect)
-        return self._titles_applied(text, used, crafts_named, carried_craft)
+        return self._titles_applied(text, used, crafts_named, carried_craft, level_titles)
 
     # Built once per glossary, not per question (a frozen dataclass may still cache in its __dict__).
     @cached_property
@@ -216,13 +219,18 @@ class Glossary:
         return self._synonym_pattern.sub(resolve, question)
 
     def _titles_applied(
-        self, text: str, used: list[GlossaryLine], crafts_named: Callable[[str], set[str]], carried: str | None
+        self, text: str, used: list[GlossaryLine], crafts_named: Callable[[str], set[str]], carried: str | None,
+        level_titles: Callable[[], Iterable[str]],
     ) -> Rewrite:
         if not self.titles:
             return Rewrite(text, tuple(used))
         by_key = {_fold(t.name): t for t in self.titles}
         pattern = self._title_pattern
         found = list(pattern.finditer(text))
+        if found:
+            names = _level_names_with(level_titles(), {_fold(t.name) for t in self.titles})
+            inside = [range(m.start(), m.end()) for m in names.finditer(text)] if names else []
+            found = [m for m in found if not any(m.start() in r for r in inside)]
         if not found:
             return Rewrite(text, tuple(used))
         named = {_fold(c) for c in crafts_named(pattern.sub(" ", text))}
@@ -284,6 +292,18 @@ def _as_yaml(data: Mapping[str, Any]) -> str:
         else:
             out.append(yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False).rstrip("\n"))
     return "\n".join(out) + "\n"
+
+
+def _level_names_with(titles: Iterable[str], keys: set[str]) -> re.Pattern[str] | None:
+    """The level names (and their forms without a bracketed part: "Staff Engineer" of "Staff Engineer
+    (IC6)") that have one of the glossary's titles among their words but are not that title alone."""
+    names: set[str] = set()
+    for title in titles:
+        for form in (title, re.sub(r"\s*\([^()]*\)", "", title)):
+            folded = _fold(form)
+            if folded and folded not in keys and any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", folded) for k in keys):
+                names.add(form)
+    return _alternation(names) if names else None
 
 
 def _fold(text: str) -> str:

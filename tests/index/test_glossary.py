@@ -208,3 +208,16 @@ def test_eval_reports_each_glossary_framework_with_and_without_it(embedder, tmp_
     assert any("xfn" in c and c.startswith("right with the glossary, wrong without") for c in row.changed)
     shown = render([row])
     assert "with its glossary and without it" in shown and "keel" in shown
+
+
+def test_a_title_inside_a_level_name_is_that_level_not_the_title() -> None:
+    """"Senior" mapped to Senior Engineer 1 and 2 must leave "senior engineer 2" (a level's own name) alone."""
+    glossary = Glossary.from_mapping({"titles": {"Senior": ["Senior Engineer 1", "Senior Engineer 2"],
+                                                 "Staff": ["Staff Engineer (IC6)"]}})
+    levels = ["Engineer", "Senior Engineer 1", "Senior Engineer 2", "Staff Engineer (IC6)"]
+    assert glossary.rewrite("what does a senior engineer 2 own?", level_titles=lambda: levels).text == (
+        "what does a senior engineer 2 own?")
+    assert glossary.rewrite("what does a staff engineer own?", level_titles=lambda: levels).text == (
+        "what does a staff engineer own?")
+    assert glossary.rewrite("what does a senior own?", level_titles=lambda: levels).text == (
+        "what does a Senior Engineer 1 and Senior Engineer 2 own?")
