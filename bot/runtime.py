@@ -17,10 +17,16 @@ names the index build that is serving on every surface.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
+import os
+import pickle
 import socket
+import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import Settings
@@ -39,18 +45,108 @@ log = logging.getLogger("careerfw.runtime")
 T = TypeVar("T")
 
 
-def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
-    """The answering core for these settings: content parsed, index loaded (built first if stale)."""
-    from index.answer import Answerer
+# What start-up spends its time on, beyond imports, is deriving the answerer's structures from the
+# content and the index (parsing every page, tokenising every document for BM25, the aliases, the
+# vocabulary bridge's vectors): about 2 s on GOV.UK's 2,600 documents. None of it depends on anything
+# but the content files, the index build, the index code and the model's vectors, so a start whose
+# inputs are all unchanged loads the result of the last one instead (`careerfw bench --startup`).
+ANSWERER_CACHE = "answerer.pickle"
+_CACHE_FORMAT = 1
 
-    return Answerer.open(
+
+def _start_key(settings: Settings, index_dir: Path, encoder: str) -> str | None:
+    """Everything the derived answerer depends on, hashed; None when there is no built index yet."""
+    import index as index_package
+
+    try:
+        build = (index_dir / "current").resolve(strict=True)
+        manifest = (build / "manifest.json").stat()
+    except OSError:
+        return None
+    import numpy
+
+    # Installing or removing a package (the libraries whose objects are kept) touches site-packages.
+    packages = Path(numpy.__file__).parent.parent.stat().st_mtime_ns
+    h = hashlib.sha256()
+    h.update(f"{_CACHE_FORMAT}\0{sys.version}\0{packages}\0{encoder}\0{settings.site_url}\0{build}\0"
+             f"{manifest.st_size}\0{manifest.st_mtime_ns}\0".encode())
+    # The content as the folder watch sees it: every file's path, size and modification time (a
+    # git-sync checkout's own .git folder is not content).
+    content = settings.content_dir.resolve()
+    for path in sorted(content.rglob("*")):
+        if path.is_file() and ".git" not in path.relative_to(content).parts:
+            st = path.stat()
+            h.update(f"{path.relative_to(content)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    # The code that derives it, by content (a checkout keeps no meaningful modification times).
+    code = Path(index_package.__file__).parent
+    for path in sorted(code.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(f"{path.relative_to(code)}\0".encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _load_started(path: Path, key: str) -> dict[str, Any] | None:
+    """The answerer's derived state from the last start with these inputs, or None. The file is written
+    only by this process's own code into its own index folder (the same trust as the index itself)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(64).decode("ascii", "replace") != key:
+                return None
+            state = pickle.load(fh)  # noqa: S301 - our own file in our own index folder, keyed as above
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # unreadable or from other code: derive again
+    return state if isinstance(state, dict) else None
+
+
+def _save_started(path: Path, key: str, answerer: Answerer) -> None:
+    """Keep the derived state for the next start; a read-only index folder just means no shortcut."""
+    state = {k: v for k, v in vars(answerer).items() if k not in ("embedder", "_lock")}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(key.encode("ascii"))
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # whole or not at all: another replica may be starting from it
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.debug("start-up state not kept at %s: %s", path, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
+    """The answering core for these settings: content parsed, index loaded (built first if stale).
+
+    When the content files, the index build, the index code and the model are those of the last start,
+    the answerer's derived structures are loaded as that start left them (ANSWERER_CACHE in the index
+    folder) instead of being derived again; anything changed, and they are derived and kept anew."""
+    from index.answer import Answerer
+    from index.embedder import Embedder
+    from index.store import default_index_dir
+
+    embedder = Embedder(settings.model, backend=settings.model_backend)
+    index_dir = settings.index_dir or default_index_dir(settings.content_dir)
+    key = _start_key(settings, index_dir, embedder.encoder)
+    cache = index_dir / ANSWERER_CACHE
+    state = _load_started(cache, key) if key else None
+    if state is not None:
+        answerer = Answerer.__new__(Answerer)
+        answerer.__dict__.update(state)
+        answerer.embedder = embedder
+        answerer._lock = threading.Lock()
+        return answerer
+    answerer = Answerer.open(
         settings.content_dir,
-        settings.index_dir,
-        model=settings.model,
-        backend=settings.model_backend,
+        index_dir,
+        embedder=embedder,
         site_url=settings.site_url,
         progress=progress,
     )
+    # Keyed after the build: a start that built or refreshed the index keeps the state of that build.
+    key = _start_key(settings, index_dir, embedder.encoder)
+    if key is not None:
+        _save_started(cache, key, answerer)
+    return answerer
 
 
 def open_store(settings: Settings) -> Store:

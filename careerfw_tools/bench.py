@@ -361,7 +361,8 @@ def _time_to_healthz(argv: list[str], env: dict[str, str], url: str, log_path: P
     try:
         while True:
             if proc.poll() is not None:
-                return {"error": f"exited with {proc.returncode} before /healthz said 200 (log: {log_path})"}
+                tail = " | ".join(log_path.read_text("utf-8", "replace").strip().splitlines()[-3:])
+                return {"error": f"exited with {proc.returncode} before /healthz said 200: {tail}"}
             try:
                 with urllib.request.urlopen(url, timeout=2) as r:
                     if r.status == 200:
@@ -389,6 +390,7 @@ def run_startup(model: str | None = None, content: Path | None = None, index_roo
                 surfaces: list[str] | None = None, runs: int = 3, progress: bool = True) -> dict[str, Any]:
     """Process start to /healthz 200 of `careerfw serve --http` and `careerfw teams`, on an index built
     beforehand by the default backend (as a deployment has it): the median of `runs` starts each."""
+    from bot.runtime import ANSWERER_CACHE
     from careerfw_tools.loadtest import FakeSlack, free_port, server_env
 
     def say(msg: str) -> None:
@@ -413,6 +415,9 @@ def run_startup(model: str | None = None, content: Path | None = None, index_roo
             row: dict[str, Any] = {"entries": report.entries, "documents": report.documents}
             for surface in surfaces or list(STARTUP_SURFACES):
                 times: list[dict[str, Any]] = []
+                # The first start derives the answerer from content and index and keeps it; the later
+                # ones, with nothing changed, start from what it kept (bot/runtime.py, ANSWERER_CACHE).
+                (index_dir / ANSWERER_CACHE).unlink(missing_ok=True)
                 for n in range(runs):
                     say(f"{name}: starting careerfw {' '.join(STARTUP_SURFACES[surface])} ({n + 1}/{runs}) …")
                     port = free_port()
@@ -428,8 +433,10 @@ def run_startup(model: str | None = None, content: Path | None = None, index_roo
                 if failed:
                     row[surface] = {"error": failed[0]}
                     continue
-                row[surface] = {k: round(statistics.median(t[k] for t in times), 3)
+                later = times[1:] or times
+                row[surface] = {k: round(statistics.median(t[k] for t in later), 3)
                                 for k in ("listening_s", "healthz_200_s")}
+                row[surface]["first_healthz_200_s"] = times[0]["healthz_200_s"]
                 row[surface]["each_healthz_200_s"] = [t["healthz_200_s"] for t in times]
             out["frameworks"][name] = row
     out["load_average"]["after"] = load_average()
@@ -437,11 +444,14 @@ def run_startup(model: str | None = None, content: Path | None = None, index_roo
 
 
 def render_startup(results: dict[str, Any]) -> str:
-    lines = [f"start-up: process start to /healthz 200 (median of {results['runs']} starts, polled every "
+    lines = [f"start-up: process start to /healthz 200 ({results['runs']} starts each, polled every "
              f"{STARTUP_POLL_S * 1000:.0f} ms), on an index built beforehand by the default backend "
-             f"({results['backend']}); listening = the port answering 503 while loading",
+             f"({results['backend']}); first = the first start, which derives the answerer from content and",
+             "index and keeps it; /healthz 200 and listening (the port answering 503 while loading) = median of",
+             "the later starts, which load what the first kept",
              *render_load(results.get("load_average") or {}), ""]
-    head = f"{'framework':<28} {'entries':>7} {'surface':<8} {'listening':>10} {'/healthz 200':>13}  each"
+    head = (f"{'framework':<28} {'entries':>7} {'surface':<8} {'first':>8} {'listening':>10} {'/healthz 200':>13}"
+            "  each")
     lines += [head, "-" * len(head)]
     for name, row in results["frameworks"].items():
         if "skipped" in row:
@@ -455,7 +465,8 @@ def render_startup(results: dict[str, Any]) -> str:
                 lines.append(f"{name:<28} {row['entries']:>7} {surface:<8} failed: {r['error']}")
                 continue
             each = ", ".join(f"{v:.2f}" for v in r["each_healthz_200_s"])
-            lines.append(f"{name:<28} {row['entries']:>7} {surface:<8} {r['listening_s']:>8.2f} s "
+            first = r.get("first_healthz_200_s", r["healthz_200_s"])
+            lines.append(f"{name:<28} {row['entries']:>7} {surface:<8} {first:>6.2f} s {r['listening_s']:>8.2f} s "
                          f"{r['healthz_200_s']:>11.2f} s  {each}")
     lines += ["", f"target: /healthz 200 within {MAX_HEALTHZ_S:g} s of process start"]
     return "\n".join(lines) + "\n"

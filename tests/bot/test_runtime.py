@@ -52,3 +52,64 @@ def test_a_reload_that_goes_live_is_what_healthz_reports_and_a_refused_one_chang
     refused = reloader.reload()
     assert not refused.ok
     assert runtime.health.status() == (code, body), "a refused reload keeps reporting the index still serving"
+
+
+# --- start fast (issue 23; docs/evaluation.md, `careerfw bench --startup`) ----------------------------
+
+
+def _no_deriving(monkeypatch) -> None:
+    """Deriving the answerer from the content and index (what a start with unchanged inputs skips) fails."""
+    def derive(*args, **kwargs):
+        raise AssertionError("derived the answerer again although nothing it depends on changed")
+
+    monkeypatch.setattr(Answerer, "open", derive)
+
+
+def test_a_restart_with_nothing_changed_answers_from_the_state_the_last_start_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from bot.runtime import ANSWERER_CACHE, open_answerer
+
+    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db",
+                        site_url="https://example.org/fw")
+    first = open_answerer(settings)
+    assert (tmp_path / "index" / ANSWERER_CACHE).is_file()
+    with monkeypatch.context() as m:
+        _no_deriving(m)
+        again = open_answerer(settings)
+    asked = "who interviews candidates?"
+    assert again.ask(asked).to_json() == first.ask(asked).to_json()
+    assert again.ask(asked).quotes[0].url.startswith("https://example.org/fw")
+    assert [e.id for e in again.entries] == [e.id for e in first.entries]
+    # And it reloads like any other: a page changed while it serves is answered from.
+    write_content(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
+    again.reload(content, tmp_path / "index")
+    assert "rota" in again.ask("who keeps the on-call rota fair?").quotes[0].text
+
+
+def test_a_restart_after_the_content_changed_answers_from_the_new_content(tmp_path: Path) -> None:
+    from bot.runtime import open_answerer
+
+    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    open_answerer(settings)
+    write_content(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
+    restarted = open_answerer(settings)
+    assert sorted(e.area for e in restarted.entries) == ["Hiring", "On-call"]
+    assert "rota" in restarted.ask("who keeps the on-call rota fair?").quotes[0].text
+    # Another site address is another start too: links must not point at the old one.
+    moved = open_answerer(Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db",
+                                   site_url="https://new.example.org"))
+    assert moved.ask("who keeps the on-call rota fair?").quotes[0].url.startswith("https://new.example.org")
+
+
+def test_a_damaged_kept_state_is_derived_again_not_served(tmp_path: Path) -> None:
+    from bot.runtime import ANSWERER_CACHE, open_answerer
+
+    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    expected = open_answerer(settings).ask("who interviews candidates?").to_json()
+    kept = tmp_path / "index" / ANSWERER_CACHE
+    kept.write_bytes(kept.read_bytes()[:200])  # cut short, as a full disk would leave it
+    assert open_answerer(settings).ask("who interviews candidates?").to_json() == expected
