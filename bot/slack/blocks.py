@@ -23,9 +23,10 @@ from bot.view import (
     CHOOSE,
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
-    SEND_AS_DM,
     SHOW_ALL,
     TRUNCATED_NOTE,
+    WHOLE_TEXT,
+    Action,
     Budget,
     ChecklistItem,
     QuoteGroup,
@@ -41,7 +42,7 @@ from bot.view import (
     side_by_side,
     side_headings,
 )
-from index.answer import Answer, Quote
+from index.answer import Answer, Answerer, Quote
 from index.entry import Entry
 from index.followup import Context
 from index.worddiff import pieces
@@ -65,8 +66,12 @@ ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_FEEDBACK = "feedback"
 ACTION_SHARE = "share_answer"
 ACTION_DID_YOU_MEAN = "did_you_mean"  # suffixed _0, _1, …: action ids must be unique within a block
-ACTION_CHOOSE = "choose"  # suffixed likewise; the value carries the question the choice asks
+# Suffixed likewise; the value carries the choice's request (bot.view.Action), or, on a message posted
+# before requests, the question it asks in words ({"c": …}), which is still answered.
+ACTION_CHOOSE = "choose"
 ACTION_WHOLE_CELL = "whole_cell"  # the whole cell when only its relevant paragraphs were quoted
+ACTION_COMPARE_NEXT = "compare_next"  # the same area one level up: the value carries the request
+ACTION_TODO_AREAS = "todo_areas"  # the unwritten areas, as `/careerfw todo` lists them
 ACTION_CHECKLIST_DM = "checklist_dm"  # sends a promotion checklist to the clicker's direct messages
 ACTION_SHOW_ALL = "show_all"  # the answer again, every area and whole texts (not cut to one screen)
 # One phone screen (docs/slack.md): what a default answer may take, buttons and citations included.
@@ -301,6 +306,7 @@ def answer_message(
     followed: Context | None = None,
     explained: str | None = None,
     whole: bool = False,
+    answerer: Answerer | None = None,
 ) -> Message:
     """The whole reply for one answer, on one phone screen (BUDGET) unless `whole` ("Show all").
     `question_id` (from feedback.record_question) ties the buttons back to the stored question;
@@ -309,18 +315,20 @@ def answer_message(
     this as a DM": it would only post a second copy); `native_feedback` puts Slack's own feedback
     buttons in place of ours (agent threads); `followed` is the context the question followed on
     from and `explained` the entry a "Whole text" or "Did you mean" answer quotes, which "Share in
-    channel" and "Send me this as a DM" carry to give the same answer again (`again_value`)."""
+    channel" and "Send me this as a DM" carry to give the same answer again (`again_value`). The
+    buttons are the view's (bot.view.answer_actions, over `answerer`, the loaded framework)."""
     head: list[Block] = [_question_line(answer.question, answer.truncated)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
-    view = answer_view(answer)
+    view = answer_view(answer, answerer, dm=dm)
     if view.carried:
         head.append(_context(escape(view.carried)))
     if answer.message:
         head.append(_section(escape(answer.message)))
 
     checklist = checklist_view(answer, whole)
-    units: list[_Unit] = [("", lambda limit, g=g: g) for g in _levels_blocks(answer)]
+    units: list[_Unit] = [(craft, lambda limit, g=g: g)
+                          for (craft, _), g in zip(level_groups(answer), _levels_blocks(answer), strict=True)]
     marked = checklist.items if checklist is not None else view.main
     if any(getattr(m, "new_words", None) for m in marked):
         against = checklist.current if checklist is not None else next(q.new_against for q in view.main if q.new_words)
@@ -348,24 +356,17 @@ def answer_message(
 
     def tail(show_all: bool, cut: bool) -> list[Block]:
         made: list[Block] = list(same)
-        if not answer.confident and answer.suggestions:
+        explains = view.offered("explain")[:MAX_SUGGESTIONS]
+        if explains:
             made.append(_section(f"*{DID_YOU_MEAN}*"))
-            buttons = [
-                _button(
-                    area_label(s.entry),
-                    f"{ACTION_DID_YOU_MEAN}_{i}",
-                    _value(e=s.entry.id, q=question_id),
-                )
-                for i, s in enumerate(answer.suggestions[:MAX_SUGGESTIONS])
-            ]
+            buttons = [_button(a.label, f"{ACTION_DID_YOU_MEAN}_{i}", _value(e=a.payload["entry"], q=question_id))
+                       for i, a in enumerate(explains)]
             made.append({"type": "actions", "block_id": "did_you_mean", "elements": buttons})
-        if answer.choices:
+        choices = view.offered("choose")[:MAX_CHOICES]
+        if choices:
             made.append(_section(f"*{CHOOSE}*"))
-            choices = [
-                _button(c.label, f"{ACTION_CHOOSE}_{i}", _value(c=c.question))
-                for i, c in enumerate(answer.choices[:MAX_CHOICES])
-            ]
-            made.append({"type": "actions", "block_id": "choose", "elements": choices})
+            made.append({"type": "actions", "block_id": "choose", "elements": [
+                _button(a.label, f"{ACTION_CHOOSE}_{i}", _value(**a.payload)) for i, a in enumerate(choices)]})
         elements: list[dict[str, Any]] = []
         if show_all:
             # The same answer again, never cut: the value gives it again as "Share in channel" does.
@@ -380,19 +381,28 @@ def answer_message(
             share_value = again_value(answer, question_id, followed, explained) if share else None
             if share_value is not None:
                 elements.append(_button("Share in channel", ACTION_SHARE, share_value, style="primary"))
-            first = answer.quotes[0] if answer.quotes else None
-            partial = first if first is not None and not first.todo and (cut or not first.complete) else None
-            if partial is not None and checklist is None:
-                elements.append(_button(f"Whole text: {partial.entry.area}", ACTION_WHOLE_CELL,
-                                        _value(e=partial.entry.id, q=question_id)))
+        # The view's follow-ups; "Whole text" also for a first quote this message cut to fit the screen.
+        first = answer.quotes[0] if answer.quotes else None
+        cut_short = (Action("whole_text", WHOLE_TEXT, {"entry": first.entry.id}),) \
+            if cut and first is not None and not first.todo and checklist is None else ()
+        for action in (view.offered("whole_text") or cut_short) + view.offered("compare_next", "todo"):
+            if action.kind == "whole_text":
+                entry = action.payload["entry"]
+                area = next((q.entry.area for q in answer.quotes if q.entry.id == entry), "")
+                elements.append(_button(f"{action.label}: {area}" if area else action.label, ACTION_WHOLE_CELL,
+                                        _value(e=entry, q=question_id)))
+            else:
+                action_id = ACTION_COMPARE_NEXT if action.kind == "compare_next" else ACTION_TODO_AREAS
+                elements.append(_button(action.label, action_id, _value(**action.payload)))
         if elements:
             made.append({"type": "actions", "block_id": "answer_actions", "elements": elements})
         if question_id is not None and native_feedback:
             made.append(feedback_buttons(question_id))
-        dm_value = again_value(answer, question_id, followed) if checklist is not None and not dm else None
-        if dm_value is not None:
-            made.append({"type": "actions", "block_id": "checklist_actions",
-                         "elements": [_button(SEND_AS_DM, ACTION_CHECKLIST_DM, dm_value)]})
+        for send in view.offered("send_dm"):
+            dm_value = again_value(answer, question_id, followed)
+            if dm_value is not None:
+                made.append({"type": "actions", "block_id": "checklist_actions",
+                             "elements": [_button(send.label, ACTION_CHECKLIST_DM, dm_value)]})
         return made
 
     if whole:

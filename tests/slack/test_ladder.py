@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.blocks import ACTION_CHECKLIST_DM, ACTION_SHARE
+from bot.slack.blocks import ACTION_CHECKLIST_DM, ACTION_SHARE, ACTION_SHOW_ALL
 from bot.slack.listeners.actions import ALREADY_IN_DM, NOT_YOURS
 from bot.slack.mrkdwn import escape
 from bot.view import SEND_AS_DM, SENT_AS_DM
@@ -54,8 +54,15 @@ def test_checklist_is_a_rich_text_list_with_every_area_verbatim(monzo_slack: Sla
     assert expected.checklist is not None
     resp, url = send_command(monzo_slack, CHECKLIST, user="U0CLIMBER")
     assert resp.status == 200
-    message = message_of(monzo_slack.fake.wait_for(to_url(url))[0])
-    assert_valid_message(message)  # slack_sdk's Block.parse + validate_json on every block
+    first = message_of(monzo_slack.fake.wait_for(to_url(url))[0])
+    assert_valid_message(first)  # slack_sdk's Block.parse + validate_json on every block
+    assert SEND_AS_DM in blocks_text(first["blocks"])
+    # One phone screen first; "Show all" gives every area, through the real action.
+    assert len(_checklist_blocks(first)) < len(expected.quotes)
+    _, more_url = send_action(monzo_slack, ACTION_SHOW_ALL, buttons_of(first)[ACTION_SHOW_ALL]["value"],
+                              user="U0CLIMBER")
+    message = message_of(monzo_slack.fake.wait_for(to_url(more_url))[0])
+    assert_valid_message(message)
     items = _checklist_blocks(message)
     assert len(items) == len(expected.quotes)
     for block, quote, change in zip(items, expected.quotes, expected.checklist.changes, strict=True):
@@ -65,9 +72,8 @@ def test_checklist_is_a_rich_text_list_with_every_area_verbatim(monzo_slack: Sla
         assert name["text"] == quote.entry.area and name["style"] == {"bold": True}
         assert mark["text"].endswith({"changed": "changed from Level 3", "new": "new at Level 4",
                                       "same": "same as Level 3"}[change])
-        # Rich text is literal: the cell exactly as written, no mrkdwn escaping.
-        assert body["type"] == "rich_text_quote" and body["elements"][0]["text"] == quote.text
-    assert SEND_AS_DM in blocks_text(message["blocks"])
+        # Rich text is literal: the cell exactly as written (new words in bold runs), no mrkdwn escaping.
+        assert body["type"] == "rich_text_quote" and "".join(e["text"] for e in body["elements"]) == quote.text
 
 
 def test_send_me_this_as_a_dm_opens_a_dm_and_posts_the_checklist(monzo_slack: SlackApp, monzo_answerer) -> None:
@@ -89,7 +95,7 @@ def test_send_me_this_as_a_dm_opens_a_dm_and_posts_the_checklist(monzo_slack: Sl
         monzo_slack.fake.replies.pop("conversations.open", None)
     dm = message_of(posted)
     assert_valid_message(dm)
-    assert [b["elements"][1]["elements"][0]["text"] for b in _checklist_blocks(dm)] == [
+    assert ["".join(e["text"] for e in b["elements"][1]["elements"]) for b in _checklist_blocks(dm)] == [
         q.text for q in expected.quotes]
     assert ACTION_CHECKLIST_DM not in buttons_of(dm)  # no button to send it again from the DM itself
     notice = message_of(monzo_slack.fake.wait_for(to_url(action_url))[0])

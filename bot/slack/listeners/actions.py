@@ -1,7 +1,12 @@
 """Buttons on answers: helpful / not helpful, "Share in channel", the buttons that answer for one
-named area ("Did you mean" choices, and "Whole text" when only part of a cell was quoted), and the
-choices of a question the framework answers several ways ("Level 3" in which craft?), and "Send me
-this as a DM" on a promotion checklist."""
+named area ("Did you mean" choices, and "Whole text" when only part of a cell was quoted), the
+choices of a question the framework answers several ways ("Level 3" in which craft?) and "Compare with
+the next level", "TODO areas", and "Send me this as a DM" on a promotion checklist.
+
+A choice and "Compare with the next level" carry a request (bot/view.py `Action`: intent, craft, level
+titles and areas as the index has them), answered from those names without parsing words again
+(`Answerer.answer_request`); a choice on a message posted before requests carries its question in words,
+which is still asked."""
 
 from __future__ import annotations
 
@@ -19,21 +24,26 @@ from bot.services import Asked
 from bot.slack.blocks import (
     ACTION_CHECKLIST_DM,
     ACTION_CHOOSE,
+    ACTION_COMPARE_NEXT,
     ACTION_DID_YOU_MEAN,
     ACTION_FEEDBACK,
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
     ACTION_SHARE,
+    ACTION_SHOW_ALL,
+    ACTION_TODO_AREAS,
     ACTION_WHOLE_CELL,
     answer_message,
     notice_message,
+    todo_message,
 )
 from bot.slack.listeners.replies import conversation_of
 from bot.slack.modals import reason_modal
 from bot.slack.services import Services, services_of, tracked
 from bot.view import SENT_AS_DM
-from index.answer import Answer
+from index.answer import Answer, Answerer
 from index.followup import Context
+from index.request import Request
 
 log = logging.getLogger("careerfw.slack")
 
@@ -142,7 +152,8 @@ async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, An
         await _private(respond, STALE)
         return
     answer, question_id, followed = again
-    message = answer_message(answer, question_id, share=False, shared_by=user_id, followed=followed)
+    message = answer_message(answer, question_id, share=False, shared_by=user_id, followed=followed,
+                             answerer=services.answerer)
     # Through response_url the answer reaches the channel even when the bot is not a member of it.
     await respond(response_type="in_channel", replace_original=False, unfurl_links=False, unfurl_media=False,
                   **message)
@@ -166,28 +177,42 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
     asked = await services.own_question(question_id, user_id) if question_id is not None else None
     original = asked.question if isinstance(asked, feedback.Question) else None
     answer, question_id = await services.explain(user_id, entry_id, original)
-    await _deliver(body, respond, client, answer, question_id, explained=entry_id)
+    await _deliver(body, respond, client, answer, question_id, explained=entry_id, answerer=services.answerer)
 
 
-async def choose_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
-                        client: AsyncWebClient, context: Any) -> None:
-    """A choice ("Level 3" in which craft?) asks the question it carries, as the one who clicked."""
+async def request_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient, context: Any) -> None:
+    """A choice ("Level 3" in which craft?) or "Compare with the next level": the request it carries,
+    answered as the one who clicked. A choice posted before requests asks the question it carries."""
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
     if not await _admitted(services, user_id, respond):
         return
-    question = _value(action).get("c")
-    if not isinstance(question, str) or not question.strip():
+    value = _value(action)
+    request = Request.from_json(value.get("request"))
+    question = value.get("c") if "request" not in value else None
+    if request is None and (not isinstance(question, str) or not question.strip()):
         await _private(respond, STALE)
         return
-    # The choice answers in the conversation the button is in, and a follow-up there follows on from it.
+    # Answered in the conversation the button is in, and a follow-up there follows on from it.
     channel = _channel_of(body)
     conversation = conversation_of(channel, (body.get("message") or {}).get("thread_ts")) if channel else None
-    answer, question_id, followed = await services.ask(user_id, question, conversation)
-    posted = await _deliver(body, respond, client, answer, question_id, followed=followed)
+    if request is not None:
+        answer, question_id, followed = await services.request(user_id, request, conversation)
+    else:
+        answer, question_id, followed = await services.ask(user_id, str(question), conversation)
+    posted = await _deliver(body, respond, client, answer, question_id, followed=followed, answerer=services.answerer)
     if posted is not None:  # a thread under the chosen answer follows on from it, as under any DM answer
         await services.start_conversations(user_id, [conversation_of(channel, posted)], answer.context)
+
+
+async def todo_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: Any) -> None:
+    """"TODO areas": the unwritten areas, privately, as `/careerfw todo` lists them."""
+    await ack()
+    services = services_of(context)
+    await respond(response_type="ephemeral", replace_original=False, unfurl_links=False,
+                  **todo_message(services.answerer.todo(), services.settings.site_url))
 
 
 async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
@@ -233,12 +258,36 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
         return
     try:
         await client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False,
-                                      **answer_message(answer, question_id, dm=True))
+                                      **answer_message(answer, question_id, dm=True, answerer=services.answerer,
+                                                       whole=True))
     except SlackApiError as exc:
         log.warning("could not send a checklist to %s as a DM: %s", user_id, exc)
         await _private(respond, DM_FAILED)
         return
     await _private(respond, SENT_AS_DM)
+
+
+async def show_all_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                          client: AsyncWebClient, context: Any) -> None:
+    """"Show all": the answer again from the current content, never cut to one screen (every area of a
+    checklist, whole texts). Someone other than the asker gets the question the button shows asked as
+    themselves, never the asker's stored (possibly private) one."""
+    await ack()
+    services = services_of(context)
+    user_id = body["user"]["id"]
+    if not await _admitted(services, user_id, respond):
+        return
+    value = _value(action)
+    question_id = feedback.question_id_from(value.get("q"))
+    if question_id is not None and await services.own_question(question_id, user_id) is False:
+        value = {k: v for k, v in value.items() if k != "q"}
+    again = await answer_again(services, user_id, value)
+    if again is None:
+        await _private(respond, STALE)
+        return
+    answer, question_id, followed = again
+    explained = value.get("e") if isinstance(value.get("e"), str) else None
+    await _deliver(body, respond, client, answer, question_id, followed=followed, explained=explained, whole=True)
 
 
 async def answer_again(services: Services, user_id: str, value: dict[str, Any]) -> Asked | None:
@@ -277,20 +326,23 @@ async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
 
 async def _deliver(body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, answer: Answer,
                    question_id: int | None, followed: Context | None = None,
-                   explained: str | None = None) -> str | None:
+                   explained: str | None = None, answerer: Answerer | None = None, whole: bool = False) -> str | None:
     """Where a button's answer goes: beside the message the button was on, privately unless in a DM.
     The ts of a message posted in a DM outside threads (where a thread may start), else None.
-    `followed` and `explained` as for blocks.answer_message: what "Share in channel" carries."""
+    `followed`, `explained` and `answerer` as for blocks.answer_message."""
     container = body.get("container") or {}
     channel = _channel_of(body)
     if container.get("is_ephemeral") or not channel.startswith("D"):
         # An ephemeral answer, or a channel message someone else may be reading: answer privately.
         await respond(response_type="ephemeral", replace_original=False, unfurl_links=False,
-                      **answer_message(answer, question_id, share=True, followed=followed, explained=explained))
+                      **answer_message(answer, question_id, answerer=answerer, share=True, followed=followed,
+                                       explained=explained, whole=whole))
         return None
     thread_ts = (body.get("message") or {}).get("thread_ts")
     posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                           unfurl_media=False, **answer_message(answer, question_id, dm=True))
+                                           unfurl_media=False,
+                                           **answer_message(answer, question_id, answerer=answerer, dm=True,
+                                                            whole=whole))
     ts = posted.get("ts")
     return ts if not thread_ts and isinstance(ts, str) and ts else None
 
@@ -300,5 +352,8 @@ def register(app: AsyncApp) -> None:
     app.action(ACTION_SHARE)(tracked(share_button))
     app.action(re.compile(rf"^{ACTION_DID_YOU_MEAN}_\d+$"))(tracked(explain_button))
     app.action(ACTION_WHOLE_CELL)(tracked(explain_button))
-    app.action(re.compile(rf"^{ACTION_CHOOSE}_\d+$"))(tracked(choose_button))
+    app.action(re.compile(rf"^{ACTION_CHOOSE}_\d+$"))(tracked(request_button))
+    app.action(ACTION_COMPARE_NEXT)(tracked(request_button))
+    app.action(ACTION_TODO_AREAS)(tracked(todo_button))
     app.action(ACTION_CHECKLIST_DM)(tracked(checklist_dm_button))
+    app.action(ACTION_SHOW_ALL)(tracked(show_all_button))
