@@ -266,7 +266,8 @@ def answer_card(
         body.append(literal(carried, isSubtle=True))  # names from the content: never read as markdown
     if answer.message:
         # The core's message can name areas and levels from the content: shown literally, not as markdown.
-        body.append(literal(answer.message, weight="Bolder"))
+        # A careerfw.yaml redirect's note opens the admins' link (index/glossary.py); its text says where.
+        body.append(literal(answer.message, url=answer.redirect.link if answer.redirect else None, weight="Bolder"))
     items = checklist_items(answer)
     whole = whole or part is not None
     checklist = checklist_view(answer, whole)

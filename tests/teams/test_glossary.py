@@ -23,3 +23,14 @@ def test_a_redirect_is_the_admins_note_with_its_link(start_bot: Any, connector: 
     texts = " ".join(card_texts(card))
     assert ADMIN_NOTE in texts and "Pay isn't part of the progression framework." in texts
     assert "https://people.example.com/pay" in texts
+    opens = [e["selectAction"]["url"] for e in _runs(card) if "selectAction" in e]
+    assert opens == ["https://people.example.com/pay"]
+
+
+def _runs(element: Any) -> list[dict[str, Any]]:
+    if isinstance(element, dict):
+        found = [element] if element.get("type") == "TextRun" else []
+        return found + [r for v in element.values() for r in _runs(v)]
+    if isinstance(element, list):
+        return [r for v in element for r in _runs(v)]
+    return []
