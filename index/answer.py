@@ -22,7 +22,7 @@ from index import confidence
 from index.aliases import Detected
 from index.bridge import VocabularyBridge
 from index.embedder import Embedder
-from index.entry import Entry, is_label
+from index.entry import Entry, is_inclusion, is_label
 from index.followup import Context, FollowUps, resolved
 from index.glossary import Glossary, GlossaryLine, Redirect, Rewrite, load_glossary
 from index.intents import Intent as Plan
@@ -189,6 +189,11 @@ def quote_for(entry: Entry, score: float, paragraphs: tuple[int, ...], site_url:
             picked.add(j)
         if i > 0 and is_label(paras[i - 1]):
             picked.add(i - 1)
+        # An "Includes: …" line only lists what the paragraph before it covers.
+        k = i
+        while k > 0 and is_inclusion(paras[k]):
+            k -= 1
+            picked.add(k)
     chosen = [paras[i] for i in sorted(picked)]
     if not chosen or len(chosen) == len(paras):
         return Quote(entry, entry.description, score, True, entry.url(site_url))

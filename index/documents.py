@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from index.entry import Entry, is_label
+from index.entry import Entry, is_inclusion, is_label
 
 # Documents per cell at most: see chunks().
 MAX_DOCUMENTS = 12
@@ -66,12 +66,14 @@ def entry_documents(position: int, entry: Entry) -> list[Document]:
 
 def units(paragraphs: list[str]) -> list[tuple[int, int]]:
     """(first, count) groups of a cell's paragraphs to embed: a label ("Examples:") goes with the
-    paragraph it introduces, so it is never found, or quoted, alone."""
+    paragraph it introduces, and an "Includes: …" line with the paragraph it completes, so neither is
+    found, or quoted, alone."""
     groups: list[tuple[int, int]] = []
     i = 0
     while i < len(paragraphs):
         span = 1
-        while i + span < len(paragraphs) and is_label(paragraphs[i + span - 1]):
+        while i + span < len(paragraphs) and (is_label(paragraphs[i + span - 1])
+                                              or is_inclusion(paragraphs[i + span])):
             span += 1
         groups.append((i, span))
         i += span

@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 EntryKind = Literal["level", "definition", "tier"]
+# How the text is written on its page: a table cell, one bullet of a list, prose under a heading, the answer
+# under a FAQ question, or one side of a comparison table ("Individual contributor | Manager").
+Layout = Literal["cell", "bullet", "prose", "faq", "comparison"]
 
 _TODO_WORDS = {"todo", "tbd", "tba", "tbc", "-", "—", "n/a"}
 
@@ -33,6 +36,13 @@ def is_label(paragraph: str) -> bool:
 
 
 _LABEL_GLUE = {"and", "or", "of", "the", "a", "an", "to", "for", "in", "on", "&"}
+_INCLUSION = re.compile(r"^(includes?|including)\s*:", re.IGNORECASE)
+
+
+def is_inclusion(paragraph: str) -> bool:
+    """An "Includes: …" line: it lists what the paragraph before it covers, so it is no answer alone and is
+    quoted, and embedded, with that paragraph."""
+    return bool(_INCLUSION.match(paragraph.strip()))
 
 
 def slugify(text: str) -> str:
@@ -68,11 +78,24 @@ class Entry:
     nav_order: float | None = None
     # Extra table columns by header name, verbatim ("Examples" -> "…").
     columns: dict[str, str] = field(default_factory=dict)
+    layout: Layout = "cell"
 
     @property
     def id(self) -> str:
         path = self.source.rsplit(":", 1)[0]
-        return f"{path}#{self.section}#{self.area}#{self.level}"
+        base = f"{path}#{self.section}#{self.area}#{self.level}"
+        # Bullets of one list and cells of one comparison column share section, area and level: the line
+        # tells them apart.
+        return f"{base}#{self.line}" if self.layout in ("bullet", "comparison") else base
+
+    @property
+    def entry_kind(self) -> str:
+        """What the admin is shown (`check --shape`): cell, bullet, prose, faq, comparison, definition or tier."""
+        if self.kind == "tier":
+            return "tier"
+        if self.layout in ("faq", "comparison") or self.kind != "definition":
+            return self.layout
+        return "definition"
 
     @property
     def path(self) -> str:

@@ -16,9 +16,11 @@ from typing import Any, Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from index.entry import Entry, is_todo_text
+from index.entry import Entry, is_inclusion, is_label, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
 from index.frontmatter import FrontMatterError, load_front_matter
+from index.levelnames import roman
+from index.tokens import STOPWORDS, stem, words
 
 Severity = Literal["error", "warning"]
 
@@ -28,6 +30,25 @@ _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 _PARENT_KEY = re.compile(r"^parent\s*:")
 # Column headers that name a level turn a table into a level matrix: one entry per cell.
 _LEVEL_HEADER = re.compile(r"\b(level|lvl|l\d|grade|band|junior|senior|staff|principal|lead|head)\b|\d", re.I)
+# A first column headed like this names a level per row ("| Level | Experience | % time coding |").
+_ROW_LEVEL_HEADER = re.compile(r"(job |role )?(level|grade|band)s?", re.I)
+# A heading that is a sub-level: words (maybe none) and a number, roman or not ("Senior Engineer II", "Level 3").
+_SUBLEVEL = re.compile(r"^(.*?)\s*\b([ivxIVX]{1,5}|\d{1,2})$")
+# A first-column cell longer than this is a sentence, not an area's name (see _is_comparison).
+_AREA_WORDS = 6
+# "Experience: Typically requires…", "Note: …": a short label and a colon open a line that is its own entry.
+_LABELLED = re.compile(r"^([A-Z][\w’'/&-]*(?: [\w’'/&-]+){0,2}):\s+\S")
+
+BlockRole = Literal["para", "bullet", "more"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of prose as written: a plain paragraph, the start of a top-level bullet, or more of one."""
+
+    role: BlockRole
+    line: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,10 @@ class Page:
     entries: list[Entry] = field(default_factory=list)
     front_matter: bool = True  # Jekyll renders only files with front matter as pages
     parent_line: int = 1  # the `parent:` line, for a problem about the parent (index/checks.py)
+    # The paragraphs of each prose entry (by its source) as written, so a list can be split into its bullets.
+    blocks: dict[str, list[Block]] = field(default_factory=dict)
+    sublevels: list[str] = field(default_factory=list)  # levels written as headings on this page
+    level_rows: bool = False  # a table on this page names a level per row
 
 
 @dataclass
@@ -63,6 +88,9 @@ class Content:
     pages: list[Page]
     entries: list[Entry]
     problems: list[Problem]
+    # Axes a page defines as a heading over a list of short steps ("## Scope" over "- Task", "- Feature"),
+    # with their steps, by framework.
+    axes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -193,34 +221,45 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
     body_lines = body.split("\n")
     heading = ""
     heading_line = 0
-    heading_body: list[str] = []
+    heading_body: list[Block] = []
     body_line = 0  # where the prose under the current heading starts
     over_table = False  # the current heading names a table's section, not an area
     seen: dict[tuple[str, str, str], int] = {}
+    sublevel_rank, sublevels = _sublevel_headings(tokens, page.title or page.h1)
+    page.sublevels = list(sublevels.values())
+    sublevel = ""  # the sub-level ("Senior Engineer II") the text read now belongs to
+    depth = 0  # list nesting
+    new_item = False  # the next paragraph starts a top-level list item
 
     def close_prose() -> None:
         # Prose under a heading is framework text: an area's definition on a craft page, a level's
         # summary or notes on a level page (index/parse.py's _resolve tells which). The introduction
         # under the page's title is quoted as the page's own text.
-        if heading and heading_line and heading != page.h1 and not over_table:
+        question = heading.endswith("?") and bool(heading_line)
+        if heading and heading_line and heading != page.h1 and not over_table and not question \
+                and heading not in sublevels.values():
             page.defined_areas.append(heading)
-        if heading_body and not (len(heading_body) == 1 and heading_body[0] == "|"):
+        texts = [b.text for b in heading_body]
+        if texts and not (len(texts) == 1 and texts[0] == "|"):
             intro = heading == page.h1 and not heading_line
+            source = f"{rel}:{heading_line or body_line}"
             page.entries.append(
                 Entry(
                     framework="",
                     craft="",
-                    level="",
+                    level=sublevel,
                     role=page.h1 or page.title,
                     section=page.title or page.h1,
                     area=(page.title or page.h1) if intro else heading,
-                    description="\n\n".join(heading_body),
-                    todo=is_todo_text(" ".join(heading_body)),
-                    source=f"{rel}:{heading_line or body_line}",
+                    description="\n\n".join(texts),
+                    todo=is_todo_text(" ".join(texts)),
+                    source=source,
                     kind="definition",
                     permalink=page.permalink,
+                    layout="faq" if question else "prose",
                 )
             )
+            page.blocks[source] = list(heading_body)
 
     i = 0
     while i < len(tokens):
@@ -229,6 +268,9 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
             inline = _Inline(tokens[i + 1])
             line = (tok.map[0] if tok.map else 0) + offset + 1
             close_prose()
+            rank = int(tok.tag[1:])
+            if sublevel_rank and rank <= sublevel_rank:
+                sublevel = sublevels.get(i, "")
             if tok.tag == "h1" and not page.h1:
                 page.h1 = inline.text
                 heading, heading_line = inline.text, 0
@@ -237,19 +279,73 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
             heading_body, over_table = [], False
             i += 3
             continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif tok.type == "list_item_open" and depth == 1:
+            new_item = True
         if tok.type == "paragraph_open":
-            para = _Inline(tokens[i + 1]).text
+            inline = _Inline(tokens[i + 1])
+            para = inline.text
+            line = (tok.map[0] if tok.map else 0) + offset + 1
+            if not depth and para.endswith("?") and _all_bold(tokens[i + 1]):
+                # A bold question line ("**Can I skip a level?**") labels the answer under it, like a heading.
+                close_prose()
+                heading, heading_line, heading_body, over_table = para, line, [], False
+                i += 3
+                continue
             if para and para != "|":
                 if not heading_body:
-                    body_line = (tok.map[0] if tok.map else 0) + offset + 1
-                heading_body.append(para)
+                    body_line = line
+                role: BlockRole = "para" if not depth else ("bullet" if new_item else "more")
+                heading_body.append(Block(role, line, para))
+            new_item = False
         if tok.type == "table_open":
             over_table = True
-            i = _parse_table(tokens, i, page, heading, rel, offset, body_lines, problems, seen)
+            i, comparison = _parse_table(tokens, i, page, heading, rel, offset, body_lines, problems, seen, sublevel)
+            if comparison and heading_body and heading_body[-1].role == "para":
+                # The sentence that introduces a comparison table ("How the tracks differ:") says what
+                # follows; it answers nothing itself.
+                heading_body.pop()
             continue
         i += 1
     close_prose()
     return page
+
+
+def _all_bold(inline: Token) -> bool:
+    """An inline token whose whole visible text is one bold run."""
+    kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    return len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close" \
+        and not any(c.type == "strong_open" for c in kids[1:-1])
+
+
+def _sublevel_headings(tokens: list[Token], title: str) -> tuple[int, dict[int, str]]:
+    """Headings that split one page into sub-levels ("## Senior Engineer I", "## Senior Engineer II", or
+    "## I", "## II" under a page titled "Senior Engineer"): at one heading rank, two or more headings that are
+    the same words followed by different numbers (roman or not). (rank, {token position: level title}); no
+    rank when the page has none, so its headings stay areas."""
+    by_rank: dict[int, list[tuple[int, str, str, int]]] = {}
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open" or tok.tag == "h1":
+            continue
+        text = _Inline(tokens[i + 1]).text
+        m = _SUBLEVEL.match(text)
+        if not m:
+            continue
+        number = roman(m.group(2).lower()) if not m.group(2).isdigit() else int(m.group(2))
+        if not number:
+            continue
+        stem = " ".join(m.group(1).split())
+        by_rank.setdefault(int(tok.tag[1:]), []).append((i, stem, text, number))
+    for rank in sorted(by_rank):
+        found = by_rank[rank]
+        stems = {stem.lower() for _, stem, _, _ in found}
+        numbers = [n for _, _, _, n in found]
+        if len(found) >= 2 and len(stems) == 1 and len(set(numbers)) == len(numbers):
+            return rank, {i: text if stem else f"{title} {text}".strip() for i, stem, text, _ in found}
+    return 0, {}
 
 
 def _parse_table(
@@ -262,7 +358,9 @@ def _parse_table(
     body_lines: list[str],
     problems: list[Problem],
     seen: dict[tuple[str, str, str], int],
-) -> int:
+    sublevel: str = "",
+) -> tuple[int, bool]:
+    """Entries of one table; the index after it, and whether it was a comparison table."""
     headers: list[str] = []
     rows: list[tuple[int, list[_Inline]]] = []
     row: list[_Inline] = []
@@ -287,6 +385,13 @@ def _parse_table(
                 rows.append((row_line, row))
         i += 1
     level_matrix = len(headers) > 2 and all(_LEVEL_HEADER.search(h) for h in headers[1:])
+    if not level_matrix and _is_comparison(headers, rows):
+        _comparison_entries(headers, rows, page, section, rel, offset, sublevel)
+        return i + 1, True
+    # A table whose first column names levels ("| Level | Experience | % time coding |"): each row is a level
+    # and each other cell that level's entry, labelled by its column.
+    level_rows = len(headers) > 1 and bool(_ROW_LEVEL_HEADER.fullmatch(headers[0].strip()))
+    page.level_rows = page.level_rows or level_rows
     for row_line, cells in rows:
         line = row_line + offset + 1
         declared = _count_cells(body_lines[row_line]) if row_line < len(body_lines) else len(cells)
@@ -306,11 +411,18 @@ def _parse_table(
         link = first.links[0][1] if first.links else None
         if level_matrix:
             cell_sets = [(h, {}, c.text) for h, c in zip(headers[1:], cells[1:], strict=False)]
+        elif level_rows:
+            link = None  # the row names a level, not an area with a definition to link to
+            cell_sets = [(area, {}, c.text) for c in cells[1:]]
         else:
             extra = {h: c.text for h, c in zip(headers[2:], cells[2:], strict=False) if c.text}
             description = cells[1].text if len(cells) > 1 else ""
-            cell_sets = [(page.title or page.h1, extra, description)]
-        for level, extra, description in cell_sets:
+            cell_sets = [(sublevel or page.title or page.h1, extra, description)]
+        for n, (level, extra, description) in enumerate(cell_sets, start=1):
+            if level_rows:
+                area = headers[n] if n < len(headers) else ""
+                if not area or not description:
+                    continue
             key = (section, area, level)
             if key in seen:
                 problems.append(
@@ -341,10 +453,45 @@ def _parse_table(
                     columns=extra,
                 )
             )
-    return i + 1
+    return i + 1, False
 
 
-def _resolve(pages: list[Page]) -> list[Entry]:
+def _is_comparison(headers: list[str], rows: list[tuple[int, list[_Inline]]]) -> bool:
+    """A table that sets columns side by side ("| Individual contributor | Manager |"), not one that names an
+    area per row: its first column holds sentences, where an area column holds short names."""
+    if len(headers) < 2 or not rows or not all(h.strip() for h in headers):
+        return False
+    firsts = [cells[0].text for _, cells in rows if cells and cells[0].text]
+    sentences = sum(1 for t in firsts if len(t.split()) > _AREA_WORDS or t.rstrip().endswith("."))
+    return bool(firsts) and sentences * 2 > len(firsts)
+
+
+def _comparison_entries(headers: list[str], rows: list[tuple[int, list[_Inline]]], page: Page, section: str,
+                        rel: str, offset: int, sublevel: str) -> None:
+    """Each cell of a comparison table on its own, labelled by its column header."""
+    for row_line, cells in rows:
+        for header, cell in zip(headers, cells, strict=False):
+            if not cell.text or is_todo_text(cell.text):
+                continue
+            page.entries.append(
+                Entry(
+                    framework="",
+                    craft="",
+                    level=sublevel,
+                    role=page.h1 or page.title,
+                    section=section or page.title or page.h1,
+                    area=header,
+                    description=cell.text,
+                    todo=False,
+                    source=f"{rel}:{row_line + offset + 1}",
+                    kind="definition",
+                    permalink=page.permalink,
+                    layout="comparison",
+                )
+            )
+
+
+def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
     """Fill framework and craft from each page's parent chain within the content."""
     by_title = {p.title: p for p in pages if p.title}
     parents = {p.parent for p in pages if p.parent}
@@ -358,16 +505,19 @@ def _resolve(pages: list[Page]) -> list[Entry]:
         if p.title and p.parent:
             siblings.setdefault(p.parent, []).append(p.title)
     tiers = {t for titles in siblings.values() if sum(1 for t in titles if used_as_value[t]) > 1 for t in titles}
+    levels_of = {p.path: _is_level(p, by_title, parents) for p in pages}
+    for p in pages:
+        if not levels_of[p.path]:
+            for axis, steps in _page_axes(p).items():
+                axes.setdefault(axis, steps)
     entries: list[Entry] = []
     for page in pages:
+        is_level = levels_of[page.path]
         has_table_entries = any(e.kind == "level" for e in page.entries)
-        # A level is a page with level tables, or a page at the bottom of the tree (under a craft, with no
-        # pages of its own) written as headings and prose.
-        is_level = has_table_entries or (
-            page.title not in parents
-            and bool(page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
-        )
-        if is_level:
+        if page.level_rows and page.title in parents:
+            # A craft page with a table of its levels by row (tenure, time split): the page is the craft.
+            craft, framework = page.title, page.parent or page.title
+        elif is_level:
             craft = page.parent
             framework = page.grand_parent or (by_title[page.parent].parent if page.parent in by_title else "")
             framework = framework or page.parent or page.title
@@ -376,14 +526,103 @@ def _resolve(pages: list[Page]) -> list[Entry]:
             craft = page.title or page.h1
             framework = page.parent or page.title
         level = page.title or page.h1
+        split = is_level and not has_table_entries
         for e in page.entries:
-            if is_level and e.kind == "definition":
-                # The page's prose is that level's text, found and quoted like its cells.
-                e = replace(e, kind="level", level=level, nav_order=page.nav_order)
-            if page.title in tiers:
-                e = replace(e, kind="tier", level="", section=e.section or page.title)
-            entries.append(replace(e, framework=framework, craft=craft))
+            pieces = _split_prose(e, page.blocks.get(e.source, []), axes) if split else [e]
+            for piece in pieces:
+                if is_level and piece.kind == "definition" and (piece.level or not page.sublevels):
+                    # The page's prose is that level's text, found and quoted like its cells; on a page of
+                    # sub-levels, the text above the first one is about them all and stays a definition.
+                    piece = replace(piece, kind="level", level=piece.level or level, nav_order=page.nav_order)
+                if page.title in tiers:
+                    piece = replace(piece, kind="tier", level="", section=piece.section or page.title)
+                entries.append(replace(piece, framework=framework, craft=craft))
     return entries
+
+
+def _is_level(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool:
+    """A level is a page with level tables, or a page at the bottom of the tree (under a craft, with no pages
+    of its own) written as headings and prose."""
+    return any(e.kind == "level" for e in page.entries) or bool(page.sublevels) or (
+        page.title not in parents
+        and bool(page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
+    )
+
+
+def _step_label(text: str) -> str:
+    """A list item's step name: the words before a colon or dash ("Task: small, defined work" -> "Task"), or
+    the item itself when it is a few words."""
+    head = re.split(r"\s*(?::|\s[-–—]\s)", text, maxsplit=1)[0].strip()
+    return head if 0 < len(head.split()) <= 4 else ""
+
+
+def _page_axes(page: Page) -> dict[str, list[str]]:
+    """Axes a non-level page defines: a heading over a list whose every item starts with a short step name."""
+    out: dict[str, list[str]] = {}
+    for e in page.entries:
+        blocks = page.blocks.get(e.source, [])
+        items = [b for b in blocks if b.role == "bullet"]
+        if e.layout != "prose" or len(items) < 2 or e.area == (page.title or page.h1):
+            continue
+        steps = [_step_label(b.text) for b in items]
+        if all(steps):
+            out[e.area] = steps
+    return out
+
+
+def _step_words(step: str) -> set[str]:
+    return {stem(w) for w in words(step) if w not in STOPWORDS}
+
+
+def _axis_of(text: str, axes: dict[str, list[str]]) -> str | None:
+    """The one axis whose step a bullet names (all the step's words are in it), None when none or several."""
+    have = {stem(w) for w in words(text)}
+    hits = {axis for axis, steps in axes.items() for s in steps if (ws := _step_words(s)) and ws <= have}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _split_prose(entry: Entry, blocks: list[Block], axes: dict[str, list[str]]) -> list[Entry]:
+    """A level page's list whose bullets are steps on the framework's axes: each bullet its own entry with its
+    axis as its area, and each labelled line ("Experience: …") an entry under its label; the other
+    paragraphs stay one prose entry, less a lead-in ("You will:") that only introduced the list.
+
+    A list whose bullets name no axis stays one entry under its heading: its bullets share one area, and
+    each is still found and quoted alone (index/documents.py embeds it as its own document). Splitting
+    such lists was measured: on the blind kubernetes and drasner sets, shipped top-1 fell from 0.746 to
+    0.634 (bullets alone) and 0.676 (labelled lines alone), since a bullet alone loses the words its
+    neighbours give the ranker."""
+    if entry.layout != "prose" or not axes:
+        return [entry]
+    groups: list[tuple[str, int, list[str]]] = []  # (bullet / label:<name>, line, texts)
+    prose: list[Block] = []
+    for n, b in enumerate(blocks):
+        labelled = _LABELLED.match(b.text) if b.role == "para" and not is_label(b.text) else None
+        if b.role == "bullet":
+            groups.append(("bullet", b.line, [b.text]))
+        elif (b.role == "more" or is_inclusion(b.text)) and groups and groups[-1][0] == "bullet":
+            groups[-1][2].append(b.text)
+        elif labelled:
+            groups.append((f"label:{labelled.group(1)}", b.line, [b.text]))
+        elif not (is_label(b.text) and n + 1 < len(blocks) and blocks[n + 1].role == "bullet"):
+            prose.append(b)
+    areas = [_axis_of("\n\n".join(texts), axes) if kind == "bullet" else None for kind, _, texts in groups]
+    if not any(areas):
+        return [entry]
+    path = entry.path
+    out: list[Entry] = []
+    if prose:
+        texts = [b.text for b in prose]
+        out.append(replace(entry, description="\n\n".join(texts), todo=is_todo_text(" ".join(texts)),
+                           source=f"{path}:{prose[0].line}"))
+    for (kind, line, texts), area in zip(groups, areas, strict=True):
+        text = "\n\n".join(texts)
+        if kind == "bullet":
+            out.append(replace(entry, area=area or entry.area, description=text, todo=is_todo_text(text),
+                               source=f"{path}:{line}", layout="bullet"))
+        else:
+            out.append(replace(entry, area=kind.split(":", 1)[1], description=text, todo=False,
+                               source=f"{path}:{line}"))
+    return out
 
 
 def load_content(root: Path | str) -> Content:
@@ -402,7 +641,8 @@ def load_content(root: Path | str) -> Content:
         page = _parse_page(path, rel, problems, root)
         if page is not None and page.front_matter:
             pages.append(page)
-    entries = _resolve(pages)
+    axes: dict[str, list[str]] = {}
+    entries = _resolve(pages, axes)
     if not any(e.kind == "level" for e in entries):
         problems.append(
             Problem(
@@ -410,4 +650,4 @@ def load_content(root: Path | str) -> Content:
                 "no framework entries found: no page has an |Area|Description| table or sits under a craft page",
             )
         )
-    return Content(root, pages, entries, problems)
+    return Content(root, pages, entries, problems, axes)

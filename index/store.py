@@ -35,7 +35,7 @@ from index.embedder import Embedder
 from index.entry import Entry
 from index.parse import Content, Problem, load_content
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
 _BATCH = 64
 
 

@@ -55,3 +55,170 @@ def test_a_tier_is_still_quoted_and_a_level_overview_leads_with_its_introduction
     assert overview.quotes[0].text.startswith("A lead analyst sets the direction")
     levels = answerer.ask("which levels are there?")
     assert [lv.title for lv in levels.levels] == ["Analyst", "Lead analyst"]
+
+
+# --- entry kinds by layout -------------------------------------------------------------------------------------
+
+_FW = "grand_parent: Widget Ladder"
+
+
+def _craft(root: Path, body: str = "# Engineering\n\nHow engineers grow here.\n") -> None:
+    _page(root, "engineering.md", "title: Engineering\nparent: Widget Ladder\nnav_order: 1", body)
+
+
+def _axes_framework(root: Path) -> None:
+    _craft(root, "# Engineering\n\n## Scope\n\n- Task: one piece of work\n- Feature\n- Whole product\n\n"
+                 "## Influence\n\n- Self\n- Team: the people you work with daily\n- Organisation\n")
+    _page(root, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}\nnav_order: 1",
+          "# Engineer One\n\n_Learning the ropes._\n\nAt this level you will:\n\n"
+          "- Finish each task you pick up with help.\n- Ask your team for review early.\n\n"
+          "_**Experience**: Usually none required._\n")
+    _page(root, "e2.md", f"title: Engineer Two\nparent: Engineering\n{_FW}\nnav_order: 2",
+          "# Engineer Two\n\n- Ships a feature from design to release.\n- Helps the organisation hire.\n"
+          "- Keeps a tidy desk.\n\n_**Experience**: Usually 3 years._\n")
+
+
+def test_bullets_naming_an_axis_step_are_entries_of_that_axis(tmp_path: Path) -> None:
+    _axes_framework(tmp_path)
+    content = load_content(tmp_path)
+    assert content.axes == {"Scope": ["Task", "Feature", "Whole product"],
+                            "Influence": ["Self", "Team", "Organisation"]}
+    two = {e.description: e for e in content.entries if e.level == "Engineer Two"}
+    assert two["Ships a feature from design to release."].area == "Scope"
+    assert two["Helps the organisation hire."].area == "Influence"
+    # A bullet that names no step keeps its heading's area, and is still an entry of its own.
+    assert two["Keeps a tidy desk."].area == "Engineer Two"
+    assert {two[t].entry_kind for t in ("Ships a feature from design to release.", "Keeps a tidy desk.")} == {"bullet"}
+    assert two["Experience: Usually 3 years."].area == "Experience"
+    one = [e for e in content.entries if e.level == "Engineer One"]
+    # The lead-in ("At this level you will:") introduces the bullets: no entry holds it.
+    assert not any("At this level you will" in e.description for e in one)
+    assert [e.description for e in one if e.area == "Engineer One"] == ["Learning the ropes."]
+    assert len({e.id for e in content.entries}) == len(content.entries)
+
+
+def test_a_list_whose_bullets_name_no_axis_stays_one_entry(tmp_path: Path) -> None:
+    _craft(tmp_path)
+    _page(tmp_path, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}\nnav_order: 1",
+          "# Engineer One\n\n- Finishes tasks.\n- Asks for review.\n")
+    entries = [e for e in load_content(tmp_path).entries if e.level == "Engineer One"]
+    assert [(e.entry_kind, e.paragraphs) for e in entries] == [("prose", ["Finishes tasks.", "Asks for review."])]
+
+
+def test_each_cell_of_a_comparison_table_is_quotable_under_its_column(tmp_path: Path) -> None:
+    _craft(tmp_path, "# Engineering\n\n## Two tracks\n\nThe table below shows how the two tracks differ.\n\n"
+                     "| Individual contributor | Manager |\n|---|---|\n"
+                     "| You solve the hardest technical problems yourself. | You grow the people who solve them. |\n"
+                     "| You are measured by the systems you build. | You are measured by your team's results. |\n")
+    content = load_content(tmp_path)
+    cells = [e for e in content.entries if e.entry_kind == "comparison"]
+    assert [(e.area, e.description) for e in cells] == [
+        ("Individual contributor", "You solve the hardest technical problems yourself."),
+        ("Manager", "You grow the people who solve them."),
+        ("Individual contributor", "You are measured by the systems you build."),
+        ("Manager", "You are measured by your team's results."),
+    ]
+    assert all(e.section == "Two tracks" for e in cells)
+    assert not any("table below" in e.description for e in content.entries)
+    assert len({e.id for e in content.entries}) == len(content.entries)
+
+
+def test_an_area_table_is_not_a_comparison(tmp_path: Path) -> None:
+    _page(tmp_path, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}",
+          "# Engineer One\n\n| Area | Expectation |\n|---|---|\n| Delivery | Ships small changes. |\n")
+    (entry,) = load_content(tmp_path).entries
+    assert (entry.area, entry.entry_kind, entry.level) == ("Delivery", "cell", "Engineer One")
+
+
+def test_a_faq_question_labels_the_answer_under_it(tmp_path: Path) -> None:
+    _page(tmp_path, "faq.md", "title: FAQ\nparent: Widget Ladder\nnav_order: 9",
+          "# FAQ\n\n## Can I skip a level?\n\nNo: each level is reached in turn.\n\n"
+          "**Do managers still write code?**\n\nSome do, up to a fifth of their time.\n\nIt depends on the team.\n")
+    content = load_content(tmp_path)
+    faq = {e.area: e for e in content.entries if e.entry_kind == "faq"}
+    assert faq["Can I skip a level?"].description == "No: each level is reached in turn."
+    assert faq["Do managers still write code?"].paragraphs == ["Some do, up to a fifth of their time.",
+                                                               "It depends on the team."]
+    assert all(e.section == "FAQ" for e in faq.values())
+    # A question is no area of the framework.
+    assert content.pages[0].defined_areas == []
+
+
+def test_a_table_of_levels_by_row_gives_an_entry_per_cell_labelled_by_its_column(tmp_path: Path) -> None:
+    _craft(tmp_path, "# Engineering\n\n## Time and tenure\n\n| Level | Experience | % time coding |\n|---|---|---|\n"
+                     "| Engineer One | 0-2 years | 90% |\n| Engineer Two | 2-5 years | 70% |\n")
+    for n, title in enumerate(("Engineer One", "Engineer Two"), start=1):
+        _page(tmp_path, f"e{n}.md", f"title: {title}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# {title}\n\n| Area | Expectation |\n|---|---|\n| Delivery | Ships scope s{n}. |\n")
+    content = load_content(tmp_path)
+    rows = {(e.level, e.area): e for e in content.entries if e.path == "engineering.md"}
+    assert rows[("Engineer Two", "% time coding")].description == "70%"
+    assert rows[("Engineer One", "Experience")].description == "0-2 years"
+    assert {e.craft for e in rows.values()} == {"Engineering"}
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ladders == [["Engineer One", "Engineer Two"]]
+
+
+def test_an_includes_line_is_never_found_or_quoted_alone(tmp_path: Path) -> None:
+    from index.answer import quote_for
+    from index.documents import entry_documents
+
+    _page(tmp_path, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}",
+          "# Engineer One\n\n| Area | Expectation |\n|---|---|\n"
+          "| Delivery | Ships small changes. <br><br> Includes: tests, reviews, releases <br><br> Writes notes. |\n")
+    (entry,) = load_content(tmp_path).entries
+    docs = [d.text for d in entry_documents(0, entry)]
+    assert docs == ["Delivery: Ships small changes. Includes: tests, reviews, releases", "Delivery: Writes notes."]
+    assert quote_for(entry, 1.0, (1,), None).text == "Ships small changes.\n\nIncludes: tests, reviews, releases"
+
+
+def test_sub_levels_written_as_headings_are_two_levels(tmp_path: Path) -> None:
+    _craft(tmp_path)
+    _page(tmp_path, "senior.md", f"title: Senior Engineer\nparent: Engineering\n{_FW}\nnav_order: 2",
+          "# Senior Engineer\n\nSeniors lead the work of their team.\n\n"
+          "## Senior Engineer I\n\nLeads small projects.\n\n### Delivery\n\nShips a project a quarter.\n\n"
+          "## Senior Engineer II\n\nLeads large projects.\n\n### Delivery\n\nShips a programme a year.\n")
+    _page(tmp_path, "junior.md", f"title: Engineer\nparent: Engineering\n{_FW}\nnav_order: 1",
+          "# Engineer\n\nEngineers learn.\n")
+    content = load_content(tmp_path)
+    delivery = {e.level: e.description for e in content.entries if e.area == "Delivery"}
+    assert delivery == {"Senior Engineer I": "Ships a project a quarter.",
+                        "Senior Engineer II": "Ships a programme a year."}
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ladders == [["Engineer", "Senior Engineer I", "Senior Engineer II"]]
+    # The text above the first sub-level is about both: a definition of the title, not a third level.
+    (intro,) = [e for e in content.entries if e.area == "Senior Engineer"]
+    assert (intro.kind, intro.description) == ("definition", "Seniors lead the work of their team.")
+
+
+def test_sub_levels_are_asked_about_apart(tmp_path: Path, embedder) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    _craft(content)
+    _page(content, "senior.md", f"title: Senior Engineer\nparent: Engineering\n{_FW}\nnav_order: 2",
+          "# Senior Engineer\n\n## I\n\n### Delivery\n\nShips a project a quarter.\n\n"
+          "## II\n\n### Delivery\n\nShips a programme a year.\n")
+    _page(content, "junior.md", f"title: Engineer\nparent: Engineering\n{_FW}\nnav_order: 1",
+          "# Engineer\n\n### Delivery\n\nShips tickets.\n")
+    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    answer = answerer.ask("what delivery is expected of a senior engineer II?")
+    assert answer.confident and answer.quotes[0].text == "Ships a programme a year."
+    assert answer.quotes[0].entry.level == "Senior Engineer II"
+
+
+def test_a_faq_answer_and_a_comparison_cell_are_quoted_as_answers(tmp_path: Path, embedder) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    _axes_framework(content)
+    _page(content, "faq.md", "title: FAQ\nparent: Widget Ladder\nnav_order: 9",
+          "# FAQ\n\n**Can I skip a level?**\n\nNo: each level is reached in turn, one review at a time.\n\n"
+          "## Tracks\n\nHow the tracks differ:\n\n| Individual contributor | Manager |\n|---|---|\n"
+          "| You solve the hardest technical problems yourself. | You grow the people who solve them. |\n")
+    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    skip = answerer.ask("can I skip a level?")
+    assert skip.confident and skip.quotes[0].text == "No: each level is reached in turn, one review at a time."
+    assert skip.quotes[0].entry.area == "Can I skip a level?"
+    manager = answerer.ask("what does a manager do differently from an individual contributor?")
+    top = manager.quotes[0] if manager.quotes else manager.suggestions[0]
+    assert top.entry.entry_kind == "comparison" and top.entry.area in ("Manager", "Individual contributor")
+    assert "How the tracks differ" not in " ".join(q.text for q in manager.quotes + manager.suggestions)

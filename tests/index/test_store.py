@@ -11,7 +11,16 @@ import pytest
 
 from index.answer import Answerer
 from index.parse import load_content
-from index.store import ContentError, build_index, ensure_index, is_fresh, load_index, read_manifest
+from index.store import (
+    FORMAT_VERSION,
+    ContentError,
+    SearchIndexError,
+    build_index,
+    ensure_index,
+    is_fresh,
+    load_index,
+    read_manifest,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_PAGE = "careerframework/mlengineer/level1.md"
@@ -58,7 +67,7 @@ def test_build_store_layout_and_manifest(content: Path, tmp_path: Path, embedder
     assert report.rebuilt and report.entries == 7
     manifest = read_manifest(tmp_path / "idx")
     assert manifest is not None
-    assert manifest["format"] == 1
+    assert manifest["format"] == FORMAT_VERSION
     assert manifest["model"] == "all-MiniLM-L6-v2"
     assert manifest["dimension"] == 384
     assert len(manifest["documents"]) == report.documents
@@ -133,6 +142,25 @@ def test_index_from_another_model_is_rebuilt_not_mixed(content: Path, tmp_path: 
     report = build_index(content, idx, counting, progress=False)
     assert report.embedded == report.documents  # nothing reused from the foreign model
     assert read_manifest(idx)["model"] == "all-MiniLM-L6-v2"
+
+
+def test_index_of_an_older_format_is_refused_and_rebuilt(content: Path, tmp_path: Path, embedder) -> None:
+    """Format 1 stored no entry layout: read as today's, every bullet and FAQ answer would pass for a table
+    cell, so such an index is never read, only rebuilt."""
+    idx = tmp_path / "idx"
+    build_index(content, idx, embedder, progress=False)
+    build = load_index(idx).path
+    manifest = json.loads((build / "manifest.json").read_text())
+    manifest["format"] = 1
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    entries = json.loads((build / "entries.json").read_text())
+    (build / "entries.json").write_text(json.dumps([{k: v for k, v in e.items() if k != "layout"} for e in entries]))
+    with pytest.raises(SearchIndexError, match="has format 1, expected"):
+        load_index(idx)
+    assert not is_fresh(idx, load_content(content), embedder)
+    index, report = ensure_index(content, idx, embedder, progress=False)
+    assert report is not None and report.embedded == report.documents
+    assert all(e.layout for e in index.entries) and read_manifest(idx)["format"] == FORMAT_VERSION
 
 
 def test_default_index_lives_outside_the_content(content: Path, embedder) -> None:
