@@ -234,7 +234,6 @@ class Glossary:
         if not found:
             return Rewrite(text, tuple(used))
         named = {_fold(c) for c in crafts_named(pattern.sub(" ", text))}
-        suffix = ""
         out: list[str] = []
         at = 0
         for match in found:
@@ -256,20 +255,15 @@ class Glossary:
                                                   "which one do you mean?")
             if not levels:
                 continue  # the title says nothing about the craft asked about: the words stay as asked
-            if craft is not None and _fold(craft) not in _fold(text):
-                # The craft's full name, apart from the levels: "a Level 4 and Level 5 backend engineer" reads
-                # the craft into the second level only, and the first would be every craft's Level 4.
-                suffix = f" in {craft}"
             used.append(title.origin)
             out.append(text[at : match.start()])
-            out.append(" and ".join(levels))
+            # Each level with its craft's name ("Backend Engineering Level 4 and Backend Engineering Level 5"):
+            # "Level 4 and Level 5 in Backend Engineering" reads the craft into the second level only, and the
+            # first would be every craft's Level 4.
+            out.append(" and ".join(f"{craft} {lv}" if craft else lv for lv in levels))
             at = match.end()
         out.append(text[at:])
-        rewritten = "".join(out)
-        if suffix:
-            end = rewritten.rstrip()[-1:] if rewritten.rstrip()[-1:] in "?!." else ""
-            rewritten = rewritten.rstrip(" ?!.") + suffix + end
-        return Rewrite(rewritten, tuple(used))
+        return Rewrite("".join(out), tuple(used))
 
 
 def _as_yaml(data: Mapping[str, Any]) -> str:

@@ -64,6 +64,15 @@ def test_a_title_meaning_different_levels_per_craft_asks_which_craft(keel: Answe
     assert {lv for _, lv, _ in cells(picked)} == {"Level 4", "Level 5"}
 
 
+def test_a_title_in_a_follow_up_takes_the_conversations_craft(keel: Answerer) -> None:
+    first = keel.ask("what does a level 3 backend engineer do for communication?")
+    assert first.context is not None and first.context.craft == "Backend Engineering"
+    answer = keel.ask("and for a senior?", context=first.context)
+    assert answer.intent == "compare"
+    assert cells(answer) == [("Communication", "Level 4", "Backend Engineering"),
+                             ("Communication", "Level 5", "Backend Engineering")]
+
+
 def test_a_synonym_is_resolved_before_ranking_and_changes_the_top_answer(keel: Answerer) -> None:
     question = "what does xfn look like at level 4 in backend engineering?"
     before = keel.with_glossary(NONE).ask(question)
