@@ -366,7 +366,9 @@ def answer_message(
         if choices:
             made.append(_section(f"*{CHOOSE}*"))
             made.append({"type": "actions", "block_id": "choose", "elements": [
-                _button(a.label, f"{ACTION_CHOOSE}_{i}", _value(**a.payload)) for i, a in enumerate(choices)]})
+                _button(a.label, f"{ACTION_CHOOSE}_{i}",
+                        _value(**a.payload) if "request" in a.payload else _value(c=a.payload["question"]))
+                for i, a in enumerate(choices)]})
         elements: list[dict[str, Any]] = []
         if show_all:
             # The same answer again, never cut: the value gives it again as "Share in channel" does.

@@ -17,6 +17,7 @@ from bot import feedback
 from bot.services import AnswerServices, Asked
 from index.answer import Answer
 from index.followup import Context
+from index.request import Request
 
 SERVICES_KEY = "careerfw"
 SURFACE: feedback.Surface = "slack"
@@ -38,6 +39,10 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
         """The question answered in `conversation` (following on from its context), or in `context`
         given outright, or on its own."""
         return await self.run(self.ask_following, user_id, question, conversation, context)
+
+    async def request(self, user_id: str, request: Request, conversation: str | None = None) -> Asked:
+        """A button's request answered from the names it carries (AnswerServices.answer_request)."""
+        return await self.run(self.answer_request, user_id, request, conversation)
 
     async def start_conversations(self, user_id: str, conversations: list[str], context: Context | None) -> None:
         """Give each of `conversations` (threads not started yet) `context`: a thread someone may start

@@ -45,7 +45,7 @@ async def reply_for(services: Services, user_id: str, question: str, *, share: b
             return Reply(notice_message(refusal), refused=True)
         answer, question_id, followed = await services.ask(user_id, question, conversation)
         message = answer_message(answer, question_id, share=share, native_feedback=native_feedback, dm=dm,
-                                 followed=followed)
+                                 followed=followed, answerer=services.answerer)
         return Reply(message, context=answer.context)
     except Exception:
         log.exception("answering %r failed", question[:200])
