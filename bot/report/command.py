@@ -18,7 +18,7 @@ import numpy as np
 from bot.config import ConfigError, Settings
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.runner import NOTEWORTHY, system_clock
-from bot.report.compute import Embed, Report, parse_since
+from bot.report.compute import Report, parse_since
 from bot.report.compute import build_report as compute_report
 from bot.report.deliver import ReportTarget, preview_note, run_reports
 from bot.report.html import render_html
@@ -27,6 +27,7 @@ from bot.state import check_state
 from bot.store import Store
 from bot.store.schema import feedback, nudge_weeks, questions
 from bot.text import for_terminal
+from index.answer import Answerer
 from index.entry import Entry
 from index.owners import Owners, load_owners
 from index.parse import load_content
@@ -34,18 +35,23 @@ from index.parse import load_content
 DEFAULT_SINCE = "7d"
 
 
-def lazy_embed(settings: Settings) -> Embed:
-    """The embedding model, loaded on first use: a report with nothing refused never loads it."""
-    loaded: list[Callable[[list[str]], np.ndarray]] = []
+class Lazy:
+    """The served answerer (model and index), opened on first use: a report with nothing refused never
+    loads it. It groups refused questions (its model) and checks suggested careerfw.yaml lines."""
 
-    def embed(texts: list[str]) -> np.ndarray:
-        if not loaded:
-            from index.embedder import Embedder
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._answerer: Answerer | None = None
 
-            loaded.append(Embedder(settings.model, backend=settings.model_backend).encode)
-        return loaded[0](texts)
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            from bot.runtime import open_answerer
 
-    return embed
+            self._answerer = open_answerer(self.settings)
+        return self._answerer
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.answerer().embedder.encode(texts)
 
 
 def open_read_only(settings: Settings) -> Store | None:
@@ -62,9 +68,10 @@ def open_read_only(settings: Settings) -> Store | None:
 
 
 def build_report(settings: Settings, store: Store | None, entries: Sequence[Entry], *, now: datetime,
-                 period: timedelta, embed: Embed | None) -> Report:
+                 period: timedelta, lazy: Lazy) -> Report:
     return compute_report(store, entries, now=now, period=period, tz=settings.tz,
-                          min_group=settings.report_min_group, embed=embed)
+                          min_group=settings.report_min_group, embed=lazy.embed, answerer=lazy.answerer,
+                          content_dir=settings.content_dir)
 
 
 def load_report_owners(settings: Settings) -> Owners:
@@ -89,7 +96,7 @@ def report_command(
     content = load_content(settings.content_dir)
     for problem in content.errors:
         print(problem, file=sys.stderr)
-    embed = lazy_embed(settings)
+    lazy = Lazy(settings)
 
     if args.send:
         if args.json or args.html or args.dry_run:
@@ -103,7 +110,7 @@ def report_command(
         store = Store.open(settings)
         try:
             outcomes = run_reports(
-                chosen, lambda: build_report(settings, store, content.entries, now=now, period=period, embed=embed),
+                chosen, lambda: build_report(settings, store, content.entries, now=now, period=period, lazy=lazy),
                 NudgeLedger(store), now=now, tz=settings.tz,
             )
         finally:
@@ -114,7 +121,7 @@ def report_command(
 
     store = open_read_only(settings)
     try:
-        report = build_report(settings, store, content.entries, now=now, period=period, embed=embed)
+        report = build_report(settings, store, content.entries, now=now, period=period, lazy=lazy)
         if args.dry_run:
             owners = load_report_owners(settings)
             keys = dry_run_keys(owners)

@@ -19,9 +19,10 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -33,9 +34,14 @@ from bot.store import Store
 from bot.store.schema import feedback, questions
 from index.entry import Entry
 
-# Two refused questions are one group when their embeddings' cosine is at least this. Measured on
-# all-MiniLM-L6-v2: rewordings of one question score 0.6 to 0.9, different topics under 0.4.
-GROUP_SIMILARITY = 0.6
+if TYPE_CHECKING:
+    from bot.report.suggest import Suggestion
+    from index.answer import Answerer
+
+# A refused question joins a group when its embedding's cosine with the group's mean is at least this.
+# Measured with all-MiniLM-L6-v2 on the questions in tests/report: rewordings of one question scored
+# 0.49 to 0.97 with each other, questions on different topics -0.09 to 0.08.
+GROUP_SIMILARITY = 0.45
 MAX_GROUPED = 5000  # the most recent refused questions grouped; older ones still count in the totals
 TOP = 10  # rows in each "most asked" list
 WEEKS_SHOWN = 8  # the weekly chart covers at least this many weeks
@@ -175,6 +181,8 @@ class Report:
     refused_groups: list[RefusedGroup]
     thumbs_down: list[ThumbsDown]
     weeks: list[Week]
+    # careerfw.yaml lines checked to get a refused group answered (bot/report/suggest.py)
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     def share(self, part: int) -> float:
         return part / self.questions if self.questions else 0.0
@@ -201,6 +209,7 @@ class Report:
             "refused_groups": groups,
             "thumbs_down": [asdict(t) for t in self.thumbs_down],
             "weeks": [asdict(w) for w in self.weeks],
+            "suggestions": [x.to_json() for x in self.suggestions],
         }
 
 
@@ -344,8 +353,19 @@ def compute(
 
 
 def build_report(store: Store | None, entries: Sequence[Entry], *, now: datetime, period: timedelta, tz: str,
-                 min_group: int, embed: Embed | None) -> Report:
-    """The report for the `period` up to `now` from the store as it is (None: nothing recorded yet)."""
+                 min_group: int, embed: Embed | None, answerer: Callable[[], Answerer] | None = None,
+                 content_dir: Path | None = None) -> Report:
+    """The report for the `period` up to `now` from the store as it is (None: nothing recorded yet).
+    With `answerer` (called only when some refused group may be shown), each such group gets the
+    careerfw.yaml line that would get it answered, checked against that answerer (`content_dir`'s
+    careerfw.yaml is what the diff is against)."""
     since = now - period
     log = read_log(store, log_start(since, now).timestamp()) if store is not None else Log([], [])
-    return compute(log, entries, since=since, now=now, tz=tz, min_group=min_group, embed=embed)
+    report = compute(log, entries, since=since, now=now, tz=tz, min_group=min_group, embed=embed)
+    shown = [(i, g.texts) for i, g in enumerate(report.refused_groups) if g.shown]
+    if answerer is None or not shown:
+        return report
+    from bot.report.suggest import suggest
+
+    served = answerer()
+    return replace(report, suggestions=suggest(shown, served, content_dir or Path(".")))

@@ -20,6 +20,7 @@ from bot.nudge.runner import NudgeOutcome, week_of, zone
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.report.compute import Embed, Report, build_report
 from bot.store import Store, StoreUnavailable
+from index.answer import Answerer
 from index.entry import Entry
 from index.owners import Owners, load_owners
 
@@ -128,6 +129,7 @@ def weekly_round(
     targets: Callable[[Owners], Sequence[ReportTarget]],
     entries: Callable[[], Sequence[Entry]],
     embed: Embed | None,
+    answerer: Callable[[], Answerer] | None = None,
 ) -> Callable[[datetime], list[NudgeOutcome]]:
     """The report as a round on the nudge's scheduler (bot.nudge.scheduler, `rounds`): at each run,
     owners.yaml read again, the surface's owners, and the week's report to each one not yet sent it."""
@@ -142,7 +144,8 @@ def weekly_round(
 
         def make() -> Report:
             return build_report(store, entries(), now=now, period=WEEK, tz=settings.tz,
-                                min_group=settings.report_min_group, embed=embed)
+                                min_group=settings.report_min_group, embed=embed, answerer=answerer,
+                                content_dir=settings.content_dir)
 
         return run_reports(chosen, make, NudgeLedger(store), now=now, tz=settings.tz)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.report.compute import Report
-from bot.report.text import area_label, group_line, headline, level_label, percent, period
+from bot.report.text import area_label, group_line, headline, level_label, percent, period, suggestion_line
 
 # One colour per chart's marks, so each chart can be told apart on a screenshot (tests/report).
 BAR = "#2f6fb0"  # questions per week
@@ -28,6 +28,7 @@ h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-
 .period { color: #555; margin-top: 0; } .headline { font-size: 1.1rem; }
 table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: .2rem .5rem; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; width: 4rem; }
+pre { background: #f3f5f8; padding: .5rem; overflow-x: auto; }
 tr:nth-child(even) { background: #f3f5f8; } .muted { color: #666; } svg { display: block; max-width: 100%; }
 """
 
@@ -125,6 +126,8 @@ def render_html(report: Report) -> str:
         where = escape(area_label_of(t.area, t.level, t.craft))
         thumbs.append(f"<li>{where}: {t.votes}" + (f"<ul>{reasons}</ul>" if reasons else "") + "</li>")
     groups = "".join(f"<li>{escape(group_line(g, report.min_group))}</li>" for g in report.refused_groups)
+    suggestions = "".join(f"<p>{escape(suggestion_line(x))}</p><pre>{escape(x.diff or 'synonyms: ' + x.line)}</pre>"
+                          for x in report.suggestions)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -148,6 +151,10 @@ def render_html(report: Report) -> str:
 <p class="muted">Question texts are shown only for groups asked by at least {report.min_group} different people.
 Who asked is never shown.</p>
 {f"<ul>{groups}</ul>" if groups else '<p class="muted">Nothing was refused.</p>'}
+<h2>Suggested careerfw.yaml lines</h2>
+<p class="muted">Each was checked by asking its group's questions again with the line applied. Nothing is
+written: apply the diff to careerfw.yaml yourself.</p>
+{suggestions or '<p class="muted">No line would get a refused group answered.</p>'}
 <h2>Thumbs-down, with the reasons given</h2>
 {f"<ul>{''.join(thumbs)}</ul>" if thumbs else '<p class="muted">No thumbs-down in this period.</p>'}
 </body></html>

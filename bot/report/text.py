@@ -9,6 +9,7 @@ questions and reasons are people's words.
 from __future__ import annotations
 
 from bot.report.compute import Count, RefusedGroup, Report
+from bot.report.suggest import Suggestion
 
 SUMMARY_ROWS = 3
 
@@ -50,6 +51,11 @@ def group_line(group: RefusedGroup, min_group: int) -> str:
     return f"{n} (asked by fewer than {min_group} people: not shown)"
 
 
+def suggestion_line(x: Suggestion) -> str:
+    return (f"synonyms: {x.line} (the group of refused questions no. {x.group + 1}: {x.answered} of its "
+            f"{x.asked} wordings then answered)")
+
+
 def summary(report: Report) -> list[str]:
     """The short form: a title, the headline, and the top few of each list."""
     lines = [f"What people asked careerfw, {period(report)}", headline(report)]
@@ -65,6 +71,9 @@ def summary(report: Report) -> list[str]:
     if report.refused_groups:
         lines.append(f"Refused, by similar wording ({len(report.refused_groups)} groups):")
         lines += ["  - " + group_line(g, report.min_group) for g in report.refused_groups[:SUMMARY_ROWS]]
+    if report.suggestions:
+        lines.append("Suggested careerfw.yaml lines (checked; nothing is written): " + "; ".join(
+            f"{suggestion_line(x)}" for x in report.suggestions[:SUMMARY_ROWS]))
     if report.thumbs_down:
         votes = sum(t.votes for t in report.thumbs_down)
         reasons = sum(len(t.reasons) for t in report.thumbs_down)
@@ -86,6 +95,12 @@ def render_text(report: Report) -> str:
     section("TODO areas people asked about", [f"{c.asked:>5}  {area_label(c)}" for c in report.todo_asked])
     section(f"Refused questions, grouped by similar wording (texts shown for groups asked by at least "
             f"{report.min_group} people)", [group_line(g, report.min_group) for g in report.refused_groups])
+    rows = []
+    for x in report.suggestions:
+        rows.append(suggestion_line(x))
+        rows += [f"    {line}" for line in x.diff.splitlines()] or [f"    add under synonyms: {x.line}"]
+    section("Suggested careerfw.yaml lines, each checked by asking its group's questions again with it "
+            "(nothing is written: apply the diff to careerfw.yaml yourself)", rows)
     rows = []
     for t in report.thumbs_down:
         rows.append(f"{t.votes:>5}  {area_label(Count(t.area, t.level, t.craft, t.votes))}")

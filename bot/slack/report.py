@@ -133,5 +133,5 @@ def start_slack_weekly(runtime: Runtime) -> BackgroundScheduler | None:
     if slack_owner_ids(load_owners(settings.content_dir)) and runtime.store is not None:
         answerer = runtime.answerer
         rounds.append(("report", weekly_round(settings, runtime.store, lambda owners: slack_report_targets(
-            settings, owners), lambda: answerer.entries, answerer.embedder.encode)))
+            settings, owners), lambda: answerer.entries, answerer.embedder.encode, lambda: answerer)))
     return start_slack_nudges(runtime, rounds)

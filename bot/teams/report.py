@@ -87,5 +87,5 @@ def start_teams_weekly(runtime: Runtime, manager: Connections, catch_up: bool = 
         store, answerer = runtime.store, runtime.answerer
         rounds.append(("report", weekly_round(
             settings, store, lambda owners: teams_report_targets(settings, owners, sender, store),
-            lambda: answerer.entries, answerer.embedder.encode)))
+            lambda: answerer.entries, answerer.embedder.encode, lambda: answerer)))
     return start_teams_nudges(runtime, manager, catch_up=catch_up, rounds=rounds)
