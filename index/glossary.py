@@ -546,7 +546,11 @@ def _redirects(node: yaml.Node, rel: str, problems: list[Problem], origin: Origi
         if not topics:
             problems.append(Problem(rel, _line(item), "a redirect needs `topics:`, the words that send a question to "
                                                       "it, e.g. `topics: [salary, pay]`"))
-        say = _scalar(fields["say"][1]) if "say" in fields else None
+        # The admin's words exactly as written (only the ends trimmed): they are quoted, never reworded.
+        say_node = fields["say"][1] if "say" in fields else None
+        say = None
+        if say_node is not None and _scalar(say_node) is not None:
+            say = str(say_node.value).strip()
         if say is None:
             problems.append(Problem(rel, _line(item), "a redirect needs `say:`, the text to answer with, in quotes"))
         link = None

@@ -230,3 +230,26 @@ def test_a_title_inside_a_level_name_is_that_level_not_the_title() -> None:
         "what does a staff engineer own?")
     assert glossary.rewrite("what does a senior own?", level_titles=lambda: levels).text == (
         "what does a Senior Engineer 1 and Senior Engineer 2 own?")
+
+
+def test_a_hostile_or_broken_glossary_is_a_check_error_and_the_answerer_still_opens(
+    tmp_path: Path, embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/content.md: the file is read like front matter (no aliases, bounded depth), never a traceback."""
+    content = shutil.copytree(FIXTURE, tmp_path / "keel")
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nsynonyms: {c: *b}\n"
+    for text, expected in ((laughs, "careerfw.yaml:2: the file is not valid YAML: aliases (*a) are not allowed"),
+                           ("synonyms: " + "[" * 500 + "]" * 500 + "\n", "careerfw.yaml:1:"),
+                           ("redirects:\n  - topics: [pay]\n    say: [not, text]\n",
+                            "careerfw.yaml:2: a redirect needs")):
+        (content / "careerfw.yaml").write_text(text, "utf-8")
+        code = main(["check", "--content", str(content)])
+        out = capsys.readouterr().out
+        assert code == 1 and expected in out and "Traceback" not in out, out
+    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    assert answerer.ask("what about pay at level 4?").intent != "redirect"
+
+
+def test_a_redirects_words_are_quoted_as_written() -> None:
+    glossary = Glossary.from_mapping({"redirects": [{"topics": ["leave"], "say": "Holidays:  see the\nPeople hub."}]})
+    assert glossary.rewrite("how much leave do I get?").redirect.say == "Holidays:  see the\nPeople hub."
