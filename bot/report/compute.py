@@ -48,6 +48,8 @@ WEEKS_SHOWN = 8  # the weekly chart covers at least this many weeks
 EXAMPLES = 2
 # Intents that asked the person to choose (which craft, which level): neither answered nor refused.
 CLARIFYING = frozenset({"choose"})
+# Answered with the admins' own note from careerfw.yaml (a topic the framework does not cover): by design.
+REDIRECTED = "redirect"
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -183,6 +185,7 @@ class Report:
     weeks: list[Week]
     # careerfw.yaml lines checked to get a refused group answered (bot/report/suggest.py)
     suggestions: list[Suggestion] = field(default_factory=list)
+    redirected: int = 0  # answered with the admins' note (careerfw.yaml redirects)
 
     def share(self, part: int) -> float:
         return part / self.questions if self.questions else 0.0
@@ -199,6 +202,7 @@ class Report:
             "answered": self.answered,
             "refused": self.refused,
             "clarified": self.clarified,
+            "redirected": self.redirected,
             "thumbed_down": self.thumbed_down,
             "answered_share": round(self.share(self.answered), 3),
             "refused_share": round(self.share(self.refused), 3),
@@ -214,7 +218,7 @@ class Report:
 
 
 def _refused(q: AskedQuestion) -> bool:
-    return not q.confident and q.intent not in CLARIFYING and q.intent != "empty"
+    return not q.confident and q.intent not in CLARIFYING and q.intent not in ("empty", REDIRECTED)
 
 
 def _top(counter: Counter[tuple[str, str, str]], limit: int = TOP) -> list[Count]:
@@ -342,6 +346,7 @@ def compute(
         answered=sum(q.confident for q in period),
         refused=len(refused),
         clarified=sum(1 for q in period if not q.confident and q.intent in CLARIFYING),
+        redirected=sum(1 for q in period if q.intent == REDIRECTED),
         thumbed_down=len(down_ids),
         top_areas=_top(areas),
         top_levels=_top(levels),

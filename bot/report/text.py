@@ -31,6 +31,7 @@ def headline(report: Report) -> str:
         f"{n} question{'s' if n != 1 else ''} asked: {percent(report.answered, n)} answered, "
         f"{percent(report.refused, n)} refused, {percent(report.thumbed_down, n)} thumbed down"
         + (f", {percent(report.clarified, n)} asked back which one was meant" if report.clarified else "")
+        + (f", {percent(report.redirected, n)} sent to the admins' note" if report.redirected else "")
         + "."
     )
 

@@ -95,3 +95,19 @@ def test_nothing_recorded_yet_is_an_empty_report_and_creates_no_database(tmp_pat
     assert run_report(settings) == 0
     assert "No questions were asked in this period." in capsys.readouterr().out
     assert not settings.state_db.exists()
+
+
+def test_a_question_the_admins_note_answered_is_not_counted_as_refused(tmp_path: Path, capsys) -> None:
+    from index.answer import Answer
+
+    settings = Settings(content_dir=FRAMEWORK, state_db=tmp_path / "state.db", scheduler_enabled=False)
+    store = Store.open(settings)
+    log = Feedback(store)
+    log.record_question(surface="teams", user_id="U01", answer=Answer("how is pay decided?", "redirect", False,
+                                                                       message="A note from your admins: …"))
+    log.record_question(surface="teams", user_id="U02", answer=Answer("where do I park?", "lookup", False))
+    store.close()
+    args = build_parser().parse_args(["report", "--json"])
+    assert cmd_report(args, settings) == 0  # the real clock: both were asked just now
+    report = json.loads(capsys.readouterr().out)
+    assert (report["questions"], report["refused"], report["redirected"]) == (2, 1, 1)
