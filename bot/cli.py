@@ -55,7 +55,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.shape:
         from index.shape import framework_shape
 
-        print(framework_shape(content.entries).render(), end="")
+        print(framework_shape(content.entries, content.axes).render(), end="")
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for problem in errors:

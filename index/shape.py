@@ -5,18 +5,33 @@ Every form shown is one the question reader really resolves to that level: candi
 titles (the title, its short names, its numbers written as people type them) and each is kept only if
 `Structure.detect` names the level with it. So a level listed with no form is one no question can
 reach by name, and the shape says so.
+
+It also shows what the pages were read as: the axes a page defines (a heading over a list of short steps) and
+how many entries of each kind (cell, bullet, prose, faq, comparison, definition, tier) the layouts gave.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from index.aliases import Structure
 from index.entry import Entry
 from index.levelnames import SENIORITY, singular
-from index.tokens import words
+from index.tokens import GENERIC, STOPWORDS, stem, words
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
+_ROMAN = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+# The entry kinds, in the order the shape lists them.
+KINDS = ("cell", "bullet", "prose", "faq", "comparison", "definition", "tier")
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 @dataclass
@@ -31,6 +46,8 @@ class LevelShape:
 class Shape:
     levels: list[LevelShape]
     warnings: list[str]
+    kinds: dict[str, int] = field(default_factory=dict)  # entries of each kind
+    axes: dict[str, list[str]] = field(default_factory=dict)  # axis -> its steps
 
     def render(self) -> str:
         lines: list[str] = []
@@ -41,6 +58,10 @@ class Shape:
                 lines.append(f"{craft or '(no craft)'}")
             forms = ", ".join(f'"{f}"' for f in level.forms) or "no form names it"
             lines.append(f"  {level.title} ← {forms}   ({level.source})")
+        for axis, steps in self.axes.items():
+            lines.append(f"axis {axis}: {' → '.join(steps)}")
+        if self.kinds:
+            lines.append("entries: " + ", ".join(f"{n} {kind}" for kind, n in self.kinds.items()))
         lines.extend(f"warning: {w}" for w in self.warnings)
         return "\n".join(lines) + "\n"
 
@@ -52,18 +73,19 @@ def _candidates(title: str, structure: Structure) -> list[str]:
     for (code, n), titles in sorted(names.numbered.items()):
         if title not in titles:
             continue
-        out += [f"level {n}", f"l{n}", f"{_ORDINAL.get(n, f'{n}th')} level"]
+        out += [f"level {n}", f"l{n}", f"{_ORDINAL.get(n, f'{n}th')} level", f"level {to_roman(n)}"]
         if not code:
             continue
         if len(code) > 3:
-            out += [f"{code} {n}", f"{code[0]}{n}"]
+            out += [f"{code} {n}", f"{code[0]}{n}", f"{code} {to_roman(n)}"]
         else:
             out += [f"{code}{n}", f"{code} {n}"]
     out += [singular(w) for w in words(title) if w in SENIORITY]
     return list(dict.fromkeys(out))
 
 
-def framework_shape(entries: list[Entry]) -> Shape:
+def framework_shape(entries: list[Entry], axes: dict[str, list[str]] | None = None) -> Shape:
+    """The shape of the content: `axes` are the ones the pages define (`Content.axes`)."""
     structure = Structure(entries)
     order = structure.order
     levels: list[LevelShape] = []
@@ -83,4 +105,28 @@ def framework_shape(entries: list[Entry]) -> Shape:
             f"the crafts {', '.join(single)} have one level each; if they are levels of one ladder, give "
             "their pages one parent (a misspelt parent makes a craft of its own)"
         )
-    return Shape(levels, warnings)
+    listed = {(lv.craft, lv.title) for lv in levels}
+    for craft, title, source in dict.fromkeys(
+            (e.craft, e.level, e.source) for e in entries if e.kind == "level" and e.level):
+        # "All Levels" is rightly off the ladder; a title of stop words alone ("I", "Who") is there by mistake.
+        if (craft, title) not in listed and not any(w in GENERIC for w in words(title)):
+            listed.add((craft, title))
+            warnings.append(f'{craft} › {title} ({source}): read as a page about every level, not a level of its '
+                            "own, since its title has only common words; if it is a level, give it a distinct title")
+    axes = axes or {}
+    warnings += _unused_axes(entries, axes)
+    kinds = Counter(e.entry_kind for e in entries)
+    return Shape(levels, warnings, {k: kinds[k] for k in KINDS if kinds[k]}, dict(axes))
+
+
+def _unused_axes(entries: list[Entry], axes: dict[str, list[str]]) -> list[str]:
+    """Axes no level's text names a step of: the level pages do not use the scale the framework defines
+    (its steps renamed, or spelt otherwise), so no bullet is filed under it."""
+    texts = [{stem(w) for w in words(e.description)} for e in entries if e.kind == "level"]
+    out: list[str] = []
+    for axis, steps in axes.items():
+        step_words = [{stem(w) for w in words(s) if w not in STOPWORDS} for s in steps]
+        if not any(ws and ws <= text for ws in step_words for text in texts):
+            out.append(f'the axis "{axis}" has steps ({", ".join(steps)}) that no level\'s text names; its bullets '
+                       "are filed under their headings instead")
+    return out

@@ -27,7 +27,8 @@ def test_check_shape_prints_each_level_with_the_forms_that_name_it(tmp_path: Pat
         _page(tmp_path, f"m{n}.md", f"Milestone {n}", "Engineering", n)
     assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert '  Milestone 2 ← "milestone 2", "level 2", "l2", "2nd level", "m2"   (m2.md:11)' in out.splitlines()
+    assert ('  Milestone 2 ← "milestone 2", "level 2", "l2", "2nd level", "level ii", "m2", "milestone ii"   (m2.md:11)'
+            in out.splitlines())
     assert out.splitlines()[0] == "Engineering"
 
 
@@ -36,6 +37,46 @@ def test_crafts_of_one_level_each_are_warned_about(tmp_path: Path) -> None:
     _page(tmp_path, "b.md", "Practitioner", "Desing", 2)
     shape = framework_shape(load_content(tmp_path).entries)
     assert any("have one level each" in w and "Design" in w and "Desing" in w for w in shape.warnings)
+
+
+def test_a_level_no_form_reaches_is_warned_about(tmp_path: Path) -> None:
+    _page(tmp_path, "a.md", "1", "Engineering", 1)
+    _page(tmp_path, "b.md", "2", "Engineering", 2)
+    shape = framework_shape(load_content(tmp_path).entries)
+    assert [lv.forms for lv in shape.levels] == [[], []]
+    assert [w.split("): ")[0] for w in shape.warnings] == ["Engineering › 1 (a.md:11", "Engineering › 2 (b.md:11"]
+    assert "no form of a question names this level" in shape.warnings[0]
+
+
+def test_a_level_page_left_off_the_ladder_is_warned_about(tmp_path: Path) -> None:
+    _page(tmp_path, "a.md", "I", "Engineering", 1)
+    _page(tmp_path, "b.md", "II", "Engineering", 2)
+    shape = framework_shape(load_content(tmp_path).entries)
+    assert any(w.startswith("Engineering › I (a.md:11): read as a page about every level") for w in shape.warnings)
+
+
+def _axes_pages(root: Path, bullets: str) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "eng.md").write_text("---\ntitle: Engineering\nparent: Ladder\n---\n\n# Engineering\n\n"
+                                 "## Scope\n\n- Task\n- Feature\n- Product\n", "utf-8")
+    (root / "e1.md").write_text(f"---\ntitle: Engineer 1\nparent: Engineering\ngrand_parent: Ladder\n---\n\n"
+                                f"# Engineer 1\n\n{bullets}", "utf-8")
+
+
+def test_check_shape_shows_axes_and_entry_kinds(tmp_path: Path, capsys) -> None:
+    _axes_pages(tmp_path, "- Finishes each task.\n- Keeps notes.\n\n**Can I skip it?**\n\nNo.\n")
+    assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "axis Scope: Task → Feature → Product" in out
+    assert "entries: 2 bullet, 1 faq, 1 definition" in out
+    assert not any(line.startswith("warning:") for line in out)
+
+
+def test_an_axis_no_level_uses_is_warned_about(tmp_path: Path) -> None:
+    _axes_pages(tmp_path, "- Keeps notes.\n- Answers questions.\n")
+    shape = framework_shape(load_content(tmp_path).entries, load_content(tmp_path).axes)
+    assert shape.warnings == ['the axis "Scope" has steps (Task, Feature, Product) that no level\'s text names; '
+                              "its bullets are filed under their headings instead"]
 
 
 def _frameworks() -> list[Path]:
