@@ -6,9 +6,10 @@ backends:
     onnx-int8   the same graph with dynamically quantised int8 weights (model_quint8_avx2.onnx)
 
 The ONNX files are made at install time by index/onnx_export.py, which also measures each ONNX
-variant against PyTorch and records the result beside the files. Unless CAREERFW_MODEL_BACKEND names
-one, the fastest variant whose parity check passed serves; without an export, torch does, after one
-warning line. Only the torch backend imports torch.
+variant against PyTorch (vectors) and int8 against fp32 (the answers users see), and records its
+verdict beside the files. Unless CAREERFW_MODEL_BACKEND names one, the fastest variant the verdict
+lets serve does; without an export, torch does, after one warning line. Only the torch backend
+imports torch.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _PACKAGED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # The file sentence-transformers' export writes for each ONNX backend, inside the export directory.
 ONNX_GRAPHS = {"onnx": "onnx/model.onnx", "onnx-int8": "onnx/model_quint8_avx2.onnx"}
-# Fastest first, as `careerfw bench` measures them; the default is the first whose parity passed.
+# Fastest first, as `careerfw bench` measures them; the default is the first the export's verdict passed.
 FASTEST_FIRST = ("onnx-int8", "onnx")
 EXPORT_RECORD = "careerfw-export.json"
 INSTALL_HINT = "sh requirements/install.sh PYTHON model"
@@ -120,6 +121,16 @@ def _parity(record: dict[str, Any], backend: str) -> dict[str, Any]:
     return ((record.get("parity") or {}).get("backends") or {}).get(backend) or {}
 
 
+def serves(record: dict[str, Any], backend: str) -> bool:
+    """Whether the export's verdict lets `backend` serve by default. The verdict (index/onnx_export.py)
+    passes int8 when the answers users see are those of fp32 even where its vectors fall under the
+    cosine bar; an export recorded before verdicts were kept is judged by its cosine check alone."""
+    verdict = (record.get("verdict") or {}).get(backend)
+    if isinstance(verdict, dict):
+        return bool(verdict.get("serve"))
+    return bool(_parity(record, backend).get("passed"))
+
+
 def choose_backend(
     name: str, path: Path | None, requested: str | None, onnx_root: Path | None = None
 ) -> tuple[str, Path, dict[str, Any] | None]:
@@ -137,11 +148,11 @@ def choose_backend(
         present = [b for b in wanted if (directory / ONNX_GRAPHS[b]).is_file()]
         missing = [ONNX_GRAPHS[b] for b in wanted if b not in present]
         if requested and present:
-            if not _parity(record, requested).get("passed"):
+            if not serves(record, requested):
                 _warn_once(f"the {requested} backend failed its parity check against torch at export "
                            f"({directory / EXPORT_RECORD}); using it as asked")
             return requested, directory, record
-        passed = [b for b in present if _parity(record, b).get("passed")]
+        passed = [b for b in present if serves(record, b)]
         if passed:
             return passed[0], directory, record
         if present:
