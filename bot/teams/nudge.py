@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.nudge.scheduler import Round
-
     from bot.runtime import Runtime
 
 log = logging.getLogger("careerfw.teams")
