@@ -293,12 +293,13 @@ class Budget:
 
 
 def shortened(quote: Quote, chars: int) -> Quote:
-    """The start of `quote` in at most about `chars` characters, cut after a sentence (a word when the
-    first sentence alone is longer), verbatim: a part of the cell, the whole one click away."""
+    """The start of `quote` in at most about `chars` characters, cut after a sentence or a line (a word
+    when the first alone is longer), verbatim: a part of the cell, the whole one click away."""
     text = quote.text
     if quote.todo or len(text) <= chars:
         return quote
-    cut = max((m.end() for m in re.finditer(r"[.!?;:](?=\s)", text[: chars + 1])), default=0)
+    # After a sentence, or before a paragraph break (a list of bullets has no full stops).
+    cut = max((m.end() for m in re.finditer(r"[.!?;:](?=\s)|\S(?=\n)", text[: chars + 1])), default=0)
     if cut == 0:
         cut = text.rfind(" ", 0, chars + 1)
     cut = cut if cut > 0 else chars

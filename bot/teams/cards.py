@@ -303,7 +303,11 @@ def answer_card(
         body.extend(same)
         hidden: list[Element] = []
     else:
-        hidden = _fit_screen(body, units, same, answer)
+        # What "Show all" opens shares the card's size limit with the fallback text, which the activity's
+        # summary repeats: the fallback is cut to a screen's worth first.
+        fallback = _short_fallback(render_answer(answer).rstrip())
+        room = MAX_CARD_BYTES - 2 * len(fallback.encode()) - MAX_QUOTE_PIECE_BYTES // 2
+        hidden = _fit_screen(body, units, same, answer, room)
     if answer.suggestions:
         # Teams cuts a long button title mid-word; the card lists each area in full, numbered, and
         # its button carries the number and as much of the name as fits.
@@ -342,7 +346,7 @@ def answer_card(
                            "card": {"type": "AdaptiveCard", "version": VERSION, "body": hidden}})
     if not body:
         body.append(words(NO_QUESTION))
-    return card(body, render_answer(answer).rstrip(), actions)
+    return card(body, render_answer(answer).rstrip() if whole else fallback, actions)
 
 
 _Unit = tuple[str, Callable[[int | None], list[Element]]]  # a name for "…and N more", and its elements
@@ -356,7 +360,15 @@ def _cut_item(item: ChecklistItem, limit: int | None) -> ChecklistItem:
     return item if limit is None else replace(item, quote=shortened(item.quote, limit))
 
 
-def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], answer: Answer) -> list[Element]:
+def _short_fallback(text: str) -> str:
+    """A default card's fallback text: its first MAX_FALLBACK_CHARS at a line break."""
+    if len(text) <= MAX_FALLBACK_CHARS:
+        return text
+    return text[: text.rfind("\n", 0, MAX_FALLBACK_CHARS) + 1] + "…(Show all: the whole answer)"
+
+
+def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], answer: Answer,
+                room: int = MAX_CARD_BYTES // 2) -> list[Element]:
     """Fills `body` with as many whole units (areas, quotes) as fit one phone screen (BUDGET) and
     returns what "Show all" opens: every unit whole (a checklist's unchanged areas too), within the
     card's size limit, the rest named. A first unit too long alone is cut after a sentence."""
@@ -385,7 +397,7 @@ def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], an
         all_units = [e for _, build in units for e in build(None)]
     hidden: list[Element] = []
     for element in all_units:
-        if len(json.dumps(hidden + [element], ensure_ascii=False).encode()) > MAX_CARD_BYTES // 2:
+        if len(json.dumps(body + hidden + [element], ensure_ascii=False).encode()) > room:
             hidden.append(words("The rest is too long for one card: ask about an area by name.", isSubtle=True))
             break
         hidden.append(element)

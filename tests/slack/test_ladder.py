@@ -140,7 +140,17 @@ def test_two_areas_are_two_fields_side_by_side(slack_app: SlackApp, seed_answere
     (paired,) = [b for b in message["blocks"] if b["type"] == "section" and "fields" in b]
     left, right = paired["fields"]
     assert left["text"].startswith("*ML Ops*") and right["text"].startswith("*AI Governance*")
+    # On one phone screen each cell starts verbatim (cut after a sentence when both are too long for it);
+    # "Show all" gives both whole.
     for field, quote in zip((left, right), expected.quotes, strict=True):
+        shown = " ".join(line[1:].strip() for line in field["text"].split("\n") if line.startswith(">"))
+        assert " ".join(escape(quote.text).split()).startswith(" ".join(shown.split())) and shown
+    button = buttons_of(message).get(ACTION_SHOW_ALL)
+    if button is not None:
+        _, more_url = send_action(slack_app, ACTION_SHOW_ALL, button["value"])
+        message = message_of(slack_app.fake.wait_for(to_url(more_url))[0])
+        (paired,) = [b for b in message["blocks"] if b["type"] == "section" and "fields" in b]
+    for field, quote in zip(paired["fields"], expected.quotes, strict=True):
         shown = " ".join(line[1:].strip() for line in field["text"].split("\n") if line.startswith(">"))
         assert " ".join(shown.split()) == " ".join(escape(quote.text).split())
 
@@ -148,7 +158,12 @@ def test_two_areas_are_two_fields_side_by_side(slack_app: SlackApp, seed_answere
 def test_which_levels_lists_each_craft_in_order(monzo_slack: SlackApp, monzo_answerer) -> None:
     expected = monzo_answerer.ask("which levels are there?")
     _, url = send_command(monzo_slack, "which levels are there?")
-    message = message_of(monzo_slack.fake.wait_for(to_url(url))[0])
+    first_screen = message_of(monzo_slack.fake.wait_for(to_url(url))[0])
+    assert_valid_message(first_screen)
+    # A long list ends with the crafts left out, named, and "Show all", which lists every level.
+    assert "more: " in blocks_text(first_screen["blocks"])
+    _, more_url = send_action(monzo_slack, ACTION_SHOW_ALL, buttons_of(first_screen)[ACTION_SHOW_ALL]["value"])
+    message = message_of(monzo_slack.fake.wait_for(to_url(more_url))[0])
     assert_valid_message(message)
     shown = blocks_text(message["blocks"])
     for level in expected.levels:
@@ -168,7 +183,7 @@ def test_a_missing_level_names_the_levels_there_are(monzo_slack: SlackApp) -> No
 
 
 def _checklist_of(message: dict) -> list[str]:
-    return [b["elements"][1]["elements"][0]["text"] for b in _checklist_blocks(message)]
+    return ["".join(e["text"] for e in b["elements"][1]["elements"]) for b in _checklist_blocks(message)]
 
 
 def test_a_checklist_asked_in_the_dm_offers_no_send_as_dm(monzo_slack: SlackApp, monzo_answerer) -> None:
@@ -178,7 +193,9 @@ def test_a_checklist_asked_in_the_dm_offers_no_send_as_dm(monzo_slack: SlackApp,
         lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "D0LADDERDM")
     message = message_of(posted)
     assert_valid_message(message)
-    assert _checklist_of(message) == [q.text for q in expected.quotes]  # the checklist itself is all there
+    shown = _checklist_of(message)  # one phone screen: the first areas, verbatim, and "Show all"
+    assert shown and shown == [q.text for q in expected.quotes][:len(shown)]
+    assert ACTION_SHOW_ALL in buttons_of(message)
     assert ACTION_CHECKLIST_DM not in buttons_of(message) and SEND_AS_DM not in blocks_text(message["blocks"])
 
 
@@ -241,7 +258,9 @@ def test_send_as_dm_on_a_follow_up_checklist_sends_that_checklist(monzo_slack: S
     (posted,) = posts_to(monzo_slack, "D" + user[1:])
     dm = message_of(posted)
     assert_valid_message(dm)
-    assert _checklist_of(dm) == shown
+    # The DM holds the whole checklist; the private answer showed its first screen of it.
+    whole = _checklist_of(dm)
+    assert len(whole) >= len(shown) and all(w.startswith(v) for w, v in zip(whole, shown, strict=False))
     assert "From Level 3 to Level 4 (Backend Engineering Craft)" in blocks_text(dm["blocks"])
 
 

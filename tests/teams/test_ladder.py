@@ -44,12 +44,18 @@ def test_checklist_card_is_a_list_of_toggles_with_the_cells_verbatim(monzo_bot: 
     (reply,) = monzo_bot.replies(message(CHECKLIST, service_url=connector.url))
     card = adaptive_card(reply)
     assert_valid_card(card)
-    toggles = card_elements(card["body"], "Input.Toggle")
     marks = {"changed": "changed from Level 3", "new": "new at Level 4", "same": "same as Level 3"}
-    assert [t["title"] for t in toggles] == [
-        f"{q.entry.area} ({marks[c]})" for q, c in zip(expected.quotes, expected.checklist.changes, strict=True)]
+    titles = [f"{q.entry.area} ({marks[c]})" for q, c in zip(expected.quotes, expected.checklist.changes, strict=True)]
+    # One phone screen: the first areas, then "Show all" opens every one in the card itself.
+    shown = [t["title"] for t in card_elements(card["body"], "Input.Toggle")]
+    assert shown and shown == titles[:len(shown)]
+    (show,) = [a for a in card["actions"] if a["type"] == "Action.ShowCard" and a["title"] == "Show all"]
+    toggles = card_elements(card["body"], "Input.Toggle") + card_elements(show["card"]["body"], "Input.Toggle")
+    assert [t["title"] for t in card_elements(show["card"]["body"], "Input.Toggle")] == titles
     assert len({t["id"] for t in toggles}) == len(toggles)
-    texts = "\n".join(card_texts(card["body"]))
+    # Verbatim: the runs of each block joined (new words are bold runs) hold every paragraph.
+    texts = "\n".join("".join(r["text"] for r in b["inlines"])
+                      for b in card_elements(show["card"]["body"], "RichTextBlock"))
     for quote in expected.quotes:
         for para in quote.text.split("\n\n"):
             assert para.strip() in texts
@@ -89,7 +95,8 @@ def test_dm_button_posts_the_checklist_into_the_personal_chat(monzo_bot: Bot, co
     (posted,) = connector.posts(personal)
     card = adaptive_card(posted.body)
     assert_valid_card(card)
-    toggles = card_elements(card["body"], "Input.Toggle")
+    (show,) = [a for a in card["actions"] if a["type"] == "Action.ShowCard"]
+    toggles = card_elements(show["card"]["body"], "Input.Toggle")
     assert [t["title"].split(" (")[0] for t in toggles] == [q.entry.area for q in expected.quotes]
     assert not [a for a in card_actions(card) if a["data"][cards.SUBMIT_KEY] == cards.CHECKLIST_DM]
     assert connector.posts(channel) == []
