@@ -63,3 +63,29 @@ def test_each_owner_with_a_personal_chat_gets_the_summary_once_a_week(bot: Bot, 
     assert len(connector.posts()) == 2
     assert report(bot, content, "--send", weeks_later=1) == 0
     assert len(connector.posts()) == 4
+
+
+def test_careerfw_teams_schedules_the_report_beside_the_nudge(bot: Bot, connector: Connector,
+                                                               tmp_path: Path) -> None:
+    from bot.runtime import Runtime
+    from bot.teams import connection
+    from bot.teams.report import start_teams_weekly
+
+    content = tmp_path / "content"
+    shutil.copytree(FRAMEWORK, content)
+    (content / "owners.yaml").write_text("Engineer 1: [aad-ada]\n", encoding="utf-8")
+    bot.replies(message("help", service_url=connector.url, conversation="a:chat-with-ada", user="29:ada",
+                        aad="aad-ada"))
+    connector.clear()
+    settings = replace(bot.services.settings, scheduler_enabled=True, content_dir=content)
+    runtime = Runtime(settings, bot.services.answerer, bot.services.health, store=bot.services.store)
+    scheduler = start_teams_weekly(runtime, connection.connection_manager(settings), catch_up=False)
+    assert scheduler is not None
+    try:
+        job = scheduler.get_job("careerfw-weekly-report").func
+        assert [(o.target, o.status) for o in job()] == [("report:teams:aad-ada", "sent")]
+        assert [o.status for o in job()] == ["already_sent"]
+        (post,) = connector.posts("a:chat-with-ada")
+        assert post.body["text"].startswith("What people asked careerfw")
+    finally:
+        scheduler.shutdown(wait=False)
