@@ -195,3 +195,34 @@ def test_teams_checklist_bolds_new_words_and_collapses_unchanged_areas() -> None
     hidden = [t["title"] for t in card_elements(show["card"]["body"], "Input.Toggle")]
     assert hidden == ["Ownership (same as Level 3)", "Delivery (changed from Level 3)",
                       "Communication (same as Level 3)", "Hiring (new at Level 4)"]
+
+
+def _overview_with_a_shared_text() -> Answer:
+    """A level overview where two areas of two sections are written word for word alike (but for spacing)."""
+    shared = "I own the design of a service & <its> *data*."
+    quotes = []
+    for area, section, text in (("Design", "Craft", shared), ("Ownership", "Impact", shared.replace(" ", "\n", 1)),
+                                ("Hiring", "Impact", "I interview & hire.")):
+        e = Entry("Acme", "Backend", "Level 4", "Backend - Level 4", section, area, text, False, f"l4.md:{len(area)}",
+                  permalink="/backend/l4")
+        quotes.append(Quote(e, text, 1.0, True, e.url()))
+    return Answer("what is expected of level 4?", "level", True, quotes=quotes, message="Level 4: 3 area(s).")
+
+
+def test_grouped_quotes_keep_every_citation_on_slack_and_teams() -> None:
+    answer = _overview_with_a_shared_text()
+    message = answer_message(answer, 1, whole=True)
+    assert_valid_message(message)
+    shown = blocks_text(message["blocks"])
+    assert shown.count("I own the design of a service") == 1
+    assert "_same in Craft › Design and Impact › Ownership · Level 4_" in shown
+    assert "Level 4 › Craft › *Design*" in shown and "Level 4 › Impact › *Ownership*" in shown
+    assert "&amp; &lt;its&gt;" in shown  # mrkdwn still escaped
+    (card,) = answer_cards(answer, 1, whole=True)
+    assert_valid_card(card)
+    texts = card_texts(card["body"])
+    assert sum("I own the design of a service" in t for t in texts) == 1
+    assert "same in Craft › Design and Impact › Ownership · Level 4" in texts
+    assert {t for t in texts if t.startswith("Acme › Backend › Level 4 ›")} >= {
+        "Acme › Backend › Level 4 › Craft › Design (l4.md:6)", "Acme › Backend › Level 4 › Impact › Ownership (l4.md:9)"}
+    assert render_answer(answer).count("I own the design") == 1
