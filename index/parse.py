@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from index.entry import Entry, is_inclusion, is_label, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
 from index.frontmatter import FrontMatterError, load_front_matter
-from index.levelnames import roman
+from index.levelnames import LEVEL_WORDS, roman
 from index.tokens import STOPWORDS, stem, words
 
 Severity = Literal["error", "warning"]
@@ -338,6 +338,11 @@ def _sublevel_headings(tokens: list[Token], title: str) -> tuple[int, dict[int, 
         if not number:
             continue
         stem = " ".join(m.group(1).split())
+        # "Senior Engineer II" on a page titled "Senior Engineer", "Level 2" or a bare "II" name a level;
+        # "Phase 2" or "Release 2" under a level are something else.
+        stem_words = set(words(stem))
+        if stem_words and not stem_words & set(words(title)) and not stem_words <= LEVEL_WORDS:
+            continue
         by_rank.setdefault(int(tok.tag[1:]), []).append((i, stem, text, number))
     for rank in sorted(by_rank):
         found = by_rank[rank]
@@ -463,7 +468,13 @@ def _is_comparison(headers: list[str], rows: list[tuple[int, list[_Inline]]]) ->
         return False
     firsts = [cells[0].text for _, cells in rows if cells and cells[0].text]
     sentences = sum(1 for t in firsts if len(t.split()) > _AREA_WORDS or t.rstrip().endswith("."))
-    return bool(firsts) and sentences * 2 > len(firsts)
+    if not firsts or sentences * 2 <= len(firsts):
+        return False
+    # Sides of a comparison are alike in length; a long area name still sits beside a far longer description.
+    seconds = [cells[1].text for _, cells in rows if len(cells) > 1 and cells[1].text]
+    first_words = sum(len(t.split()) for t in firsts) / len(firsts)
+    second_words = sum(len(t.split()) for t in seconds) / len(seconds) if seconds else 0.0
+    return first_words * 2 >= second_words
 
 
 def _comparison_entries(headers: list[str], rows: list[tuple[int, list[_Inline]]], page: Page, section: str,
@@ -530,6 +541,9 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
         for e in page.entries:
             pieces = _split_prose(e, page.blocks.get(e.source, []), axes) if split else [e]
             for piece in pieces:
+                if not is_level and piece.kind == "definition" and piece.level:
+                    # Numbered headings on a page that is no level are its sections, not sub-levels.
+                    piece = replace(piece, level="")
                 if is_level and piece.kind == "definition" and (piece.level or not page.sublevels):
                     # The page's prose is that level's text, found and quoted like its cells; on a page of
                     # sub-levels, the text above the first one is about them all and stays a definition.
@@ -543,7 +557,7 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
 def _is_level(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool:
     """A level is a page with level tables, or a page at the bottom of the tree (under a craft, with no pages
     of its own) written as headings and prose."""
-    return any(e.kind == "level" for e in page.entries) or bool(page.sublevels) or (
+    return any(e.kind == "level" for e in page.entries) or (
         page.title not in parents
         and bool(page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
     )

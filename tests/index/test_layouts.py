@@ -222,3 +222,22 @@ def test_a_faq_answer_and_a_comparison_cell_are_quoted_as_answers(tmp_path: Path
     top = manager.quotes[0] if manager.quotes else manager.suggestions[0]
     assert top.entry.entry_kind == "comparison" and top.entry.area in ("Manager", "Individual contributor")
     assert "How the tracks differ" not in " ".join(q.text for q in manager.quotes + manager.suggestions)
+
+
+def test_numbered_headings_that_name_no_level_stay_areas(tmp_path: Path) -> None:
+    _craft(tmp_path)
+    _page(tmp_path, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}\nnav_order: 1",
+          "# Engineer One\n\n## Phase 1\n\nLearn the codebase.\n\n## Phase 2\n\nShip a change.\n")
+    content = load_content(tmp_path)
+    assert {(e.level, e.area) for e in content.entries if e.path == "e1.md"} == {
+        ("Engineer One", "Phase 1"), ("Engineer One", "Phase 2")}
+
+
+def test_an_area_table_with_long_area_names_is_not_a_comparison(tmp_path: Path) -> None:
+    _page(tmp_path, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}",
+          "# Engineer One\n\n| Skill | Description |\n|---|---|\n"
+          "| Communicating between the technical and the non-technical people | You can listen to and interpret the "
+          "needs of technical and non-technical stakeholders, and manage their expectations well. |\n")
+    (entry,) = load_content(tmp_path).entries
+    assert entry.entry_kind == "cell"
+    assert entry.area == "Communicating between the technical and the non-technical people"
