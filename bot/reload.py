@@ -159,12 +159,15 @@ class Reloader:
             return ReloadOutcome(False, f"content reload failed: {exc}; still serving index {serving}",
                                  build_id=serving)
         now = self.answerer.index.build_id
+        # careerfw.yaml is read again on every reload, even when no page changed and nothing is rebuilt.
+        glossary = self.answerer.glossary
+        words = f"; careerfw.yaml: {glossary.lines} line(s)" if glossary else ""
         if report is None or not report.rebuilt:
-            message = f"content reload: index {now} already matches {where}"
+            message = f"content reload: index {now} already matches {where}{words}"
         else:
             message = (
                 f"content reload: now serving index {now} from {where} ({report.entries} entries, "
-                f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.2f} s)"
+                f"{report.embedded} embedded, {report.reused} reused, {report.seconds:.2f} s){words}"
             )
         return ReloadOutcome(True, message, report=report, build_id=now, warnings=warnings)
 

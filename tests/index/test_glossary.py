@@ -176,6 +176,7 @@ def test_hot_reload_picks_up_the_glossary_and_refuses_a_broken_one(tmp_path: Pat
     (content / "careerfw.yaml").write_text("synonyms:\n  xfn: Collaboration\n", "utf-8")
     outcome = Reloader(answerer, content, index_dir).reload()
     assert outcome.ok, outcome.message
+    assert "already matches" in outcome.message and "careerfw.yaml: 1 line(s)" in outcome.message  # no page changed
     answer = answerer.ask(question)
     assert answer.confident and cells(answer)[0][0] == "Collaboration"
     assert [str(g) for g in answer.glossary] == ["careerfw.yaml:2: xfn: Collaboration"]
