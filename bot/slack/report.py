@@ -19,7 +19,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.report.compute import Embed, Report, build_report
 from bot.report.deliver import WEEK, owner_ids, weekly_round
@@ -120,6 +120,9 @@ def slack_report_targets(settings: Settings, owners: Owners) -> list[SlackReport
     users = slack_owner_ids(owners)
     if not users:
         return []
+    if not settings.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: the owners' report needs a bot token with im:write and "
+                          "files:write")
     client = make_client(settings)
     return [SlackReportTarget(client, user) for user in users]
 

@@ -168,3 +168,16 @@ def test_the_app_asks_for_the_scopes_the_report_dm_needs(name: str) -> None:
 
     scopes = set(yaml.safe_load((REPO / name).read_text())["oauth_config"]["scopes"]["bot"])
     assert {"im:write", "files:write"} <= scopes  # conversations.open, files_upload_v2
+
+
+def test_sending_without_a_bot_token_is_one_line_naming_it(tmp_path: Path, capsys) -> None:
+    from bot.cli import main
+
+    env_token = os.environ.pop("SLACK_BOT_TOKEN", None)
+    try:
+        assert main(["report", "--send", "--content", str(owned_content(tmp_path))]) == 1
+    finally:
+        if env_token is not None:
+            os.environ["SLACK_BOT_TOKEN"] = env_token
+    assert capsys.readouterr().err.strip() == ("careerfw: SLACK_BOT_TOKEN is not set: the owners' report needs a "
+                                               "bot token with im:write and files:write")
