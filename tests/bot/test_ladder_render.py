@@ -226,3 +226,19 @@ def test_grouped_quotes_keep_every_citation_on_slack_and_teams() -> None:
     assert {t for t in texts if t.startswith("Acme › Backend › Level 4 ›")} >= {
         "Acme › Backend › Level 4 › Craft › Design (l4.md:6)", "Acme › Backend › Level 4 › Impact › Ownership (l4.md:9)"}
     assert render_answer(answer).count("I own the design") == 1
+
+
+def test_the_checklist_in_the_docs_is_valid_on_slack_and_teams_and_marks_what_changed() -> None:
+    """docs/checklist.md shows one checklist on the three surfaces; its JSON must be what Slack and Teams
+    accept, with the changed area's new words marked and the unchanged ones named on one line."""
+    import json
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "checklist.md").read_text()
+    slack, teams = (json.loads(m) for m in re.findall(r"```json\n(.*?)\n```", doc, re.S))
+    assert_valid_message(slack)
+    assert_valid_card(teams)
+    assert "Same as Level 1: Ownership, Craft" in blocks_text(slack["blocks"])
+    assert "Same as Level 1: Ownership, Craft" in card_texts(teams["body"])
+    assert "{+short design notes & share them before I start.+}" in doc

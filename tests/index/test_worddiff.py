@@ -96,3 +96,16 @@ def test_ask_json_carries_the_spans_of_a_checklist(tmp_path: Path) -> None:
         spans = tuple(tuple(s) for s in q["new_words"])
         assert "".join(p for p, _ in pieces(q["text"], spans)) == q["text"]
         assert all(w in {_key(x) for x in before.description.split()} for w in _unmarked_words(q["text"], spans))
+
+
+def test_a_checklist_with_changed_same_and_new_areas_marks_only_the_changed_one(tmp_path: Path) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["ask", "--json", "--content", str(REPO / "tests" / "fixtures" / "promotion"), "--index",
+                     str(tmp_path), "what do I need to go from level 1 to level 2?"]) == 0
+    answer = json.loads(out.getvalue())
+    changes = {i["area"]: i["change"] for i in answer["checklist"]["items"]}
+    assert changes == {"Communication": "changed", "Ownership": "same", "Craft": "same", "Hiring": "new"}
+    marked = {q["area"]: [q["text"][s:e] for s, e in q["new_words"] or []] for q in answer["answers"]}
+    assert marked == {"Communication": ["short design notes & share them before I start.", "and our stakeholders"],
+                      "Ownership": [], "Craft": [], "Hiring": []}
