@@ -86,6 +86,7 @@ class Quote:
             "score": round(self.score, 4),
             "complete": self.complete,
             "role": e.role,
+            "kind": e.entry_kind,
             "new_words": [list(span) for span in self.new_words] if self.new_words is not None else None,
             "new_against": self.new_against,
         }

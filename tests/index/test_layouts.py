@@ -218,6 +218,7 @@ def test_a_faq_answer_and_a_comparison_cell_are_quoted_as_answers(tmp_path: Path
     skip = answerer.ask("can I skip a level?")
     assert skip.confident and skip.quotes[0].text == "No: each level is reached in turn, one review at a time."
     assert skip.quotes[0].entry.area == "Can I skip a level?"
+    assert skip.to_json()["answers"][0]["kind"] == "faq"  # careerfw ask --json says how the text is written
     manager = answerer.ask("what does a manager do differently from an individual contributor?")
     top = manager.quotes[0] if manager.quotes else manager.suggestions[0]
     assert top.entry.entry_kind == "comparison" and top.entry.area in ("Manager", "Individual contributor")
