@@ -97,6 +97,11 @@ def test_compared_cells_are_headed_by_level_and_by_craft_when_the_crafts_differ(
     columns = side_by_side_elements(same)[0]["columns"]
     assert [c["items"][0]["items"][0]["inlines"][0]["text"] for c in columns] == [
         "Mastery · Level 3", "Mastery · Level 4"]
+    # Teams: Level 4's new words are bold runs; each paragraph's runs joined are the cell's paragraph.
+    level4 = columns[1]["items"][0]["items"][1]["items"]
+    assert "\n\n".join("".join(r["text"] for r in b["inlines"]) for b in level4) == same[1].text
+    bold = [r["text"] for b in level4 for r in b["inlines"] if r.get("weight") == "Bolder"]
+    assert bold == [same[1].text[s:e] for s, e in same[1].new_words]
 
 
 def _shared_text_answer() -> Answer:
