@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from index.aliases import Structure
 from index.entry import Entry
-from index.levelnames import SENIORITY, singular
+from index.levelnames import SENIORITY, roman, singular
 from index.tokens import GENERIC, STOPWORDS, stem, words
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -80,7 +80,11 @@ def _candidates(title: str, structure: Structure) -> list[str]:
             out += [f"{code} {n}", f"{code[0]}{n}", f"{code} {to_roman(n)}"]
         else:
             out += [f"{code}{n}", f"{code} {n}"]
-    out += [singular(w) for w in words(title) if w in SENIORITY]
+    # A sub-level numbered in roman ("Senior Engineer II") as people type it: "senior engineer 2".
+    ws = words(title)
+    if len(ws) > 1 and (n := roman(ws[-1])):
+        out.append(" ".join([*ws[:-1], str(n)]))
+    out += [singular(w) for w in ws if w in SENIORITY]
     return list(dict.fromkeys(out))
 
 

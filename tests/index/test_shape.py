@@ -79,6 +79,19 @@ def test_an_axis_no_level_uses_is_warned_about(tmp_path: Path) -> None:
                               "its bullets are filed under their headings instead"]
 
 
+def test_sub_levels_written_as_headings_are_shown_apart(tmp_path: Path, capsys) -> None:
+    (tmp_path / "eng.md").write_text("---\ntitle: Engineering\nparent: Ladder\n---\n\n# Engineering\n", "utf-8")
+    (tmp_path / "s.md").write_text(
+        "---\ntitle: Senior Engineer\nparent: Engineering\ngrand_parent: Ladder\n---\n\n# Senior Engineer\n\n"
+        "## Senior Engineer I\n\nLeads small projects.\n\n## Senior Engineer II\n\nLeads large projects.\n", "utf-8")
+    assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    one = next(line for line in out if line.startswith("  Senior Engineer I ←"))
+    two = next(line for line in out if line.startswith("  Senior Engineer II ←"))
+    assert '"senior engineer 1"' in one and one.endswith("(s.md:9)")
+    assert '"senior engineer 2"' in two and '"level ii"' in two and two.endswith("(s.md:13)")
+
+
 def _frameworks() -> list[Path]:
     return sorted(p for p in SHARED.iterdir() if p.is_dir() and any(p.glob("*.md"))) if SHARED.is_dir() else []
 
