@@ -224,7 +224,8 @@ def test_grouped_quotes_keep_every_citation_on_slack_and_teams() -> None:
     assert sum("I own the design of a service" in t for t in texts) == 1
     assert "same in Craft › Design and Impact › Ownership · Level 4" in texts
     assert {t for t in texts if t.startswith("Acme › Backend › Level 4 ›")} >= {
-        "Acme › Backend › Level 4 › Craft › Design (l4.md:6)", "Acme › Backend › Level 4 › Impact › Ownership (l4.md:9)"}
+        "Acme › Backend › Level 4 › Craft › Design (l4.md:6)",
+        "Acme › Backend › Level 4 › Impact › Ownership (l4.md:9)"}
     assert render_answer(answer).count("I own the design") == 1
 
 
@@ -242,3 +243,20 @@ def test_the_checklist_in_the_docs_is_valid_on_slack_and_teams_and_marks_what_ch
     assert "Same as Level 1: Ownership, Craft" in blocks_text(slack["blocks"])
     assert "Same as Level 1: Ownership, Craft" in card_texts(teams["body"])
     assert "{+short design notes & share them before I start.+}" in doc
+
+
+def test_ask_all_quotes_the_unchanged_areas_too(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    from bot.cli import main
+
+    folder = str(Path(__file__).resolve().parents[1] / "fixtures" / "promotion")
+    question = "what do I need to go from level 1 to level 2?"
+    assert main(["ask", "--content", folder, "--index", str(tmp_path), question]) == 0
+    short = capsys.readouterr().out
+    assert "Same as Level 1: Ownership, Craft." in short and "[ ] Ownership" not in short
+    assert main(["ask", "--all", "--content", folder, "--index", str(tmp_path), question]) == 0
+    every = capsys.readouterr().out
+    assert "[ ] Ownership (same as Level 1)" in every and "[ ] Craft (same as Level 1)" in every
+    assert "I see my changes through to production and fix what I break." in every
+    assert "Same as Level 1:" not in every
