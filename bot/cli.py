@@ -96,10 +96,22 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     def emit(question: str) -> None:
         answer = answerer.ask(question)
+        explained = None
+        if args.explain:
+            from bot.explain import explain
+
+            explained = explain(answer, answerer)
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            data = answer.to_json() | ({"explain": explained} if explained is not None else {})
+            print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
             sys.stdout.write(render_answer(answer, whole=args.all))
+            if explained is not None:
+                from bot.explain import render_explain
+                from bot.text import for_terminal
+
+                # Content and question text, shown as read: control characters visible, lines kept.
+                sys.stdout.write("".join(for_terminal(line) + "\n" for line in render_explain(explained).splitlines()))
             sys.stdout.flush()
 
     if args.question:
@@ -228,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     _content_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     p.add_argument("--all", action="store_true", help="a checklist quotes the areas that did not change too")
+    p.add_argument("--explain", action="store_true",
+                   help="also show how the question was read, the candidates' ranking features and the gate's "
+                        "decision (with --json: an \"explain\" key)")
     p.add_argument("question", nargs="*", help="the question; omit to read one per line from stdin")
     p.set_defaults(func=cmd_ask)
 
@@ -315,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the side-by-side of every model backend (torch, onnx, onnx-int8)")
     p.add_argument("--conversations", action="store_true",
                    help="only the multi-turn sets (follow-up questions; tests/eval/conversations/)")
+    p.add_argument("--fit", action="store_true",
+                   help="fit the ranker and gate (index/ranking.py) on every framework with questions (default: "
+                        "tests/eval and tests/eval/blind), print each one left out, and write index/fitted.json")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")

@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from index import wordtable
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
 from index.levelorder import LevelOrder
@@ -30,7 +31,7 @@ _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _MAX_WINDOW = 7
 # Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
-_SEPARATORS = frozenset("and or vs versus to from between than with".split())
+_SEPARATORS = wordtable.role("separator")
 
 # Which facet each entry field belongs to. "who" narrows to levels/roles, "craft" to crafts/sections.
 FIELDS = {"level": "who", "role": "who", "craft": "craft", "section": "craft", "area": "area"}
@@ -281,7 +282,7 @@ class Structure:
             elif is_initialism(name.text) and name.text in self.vocabulary:
                 acronyms[name.text.upper()].update(values)  # "PM" the text also uses: only in capitals
             else:
-                table[(name.text, False)].update(values)
+                table[(_key(name.text), False)].update(values)  # "staff ii" is compared as "staff 2"
         # A full-name alias beats the same text as someone else's conjunct.
         merged: dict[str, tuple[set[tuple[str, str]], bool]] = {}
         for (text, partial), values in sorted(table.items(), key=lambda kv: kv[0][1]):

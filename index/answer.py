@@ -19,15 +19,14 @@ from typing import Any, Literal
 import numpy as np
 
 from index import confidence
-from index.aliases import Detected
 from index.bridge import VocabularyBridge
 from index.embedder import Embedder
 from index.entry import Entry, is_inclusion, is_label
 from index.followup import Context, FollowUps, resolved
 from index.glossary import Glossary, GlossaryLine, Redirect, Rewrite, load_glossary
 from index.intents import Intent as Plan
-from index.intents import asks_for_levels, asks_for_meaning, detect, substance_terms
 from index.levelorder import Level, LevelOrder
+from index.query import Query, parse, settle, unnamed_words
 from index.request import Request
 from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
@@ -153,6 +152,11 @@ class Answer:
     # The careerfw.yaml lines that applied (index/glossary.py), and the admin's note that answered instead.
     glossary: tuple[GlossaryLine, ...] = ()
     redirect: Redirect | None = None
+    # How the question was read (index/query.py), the decision table's rows that gave the intent, and the
+    # ranking the answer came from: what `careerfw ask --explain` shows. Not in `to_json`.
+    query: Query | None = None
+    fired: tuple[str, ...] = ()
+    ranking: Ranking | None = None
 
     @property
     def todo(self) -> bool:
@@ -340,22 +344,23 @@ class Answerer:
         if question != rewrite.text:
             detected = structure.detect(question)
         # "and for web?" after a promotion checklist or "what comes after level 2?": that question, for web.
-        again = state.followups.repeated(detected, context)
+        query = parse(question, detected, structure)
+        again = state.followups.repeated(query, context)
         if again is not None:
             answer = self.ask(again[0], limit)
             return replace(answer, question=asked, carried=("level",), glossary=rewrite.used or answer.glossary)
         # "which levels are there?" is about the whole ladder, never the last answer's level.
-        follow = state.followups.apply(question, detected, None if asks_for_levels(detected) else context)
-        answer = self._respond(state, follow.text, follow.detected, follow.restrict, limit, truncated,
-                               "level" in follow.carried)
+        follow = state.followups.apply(question, query, None if query.listing else context)
+        answer = self._respond(state, query.carrying(follow.text, follow.detected, "level" in follow.carried),
+                               follow.restrict, limit, truncated)
         if follow.carried and follow.topical:
             # A question with its own topic, carried into the last answer's level or craft: if that topic is
             # an area the carried scope does not have ("who runs interviews?" after a level with no Hiring),
             # the conversation has moved on, and the question is answered on its own.
-            fresh = self._respond(state, question, detected, None, limit, truncated)
+            fresh = self._respond(state, query, None, limit, truncated)
             if fresh.confident and fresh.intent == "lookup" and fresh.quotes \
                     and not follow.covers_area(fresh.quotes[0].entry.area):
-                follow = state.followups.apply(question, detected, None)
+                follow = state.followups.apply(question, query, None)
                 answer = fresh
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
@@ -363,23 +368,27 @@ class Answerer:
         # The answer names the question as asked, not as its names were corrected or completed for searching.
         return replace(answer, question=asked, context=now or None, carried=follow.carried, glossary=rewrite.used)
 
-    def _respond(self, state: _State, question: str, detected: Detected, restrict: np.ndarray | None, limit: int,
-                 truncated: bool, carried_level: bool = False) -> Answer:
+    def _respond(self, state: _State, query: Query, restrict: np.ndarray | None, limit: int,
+                 truncated: bool) -> Answer:
+        question, detected = query.text, query.detected
         vector = self.embedder.encode_query(question)
         covered = detected.covered()
         bridged = state.bridge.bridge([w for i, w in enumerate(detected.words) if i not in covered],
                                       state.ranker.lexical.known, self.embedder.encode_query)
         # "What does scope mean?": the craft page's definition of the name, not one level's cell.
-        definitions = self._definitions_asked(state, detected)
+        definitions = self._definitions_asked(state, query)
         if definitions is not None:
             restrict = definitions if restrict is None else (restrict & definitions)
         ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights,
                                     restrict=restrict, bridged=bridged)
-        return self._answer(state, question, ranking, limit, truncated, restrict, carried_level)
+        # The intent was decided from the question model before ranking (index/query.py); the ranking only
+        # settles whether a topical word picks one area of a whole level.
+        plan, fired = settle(query, ranking, state.ranker.structure, state.ranker.lexical.term_sets)
+        answer = self._answer(state, question, ranking, limit, truncated, restrict, plan)
+        return replace(answer, query=query, fired=fired, ranking=ranking)
 
     def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool,
-                restrict: np.ndarray | None = None, carried_level: bool = False) -> Answer:
-        intent = detect(ranking, state.ranker.structure, state.ranker.lexical.term_sets, carried_level)
+                restrict: np.ndarray | None, intent: Plan) -> Answer:
         if intent.kind == "todo":
             return self._todo_answer(state, question, ranking, truncated)
         if intent.kind == "compare":
@@ -413,11 +422,12 @@ class Answerer:
             return self._level_answer(state, question, Plan("level", [intent.level_rows], []), truncated)
         return answer
 
-    def _definitions_asked(self, state: _State, detected: Detected) -> np.ndarray | None:
+    def _definitions_asked(self, state: _State, query: Query) -> np.ndarray | None:
         """The definitions of the areas or crafts a question asks the meaning of (None: not such a question,
         or the framework defines none of them)."""
-        if not asks_for_meaning(detected):
+        if not query.meaning:
             return None
+        detected = query.detected
         named = {v for m in detected.mentions if not m.partial for f, v in m.values if f in ("area", "craft")}
         if not named:
             return None
@@ -492,10 +502,7 @@ class Answerer:
     def _quote(self, state: _State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
         entry = state.index.entries[hit.entry]
         # A question that only names the area ("what is expected for AI governance?") gets the whole cell.
-        covered = ranking.detected.covered()
-        asked_about = substance_terms(
-            [stem(w) for i, w in enumerate(ranking.detected.words) if i not in covered and w not in STOPWORDS]
-        )
+        asked_about = unnamed_words(ranking.detected)
         if whole or entry.todo or len(entry.paragraphs) <= 1 or not asked_about:
             return quote_for(entry, hit.score, (), self.site_url)
         # The paragraphs this question is about: cosine per paragraph, nudged by shared words.

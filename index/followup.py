@@ -32,27 +32,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import OSA
 
+from index import wordtable
 from index.aliases import FIELDS, Detected, Mention, Structure, _strip_generic
 from index.entry import Entry
-from index.intents import ASKING, asks_for_meaning, asks_for_todo, moves_on_the_ladder
-from index.levelnames import LEVEL_WORDS, _base, _qualifiers
+from index.intents import ASKING, COMPARING, direction, moves_on_the_ladder
+from index.levelnames import _base, _qualifiers
 from index.levelorder import LevelOrder
+from index.query import Query, parse
 from index.tokens import GENERIC, STOPWORDS, stem, words
 
-# Words that point back at the previous answer's topic ("what does that look like at level 4?").
-REFERENCE = frozenset("that it this same those these there".split())
-# Words that ask for two things side by side, not about a topic: "level 3 vs level 4" keeps the area.
-COMPARING = frozenset("vs versus compare compared comparing comparison difference differences differ".split())
-# Words of an elliptical question that stand for the thing asked about before, not a topic: "and the IC
-# equivalent?", "same for the manager version?", "how about for web folks?".
-ELLIPSIS = frozenset("""equivalent equivalents version versions side sides track tracks one ones counterpart
-    counterparts folk folks dev devs developer developers too also instead case""".split())
-# Words that move from the previous level to the one above or below it ("and the level above?", "what's
-# next after that?", "compare that with the level below"), in a question with no topic of its own.
-UP = frozenset("next above after higher up".split())
-DOWN = frozenset("below previous before lower down prior earlier".split())
+# Words that point back at the previous answer's topic ("what does that look like at level 4?"); the
+# question's words a follow-up may take as its own topic are the Query's (`Query.loose`, index/query.py).
+REFERENCE = wordtable.role("reference")
 FACETS = ("framework", "craft", "level", "area")
 # Questions about the ladder that a follow-up naming only another craft asks again ("and for web?").
 REPEATED = ("checklist", "next", "previous")
@@ -141,12 +133,13 @@ class FollowUps:
 
     # --- the follow-up ---------------------------------------------------------------------------------
 
-    def apply(self, question: str, detected: Detected, context: Context | None) -> FollowUp:
+    def apply(self, question: str, query: Query, context: Context | None) -> FollowUp:
+        detected = query.detected
         mentions = list(detected.mentions)
         names_who, names_craft = self._names(mentions)
         # A name matched in part ("problem solving" of "Problem Solving & Decision Making") is still the topic.
         names_area = any("area" in m.kinds for m in mentions)
-        loose = self._loose_words(detected)
+        loose = list(query.loose)
         short = self._short_craft(detected, loose) if not names_craft else None
         if short is not None:
             craft, span = short
@@ -154,8 +147,9 @@ class FollowUps:
             mentions.sort(key=lambda m: m.start)
             names_craft = True
             loose = [i for i in loose if not span[0] <= i < span[1]]
-            detected = Detected(detected.words, mentions)
-        if not context or asks_for_todo(detected.words, names_area) or asks_for_meaning(detected):
+            detected = Detected(detected.words, mentions, detected.missing)
+            query = parse(query.text, detected, self.structure)  # the craft is a name now, not a word
+        if not context or query.todo or query.meaning:
             return FollowUp(question, detected, asked=self.asked(detected))
         current = self.structure.mask(mentions, {"who", "craft"})
         if current is not None and not current.any():
@@ -193,7 +187,7 @@ class FollowUps:
                         for m in mentions if "who" in m.kinds and not m.partial and not m.refines]
         own = set().union(*named_levels)
         # "What comes after Level 2?" names its own level: that is a question about the order, not a follow-up.
-        step = self._step(detected.words) if not substance and len(own) != 1 else 0
+        step = direction(detected.words) if not substance and len(own) != 1 else 0
         if step:
             # "and the level above?": the previous level (or the version a track word picked), one rung on.
             base = level or context.level
@@ -249,19 +243,20 @@ class FollowUps:
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
                         bool(substance), areas, bool(substance) and (names_who or names_craft))
 
-    def repeated(self, detected: Detected, context: Context | None) -> tuple[str, str] | None:
+    def repeated(self, query: Query, context: Context | None) -> tuple[str, str] | None:
         """The previous question about the ladder asked again for another craft, when this one names only
         that craft ("and for web?" after "what do I need to go from level 3 to level 4 as a backend
         engineer?"): (the question written out in full, the craft), else None."""
         if not context or context.kind not in REPEATED or not context.level:
             return None
-        if asks_for_todo(detected.words, False) or asks_for_meaning(detected) or detected.of_kind("area"):
+        detected = query.detected
+        if query.todo or query.meaning or detected.of_kind("area"):
             return None
         mentions = list(detected.mentions)
         names_who, names_craft = self._names(mentions)
         if names_who:
             return None
-        loose = self._loose_words(detected)
+        loose = list(query.loose)
         crafts = {v for m in mentions if "craft" in m.kinds and not m.partial for f, v in m.values if f == "craft"}
         if not names_craft:
             short = self._short_craft(detected, loose)
@@ -321,12 +316,6 @@ class FollowUps:
         return Mention(span[0], span[1], text, frozenset({FIELDS[facet]}), frozenset((facet, v) for v in names),
                        100.0, False, text)
 
-    @staticmethod
-    def _step(ws: list[str]) -> int:
-        found = set(ws)
-        up, down = bool(found & UP), bool(found & DOWN)
-        return 1 if up and not down else -1 if down and not up else 0
-
     def _moved(self, level: str, context: Context, step: int, mentions: list[Mention]) -> list[str]:
         """The level(s) one rung above (step 1) or below (-1) `level` in the previous craft, on its track
         (index/levelorder.py); with a track named ("the next level on the IC track"), on that track."""
@@ -340,21 +329,6 @@ class FollowUps:
         named = {self.level_of[i] for m in mentions if "who" in m.kinds and not m.partial
                  for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
         return [t for t in titles if t in named] or titles if named else titles
-
-    def _loose_words(self, detected: Detected) -> list[int]:
-        """Positions of the question's words that no name accounts for and that are not glue."""
-        covered = detected.covered()
-        return [i for i, w in enumerate(detected.words)
-                if i not in covered and not self._glue(w) and w not in GENERIC and w not in COMPARING
-                and w not in ELLIPSIS and w not in UP and w not in DOWN and w not in LEVEL_WORDS and not w.isdigit()]
-
-    def _glue(self, word: str) -> bool:
-        """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""
-        if word in STOPWORDS:
-            return True
-        if len(word) < 3 or word in self.structure.vocabulary:
-            return False
-        return any(len(g) >= 3 and g[0] == word[0] and OSA.distance(word, g) <= 1 for g in STOPWORDS)
 
     def _short_craft(self, detected: Detected, loose: list[int]) -> tuple[str, tuple[int, int]] | None:
         """A craft named by its own word(s) in a question with nothing else of substance."""

@@ -27,12 +27,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index import wordtable
 from index.tokens import STOPWORDS, fold, stem, words
 
 # Words that introduce a level number in a question ("level 3", "stage 3", "grade 3").
-LEVEL_WORDS = frozenset("level lvl lv l grade band tier step stage rank rung".split())
+LEVEL_WORDS = wordtable.role("level-word")
 # Words after which a bare number is a level ("a 5", "from 4 to 5", "L3 vs 4").
-_BARE_BEFORE = frozenset("a an at from to vs versus and or between than as being become becoming".split())
+_BARE_BEFORE = wordtable.role("number-after")
 _CODE = re.compile(r"^([a-z]{1,3})(\d{1,2})$")
 _ROMAN = re.compile(r"^(x{0,2})(ix|iv|v?i{0,3})$")
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -79,14 +80,14 @@ class MissingLevel:
 
 # Words that say a number is a level in any framework; the other level words ("stage", "tier", "step")
 # say so only when the framework's own titles use them ("tier 1 support" is no level elsewhere).
-_ALWAYS_LEVEL = frozenset("level lvl lv l".split())
+_ALWAYS_LEVEL = wordtable.role("any-level-word")
 
 
 # Seniority words people use for a level whatever the framework calls its levels ("what does a senior
 # do?"): where no title carries the word, the honest answer is that no level is called that.
-SENIORITY = frozenset("junior mid senior staff principal distinguished intern graduate".split())
+SENIORITY = wordtable.role("seniority")
 # Job nouns that, after a seniority word, make it a level's name ("senior engineer"), in any framework.
-JOB_NOUNS = frozenset("engineer developer dev designer manager scientist analyst writer ic role person".split())
+JOB_NOUNS = wordtable.role("job")
 
 
 def _label(code: str, n: int) -> str:
@@ -157,14 +158,20 @@ class LevelNames:
         share = Counter(w for ws in bases.values() for w in set(ws) if not w.isdigit())
         named_by = {stem(singular(w))[:5] for n in naming for w in words(n) if len(w) > 3}
         enough = max(2, ROLE_NOUN_SHARE * len(self.titles))
+        # A word only some titles share, each of them numbered ("Staff" of "Staff Engineer I" and "II" beside
+        # Senior and Principal Engineer), names a rung's sub-levels, not the job: "staff ii" is Staff Engineer II.
+        numbered = {t for t, ws in bases.items() if len(ws) >= 2 and (ws[-1].isdigit() or roman(ws[-1]))}
+        sub_levels = {w for w in share if share[w] < len(self.titles)
+                      and all(t in numbered for t, ws in bases.items() if w in ws)}
         self.role_nouns = frozenset(
-            w for w in share if w not in STOPWORDS and (share[w] >= enough or stem(w)[:5] in named_by)
+            w for w in share if w not in STOPWORDS and w not in sub_levels
+            and (share[w] >= enough or stem(w)[:5] in named_by)
         )
         self.aliases: list[NameAlias] = []
         table: dict[tuple[str, bool], set[str]] = defaultdict(set)
         for t, ws in bases.items():
             short = [w for w in ws if w not in self.role_nouns]
-            while short and short[-1] in STOPWORDS:
+            while short and short[-1] in STOPWORDS and roman(short[-1]) is None:  # "Staff Engineer I" keeps its I
                 short.pop()
             while short and short[0] in STOPWORDS:
                 short.pop(0)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from index import wordtable
+
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -21,13 +23,10 @@ _NUMBER_WORDS = {
 # Roman numerals only count as numbers right after a level word ("level iv"), never alone ("I").
 _ROMAN = frozenset("i ii iii iv vi vii".split())
 _ORDINALS = frozenset("first second third fourth fifth sixth".split())
-_LEVEL_WORDS = {"level", "lvl", "l", "grade", "band", "tier", "step", "stage", "rank"}
+_LEVEL_WORDS = wordtable.role("level-word")  # the word table's (index/words.tsv)
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
-GENERIC = frozenset(
-    "craft crafts all general common level levels track tracks framework frameworks career progression "
-    "ladder page section role roles area areas family".split()
-)
+GENERIC = wordtable.role("generic")
 
 # Function words: they carry no topic, in questions or in framework text. The common English list
 # plus the light verbs of the SMART stop list that questions are full of ("keep", "think", "go").
@@ -183,7 +182,7 @@ def same_family(a: str, b: str) -> bool:
     return False
 
 
-_PREPOSITIONS = frozenset("at in with about on for of".split())
+_PREPOSITIONS = wordtable.role("degree-preposition")
 
 
 def degree_words(ws: list[str]) -> set[int]:

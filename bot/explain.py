@@ -1,0 +1,163 @@
+"""`careerfw ask --explain`: how one question was read and answered, for whoever tunes a framework.
+
+It reads what the answer already carries (index/answer.py `Answer.query`, `fired`, `ranking`,
+`signals`) and the answerer's gate; nothing is computed again, so what it shows is what decided.
+Four parts: the question model (index/query.py) with the decision table's rows that fired; the
+level, craft and area resolved, with the forms of the question that named them; the top candidates
+with each ranking feature's value; and the gate's decision with the values it compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.answer import Answer, Answerer
+from index.query import ROWS, Query
+
+CANDIDATES = 5  # candidates shown; the ranking keeps more
+
+_WHY = {row.name: row.why for row in ROWS}
+_WHY["topical-word-picks-an-area"] = "a topical word of the question singles out one area of the level, once ranked"
+
+
+def explain(answer: Answer, answerer: Answerer) -> dict[str, Any]:
+    """The explanation as data (`ask --explain --json` puts it under "explain")."""
+    query = answer.query
+    return {
+        "query": query.to_json() if query else None,
+        "fired": [{"row": name, "why": _WHY.get(name, "")} for name in answer.fired],
+        "resolved": _resolved(answer, query),
+        "candidates": _candidates(answer, answerer),
+        "gate": _gate(answer, answerer),
+    }
+
+
+def _resolved(answer: Answer, query: Query | None) -> dict[str, Any]:
+    context = answer.context
+    named = []
+    if query is not None:
+        for kind, mentions in (("level", query.levels), ("craft", query.crafts), ("area", query.areas)):
+            for m in mentions:
+                values = sorted({v for f, v in m.values if f == kind or (kind == "level" and f == "role")})
+                named.append({"kind": kind, "typed": m.text, "form": m.alias or m.text, "names": values,
+                              "score": round(m.score, 1), "partial": m.partial})
+    return {
+        "framework": context.framework if context else "",
+        "craft": context.craft if context else "",
+        "level": context.level if context else "",
+        "area": context.area if context else "",
+        "carried": list(answer.carried),
+        "named_by": named,
+    }
+
+
+def _candidates(answer: Answer, answerer: Answerer) -> list[dict[str, Any]]:
+    ranking = answer.ranking
+    if ranking is None:
+        return []
+    entries = answerer.entries
+    areas = set(answer.query.areas_named) if answer.query else set()
+    features = getattr(ranking, "features", None)
+    names: tuple[str, ...] = ()
+    if features is not None:
+        from index.ranking import NAMES  # the fitted ranker's features, when it ranked
+
+        names = NAMES
+    out = []
+    for rank, hit in enumerate(ranking.hits[:CANDIDATES], start=1):
+        e = entries[hit.entry]
+        row: dict[str, Any] = {
+            "rank": rank, "area": e.area, "level": e.level, "craft": e.craft, "source": e.source,
+            "final": round(hit.score, 4), "dense": round(hit.dense, 4), "bm25": round(hit.lexical, 4),
+            "area_boost": answerer.weights.area_boost if e.area in areas else 0.0,
+        }
+        if features is not None:
+            row["features"] = {n: round(float(v), 4) for n, v in zip(names, features[hit.entry], strict=False)}
+        out.append(row)
+    return out
+
+
+def _gate(answer: Answer, answerer: Answerer) -> dict[str, Any]:
+    s = answer.signals
+    if s is None:
+        return {"confident": answer.confident, "gated": False,
+                "why": f"no gate: the {answer.intent} answer is composed from the framework's structure"}
+    gate = answerer.gate
+    signals = {"dense": round(s.dense, 4), "dense_rest": None if s.dense_rest is None else round(s.dense_rest, 4),
+               "coverage": round(s.cover, 4), "named_area": s.named_area, "phrase": s.phrase,
+               "out_of_scope": s.out_of_scope}
+    probability = getattr(s, "probability", None)
+    threshold = getattr(gate, "threshold", None)
+    if threshold is not None:
+        p = probability if probability is not None else 0.0
+        why = f"probability {p:.3f} {'>=' if answer.confident else '<'} threshold {threshold:.3f}"
+        return {"confident": answer.confident, "gated": True, "signals": signals | {"probability": p}, "why": why}
+    return {"confident": answer.confident, "gated": True, "signals": signals, "why": _hand_gate_why(s, gate)}
+
+
+def _hand_gate_why(s: Any, gate: Any) -> str:
+    """Which of the hand gate's tests decided (index/confidence.py Gate.decide), with the values compared."""
+    if s.out_of_scope:
+        return "refused: it asks about pay, leave or benefits, which the framework never mentions"
+    dense, which = s.dense, "cosine"
+    if s.dense_rest is not None and not s.named_area and s.cover < gate.min_coverage:
+        dense, which = s.dense_rest, "cosine without the level/craft names"
+    if dense >= gate.high:
+        return f"answered: {which} {dense:.3f} >= high {gate.high}"
+    if s.cover >= gate.sure_coverage:
+        return f"answered: every content word is in the text (coverage {s.cover:.2f})"
+    if dense < gate.low:
+        return f"refused: {which} {dense:.3f} < low {gate.low}"
+    if s.named_area:
+        return f"answered: {which} {dense:.3f} >= low {gate.low} and the question names the area"
+    if s.phrase:
+        return f"answered: {which} {dense:.3f} >= low {gate.low} and a rare phrase is shared"
+    if s.cover >= gate.min_coverage:
+        return f"answered: {which} {dense:.3f} >= low {gate.low} and coverage {s.cover:.2f} >= {gate.min_coverage}"
+    return (f"refused: {which} {dense:.3f} < high {gate.high}, coverage {s.cover:.2f} < {gate.min_coverage}, "
+            "no area named, no rare phrase shared")
+
+
+def render_explain(data: dict[str, Any]) -> str:
+    """The explanation as plain text, after the answer."""
+    lines = ["", "== question model =="]
+    q = data["query"]
+    if q is None:
+        lines.append("(not read: the question was empty or answered by the glossary)")
+    else:
+        lines.append(f"words: {' '.join(q['words'])}")
+        for kind in ("levels", "crafts", "areas"):
+            found = ", ".join(f'"{m["typed"]}" -> {" / ".join(m["names"])}' for m in q[kind]) or "-"
+            lines.append(f"{kind}: {found}")
+        if q["missing"]:
+            lines.append(f"not in the framework: {', '.join(q['missing'])}")
+        lines.append(f"own level: {q['own_level'] or '-'}")
+        lines.append(f"unnamed words: {', '.join(q['unnamed']) or '-'}; topic: {', '.join(q['topic']) or '-'}")
+        lines.append(f"asks: {', '.join(q['asks']) or '-'}")
+        lines.append(f"intent: {q['intent']}")
+    for row in data["fired"]:
+        lines.append(f"  row fired: {row['row']} ({row['why']})")
+    r = data["resolved"]
+    lines.append("== resolved ==")
+    lines.append(f"craft: {r['craft'] or '-'}; level: {r['level'] or '-'}; area: {r['area'] or '-'}"
+                 + (f"; carried from the last answer: {', '.join(r['carried'])}" if r["carried"] else ""))
+    for m in r["named_by"]:
+        part = ", in part" if m["partial"] else ""
+        lines.append(f'  {m["kind"]} "{m["typed"]}" matched the form "{m["form"]}" '
+                     f'({m["score"]}{part}) -> {" / ".join(m["names"]) or "-"}')
+    lines.append("== candidates ==")
+    if not data["candidates"]:
+        lines.append("(no ranking)")
+    for c in data["candidates"]:
+        where = " · ".join(p for p in (c["craft"], c["level"]) if p)
+        lines.append(f"{c['rank']}. {c['area']} @ {where} [{c['source']}]")
+        lines.append(f"   final {c['final']:.4f}  dense {c['dense']:.4f}  bm25 {c['bm25']:.4f}  "
+                     f"area boost {c['area_boost']}")
+        if "features" in c:
+            lines.append("   " + "  ".join(f"{k} {v}" for k, v in c["features"].items()))
+    g = data["gate"]
+    lines.append("== gate ==")
+    lines.append(f"{'confident' if g['confident'] else 'not confident'}: {g['why']}")
+    if "signals" in g:
+        lines.append("   " + "  ".join(f"{k} {v}" for k, v in g["signals"].items()))
+    return "\n".join(lines) + "\n"

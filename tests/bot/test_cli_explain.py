@@ -1,0 +1,60 @@
+"""`careerfw ask --explain` (README "The command line", docs/retrieval.md "The question model"): how a
+question was read, the decision table's row that fired, the level resolved with the form that named it,
+the candidates' ranking features and the gate's decision, as a person runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.bot.test_cli import REPO, careerfw
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("explain") / "ladder"
+    shutil.copytree(REPO / "tests" / "fixtures" / "multilevel", root)
+    return root
+
+
+def test_explain_shows_the_reading_the_candidates_and_the_gate(content: Path) -> None:
+    result = careerfw("ask", "--explain", "--content", str(content), "how does a senior engineer 1 handle hiring?")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # The answer itself comes first, as without --explain.
+    assert out.index("Hiring") < out.index("== question model ==")
+    sections = ["== question model ==", "== resolved ==", "== candidates ==", "== gate =="]
+    assert [out.index(s) for s in sections] == sorted(out.index(s) for s in sections)
+    assert 'levels: "senior engineer 1" -> Senior Engineer 1' in out
+    assert "intent: lookup" in out and "row fired: lookup" in out
+    assert 'level "senior engineer 1" matched the form "senior engineer 1"' in out
+    assert "level: Senior Engineer 1; area: Hiring" in out
+    candidates = out[out.index("== candidates =="):out.index("== gate ==")]
+    assert candidates.splitlines()[1].startswith("1. Hiring @ Software Engineering Craft · Senior Engineer 1")
+    assert "final " in candidates and "dense " in candidates and "bm25 " in candidates
+    assert "confident: answered:" in out[out.index("== gate =="):]
+
+
+def test_explain_names_the_row_of_a_ladder_question_and_that_no_gate_decided(content: Path) -> None:
+    out = careerfw("ask", "--explain", "--content", str(content), "what comes after engineer 2?").stdout
+    assert "intent: next" in out and "row fired: level-above" in out
+    assert "no gate: the next answer is composed from the framework's structure" in out
+
+
+def test_explain_with_json_adds_one_key_and_keeps_the_contract(content: Path) -> None:
+    plain = json.loads(careerfw("ask", "--json", "--content", str(content), "what is the pay of an engineer 1?").stdout)
+    result = careerfw("ask", "--json", "--explain", "--content", str(content), "what is the pay of an engineer 1?")
+    assert result.returncode == 0, result.stderr
+    explained = json.loads(result.stdout)
+    assert set(explained) - set(plain) == {"explain"}
+    assert {k: v for k, v in explained.items() if k != "explain"} == plain
+    e = explained["explain"]
+    assert set(e) == {"query", "fired", "resolved", "candidates", "gate"}
+    assert e["query"]["levels"][0]["names"] == ["Engineer 1", "Software Engineering - Engineer 1"]
+    assert e["fired"] == [{"row": "lookup", "why": "anything else: the best matching area"}]
+    assert e["gate"]["confident"] is False and e["gate"]["signals"]["out_of_scope"] is True
+    assert e["gate"]["why"].startswith("refused: it asks about pay")
+    assert all({"final", "dense", "bm25"} <= set(c) for c in e["candidates"])
