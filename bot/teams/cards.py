@@ -219,14 +219,16 @@ def checklist_item_elements(item: ChecklistItem, n: int) -> list[Element]:
     ]}]
 
 
-def _levels_elements(answer: Answer) -> list[Element]:
-    out: list[Element] = []
+def _levels_elements(answer: Answer) -> list[tuple[str, list[Element]]]:
+    """Each craft's levels in order: (the craft, its heading and one line per level)."""
+    out: list[tuple[str, list[Element]]] = []
     for craft, levels in level_groups(answer):
-        out.append(literal(craft, weight="Bolder", spacing="Medium"))
+        lines = [literal(craft, weight="Bolder", spacing="Medium")]
         for n, level in enumerate(levels, start=1):
             url = absolute_url(level.url(answer.site_url))
-            out.append(literal(f"{n}. {level.title}" if url else f"{n}. {level.title} ({level.source})", url=url,
-                               spacing="None"))
+            lines.append(literal(f"{n}. {level.title}" if url else f"{n}. {level.title} ({level.source})", url=url,
+                                 spacing="None"))
+        out.append((craft, lines))
     return out
 
 
@@ -275,7 +277,7 @@ def answer_card(
         next((q.new_against for q in answer.quotes if q.new_words), None)
     if marked_against:
         body.append(literal(f"Bold: words new since {marked_against}", isSubtle=True, size="Small"))
-    units: list[_Unit] = [("", lambda limit, e=e: [e]) for e in _levels_elements(answer)]
+    units: list[_Unit] = [(craft, lambda limit, e=e: e) for craft, e in _levels_elements(answer)]
     if checklist is not None:
         units += [(i.quote.entry.area,
                    lambda limit, i=i, n=n: checklist_item_elements(_cut_item(i, limit), n))
