@@ -15,6 +15,11 @@ from index.answer import Answer, Answerer
 from index.query import ROWS, Query
 
 CANDIDATES = 5  # candidates shown; the ranking keeps more
+_GLOSSARY_KIND = {
+    "synonym": "a synonym: the question was read with the framework's name",
+    "title": "a title: the question was read with its levels",
+    "redirect": "a redirect: answered with the admins' note, not the framework",
+}
 
 _WHY = {row.name: row.why for row in ROWS}
 _WHY["topical-word-picks-an-area"] = "a topical word of the question singles out one area of the level, once ranked"
@@ -29,6 +34,9 @@ def explain(answer: Answer, answerer: Answerer) -> dict[str, Any]:
         "resolved": _resolved(answer, query),
         "candidates": _candidates(answer, answerer),
         "gate": _gate(answer, answerer),
+        # The careerfw.yaml lines applied before the question was read (index/glossary.py).
+        "glossary": [g.to_json() for g in answer.glossary],
+        "redirect": answer.redirect.to_json() if answer.redirect else None,
     }
 
 
@@ -120,7 +128,11 @@ def _hand_gate_why(s: Any, gate: Any) -> str:
 
 def render_explain(data: dict[str, Any]) -> str:
     """The explanation as plain text, after the answer."""
-    lines = ["", "== question model =="]
+    lines = [""]
+    if data.get("glossary"):
+        lines.append("== careerfw.yaml ==")
+        lines += [f"{g['source']}: {g['text']}  ({_GLOSSARY_KIND.get(g['kind'], g['kind'])})" for g in data["glossary"]]
+    lines.append("== question model ==")
     q = data["query"]
     if q is None:
         lines.append("(not read: the question was empty or answered by the glossary)")

@@ -52,7 +52,8 @@ def test_explain_with_json_adds_one_key_and_keeps_the_contract(content: Path) ->
     assert set(explained) - set(plain) == {"explain"}
     assert {k: v for k, v in explained.items() if k != "explain"} == plain
     e = explained["explain"]
-    assert set(e) == {"query", "fired", "resolved", "candidates", "gate"}
+    assert set(e) == {"query", "fired", "resolved", "candidates", "gate", "glossary", "redirect"}
+    assert e["glossary"] == [] and e["redirect"] is None  # no careerfw.yaml here (tests/index/test_glossary.py)
     assert e["query"]["levels"][0]["names"] == ["Engineer 1", "Software Engineering - Engineer 1"]
     assert e["fired"] == [{"row": "lookup", "why": "anything else: the best matching area"}]
     assert e["gate"]["confident"] is False and e["gate"]["signals"]["out_of_scope"] is True

@@ -254,3 +254,19 @@ def test_a_hostile_or_broken_glossary_is_a_check_error_and_the_answerer_still_op
 def test_a_redirects_words_are_quoted_as_written() -> None:
     glossary = Glossary.from_mapping({"redirects": [{"topics": ["leave"], "say": "Holidays:  see the\nPeople hub."}]})
     assert glossary.rewrite("how much leave do I get?").redirect.say == "Holidays:  see the\nPeople hub."
+
+
+def test_ask_explain_shows_the_glossary_lines_that_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`careerfw ask --explain` (issue 22): which careerfw.yaml line applied, before the question model."""
+    monkeypatch.delenv("CAREERFW_SITE_URL", raising=False)
+    index = str(tmp_path / "index")
+    question = "what does cross team work look like at level 4 in backend engineering?"
+    assert main(["ask", "--explain", "--content", str(FIXTURE), "--index", index, question]) == 0
+    out = capsys.readouterr().out
+    shown = out[out.index("== careerfw.yaml =="):out.index("== question model ==")]
+    assert "careerfw.yaml:7: cross team: xfn  (a synonym" in shown and "careerfw.yaml:6: xfn: Collaboration" in shown
+    assert main(["ask", "--explain", "--json", "--content", str(FIXTURE), "--index", index, "what about pay?"]) == 0
+    data = json.loads(capsys.readouterr().out)["explain"]
+    assert [g["kind"] for g in data["glossary"]] == ["redirect"] and data["redirect"]["link"].startswith("https://")
