@@ -39,6 +39,16 @@ def test_crafts_of_one_level_each_are_warned_about(tmp_path: Path) -> None:
     assert any("have one level each" in w and "Design" in w and "Desing" in w for w in shape.warnings)
 
 
+def test_check_shape_names_a_parent_one_letter_from_a_craft(tmp_path: Path, capsys) -> None:
+    for n in (1, 2, 3):
+        _page(tmp_path, f"m{n}.md", f"Milestone {n}", "Engineering", n)
+    _page(tmp_path, "m4.md", "Milestone 4", "Enginering", 4)
+    assert main(["check", "--shape", "--content", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "Enginering\n  Milestone 4 ←" in out  # the shape shows the stray craft as read
+    assert 'm4.md:3: parent "Enginering" is not a craft here but one letter away from "Engineering"' in out
+
+
 def test_a_level_no_form_reaches_is_warned_about(tmp_path: Path) -> None:
     _page(tmp_path, "a.md", "1", "Engineering", 1)
     _page(tmp_path, "b.md", "2", "Engineering", 2)
