@@ -300,7 +300,10 @@ def test_share_in_channel_on_a_private_follow_up_shares_that_answer(monzo_slack:
     posted = message_of(calls[0])
     assert posted["response_type"] == "in_channel"
     assert_valid_message(posted)
-    assert _checklist_of(posted) == shown  # the same cells, in the same order
+    # The same checklist, from its first cell: each surface fits it to one screen under its own lines
+    # ("Shared by", no Share button), so the cut may fall a line apart, never off the framework's text.
+    again = _checklist_of(posted)
+    assert again and all(a.startswith(b) or b.startswith(a) for a, b in zip(again, shown, strict=False))
     text = blocks_text(posted["blocks"])
     assert "From Level 3 to Level 4 (Backend Engineering Craft)" in text and f"Shared by <@{user}>" in text
     assert calls[1].body.get("delete_original") is True
