@@ -485,10 +485,13 @@ def again_value(answer: Answer, question_id: int | None, followed: Context | Non
     """What a button that gives this answer again ("Share in channel", "Send me this as a DM") carries,
     within Slack's 2,000 characters per button value: the stored question's id, the question (for when
     that row is gone), the context it followed on from ("and at level 4?" means nothing without it) and,
-    for an answer quoting one named area (`explained`: "Whole text", "Did you mean"), that area's entry.
-    The question is shortened to fit; None (no button) when the rest alone does not fit, since a click
-    would then answer something else. bot/slack/listeners/actions.py `answer_again` reads it."""
+    for an answer quoting one named area (`explained`: "Whole text", "Did you mean"), that area's entry;
+    for the answer to a button's request (a choice), the request ("r"). The question is shortened to
+    fit; None (no button) when the rest alone does not fit, since a click would then answer something
+    else. bot/slack/listeners/actions.py `answer_again` reads it."""
     fields: dict[str, object] = {"q": question_id}
+    if answer.request is not None:  # a button's request: given again by its names, never its words
+        fields["r"] = answer.request.to_json()
     if followed:
         fields["x"] = {k: v for k, v in followed.to_json().items() if v}
     if explained:

@@ -16,6 +16,7 @@ from bot.slack.blocks import ACTION_CHECKLIST_DM, ACTION_SHARE, ACTION_SHOW_ALL
 from bot.slack.listeners.actions import ALREADY_IN_DM, NOT_YOURS
 from bot.slack.mrkdwn import escape
 from bot.view import SEND_AS_DM, SENT_AS_DM
+from index.request import Request
 from tests.slack.harness import (
     BOT_USER,
     SlackApp,
@@ -280,7 +281,9 @@ def _private_follow_up_checklist(app: SlackApp, channel: str, user: str) -> tupl
                          message={"ts": posted.reply.get("ts", f"{root}2"), "thread_ts": root})
     private = message_of(app.fake.wait_for(to_url(url))[0])
     assert private["response_type"] == "ephemeral"
-    return private, json.loads(backend["value"])["c"]
+    request = Request.from_json(json.loads(backend["value"])["request"])  # the choice's names, not words
+    assert request is not None
+    return private, request.describe()
 
 
 @pytest.mark.parametrize("stored", [True, False], ids=["stored-question", "question-row-gone"])

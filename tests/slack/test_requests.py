@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.blocks import ACTION_COMPARE_NEXT, ACTION_TODO_AREAS
+from bot.slack.blocks import ACTION_COMPARE_NEXT, ACTION_SHARE, ACTION_TODO_AREAS
 from bot.view import COMPARE_NEXT, TODO_AREAS
 from index.answer import GONE, Answerer
 from index.request import Request
@@ -141,3 +141,19 @@ def test_a_request_for_a_level_a_reload_removed_is_told_so(app: SlackApp, answer
     finally:
         page.write_text(page.read_text().replace("| Level Nine |", f"| {gone} |"))
         answerer.reload(content)
+
+
+def test_share_in_channel_gives_a_choice_answer_again_by_its_request_not_its_words(app: SlackApp,
+                                                                                   answerer: Answerer) -> None:
+    choosing = asked(app, CHOOSING, "U0SHARE")
+    chosen = json.loads(buttons_of(choosing)["choose_0"]["value"])["request"]
+    answer = pressed(app, "choose_0", buttons_of(choosing)["choose_0"]["value"], "U0SHARE")
+    value = json.loads(buttons_of(answer)[ACTION_SHARE]["value"])
+    assert value["r"] == chosen
+    # The stored question gone and its words replaced: the request alone says what to share.
+    value |= {"q": None, "c": "what is for lunch on friday?"}
+    _, url = send_action(app, ACTION_SHARE, json.dumps(value), user="U0SHARE")
+    shared = message_of(app.fake.wait_for(to_url(url))[0])
+    expected = answerer.answer_request(Request.from_json(chosen) or Request("level"))
+    assert expected.quotes and all(q.text.split("\n")[0] in blocks_text(shared["blocks"]) for q in expected.quotes)
+    assert "lunch" not in blocks_text(shared["blocks"])

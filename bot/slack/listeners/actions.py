@@ -292,10 +292,14 @@ async def show_all_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
 
 async def answer_again(services: Services, user_id: str, value: dict[str, Any]) -> Asked | None:
     """The answer a button's value (bot.slack.blocks.again_value) gives again, from the current content:
-    its stored question asked again in the context it followed on from, or, with that row gone, the
-    question (or named area) the value carries, asked as `user_id`. None when there is nothing to ask."""
+    the request a button asked, by its names; else its stored question asked again in the context it
+    followed on from, or, with that row gone, the question (or named area) the value carries, asked as
+    `user_id`. None when there is nothing to ask."""
     followed = Context.from_json(value.get("x"))
     question_id = feedback.question_id_from(value.get("q"))
+    request = Request.from_json(value.get("r"))
+    if request is not None:  # what a button asked by its names: asked so again, not by its words
+        return await services.request(user_id, request)
     again = await services.answer_again(question_id, followed) if question_id is not None else None
     if again is not None:
         answer, asked = again
