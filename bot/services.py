@@ -22,7 +22,7 @@ from bot import feedback
 from bot.config import Settings
 from bot.health import Health
 from bot.ratelimit import RateLimiter, limit_message
-from bot.state import StateDB, StateUnusable, unusable
+from bot.state import StateUnusable, unusable
 from bot.store import Store
 from bot.store.clean import valid_id
 from bot.store.contexts import ConversationContexts
@@ -70,7 +70,6 @@ class AnswerServices:
 
     settings: Settings
     answerer: Answerer
-    db: StateDB
     store: Store
     limiter: RateLimiter
     health: Health = field(default_factory=Health)
@@ -97,7 +96,6 @@ class AnswerServices:
         return cls(
             settings=settings,
             answerer=answerer,
-            db=StateDB(settings.state_db),
             store=store,
             limiter=RateLimiter(store, settings.rate_limit_per_minute),
             health=health or Health(),

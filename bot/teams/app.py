@@ -24,8 +24,10 @@ from microsoft_agents.hosting.core.authorization import Connections
 from pydantic import ValidationError
 
 from bot.teams import connection
-from bot.teams.agent import ADDRESSED_TO_SELF, build_agent, polite_error
+from bot.teams.agent import build_agent
 from bot.teams.auth import GATE, TokenGate, authenticated
+from bot.teams.listeners.install import ADDRESSED_TO_SELF
+from bot.teams.listeners.replies import polite_error
 from bot.teams.nudge import ProactiveSender
 from bot.teams.outbound import Adapter
 from bot.teams.services import Services
@@ -109,7 +111,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     try:
         response = await start_agent_process(request, request.app[AGENT], request.app[ADAPTER])
     except Exception:
-        # Turn errors are answered politely in the chat (agent.on_error); what reaches here failed
+        # Turn errors are answered politely in the chat (listeners/messages.py on_error); what reaches here failed
         # even that, e.g. the connector refused the reply. Log it; tell the caller nothing more.
         log.exception("could not process a Teams activity")
         return web.json_response({"error": "the bot could not process this activity"}, status=500)

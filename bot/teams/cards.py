@@ -21,10 +21,11 @@ from bot.view import (
     ALSO_RELEVANT,
     CHOOSE,
     DID_YOU_MEAN,
+    FOLLOW_UPS,
     NO_QUESTION,
-    SEND_AS_DM,
     SHOW_ALL,
     TRUNCATED_NOTE,
+    Action,
     Budget,
     ChecklistItem,
     QuoteGroup,
@@ -32,7 +33,6 @@ from bot.view import (
     answer_view,
     area_label,
     carried_label,
-    checklist_items,
     checklist_view,
     citation,
     help_view,
@@ -43,7 +43,7 @@ from bot.view import (
     starts_also_relevant,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
-from index.answer import MAX_QUESTION_CHARS, Answer, Quote
+from index.answer import MAX_QUESTION_CHARS, Answer, Answerer, Quote
 from index.entry import Entry
 from index.followup import Context
 from index.worddiff import Span, pieces, restricted
@@ -55,8 +55,12 @@ VERSION = "1.5"
 # message activity's `value`.
 SUBMIT_KEY = "careerfw"
 EXPLAIN = "explain"
-CHOOSE_VERB = "choose"  # a choice button: asks the question it carries
-ASK = "ask"  # a follow-up button: sends its text as if typed
+REQUEST = "request"  # a choice or "Compare with the next level": answers the request it carries (bot.view.Action)
+TODO = "todo"  # "TODO areas": the unwritten areas, as the todo command lists them
+# Cards posted before buttons carried requests: a choice asked its question in words, a follow-up sent
+# its text as if typed. Still answered (as typed questions); a choice without a request is still sent so.
+CHOOSE_VERB = "choose"
+ASK = "ask"
 FEEDBACK = "feedback"
 REASON = "feedback_reason"  # the optional reason card's submit, after a "Not helpful" vote
 REASON_INPUT = "reason"  # the Input.Text id: Teams merges its value into the submit data under this key
@@ -236,6 +240,19 @@ def submit(title: str, verb: str, **data: Any) -> Element:
     return {"type": "Action.Submit", "title": title, "data": {SUBMIT_KEY: verb, **data}}
 
 
+def action_button(action: Action, question: str, title: str | None = None) -> Element:
+    """A button of the view (bot.view.Action) as an Action.Submit whose data is its payload, under the
+    verb that answers it. `question`: the answer's, which an area's button carries as its context.
+    "Send me this as a DM" is rendered by `answer_card`, with the context it carries."""
+    if action.kind in ("explain", "whole_text"):
+        return submit(title or action.label, EXPLAIN, entry_id=action.payload["entry"], question=question)
+    if action.kind == "todo":
+        return submit(title or action.label, TODO)
+    if "request" not in action.payload:  # a choice made without one (the core gives each a request)
+        return submit(title or action.label, CHOOSE_VERB, question=action.payload["question"])
+    return submit(title or action.label, REQUEST, **action.payload)
+
+
 def answer_card(
     answer: Answer,
     question_id: int | None = None,
@@ -258,6 +275,7 @@ def answer_card(
     bot, where a checklist's "Send me this as a DM" would only post a copy; `followed`: the context the
     question followed on from, which that button carries to give the same checklist again.
     """
+    offers = answer_view(answer, dm=dm)
     body: list[Element] = []
     if part is not None and part[0] > 1:
         body.append(words(f"(continued, {part[0]} of {part[1]})", isSubtle=True))
@@ -270,7 +288,6 @@ def answer_card(
         # The core's message can name areas and levels from the content: shown literally, not as markdown.
         # A careerfw.yaml redirect's note opens the admins' link (index/glossary.py); its text says where.
         body.append(literal(answer.message, url=answer.redirect.link if answer.redirect else None, weight="Bolder"))
-    items = checklist_items(answer)
     whole = whole or part is not None
     checklist = checklist_view(answer, whole)
     marked_against = checklist.current if checklist is not None and any(i.new_words for i in checklist.items) else \
@@ -310,25 +327,20 @@ def answer_card(
         fallback = _short_fallback(render_answer(answer).rstrip())
         room = MAX_CARD_BYTES - 2 * len(fallback.encode()) - MAX_QUOTE_PIECE_BYTES // 2
         hidden = _fit_screen(body, units, same, answer, room)
-    if answer.suggestions:
+    explains = offers.offered("explain")
+    if explains:
         # Teams cuts a long button title mid-word; the card lists each area in full, numbered, and
         # its button carries the number and as much of the name as fits.
         body.append(words(DID_YOU_MEAN, spacing="Medium"))
-        for n, s in enumerate(answer.suggestions, start=1):
-            body.append(literal(f"{n}. {_suggestion_detail(s.entry)}", spacing="Small" if n > 1 else "Default"))
-        body.append(
-            {
-                "type": "ActionSet",
-                "actions": [
-                    submit(_suggestion_title(n, s.entry), EXPLAIN, entry_id=s.entry.id, question=answer.question)
-                    for n, s in enumerate(answer.suggestions, start=1)
-                ],
-            }
-        )
-    if answer.choices:
+        for n, entry in enumerate(offers.suggestions, start=1):
+            body.append(literal(f"{n}. {_suggestion_detail(entry)}", spacing="Small" if n > 1 else "Default"))
+        body.append({"type": "ActionSet", "actions": [
+            action_button(a, answer.question, _suggestion_title(n, entry))
+            for n, (a, entry) in enumerate(zip(explains, offers.suggestions, strict=True), start=1)]})
+    choices = offers.offered("choose")
+    if choices:
         body.append(words(CHOOSE, spacing="Medium"))
-        body.append({"type": "ActionSet",
-                     "actions": [submit(c.label, CHOOSE_VERB, question=c.question) for c in answer.choices]})
+        body.append({"type": "ActionSet", "actions": [action_button(a, answer.question) for a in choices]})
     actions: list[Element] = []
     vote_on = vote_on if part is not None else (answer.quotes[0] if answer.quotes else None)
     if vote_on is not None:
@@ -339,9 +351,12 @@ def answer_card(
             submit("Helpful", FEEDBACK, helpful=True, **about),
             submit("Not helpful", FEEDBACK, helpful=False, **about),
         ]
-    if items and not dm and (part is None or part[0] == part[1]):
-        carried = {"context": {k: v for k, v in followed.to_json().items() if v}} if followed else {}
-        actions.append(submit(SEND_AS_DM, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS], **carried))
+    for send in offers.offered("send_dm"):
+        if part is None or part[0] == part[1]:
+            carried = {"context": {k: v for k, v in followed.to_json().items() if v}} if followed else {}
+            if answer.request is not None:  # a choice's checklist: given again by its names, not its words
+                carried["request"] = answer.request.to_json()
+            actions.append(submit(send.label, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS], **carried))
     if hidden:
         # The rest of the answer in the card itself, opened in place: nothing to ask again.
         actions.insert(0, {"type": "Action.ShowCard", "title": SHOW_ALL,
@@ -561,12 +576,15 @@ def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
     return f"(continued, {part} of {parts})" if part > 1 else answer_view(answer).lead
 
 
-def answer_messages(answer: Answer, question_id: int | None = None, follow_ups: list[Element] | None = None, *,
+def answer_messages(answer: Answer, question_id: int | None = None, answerer: Answerer | None = None, *,
                     dm: bool = False, followed: Context | None = None,
                     whole: bool = False) -> list[tuple[str, dict[str, Any]]]:
-    """(message text, card) for each message an answer takes, in order; `follow_ups` are buttons for
-    the last card (a few small Action.Submits: the cards keep room for them under Teams' limit); `dm`
-    and `followed` as for `answer_card`."""
+    """(message text, card) for each message an answer takes, in order. The view's follow-ups (with
+    `answerer`, the loaded framework: bot.view.answer_actions) are buttons on the last card, in every
+    kind of chat: Teams shows suggested actions only under a message without a card, which an answer
+    never is (a few small Action.Submits: the cards keep room for them under Teams' limit). `dm` and
+    `followed` as for `answer_card`."""
+    follow_ups = [action_button(a, answer.question) for a in answer_view(answer, answerer, dm=dm).offered(*FOLLOW_UPS)]
     made = answer_cards(answer, question_id, dm=dm, followed=followed, whole=whole)
     if follow_ups:
         made[-1].setdefault("actions", []).extend(follow_ups)

@@ -27,8 +27,8 @@ from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.store import Store
 from bot.store.schema import teams_conversations
 from bot.teams import cards, connection
-from bot.teams.agent import card_activity
 from bot.teams.conversations import ConversationStore, StoredConversation
+from bot.teams.listeners.replies import card_activity
 from bot.teams.outbound import Adapter
 from bot.teams.trust import ServiceUrlPolicy
 

@@ -287,8 +287,8 @@ def assert_valid_card(card: dict[str, Any]) -> None:
         if element["type"] == "RichTextBlock":
             assert all(run["type"] == "TextRun" for run in element["inlines"])
         if element["type"] == "Action.Submit":
-            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "choose",
-                                                                       "feedback_reason", "checklist_dm", "ask")
+            assert element["title"] and element["data"][SUBMIT_KEY] in ("explain", "feedback", "request", "todo",
+                                                                       "choose", "feedback_reason", "checklist_dm")
 
 
 class IssuedToken(AnonymousTokenProvider):

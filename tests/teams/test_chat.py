@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.teams import agent, cards
+from bot.teams import cards
+from bot.teams.listeners import actions, replies
 from bot.view import area_label
 from index.answer import NO_MATCH, Answer, Answerer, Checklist, Choice, quote_for
 from tests.teams.harness import (
@@ -25,6 +26,12 @@ from tests.teams.harness import (
 )
 
 QUESTION = "what does AI governance expect at level 1?"
+
+
+def stored(bot: Bot, sql: str, *params: Any) -> list[Any]:
+    """Rows of the bot's own shared store (bot/store), read as another process would."""
+    with bot.services.store.engine.connect() as conn:
+        return list(conn.exec_driver_sql(sql, params).mappings())
 
 
 @pytest.fixture(scope="module")
@@ -220,19 +227,18 @@ def test_feedback_buttons_are_recorded_in_the_shared_feedback_table(bot: Bot, co
     thanks = bot.replies(message(None, service_url=connector.url, aad="aad-voter", value=votes["Helpful"]))
     assert "helpful" in thanks[0]["text"].lower()
 
-    db = bot.services.db.conn
-    rows = db.execute("SELECT surface, question_id, question, verdict, entries FROM feedback").fetchall()
+    rows = stored(bot, "SELECT surface, question_id, question, verdict, entries FROM feedback")
     mine = [r for r in rows if r["question_id"] == question_id]
     assert len(mine) == 1
     assert (mine[0]["surface"], mine[0]["question"], mine[0]["verdict"]) == ("teams", QUESTION, "helpful")
     top = bot.services.answerer.ask(QUESTION).quotes[0].entry
     assert json.loads(mine[0]["entries"])[0]["id"] == top.id
-    asked = db.execute("SELECT surface, question FROM questions WHERE id = ?", (question_id,)).fetchone()
+    (asked,) = stored(bot, "SELECT surface, question FROM questions WHERE id = ?", question_id)
     assert (asked["surface"], asked["question"]) == ("teams", QUESTION)
 
     # Changing one's mind replaces the vote rather than counting twice.
     bot.replies(message(None, service_url=connector.url, aad="aad-voter", value=votes["Not helpful"]))
-    mine = db.execute("SELECT verdict FROM feedback WHERE question_id = ?", (question_id,)).fetchall()
+    mine = stored(bot, "SELECT verdict FROM feedback WHERE question_id = ?", question_id)
     assert [r["verdict"] for r in mine] == ["not_helpful"]
 
 
@@ -246,23 +252,22 @@ def test_in_a_group_chat_only_the_asker_can_vote_on_an_answer(bot: Bot, connecto
     question_id = votes["Helpful"]["question_id"]
 
     def rows() -> list[str]:
-        found = bot.services.db.conn.execute("SELECT verdict FROM feedback WHERE question_id = ?", (question_id,))
-        return [r["verdict"] for r in found.fetchall()]
+        return [r["verdict"] for r in stored(bot, "SELECT verdict FROM feedback WHERE question_id = ?", question_id)]
 
     (refused,) = bot.replies(message(None, value=votes["Not helpful"], aad="aad-bystander", user="29:bystander",
                                      **group))
-    assert refused["text"] == agent.NOT_YOURS
+    assert refused["text"] == actions.NOT_YOURS
     assert rows() == []
     (thanks,) = bot.replies(message(None, value=votes["Helpful"], aad="aad-asker", user="29:asker", **group))
-    assert thanks["text"] == agent.FEEDBACK_THANKS["helpful"]
+    assert thanks["text"] == actions.FEEDBACK_THANKS["helpful"]
     assert rows() == ["helpful"]
     # Without a stored question nothing says who asked: refused in a group chat, kept in a personal chat
     # (only the asker sees that card).
     unbound = {k: v for k, v in votes["Helpful"].items() if k != "question_id"}
     (stale,) = bot.replies(message(None, value=unbound, aad="aad-bystander", user="29:bystander", **group))
-    assert stale["text"] == agent.STALE_BUTTON
+    assert stale["text"] == replies.STALE_BUTTON
     (kept,) = bot.replies(message(None, value=unbound, service_url=connector.url, aad="aad-asker"))
-    assert kept["text"] == agent.FEEDBACK_THANKS["helpful"]
+    assert kept["text"] == actions.FEEDBACK_THANKS["helpful"]
 
 
 def test_forged_or_stale_button_gets_a_polite_reply(bot: Bot, connector: Connector) -> None:
@@ -270,8 +275,7 @@ def test_forged_or_stale_button_gets_a_polite_reply(bot: Bot, connector: Connect
     replies = bot.replies(message(None, service_url=connector.url, value=value))
     assert replies[0]["text"] == "That button belongs to an older answer I can no longer act on. " \
         "Please ask the question again."
-    count = bot.services.db.conn.execute("SELECT COUNT(*) FROM feedback WHERE question = '5'").fetchone()[0]
-    assert count == 0
+    assert stored(bot, "SELECT id FROM feedback WHERE question = '5'") == []
 
 
 def test_help_and_todo_commands(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:
@@ -368,7 +372,9 @@ def test_a_vote_the_database_cannot_take_gets_a_polite_reply(start_bot: Any, see
     card = adaptive_card(bot.replies(message(QUESTION, service_url=connector.url))[0])
     vote = next(b["data"] for b in card_actions(card) if b["title"] == "Helpful")
     # Someone broke the table (a real SQLite failure, not a mock): writes to it now fail.
-    bot.services.db.conn.executescript("DROP TABLE feedback; CREATE VIEW feedback AS SELECT 1 AS id;")
+    with bot.services.store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE feedback")
+        conn.exec_driver_sql("CREATE VIEW feedback AS SELECT 1 AS id")
 
     reply = bot.replies(message(None, service_url=connector.url, value=vote))
 

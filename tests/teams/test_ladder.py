@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.teams import agent, cards
+from bot.teams import cards
+from bot.teams.listeners import actions
 from bot.view import SEND_AS_DM, SENT_AS_DM
 from index.answer import Answerer
 from tests.teams.harness import (
@@ -75,7 +76,7 @@ def test_dm_button_without_a_personal_chat_says_how_to_open_one(monzo_bot: Bot, 
     click = message(None, service_url=connector.url, conversation=channel, kind="channel", team=channel,
                     user="29:stranger", aad="aad-stranger", value=button["data"])
     (notice,) = monzo_bot.replies(click)
-    assert notice["text"] == agent.NO_PERSONAL_CHAT
+    assert notice["text"] == actions.NO_PERSONAL_CHAT
 
 
 def test_dm_button_posts_the_checklist_into_the_personal_chat(monzo_bot: Bot, connector: Connector) -> None:
@@ -123,11 +124,11 @@ def test_dm_refused_by_teams_says_whether_pressing_again_can_help(
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "careerfw.teams")
     assert f"HTTP {status}" in logged and personal in logged
     if status == 400:
-        assert notice["text"] == agent.DM_REFUSED
+        assert notice["text"] == actions.DM_REFUSED
         assert "try again" not in notice["text"].lower()
         assert "BadArgument" in logged and "retrying will not help" in logged
     else:
-        assert notice["text"] == agent.DM_FAILED  # a connector outage may pass: trying again can work
+        assert notice["text"] == actions.DM_FAILED  # a connector outage may pass: trying again can work
 
 
 def test_dm_button_on_a_card_already_in_the_personal_chat_sends_no_copy(monzo_bot: Bot, connector: Connector) -> None:
@@ -137,7 +138,7 @@ def test_dm_button_on_a_card_already_in_the_personal_chat_sends_no_copy(monzo_bo
     click = message(None, service_url=connector.url, conversation=personal, user="29:already", aad="aad-already",
                     value={cards.SUBMIT_KEY: cards.CHECKLIST_DM, "question": CHECKLIST})
     (notice,) = monzo_bot.replies(click)
-    assert notice["text"] == agent.ALREADY_IN_PERSONAL_CHAT
+    assert notice["text"] == actions.ALREADY_IN_PERSONAL_CHAT
     assert "attachments" not in notice and connector.posts() == []
 
 

@@ -45,7 +45,6 @@ def test_a_database_broken_while_serving_keeps_answering_and_healthz_says_so(
 ) -> None:
     bot: Bot = start_bot(seed_answerer, teams_allow_anonymous=True)
     assert bot.get("/healthz")[0] == 200
-    bot.services.db.close()  # the next use opens the file again, as a new answer thread would
     corrupt(bot.services.settings.state_db)
     for suffix in ("-wal", "-shm"):
         Path(f"{bot.services.settings.state_db}{suffix}").unlink(missing_ok=True)

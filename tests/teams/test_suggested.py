@@ -1,7 +1,7 @@
-"""Follow-ups after a Teams answer, over real HTTP (bot/teams/agent.py): "Compare with the next level",
-"Whole text" and "TODO areas" are buttons on the answer's last card in every kind of chat (Teams shows
-suggested actions only under a message without a card); each one, sent back the way Teams sends it,
-gets its answer from the framework."""
+"""Follow-ups after a Teams answer, over real HTTP (bot/view.py decides them, bot/teams/cards.py renders
+them): "Compare with the next level", "Whole text" and "TODO areas" are buttons on the answer's last card
+in every kind of chat (Teams shows suggested actions only under a message without a card); each one,
+sent back the way Teams sends it, gets its answer from the framework."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.teams.agent import COMPARE_NEXT, STALE_BUTTON, TODO_AREAS, WHOLE_TEXT
 from bot.teams.cards import ASK, SUBMIT_KEY
+from bot.teams.listeners.replies import STALE_BUTTON
+from bot.view import COMPARE_NEXT, TODO_AREAS, WHOLE_TEXT
 from index.answer import Answerer
+from index.request import Request
 from tests.teams.harness import (
     BOT_NAME,
     Bot,
@@ -99,14 +101,18 @@ def test_the_follow_ups_are_card_buttons_in_every_chat_and_each_works(
     assert list(buttons) == list(FOLLOW_UPS)
     assert all(b["type"] == "Action.Submit" for b in buttons.values())
     assert all(not _card_buttons(r) for r in replies[:-1])  # offered once, on the last card
-    assert cell.area in buttons[COMPARE_NEXT]["data"]["question"] and above in buttons[COMPARE_NEXT]["data"]["question"]
+    # Structured: the names as the index has them, never a question in words to parse again.
+    assert Request.from_json(buttons[COMPARE_NEXT]["data"]["request"]) == Request(
+        "compare", cell.framework, cell.craft, (cell.level, above), (cell.area,))
+    assert "question" not in buttons[COMPARE_NEXT]["data"]
 
     # A click is a submit (no text, no @mention): "Compare with the next level" gets both cells...
     (answer,) = bot.replies(message(None, value=buttons[COMPARE_NEXT]["data"], **chat))
     texts = card_texts(adaptive_card(answer)["body"])
     upper = next(e for e in multilevel_answerer.entries
                  if e.craft == cell.craft and e.level == above and e.area == cell.area)
-    assert cell.paragraphs[0] in texts and upper.paragraphs[0] in texts
+    joined = "".join(texts)  # the higher cell's new words are runs of their own (bold)
+    assert cell.paragraphs[0] in joined and upper.paragraphs[0] in joined
 
     # ..."Whole text" the whole cell...
     (answer,) = bot.replies(message(None, value=buttons[WHOLE_TEXT]["data"], **chat))
@@ -134,7 +140,7 @@ def test_after_a_comparison_the_next_step_is_one_level_higher(bot: Bot, connecto
     if higher is None:
         assert onward is None  # the comparison reached the top level
     else:
-        assert above in onward["data"]["question"] and higher in onward["data"]["question"]
+        assert onward["data"]["request"]["levels"] == [above, higher]
 
 
 def test_a_follow_up_button_with_no_text_is_a_polite_stale_notice(bot: Bot, connector: Connector) -> None:

@@ -40,8 +40,8 @@ def remember(bot: Bot, service_url: str, claims: dict[str, str] | None) -> None:
 @pytest.fixture(autouse=True)
 def forget(bot: Bot) -> Any:
     yield
-    bot.services.db.conn.execute("DELETE FROM teams_conversations")
-    bot.services.db.conn.commit()
+    with bot.services.store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM teams_conversations")
 
 
 def test_a_conversation_stored_while_anonymous_is_never_posted_to_with_credentials(
