@@ -85,7 +85,7 @@ def _conjuncts(text: str) -> list[str]:
     return [o for o in out if not re.search(r"\b(\w+) \1\b", o, re.I)]
 
 
-def _strip_generic(text: str) -> str:
+def strip_generic(text: str) -> str:
     ws = text.split()
     while ws and fold(ws[-1]) in GENERIC:
         ws.pop()
@@ -118,7 +118,7 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
                 out.append((c, not conjuncts))
     cleaned: list[tuple[str, bool]] = []
     for text, partial in out:
-        for t in {text, _strip_generic(text)}:
+        for t in {text, strip_generic(text)}:
             ws = words(t)
             if not ws or all(w in STOPWORDS or w in GENERIC or w.isdigit() for w in ws):
                 if not (ws and any(w.isdigit() for w in ws) and any(w in GENERIC for w in ws)):

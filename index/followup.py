@@ -34,10 +34,10 @@ from typing import Any
 import numpy as np
 
 from index import wordtable
-from index.aliases import FIELDS, Detected, Mention, Structure, _strip_generic
+from index.aliases import FIELDS, Detected, Mention, Structure, strip_generic
 from index.entry import Entry
 from index.intents import ASKING, COMPARING, direction, moves_on_the_ladder
-from index.levelnames import _base, _qualifiers
+from index.levelnames import base_title, title_qualifiers
 from index.levelorder import LevelOrder
 from index.query import Query, parse
 from index.tokens import GENERIC, STOPWORDS, stem, words
@@ -87,7 +87,7 @@ class Context:
 
     def label(self) -> str:
         """craft › level › area, as a person reads it ("Backend Engineering › Level 4 › Mastery")."""
-        craft = _strip_generic(self.craft) or self.craft
+        craft = strip_generic(self.craft) or self.craft
         return " › ".join(p for p in (craft, self.level, self.area) if p)
 
 
@@ -283,13 +283,13 @@ class FollowUps:
         for m in mentions:
             if "who" in m.kinds and not m.partial:
                 named |= {self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
-        same_rung = [t for t in named if _base(t) == _base(level) and t != level]
+        same_rung = [t for t in named if base_title(t) == base_title(level) and t != level]
         if len(same_rung) == 1:
             return same_rung[0]
         if len(named) < 2:
             return ""  # the question names its level itself
-        track = set(_qualifiers(level))
-        on_track = [t for t in named if track and set(_qualifiers(t)) == track]
+        track = set(title_qualifiers(level))
+        on_track = [t for t in named if track and set(title_qualifiers(t)) == track]
         return on_track[0] if len(on_track) == 1 else ""
 
     def _names(self, mentions: list[Mention]) -> tuple[bool, bool]:
@@ -406,7 +406,7 @@ def _short_craft_names(crafts: list[str]) -> dict[str, str]:
     Also each single word only one craft's name has. Only names that pick one craft."""
     if len(crafts) < 2:
         return {}
-    named = {c: [w for w in words(_strip_generic(c) or c) if w not in STOPWORDS and w not in GENERIC] for c in crafts}
+    named = {c: [w for w in words(strip_generic(c) or c) if w not in STOPWORDS and w not in GENERIC] for c in crafts}
     share = Counter(w for ws in named.values() for w in set(ws))
     common = {w for w, n in share.items() if n >= max(2, len(crafts) / 2)}
     out: dict[str, set[str]] = {}

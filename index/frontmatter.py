@@ -33,7 +33,7 @@ class _TooDeep(yaml.composer.ComposerError):
     pass
 
 
-class _SafeFrontMatterLoader(yaml.SafeLoader):
+class SafeFrontMatterLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (`*name`), which front matter never needs and whose nesting
     expands exponentially (a "billion laughs" document of a few hundred bytes takes gigabytes), and
     collections nested deeper than MAX_FRONT_MATTER_DEPTH."""
@@ -61,7 +61,7 @@ def load_front_matter(raw: str) -> dict[str, Any]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise FrontMatterError(0, f"front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
-        data = yaml.load(raw, Loader=_SafeFrontMatterLoader) if raw.strip() else {}
+        data = yaml.load(raw, Loader=SafeFrontMatterLoader) if raw.strip() else {}
     except _TooDeep as exc:
         line = exc.problem_mark.line if exc.problem_mark is not None else 0
         lines = raw.split("\n")

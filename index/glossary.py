@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from index.files import UnsafePage, read_page
-from index.frontmatter import _SafeFrontMatterLoader
+from index.frontmatter import SafeFrontMatterLoader
 from index.parse import Content, Problem
 
 GLOSSARY_FILE = "careerfw.yaml"
@@ -338,7 +338,7 @@ def parse_glossary(text: str, rel: str = GLOSSARY_FILE) -> Glossary:
     """Parse the file's text; `rel` names it in problems. A text that is not YAML gives an empty glossary
     with no problems of its own: siteurl.site_address reads the same file and reports that, once."""
     try:
-        root = yaml.compose(text, Loader=_SafeFrontMatterLoader) if text.strip() else None
+        root = yaml.compose(text, Loader=SafeFrontMatterLoader) if text.strip() else None
     except yaml.YAMLError:
         return Glossary()
     if root is None:

@@ -96,11 +96,11 @@ def _label(code: str, n: int) -> str:
     return f"{code.capitalize()} {n}" if len(code) > 3 else f"{code.upper()}{n}" if code else f"Level {n}"
 
 
-def _base(title: str) -> str:
+def base_title(title: str) -> str:
     return " ".join(_PAREN.sub(" ", title).split())
 
 
-def _qualifiers(title: str) -> list[str]:
+def title_qualifiers(title: str) -> list[str]:
     return [q.strip() for q in _PAREN.findall(title) if q.strip()]
 
 
@@ -122,12 +122,12 @@ def _title_words(text: str) -> list[str]:
     return ws
 
 
-def _numbers(title: str) -> set[tuple[str, int]]:
+def title_numbers(title: str) -> set[tuple[str, int]]:
     """(code, number) pairs a title is numbered by: ("ic", 3) for "IC3", ("", 3) for "Level 3", "Band 3",
     "Level III" or a title that starts with its code ("L1 Site Reliability Engineer", "EM6 Engineering Manager")."""
     out: set[tuple[str, int]] = set()
-    pieces = [_base(title), *_qualifiers(title), *re.split(r"\s+[-–—:|]\s+", title)]
-    lead = words(_base(title))
+    pieces = [base_title(title), *title_qualifiers(title), *re.split(r"\s+[-–—:|]\s+", title)]
+    lead = words(base_title(title))
     if len(lead) >= 3 and lead[0] in LEVEL_WORDS and lead[1].isdigit():
         out.add(("", int(lead[1])))  # "L1 Site Reliability Engineer"
     elif len(lead) >= 2 and (m := _CODE.match(lead[0])):
@@ -154,7 +154,7 @@ class LevelNames:
         `ladders`: each craft's rungs in order, each rung the titles on it."""
         self.titles = sorted(set(titles))
         self._vocabulary = vocabulary
-        bases = {t: [singular(w) for w in words(_base(t))] for t in self.titles}
+        bases = {t: [singular(w) for w in words(base_title(t))] for t in self.titles}
         share = Counter(w for ws in bases.values() for w in set(ws) if not w.isdigit())
         named_by = {stem(singular(w))[:5] for n in naming for w in words(n) if len(w) > 3}
         enough = max(2, ROLE_NOUN_SHARE * len(self.titles))
@@ -182,7 +182,7 @@ class LevelNames:
             if len(letters) >= 2 and digits:
                 initials = "".join(w[0] for w in letters)
                 table[(f"{initials} {' '.join(digits)}", False)].add(t)
-            for q in _qualifiers(t):
+            for q in title_qualifiers(t):
                 qws = [w for w in words(q) if w not in STOPWORDS]
                 if len(qws) >= 2:
                     table[("".join(w[0] for w in qws), False)].add(t)
@@ -202,7 +202,7 @@ class LevelNames:
                 self.aliases.append(NameAlias(text, frozenset(values), refines))
         self.numbered: dict[tuple[str, int], set[str]] = defaultdict(set)
         for t in self.titles:
-            for code, n in _numbers(t):
+            for code, n in title_numbers(t):
                 self.numbered[(code, n)].add(t)
         # A noun several titles put before their number is the ladder's own word for a level
         # ("Milestone 1", "Milestone 2"; "Engineer I", "Engineer II"): "milestone 2", and "level 2", name it.
@@ -212,7 +212,7 @@ class LevelNames:
         first_rungs = {t for rungs in ladders if rungs for t in rungs[0]}
         nouns: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
         for t in self.titles:
-            ws = _title_words(_base(t))
+            ws = _title_words(base_title(t))
             if len(ws) >= 2 and ws[-1].isdigit() and ws[0] not in LEVEL_WORDS and not _CODE.match(ws[0]):
                 nouns[tuple(ws[:-1])].append((t, int(ws[-1])))
         for prefix, numbered in nouns.items():

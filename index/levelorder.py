@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.entry import Entry, page_url
-from index.levelnames import _base, _numbers, _qualifiers
+from index.levelnames import base_title, title_numbers, title_qualifiers
 from index.tokens import GENERIC, STOPWORDS, fold, words
 
 
@@ -67,24 +67,24 @@ def is_every_level(title: str) -> bool:
 
 
 def _number(title: str) -> int | None:
-    found = {n for _, n in _numbers(title)}
+    found = {n for _, n in title_numbers(title)}
     return found.pop() if len(found) == 1 else None
 
 
 def _code(title: str) -> str | None:
-    codes = {c for c, _ in _numbers(title) if c}
+    codes = {c for c, _ in title_numbers(title) if c}
     return codes.pop() if len(codes) == 1 else None
 
 
 def _rung_key(title: str) -> str:
-    return " ".join(words(_base(title))) or fold(title)
+    return " ".join(words(base_title(title))) or fold(title)
 
 
 def _tracks(titles: list[str]) -> dict[str, str | None]:
     """Each title's track: a code several titles use, else a qualifier several titles share or that tells
     two versions of one rung apart; None when it has neither (a step every track goes through)."""
     codes = Counter(c for t in titles if (c := _code(t)))
-    quals = {t: [" ".join(words(q)) for q in _qualifiers(t)] for t in titles}
+    quals = {t: [" ".join(words(q)) for q in title_qualifiers(t)] for t in titles}
     shared = Counter(q for qs in quals.values() for q in set(qs))
     by_rung: dict[str, set[str]] = defaultdict(set)
     for t in titles:

@@ -6,6 +6,9 @@ lazy import cannot hide a cycle or a wrong-way dependency.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import grimp
 import pytest
 
@@ -91,3 +94,14 @@ def test_surfaces_do_not_import_each_other(graph: grimp.ImportGraph) -> None:
 def test_the_owners_report_knows_no_surface_and_no_cli(graph: grimp.ImportGraph) -> None:
     for other in ("bot.slack", "bot.teams", "bot.cli"):
         assert imports(graph, "bot.report", other) == []
+
+
+def test_no_module_of_the_core_imports_another_modules_private_names() -> None:
+    """A name with a leading underscore is its module's own; a helper another module needs is public."""
+    root = Path(__file__).resolve().parent.parent / "index"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "index":
+                found += [f"{path.name}:{node.lineno} {a.name}" for a in node.names if a.name.startswith("_")]
+    assert found == []
