@@ -1,9 +1,10 @@
 """Questions to offer people before they ask, made from the loaded framework rather than a fixed list.
 
-Slack's suggested prompts (the Messages tab and each new agent thread), Teams' prompt starters (the
-app manifest's bot commands, made at package time) and Teams' follow-up buttons after an answer all
-come from here, so every surface offers the same questions. Only the framework's own names are used
-(levels, crafts, areas), so a prompt never mentions a level the loaded content does not have.
+Slack's suggested prompts (the Messages tab and each new agent thread) and Teams' prompt starters (the
+app manifest's bot commands, made at package time) come from here, so every surface offers the same
+questions. (The buttons after an answer are bot/view.py's `answer_actions`, structured requests.)
+Only the framework's own names are used (levels, crafts, areas), so a prompt never mentions a level
+the loaded content does not have.
 
 Choices are deterministic and hold for any framework: the craft with the most levels, its first two
 levels in the framework's own order (the core's `LevelOrder`: front matter `nav_order`, then the
@@ -96,19 +97,6 @@ def suggested_prompts(entries: Sequence[Entry], todo: Sequence[Entry] = (), limi
     if todo:
         prompts.append(Prompt("Not written yet", TODO_QUESTION))
     return prompts[:limit]
-
-
-def compare_with_next(entry: Entry, order: LevelOrder) -> str | None:
-    """The question comparing an answered cell with the same area one level up, if there is one (the
-    first of the next rung's levels when the track splits there)."""
-    if entry.kind != "level" or not entry.level:
-        return None
-    above = order.next(entry.level, entry.craft, entry.framework)
-    if not above:
-        return None
-    upper = above[0].title
-    craft = f" in {entry.craft}" if len({lv.craft for lv in order.find(upper)}) > 1 else ""
-    return f"Compare {entry.area} at {entry.level} and {upper}{craft}"
 
 
 def prompt_starters(entries: Sequence[Entry], limit: int, title_limit: int,

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompts import MAX_SLACK_PROMPTS, central_areas, compare_with_next, suggested_prompts
+from bot.prompts import MAX_SLACK_PROMPTS, central_areas, suggested_prompts
+from bot.view import next_level_request
 from index.levelorder import LevelOrder
 from index.parse import load_content
+from index.request import Request
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = Path(__file__).resolve().parents[2] / "content"
@@ -66,14 +68,15 @@ def test_an_area_written_at_more_levels_is_more_central(multilevel) -> None:
     assert [cells[a] for a in areas] == sorted(cells.values(), reverse=True)
 
 
-def test_compare_with_next_names_the_level_above(multilevel) -> None:
+def test_compare_with_the_next_level_names_the_level_above(multilevel) -> None:
+    """bot/view.py: "Compare with the next level" asks for the same area one level up, by the index's names."""
     order = LevelOrder(multilevel)
     cell = next(e for e in multilevel if e.level == "Engineer 1" and e.kind == "level")
-    question = compare_with_next(cell, order)
-    assert question is not None and cell.area in question and "Engineer 1" in question and "Engineer 2" in question
+    assert next_level_request(cell, order) == Request("compare", cell.framework, cell.craft,
+                                                      ("Engineer 1", "Engineer 2"), (cell.area,))
     top = next(e for e in multilevel if e.level == "Senior Engineer 2 (Individual Contributor)")
-    assert compare_with_next(top, order) is None
-    assert compare_with_next(replace(cell, kind="definition"), order) is None
+    assert next_level_request(top, order) is None
+    assert next_level_request(replace(cell, kind="definition"), order) is None
 
 
 def test_no_levels_no_prompts() -> None:
