@@ -15,7 +15,7 @@ from bot.conversation import EXPIRY_S
 from bot.runtime import open_answerer
 from bot.text import render_answer, render_help, render_todo
 from bot.view import command_word, help_view, keyword
-from index.followup import Context
+from index import Context
 
 HELP = render_help(help_view(["type a question at the you> prompt", "quit: end the chat"]))
 QUIT = ("quit", "exit", "bye", "q")

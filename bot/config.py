@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.embedder import BACKENDS
+from index import BACKENDS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO_ROOT / "content"
@@ -206,7 +206,7 @@ class Settings:
         index/siteurl.py), so citations are links without anyone having to set it."""
         if self.site_url:
             return self
-        from index.siteurl import site_address
+        from index import site_address
 
         return replace(self, site_url=site_address(self.content_dir).url)
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.answer import Answer, Answerer
-from index.query import ROWS, Query
+from index import INTENT_ROWS, Answer, Answerer, Query
 
 CANDIDATES = 5  # candidates shown; the ranking keeps more
 _GLOSSARY_KIND = {
@@ -21,7 +20,7 @@ _GLOSSARY_KIND = {
     "redirect": "a redirect: answered with the admins' note, not the framework",
 }
 
-_WHY = {row.name: row.why for row in ROWS}
+_WHY = {row.name: row.why for row in INTENT_ROWS}
 _WHY["topical-word-picks-an-area"] = "a topical word of the question singles out one area of the level, once ranked"
 
 
@@ -68,9 +67,9 @@ def _candidates(answer: Answer, answerer: Answerer) -> list[dict[str, Any]]:
     features = getattr(ranking, "features", None)
     names: tuple[str, ...] = ()
     if features is not None:
-        from index.ranking import NAMES  # the fitted ranker's features, when it ranked
+        from index import FEATURE_NAMES  # the fitted ranker's features, when it ranked
 
-        names = NAMES
+        names = FEATURE_NAMES
     out = []
     for rank, hit in enumerate(ranking.hits[:CANDIDATES], start=1):
         e = entries[hit.entry]

@@ -49,8 +49,7 @@ from bot.store import Store
 from bot.store.clean import clean_text, valid_id
 from bot.store.rows import insert_new
 from bot.store.schema import feedback, feedback_meta, questions
-from index.answer import Answer
-from index.entry import Entry
+from index import Answer, Entry
 
 log = logging.getLogger("careerfw.feedback")
 

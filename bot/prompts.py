@@ -17,8 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.entry import Entry
-from index.levelorder import LevelOrder
+from index import Entry, LevelOrder
 
 MAX_SLACK_PROMPTS = 4  # assistant.threads.setSuggestedPrompts takes at most four
 TODO_QUESTION = "Which areas are not written yet?"

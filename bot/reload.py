@@ -24,13 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.checks import check_content
-from index.files import content_signature
-from index.parse import Problem
+from index import Problem, check_content, content_signature
 
 if TYPE_CHECKING:
-    from index.answer import Answerer
-    from index.store import BuildReport
+    from index import Answerer, BuildReport
 
 log = logging.getLogger("careerfw.reload")
 
@@ -66,7 +63,7 @@ class Reloader:
         # Pinned to what the content folder resolves to now: the default index location is derived from
         # the resolved path, and a flipped link would otherwise start a new, empty index per version.
         if index_dir is None:
-            from index.store import default_index_dir
+            from index import default_index_dir
 
             index_dir = default_index_dir(self.content_dir)
         self.index_dir: Path = index_dir
@@ -117,8 +114,7 @@ class Reloader:
     def _reload_from(self, source: Path) -> ReloadOutcome:
         """Check and build from `source`, the one directory the content folder resolved to when this pass
         began, so the check and the build read the same files whatever the link does meanwhile."""
-        from index.embedder import ModelError
-        from index.store import SearchIndexError, build_index
+        from index import ModelError, SearchIndexError, build_index
 
         serving = self.answerer.index.build_id
         # Operators see which checkout is live: git-sync names each worktree after its commit.

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from bot.nudge.target import NudgeTarget
     from bot.reload import Reloader, ReloadOutcome
     from bot.store import Store
-    from index.answer import Answerer
+    from index import Answerer
 
 log = logging.getLogger("careerfw.runtime")
 T = TypeVar("T")
@@ -120,9 +120,7 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
     When the content files, the index build, the index code and the model are those of the last start,
     the answerer's derived structures are loaded as that start left them (ANSWERER_CACHE in the index
     folder) instead of being derived again; anything changed, and they are derived and kept anew."""
-    from index.answer import Answerer
-    from index.embedder import Embedder
-    from index.store import default_index_dir
+    from index import Answerer, Embedder, default_index_dir
 
     embedder = Embedder(settings.model, backend=settings.model_backend)
     index_dir = settings.index_dir or default_index_dir(settings.content_dir)

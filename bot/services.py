@@ -27,9 +27,7 @@ from bot.store import Store
 from bot.store.clean import valid_id
 from bot.store.contexts import ConversationContexts
 from bot.store.retention import Retention
-from index.answer import Answer, Answerer
-from index.followup import Context
-from index.request import Request
+from index import Answer, Answerer, Context, Request
 
 T = TypeVar("T")
 

@@ -19,9 +19,7 @@ from bot.view import (
     level_groups,
     side_by_side,
 )
-from index.answer import Answer, Quote
-from index.entry import Entry
-from index.worddiff import pieces
+from index import Answer, Entry, Quote, pieces
 
 # Around words new against the other level, as `git diff --word-diff=plain` marks them: visible in any
 # terminal and in a pasted log, and the text between the marks is the framework's, unchanged.

@@ -12,11 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from index.answer import MAX_QUESTION_CHARS, Answer, Answerer, Choice, Quote
-from index.entry import Entry
-from index.levelorder import Level, LevelOrder
-from index.request import Request
-from index.worddiff import Span, restricted
+from index import (
+    MAX_QUESTION_CHARS,
+    Answer,
+    Answerer,
+    Choice,
+    Entry,
+    Level,
+    LevelOrder,
+    Quote,
+    Request,
+    Span,
+    restricted,
+)
 
 Keyword = Literal["help", "todo"]
 

@@ -96,6 +96,12 @@ def test_the_owners_report_knows_no_surface_and_no_cli(graph: grimp.ImportGraph)
         assert imports(graph, "bot.report", other) == []
 
 
+def test_bot_uses_the_core_only_through_its_face(graph: grimp.ImportGraph) -> None:
+    """bot/ imports the names index/__init__.py exports, never a module of the core (`index.answer`), so
+    the core's modules can be split or renamed without touching chat code."""
+    assert [(m, t) for m, t in imports(graph, "bot", "index") if t != "index"] == []
+
+
 def test_no_module_of_the_core_imports_another_modules_private_names() -> None:
     """A name with a leading underscore is its module's own; a helper another module needs is public."""
     root = Path(__file__).resolve().parent.parent / "index"

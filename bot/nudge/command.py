@@ -19,8 +19,7 @@ from bot.nudge.target import NudgeTarget
 from bot.state import check_state
 from bot.store import Store
 from bot.store.schema import nudge_snapshots, nudge_weeks
-from index.owners import Owners, load_owners
-from index.parse import load_content
+from index import Owners, load_content, load_owners
 
 
 def _load_owners(settings: Settings) -> Owners:

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from index.entry import Entry
-from index.owners import Owners
+from index import Entry, Owners
 
 MessageKind = Literal["todo", "all_filled_in"]
 ChangeKind = Literal["filled_in", "newly_todo", "removed"]

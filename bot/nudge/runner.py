@@ -18,8 +18,7 @@ from bot.nudge.ledger import Claim, NudgeLedger, iso_week
 from bot.nudge.message import NudgeMessage, build_message
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered, NudgeTarget
 from bot.store import StoreUnavailable
-from index.entry import Entry
-from index.owners import Owners
+from index import Entry, Owners
 
 log = logging.getLogger(__name__)
 

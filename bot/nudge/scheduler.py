@@ -32,9 +32,7 @@ from bot.nudge.ledger import DEFAULT_LEASE_SECONDS, NudgeLedger
 from bot.nudge.runner import Clock, NudgeOutcome, run_nudges, system_clock, week_of, zone
 from bot.nudge.target import NudgeTarget
 from bot.store import Store, StoreUnavailable
-from index.entry import Entry
-from index.owners import Owners, load_owners
-from index.parse import load_content
+from index import Entry, Owners, load_content, load_owners
 
 log = logging.getLogger(__name__)
 

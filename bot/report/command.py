@@ -27,10 +27,7 @@ from bot.state import check_state
 from bot.store import Store
 from bot.store.schema import feedback, nudge_weeks, questions
 from bot.text import for_terminal
-from index.answer import Answerer
-from index.entry import Entry
-from index.owners import Owners, load_owners
-from index.parse import load_content
+from index import Answerer, Entry, Owners, load_content, load_owners
 
 DEFAULT_SINCE = "7d"
 

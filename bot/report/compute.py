@@ -32,11 +32,11 @@ from bot.config import ConfigError
 from bot.nudge.runner import week_of, zone
 from bot.store import Store
 from bot.store.schema import feedback, questions
-from index.entry import Entry
+from index import Entry
 
 if TYPE_CHECKING:
     from bot.report.suggest import Suggestion
-    from index.answer import Answerer
+    from index import Answerer
 
 # A refused question joins a group when its embedding's cosine with the group's mean is at least this.
 # Measured with all-MiniLM-L6-v2 on the questions in tests/report: rewordings of one question scored

@@ -20,9 +20,7 @@ from bot.nudge.runner import NudgeOutcome, week_of, zone
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
 from bot.report.compute import Embed, Report, build_report
 from bot.store import Store, StoreUnavailable
-from index.answer import Answerer
-from index.entry import Entry
-from index.owners import Owners, load_owners
+from index import Answerer, Entry, Owners, load_owners
 
 log = logging.getLogger(__name__)
 

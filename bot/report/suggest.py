@@ -21,9 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.answer import Answer, Answerer
-from index.glossary import GLOSSARY_FILE, parse_glossary
-from index.tokens import STOPWORDS
+from index import GLOSSARY_FILE, STOPWORDS, Answer, Answerer, parse_glossary
 
 MAX_TEXTS = 20  # distinct wordings of one group asked again
 MAX_TRIES = 6  # candidate lines tried per group

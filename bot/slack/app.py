@@ -43,7 +43,7 @@ from bot.slack.middleware import attach_services, drop_repeated_clicks, drop_ret
 from bot.slack.services import Services
 from bot.store import Store
 from bot.store.events import EventLedger
-from index.answer import Answerer
+from index import Answerer
 
 log = logging.getLogger("careerfw.slack")
 EVENTS_PATH = "/slack/events"

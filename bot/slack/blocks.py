@@ -42,10 +42,7 @@ from bot.view import (
     side_by_side,
     side_headings,
 )
-from index.answer import Answer, Answerer, Quote
-from index.entry import Entry
-from index.followup import Context
-from index.worddiff import pieces
+from index import Answer, Answerer, Context, Entry, Quote, pieces
 
 Block = dict[str, Any]
 Message = dict[str, Any]  # {"text": ..., "blocks": [...]}: keyword arguments for chat.postMessage / respond

@@ -28,8 +28,7 @@ from bot.report.text import summary
 from bot.slack.mrkdwn import escape
 from bot.slack.nudge import _USER_ID, POST_TIMEOUT_S, make_client, start_slack_nudges
 from bot.store import Store, StoreUnavailable
-from index.entry import Entry
-from index.owners import Owners, load_owners
+from index import Entry, Owners, load_owners
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

@@ -15,9 +15,7 @@ from typing import Any
 
 from bot import feedback
 from bot.services import AnswerServices, Asked
-from index.answer import Answer
-from index.followup import Context
-from index.request import Request
+from index import Answer, Context, Request
 
 SERVICES_KEY = "careerfw"
 SURFACE: feedback.Surface = "slack"

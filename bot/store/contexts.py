@@ -18,7 +18,7 @@ from bot.conversation import EXPIRY_S
 from bot.store import Store
 from bot.store.clean import clean_text, valid_id
 from bot.store.schema import conversation_context as table
-from index.followup import Context
+from index import Context
 
 SWEEP_EVERY_S = 300.0
 MAX_CONVERSATION_CHARS = 512

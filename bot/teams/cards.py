@@ -43,10 +43,7 @@ from bot.view import (
     starts_also_relevant,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
-from index.answer import MAX_QUESTION_CHARS, Answer, Answerer, Quote
-from index.entry import Entry
-from index.followup import Context
-from index.worddiff import Span, pieces, restricted
+from index import MAX_QUESTION_CHARS, Answer, Answerer, Context, Entry, Quote, Span, pieces, restricted
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 # 1.5 is the newest version every Teams client (desktop, web, mobile) renders.

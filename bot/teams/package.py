@@ -25,8 +25,7 @@ from typing import Any
 from bot.config import REPO_ROOT, Settings
 from bot.prompts import prompt_starters
 from bot.teams.icons import COLOR_SIZE, OUTLINE_SIZE, png_info
-from index.entry import Entry
-from index.parse import load_content
+from index import Entry, load_content
 
 PACKAGE_DIR = REPO_ROOT / "appPackage"
 MANIFEST_VERSION = "1.22"

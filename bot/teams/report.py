@@ -21,7 +21,7 @@ from bot.report.text import summary
 from bot.store import Store
 from bot.teams.conversations import StoredConversation
 from bot.teams.nudge import ProactiveSender, start_teams_nudges, teams_targets
-from index.owners import Owners, load_owners
+from index import Owners, load_owners
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot import feedback
 from bot.services import AnswerServices
 from bot.teams.conversations import ConversationStore
-from index.answer import Answer
+from index import Answer
 
 SURFACE: feedback.Surface = "teams"
 

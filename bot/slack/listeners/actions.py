@@ -41,9 +41,7 @@ from bot.slack.listeners.replies import conversation_of
 from bot.slack.modals import reason_modal
 from bot.slack.services import Services, services_of, tracked
 from bot.view import SENT_AS_DM
-from index.answer import Answer, Answerer
-from index.followup import Context
-from index.request import Request
+from index import Answer, Answerer, Context, Request
 
 log = logging.getLogger("careerfw.slack")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.slack.blocks import Message, answer_message, help_message, notice_message, todo_message
 from bot.slack.services import Services
 from bot.view import keyword
-from index.followup import Context
+from index import Context
 
 log = logging.getLogger("careerfw.slack")
 

@@ -45,9 +45,7 @@ from bot.teams.listeners.replies import (
 )
 from bot.teams.services import Services
 from bot.view import SENT_AS_DM
-from index.answer import MAX_QUESTION_CHARS
-from index.followup import Context
-from index.request import Request
+from index import MAX_QUESTION_CHARS, Context, Request
 
 log = logging.getLogger("careerfw.teams")
 

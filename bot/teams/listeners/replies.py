@@ -21,8 +21,7 @@ from bot.teams import cards
 from bot.teams.conversations import conversation_type
 from bot.teams.services import Services
 from bot.view import keyword
-from index.answer import Answer
-from index.followup import Context
+from index import Answer, Context
 
 log = logging.getLogger("careerfw.teams")
 
