@@ -29,21 +29,26 @@ other frameworks only (careerfw_tools/calibrate.py), then scored on this one.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
+from careerfw_tools import fitting
 from careerfw_tools.calibrate import WEIGHT_GRID, Asked, Fitted, Scores, fit, leave_one_out, score
 from index.answer import Answer, Answerer
 from index.confidence import SHIPPED
 from index.embedder import Embedder
 from index.entry import Entry
-from index.search import SHIPPED_WEIGHTS, DenseRanker, Hit, LexicalRanker, Ranking, Weights
+from index.ranking import Model
+from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, DenseRanker, Hit, LexicalRanker, Ranking, Weights
 
 RANK_DEPTH = 10
 
@@ -207,6 +212,13 @@ class FrameworkRow:
     fitted: Fitted | None  # what was fitted without it
     dense_top1: float
     bm25_top1: float
+    rrf_top1: float = float("nan")
+    fitted_held_out: Scores | None = None  # the fitted ranker and gate of index/ranking.py, fitted without it
+
+    @property
+    def over_rrf(self) -> float:
+        """Shipped top-1 minus plain RRF fusion's: what the shipped ranker adds to the floor."""
+        return self.shipped.top1 - self.rrf_top1
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -217,7 +229,11 @@ class FrameworkRow:
                         "refused": round(self.shipped.refused, 4)},
             "dense_top1": round(self.dense_top1, 4),
             "bm25_top1": round(self.bm25_top1, 4),
+            "rrf_top1": round(self.rrf_top1, 4),
+            "shipped_minus_rrf": round(self.over_rrf, 4),
         }
+        if self.fitted_held_out:
+            out["fitted_held_out"] = _scores_dict(self.fitted_held_out)
         if self.held_out and self.fitted:
             out["held_out"] = {"top1": round(self.held_out.top1, 4), "answered": round(self.held_out.answered, 4),
                                "refused": round(self.held_out.refused, 4),
@@ -237,6 +253,10 @@ class Report:
     fitted_on_all: Fitted | None = None  # the fit on every framework: what the constants should say
     pooled_held_out: Scores | None = None  # every framework's held-out questions together
     pooled_without_word_list: Scores | None = None  # the same, the out-of-scope word list switched off
+    fitted_pooled: Scores | None = None  # the fitted ranker: every framework's questions under its left-out fit
+    fitted_model: Model | None = None  # the fitted ranker fitted on every framework (what `--fit` writes)
+    fitted_in_sample: Scores | None = None  # that model on the questions it was fitted on
+    paths: list[Path] = field(default_factory=list)  # the question set files scored
 
     def system(self, name: str) -> SystemScore:
         return next(s for s in self.systems if s.name == name)
@@ -252,10 +272,55 @@ class Report:
             "frameworks": [f.as_dict() for f in self.frameworks],
             "fitted_on_all": ({"weights": vars(self.fitted_on_all.weights), "gate": vars(self.fitted_on_all.gate)}
                               if self.fitted_on_all else None),
+            "shipped_ranker": SHIPPED_RANKER,
+            "fitted_ranker": {
+                "held_out": _scores_dict(self.fitted_pooled),
+                "in_sample": _scores_dict(self.fitted_in_sample),
+                "model": self.fitted_model.to_json() if self.fitted_model else None,
+            },
             "intents": {"correct": sum(i.ok for i in self.intents), "total": len(self.intents)},
             "todo_flagged": {"flagged": self.todo_flagged[0], "total": self.todo_flagged[1]},
             "failures": self.failures,
         }
+
+
+def _scores_dict(s: Scores | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"top1": round(s.top1, 4), "answered": round(s.answered, 4), "refused": round(s.refused, 4),
+            "on_topic": s.on_topic, "off_topic": s.off_topic}
+
+
+def _pooled(outcomes: list[Outcome], off: list[bool]) -> Scores:
+    on = [o for o, x in zip(outcomes, off, strict=True) if not x]
+    out = [o for o, x in zip(outcomes, off, strict=True) if x]
+
+    def share(values: list[bool]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    return Scores(share([o.rank == 1 for o in on]), share([o.confident for o in on]),
+                  share([not o.confident for o in out]), len(on), len(out))
+
+
+def _sample(q: Question, framework: str, answerer: Answerer) -> fitting.Sample:
+    """One question's candidates as the fitted ranker sees them, and which are right."""
+    ranking = answerer.ask(q.ask, limit=RANK_DEPTH).ranking
+    n = len(answerer.entries)
+    if ranking is None or ranking.features is None:  # answered before any ranking (a glossary redirect)
+        return fitting.Sample(framework, q.off_topic, np.zeros((0, 0)), np.zeros(0, dtype=bool))
+    features = ranking.features
+    rows = np.flatnonzero(ranking.allowed) if ranking.allowed is not None else np.arange(n)
+    right = np.array([not q.off_topic and is_right(q, answerer.entries[i]) for i in rows], dtype=bool)
+    return fitting.Sample(framework, q.off_topic, features[rows], right, rows)
+
+
+def _asked(answerer: Answerer, q: Question) -> Outcome:
+    answer = answerer.ask(q.ask, limit=RANK_DEPTH)
+    return Outcome(_rank_of(q, [x.entry for x in (answer.quotes or answer.suggestions)]), answer.confident)
+
+
+def _of(system: SystemScore) -> Scores:
+    return Scores(system.top1, system.answered, system.refused, len(system.on_topic), len(system.off_topic))
 
 
 def _rank_of(q: Question, entries: list[Entry]) -> int | None:
@@ -323,8 +388,13 @@ def evaluate(
     done: list[tuple[str, int, int]] = []
     skipped: list[str] = []
     runs: dict[Weights, list[Asked]] = {w: [] for w in [SHIPPED_WEIGHTS, *WEIGHT_GRID]}
-    baseline_right: dict[str, dict[str, list[bool]]] = {"dense": {}, "bm25": {}}
+    baseline_right: dict[str, dict[str, list[bool]]] = {"dense": {}, "bm25": {}, "rrf": {}}
     label = framework_labels(sets)
+    # The fitted ranker: each question's candidates with their features, and the answerers to ask again
+    # once a model is fitted without each framework.
+    samples: list[fitting.Sample] = []
+    opened: list[tuple[QuestionSet, Answerer, str]] = []
+    shipped_per: dict[str, tuple[list[Outcome], list[bool]]] = {}
     for qs in sets:
         if not qs.available:
             skipped.append(f"{qs.name} (no content at {qs.content})")
@@ -335,6 +405,9 @@ def evaluate(
         lexical = LexicalRanker(answerer.index)
         ranker = answerer.ranker
         framework = label[qs.content]
+        opened.append((qs, answerer, framework))
+        reader = answerer.tuned(model=Model.neutral())
+        samples += [_sample(q, framework, reader) for q in qs.questions]
         for weights, asked in runs.items():
             tuned = answerer.tuned(weights=weights)
             for q in qs.questions:
@@ -357,17 +430,22 @@ def evaluate(
             dense_scores.append((d_hits[0].score if d_hits else 0.0, on))
             bm25_scores.append((b_hits[0].score if b_hits else 0.0, on))
             fixed = ranker.structure.corrected(" ".join(q.ask.split()))
+            hand = answerer.tuned(weights=SHIPPED_WEIGHTS)  # the variants below are judged by the hand gate
             fixed_vector = embedder.encode_query(fixed)
             for system, ranking in (
                 (rrf, ranker.rank(fixed, fixed_vector, RANK_DEPTH, fusion="rrf")),
                 (flat, ranker.rank(q.ask, vector, RANK_DEPTH, structure=False)),
             ):
-                outcome = _variant_outcome(q, ranking, answerer)
+                outcome = _variant_outcome(q, ranking, hand)
                 (system.on_topic if on else system.off_topic).append(outcome)
+                if on and system is rrf:
+                    baseline_right["rrf"].setdefault(framework, []).append(outcome.rank == 1)
             answer = answerer.ask(q.ask, limit=RANK_DEPTH)
             ranked = [x.entry for x in (answer.quotes or answer.suggestions)]
             outcome = Outcome(_rank_of(q, ranked), answer.confident)
             (shipped.on_topic if on else shipped.off_topic).append(outcome)
+            shipped_per.setdefault(framework, ([], []))[0].append(outcome)
+            shipped_per[framework][1].append(q.off_topic)
             if q.todo:
                 flagged[1] += 1
                 if answer.confident and answer.todo and answer.message and "TODO" not in answer.quotes[0].text:
@@ -395,12 +473,40 @@ def evaluate(
         if not i.ok:
             failures.append(f"intent {i.question!r}: want {i.expected}, got {i.got} {i.why}")
     rows, fitted_on_all, pooled = _framework_rows(runs, baseline_right)
+    fitted_pooled = fitted_model = in_sample = None
+    if samples and any(s.usable for s in samples):
+        held = fitting.leave_one_out(samples)
+        every: list[Outcome] = []
+        offs: list[bool] = []
+        per: dict[str, tuple[list[Outcome], list[bool]]] = {}
+        for qs, answerer, framework in opened:
+            if framework not in held:
+                continue
+            tuned = answerer.tuned(model=held[framework])
+            for q in qs.questions:
+                o = _asked(tuned, q)
+                per.setdefault(framework, ([], []))[0].append(o)
+                per[framework][1].append(q.off_topic)
+                every.append(o)
+                offs.append(q.off_topic)
+        for row in rows:
+            if row.name in per:
+                row.fitted_held_out = _pooled(*per[row.name])
+    for row in rows:
+        if row.name in shipped_per:
+            row.shipped = _pooled(*shipped_per[row.name])  # as asked of the shipped answerer, whichever ranker
+        fitted_pooled = _pooled(every, offs) if every else None
+        fitted_model = fitting.rounded(fitting.fit_model(samples))
+        mine = [(_asked(answerer.tuned(model=fitted_model), q), q.off_topic) for qs, answerer, _ in opened
+                for q in qs.questions]
+        in_sample = _pooled([o for o, _ in mine], [x for _, x in mine])
     # What the pay/leave/benefits word list (index/confidence.py) is worth: the same fit without it.
     unlisted = {w: [replace(a, signals=replace(a.signals, out_of_scope=False)) if a.signals else a for a in asked]
                 for w, asked in runs.items()}
     _, _, pooled_unlisted = _framework_rows(unlisted, baseline_right)
     return Report(done, skipped, [*baselines, rrf, flat, shipped], intents, (flagged[0], flagged[1]), failures,
-                  rows, fitted_on_all, pooled, pooled_unlisted)
+                  rows, fitted_on_all, pooled, pooled_unlisted, fitted_pooled, fitted_model, in_sample,
+                  [qs.path for qs in sets if qs.available])
 
 
 def framework_labels(sets: list[QuestionSet]) -> dict[Path, str]:
@@ -434,6 +540,7 @@ def _framework_rows(
         rows.append(FrameworkRow(
             name, score(mine, SHIPPED), held_out, fitted,
             share(baseline_right["dense"].get(name, [])), share(baseline_right["bm25"].get(name, [])),
+            share(baseline_right["rrf"].get(name, [])),
         ))
     pooled_scores = None
     if pooled:
@@ -480,29 +587,44 @@ def render(report: Report) -> str:
             lines.append(f"confidence of {s.name}: {s.note}")
     if report.frameworks:
         lines.append("")
-        lines.append("per framework: shipped constants, and left out (weights and thresholds fitted on the others)")
-        head = (f"{'framework':<14} {'on':>3} {'off':>3} {'top-1':>6} {'answd':>6} {'refsd':>6} | "
-                f"{'LOFO top-1':>10} {'answd':>6} {'refsd':>6} | {'dense':>6} {'BM25':>6}")
+        lines.append(f"per framework: shipped (the {SHIPPED_RANKER} ranker); each ranker left out of its own fit "
+                     "(LOFO: fitted on the other frameworks only); top-1 of the floor (RRF) and the single signals")
+        head = (f"{'framework':<14} {'on':>3} {'off':>3} | {'shipped':>7} {'answd':>6} {'refsd':>6} | "
+                f"{'hand LOFO':>9} {'answd':>6} {'refsd':>6} | {'fit LOFO':>8} {'answd':>6} {'refsd':>6} | "
+                f"{'RRF':>6} {'dense':>6} {'BM25':>6} | {'ship-RRF':>8}")
         lines.append(head)
         lines.append("-" * len(head))
+
+        def trio(sc: Scores | None, width: int) -> str:
+            if sc is None:
+                return f"{'-':>{width}} {'-':>6} {'-':>6}"
+            return f"{sc.top1:>{width}.3f} {sc.answered:>6.3f} {sc.refused:>6.3f}"
+
         for f in report.frameworks:
-            s, h = f.shipped, f.held_out
-            held = f"{h.top1:>10.3f} {h.answered:>6.3f} {h.refused:>6.3f}" if h else f"{'-':>10} {'-':>6} {'-':>6}"
-            lines.append(f"{f.name:<14} {s.on_topic:>3} {s.off_topic:>3} {s.top1:>6.3f} {s.answered:>6.3f} "
-                         f"{s.refused:>6.3f} | {held} | {f.dense_top1:>6.3f} {f.bm25_top1:>6.3f}")
-        if report.pooled_held_out:
-            p = report.pooled_held_out
-            lines.append(f"{'all, held out':<14} {p.on_topic:>3} {p.off_topic:>3} {'':>6} {'':>6} {'':>6} | "
-                         f"{p.top1:>10.3f} {p.answered:>6.3f} {p.refused:>6.3f} |")
+            lines.append(f"{f.name:<14} {f.shipped.on_topic:>3} {f.shipped.off_topic:>3} | {trio(f.shipped, 7)} | "
+                         f"{trio(f.held_out, 9)} | {trio(f.fitted_held_out, 8)} | {f.rrf_top1:>6.3f} "
+                         f"{f.dense_top1:>6.3f} {f.bm25_top1:>6.3f} | {f.over_rrf:>+8.3f}")
+        if report.pooled_held_out or report.fitted_pooled:
+            p = report.pooled_held_out or report.fitted_pooled
+            assert p is not None
+            shipped = report.system("hybrid (shipped)")
+            rrf = report.system("hybrid, RRF fusion")
+            lines.append(f"{'all':<14} {p.on_topic:>3} {p.off_topic:>3} | {trio(_of(shipped), 7)} | "
+                         f"{trio(report.pooled_held_out, 9)} | "
+                         f"{trio(report.fitted_pooled, 8)} | {rrf.top1:>6.3f} {report.system('dense only').top1:>6.3f} "
+                         f"{report.system('BM25 only').top1:>6.3f} | {shipped.top1 - rrf.top1:>+8.3f}")
         if report.pooled_without_word_list:
             p = report.pooled_without_word_list
-            lines.append(f"{'  no word list':<14} {p.on_topic:>3} {p.off_topic:>3} {'':>6} {'':>6} {'':>6} | "
-                         f"{p.top1:>10.3f} {p.answered:>6.3f} {p.refused:>6.3f} |  (pay/leave/benefits words off)")
+            lines.append(f"{'  no word list':<14} {p.on_topic:>3} {p.off_topic:>3} | {'':>7} {'':>6} {'':>6} | "
+                         f"{trio(p, 9)} |  (hand gate, pay/leave/benefits words off)")
+        if report.fitted_in_sample:
+            lines.append(f"fitted ranker on every framework, in sample: {trio(report.fitted_in_sample, 5).strip()} "
+                         "(top-1, answered, refused)")
         if report.fitted_on_all:
             w, g = report.fitted_on_all.weights, report.fitted_on_all.gate
-            lines.append(f"fitted on every framework: lexical weight {w.lexical}, area boost {w.area_boost}, "
-                         f"gate high {g.high}, low {g.low}, coverage {g.min_coverage}, sure coverage {g.sure_coverage} "
-                         f"(shipped: {SHIPPED_WEIGHTS.lexical}, {SHIPPED_WEIGHTS.area_boost}, "
+            lines.append(f"hand ranker's grid fitted on every framework: lexical weight {w.lexical}, area boost "
+                         f"{w.area_boost}, gate high {g.high}, low {g.low}, coverage {g.min_coverage}, sure coverage "
+                         f"{g.sure_coverage} (shipped: {SHIPPED_WEIGHTS.lexical}, {SHIPPED_WEIGHTS.area_boost}, "
                          f"{SHIPPED.high}, {SHIPPED.low}, {SHIPPED.min_coverage}, {SHIPPED.sure_coverage})")
     ok = sum(i.ok for i in report.intents)
     lines.append(f"intents (shipped): {ok}/{len(report.intents)} right; TODO best matches flagged: "
@@ -516,6 +638,42 @@ def render(report: Report) -> str:
 
 def default_sets(repo: Path) -> list[Path]:
     return sorted((repo / "tests" / "eval").glob("*.yaml"))
+
+
+def fitting_sets(repo: Path) -> list[Path]:
+    """Every framework with questions: the default sets and the blind ones (all run blind once, now seen)."""
+    return default_sets(repo) + sorted((repo / "tests" / "eval" / "blind").glob("*.yaml"))
+
+
+def write_fitted(report: Report, path: Path, repo: Path) -> Model:
+    """Write the fitted ranker's constants, fitted on every framework of the report, with what they were
+    fitted on and the left-out figures, as index/ranking.py reads them. Returns the model written."""
+    if report.fitted_model is None:
+        raise ValueError("nothing to fit: no question set with questions whose right entry is a candidate")
+    try:
+        commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True, timeout=30).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.resolve().relative_to(repo.resolve()))
+        except ValueError:
+            return str(p)
+
+    provenance = {
+        "command": "careerfw eval --fit",
+        "commit": commit,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "sets": [rel(p) for p in report.paths],
+        "held_out": {f.name: _scores_dict(f.fitted_held_out) for f in report.frameworks if f.fitted_held_out},
+        "pooled_held_out": _scores_dict(report.fitted_pooled),
+        "in_sample": _scores_dict(report.fitted_in_sample),
+    }
+    model = replace(report.fitted_model, fitted=provenance)
+    path.write_text(json.dumps(model.to_json(), indent=1) + "\n", "utf-8")
+    return model
 
 
 # The targets, on figures where nothing was fitted on the framework being scored.

@@ -23,14 +23,32 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
         load_conversations,
     )
     from careerfw_tools.conversations import render as render_conversations
-    from careerfw_tools.evaluate import EvalSetError, default_sets, evaluate, load_set, render, targets_met
+    from careerfw_tools.evaluate import (
+        EvalSetError,
+        default_sets,
+        evaluate,
+        fitting_sets,
+        load_set,
+        render,
+        targets_met,
+        write_fitted,
+    )
     from careerfw_tools.glossary_eval import glossary_worth
     from careerfw_tools.glossary_eval import render as render_glossary
     from index.embedder import Embedder
+    from index.ranking import FITTED_PATH
 
+    fit = getattr(args, "fit", False)
     given = list(args.sets)
     conversation_paths = [p for p in given if is_conversation_set(p)] if given else default_conversation_sets(REPO)
     paths = [p for p in given if p not in conversation_paths] if given else default_sets(REPO)
+    if fit:
+        if args.conversations:
+            print("careerfw eval: --fit fits on single questions; --conversations has none", file=sys.stderr)
+            return 2
+        # The fit reads every framework with questions, blind sets included; conversations are not fitted on.
+        paths = paths if given else fitting_sets(REPO)
+        conversation_paths = []
     if args.conversations:
         paths = []
     if not paths and not conversation_paths:
@@ -76,6 +94,14 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(render_backends(comparison))
         if conversations is not None:
             sys.stdout.write(render_conversations(conversations))
+    if fit and report is not None:
+        try:
+            write_fitted(report, FITTED_PATH, REPO)
+        except (ValueError, OSError) as exc:
+            print(f"careerfw eval --fit: {exc}", file=sys.stderr)
+            return 1
+        print(f"fitted ranker and gate written to {FITTED_PATH} (fitted on every framework above)",
+              file=sys.stderr if args.json else sys.stdout)
     return 0
 
 

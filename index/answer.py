@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from index import confidence
+from index.aliases import Detected
 from index.bridge import VocabularyBridge
 from index.embedder import Embedder
 from index.entry import Entry, is_inclusion, is_label
@@ -27,8 +28,9 @@ from index.glossary import Glossary, GlossaryLine, Redirect, Rewrite, load_gloss
 from index.intents import Intent as Plan
 from index.levelorder import Level, LevelOrder
 from index.query import Query, parse, settle, unnamed_words
+from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
-from index.search import SHIPPED_WEIGHTS, Hit, HybridRanker, Ranking, Weights
+from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
 from index.worddiff import Span, new_spans
@@ -46,6 +48,7 @@ GONE = "The framework no longer has that (it has changed since). Please ask the 
 # Paragraphs of a long cell quoted with the best one when they score nearly as well.
 PARAGRAPH_MARGIN = 0.03
 MAX_PARAGRAPHS = 2
+RANKED = 10  # candidates a lookup ranks, whatever it quotes
 
 
 @dataclass(frozen=True)
@@ -152,9 +155,6 @@ class Answer:
     # The careerfw.yaml lines that applied (index/glossary.py), and the admin's note that answered instead.
     glossary: tuple[GlossaryLine, ...] = ()
     redirect: Redirect | None = None
-    # The request this answers when a button asked it (`Answerer.answer_request`): what a button that
-    # gives the answer again ("Share in channel", "Send me this as a DM") carries, instead of its words.
-    request: Request | None = None
     # How the question was read (index/query.py), the decision table's rows that gave the intent, and the
     # ranking the answer came from: what `careerfw ask --explain` shows. Not in `to_json`.
     query: Query | None = None
@@ -179,7 +179,6 @@ class Answer:
             "carried": list(self.carried),
             "levels": [lv.to_json(self.site_url) for lv in self.levels],
             "checklist": self.checklist.to_json(self.quotes) if self.checklist else None,
-            "request": self.request.to_json() if self.request else None,
             "glossary": [g.to_json() for g in self.glossary],
             "redirect": self.redirect.to_json() if self.redirect else None,
         }
@@ -234,14 +233,18 @@ class Answerer:
         index: LoadedIndex,
         embedder: Embedder,
         site_url: str | None = None,
-        gate: confidence.Gate = confidence.SHIPPED,
+        gate: confidence.AnyGate | None = None,
         weights: Weights = SHIPPED_WEIGHTS,
+        ranker: Ranker = SHIPPED_RANKER,
+        model: Model | None = None,
         glossary: Glossary | None = None,
     ) -> None:
         self.embedder = embedder
         self.site_url = site_url
-        self.gate = gate
         self.weights = weights
+        # The fitted ranker's constants are read here, so a missing or broken file stops start-up, not a question.
+        self.model = (model or shipped_model()) if ranker == "fitted" else None
+        self.gate = gate or (confidence.FittedGate(self.model.threshold) if self.model else confidence.SHIPPED)
         self._lock = threading.Lock()
         self._install(index, glossary or Glossary())
 
@@ -282,13 +285,33 @@ class Answerer:
         other._state = replace(self._state, glossary=glossary)
         return other
 
-    def tuned(self, gate: confidence.Gate | None = None, weights: Weights | None = None) -> Answerer:
-        """The same loaded index and model answering with other thresholds or weights (`careerfw eval`
-        fits them framework by framework); the shipped answerer is left as it is."""
+    def tuned(self, gate: confidence.AnyGate | None = None, weights: Weights | None = None,
+              model: Model | None = None) -> Answerer:
+        """The same loaded index and model answering with other thresholds or weights, or with the fitted
+        ranker of `model` (`careerfw eval` fits them framework by framework); the shipped answerer is left
+        as it is."""
         other = copy.copy(self)
-        other.gate = gate or self.gate
+        # Weights or a hand gate ask for the hand ranker; a model for the fitted one; neither keeps this one's.
+        other.model = model or (None if weights or gate else self.model)
+        if gate is not None:
+            other.gate = gate
+        elif other.model is not None:
+            other.gate = confidence.FittedGate(other.model.threshold)
+        else:
+            other.gate = confidence.SHIPPED if self.model is not None else self.gate
         other.weights = weights or self.weights
         return other
+
+    def _rank(self, state: _State, question: str, vector: np.ndarray, detected: Detected | None = None,
+              **kwargs: Any) -> Ranking:
+        """The ranking the answerer uses: the hand-weighted sum, or the fitted model (index/ranking.py)."""
+        if self.model is None:
+            return state.ranker.rank(question, vector, detected=detected, weights=self.weights, **kwargs)
+        if detected is None:
+            detected = state.ranker.structure.detect(question)
+        rest = state.ranker.rest_of(detected)
+        return state.ranker.rank(question, vector, detected=detected, fusion="fitted", model=self.model,
+                                 rest_vector=self.embedder.encode_query(rest) if rest else None, **kwargs)
 
     @property
     def index(self) -> LoadedIndex:
@@ -383,8 +406,8 @@ class Answerer:
         definitions = self._definitions_asked(state, query)
         if definitions is not None:
             restrict = definitions if restrict is None else (restrict & definitions)
-        ranking = state.ranker.rank(question, vector, limit=max(limit, 10), detected=detected, weights=self.weights,
-                                    restrict=restrict, bridged=bridged)
+        ranking = self._rank(state, question, vector, detected, limit=max(limit, RANKED), restrict=restrict,
+                             bridged=bridged)
         # The intent was decided from the question model before ranking (index/query.py); the ranking only
         # settles whether a topical word picks one area of a whole level.
         plan, fired = settle(query, ranking, state.ranker.structure, state.ranker.lexical.term_sets)
@@ -459,21 +482,20 @@ class Answerer:
     def _signals(self, state: _State, ranking: Ranking, top: Hit) -> confidence.Signals:
         lexical = state.ranker.lexical
         named = self._named_area(ranking, state, top.entry)
+        if ranking.features is not None and ranking.probability is not None:
+            # The fitted gate reads the model's probability; the rest is what it saw, for `careerfw eval`.
+            row = dict(zip(NAMES, ranking.features[top.entry], strict=True))
+            return confidence.Signals(top.dense, float(row["coverage"]), named, bool(row["out_of_scope"]),
+                                      float(row["dense_rest"]), bool(row["phrase"]),
+                                      probability=float(ranking.probability[top.entry]))
         entry = state.index.entries[top.entry]
         found = {t for t, names in ranking.bridged.items() if entry.area in names}
         cover = confidence.coverage(ranking.residual, lexical.term_sets[top.entry] | found, lexical)
         scope = confidence.out_of_scope(ranking.residual, lexical)
         structure = state.ranker.structure
-        # Names that narrow the framework (not one that covers every entry, like the only role there is).
-        names = {
-            i
-            for m in ranking.detected.mentions
-            if m.kinds & {"who", "craft"} and 0 < len(structure.rows(m, {"who", "craft"})) < structure.size
-            for i in range(m.start, m.end)
-        }
-        # The framework's owner ("Monzo") is a name every cell shares too: "Monzo's share price" is not
-        # close to a cell about Monzo's engineers.
-        names |= {i for i, w in enumerate(ranking.detected.words) if w in structure.owner_words}
+        # Names that narrow the framework, and its owner ("Monzo"): "Monzo's share price" is not close to a
+        # cell about Monzo's engineers.
+        names = state.ranker.name_positions(ranking.detected)
         rest_dense = None
         if names and not named and not scope:
             # How close is it in meaning without the level/role names every cell of that level shares?
@@ -575,7 +597,7 @@ class Answerer:
         if restrict is not None and (union & restrict).any():
             union &= restrict  # the area a follow-up carried ("level 3 vs level 4" after a Mastery answer)
         vector = self.embedder.encode_query(question)
-        within = state.ranker.rank(question, vector, limit=10, restrict=union, weights=self.weights)
+        within = self._rank(state, question, vector, limit=RANKED, restrict=union)
         named = [m for m in ranking.detected.of_kind("area") if not m.partial]
         if not within.hits:
             return None
@@ -906,7 +928,7 @@ class Answerer:
         asked = Context(request.framework, request.craft, level, request.areas[0] if len(request.areas) == 1 else "")
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, asked, None, False, moved)
-        return replace(answer, context=now or None, request=request)
+        return replace(answer, context=now or None)
 
     @staticmethod
     def _names_known(state: _State, request: Request) -> bool:

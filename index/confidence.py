@@ -55,6 +55,8 @@ class Signals:
     # The question and the text share a phrase of two content words the framework rarely uses
     # ("writing blog posts"): as strong a sign as naming the area.
     phrase: bool = False
+    # The fitted model's probability that the match is the answer (index/ranking.py); None for the hand ranker.
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,20 @@ class Gate:
 
 
 SHIPPED = Gate()
+
+
+@dataclass(frozen=True)
+class FittedGate:
+    """The fitted ranker's gate: answered when its probability that the best match is right reaches the
+    threshold fitted with it (index/fitted.json)."""
+
+    threshold: float
+
+    def decide(self, s: Signals) -> bool:
+        return s.probability is not None and s.probability >= self.threshold
+
+
+AnyGate = Gate | FittedGate
 
 
 def coverage(residual: list[str], entry_terms: frozenset[str], lexical: BM25Ranker) -> float:

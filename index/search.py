@@ -11,6 +11,7 @@ rank fusion and both single signals on the same questions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -18,11 +19,14 @@ import numpy as np
 from index.aliases import Detected, Structure
 from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
+from index.confidence import out_of_scope
 from index.documents import lexical_text
+from index.ranking import Features, Model, Question, shipped_model
 from index.store import LoadedIndex
 from index.tokens import STOPWORDS, degree_words, stem, terms
 
-Fusion = Literal["weighted", "rrf"]
+# "weighted": the hand-set sum below; "fitted": the logistic regression of index/ranking.py; "rrf": the floor.
+Fusion = Literal["weighted", "rrf", "fitted"]
 
 # Weight of the lexical signal against the cosine (which spans roughly 0.1-0.7 here). Chosen on the
 # eval sets from a coarse grid (0.1-0.5); results are flat between 0.2 and 0.35, so a middle value.
@@ -31,6 +35,11 @@ LEXICAL_WEIGHT = 0.35
 # much better text.
 AREA_BOOST = 0.15
 RRF_K = 60
+
+Ranker = Literal["hand", "fitted"]
+# What the product answers with: the hand-weighted sum and thresholds, or the fitted model of
+# index/ranking.py. `careerfw eval` prints both, each left out of its own fit, in one run.
+SHIPPED_RANKER: Ranker = "hand"
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,9 @@ class Ranking:
     detected: Detected
     residual: list[str]  # stemmed content words the structure did not account for
     narrowed: np.ndarray | None = None  # entries the named levels/roles/crafts allow (None: all)
+    allowed: np.ndarray | None = None  # the candidates: `narrowed` and the caller's restriction (None: all)
+    features: np.ndarray | None = None  # "fitted": (entries, features) of index/ranking.py
+    probability: np.ndarray | None = None  # "fitted": each entry's probability of being the answer
     best_dense: float = 0.0  # the best cosine among the allowed entries
     bridged: dict[str, list[str]] = field(default_factory=dict)  # unknown word -> area names (index/bridge.py)
     doc_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -165,6 +177,33 @@ class HybridRanker:
         # Content only: level/role/craft words in the question are handled by the structure.
         self.lexical = BM25Ranker([lexical_text(e, context=False) for e in index.entries])
 
+    @cached_property
+    def features(self) -> Features:
+        """What the fitted ranker reads of this index, built the first time it ranks (the hand ranker, shipped,
+        never pays for it)."""
+        return Features(self.index.entries, self.structure, self.lexical)
+
+    def name_positions(self, detected: Detected) -> set[int]:
+        """Word positions of the names that narrow the framework (not one that covers every entry, like the
+        only role there is) and of the framework's owner ("Monzo"): words every cell they select shares,
+        so they say nothing of the topic."""
+        structure = self.structure
+        names = {
+            i
+            for m in detected.mentions
+            if m.kinds & {"who", "craft"} and 0 < len(structure.rows(m, {"who", "craft"})) < structure.size
+            for i in range(m.start, m.end)
+        }
+        return names | {i for i, w in enumerate(detected.words) if w in structure.owner_words}
+
+    def rest_of(self, detected: Detected) -> str | None:
+        """The question without its names and owner (None when it has neither, or nothing else)."""
+        names = self.name_positions(detected)
+        if not names:
+            return None
+        rest = " ".join(w for i, w in enumerate(detected.words) if i not in names)
+        return rest if terms(rest) else None
+
     def _lexical_terms(self, detected: Detected) -> list[str]:
         """The question's words for BM25, without the names that narrowed the candidates.
 
@@ -194,6 +233,8 @@ class HybridRanker:
         detected: Detected | None = None,
         weights: Weights = SHIPPED_WEIGHTS,
         bridged: dict[str, list[str]] | None = None,
+        model: Model | None = None,
+        rest_vector: np.ndarray | None = None,
     ) -> Ranking:
         if detected is None:
             detected = self.structure.detect(question) if structure else Detected(words=[])
@@ -212,28 +253,42 @@ class HybridRanker:
             # is too weak a sign to boost: the words still count through BM25 and the cosine.
             if not m.partial:
                 area[rows] = 1.0
-        if fusion == "rrf":
-            score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
-        else:
-            top_lex = float(lexical.max()) if n else 0.0
-            score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
         if narrowed is not None and not narrowed.any():
             narrowed = None  # names that select nothing together: rank everything rather than nothing
         allowed = narrowed
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
+        features = probability = None
+        if fusion == "rrf":
+            score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
+        elif fusion == "fitted":
+            model = model or shipped_model()
+            covered = detected.covered()
+            own = [stem(w) for i, w in enumerate(detected.words)
+                   if i not in covered and w not in STOPWORDS and w not in self.structure.owner_words]
+            asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
+                             out_of_scope(residual, self.lexical))
+            rest = self.dense.entry_scores(self.dense.doc_scores(rest_vector)) if rest_vector is not None else None
+            features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed)
+            score = model.logits(features)
+            probability = model.probability(features)
+        else:
+            top_lex = float(lexical.max()) if n else 0.0
+            score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
         score = np.asarray(score, dtype=np.float32)
         if allowed is not None:
             score = np.where(allowed, score, -np.inf)
         hits = [
-            Hit(e, float(score[e]), self.dense.best_paragraph(docs, e), float(dense[e]), float(lexical[e]))
+            Hit(e, float(probability[e] if probability is not None else score[e]), self.dense.best_paragraph(docs, e),
+                float(dense[e]), float(lexical[e]))
             for e in top_k(score, limit)
             if np.isfinite(score[e])
         ]
         pool = dense[allowed] if allowed is not None and allowed.any() else dense
         best_dense = float(pool.max(initial=0.0))
-        return Ranking(hits, detected, residual, narrowed, best_dense, doc_scores=docs, bridged=bridged or {})
+        return Ranking(hits, detected, residual, narrowed, allowed, features, probability, best_dense, doc_scores=docs,
+                       bridged=bridged or {})
 
 
 def _rrf(scores: np.ndarray, only_positive: bool = False) -> np.ndarray:

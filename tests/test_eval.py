@@ -63,9 +63,15 @@ def test_every_framework_is_scored_left_out_with_its_baselines(report) -> None:
     for f in report.frameworks:
         assert f.held_out is not None and f.fitted is not None, f.name
         assert f.held_out.on_topic == f.shipped.on_topic and f.held_out.off_topic == f.shipped.off_topic
+        # The fitted ranker left out of its own fit, and the floor it must beat (plain RRF fusion).
+        assert f.fitted_held_out is not None and f.fitted_held_out.on_topic == f.shipped.on_topic, f.name
+        assert 0.0 <= f.rrf_top1 <= 1.0 and f.over_rrf == f.shipped.top1 - f.rrf_top1
     table = render(report)
     assert all(any(line.startswith(f.name) for line in table.splitlines()) for f in report.frameworks)
-    assert "LOFO top-1" in table and "all, held out" in table
+    for column in ("shipped", "hand LOFO", "fit LOFO", "RRF", "dense", "BM25", "ship-RRF"):
+        assert column in table.splitlines()[[i for i, line in enumerate(table.splitlines())
+                                             if line.startswith("framework")][0]], column
+    assert any(line.startswith("all ") for line in table.splitlines())
 
 
 def test_the_shipped_constants_are_the_fit_on_every_framework(report, monzo_dir: Path) -> None:

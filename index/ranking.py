@@ -1,0 +1,271 @@
+"""The fitted ranker and gate: named features of each candidate entry, and one logistic regression over them.
+
+Every candidate (an entry the question's names allow) gets the same named features: how close it is
+in meaning, how well BM25 finds the question's words in its text and in its labels, how strongly
+the question names its area, level and craft, how much of the question's own vocabulary it holds,
+and what kind of entry it is. One logistic regression turns them into the probability that the
+entry is the right answer: candidates are ranked by it, and the question is answered when the best
+candidate's probability reaches the fitted threshold. The weights, the features' means and scales
+and the threshold are in `fitted.json` beside this module, written by `careerfw eval --fit`
+(careerfw_tools/fitting.py), which fits them leave-one-framework-out on every framework with
+questions; nothing here is set by hand.
+
+The features are computed in one place, `Features.extract`, from what the question reading gives
+(today `Detected` from index/aliases.py), so another reading of the question can feed them later.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.aliases import Detected, Structure
+from index.bm25 import BM25Ranker
+from index.entry import Entry
+from index.tokens import pairs, prefix
+
+FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
+MATCHED = 100.0  # rapidfuzz's score of an exact match: a name's match strength is its score over this
+
+# Each feature, in the order of a row, with what it measures (printed by `careerfw eval`).
+FEATURES: dict[str, str] = {
+    "dense": "the entry's best paragraph cosine to the question",
+    "dense_gap": "that cosine minus the best candidate's (0 for the closest)",
+    "dense_rest": "the cosine of the question without its level/role/craft names and the owner's name",
+    "bm25_text": "BM25 of the question's content words on the entry's text, over the best entry's",
+    "bm25_labels": "BM25 of the question's words on the entry's labels (area, level, craft, section, role)",
+    "rank": "the mean of 1/rank by the cosine and by text BM25 among the candidates (1 at the top of both)",
+    "area_match": "how closely the question names the entry's area (match score, 0 when not named)",
+    "area_partial": "the question names part of the entry's area name ('machine learning' of 'ML and DL')",
+    "level_match": "how closely the question names the entry's level or role",
+    "craft_match": "how closely the question names the entry's craft or section",
+    "coverage": "share of the question's content words in the entry's text, weighted by rarity",
+    "coverage_all": "every one of the question's content words is in the entry's text",
+    "phrase": "rarity of the rarest two-word phrase of the question the entry shares (0: none)",
+    "definition": "the entry is a craft page's definition of an area",
+    "tier": "the entry is a proficiency tier's row",
+    "todo": "the entry is not written yet",
+    "out_of_scope": "the question asks about pay, leave or benefits and the framework never does",
+    "names": "the question names a level, role or craft that narrows the candidates",
+    "dense_named": "the cosine when the question names a level, role or craft (its words lift every candidate's)",
+    "best_coverage": "the best coverage among the candidates: how much of the question the framework speaks of",
+}
+NAMES = tuple(FEATURES)
+
+
+class ModelFileError(ValueError):
+    """The fitted constants cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression over `NAMES`: standardised features, weights, bias, and the gate's threshold."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    threshold: float  # the gate: answered when the best candidate's probability is at least this
+    fitted: dict[str, Any]  # provenance: commit, date, question sets, per-framework held-out figures
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        # A candidate against "no answer" (score 0): the logistic function, written to never overflow.
+        return np.exp(-np.logaddexp(0.0, -self.logits(x)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(NAMES),
+            "mean": [float(v) for v in self.mean],
+            "scale": [float(v) for v in self.scale],
+            "weights": [float(v) for v in self.weights],
+            "bias": float(self.bias),
+            "threshold": float(self.threshold),
+            "fitted": self.fitted,
+        }
+
+    @classmethod
+    def neutral(cls) -> Model:
+        """A model that weighs nothing: every candidate alike. For reading the features without constants."""
+        n = len(NAMES)
+        return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5, {})
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Model:
+        if not isinstance(data, dict):
+            raise ModelFileError(f"{where}: not a JSON object")
+        names = data.get("features")
+        if names != list(NAMES):
+            raise ModelFileError(f"{where}: fitted on features {names}, this code computes {list(NAMES)}; "
+                                 "run `careerfw eval --fit`")
+        try:
+            arrays = [np.array(data["mean"], dtype=np.float64), np.array(data["scale"], dtype=np.float64),
+                      np.array(data["weights"], dtype=np.float64)]
+            bias, threshold = float(data["bias"]), float(data["threshold"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{where}: missing or malformed constant: {exc}") from exc
+        if any(a.shape != (len(NAMES),) or not np.all(np.isfinite(a)) for a in arrays) \
+                or not (math.isfinite(bias) and 0.0 < threshold < 1.0) or np.any(arrays[1] <= 0):
+            raise ModelFileError(f"{where}: constants of the wrong size or out of range")
+        return cls(arrays[0], arrays[1], arrays[2], bias, threshold, dict(data.get("fitted") or {}))
+
+
+def load_model(path: Path = FITTED_PATH) -> Model:
+    """The constants `careerfw eval --fit` wrote; a clear error when the file is absent or broken."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot read the fitted ranking constants ({exc.strerror or exc}); "
+                             "run `careerfw eval --fit`") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    return Model.from_json(data, str(path))
+
+
+@cache
+def shipped_model() -> Model:
+    """The shipped constants, read once per process."""
+    return load_model(FITTED_PATH)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the features read of a question: its reading by the structure, and the signals the ranker
+    already computed for every entry."""
+
+    detected: Detected
+    words: list[str]  # every stemmed content word of the question (labels BM25)
+    residual: list[str]  # stemmed content words no level/role/craft name accounts for (coverage)
+    own: list[str]  # the question's own words in order: no names, no owner (phrases)
+    bridged: dict[str, list[str]]  # unknown word -> area names it stands for (index/bridge.py)
+    out_of_scope: bool
+
+
+def _reciprocal_rank(scores: np.ndarray, allowed: np.ndarray, only_positive: bool) -> np.ndarray:
+    """Each candidate's 1/rank among the candidates (1 for the first, 0 outside them)."""
+    ranked = np.where(allowed, scores, -np.inf)
+    order = np.argsort(-ranked, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.float64)
+    ranks[order] = np.arange(1, len(scores) + 1, dtype=np.float64)
+    fused = 1.0 / ranks
+    if only_positive:
+        fused = np.where(scores > 0, fused, 0.0)
+    return np.where(allowed, fused, 0.0)
+
+
+class Features:
+    """What the features need of one loaded index, built once with it."""
+
+    def __init__(self, entries: list[Entry], structure: Structure, lexical: BM25Ranker) -> None:
+        self.size = len(entries)
+        self.structure = structure
+        self.lexical = lexical
+        self.labels = BM25Ranker([" ".join(x for x in (e.area, e.level, e.craft, e.section, e.role) if x)
+                                  for e in entries])
+        postings: dict[str, list[int]] = {}
+        for i, ts in enumerate(lexical.term_sets):
+            for t in ts:
+                postings.setdefault(t, []).append(i)
+        self._postings = {t: np.array(rows, dtype=np.int64) for t, rows in postings.items()}
+        self._areas = [e.area for e in entries]
+        self._definition = np.array([e.kind == "definition" for e in entries], dtype=np.float64)
+        self._tier = np.array([e.kind == "tier" for e in entries], dtype=np.float64)
+        self._todo = np.array([e.todo for e in entries], dtype=np.float64)
+
+    def _having(self, term: str) -> np.ndarray:
+        return self._postings.get(term, np.zeros(0, dtype=np.int64))
+
+    def coverage(self, residual: list[str], bridged: dict[str, list[str]]) -> np.ndarray:
+        """Per entry: the share of the question's content words in its text, each weighted by its IDF (a word
+        the framework never uses weighs most), a word bridged to an area counting as found in that area."""
+        found = np.zeros(self.size, dtype=np.float64)
+        words = list(dict.fromkeys(residual))
+        total = sum(self.lexical.idf(w) for w in words)
+        if not total:
+            return found
+        for w in words:
+            hit = np.zeros(self.size, dtype=bool)
+            for t in (w, prefix(w), *self.lexical.completions(w)):
+                if t:
+                    hit[self._having(t)] = True
+            for name in bridged.get(w, ()):
+                hit |= np.array([a == name for a in self._areas], dtype=bool)
+            found += self.lexical.idf(w) * hit
+        return found / total
+
+    def phrase(self, own: list[str]) -> np.ndarray:
+        """Per entry: how rare the rarest phrase of two of the question's own words it shares is (IDF over
+        the IDF of a phrase no entry uses), 0 when it shares none."""
+        out = np.zeros(self.size, dtype=np.float64)
+        for p in dict.fromkeys(pairs(own)):
+            rows = self._having(p)
+            if len(rows):
+                out[rows] = np.maximum(out[rows], self.lexical.idf(p) / self.lexical.unknown_idf)
+        return out
+
+    def _named(self, detected: Detected, kinds: set[str], partial: bool) -> np.ndarray:
+        out = np.zeros(self.size, dtype=np.float64)
+        for m in detected.mentions:
+            if not (m.kinds & kinds) or m.partial != partial:
+                continue
+            rows = self.structure.rows(m, kinds)
+            out[rows] = np.maximum(out[rows], m.score / MATCHED)
+        return out
+
+    def extract(
+        self,
+        q: Question,
+        dense: np.ndarray,
+        dense_rest: np.ndarray | None,
+        lexical: np.ndarray,
+        narrowed: np.ndarray | None,
+        allowed: np.ndarray | None,
+    ) -> np.ndarray:
+        """The (entries, features) matrix, columns in the order of `NAMES`. `narrowed`: the entries the
+        question's names select (None: it names none); `allowed`: the candidates. Rows outside `allowed`
+        are computed too (they are never ranked)."""
+        n = self.size
+        allow = np.ones(n, dtype=bool) if allowed is None else allowed
+        dense = np.asarray(dense, dtype=np.float64)
+        lexical = np.asarray(lexical, dtype=np.float64)
+        top_dense = float(dense[allow].max()) if allow.any() else 0.0
+        top_lex = float(lexical.max()) if n else 0.0
+        labels = np.asarray(self.labels.scores(q.words), dtype=np.float64)
+        top_labels = float(labels.max()) if n else 0.0
+        rest = dense if dense_rest is None else np.asarray(dense_rest, dtype=np.float64)
+        cover = self.coverage(q.residual, q.bridged)
+        named = float(narrowed is not None)
+        cols = {
+            "dense": dense,
+            "dense_gap": dense - top_dense,
+            "dense_rest": rest,
+            "bm25_text": lexical / top_lex if top_lex > 0 else np.zeros(n),
+            "bm25_labels": labels / top_labels if top_labels > 0 else np.zeros(n),
+            "rank": (_reciprocal_rank(dense, allow, False) + _reciprocal_rank(lexical, allow, True)) / 2.0,
+            "area_match": self._named(q.detected, {"area"}, partial=False),
+            "area_partial": self._named(q.detected, {"area"}, partial=True) > 0,
+            "level_match": self._named(q.detected, {"who"}, partial=False),
+            "craft_match": self._named(q.detected, {"craft"}, partial=False),
+            "coverage": cover,
+            "coverage_all": cover >= 1.0,
+            "phrase": self.phrase(q.own),
+            "definition": self._definition,
+            "tier": self._tier,
+            "todo": self._todo,
+            "out_of_scope": np.full(n, float(q.out_of_scope)),
+            "names": np.full(n, named),
+            "dense_named": dense * named,
+            "best_coverage": np.full(n, float(cover[allow].max()) if allow.any() else 0.0),
+        }
+        return np.stack([np.asarray(cols[k], dtype=np.float64) for k in NAMES], axis=1) if n \
+            else np.zeros((0, len(NAMES)))
