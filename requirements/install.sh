@@ -7,10 +7,13 @@
 #
 #   sh requirements/install.sh PYTHON torch              pip itself, then torch (the image caches this layer)
 #   sh requirements/install.sh PYTHON project SPEC...    the project, e.g. -e '.[test,export]', '.[export]' or .
-#   sh requirements/install.sh PYTHON model [ARGS...]    export the model to ONNX (fp32 and int8) and measure
-#                                                        both against PyTorch on tests/eval/*.yaml; PYTHON
-#                                                        needs the [export] extras. ARGS go to
-#                                                        `python -m index.onnx_export` (e.g. --root DIR)
+#   sh requirements/install.sh PYTHON model [ARGS...]    export the model to ONNX (fp32 and int8), measure
+#                                                        both against PyTorch on the eval questions and
+#                                                        int8's answers against fp32's on every eval set,
+#                                                        and record which serves; PYTHON needs the
+#                                                        [export] extras. ARGS go to
+#                                                        `python -m index.onnx_export` (e.g. --root DIR,
+#                                                        --no-answers)
 #   sh requirements/install.sh PYTHON all SPEC...        torch, project, model, in that order (the Makefile)
 #
 # torch goes in first so the project's install finds it satisfied and never resolves a multi-GB CUDA
@@ -18,8 +21,8 @@
 # https://download.pytorch.org/whl/cpu (the CPU build, as the Dockerfile passes it); unset, pip's own
 # configuration decides (on the team's machines, a CPU wheel on local disk).
 #
-# The model step runs from the repository root (the evaluation questions are read from tests/eval) and
-# writes nothing when the export is already up to date.
+# The model step runs from the repository root (the evaluation sets are read from tests/eval, their
+# frameworks from ../shared when present) and writes nothing when the export is already up to date.
 set -eu
 
 python="$1"
