@@ -12,6 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEED_CONTENT = REPO / "content"
 SHARED = REPO.parent / "shared"
 MONZO = SHARED / "frameworks" / "monzo-engineering"
+MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -37,6 +38,15 @@ def seed_answerer(embedder, tmp_path_factory: pytest.TempPathFactory):
     from index.answer import Answerer
 
     return Answerer.open(SEED_CONTENT, tmp_path_factory.mktemp("seed-index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def multilevel_answerer(embedder, tmp_path_factory: pytest.TempPathFactory):
+    """tests/fixtures/multilevel (two crafts, an IC and a manager track, TODO cells) answered once per
+    session: the retrieval, intent, ladder, follow-up and Teams suggestion tests all ask it."""
+    from index import Answerer
+
+    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
 
 
 @pytest.fixture(scope="session")

@@ -51,10 +51,6 @@ _TEXT = {
 }
 
 
-@pytest.fixture(scope="module")
-def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-followup"), embedder=embedder)
-
 
 @pytest.fixture(scope="module")
 def two_crafts(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
@@ -87,49 +83,50 @@ def converse(answerer: Answerer, *questions: str) -> list[Answer]:
     return answers
 
 
-def test_another_level_keeps_the_area(multilevel: Answerer) -> None:
-    first, follow = converse(multilevel, "what does a Senior Engineer 1 do for communication?",
+def test_another_level_keeps_the_area(multilevel_answerer: Answerer) -> None:
+    first, follow = converse(multilevel_answerer, "what does a Senior Engineer 1 do for communication?",
                              "and for an engineer 2?")
     assert top(first)[1:] == ("Senior Engineer 1", "Communication") and first.carried == ()
     assert top(follow)[1:] == ("Engineer 2", "Communication")
     assert follow.carried == ("area",)
     assert "constructive, specific feedback" in " ".join(q.text for q in follow.quotes)
     # On its own the same words ask for the whole level.
-    assert multilevel.ask("and for an engineer 2?").intent == "level"
+    assert multilevel_answerer.ask("and for an engineer 2?").intent == "level"
 
 
-def test_another_area_keeps_the_level(multilevel: Answerer) -> None:
-    _, follow = converse(multilevel, "what does modelling look like at level 2?", "what about data ethics?")
+def test_another_area_keeps_the_level(multilevel_answerer: Answerer) -> None:
+    _, follow = converse(multilevel_answerer, "what does modelling look like at level 2?", "what about data ethics?")
     assert top(follow)[1:] == ("Level 2", "Data Ethics")
     assert "level" in follow.carried
     assert (follow.context.level, follow.context.area) == ("Level 2", "Data Ethics")
 
 
-def test_a_question_that_names_everything_is_not_changed_by_context(multilevel: Answerer) -> None:
+def test_a_question_that_names_everything_is_not_changed_by_context(multilevel_answerer: Answerer) -> None:
     data = yaml.safe_load((REPO / "tests" / "eval" / "multilevel.yaml").read_text("utf-8"))
     complete = [q["ask"] for q in data["questions"] if q.get("area") and q.get("level")]
     assert len(complete) >= 4
-    contexts = [multilevel.ask(q).context for q in complete]
+    contexts = [multilevel_answerer.ask(q).context for q in complete]
     for question in complete:
-        alone = multilevel.ask(question)
+        alone = multilevel_answerer.ask(question)
         for context in contexts:
-            followed = multilevel.ask(question, context=context)
+            followed = multilevel_answerer.ask(question, context=context)
             assert followed.carried == () or followed.carried == ("framework",), (question, context)
             assert top(followed) == top(alone), (question, context)
 
 
-def test_a_question_with_its_own_topic_elsewhere_moves_on(multilevel: Answerer) -> None:
+def test_a_question_with_its_own_topic_elsewhere_moves_on(multilevel_answerer: Answerer) -> None:
     # Level 2 of the data science table has no Hiring: the interview question is answered on its own.
-    _, follow = converse(multilevel, "what does modelling look like at level 2?", "who runs technical interviews?")
-    assert top(follow) == top(multilevel.ask("who runs technical interviews?"))
+    _, follow = converse(multilevel_answerer, "what does modelling look like at level 2?",
+                         "who runs technical interviews?")
+    assert top(follow) == top(multilevel_answerer.ask("who runs technical interviews?"))
     assert top(follow)[2] == "Hiring" and follow.carried == ()
 
 
-def test_the_todo_list_inherits_nothing(multilevel: Answerer) -> None:
-    _, follow = converse(multilevel, "what does a Senior Engineer 1 do for communication?",
+def test_the_todo_list_inherits_nothing(multilevel_answerer: Answerer) -> None:
+    _, follow = converse(multilevel_answerer, "what does a Senior Engineer 1 do for communication?",
                          "which areas are still TODO?")
     assert follow.intent == "todo" and follow.carried == ()
-    assert [q.entry.area for q in follow.quotes] == [q.entry.area for q in multilevel.ask(
+    assert [q.entry.area for q in follow.quotes] == [q.entry.area for q in multilevel_answerer.ask(
         "which areas are still TODO?").quotes]
 
 
@@ -179,8 +176,8 @@ def test_context_round_trips_as_json_and_rejects_anything_else() -> None:
         assert Context.from_json(junk) is None
 
 
-def test_a_track_word_picks_the_other_version_of_the_same_level(multilevel: Answerer) -> None:
-    first, manager, back = converse(multilevel, "how does a senior engineer 2 IC handle communication?",
+def test_a_track_word_picks_the_other_version_of_the_same_level(multilevel_answerer: Answerer) -> None:
+    first, manager, back = converse(multilevel_answerer, "how does a senior engineer 2 IC handle communication?",
                                     "and the manager track?", "and the ic equivalent?")
     assert top(first) == ("Software Engineering Craft", "Senior Engineer 2 (Individual Contributor)", "Communication")
     assert top(manager) == ("Software Engineering Craft", "Senior Engineer 2 (People Manager)", "Communication")
@@ -188,9 +185,9 @@ def test_a_track_word_picks_the_other_version_of_the_same_level(multilevel: Answ
     assert top(back) == top(first)
 
 
-def test_an_area_named_in_part_is_the_questions_own_topic(multilevel: Answerer) -> None:
+def test_an_area_named_in_part_is_the_questions_own_topic(multilevel_answerer: Answerer) -> None:
     # "site reliability" is part of "Site Reliability Engineering (SRE)": a topic, so Technical Skills is not carried.
-    _, follow = converse(multilevel, "what does technical skills look like for an engineer 1?",
+    _, follow = converse(multilevel_answerer, "what does technical skills look like for an engineer 1?",
                          "what about site reliability?")
     assert top(follow) == ("Software Engineering Craft", "Engineer 1", "Site Reliability Engineering (SRE)")
     assert "area" not in follow.carried
@@ -221,8 +218,8 @@ def test_compare_that_with_the_level_above(two_crafts: Answerer) -> None:
     ]
 
 
-def test_whats_next_follows_the_track(multilevel: Answerer) -> None:
-    first, manager, nxt = converse(multilevel, "what does a Senior Engineer 1 do for communication?",
+def test_whats_next_follows_the_track(multilevel_answerer: Answerer) -> None:
+    first, manager, nxt = converse(multilevel_answerer, "what does a Senior Engineer 1 do for communication?",
                                    "what's next after that?", "and the manager track?")
     # After Senior Engineer 1 come both versions of Senior Engineer 2; the manager track picks one.
     assert top(manager)[1].startswith("Senior Engineer 2 (") and top(manager)[2] == "Communication"
@@ -243,13 +240,14 @@ def test_an_unanswered_question_of_its_own_ends_the_last_topic(two_crafts: Answe
     assert own.context.area == "" and own.context.level == "Level 1"
 
 
-def test_initials_in_the_plural_name_their_track(multilevel: Answerer) -> None:
+def test_initials_in_the_plural_name_their_track(multilevel_answerer: Answerer) -> None:
     from index.levelnames import singular
 
     assert [singular(w) for w in ("ics", "pms", "its", "was")] == ["ic", "pm", "its", "was"]
-    detected = multilevel.ranker.structure.detect("how do senior 2 ICs communicate?")
-    named = multilevel.ranker.structure.mask(detected.mentions, {"who"})
-    assert {multilevel.entries[i].level for i in named.nonzero()[0]} == {"Senior Engineer 2 (Individual Contributor)"}
+    detected = multilevel_answerer.ranker.structure.detect("how do senior 2 ICs communicate?")
+    named = multilevel_answerer.ranker.structure.mask(detected.mentions, {"who"})
+    levels = {multilevel_answerer.entries[i].level for i in named.nonzero()[0]}
+    assert levels == {"Senior Engineer 2 (Individual Contributor)"}
 
 
 def test_a_question_about_the_ladder_is_not_turned_into_the_last_topic(two_crafts: Answerer) -> None:

@@ -16,10 +16,6 @@ def pairs(answer: Answer) -> list[tuple[str, str]]:
     return [(q.entry.level, q.entry.area) for q in answer.quotes]
 
 
-@pytest.fixture(scope="module")
-def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-intents"), embedder=embedder)
-
 
 @pytest.mark.parametrize("question", ["which areas are still TODO?", "what parts haven't been written yet?"])
 def test_todo_list_on_the_seed(seed_answerer: Answerer, question: str) -> None:
@@ -31,8 +27,8 @@ def test_todo_list_on_the_seed(seed_answerer: Answerer, question: str) -> None:
     assert "TODO" not in answer.message
 
 
-def test_todo_list_is_grouped_by_level(multilevel: Answerer) -> None:
-    answer = multilevel.ask("which areas are not filled in yet?")
+def test_todo_list_is_grouped_by_level(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("which areas are not filled in yet?")
     assert answer.intent == "todo"
     assert {(q.entry.level, q.entry.area) for q in answer.quotes} == {
         ("Level 1", "Data Ethics"),
@@ -43,8 +39,8 @@ def test_todo_list_is_grouped_by_level(multilevel: Answerer) -> None:
     assert len(groups) == 3 and any("Engineer 1" in g and "Site Reliability" in g for g in groups)
 
 
-def test_todo_list_narrowed_to_a_named_level(multilevel: Answerer) -> None:
-    answer = multilevel.ask("what is still TODO for Engineer 1?")
+def test_todo_list_narrowed_to_a_named_level(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("what is still TODO for Engineer 1?")
     assert answer.intent == "todo"
     assert pairs(answer) == [("Engineer 1", "Site Reliability Engineering (SRE)")]
 
@@ -53,9 +49,9 @@ def test_a_missing_skill_is_not_the_todo_list(seed_answerer: Answerer) -> None:
     assert seed_answerer.ask("what skills am I missing to be a good head of ML?").intent != "todo"
 
 
-def test_compare_two_levels_for_one_area(multilevel: Answerer) -> None:
+def test_compare_two_levels_for_one_area(multilevel_answerer: Answerer) -> None:
     # The example that started it: "team work" is the area Teamwork, "Senior Engineer 2" names both tracks.
-    answer = multilevel.ask("difference between Senior Engineer 1 and Senior Engineer 2 in team work")
+    answer = multilevel_answerer.ask("difference between Senior Engineer 1 and Senior Engineer 2 in team work")
     assert answer.intent == "compare" and answer.confident
     assert {q.entry.area for q in answer.quotes} == {"Teamwork"}
     assert [q.entry.level for q in answer.quotes][0] == "Senior Engineer 1"
@@ -66,8 +62,8 @@ def test_compare_two_levels_for_one_area(multilevel: Answerer) -> None:
     assert all(q.complete and q.text == q.entry.description for q in answer.quotes)
 
 
-def test_compare_reads_levels_in_the_order_asked(multilevel: Answerer) -> None:
-    answer = multilevel.ask("how does delivery change from engineer 2 to engineer 1?")
+def test_compare_reads_levels_in_the_order_asked(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("how does delivery change from engineer 2 to engineer 1?")
     assert answer.intent == "compare"
     assert pairs(answer) == [("Engineer 2", "Delivery"), ("Engineer 1", "Delivery")]
 
@@ -79,16 +75,16 @@ def test_compare_on_monzo(monzo_answerer: Answerer) -> None:
     assert len({q.entry.craft for q in answer.quotes}) == 1
 
 
-def test_everything_expected_at_one_level(multilevel: Answerer) -> None:
-    answer = multilevel.ask("what is expected at level 3?")
+def test_everything_expected_at_one_level(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("what is expected at level 3?")
     assert answer.intent == "level" and answer.confident
     areas = ["Experimentation", "Modelling", "Stakeholder Management", "Data Ethics"]
     assert [q.entry.area for q in answer.quotes] == areas
     assert {q.entry.level for q in answer.quotes} == {"Level 3"}
 
 
-def test_level_overview_is_brief(multilevel: Answerer) -> None:
-    answer = multilevel.ask("what is expected of an Engineer 2?")
+def test_level_overview_is_brief(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("what is expected of an Engineer 2?")
     assert answer.intent == "level"
     assert len(answer.quotes) == 5 and {q.entry.level for q in answer.quotes} == {"Engineer 2"}
     # Briefly: the first paragraph of each area, the rest one click away.

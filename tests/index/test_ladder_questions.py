@@ -25,10 +25,6 @@ def _shared(name: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("ladder-multilevel"), embedder=embedder)
-
 
 @pytest.fixture(scope="module")
 def ft(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
@@ -74,8 +70,8 @@ def test_which_levels_on_the_seed(seed_answerer: Answerer, question: str) -> Non
     assert level["url"] == "/careerframework/mlengineer/level1"
 
 
-def test_which_levels_lists_every_craft_in_its_own_order(multilevel: Answerer) -> None:
-    answer = multilevel.ask("which levels are there?")
+def test_which_levels_lists_every_craft_in_its_own_order(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("which levels are there?")
     assert answer.intent == "levels"
     assert titles(answer) == _levels_in_order(MULTILEVEL)
     # The manager track's Senior Engineer 2 has nav_order 4, the individual contributor's 5.
@@ -98,20 +94,20 @@ def test_a_question_about_levels_with_a_topic_is_no_list(monzo_answerer: Answere
 # --- what comes after -------------------------------------------------------------------------------
 
 
-def test_what_comes_after_quotes_the_next_levels_areas(multilevel: Answerer) -> None:
-    answer = multilevel.ask("what comes after Engineer 2?")
+def test_what_comes_after_quotes_the_next_levels_areas(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("what comes after Engineer 2?")
     assert answer.intent == "next" and answer.confident
     assert titles(answer) == ["Senior Engineer 1"]
     assert answer.message == "After Engineer 2 comes Senior Engineer 1."
-    areas = [e.area for e in multilevel.entries if e.kind == "level" and e.level == "Senior Engineer 1"]
+    areas = [e.area for e in multilevel_answerer.entries if e.kind == "level" and e.level == "Senior Engineer 1"]
     assert [q.entry.area for q in answer.quotes] == areas
     for q in answer.quotes:
         assert q.entry.level == "Senior Engineer 1"
         assert q.todo or q.text == q.entry.paragraphs[0]  # verbatim: the first paragraph of each area
 
 
-def test_the_level_before_and_the_top_of_a_ladder(multilevel: Answerer, seed_answerer: Answerer) -> None:
-    answer = multilevel.ask("which level is below Senior Engineer 1?")
+def test_the_level_before_and_the_top_of_a_ladder(multilevel_answerer: Answerer, seed_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("which level is below Senior Engineer 1?")
     assert answer.intent == "previous" and titles(answer) == ["Engineer 2"]
     top = seed_answerer.ask("what comes after level 1?")
     assert top.intent == "next" and top.quotes == []
@@ -160,7 +156,7 @@ def test_a_level_monzo_does_not_have(monzo_answerer: Answerer) -> None:
 
 
 def test_a_level_missing_from_other_frameworks(ladder: Answerer, artsy: Answerer, ft: Answerer,
-                                                multilevel: Answerer) -> None:
+                                                multilevel_answerer: Answerer) -> None:
     assert ladder.ask("what does an L8 do?").message == (
         "This framework has no Level 8; it has: " + ", ".join(f"L{n}" for n in range(1, 7)) + ".")
     # A code the titles use names its own ladder: IC9 is no level, IC3 is.
@@ -171,7 +167,7 @@ def test_a_level_missing_from_other_frameworks(ladder: Answerer, artsy: Answerer
     assert answer.intent == "missing_level"
     assert answer.message and answer.message.startswith("This framework has no Level 3; it has: Junior Engineer, ")
     # The data craft has Levels 1-3: a Level 4 is missing there, whatever the other craft calls its levels.
-    assert multilevel.ask("what does a level 4 data scientist do?").intent == "missing_level"
+    assert multilevel_answerer.ask("what does a level 4 data scientist do?").intent == "missing_level"
 
 
 @pytest.mark.parametrize("question", [

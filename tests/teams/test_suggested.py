@@ -29,10 +29,6 @@ from tests.teams.harness import (
 MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
 
 
-@pytest.fixture(scope="module")
-def multilevel_answerer(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
-
 
 @pytest.fixture(scope="module")
 def bot(start_bot: Any, multilevel_answerer: Answerer) -> Bot:

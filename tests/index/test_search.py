@@ -16,10 +16,6 @@ REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 
 
-@pytest.fixture(scope="module")
-def multilevel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
-
 
 def test_design_card_example_quotes_ai_strategy_first(seed_answerer: Answerer) -> None:
     answer = seed_answerer.ask("what does Head of ML own?")
@@ -74,29 +70,29 @@ def test_json_keeps_the_contract_keys(seed_answerer: Answerer) -> None:
     assert data["answers"][0]["area"] == "AI Governance"
 
 
-def test_named_level_gets_that_levels_cell(multilevel: Answerer) -> None:
+def test_named_level_gets_that_levels_cell(multilevel_answerer: Answerer) -> None:
     # Every level has a Communication cell, differing by a few words: the named level's must come first.
-    answer = multilevel.ask("what does a Senior Engineer 1 do for communication?")
+    answer = multilevel_answerer.ask("what does a Senior Engineer 1 do for communication?")
     assert answer.confident
     top = answer.quotes[0].entry
     assert (top.area, top.level) == ("Communication", "Senior Engineer 1")
 
 
-def test_level_number_is_never_a_typo(multilevel: Answerer) -> None:
-    answer = multilevel.ask("what does modelling look like at level 2?")
+def test_level_number_is_never_a_typo(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("what does modelling look like at level 2?")
     assert (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Modelling", "Level 2")
-    answer = multilevel.ask("what does modelling look like at level 3?")
+    answer = multilevel_answerer.ask("what does modelling look like at level 3?")
     assert answer.quotes[0].entry.level == "Level 3"
 
 
-def test_parenthesised_acronym_names_the_area(multilevel: Answerer) -> None:
-    answer = multilevel.ask("what does SRE look like for an Engineer 2?")
+def test_parenthesised_acronym_names_the_area(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("what does SRE look like for an Engineer 2?")
     top = answer.quotes[0].entry
     assert (top.area, top.level) == ("Site Reliability Engineering (SRE)", "Engineer 2")
 
 
-def test_long_cell_quotes_the_relevant_paragraph(multilevel: Answerer) -> None:
-    answer = multilevel.ask("who writes blameless post-mortems?")
+def test_long_cell_quotes_the_relevant_paragraph(multilevel_answerer: Answerer) -> None:
+    answer = multilevel_answerer.ask("who writes blameless post-mortems?")
     first = answer.quotes[0]
     assert "blameless post-mortems" in first.text
     assert not first.complete and "service level objectives" not in first.text
