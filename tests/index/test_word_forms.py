@@ -1,9 +1,7 @@
-"""Words as people write them and as the framework writes them, on text made up for the test: real
-words are not abbreviations of names, hyphenated compounds meet their one-word spelling, a short word
-stands for the framework's words only when they share one root, and naming the framework's owner
-makes no question closer to its text, another form of an area's word names that area, a phrase the
-question shares with a text counts for more than its words apart, and the word "how" asks the degree
-of is no topic."""
+"""Words as people write them and as the framework writes them, on a framework made up for the test:
+real words are not abbreviations of names, naming the framework's owner makes no question closer to its
+text, and another form of an area's word names that area. (The word-level rules these rest on are in
+test_tokens.py, test_bm25.py, test_aliases.py and test_confidence.py.)"""
 
 from __future__ import annotations
 
@@ -11,12 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from index.aliases import Structure, _abbreviates
+from index.aliases import Structure
 from index.answer import Answerer
-from index.bm25 import BM25Ranker
-from index.confidence import shares_phrase
 from index.parse import load_content
-from index.tokens import degree_words, same_family, terms, words
 
 FRONT = "---\ntitle: {title}\nparent: {parent}\n{extra}---\n"
 
@@ -74,41 +69,8 @@ def test_a_real_word_is_no_abbreviation_of_a_name(acme_dir: Path) -> None:
     assert _areas(structure, "what counts as delivery?") == {"Delivery"}  # "counts" has them too, but is a word
 
 
-@pytest.mark.parametrize("short, full, stands_for", [
-    ("mgmt", "management", True), ("sr", "senior", True), ("convo", "conversation", True),
-    ("count", "communication", False), ("coat", "communication", False),
-])
-def test_an_abbreviation_drops_vowels_or_cuts_the_word_short(short: str, full: str, stands_for: bool) -> None:
-    assert _abbreviates(short, full, set()) is stands_for
 
 
-def test_a_hyphenated_compound_meets_its_one_word_spelling() -> None:
-    assert "gatekeep" in terms("Does not gate-keep.")
-    texts = ["Does not gate-keep: reviews promptly.", "Keeps the gate of the office closed.", "Ships features."]
-    scores = BM25Ranker(texts).score_text("gatekeeper")
-    assert scores.argmax() == 0 and scores[0] > scores[1]
-
-
-def test_a_short_word_stands_for_words_only_when_they_share_a_root() -> None:
-    bm25 = BM25Ranker(["Handles complex systems.", "Sets company goals.", "Competent reviewer.",
-                       "Collaborates with design.", "Builds collaboration with product."])
-    assert bm25.completions("comp") == []  # company, complex or competent: no abbreviation of one
-    assert set(bm25.completions("collab")) == {"collaborate", "collaboration"}
-
-
-def test_a_long_unknown_word_a_letter_off_one_word_is_that_word() -> None:
-    bm25 = BM25Ranker(["Lists the responsibilities of an approver.", "A reviewer writes a review.",
-                       "Finds a sponsor."])
-    assert bm25.completions("responsibilite") == ["responsibility"]  # "responsibilites", stemmed
-    assert bm25.completions("aprover") == ["approver"]
-    # A letter off two words ("review", "reviewer"): either could be meant, so neither is.
-    assert bm25.completions("reviewr") == []
-    # Short words and words far from every indexed one stay unknown: "weather" is no slip of anything here.
-    assert bm25.completions("sponsr") == ["sponsor"]
-    assert bm25.completions("spnsr") == []  # five letters: too short to read as a slip
-    assert bm25.completions("weather") == []
-    scores = bm25.scores(["aprover"])
-    assert scores[0] > 0 and scores[1] == scores[2] == 0
 
 
 def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -> None:
@@ -119,13 +81,6 @@ def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -
     assert acme.ask("how do Acme engineers write updates about their work?").confident
 
 
-@pytest.mark.parametrize("a, b, family", [
-    ("lead", "leadership", True), ("leads", "leadership", True), ("communicate", "communication", True),
-    ("impactful", "impact", True), ("master", "mastery", True), ("mentoring", "mentorship", True),
-    ("community", "communication", False), ("general", "generation", False), ("count", "communication", False),
-])
-def test_forms_of_one_word_are_one_family(a: str, b: str, family: bool) -> None:
-    assert same_family(a, b) is family
 
 
 LEADS = {
@@ -166,35 +121,3 @@ def test_another_form_of_an_areas_word_names_that_area(
     assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Leadership", "Level 2")
     # The typed word is kept as typed: it is a word of its own, not a misspelt name.
     assert structure.corrected("how does a level 2 engineer lead?") == "how does a level 2 engineer lead?"
-
-
-def test_a_shared_phrase_counts_for_more_than_the_same_words_apart() -> None:
-    texts = [
-        "Shares what the team learns outside the company, for example by writing blog posts about the systems "
-        "it builds.",
-        "Writes reviews of the posts that colleagues publish on the internal blog, and keeps the runbooks up to date.",
-        "Ships features.",
-    ]
-    scores = BM25Ranker(texts).score_text("writing blog posts")
-    # The second text has every word too, a little more often, which alone would put it first.
-    assert scores.argmax() == 0 and scores[0] > scores[1] > 0
-
-
-@pytest.mark.parametrize("question, degree", [
-    ("how good at debugging does an ic4 need to be", {"good"}),
-    ("how comfortable with incidents is a senior?", {"comfortable"}),
-    ("how technical does a level 5 mobile dev have to be?", set()),  # the topic itself
-    ("how engineers grow at level 2", set()),
-])
-def test_the_word_how_asks_the_degree_of_is_no_topic(question: str, degree: set[str]) -> None:
-    ws = words(question)
-    assert {ws[i] for i in degree_words(ws)} == degree
-
-
-def test_a_rare_shared_phrase_is_a_sign_of_the_topic_a_common_one_is_not() -> None:
-    texts = ["Writes blog posts about the team's systems."] + [f"Senior engineers own area {i}." for i in range(30)]
-    bm25 = BM25Ranker(texts)
-    assert shares_phrase(["write", "blog", "post"], bm25.term_sets[0], bm25)
-    assert not shares_phrase(["blog", "write"], bm25.term_sets[0], bm25)  # the words, not the phrase
-    # "senior engineer" is in every other text: the framework's boilerplate, not the question's topic.
-    assert not shares_phrase(["senior", "engineer"], bm25.term_sets[1], bm25)

@@ -1,0 +1,50 @@
+"""The lexical ranker (index/bm25.py) on texts made up for the test: hyphenated compounds meet their
+one-word spelling, a short word stands for the framework's words only when they share one root, a long
+unknown word a letter off one word is that word, and a phrase the question shares with a text counts for
+more than its words apart."""
+
+from __future__ import annotations
+
+from index.bm25 import BM25Ranker
+from index.tokens import terms
+
+
+def test_a_hyphenated_compound_meets_its_one_word_spelling() -> None:
+    assert "gatekeep" in terms("Does not gate-keep.")
+    texts = ["Does not gate-keep: reviews promptly.", "Keeps the gate of the office closed.", "Ships features."]
+    scores = BM25Ranker(texts).score_text("gatekeeper")
+    assert scores.argmax() == 0 and scores[0] > scores[1]
+
+
+def test_a_short_word_stands_for_words_only_when_they_share_a_root() -> None:
+    bm25 = BM25Ranker(["Handles complex systems.", "Sets company goals.", "Competent reviewer.",
+                       "Collaborates with design.", "Builds collaboration with product."])
+    assert bm25.completions("comp") == []  # company, complex or competent: no abbreviation of one
+    assert set(bm25.completions("collab")) == {"collaborate", "collaboration"}
+
+
+def test_a_long_unknown_word_a_letter_off_one_word_is_that_word() -> None:
+    bm25 = BM25Ranker(["Lists the responsibilities of an approver.", "A reviewer writes a review.",
+                       "Finds a sponsor."])
+    assert bm25.completions("responsibilite") == ["responsibility"]  # "responsibilites", stemmed
+    assert bm25.completions("aprover") == ["approver"]
+    # A letter off two words ("review", "reviewer"): either could be meant, so neither is.
+    assert bm25.completions("reviewr") == []
+    # Short words and words far from every indexed one stay unknown: "weather" is no slip of anything here.
+    assert bm25.completions("sponsr") == ["sponsor"]
+    assert bm25.completions("spnsr") == []  # five letters: too short to read as a slip
+    assert bm25.completions("weather") == []
+    scores = bm25.scores(["aprover"])
+    assert scores[0] > 0 and scores[1] == scores[2] == 0
+
+
+def test_a_shared_phrase_counts_for_more_than_the_same_words_apart() -> None:
+    texts = [
+        "Shares what the team learns outside the company, for example by writing blog posts about the systems "
+        "it builds.",
+        "Writes reviews of the posts that colleagues publish on the internal blog, and keeps the runbooks up to date.",
+        "Ships features.",
+    ]
+    scores = BM25Ranker(texts).score_text("writing blog posts")
+    # The second text has every word too, a little more often, which alone would put it first.
+    assert scores.argmax() == 0 and scores[0] > scores[1] > 0
