@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from index import wordtable
 from index.aliases import Structure
 from index.parse import load_content
 from index.query import Query, asked
@@ -153,22 +152,3 @@ def test_topic_words_are_the_questions_own(tmp_path: Path) -> None:
     q = asked(s, "what is expected of an L2 engineer about incidents in delivery?")
     assert q.unnamed == ("incident",)  # names, asking words and glue left out
     assert q.topic == ("incident", "delivery")  # an area's name is what the question is about
-
-
-# --- the word table ------------------------------------------------------------------------------------------
-
-
-def test_every_word_has_one_row_and_the_rules_agree(tmp_path: Path) -> None:
-    rows = wordtable.load()
-    assert rows["next"].roles >= {"up"} and rows["previous"].roles >= {"down"}
-    assert not wordtable.role("up") & wordtable.role("down")
-    for bad, message in [
-        ("word\troles\treason\nnext\tup\tabove\nnext\tdown\tbelow\n", "already on line"),
-        ("word\troles\treason\nnext\tsideways\tabove\n", "unknown role"),
-        ("word\troles\treason\nnext\tup\t\n", "no reason"),
-    ]:
-        table = tmp_path / "words.tsv"
-        table.write_text(bad, "utf-8")
-        with pytest.raises(wordtable.WordTableError, match=message) as raised:
-            wordtable.load(table)
-        assert str(table) in str(raised.value)
