@@ -1,0 +1,108 @@
+"""The fitted ranker's features and constants (index/ranking.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.answer import Answerer
+from index.ranking import FITTED_PATH, NAMES, Model, ModelFileError, load_model
+
+MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
+
+
+@pytest.fixture(scope="module")
+def reader(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    answerer = Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("ranking-index"), embedder=embedder, progress=False)
+    return answerer.tuned(model=Model.neutral())
+
+
+def _row(reader: Answerer, question: str, area: str, level: str) -> dict[str, float]:
+    ranking = reader.ask(question).ranking
+    assert ranking is not None
+    assert ranking.features is not None and ranking.features.shape == (len(reader.entries), len(NAMES))
+    i = next(i for i, e in enumerate(reader.entries) if e.area == area and e.level == level)
+    return dict(zip(NAMES, ranking.features[i], strict=True))
+
+
+def test_features_read_the_names_and_words_of_the_question(reader: Answerer) -> None:
+    row = _row(reader, "how does a senior engineer 1 handle communication in design documents?",
+               "Communication", "Senior Engineer 1")
+    # The question names the area and the level of this cell, and its own words are in the cell's text.
+    assert row["area_match"] == 1.0 and row["level_match"] == 1.0 and row["names"] == 1.0
+    assert row["coverage"] > 0.5 and row["bm25_text"] > 0 and row["bm25_labels"] > 0
+    assert row["phrase"] > 0  # "design documents" is a phrase of the cell
+    assert row["out_of_scope"] == 0.0 and row["definition"] == 0.0
+    other = _row(reader, "how does a senior engineer 1 handle communication in design documents?",
+                 "Hiring", "Senior Engineer 1")
+    assert other["area_match"] == 0.0 and other["coverage"] < row["coverage"]
+    assert other["dense_gap"] <= 0.0
+
+
+def test_a_pay_question_is_out_of_scope_and_names_nothing(reader: Answerer) -> None:
+    row = _row(reader, "what is the salary of an engineer?", "Hiring", "Senior Engineer 1")
+    assert row["out_of_scope"] == 1.0 and row["area_match"] == 0.0 and row["coverage_all"] == 0.0
+
+
+def test_the_fitted_ranking_orders_by_the_model_and_the_gate_reads_its_probability(reader: Answerer) -> None:
+    model = load_model()
+    fitted = reader.tuned(model=model)
+    ranking = fitted.ask("how do senior engineer 1s run technical interviews?").ranking
+    assert ranking is not None and ranking.probability is not None and ranking.hits
+    scores = [h.score for h in ranking.hits]
+    assert scores == sorted(scores, reverse=True) and all(0.0 <= s <= 1.0 for s in scores)
+    answer = fitted.ask("how do senior engineer 1s run technical interviews?")
+    assert answer.confident and answer.quotes[0].entry.area == "Hiring"
+    assert answer.signals is not None and answer.signals.probability is not None
+    assert answer.signals.probability >= model.threshold
+    refused = fitted.ask("what's the weather like in Lisbon tomorrow?")
+    assert not refused.confident
+    assert refused.signals is not None and refused.signals.probability < model.threshold
+
+
+def test_the_shipped_constants_file_loads_and_says_what_it_was_fitted_on() -> None:
+    model = load_model(FITTED_PATH)
+    assert model.weights.shape == (len(NAMES),) and 0.0 < model.threshold < 1.0
+    fitted = model.fitted
+    assert fitted["command"] == "careerfw eval --fit" and fitted["date"] and fitted["commit"]
+    assert any(s.startswith("tests/eval/blind/") for s in fitted["sets"])
+    assert any(s.startswith("tests/eval/") and "/blind/" not in s for s in fitted["sets"])
+
+
+def test_a_missing_constants_file_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "fitted.json"
+    with pytest.raises(ModelFileError) as err:
+        load_model(missing)
+    assert str(missing) in str(err.value) and "careerfw eval --fit" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ('{"features": [\n  "dense",\n', "fitted.json:3: not valid JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"features": ["dense"], "mean": [0], "scale": [1], "weights": [1], "bias": 0, "threshold": 0.5}',
+         "careerfw eval --fit"),
+    ],
+)
+def test_a_broken_constants_file_names_itself_and_the_fault(tmp_path: Path, text: str, reason: str) -> None:
+    path = tmp_path / "fitted.json"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ModelFileError) as err:
+        load_model(path)
+    assert str(path.parent) in str(err.value) and reason in str(err.value)
+
+
+@pytest.mark.parametrize("key, value", [("weights", [1.0]), ("threshold", 1.5), ("scale", "x"), ("bias", None)])
+def test_constants_of_the_wrong_size_or_range_are_refused(tmp_path: Path, key: str, value: object) -> None:
+    good = Model(np.zeros(len(NAMES)), np.ones(len(NAMES)), np.zeros(len(NAMES)), 0.0, 0.5, {}).to_json()
+    path = tmp_path / "fitted.json"
+    path.write_text(json.dumps(good | {key: value}), "utf-8")
+    with pytest.raises(ModelFileError) as err:
+        load_model(path)
+    assert str(path) in str(err.value)
+    path.write_text(json.dumps(good), "utf-8")
+    assert load_model(path).threshold == 0.5
