@@ -11,13 +11,11 @@ import pytest
 from index.answer import Answerer
 from index.ranking import FITTED_PATH, NAMES, Model, ModelFileError, load_model
 
-MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
-
 
 @pytest.fixture(scope="module")
-def reader(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    answerer = Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("ranking-index"), embedder=embedder, progress=False)
-    return answerer.tuned(model=Model.neutral())
+def reader(multilevel_answerer: Answerer) -> Answerer:
+    # A model that weighs nothing: the features are read all the same, without the shipped constants.
+    return multilevel_answerer.tuned(model=Model.neutral())
 
 
 def _row(reader: Answerer, question: str, area: str, level: str) -> dict[str, float]:
@@ -61,6 +59,29 @@ def test_the_fitted_ranking_orders_by_the_model_and_the_gate_reads_its_probabili
     refused = fitted.ask("what's the weather like in Lisbon tomorrow?")
     assert not refused.confident
     assert refused.signals is not None and refused.signals.probability < model.threshold
+
+
+def test_the_features_tables_are_built_once_per_index_not_per_question(multilevel_answerer: Answerer,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.ranking
+
+    built = []
+    real = index.ranking.Features.__init__
+
+    def counting(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(index.ranking.Features, "__init__", counting)
+    fresh = Answerer(multilevel_answerer.index, multilevel_answerer.embedder, ranker="fitted")
+    for question in ("what does a senior engineer 1 do for hiring?", "who writes post-mortems?", "weather?"):
+        fresh.ask(question)
+    assert len(built) == 1
+    # The hand ranker, shipped, never builds them.
+    built.clear()
+    hand = Answerer(multilevel_answerer.index, multilevel_answerer.embedder, ranker="hand")
+    hand.ask("what does a senior engineer 1 do for hiring?")
+    assert built == []
 
 
 def test_the_shipped_constants_file_loads_and_says_what_it_was_fitted_on() -> None:
