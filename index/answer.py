@@ -375,7 +375,8 @@ class Answerer:
         again = state.followups.repeated(query, context)
         if again is not None:
             answer = self.ask(again[0], limit)
-            return replace(answer, question=asked, carried=("level",), glossary=rewrite.used or answer.glossary)
+            return replace(answer, question=asked, carried=("level",) if answer.confident else (),
+                           glossary=rewrite.used or answer.glossary)
         # "which levels are there?" is about the whole ladder, never the last answer's level.
         follow = state.followups.apply(question, query, None if query.listing else context)
         answer = self._respond(state, query.carrying(follow.text, follow.detected, "level" in follow.carried),
@@ -385,15 +386,16 @@ class Answerer:
             # an area the carried scope does not have ("who runs interviews?" after a level with no Hiring),
             # the conversation has moved on, and the question is answered on its own.
             fresh = self._respond(state, query, None, limit, truncated)
-            if fresh.confident and fresh.intent == "lookup" and fresh.quotes \
-                    and not follow.covers_area(fresh.quotes[0].entry.area):
+            if fresh.confident and fresh.intent == "lookup" and fresh.quotes and follow.moved_on(fresh.quotes[0].entry):
                 follow = state.followups.apply(question, query, None)
                 answer = fresh
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
                        follow.new_subject, moved)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
-        return replace(answer, question=asked, context=now or None, carried=follow.carried, glossary=rewrite.used)
+        # "Following on from your last question" only where the carried names gave an answer: a refusal used none.
+        carried = follow.carried if answer.confident else ()
+        return replace(answer, question=asked, context=now or None, carried=carried, glossary=rewrite.used)
 
     def _respond(self, state: _State, query: Query, restrict: np.ndarray | None, limit: int,
                  truncated: bool) -> Answer:

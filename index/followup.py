@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from os.path import commonprefix
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ from index import wordtable
 from index.aliases import FIELDS, Detected, Mention, Structure, strip_generic
 from index.entry import Entry
 from index.intents import ASKING, COMPARING, direction, moves_on_the_ladder
-from index.levelnames import base_title, title_qualifiers
+from index.levelnames import SENIORITY, base_title, roman, singular, title_numbers, title_qualifiers
 from index.levelorder import LevelOrder
 from index.query import Query, parse
 from index.tokens import GENERIC, STOPWORDS, stem, words
@@ -106,8 +107,18 @@ class FollowUp:
     # A question of its own (a topic and a level or craft named): unanswered, it still ends the last topic.
     new_subject: bool = False
 
+    points_back: bool = False  # a word that stands for the previous answer ("how many years is *that*?")
+
     def covers_area(self, area: str) -> bool:
         return area in self.scope_areas
+
+    def moved_on(self, alone: Entry) -> bool:
+        """Whether the question's best answer asked on its own (`alone`) shows the conversation moved on:
+        its topic is an area the carried scope does not have ("who runs interviews?" after a level with no
+        Hiring). Not when the question points back at the previous answer ("do *they* still write code?"),
+        and not when that area is only another level's own text (a level written as one passage, whose
+        area is its title): another level is not another topic."""
+        return not self.points_back and alone.area != alone.level and not self.covers_area(alone.area)
 
 
 class FollowUps:
@@ -123,6 +134,8 @@ class FollowUps:
         self.framework_of = [e.framework for e in entries]
         self.frameworks = sorted({e.framework for e in entries if e.framework})
         self.short_crafts = _short_craft_names(sorted({e.craft for e in entries if e.craft}))
+        for word, craft in _person_words(levels).items():
+            self.short_crafts.setdefault(word, craft)
 
     # --- which entries a facet selects ---------------------------------------------------------------
 
@@ -202,6 +215,10 @@ class FollowUps:
             level = ""
         if level:
             fits = rows & self._select("level", level)
+            if not fits.any() and names_craft and not names_who and not step:
+                # "and for management?" after a D3 answer: the named ladder's level at the same rung, if it has one.
+                level = self._matching(level, context, rows)
+                fits = rows & self._select("level", level) if level else fits
             if fits.any():
                 extra.append(("level", level, frozenset({level})))
                 rows = fits
@@ -241,7 +258,7 @@ class FollowUps:
         follow = Detected(ws, mentions, detected.missing)
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
-                        bool(substance), areas, bool(substance) and (names_who or names_craft))
+                        bool(substance), areas, bool(substance) and (names_who or names_craft), points_back)
 
     def repeated(self, query: Query, context: Context | None) -> tuple[str, str] | None:
         """The previous question about the ladder asked again for another craft, when this one names only
@@ -292,6 +309,33 @@ class FollowUps:
         on_track = [t for t in named if track and set(title_qualifiers(t)) == track]
         return on_track[0] if len(on_track) == 1 else ""
 
+    def _matching(self, level: str, context: Context, rows: np.ndarray) -> str:
+        """The level of the one other ladder `rows` hold that stands where `level` stands on its own: the
+        same number and seniority word ("D3 Senior Developer" -> "M3 Senior Engineering Manager"), else the
+        same number ("D4 Staff Developer" -> "M4 Director"), else the same seniority word ("Staff Engineer"
+        -> "Staff Technical Writer"), else the same rung of a ladder as long. "" when none is one level."""
+        crafts = {self.craft_of[i] for i in np.flatnonzero(rows) if self.craft_of[i]}
+        framework = context.framework or None
+        here = self.levels.find(level, context.craft or None, framework)
+        if len(crafts) != 1 or not here:
+            return ""
+        ladder = self.levels.levels(crafts.pop(), framework)
+        source = here[0]
+        numbers, seniority = _rank(source.title)
+        tests = [lambda t: _rank(t) == (numbers, seniority) and bool(numbers | seniority),
+                 lambda t: _rank(t)[0] == numbers and bool(numbers),
+                 lambda t: _rank(t)[1] == seniority and bool(seniority)]
+        for test in tests:
+            found = [lv.title for lv in ladder if test(lv.title)]
+            if found:
+                return found[0] if len(found) == 1 else ""
+        own = self.levels.levels(source.craft, source.framework)
+        rungs = sorted({lv.rung for lv in ladder})
+        if len(rungs) == len({lv.rung for lv in own}):
+            same = [lv.title for lv in ladder if lv.rung == rungs[sorted({lv.rung for lv in own}).index(source.rung)]]
+            return same[0] if len(same) == 1 else ""
+        return ""
+
     def _names(self, mentions: list[Mention]) -> tuple[bool, bool]:
         """Whether the question's names pick levels, and crafts. A name picks levels when it selects some
         of its crafts' levels, not all ("level 4", "Senior Engineer 1"; not "backend engineer"), and picks
@@ -336,7 +380,8 @@ class FollowUps:
         for name, craft in self.short_crafts.items():
             n = len(name.split())
             for i in loose:
-                if " ".join(ws[i:i + n]) != name:
+                said = " ".join(ws[i:i + n])
+                if said != name and not (n == 1 and _same_word(said, name)) and not _abbreviates(said, name):
                     continue
                 others = [j for j in loose if not i <= j < i + n]
                 if all(stem(ws[j]) in ASKING for j in others):
@@ -400,6 +445,54 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
     return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
 
 
+def _same_word(said: str, name: str) -> bool:
+    """Another form of a craft's own word ("manager" for "Management", "designers" for "Design"): one word
+    starts the other, or they share a start of five letters or more that is most of the shorter one."""
+    shared = len(commonprefix([said, name]))
+    return shared >= 5 and shared >= 0.8 * min(len(said), len(name))
+
+
+def _abbreviates(said: str, name: str) -> bool:
+    """A word made of the starts of each word of a craft's own name, in order ("devex" for "developer
+    experience"): each start two letters or more, the word four or more."""
+    parts = name.split()
+    if len(parts) < 2 or len(said) < 4 or " " in said:
+        return False
+
+    def fits(rest: str, i: int) -> bool:
+        if i == len(parts):
+            return not rest
+        return any(parts[i].startswith(rest[:k]) and fits(rest[k:], i + 1) for k in range(2, len(rest) + 1))
+
+    return fits(said, 0)
+
+
+def _person_words(levels: LevelOrder) -> dict[str, str]:
+    """The word a ladder's titles call its people by, when no other ladder's titles use it ("writer" of
+    "Technical Writer I", "Senior Technical Writer", ...): "what about writers at that level?" names that
+    craft. A word in at least half of one craft's titles and in none of another's."""
+    seen: dict[str, set[str]] = {}
+    share: dict[tuple[str, str], int] = Counter()
+    sizes: dict[str, int] = {}
+    for ladder in levels.by_craft():
+        craft = ladder[0].craft
+        sizes[craft] = sizes.get(craft, 0) + len(ladder)
+        for level in ladder:
+            for w in {singular(w) for w in words(base_title(level.title))}:
+                if w in STOPWORDS or w in GENERIC or w in SENIORITY or w.isdigit() or roman(w) or len(w) < 3:
+                    continue
+                seen.setdefault(w, set()).add(craft)
+                share[(w, craft)] += 1
+    return {w: next(iter(cs)) for w, cs in seen.items()
+            if len(cs) == 1 and len(sizes) > 1 and share[(w, next(iter(cs)))] * 2 >= sizes[next(iter(cs))]}
+
+
+def _rank(title: str) -> tuple[frozenset[int], frozenset[str]]:
+    """Where a title says it stands on its ladder: its numbers ("D3", "Engineer II") and seniority words."""
+    return (frozenset(n for _, n in title_numbers(title)),
+            frozenset(w for w in words(base_title(title)) if w in SENIORITY))
+
+
 def _short_craft_names(crafts: list[str]) -> dict[str, str]:
     """Each craft's own word(s): its name without generic words and without the words most crafts share
     ("Engineering" of "Backend Engineering Craft", "Mobile Engineering Craft"): "backend", "mobile".
@@ -412,7 +505,8 @@ def _short_craft_names(crafts: list[str]) -> dict[str, str]:
     out: dict[str, set[str]] = {}
     for craft, ws in named.items():
         own = [w for w in ws if w not in common]
-        if own and own != ws:
+        # The whole name of two words or more too: "devex" abbreviates it (`_abbreviates`).
+        if own and (own != ws or len(own) > 1):
             out.setdefault(" ".join(own), set()).add(craft)
         for w in own:
             if share[w] == 1:

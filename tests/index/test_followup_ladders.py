@@ -1,0 +1,241 @@
+"""Follow-ups on a framework of several ladders (issue 19, "Conversations"): a follow-up stays on the
+ladder of the answer before it, moves along it, and moves to another ladder at the matching level. The
+framework is made up here: codes that start the titles (D1..D5, M1..M4), milestones with no code, ladders
+of different lengths, and titles whose seniority word says the rung more than the number does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer import Answer, Answerer
+from index.followup import Context
+
+_PAGE = """---
+title: {level}
+permalink: /{craft}/{slug}
+nav_order: {order}
+parent: {craft_title}
+grand_parent: Acme Ladder
+---
+
+# {level}
+
+| Area | Description |
+|:-----|:------------|
+| Delivery | {delivery} |
+| Collaboration | {collab} |
+"""
+_CRAFT = """---
+title: {craft_title}
+permalink: /{craft}
+parent: Acme Ladder
+has_children: true
+---
+
+# {craft_title}
+"""
+LADDERS = {
+    "engineering": ("Engineering Track", [
+        ("D1 Developer", "ships small fixes to the billing service with a reviewer beside them",
+         "pairs with a buddy every morning"),
+        ("D2 Developer", "ships whole features to the billing service alone", "reviews pull requests from newcomers"),
+        ("D3 Senior Developer", "designs the billing service's schema changes", "mentors two developers on design"),
+        ("D4 Staff Developer", "sets the technical direction for several services",
+         "aligns three teams on one architecture"),
+        ("D5 Principal Developer", "steers the company's platform strategy", "represents engineering at the board"),
+    ]),
+    "management": ("Management Track", [
+        ("M1 Team Lead", "plans sprints for one squad", "holds weekly one-to-ones with each report"),
+        ("M2 Engineering Manager", "plans quarters for two squads", "hires and onboards new developers"),
+        ("M3 Senior Engineering Manager", "owns the roadmap of a product area", "grows managers who report to them"),
+        ("M4 Director", "owns the budget of a whole department", "negotiates headcount with finance"),
+    ]),
+    "design": ("Design Track", [
+        ("Milestone 1", "draws wireframes from a brief", "shows sketches in critique"),
+        ("Milestone 2", "prototypes flows in the design tool", "runs usability sessions with customers"),
+        ("Milestone 3", "owns the visual language of a product", "leads critique for the design guild"),
+        ("Milestone 4", "sets the design system's principles", "coaches designers across the company"),
+    ]),
+}
+# Three ladders with no number in their titles: the seniority word is the rung ("Senior", "Staff").
+WORDED = {
+    "engineering": ("Engineering", [
+        ("Engineer", "fixes bugs in one module", "asks for help in standup"),
+        ("Senior Engineer", "leads the delivery of a feature", "reviews designs of peers"),
+        ("Staff Engineer", "owns the architecture of a product", "mentors senior engineers"),
+        ("Principal Engineer", "sets the engineering strategy", "speaks for engineering at conferences"),
+    ]),
+    "writing": ("Documentation", [
+        ("Technical Writer", "writes how-to guides from a template", "interviews engineers about features"),
+        ("Senior Technical Writer", "plans the documentation of a release", "edits the drafts of other writers"),
+        ("Staff Technical Writer", "designs the information architecture of the docs site",
+         "runs the docs guild"),
+    ]),
+}
+
+
+def _write(content: Path, ladders: dict[str, tuple[str, list[tuple[str, str, str]]]]) -> Path:
+    content.mkdir(parents=True)
+    for craft, (title, levels) in ladders.items():
+        (content / f"{craft}.md").write_text(_CRAFT.format(craft=craft, craft_title=title), "utf-8")
+        for n, (level, delivery, collab) in enumerate(levels, 1):
+            (content / f"{craft}_{n}.md").write_text(_PAGE.format(
+                level=level, craft=craft, slug=f"l{n}", order=n, craft_title=title,
+                delivery=delivery, collab=collab), "utf-8")
+    return content
+
+
+@pytest.fixture(scope="module")
+def tracks(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("tracks")
+    return Answerer.open(_write(root / "content", LADDERS), root / "index", embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def worded(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("worded")
+    return Answerer.open(_write(root / "content", WORDED), root / "index", embedder=embedder)
+
+
+def top(answer: Answer) -> tuple[str, str]:
+    assert answer.confident and answer.quotes, answer.to_json()
+    e = answer.quotes[0].entry
+    return e.level, e.area
+
+
+def converse(answerer: Answerer, *questions: str) -> list[Answer]:
+    answers: list[Answer] = []
+    context: Context | None = None
+    for q in questions:
+        answers.append(answerer.ask(q, context=context))
+        context = answers[-1].context
+    return answers
+
+
+def test_a_bare_level_number_keeps_the_ladder_and_steps_move_along_it(tracks: Answerer) -> None:
+    first, four, higher, down = converse(tracks, "how does a D3 handle delivery?", "and at level 4?",
+                                         "one level higher", "a level down")
+    assert top(first) == ("D3 Senior Developer", "Delivery")
+    assert top(four) == ("D4 Staff Developer", "Delivery")
+    assert top(higher) == ("D5 Principal Developer", "Delivery")
+    assert top(down) == ("D4 Staff Developer", "Delivery")
+    _, milestone, nxt = converse(tracks, "what does milestone 2 look like for collaboration?", "and level 3?",
+                                 "and the next one?")
+    assert top(milestone) == ("Milestone 3", "Collaboration")
+    assert top(nxt) == ("Milestone 4", "Collaboration")
+
+
+def test_another_ladder_named_moves_to_its_matching_level(tracks: Answerer) -> None:
+    # D3 Senior Developer and M3 Senior Engineering Manager share their number and their seniority word.
+    _, manager, back = converse(tracks, "how does a D3 handle delivery?", "and for management?",
+                                "what about as an engineer?")
+    assert top(manager) == ("M3 Senior Engineering Manager", "Delivery")
+    assert manager.carried == ("level", "area")
+    assert top(back) == ("D3 Senior Developer", "Delivery")
+    # D4 Staff Developer and M4 Director share only the number; the management ladder is shorter.
+    _, overview = converse(tracks, "what does a D4 do?", "and for management?")
+    assert overview.intent == "level" and {q.entry.level for q in overview.quotes} == {"M4 Director"}
+    # D5 has no manager counterpart: no level is made up, the ladder named is answered on its own terms.
+    _, top_rung = converse(tracks, "how does a D5 collaborate?", "and for management?")
+    assert all(q.entry.level != "D5 Principal Developer" for q in top_rung.quotes + top_rung.suggestions)
+    assert "level" not in top_rung.carried
+
+
+def test_the_track_named_by_another_form_of_its_word_moves_there(tracks: Answerer) -> None:
+    # "manager" for the Management Track: the craft's own word in another form, in a question saying nothing else.
+    _, manager = converse(tracks, "how does a D2 collaborate?", "and for the manager track?")
+    assert top(manager) == ("M2 Engineering Manager", "Collaboration")
+
+
+def test_the_questions_own_ladder_beats_the_carried_one(tracks: Answerer) -> None:
+    _, _, engineer = converse(tracks, "how does an M2 handle delivery?", "and level 3?", "and as an engineer?")
+    assert top(engineer) == ("D3 Senior Developer", "Delivery")
+    assert "craft" not in engineer.carried
+
+
+def test_a_seniority_word_matches_the_rung_when_titles_carry_no_number(worded: Answerer) -> None:
+    _, writer = converse(worded, "what does a staff engineer do for collaboration?", "what about for documentation?")
+    assert top(writer) == ("Staff Technical Writer", "Collaboration")
+    assert "level" in writer.carried
+
+
+def test_a_refusal_carries_nothing_and_a_complete_question_says_it_took_nothing(tracks: Answerer) -> None:
+    first, weather, after = converse(tracks, "how does a D2 collaborate?", "what's the weather like tomorrow?",
+                                     "and at level 3?")
+    assert not weather.confident and weather.carried == ()
+    assert weather.context == first.context
+    assert top(after) == ("D3 Senior Developer", "Collaboration")
+    _, complete = converse(tracks, "how does a D2 collaborate?", "how does an M1 handle delivery?")
+    assert top(complete) == ("M1 Team Lead", "Delivery") and complete.carried == ()
+
+
+_BULLETS = """---
+title: "{level}"
+permalink: /{craft}/{slug}
+nav_order: {order}
+parent: "{craft_title}"
+grand_parent: "Acme Ladder"
+---
+
+# {level}
+
+{bullets}
+"""
+# Levels written as bullet lists, one passage each (the level's own title is its area), on three ladders
+# whose titles call their people by their own nouns ("Writer", "Engineer", "Advocate").
+BULLETED = {
+    "engineering": ("Engineering", [
+        ("Engineer I", ["Completes well-defined tickets with help.", "Needs no previous experience."]),
+        ("Senior Engineer", ["Leads the rewrite of a legacy module.", "Writes code most days of the week.",
+                             "Has worked five years in the industry."]),
+        ("Staff Engineer", ["Decides how several teams split a migration.", "Hosts the architecture review."]),
+    ]),
+    "writing": ("Documentation", [
+        ("Technical Writer I", ["Edits reference pages from a style guide.", "Asks engineers for examples."]),
+        ("Senior Technical Writer", ["Plans the tutorials of a product launch.", "Keeps the glossary consistent."]),
+        ("Staff Technical Writer", ["Designs the navigation of the documentation site.", "Trains other writers."]),
+    ]),
+    "advocacy": ("Developer Relations", [
+        ("Advocate I", ["Answers questions on the community forum.", "Records short demo videos.",
+                        "Typically requires a minimum of one year of professional experience."]),
+        ("Senior Advocate", ["Speaks at regional meetups about the SDK.", "Collects feedback from customers."]),
+        ("Staff Advocate", ["Builds the partner program with other vendors.", "Sets the conference strategy."]),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def bulleted(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("bulleted")
+    content = root / "content"
+    content.mkdir()
+    for craft, (title, levels) in BULLETED.items():
+        (content / f"{craft}.md").write_text(_CRAFT.format(craft=craft, craft_title=title), "utf-8")
+        for n, (level, bullets) in enumerate(levels, 1):
+            (content / f"{craft}_{n}.md").write_text(_BULLETS.format(
+                level=level, craft=craft, slug=f"l{n}", order=n, craft_title=title,
+                bullets="\n".join(f"- {b}" for b in bullets)), "utf-8")
+    return Answerer.open(content, root / "index", embedder=embedder)
+
+
+def test_a_question_that_points_back_stays_on_the_last_level(bulleted: Answerer) -> None:
+    # Asked alone, "years of professional experience" is Advocate I's; after a Senior Engineer answer, "that"
+    # is Senior Engineer, and another level's passage is no topic of its own that would move the conversation on.
+    assert top(bulleted.ask("how many years of professional experience is that?"))[0] == "Advocate I"
+    _, years = converse(bulleted, "what does a senior engineer do?",
+                        "how many years of professional experience is that?")
+    assert top(years)[0] == "Senior Engineer"
+    assert "five years" in years.quotes[0].text
+    _, code = converse(bulleted, "what does a senior engineer do?", "do they still write code?")
+    assert top(code)[0] == "Senior Engineer"
+
+
+def test_a_ladders_people_noun_or_its_short_form_moves_there_at_the_same_rung(bulleted: Answerer) -> None:
+    # "writers": the noun only the Documentation titles use; "devrel": the starts of "Developer Relations".
+    _, writers = converse(bulleted, "what does a senior engineer do?", "what about writers at that level?")
+    assert top(writers)[0] == "Senior Technical Writer"
+    _, devrel = converse(bulleted, "what does a staff technical writer do?", "and for devrel?")
+    assert top(devrel)[0] == "Staff Advocate"
+    assert "level" in devrel.carried
