@@ -210,6 +210,8 @@ def measure_answers(
 ) -> dict[str, Any]:
     """Every set asked of an index each graph built: per set, the questions whose top-1, refusal or top-3
     set differ between int8 and fp32, and whether int8 passes (at most MAX_DIFFERING_PER_SET per set)."""
+    # The quantiser leaves a root log handler behind; BM25's per-build debug lines are no install news.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     model_log = logging.getLogger("careerfw.model")
     level = model_log.level
     # Opening int8 by name warns that it failed the cosine check "as asked": nobody asked, it is measured.
