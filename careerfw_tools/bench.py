@@ -42,11 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from careerfw_tools.backend_eval import naming_every_backend
-from index.answer import Answerer
-from index.embedder import BACKENDS, Embedder, ModelError
+from index import BACKENDS, Answerer, Embedder, ModelError, build_documents, build_index, load_content
 from index.onnx_encoder import INTRA_OP_THREADS, usable_cpus
-from index.parse import load_content
-from index.store import build_documents, build_index
 
 REPO = Path(__file__).resolve().parent.parent
 MONZO = REPO.parent / "shared" / "frameworks" / "monzo-engineering"
@@ -620,12 +617,12 @@ def render(results: dict[str, Any]) -> str:
         "x dflt = against the default; med x = median of per-question ratios at equal threads",
         "",
     ]
-    head = (f"{'framework':<16} {'backend':<10} {'n':>4} {'ask p50':>8} {'p95':>7} {'p99':>7} {'bare p50':>9} "
+    head = (f"{'framework':<18} {'backend':<10} {'n':>4} {'ask p50':>8} {'p95':>7} {'p99':>7} {'bare p50':>9} "
             f"{'p95':>7} {'dflt p50':>9} {'x':>6} {'x dflt':>6} {'med x':>6}")
     lines += [head, "-" * len(head)]
     for name, r in results["frameworks"].items():
         if "latency" not in r:
-            lines.append(f"{name:<16} skipped: {r['skipped']}")
+            lines.append(f"{name:<18} skipped: {r['skipped']}")
             continue
         lt = r["latency"]
         b = lt["bare_torch_encode_ms"]
@@ -635,7 +632,7 @@ def render(results: dict[str, Any]) -> str:
             a = x["ask_ms"]
             dflt = x.get("ratio_p50_default_threads")
             lines.append(
-                f"{name:<16} {backend:<10} {lt['questions']:>4} {a['p50']:>8.2f} {a['p95']:>7.2f} {a['p99']:>7.2f} "
+                f"{name:<18} {backend:<10} {lt['questions']:>4} {a['p50']:>8.2f} {a['p95']:>7.2f} {a['p99']:>7.2f} "
                 f"{b['p50']:>9.2f} {b['p95']:>7.2f} {d_p50:>9} {x['ratio_p50']:>6.2f} "
                 f"{(f'{dflt:.2f}' if dflt is not None else '-'):>6} {x['ratio_median']:>6.2f}"
             )
@@ -646,15 +643,15 @@ def render(results: dict[str, Any]) -> str:
                   "up to the total's p50): encode = the model; retrieval = the hybrid ranking; composition = the",
                   "rest of the answer (rules, gate, quotes); output = the JSON `careerfw ask --json` prints;",
                   "pipeline = the whole answer less its encode", ""]
-        head = (f"{'framework':<16} {'backend':<10} " + " ".join(f"{s:>11}" for s in STAGES)
+        head = (f"{'framework':<18} {'backend':<10} " + " ".join(f"{s:>11}" for s in STAGES)
                 + f" {'total':>8} {'pipeline':>9}")
         lines += [head, "-" * len(head)]
         for name, backend, st in staged:
-            lines.append(f"{name:<16} {backend:<10} " + " ".join(f"{st[s]['p50']:>11.3f}" for s in STAGES)
+            lines.append(f"{name:<18} {backend:<10} " + " ".join(f"{st[s]['p50']:>11.3f}" for s in STAGES)
                          + f" {st['total']['p50']:>8.3f} {st['pipeline']['p50']:>9.3f}")
     lines += ["", "serving process (`careerfw serve --http` on an index its backend built; cold start from process",
               f"start; peak RSS after {SERVING_QUESTIONS + 1} answers)", ""]
-    head = (f"{'framework':<16} {'backend':<10} {'/healthz 200':>12} {'1st answer':>11} {'peak RSS':>9}")
+    head = (f"{'framework':<18} {'backend':<10} {'/healthz 200':>12} {'1st answer':>11} {'peak RSS':>9}")
     if any(r.get("serving") for r in results["frameworks"].values()):
         lines += [head, "-" * len(head)]
     else:
@@ -662,9 +659,9 @@ def render(results: dict[str, Any]) -> str:
     for name, r in results["frameworks"].items():
         for backend, sv in (r.get("serving") or {}).items():
             if "error" in sv:
-                lines.append(f"{name:<16} {backend:<10} failed: {sv['error']}")
+                lines.append(f"{name:<18} {backend:<10} failed: {sv['error']}")
                 continue
-            lines.append(f"{name:<16} {backend:<10} {sv['ready_s']:>10.2f} s {sv['first_answer_s']:>9.2f} s "
+            lines.append(f"{name:<18} {backend:<10} {sv['ready_s']:>10.2f} s {sv['first_answer_s']:>9.2f} s "
                          f"{sv['peak_rss_mb']:>6} MB" + ("  (index rebuilt at start!)" if sv["index_rebuilt_at_start"]
                                                         else ""))
     # "x torch" compares with the torch backend's own build; without one (--backends onnx) there is
@@ -674,14 +671,14 @@ def render(results: dict[str, Any]) -> str:
     lines += ["", "index build (forced, everything embedded): against the same backend's bare batch encode;",
               "x torch = documents/s against bare PyTorch's documents/s" if vs_torch
               else "x torch left out: the torch backend was not measured", ""]
-    head = (f"{'framework':<16} {'backend':<10} {'entries':>7} {'docs':>6} {'s':>7} {'entries/s':>9} {'bare e/s':>9} "
+    head = (f"{'framework':<18} {'backend':<10} {'entries':>7} {'docs':>6} {'s':>7} {'entries/s':>9} {'bare e/s':>9} "
             f"{'x':>5} {'docs/s':>7} {'bare d/s':>9} {'x':>5}" + (f" {'x torch':>7}" if vs_torch else ""))
     lines += [head, "-" * len(head)]
     for name, r in results["frameworks"].items():
         for backend, bd in (r.get("build") or {}).items():
             ratio = bd.get("vs_bare_torch_documents")
             lines.append(
-                f"{name:<16} {backend:<10} {bd['entries']:>7} {bd['documents']:>6} {bd['seconds']:>7.2f} "
+                f"{name:<18} {backend:<10} {bd['entries']:>7} {bd['documents']:>6} {bd['seconds']:>7.2f} "
                 f"{bd['entries_per_s']:>9.1f} {bd['bare_entries_per_s']:>9.1f} {bd['vs_bare_entries']:>5.2f} "
                 f"{bd['documents_per_s']:>7.1f} {bd['bare_documents_per_s']:>9.1f} {bd['vs_bare_documents']:>5.2f}"
                 + ((f" {ratio:>7.2f}" if ratio is not None else f" {'-':>7}") if vs_torch else "")
