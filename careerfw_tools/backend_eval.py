@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from careerfw_tools.evaluate import QuestionSet, evaluate
-from index.embedder import BACKENDS, Embedder, ModelError
+from index import BACKENDS, Embedder, ModelError
 
 REFERENCE = "torch"
 MAX_TOP1_DROP = 0.01  # one point

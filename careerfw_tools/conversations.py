@@ -39,10 +39,7 @@ from typing import Any
 import yaml
 
 from careerfw_tools.evaluate import Question, is_right
-from index.answer import Answer, Answerer
-from index.embedder import Embedder
-from index.entry import Entry
-from index.followup import Context
+from index import Answer, Answerer, Context, Embedder, Entry
 
 # Targets (issue 14).
 FOLLOW_UP_TOP1 = 0.90

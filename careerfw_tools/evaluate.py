@@ -43,10 +43,8 @@ import yaml
 
 from careerfw_tools import fitting
 from careerfw_tools.calibrate import WEIGHT_GRID, Asked, Fitted, Scores, fit, leave_one_out, score
-from index.answer import Answer, Answerer
+from index import Answer, Answerer, Embedder, Entry
 from index.confidence import SHIPPED
-from index.embedder import Embedder
-from index.entry import Entry
 from index.ranking import Model
 from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, DenseRanker, Hit, LexicalRanker, Ranking, Weights
 

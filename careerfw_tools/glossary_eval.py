@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from careerfw_tools.evaluate import RANK_DEPTH, QuestionSet, _check_intent, _rank_of, framework_labels
-from index.answer import Answer, Answerer
-from index.embedder import Embedder
-from index.glossary import Glossary, load_glossary
+from index import Answer, Answerer, Embedder, Glossary, load_glossary
 
 
 @dataclass

@@ -35,7 +35,7 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     )
     from careerfw_tools.glossary_eval import glossary_worth
     from careerfw_tools.glossary_eval import render as render_glossary
-    from index.embedder import Embedder
+    from index import Embedder
     from index.ranking import FITTED_PATH
 
     fit = getattr(args, "fit", False)
