@@ -155,6 +155,9 @@ class Answer:
     # The careerfw.yaml lines that applied (index/glossary.py), and the admin's note that answered instead.
     glossary: tuple[GlossaryLine, ...] = ()
     redirect: Redirect | None = None
+    # The request this answers when a button asked it (`Answerer.answer_request`): what a button that
+    # gives the answer again ("Share in channel", "Send me this as a DM") carries, instead of its words.
+    request: Request | None = None
     # How the question was read (index/query.py), the decision table's rows that gave the intent, and the
     # ranking the answer came from: what `careerfw ask --explain` shows. Not in `to_json`.
     query: Query | None = None
@@ -179,6 +182,7 @@ class Answer:
             "carried": list(self.carried),
             "levels": [lv.to_json(self.site_url) for lv in self.levels],
             "checklist": self.checklist.to_json(self.quotes) if self.checklist else None,
+            "request": self.request.to_json() if self.request else None,
             "glossary": [g.to_json() for g in self.glossary],
             "redirect": self.redirect.to_json() if self.redirect else None,
         }
@@ -930,7 +934,7 @@ class Answerer:
         asked = Context(request.framework, request.craft, level, request.areas[0] if len(request.areas) == 1 else "")
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, asked, None, False, moved)
-        return replace(answer, context=now or None)
+        return replace(answer, context=now or None, request=request)
 
     @staticmethod
     def _names_known(state: _State, request: Request) -> bool:
