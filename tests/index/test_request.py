@@ -31,6 +31,8 @@ def test_a_choice_answers_as_its_question_typed_out(monzo_answerer: Answerer, qu
         assert choice.request is not None and choice.question == choice.request.describe()
         pressed = monzo_answerer.answer_request(choice.request)
         assert pressed.question == choice.question
+        # What a button giving this answer again ("Share in channel", "Send me this as a DM") carries.
+        assert pressed.request == choice.request and pressed.to_json()["request"] == choice.request.to_json()
         assert shown(pressed) == shown(monzo_answerer.ask(choice.question))
 
 
