@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 # requirements/install.sh is the one install sequence, shared with the Dockerfile: torch first, from
 # requirements/torch.txt (the CPU wheel), so the project's own install finds it satisfied and never
 # resolves a multi-GB CUDA build; then the project from pyproject.toml; then the ONNX export of the
-# model with its parity check against PyTorch (index/onnx_export.py), which the bot serves from.
+# model with its parity check against PyTorch (careerfw_tools/onnx_export.py), which the bot serves from.
 # TORCH_INDEX_URL, when set, says where torch comes from (docs/deploy.md: Installing torch).
 $(STAMP): pyproject.toml requirements/torch.txt requirements/install.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements/torch.txt requirements/install.sh
 	touch $(STAMP)
 
 # The export again when what makes or measures it changes (it says so and skips when up to date).
-$(EXPORTED): $(STAMP) index/onnx_export.py index/onnx_encoder.py $(wildcard tests/eval/*.yaml)
+$(EXPORTED): $(STAMP) careerfw_tools/onnx_export.py index/onnx_encoder.py $(wildcard tests/eval/*.yaml)
 	sh requirements/install.sh $(BIN)/python model
 	touch $(EXPORTED)
 

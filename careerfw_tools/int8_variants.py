@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from careerfw_tools.onnx_export import measure_answers, measure_parity, parity_texts
 from index.embedder import DEFAULT_MODEL, EXPORT_RECORD, ONNX_GRAPHS, export_dir_for, resolve_model
-from index.onnx_export import measure_answers, measure_parity, parity_texts
 
 VARIANTS = {
     "per-channel": "per-channel uint8 weights, MatMul only (the embeddings stay fp32)",

@@ -1,6 +1,6 @@
 """Export the model to ONNX (fp32 and dynamic int8) and measure both against PyTorch: an install step.
 
-    python -m index.onnx_export [--model NAME_OR_DIR] [--root DIR] [--questions YAML ...]
+    python -m careerfw_tools.onnx_export [--model NAME_OR_DIR] [--root DIR] [--questions YAML ...]
                                 [--conversations YAML ...] [--force]
 
 requirements/install.sh runs this for the Makefile's .venv and the Dockerfile's build stage; nothing at
@@ -436,7 +436,7 @@ def describe(record: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m index.onnx_export", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m careerfw_tools.onnx_export", description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help=f"model name or directory (default: the packaged {DEFAULT_MODEL})")
     parser.add_argument("--root", type=Path, help="where exports live (default: <environment>/share/careerfw/onnx)")
     parser.add_argument("--questions", type=Path, nargs="+",

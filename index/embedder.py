@@ -5,7 +5,7 @@ backends:
     onnx        the exported fp32 ONNX graph on onnxruntime + tokenizers (index/onnx_encoder.py)
     onnx-int8   the same graph with dynamically quantised int8 weights (model_quint8_avx2.onnx)
 
-The ONNX files are made at install time by index/onnx_export.py, which also measures each ONNX
+The ONNX files are made at install time by careerfw_tools/onnx_export.py, which also measures each ONNX
 variant against PyTorch (vectors) and int8 against fp32 (the answers users see), and records its
 verdict beside the files. Unless CAREERFW_MODEL_BACKEND names one, the fastest variant the verdict
 lets serve does; without an export, torch does, after one warning line. Only the torch backend
@@ -122,7 +122,7 @@ def _parity(record: dict[str, Any], backend: str) -> dict[str, Any]:
 
 
 def serves(record: dict[str, Any], backend: str) -> bool:
-    """Whether the export's verdict lets `backend` serve by default. The verdict (index/onnx_export.py)
+    """Whether the export's verdict lets `backend` serve by default. The verdict (careerfw_tools/onnx_export.py)
     passes int8 when the answers users see are those of fp32 even where its vectors fall under the
     cosine bar; an export recorded before verdicts were kept is judged by its cosine check alone."""
     verdict = (record.get("verdict") or {}).get(backend)

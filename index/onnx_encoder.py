@@ -1,10 +1,10 @@
 """Sentence vectors from an exported ONNX graph with onnxruntime and tokenizers alone: no torch.
 
 An export directory is what sentence-transformers' `save_pretrained` writes for a model loaded with
-`backend="onnx"` (see index/onnx_export.py): `modules.json`, the pooling module's `config.json`,
+`backend="onnx"` (see careerfw_tools/onnx_export.py): `modules.json`, the pooling module's `config.json`,
 `sentence_bert_config.json`, `tokenizer.json` and `onnx/*.onnx`. The steps after the transformer
 (pooling, normalisation) are read from those files, as sentence-transformers would run them, so the
-vectors match the PyTorch model's; index/onnx_export.py measures that they do.
+vectors match the PyTorch model's; careerfw_tools/onnx_export.py measures that they do.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@
 #                                                        int8's answers against fp32's on every eval set,
 #                                                        and record which serves; PYTHON needs the
 #                                                        [export] extras. ARGS go to
-#                                                        `python -m index.onnx_export` (e.g. --root DIR,
+#                                                        `python -m careerfw_tools.onnx_export` (e.g. --root DIR,
 #                                                        --no-answers)
 #   sh requirements/install.sh PYTHON all SPEC...        torch, project, model, in that order (the Makefile)
 #
@@ -47,7 +47,7 @@ install_project() {
 }
 
 export_model() {
-    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 "$python" -m index.onnx_export "$@"
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 "$python" -m careerfw_tools.onnx_export "$@"
 }
 
 case "$step" in

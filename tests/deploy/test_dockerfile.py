@@ -102,7 +102,7 @@ def test_install_script_puts_torch_first_and_honours_the_cpu_index(tmp_path: Pat
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     torch_at = next(i for i, c in enumerate(calls) if "requirements/torch.txt" in c)
     project_at = next(i for i, c in enumerate(calls) if ".[test]" in c)
-    export_at = next(i for i, c in enumerate(calls) if c[:2] == ["-m", "index.onnx_export"])
+    export_at = next(i for i, c in enumerate(calls) if c[:2] == ["-m", "careerfw_tools.onnx_export"])
     assert torch_at < project_at < export_at
     assert all("--index-url" not in c for c in calls)
 

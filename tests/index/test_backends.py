@@ -18,6 +18,14 @@ import numpy as np
 import pytest
 
 import index.embedder as embedder_module
+from careerfw_tools.onnx_export import (
+    MAX_DIFFERING_PER_SET,
+    PARITY_MIN_COSINE,
+    differences,
+    measure_answers,
+    parity_texts,
+    verdict,
+)
 from index.embedder import (
     DEFAULT_MODEL,
     EXPORT_RECORD,
@@ -28,14 +36,6 @@ from index.embedder import (
     serves,
 )
 from index.onnx_encoder import UnsupportedModel, pool, read_pipeline
-from index.onnx_export import (
-    MAX_DIFFERING_PER_SET,
-    PARITY_MIN_COSINE,
-    differences,
-    measure_answers,
-    parity_texts,
-    verdict,
-)
 from index.store import build_index, is_fresh, load_index, read_manifest
 
 REPO = Path(__file__).resolve().parents[2]
