@@ -1,7 +1,7 @@
 """The serving encoder without torch (index/onnx_encoder.py): pooling as the model's own files say, a
 model that would need torch after the transformer refused, padding ignored, batches run side by side
 giving each text its own vector, one thread pool per usable core, and ONNX Runtime's telemetry off.
-(Parity with PyTorch and the choice of backend are in test_backends.py.)
+(Parity with PyTorch and the choice of backend are in test_embedder.py.)
 """
 
 from __future__ import annotations

@@ -1,0 +1,55 @@
+"""The install step's checks (careerfw_tools/onnx_export.py; docs/model.md): int8 serves by default only
+when its answers are fp32's within one question per set, what users see is compared question by question,
+and the answers check asks single-turn sets and conversations of both graphs. (Which backend the bot then
+serves is in tests/index/test_embedder.py.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from careerfw_tools.onnx_export import MAX_DIFFERING_PER_SET, differences, measure_answers, parity_texts, verdict
+from index.embedder import DEFAULT_MODEL, export_dir_for
+
+REPO = Path(__file__).resolve().parents[1]
+EXPORT = export_dir_for(DEFAULT_MODEL)
+
+
+def test_the_verdict_passes_int8_on_its_answers_only_within_one_question_per_set() -> None:
+    parity = {"onnx": {"passed": True}, "onnx-int8": {"passed": False}}
+
+    def answers(*differing: int) -> dict:
+        sets = [{"name": f"set{i}", "kind": "single", "differ": {"questions": n}} for i, n in enumerate(differing)]
+        return {"passed": all(n <= MAX_DIFFERING_PER_SET for n in differing), "sets": sets, "rule": "r"}
+
+    assert verdict(parity, answers(0, 1, 1))["onnx-int8"]["serve"]
+    refused = verdict(parity, answers(0, 2))["onnx-int8"]
+    assert not refused["serve"] and "2 questions of set1" in refused["by"]
+    assert not verdict(parity, None)["onnx-int8"]["serve"]  # the answers check left out: cosine alone
+    # int8 is measured against fp32, so it cannot pass on answers where fp32 itself failed.
+    assert not verdict({"onnx": {"passed": False}, "onnx-int8": {"passed": False}}, answers(0))["onnx-int8"]["serve"]
+
+
+def test_what_users_see_is_compared_question_by_question() -> None:
+    a, b, c = "a", "b", "c"
+    reference = [(a, False, frozenset({a, b, c})), (b, False, frozenset({b})), (None, True, frozenset())]
+    same_top_other_third = [(a, False, frozenset({a, b, "d"})), (b, False, frozenset({b})), (None, True, frozenset())]
+    assert differences(reference, reference) == {"top1": 0, "refusals": 0, "top3": 0, "questions": 0}
+    assert differences(reference, same_top_other_third) == {"top1": 0, "refusals": 0, "top3": 1, "questions": 1}
+    refused_and_moved = [(a, True, frozenset({a, b, c})), (c, False, frozenset({c})), (None, True, frozenset())]
+    assert differences(reference, refused_and_moved) == {"top1": 1, "refusals": 1, "top3": 1, "questions": 2}
+
+
+def test_the_answers_check_asks_single_turn_sets_and_conversations_of_both_graphs() -> None:
+    seed = REPO / "tests" / "eval" / "seed.yaml"
+    conversations = REPO / "tests" / "fixtures" / "conversations" / "multilevel.yaml"
+    result = measure_answers(DEFAULT_MODEL, EXPORT.parent, [seed], [conversations], say=lambda _: None)
+    assert (result["reference"], result["candidate"]) == ("onnx", "onnx-int8")
+    single, convo = result["sets"]
+    assert single["kind"] == "single" and convo["kind"] == "conversations"
+    assert single["asked"] == len(parity_texts([seed])[0])
+    assert convo["asked"] > 0
+    for s in result["sets"]:
+        assert set(s["differ"]) == {"top1", "refusals", "top3", "questions"}
+        assert len(s["differing"]) == s["differ"]["questions"]
+    assert result["passed"] == all(s["differ"]["questions"] <= MAX_DIFFERING_PER_SET for s in result["sets"])
