@@ -17,6 +17,13 @@ question in the same conversation is asked with it, and inherits what it does no
   the other crafts' names do not share) names that craft in a question that says nothing else of
   substance ("what about mobile?"). In a question with a topic ("how do I handle data?") the word is
   the topic's.
+- **Another ladder, the same rung.** A follow-up naming another craft and no level ("and for
+  management?" after a D3 answer) moves to that craft's level that stands where the last one stood: the
+  same number and seniority word, else the number, else the seniority word, else the same rung of a
+  ladder as long (`_matching`). A craft is also named by another form of its own word ("manager"), the
+  starts of its name's words ("devex"), or the noun only its level titles call people by ("writers").
+- **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
+  even when the question has a topic of its own.
 - **The framework**, when several are loaded, narrows the candidates like a name would, unless the
   question's own names lie in another framework.
 - A question about the framework itself (the TODO list, "what does scope mean?") inherits nothing.
@@ -180,7 +187,10 @@ class FollowUps:
             wanted = np.array([a in named_areas for a in self.area_of], dtype=bool)
             if (rows & wanted).any():
                 rows &= wanted
-        if context.craft and not names_craft:
+        # Also under a level's name that several crafts share ("subproject lead" of two ladders): the one asked
+        # about before. Not when the question names a craft itself ("as a backend engineer").
+        names_a_craft = any(f == "craft" for m in mentions if not m.partial for f, _ in m.values)
+        if context.craft and not (names_craft and names_a_craft):
             crafts = {self.craft_of[i] for i in np.flatnonzero(rows)}
             fits = rows & self._select("craft", context.craft)
             # A level only one craft has already says which craft; one several share takes the asker's.
@@ -228,6 +238,10 @@ class FollowUps:
         ladder = any(len(levels) == 1 for levels in named_levels) and moves_on_the_ladder(detected.words)
         if context.area and not names_area and not substance and (not loose or points_back) and not ladder:
             fits = rows & self._select("area", context.area)
+            if own:
+                # The level the question names wins: the last topic only as an area of that level, not a passage
+                # of no level whose name merely mentions it ("SIG Node reviewers and approvers" for "an approver?").
+                fits &= np.isin(np.array(self.level_of, dtype=object), list(own))
             if fits.any():
                 extra.append(("area", context.area, frozenset({context.area})))
                 rows = fits
@@ -435,7 +449,9 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
     if confident and quotes:
         top = quotes[0]
         if intent in ("lookup", "area"):
-            return Context(top.framework, top.craft, top.level, top.area)
+            # A passage of no level (a craft page's section) still answered the level the question named.
+            level = top.level or (asked.level if asked.craft in ("", top.craft) else "")
+            return Context(top.framework, top.craft, level, top.area)
         if intent == "level":
             return Context(one([e.framework for e in quotes]), one([e.craft for e in quotes]),
                            one([e.level for e in quotes]), "")

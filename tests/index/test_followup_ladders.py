@@ -239,3 +239,101 @@ def test_a_ladders_people_noun_or_its_short_form_moves_there_at_the_same_rung(bu
     _, devrel = converse(bulleted, "what does a staff technical writer do?", "and for devrel?")
     assert top(devrel)[0] == "Staff Advocate"
     assert "level" in devrel.carried
+
+
+_ROLE = """---
+title: "{level}"
+permalink: /{craft}/{slug}
+nav_order: {order}
+parent: "{craft_title}"
+grand_parent: "Acme Ladder"
+---
+
+# {level}
+
+## Requirements
+
+- {requirement}
+
+## Responsibilities
+
+- {responsibility}
+"""
+_CRAFT_PAGE = """---
+title: "{craft_title}"
+permalink: /{craft}
+parent: "Acme Ladder"
+has_children: true
+---
+
+# {craft_title}
+
+## {section}
+
+{text}
+"""
+# Role ladders whose role names repeat across ladders (Reviewer, Approver), as contributor ladders are written,
+# and a craft page with a section of no level whose heading names the roles.
+ROLES = {
+    "community": ("Community Ladder", "Community membership", "Anyone who signs the contributor agreement may join.", [
+        ("Member", "Has sent two merged pull requests.", "Responds to issues assigned to them."),
+        ("Reviewer", "Has reviewed ten pull requests in the repository.", "Reviews incoming code for quality."),
+        ("Approver", "Is nominated by a repository owner.", "Approves changes for merge after review."),
+    ]),
+    "platform": ("Platform Ladder", "Platform reviewers and approvers",
+                 "Platform reviewers and approvers keep the scheduler code healthy.", [
+        ("Reviewer", "Has debugged the scheduler in production.", "Labels pull requests that touch the scheduler."),
+        ("Approver", "Has driven a scheduler enhancement to general availability.",
+         "Signs off scheduler releases with the release team."),
+    ]),
+    "governance": ("Governance Roles", "Elections", "Leads are elected by the group every two years.", [
+        ("Chair", "Has chaired a working group before.", "Runs the weekly meeting and publishes its notes."),
+        ("Tech Lead", "Has led a cross-team design.", "Resolves technical disputes between subprojects."),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def roles(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("roles")
+    content = root / "content"
+    content.mkdir()
+    for craft, (title, section, text, levels) in ROLES.items():
+        (content / f"{craft}.md").write_text(_CRAFT_PAGE.format(craft=craft, craft_title=title, section=section,
+                                                                text=text), "utf-8")
+        for n, (level, requirement, responsibility) in enumerate(levels, 1):
+            (content / f"{craft}_{n}.md").write_text(_ROLE.format(
+                level=level, craft=craft, slug=f"l{n}", order=n, craft_title=title,
+                requirement=requirement, responsibility=responsibility), "utf-8")
+    return Answerer.open(content, root / "index", embedder=embedder)
+
+
+def test_a_role_of_two_ladders_is_the_one_of_the_ladder_asked_about(roles: Answerer) -> None:
+    # "approver" names two of the three ladders: the one asked about before says which, instead of asking.
+    first, approver = converse(roles, "what are the requirements for a community reviewer?", "and an approver?")
+    assert top(first) == ("Reviewer", "Requirements") and first.quotes[0].entry.craft == "Community Ladder"
+    assert top(approver) == ("Approver", "Requirements")
+    assert approver.quotes[0].entry.craft == "Community Ladder" and "craft" in approver.carried
+
+
+def test_the_level_named_beats_a_carried_passage_of_no_level(roles: Answerer) -> None:
+    # The last answer was the ladder page's section on reviewers and approvers: "an approver there?" asks for
+    # the Approver level of that ladder, not that section again because its heading says "approvers".
+    context = Context("Acme Ladder", "Platform Ladder", "Reviewer", "Platform reviewers and approvers")
+    approver = roles.ask("and an approver there?", context=context)
+    assert approver.quotes and approver.quotes[0].entry.level == "Approver"
+    assert approver.quotes[0].entry.craft == "Platform Ladder"
+
+
+def test_a_passage_of_no_level_keeps_the_level_the_question_named() -> None:
+    from index.entry import Entry
+    from index.followup import resolved
+
+    section = Entry("Acme Ladder", "Platform Ladder", "", "", "Platform reviewers", "Platform reviewers",
+                    "Platform reviewers keep the scheduler code healthy.", False, "platform.md:9")
+    asked = Context("Acme Ladder", "Platform Ladder", "Reviewer", "")
+    now = resolved([section], "lookup", True, asked, None)
+    assert (now.craft, now.level, now.area) == ("Platform Ladder", "Reviewer", "Platform reviewers")
+    # Asked about another ladder's role, the passage's ladder is not given a level it does not have.
+    other = resolved([section], "lookup", True, Context("Acme Ladder", "Community Ladder", "Member", ""), None)
+    assert other.level == ""
