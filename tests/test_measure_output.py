@@ -144,3 +144,22 @@ def test_bench_warns_when_the_load_average_is_above_one_per_core() -> None:
     assert warned and warned[0].startswith("WARNING: the machine was busy (load average 2.50 per core")
     assert not any("WARNING" in line for line in render_load(quiet))
     assert render_load(quiet)[0] == "load average before: 0.40 on 2 cores (0.20 per core)"
+
+
+def test_bench_startup_times_a_real_serving_process_from_spawn_to_healthz_200(tmp_path: Path) -> None:
+    """`careerfw bench --startup` (docs/evaluation.md): a start with nothing kept, then one from what it kept."""
+    from bot.runtime import ANSWERER_CACHE
+    from careerfw_tools.bench import render_startup, run_startup
+
+    results = run_startup(content=Path(__file__).parent.parent / "content", index_root=tmp_path,
+                          surfaces=["serve"], runs=1, progress=False)
+    row = results["frameworks"]["content"]
+    assert "error" not in row["serve"], row["serve"]
+    for kind in ("derived", "kept"):
+        timed = row["serve"][kind]
+        assert 0 < timed["listening_s"] <= timed["healthz_200_s"]
+    assert (tmp_path / f"index-content-{results['backend']}" / ANSWERER_CACHE).is_file()
+    out = render_startup(results)
+    assert "load average before:" in out and "load average after:" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("content ")]
+    assert [(r[2], r[3]) for r in rows] == [("serve", "derived"), ("serve", "kept")]
