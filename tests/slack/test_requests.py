@@ -157,3 +157,12 @@ def test_share_in_channel_gives_a_choice_answer_again_by_its_request_not_its_wor
     expected = answerer.answer_request(Request.from_json(chosen) or Request("level"))
     assert expected.quotes and all(q.text.split("\n")[0] in blocks_text(shared["blocks"]) for q in expected.quotes)
     assert "lunch" not in blocks_text(shared["blocks"])
+
+
+def test_show_all_offers_the_views_buttons_too(app: SlackApp, answerer: Answerer) -> None:
+    """"Show all" gives the answer again uncut, with the same buttons as any answer (bot/view.py)."""
+    from bot.slack.blocks import ACTION_SHOW_ALL
+
+    question = "What does Experimentation look like at Level 1?"
+    whole = pressed(app, ACTION_SHOW_ALL, json.dumps({"q": None, "c": question}), "U0SHOWALL")
+    assert {ACTION_COMPARE_NEXT, ACTION_TODO_AREAS} <= set(buttons_of(whole))

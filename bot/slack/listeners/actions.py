@@ -285,7 +285,8 @@ async def show_all_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
         return
     answer, question_id, followed = again
     explained = value.get("e") if isinstance(value.get("e"), str) else None
-    await _deliver(body, respond, client, answer, question_id, followed=followed, explained=explained, whole=True)
+    await _deliver(body, respond, client, answer, question_id, followed=followed, explained=explained, whole=True,
+                   answerer=services.answerer)
 
 
 async def answer_again(services: Services, user_id: str, value: dict[str, Any]) -> Asked | None:
