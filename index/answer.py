@@ -398,7 +398,8 @@ class Answerer:
                        follow.new_subject, moved)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
         # "Following on from your last question" only where the carried names gave an answer: a refusal used none.
-        carried = follow.carried if answer.confident else ()
+        # Nor on "This framework has no Level 9": the carried names did not make that answer.
+        carried = follow.carried if answer.confident and answer.intent != "missing_level" else ()
         return replace(answer, question=asked, context=now or None, carried=carried, glossary=rewrite.used)
 
     def _respond(self, state: _State, query: Query, restrict: np.ndarray | None, limit: int,

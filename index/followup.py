@@ -205,6 +205,12 @@ class FollowUps:
             level = self._version([m for m in mentions if not m.refines] + tracks, context.level)
         else:
             level = context.level
+            # Its own seniority word that the last level's title does not have ("how does a staff developer
+            # collaborate?" after a D3 Senior Developer answer) says it is not about that level.
+            covered = detected.covered()
+            said = {singular(w) for i, w in enumerate(detected.words) if i not in covered} & SENIORITY
+            if said and not said <= _rank(level)[1]:
+                level = ""
         # The levels each of the question's own level names selects.
         named_levels = [{self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
                         for m in mentions if "who" in m.kinds and not m.partial and not m.refines]
@@ -505,8 +511,13 @@ def _person_words(levels: LevelOrder) -> dict[str, str]:
 
 def _rank(title: str) -> tuple[frozenset[int], frozenset[str]]:
     """Where a title says it stands on its ladder: its numbers ("D3", "Engineer II") and seniority words."""
-    return (frozenset(n for _, n in title_numbers(title)),
-            frozenset(w for w in words(base_title(title)) if w in SENIORITY))
+    ws = words(base_title(title))
+    numbers = {n for _, n in title_numbers(title)}
+    if not numbers and len(ws) >= 2:
+        # A title that ends in its number under a noun of its own ("Milestone 3", "Technical Writer II").
+        last = int(ws[-1]) if ws[-1].isdigit() else roman(ws[-1])
+        numbers = {last} if last else set()
+    return frozenset(numbers), frozenset(w for w in ws if w in SENIORITY)
 
 
 def _short_craft_names(crafts: list[str]) -> dict[str, str]:

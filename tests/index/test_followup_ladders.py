@@ -337,3 +337,21 @@ def test_a_passage_of_no_level_keeps_the_level_the_question_named() -> None:
     # Asked about another ladder's role, the passage's ladder is not given a level it does not have.
     other = resolved([section], "lookup", True, Context("Acme Ladder", "Community Ladder", "Member", ""), None)
     assert other.level == ""
+
+
+def test_a_ladder_numbered_under_its_own_noun_matches_by_number(tracks: Answerer) -> None:
+    # "Milestone 3" carries no code and no level word: its number still says where it stands.
+    _, design = converse(tracks, "how does a D3 handle delivery?", "and for design?")
+    assert top(design) == ("Milestone 3", "Delivery")
+    assert design.carried == ("level", "area")
+
+
+def test_the_questions_own_seniority_word_beats_the_carried_level(tracks: Answerer) -> None:
+    # "staff" is not the last level's (D3 Senior Developer): the question is not about that level, and says so.
+    _, staff = converse(tracks, "how does a D3 handle delivery?", "how does a staff developer collaborate?")
+    assert "level" not in staff.carried
+
+
+def test_a_level_the_framework_does_not_have_says_nothing_of_following_on(tracks: Answerer) -> None:
+    _, nine = converse(tracks, "how does a D3 handle delivery?", "and at level 9?")
+    assert nine.intent == "missing_level" and nine.carried == ()
