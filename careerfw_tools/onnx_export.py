@@ -49,21 +49,17 @@ from typing import Any
 import numpy as np
 import yaml
 
-from index.answer import Answerer
-from index.documents import build_documents
+from index import Answerer, Embedder, ModelError, build_documents, load_content
 from index.embedder import (
     DEFAULT_MODEL,
     EXPORT_RECORD,
     ONNX_GRAPHS,
-    Embedder,
-    ModelError,
     export_dir_for,
     read_export_record,
     resolve_model,
     weights_file,
 )
 from index.onnx_encoder import OnnxEncoder, UnsupportedModel, read_pipeline
-from index.parse import load_content
 
 PARITY_MIN_COSINE = 0.99
 QUANTIZATION = "avx2"  # sentence-transformers' preset: per-channel uint8 weights, dynamic uint8 activations
