@@ -53,6 +53,8 @@ from index.tokens import GENERIC, STOPWORDS, stem, words
 # Words that point back at the previous answer's topic ("what does that look like at level 4?"); the
 # question's words a follow-up may take as its own topic are the Query's (`Query.loose`, index/query.py).
 REFERENCE = wordtable.role("reference")
+# Verbs that make a follow-up a question of its own ("what does a D3 do?"), unlike "and at level 4?".
+OWN_QUESTION = wordtable.role("own-question")
 FACETS = ("framework", "craft", "level", "area")
 # Questions about the ladder that a follow-up naming only another craft asks again ("and for web?").
 REPEATED = ("checklist", "next", "previous")
@@ -242,7 +244,10 @@ class FollowUps:
         # "What comes after level 2?" or "from level 3 to level 4?" is a question about the ladder, complete
         # as it is: the last topic would turn it into a lookup of one area.
         ladder = any(len(levels) == 1 for levels in named_levels) and moves_on_the_ladder(detected.words)
-        if context.area and not names_area and not substance and (not loose or points_back) and not ladder:
+        # A verb of its own ("what does a D3 do?") asks for the whole level, not the last topic there.
+        elliptic = not any(w in OWN_QUESTION for w in detected.words)
+        if context.area and not names_area and not substance and (not loose or points_back) and not ladder \
+                and (elliptic or points_back):
             fits = rows & self._select("area", context.area)
             if own:
                 # The level the question names wins: the last topic only as an area of that level, not a passage
@@ -464,6 +469,8 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
         if intent == "compare":
             last = quotes[-1]
             return Context(last.framework, one([e.craft for e in quotes]) or last.craft, last.level, top.area)
+    if asked.craft and asked.craft != prior.craft and not asked.level:
+        prior = replace(prior, level="")  # another craft's level is not this craft's ("the levels of design?")
     return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
 
 

@@ -46,6 +46,7 @@ ROLES: dict[str, str] = {
     "number-after": "a bare number after it is a level (index/levelnames.py)",
     "degree-preposition": "ends the degree 'how' asks (index/tokens.py degree_words)",
     "self": "says which level the asker is at",
+    "own-question": "a verb that makes a follow-up a question of its own: no last topic is carried (index/followup.py)",
     "generic": "names the kind of thing a page is, not which one: never a name alone (index/aliases.py)",
 }
 

@@ -355,3 +355,18 @@ def test_the_questions_own_seniority_word_beats_the_carried_level(tracks: Answer
 def test_a_level_the_framework_does_not_have_says_nothing_of_following_on(tracks: Answerer) -> None:
     _, nine = converse(tracks, "how does a D3 handle delivery?", "and at level 9?")
     assert nine.intent == "missing_level" and nine.carried == ()
+
+
+def test_a_question_with_a_verb_of_its_own_asks_for_the_whole_level(tracks: Answerer) -> None:
+    # "and at level 4?" takes the last topic; "what does a D3 do?" is complete and gets the whole level.
+    _, whole = converse(tracks, "how does an M2 handle delivery?", "what does a D3 do?")
+    assert whole.intent == "level" and whole.carried == ()
+    assert {q.entry.area for q in whole.quotes} == {"Delivery", "Collaboration"}
+    _, back = converse(tracks, "how does an M2 handle delivery?", "what does that look like for a D3?")
+    assert top(back) == ("D3 Senior Developer", "Delivery") and "area" in back.carried
+
+
+def test_another_ladders_list_does_not_keep_the_last_ladders_level(tracks: Answerer) -> None:
+    _, levels = converse(tracks, "how does an M2 handle delivery?", "what are the levels of the design track?")
+    assert levels.intent == "levels"
+    assert levels.context is not None and levels.context.craft == "Design Track" and levels.context.level == ""
