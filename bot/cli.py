@@ -43,6 +43,11 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
         f"reused, {report.seconds:.2f} s "
         f"({report.entries_per_second:.1f} entries/s) -> {index_dir}"
     )
+    # The answerer derived from this index is kept beside it, so a server's first start (an image's, whose
+    # index is built here) loads it instead of deriving it again (bot/runtime.py, open_answerer).
+    from bot.runtime import open_answerer
+
+    open_answerer(settings)
     return 0
 
 

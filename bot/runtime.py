@@ -54,6 +54,18 @@ ANSWERER_CACHE = "answerer.pickle"
 _CACHE_FORMAT = 1
 
 
+_KEPT_LIBRARIES = ("numpy", "scipy", "bm25s")
+
+
+def _version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
 def _start_key(settings: Settings, index_dir: Path, encoder: str) -> str | None:
     """Everything the derived answerer depends on, hashed; None when there is no built index yet."""
     import index as index_package
@@ -63,12 +75,11 @@ def _start_key(settings: Settings, index_dir: Path, encoder: str) -> str | None:
         manifest = (build / "manifest.json").stat()
     except OSError:
         return None
-    import numpy
-
-    # Installing or removing a package (the libraries whose objects are kept) touches site-packages.
-    packages = Path(numpy.__file__).parent.parent.stat().st_mtime_ns
+    # The libraries whose objects are kept, by version (an image copies its environment between stages,
+    # so nothing about the files' times is stable).
+    packages = [_version(name) for name in _KEPT_LIBRARIES]
     h = hashlib.sha256()
-    h.update(f"{_CACHE_FORMAT}\0{sys.version}\0{packages}\0{encoder}\0{settings.site_url}\0{build}\0"
+    h.update(f"{_CACHE_FORMAT}\0{sys.version}\0{packages}\0{encoder}\0{build}\0"
              f"{manifest.st_size}\0{manifest.st_mtime_ns}\0".encode())
     # The content as the folder watch sees it: every file's path, size and modification time (a
     # git-sync checkout's own .git folder is not content).
@@ -132,6 +143,9 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
         answerer.__dict__.update(state)
         answerer.embedder = embedder
         answerer._lock = threading.Lock()
+        # Links are made at answer time from the site address, so it is this start's, not the kept one's
+        # (`careerfw index build` at an image's build keeps the state before the address is known).
+        answerer.site_url = settings.site_url
         return answerer
     answerer = Answerer.open(
         settings.content_dir,

@@ -113,3 +113,19 @@ def test_a_damaged_kept_state_is_derived_again_not_served(tmp_path: Path) -> Non
     kept = tmp_path / "index" / ANSWERER_CACHE
     kept.write_bytes(kept.read_bytes()[:200])  # cut short, as a full disk would leave it
     assert open_answerer(settings).ask("who interviews candidates?").to_json() == expected
+
+
+def test_the_first_start_after_careerfw_index_build_loads_what_the_build_kept(tmp_path: Path, monkeypatch) -> None:
+    """An image builds its index with `careerfw index build` (Dockerfile); its servers' first start then
+    derives nothing, and links use the site address of the start, which the build did not know."""
+    from bot.cli import main
+    from bot.runtime import open_answerer
+
+    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    assert main(["index", "build", "--content", str(content), "--index", str(tmp_path / "index")]) == 0
+    with monkeypatch.context() as m:
+        _no_deriving(m)
+        started = open_answerer(Settings(content_dir=content, index_dir=tmp_path / "index",
+                                         state_db=tmp_path / "state.db", site_url="https://fw.example.org"))
+    quote = started.ask("who interviews candidates?").quotes[0]
+    assert "interview" in quote.text and quote.url.startswith("https://fw.example.org")
