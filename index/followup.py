@@ -22,6 +22,8 @@ question in the same conversation is asked with it, and inherits what it does no
   same number and seniority word, else the number, else the seniority word, else the same rung of a
   ladder as long (`_matching`). A craft is also named by another form of its own word ("manager"), the
   starts of its name's words ("devex"), or the noun only its level titles call people by ("writers").
+- **A bare level number stays on the ladder.** "and at level 5?" after an M4 answer, on a ladder of
+  four, is that ladder's missing Level 5, not another ladder's (`_off_ladder`).
 - **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
   even when the question has a topic of its own.
 - **The framework**, when several are loaded, narrows the candidates like a name would, unless the
@@ -45,7 +47,16 @@ from index import wordtable
 from index.aliases import FIELDS, Detected, Mention, Structure, strip_generic
 from index.entry import Entry
 from index.intents import ASKING, COMPARING, direction, moves_on_the_ladder
-from index.levelnames import SENIORITY, base_title, roman, singular, title_numbers, title_qualifiers
+from index.levelnames import (
+    LEVEL_WORDS,
+    SENIORITY,
+    MissingLevel,
+    base_title,
+    roman,
+    singular,
+    title_numbers,
+    title_qualifiers,
+)
 from index.levelorder import LevelOrder
 from index.query import Query, parse
 from index.tokens import GENERIC, STOPWORDS, stem, words
@@ -173,6 +184,16 @@ class FollowUps:
             query = parse(query.text, detected, self.structure)  # the craft is a name now, not a word
         if not context or query.todo or query.meaning:
             return FollowUp(question, detected, asked=self.asked(detected))
+        off = None if any(f == "craft" for m in mentions for f, _ in m.values) else self._off_ladder(detected, context)
+        if off is not None:
+            # "and at level 5?" after an M4 answer, on a ladder of four: no level 5 of that ladder, rather than
+            # another ladder's (the missing level is answered for the ladder carried).
+            mention, label = off
+            mentions = [m for m in mentions if m is not mention]
+            detected = Detected(detected.words, mentions, [*detected.missing,
+                                                           MissingLevel(mention.start, mention.end, label)])
+            query = parse(query.text, detected, self.structure)
+            names_who, names_craft = self._names(mentions)
         current = self.structure.mask(mentions, {"who", "craft"})
         if current is not None and not current.any():
             # Names that select nothing together ("level 3 vs level 4"): each is a side of its own.
@@ -333,6 +354,22 @@ class FollowUps:
         track = set(title_qualifiers(level))
         on_track = [t for t in named if track and set(title_qualifiers(t)) == track]
         return on_track[0] if len(on_track) == 1 else ""
+
+    def _off_ladder(self, detected: Detected, context: Context) -> tuple[Mention, str] | None:
+        """A level named by a bare number ("level 5", "lvl V") that the last answer's ladder does not have
+        though another ladder does: (its mention, the missing level's label), else None."""
+        if not context.craft:
+            return None
+        own = [lv.title for lv in self.levels.levels(context.craft, context.framework or None)]
+        for m in detected.mentions:
+            ws = m.text.split()
+            if m.partial or "who" not in m.kinds or len(ws) != 2 or ws[0] not in LEVEL_WORDS:
+                continue
+            n = int(ws[1]) if ws[1].isdigit() else roman(ws[1])
+            named = {self.craft_of[i] for i in self.structure.rows(m, {"who"})}
+            if n and own and context.craft not in named and not any(n in _rank(t)[0] for t in own):
+                return m, f"Level {n}"
+        return None
 
     def _matching(self, level: str, context: Context, rows: np.ndarray) -> str:
         """The level of the one other ladder `rows` hold that stands where `level` stands on its own: the

@@ -370,3 +370,15 @@ def test_another_ladders_list_does_not_keep_the_last_ladders_level(tracks: Answe
     _, levels = converse(tracks, "how does an M2 handle delivery?", "what are the levels of the design track?")
     assert levels.intent == "levels"
     assert levels.context is not None and levels.context.craft == "Design Track" and levels.context.level == ""
+
+
+def test_a_bare_number_the_ladder_lacks_is_missing_there_not_taken_from_another(tracks: Answerer) -> None:
+    # The management ladder stops at M4; D5 exists on another ladder, but "level 5" here means this ladder's.
+    _, four, five = converse(tracks, "how does an M3 collaborate?", "and at level 4?", "and at level 5?")
+    assert top(four) == ("M4 Director", "Collaboration")
+    assert five.intent == "missing_level" and not five.quotes
+    assert five.message.startswith("Management Track has no Level 5")
+    assert "M4 Director" in five.message and "D5" not in five.message
+    # Named with its ladder, level 5 is that ladder's.
+    _, named = converse(tracks, "how does an M3 collaborate?", "and at level 5 on the engineering track?")
+    assert top(named) == ("D5 Principal Developer", "Collaboration")
