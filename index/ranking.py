@@ -53,7 +53,7 @@ FEATURES: dict[str, str] = {
     "todo": "the entry is not written yet",
     "out_of_scope": "the question asks about pay, leave or benefits and the framework never does",
     "names": "the question names a level, role or craft that narrows the candidates",
-    "dense_named": "the cosine when the question names a level, role or craft (its words lift every candidate's)",
+    "dense_named": "the cosine of the question without its names, when it names a level, role or craft (0 else)",
     "best_coverage": "the best coverage among the candidates: how much of the question the framework speaks of",
 }
 NAMES = tuple(FEATURES)
@@ -233,9 +233,20 @@ class Features:
     ) -> np.ndarray:
         """The (entries, features) matrix, columns in the order of `NAMES`. `narrowed`: the entries the
         question's names select (None: it names none); `allowed`: the candidates. Rows outside `allowed`
-        are computed too (they are never ranked)."""
+        are computed too (they are never ranked).
+
+        The features relative to other entries (the cosine's gap, 1/rank, the best coverage) compare an
+        entry with everything the question's level/role/craft names select, not only with the candidates
+        left once a named or carried area (or a definition question) has constrained them: a constraint
+        picks among entries, it is no evidence that the one it leaves is the answer. Else a follow-up
+        whose carried area leaves one cell ("and is there a cycle to work scheme?" after a level's
+        Mastery) would have that cell first by every measure, and the gate would read it as a match.
+        """
         n = self.size
-        allow = np.ones(n, dtype=bool) if allowed is None else allowed
+        candidates = np.ones(n, dtype=bool) if allowed is None else allowed
+        allow = np.ones(n, dtype=bool) if narrowed is None else narrowed
+        if not (allow & candidates).any():
+            allow = candidates
         dense = np.asarray(dense, dtype=np.float64)
         lexical = np.asarray(lexical, dtype=np.float64)
         top_dense = float(dense[allow].max()) if allow.any() else 0.0
@@ -264,7 +275,11 @@ class Features:
             "todo": self._todo,
             "out_of_scope": np.full(n, float(q.out_of_scope)),
             "names": np.full(n, named),
-            "dense_named": dense * named,
+            # The names' words lift every candidate's cosine, and a follow-up's carried names are written into
+            # it: "when's the next pay rise? Senior Engineer" is close to that level's cells by the names alone.
+            # So when names narrow the candidates, the cosine that says whether the framework speaks of the
+            # topic is the one without them.
+            "dense_named": rest * named,
             "best_coverage": np.full(n, float(cover[allow].max()) if allow.any() else 0.0),
         }
         return np.stack([np.asarray(cols[k], dtype=np.float64) for k in NAMES], axis=1) if n \

@@ -196,6 +196,25 @@ class HybridRanker:
         }
         return names | {i for i, w in enumerate(detected.words) if w in structure.owner_words}
 
+    def named_areas(self, detected: Detected, allowed: np.ndarray | None) -> np.ndarray | None:
+        """The candidates narrowed to the areas the question names, for the fitted ranker.
+
+        A named area is a constraint read from the question, as a named level is, not evidence to weigh:
+        fitted over frameworks whose area names are also common words, a match-strength feature learns
+        almost nothing, and "data level 6 mastery" then picks another area's cell. Only whole names count
+        (a part of "Machine Learning and Deep Learning" is too weak), several named areas allow any of them,
+        and names that leave no candidate narrow nothing. Another form of a name's word ("lead" for
+        Leadership) is no constraint either: "who is expected to lead the resolution of incidents?" asks
+        about incidents; it stays evidence for the features.
+        """
+        here = np.zeros(self.structure.size, dtype=bool)
+        for m in detected.of_kind("area"):
+            if not m.partial and not m.derived:
+                here[self.structure.rows(m, {"area"})] = True
+        if allowed is not None:
+            here &= allowed
+        return here if here.any() else allowed
+
     def rest_of(self, detected: Detected) -> str | None:
         """The question without its names and owner (None when it has neither, or nothing else)."""
         names = self.name_positions(detected)
@@ -260,6 +279,8 @@ class HybridRanker:
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
         features = probability = None
+        if fusion == "fitted" and structure:
+            allowed = self.named_areas(detected, allowed)
         if fusion == "rrf":
             score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
         elif fusion == "fitted":

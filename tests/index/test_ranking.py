@@ -127,3 +127,88 @@ def test_constants_of_the_wrong_size_or_range_are_refused(tmp_path: Path, key: s
     assert str(path) in str(err.value)
     path.write_text(json.dumps(good), "utf-8")
     assert load_model(path).threshold == 0.5
+
+
+# A made-up framework for the fitted ranker's constraints: two levels of one craft, three areas, where the
+# words of a question about one area are written in another area's cell.
+_LEVEL = """---
+title: Level {n}
+permalink: /engineering/level-{n}
+nav_order: {n}
+parent: Engineering
+---
+
+# Level {n}
+
+| Area | Description |
+|:-----|:------------|
+| Delivery | {delivery} |
+| Collaboration | {collaboration} |
+| Leadership | {leadership} |
+"""
+_CELLS = {
+    1: ("ships small fixes to the billing service with a buddy", "pairs with a buddy every morning",
+        "runs the team's weekly demo"),
+    2: ("ships whole features to the billing service alone", "reviews pull requests from newcomers every week",
+        "leads the resolution of incidents in the billing service"),
+}
+
+
+@pytest.fixture(scope="module")
+def made_up(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("made-up-ranking")
+    content = root / "content"
+    content.mkdir()
+    (content / "engineering.md").write_text(
+        "---\ntitle: Engineering\npermalink: /engineering\nhas_children: true\n---\n\n# Engineering\n", "utf-8")
+    for n, (delivery, collaboration, leadership) in _CELLS.items():
+        (content / f"level-{n}.md").write_text(
+            _LEVEL.format(n=n, delivery=delivery, collaboration=collaboration, leadership=leadership), "utf-8")
+    return Answerer.open(content, root / "index", embedder=embedder)
+
+
+def _words_only() -> Model:
+    """A model that ranks by the question's words in the text alone (BM25), and names count for nothing."""
+    weights = np.zeros(len(NAMES))
+    weights[NAMES.index("bm25_text")] = 5.0
+    return Model(np.zeros(len(NAMES)), np.ones(len(NAMES)), weights, 0.0, 0.5, {})
+
+
+def _cell(answerer: Answerer, area: str, level: str) -> int:
+    return next(i for i, e in enumerate(answerer.entries) if e.area == area and e.level == level)
+
+
+def test_a_named_area_is_a_constraint_on_the_fitted_ranker_not_a_weight(made_up: Answerer) -> None:
+    # The question's other words are Collaboration's ("reviews pull requests"), and the model weighs only
+    # words: the area the question names still decides, as a named level does.
+    fitted = made_up.tuned(model=_words_only())
+    answer = fitted.ask("level 2 delivery: who reviews pull requests?")
+    assert answer.quotes and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 2")
+    ranking = answer.ranking
+    assert ranking is not None and ranking.allowed is not None
+    assert not ranking.allowed[_cell(made_up, "Collaboration", "Level 2")]
+    # Without an area named, the words decide.
+    other = fitted.ask("level 2: who reviews pull requests?")
+    assert other.quotes and other.quotes[0].entry.area == "Collaboration"
+    # Another form of an area's word ("lead" for Leadership) is evidence, not a constraint: the question
+    # is about its other words.
+    led = fitted.ask("level 2: who is expected to lead reviews of pull requests?")
+    assert led.ranking is not None and led.ranking.allowed is not None
+    assert led.ranking.allowed[_cell(made_up, "Collaboration", "Level 2")]
+
+
+def test_a_constraint_leaves_a_candidate_measured_against_everything_the_names_select(made_up: Answerer) -> None:
+    # A carried or named area leaves one cell; its features still compare it with the whole level, so the
+    # gate does not see it as the best match by every measure merely because it is the only one left.
+    reader = made_up.tuned(model=Model.neutral())
+    delivery = _cell(made_up, "Delivery", "Level 2")
+    only = np.zeros(len(made_up.entries), dtype=bool)
+    only[delivery] = True
+    question = "level 2: who reviews pull requests from newcomers?"
+    ranker = made_up.ranker
+    ranking = ranker.rank(question, made_up.embedder.encode_query(question), fusion="fitted",
+                          model=reader.model, restrict=only)
+    assert ranking.features is not None and [h.entry for h in ranking.hits] == [delivery]
+    row = dict(zip(NAMES, ranking.features[delivery], strict=True))
+    assert row["best_coverage"] > row["coverage"]  # Collaboration's cell holds the question's words
+    assert row["dense_gap"] < 0.0 and row["rank"] < 1.0
