@@ -443,7 +443,8 @@ class FollowUps:
             n = len(name.split())
             for i in loose:
                 said = " ".join(ws[i:i + n])
-                if said != name and not (n == 1 and _same_word(said, name)) and not _abbreviates(said, name):
+                if said != name and not (n == 1 and (singular(said) == name or _same_word(said, name))) \
+                        and not _abbreviates(said, name):
                     continue
                 others = [j for j in loose if not i <= j < i + n]
                 if all(stem(ws[j]) in ASKING for j in others):
@@ -535,8 +536,9 @@ def _abbreviates(said: str, name: str) -> bool:
 
 def _person_words(levels: LevelOrder) -> dict[str, str]:
     """The word a ladder's titles call its people by, when no other ladder's titles use it ("writer" of
-    "Technical Writer I", "Senior Technical Writer", ...): "what about writers at that level?" names that
-    craft. A word in at least half of one craft's titles and in none of another's."""
+    "Technical Writer I", "Senior Technical Writer", ...; the code "em" of "EM4", "EM5"): "what about
+    writers at that level?" names that craft. A word in at least half of one craft's titles and in none
+    of another's."""
     seen: dict[str, set[str]] = {}
     share: dict[tuple[str, str], int] = Counter()
     sizes: dict[str, int] = {}
@@ -544,8 +546,11 @@ def _person_words(levels: LevelOrder) -> dict[str, str]:
         craft = ladder[0].craft
         sizes[craft] = sizes.get(craft, 0) + len(ladder)
         for level in ladder:
-            for w in {singular(w) for w in words(base_title(level.title))}:
-                if w in STOPWORDS or w in GENERIC or w in SENIORITY or w.isdigit() or roman(w) or len(w) < 3:
+            # The code its titles are numbered by is its people's name too ("EM" of EM4, EM5: "and for EMs?").
+            codes = {c for c, _ in title_numbers(level.title) if len(c) >= 2}
+            for w in {singular(w) for w in words(base_title(level.title))} | codes:
+                if w in STOPWORDS or w in GENERIC or w in SENIORITY or w.isdigit() or roman(w) or len(w) < 2 \
+                        or (len(w) < 3 and w not in codes):
                     continue
                 seen.setdefault(w, set()).add(craft)
                 share[(w, craft)] += 1

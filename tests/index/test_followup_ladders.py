@@ -382,3 +382,32 @@ def test_a_bare_number_the_ladder_lacks_is_missing_there_not_taken_from_another(
     # Named with its ladder, level 5 is that ladder's.
     _, named = converse(tracks, "how does an M3 collaborate?", "and at level 5 on the engineering track?")
     assert top(named) == ("D5 Principal Developer", "Collaboration")
+
+
+CODED = {
+    "engineering": ("Engineering Track", [
+        ("IC1 Engineer", "fixes small bugs with a mentor", "pairs daily with a buddy"),
+        ("IC2 Engineer", "ships features on their own", "reviews newcomers' pull requests"),
+        ("IC3 Senior Engineer", "designs a service's schema changes", "mentors two engineers"),
+        ("IC4 Staff Engineer", "sets technical direction for several services", "aligns three teams on one design"),
+    ]),
+    "management": ("Management Track", [
+        ("EM3 Engineering Manager", "plans quarters for one squad", "holds one-to-ones with each report"),
+        ("EM4 Senior Engineering Manager", "owns the roadmap of two squads", "grows new team leads"),
+        ("EM5 Director", "owns a department's budget", "negotiates headcount with finance"),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def coded(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    root = tmp_path_factory.mktemp("coded")
+    return Answerer.open(_write(root / "content", CODED), root / "index", embedder=embedder)
+
+
+def test_the_code_a_ladders_titles_share_names_that_ladder(coded: Answerer) -> None:
+    # "EMs" and "an IC": the codes of EM3..EM5 and IC1..IC4, each only one ladder's; the number is the rung.
+    _, ems = converse(coded, "how does an IC4 handle delivery?", "and for EMs?")
+    assert top(ems) == ("EM4 Senior Engineering Manager", "Delivery") and "level" in ems.carried
+    _, ic = converse(coded, "how does an EM3 collaborate?", "and as an IC?")
+    assert top(ic) == ("IC3 Senior Engineer", "Collaboration")
