@@ -55,6 +55,7 @@ FEATURES: dict[str, str] = {
     "names": "the question names a level, role or craft that narrows the candidates",
     "dense_named": "the cosine of the question without its names, when it names a level, role or craft (0 else)",
     "best_coverage": "the best coverage among the candidates: how much of the question the framework speaks of",
+    "unknown": "share of the question's content words, weighted by rarity, that no entry of the framework uses",
 }
 NAMES = tuple(FEATURES)
 
@@ -188,11 +189,16 @@ class Features:
     def coverage(self, residual: list[str], bridged: dict[str, list[str]]) -> np.ndarray:
         """Per entry: the share of the question's content words in its text, each weighted by its IDF (a word
         the framework never uses weighs most), a word bridged to an area counting as found in that area."""
+        return self._coverage(residual, bridged)[0]
+
+    def _coverage(self, residual: list[str], bridged: dict[str, list[str]]) -> tuple[np.ndarray, float]:
+        """`coverage`, and the share of the same weight that no entry holds at all."""
         found = np.zeros(self.size, dtype=np.float64)
         words = list(dict.fromkeys(residual))
         total = sum(self.lexical.idf(w) for w in words)
         if not total:
-            return found
+            return found, 0.0
+        nowhere = 0.0
         for w in words:
             hit = np.zeros(self.size, dtype=bool)
             for t in (w, prefix(w), *self.lexical.completions(w)):
@@ -201,7 +207,9 @@ class Features:
             for name in bridged.get(w, ()):
                 hit |= np.array([a == name for a in self._areas], dtype=bool)
             found += self.lexical.idf(w) * hit
-        return found / total
+            if not hit.any():
+                nowhere += self.lexical.idf(w)
+        return found / total, nowhere / total
 
     def phrase(self, own: list[str]) -> np.ndarray:
         """Per entry: how rare the rarest phrase of two of the question's own words it shares is (IDF over
@@ -254,7 +262,7 @@ class Features:
         labels = np.asarray(self.labels.scores(q.words), dtype=np.float64)
         top_labels = float(labels.max()) if n else 0.0
         rest = dense if dense_rest is None else np.asarray(dense_rest, dtype=np.float64)
-        cover = self.coverage(q.residual, q.bridged)
+        cover, unknown = self._coverage(q.residual, q.bridged)
         named = float(narrowed is not None)
         cols = {
             "dense": dense,
@@ -281,6 +289,10 @@ class Features:
             # topic is the one without them.
             "dense_named": rest * named,
             "best_coverage": np.full(n, float(cover[allow].max()) if allow.any() else 0.0),
+            # Words the whole framework never uses ("weather", "lunch", "comp") are the plainest sign that it
+            # does not speak of the topic, however close the names and boilerplate make the cosine; unlike
+            # `best_coverage` it does not depend on which entries are candidates.
+            "unknown": np.full(n, unknown),
         }
         return np.stack([np.asarray(cols[k], dtype=np.float64) for k in NAMES], axis=1) if n \
             else np.zeros((0, len(NAMES)))

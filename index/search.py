@@ -211,6 +211,13 @@ class HybridRanker:
         for m in detected.of_kind("area"):
             if not m.partial and not m.derived:
                 here[self.structure.rows(m, {"area"})] = True
+        # Every level, role or craft the question names must have the area, else it is no constraint:
+        # "EM1 vs EM2 for people leadership", where only higher levels have that area, compares the two
+        # levels' cells, not the area's cells elsewhere.
+        for m in detected.mentions:
+            named = self.structure.rows(m, {"who", "craft"}) if m.kinds & {"who", "craft"} and not m.partial else None
+            if named is not None and not here[named].any():
+                return allowed
         if allowed is not None:
             here &= allowed
         return here if here.any() else allowed

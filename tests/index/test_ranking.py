@@ -145,7 +145,7 @@ parent: Engineering
 | Delivery | {delivery} |
 | Collaboration | {collaboration} |
 | Leadership | {leadership} |
-"""
+{extra}"""
 _CELLS = {
     1: ("ships small fixes to the billing service with a buddy", "pairs with a buddy every morning",
         "runs the team's weekly demo"),
@@ -163,7 +163,8 @@ def made_up(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
         "---\ntitle: Engineering\npermalink: /engineering\nhas_children: true\n---\n\n# Engineering\n", "utf-8")
     for n, (delivery, collaboration, leadership) in _CELLS.items():
         (content / f"level-{n}.md").write_text(
-            _LEVEL.format(n=n, delivery=delivery, collaboration=collaboration, leadership=leadership), "utf-8")
+            _LEVEL.format(n=n, delivery=delivery, collaboration=collaboration, leadership=leadership,
+                          extra="| Hiring | interviews candidates for the billing team |\n" if n == 2 else ""), "utf-8")
     return Answerer.open(content, root / "index", embedder=embedder)
 
 
@@ -212,3 +213,23 @@ def test_a_constraint_leaves_a_candidate_measured_against_everything_the_names_s
     row = dict(zip(NAMES, ranking.features[delivery], strict=True))
     assert row["best_coverage"] > row["coverage"]  # Collaboration's cell holds the question's words
     assert row["dense_gap"] < 0.0 and row["rank"] < 1.0
+
+
+def test_an_area_one_named_level_lacks_constrains_nothing(made_up: Answerer) -> None:
+    # Only Level 2 has Hiring: comparing the two levels on it must still see Level 1's cells.
+    fitted = made_up.tuned(model=_words_only())
+    ranking = fitted.ask("how is level 1 different from level 2 for hiring?").ranking
+    assert ranking is not None
+    assert ranking.allowed is None or ranking.allowed[_cell(made_up, "Delivery", "Level 1")]
+    # Named at a level that has it, the area constrains as before.
+    named = fitted.ask("level 2 hiring: who reviews pull requests?")
+    assert named.quotes and named.quotes[0].entry.area == "Hiring"
+
+
+def test_words_the_framework_never_uses_are_a_feature_of_every_candidate(made_up: Answerer) -> None:
+    reader = made_up.tuned(model=Model.neutral())
+    weather = dict(zip(NAMES, reader.ask("what's the weather like in berlin this week?").ranking.features[0],
+                       strict=True))
+    assert weather["unknown"] > 0.5
+    known = dict(zip(NAMES, reader.ask("who reviews pull requests?").ranking.features[0], strict=True))
+    assert known["unknown"] == 0.0
