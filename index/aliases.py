@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -30,6 +31,10 @@ _SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _MAX_WINDOW = 7
+_NUMBER = re.compile(r"\d+")
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+# Memos of one framework's name comparisons are dropped past this many entries (a bound, not a tuning).
+_MEMO_MAX = 200_000
 # Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
 _SEPARATORS = wordtable.role("separator")
 
@@ -148,7 +153,12 @@ def _threshold(alias: str) -> float:
 
 def _digits(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     # Numbers inside codes count too: "ic 3" and "IC3" carry the same 3.
-    return tuple(d for w in ws for d in re.findall(r"\d+", w))
+    return tuple(d for w in ws for d in _word_digits(w))
+
+
+@lru_cache(maxsize=16384)  # every window of every question is compared by its numbers
+def _word_digits(word: str) -> tuple[str, ...]:
+    return tuple(_NUMBER.findall(word))
 
 
 def _key(text: str) -> str:
@@ -197,7 +207,19 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
 _MAX_INITIALS = 4  # words one typed word may stand for by their initials
 
 
-def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool | None = None) -> bool:
+def _abbreviates_seen(short: str, full: str, vocabulary: set[str], seen: dict[tuple[str, str], bool] | None) -> bool:
+    """`_abbreviates`, remembered in `seen` (one framework's memo: its vocabulary is fixed), since the same
+    question words meet the same name words question after question."""
+    if seen is None:
+        return _abbreviates(short, full, vocabulary)
+    hit = seen.get((short, full))
+    if hit is None:
+        hit = seen[(short, full)] = _abbreviates(short, full, vocabulary)
+    return hit
+
+
+def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool | None = None,
+            seen: dict[tuple[str, str], bool] | None = None) -> bool:
     """Whether the typed words write out a name word by word: each typed word abbreviates one word of the
     name ("tech" for "technology", "sr" for "senior") or is the initials of two or more words in a row
     ("em" for "engineering manager"). Initials the text uses as a word of its own ("EM" in "EM reports")
@@ -206,7 +228,7 @@ def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool
     if not typed or not full:
         return not typed and not full
     q = typed[0]
-    if _abbreviates(q, full[0], vocabulary) and _spells(typed[1:], full[1:], vocabulary, alone):
+    if _abbreviates_seen(q, full[0], vocabulary, seen) and _spells(typed[1:], full[1:], vocabulary, alone, seen):
         return True
     k = len(q)
     return (
@@ -215,7 +237,7 @@ def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool
         and q not in STOPWORDS
         and not (alone and q in vocabulary)
         and q == "".join(w[0] for w in full[:k])
-        and _spells(typed[1:], full[k:], vocabulary, alone)
+        and _spells(typed[1:], full[k:], vocabulary, alone, seen)
     )
 
 
@@ -302,10 +324,12 @@ class Structure:
             for t, v in refiners.items()
             if t not in merged
         ]
-        self._by_words: dict[int, list[_Alias]] = defaultdict(list)
+        # Names by word count and first letter, each with its words split once: an abbreviated window is
+        # only ever compared with names of its first letter, for every question (order kept: ties read it).
+        self._by_words: dict[tuple[int, str], list[tuple[_Alias, list[str]]]] = defaultdict(list)
         for alias in self._aliases:
             if not alias.refines:
-                self._by_words[alias.n_words].append(alias)
+                self._by_words[(alias.n_words, alias.text[:1])].append((alias, alias.text.split()))
         # Words of area and craft names: such a word before a number is no level code ("mobile 4").
         self._craft_words = {w for a in self._aliases if "craft" in _kinds(a.values) for w in a.text.split()}
         self._name_words = {
@@ -318,6 +342,10 @@ class Structure:
         self._alias_texts = [a.text for a in self._aliases]
         self._alias_compact = [a.compact for a in self._aliases]
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
+        # Per framework, filled as questions come: which typed word abbreviates which name word, and the
+        # entries each name selects (pure functions of the framework and the words, so kept).
+        self._abbreviations: dict[tuple[str, str], bool] = {}
+        self._rows_of: dict[tuple[frozenset[tuple[str, str]], frozenset[str] | None, str | None], np.ndarray] = {}
 
     # --- detection ---------------------------------------------------------------------------------
 
@@ -376,7 +404,7 @@ class Structure:
                     typed = _Alias(w, w, 1, (), alias.values, False, 100.0, derived=True)
                     candidates.append((95.0, len(w), pos, pos + 1, typed))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
-        for token in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", question):
+        for token in _CAPITALS.findall(question):
             values = self._acronyms.get(token)
             if values is None:
                 continue
@@ -445,6 +473,8 @@ class Structure:
     ) -> list[tuple[float, int, int, int, _Alias]]:
         """Names written with abbreviated words ("tech director", "senior eng 1", "sr engineer"), word by word."""
         out: list[tuple[float, int, int, int, _Alias]] = []
+        if len(self._abbreviations) > _MEMO_MAX:
+            self._abbreviations = {}
         for (i, j), text in zip(windows, texts, strict=True):
             n = j - i
             window = keys[i:j]
@@ -454,11 +484,12 @@ class Structure:
                 continue
             # A typed word may also be the initials of several of the name's words ("sr em": Senior
             # Engineering Manager), so names of up to _MAX_INITIALS more words than typed are tried.
+            digits = _digits(window)
             for size in range(n, n + _MAX_INITIALS):
-                for alias in self._by_words.get(size, ()):
-                    if alias.text == text or alias.text[:1] != text[:1] or _digits(window) != alias.digits:
+                for alias, name_words in self._by_words.get((size, text[:1]), ()):
+                    if alias.text == text or digits != alias.digits:
                         continue
-                    if _spells(window, alias.text.split(), self.vocabulary):
+                    if _spells(window, name_words, self.vocabulary, seen=self._abbreviations):
                         # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not
                         # Engineering). Weighed by the letters typed, not the name's: a typo of a name
                         # ("enginer") is the better reading.
@@ -494,15 +525,24 @@ class Structure:
         A level's name also selects the prose that names it: "we expect every engineer to reach at
         least level 3", on a craft page, is about level 3 too.
         """
+        prose = mention.text if "who" in mention.kinds and (kinds is None or "who" in kinds) and not mention.partial \
+            else None
+        key = (mention.values, None if kinds is None else frozenset(kinds), prose)
+        found = self._rows_of.get(key)
+        if found is not None:
+            return found
         parts = [
             self._rows[v] for v in mention.values if (kinds is None or FIELDS[v[0]] in kinds) and v in self._rows
         ]
-        if "who" in mention.kinds and (kinds is None or "who" in kinds) and not mention.partial:
-            parts.append(self._prose_naming(mention.text))
+        if prose is not None:
+            parts.append(self._prose_naming(prose))
         parts = [p for p in parts if len(p)]
-        if not parts:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+        found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        # Shared between questions from now on: read-only, so no caller can change another's rows.
+        found.flags.writeable = False
+        if len(self._rows_of) < _MEMO_MAX:
+            self._rows_of[key] = found
+        return found
 
     def _prose_naming(self, text: str) -> np.ndarray:
         found = self._prose_cache.get(text)

@@ -22,6 +22,7 @@ ROOT_PAST = 2
 PAIR_WEIGHT = 0.5
 # Words shorter than this are not read as slips of another: short words are too often other words.
 TYPO_MIN = 6
+_MEMO_MAX = 100_000  # remembered completions per index: a bound on memory, never reached by real questions
 
 
 class BM25Ranker:
@@ -38,6 +39,8 @@ class BM25Ranker:
         self._df = df
         self._idf = {t: math.log((self.size + 1) / (n + 0.5)) for t, n in df.items()}
         self.unknown_idf = math.log((self.size + 1) / 0.5)
+        # An unknown word's completions depend only on these texts: each is looked up once, then kept.
+        self._completed: dict[tuple[str, int], tuple[str, ...]] = {}
         self._bm25 = bm25s.BM25()
         if self.size:
             self._bm25.index(corpus, show_progress=False)
@@ -61,6 +64,14 @@ class BM25Ranker:
         and a word that could be anything is no abbreviation."""
         if len(term) < 4 or term in self._vocab:
             return []
+        found = self._completed.get((term, limit))
+        if found is None:
+            found = tuple(self._complete(term, limit))
+            if len(self._completed) < _MEMO_MAX:
+                self._completed[(term, limit)] = found
+        return list(found)
+
+    def _complete(self, term: str, limit: int) -> list[str]:
         i = bisect.bisect_left(self._sorted_vocab, term)
         out: list[str] = []
         while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term):

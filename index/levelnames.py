@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index import wordtable
 from index.tokens import STOPWORDS, fold, stem, words
@@ -37,18 +38,21 @@ _BARE_BEFORE = wordtable.role("number-after")
 _CODE = re.compile(r"^([a-z]{1,3})(\d{1,2})$")
 _ROMAN = re.compile(r"^(x{0,2})(ix|iv|v?i{0,3})$")
 _PAREN = re.compile(r"\(([^()]*)\)")
+_PLURAL_CODE = re.compile(r"([a-z]{1,3}\d{1,2})s")
+_PLURAL_INITIALS = re.compile(r"[a-z]{2}s")
 # A role noun must be shared by at least this share of the level titles.
 ROLE_NOUN_SHARE = 0.5
 
 
+@lru_cache(maxsize=16384)  # asked of every question word, and of every name's, for every question
 def singular(word: str) -> str:
     """'seniors' -> 'senior', 'l2s' -> 'l2', 'ics' -> 'ic': the plural of a name still names it."""
-    m = re.fullmatch(r"([a-z]{1,3}\d{1,2})s", word)
+    m = _PLURAL_CODE.fullmatch(word)
     if m:
         return m.group(1)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
-    if re.fullmatch(r"[a-z]{2}s", word) and word not in STOPWORDS:
+    if _PLURAL_INITIALS.fullmatch(word) and word not in STOPWORDS:
         return word[:2]  # initials in the plural: "ICs", "PMs", "EMs"
     return word
 
@@ -230,6 +234,8 @@ class LevelNames:
                 self.numbered[("", k)].update(t for t in rung if t in bases)
         self.codes = frozenset(code for code, _ in self.numbered if code)
         self._title_words = {w for t in self.titles for w in words(t)}
+        # The level words this framework's titles use ("band"), read once here rather than per question.
+        self._level_words = _ALWAYS_LEVEL | {w for w in self._title_words if w in LEVEL_WORDS}
 
     def _numerals(self, ws: list[str]) -> list[str]:
         """A question's roman numeral after a level word or code read as its number ("level V" -> 5);
@@ -289,8 +295,7 @@ class LevelNames:
         framework's titles stop at 6. Only a level word ("level", or one the titles use, like "band") or
         a code the titles use ("IC", "M") makes a number a level here: "tier 1 support", "top 3 areas",
         "E5" or a bare "a 9" are not read as levels the framework lacks."""
-        title_words = {w for t in self.titles for w in words(t) if w in LEVEL_WORDS}
-        level_words = _ALWAYS_LEVEL | title_words
+        level_words = self._level_words
         ws = self._numerals(ws)
         out: list[MissingLevel] = []
         for i, w in enumerate(ws):

@@ -46,6 +46,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)  # every question re-reads the same names and labels; a pure function of its text
 def fold(text: str) -> str:
     """Lower case, accents and typographic quotes folded, so 'Team’s' and "team's" match."""
     text = unicodedata.normalize("NFKD", text)
@@ -68,6 +69,7 @@ def _restore_e(base: str) -> str:
     return base
 
 
+@lru_cache(maxsize=16384)  # a few thousand distinct words per framework, stemmed for every question
 def stem(word: str) -> str:
     if len(word) <= 3 or word.isdigit():
         return word
@@ -92,7 +94,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded words with number words turned to digits and "L3"/"lvl3" split into level + number."""
-    return [w for w, _ in _tokens(text)]
+    return [w for w, _ in _tokens(text)]  # a fresh list: callers may change theirs, never the cached tokens
 
 
 def ordinals(text: str) -> set[int]:
@@ -101,19 +103,27 @@ def ordinals(text: str) -> set[int]:
     return {i for i, (_, ordinal) in enumerate(_tokens(text)) if ordinal}
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
+_LEVEL_CODE = re.compile(r"(l|lvl|level)(\d+)")
+_ORDINAL = re.compile(r"(\d{1,2})(st|nd|rd|th)")
+_PLURAL_NUMBER = re.compile(r"(\d+)(s|es)")
+
+
+# Questions, names and labels are tokenised again and again (alias detection, intents, the follow-up
+# rules all read the same words): the tuple is cached, and immutable so no caller can change it.
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[tuple[str, bool], ...]:
     out: list[tuple[str, bool]] = []
     raw = _WORD.findall(fold(text).replace("'s ", " ").replace("'", ""))
     for w in raw:
-        m = re.fullmatch(r"(l|lvl|level)(\d+)", w)
+        m = _LEVEL_CODE.fullmatch(w)
         if m:
             out.extend([("level", False), (m.group(2), False)])
             continue
-        m = re.fullmatch(r"(\d{1,2})(st|nd|rd|th)", w)
+        m = _ORDINAL.fullmatch(w)
         if m:
             out.append((m.group(1), True))  # "2nd" is "second"
             continue
-        m = re.fullmatch(r"(\d+)(s|es)", w)
+        m = _PLURAL_NUMBER.fullmatch(w)
         if m:
             out.append((m.group(1), False))  # "engineer 2s" are Engineer 2s
             continue
@@ -124,7 +134,7 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
             out.append(("level", False))
             continue
         out.append((w, False))
-    return out
+    return tuple(out)
 
 
 _COMPOUND = re.compile(r"[a-z]+(?:-[a-z]+)+")
