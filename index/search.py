@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from index.aliases import Detected, Structure
+from index.blas import matvec
 from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
 from index.confidence import out_of_scope
@@ -101,7 +102,8 @@ class DenseRanker:
     def doc_scores(self, query_vector: np.ndarray) -> np.ndarray:
         # numpy, not torch: the ONNX backends serve without importing torch (about 1.5x torch's
         # matrix-vector time at 20,000 x 384, a few ms; nothing at the size of a real framework).
-        return self._vectors @ np.asarray(query_vector, dtype=np.float32)
+        # On one BLAS thread: a second one only waits for a core on a busy machine (index/blas.py).
+        return matvec(self._vectors, np.asarray(query_vector, dtype=np.float32))
 
     def entry_scores(self, doc_scores: np.ndarray) -> np.ndarray:
         if not self.size:

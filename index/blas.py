@@ -1,0 +1,58 @@
+"""numpy's own BLAS on one thread for the answering's matrix-vector products (issue 23).
+
+A question's cosines are one matrix-vector product over a few thousand rows (~1 M multiply-adds). On
+two threads, OpenBLAS hands half of it to a worker thread; on a busy machine that thread waits for a
+core, and the product then takes milliseconds instead of tens of microseconds (measured: docs/evaluation.md,
+"Honest speed"). One thread computes each row with the same kernel, so every score is bit-for-bit the
+same. Only numpy's own OpenBLAS is limited, only for the call, and under a lock, so no other library's
+threads (ONNX Runtime's, torch's) and no other caller's setting change.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+_LOCK = threading.Lock()
+_NUMPY_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(np.__file__)))
+
+
+def _numpy_blas() -> list[Any]:
+    """The BLAS libraries numpy itself loaded (its wheel bundles them beside the package)."""
+    try:
+        libs = ThreadpoolController().lib_controllers
+    except Exception:  # noqa: BLE001 - an unknown BLAS build: products just run as numpy runs them
+        return []
+    return [lib for lib in libs if lib.user_api == "blas" and os.path.realpath(lib.filepath).startswith(_NUMPY_ROOT)]
+
+
+_BLAS = _numpy_blas()
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread for the duration, then as it was."""
+    if not _BLAS:
+        yield
+        return
+    with _LOCK:
+        before = [lib.num_threads for lib in _BLAS]
+        for lib in _BLAS:
+            lib.set_num_threads(1)
+        try:
+            yield
+        finally:
+            for lib, n in zip(_BLAS, before, strict=True):
+                lib.set_num_threads(n)
+
+
+def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """`matrix @ vector` on one BLAS thread."""
+    with one_thread():
+        return matrix @ vector

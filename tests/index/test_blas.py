@@ -1,0 +1,51 @@
+"""The answering's cosines on one BLAS thread (index/blas.py): the same scores, the setting put back."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from index import blas
+
+
+def test_one_thread_scores_are_bit_for_bit_the_same() -> None:
+    rng = np.random.default_rng(7)
+    matrix = rng.standard_normal((3000, 384)).astype(np.float32)
+    vector = rng.standard_normal(384).astype(np.float32)
+    assert np.array_equal(blas.matvec(matrix, vector), matrix @ vector)
+
+
+def test_numpy_blas_threads_are_put_back_even_after_an_error() -> None:
+    before = [lib.num_threads for lib in blas._BLAS]
+    with blas.one_thread():
+        assert all(lib.num_threads == 1 for lib in blas._BLAS)
+    try:
+        with blas.one_thread():
+            raise RuntimeError("a failing product")
+    except RuntimeError:
+        pass
+    assert [lib.num_threads for lib in blas._BLAS] == before
+
+
+def test_concurrent_questions_leave_the_setting_as_it_was() -> None:
+    before = [lib.num_threads for lib in blas._BLAS]
+    matrix = np.ones((500, 64), dtype=np.float32)
+    results: list[np.ndarray] = []
+
+    def ask() -> None:
+        for _ in range(50):
+            results.append(blas.matvec(matrix, np.ones(64, dtype=np.float32)))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 200 and all(float(r[0]) == 64.0 for r in results)
+    assert [lib.num_threads for lib in blas._BLAS] == before
+
+
+def test_numpy_blas_is_found_here() -> None:
+    # On this project's numpy wheels (bundled OpenBLAS) the limit applies; without it the tests above prove nothing.
+    assert blas._BLAS, "numpy's BLAS library not found: the one-thread limit would silently do nothing"
