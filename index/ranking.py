@@ -238,10 +238,12 @@ class Features:
         lexical: np.ndarray,
         narrowed: np.ndarray | None,
         allowed: np.ndarray | None,
+        selected: np.ndarray | None = None,
     ) -> np.ndarray:
         """The (entries, features) matrix, columns in the order of `NAMES`. `narrowed`: the entries the
         question's names select (None: it names none); `allowed`: the candidates. Rows outside `allowed`
-        are computed too (they are never ranked).
+        are computed too (they are never ranked). `selected`: what the names select for comparing entries
+        (default `narrowed`; each name's entries when they select nothing together, as in a comparison).
 
         The features relative to other entries (the cosine's gap, 1/rank, the best coverage) compare an
         entry with everything the question's level/role/craft names select, not only with the candidates
@@ -252,7 +254,8 @@ class Features:
         """
         n = self.size
         candidates = np.ones(n, dtype=bool) if allowed is None else allowed
-        allow = np.ones(n, dtype=bool) if narrowed is None else narrowed
+        basis = narrowed if selected is None else selected
+        allow = np.ones(n, dtype=bool) if basis is None else basis
         if not (allow & candidates).any():
             allow = candidates
         dense = np.asarray(dense, dtype=np.float64)

@@ -282,8 +282,15 @@ class HybridRanker:
             if not m.partial:
                 area[rows] = 1.0
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
+        # What the names select, for the fitted ranker's features that compare a candidate with others: when
+        # they select nothing together ("EM1 vs EM2"), each selects its own, and those are the comparison.
+        selected = narrowed
         if narrowed is not None and not narrowed.any():
             narrowed = None  # names that select nothing together: rank everything rather than nothing
+            selected = np.zeros(self.structure.size, dtype=bool)
+            for m in detected.mentions:
+                if m.kinds & {"who", "craft"} and not m.partial:
+                    selected[self.structure.rows(m, {"who", "craft"})] = True
         allowed = narrowed
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
@@ -300,7 +307,8 @@ class HybridRanker:
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
                              out_of_scope(residual, self.lexical))
             rest = self.dense.entry_scores(self.dense.doc_scores(rest_vector)) if rest_vector is not None else None
-            features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed)
+            features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed,
+                                             selected if structure else None)
             score = model.logits(features)
             probability = model.probability(features)
         else:
