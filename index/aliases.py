@@ -345,6 +345,7 @@ class Structure:
         # Per framework, filled as questions come: which typed word abbreviates which name word, and the
         # entries each name selects (pure functions of the framework and the words, so kept).
         self._abbreviations: dict[tuple[str, str], bool] = {}
+        self._spelt: dict[tuple[str, ...], tuple[tuple[float, _Alias], ...]] = {}
         self._rows_of: dict[tuple[frozenset[tuple[str, str]], frozenset[str] | None, str | None], np.ndarray] = {}
 
     # --- detection ---------------------------------------------------------------------------------
@@ -473,28 +474,39 @@ class Structure:
     ) -> list[tuple[float, int, int, int, _Alias]]:
         """Names written with abbreviated words ("tech director", "senior eng 1", "sr engineer"), word by word."""
         out: list[tuple[float, int, int, int, _Alias]] = []
-        if len(self._abbreviations) > _MEMO_MAX:
-            self._abbreviations = {}
+        if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX:
+            self._abbreviations, self._spelt = {}, {}
         for (i, j), text in zip(windows, texts, strict=True):
-            n = j - i
-            window = keys[i:j]
-            # One word alone only when it is long and the text never uses it ("comms", "mgmt"): short
-            # ones ("eng") would name a level in every question that says what someone is.
-            if n == 1 and (len(window[0]) < 4 or window[0] in self.vocabulary):
-                continue
-            # A typed word may also be the initials of several of the name's words ("sr em": Senior
-            # Engineering Manager), so names of up to _MAX_INITIALS more words than typed are tried.
-            digits = _digits(window)
-            for size in range(n, n + _MAX_INITIALS):
-                for alias, name_words in self._by_words.get((size, text[:1]), ()):
-                    if alias.text == text or digits != alias.digits:
-                        continue
-                    if _spells(window, name_words, self.vocabulary, seen=self._abbreviations):
-                        # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not
-                        # Engineering). Weighed by the letters typed, not the name's: a typo of a name
-                        # ("enginer") is the better reading.
-                        out.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), len(text), i, j, alias))
+            # What a window of words spells depends on those words and the framework only: the same
+            # words in the next question are looked up, not compared with every name again.
+            window = tuple(keys[i:j])
+            spelt = self._spelt.get(window)
+            if spelt is None:
+                spelt = self._spelt[window] = self._spelt_names(window, text)
+            out.extend((score, len(text), i, j, alias) for score, alias in spelt)
         return out
+
+    def _spelt_names(self, window: tuple[str, ...], text: str) -> tuple[tuple[float, _Alias], ...]:
+        n = len(window)
+        # One word alone only when it is long and the text never uses it ("comms", "mgmt"): short
+        # ones ("eng") would name a level in every question that says what someone is.
+        if n == 1 and (len(window[0]) < 4 or window[0] in self.vocabulary):
+            return ()
+        # A typed word may also be the initials of several of the name's words ("sr em": Senior
+        # Engineering Manager), so names of up to _MAX_INITIALS more words than typed are tried.
+        typed = list(window)
+        digits = _digits(window)
+        found: list[tuple[float, _Alias]] = []
+        for size in range(n, n + _MAX_INITIALS):
+            for alias, name_words in self._by_words.get((size, text[:1]), ()):
+                if alias.text == text or digits != alias.digits:
+                    continue
+                if _spells(typed, name_words, self.vocabulary, seen=self._abbreviations):
+                    # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not
+                    # Engineering). Weighed by the letters typed, not the name's: a typo of a name
+                    # ("enginer") is the better reading.
+                    found.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), alias))
+        return tuple(found)
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
         """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),
