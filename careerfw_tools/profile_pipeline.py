@@ -1,0 +1,114 @@
+"""Where an answer's time goes once the model is left out: cProfile over `Answerer.ask` and its JSON
+output (what `careerfw ask --json` prints), with every query vector computed beforehand (issue 23, item 3).
+
+    python -m careerfw_tools.profile_pipeline [--top 25] [--out FILE.prof]
+
+Questions: the eval sets written for Monzo (monzo, holdout-monzo) and GOV.UK DDaT (blind/govuk), plus
+150 generated per framework as `careerfw bench` generates them, asked against /work/shared/frameworks.
+The vectors are computed in a child process, so the caches of this one (tokens, names) start as cold
+as a server's; here the model is never run while profiling, and the profile is the pipeline alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import multiprocessing
+import os
+import pstats
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from careerfw_tools.bench import _questions, load_average
+from index import Answerer
+
+REPO = Path(__file__).resolve().parent.parent
+FRAMEWORKS = REPO.parent / "shared" / "frameworks"
+SETS = {
+    "monzo-engineering": ["tests/eval/monzo.yaml", "tests/eval/holdout-monzo.yaml"],
+    "govuk-ddat-capability": ["tests/eval/blind/govuk.yaml"],
+}
+GENERATED = 150
+
+
+def questions(framework: str) -> list[str]:
+    out: list[str] = []
+    for name in SETS[framework]:
+        out += [q["ask"] for q in yaml.safe_load((REPO / name).read_text("utf-8"))["questions"]]
+    return out + _questions(FRAMEWORKS / framework, GENERATED)
+
+
+def _vectors() -> dict[str, np.ndarray]:
+    """Every text the answers encode, with its vector (run in a child process)."""
+    found: dict[str, np.ndarray] = {}
+    for framework in SETS:
+        answerer = Answerer.open(FRAMEWORKS / framework)
+        encode = answerer.embedder.encode_query
+
+        def recording(text: str, encode=encode) -> np.ndarray:  # type: ignore[no-untyped-def]
+            found[text] = vector = encode(text)
+            return vector
+
+        answerer.embedder.encode_query = recording  # type: ignore[method-assign]
+        answerer.ask("warm up")
+        for q in questions(framework):
+            json.dumps(answerer.ask(q).to_json(), ensure_ascii=False)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--out", type=Path, help="also write the raw profile here (pstats format)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        vectors = pool.apply(_vectors)
+    answerers: dict[str, Answerer] = {}
+    missed: list[str] = []
+    for framework in SETS:
+        answerer = Answerer.open(FRAMEWORKS / framework)
+        encode = answerer.embedder.encode_query
+
+        def precomputed(text: str, encode=encode) -> np.ndarray:  # type: ignore[no-untyped-def]
+            vector = vectors.get(text)
+            if vector is None:  # never expected: the same code asked the same questions
+                missed.append(text)
+                vector = encode(text)
+            return vector
+
+        answerer.embedder.encode_query = precomputed  # type: ignore[method-assign]
+        answerer.ask("warm up")
+        answerers[framework] = answerer
+    before = load_average()
+    profile = cProfile.Profile()
+    ms: list[float] = []
+    for framework, answerer in answerers.items():
+        for q in questions(framework):
+            t = time.perf_counter()
+            profile.enable()
+            json.dumps(answerer.ask(q).to_json(), ensure_ascii=False)
+            profile.disable()
+            ms.append((time.perf_counter() - t) * 1000)
+    after = load_average()
+    if args.out:
+        profile.dump_stats(args.out)
+    text = io.StringIO()
+    stats = pstats.Stats(profile, stream=text).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top)
+    print(text.getvalue())
+    print(f"{len(ms)} questions (profiled: times inflated by cProfile), median {statistics.median(ms):.2f} ms, "
+          f"mean {statistics.fmean(ms):.2f} ms; vectors missed: {len(missed)}; load average "
+          f"{before['load1']:.2f} before, {after['load1']:.2f} after on {after['cores']} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
