@@ -30,8 +30,7 @@ def _settings(args: argparse.Namespace, base: Settings) -> Settings:
 
 
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
-    from index.embedder import Embedder
-    from index.store import build_index, default_index_dir
+    from index import Embedder, build_index, default_index_dir
 
     index_dir = settings.index_dir or default_index_dir(settings.content_dir)
     embedder = Embedder(settings.model, backend=settings.model_backend)
@@ -54,11 +53,11 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 1 on errors only: a warning (a stray README with a table, a duplicated row) is printed for
     whoever edits the pages, but the content still builds, so it must not fail CI or freeze a reload."""
-    from index.checks import check_loaded
+    from index import check_loaded
 
     content, problems, summary = check_loaded(settings.content_dir)
     if args.shape:
-        from index.shape import framework_shape
+        from index import framework_shape
 
         print(framework_shape(content.entries, content.axes).render(), end="")
     errors = [p for p in problems if p.severity == "error"]
@@ -79,7 +78,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_todo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.text import render_todo
-    from index.parse import load_content
+    from index import load_content
 
     content = load_content(settings.content_dir)
     for problem in content.errors:
@@ -372,8 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from index.embedder import ModelError
-    from index.store import SearchIndexError
+    from index import ModelError, SearchIndexError
 
     try:
         settings = _settings(args, Settings.from_env())
