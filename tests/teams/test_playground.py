@@ -90,6 +90,21 @@ def _text_is(text: str) -> Any:
     return lambda m: m.get("text") == text
 
 
+def _assert_one_screen_checklist(card: dict[str, Any]) -> None:
+    """The checklist card fits one phone screen (issue 21 item 3, df380c6/aaaa56b): its body holds the
+    first areas that fit, and its "Show all" opens the whole checklist in the card itself, every area
+    in order with Engineer 2's cells verbatim (new words are bold runs, so a block's runs are joined)."""
+    def areas(body: list[dict[str, Any]]) -> list[str]:
+        return [t["title"].rsplit(" (", 1)[0] for t in card_elements(body, "Input.Toggle")]
+
+    shown = areas(card["body"])
+    assert shown and shown == CHECKLIST_AREAS[:len(shown)] and len(shown) < len(CHECKLIST_AREAS)
+    (show,) = [a for a in card["actions"] if a["type"] == "Action.ShowCard" and a["title"] == "Show all"]
+    assert areas(show["card"]["body"]) == CHECKLIST_AREAS
+    texts = ["".join(r["text"] for r in b["inlines"]) for b in card_elements(show["card"]["body"], "RichTextBlock")]
+    assert DELIVERY in "\n".join(texts)
+
+
 def test_personal_chat_answer_card_and_its_helpful_button(session: Session) -> None:
     pgd, chat = session.playground, session.personal
     mark = pgd.mark()
@@ -115,9 +130,7 @@ def test_group_chat_mention_answers_with_a_checklist_card_and_its_todo_button(se
     answer = pgd.wait_posted(chat, mark, lambda m: _card(m) is not None)
     card = _card(answer)
     assert card is not None
-    toggles = [t["title"].rsplit(" (", 1)[0] for t in card_elements(card["body"], "Input.Toggle")]
-    assert toggles == CHECKLIST_AREAS
-    assert DELIVERY in "\n".join(card_texts(card))
+    _assert_one_screen_checklist(card)
     # Teams shows no suggested actions in a group chat: TODO areas is a button on the card instead.
     todo = _button(card, "TODO areas")
     assert _button(card, SEND_AS_DM)
@@ -143,8 +156,7 @@ def test_dm_button_in_the_group_chat_posts_the_checklist_into_the_personal_chat(
     dm = pgd.wait_posted(session.personal, mark, lambda m: _card(m) is not None)
     dm_card = _card(dm)
     assert dm_card is not None
-    assert [t["title"].rsplit(" (", 1)[0] for t in card_elements(dm_card["body"], "Input.Toggle")] == CHECKLIST_AREAS
-    assert DELIVERY in "\n".join(card_texts(dm_card))
+    _assert_one_screen_checklist(dm_card)
     # Already in the personal chat: no button to send it there again.
     assert not [a for a in card_actions(dm_card) if a.get("title") == SEND_AS_DM]
     assert not [m for m in pgd.posted(session.group, mark) if _card(m) is not None]  # no copy in the group
