@@ -379,7 +379,7 @@ class Answerer:
         again = state.followups.repeated(query, context)
         if again is not None:
             answer = self.ask(again[0], limit)
-            return replace(answer, question=asked, carried=("level",) if answer.confident else (),
+            return replace(answer, question=asked, carried=("level",) if _used_carried(answer) else (),
                            glossary=rewrite.used or answer.glossary)
         # "which levels are there?" is about the whole ladder, never the last answer's level.
         follow = state.followups.apply(question, query, None if query.listing else context)
@@ -397,9 +397,7 @@ class Answerer:
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
                        follow.new_subject, moved)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
-        # "Following on from your last question" only where the carried names gave an answer: a refusal used none.
-        # Nor on "This framework has no Level 9": the carried names did not make that answer.
-        carried = follow.carried if answer.confident and answer.intent != "missing_level" else ()
+        carried = follow.carried if _used_carried(answer) else ()
         return replace(answer, question=asked, context=now or None, carried=carried, glossary=rewrite.used)
 
     def _respond(self, state: _State, query: Query, restrict: np.ndarray | None, limit: int,
@@ -1006,6 +1004,14 @@ def _crafts_in(state: _State, text: str) -> set[str]:
             continue
         found |= {entries[i].craft for i in structure.rows(m, {"craft", "who"}) if entries[i].craft}
     return found
+
+
+def _used_carried(answer: Answer) -> bool:
+    """Whether an answer to a follow-up was made from the names it carried, so it says "following on from
+    your last question": an answer, or the choice of craft it asks for ("how do I get promoted from there?"
+    after a level several crafts share: every choice is the move from that level). Not a refusal, which used
+    none, nor "This framework has no Level 9", which the carried names did not make."""
+    return (answer.confident or answer.intent == "choose") and answer.intent != "missing_level"
 
 
 def _glossary_answer(question: str, rewrite: Rewrite, truncated: bool, context: Context | None) -> Answer:

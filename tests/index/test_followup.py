@@ -284,3 +284,16 @@ def test_the_kind_of_ladder_question_round_trips_as_json() -> None:
     context = Context("Acme", "Backend Engineering Craft", "Level 1", "", "checklist", "Level 2")
     assert Context.from_json(context.to_json()) == context
     assert Context.from_json({"level": "Level 1", "kind": "shout", "target": "x"}) == Context(level="Level 1")
+
+
+def test_a_follow_up_that_asks_which_craft_still_says_it_follows_on(two_crafts: Answerer) -> None:
+    # "from there" names no level: the move starts at the last question's level, written for both crafts,
+    # so the answer asks which craft. It used the carried level (each choice is Level 1 -> Level 2), so it
+    # says "following on" as an answer does; only a refusal, which used nothing carried, does not.
+    _, move = converse(two_crafts, "what is expected at level 1?", "how do I get promoted from there?")
+    assert move.intent == "choose" and not move.confident
+    assert move.carried == ("level",)
+    assert move.context is not None and move.context.level == "Level 1"
+    assert sorted(c.label for c in move.choices) == ["Backend Engineering Craft", "Mobile Engineering Craft"]
+    assert all(c.request is not None and c.request.intent == "checklist" and c.request.levels == ("Level 1", "Level 2")
+               for c in move.choices)
