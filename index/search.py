@@ -295,6 +295,7 @@ class HybridRanker:
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
         features = probability = None
+        unnamed = allowed  # the candidates before a named area narrows them: where related answers come from
         if fusion == "fitted" and structure:
             allowed = self.named_areas(detected, allowed)
         if fusion == "rrf":
@@ -315,13 +316,20 @@ class HybridRanker:
             top_lex = float(lexical.max()) if n else 0.0
             score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
         score = np.asarray(score, dtype=np.float32)
+        ranked = score
         if allowed is not None:
-            score = np.where(allowed, score, -np.inf)
+            ranked = np.where(allowed, score, -np.inf)
+        order = [e for e in top_k(ranked, limit) if np.isfinite(ranked[e])]
+        if fusion == "fitted" and allowed is not None and len(order) < limit:
+            # A named area decides the answer, not what else is relevant: after its cells come the best of the
+            # other areas the level/craft names allow, as the hand ranker's boost leaves them, so an answer
+            # about one area still offers the neighbouring ones ("Also relevant").
+            rest = np.where(~allowed if unnamed is None else (unnamed & ~allowed), score, -np.inf)
+            order += [e for e in top_k(rest, limit - len(order)) if np.isfinite(rest[e])]
         hits = [
             Hit(e, float(probability[e] if probability is not None else score[e]), self.dense.best_paragraph(docs, e),
                 float(dense[e]), float(lexical[e]))
-            for e in top_k(score, limit)
-            if np.isfinite(score[e])
+            for e in order
         ]
         pool = dense[allowed] if allowed is not None and allowed.any() else dense
         best_dense = float(pool.max(initial=0.0))

@@ -198,6 +198,18 @@ def test_a_named_area_is_a_constraint_on_the_fitted_ranker_not_a_weight(made_up:
     assert led.ranking.allowed[_cell(made_up, "Collaboration", "Level 2")]
 
 
+def test_a_named_area_decides_the_answer_and_still_leaves_related_answers(made_up: Answerer) -> None:
+    # The area named is the answer; what else is relevant comes after it, from the level the question names,
+    # best by the model first, as the hand ranker's boost leaves it ("Also relevant" in Slack and Teams).
+    fitted = made_up.tuned(model=_words_only())
+    answer = fitted.ask("level 2 delivery: who reviews pull requests?", limit=3)
+    assert answer.confident
+    cells = [(q.entry.area, q.entry.level) for q in answer.quotes]
+    assert cells[0] == ("Delivery", "Level 2")
+    assert len(cells) == 3 and cells[1] == ("Collaboration", "Level 2")  # the question's other words
+    assert all(level == "Level 2" for _, level in cells)  # the named level still narrows the related ones
+
+
 def test_a_constraint_leaves_a_candidate_measured_against_everything_the_names_select(made_up: Answerer) -> None:
     # A carried or named area leaves one cell; its features still compare it with the whole level, so the
     # gate does not see it as the best match by every measure merely because it is the only one left.
