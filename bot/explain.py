@@ -14,6 +14,7 @@ from typing import Any
 from index import INTENT_ROWS, Answer, Answerer, Query
 
 CANDIDATES = 5  # candidates shown; the ranking keeps more
+WEIGHED = 3  # the fitted gate's heaviest features named in its reason
 _GLOSSARY_KIND = {
     "synonym": "a synonym: the question was read with the framework's name",
     "title": "a title: the question was read with its levels",
@@ -97,9 +98,29 @@ def _gate(answer: Answer, answerer: Answerer) -> dict[str, Any]:
     threshold = getattr(gate, "threshold", None)
     if threshold is not None:
         p = probability if probability is not None else 0.0
-        why = f"probability {p:.3f} {'>=' if answer.confident else '<'} threshold {threshold:.3f}"
+        why = _fitted_gate_why(answer, answerer, s, p, threshold)
         return {"confident": answer.confident, "gated": True, "signals": signals | {"probability": p}, "why": why}
     return {"confident": answer.confident, "gated": True, "signals": signals, "why": _hand_gate_why(s, gate)}
+
+
+def _fitted_gate_why(answer: Answer, answerer: Answerer, s: Any, p: float, threshold: float) -> str:
+    """The fitted gate's decision read as plainly as the hand one's: answered or refused, why in words when
+    a feature says it alone (pay, leave or benefits), then the probability against the threshold and the
+    features that pushed the best candidate's probability most, each with its share of the logit."""
+    verdict = "answered" if answer.confident else "refused"
+    reason = ("it asks about pay, leave or benefits, which the framework never mentions (out_of_scope), "
+              if s.out_of_scope else "")
+    why = f"{verdict}: {reason}probability {p:.3f} {'>=' if answer.confident else '<'} threshold {threshold:.3f}"
+    model, ranking = answerer.model, answer.ranking
+    features = getattr(ranking, "features", None)
+    if model is None or ranking is None or features is None or not ranking.hits:
+        return why
+    from index import FEATURE_NAMES
+
+    # Each feature's term of the logit (standardised value times weight) is what it weighed in this decision.
+    terms = (features[ranking.hits[0].entry] - model.mean) / model.scale * model.weights
+    heaviest = sorted(zip(FEATURE_NAMES, terms, strict=True), key=lambda t: -abs(float(t[1])))[:WEIGHED]
+    return why + "; weighed most: " + ", ".join(f"{n} {float(t):+.2f}" for n, t in heaviest)
 
 
 def _hand_gate_why(s: Any, gate: Any) -> str:

@@ -40,7 +40,7 @@ RRF_K = 60
 Ranker = Literal["hand", "fitted"]
 # What the product answers with: the hand-weighted sum and thresholds, or the fitted model of
 # index/ranking.py. `careerfw eval` prints both, each left out of its own fit, in one run.
-SHIPPED_RANKER: Ranker = "hand"
+SHIPPED_RANKER: Ranker = "fitted"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,10 @@ def test_explain_shows_the_reading_the_candidates_and_the_gate(content: Path) ->
     candidates = out[out.index("== candidates =="):out.index("== gate ==")]
     assert candidates.splitlines()[1].startswith("1. Hiring @ Software Engineering Craft · Senior Engineer 1")
     assert "final " in candidates and "dense " in candidates and "bm25 " in candidates
-    assert "confident: answered:" in out[out.index("== gate =="):]
+    gate = out[out.index("== gate =="):]
+    assert "confident: answered:" in gate
+    # The shipped (fitted) gate says what it compared and which features pushed hardest.
+    assert ">= threshold " in gate and "weighed most: " in gate
 
 
 def test_explain_names_the_row_of_a_ladder_question_and_that_no_gate_decided(content: Path) -> None:
@@ -58,4 +61,5 @@ def test_explain_with_json_adds_one_key_and_keeps_the_contract(content: Path) ->
     assert e["fired"] == [{"row": "lookup", "why": "anything else: the best matching area"}]
     assert e["gate"]["confident"] is False and e["gate"]["signals"]["out_of_scope"] is True
     assert e["gate"]["why"].startswith("refused: it asks about pay")
+    assert "(out_of_scope)" in e["gate"]["why"] and "< threshold " in e["gate"]["why"]
     assert all({"final", "dense", "bm25"} <= set(c) for c in e["candidates"])
