@@ -76,7 +76,7 @@ def render_answer(answer: Answer, width: int = 100, whole: bool = False) -> str:
     for craft, levels in level_groups(answer):
         lines.append(f"{craft}:")
         for n, level in enumerate(levels, start=1):
-            where = level.url(answer.site_url) or level.source
+            where = level.url(view.site_url) or level.source
             lines.append(f"  {n}. {level.title}  [{where}; {level.source}]")
     checklist = checklist_view(answer, whole)
     if checklist is not None:

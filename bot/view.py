@@ -200,6 +200,8 @@ class AnswerView:
     carried: str | None = None
     # The buttons to offer, in order, the same on every surface (`answer_actions`).
     actions: tuple[Action, ...] = ()
+    # Where the framework is published, for the levels' links (None: link to the source files).
+    site_url: str | None = None
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
@@ -431,4 +433,5 @@ def answer_view(answer: Answer, answerer: Answerer | None = None, *, dm: bool = 
         lead=answer_lead(answer),
         carried=carried_label(answer),
         actions=answer_actions(answer, answerer, dm=dm),
+        site_url=answer.site_url,
     )

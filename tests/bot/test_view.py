@@ -3,7 +3,11 @@ the same keywords, and only translates the view into its format."""
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
+
+import pytest
 
 from bot.chat import HELP as TERMINAL_HELP
 from bot.slack.blocks import HOW_TO_ASK as SLACK_HELP
@@ -161,3 +165,20 @@ def test_the_buttons_to_offer_are_decided_once_in_the_view(monzo_answerer) -> No
     assert "send_dm" in {a.kind for a in answer_actions(move)}
     assert "send_dm" not in {a.kind for a in answer_actions(move, dm=True)}  # it is in the DM already
     assert "whole_text" not in {a.kind for a in answer_actions(move)}
+
+
+def _answer_reads(source: str) -> list[str]:
+    """`answer.<attr>` reads in `source`: a renderer must take what it shows from `answer_view(answer)`."""
+    return [f"line {n.lineno}: answer.{n.attr}" for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "answer"]
+
+
+# Renderers moved onto AnswerView so far (issue 21 item 4); bot/slack/blocks.py and bot/teams/cards.py
+# still read the core Answer in places and join this list when they no longer do.
+VIEW_ONLY_RENDERERS = ("bot/text.py",)
+
+
+@pytest.mark.parametrize("path", VIEW_ONLY_RENDERERS)
+def test_renderers_read_the_answer_only_through_its_view(path: str) -> None:
+    source = (Path(__file__).resolve().parents[2] / path).read_text()
+    assert _answer_reads(source) == []
