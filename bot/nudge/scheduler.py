@@ -69,84 +69,12 @@ def missed_this_week(settings: Settings, now: datetime) -> bool:
     return first is not None and first <= local
 
 
-class NudgeJob:
-    """One nudge round as the scheduler runs it, plus the retry it books after a failure."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        scheduler: BackgroundScheduler,
-        entries: Callable[[], Sequence[Entry]],
-        targets: Callable[[], Sequence[NudgeTarget]],
-        ledger: NudgeLedger,
-        owners: Callable[[], Owners],
-        clock: Clock,
-        retry_soon: timedelta,
-        retry_later: timedelta,
-    ) -> None:
-        self.settings = settings
-        self.scheduler = scheduler
-        self.entries = entries
-        self.targets = targets
-        self.ledger = ledger
-        self.owners = owners
-        self.clock = clock
-        self.retry_soon = retry_soon
-        self.retry_later = retry_later
-        self._lock = threading.Lock()
-        self.rounds = 0
-
-    def __call__(self) -> list[NudgeOutcome]:
-        # The cron job and a retry job never overlap; the ledger would stop a double post anyway.
-        with self._lock:
-            self.rounds += 1
-            now = self.clock()
-            try:
-                outcomes = run_nudges(
-                    self.targets(),
-                    self.entries(),
-                    self.ledger,
-                    now=now,
-                    tz=self.settings.tz,
-                    site_url=self.settings.site_url,
-                    owners=self.owners(),
-                )
-            except StoreUnavailable as exc:
-                # Listing the targets (Teams conversations) needs the database too: fail closed, retry soon.
-                log.error("weekly nudge not sent: %s", exc)
-                self._book_retry(now, self.retry_soon)
-                return []
-            except ConfigError as exc:
-                log.error("weekly nudge not sent: %s", exc)
-                return []
-            except Exception:
-                log.exception("weekly nudge round failed; the week stays unsent")
-                self._book_retry(now, self.retry_later)
-                return []
-            failed = [o for o in outcomes if not o.ok]
-            if failed:
-                self._book_retry(now, self.retry_soon if all(o.retryable for o in failed) else self.retry_later)
-            return outcomes
-
-    def _book_retry(self, now: datetime, delay: timedelta) -> None:
-        at = now + delay
-        if week_of(at, self.settings.tz) != week_of(now, self.settings.tz):
-            log.warning("weekly nudge: no retry this week; the next scheduled run tries again")
-            return
-        # The scheduler runs on the real clock; the delay is what matters, not the injected `now`.
-        run_date = datetime.now(zone(self.settings.tz)) + delay
-        self.scheduler.add_job(
-            self, "date", run_date=run_date, id=RETRY_JOB_ID, replace_existing=True, misfire_grace_time=3600
-        )
-        log.info("weekly nudge: retrying at %s", run_date.isoformat(timespec="seconds"))
-
-
 Round = Callable[[datetime], Sequence[NudgeOutcome]]
 
 
 class RoundJob:
-    """Another weekly round on the nudge's schedule and ledger (the owners' report, bot/report): run at
-    the nudge's time with the same clock, and retried like it after a failure."""
+    """One weekly round as the scheduler runs it (the nudge itself, or another round on its schedule and
+    ledger such as the owners' report, bot/report), plus the retry it books after a failure."""
 
     def __init__(self, name: str, settings: Settings, scheduler: BackgroundScheduler, round_: Round, clock: Clock,
                  retry_soon: timedelta, retry_later: timedelta) -> None:
@@ -165,12 +93,14 @@ class RoundJob:
         return f"careerfw-weekly-{self.name}-retry"
 
     def __call__(self) -> list[NudgeOutcome]:
+        # The cron job and a retry job never overlap; the ledger would stop a double post anyway.
         with self._lock:
             self.rounds += 1
             now = self.clock()
             try:
                 outcomes = list(self.round(now))
             except StoreUnavailable as exc:
+                # Listing the targets (Teams conversations) needs the database too: fail closed, retry soon.
                 log.error("weekly %s not sent: %s", self.name, exc)
                 self._book_retry(now, self.retry_soon)
                 return []
@@ -187,11 +117,15 @@ class RoundJob:
             return outcomes
 
     def _book_retry(self, now: datetime, delay: timedelta) -> None:
-        if week_of(now + delay, self.settings.tz) != week_of(now, self.settings.tz):
+        at = now + delay
+        if week_of(at, self.settings.tz) != week_of(now, self.settings.tz):
+            log.warning("weekly %s: no retry this week; the next scheduled run tries again", self.name)
             return
+        # The scheduler runs on the real clock; the delay is what matters, not the injected `now`.
         run_date = datetime.now(zone(self.settings.tz)) + delay
         self.scheduler.add_job(self, "date", run_date=run_date, id=self.retry_id, replace_existing=True,
                                misfire_grace_time=3600)
+        log.info("weekly %s: retrying at %s", self.name, run_date.isoformat(timespec="seconds"))
 
 
 def _content_entries(settings: Settings) -> Callable[[], Sequence[Entry]]:
@@ -246,7 +180,7 @@ def start_scheduler(
     rounds: other weekly rounds on the same schedule, by name (("report", fn) for the owners' report):
       `fn(now)` returns outcomes like run_nudges'; each gets job id `careerfw-weekly-<name>`.
 
-    Returns the started scheduler; its job `JOB_ID` (`scheduler.get_job(JOB_ID).func` is the NudgeJob).
+    Returns the started scheduler; its job `JOB_ID` (`scheduler.get_job(JOB_ID).func` is the nudge's RoundJob).
     Callers shut it down with `scheduler.shutdown(wait=False)`.
     """
     if not settings.scheduler_enabled:
@@ -261,17 +195,15 @@ def start_scheduler(
     scheduler = BackgroundScheduler(timezone=zone(settings.tz), daemon=True)
     if owned:
         scheduler.add_listener(lambda _event: store.close(), EVENT_SCHEDULER_SHUTDOWN)
-    job = NudgeJob(
-        settings,
-        scheduler,
-        entries or _content_entries(settings),
-        targets,
-        NudgeLedger(store, lease_seconds=lease_seconds),
-        owners or _owners(settings),
-        clock,
-        retry_soon,
-        retry_later,
-    )
+    ledger = NudgeLedger(store, lease_seconds=lease_seconds)
+    read_entries = entries or _content_entries(settings)
+    read_owners = owners or _owners(settings)
+
+    def nudge_round(now: datetime) -> Sequence[NudgeOutcome]:
+        return run_nudges(targets(), read_entries(), ledger, now=now, tz=settings.tz, site_url=settings.site_url,
+                          owners=read_owners())
+
+    job = RoundJob("nudge", settings, scheduler, nudge_round, clock, retry_soon, retry_later)
     # A late start (busy process, suspended VM) still posts that day, once.
     scheduler.add_job(job, trigger, id=JOB_ID, coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
     others = [RoundJob(name, settings, scheduler, fn, clock, retry_soon, retry_later) for name, fn in rounds]
@@ -280,7 +212,7 @@ def start_scheduler(
                           misfire_grace_time=6 * 3600)
     if catch_up and missed_this_week(settings, clock()):
         run_date = datetime.now(zone(settings.tz))
-        scheduler.add_job(job, "date", run_date=run_date, id=RETRY_JOB_ID, misfire_grace_time=3600)
+        scheduler.add_job(job, "date", run_date=run_date, id=job.retry_id, misfire_grace_time=3600)
         for other in others:
             scheduler.add_job(other, "date", run_date=run_date, id=other.retry_id, misfire_grace_time=3600)
     scheduler.start()
