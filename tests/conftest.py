@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,18 @@ def embedder():
     from index.embedder import Embedder
 
     return Embedder()
+
+
+@pytest.fixture(scope="session")
+def open_answerer(embedder, tmp_path_factory: pytest.TempPathFactory):
+    """Opens an Answerer over a content folder a test wrote (tests/support/frameworks.py), on the
+    session's embedder and a fresh index folder: fixtures of any scope may call it."""
+    from index import Answerer
+
+    def open_(content: Path, **options: Any) -> Answerer:
+        return Answerer.open(content, tmp_path_factory.mktemp("index"), embedder=embedder, **options)
+
+    return open_
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ and what it names itself always wins (index/followup.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,77 +11,39 @@ import yaml
 
 from index.answer import Answer, Answerer
 from index.followup import Context
+from tests.support.answers import converse
+from tests.support.frameworks import Ladder, area_table, write_ladders
 
 REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 
-_PAGE = """---
-title: {level}
-permalink: /{craft}/{slug}
-nav_order: {order}
-parent: {craft_title}
-grand_parent: Acme Ladder
----
-
-# {craft_title} - {level}
-
-| Area | Description |
-|:-----|:------------|
-| Mastery | {mastery} |
-| Communication | {communication} |
-"""
-_CRAFT = """---
-title: {craft_title}
-permalink: /{craft}
-parent: Acme Ladder
-has_children: true
----
-
-# {craft_title}
-"""
 # Two crafts with the same level titles: "Level 2" alone is written for both.
-_TEXT = {
-    ("backend", 1): ("I fix well-scoped bugs in one service with help from my mentor.",
-                     "I ask questions in the team channel when I am blocked."),
-    ("backend", 2): ("I design database schemas and APIs for a new service on my own.",
-                     "I write design documents that explain trade-offs to other engineers."),
-    ("mobile", 1): ("I build screens from finished designs and fix layout bugs on small phones.",
-                    "I demo my screens to the designers who drew them."),
-    ("mobile", 2): ("I own the release of the app to the stores and handle crash reports.",
-                    "I present the app's roadmap to product managers and designers."),
+_CELLS = {
+    ("backend", 1): {"Mastery": "I fix well-scoped bugs in one service with help from my mentor.",
+                     "Communication": "I ask questions in the team channel when I am blocked."},
+    ("backend", 2): {"Mastery": "I design database schemas and APIs for a new service on my own.",
+                     "Communication": "I write design documents that explain trade-offs to other engineers."},
+    ("mobile", 1): {"Mastery": "I build screens from finished designs and fix layout bugs on small phones.",
+                    "Communication": "I demo my screens to the designers who drew them."},
+    ("mobile", 2): {"Mastery": "I own the release of the app to the stores and handle crash reports.",
+                    "Communication": "I present the app's roadmap to product managers and designers."},
 }
 
 
-
 @pytest.fixture(scope="module")
-def two_crafts(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("two-crafts")
-    content = root / "content"
-    content.mkdir()
-    for craft in ("backend", "mobile"):
-        title = f"{craft.capitalize()} Engineering Craft"
-        (content / f"{craft}.md").write_text(_CRAFT.format(craft=craft, craft_title=title), "utf-8")
-        for n in (1, 2):
-            mastery, communication = _TEXT[(craft, n)]
-            (content / f"{craft}_level{n}.md").write_text(_PAGE.format(
-                level=f"Level {n}", craft=craft, slug=f"level{n}", order=n, craft_title=title,
-                mastery=mastery, communication=communication), "utf-8")
-    return Answerer.open(content, root / "index", embedder=embedder)
+def two_crafts(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    ladders = {craft: Ladder(f"{craft.capitalize()} Engineering Craft",
+                             [(f"Level {n}", area_table(_CELLS[(craft, n)])) for n in (1, 2)])
+               for craft in ("backend", "mobile")}
+    content = tmp_path_factory.mktemp("two-crafts") / "content"
+    return open_answerer(write_ladders(content, ladders, heading="{craft_title} - {level}",
+                                       file="{craft}_level{n}.md", slug="level{n}"))
 
 
 def top(answer: Answer) -> tuple[str, str, str]:
     assert answer.confident and answer.quotes, answer.to_json()
     e = answer.quotes[0].entry
     return e.craft, e.level, e.area
-
-
-def converse(answerer: Answerer, *questions: str) -> list[Answer]:
-    answers: list[Answer] = []
-    context: Context | None = None
-    for q in questions:
-        answers.append(answerer.ask(q, context=context))
-        context = answers[-1].context
-    return answers
 
 
 def test_another_level_keeps_the_area(multilevel_answerer: Answerer) -> None:

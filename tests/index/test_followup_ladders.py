@@ -5,37 +5,16 @@ of different lengths, and titles whose seniority word says the rung more than th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from index.answer import Answer, Answerer
 from index.followup import Context
+from tests.support.answers import converse
+from tests.support.frameworks import Ladder, area_table, bullets, write_ladders
 
-_PAGE = """---
-title: {level}
-permalink: /{craft}/{slug}
-nav_order: {order}
-parent: {craft_title}
-grand_parent: Acme Ladder
----
-
-# {level}
-
-| Area | Description |
-|:-----|:------------|
-| Delivery | {delivery} |
-| Collaboration | {collab} |
-"""
-_CRAFT = """---
-title: {craft_title}
-permalink: /{craft}
-parent: Acme Ladder
-has_children: true
----
-
-# {craft_title}
-"""
 LADDERS = {
     "engineering": ("Engineering Track", [
         ("D1 Developer", "ships small fixes to the billing service with a reviewer beside them",
@@ -76,42 +55,27 @@ WORDED = {
 }
 
 
-def _write(content: Path, ladders: dict[str, tuple[str, list[tuple[str, str, str]]]]) -> Path:
-    content.mkdir(parents=True)
-    for craft, (title, levels) in ladders.items():
-        (content / f"{craft}.md").write_text(_CRAFT.format(craft=craft, craft_title=title), "utf-8")
-        for n, (level, delivery, collab) in enumerate(levels, 1):
-            (content / f"{craft}_{n}.md").write_text(_PAGE.format(
-                level=level, craft=craft, slug=f"l{n}", order=n, craft_title=title,
-                delivery=delivery, collab=collab), "utf-8")
-    return content
+def _cells(ladders: dict[str, tuple[str, list[tuple[str, str, str]]]]) -> dict[str, Ladder]:
+    """Each level's (title, Delivery, Collaboration) as its page's area table."""
+    return {craft: Ladder(title, [(level, area_table({"Delivery": delivery, "Collaboration": collab}))
+                                  for level, delivery, collab in levels])
+            for craft, (title, levels) in ladders.items()}
 
 
 @pytest.fixture(scope="module")
-def tracks(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("tracks")
-    return Answerer.open(_write(root / "content", LADDERS), root / "index", embedder=embedder)
+def tracks(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("tracks") / "content", _cells(LADDERS)))
 
 
 @pytest.fixture(scope="module")
-def worded(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("worded")
-    return Answerer.open(_write(root / "content", WORDED), root / "index", embedder=embedder)
+def worded(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("worded") / "content", _cells(WORDED)))
 
 
 def top(answer: Answer) -> tuple[str, str]:
     assert answer.confident and answer.quotes, answer.to_json()
     e = answer.quotes[0].entry
     return e.level, e.area
-
-
-def converse(answerer: Answerer, *questions: str) -> list[Answer]:
-    answers: list[Answer] = []
-    context: Context | None = None
-    for q in questions:
-        answers.append(answerer.ask(q, context=context))
-        context = answers[-1].context
-    return answers
 
 
 def test_a_bare_level_number_keeps_the_ladder_and_steps_move_along_it(tracks: Answerer) -> None:
@@ -171,18 +135,6 @@ def test_a_refusal_carries_nothing_and_a_complete_question_says_it_took_nothing(
     assert top(complete) == ("M1 Team Lead", "Delivery") and complete.carried == ()
 
 
-_BULLETS = """---
-title: "{level}"
-permalink: /{craft}/{slug}
-nav_order: {order}
-parent: "{craft_title}"
-grand_parent: "Acme Ladder"
----
-
-# {level}
-
-{bullets}
-"""
 # Levels written as bullet lists, one passage each (the level's own title is its area), on three ladders
 # whose titles call their people by their own nouns ("Writer", "Engineer", "Advocate").
 BULLETED = {
@@ -207,17 +159,10 @@ BULLETED = {
 
 
 @pytest.fixture(scope="module")
-def bulleted(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("bulleted")
-    content = root / "content"
-    content.mkdir()
-    for craft, (title, levels) in BULLETED.items():
-        (content / f"{craft}.md").write_text(_CRAFT.format(craft=craft, craft_title=title), "utf-8")
-        for n, (level, bullets) in enumerate(levels, 1):
-            (content / f"{craft}_{n}.md").write_text(_BULLETS.format(
-                level=level, craft=craft, slug=f"l{n}", order=n, craft_title=title,
-                bullets="\n".join(f"- {b}" for b in bullets)), "utf-8")
-    return Answerer.open(content, root / "index", embedder=embedder)
+def bulleted(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    ladders = {craft: Ladder(title, [(level, bullets(items)) for level, items in levels])
+               for craft, (title, levels) in BULLETED.items()}
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("bulleted") / "content", ladders))
 
 
 def test_a_question_that_points_back_stays_on_the_last_level(bulleted: Answerer) -> None:
@@ -241,37 +186,6 @@ def test_a_ladders_people_noun_or_its_short_form_moves_there_at_the_same_rung(bu
     assert "level" in devrel.carried
 
 
-_ROLE = """---
-title: "{level}"
-permalink: /{craft}/{slug}
-nav_order: {order}
-parent: "{craft_title}"
-grand_parent: "Acme Ladder"
----
-
-# {level}
-
-## Requirements
-
-- {requirement}
-
-## Responsibilities
-
-- {responsibility}
-"""
-_CRAFT_PAGE = """---
-title: "{craft_title}"
-permalink: /{craft}
-parent: "Acme Ladder"
-has_children: true
----
-
-# {craft_title}
-
-## {section}
-
-{text}
-"""
 # Role ladders whose role names repeat across ladders (Reviewer, Approver), as contributor ladders are written,
 # and a craft page with a section of no level whose heading names the roles.
 ROLES = {
@@ -294,18 +208,12 @@ ROLES = {
 
 
 @pytest.fixture(scope="module")
-def roles(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("roles")
-    content = root / "content"
-    content.mkdir()
-    for craft, (title, section, text, levels) in ROLES.items():
-        (content / f"{craft}.md").write_text(_CRAFT_PAGE.format(craft=craft, craft_title=title, section=section,
-                                                                text=text), "utf-8")
-        for n, (level, requirement, responsibility) in enumerate(levels, 1):
-            (content / f"{craft}_{n}.md").write_text(_ROLE.format(
-                level=level, craft=craft, slug=f"l{n}", order=n, craft_title=title,
-                requirement=requirement, responsibility=responsibility), "utf-8")
-    return Answerer.open(content, root / "index", embedder=embedder)
+def roles(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    ladders = {craft: Ladder(title, [
+        (level, f"## Requirements\n\n{bullets([requirement])}\n## Responsibilities\n\n{bullets([responsibility])}")
+        for level, requirement, responsibility in levels], intro=f"## {section}\n\n{text}\n")
+        for craft, (title, section, text, levels) in ROLES.items()}
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("roles") / "content", ladders))
 
 
 def test_a_role_of_two_ladders_is_the_one_of_the_ladder_asked_about(roles: Answerer) -> None:
@@ -400,9 +308,8 @@ CODED = {
 
 
 @pytest.fixture(scope="module")
-def coded(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("coded")
-    return Answerer.open(_write(root / "content", CODED), root / "index", embedder=embedder)
+def coded(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("coded") / "content", _cells(CODED)))
 
 
 def test_the_code_a_ladders_titles_share_names_that_ladder(coded: Answerer) -> None:
