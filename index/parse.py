@@ -16,7 +16,7 @@ from typing import Any, Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from index.entry import Entry, is_inclusion, is_label, is_todo_text
+from index.entry import Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
 from index.frontmatter import FrontMatterError, load_front_matter
 from index.levelnames import LEVEL_WORDS, roman
@@ -80,6 +80,16 @@ class Page:
     blocks: dict[str, list[Block]] = field(default_factory=dict)
     sublevels: list[str] = field(default_factory=list)  # levels written as headings on this page
     level_rows: bool = False  # a table on this page names a level per row
+
+    def entry(self, level: str, section: str, area: str, description: str, line: int, *, todo: bool,
+              kind: EntryKind = "level", layout: Layout = "cell", area_link: str | None = None,
+              nav_order: float | None = None, columns: dict[str, str] | None = None) -> Entry:
+        """An entry of this page's text, cited at `line`. Framework and craft are left empty: they come from the
+        page's parent chain, which only the whole content tells (_resolve)."""
+        return Entry(framework="", craft="", level=level, role=self.h1 or self.title, section=section, area=area,
+                     description=description, todo=todo, source=f"{self.path}:{line}", kind=kind,
+                     area_link=area_link, permalink=self.permalink, nav_order=nav_order, columns=columns or {},
+                     layout=layout)
 
 
 @dataclass
@@ -242,24 +252,11 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
         texts = [b.text for b in heading_body]
         if texts and not (len(texts) == 1 and texts[0] == "|"):
             intro = heading == page.h1 and not heading_line
-            source = f"{rel}:{heading_line or body_line}"
-            page.entries.append(
-                Entry(
-                    framework="",
-                    craft="",
-                    level=sublevel,
-                    role=page.h1 or page.title,
-                    section=page.title or page.h1,
-                    area=(page.title or page.h1) if intro else heading,
-                    description="\n\n".join(texts),
-                    todo=is_todo_text(" ".join(texts)),
-                    source=source,
-                    kind="definition",
-                    permalink=page.permalink,
-                    layout="faq" if question else "prose",
-                )
-            )
-            page.blocks[source] = list(heading_body)
+            entry = page.entry(sublevel, page.title or page.h1, (page.title or page.h1) if intro else heading,
+                               "\n\n".join(texts), heading_line or body_line, todo=is_todo_text(" ".join(texts)),
+                               kind="definition", layout="faq" if question else "prose")
+            page.entries.append(entry)
+            page.blocks[entry.source] = list(heading_body)
 
     i = 0
     while i < len(tokens):
@@ -391,7 +388,7 @@ def _parse_table(
         i += 1
     level_matrix = len(headers) > 2 and all(_LEVEL_HEADER.search(h) for h in headers[1:])
     if not level_matrix and _is_comparison(headers, rows):
-        _comparison_entries(headers, rows, page, section, rel, offset, sublevel)
+        _comparison_entries(headers, rows, page, section, offset, sublevel)
         return i + 1, True
     # A table whose first column names levels ("| Level | Experience | % time coding |"): each row is a level
     # and each other cell that level's entry, labelled by its column.
@@ -441,23 +438,9 @@ def _parse_table(
                 )
                 continue
             seen[key] = line
-            page.entries.append(
-                Entry(
-                    framework="",
-                    craft="",
-                    level=level,
-                    role=page.h1 or page.title,
-                    section=section,
-                    area=area,
-                    description=description,
-                    todo=is_todo_text(description) and not extra,
-                    source=f"{rel}:{line}",
-                    area_link=link,
-                    permalink=page.permalink,
-                    nav_order=page.nav_order,
-                    columns=extra,
-                )
-            )
+            page.entries.append(page.entry(level, section, area, description, line,
+                                           todo=is_todo_text(description) and not extra, area_link=link,
+                                           nav_order=page.nav_order, columns=extra))
     return i + 1, False
 
 
@@ -478,28 +461,15 @@ def _is_comparison(headers: list[str], rows: list[tuple[int, list[_Inline]]]) ->
 
 
 def _comparison_entries(headers: list[str], rows: list[tuple[int, list[_Inline]]], page: Page, section: str,
-                        rel: str, offset: int, sublevel: str) -> None:
+                        offset: int, sublevel: str) -> None:
     """Each cell of a comparison table on its own, labelled by its column header."""
     for row_line, cells in rows:
         for header, cell in zip(headers, cells, strict=False):
             if not cell.text or is_todo_text(cell.text):
                 continue
-            page.entries.append(
-                Entry(
-                    framework="",
-                    craft="",
-                    level=sublevel,
-                    role=page.h1 or page.title,
-                    section=section or page.title or page.h1,
-                    area=header,
-                    description=cell.text,
-                    todo=False,
-                    source=f"{rel}:{row_line + offset + 1}",
-                    kind="definition",
-                    permalink=page.permalink,
-                    layout="comparison",
-                )
-            )
+            page.entries.append(page.entry(sublevel, section or page.title or page.h1, header, cell.text,
+                                           row_line + offset + 1, todo=False, kind="definition",
+                                           layout="comparison"))
 
 
 def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:

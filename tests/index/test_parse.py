@@ -257,3 +257,23 @@ def test_monzo_framework_parses_cleanly(monzo_dir: Path) -> None:
     assert {e.framework for e in content.entries} == {"Monzo Progression Framework"}
     for entry in content.entries:
         assert entry.description and "<br" not in entry.description
+
+
+def test_every_layout_builds_its_entries_through_the_page(tmp_path: Path) -> None:
+    """Prose, table and comparison entries are made by one helper (Page.entry), so a field an entry gains is
+    filled the same way for every layout; each still carries its page's role, permalink and line."""
+    import ast
+
+    import index.parse
+
+    tree = ast.parse(Path(index.parse.__file__).read_text("utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id == "Entry"]
+    assert len(calls) == 1
+    page = FRONT + ("# Role two\n\nWhat level 2 means.\n\n|Area|Description|\n|--|--|\n| Scope | Wide. |\n\n"
+                    "## Tracks\n\n| Individual contributor | Manager |\n|--|--|\n"
+                    "| You write the code that ships each week. | You hire the people who write it. |\n")
+    entries = only_page(tmp_path, page).entries
+    assert {e.layout for e in entries} == {"prose", "cell", "comparison"}
+    assert {(e.role, e.permalink) for e in entries} == {("Role two", "/fw/craft/level2")}
+    assert sorted(e.source for e in entries) == ["page.md:11", "page.md:15", "page.md:21", "page.md:21"]
