@@ -4,14 +4,15 @@ labels are never the answer, and a level shared by several crafts asks which one
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from index.answer import Answerer
-
-FRONT = "---\ntitle: {title}\nparent: {parent}\n{extra}---\n"
+from tests.support.frameworks import front, write_pages
 
 PAGES = {
-    "platform.md": FRONT.format(title="Platform Craft", parent="Harbour Ladder", extra="") + """
+    "platform.md": front(title="Platform Craft", parent="Harbour Ladder") + """
 # Platform Craft
 
 Platform engineers keep the shared build and deploy systems healthy for every product team.
@@ -24,8 +25,8 @@ Keeping services up: alerting, incident response and the postmortems that follow
 
 Helping colleagues grow through pairing, reviews and regular one-to-ones.
 """,
-    "platform-band2.md": FRONT.format(title="Band 2", parent="Platform Craft",
-                                      extra="grand_parent: Harbour Ladder\nnav_order: 2\n") + """
+    "platform-band2.md": front(title="Band 2", parent="Platform Craft",
+                               grand_parent="Harbour Ladder", nav_order=2) + """
 # Band 2
 
 A Band 2 platform engineer owns a service end to end.
@@ -35,8 +36,8 @@ A Band 2 platform engineer owns a service end to end.
 | Reliability | Joins the on-call rotation and leads the response to incidents in their own service. |
 | Mentoring | **Examples:** <br><br> Pairs with new starters in their first month. <br><br> Reviews peers' designs. |
 """,
-    "platform-band3.md": FRONT.format(title="Band 3", parent="Platform Craft",
-                                      extra="grand_parent: Harbour Ladder\nnav_order: 3\n") + """
+    "platform-band3.md": front(title="Band 3", parent="Platform Craft",
+                               grand_parent="Harbour Ladder", nav_order=3) + """
 # Band 3
 
 ## Reliability
@@ -48,15 +49,15 @@ A Band 2 platform engineer owns a service end to end.
 
 - Coaches Band 2 engineers towards owning larger systems.
 """,
-    "mobile.md": FRONT.format(title="Mobile Craft", parent="Harbour Ladder", extra="") + """
+    "mobile.md": front(title="Mobile Craft", parent="Harbour Ladder") + """
 # Mobile Craft
 
 ## Reliability
 
 Crash-free sessions and a fast, predictable release train.
 """,
-    "mobile-band3.md": FRONT.format(title="Band 3", parent="Mobile Craft",
-                                    extra="grand_parent: Harbour Ladder\nnav_order: 3\n") + """
+    "mobile-band3.md": front(title="Band 3", parent="Mobile Craft",
+                             grand_parent="Harbour Ladder", nav_order=3) + """
 # Band 3
 
 |Area|Description|
@@ -68,11 +69,8 @@ Crash-free sessions and a fast, predictable release train.
 
 
 @pytest.fixture(scope="module")
-def harbour(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("harbour")
-    for name, text in PAGES.items():
-        (root / name).write_text(text, "utf-8")
-    return Answerer.open(root, tmp_path_factory.mktemp("harbour-index"), embedder=embedder, progress=False)
+def harbour(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_pages(tmp_path_factory.mktemp("harbour"), PAGES), progress=False)
 
 
 def test_prose_under_headings_is_quoted_and_cited(harbour: Answerer) -> None:

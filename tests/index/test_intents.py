@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from index.answer import Answer, Answerer
+from tests.support.frameworks import area_table, page, write_pages
 
 REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
@@ -106,20 +108,15 @@ def test_a_question_with_substance_stays_a_lookup(seed_answerer: Answerer) -> No
     assert seed_answerer.ask("what does level 1 say about cloud costs?").intent == "lookup"
 
 
-def test_intents_work_on_a_framework_with_other_names(embedder, tmp_path: Path) -> None:
+def test_intents_work_on_a_framework_with_other_names(open_answerer: Callable[..., Answerer], tmp_path: Path) -> None:
     # Names nothing in the code knows: intents come from the content's own structure.
-    root = tmp_path / "content"
-    for n, title in enumerate(["Associate", "Principal"], 1):
-        page = root / f"{title.lower()}.md"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(
-            f"---\ntitle: {title}\nparent: Gardening Guild\n---\n\n# Gardeners - {title}\n\n## All\n\n"
-            "|Area|Description|\n|--|--|\n"
-            f"| Pruning | I prune {'shrubs under supervision' if n == 1 else 'orchards and teach others'}. |\n"
-            f"| Composting | {'TBD' if n == 1 else 'I design the composting system for the estate.'} |\n",
-            "utf-8",
-        )
-    answerer = Answerer.open(root, tmp_path / "idx", embedder=embedder)
+    cells = {"Associate": {"Pruning": "I prune shrubs under supervision.", "Composting": "TBD"},
+             "Principal": {"Pruning": "I prune orchards and teach others.",
+                           "Composting": "I design the composting system for the estate."}}
+    answerer = open_answerer(write_pages(tmp_path / "content", {
+        f"{title.lower()}.md": page(f"# Gardeners - {title}\n\n## All\n\n{area_table(areas)}", title=title,
+                                    parent="Gardening Guild")
+        for title, areas in cells.items()}))
     compare = answerer.ask("associate vs principal on pruning")
     assert compare.intent == "compare"
     assert [q.entry.level for q in compare.quotes] == ["Associate", "Principal"]

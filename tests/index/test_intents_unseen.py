@@ -3,9 +3,13 @@ gets the level overview. On a framework written here, so nothing in the code or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from index.answer import Answerer
+from tests.support.frameworks import area_table, page, write_pages
 
 # (page title = level, H1 = role, {area: cell}). At Level 2 only Collaboration talks about engineers;
 # at Level 3 most areas do, so there the word picks no area out.
@@ -32,16 +36,11 @@ LEVELS = [
 
 
 @pytest.fixture(scope="module")
-def platform(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("platform-content")
-    for n, (title, role, cells) in enumerate(LEVELS, 1):
-        rows = "".join(f"| {area} | {text} |\n" for area, text in cells.items())
-        (root / f"level{n}.md").write_text(
-            f"---\ntitle: {title}\nparent: Platform Craft\nnav_order: {n}\n---\n\n# {role}\n\n## Competencies\n\n"
-            f"|Area|Description|\n|--|--|\n{rows}",
-            "utf-8",
-        )
-    return Answerer.open(root, tmp_path_factory.mktemp("platform-index"), embedder=embedder)
+def platform(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    pages = {f"level{n}.md": page(f"# {role}\n\n## Competencies\n\n{area_table(cells)}",
+                                  title=title, parent="Platform Craft", nav_order=n)
+             for n, (title, role, cells) in enumerate(LEVELS, 1)}
+    return open_answerer(write_pages(tmp_path_factory.mktemp("platform-content"), pages))
 
 
 @pytest.mark.parametrize(

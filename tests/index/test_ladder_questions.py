@@ -12,6 +12,8 @@ import pytest
 from index.answer import Answer, Answerer
 from index.levelorder import LevelOrder
 from index.parse import load_content
+from tests.support.answers import converse
+from tests.support.frameworks import area_table, page, write_pages
 
 REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
@@ -290,21 +292,18 @@ def test_comparing_two_levels_is_still_a_comparison(monzo_answerer: Answerer) ->
 
 
 def _write_ladder(root: Path) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "craft.md").write_text("---\ntitle: Design\nparent: Acme Ladder\n---\n\n# Design\n\nHow designers grow.\n",
-                                   encoding="utf-8")
     rows = {
-        1: [("Craft", "I use the design system as it is."), ("Feedback", "I ask for feedback on my work."),
-            ("Research", "TODO")],
-        2: [("Craft", "I extend the design system where it falls short."),
-            ("Feedback", "I ask for feedback on my work."), ("Research", "I plan and run user interviews."),
-            ("Mentoring", "TODO")],
+        1: {"Craft": "I use the design system as it is.", "Feedback": "I ask for feedback on my work.",
+            "Research": "TODO"},
+        2: {"Craft": "I extend the design system where it falls short.",
+            "Feedback": "I ask for feedback on my work.", "Research": "I plan and run user interviews.",
+            "Mentoring": "TODO"},
     }
+    pages = {"craft.md": page("# Design\n\nHow designers grow.\n", title="Design", parent="Acme Ladder")}
     for n, cells in rows.items():
-        table = "\n".join(f"| {area} | {text} |" for area, text in cells)
-        (root / f"d{n}.md").write_text(
-            f"---\ntitle: Designer {n}\nparent: Design\ngrand_parent: Acme Ladder\nnav_order: {n}\n---\n\n"
-            f"# Designer {n}\n\n| Area | Description |\n|:--|:--|\n{table}\n", encoding="utf-8")
+        pages[f"d{n}.md"] = page(f"# Designer {n}\n\n{area_table(cells)}", title=f"Designer {n}", parent="Design",
+                                 grand_parent="Acme Ladder", nav_order=n)
+    write_pages(root, pages)
 
 
 def test_checklist_marks_same_changed_new_and_unwritten(embedder, tmp_path: Path) -> None:
@@ -323,34 +322,25 @@ def test_checklist_marks_same_changed_new_and_unwritten(embedder, tmp_path: Path
 # --- with follow-ups (index/followup.py): the ladder questions in a conversation ---------------------------
 
 
-def _converse(answerer: Answerer, *questions: str) -> list[Answer]:
-    answers: list[Answer] = []
-    context = None
-    for q in questions:
-        answers.append(answerer.ask(q, context=context))
-        context = answers[-1].context
-    return answers
-
-
 def test_whats_next_after_a_level_overview_is_one_step_not_two(monzo_answerer: Answerer) -> None:
-    _, nxt = _converse(monzo_answerer, "what is expected of a level 3 backend engineer?", "what's next after that?")
+    _, nxt = converse(monzo_answerer, "what is expected of a level 3 backend engineer?", "what's next after that?")
     assert {(q.entry.craft, q.entry.level) for q in nxt.quotes} == {("Backend Engineering Craft", "Level 4")}
 
 
 def test_which_levels_in_a_conversation_is_the_whole_ladder(monzo_answerer: Answerer) -> None:
-    _, levels = _converse(monzo_answerer, "what is expected of a level 3 backend engineer?", "which levels are there?")
+    _, levels = converse(monzo_answerer, "what is expected of a level 3 backend engineer?", "which levels are there?")
     assert levels.intent == "levels" and len(levels.levels) == 24
 
 
 def test_a_missing_level_as_a_follow_up_keeps_the_craft(monzo_answerer: Answerer) -> None:
-    _, missing = _converse(monzo_answerer, "what does a level 3 backend engineer do for communication?",
+    _, missing = converse(monzo_answerer, "what does a level 3 backend engineer do for communication?",
                            "and at level 9?")
     assert missing.intent == "missing_level"
     assert missing.message and missing.message.startswith("Backend Engineering Craft has no Level 9; it has: ")
 
 
 def test_promotion_from_there_starts_at_the_last_answers_level(monzo_answerer: Answerer) -> None:
-    _, checklist = _converse(monzo_answerer, "what does a level 3 backend engineer do for communication?",
+    _, checklist = converse(monzo_answerer, "what does a level 3 backend engineer do for communication?",
                              "how do I get promoted from there?")
     assert checklist.intent == "checklist" and checklist.checklist is not None
     assert (checklist.checklist.current, checklist.checklist.target) == ("Level 3", "Level 4")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from index.answer import Answerer
 from index.ranking import FITTED_PATH, NAMES, Model, ModelFileError, load_model
+from tests.support.frameworks import Ladder, area_table, write_ladders
 
 
 @pytest.fixture(scope="module")
@@ -131,21 +133,6 @@ def test_constants_of_the_wrong_size_or_range_are_refused(tmp_path: Path, key: s
 
 # A made-up framework for the fitted ranker's constraints: two levels of one craft, three areas, where the
 # words of a question about one area are written in another area's cell.
-_LEVEL = """---
-title: Level {n}
-permalink: /engineering/level-{n}
-nav_order: {n}
-parent: Engineering
----
-
-# Level {n}
-
-| Area | Description |
-|:-----|:------------|
-| Delivery | {delivery} |
-| Collaboration | {collaboration} |
-| Leadership | {leadership} |
-{extra}"""
 _CELLS = {
     1: ("ships small fixes to the billing service with a buddy", "pairs with a buddy every morning",
         "runs the team's weekly demo"),
@@ -155,17 +142,16 @@ _CELLS = {
 
 
 @pytest.fixture(scope="module")
-def made_up(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    root = tmp_path_factory.mktemp("made-up-ranking")
-    content = root / "content"
-    content.mkdir()
-    (content / "engineering.md").write_text(
-        "---\ntitle: Engineering\npermalink: /engineering\nhas_children: true\n---\n\n# Engineering\n", "utf-8")
+def made_up(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    levels = []
     for n, (delivery, collaboration, leadership) in _CELLS.items():
-        (content / f"level-{n}.md").write_text(
-            _LEVEL.format(n=n, delivery=delivery, collaboration=collaboration, leadership=leadership,
-                          extra="| Hiring | interviews candidates for the billing team |\n" if n == 2 else ""), "utf-8")
-    return Answerer.open(content, root / "index", embedder=embedder)
+        cells = {"Delivery": delivery, "Collaboration": collaboration, "Leadership": leadership}
+        if n == 2:
+            cells["Hiring"] = "interviews candidates for the billing team"
+        levels.append((f"Level {n}", area_table(cells)))
+    content = tmp_path_factory.mktemp("made-up-ranking") / "content"
+    return open_answerer(write_ladders(content, {"engineering": Ladder("Engineering", levels)}, framework=None,
+                                       file="level-{n}.md", slug="level-{n}"))
 
 
 def _words_only() -> Model:

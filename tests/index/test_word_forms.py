@@ -5,6 +5,7 @@ test_tokens.py, test_bm25.py, test_aliases.py and test_confidence.py.)"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,17 +13,16 @@ import pytest
 from index.aliases import Structure
 from index.answer import Answerer
 from index.parse import load_content
-
-FRONT = "---\ntitle: {title}\nparent: {parent}\n{extra}---\n"
+from tests.support.frameworks import front, write_pages
 
 PAGES = {
-    "craft.md": FRONT.format(title="Engineering Craft", parent="Acme Progression Framework", extra="") + """
+    "craft.md": front(title="Engineering Craft", parent="Acme Progression Framework") + """
 # Engineering Craft
 
 Engineers at Acme build the systems Acme's customers rely on.
 """,
-    "level1.md": FRONT.format(title="Level 1", parent="Engineering Craft",
-                              extra="grand_parent: Acme Progression Framework\nnav_order: 1\n") + """
+    "level1.md": front(title="Level 1", parent="Engineering Craft",
+                       grand_parent="Acme Progression Framework", nav_order=1) + """
 # Level 1
 
 |Area|Description|
@@ -32,8 +32,8 @@ Engineers at Acme build the systems Acme's customers rely on.
 | Teamwork | Does not gate-keep: reviews colleagues' work promptly and unblocks them. |
 | People | Hires and onboards new Acme engineers with their manager. |
 """,
-    "level2.md": FRONT.format(title="Level 2", parent="Engineering Craft",
-                              extra="grand_parent: Acme Progression Framework\nnav_order: 2\n") + """
+    "level2.md": front(title="Level 2", parent="Engineering Craft",
+                       grand_parent="Acme Progression Framework", nav_order=2) + """
 # Level 2
 
 |Area|Description|
@@ -48,15 +48,12 @@ Engineers at Acme build the systems Acme's customers rely on.
 
 @pytest.fixture(scope="module")
 def acme_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("acme")
-    for name, text in PAGES.items():
-        (root / name).write_text(text, "utf-8")
-    return root
+    return write_pages(tmp_path_factory.mktemp("acme"), PAGES)
 
 
 @pytest.fixture(scope="module")
-def acme(embedder, acme_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(acme_dir, tmp_path_factory.mktemp("acme-index"), embedder=embedder, progress=False)
+def acme(open_answerer: Callable[..., Answerer], acme_dir: Path) -> Answerer:
+    return open_answerer(acme_dir, progress=False)
 
 
 def _areas(structure: Structure, question: str) -> set[str]:
@@ -84,7 +81,7 @@ def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -
 
 
 LEADS = {
-    "level1.md": FRONT.format(title="Level 1", parent="Engineering Craft", extra="nav_order: 1\n") + """
+    "level1.md": front(title="Level 1", parent="Engineering Craft", nav_order=1) + """
 # Level 1
 
 |Area|Description|
@@ -93,7 +90,7 @@ LEADS = {
 | Influence | Leads design reviews, leads incident calls and leads the squad's retrospectives when asked. |
 | Communication | Writes clear updates about their work. |
 """,
-    "level2.md": FRONT.format(title="Level 2", parent="Engineering Craft", extra="nav_order: 2\n") + """
+    "level2.md": front(title="Level 2", parent="Engineering Craft", nav_order=2) + """
 # Level 2
 
 |Area|Description|
@@ -106,12 +103,9 @@ LEADS = {
 
 
 def test_another_form_of_an_areas_word_names_that_area(
-    embedder, tmp_path_factory: pytest.TempPathFactory
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    root = tmp_path_factory.mktemp("leads")
-    for name, text in LEADS.items():
-        (root / name).write_text(text, "utf-8")
-    answerer = Answerer.open(root, tmp_path_factory.mktemp("leads-index"), embedder=embedder, progress=False)
+    answerer = open_answerer(write_pages(tmp_path_factory.mktemp("leads"), LEADS), progress=False)
     structure = answerer.ranker.structure
     assert _areas(structure, "how does a level 2 engineer lead?") == {"Leadership"}
     assert _areas(structure, "how should a level 1 engineer communicate?") == {"Communication"}
