@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,20 @@ def multilevel_answerer(embedder, tmp_path_factory: pytest.TempPathFactory):
     from index import Answerer
 
     return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def reloadable_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of tests/fixtures/multilevel that the module may edit under a running bot (a hot reload)."""
+    copy = tmp_path_factory.mktemp("reloadable") / "multilevel"
+    shutil.copytree(MULTILEVEL, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def reloadable_answerer(open_answerer, reloadable_content: Path):
+    """The module's own Answerer over reloadable_content: reloading it leaves the session's answerers be."""
+    return open_answerer(reloadable_content)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ request naming a level a content reload took away gets a polite reply."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,32 +29,19 @@ from tests.slack.harness import (
     slack_settings,
     to_url,
 )
+from tests.support.frameworks import level_renamed
 from tests.support.slack import FakeSlack
 
-MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
 # Two areas every level of the data ladder writes: the framework asks at which level.
 CHOOSING = "what's the difference between modelling and experimentation?"
 
 
 @pytest.fixture(scope="module")
-def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the multilevel fixture this module may change (a content reload)."""
-    copy = tmp_path_factory.mktemp("slack-requests-content") / "multilevel"
-    shutil.copytree(MULTILEVEL, copy)
-    return copy
-
-
-@pytest.fixture(scope="module")
-def answerer(embedder: Any, content: Path, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(content, tmp_path_factory.mktemp("slack-requests-index"), embedder=embedder)
-
-
-@pytest.fixture(scope="module")
-def app(answerer: Answerer, content: Path, fake_slack: FakeSlack,
+def app(reloadable_answerer: Answerer, reloadable_content: Path, fake_slack: FakeSlack,
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
     state = tmp_path_factory.mktemp("slack-requests") / "state.db"
-    settings = slack_settings(fake_slack, state, content_dir=content, rate_limit_per_minute=1000)
-    with serve_slack(settings, answerer, fake_slack) as running:
+    settings = slack_settings(fake_slack, state, content_dir=reloadable_content, rate_limit_per_minute=1000)
+    with serve_slack(settings, reloadable_answerer, fake_slack) as running:
         yield running
 
 
@@ -74,10 +60,10 @@ def shown(message: dict[str, Any]) -> str:
     return blocks_text([b for b in message["blocks"] if b["type"] != "actions"])
 
 
-def test_a_choice_button_answers_as_its_question_typed(app: SlackApp, answerer: Answerer) -> None:
+def test_a_choice_button_answers_as_its_question_typed(app: SlackApp, reloadable_answerer: Answerer) -> None:
     choosing = asked(app, CHOOSING, "U0CHOICE")
     assert_valid_message(choosing)
-    choices = answerer.ask(CHOOSING).choices
+    choices = reloadable_answerer.ask(CHOOSING).choices
     buttons = {k: b for k, b in buttons_of(choosing).items() if k.startswith("choose_")}
     assert len(buttons) == len(choices) > 1
     for n, choice in enumerate(choices):
@@ -90,9 +76,9 @@ def test_a_choice_button_answers_as_its_question_typed(app: SlackApp, answerer: 
 
 
 def test_compare_with_the_next_level_and_todo_areas_are_offered_as_in_teams(app: SlackApp,
-                                                                           answerer: Answerer) -> None:
+                                                                           reloadable_answerer: Answerer) -> None:
     """bot/view.py decides the follow-ups once: Slack renders the same ones Teams does."""
-    cell = next(e for e in answerer.entries if e.kind == "level" and e.area == "Experimentation"
+    cell = next(e for e in reloadable_answerer.entries if e.kind == "level" and e.area == "Experimentation"
                 and e.level == "Level 1")
     question = f"What does {cell.area} look like at {cell.level}?"
     message = asked(app, question, "U0NEXT")
@@ -105,11 +91,11 @@ def test_compare_with_the_next_level_and_todo_areas_are_offered_as_in_teams(app:
     compared = pressed(app, ACTION_COMPARE_NEXT, buttons[ACTION_COMPARE_NEXT]["value"], "U0NEXT")
     assert shown(compared) == shown(asked(app, request.describe(), "U0NEXT"))
     todo = pressed(app, ACTION_TODO_AREAS, buttons[ACTION_TODO_AREAS]["value"], "U0NEXT")
-    assert all(e.area in blocks_text(todo["blocks"]) for e in answerer.todo())
+    assert all(e.area in blocks_text(todo["blocks"]) for e in reloadable_answerer.todo())
 
 
-def test_a_choice_posted_before_requests_is_still_answered(app: SlackApp, answerer: Answerer) -> None:
-    choice = answerer.ask(CHOOSING).choices[0]
+def test_a_choice_posted_before_requests_is_still_answered(app: SlackApp, reloadable_answerer: Answerer) -> None:
+    choice = reloadable_answerer.ask(CHOOSING).choices[0]
     old = pressed(app, "choose_0", json.dumps({"c": choice.question}), "U0OLD")
     assert shown(old) == shown(asked(app, choice.question, "U0OLD"))
 
@@ -126,25 +112,22 @@ def test_a_damaged_request_gets_a_polite_reply(app: SlackApp, value: str) -> Non
     assert "no longer on record" in blocks_text(reply["blocks"])
 
 
-def test_a_request_for_a_level_a_reload_removed_is_told_so(app: SlackApp, answerer: Answerer, content: Path) -> None:
+def test_a_request_for_a_level_a_reload_removed_is_told_so(
+        app: SlackApp, reloadable_answerer: Answerer, reloadable_content: Path
+) -> None:
     """The content changes under a posted message (hot reload): its button names a level no longer there."""
     choosing = asked(app, CHOOSING, "U0RELOAD")
     last = max((k for k in buttons_of(choosing) if k.startswith("choose_")), key=lambda k: int(k.split("_")[1]))
     value = buttons_of(choosing)[last]["value"]
     gone = json.loads(value)["request"]["levels"][0]
-    page = next(p for p in content.rglob("*.md") if f"| {gone} |" in p.read_text())
-    page.write_text(page.read_text().replace(f"| {gone} |", "| Level Nine |"))
-    answerer.reload(content)
-    try:
+    with level_renamed(reloadable_answerer, reloadable_content, gone):
         reply = pressed(app, last, value, "U0RELOAD")
         assert GONE in blocks_text(reply["blocks"])
-    finally:
-        page.write_text(page.read_text().replace("| Level Nine |", f"| {gone} |"))
-        answerer.reload(content)
 
 
-def test_share_in_channel_gives_a_choice_answer_again_by_its_request_not_its_words(app: SlackApp,
-                                                                                   answerer: Answerer) -> None:
+def test_share_in_channel_gives_a_choice_answer_again_by_its_request_not_its_words(
+        app: SlackApp, reloadable_answerer: Answerer
+) -> None:
     choosing = asked(app, CHOOSING, "U0SHARE")
     chosen = json.loads(buttons_of(choosing)["choose_0"]["value"])["request"]
     answer = pressed(app, "choose_0", buttons_of(choosing)["choose_0"]["value"], "U0SHARE")
@@ -154,12 +137,12 @@ def test_share_in_channel_gives_a_choice_answer_again_by_its_request_not_its_wor
     value |= {"q": None, "c": "what is for lunch on friday?"}
     _, url = send_action(app, ACTION_SHARE, json.dumps(value), user="U0SHARE")
     shared = message_of(app.fake.wait_for(to_url(url))[0])
-    expected = answerer.answer_request(Request.from_json(chosen) or Request("level"))
+    expected = reloadable_answerer.answer_request(Request.from_json(chosen) or Request("level"))
     assert expected.quotes and all(q.text.split("\n")[0] in blocks_text(shared["blocks"]) for q in expected.quotes)
     assert "lunch" not in blocks_text(shared["blocks"])
 
 
-def test_show_all_offers_the_views_buttons_too(app: SlackApp, answerer: Answerer) -> None:
+def test_show_all_offers_the_views_buttons_too(app: SlackApp, reloadable_answerer: Answerer) -> None:
     """"Show all" gives the answer again uncut, with the same buttons as any answer (bot/view.py)."""
     from bot.slack.blocks import ACTION_SHOW_ALL
 

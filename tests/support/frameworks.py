@@ -8,11 +8,16 @@ cells, bullets) stays in the test, where a reader sees what is asked of it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from index import Answerer
 
 FrontValue = str | int | bool | None
 
@@ -81,3 +86,17 @@ def write_ladders(content: Path, ladders: Mapping[str, Ladder], *, framework: st
                 f"# {h1}\n\n{body}", title=level, permalink=f"/{craft}/{slug.format(n=n)}", nav_order=n,
                 parent=ladder.title, grand_parent=framework)
     return write_pages(content, pages)
+
+
+@contextmanager
+def level_renamed(answerer: Answerer, content: Path, level: str, to: str = "Level Nine") -> Iterator[None]:
+    """The content as an edit leaves it under a running bot: the table column `level` renamed `to` and
+    the answerer reloaded (a hot reload), and everything put back after."""
+    page_path = next(p for p in content.rglob("*.md") if f"| {level} |" in p.read_text("utf-8"))
+    page_path.write_text(page_path.read_text("utf-8").replace(f"| {level} |", f"| {to} |"), "utf-8")
+    answerer.reload(content)
+    try:
+        yield
+    finally:
+        page_path.write_text(page_path.read_text("utf-8").replace(f"| {to} |", f"| {level} |"), "utf-8")
+        answerer.reload(content)

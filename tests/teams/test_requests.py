@@ -6,7 +6,6 @@ polite reply."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,29 +13,16 @@ import pytest
 
 from bot.teams import cards
 from index.answer import GONE, Answerer
+from tests.support.frameworks import level_renamed
 from tests.teams.harness import Bot, Connector, adaptive_card, assert_valid_card, card_actions, card_texts, message
 
-MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
 # Two areas every level of the data ladder writes: the framework asks at which level.
 CHOOSING = "what's the difference between modelling and experimentation?"
 
 
 @pytest.fixture(scope="module")
-def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the multilevel fixture this module may change (a content reload)."""
-    copy = tmp_path_factory.mktemp("requests-content") / "multilevel"
-    shutil.copytree(MULTILEVEL, copy)
-    return copy
-
-
-@pytest.fixture(scope="module")
-def answerer(embedder: Any, content: Path, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(content, tmp_path_factory.mktemp("requests-index"), embedder=embedder)
-
-
-@pytest.fixture(scope="module")
-def bot(start_bot: Any, answerer: Answerer) -> Bot:
-    return start_bot(answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
+def bot(start_bot: Any, reloadable_answerer: Answerer) -> Bot:
+    return start_bot(reloadable_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
 
 
 def choice_buttons(reply: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,12 +33,14 @@ def shown(replies: list[dict[str, Any]]) -> list[str]:
     return [t for r in replies for t in card_texts(adaptive_card(r)["body"])]
 
 
-def test_a_choice_button_answers_as_its_question_typed(bot: Bot, connector: Connector, answerer: Answerer) -> None:
+def test_a_choice_button_answers_as_its_question_typed(
+        bot: Bot, connector: Connector, reloadable_answerer: Answerer
+) -> None:
     chat = {"service_url": connector.url, "conversation": "a:requests-1"}
     (choosing,) = bot.replies(message(CHOOSING, **chat))
     assert_valid_card(adaptive_card(choosing))
     buttons = choice_buttons(choosing)
-    choices = answerer.ask(CHOOSING).choices
+    choices = reloadable_answerer.ask(CHOOSING).choices
     assert [b["title"] for b in buttons] == [c.label for c in choices] and len(buttons) > 1
     for button, choice in zip(buttons, choices, strict=True):
         # The names as the index spells them, and no words to parse.
@@ -63,10 +51,12 @@ def test_a_choice_button_answers_as_its_question_typed(bot: Bot, connector: Conn
         assert all(area in " ".join(shown(pressed)) for area in choice.request.areas)  # side by side
 
 
-def test_a_button_from_an_older_card_is_still_answered(bot: Bot, connector: Connector, answerer: Answerer) -> None:
+def test_a_button_from_an_older_card_is_still_answered(
+        bot: Bot, connector: Connector, reloadable_answerer: Answerer
+) -> None:
     """Cards already posted carry a question in words ("choose") or text sent as if typed ("ask")."""
     chat = {"service_url": connector.url, "conversation": "a:requests-2"}
-    choice = answerer.ask(CHOOSING).choices[0]
+    choice = reloadable_answerer.ask(CHOOSING).choices[0]
     old = bot.replies(message(None, value={cards.SUBMIT_KEY: cards.CHOOSE_VERB, "question": choice.question}, **chat))
     assert shown(old) == shown(bot.replies(message(choice.question, **chat)))
     compare = "Compare Experimentation at Level 1 and Level 2"
@@ -87,29 +77,24 @@ def test_a_damaged_request_gets_the_stale_notice(bot: Bot, connector: Connector,
         "Please ask the question again."
 
 
-def test_a_request_for_a_level_a_reload_removed_is_told_so(bot: Bot, connector: Connector, answerer: Answerer,
-                                                          content: Path) -> None:
+def test_a_request_for_a_level_a_reload_removed_is_told_so(
+        bot: Bot, connector: Connector, reloadable_answerer: Answerer, reloadable_content: Path
+) -> None:
     """The content changes under a posted card (hot reload): its button names a level no longer there."""
     chat = {"service_url": connector.url, "conversation": "a:requests-4"}
     (choosing,) = bot.replies(message(CHOOSING, **chat))
     last = choice_buttons(choosing)[-1]
     gone = last["data"]["request"]["levels"][0]
-    page = next(p for p in content.rglob("*.md") if f"| {gone} |" in p.read_text())
-    page.write_text(page.read_text().replace(f"| {gone} |", "| Level Nine |"))
-    answerer.reload(content)
-    try:
+    with level_renamed(reloadable_answerer, reloadable_content, gone):
         replies = bot.replies(message(None, value=last["data"], **chat))
         assert GONE in shown(replies)
         assert all("Traceback" not in t for t in shown(replies))
-    finally:
-        page.write_text(page.read_text().replace("| Level Nine |", f"| {gone} |"))
-        answerer.reload(content)
 
 
 def test_a_checklist_asked_by_request_is_sent_as_a_dm_by_the_same_request(bot: Bot, connector: Connector,
-                                                                         answerer: Answerer) -> None:
+                                                                         reloadable_answerer: Answerer) -> None:
     """"Send me this as a DM" gives the checklist again by the request's names, not by its words."""
-    ladder = max(answerer.level_order.by_craft(), key=len)
+    ladder = max(reloadable_answerer.level_order.by_craft(), key=len)
     request = {"intent": "checklist", "framework": ladder[0].framework, "craft": ladder[0].craft,
                "levels": [ladder[0].title, ladder[1].title]}
     replies = bot.replies(message(None, value={cards.SUBMIT_KEY: cards.REQUEST, "request": request},
