@@ -15,6 +15,7 @@ SEED_CONTENT = REPO / "content"
 SHARED = REPO.parent / "shared"
 MONZO = SHARED / "frameworks" / "monzo-engineering"
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
+KEEL = REPO / "tests" / "fixtures" / "glossary"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -61,6 +62,13 @@ def multilevel_answerer(embedder, tmp_path_factory: pytest.TempPathFactory):
     from index import Answerer
 
     return Answerer.open(MULTILEVEL, tmp_path_factory.mktemp("multilevel-index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def keel_answerer(open_answerer):
+    """tests/fixtures/glossary, Keel's framework with its careerfw.yaml (titles, synonyms, redirects),
+    answered once per session: the core's, Slack's and Teams' glossary tests all ask it."""
+    return open_answerer(KEEL)
 
 
 @pytest.fixture(scope="module")

@@ -22,20 +22,15 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
 NONE = Glossary()
 
 
-@pytest.fixture(scope="module")
-def keel(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(FIXTURE, tmp_path_factory.mktemp("keel-index"), embedder=embedder)
-
-
 def cells(answer) -> list[tuple[str, str, str]]:
     return [(q.entry.area, q.entry.level, q.entry.craft) for q in answer.quotes]
 
 
-def test_a_title_with_two_levels_in_the_craft_asked_about_shows_both_side_by_side(keel: Answerer) -> None:
+def test_a_title_with_two_levels_in_the_craft_asked_about_shows_both_side_by_side(keel_answerer: Answerer) -> None:
     question = "what does a senior backend engineer do for communication?"
-    before = keel.with_glossary(NONE).ask(question)
+    before = keel_answerer.with_glossary(NONE).ask(question)
     assert before.intent != "compare"  # without the glossary "Senior" is no level of this framework
-    answer = keel.ask(question)
+    answer = keel_answerer.ask(question)
     assert answer.intent == "compare" and answer.confident
     assert cells(answer) == [("Communication", "Level 4", "Backend Engineering"),
                              ("Communication", "Level 5", "Backend Engineering")]
@@ -47,52 +42,52 @@ def test_a_title_with_two_levels_in_the_craft_asked_about_shows_both_side_by_sid
     assert payload["redirect"] is None
 
 
-def test_a_title_with_one_level_in_that_craft_selects_it(keel: Answerer) -> None:
-    answer = keel.ask("what is expected of a senior web engineer?")
+def test_a_title_with_one_level_in_that_craft_selects_it(keel_answerer: Answerer) -> None:
+    answer = keel_answerer.ask("what is expected of a senior web engineer?")
     assert answer.confident
     assert {(lv, craft) for _, lv, craft in cells(answer)} == {("Level 4", "Web Engineering")}
-    staff = keel.ask("what does a staff engineer do for delivery?")
+    staff = keel_answerer.ask("what does a staff engineer do for delivery?")
     assert staff.confident and cells(staff)[0] == ("Delivery", "Level 5", "Backend Engineering")
 
 
-def test_a_title_meaning_different_levels_per_craft_asks_which_craft(keel: Answerer) -> None:
-    answer = keel.ask("what does a senior do for communication?")
+def test_a_title_meaning_different_levels_per_craft_asks_which_craft(keel_answerer: Answerer) -> None:
+    answer = keel_answerer.ask("what does a senior do for communication?")
     assert answer.intent == "choose" and not answer.confident
     assert [c.label for c in answer.choices] == ["Backend Engineering", "Web Engineering"]
-    picked = keel.ask(answer.choices[0].question)
+    picked = keel_answerer.ask(answer.choices[0].question)
     assert picked.intent == "compare"
     assert {lv for _, lv, _ in cells(picked)} == {"Level 4", "Level 5"}
 
 
-def test_a_title_in_a_follow_up_takes_the_conversations_craft(keel: Answerer) -> None:
-    first = keel.ask("what does a level 3 backend engineer do for communication?")
+def test_a_title_in_a_follow_up_takes_the_conversations_craft(keel_answerer: Answerer) -> None:
+    first = keel_answerer.ask("what does a level 3 backend engineer do for communication?")
     assert first.context is not None and first.context.craft == "Backend Engineering"
-    answer = keel.ask("and for a senior?", context=first.context)
+    answer = keel_answerer.ask("and for a senior?", context=first.context)
     assert answer.intent == "compare"
     assert cells(answer) == [("Communication", "Level 4", "Backend Engineering"),
                              ("Communication", "Level 5", "Backend Engineering")]
 
 
-def test_a_synonym_is_resolved_before_ranking_and_changes_the_top_answer(keel: Answerer) -> None:
+def test_a_synonym_is_resolved_before_ranking_and_changes_the_top_answer(keel_answerer: Answerer) -> None:
     question = "what does xfn look like at level 4 in backend engineering?"
-    before = keel.with_glossary(NONE).ask(question)
+    before = keel_answerer.with_glossary(NONE).ask(question)
     assert not (before.confident and cells(before)[0][0] == "Collaboration")
-    answer = keel.ask(question)
+    answer = keel_answerer.ask(question)
     assert answer.confident and cells(answer)[0] == ("Collaboration", "Level 4", "Backend Engineering")
     assert [(g.kind, g.line, g.text) for g in answer.glossary] == [("synonym", 6, "xfn: Collaboration")]
     assert answer.question == question
 
 
-def test_a_synonym_chain_is_followed_to_the_framework_name_and_every_line_is_recorded(keel: Answerer) -> None:
-    answer = keel.ask("what does cross team work look like at level 4 in backend engineering?")
+def test_a_synonym_chain_is_followed_to_the_framework_name_and_every_line_is_recorded(keel_answerer: Answerer) -> None:
+    answer = keel_answerer.ask("what does cross team work look like at level 4 in backend engineering?")
     assert answer.confident and cells(answer)[0][0] == "Collaboration"
     assert [g.line for g in answer.glossary] == [7, 6]
 
 
 def test_a_redirect_answers_with_the_admins_words_and_link_labelled(
-    keel: Answerer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    keel_answerer: Answerer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answer = keel.ask("how is my salary decided at level 4?")
+    answer = keel_answerer.ask("how is my salary decided at level 4?")
     assert answer.intent == "redirect" and not answer.confident and answer.quotes == []
     assert answer.redirect is not None
     assert answer.to_json()["redirect"]["say"] == "Pay isn't part of the progression framework."
@@ -111,8 +106,8 @@ def test_a_redirect_answers_with_the_admins_words_and_link_labelled(
         "what about bonuses?")
 
 
-def test_no_glossary_line_applies_to_a_question_it_does_not_name(keel: Answerer) -> None:
-    answer = keel.ask("who leads the response to outages at level 4 in backend engineering?")
+def test_no_glossary_line_applies_to_a_question_it_does_not_name(keel_answerer: Answerer) -> None:
+    answer = keel_answerer.ask("who leads the response to outages at level 4 in backend engineering?")
     assert answer.confident and answer.glossary == () and answer.redirect is None
 
 
@@ -188,19 +183,19 @@ def test_hot_reload_picks_up_the_glossary_and_refuses_a_broken_one(tmp_path: Pat
     assert cells(answerer.ask(question))[0][0] == "Collaboration"
 
 
-def test_a_glossary_built_from_a_mapping_applies_without_writing_a_file(keel: Answerer) -> None:
+def test_a_glossary_built_from_a_mapping_applies_without_writing_a_file(keel_answerer: Answerer) -> None:
     """The API the owners' report uses to try a candidate line: nothing is written, the answerer serving
     keeps its own glossary."""
     question = "how do I handle incidents as a level 4 backend engineer in the pagerstorm?"
-    candidate = keel.glossary.extended({"synonyms": {"pagerstorm": "Incident Response"}})
+    candidate = keel_answerer.glossary.extended({"synonyms": {"pagerstorm": "Incident Response"}})
     assert [s.phrase for s in candidate.synonyms] == ["xfn", "cross team", "firefighting", "pagerstorm"]
-    trial = keel.with_glossary(candidate).ask(question)
+    trial = keel_answerer.with_glossary(candidate).ask(question)
     assert any(g.text == "pagerstorm: Incident Response" for g in trial.glossary)
-    assert not any(g.kind == "synonym" for g in keel.ask(question).glossary)
+    assert not any(g.kind == "synonym" for g in keel_answerer.ask(question).glossary)
     alone = Glossary.from_mapping({"redirects": [{"topics": ["parking"], "say": "See the office guide."}]})
     assert not alone.problems
-    assert keel.with_glossary(alone).ask("where do I park?").intent == "lookup"  # "park" is not "parking"
-    assert keel.with_glossary(alone).ask("what about parking?").redirect.say == "See the office guide."
+    assert keel_answerer.with_glossary(alone).ask("where do I park?").intent == "lookup"  # "park" is not "parking"
+    assert keel_answerer.with_glossary(alone).ask("what about parking?").redirect.say == "See the office guide."
 
 
 def test_eval_reports_each_glossary_framework_with_and_without_it(embedder, tmp_path: Path) -> None:

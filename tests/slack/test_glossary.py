@@ -24,14 +24,14 @@ from tests.slack.harness import (
 )
 from tests.support.slack import FakeSlack
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
+KEEL = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
 
 
 @pytest.fixture(scope="module")
-def keel_slack(embedder, fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
-    answerer = Answerer.open(FIXTURE, tmp_path_factory.mktemp("keel-index"), embedder=embedder)
-    settings = slack_settings(fake_slack, tmp_path_factory.mktemp("keel-state") / "state.db", content_dir=FIXTURE)
-    with serve_slack(settings, answerer, fake_slack) as app:
+def keel_slack(keel_answerer: Answerer, fake_slack: FakeSlack,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
+    settings = slack_settings(fake_slack, tmp_path_factory.mktemp("keel-state") / "state.db", content_dir=KEEL)
+    with serve_slack(settings, keel_answerer, fake_slack) as app:
         yield app
 
 

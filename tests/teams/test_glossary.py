@@ -3,20 +3,16 @@ words and link, labelled as their note, on a made-up framework."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from index.answer import Answerer
 from index.glossary import ADMIN_NOTE
 from tests.teams.harness import Connector, adaptive_card, assert_valid_card, card_texts, message
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
 
-
-def test_a_redirect_is_the_admins_note_with_its_link(start_bot: Any, connector: Connector, embedder,
-                                                      tmp_path: Path) -> None:
-    answerer = Answerer.open(FIXTURE, tmp_path / "index", embedder=embedder)
-    bot = start_bot(answerer, teams_allow_anonymous=True)
+def test_a_redirect_is_the_admins_note_with_its_link(start_bot: Any, connector: Connector,
+                                                      keel_answerer: Answerer) -> None:
+    bot = start_bot(keel_answerer, teams_allow_anonymous=True)
     (reply,) = bot.replies(message("what about bonuses?", service_url=connector.url))
     card = adaptive_card(reply)
     assert_valid_card(card)
