@@ -72,17 +72,18 @@ def keel_answerer(open_answerer):
 
 
 @pytest.fixture(scope="module")
-def reloadable_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of tests/fixtures/multilevel that the module may edit under a running bot (a hot reload)."""
-    copy = tmp_path_factory.mktemp("reloadable") / "multilevel"
+def multilevel_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's own copy of tests/fixtures/multilevel, which it may edit under a running bot (a hot
+    reload) or hand to a `careerfw` process, leaving the fixture in the repository untouched."""
+    copy = tmp_path_factory.mktemp("multilevel-copy") / "multilevel"
     shutil.copytree(MULTILEVEL, copy)
     return copy
 
 
 @pytest.fixture(scope="module")
-def reloadable_answerer(open_answerer, reloadable_content: Path):
-    """The module's own Answerer over reloadable_content: reloading it leaves the session's answerers be."""
-    return open_answerer(reloadable_content)
+def reloadable_answerer(open_answerer, multilevel_copy: Path):
+    """The module's own Answerer over multilevel_copy: reloading it leaves the session's answerers be."""
+    return open_answerer(multilevel_copy)
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from tests.bot.test_cli import REPO, careerfw
+from tests.bot.test_cli import careerfw
 
 
-def test_the_terminal_chat_answers_a_follow_up_for_the_level_asked(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "tests" / "fixtures" / "multilevel", content)
-    result = careerfw("chat", "--content", str(content), "--index", str(tmp_path / "index"),
+def test_the_terminal_chat_answers_a_follow_up_for_the_level_asked(multilevel_copy: Path, tmp_path: Path) -> None:
+    result = careerfw("chat", "--content", str(multilevel_copy), "--index", str(tmp_path / "index"),
                       stdin="what does a Senior Engineer 1 do for communication?\nand for an engineer 2?\nquit\n")
     assert result.returncode == 0, result.stderr
     first, follow = result.stdout.split("\nyou> ")[1:3]
@@ -21,11 +18,9 @@ def test_the_terminal_chat_answers_a_follow_up_for_the_level_asked(tmp_path: Pat
     assert "Senior Engineer 1 ›" not in follow
 
 
-def test_a_refused_follow_up_says_nothing_of_following_on(tmp_path: Path) -> None:
+def test_a_refused_follow_up_says_nothing_of_following_on(multilevel_copy: Path, tmp_path: Path) -> None:
     # The weather question is refused: no carried name helped it, so the chat does not claim it followed on.
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "tests" / "fixtures" / "multilevel", content)
-    result = careerfw("chat", "--content", str(content), "--index", str(tmp_path / "index"),
+    result = careerfw("chat", "--content", str(multilevel_copy), "--index", str(tmp_path / "index"),
                       stdin="what does a Senior Engineer 1 do for communication?\nwhat's the weather like tomorrow?\n"
                             "and for an engineer 2?\nquit\n")
     assert result.returncode == 0, result.stderr

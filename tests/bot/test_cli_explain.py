@@ -5,23 +5,14 @@ the candidates' ranking features and the gate's decision, as a person runs it.""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.bot.test_cli import REPO, careerfw
+from tests.bot.test_cli import careerfw
 
 
-@pytest.fixture(scope="module")
-def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("explain") / "ladder"
-    shutil.copytree(REPO / "tests" / "fixtures" / "multilevel", root)
-    return root
-
-
-def test_explain_shows_the_reading_the_candidates_and_the_gate(content: Path) -> None:
-    result = careerfw("ask", "--explain", "--content", str(content), "how does a senior engineer 1 handle hiring?")
+def test_explain_shows_the_reading_the_candidates_and_the_gate(multilevel_copy: Path) -> None:
+    result = careerfw("ask", "--explain", "--content", str(multilevel_copy),
+                      "how does a senior engineer 1 handle hiring?")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     # The answer itself comes first, as without --explain.
@@ -41,15 +32,16 @@ def test_explain_shows_the_reading_the_candidates_and_the_gate(content: Path) ->
     assert ">= threshold " in gate and "weighed most: " in gate
 
 
-def test_explain_names_the_row_of_a_ladder_question_and_that_no_gate_decided(content: Path) -> None:
-    out = careerfw("ask", "--explain", "--content", str(content), "what comes after engineer 2?").stdout
+def test_explain_names_the_row_of_a_ladder_question_and_that_no_gate_decided(multilevel_copy: Path) -> None:
+    out = careerfw("ask", "--explain", "--content", str(multilevel_copy), "what comes after engineer 2?").stdout
     assert "intent: next" in out and "row fired: level-above" in out
     assert "no gate: the next answer is composed from the framework's structure" in out
 
 
-def test_explain_with_json_adds_one_key_and_keeps_the_contract(content: Path) -> None:
-    plain = json.loads(careerfw("ask", "--json", "--content", str(content), "what is the pay of an engineer 1?").stdout)
-    result = careerfw("ask", "--json", "--explain", "--content", str(content), "what is the pay of an engineer 1?")
+def test_explain_with_json_adds_one_key_and_keeps_the_contract(multilevel_copy: Path) -> None:
+    question = "what is the pay of an engineer 1?"
+    plain = json.loads(careerfw("ask", "--json", "--content", str(multilevel_copy), question).stdout)
+    result = careerfw("ask", "--json", "--explain", "--content", str(multilevel_copy), question)
     assert result.returncode == 0, result.stderr
     explained = json.loads(result.stdout)
     assert set(explained) - set(plain) == {"explain"}

@@ -4,25 +4,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.bot.test_cli import CONTRACT_KEYS, REPO, careerfw
+from tests.bot.test_cli import CONTRACT_KEYS, careerfw
 
 
-@pytest.fixture(scope="module")
-def multilevel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("cli-ladder") / "ladder"
-    shutil.copytree(REPO / "tests" / "fixtures" / "multilevel", root)
-    return root
-
-
-def test_ask_json_for_levels_checklist_and_a_missing_level(multilevel: Path) -> None:
+def test_ask_json_for_levels_checklist_and_a_missing_level(multilevel_copy: Path) -> None:
     questions = ["which levels are there?", "what do I need to go from Engineer 1 to Engineer 2?",
                  "what does a level 7 data scientist do?"]
-    result = careerfw("ask", "--json", "--content", str(multilevel), stdin="\n".join(questions) + "\n")
+    result = careerfw("ask", "--json", "--content", str(multilevel_copy), stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
     levels, checklist, missing = (json.loads(line) for line in result.stdout.splitlines())
 
@@ -33,14 +23,14 @@ def test_ask_json_for_levels_checklist_and_a_missing_level(multilevel: Path) -> 
     for lv in levels["levels"]:
         assert set(lv) == {"level", "craft", "framework", "url", "source"}
         page = lv["source"].rsplit(":", 1)[0]
-        assert (multilevel / page).is_file()
+        assert (multilevel_copy / page).is_file()
 
     assert checklist["intent"] == "checklist"
     items = checklist["checklist"]["items"]
     assert (checklist["checklist"]["from"], checklist["checklist"]["to"]) == ("Engineer 1", "Engineer 2")
     assert [i["area"] for i in items] == [a["area"] for a in checklist["answers"]]
     assert {i["change"] for i in items} <= {"changed", "same", "new"}
-    page = (multilevel / "software" / "engineer2.md").read_text(encoding="utf-8")
+    page = (multilevel_copy / "software" / "engineer2.md").read_text(encoding="utf-8")
     for quote in checklist["answers"]:
         assert CONTRACT_KEYS <= set(quote) and quote["level"] == "Engineer 2"
         assert quote["todo"] or all(p in page for p in quote["text"].split("\n\n"))

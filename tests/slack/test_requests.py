@@ -37,10 +37,10 @@ CHOOSING = "what's the difference between modelling and experimentation?"
 
 
 @pytest.fixture(scope="module")
-def app(reloadable_answerer: Answerer, reloadable_content: Path, fake_slack: FakeSlack,
+def app(reloadable_answerer: Answerer, multilevel_copy: Path, fake_slack: FakeSlack,
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
     state = tmp_path_factory.mktemp("slack-requests") / "state.db"
-    settings = slack_settings(fake_slack, state, content_dir=reloadable_content, rate_limit_per_minute=1000)
+    settings = slack_settings(fake_slack, state, content_dir=multilevel_copy, rate_limit_per_minute=1000)
     with serve_slack(settings, reloadable_answerer, fake_slack) as running:
         yield running
 
@@ -113,14 +113,14 @@ def test_a_damaged_request_gets_a_polite_reply(app: SlackApp, value: str) -> Non
 
 
 def test_a_request_for_a_level_a_reload_removed_is_told_so(
-        app: SlackApp, reloadable_answerer: Answerer, reloadable_content: Path
+        app: SlackApp, reloadable_answerer: Answerer, multilevel_copy: Path
 ) -> None:
     """The content changes under a posted message (hot reload): its button names a level no longer there."""
     choosing = asked(app, CHOOSING, "U0RELOAD")
     last = max((k for k in buttons_of(choosing) if k.startswith("choose_")), key=lambda k: int(k.split("_")[1]))
     value = buttons_of(choosing)[last]["value"]
     gone = json.loads(value)["request"]["levels"][0]
-    with level_renamed(reloadable_answerer, reloadable_content, gone):
+    with level_renamed(reloadable_answerer, multilevel_copy, gone):
         reply = pressed(app, last, value, "U0RELOAD")
         assert GONE in blocks_text(reply["blocks"])
 

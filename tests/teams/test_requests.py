@@ -78,14 +78,14 @@ def test_a_damaged_request_gets_the_stale_notice(bot: Bot, connector: Connector,
 
 
 def test_a_request_for_a_level_a_reload_removed_is_told_so(
-        bot: Bot, connector: Connector, reloadable_answerer: Answerer, reloadable_content: Path
+        bot: Bot, connector: Connector, reloadable_answerer: Answerer, multilevel_copy: Path
 ) -> None:
     """The content changes under a posted card (hot reload): its button names a level no longer there."""
     chat = {"service_url": connector.url, "conversation": "a:requests-4"}
     (choosing,) = bot.replies(message(CHOOSING, **chat))
     last = choice_buttons(choosing)[-1]
     gone = last["data"]["request"]["levels"][0]
-    with level_renamed(reloadable_answerer, reloadable_content, gone):
+    with level_renamed(reloadable_answerer, multilevel_copy, gone):
         replies = bot.replies(message(None, value=last["data"], **chat))
         assert GONE in shown(replies)
         assert all("Traceback" not in t for t in shown(replies))
