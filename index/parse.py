@@ -63,6 +63,20 @@ class Problem:
 
 
 @dataclass
+class Table:
+    """A table as read, kept until the whole content tells whether its columns (or rows) are proficiency tiers
+    (_read_tiers), since one page alone cannot: the scale is named on other pages, or recurs across tables."""
+
+    section: str
+    headers: list[str]
+    rows: list[tuple[int, list[str], str | None]]  # (line, cell texts, the first cell's link)
+    span: tuple[int, int]  # the positions in Page.entries of the entries read from it as an area table
+    level_matrix: bool
+    level_rows: bool
+    tiers: bool = False  # read as a tier matrix
+
+
+@dataclass
 class Page:
     path: str
     title: str = ""
@@ -80,6 +94,8 @@ class Page:
     blocks: dict[str, list[Block]] = field(default_factory=dict)
     sublevels: list[str] = field(default_factory=list)  # levels written as headings on this page
     level_rows: bool = False  # a table on this page names a level per row
+    tables: list[Table] = field(default_factory=list)
+    tier_tables: bool = False  # a table on this page is a competency x proficiency-tier matrix
 
     def entry(self, level: str, section: str, area: str, description: str, line: int, *, todo: bool,
               kind: EntryKind = "level", layout: Layout = "cell", area_link: str | None = None,
@@ -394,6 +410,7 @@ def _parse_table(
     # and each other cell that level's entry, labelled by its column.
     level_rows = len(headers) > 1 and bool(_ROW_LEVEL_HEADER.fullmatch(headers[0].strip()))
     page.level_rows = page.level_rows or level_rows
+    first_entry = len(page.entries)
     for row_line, cells in rows:
         line = row_line + offset + 1
         declared = _count_cells(body_lines[row_line]) if row_line < len(body_lines) else len(cells)
@@ -441,6 +458,9 @@ def _parse_table(
             page.entries.append(page.entry(level, section, area, description, line,
                                            todo=is_todo_text(description) and not extra, area_link=link,
                                            nav_order=page.nav_order, columns=extra))
+    read = [(row_line + offset + 1, [c.text for c in cells], cells[0].links[0][1] if cells[0].links else None)
+            for row_line, cells in rows if cells]
+    page.tables.append(Table(section, headers, read, (first_entry, len(page.entries)), level_matrix, level_rows))
     return i + 1, False
 
 
@@ -486,6 +506,7 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
         if p.title and p.parent:
             siblings.setdefault(p.parent, []).append(p.title)
     tiers = {t for titles in siblings.values() if sum(1 for t in titles if used_as_value[t]) > 1 for t in titles}
+    _read_tier_tables(pages, by_title, parents, tiers)
     levels_of = {p.path: _is_level(p, by_title, parents) for p in pages}
     for p in pages:
         if not levels_of[p.path]:
@@ -498,7 +519,8 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
         if page.level_rows and page.title in parents:
             # A craft page with a table of its levels by row (tenure, time split): the page is the craft.
             craft, framework = page.title, page.parent or page.title
-        elif is_level:
+        elif is_level or (page.tier_tables and _at_bottom(page, by_title, parents)):
+            # A page of tier matrices where a level would sit belongs to the craft above it, as a level would.
             craft = page.parent
             framework = page.grand_parent or (by_title[page.parent].parent if page.parent in by_title else "")
             framework = framework or page.parent or page.title
@@ -526,11 +548,125 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
 
 def _is_level(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool:
     """A level is a page with level tables, or a page at the bottom of the tree (under a craft, with no pages
-    of its own) written as headings and prose."""
+    of its own) written as headings and prose; a page whose tables are tier matrices is a skill scale, not a
+    level, wherever it sits."""
     return any(e.kind == "level" for e in page.entries) or (
-        page.title not in parents
-        and bool(page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
-    )
+        not page.tier_tables and _at_bottom(page, by_title, parents))
+
+
+def _at_bottom(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool:
+    """A page under a craft with no pages of its own: where a level page sits."""
+    return page.title not in parents and bool(
+        page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
+
+
+def _name(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+# A tier matrix that is told apart only by its columns recurring has at least this many of them beside its first:
+# "| Area | Description | Examples |" recurs on every level page of many frameworks, a scale of tiers is longer.
+_RECURRING_TIERS = 3
+
+
+def _read_tier_tables(pages: list[Page], by_title: dict[str, Page], parents: set[str], tier_pages: set[str]) -> None:
+    """Competency x proficiency-tier matrices ("| Skill | Awareness | Working | Practitioner | Expert |"): the
+    tiers are steps of a skill scale, not job levels, so each cell becomes a tier entry labelled by its
+    competency (area) and tier (section), never a level. No word list names tiers; a table's columns (or, the
+    other way round, its rows) are tiers when they are none of the framework's level titles and
+      - two or more of them are one scale the framework names elsewhere: values other tables' cells give
+        ("| Data modelling | … | Practitioner |"), the steps of an axis (a heading over a list of short
+        steps), headings of one page that no table uses as an area, or pages that are tiers themselves; or
+      - the same columns, three or more beside the first, head two or more tables of different competencies
+        (a matrix split by competency group), in a framework whose levels are other names.
+    A column that is no tier (a "Description" beside the tiers) is the competency's definition."""
+    candidates = [(page, table) for page in pages for table in page.tables if len(table.headers) > 2]
+    if not candidates:
+        return
+    # The levels the framework names, and those each table alone names, so a table's own reading (a level
+    # matrix's headers, a level-by-row table's rows) is no evidence that its names are levels.
+    levels_named = Counter(_name(e.level) for page in pages for e in page.entries if e.kind == "level" and e.level)
+    fixed = {_name(s) for page in pages for s in page.sublevels}
+    fixed |= {_name(p.title) for p in pages if p.title and _at_bottom(p, by_title, parents)}
+    fixed -= {_name(t) for t in tier_pages}
+    row_labels = {_name(row[1][0]) for _, t in candidates for row in t.rows if row[1]}
+    row_labels |= {_name(e.area) for page in pages for e in page.entries if e.layout == "cell"}
+    values = {_name(v) for page in pages for e in page.entries for v in e.columns.values()}
+    values |= {_name(e.description) for page in pages for e in page.entries
+               if e.layout == "cell" and 0 < len(e.description.split()) <= 2}
+    scales: list[set[str]] = [values, {_name(t) for t in tier_pages}]
+    for page in pages:
+        if not _at_bottom(page, by_title, parents):
+            scales += [{_name(s) for s in steps} for steps in _page_axes(page).values()]
+        scales.append({_name(h) for h in page.defined_areas} - row_labels)
+
+    def level_titles(page: Page, table: Table) -> set[str]:
+        own = Counter(_name(e.level) for e in page.entries[slice(*table.span)] if e.kind == "level" and e.level)
+        return fixed | {k for k, n in levels_named.items() if n > own[k]} - {_name(t) for t in tier_pages}
+
+    def named(names: list[str], levels: set[str]) -> set[str]:
+        keys = [_name(n) for n in names if n.strip()]
+        if any(k in levels for k in keys):
+            return set()
+        best = max((set(keys) & scale for scale in scales), key=len)
+        return best if len(best) >= 2 else set()
+
+    recurring: Counter[tuple[str, ...]] = Counter()
+    labels_of: dict[tuple[str, ...], list[str]] = {}
+    for _, t in candidates:
+        if not (t.level_matrix or t.level_rows) and len(t.headers) > _RECURRING_TIERS:
+            key = tuple(_name(h) for h in t.headers[1:])
+            recurring[key] += 1
+            labels_of.setdefault(key, []).extend(_name(r[1][0]) for r in t.rows if r[1] and r[1][0].strip())
+    for page, t in candidates:
+        levels = level_titles(page, t)
+        by_column = named(t.headers[1:], levels)
+        key = tuple(_name(h) for h in t.headers[1:])
+        # Columns told apart only by recurring are tiers only beside a ladder of other names: in a framework
+        # with no other levels, the same level columns heading each craft's table are its levels.
+        if not by_column and recurring[key] > 1 and len(set(labels_of[key])) == len(labels_of[key]) \
+                and levels and not set(key) & levels:
+            by_column = set(key)
+        by_row = set() if by_column else named([r[1][0] for r in t.rows if r[1]], levels)
+        if by_row and len(by_row) < len({_name(r[1][0]) for r in t.rows if r[1] and r[1][0].strip()}):
+            by_row = set()  # a table some of whose rows are tiers and others not is no matrix
+        if by_column or by_row:
+            _tier_entries(page, t, by_column, by_row)
+
+
+def _tier_entries(page: Page, table: Table, by_column: set[str], by_row: set[str]) -> None:
+    """Put the tier entries of one matrix in place of the area entries it was first read as."""
+    out: list[Entry] = []
+    section = table.section or page.title or page.h1
+    for line, cells, link in table.rows:
+        label = cells[0].replace("\n\n", " ").strip() if cells else ""
+        if not label:
+            continue
+        definition: list[tuple[str, str]] = []  # the row's columns that are no tier: its competency's own text
+        for header, cell in zip(table.headers[1:], cells[1:], strict=False):
+            if by_row:
+                tier, area = label, header
+            elif _name(header) in by_column:
+                tier, area = header, label
+            else:
+                definition.append((header, cell))
+                continue
+            if cell.strip():
+                out.append(page.entry("", tier, area, cell, line, todo=is_todo_text(cell), kind="tier",
+                                      area_link=None if by_row else link, nav_order=page.nav_order))
+        if definition and definition[0][1].strip():
+            extra = {h: c for h, c in definition[1:] if c}
+            out.append(page.entry("", section, label, definition[0][1], line, todo=False, kind="definition",
+                                  area_link=link, columns=extra))
+    start, end = table.span
+    shift = len(out) - (end - start)
+    page.entries[start:end] = out
+    for other in page.tables:
+        if other.span[0] >= end:
+            other.span = (other.span[0] + shift, other.span[1] + shift)
+    table.span, table.tiers = (start, start + len(out)), True
+    page.tier_tables = True
+    page.level_rows = any(t.level_rows and not t.tiers for t in page.tables)
 
 
 def _step_label(text: str) -> str:

@@ -48,6 +48,7 @@ class Shape:
     warnings: list[str]
     kinds: dict[str, int] = field(default_factory=dict)  # entries of each kind
     axes: dict[str, list[str]] = field(default_factory=dict)  # axis -> its steps
+    tiers: list[str] = field(default_factory=list)  # the proficiency tiers tier entries are labelled by, in order
 
     def render(self) -> str:
         lines: list[str] = []
@@ -60,6 +61,8 @@ class Shape:
             lines.append(f"  {level.title} ← {forms}   ({level.source})")
         for axis, steps in self.axes.items():
             lines.append(f"axis {axis}: {' → '.join(steps)}")
+        if self.tiers:
+            lines.append(f"tiers (a skill scale, never a level): {' → '.join(self.tiers)}")
         if self.kinds:
             lines.append("entries: " + ", ".join(f"{n} {kind}" for kind, n in self.kinds.items()))
         lines.extend(f"warning: {w}" for w in self.warnings)
@@ -118,9 +121,12 @@ def framework_shape(entries: list[Entry], axes: dict[str, list[str]] | None = No
             warnings.append(f'{craft} › {title} ({source}): read as a page about every level, not a level of its '
                             "own, since its title has only common words; if it is a level, give it a distinct title")
     axes = axes or {}
-    warnings += _unused_axes(entries, axes)
+    # A tier entry's section is its tier (index/parse.py); the order is the pages' and columns' own.
+    tiers = list(dict.fromkeys(e.section for e in sorted(
+        (e for e in entries if e.kind == "tier"), key=lambda e: e.nav_order or 0.0)))
+    warnings += _unused_axes(entries, {a: s for a, s in axes.items() if len(set(s) & set(tiers)) < 2})
     kinds = Counter(e.entry_kind for e in entries)
-    return Shape(levels, warnings, {k: kinds[k] for k in KINDS if kinds[k]}, dict(axes))
+    return Shape(levels, warnings, {k: kinds[k] for k in KINDS if kinds[k]}, dict(axes), tiers)
 
 
 def _unused_axes(entries: list[Entry], axes: dict[str, list[str]]) -> list[str]:

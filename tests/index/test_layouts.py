@@ -242,3 +242,139 @@ def test_an_area_table_with_long_area_names_is_not_a_comparison(tmp_path: Path) 
     (entry,) = load_content(tmp_path).entries
     assert entry.entry_kind == "cell"
     assert entry.area == "Communicating between the technical and the non-technical people"
+
+
+# --- competency x proficiency-tier matrices ---------------------------------------------------------------------
+
+_CAP = "grand_parent: Capability Framework"
+
+
+def _roles(root: Path, parent: str = "Data roles") -> None:
+    """Two job levels whose tables name each skill's tier as a value ("| Modelling | … | Practitioner |")."""
+    for n, (title, tiers) in enumerate((("Analyst", ("Working", "Awareness")),
+                                        ("Lead analyst", ("Expert", "Practitioner"))), start=1):
+        _page(root, f"role{n}.md", f"title: {title}\nparent: {parent}\n{_CAP}\nnav_order: {n}",
+              f"# {title}\n\nAn {title.lower()} turns questions into numbers of grade r{n}.\n\n"
+              "| Skill | Description | Skill level |\n|---|---|---|\n"
+              f"| Modelling | You build models of size m{n}. | {tiers[0]} |\n"
+              f"| Ethics | You handle consent of kind c{n}. | {tiers[1]} |\n")
+
+
+def test_a_matrix_whose_columns_other_tables_name_as_values_gives_tier_cells(tmp_path: Path) -> None:
+    _roles(tmp_path)
+    _page(tmp_path, "skills.md", "title: Skills\nparent: Capability Framework\nnav_order: 9",
+          "# Skills\n\n| Skill | Description | Awareness | Working | Practitioner | Expert |\n"
+          "|---|---|---|---|---|---|\n"
+          "| Modelling | Building models of data. | You know what a model is. | You build simple models. "
+          "| You build models for a service. | You set how models are built. |\n"
+          "| Ethics | Using data fairly. | You know consent matters. | You spot consent issues. "
+          "| You run consent reviews. | |\n")
+    content = load_content(tmp_path)
+    tiers = {(e.area, e.section): e for e in content.entries if e.kind == "tier"}
+    assert set(tiers) == {(skill, tier) for skill in ("Modelling", "Ethics")
+                          for tier in ("Awareness", "Working", "Practitioner", "Expert")} - {("Ethics", "Expert")}
+    assert tiers[("Modelling", "Practitioner")].description == "You build models for a service."
+    ethics = {(e.level, e.entry_kind, e.source) for e in tiers.values() if e.area == "Ethics"}
+    assert ethics == {("", "tier", "skills.md:12")}
+    # The column beside the tiers that is no tier is the skill's own definition.
+    defined = [(e.area, e.description) for e in content.entries if e.path == "skills.md" and e.kind == "definition"]
+    assert defined == [("Modelling", "Building models of data."), ("Ethics", "Using data fairly.")]
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ladders == [["Analyst", "Lead analyst"]]
+
+
+def _wide_matrix_framework(root: Path) -> None:
+    """A ladder of three levels, and a skills page under the same craft with one wide matrix per competency group:
+    six tiers no other page names, recurring over both groups."""
+    _page(root, "eng.md", "title: Engineering\nparent: Widget Ladder\nnav_order: 1", "# Engineering\n\nHow we grow.\n")
+    for n in (1, 2, 3):
+        _page(root, f"e{n}.md", f"title: Engineer {n}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# Engineer {n}\n\n| Area | Expectation |\n|---|---|\n| Delivery | Ships scope s{n}. |\n")
+    tiers = ("Foundation", "Developing", "Proficient", "Advanced", "Leading", "Mastery")
+    head = "| Competency | " + " | ".join(tiers) + " |\n|" + "---|" * 7 + "\n"
+
+    def row(skill: str) -> str:
+        return f"| {skill} | " + " | ".join(f"{skill} at step {t.lower()}." for t in tiers) + " |\n"
+
+    _page(root, "skills.md", f"title: Competencies\nparent: Engineering\n{_FW}\nnav_order: 9",
+          "# Competencies\n\nEach competency grows through six steps.\n\n"
+          f"## Technical\n\n{head}{row('Testing')}{row('Architecture')}\n## People\n\n{head}{row('Mentoring')}")
+
+
+def test_a_wide_matrix_split_by_competency_group_gives_tier_cells_not_levels(tmp_path: Path) -> None:
+    _wide_matrix_framework(tmp_path)
+    content = load_content(tmp_path)
+    tiers = [e for e in content.entries if e.kind == "tier"]
+    assert len(tiers) == 18
+    assert {e.section for e in tiers} == {"Foundation", "Developing", "Proficient", "Advanced", "Leading", "Mastery"}
+    assert {e.area for e in tiers} == {"Testing", "Architecture", "Mentoring"}
+    assert next(e for e in tiers if e.area == "Mentoring" and e.section == "Leading").description == \
+        "Mentoring at step leading."
+    assert {(e.craft, e.framework, e.level) for e in tiers} == {("Engineering", "Widget Ladder", "")}
+    # The page of matrices is no level, though it sits where a level page would.
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ladders == [["Engineer 1", "Engineer 2", "Engineer 3"]]
+    assert not any(e.kind == "level" for e in content.entries if e.path == "skills.md")
+
+
+def test_a_matrix_whose_rows_are_a_scale_defined_as_an_axis_gives_tier_cells(tmp_path: Path) -> None:
+    _page(tmp_path, "scale.md", "title: Skill scale\nparent: Widget Ladder\nnav_order: 8",
+          "# Skill scale\n\n## Proficiency\n\n- Awareness: you know it exists\n- Working: you do it with help\n"
+          "- Expert: you teach it\n\n## By skill\n\n| Proficiency | Data modelling | Ethics |\n|---|---|---|\n"
+          "| Awareness | You can read a schema. | You know consent matters. |\n"
+          "| Working | You can change a schema. | You spot consent issues. |\n"
+          "| Expert | You design schemas for many teams. | You set consent policy. |\n")
+    _craft(tmp_path)
+    for n in (1, 2):
+        _page(tmp_path, f"e{n}.md", f"title: Engineer {n}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# Engineer {n}\n\n| Area | Expectation |\n|---|---|\n| Delivery | Ships scope s{n}. |\n")
+    content = load_content(tmp_path)
+    tiers = {(e.area, e.section): e.description for e in content.entries if e.kind == "tier"}
+    assert tiers[("Data modelling", "Expert")] == "You design schemas for many teams."
+    assert tiers[("Ethics", "Awareness")] == "You know consent matters."
+    assert len(tiers) == 6
+    assert {lv.title for ladder in LevelOrder(content.entries).by_craft() for lv in ladder} == {"Engineer 1",
+                                                                                             "Engineer 2"}
+
+
+def test_recurring_extra_columns_on_level_pages_are_no_tiers(tmp_path: Path) -> None:
+    """"| Area | Expectation | Examples |" on every level page, each with its own areas, stays an area table: two
+    columns beside the first are too few to be told a scale by recurring alone."""
+    _craft(tmp_path)
+    for n, area in enumerate(("Delivery", "Design", "Hiring"), start=1):
+        _page(tmp_path, f"e{n}.md", f"title: Engineer {n}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# Engineer {n}\n\n| Area | Expectation | Examples |\n|---|---|---|\n"
+              f"| {area} | Owns scope s{n}. | A thing x{n}. |\n")
+    content = load_content(tmp_path)
+    assert not any(e.kind == "tier" for e in content.entries)
+    assert [(e.level, e.area, e.columns) for e in content.entries if e.layout == "cell"] == [
+        ("Engineer 1", "Delivery", {"Examples": "A thing x1."}), ("Engineer 2", "Design", {"Examples": "A thing x2."}),
+        ("Engineer 3", "Hiring", {"Examples": "A thing x3."})]
+
+
+def test_the_same_level_columns_on_each_crafts_table_stay_levels(tmp_path: Path) -> None:
+    """With no other ladder, columns that head each craft's table are that framework's levels, not tiers."""
+    for craft, areas in (("Backend", ("Delivery", "Design")), ("Frontend", ("Accessibility", "Styling"))):
+        _page(tmp_path, f"{craft.lower()}.md", f"title: {craft}\nparent: Widget Ladder",
+              f"# {craft}\n\n| Area | Level 1 | Level 2 | Level 3 |\n|---|---|---|---|\n"
+              + "".join(f"| {a} | {a} one. | {a} two. | {a} three. |\n" for a in areas))
+    content = load_content(tmp_path)
+    assert not any(e.kind == "tier" for e in content.entries)
+    assert {e.level for e in content.entries} == {"Level 1", "Level 2", "Level 3"}
+
+
+def test_a_tier_cell_is_quoted_and_never_offered_as_a_level(tmp_path: Path, embedder) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    _wide_matrix_framework(content)
+    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    tier = answerer.ask("what does mentoring look like at the leading step?")
+    assert tier.confident and tier.quotes[0].text == "Mentoring at step leading."
+    assert tier.to_json()["answers"][0]["kind"] == "tier"
+    levels = answerer.ask("which levels are there?")
+    assert [lv.title for lv in levels.levels] == ["Engineer 1", "Engineer 2", "Engineer 3"]
+    missing = answerer.ask("what is expected at level 7?")
+    assert missing.intent == "missing_level"
+    assert not any(t in (missing.message or "") for t in ("Foundation", "Mastery", "Leading"))
+    overview = answerer.ask("what is expected at mastery?")
+    assert overview.intent != "level" and not any(lv.title == "Mastery" for lv in overview.levels)

@@ -102,6 +102,23 @@ def test_sub_levels_written_as_headings_are_shown_apart(tmp_path: Path, capsys) 
     assert '"senior engineer 2"' in two and '"level ii"' in two and two.endswith("(s.md:13)")
 
 
+def test_check_shape_shows_tiers_apart_from_levels(tmp_path: Path, capsys) -> None:
+    """A competency x tier matrix whose tiers are defined as an axis: the tiers are listed as a scale, never as
+    levels, and the axis is not warned about as one no level uses."""
+    for n in (1, 2):
+        _page(tmp_path, f"m{n}.md", f"Milestone {n}", "Engineering", n)
+    (tmp_path / "scale.md").write_text(
+        "---\ntitle: Skill scale\nparent: Ladder\n---\n\n# Skill scale\n\n## Proficiency\n\n- Awareness\n- Working\n"
+        "- Expert\n\n## Skills\n\n| Skill | Awareness | Working | Expert |\n|---|---|---|---|\n"
+        "| Testing | Knows tests exist. | Writes tests. | Sets how teams test. |\n", "utf-8")
+    assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "tiers (a skill scale, never a level): Awareness → Working → Expert" in out
+    assert "entries: 2 cell, 1 definition, 3 tier" in out
+    assert [line.split(" ←")[0].strip() for line in out if " ← " in line] == ["Milestone 1", "Milestone 2"]
+    assert not any(line.startswith("warning:") for line in out)
+
+
 def _frameworks() -> list[Path]:
     return sorted(p for p in SHARED.iterdir() if p.is_dir() and any(p.glob("*.md"))) if SHARED.is_dir() else []
 
