@@ -119,12 +119,34 @@ def test_check_shape_shows_tiers_apart_from_levels(tmp_path: Path, capsys) -> No
     assert not any(line.startswith("warning:") for line in out)
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def _frameworks() -> list[Path]:
     return sorted(p for p in SHARED.iterdir() if p.is_dir() and any(p.glob("*.md"))) if SHARED.is_dir() else []
 
 
-@pytest.mark.parametrize("folder", _frameworks(), ids=lambda p: p.name)
-def test_every_level_of_every_shared_framework_has_a_form(folder: Path) -> None:
-    shape = framework_shape(load_content(folder).entries)
+def _own_frameworks() -> list[Path]:
+    """The frameworks in this repository: the seed, the example and every test fixture with pages."""
+    fixtures = sorted(p for p in (REPO / "tests" / "fixtures").iterdir() if p.is_dir() and any(p.rglob("*.md")))
+    return [REPO / "content", REPO / "examples" / "harbour", *fixtures]
+
+
+def _assert_every_level_named(folder: Path) -> None:
+    content = load_content(folder)
+    shape = framework_shape(content.entries, content.axes)
     assert shape.levels
     assert [lv.title for lv in shape.levels if not lv.forms] == []
+    assert not [w for w in shape.warnings if "no form" in w or "left off" in w or "every level" in w]
+    assert not {lv.title for lv in shape.levels} & set(shape.tiers)
+
+
+@pytest.mark.parametrize("folder", _frameworks(), ids=lambda p: p.name)
+def test_every_level_of_every_shared_framework_has_a_form(folder: Path) -> None:
+    # ../shared sits beside the clone in CI; without it the parameter set is empty and pytest skips this.
+    _assert_every_level_named(folder)
+
+
+@pytest.mark.parametrize("folder", _own_frameworks(), ids=lambda p: p.name)
+def test_every_level_of_every_framework_in_the_repository_has_a_form(folder: Path) -> None:
+    _assert_every_level_named(folder)
