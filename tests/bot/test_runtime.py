@@ -9,40 +9,20 @@ from bot.config import Settings
 from bot.health import Health
 from bot.runtime import Runtime
 from index.answer import Answerer
-
-PAGE = """---
-title: Level 1
-permalink: /fw/eng/level1
-parent: Engineering Craft
-grand_parent: Test Framework
----
-# Engineer - Level 1
-## Craft
-| Area | Description |
-|:-----|:------------|
-{rows}
-"""
-
-
-def write_content(root: Path, areas: dict[str, str]) -> Path:
-    rows = "\n".join(f"| {area} | {text} |" for area, text in areas.items())
-    page = root / "eng" / "level1.md"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(PAGE.format(rows=rows), "utf-8")
-    return root
+from tests.support.frameworks import write_one_level
 
 
 def test_a_reload_that_goes_live_is_what_healthz_reports_and_a_refused_one_changes_nothing(
     tmp_path: Path, embedder
 ) -> None:
-    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
     index_dir = tmp_path / "index"
     settings = Settings(content_dir=content, index_dir=index_dir, state_db=tmp_path / "state.db")
     runtime = Runtime(settings, Answerer.open(content, index_dir, embedder=embedder), Health())
     runtime.health.mark_ready(entries=len(runtime.answerer.entries))
     reloader = runtime.install_reload()
 
-    write_content(content, {"Hiring": "I interview.", "Roadmaps": "I plan.", "On-call": "I keep the rota fair."})
+    write_one_level(content, {"Hiring": "I interview.", "Roadmaps": "I plan.", "On-call": "I keep the rota fair."})
     outcome = reloader.reload()
     assert outcome.ok
     code, body = runtime.health.status()
@@ -70,7 +50,7 @@ def test_a_restart_with_nothing_changed_answers_from_the_state_the_last_start_ke
 ) -> None:
     from bot.runtime import ANSWERER_CACHE, open_answerer
 
-    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
     settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db",
                         site_url="https://example.org/fw")
     first = open_answerer(settings)
@@ -83,7 +63,7 @@ def test_a_restart_with_nothing_changed_answers_from_the_state_the_last_start_ke
     assert again.ask(asked).quotes[0].url.startswith("https://example.org/fw")
     assert [e.id for e in again.entries] == [e.id for e in first.entries]
     # And it reloads like any other: a page changed while it serves is answered from.
-    write_content(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
+    write_one_level(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
     again.reload(content, tmp_path / "index")
     assert "rota" in again.ask("who keeps the on-call rota fair?").quotes[0].text
 
@@ -91,10 +71,10 @@ def test_a_restart_with_nothing_changed_answers_from_the_state_the_last_start_ke
 def test_a_restart_after_the_content_changed_answers_from_the_new_content(tmp_path: Path) -> None:
     from bot.runtime import open_answerer
 
-    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
     settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
     open_answerer(settings)
-    write_content(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
+    write_one_level(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
     restarted = open_answerer(settings)
     assert sorted(e.area for e in restarted.entries) == ["Hiring", "On-call"]
     assert "rota" in restarted.ask("who keeps the on-call rota fair?").quotes[0].text
@@ -107,7 +87,7 @@ def test_a_restart_after_the_content_changed_answers_from_the_new_content(tmp_pa
 def test_a_damaged_kept_state_is_derived_again_not_served(tmp_path: Path) -> None:
     from bot.runtime import ANSWERER_CACHE, open_answerer
 
-    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
     settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
     expected = open_answerer(settings).ask("who interviews candidates?").to_json()
     kept = tmp_path / "index" / ANSWERER_CACHE
@@ -121,7 +101,7 @@ def test_the_first_start_after_careerfw_index_build_loads_what_the_build_kept(tm
     from bot.cli import main
     from bot.runtime import open_answerer
 
-    content = write_content(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
     assert main(["index", "build", "--content", str(content), "--index", str(tmp_path / "index")]) == 0
     with monkeypatch.context() as m:
         _no_deriving(m)

@@ -17,19 +17,8 @@ import pytest
 
 from bot.reload import Reloader, install
 from index.answer import Answerer
+from tests.support.frameworks import write_one_level
 
-PAGE = """---
-title: Level {level}
-permalink: /fw/eng/level{level}
-parent: Engineering Craft
-grand_parent: Test Framework
----
-# Engineer - Level {level}
-## Craft
-| Area | Description |
-|:-----|:------------|
-{rows}
-"""
 AREAS = {
     "Incident Response": "I lead the response when production breaks and I write the postmortem.",
     "Code Review": "I review pull requests carefully and teach others through my reviews.",
@@ -43,11 +32,7 @@ def write_content(root: Path, version: str, extra_area: str | None = None) -> Pa
     areas = dict(AREAS)
     if extra_area:
         areas[extra_area] = "I keep the on-call rota fair and documented."
-    rows = "\n".join(f"| {area} | {version}: {text} |" for area, text in areas.items())
-    page = root / "eng" / "level1.md"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(PAGE.format(level=1, rows=rows), "utf-8")
-    return root
+    return write_one_level(root, {area: f"{version}: {text}" for area, text in areas.items()})
 
 
 @pytest.fixture

@@ -100,3 +100,11 @@ def level_renamed(answerer: Answerer, content: Path, level: str, to: str = "Leve
     finally:
         page_path.write_text(page_path.read_text("utf-8").replace(f"| {to} |", f"| {level} |"), "utf-8")
         answerer.reload(content)
+
+
+def write_one_level(content: Path, areas: Mapping[str, str]) -> Path:
+    """The smallest framework a reload can change: one level page (eng/level1.md) of Engineering Craft,
+    a row an area; written again with other areas, it is the edit a hot reload picks up."""
+    text = front(title="Level 1", permalink="/fw/eng/level1", parent="Engineering Craft",
+                 grand_parent="Test Framework") + "# Engineer - Level 1\n## Craft\n" + area_table(areas)
+    return write_pages(content, {"eng/level1.md": text})
