@@ -536,9 +536,11 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
                 if not is_level and piece.kind == "definition" and piece.level:
                     # Numbered headings on a page that is no level are its sections, not sub-levels.
                     piece = replace(piece, level="")
-                if is_level and piece.kind == "definition" and (piece.level or not page.sublevels):
+                if is_level and piece.kind == "definition" and piece.layout != "cell" \
+                        and (piece.level or not page.sublevels):
                     # The page's prose is that level's text, found and quoted like its cells; on a page of
-                    # sub-levels, the text above the first one is about them all and stays a definition.
+                    # sub-levels, the text above the first one is about them all and stays a definition. A
+                    # competency's definition beside a tier matrix (layout cell) is about every level.
                     piece = replace(piece, kind="level", level=piece.level or level, nav_order=page.nav_order)
                 if page.title in tiers:
                     piece = replace(piece, kind="tier", level="", section=piece.section or page.title)
@@ -645,6 +647,8 @@ def _tier_entries(page: Page, table: Table, by_column: set[str], by_row: set[str
         definition: list[tuple[str, str]] = []  # the row's columns that are no tier: its competency's own text
         for header, cell in zip(table.headers[1:], cells[1:], strict=False):
             if by_row:
+                if not header.strip():
+                    continue
                 tier, area = label, header
             elif _name(header) in by_column:
                 tier, area = header, label

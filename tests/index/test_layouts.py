@@ -378,3 +378,21 @@ def test_a_tier_cell_is_quoted_and_never_offered_as_a_level(tmp_path: Path, embe
     assert not any(t in (missing.message or "") for t in ("Foundation", "Mastery", "Leading"))
     overview = answerer.ask("what is expected at mastery?")
     assert overview.intent != "level" and not any(lv.title == "Mastery" for lv in overview.levels)
+
+
+def test_a_tier_matrix_on_a_level_page_leaves_the_level_its_own_text(tmp_path: Path) -> None:
+    """A level page that also holds a skills matrix: the level keeps its own rows, the matrix gives tiers, and a
+    skill's description beside the tiers stays the skill's definition rather than becoming that level's text."""
+    _roles(tmp_path)
+    _page(tmp_path, "role3.md", f"title: Head of analysis\nparent: Data roles\n{_CAP}\nnav_order: 3",
+          "# Head of analysis\n\n| Skill | Description |\n|---|---|\n| Strategy | You set the data strategy. |\n\n"
+          "## Skills at each step\n\n| Skill | Description | Awareness | Working | Expert |\n|---|---|---|---|---|\n"
+          "| Modelling | Building models of data. | You know what a model is. | You build simple models. "
+          "| You set how models are built. |\n")
+    content = load_content(tmp_path)
+    head = [(e.kind, e.level, e.area, e.section) for e in content.entries if e.path == "role3.md"]
+    assert head == [("level", "Head of analysis", "Strategy", "Head of analysis"),
+                    ("tier", "", "Modelling", "Awareness"), ("tier", "", "Modelling", "Working"),
+                    ("tier", "", "Modelling", "Expert"), ("definition", "", "Modelling", "Skills at each step")]
+    assert [lv.title for ladder in LevelOrder(content.entries).by_craft() for lv in ladder] == [
+        "Analyst", "Lead analyst", "Head of analysis"]
