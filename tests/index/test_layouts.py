@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from index.answer import Answerer
 from index.levelorder import LevelOrder
@@ -396,3 +399,39 @@ def test_a_tier_matrix_on_a_level_page_leaves_the_level_its_own_text(tmp_path: P
                     ("tier", "", "Modelling", "Expert"), ("definition", "", "Modelling", "Skills at each step")]
     assert [lv.title for ladder in LevelOrder(content.entries).by_craft() for lv in ladder] == [
         "Analyst", "Lead analyst", "Head of analysis"]
+
+
+GOVUK = Path(__file__).resolve().parents[3] / "shared" / "frameworks" / "govuk-ddat-capability"
+
+
+def test_the_govuk_skill_tiers_written_as_one_matrix_read_as_the_tier_pages_do(tmp_path: Path) -> None:
+    """The shared GOV.UK framework splits its skills x tier matrix into a page per tier. Written back as the one
+    wide matrix upstream publishes (a column per tier, built here at test time from the pages), every cell is the
+    same tier entry, and the ladders are the same role levels."""
+    if not GOVUK.is_dir():
+        pytest.skip("../shared/frameworks/govuk-ddat-capability is not present")
+    split = load_content(GOVUK)
+    tiers = [e for e in split.entries if e.kind == "tier"]
+    order = list(dict.fromkeys(e.section for e in sorted(tiers, key=lambda e: e.nav_order or 0.0)))
+    cells: dict[str, dict[str, str]] = {}
+    for e in tiers:
+        cells.setdefault(e.area, {})[e.section] = e.description.replace("|", "\\|").replace("\n\n", " <br><br> ")
+    for page in GOVUK.glob("*.md"):
+        if not page.name.startswith("skills-"):
+            shutil.copy(page, tmp_path / page.name)
+    rows = "".join(f"| {skill} | " + " | ".join(by_tier.get(t, "") for t in order) + " |\n"
+                   for skill, by_tier in cells.items())
+    framework = tiers[0].framework
+    _page(tmp_path, "skills-matrix.md",
+          f'title: Skill levels\nparent: "Skills A to Z"\ngrand_parent: "{framework}"\nnav_order: 1',
+          "# Skill levels\n\n| Skill | " + " | ".join(order) + " |\n|" + "---|" * (len(order) + 1) + "\n" + rows)
+    matrix = load_content(tmp_path)
+    assert order == ["Awareness", "Working", "Practitioner", "Expert"]
+
+    def read(entries: list) -> set:
+        return {(e.craft, e.area, e.section, e.description) for e in entries if e.kind == "tier"}
+
+    assert len(read(matrix.entries)) == len(tiers) and read(matrix.entries) == read(split.entries)
+    assert not any(e.level for e in matrix.entries if e.kind == "tier")
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(matrix.entries).by_craft()]
+    assert ladders == [[lv.title for lv in ladder] for ladder in LevelOrder(split.entries).by_craft()]
