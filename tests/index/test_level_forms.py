@@ -8,8 +8,8 @@ import pytest
 
 from index.aliases import Structure
 from index.intents import asks_for_todo
-from index.parse import load_content
 from index.tokens import words
+from tests.support.frameworks import structure_of
 
 
 def _ladder(root: Path, titles: list[str], craft: str = "Engineering") -> Structure:
@@ -20,9 +20,7 @@ def _ladder(root: Path, titles: list[str], craft: str = "Engineering") -> Struct
             f"| Delivery | Ships work of scope s{n}. |\n| Collaboration | Helps peers in circle c{n}. |\n",
             "utf-8",
         )
-    content = load_content(root)
-    assert not content.errors, content.errors
-    return Structure(content.entries)
+    return structure_of(root)
 
 
 def named(structure: Structure, question: str) -> set[str]:
@@ -142,9 +140,7 @@ def _ladders(root: Path, ladders: dict[str, list[str]]) -> Structure:
                 f"# {title}\n\n- Works on tasks of size {n} for {craft}.\n- Writes notes n{n}.\n",
                 "utf-8",
             )
-    content = load_content(root)
-    assert not content.errors, content.errors
-    return Structure(content.entries)
+    return structure_of(root)
 
 
 PARALLEL = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.aliases import Structure
-from index.parse import load_content
+from tests.support.frameworks import structure_of
 
 CRAFT = """---
 title: Engineering Craft
@@ -34,9 +34,7 @@ def _structure(tmp_path: Path, titles: list[str], craft: str = "Engineering Craf
     for n, title in enumerate(titles, 1):
         areas = {"Delivery": f"Ships work of size {n}.", "Direct reports": "Has direct reports." if n > 3 else "None."}
         (tmp_path / f"level{n}.md").write_text(_level(title, n, areas, craft), "utf-8")
-    content = load_content(tmp_path)
-    assert not content.errors
-    return Structure(content.entries)
+    return structure_of(tmp_path)
 
 
 def named(structure: Structure, question: str) -> set[str]:

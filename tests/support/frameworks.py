@@ -18,6 +18,7 @@ import yaml
 
 if TYPE_CHECKING:
     from index import Answerer
+    from index.aliases import Structure
 
 FrontValue = str | int | bool | None
 
@@ -108,3 +109,14 @@ def write_one_level(content: Path, areas: Mapping[str, str]) -> Path:
     text = front(title="Level 1", permalink="/fw/eng/level1", parent="Engineering Craft",
                  grand_parent="Test Framework") + "# Engineer - Level 1\n## Craft\n" + area_table(areas)
     return write_pages(content, {"eng/level1.md": text})
+
+
+def structure_of(content: Path) -> Structure:
+    """The framework model (index/aliases.Structure) of a folder the test wrote, which must load cleanly:
+    what level, craft and area forms a question names, read from the titles alone, without the model."""
+    from index.aliases import Structure
+    from index.parse import load_content
+
+    loaded = load_content(content)
+    assert not loaded.errors, loaded.errors
+    return Structure(loaded.entries)
