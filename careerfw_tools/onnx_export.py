@@ -260,22 +260,30 @@ def measure_answers(
 
 
 def verdict(parity: dict[str, dict[str, Any]], answers: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    """Which graph may serve by default, and why: fp32 by its cosine to PyTorch; int8 by its cosine, or,
-    under the cosine bar, by answering as fp32 does (which must itself have passed)."""
+    """Which graph may serve by default, and why: fp32 by its cosine to PyTorch; int8, when its answers
+    were compared, by answering as fp32 does (which must itself have passed), whatever its cosine: a
+    cosine over the bar still moves near-tied answers (block-wise 8-bit weights, 0.9994 to PyTorch on
+    every question, changed 5 of Artsy's 44). Without the answers check, int8 is judged by its cosine."""
     out: dict[str, dict[str, Any]] = {}
     for backend, result in parity.items():
-        if result["passed"]:
+        if backend == ANSWERS_CANDIDATE and answers is not None:
+            if answers["passed"] and parity.get(ANSWERS_REFERENCE, {}).get("passed"):
+                out[backend] = {"serve": True, "by": f"the answers users see: {answers['rule']}"}
+                continue
+            worst = max(answers["sets"], key=lambda s: s["differ"]["questions"], default=None)
+            cosine = f"cosine to PyTorch {'at least' if result['passed'] else 'under'} {PARITY_MIN_COSINE}"
+            if not parity.get(ANSWERS_REFERENCE, {}).get("passed"):
+                why = f"{ANSWERS_REFERENCE}, its reference, failed its own check"
+            elif worst:
+                why = (f"answers differ from {ANSWERS_REFERENCE}'s in {worst['differ']['questions']} questions "
+                       f"of {worst['name']} ({worst['kind']})")
+            else:
+                why = "no eval set to compare answers on"
+            out[backend] = {"serve": False, "by": f"{cosine}, and {why}"}
+        elif result["passed"]:
             out[backend] = {"serve": True, "by": f"every question's cosine to PyTorch >= {PARITY_MIN_COSINE}"}
-        elif backend == ANSWERS_CANDIDATE and answers is not None and answers["passed"] \
-                and parity.get(ANSWERS_REFERENCE, {}).get("passed"):
-            out[backend] = {"serve": True, "by": f"the answers users see: {answers['rule']}"}
         else:
-            why = f"cosine to PyTorch under {PARITY_MIN_COSINE}"
-            if backend == ANSWERS_CANDIDATE and answers is not None:
-                worst = max(answers["sets"], key=lambda s: s["differ"]["questions"], default=None)
-                why += (f", and answers differ from {ANSWERS_REFERENCE}'s in {worst['differ']['questions']} questions "
-                        f"of {worst['name']} ({worst['kind']})") if worst else ", and no eval set to compare answers on"
-            out[backend] = {"serve": False, "by": why}
+            out[backend] = {"serve": False, "by": f"cosine to PyTorch under {PARITY_MIN_COSINE}"}
     return out
 
 
