@@ -11,13 +11,11 @@ from bot.view import (
     CHOOSE,
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
+    AnswerView,
     HelpView,
     QuoteGroup,
     answer_view,
-    checklist_view,
     citation,
-    level_groups,
-    side_by_side,
 )
 from index import Answer, Entry, Quote, pieces
 
@@ -67,18 +65,22 @@ def _groups_block(groups: tuple[QuoteGroup, ...], width: int) -> list[str]:
 def render_answer(answer: Answer, width: int = 100, whole: bool = False) -> str:
     """The answer as plain text, never cut. A checklist names the areas whose text did not change on
     one line unless `whole` (`--all`) lists each of them in full."""
-    view = answer_view(answer)
+    return render_view(answer_view(answer), width, whole)
+
+
+def render_view(view: AnswerView, width: int = 100, whole: bool = False) -> str:
+    """`render_answer` of a view: also one part of an answer sent as several messages (AnswerView.part)."""
     lines = [f"({note})" for note in view.notes]
     if view.carried:
         lines.append(f"({view.carried})")
     if view.message:
         lines.append(view.message)
-    for craft, levels in level_groups(answer):
+    for craft, levels in view.levels:
         lines.append(f"{craft}:")
         for n, level in enumerate(levels, start=1):
             where = level.url(view.site_url) or level.source
             lines.append(f"  {n}. {level.title}  [{where}; {level.source}]")
-    checklist = checklist_view(answer, whole)
+    checklist = view.shown_checklist(whole)
     if checklist is not None:
         if any(i.new_words for i in checklist.items):
             lines.append(f"(Words new since {checklist.current} are marked {NEW_OPEN}like this{NEW_CLOSE}.)")
@@ -90,7 +92,7 @@ def render_answer(answer: Answer, width: int = 100, whole: bool = False) -> str:
         if checklist.same_line:
             lines.append(f"{checklist.same_line}. (`--all` quotes them too.)")
         return "\n".join(lines).rstrip() + "\n"
-    if side_by_side(answer):
+    if view.side_by_side:
         against = next((q.new_against for q in view.main if q.new_words is not None), None)
         if against:
             lines.append(f"(Words new since {against} are marked {NEW_OPEN}like this{NEW_CLOSE}.)")

@@ -185,9 +185,10 @@ def grouped(quotes: Sequence[Quote]) -> tuple[QuoteGroup, ...]:
 
 @dataclass(frozen=True)
 class AnswerView:
-    """Everything every surface shows for one answer, in order, in the bot's own words where it speaks."""
+    """Everything every surface shows for one answer, in order, in the bot's own words where it speaks.
+    Surfaces read only this (tests/bot/test_view.py checks it), never the core's Answer."""
 
-    answer: Answer
+    question: str  # as asked (the core cut it to length: `notes` says so)
     notes: tuple[str, ...]  # about the question itself (cut to length)
     message: str | None  # the core's words before the quotes ("No good match…", "2 not written yet")
     main: tuple[Quote, ...]
@@ -202,10 +203,71 @@ class AnswerView:
     actions: tuple[Action, ...] = ()
     # Where the framework is published, for the levels' links (None: link to the source files).
     site_url: str | None = None
+    # Where `message` points when it is a careerfw.yaml redirect's note (the admins' link), else None.
+    message_link: str | None = None
+    # A "which levels are there?" answer's levels, craft by craft (`level_groups`).
+    levels: tuple[tuple[str, tuple[Level, ...]], ...] = ()
+    # A comparison: two cells are shown side by side (`side_by_side`).
+    compared: bool = False
+    # A promotion checklist, every area in full (`shown_checklist` collapses the unchanged ones).
+    checklist: ChecklistView | None = None
+    # The request a button asked (a choice, "Compare with the next level"): what a button that gives this
+    # answer again carries instead of its words (Answer.request).
+    request: Request | None = None
+    # One part of an answer sent as several messages (`part`), after the part that opened "Also relevant".
+    also_continued: bool = False
 
     @property
     def quotes(self) -> tuple[Quote, ...]:
         return self.main + self.also_relevant
+
+    @property
+    def side_by_side(self) -> bool:
+        """Two cells compared (two areas, or one area at two levels): shown next to each other."""
+        return self.compared and len(self.quotes) == 2
+
+    def shown_checklist(self, whole: bool = False) -> ChecklistView | None:
+        """The checklist as shown: the unchanged areas named on one line, unless `whole` ("Show all")."""
+        if self.checklist is None or whole:
+            return self.checklist
+        return self.checklist.collapsed()
+
+    @property
+    def marked_against(self) -> str | None:
+        """The level the marked (bold) words are new against, for the line that says so ("words new since
+        Level 3"); None when nothing is marked."""
+        if self.checklist is not None:
+            return self.checklist.current if any(i.new_words for i in self.checklist.items) else None
+        return next((q.new_against for q in self.quotes if q.new_words), None)
+
+    def whole_text(self, cut: bool = False) -> tuple[Action, ...]:
+        """"Whole text" for the first quote: offered when only part of its cell is quoted and, with `cut`,
+        when the surface cut the quote to fit its screen."""
+        offered = self.offered("whole_text")
+        if offered or not cut or not self.quotes or self.checklist is not None:
+            return offered
+        return _whole_text_action(self.quotes[0])
+
+    def part(self, start: int, stop: int, *, first: bool, last: bool) -> AnswerView:
+        """Quotes [start:stop] (checklist areas, for a checklist) as one of several messages of a long
+        answer: the notes and the message open the `first`, the "did you mean" areas and their buttons
+        close the `last`, and "Also relevant" is headed once, in the part where it starts."""
+        split = len(self.main)
+        checklist = self.checklist
+        if checklist is not None:
+            checklist = replace(checklist, items=checklist.items[start:stop])
+        return replace(
+            self,
+            notes=self.notes if first else (),
+            message=self.message if first else None,
+            message_link=self.message_link if first else None,
+            main=self.main[start:stop],
+            also_relevant=self.also_relevant[max(0, start - split):max(0, stop - split)],
+            also_continued=self.also_continued or start > split,
+            suggestions=self.suggestions if last else (),
+            actions=tuple(a for a in self.actions if last or a.kind != "explain"),
+            checklist=checklist,
+        )
 
     def offered(self, *kinds: ActionKind) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.kind in kinds)
@@ -253,17 +315,19 @@ class ChecklistView:
             return None
         return f"Same as {self.current}: {', '.join(i.quote.entry.area for i in self.same)}"
 
+    def collapsed(self) -> ChecklistView:
+        """The areas whose text did not change taken out of the items, to be named on one line."""
+        # An unwritten area stays an item even when both levels leave it TODO: there is nothing to compare.
+        same = tuple(i for i in self.items if i.change == "same" and not i.quote.todo)
+        return ChecklistView(self.current, self.target, tuple(i for i in self.items if i not in same), same)
+
 
 def checklist_view(answer: Answer, whole: bool = False) -> ChecklistView | None:
     c = answer.checklist
     if c is None:
         return None
-    items = checklist_items(answer)
-    if whole:
-        return ChecklistView(c.current, c.target, items, ())
-    # An unwritten area stays an item even when both levels leave it TODO: there is nothing to compare.
-    same = tuple(i for i in items if i.change == "same" and not i.quote.todo)
-    return ChecklistView(c.current, c.target, tuple(i for i in items if i not in same), same)
+    every = ChecklistView(c.current, c.target, checklist_items(answer), ())
+    return every if whole else every.collapsed()
 
 
 def _mark(change: str, current: str, target: str) -> str:
@@ -395,6 +459,11 @@ def next_level_request(entry: Entry, order: LevelOrder) -> Request | None:
     return Request("compare", entry.framework, entry.craft, (entry.level, above[0].title), (entry.area,))
 
 
+def _whole_text_action(quote: Quote) -> tuple[Action, ...]:
+    """The whole cell of `quote`, which was quoted only in part; nothing for an unwritten area."""
+    return () if quote.todo else (Action("whole_text", WHOLE_TEXT, {"entry": quote.entry.id}),)
+
+
 def answer_actions(answer: Answer, answerer: Answerer | None = None, *, dm: bool = False) -> tuple[Action, ...]:
     """What to offer after `answer`: the "did you mean" areas and the core's choices; the same area one
     level up (after a comparison, above its higher side); the whole cell when only part was quoted; the
@@ -410,8 +479,8 @@ def answer_actions(answer: Answer, answerer: Answerer | None = None, *, dm: bool
         if request is not None:
             actions.append(Action("compare_next", COMPARE_NEXT, {"request": request.to_json()}))
     first = answer.quotes[0] if answer.quotes else None
-    if first is not None and not (first.complete or first.todo) and answer.checklist is None:
-        actions.append(Action("whole_text", WHOLE_TEXT, {"entry": first.entry.id}))
+    if first is not None and not first.complete and answer.checklist is None:
+        actions += _whole_text_action(first)
     if answerer is not None and answer.intent != "todo" and answerer.todo():
         actions.append(Action("todo", TODO_AREAS, {"command": "todo"}))
     if answer.checklist is not None and not dm:
@@ -423,7 +492,7 @@ def answer_view(answer: Answer, answerer: Answerer | None = None, *, dm: bool = 
     """The view of `answer`; `answerer` and `dm` as for `answer_actions`."""
     split = next((i for i in range(len(answer.quotes)) if starts_also_relevant(answer, i)), len(answer.quotes))
     return AnswerView(
-        answer=answer,
+        question=answer.question,
         notes=(TRUNCATED_NOTE,) if answer.truncated else (),
         message=answer.message,
         main=tuple(answer.quotes[:split]),
@@ -434,4 +503,9 @@ def answer_view(answer: Answer, answerer: Answerer | None = None, *, dm: bool = 
         carried=carried_label(answer),
         actions=answer_actions(answer, answerer, dm=dm),
         site_url=answer.site_url,
+        message_link=answer.redirect.link if answer.redirect else None,
+        levels=level_groups(answer),
+        compared=answer.intent == "compare",
+        checklist=checklist_view(answer, whole=True),
+        request=answer.request,
     )

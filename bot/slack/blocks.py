@@ -24,22 +24,16 @@ from bot.view import (
     DID_YOU_MEAN,
     NOT_WRITTEN_YET,
     SHOW_ALL,
-    TRUNCATED_NOTE,
-    WHOLE_TEXT,
-    Action,
+    AnswerView,
     Budget,
     ChecklistItem,
     QuoteGroup,
     answer_view,
     area_label,
-    checklist_items,
-    checklist_view,
     citation,
     citation_parts,
     help_view,
-    level_groups,
     shortened,
-    side_by_side,
     side_headings,
 )
 from index import Answer, Answerer, Context, Entry, Quote, pieces
@@ -249,23 +243,23 @@ def checklist_item_blocks(item: ChecklistItem) -> list[Block]:
     return [{"type": "rich_text", "elements": elements}, _context(citation_line(quote.entry, quote.url) + note)]
 
 
-def _levels_blocks(answer: Answer) -> list[list[Block]]:
+def _levels_blocks(view: AnswerView) -> list[list[Block]]:
     """Each craft's levels, one group of blocks per craft."""
     groups: list[list[Block]] = []
-    for craft, levels in level_groups(answer):
+    for craft, levels in view.levels:
         lines = [f"*{escape(craft)}*"]
         for n, level in enumerate(levels, start=1):
-            label = _link(level.url(answer.site_url), escape(level.title))
+            label = _link(level.url(view.site_url), escape(level.title))
             lines.append(f"{n}. {label}  `{escape(level.source)}`")
         groups.append([_section(piece) for piece in split_for_sections("\n".join(lines), lambda t: t)])
     return groups
 
 
-def _question_line(question: str, truncated: bool) -> Block:
+def _question_line(view: AnswerView) -> Block:
+    question = view.question
     shown = question if len(question) <= QUESTION_ECHO_LIMIT else question[: QUESTION_ECHO_LIMIT - 1] + "…"
     line = f"*Asked:* {escape(shown)}"
-    if truncated:
-        line += f"\n_{TRUNCATED_NOTE}_"
+    line += "".join(f"\n_{note}_" for note in view.notes)
     return _context(line)
 
 
@@ -273,21 +267,21 @@ def _value(**fields: object) -> str:
     return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
 
 
-def _fallback(answer: Answer) -> str:
-    parts: list[str] = [f"({note})" for note in answer_view(answer).notes]
-    if answer.message:
-        parts.append(escape(answer.message))
-    items = checklist_items(answer)
+def _fallback(view: AnswerView) -> str:
+    parts: list[str] = [f"({note})" for note in view.notes]
+    if view.message:
+        parts.append(escape(view.message))
+    items = view.checklist.items if view.checklist is not None else ()
     if items:
         parts.extend(f"• {escape(i.quote.entry.area)} ({escape(i.mark)})" for i in items)
-    elif answer.quotes:
-        first = answer.quotes[0]
+    elif view.quotes:
+        first = view.quotes[0]
         body = "(not written yet)" if first.todo else escape(first.text)
         parts.append(f"{body}\n— {escape(citation(first.entry))}")
-    elif answer.suggestions:
-        parts.append(f"{DID_YOU_MEAN} " + "; ".join(escape(s.entry.area) for s in answer.suggestions[:MAX_SUGGESTIONS]))
-    elif answer.choices:
-        parts.append("; ".join(escape(c.label) for c in answer.choices[:MAX_SUGGESTIONS]))
+    elif view.suggestions:
+        parts.append(f"{DID_YOU_MEAN} " + "; ".join(escape(s.area) for s in view.suggestions[:MAX_SUGGESTIONS]))
+    elif view.choices:
+        parts.append("; ".join(escape(c.label) for c in view.choices[:MAX_SUGGESTIONS]))
     text = "\n".join(parts) or "careerfw"
     return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
 
@@ -314,26 +308,24 @@ def answer_message(
     from and `explained` the entry a "Whole text" or "Did you mean" answer quotes, which "Share in
     channel" and "Send me this as a DM" carry to give the same answer again (`again_value`). The
     buttons are the view's (bot.view.answer_actions, over `answerer`, the loaded framework)."""
-    head: list[Block] = [_question_line(answer.question, answer.truncated)]
+    view = answer_view(answer, answerer, dm=dm)
+    head: list[Block] = [_question_line(view)]
     if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by):
         head.append(_context(f"Shared by <@{shared_by}>"))
-    view = answer_view(answer, answerer, dm=dm)
     if view.carried:
         head.append(_context(escape(view.carried)))
-    if answer.message:
-        head.append(_section(escape(answer.message)))
+    if view.message:
+        head.append(_section(escape(view.message)))
 
-    checklist = checklist_view(answer, whole)
+    checklist = view.shown_checklist(whole)
     units: list[_Unit] = [(craft, lambda limit, g=g: g)
-                          for (craft, _), g in zip(level_groups(answer), _levels_blocks(answer), strict=True)]
-    marked = checklist.items if checklist is not None else view.main
-    if any(getattr(m, "new_words", None) for m in marked):
-        against = checklist.current if checklist is not None else next(q.new_against for q in view.main if q.new_words)
-        head.append(_context(f"*Bold*: words new since {escape(against or '')}"))
+                          for (craft, _), g in zip(view.levels, _levels_blocks(view), strict=True)]
+    if view.marked_against:
+        head.append(_context(f"*Bold*: words new since {escape(view.marked_against)}"))
     if checklist is not None:
         units += [(i.quote.entry.area, lambda limit, i=i: checklist_item_blocks(_cut_item(i, limit)))
                   for i in checklist.items]
-    elif side_by_side(answer):
+    elif view.side_by_side:
         pair = view.main
         if side_by_side_blocks(pair) is not None:
             units.append(("", lambda limit: side_by_side_blocks([shortened(q, limit or 10**9) for q in pair])
@@ -369,7 +361,7 @@ def answer_message(
         elements: list[dict[str, Any]] = []
         if show_all:
             # The same answer again, never cut: the value gives it again as "Share in channel" does.
-            again = again_value(answer, question_id, followed, explained)
+            again = again_value(view, question_id, followed, explained)
             if again is not None:
                 elements.append(_button(SHOW_ALL, ACTION_SHOW_ALL, again))
         if question_id is not None:
@@ -377,17 +369,14 @@ def answer_message(
             if not native_feedback:
                 elements += [_button("👍 Helpful", ACTION_HELPFUL, value),
                              _button("👎 Not helpful", ACTION_NOT_HELPFUL, value)]
-            share_value = again_value(answer, question_id, followed, explained) if share else None
+            share_value = again_value(view, question_id, followed, explained) if share else None
             if share_value is not None:
                 elements.append(_button("Share in channel", ACTION_SHARE, share_value, style="primary"))
         # The view's follow-ups; "Whole text" also for a first quote this message cut to fit the screen.
-        first = answer.quotes[0] if answer.quotes else None
-        cut_short = (Action("whole_text", WHOLE_TEXT, {"entry": first.entry.id}),) \
-            if cut and first is not None and not first.todo and checklist is None else ()
-        for action in (view.offered("whole_text") or cut_short) + view.offered("compare_next", "todo"):
+        for action in view.whole_text(cut) + view.offered("compare_next", "todo"):
             if action.kind == "whole_text":
                 entry = action.payload["entry"]
-                area = next((q.entry.area for q in answer.quotes if q.entry.id == entry), "")
+                area = next((q.entry.area for q in view.quotes if q.entry.id == entry), "")
                 elements.append(_button(f"{action.label}: {area}" if area else action.label, ACTION_WHOLE_CELL,
                                         _value(e=entry, q=question_id)))
             else:
@@ -398,7 +387,7 @@ def answer_message(
         if question_id is not None and native_feedback:
             made.append(feedback_buttons(question_id))
         for send in view.offered("send_dm"):
-            dm_value = again_value(answer, question_id, followed)
+            dm_value = again_value(view, question_id, followed)
             if dm_value is not None:
                 made.append({"type": "actions", "block_id": "checklist_actions",
                              "elements": [_button(send.label, ACTION_CHECKLIST_DM, dm_value)]})
@@ -409,9 +398,9 @@ def answer_message(
         end = tail(False, False)
         if checklist is not None:
             groups = _fit_checklist(groups, checklist.items, MAX_BLOCKS - len(head) - len(end))
-        return {"text": _fallback(answer), "blocks": _fit(head, groups, end)}
+        return {"text": _fallback(view), "blocks": _fit(head, groups, end)}
     blocks = _fit_screen(head, units, tail, bool(checklist is not None and checklist.same))
-    return {"text": _fallback(answer), "blocks": blocks}
+    return {"text": _fallback(view), "blocks": blocks}
 
 
 _Unit = tuple[str, Callable[[int | None], list[Block]]]  # a name for "…and N more", and its blocks (cut to ~n chars)
@@ -477,7 +466,7 @@ def screen_texts(blocks: Sequence[Block]) -> list[str]:
 
 
 
-def again_value(answer: Answer, question_id: int | None, followed: Context | None = None,
+def again_value(view: AnswerView, question_id: int | None, followed: Context | None = None,
                 explained: str | None = None) -> str | None:
     """What a button that gives this answer again ("Share in channel", "Send me this as a DM") carries,
     within Slack's 2,000 characters per button value: the stored question's id, the question (for when
@@ -487,15 +476,15 @@ def again_value(answer: Answer, question_id: int | None, followed: Context | Non
     fit; None (no button) when the rest alone does not fit, since a click would then answer something
     else. bot/slack/listeners/actions.py `answer_again` reads it."""
     fields: dict[str, object] = {"q": question_id}
-    if answer.request is not None:  # a button's request: given again by its names, never its words
-        fields["r"] = answer.request.to_json()
+    if view.request is not None:  # a button's request: given again by its names, never its words
+        fields["r"] = view.request.to_json()
     if followed:
         fields["x"] = {k: v for k, v in followed.to_json().items() if v}
     if explained:
         fields["e"] = explained
     if len(_value(**fields, c="")) > BUTTON_VALUE_LIMIT:
         return None
-    question = answer.question[:AGAIN_QUESTION_CHARS]
+    question = view.question[:AGAIN_QUESTION_CHARS]
     while len(value := _value(**fields, c=question)) > BUTTON_VALUE_LIMIT:
         question = question[: len(question) - max(1, (len(value) - BUTTON_VALUE_LIMIT) // 2)]
     return value
