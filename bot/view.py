@@ -391,11 +391,6 @@ def level_groups(answer: Answer) -> tuple[tuple[str, tuple[Level, ...]], ...]:
     return tuple((craft, tuple(levels)) for craft, levels in groups.items())
 
 
-def side_by_side(answer: Answer) -> bool:
-    """Two cells compared (two areas, or one area at two levels): shown next to each other."""
-    return answer.intent == "compare" and len(answer.quotes) == 2
-
-
 def side_headings(quotes: Sequence[Quote]) -> list[str]:
     """Each compared cell's heading: its area and level, and its craft when the two crafts differ
     ("Mastery · Level 3 · Backend Engineering Craft"), so two columns never read alike."""

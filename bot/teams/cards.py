@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.nudge.message import SINCE_LAST, NudgeMessage
-from bot.text import render_answer, render_todo, split_text
+from bot.text import render_todo, render_view, split_text
 from bot.view import (
     ALSO_RELEVANT,
     CHOOSE,
@@ -24,23 +24,18 @@ from bot.view import (
     FOLLOW_UPS,
     NO_QUESTION,
     SHOW_ALL,
-    TRUNCATED_NOTE,
     Action,
+    AnswerView,
     Budget,
     ChecklistItem,
     QuoteGroup,
     absolute_url,
     answer_view,
     area_label,
-    carried_label,
-    checklist_view,
     citation,
     help_view,
-    level_groups,
     shortened,
-    side_by_side,
     side_headings,
-    starts_also_relevant,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
 from index import MAX_QUESTION_CHARS, Answer, Answerer, Context, Entry, Quote, Span, pieces, restricted
@@ -220,13 +215,13 @@ def checklist_item_elements(item: ChecklistItem, n: int) -> list[Element]:
     ]}]
 
 
-def _levels_elements(answer: Answer) -> list[tuple[str, list[Element]]]:
+def _levels_elements(view: AnswerView) -> list[tuple[str, list[Element]]]:
     """Each craft's levels in order: (the craft, its heading and one line per level)."""
     out: list[tuple[str, list[Element]]] = []
-    for craft, levels in level_groups(answer):
+    for craft, levels in view.levels:
         lines = [literal(craft, weight="Bolder", spacing="Medium")]
         for n, level in enumerate(levels, start=1):
-            url = absolute_url(level.url(answer.site_url))
+            url = absolute_url(level.url(view.site_url))
             lines.append(literal(f"{n}. {level.title}" if url else f"{n}. {level.title} ({level.source})", url=url,
                                  spacing="None"))
         out.append((craft, lines))
@@ -250,62 +245,63 @@ def action_button(action: Action, question: str, title: str | None = None) -> El
     return submit(title or action.label, REQUEST, **action.payload)
 
 
-def answer_card(
-    answer: Answer,
+def answer_card(answer: Answer, question_id: int | None = None, *, dm: bool = False,
+                followed: Context | None = None, whole: bool = False) -> dict[str, Any]:
+    """The card for one answer (`view_card` of its view); `dm`, `followed` and `whole` as there."""
+    return view_card(answer_view(answer, dm=dm), question_id, followed=followed, whole=whole)
+
+
+def view_card(
+    view: AnswerView,
     question_id: int | None = None,
     *,
     first: int = 0,
     part: tuple[int, int] | None = None,
     vote_on: Quote | None = None,
-    dm: bool = False,
     followed: Context | None = None,
     whole: bool = False,
 ) -> dict[str, Any]:
-    """The card for one answer, following the core's rendering rules (see index/answer.py), on one
-    phone screen (BUDGET) with the rest under "Show all", unless `whole` or a `part` of several cards.
+    """The card for one answer's view, on one phone screen (BUDGET) with the rest under "Show all",
+    unless `whole` or a `part` of several cards.
 
     `question_id` is the recorded question (bot.feedback) the vote buttons refer to; the buttons also
     carry the question and top area so a vote is kept even if that row is gone. `first`, `part` and
-    `vote_on` are for an answer split over several cards (`answer_cards`): the position of this card's
-    first quote in the whole answer, "part n of m", and the answer's top quote the votes are about
-    (None: no vote buttons on this card). `dm`: the card goes to the asker's personal chat with the
-    bot, where a checklist's "Send me this as a DM" would only post a copy; `followed`: the context the
-    question followed on from, which that button carries to give the same checklist again.
+    `vote_on` are for an answer split over several cards (`answer_cards`, `view` then one part of it):
+    the position of this card's first quote in the whole answer, "part n of m", and the answer's top
+    quote the votes are about (None: no vote buttons on this card). A view made for the asker's personal
+    chat (answer_view's `dm`) offers no "Send me this as a DM": it would only post a copy; `followed`:
+    the context the question followed on from, which that button carries to give the same checklist again.
     """
-    offers = answer_view(answer, dm=dm)
     body: list[Element] = []
     if part is not None and part[0] > 1:
         body.append(words(f"(continued, {part[0]} of {part[1]})", isSubtle=True))
-    if answer.truncated:
-        body.append(words(TRUNCATED_NOTE, isSubtle=True))
-    carried = carried_label(answer)
-    if carried and first == 0:
-        body.append(literal(carried, isSubtle=True))  # names from the content: never read as markdown
-    if answer.message:
+    body.extend(words(note, isSubtle=True) for note in view.notes)
+    if view.carried and first == 0:
+        body.append(literal(view.carried, isSubtle=True))  # names from the content: never read as markdown
+    if view.message:
         # The core's message can name areas and levels from the content: shown literally, not as markdown.
         # A careerfw.yaml redirect's note opens the admins' link (index/glossary.py); its text says where.
-        body.append(literal(answer.message, url=answer.redirect.link if answer.redirect else None, weight="Bolder"))
+        body.append(literal(view.message, url=view.message_link, weight="Bolder"))
     whole = whole or part is not None
-    checklist = checklist_view(answer, whole)
-    marked_against = checklist.current if checklist is not None and any(i.new_words for i in checklist.items) else \
-        next((q.new_against for q in answer.quotes if q.new_words), None)
-    if marked_against:
-        body.append(literal(f"Bold: words new since {marked_against}", isSubtle=True, size="Small"))
-    units: list[_Unit] = [(craft, lambda limit, e=e: e) for craft, e in _levels_elements(answer)]
+    checklist = view.shown_checklist(whole)
+    if view.marked_against:
+        body.append(literal(f"Bold: words new since {view.marked_against}", isSubtle=True, size="Small"))
+    units: list[_Unit] = [(craft, lambda limit, e=e: e) for craft, e in _levels_elements(view)]
     if checklist is not None:
         units += [(i.quote.entry.area,
                    lambda limit, i=i, n=n: checklist_item_elements(_cut_item(i, limit), n))
                   for n, i in enumerate(checklist.items, start=first)]
-    elif side_by_side(answer) and part is None:
-        units.append(("", lambda limit: side_by_side_elements([_cut(q, limit) for q in answer.quotes])))
+    elif view.side_by_side and part is None:
+        units.append(("", lambda limit: side_by_side_elements([_cut(q, limit) for q in view.quotes])))
     elif part is not None:
-        for i, quote in enumerate(answer.quotes, start=first):
-            def one(limit: int | None, q: Quote = quote, also: bool = starts_also_relevant(answer, i)) -> list[Element]:
-                return [*([words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large")] if also else []),
+        units += [(area_label(q.entry), lambda limit, q=q: quote_elements(q)) for q in view.main]
+        for i, quote in enumerate(view.also_relevant):
+            def one(limit: int | None, q: Quote = quote, head: bool = i == 0 and not view.also_continued
+                    ) -> list[Element]:
+                return [*([words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large")] if head else []),
                         *quote_elements(q)]
             units.append((area_label(quote.entry), one))
     else:
-        view = answer_view(answer)
         units += [(area_label(g.quote.entry), lambda limit, g=g: quote_elements(_cut(g.quote, limit), group=g))
                   for g in view.main_groups]
         for i, g in enumerate(view.also_groups):
@@ -321,46 +317,46 @@ def answer_card(
     else:
         # What "Show all" opens shares the card's size limit with the fallback text, which the activity's
         # summary repeats: the fallback is cut to a screen's worth first.
-        fallback = _short_fallback(render_answer(answer).rstrip())
+        fallback = _short_fallback(render_view(view).rstrip())
         room = MAX_CARD_BYTES - 2 * len(fallback.encode()) - MAX_QUOTE_PIECE_BYTES // 2
-        hidden = _fit_screen(body, units, same, answer, room)
-    explains = offers.offered("explain")
+        hidden = _fit_screen(body, units, same, view, room)
+    explains = view.offered("explain")
     if explains:
         # Teams cuts a long button title mid-word; the card lists each area in full, numbered, and
         # its button carries the number and as much of the name as fits.
         body.append(words(DID_YOU_MEAN, spacing="Medium"))
-        for n, entry in enumerate(offers.suggestions, start=1):
+        for n, entry in enumerate(view.suggestions, start=1):
             body.append(literal(f"{n}. {_suggestion_detail(entry)}", spacing="Small" if n > 1 else "Default"))
         body.append({"type": "ActionSet", "actions": [
-            action_button(a, answer.question, _suggestion_title(n, entry))
-            for n, (a, entry) in enumerate(zip(explains, offers.suggestions, strict=True), start=1)]})
-    choices = offers.offered("choose")
+            action_button(a, view.question, _suggestion_title(n, entry))
+            for n, (a, entry) in enumerate(zip(explains, view.suggestions, strict=True), start=1)]})
+    choices = view.offered("choose")
     if choices:
         body.append(words(CHOOSE, spacing="Medium"))
-        body.append({"type": "ActionSet", "actions": [action_button(a, answer.question) for a in choices]})
+        body.append({"type": "ActionSet", "actions": [action_button(a, view.question) for a in choices]})
     actions: list[Element] = []
-    vote_on = vote_on if part is not None else (answer.quotes[0] if answer.quotes else None)
+    vote_on = vote_on if part is not None else (view.quotes[0] if view.quotes else None)
     if vote_on is not None:
-        about: dict[str, Any] = {"entry_id": vote_on.entry.id, "question": answer.question}
+        about: dict[str, Any] = {"entry_id": vote_on.entry.id, "question": view.question}
         if question_id is not None:
             about["question_id"] = question_id
         actions = [
             submit("Helpful", FEEDBACK, helpful=True, **about),
             submit("Not helpful", FEEDBACK, helpful=False, **about),
         ]
-    for send in offers.offered("send_dm"):
+    for send in view.offered("send_dm"):
         if part is None or part[0] == part[1]:
             carried = {"context": {k: v for k, v in followed.to_json().items() if v}} if followed else {}
-            if answer.request is not None:  # a choice's checklist: given again by its names, not its words
-                carried["request"] = answer.request.to_json()
-            actions.append(submit(send.label, CHECKLIST_DM, question=answer.question[:MAX_QUESTION_CHARS], **carried))
+            if view.request is not None:  # a choice's checklist: given again by its names, not its words
+                carried["request"] = view.request.to_json()
+            actions.append(submit(send.label, CHECKLIST_DM, question=view.question[:MAX_QUESTION_CHARS], **carried))
     if hidden:
         # The rest of the answer in the card itself, opened in place: nothing to ask again.
         actions.insert(0, {"type": "Action.ShowCard", "title": SHOW_ALL,
                            "card": {"type": "AdaptiveCard", "version": VERSION, "body": hidden}})
     if not body:
         body.append(words(NO_QUESTION))
-    return card(body, render_answer(answer).rstrip() if whole else fallback, actions)
+    return card(body, render_view(view).rstrip() if whole else fallback, actions)
 
 
 _Unit = tuple[str, Callable[[int | None], list[Element]]]  # a name for "…and N more", and its elements
@@ -381,7 +377,7 @@ def _short_fallback(text: str) -> str:
     return text[: text.rfind("\n", 0, MAX_FALLBACK_CHARS) + 1] + "…(Show all: the whole answer)"
 
 
-def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], answer: Answer,
+def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], view: AnswerView,
                 room: int = MAX_CARD_BYTES // 2) -> list[Element]:
     """Fills `body` with as many whole units (areas, quotes) as fit one phone screen (BUDGET) and
     returns what "Show all" opens: every unit whole (a checklist's unchanged areas too), within the
@@ -404,7 +400,7 @@ def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], an
             limit = FIRST_CUT if limit is None else max(MIN_CUT, limit // 2)
     if not collapsed:
         return []
-    checklist = checklist_view(answer, whole=True)
+    checklist = view.checklist
     if checklist is not None:  # toggles in the shown part are item_0…; these are numbered on from 1000
         all_units = [e for n, i in enumerate(checklist.items) for e in checklist_item_elements(i, 1000 + n)]
     else:
@@ -466,24 +462,34 @@ def card_bytes(value: dict[str, Any]) -> int:
 
 def answer_cards(answer: Answer, question_id: int | None = None, *, dm: bool = False,
                  followed: Context | None = None, whole: bool = False) -> list[dict[str, Any]]:
+    """The cards of one answer (`view_cards` of its view); `dm`, `followed` and `whole` as there."""
+    return view_cards(answer_view(answer, dm=dm), question_id, followed=followed, whole=whole)
+
+
+def view_cards(view: AnswerView, question_id: int | None = None, *, followed: Context | None = None,
+               whole: bool = False) -> list[dict[str, Any]]:
     """One card on one phone screen, the rest under "Show all"; with `whole`, every area in full: one
     card, or several in order when one would pass Teams' message size limit (a "level" answer on a
     large framework quotes every area of the level). At most MAX_CARDS; the last then names the areas
     left out, which can be asked about one by one."""
-    made = answer_card(answer, question_id, dm=dm, followed=followed, whole=whole)
+    made = view_card(view, question_id, followed=followed, whole=whole)
     if card_bytes(made) <= MAX_CARD_BYTES:
         return [made]
-    if answer.checklist is not None:
-        return _checklist_cards(answer, question_id, dm, followed)
-    answer = replace(answer, quotes=[piece for quote in answer.quotes for piece in _pieces_of(quote)])
-    if len(answer.quotes) < 2:
-        return [answer_card(answer, question_id)]
+    if view.checklist is not None:
+        return _checklist_cards(view, question_id, followed)
+    view = replace(view, main=tuple(p for q in view.main for p in _pieces_of(q)),
+                   also_relevant=tuple(p for q in view.also_relevant for p in _pieces_of(q)))
+    quotes = view.quotes
+    if len(quotes) < 2:
+        return [view_card(view, question_id)]
     chunks: list[list[Quote]] = [[]]
-    for quote in answer.quotes:
+    start = 0
+    for n, quote in enumerate(quotes):
         # Measured as the fullest a card can be: with the "continued" line and the vote buttons.
-        trial = replace(answer, quotes=chunks[-1] + [quote], suggestions=[])
-        if chunks[-1] and card_bytes(_piece(trial, question_id, 2, 2, 0, answer.quotes[0], [])) > MAX_CARD_BYTES:
+        trial = view.part(start, n + 1, first=True, last=False)
+        if chunks[-1] and card_bytes(_piece(trial, question_id, 2, 2, 0, quotes[0], [])) > MAX_CARD_BYTES:
             chunks.append([])
+            start = n
         chunks[-1].append(quote)
     left_out = [q for chunk in chunks[MAX_CARDS:] for q in chunk]
     chunks = chunks[:MAX_CARDS]
@@ -495,63 +501,51 @@ def answer_cards(answer: Answer, question_id: int | None = None, *, dm: bool = F
     first = 0
     for n, chunk in enumerate(chunks, start=1):
         last = n == len(chunks)
-        piece = replace(
-            answer,
-            quotes=chunk,
-            message=answer.message if n == 1 else None,
-            truncated=answer.truncated and n == 1,
-            suggestions=answer.suggestions if last else [],
-        )
-        vote_on = answer.quotes[0] if last else None
+        vote_on = quotes[0] if last else None
+        piece = view.part(first, first + len(chunk), first=n == 1, last=last)
         made = _piece(piece, question_id, n, len(chunks), first, vote_on, left_out if last else [],
                       cut_short if last else [])
         while last and len(chunk) > 1 and card_bytes(made) > MAX_CARD_BYTES:
             dropped = chunk.pop()  # the list of names left out made the last card too big
             (cut_short if any(q.entry.id == dropped.entry.id for q in chunk) else left_out).insert(0, dropped)
-            made = _piece(replace(piece, quotes=chunk), question_id, n, len(chunks), first, vote_on, left_out,
-                          cut_short)
+            piece = view.part(first, first + len(chunk), first=n == 1, last=last)
+            made = _piece(piece, question_id, n, len(chunks), first, vote_on, left_out, cut_short)
         result.append(made)
         first += len(chunk)
     return result
 
 
-def _checklist_cards(answer: Answer, question_id: int | None, dm: bool = False,
+def _checklist_cards(view: AnswerView, question_id: int | None,
                      followed: Context | None = None) -> list[dict[str, Any]]:
     """A checklist too big for one card: whole items per card, in order (an item's long text is in
     pieces inside its item), the votes and the DM button on the last."""
-    assert answer.checklist is not None
-    pairs = list(zip(answer.quotes, answer.checklist.changes, strict=True))
-    chunks: list[list[tuple[Quote, str]]] = [[]]
-    for pair in pairs:
-        trial = chunks[-1] + [pair]
-        made = _checklist_piece(answer, question_id, trial, 2, 2, 0, dm, followed)
-        if chunks[-1] and card_bytes(made) > MAX_CARD_BYTES:
-            chunks.append([])
-        chunks[-1].append(pair)
-    chunks = chunks[:MAX_CARDS]
-    shown = sum(len(c) for c in chunks)
+    assert view.checklist is not None
+    items = view.checklist.items
+    vote_on = view.quotes[0]
+    sizes = [0]
+    for n in range(len(items)):
+        # Measured as a last card: with the "continued" line, the votes and the DM button.
+        made = view_card(view.part(n - sizes[-1], n + 1, first=False, last=True), question_id, part=(2, 2),
+                         vote_on=vote_on, followed=followed)
+        if sizes[-1] and card_bytes(made) > MAX_CARD_BYTES:
+            sizes.append(0)
+        sizes[-1] += 1
+    sizes = sizes[:MAX_CARDS]
+    shown = sum(sizes)
     result = []
     first = 0
-    for n, chunk in enumerate(chunks, start=1):
-        made = _checklist_piece(answer, question_id, chunk, n, len(chunks), first, dm, followed)
-        if n == len(chunks) and shown < len(pairs):
-            rest = ", ".join(q.entry.area for q, _ in pairs[shown:])
-            made["body"].append(words(f"{len(pairs) - shown} more areas did not fit; ask about one by name:",
+    for n, size in enumerate(sizes, start=1):
+        last = n == len(sizes)
+        made = view_card(view.part(first, first + size, first=n == 1, last=last), question_id, first=first,
+                         part=(n, len(sizes)), vote_on=vote_on if last else None, followed=followed)
+        if last and shown < len(items):
+            rest = ", ".join(i.quote.entry.area for i in items[shown:])
+            made["body"].append(words(f"{len(items) - shown} more areas did not fit; ask about one by name:",
                                       separator=True))
             made["body"].append(literal(rest))
         result.append(made)
-        first += len(chunk)
+        first += size
     return result
-
-
-def _checklist_piece(answer: Answer, question_id: int | None, chunk: list[tuple[Quote, str]], n: int, of: int,
-                     first: int, dm: bool = False, followed: Context | None = None) -> dict[str, Any]:
-    assert answer.checklist is not None
-    piece = replace(answer, quotes=[q for q, _ in chunk], message=answer.message if n == 1 else None,
-                    truncated=answer.truncated and n == 1,
-                    checklist=replace(answer.checklist, changes=tuple(c for _, c in chunk)))
-    return answer_card(piece, question_id, first=first, part=(n, of), vote_on=answer.quotes[0] if n == of else None,
-                       dm=dm, followed=followed)
 
 
 def _pieces_of(quote: Quote) -> list[Quote]:
@@ -567,10 +561,10 @@ def _pieces_of(quote: Quote) -> list[Quote]:
     return [replace(quote, text=part, complete=True) for part in parts]
 
 
-def answer_lead(answer: Answer, part: int = 1, parts: int = 1) -> str:
+def answer_lead(view: AnswerView, part: int = 1, parts: int = 1) -> str:
     """One line of the bot's own words for the message text: what Teams shows in notifications and
     the chat list, and above the card. The quote itself is only in the card and its fallback."""
-    return f"(continued, {part} of {parts})" if part > 1 else answer_view(answer).lead
+    return f"(continued, {part} of {parts})" if part > 1 else view.lead
 
 
 def answer_messages(answer: Answer, question_id: int | None = None, answerer: Answerer | None = None, *,
@@ -581,11 +575,12 @@ def answer_messages(answer: Answer, question_id: int | None = None, answerer: An
     kind of chat: Teams shows suggested actions only under a message without a card, which an answer
     never is (a few small Action.Submits: the cards keep room for them under Teams' limit). `dm` and
     `followed` as for `answer_card`."""
-    follow_ups = [action_button(a, answer.question) for a in answer_view(answer, answerer, dm=dm).offered(*FOLLOW_UPS)]
-    made = answer_cards(answer, question_id, dm=dm, followed=followed, whole=whole)
+    view = answer_view(answer, answerer, dm=dm)
+    follow_ups = [action_button(a, view.question) for a in view.offered(*FOLLOW_UPS)]
+    made = view_cards(view, question_id, followed=followed, whole=whole)
     if follow_ups:
         made[-1].setdefault("actions", []).extend(follow_ups)
-    return [(answer_lead(answer, n, len(made)), c) for n, c in enumerate(made, start=1)]
+    return [(answer_lead(view, n, len(made)), c) for n, c in enumerate(made, start=1)]
 
 
 def todo_lead(entries: list[Entry]) -> str:
@@ -593,10 +588,10 @@ def todo_lead(entries: list[Entry]) -> str:
 
 
 def _piece(
-    piece: Answer, question_id: int | None, n: int, of: int, first: int, vote_on: Quote | None, left_out: list[Quote],
-    cut_short: list[Quote] | None = None,
+    piece: AnswerView, question_id: int | None, n: int, of: int, first: int, vote_on: Quote | None,
+    left_out: list[Quote], cut_short: list[Quote] | None = None,
 ) -> dict[str, Any]:
-    made = answer_card(piece, question_id, first=first, part=(n, of), vote_on=vote_on)
+    made = view_card(piece, question_id, first=first, part=(n, of), vote_on=vote_on)
     for quote in {q.entry.id: q for q in cut_short or []}.values():
         where = link_for(quote) or quote.entry.source
         made["body"].append(words("The rest of this text is too long for a Teams answer; it is on the page:",

@@ -202,9 +202,9 @@ def test_the_check_on_renderers_catches_reads_of_the_core_answer() -> None:
         assert _core_answer_uses(reads), reads
 
 
-# Renderers moved onto AnswerView so far (issue 21 item 4); bot/teams/cards.py still reads the core
-# Answer in places and joins this list when it no longer does.
-VIEW_ONLY_RENDERERS = ("bot/text.py", "bot/slack/blocks.py")
+# The renderers of issue 21 item 4: each reads only AnswerView (bot/view.py), which decides once what
+# every surface shows.
+VIEW_ONLY_RENDERERS = ("bot/text.py", "bot/slack/blocks.py", "bot/teams/cards.py")
 
 
 @pytest.mark.parametrize("path", VIEW_ONLY_RENDERERS)
@@ -212,3 +212,24 @@ def test_renderers_read_the_answer_only_through_its_view(path: str) -> None:
     source = (Path(__file__).resolve().parents[2] / path).read_text()
     assert _core_answer_uses(source) == []
 
+
+def test_a_cell_continued_over_several_teams_cards_is_not_headed_also_relevant() -> None:
+    """A lookup's cell too long for one card goes on in the next cards as itself; "Also relevant" heads
+    the other areas only, once (the view's split, not the position of a piece among the cards)."""
+    from bot.teams.cards import answer_cards
+    from index.answer import Quote
+    from index.entry import Entry
+    from tests.teams.harness import card_texts
+
+    text = "\n\n".join(f"Paragraph {i}: " + "words " * 400 for i in range(10))
+    big = Entry("FW", "C", "Level 1", "R", "S", "Big", text, False, "p.md:3")
+    other = Entry("FW", "C", "Level 1", "R", "S", "Other", "I do other things.", False, "p.md:30")
+    answer = Answer("big?", "lookup", True, quotes=[Quote(big, text, 0.9, True, None),
+                                                    Quote(other, other.description, 0.5, True, None)])
+    made = answer_cards(answer, whole=True)
+    assert len(made) > 1  # the case under test: the cell is in pieces over several cards
+    shown = [t for c in made for t in card_texts(c["body"]) if t in ("Also relevant", "Big", "Other")]
+    assert shown[-2:] == ["Also relevant", "Other"] and shown.count("Also relevant") == 1
+    assert set(shown[:-2]) == {"Big"}
+    # Each card's plain-text fallback says the same.
+    assert ["Also relevant:" in c["fallbackText"] for c in made] == [False] * (len(made) - 1) + [True]
