@@ -5,26 +5,29 @@
     answer.confident, answer.quotes[0].text, answer.to_json()
 
 Answers only ever carry framework text verbatim; anything the bot says in its own words (no match,
-not written yet) is a separate `message`, never mixed into a quote.
+not written yet) is a separate `message`, never mixed into a quote (index/compose/answers.py, whose
+types this module re-exports as the core's face).
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from index import confidence
 from index.aliases import Detected
 from index.bridge import VocabularyBridge
+from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, Checklist, Choice, Intent, Quote, quote_for
+from index.compose.shared import State
 from index.embedder import Embedder
-from index.entry import Entry, is_inclusion, is_label
+from index.entry import Entry
 from index.followup import Context, FollowUps, resolved
-from index.glossary import Glossary, GlossaryLine, Redirect, Rewrite, load_glossary
+from index.glossary import Glossary, Rewrite, load_glossary
 from index.intents import Intent as Plan
 from index.levelorder import Level, LevelOrder
 from index.query import Query, parse, settle, unnamed_words
@@ -33,16 +36,14 @@ from index.request import Request
 from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
-from index.worddiff import Span, new_spans
+from index.worddiff import new_spans
 
-Intent = Literal[
-    "lookup", "todo", "compare", "level", "choose", "area", "empty", "levels", "next", "previous", "missing_level",
-    "checklist", "redirect",
+__all__ = [
+    "GONE", "MAX_QUESTION_CHARS", "NOT_WRITTEN", "NO_MATCH", "RANKED", "Answer", "Answerer", "Checklist", "Choice",
+    "Intent", "Quote", "quote_for",
 ]
 
 MAX_QUESTION_CHARS = 1000
-NOT_WRITTEN = "This expectation has not been written yet."
-NO_MATCH = "The framework has no good match for that question."
 # A request (a button's) naming a level, craft or area the loaded content no longer has.
 GONE = "The framework no longer has that (it has changed since). Please ask the question again."
 # Paragraphs of a long cell quoted with the best one when they score nearly as well.
@@ -51,185 +52,11 @@ MAX_PARAGRAPHS = 2
 RANKED = 10  # candidates a lookup ranks, whatever it quotes
 
 
-@dataclass(frozen=True)
-class Quote:
-    entry: Entry
-    text: str  # the quoted framework text, verbatim ("" for a TODO entry)
-    score: float
-    complete: bool  # True when `text` is the whole cell; False when only its relevant paragraphs
-    url: str | None
-    # The words of `text` new against another level's text of the same area (a checklist's changed
-    # area, the higher of two compared levels): offsets into `text` (index/worddiff.py), None when
-    # the quote was compared with nothing. `new_against` names that other level.
-    new_words: tuple[Span, ...] | None = None
-    new_against: str | None = None
-
-    @property
-    def todo(self) -> bool:
-        return self.entry.todo
-
-    @property
-    def rest(self) -> str:
-        """The rest of the cell when only part is quoted ("one click away")."""
-        return "" if self.complete else self.entry.description
-
-    def to_json(self) -> dict[str, Any]:
-        e = self.entry
-        return {
-            "text": self.text,
-            "area": e.area,
-            "level": e.level,
-            "craft": e.craft,
-            "framework": e.framework,
-            "section": e.section,
-            "url": self.url,
-            "source": e.source,
-            "todo": e.todo,
-            "score": round(self.score, 4),
-            "complete": self.complete,
-            "role": e.role,
-            "kind": e.entry_kind,
-            "new_words": [list(span) for span in self.new_words] if self.new_words is not None else None,
-            "new_against": self.new_against,
-        }
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One way to narrow a question the framework answers several ways ("Level 3" in four crafts): a
-    button label, the question it asks in words, and the same by the index's names (what a button
-    carries, answered by `Answerer.answer_request` without parsing the words again)."""
-
-    label: str
-    question: str
-    request: Request | None = None
-
-    @classmethod
-    def of(cls, label: str, request: Request) -> Choice:
-        return cls(label, request.describe(), request)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"label": self.label, "question": self.question}
-        if self.request is not None:
-            out["request"] = self.request.to_json()
-        return out
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """A promotion checklist: the target level's cells (the answer's quotes, in order), each marked by
-    how it changed since the current level: "changed", "new" (no such area there) or "same"."""
-
-    current: str
-    target: str
-    craft: str
-    changes: tuple[str, ...]
-
-    def to_json(self, quotes: list[Quote]) -> dict[str, Any]:
-        return {
-            "from": self.current,
-            "to": self.target,
-            "craft": self.craft,
-            "items": [{"area": q.entry.area, "change": c} for q, c in zip(quotes, self.changes, strict=True)],
-        }
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    intent: Intent
-    confident: bool
-    quotes: list[Quote] = field(default_factory=list)  # ranked; empty when not confident
-    suggestions: list[Quote] = field(default_factory=list)  # nearest areas when not confident
-    message: str | None = None  # the bot's own words: no match, not written yet, question cut
-    truncated: bool = False
-    signals: confidence.Signals | None = None  # what the confidence gate saw (a lookup's best match)
-    choices: list[Choice] = field(default_factory=list)  # intent "choose": which one the asker means
-    # What this answer resolved, for the conversation's next question (index/followup.py), and which of
-    # its facets came from the previous turn rather than the question itself.
-    context: Context | None = None
-    carried: tuple[str, ...] = ()
-    levels: list[Level] = field(default_factory=list)  # levels the answer names (levels, next, missing_level)
-    checklist: Checklist | None = None  # intent "checklist": how each quoted cell changed
-    site_url: str | None = None  # for the levels' links in `to_json`
-    # The careerfw.yaml lines that applied (index/glossary.py), and the admin's note that answered instead.
-    glossary: tuple[GlossaryLine, ...] = ()
-    redirect: Redirect | None = None
-    # The request this answers when a button asked it (`Answerer.answer_request`): what a button that
-    # gives the answer again ("Share in channel", "Send me this as a DM") carries, instead of its words.
-    request: Request | None = None
-    # How the question was read (index/query.py), the decision table's rows that gave the intent, and the
-    # ranking the answer came from: what `careerfw ask --explain` shows. Not in `to_json`.
-    query: Query | None = None
-    fired: tuple[str, ...] = ()
-    ranking: Ranking | None = None
-
-    @property
-    def todo(self) -> bool:
-        return self.intent != "checklist" and bool(self.quotes) and self.quotes[0].todo
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "confident": self.confident,
-            "intent": self.intent,
-            "todo": self.todo,
-            "message": self.message,
-            "answers": [q.to_json() for q in self.quotes],
-            "suggestions": [q.to_json() for q in self.suggestions],
-            "choices": [c.to_json() for c in self.choices],
-            "context": self.context.to_json() if self.context else None,
-            "carried": list(self.carried),
-            "levels": [lv.to_json(self.site_url) for lv in self.levels],
-            "checklist": self.checklist.to_json(self.quotes) if self.checklist else None,
-            "request": self.request.to_json() if self.request else None,
-            "glossary": [g.to_json() for g in self.glossary],
-            "redirect": self.redirect.to_json() if self.redirect else None,
-        }
-
-
-def quote_for(entry: Entry, score: float, paragraphs: tuple[int, ...], site_url: str | None) -> Quote:
-    if entry.todo:
-        return Quote(entry, "", score, True, entry.url(site_url))
-    paras = entry.paragraphs
-    picked = {i for i in paragraphs if 0 <= i < len(paras)}
-    for i in sorted(picked):
-        # A label is quoted with what it introduces, and a paragraph with the label that heads it.
-        j = i
-        while is_label(paras[j]) and j + 1 < len(paras):
-            j += 1
-            picked.add(j)
-        if i > 0 and is_label(paras[i - 1]):
-            picked.add(i - 1)
-        # An "Includes: …" line only lists what the paragraph before it covers.
-        k = i
-        while k > 0 and is_inclusion(paras[k]):
-            k -= 1
-            picked.add(k)
-    chosen = [paras[i] for i in sorted(picked)]
-    if not chosen or len(chosen) == len(paras):
-        return Quote(entry, entry.description, score, True, entry.url(site_url))
-    return Quote(entry, "\n\n".join(chosen), score, False, entry.url(site_url))
-
-
-@dataclass(frozen=True)
-class _State:
-    """One loaded index with everything derived from it, swapped in as one object."""
-
-    index: LoadedIndex
-    ranker: HybridRanker
-    by_id: dict[str, int]
-    bridge: VocabularyBridge
-    levels: LevelOrder  # each craft's levels in order (index/levelorder.py)
-    followups: FollowUps
-    glossary: Glossary = field(default_factory=Glossary)  # careerfw.yaml, loaded with the pages
-
-
 class Answerer:
     """Holds one loaded index and the model; safe to share between threads.
 
     Everything derived from the index (BM25, aliases, term sets) is built once here or in `reload`,
-    never per question; a question reads one `_State` and keeps it even if a reload swaps another in.
+    never per question; a question reads one `State` and keeps it even if a reload swaps another in.
     """
 
     def __init__(
@@ -256,7 +83,7 @@ class Answerer:
         bridge = VocabularyBridge.build([e.area for e in index.entries], self.embedder.encode)
         ranker = HybridRanker(index)
         levels = ranker.structure.order
-        state = _State(index, ranker, {e.id: i for i, e in enumerate(index.entries)}, bridge, levels,
+        state = State(index, ranker, {e.id: i for i, e in enumerate(index.entries)}, bridge, levels,
                        FollowUps(index.entries, ranker.structure, levels),
                        glossary if glossary is not None else self._state.glossary)
         # One assignment swaps index and ranker together; a question in flight keeps the state it took.
@@ -306,7 +133,7 @@ class Answerer:
         other.weights = weights or self.weights
         return other
 
-    def _rank(self, state: _State, question: str, vector: np.ndarray, detected: Detected | None = None,
+    def _rank(self, state: State, question: str, vector: np.ndarray, detected: Detected | None = None,
               **kwargs: Any) -> Ranking:
         """The ranking the answerer uses: the hand-weighted sum, or the fitted model (index/ranking.py)."""
         if self.model is None:
@@ -400,7 +227,7 @@ class Answerer:
         carried = follow.carried if _used_carried(answer) else ()
         return replace(answer, question=asked, context=now or None, carried=carried, glossary=rewrite.used)
 
-    def _respond(self, state: _State, query: Query, restrict: np.ndarray | None, limit: int,
+    def _respond(self, state: State, query: Query, restrict: np.ndarray | None, limit: int,
                  truncated: bool) -> Answer:
         question, detected = query.text, query.detected
         vector = self.embedder.encode_query(question)
@@ -419,7 +246,7 @@ class Answerer:
         answer = self._answer(state, question, ranking, limit, truncated, restrict, plan)
         return replace(answer, query=query, fired=fired, ranking=ranking)
 
-    def _answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool,
+    def _answer(self, state: State, question: str, ranking: Ranking, limit: int, truncated: bool,
                 restrict: np.ndarray | None, intent: Plan) -> Answer:
         if intent.kind == "todo":
             return self._todo_answer(state, question, ranking, truncated)
@@ -454,7 +281,7 @@ class Answerer:
             return self._level_answer(state, question, Plan("level", [intent.level_rows], []), truncated)
         return answer
 
-    def _definitions_asked(self, state: _State, query: Query) -> np.ndarray | None:
+    def _definitions_asked(self, state: State, query: Query) -> np.ndarray | None:
         """The definitions of the areas or crafts a question asks the meaning of (None: not such a question,
         or the framework defines none of them)."""
         if not query.meaning:
@@ -466,7 +293,7 @@ class Answerer:
         rows = np.array([e.kind == "definition" and (e.area in named or e.craft in named) for e in state.index.entries])
         return rows if rows.any() else None
 
-    def _named_area(self, ranking: Ranking, state: _State, entry: int) -> bool:
+    def _named_area(self, ranking: Ranking, state: State, entry: int) -> bool:
         area = state.index.entries[entry].area
         return any(
             not m.partial and any(f == "area" and v == area for f, v in m.values)
@@ -481,10 +308,10 @@ class Answerer:
         """What the confidence gate sees of `hit` for the ranked question (for `careerfw eval`)."""
         return self._signals(self._state, ranking, hit)
 
-    def _confident(self, state: _State, ranking: Ranking, top: Hit) -> bool:
+    def _confident(self, state: State, ranking: Ranking, top: Hit) -> bool:
         return self.gate.decide(self._signals(state, ranking, top))
 
-    def _signals(self, state: _State, ranking: Ranking, top: Hit) -> confidence.Signals:
+    def _signals(self, state: State, ranking: Ranking, top: Hit) -> confidence.Signals:
         lexical = state.ranker.lexical
         named = self._named_area(ranking, state, top.entry)
         if ranking.features is not None and ranking.probability is not None:
@@ -516,7 +343,7 @@ class Answerer:
         phrase = confidence.shares_phrase(own, lexical.term_sets[top.entry], lexical)
         return confidence.Signals(top.dense, cover, named, scope, rest_dense, phrase)
 
-    def _lookup_answer(self, state: _State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
+    def _lookup_answer(self, state: State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
         hits = ranking.hits
         if not hits:
             return Answer(question, "lookup", False, message=NO_MATCH, truncated=truncated)
@@ -530,7 +357,7 @@ class Answerer:
         message = NOT_WRITTEN if quotes[0].todo else None
         return Answer(question, "lookup", True, quotes=quotes, message=message, truncated=truncated, signals=signals)
 
-    def _quote(self, state: _State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
+    def _quote(self, state: State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
         entry = state.index.entries[hit.entry]
         # A question that only names the area ("what is expected for AI governance?") gets the whole cell.
         asked_about = unnamed_words(ranking.detected)
@@ -552,7 +379,7 @@ class Answerer:
         chosen = tuple(i for s, g in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN for i in g)
         return quote_for(entry, hit.score, chosen, self.site_url)
 
-    def _todo_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:
+    def _todo_answer(self, state: State, question: str, ranking: Ranking, truncated: bool) -> Answer:
         entries = state.index.entries
         allowed = ranking.narrowed
         rows = [i for i, e in enumerate(entries) if e.todo and (allowed is None or allowed[i])]
@@ -572,7 +399,7 @@ class Answerer:
         return Answer(question, "todo", True, quotes=quotes, message="\n".join(lines), truncated=truncated)
 
     def _compare_answer(
-        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool,
+        self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool,
         restrict: np.ndarray | None = None,
     ) -> Answer | None:
         entries = state.index.entries
@@ -614,7 +441,7 @@ class Answerer:
                           truncated=truncated)
         return self._compared(state, question, sides, intent.side_names, entries[top.entry], top.score, truncated)
 
-    def _compared(self, state: _State, question: str, sides: list[np.ndarray], side_names: list[str],
+    def _compared(self, state: State, question: str, sides: list[np.ndarray], side_names: list[str],
                   anchor: Entry, score: float, truncated: bool) -> Answer:
         """`anchor`'s area in each side's entries, side by side; a side without that area is named."""
         entries = state.index.entries
@@ -644,7 +471,7 @@ class Answerer:
                       message=" ".join(notes) or None, truncated=truncated)
 
     @staticmethod
-    def _marked_higher(state: _State, quotes: list[Quote]) -> list[Quote]:
+    def _marked_higher(state: State, quotes: list[Quote]) -> list[Quote]:
         """One area at two levels of one craft: the higher level's text with the words new against the
         lower's marked (index/worddiff.py), as a checklist marks them."""
         if len(quotes) != 2 or any(q.todo for q in quotes):
@@ -661,7 +488,7 @@ class Answerer:
                                new_against=quotes[low].entry.level)
         return marked
 
-    def _level_answer(self, state: _State, question: str, intent: Plan, truncated: bool) -> Answer:
+    def _level_answer(self, state: State, question: str, intent: Plan, truncated: bool) -> Answer:
         entries = state.index.entries
         # In page order: a page's introduction, parsed when the page ends, still leads its overview.
         rows = sorted((int(i) for i in intent.sides[0] if entries[i].kind == "level"),
@@ -691,7 +518,7 @@ class Answerer:
 
     # --- the ladder: which levels, what comes next, a level that isn't there, promotion ------------------
 
-    def _crafts_named(self, state: _State, ranking: Ranking, kinds: set[str]) -> set[tuple[str, str]] | None:
+    def _crafts_named(self, state: State, ranking: Ranking, kinds: set[str]) -> set[tuple[str, str]] | None:
         """(framework, craft) pairs the question's names of these kinds allow (None: it names none). Names
         of levels are left out: a level's page heading may also be a section ("## Designer 1")."""
         crafts = [m for m in ranking.detected.mentions if not any(f == "level" for f, _ in m.values)]
@@ -701,10 +528,10 @@ class Answerer:
         entries = state.index.entries
         return {(entries[i].framework, entries[i].craft) for i in np.flatnonzero(mask) if entries[i].kind == "level"}
 
-    def _ladders(self, state: _State, crafts: set[tuple[str, str]] | None) -> list[list[Level]]:
+    def _ladders(self, state: State, crafts: set[tuple[str, str]] | None) -> list[list[Level]]:
         return [ls for ls in state.levels.by_craft() if crafts is None or (ls[0].framework, ls[0].craft) in crafts]
 
-    def _levels_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:
+    def _levels_answer(self, state: State, question: str, ranking: Ranking, truncated: bool) -> Answer:
         ladders = self._ladders(state, self._crafts_named(state, ranking, {"craft"})) or state.levels.by_craft()
         if not ladders:
             return Answer(question, "levels", False, message=NO_MATCH, truncated=truncated)
@@ -712,7 +539,7 @@ class Answerer:
         return Answer(question, "levels", True, message=message, truncated=truncated,
                       levels=[lv for ls in ladders for lv in ls], site_url=self.site_url)
 
-    def _missing_level_answer(self, state: _State, question: str, ranking: Ranking, truncated: bool) -> Answer:
+    def _missing_level_answer(self, state: State, question: str, ranking: Ranking, truncated: bool) -> Answer:
         label = ranking.detected.missing[0].label
         crafts = self._crafts_named(state, ranking, {"craft"})
         ladders = self._ladders(state, crafts) or state.levels.by_craft()
@@ -725,7 +552,7 @@ class Answerer:
         return Answer(question, "missing_level", True, message=f"{subject} has no {label}; it has: {has}.",
                       truncated=truncated, levels=[lv for ls in ladders for lv in ls], site_url=self.site_url)
 
-    def _named_levels(self, state: _State, ranking: Ranking, rows: np.ndarray) -> list[Level]:
+    def _named_levels(self, state: State, ranking: Ranking, rows: np.ndarray) -> list[Level]:
         """The levels (in order) a name's rows select, narrowed by the question's craft names."""
         entries = state.index.entries
         crafts = self._crafts_named(state, ranking, {"craft"})
@@ -739,7 +566,7 @@ class Answerer:
                     found.append(lv)
         return found
 
-    def _overview(self, state: _State, level: Level) -> list[Quote]:
+    def _overview(self, state: State, level: Level) -> list[Quote]:
         """A level's own introduction when it has one, else the first paragraph of each of its areas."""
         entries = [e for e in state.index.entries
                    if e.kind == "level" and e.level == level.title and e.craft == level.craft
@@ -748,7 +575,7 @@ class Answerer:
         chosen = intro or entries
         return [quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), self.site_url) for e in chosen]
 
-    def _step_answer(self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool) -> Answer:
+    def _step_answer(self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool) -> Answer:
         here = self._named_levels(state, ranking, intent.sides[0])
         if not here:
             return self._lookup_answer(state, question, ranking, 3, truncated)
@@ -784,7 +611,7 @@ class Answerer:
                       levels=found, site_url=self.site_url)
 
     def _checklist_answer(
-        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
+        self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool
     ) -> Answer | None:
         """What the target level asks for, area by area, marked where it differs from the current level."""
         order = state.levels
@@ -830,7 +657,7 @@ class Answerer:
                           truncated=truncated)
         return self._checklist(state, question, *every[0], truncated)
 
-    def _checklist(self, state: _State, question: str, current: Level, target: Level, truncated: bool
+    def _checklist(self, state: State, question: str, current: Level, target: Level, truncated: bool
                    ) -> Answer | None:
         """The checklist of one move, from `current` to `target` (two levels of one craft)."""
         framework, craft = target.framework, target.craft
@@ -872,13 +699,13 @@ class Answerer:
                                                                     tuple(changes)), site_url=self.site_url)
 
     def _compare_areas_answer(
-        self, state: _State, question: str, ranking: Ranking, intent: Plan, truncated: bool
+        self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool
     ) -> Answer | None:
         """Two areas side by side: at the level the question names, or the only one that has both."""
         a, b = intent.areas
         return self._compare_areas(state, question, a, b, ranking.narrowed, truncated)
 
-    def _compare_areas(self, state: _State, question: str, a: str, b: str, allowed: np.ndarray | None,
+    def _compare_areas(self, state: State, question: str, a: str, b: str, allowed: np.ndarray | None,
                        truncated: bool) -> Answer | None:
         """Areas `a` and `b` side by side, among the `allowed` entries (None: all)."""
         entries = state.index.entries
@@ -936,7 +763,7 @@ class Answerer:
         return replace(answer, context=now or None, request=request)
 
     @staticmethod
-    def _names_known(state: _State, request: Request) -> bool:
+    def _names_known(state: State, request: Request) -> bool:
         """Whether the loaded content still has every name `request` carries."""
         entries = state.index.entries
         fw, craft = request.framework, request.craft
@@ -945,7 +772,7 @@ class Answerer:
         return all(any(e.area == area and e.craft == craft and e.framework == fw for e in entries)
                    for area in request.areas)
 
-    def _requested(self, state: _State, request: Request, question: str) -> Answer | None:
+    def _requested(self, state: State, request: Request, question: str) -> Answer | None:
         entries = state.index.entries
         fw, craft = request.framework, request.craft
         found = [state.levels.find(title, craft, fw) for title in request.levels]
@@ -981,7 +808,7 @@ class Answerer:
         )
 
 
-def _distinct_areas(state: _State, hits: list[Hit]) -> list[Hit]:
+def _distinct_areas(state: State, hits: list[Hit]) -> list[Hit]:
     """Hits with one per area name, for suggestions that are not five cells of one area."""
     seen: set[str] = set()
     out: list[Hit] = []
@@ -993,7 +820,7 @@ def _distinct_areas(state: _State, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _crafts_in(state: _State, text: str) -> set[str]:
+def _crafts_in(state: State, text: str) -> set[str]:
     """The crafts a text names (a title's levels differ by craft): a craft's name, or its people's
     ("backend engineer", a page heading's role), never a level's name, which many crafts share."""
     structure = state.ranker.structure
