@@ -22,15 +22,16 @@ import numpy as np
 from index import confidence
 from index.aliases import Detected
 from index.bridge import VocabularyBridge
+from index.compose import lookup, overview, todo
 from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, Checklist, Choice, Intent, Quote, quote_for
-from index.compose.shared import State
+from index.compose.shared import Asking, State, distinct_areas, quote_hit
 from index.embedder import Embedder
 from index.entry import Entry
 from index.followup import Context, FollowUps, resolved
 from index.glossary import Glossary, Rewrite, load_glossary
 from index.intents import Intent as Plan
 from index.levelorder import Level, LevelOrder
-from index.query import Query, parse, settle, unnamed_words
+from index.query import Query, parse, settle
 from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
 from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
@@ -46,9 +47,6 @@ __all__ = [
 MAX_QUESTION_CHARS = 1000
 # A request (a button's) naming a level, craft or area the loaded content no longer has.
 GONE = "The framework no longer has that (it has changed since). Please ask the question again."
-# Paragraphs of a long cell quoted with the best one when they score nearly as well.
-PARAGRAPH_MARGIN = 0.03
-MAX_PARAGRAPHS = 2
 RANKED = 10  # candidates a lookup ranks, whatever it quotes
 
 
@@ -243,43 +241,54 @@ class Answerer:
         # The intent was decided from the question model before ranking (index/query.py); the ranking only
         # settles whether a topical word picks one area of a whole level.
         plan, fired = settle(query, ranking, state.ranker.structure, state.ranker.lexical.term_sets)
-        answer = self._answer(state, question, ranking, limit, truncated, restrict, plan)
+        answer = self._answer(state, query, ranking, limit, truncated, restrict, plan)
         return replace(answer, query=query, fired=fired, ranking=ranking)
 
-    def _answer(self, state: State, question: str, ranking: Ranking, limit: int, truncated: bool,
+    def _asking(self, state: State, question: str, truncated: bool, limit: int = 3,
+                restrict: np.ndarray | None = None) -> Asking:
+        """What the composers read of this answerer for one question: its index, links and judgement."""
+
+        def rank_within(allowed: np.ndarray) -> Ranking:
+            return self._rank(state, question, self.embedder.encode_query(question), limit=RANKED, restrict=allowed)
+
+        def signals(ranking: Ranking, hit: Hit) -> confidence.Signals:
+            return self._signals(state, ranking, hit)
+
+        return Asking(state, question, truncated, self.site_url, signals, self.gate.decide, rank_within, limit,
+                      restrict)
+
+    def _answer(self, state: State, query: Query, ranking: Ranking, limit: int, truncated: bool,
                 restrict: np.ndarray | None, intent: Plan) -> Answer:
+        question = query.text
+        asking = self._asking(state, question, truncated, limit, restrict)
         if intent.kind == "todo":
-            return self._todo_answer(state, question, ranking, truncated)
+            return todo.compose(asking, query, ranking, intent)
         if intent.kind == "compare":
-            answer = self._compare_answer(state, question, ranking, intent, truncated, restrict)
+            answer = self._compare_answer(state, asking, query, ranking, intent)
             if answer is not None:
                 return answer
         if intent.kind == "level":
-            return self._level_answer(state, question, intent, truncated)
+            return overview.compose(asking, query, ranking, intent)
         if intent.kind == "missing_level":
             return self._missing_level_answer(state, question, ranking, truncated)
         if intent.kind == "levels":
             return self._levels_answer(state, question, ranking, truncated)
         if intent.kind in ("next", "previous"):
-            return self._step_answer(state, question, ranking, intent, truncated)
+            return self._step_answer(state, asking, query, ranking, intent)
         if intent.kind == "checklist":
             answer = self._checklist_answer(state, question, ranking, intent, truncated)
             if answer is not None:
                 return answer
             intent = Plan("compare", intent.sides, intent.side_names, side_spans=intent.side_spans)
             if len(intent.sides) == 2:
-                compared = self._compare_answer(state, question, ranking, intent, truncated)
+                compared = self._compare_answer(state, replace(asking, restrict=None), query, ranking, intent)
                 if compared is not None:
                     return compared
         if intent.kind == "compare_areas":
             answer = self._compare_areas_answer(state, question, ranking, intent, truncated)
             if answer is not None:
                 return answer
-        answer = self._lookup_answer(state, question, ranking, limit, truncated)
-        if intent.level_rows is not None and not answer.confident:
-            # A level question whose words seemed to pick one area, but no area answers it: the overview.
-            return self._level_answer(state, question, Plan("level", [intent.level_rows], []), truncated)
-        return answer
+        return lookup.compose(asking, query, ranking, intent)
 
     def _definitions_asked(self, state: State, query: Query) -> np.ndarray | None:
         """The definitions of the areas or crafts a question asks the meaning of (None: not such a question,
@@ -343,65 +352,9 @@ class Answerer:
         phrase = confidence.shares_phrase(own, lexical.term_sets[top.entry], lexical)
         return confidence.Signals(top.dense, cover, named, scope, rest_dense, phrase)
 
-    def _lookup_answer(self, state: State, question: str, ranking: Ranking, limit: int, truncated: bool) -> Answer:
-        hits = ranking.hits
-        if not hits:
-            return Answer(question, "lookup", False, message=NO_MATCH, truncated=truncated)
-        top = hits[0]
-        signals = self._signals(state, ranking, top)
-        if not self.gate.decide(signals):
-            suggestions = [self._quote(state, ranking, h, whole=True) for h in _distinct_areas(state, hits)[:limit]]
-            return Answer(question, "lookup", False, suggestions=suggestions, message=NO_MATCH, truncated=truncated,
-                          signals=signals)
-        quotes = [self._quote(state, ranking, h) for h in hits[:limit]]
-        message = NOT_WRITTEN if quotes[0].todo else None
-        return Answer(question, "lookup", True, quotes=quotes, message=message, truncated=truncated, signals=signals)
-
-    def _quote(self, state: State, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
-        entry = state.index.entries[hit.entry]
-        # A question that only names the area ("what is expected for AI governance?") gets the whole cell.
-        asked_about = unnamed_words(ranking.detected)
-        if whole or entry.todo or len(entry.paragraphs) <= 1 or not asked_about:
-            return quote_for(entry, hit.score, (), self.site_url)
-        # The paragraphs this question is about: cosine per paragraph, nudged by shared words.
-        asked = set(ranking.residual)
-        scored = []
-        paras = entry.paragraphs
-        for group, cos in state.ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry):
-            if not group:
-                continue
-            shared = len(asked & set(terms(" ".join(paras[i] for i in group if i < len(paras)))))
-            scored.append((cos + 0.05 * shared, group))
-        if not scored:
-            return quote_for(entry, hit.score, (), self.site_url)
-        scored.sort(key=lambda sg: -sg[0])
-        best = scored[0][0]
-        chosen = tuple(i for s, g in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN for i in g)
-        return quote_for(entry, hit.score, chosen, self.site_url)
-
-    def _todo_answer(self, state: State, question: str, ranking: Ranking, truncated: bool) -> Answer:
-        entries = state.index.entries
-        allowed = ranking.narrowed
-        rows = [i for i, e in enumerate(entries) if e.todo and (allowed is None or allowed[i])]
-        quotes = [quote_for(entries[i], 1.0, (), self.site_url) for i in rows]
-        if not quotes:
-            where = " there" if allowed is not None else ""
-            return Answer(question, "todo", True, message=f"Every area{where} is written: nothing is left to do.",
-                          truncated=truncated)
-        groups: dict[tuple[str, str], list[str]] = {}
-        for i in rows:
-            e = entries[i]
-            groups.setdefault((e.level or e.role, e.craft), []).append(e.area)
-        lines = [f"{len(rows)} area(s) not written yet:"]
-        for (level, craft), areas in groups.items():
-            label = f"{level} ({craft})" if craft and len({c for _, c in groups}) > 1 else level
-            lines.append(f"• {label}: {', '.join(areas)}")
-        return Answer(question, "todo", True, quotes=quotes, message="\n".join(lines), truncated=truncated)
-
-    def _compare_answer(
-        self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool,
-        restrict: np.ndarray | None = None,
-    ) -> Answer | None:
+    def _compare_answer(self, state: State, asking: Asking, query: Query, ranking: Ranking, intent: Plan
+                        ) -> Answer | None:
+        question, truncated, restrict = asking.question, asking.truncated, asking.restrict
         entries = state.index.entries
         side_a, side_b = intent.sides
         # Other names in the question (a craft, say) still narrow each side.
@@ -435,7 +388,8 @@ class Answerer:
             return None
         top = within.hits[0]
         if not named and not self._confident(state, within, top):
-            suggestions = [self._quote(state, within, h, whole=True) for h in _distinct_areas(state, within.hits)[:3]]
+            suggestions = [quote_hit(asking, query, within, h, whole=True)
+                           for h in distinct_areas(state, within.hits)[:3]]
             return Answer(question, "compare", False, suggestions=suggestions,
                           message="Which area should I compare? Name one, for example one of these.",
                           truncated=truncated)
@@ -488,34 +442,6 @@ class Answerer:
                                new_against=quotes[low].entry.level)
         return marked
 
-    def _level_answer(self, state: State, question: str, intent: Plan, truncated: bool) -> Answer:
-        entries = state.index.entries
-        # In page order: a page's introduction, parsed when the page ends, still leads its overview.
-        rows = sorted((int(i) for i in intent.sides[0] if entries[i].kind == "level"),
-                      key=lambda i: (entries[i].path, entries[i].line))
-        crafts = sorted({entries[i].craft for i in rows})
-        if len(crafts) > 1:
-            # Every craft's cells at once is a wall of text: ask which craft, one button each.
-            level = entries[rows[0]].level
-            framework_of = {entries[i].craft: entries[i].framework for i in rows}
-            choices = [Choice.of(craft, Request("level", framework_of[craft], craft, (level,))) for craft in crafts]
-            return Answer(question, "choose", False, message=f"{level} is written for {len(crafts)} crafts: "
-                          "which one do you mean?", choices=choices, truncated=truncated)
-        quotes = []
-        for i in rows:
-            e = entries[i]
-            # Briefly: the first paragraph of each area, the rest one click away.
-            quotes.append(quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), self.site_url))
-        level = entries[rows[0]].level if rows else ""
-        unwritten = sum(1 for q in quotes if q.todo)
-        crafts = {entries[i].craft for i in rows}
-        message = f"{level}: {len(quotes)} area(s)"
-        if len(crafts) > 1:
-            message += f" across {len(crafts)} crafts"
-        if unwritten:
-            message += f", {unwritten} not written yet"
-        return Answer(question, "level", bool(quotes), quotes=quotes, message=message + ".", truncated=truncated)
-
     # --- the ladder: which levels, what comes next, a level that isn't there, promotion ------------------
 
     def _crafts_named(self, state: State, ranking: Ranking, kinds: set[str]) -> set[tuple[str, str]] | None:
@@ -566,19 +492,11 @@ class Answerer:
                     found.append(lv)
         return found
 
-    def _overview(self, state: State, level: Level) -> list[Quote]:
-        """A level's own introduction when it has one, else the first paragraph of each of its areas."""
-        entries = [e for e in state.index.entries
-                   if e.kind == "level" and e.level == level.title and e.craft == level.craft
-                   and e.framework == level.framework]
-        intro = [e for e in entries if e.area == level.title and not e.todo]
-        chosen = intro or entries
-        return [quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), self.site_url) for e in chosen]
-
-    def _step_answer(self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool) -> Answer:
+    def _step_answer(self, state: State, asking: Asking, query: Query, ranking: Ranking, intent: Plan) -> Answer:
+        question, truncated = asking.question, asking.truncated
         here = self._named_levels(state, ranking, intent.sides[0])
         if not here:
-            return self._lookup_answer(state, question, ranking, 3, truncated)
+            return lookup.best_cells(replace(asking, limit=3), query, ranking)
         up = intent.kind == "next"
         steps = {lv: (state.levels.next if up else state.levels.previous)(lv.title, lv.craft, lv.framework)
                  for lv in here}
@@ -606,7 +524,7 @@ class Answerer:
                 message += f" (in {', '.join(sorted(crafts))})"
             return Answer(question, kind, True, message=message + ".", choices=choices, truncated=truncated,
                           levels=found, site_url=self.site_url)
-        quotes = self._overview(state, found[0])
+        quotes = overview.introduction(asking, found[0])
         return Answer(question, kind, True, quotes=quotes, message=message + ".", truncated=truncated,
                       levels=found, site_url=self.site_url)
 
@@ -783,7 +701,7 @@ class Answerer:
 
         if request.intent == "level":
             rows = at(request.levels[0])
-            return self._level_answer(state, question, Plan("level", [rows], []), False) if len(rows) else None
+            return overview.of_rows(self._asking(state, question, False), rows) if len(rows) else None
         if request.intent == "checklist":
             return self._checklist(state, question, found[0][0], found[1][0], False)
         if request.intent == "compare":
@@ -806,18 +724,6 @@ class Answerer:
         return Answer(
             question or entry.area, "area", True, quotes=[quote], message=NOT_WRITTEN if entry.todo else None
         )
-
-
-def _distinct_areas(state: State, hits: list[Hit]) -> list[Hit]:
-    """Hits with one per area name, for suggestions that are not five cells of one area."""
-    seen: set[str] = set()
-    out: list[Hit] = []
-    for h in hits:
-        area = state.index.entries[h.entry].area
-        if area not in seen:
-            seen.add(area)
-            out.append(h)
-    return out
 
 
 def _crafts_in(state: State, text: str) -> set[str]:

@@ -1,15 +1,27 @@
-"""What the composers share: the loaded index they read."""
+"""What the composers share: the loaded index they read, the question being answered, and the few
+readings of it more than one composer makes (which paragraphs of a cell it is about)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from index import confidence
 from index.bridge import VocabularyBridge
+from index.compose.answers import Quote, quote_for
 from index.followup import FollowUps
 from index.glossary import Glossary
 from index.levelorder import LevelOrder
-from index.search import HybridRanker
+from index.query import Query
+from index.search import Hit, HybridRanker, Ranking
 from index.store import LoadedIndex
+from index.tokens import terms
+
+# Paragraphs of a long cell quoted with the best one when they score nearly as well.
+PARAGRAPH_MARGIN = 0.03
+MAX_PARAGRAPHS = 2
 
 
 @dataclass(frozen=True)
@@ -23,3 +35,56 @@ class State:
     levels: LevelOrder  # each craft's levels in order (index/levelorder.py)
     followups: FollowUps
     glossary: Glossary = field(default_factory=Glossary)  # careerfw.yaml, loaded with the pages
+
+
+@dataclass(frozen=True)
+class Asking:
+    """One question (or button request) being answered: what a composer reads besides the `Query`, the
+    ranking and the plan. The answerer's judgement comes as functions, so a composer judges a hit, or
+    ranks the question again among some entries, exactly as the answerer would, without holding it."""
+
+    state: State  # the index the question took; a reload in flight does not change it
+    question: str  # as searched (names written out, a follow-up's carried names added)
+    truncated: bool
+    site_url: str | None
+    signals: Callable[[Ranking, Hit], confidence.Signals]  # what the gate sees of a hit
+    sure: Callable[[confidence.Signals], bool]  # the gate's decision on it
+    rank_within: Callable[[np.ndarray], Ranking]  # the question ranked again among these entries only
+    limit: int = 3  # quotes a lookup gives
+    restrict: np.ndarray | None = None  # entries a follow-up's carried area (or a meaning question) allows
+
+
+def quote_hit(asking: Asking, query: Query, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
+    """`hit` quoted: the paragraphs of its cell the question is about, or the whole cell."""
+    state = asking.state
+    entry = state.index.entries[hit.entry]
+    # A question that only names the area ("what is expected for AI governance?") gets the whole cell.
+    if whole or entry.todo or len(entry.paragraphs) <= 1 or not query.unnamed:
+        return quote_for(entry, hit.score, (), asking.site_url)
+    # The paragraphs this question is about: cosine per paragraph, nudged by shared words.
+    asked = set(ranking.residual)
+    scored = []
+    paras = entry.paragraphs
+    for group, cos in state.ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry):
+        if not group:
+            continue
+        shared = len(asked & set(terms(" ".join(paras[i] for i in group if i < len(paras)))))
+        scored.append((cos + 0.05 * shared, group))
+    if not scored:
+        return quote_for(entry, hit.score, (), asking.site_url)
+    scored.sort(key=lambda sg: -sg[0])
+    best = scored[0][0]
+    chosen = tuple(i for s, g in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN for i in g)
+    return quote_for(entry, hit.score, chosen, asking.site_url)
+
+
+def distinct_areas(state: State, hits: list[Hit]) -> list[Hit]:
+    """Hits with one per area name, for suggestions that are not five cells of one area."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for h in hits:
+        area = state.index.entries[h.entry].area
+        if area not in seen:
+            seen.add(area)
+            out.append(h)
+    return out

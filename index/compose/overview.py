@@ -1,0 +1,60 @@
+"""The level overview: everything expected at one level, the first paragraph of each of its areas in
+page order ("what is expected at level 3?", "what is a principal?"); a level several crafts have asks
+which craft first."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.compose.answers import Answer, Choice, Quote, quote_for
+from index.compose.shared import Asking
+from index.intents import Intent as Plan
+from index.levelorder import Level
+from index.query import Query
+from index.request import Request
+from index.search import Ranking
+
+
+def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:
+    return of_rows(asking, plan.sides[0])
+
+
+def of_rows(asking: Asking, rows: np.ndarray) -> Answer:
+    """The overview of the level whose entries are `rows` (a name's, or a button's level)."""
+    question, truncated = asking.question, asking.truncated
+    entries = asking.state.index.entries
+    # In page order: a page's introduction, parsed when the page ends, still leads its overview.
+    rows = sorted((int(i) for i in rows if entries[i].kind == "level"),
+                  key=lambda i: (entries[i].path, entries[i].line))
+    crafts = sorted({entries[i].craft for i in rows})
+    if len(crafts) > 1:
+        # Every craft's cells at once is a wall of text: ask which craft, one button each.
+        level = entries[rows[0]].level
+        framework_of = {entries[i].craft: entries[i].framework for i in rows}
+        choices = [Choice.of(craft, Request("level", framework_of[craft], craft, (level,))) for craft in crafts]
+        return Answer(question, "choose", False, message=f"{level} is written for {len(crafts)} crafts: "
+                      "which one do you mean?", choices=choices, truncated=truncated)
+    quotes = []
+    for i in rows:
+        e = entries[i]
+        # Briefly: the first paragraph of each area, the rest one click away.
+        quotes.append(quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), asking.site_url))
+    level = entries[rows[0]].level if rows else ""
+    unwritten = sum(1 for q in quotes if q.todo)
+    crafts = {entries[i].craft for i in rows}
+    message = f"{level}: {len(quotes)} area(s)"
+    if len(crafts) > 1:
+        message += f" across {len(crafts)} crafts"
+    if unwritten:
+        message += f", {unwritten} not written yet"
+    return Answer(question, "level", bool(quotes), quotes=quotes, message=message + ".", truncated=truncated)
+
+
+def introduction(asking: Asking, level: Level) -> list[Quote]:
+    """A level's own introduction when it has one, else the first paragraph of each of its areas."""
+    entries = [e for e in asking.state.index.entries
+               if e.kind == "level" and e.level == level.title and e.craft == level.craft
+               and e.framework == level.framework]
+    intro = [e for e in entries if e.area == level.title and not e.todo]
+    chosen = intro or entries
+    return [quote_for(e, 1.0, (0,) if len(e.paragraphs) > 1 else (), asking.site_url) for e in chosen]
