@@ -558,7 +558,11 @@ def _pieces_of(quote: Quote) -> list[Quote]:
         return [quote]
     text = quote.text if quote.complete else quote.entry.description
     parts = split_text(text, str.encode, MAX_QUOTE_PIECE_BYTES)
-    return [replace(quote, text=part, complete=True) for part in parts]
+    # Marked words are offsets into the quoted text: each piece keeps those within it, as its own offsets.
+    spans = quote.new_words if quote.complete else None
+    return [replace(quote, text=part, complete=True,
+                    new_words=restricted(spans, at, at + len(part)) if spans is not None else None)
+            for at, part in _located(text, parts)]
 
 
 def answer_lead(view: AnswerView, part: int = 1, parts: int = 1) -> str:

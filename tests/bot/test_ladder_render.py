@@ -260,3 +260,25 @@ def test_ask_all_quotes_the_unchanged_areas_too(tmp_path, capsys) -> None:
     assert "[ ] Ownership (same as Level 1)" in every and "[ ] Craft (same as Level 1)" in every
     assert "I see my changes through to production and fix what I break." in every
     assert "Same as Level 1:" not in every
+
+
+def test_two_compared_cells_too_long_for_one_teams_card_keep_their_bold_words_over_the_cards() -> None:
+    """One area at two levels, each cell longer than a card holds: split over cards in pieces, the
+    higher level's new words still bold, and its pieces' runs joined are its text (was a ValueError:
+    the pieces kept the whole text's offsets)."""
+    old = "\n\n".join(f"Part {i}: " + " ".join(["I lead the work in my team."] * 60) for i in range(4))
+    new = "\n\n".join(f"Part {i}: " + " ".join(["I lead the work across teams."] * 60) for i in range(4))
+    spans = new_spans(old, new)
+    low, high = _entry("Mastery", old, level="Level 3"), _entry("Mastery", new)
+    answer = Answer("compare mastery", "compare", True, quotes=[
+        Quote(low, old, 1.0, True, None), Quote(high, new, 1.0, True, None, new_words=spans, new_against="Level 3")])
+    made = answer_cards(answer, 1, whole=True)
+    assert len(made) > 1
+    for card in made:
+        assert_valid_card(card)
+    quoted = [b for card in made for c in card_elements(card["body"], "Container") if c.get("style") == "emphasis"
+              for b in c["items"]]
+    higher = [b for b in quoted if "across" in "".join(r["text"] for r in b["inlines"])]
+    assert "\n\n".join("".join(r["text"] for r in b["inlines"]) for b in higher) == new
+    bold = "".join(r["text"] for b in higher for r in b["inlines"] if r.get("weight") == "Bolder")
+    assert bold == "".join(new[s:e] for s, e in spans) and bold
