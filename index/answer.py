@@ -4,9 +4,11 @@
     answer = answerer.ask("what does Head of ML own?")
     answer.confident, answer.quotes[0].text, answer.to_json()
 
-Answers only ever carry framework text verbatim; anything the bot says in its own words (no match,
-not written yet) is a separate `message`, never mixed into a quote (index/compose/answers.py, whose
-types this module re-exports as the core's face).
+The answerer reads a question into its `Query` (index/query.py), ranks, and hands both to the composer
+of the query's intent (index/compose/: one module per intent); it keeps the loaded index, the ranking,
+the confidence gate and the public methods. Answers only ever carry framework text verbatim; anything
+the bot says in its own words (no match, not written yet) is a separate `message`, never mixed into a
+quote (index/compose/answers.py, whose types this module re-exports as the core's face).
 """
 
 from __future__ import annotations
@@ -22,22 +24,21 @@ import numpy as np
 from index import confidence
 from index.aliases import Detected
 from index.bridge import VocabularyBridge
-from index.compose import lookup, overview, todo
+from index.compose import COMPOSERS, checklist, compare, compare_areas, definition, overview, redirect
 from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, Checklist, Choice, Intent, Quote, quote_for
-from index.compose.shared import Asking, State, distinct_areas, quote_hit
+from index.compose.shared import Asking, State
 from index.embedder import Embedder
 from index.entry import Entry
 from index.followup import Context, FollowUps, resolved
-from index.glossary import Glossary, Rewrite, load_glossary
+from index.glossary import Glossary, load_glossary
 from index.intents import Intent as Plan
-from index.levelorder import Level, LevelOrder
+from index.levelorder import LevelOrder
 from index.query import Query, parse, settle
 from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
 from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
-from index.worddiff import new_spans
 
 __all__ = [
     "GONE", "MAX_QUESTION_CHARS", "NOT_WRITTEN", "NO_MATCH", "RANKED", "Answer", "Answerer", "Checklist", "Choice",
@@ -193,7 +194,7 @@ class Answerer:
                                          context.craft if context else None,
                                          lambda: (lv.title for ladder in state.levels.by_craft() for lv in ladder))
         if rewrite.redirect is not None or rewrite.choices:
-            return _glossary_answer(asked, rewrite, truncated, context)
+            return redirect.compose(asked, rewrite, truncated, context)
         question = rewrite.text
         detected = structure.detect(question)
         question = structure.corrected(question, detected)
@@ -233,7 +234,7 @@ class Answerer:
         bridged = state.bridge.bridge([w for i, w in enumerate(detected.words) if i not in covered],
                                       state.ranker.lexical.known, self.embedder.encode_query)
         # "What does scope mean?": the craft page's definition of the name, not one level's cell.
-        definitions = self._definitions_asked(state, query)
+        definitions = definition.definitions_asked(state, query)
         if definitions is not None:
             restrict = definitions if restrict is None else (restrict & definitions)
         ranking = self._rank(state, question, vector, detected, limit=max(limit, RANKED), restrict=restrict,
@@ -241,7 +242,7 @@ class Answerer:
         # The intent was decided from the question model before ranking (index/query.py); the ranking only
         # settles whether a topical word picks one area of a whole level.
         plan, fired = settle(query, ranking, state.ranker.structure, state.ranker.lexical.term_sets)
-        answer = self._answer(state, query, ranking, limit, truncated, restrict, plan)
+        answer = self._compose(self._asking(state, question, truncated, limit, restrict), query, ranking, plan)
         return replace(answer, query=query, fired=fired, ranking=ranking)
 
     def _asking(self, state: State, question: str, truncated: bool, limit: int = 3,
@@ -257,50 +258,18 @@ class Answerer:
         return Asking(state, question, truncated, self.site_url, signals, self.gate.decide, rank_within, limit,
                       restrict)
 
-    def _answer(self, state: State, query: Query, ranking: Ranking, limit: int, truncated: bool,
-                restrict: np.ndarray | None, intent: Plan) -> Answer:
-        question = query.text
-        asking = self._asking(state, question, truncated, limit, restrict)
-        if intent.kind == "todo":
-            return todo.compose(asking, query, ranking, intent)
-        if intent.kind == "compare":
-            answer = self._compare_answer(state, asking, query, ranking, intent)
-            if answer is not None:
-                return answer
-        if intent.kind == "level":
-            return overview.compose(asking, query, ranking, intent)
-        if intent.kind == "missing_level":
-            return self._missing_level_answer(state, question, ranking, truncated)
-        if intent.kind == "levels":
-            return self._levels_answer(state, question, ranking, truncated)
-        if intent.kind in ("next", "previous"):
-            return self._step_answer(state, asking, query, ranking, intent)
-        if intent.kind == "checklist":
-            answer = self._checklist_answer(state, question, ranking, intent, truncated)
-            if answer is not None:
-                return answer
-            intent = Plan("compare", intent.sides, intent.side_names, side_spans=intent.side_spans)
-            if len(intent.sides) == 2:
-                compared = self._compare_answer(state, replace(asking, restrict=None), query, ranking, intent)
-                if compared is not None:
-                    return compared
-        if intent.kind == "compare_areas":
-            answer = self._compare_areas_answer(state, question, ranking, intent, truncated)
-            if answer is not None:
-                return answer
-        return lookup.compose(asking, query, ranking, intent)
-
-    def _definitions_asked(self, state: State, query: Query) -> np.ndarray | None:
-        """The definitions of the areas or crafts a question asks the meaning of (None: not such a question,
-        or the framework defines none of them)."""
-        if not query.meaning:
-            return None
-        detected = query.detected
-        named = {v for m in detected.mentions if not m.partial for f, v in m.values if f in ("area", "craft")}
-        if not named:
-            return None
-        rows = np.array([e.kind == "definition" and (e.area in named or e.craft in named) for e in state.index.entries])
-        return rows if rows.any() else None
+    @staticmethod
+    def _compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:
+        """The answer of the composer for the plan's intent (index/compose/)."""
+        answer = COMPOSERS[plan.kind](asking, query, ranking, plan)
+        if answer is None and plan.kind == "checklist" and len(plan.sides) == 2:
+            # Two levels and no move between them on one track ("from M3 to L4"): the two compared.
+            plan = Plan("compare", plan.sides, plan.side_names, side_spans=plan.side_spans)
+            answer = COMPOSERS["compare"](replace(asking, restrict=None), query, ranking, plan)
+        if answer is None:
+            # A composer that finds nothing to compose (no level has both areas, …) leaves it to the lookup.
+            answer = COMPOSERS["lookup"](asking, query, ranking, plan)
+        return answer
 
     def _named_area(self, ranking: Ranking, state: State, entry: int) -> bool:
         area = state.index.entries[entry].area
@@ -352,315 +321,6 @@ class Answerer:
         phrase = confidence.shares_phrase(own, lexical.term_sets[top.entry], lexical)
         return confidence.Signals(top.dense, cover, named, scope, rest_dense, phrase)
 
-    def _compare_answer(self, state: State, asking: Asking, query: Query, ranking: Ranking, intent: Plan
-                        ) -> Answer | None:
-        question, truncated, restrict = asking.question, asking.truncated, asking.restrict
-        entries = state.index.entries
-        side_a, side_b = intent.sides
-        # Other names in the question (a craft, say) still narrow each side.
-        named_sides = {i for s, e in intent.side_spans for i in range(s, e)}
-        others = [
-            m for m in ranking.detected.mentions
-            if m.start not in named_sides and (m.kinds & {"who", "craft"}) and not m.partial
-        ]
-        narrow = state.ranker.structure.mask(others, {"who", "craft"})
-        # A craft named anywhere ("Level 3 and Level 4 in Backend Engineering") is both sides' craft,
-        # though the words sit next to one side: a side that names another craft keeps its own.
-        crafts = [m for m in ranking.detected.mentions if m.kinds == {"craft"} and not m.partial]
-        one = len({v for m in crafts for f, v in m.values if f == "craft"}) == 1
-        in_craft = state.ranker.structure.mask(crafts, {"craft"}) if one else None
-        sides = []
-        for rows in (side_a, side_b):
-            keep = rows if narrow is None else rows[narrow[rows]]
-            keep = keep if len(keep) else rows
-            if in_craft is not None and in_craft[keep].any():
-                keep = keep[in_craft[keep]]
-            sides.append(keep)
-        union = np.zeros(len(entries), dtype=bool)
-        union[sides[0]] = True
-        union[sides[1]] = True
-        if restrict is not None and (union & restrict).any():
-            union &= restrict  # the area a follow-up carried ("level 3 vs level 4" after a Mastery answer)
-        vector = self.embedder.encode_query(question)
-        within = self._rank(state, question, vector, limit=RANKED, restrict=union)
-        named = [m for m in ranking.detected.of_kind("area") if not m.partial]
-        if not within.hits:
-            return None
-        top = within.hits[0]
-        if not named and not self._confident(state, within, top):
-            suggestions = [quote_hit(asking, query, within, h, whole=True)
-                           for h in distinct_areas(state, within.hits)[:3]]
-            return Answer(question, "compare", False, suggestions=suggestions,
-                          message="Which area should I compare? Name one, for example one of these.",
-                          truncated=truncated)
-        return self._compared(state, question, sides, intent.side_names, entries[top.entry], top.score, truncated)
-
-    def _compared(self, state: State, question: str, sides: list[np.ndarray], side_names: list[str],
-                  anchor: Entry, score: float, truncated: bool) -> Answer:
-        """`anchor`'s area in each side's entries, side by side; a side without that area is named."""
-        entries = state.index.entries
-        area = anchor.area
-        quotes: list[Quote] = []
-        missing: list[str] = []
-        for rows, name in zip(sides, side_names, strict=True):
-            same = [int(i) for i in rows if entries[i].area == area]
-            if not same:
-                missing.append(name)
-                continue
-            # Prefer the cell of the same craft and section as the best match; a name that covers two
-            # levels ("Senior Engineer 2" of two tracks) shows each of them.
-            same.sort(key=lambda i: (entries[i].craft != anchor.craft, entries[i].section != anchor.section))
-            shown: set[str] = set()
-            for i in same:
-                if entries[i].level not in shown and entries[i].craft == entries[same[0]].craft:
-                    shown.add(entries[i].level)
-                    quotes.append(quote_for(entries[i], score, (), self.site_url))
-        quotes = self._marked_higher(state, quotes)
-        notes = []
-        if missing:
-            notes.append(f"{' and '.join(missing)} has no {area} area.")
-        if any(q.todo for q in quotes):
-            notes.append(NOT_WRITTEN)
-        return Answer(question, "compare", bool(quotes), quotes=quotes,
-                      message=" ".join(notes) or None, truncated=truncated)
-
-    @staticmethod
-    def _marked_higher(state: State, quotes: list[Quote]) -> list[Quote]:
-        """One area at two levels of one craft: the higher level's text with the words new against the
-        lower's marked (index/worddiff.py), as a checklist marks them."""
-        if len(quotes) != 2 or any(q.todo for q in quotes):
-            return quotes
-        a, b = (q.entry for q in quotes)
-        if a.area != b.area or a.craft != b.craft or a.framework != b.framework or a.level == b.level:
-            return quotes
-        pa, pb = (state.levels.find(e.level, e.craft, e.framework) for e in (a, b))
-        if not (pa and pb) or pa[0].position == pb[0].position:
-            return quotes
-        low, high = (0, 1) if pa[0].position < pb[0].position else (1, 0)
-        marked = list(quotes)
-        marked[high] = replace(quotes[high], new_words=new_spans(quotes[low].entry.description, quotes[high].text),
-                               new_against=quotes[low].entry.level)
-        return marked
-
-    # --- the ladder: which levels, what comes next, a level that isn't there, promotion ------------------
-
-    def _crafts_named(self, state: State, ranking: Ranking, kinds: set[str]) -> set[tuple[str, str]] | None:
-        """(framework, craft) pairs the question's names of these kinds allow (None: it names none). Names
-        of levels are left out: a level's page heading may also be a section ("## Designer 1")."""
-        crafts = [m for m in ranking.detected.mentions if not any(f == "level" for f, _ in m.values)]
-        mask = state.ranker.structure.mask(crafts, kinds)
-        if mask is None:
-            return None
-        entries = state.index.entries
-        return {(entries[i].framework, entries[i].craft) for i in np.flatnonzero(mask) if entries[i].kind == "level"}
-
-    def _ladders(self, state: State, crafts: set[tuple[str, str]] | None) -> list[list[Level]]:
-        return [ls for ls in state.levels.by_craft() if crafts is None or (ls[0].framework, ls[0].craft) in crafts]
-
-    def _levels_answer(self, state: State, question: str, ranking: Ranking, truncated: bool) -> Answer:
-        ladders = self._ladders(state, self._crafts_named(state, ranking, {"craft"})) or state.levels.by_craft()
-        if not ladders:
-            return Answer(question, "levels", False, message=NO_MATCH, truncated=truncated)
-        message = "Levels of each craft, in order:" if len(ladders) > 1 else "Levels, in order:"
-        return Answer(question, "levels", True, message=message, truncated=truncated,
-                      levels=[lv for ls in ladders for lv in ls], site_url=self.site_url)
-
-    def _missing_level_answer(self, state: State, question: str, ranking: Ranking, truncated: bool) -> Answer:
-        label = ranking.detected.missing[0].label
-        crafts = self._crafts_named(state, ranking, {"craft"})
-        ladders = self._ladders(state, crafts) or state.levels.by_craft()
-        subject = ladders[0][0].craft if crafts is not None and len(ladders) == 1 else "This framework"
-        lists = [", ".join(lv.title for lv in ls) for ls in ladders]
-        if len(set(lists)) == 1:
-            has = lists[0]
-        else:
-            has = "; ".join(f"{ls[0].craft}: {text}" for ls, text in zip(ladders, lists, strict=True))
-        return Answer(question, "missing_level", True, message=f"{subject} has no {label}; it has: {has}.",
-                      truncated=truncated, levels=[lv for ls in ladders for lv in ls], site_url=self.site_url)
-
-    def _named_levels(self, state: State, ranking: Ranking, rows: np.ndarray) -> list[Level]:
-        """The levels (in order) a name's rows select, narrowed by the question's craft names."""
-        entries = state.index.entries
-        crafts = self._crafts_named(state, ranking, {"craft"})
-        found: list[Level] = []
-        for i in rows:
-            e = entries[int(i)]
-            if e.kind != "level" or (crafts is not None and (e.framework, e.craft) not in crafts):
-                continue
-            for lv in state.levels.find(e.level, e.craft, e.framework):
-                if lv not in found:
-                    found.append(lv)
-        return found
-
-    def _step_answer(self, state: State, asking: Asking, query: Query, ranking: Ranking, intent: Plan) -> Answer:
-        question, truncated = asking.question, asking.truncated
-        here = self._named_levels(state, ranking, intent.sides[0])
-        if not here:
-            return lookup.best_cells(replace(asking, limit=3), query, ranking)
-        up = intent.kind == "next"
-        steps = {lv: (state.levels.next if up else state.levels.previous)(lv.title, lv.craft, lv.framework)
-                 for lv in here}
-        word = "After" if up else "Before"
-        kind: Intent = intent.kind  # type: ignore[assignment]
-        crafts = {lv.craft for lv in here}
-        found = [s for lv in here for s in steps[lv]]
-        if not found:
-            edge = "highest" if up else "first"
-            names = " and ".join(dict.fromkeys(lv.title for lv in here))
-            where = f" of {here[0].craft}" if len(crafts) == 1 else ""
-            return Answer(question, kind, True, message=f"{names} is the {edge} level{where}.", truncated=truncated,
-                          levels=here, site_url=self.site_url)
-        titles = list(dict.fromkeys(s.title for s in found))
-        names = " and ".join(titles)
-        start = " and ".join(dict.fromkeys(lv.title for lv in here))
-        message = f"{word} {start} {'comes' if len(titles) == 1 else 'come'} {names}"
-        if len(crafts) > 1 or len(found) > 1:
-            # Several crafts or tracks: name them, and let the asker pick one to read.
-            many = len(crafts) > 1
-            choices = [Choice.of(f"{s.title} ({s.craft})" if many else s.title,
-                                 Request("level", s.framework, s.craft, (s.title,)))
-                       for s in found]
-            if many:
-                message += f" (in {', '.join(sorted(crafts))})"
-            return Answer(question, kind, True, message=message + ".", choices=choices, truncated=truncated,
-                          levels=found, site_url=self.site_url)
-        quotes = overview.introduction(asking, found[0])
-        return Answer(question, kind, True, quotes=quotes, message=message + ".", truncated=truncated,
-                      levels=found, site_url=self.site_url)
-
-    def _checklist_answer(
-        self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool
-    ) -> Answer | None:
-        """What the target level asks for, area by area, marked where it differs from the current level."""
-        order = state.levels
-        named = [self._named_levels(state, ranking, rows) for rows in intent.sides]
-        if not all(named):
-            return None
-        crafts = sorted(set.intersection(*({(lv.framework, lv.craft) for lv in side} for side in named)))
-        # Each craft's moves, worked out before asking which one: a choice carries the move itself.
-        moves: dict[tuple[str, str], list[tuple[Level, Level]]] = {}
-        for framework, craft in crafts:
-            sides = [[lv for lv in side if lv.craft == craft and lv.framework == framework] for side in named]
-            pairs: list[tuple[Level, Level]] = []
-            if len(sides) == 2:
-                for a in sides[0]:
-                    for b in sides[1]:
-                        low, high = (a, b) if a.position < b.position else (b, a)
-                        if low.rung != high.rung and (low.track is None or high.track is None
-                                                      or low.track == high.track):
-                            pairs.append((low, high))
-            else:
-                for lv in sides[0]:
-                    if intent.current_named:
-                        pairs += [(lv, nxt) for nxt in order.next(lv.title, craft, framework)]
-                    else:
-                        pairs += [(prev, lv) for prev in order.previous(lv.title, craft, framework)]
-            if pairs:
-                moves[(framework, craft)] = pairs
-        every = [pair for pairs in moves.values() for pair in pairs]
-        if not every:
-            return None
-        if len(every) > 1:
-            def move(a: Level, b: Level) -> Request:
-                return Request("checklist", a.framework, a.craft, (a.title, b.title))
-
-            if len(moves) > 1 and len(every) == len(moves):
-                choices = [Choice.of(a.craft, move(a, b)) for a, b in every]
-                return Answer(question, "choose", False, message=f"That move is written for {len(moves)} crafts: "
-                              "which one do you mean?", choices=choices, truncated=truncated)
-            many = len(moves) > 1
-            choices = [Choice.of(f"{a.title} → {b.title}" + (f" ({a.craft})" if many else ""), move(a, b))
-                       for a, b in every]
-            return Answer(question, "choose", False, message="Which move do you mean?", choices=choices,
-                          truncated=truncated)
-        return self._checklist(state, question, *every[0], truncated)
-
-    def _checklist(self, state: State, question: str, current: Level, target: Level, truncated: bool
-                   ) -> Answer | None:
-        """The checklist of one move, from `current` to `target` (two levels of one craft)."""
-        framework, craft = target.framework, target.craft
-        entries = state.index.entries
-        at = {}
-        for e in entries:
-            if e.kind == "level" and e.craft == craft and e.framework == framework and e.level == current.title:
-                at.setdefault(e.area, e)
-                at.setdefault((e.section, e.area), e)
-        quotes: list[Quote] = []
-        changes: list[str] = []
-        for e in entries:
-            if e.kind != "level" or e.craft != craft or e.framework != framework or e.level != target.title:
-                continue
-            if e.area == target.title:
-                continue  # the page's introduction is no item to work through
-            before = at.get((e.section, e.area)) or at.get(e.area)
-            if before is None:
-                change = "new"
-            elif " ".join(before.description.split()) == " ".join(e.description.split()):
-                change = "same"
-            else:
-                change = "changed"
-            quote = quote_for(e, 1.0, (), self.site_url)
-            if change == "changed" and before is not None and not (e.todo or before.todo):
-                quote = replace(quote, new_words=new_spans(before.description, quote.text),
-                                new_against=current.title)
-            quotes.append(quote)
-            changes.append(change)
-        if not quotes:
-            return None
-        counts = {c: changes.count(c) for c in ("changed", "new", "same") if c in changes}
-        summary = ", ".join(f"{n} {c if c != 'same' else f'same as {current.title}'}" for c, n in counts.items())
-        message = f"From {current.title} to {target.title} ({craft}): {len(quotes)} area(s); {summary}."
-        if any(q.todo for q in quotes):
-            message += f" {NOT_WRITTEN}"
-        return Answer(question, "checklist", True, quotes=quotes, message=message, truncated=truncated,
-                      levels=[current, target], checklist=Checklist(current.title, target.title, craft,
-                                                                    tuple(changes)), site_url=self.site_url)
-
-    def _compare_areas_answer(
-        self, state: State, question: str, ranking: Ranking, intent: Plan, truncated: bool
-    ) -> Answer | None:
-        """Two areas side by side: at the level the question names, or the only one that has both."""
-        a, b = intent.areas
-        return self._compare_areas(state, question, a, b, ranking.narrowed, truncated)
-
-    def _compare_areas(self, state: State, question: str, a: str, b: str, allowed: np.ndarray | None,
-                       truncated: bool) -> Answer | None:
-        """Areas `a` and `b` side by side, among the `allowed` entries (None: all)."""
-        entries = state.index.entries
-        cells: dict[tuple[str, str, str], dict[str, int]] = {}
-        for i, e in enumerate(entries):
-            if e.kind == "level" and e.area in (a, b) and (allowed is None or allowed[i]):
-                cells.setdefault((e.framework, e.craft, e.level), {}).setdefault(e.area, i)
-        both = [(key, found) for key, found in cells.items() if len(found) == 2]
-        if len(both) == 1:
-            _, found = both[0]
-            quotes = [quote_for(entries[found[x]], 1.0, (), self.site_url) for x in (a, b)]
-            message = NOT_WRITTEN if any(q.todo for q in quotes) else None
-            return Answer(question, "compare", True, quotes=quotes, message=message, truncated=truncated)
-        if not both:
-            return None
-        # The craft pages' own definitions of both areas answer the question for every level at once.
-        defined: dict[tuple[str, str], dict[str, int]] = {}
-        for i, e in enumerate(entries):
-            if e.kind == "definition" and e.area in (a, b) and not e.todo:
-                defined.setdefault((e.framework, e.craft), {}).setdefault(e.area, i)
-        crafts = {(fw, cr) for (fw, cr, _), _ in both}
-        full = [found for key, found in defined.items() if len(found) == 2 and key in crafts]
-        if len(full) == 1:
-            quotes = [quote_for(entries[full[0][x]], 1.0, (), self.site_url) for x in (a, b)]
-            return Answer(question, "compare", True, quotes=quotes, truncated=truncated)
-        if len(crafts) > 1:
-            choices = [Choice.of(cr, Request("compare_areas", fw, cr, (), (a, b))) for fw, cr in sorted(crafts)]
-            return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(crafts)} crafts: "
-                          "which one do you mean?", choices=choices, truncated=truncated)
-        (framework, craft), = crafts
-        levels = [lv for lv in state.levels.levels(craft, framework)
-                  if (framework, craft, lv.title) in dict(both)]
-        choices = [Choice.of(lv.title, Request("compare_areas", framework, craft, (lv.title,), (a, b)))
-                   for lv in levels]
-        return Answer(question, "choose", False, message=f"{a} and {b} are written for {len(levels)} levels: "
-                      "which one do you mean?", choices=choices, truncated=truncated)
-
     # --- requests: questions already understood (a button's) ----------------------------------------------
 
     def answer_request(self, request: Request) -> Answer:
@@ -695,23 +355,24 @@ class Answerer:
         fw, craft = request.framework, request.craft
         found = [state.levels.find(title, craft, fw) for title in request.levels]
         in_craft = np.array([e.craft == craft and e.framework == fw for e in entries], dtype=bool)
+        asking = self._asking(state, question, False)
 
         def at(title: str) -> np.ndarray:
             return np.flatnonzero(in_craft & np.array([e.kind == "level" and e.level == title for e in entries]))
 
         if request.intent == "level":
             rows = at(request.levels[0])
-            return overview.of_rows(self._asking(state, question, False), rows) if len(rows) else None
+            return overview.of_rows(asking, rows) if len(rows) else None
         if request.intent == "checklist":
-            return self._checklist(state, question, found[0][0], found[1][0], False)
+            return checklist.of_move(asking, found[0][0], found[1][0])
         if request.intent == "compare":
             sides = [at(title) for title in request.levels]
             anchor = next((entries[i] for rows in sides for i in rows if entries[i].area == request.areas[0]), None)
             if anchor is None:
                 return None
-            return self._compared(state, question, sides, list(request.levels), anchor, 1.0, False)
+            return compare.side_by_side(asking, sides, list(request.levels), anchor, 1.0)
         allowed = in_craft & np.array([e.level == request.levels[0] for e in entries]) if request.levels else in_craft
-        return self._compare_areas(state, question, *request.areas, allowed, False)
+        return compare_areas.side_by_side(asking, *request.areas, allowed)
 
     def explain(self, entry_id: str, question: str | None = None) -> Answer:
         """The answer for one named area (a "Did you mean" choice), quoting its whole cell."""
@@ -745,14 +406,3 @@ def _used_carried(answer: Answer) -> bool:
     after a level several crafts share: every choice is the move from that level). Not a refusal, which used
     none, nor "This framework has no Level 9", which the carried names did not make."""
     return (answer.confident or answer.intent == "choose") and answer.intent != "missing_level"
-
-
-def _glossary_answer(question: str, rewrite: Rewrite, truncated: bool, context: Context | None) -> Answer:
-    """A redirect (the admin's note, never framework text, so not confident), or which craft a title
-    that means different levels per craft is asked about."""
-    if rewrite.redirect is not None:
-        return Answer(question, "redirect", False, message=rewrite.redirect.message(), truncated=truncated,
-                      context=context, glossary=rewrite.used, redirect=rewrite.redirect)
-    choices = [Choice(label, asked) for label, asked in rewrite.choices]
-    return Answer(question, "choose", False, message=rewrite.choose_message, choices=choices, truncated=truncated,
-                  context=context, glossary=rewrite.used)

@@ -1,5 +1,6 @@
 """What the composers share: the loaded index they read, the question being answered, and the few
-readings of it more than one composer makes (which paragraphs of a cell it is about)."""
+readings of it more than one composer makes (which levels and crafts it names, which paragraphs of a
+cell it is about)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from index.bridge import VocabularyBridge
 from index.compose.answers import Quote, quote_for
 from index.followup import FollowUps
 from index.glossary import Glossary
-from index.levelorder import LevelOrder
+from index.levelorder import Level, LevelOrder
 from index.query import Query
 from index.search import Hit, HybridRanker, Ranking
 from index.store import LoadedIndex
@@ -88,3 +89,29 @@ def distinct_areas(state: State, hits: list[Hit]) -> list[Hit]:
             seen.add(area)
             out.append(h)
     return out
+
+
+def crafts_named(state: State, query: Query, kinds: set[str]) -> set[tuple[str, str]] | None:
+    """(framework, craft) pairs the question's names of these kinds allow (None: it names none). Names
+    of levels are left out: a level's page heading may also be a section ("## Designer 1")."""
+    crafts = [m for m in query.detected.mentions if not any(f == "level" for f, _ in m.values)]
+    mask = state.ranker.structure.mask(crafts, kinds)
+    if mask is None:
+        return None
+    entries = state.index.entries
+    return {(entries[i].framework, entries[i].craft) for i in np.flatnonzero(mask) if entries[i].kind == "level"}
+
+
+def named_levels(state: State, query: Query, rows: np.ndarray) -> list[Level]:
+    """The levels (in order) a name's rows select, narrowed by the question's craft names."""
+    entries = state.index.entries
+    crafts = crafts_named(state, query, {"craft"})
+    found: list[Level] = []
+    for i in rows:
+        e = entries[int(i)]
+        if e.kind != "level" or (crafts is not None and (e.framework, e.craft) not in crafts):
+            continue
+        for lv in state.levels.find(e.level, e.craft, e.framework):
+            if lv not in found:
+                found.append(lv)
+    return found

@@ -1,0 +1,105 @@
+"""The promotion checklist: for a move from one level to the next ("from level 3 to level 4",
+"promoted to L4", "I'm an L3, how do I progress?"), every area of the target level in page order, each
+marked `changed`, `same` or `new` against the current level, with the changed words marked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from index.compose.answers import NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
+from index.compose.shared import Asking, named_levels
+from index.intents import Intent as Plan
+from index.levelorder import Level
+from index.query import Query
+from index.request import Request
+from index.search import Ranking
+from index.worddiff import new_spans
+
+
+def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer | None:
+    """What the target level asks for, area by area, marked where it differs from the current level;
+    None when the names make no move on one track (the answerer compares the two levels instead)."""
+    state, question, truncated = asking.state, asking.question, asking.truncated
+    order = state.levels
+    named = [named_levels(state, query, rows) for rows in plan.sides]
+    if not all(named):
+        return None
+    crafts = sorted(set.intersection(*({(lv.framework, lv.craft) for lv in side} for side in named)))
+    # Each craft's moves, worked out before asking which one: a choice carries the move itself.
+    moves: dict[tuple[str, str], list[tuple[Level, Level]]] = {}
+    for framework, craft in crafts:
+        sides = [[lv for lv in side if lv.craft == craft and lv.framework == framework] for side in named]
+        pairs: list[tuple[Level, Level]] = []
+        if len(sides) == 2:
+            for a in sides[0]:
+                for b in sides[1]:
+                    low, high = (a, b) if a.position < b.position else (b, a)
+                    if low.rung != high.rung and (low.track is None or high.track is None
+                                                  or low.track == high.track):
+                        pairs.append((low, high))
+        else:
+            for lv in sides[0]:
+                if plan.current_named:
+                    pairs += [(lv, nxt) for nxt in order.next(lv.title, craft, framework)]
+                else:
+                    pairs += [(prev, lv) for prev in order.previous(lv.title, craft, framework)]
+        if pairs:
+            moves[(framework, craft)] = pairs
+    every = [pair for pairs in moves.values() for pair in pairs]
+    if not every:
+        return None
+    if len(every) > 1:
+        def move(a: Level, b: Level) -> Request:
+            return Request("checklist", a.framework, a.craft, (a.title, b.title))
+
+        if len(moves) > 1 and len(every) == len(moves):
+            choices = [Choice.of(a.craft, move(a, b)) for a, b in every]
+            return Answer(question, "choose", False, message=f"That move is written for {len(moves)} crafts: "
+                          "which one do you mean?", choices=choices, truncated=truncated)
+        many = len(moves) > 1
+        choices = [Choice.of(f"{a.title} → {b.title}" + (f" ({a.craft})" if many else ""), move(a, b))
+                   for a, b in every]
+        return Answer(question, "choose", False, message="Which move do you mean?", choices=choices,
+                      truncated=truncated)
+    return of_move(asking, *every[0])
+
+
+def of_move(asking: Asking, current: Level, target: Level) -> Answer | None:
+    """The checklist of one move, from `current` to `target` (two levels of one craft)."""
+    framework, craft = target.framework, target.craft
+    entries = asking.state.index.entries
+    at = {}
+    for e in entries:
+        if e.kind == "level" and e.craft == craft and e.framework == framework and e.level == current.title:
+            at.setdefault(e.area, e)
+            at.setdefault((e.section, e.area), e)
+    quotes: list[Quote] = []
+    changes: list[str] = []
+    for e in entries:
+        if e.kind != "level" or e.craft != craft or e.framework != framework or e.level != target.title:
+            continue
+        if e.area == target.title:
+            continue  # the page's introduction is no item to work through
+        before = at.get((e.section, e.area)) or at.get(e.area)
+        if before is None:
+            change = "new"
+        elif " ".join(before.description.split()) == " ".join(e.description.split()):
+            change = "same"
+        else:
+            change = "changed"
+        quote = quote_for(e, 1.0, (), asking.site_url)
+        if change == "changed" and before is not None and not (e.todo or before.todo):
+            quote = replace(quote, new_words=new_spans(before.description, quote.text),
+                            new_against=current.title)
+        quotes.append(quote)
+        changes.append(change)
+    if not quotes:
+        return None
+    counts = {c: changes.count(c) for c in ("changed", "new", "same") if c in changes}
+    summary = ", ".join(f"{n} {c if c != 'same' else f'same as {current.title}'}" for c, n in counts.items())
+    message = f"From {current.title} to {target.title} ({craft}): {len(quotes)} area(s); {summary}."
+    if any(q.todo for q in quotes):
+        message += f" {NOT_WRITTEN}"
+    return Answer(asking.question, "checklist", True, quotes=quotes, message=message, truncated=asking.truncated,
+                  levels=[current, target], checklist=Checklist(current.title, target.title, craft,
+                                                                tuple(changes)), site_url=asking.site_url)

@@ -1,0 +1,109 @@
+"""Two levels (or roles, or crafts) compared: one area's cells side by side, the higher level's words
+new against the lower's marked ("level 3 vs level 4 for communication"). The area is the one the
+question names, else the best match within both sides, asked about when the gate is not sure of it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from index.compose.answers import NOT_WRITTEN, Answer, Quote, quote_for
+from index.compose.shared import Asking, State, distinct_areas, quote_hit
+from index.entry import Entry
+from index.intents import Intent as Plan
+from index.query import Query
+from index.search import Ranking
+from index.worddiff import new_spans
+
+
+def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer | None:
+    """None when neither side has a candidate: the question is looked up instead."""
+    state = asking.state
+    entries = state.index.entries
+    side_a, side_b = plan.sides
+    # Other names in the question (a craft, say) still narrow each side.
+    named_sides = {i for s, e in plan.side_spans for i in range(s, e)}
+    others = [
+        m for m in query.detected.mentions
+        if m.start not in named_sides and (m.kinds & {"who", "craft"}) and not m.partial
+    ]
+    narrow = state.ranker.structure.mask(others, {"who", "craft"})
+    # A craft named anywhere ("Level 3 and Level 4 in Backend Engineering") is both sides' craft,
+    # though the words sit next to one side: a side that names another craft keeps its own.
+    crafts = [m for m in query.detected.mentions if m.kinds == {"craft"} and not m.partial]
+    one = len({v for m in crafts for f, v in m.values if f == "craft"}) == 1
+    in_craft = state.ranker.structure.mask(crafts, {"craft"}) if one else None
+    sides = []
+    for rows in (side_a, side_b):
+        keep = rows if narrow is None else rows[narrow[rows]]
+        keep = keep if len(keep) else rows
+        if in_craft is not None and in_craft[keep].any():
+            keep = keep[in_craft[keep]]
+        sides.append(keep)
+    union = np.zeros(len(entries), dtype=bool)
+    union[sides[0]] = True
+    union[sides[1]] = True
+    if asking.restrict is not None and (union & asking.restrict).any():
+        union &= asking.restrict  # the area a follow-up carried ("level 3 vs level 4" after a Mastery answer)
+    within = asking.rank_within(union)
+    named = [m for m in query.areas if not m.partial]
+    if not within.hits:
+        return None
+    top = within.hits[0]
+    if not named and not asking.sure(asking.signals(within, top)):
+        suggestions = [quote_hit(asking, query, within, h, whole=True)
+                       for h in distinct_areas(state, within.hits)[:3]]
+        return Answer(asking.question, "compare", False, suggestions=suggestions,
+                      message="Which area should I compare? Name one, for example one of these.",
+                      truncated=asking.truncated)
+    return side_by_side(asking, sides, plan.side_names, entries[top.entry], top.score)
+
+
+def side_by_side(asking: Asking, sides: list[np.ndarray], side_names: list[str], anchor: Entry,
+                 score: float) -> Answer:
+    """`anchor`'s area in each side's entries, side by side; a side without that area is named."""
+    state = asking.state
+    entries = state.index.entries
+    area = anchor.area
+    quotes: list[Quote] = []
+    missing: list[str] = []
+    for rows, name in zip(sides, side_names, strict=True):
+        same = [int(i) for i in rows if entries[i].area == area]
+        if not same:
+            missing.append(name)
+            continue
+        # Prefer the cell of the same craft and section as the best match; a name that covers two
+        # levels ("Senior Engineer 2" of two tracks) shows each of them.
+        same.sort(key=lambda i: (entries[i].craft != anchor.craft, entries[i].section != anchor.section))
+        shown: set[str] = set()
+        for i in same:
+            if entries[i].level not in shown and entries[i].craft == entries[same[0]].craft:
+                shown.add(entries[i].level)
+                quotes.append(quote_for(entries[i], score, (), asking.site_url))
+    quotes = _marked_higher(state, quotes)
+    notes = []
+    if missing:
+        notes.append(f"{' and '.join(missing)} has no {area} area.")
+    if any(q.todo for q in quotes):
+        notes.append(NOT_WRITTEN)
+    return Answer(asking.question, "compare", bool(quotes), quotes=quotes,
+                  message=" ".join(notes) or None, truncated=asking.truncated)
+
+
+def _marked_higher(state: State, quotes: list[Quote]) -> list[Quote]:
+    """One area at two levels of one craft: the higher level's text with the words new against the
+    lower's marked (index/worddiff.py), as a checklist marks them."""
+    if len(quotes) != 2 or any(q.todo for q in quotes):
+        return quotes
+    a, b = (q.entry for q in quotes)
+    if a.area != b.area or a.craft != b.craft or a.framework != b.framework or a.level == b.level:
+        return quotes
+    pa, pb = (state.levels.find(e.level, e.craft, e.framework) for e in (a, b))
+    if not (pa and pb) or pa[0].position == pb[0].position:
+        return quotes
+    low, high = (0, 1) if pa[0].position < pb[0].position else (1, 0)
+    marked = list(quotes)
+    marked[high] = replace(quotes[high], new_words=new_spans(quotes[low].entry.description, quotes[high].text),
+                           new_against=quotes[low].entry.level)
+    return marked
