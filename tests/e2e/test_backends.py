@@ -20,6 +20,7 @@ import pytest
 from bot.config import ConfigError, Settings
 from index.embedder import Embedder, ModelError, resolve_model
 from index.store import build_index, read_manifest
+from tests.support.process import process_env
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "transformers", "sentence_transformers")
@@ -37,21 +38,13 @@ _DRIVER = (
 _WITHOUT_TORCH = f"import sys\nfor name in {HEAVY!r}:\n    sys.modules[name] = None  # as if not installed\n"
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERFW_"))}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path / "cache"),
-               XDG_STATE_HOME=str(tmp_path / "state"), CAREERFW_SCHEDULER="off")
-    env.update(extra)
-    return env
-
-
 def _run(code: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=REPO, capture_output=True, text=True,
                           timeout=300, stdin=subprocess.DEVNULL)
 
 
 def test_careerfw_ask_answers_without_importing_torch(tmp_path: Path) -> None:
-    run = _run(_DRIVER, ["ask", "--json", "what does Head of ML own?"], _env(tmp_path))
+    run = _run(_DRIVER, ["ask", "--json", "what does Head of ML own?"], process_env(tmp_path))
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout)
     assert answer["confident"] and answer["answers"]
@@ -61,7 +54,7 @@ def test_careerfw_ask_answers_without_importing_torch(tmp_path: Path) -> None:
 
 def test_answers_where_torch_is_not_installed_at_all(tmp_path: Path) -> None:
     """The image's runtime stage: no torch, no sentence-transformers, only the export."""
-    run = _run(_WITHOUT_TORCH + _DRIVER, ["ask", "--json", "who owns the ML roadmap?"], _env(tmp_path))
+    run = _run(_WITHOUT_TORCH + _DRIVER, ["ask", "--json", "who owns the ML roadmap?"], process_env(tmp_path))
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["answers"]
 
@@ -76,7 +69,7 @@ def test_a_serving_process_never_maps_torch(tmp_path: Path) -> None:
     """`careerfw teams` loads, answers its warm-up question, reports healthy with its backend: and has no
     libtorch mapped."""
     port = _free_port()
-    env = _env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "teams", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -104,7 +97,8 @@ def test_cli_without_an_export_answers_on_torch_after_one_warning_line(tmp_path:
     assert packaged is not None
     model = tmp_path / "my-model"
     shutil.copytree(packaged, model, copy_function=os.symlink)
-    run = _run(_DRIVER, ["ask", "--json", "what does Head of ML own?"], _env(tmp_path, CAREERFW_MODEL=str(model)))
+    run = _run(_DRIVER, ["ask", "--json", "what does Head of ML own?"],
+               process_env(tmp_path, CAREERFW_MODEL=str(model)))
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["answers"]
     lines = [line for line in run.stderr.splitlines() if line.strip()]
@@ -119,7 +113,7 @@ def test_without_an_export_or_torch_the_error_is_one_clear_line(tmp_path: Path) 
     model = tmp_path / "my-model"
     shutil.copytree(packaged, model, copy_function=os.symlink)
     run = _run(_WITHOUT_TORCH + _DRIVER, ["ask", "what does Head of ML own?"],
-               _env(tmp_path, CAREERFW_MODEL=str(model)))
+               process_env(tmp_path, CAREERFW_MODEL=str(model)))
     assert run.returncode == 1
     lines = [line for line in run.stderr.splitlines() if line.strip() and not line.startswith("[")]
     assert len(lines) == 1 and "torch is not installed" in lines[0] and "install.sh" in lines[0], run.stderr

@@ -33,9 +33,9 @@ from tests.slack.harness import (
     slack_settings,
     to_url,
 )
-from tests.slack.test_startup import CAREERFW, REPO, _env, stop_on_sigterm
 from tests.support.ports import free_port
 from tests.support.postgres import PostgresServer
+from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm
 from tests.support.slack import FakeSlack, fake_slack  # noqa: F401  (pytest fixture)
 
 LIMIT = 3
@@ -59,7 +59,7 @@ def _healthy(port: int, proc: subprocess.Popen[str], timeout: float = 240) -> No
 @pytest.fixture
 def replicas(postgres: PostgresServer, fake_slack: FakeSlack, tmp_path: Path  # noqa: F811
              ) -> Iterator[tuple[SlackApp, SlackApp]]:
-    env = _env(
+    env = process_env(
         tmp_path,
         SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url,
         CAREERFW_CONTENT=str(SEED_CONTENT), CAREERFW_INDEX=str(tmp_path / "index"),

@@ -20,8 +20,8 @@ import pytest
 from aiohttp import WSMsgType, web
 
 from tests.slack.harness import BOT_TOKEN, FakeSlack, pick_confident_question
-from tests.slack.test_startup import CAREERFW, REPO, _env, stop_on_sigterm
 from tests.support.ports import free_port
+from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm
 
 
 class FakeSocket:
@@ -91,8 +91,8 @@ def test_socket_mode_answers_commands_and_dms_and_serves_healthz(
     expected = seed_answerer.ask(question)
     fake_slack.replies["apps.connections.open"] = {"ok": True, "url": f"ws://127.0.0.1:{fake_socket.port}/link"}
     health_port = free_port()
-    env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake_slack.api_url,
-               CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test",
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen(CAREERFW + ["serve", "--host", "127.0.0.1", "--health-port", str(health_port)],
                             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -152,8 +152,8 @@ def test_sigterm_stops_socket_mode_while_it_keeps_reconnecting(tmp_path: Path, f
             fake.errors["apps.connections.open"] = "internal_error"
         else:
             fake.replies["apps.connections.open"] = {"ok": True, "url": dead}
-        env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test", SLACK_API_URL=fake.api_url,
-                   CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+        env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-1-test",
+                          SLACK_API_URL=fake.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
         log = tmp_path / "serve.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(CAREERFW + ["serve"], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)

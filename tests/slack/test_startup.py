@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,27 +13,7 @@ import pytest
 
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support.ports import free_port
-
-CAREERFW = [sys.executable, "-m", "bot.cli"]
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CAREERFW_"))}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path / "cache"),
-               XDG_STATE_HOME=str(tmp_path / "state"), CAREERFW_SCHEDULER="off")
-    env.update(extra)
-    return env
-
-
-def stop_on_sigterm(proc: subprocess.Popen[str]) -> None:
-    """Stop `serve` the way a process manager does; a server that hangs on SIGTERM fails the test."""
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("serve did not stop on SIGTERM")
+from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm
 
 
 def _start_fails(args: list[str], env: dict[str, str]) -> str:
@@ -50,26 +27,26 @@ def _start_fails(args: list[str], env: dict[str, str]) -> str:
 
 def test_missing_bot_token_is_named(tmp_path: Path, fake_slack: FakeSlack) -> None:
     line = _start_fails(["serve", "--http", "--port", "0"],
-                        _env(tmp_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
+                        process_env(tmp_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
     assert "SLACK_BOT_TOKEN" in line
 
 
 def test_missing_signing_secret_is_named_in_http_mode(tmp_path: Path, fake_slack: FakeSlack) -> None:
     line = _start_fails(["serve", "--http", "--port", "0"],
-                        _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url))
+                        process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url))
     assert "SLACK_SIGNING_SECRET" in line
 
 
 def test_socket_mode_asked_for_without_an_app_token_names_it(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    line = _start_fails(["serve"], _env(tmp_path, CAREERFW_MODE="socket", SLACK_BOT_TOKEN=BOT_TOKEN,
-                                        SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
+    line = _start_fails(["serve"], process_env(tmp_path, CAREERFW_MODE="socket", SLACK_BOT_TOKEN=BOT_TOKEN,
+                                               SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
     assert "SLACK_APP_TOKEN" in line
 
 
 def test_rejected_bot_token_reports_slacks_error(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.errors["auth.test"] = "invalid_auth"
     try:
-        line = _start_fails(["serve", "--http", "--port", "0"], _env(
+        line = _start_fails(["serve", "--http", "--port", "0"], process_env(
             tmp_path, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=fake_slack.api_url))
     finally:
@@ -82,8 +59,8 @@ def test_rejected_bot_token_reports_slacks_error(tmp_path: Path, fake_slack: Fak
 def test_rejected_app_token_reports_slacks_error_in_socket_mode(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.errors["apps.connections.open"] = "invalid_auth"
     try:
-        line = _start_fails(["serve"], _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-bad",
-                                            SLACK_API_URL=fake_slack.api_url))
+        line = _start_fails(["serve"], process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-bad",
+                                                   SLACK_API_URL=fake_slack.api_url))
     finally:
         fake_slack.errors.pop("apps.connections.open")
     assert "SLACK_APP_TOKEN" in line and "invalid_auth" in line
@@ -95,14 +72,14 @@ def test_an_unreachable_web_api_is_one_line(tmp_path: Path, mode: str) -> None:
     api = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there: connection refused
     args, tokens = (["serve", "--http", "--port", "0"], {"SLACK_SIGNING_SECRET": SIGNING_SECRET}) if mode == "http" \
         else (["serve"], {"SLACK_APP_TOKEN": "xapp-test"})
-    line = _start_fails(args, _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=api, **tokens))
+    line = _start_fails(args, process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=api, **tokens))
     assert line.startswith("careerfw: cannot reach the Slack Web API at " + api), line
 
 
 def test_a_web_api_answering_503_is_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.fail_status = 503
     try:
-        line = _start_fails(["serve", "--http", "--port", "0"], _env(
+        line = _start_fails(["serve", "--http", "--port", "0"], process_env(
             tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_slack.api_url))
     finally:
         fake_slack.fail_status = None
@@ -112,8 +89,8 @@ def test_a_web_api_answering_503_is_one_line(tmp_path: Path, fake_slack: FakeSla
 
 def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
-    env = _env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-               SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen(CAREERFW + ["serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -4,10 +4,8 @@ loads, reports healthy, answers, and stops cleanly. One model load, in the child
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,26 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.ports import free_port
+from tests.support.process import CAREERFW, REPO, process_env
 from tests.teams.harness import Connector, adaptive_card, message
-
-CAREERFW = [sys.executable, "-m", "bot.cli"]
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith(("CAREERFW_", "CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__"))
-        and k not in ("CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "MicrosoftAppId", "MicrosoftAppPassword")
-    }
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path / "cache"),
-               XDG_STATE_HOME=str(tmp_path / "state"), CAREERFW_SCHEDULER="off")
-    env.update(extra)
-    return env
 
 
 def test_without_an_app_registration_it_refuses_to_start(tmp_path: Path) -> None:
-    proc = subprocess.run(CAREERFW + ["teams", "--port", str(free_port())], env=_env(tmp_path), cwd=REPO,
+    proc = subprocess.run(CAREERFW + ["teams", "--port", str(free_port())], env=process_env(tmp_path), cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
@@ -53,7 +37,7 @@ def _post(url: str, activity: dict) -> tuple[int, dict]:
 
 def test_teams_serves_health_and_answers_then_stops_on_sigterm(tmp_path: Path, connector: Connector) -> None:
     port = free_port()
-    env = _env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     proc = subprocess.Popen(CAREERFW + ["teams", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -11,8 +11,8 @@ import pytest
 
 from index.answer import Answerer
 from tests.support.ports import free_port
+from tests.support.process import CAREERFW, REPO, process_env
 from tests.teams.harness import Bot, Connector, message
-from tests.teams.test_cli import CAREERFW, REPO, _env
 
 GARBAGE = b"this is not an SQLite database, just bytes " * 200
 
@@ -28,9 +28,9 @@ def test_a_corrupt_state_database_is_one_clear_line_at_start(tmp_path: Path, com
     corrupt(state)
     if command[0] == "teams":
         command = ["teams", "--port", str(free_port())]
-    env = _env(tmp_path, CAREERFW_STATE_DB=str(state), CAREERFW_TEAMS_ALLOW_ANONYMOUS="1",
-               SLACK_BOT_TOKEN="xoxb-unused", CAREERFW_NUDGE_CHANNEL="C0NUDGE",
-               SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/")
+    env = process_env(tmp_path, CAREERFW_STATE_DB=str(state), CAREERFW_TEAMS_ALLOW_ANONYMOUS="1",
+                      SLACK_BOT_TOKEN="xoxb-unused", CAREERFW_NUDGE_CHANNEL="C0NUDGE",
+                      SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/")
     proc = subprocess.run(CAREERFW + command, env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
