@@ -9,8 +9,6 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,16 +124,8 @@ def assert_no_calls_for(app: SlackApp, channel: str, since: int) -> None:
     assert not [c for c in app.fake.calls[since:] if channel in json.dumps(c.body)]
 
 
-@pytest.fixture(scope="module")
-def monzo_slack_app(monzo_answerer, monzo_dir: Path, fake_slack: FakeSlack,
-                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
-    settings = slack_settings(fake_slack, tmp_path_factory.mktemp("slack-monzo") / "state.db", content_dir=monzo_dir)
-    with serve_slack(settings, monzo_answerer, fake_slack) as app:
-        yield app
-
-
-def test_prompts_over_the_shared_monzo_framework_name_its_levels(monzo_slack_app: SlackApp, monzo_answerer) -> None:
-    prompts = _open_messages_tab(monzo_slack_app, "U0MONZOTAB", "D0MONZOTAB")["prompts"]
+def test_prompts_over_the_shared_monzo_framework_name_its_levels(monzo_slack: SlackApp, monzo_answerer) -> None:
+    prompts = _open_messages_tab(monzo_slack, "U0MONZOTAB", "D0MONZOTAB")["prompts"]
     text = "\n".join(p["message"] for p in prompts)
     levels = _levels(monzo_answerer.entries)
     named = _named_levels(text, levels)

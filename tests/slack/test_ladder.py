@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -29,21 +27,11 @@ from tests.slack.harness import (
     send_action,
     send_command,
     send_event,
-    serve_slack,
-    slack_settings,
     to_url,
 )
-from tests.support.slack import Call, FakeSlack
+from tests.support.slack import Call
 
 CHECKLIST = "what do I need to go from level 3 to level 4 as a backend engineer?"
-
-
-@pytest.fixture(scope="module")
-def monzo_slack(monzo_answerer, monzo_dir: Path, fake_slack: FakeSlack,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackApp]:
-    state = tmp_path_factory.mktemp("slack-ladder") / "state.db"
-    with serve_slack(slack_settings(fake_slack, state, content_dir=monzo_dir), monzo_answerer, fake_slack) as app:
-        yield app
 
 
 def _checklist_blocks(message: dict) -> list[dict]:
