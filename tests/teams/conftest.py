@@ -66,3 +66,10 @@ def start_bot(loop_thread: LoopThread, tmp_path_factory: pytest.TempPathFactory)
 def bot(start_bot: Callable[..., Bot], seed_answerer: Any) -> Bot:
     """The development set-up: CAREERFW_TEAMS_ALLOW_ANONYMOUS=1."""
     return start_bot(seed_answerer, teams_allow_anonymous=True)
+
+
+@pytest.fixture(scope="module")
+def monzo_bot(start_bot: Callable[..., Bot], monzo_answerer: Any) -> Bot:
+    """The bot serving the shared Monzo framework, with the module's own state: the follow-up and ladder
+    tests ask many questions, so the rate limit is out of their way."""
+    return start_bot(monzo_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)

@@ -5,17 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from index.answer import Answerer
 from tests.teams.harness import Bot, Connector, adaptive_card, card_texts, message
 
 FIRST = "what does mastery look like for a level 3 backend engineer?"
-
-
-@pytest.fixture(scope="module")
-def monzo_bot(start_bot: Any, monzo_answerer: Answerer) -> Bot:
-    return start_bot(monzo_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
 
 
 def texts(reply: dict[str, Any]) -> list[str]:

@@ -29,11 +29,6 @@ from tests.teams.harness import (
 CHECKLIST = "what do I need to go from level 3 to level 4 as a backend engineer?"
 
 
-@pytest.fixture(scope="module")
-def monzo_bot(start_bot: Any, monzo_answerer: Answerer) -> Bot:
-    return start_bot(monzo_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
-
-
 def _dm_button(card: dict[str, Any]) -> dict[str, Any]:
     (button,) = [a for a in card_actions(card) if a["data"][cards.SUBMIT_KEY] == cards.CHECKLIST_DM]
     return button
