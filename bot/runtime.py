@@ -157,6 +157,9 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
     # Keyed after the build: a start that built or refreshed the index keeps the state of that build.
     key = _start_key(settings, index_dir, embedder.encoder)
     if key is not None:
+        # Asked once first, so what the first question derives (the fitted ranker's per-index features)
+        # is kept too and no restart derives it again on its warm-up question.
+        answerer.warm()
         _save_started(cache, key, answerer)
     return answerer
 

@@ -109,3 +109,24 @@ def test_the_first_start_after_careerfw_index_build_loads_what_the_build_kept(tm
                                          state_db=tmp_path / "state.db", site_url="https://fw.example.org"))
     quote = started.ask("who interviews candidates?").quotes[0]
     assert "interview" in quote.text and quote.url.startswith("https://fw.example.org")
+
+
+def test_a_restart_derives_nothing_its_first_question_needs(tmp_path: Path, monkeypatch) -> None:
+    """What the first question derives per index (the fitted ranker's features) is kept with the rest, so
+    a restarted pod's warm-up question answers without deriving them again (issue 23: 0.06 s of CPU on GOV.UK)."""
+    from bot.runtime import open_answerer
+    from index import ranking
+
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    expected = open_answerer(settings).ask("who interviews candidates?").to_json()
+
+    def derive(*args, **kwargs):
+        raise AssertionError("derived the ranker's features again although nothing they depend on changed")
+
+    with monkeypatch.context() as m:
+        _no_deriving(m)
+        m.setattr(ranking.Features, "__init__", derive)
+        restarted = open_answerer(settings)
+        restarted.warm()
+        assert restarted.ask("who interviews candidates?").to_json() == expected
