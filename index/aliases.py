@@ -346,6 +346,9 @@ class Structure:
         # entries each name selects (pure functions of the framework and the words, so kept).
         self._abbreviations: dict[tuple[str, str], bool] = {}
         self._spelt: dict[tuple[str, ...], tuple[tuple[float, _Alias], ...]] = {}
+        # Per typed word, the names (by word count, in `_by_words` order) whose first word it could begin:
+        # every window that starts with the word meets the same names, and most meet none.
+        self._openers: dict[str, dict[int, list[tuple[_Alias, list[str]]]]] = {}
         self._rows_of: dict[tuple[frozenset[tuple[str, str]], frozenset[str] | None, str | None], np.ndarray] = {}
 
     # --- detection ---------------------------------------------------------------------------------
@@ -367,11 +370,13 @@ class Structure:
         texts = [" ".join(keys[i:j]) for i, j in windows]
         compact = [t.replace(" ", "") for t in texts]
         spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=80, workers=1)
-        joined = process.cdist(compact, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80, workers=1)
-        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural.
+        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural. Typed and
+        # compared forms are mostly the same text, so each distinct text is compared once.
         raw = ["".join(ws[i:j]) for i, j in windows]
-        joined = np.maximum(joined, process.cdist(raw, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80,
-                                                  workers=1))
+        distinct = list(dict.fromkeys(compact + raw))
+        where = {t: k for k, t in enumerate(distinct)}
+        ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80, workers=1)
+        joined = np.maximum(ratios[[where[t] for t in compact]], ratios[[where[t] for t in raw]])
         scores = np.maximum(spaced, joined)
         candidates: list[tuple[float, int, int, int, _Alias]] = []
         for w, a in zip(*np.nonzero(scores), strict=True):
@@ -474,8 +479,8 @@ class Structure:
     ) -> list[tuple[float, int, int, int, _Alias]]:
         """Names written with abbreviated words ("tech director", "senior eng 1", "sr engineer"), word by word."""
         out: list[tuple[float, int, int, int, _Alias]] = []
-        if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX:
-            self._abbreviations, self._spelt = {}, {}
+        if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX or len(self._openers) > _MEMO_MAX:
+            self._abbreviations, self._spelt, self._openers = {}, {}, {}
         for (i, j), text in zip(windows, texts, strict=True):
             # What a window of words spells depends on those words and the framework only: the same
             # words in the next question are looked up, not compared with every name again.
@@ -497,8 +502,11 @@ class Structure:
         typed = list(window)
         digits = _digits(window)
         found: list[tuple[float, _Alias]] = []
+        openers = self._openers.get(window[0])
+        if openers is None:
+            openers = self._openers[window[0]] = self._opened_by(window[0])
         for size in range(n, n + _MAX_INITIALS):
-            for alias, name_words in self._by_words.get((size, text[:1]), ()):
+            for alias, name_words in openers.get(size, ()):
                 if alias.text == text or digits != alias.digits:
                     continue
                 if _spells(typed, name_words, self.vocabulary, seen=self._abbreviations):
@@ -507,6 +515,23 @@ class Structure:
                     # ("enginer") is the better reading.
                     found.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), alias))
         return tuple(found)
+
+    def _opened_by(self, word: str) -> dict[int, list[tuple[_Alias, list[str]]]]:
+        """The names `word` could begin as `_spells` reads a name (abbreviating its first word, or the
+        initials of its first words), by word count, each in `_by_words` order: a name it cannot begin
+        no window starting with it spells, so only these are tried word by word."""
+        out: dict[int, list[tuple[_Alias, list[str]]]] = {}
+        k = len(word)
+        initials = k >= 2 and word.isalpha() and word not in STOPWORDS
+        for (size, letter), names in self._by_words.items():
+            if letter != word[:1]:
+                continue
+            for alias, name_words in names:
+                if _abbreviates_seen(word, name_words[0], self.vocabulary, self._abbreviations) or (
+                    initials and k <= min(size, _MAX_INITIALS) and word == "".join(w[0] for w in name_words[:k])
+                ):
+                    out.setdefault(size, []).append((alias, name_words))
+        return out
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
         """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -244,7 +245,19 @@ def _glue(word: str, vocabulary: set[str]) -> bool:
         return True
     if len(word) < 3 or word in vocabulary:
         return False
-    return any(len(g) >= 3 and g[0] == word[0] and OSA.distance(word, g) <= 1 for g in STOPWORDS)
+    return _slip_of_a_function_word(word)
+
+
+# Function words of three letters or more by first letter: a slip keeps the first letter.
+_GLUE_BY_LETTER = {
+    letter: tuple(g for g in sorted(STOPWORDS) if len(g) >= 3 and g[0] == letter)
+    for letter in {g[0] for g in STOPWORDS if len(g) >= 3}
+}
+
+
+@lru_cache(maxsize=16384)  # a pure function of the word; every question's loose words are read by it
+def _slip_of_a_function_word(word: str) -> bool:
+    return any(OSA.distance(word, g) <= 1 for g in _GLUE_BY_LETTER.get(word[:1], ()))
 
 
 def asked(structure: Structure, question: str) -> Query:

@@ -3,7 +3,10 @@ the word short. (Names read on a whole framework are in test_word_forms.py and t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from rapidfuzz import fuzz
 
 from index.aliases import _abbreviates
 
@@ -14,3 +17,70 @@ from index.aliases import _abbreviates
 ])
 def test_an_abbreviation_drops_vowels_or_cuts_the_word_short(short: str, full: str, stands_for: bool) -> None:
     assert _abbreviates(short, full, set()) is stands_for
+
+
+# --- what is kept per framework for speed answers as the slow path does (issue 23) -------------------
+
+_QUESTIONS = [
+    "what does a sr eng 2 do about hiring?", "se 2 vs sr engineer 1", "sr em on the mgr track", "how do sre eng lead",
+    "wht does a senior engineer 2 ic need for ppl mgmt", "snr eng 1 expectations", "is a dsc lvl 3 expected to model",
+    "hed of ml and edge ml at lvl 1", "ml ops and edge comp for a mle", "what does the tech strat say about arch dsgn",
+    "ai gov vs ai strat", "how does a level 2 data sci handle stakeholder mgmt", "ic 3 and pm 2 compared",
+]
+
+
+def _spelt_slowly(structure, window: tuple[str, ...], text: str):  # type: ignore[no-untyped-def]
+    """What a window spells, by trying every name of its first letter and word counts (the path before the
+    names a word can begin were kept per framework)."""
+    from index.aliases import _MAX_INITIALS, _digits, _spells
+
+    n = len(window)
+    if n == 1 and (len(window[0]) < 4 or window[0] in structure.vocabulary):
+        return ()
+    digits = _digits(window)
+    found = []
+    for size in range(n, n + _MAX_INITIALS):
+        for alias, name_words in structure._by_words.get((size, text[:1]), ()):
+            if alias.text == text or digits != alias.digits:
+                continue
+            if _spells(list(window), name_words, structure.vocabulary):
+                found.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), alias))
+    return tuple(found)
+
+
+@pytest.mark.parametrize("content", ["content", "tests/fixtures/multilevel"])
+def test_the_names_a_word_can_begin_leave_out_no_name_it_spells(content: str) -> None:
+    """Every window of every question spells the same names through the kept per-word shortlist as by
+    trying every name, so a shortlist that left a name out (or went stale) is caught here."""
+    from index import load_content
+    from index.aliases import Structure, _keys
+    from index.tokens import words
+
+    root = Path(__file__).resolve().parents[2]
+    structure = Structure(load_content(root / content).entries)
+    spelt = 0
+    for question in _QUESTIONS:
+        keys = _keys(words(question))
+        for i in range(len(keys)):
+            for j in range(i + 1, min(i + 7, len(keys)) + 1):
+                window = tuple(keys[i:j])
+                text = " ".join(window)
+                fast = structure._spelt_names(window, text)
+                assert fast == _spelt_slowly(structure, window, text), (question, window)
+                spelt += bool(fast)
+    assert spelt >= 3  # the questions do write names in short, so the comparison is not vacuous
+
+
+def test_a_question_is_read_the_same_with_the_shortlists_warm() -> None:
+    """The same questions read by a fresh structure and by one whose per-framework memos are full."""
+    from index import load_content
+    from index.aliases import Structure
+
+    entries = load_content(Path(__file__).resolve().parents[2] / "tests/fixtures/multilevel").entries
+    warm = Structure(entries)
+    for question in _QUESTIONS:
+        warm.detect(question)
+    for question in _QUESTIONS:
+        fresh = Structure(entries).detect(question)
+        again = warm.detect(question)
+        assert (fresh.mentions, fresh.missing) == (again.mentions, again.missing), question

@@ -152,3 +152,28 @@ def test_topic_words_are_the_questions_own(tmp_path: Path) -> None:
     q = asked(s, "what is expected of an L2 engineer about incidents in delivery?")
     assert q.unnamed == ("incident",)  # names, asking words and glue left out
     assert q.topic == ("incident", "delivery")  # an area's name is what the question is about
+
+
+def test_a_slip_of_a_function_word_is_read_as_every_function_word_is_tried() -> None:
+    """The function words kept by first letter (issue 23) find the same slips as trying every function
+    word: typed slips, the words of a real page, and function words themselves."""
+    from rapidfuzz.distance import OSA
+
+    from index import load_content
+    from index.query import _glue
+    from index.tokens import STOPWORDS, words
+
+    def slowly(word: str, vocabulary: set[str]) -> bool:
+        if word in STOPWORDS:
+            return True
+        if len(word) < 3 or word in vocabulary:
+            return False
+        return any(len(g) >= 3 and g[0] == word[0] and OSA.distance(word, g) <= 1 for g in STOPWORDS)
+
+    entries = load_content(Path(__file__).resolve().parents[2] / "tests/fixtures/multilevel").entries
+    vocabulary = {w for e in entries for w in words(e.description)}
+    typed = ["wht", "abot", "shuold", "whihc", "teh", "thier", "backend", "wich", "hwo", "doe", "a", "xyz"]
+    checked = typed + sorted(STOPWORDS) + sorted({w for e in entries for w in words(e.description + " " + e.area)})
+    assert [_glue(w, set()) for w in checked] == [slowly(w, set()) for w in checked]
+    assert [_glue(w, vocabulary) for w in checked] == [slowly(w, vocabulary) for w in checked]
+    assert sum(_glue(w, vocabulary) and w not in STOPWORDS for w in typed) >= 4  # slips are found at all
