@@ -12,8 +12,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_CONTENT = REPO / "content"
-SHARED = REPO.parent / "shared"
-MONZO = SHARED / "frameworks" / "monzo-engineering"
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 KEEL = REPO / "tests" / "fixtures" / "glossary"
 
@@ -88,9 +86,9 @@ def reloadable_answerer(open_answerer, multilevel_copy: Path):
 
 @pytest.fixture(scope="session")
 def monzo_dir() -> Path:
-    if not MONZO.is_dir():
-        pytest.skip("../shared/frameworks/monzo-engineering is not present")
-    return MONZO
+    from tests.support.shared import shared_framework
+
+    return shared_framework("monzo-engineering")
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,10 @@ from bot.slack import blocks
 from bot.teams import cards
 from index.answer import Answer, Answerer
 from tests.slack.harness import assert_valid_message, buttons_of
+from tests.support.shared import shared_frameworks
 from tests.teams.harness import assert_valid_card
 
-FRAMEWORKS = Path(__file__).resolve().parents[3] / "shared" / "frameworks"
 LONGEST = 3
-
-
-def _frameworks() -> list[Path]:
-    return sorted(p for p in FRAMEWORKS.iterdir() if p.is_dir() and any(p.glob("*.md"))) if FRAMEWORKS.is_dir() else []
 
 
 def _longest_answers(answerer: Answerer) -> list[Answer]:
@@ -35,7 +31,7 @@ def _longest_answers(answerer: Answerer) -> list[Answer]:
     return sorted(answers, key=lambda a: -sum(len(q.text) for q in a.quotes))[:LONGEST]
 
 
-@pytest.mark.parametrize("folder", _frameworks(), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", shared_frameworks(), ids=lambda p: p.name)
 def test_the_longest_default_answers_fit_one_phone_screen(folder: Path, embedder, tmp_path: Path) -> None:
     answerer = Answerer.open(folder, tmp_path / "index", embedder=embedder)
     longest = _longest_answers(answerer)

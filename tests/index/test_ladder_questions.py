@@ -5,6 +5,7 @@ Every expectation is read from the content (titles, nav_order, cells), never wri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,33 +15,25 @@ from index.levelorder import LevelOrder
 from index.parse import load_content
 from tests.support.answers import converse
 from tests.support.frameworks import area_table, page, write_pages
+from tests.support.shared import shared_framework
 
 REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
-FRAMEWORKS = REPO.parent / "shared" / "frameworks"
-
-
-def _shared(name: str) -> Path:
-    path = FRAMEWORKS / name
-    if not path.is_dir():
-        pytest.skip(f"../shared/frameworks/{name} is not present")
-    return path
-
 
 
 @pytest.fixture(scope="module")
-def ft(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(_shared("ft-engineering"), tmp_path_factory.mktemp("ladder-ft"), embedder=embedder)
+def ft(open_answerer: Callable[[Path], Answerer]) -> Answerer:
+    return open_answerer(shared_framework("ft-engineering"))
 
 
 @pytest.fixture(scope="module")
-def ladder(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(_shared("danscratch-ladder"), tmp_path_factory.mktemp("ladder-l"), embedder=embedder)
+def ladder(open_answerer: Callable[[Path], Answerer]) -> Answerer:
+    return open_answerer(shared_framework("danscratch-ladder"))
 
 
 @pytest.fixture(scope="module")
-def artsy(embedder, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return Answerer.open(_shared("artsy-engineering"), tmp_path_factory.mktemp("ladder-artsy"), embedder=embedder)
+def artsy(open_answerer: Callable[[Path], Answerer]) -> Answerer:
+    return open_answerer(shared_framework("artsy-engineering"))
 
 
 def _levels_in_order(root: Path, craft: str | None = None) -> list[str]:

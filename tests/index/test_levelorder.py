@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from index.levelorder import LevelOrder
 from index.parse import load_content
+from tests.support.shared import shared_framework
 
 REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 SEED = REPO / "content"
-FRAMEWORKS = REPO.parent / "shared" / "frameworks"
 
 
 def _order(root: Path) -> LevelOrder:
     return LevelOrder(load_content(root).entries)
-
-
-def _shared(name: str) -> Path:
-    path = FRAMEWORKS / name
-    if not path.is_dir():
-        pytest.skip(f"../shared/frameworks/{name} is not present")
-    return path
 
 
 def titles(levels) -> list[str]:
@@ -94,7 +85,7 @@ def test_nav_order_wins_over_numbers_and_page_order_is_the_last_resort(tmp_path:
 
 
 def test_parallel_versions_of_a_rung_and_their_tracks_on_ft() -> None:
-    order = _order(_shared("ft-engineering"))
+    order = _order(shared_framework("ft-engineering"))
     craft = "Engineering Craft"
     assert titles(order.levels(craft)) == [
         "Junior Engineer", "Engineer", "Senior Engineer 1",
@@ -117,7 +108,7 @@ def test_parallel_versions_of_a_rung_and_their_tracks_on_ft() -> None:
 
 
 def test_monzo_crafts_each_have_six_levels_in_order() -> None:
-    order = _order(_shared("monzo-engineering"))
+    order = _order(shared_framework("monzo-engineering"))
     crafts = [levels[0].craft for levels in order.by_craft()]
     assert crafts == ["Backend Engineering Craft", "Data Engineering Craft", "Mobile Engineering Craft",
                       "Web Engineering Craft"]
@@ -130,12 +121,9 @@ def test_monzo_crafts_each_have_six_levels_in_order() -> None:
 
 
 def test_ladder_codes_and_a_page_for_every_level() -> None:
-    order = _order(_shared("danscratch-ladder"))
+    order = _order(shared_framework("danscratch-ladder"))
     assert titles(order.levels()) == [f"L{n}" for n in range(1, 7)]
-    sourcegraph = FRAMEWORKS / "sourcegraph-eng-product"
-    if not sourcegraph.is_dir():
-        pytest.skip("../shared/frameworks/sourcegraph-eng-product is not present")
-    order = _order(sourcegraph)
+    order = _order(shared_framework("sourcegraph-eng-product"))
     engineering = titles(order.levels("Engineering"))
     assert "All Levels" not in engineering
     assert engineering == ["IC1", "IC2", "IC3", "IC4", "IC5", "M3", "M4", "M5", "M6"]

@@ -9,8 +9,7 @@ import pytest
 from bot.cli import main
 from index.parse import load_content
 from index.shape import framework_shape
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "frameworks"
+from tests.support.shared import shared_frameworks
 
 
 def _page(root: Path, name: str, title: str, parent: str, nav: int) -> None:
@@ -122,10 +121,6 @@ def test_check_shape_shows_tiers_apart_from_levels(tmp_path: Path, capsys) -> No
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _frameworks() -> list[Path]:
-    return sorted(p for p in SHARED.iterdir() if p.is_dir() and any(p.glob("*.md"))) if SHARED.is_dir() else []
-
-
 def _own_frameworks() -> list[Path]:
     """The frameworks in this repository: the seed, the example and every test fixture with pages."""
     fixtures = sorted(p for p in (REPO / "tests" / "fixtures").iterdir() if p.is_dir() and any(p.rglob("*.md")))
@@ -141,7 +136,7 @@ def _assert_every_level_named(folder: Path) -> None:
     assert not {lv.title for lv in shape.levels} & set(shape.tiers)
 
 
-@pytest.mark.parametrize("folder", _frameworks(), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", shared_frameworks(), ids=lambda p: p.name)
 def test_every_level_of_every_shared_framework_has_a_form(folder: Path) -> None:
     # ../shared sits beside the clone in CI; without it the parameter set is empty and pytest skips this.
     _assert_every_level_named(folder)
