@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
 from index import wordtable
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -28,22 +30,10 @@ _LEVEL_WORDS = wordtable.role("level-word")  # the word table's (index/words.tsv
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
 GENERIC = wordtable.role("generic")
 
-# Function words: they carry no topic, in questions or in framework text. The common English list
-# plus the light verbs of the SMART stop list that questions are full of ("keep", "think", "go").
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing done during each either else ever every few for
-    from further get gets getting give had has have having he her here hers herself him himself his how i
-    if in into is it its itself just let like me might more most much must my myself need needs no nor not
-    now of off on once only or other others our ours ourselves out over per please really same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up upon us very via was way we were what when where whether which while who
-    whom whose why will with within without would yet you your yours yourself yourselves s t d ll m re ve
-    tell show say said know want wants wanted hi hey hello thanks thank ok okay
-    going gone got gotten keep keeps kept think thinks thought take takes taken took try tries
-    trying seem seems seemed sure able already always anyway maybe new still well down able put puts
-    come comes came coming follow follows following regard regarding""".split()
-)
+# Function words: they carry no topic, in questions or in framework text. NLTK's English stop list as
+# bm25s ships it (bm25s ranks the text already, so the list costs no import), folded the way `words`
+# folds a question ("don't" -> "dont"), less the words frameworks use as topics (the word table's).
+STOPWORDS = frozenset(w.replace("'", "") for w in STOPWORDS_EN_PLUS) - wordtable.role("topic")
 
 
 @lru_cache(maxsize=16384)  # every question re-reads the same names and labels; a pure function of its text

@@ -48,6 +48,7 @@ ROLES: dict[str, str] = {
     "self": "says which level the asker is at",
     "own-question": "a verb that makes a follow-up a question of its own: no last topic is carried (index/followup.py)",
     "generic": "names the kind of thing a page is, not which one: never a name alone (index/aliases.py)",
+    "topic": "a topic in frameworks although the library's English stop list has it (index/tokens.py STOPWORDS)",
 }
 
 
