@@ -7,18 +7,28 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from bm25s.stopwords import STOPWORDS_EN
+
+from index import wordtable
+from index.tokens import words
+
 EntryKind = Literal["level", "definition", "tier"]
 # How the text is written on its page: a table cell, one bullet of a list, prose under a heading, the answer
 # under a FAQ question, or one side of a comparison table ("Individual contributor | Manager").
 Layout = Literal["cell", "bullet", "prose", "faq", "comparison"]
 
-_TODO_WORDS = {"todo", "tbd", "tba", "tbc", "-", "—", "n/a"}
+# Words that say an expectation is not written yet, in a cell as in a question ("TBD", "placeholder"): the
+# question model's word table (index/words.tsv), so the two cannot disagree.
+_PLACEHOLDERS = wordtable.role("todo")
+# A label, or a step on an axis, is a few words at most; more is a sentence (index/parse.py).
+FEW_WORDS = 4
 
 
 def is_todo_text(text: str) -> bool:
     """An expectation nobody has written yet: empty, or just a placeholder word."""
-    stripped = text.strip().strip(".:!").strip()
-    return not stripped or stripped.lower() in _TODO_WORDS
+    ws = words(text)
+    # No word of two letters or more ("", "-", "—", "n/a"), or the one word a placeholder is ("TBD.").
+    return not any(len(w) > 1 or w.isdigit() for w in ws) or (len(ws) == 1 and ws[0] in _PLACEHOLDERS)
 
 
 def is_label(paragraph: str) -> bool:
@@ -30,12 +40,12 @@ def is_label(paragraph: str) -> bool:
         return False
     if text.endswith(":") and len(ws) <= 12:
         return True
-    if len(ws) > 4 or text[-1] in ".!?;,)":
+    if len(ws) > FEW_WORDS or text[-1] in ".!?;,)":
         return False
-    return all(w[:1].isupper() or w.lower() in _LABEL_GLUE or not w[:1].isalpha() for w in ws)
+    # Capitalised words, joined by the shortest English stop list's words ("Ways of Working") or signs ("&").
+    return all(w[:1].isupper() or w.lower() in STOPWORDS_EN or not w[:1].isalpha() for w in ws)
 
 
-_LABEL_GLUE = {"and", "or", "of", "the", "a", "an", "to", "for", "in", "on", "&"}
 _INCLUSION = re.compile(r"^(includes?|including)\s*:", re.IGNORECASE)
 
 

@@ -18,6 +18,9 @@ CELL = Entry(framework="Acme", craft="Engineering", level="Level 1", role="", se
 @pytest.mark.parametrize("text, todo", [
     ("", True), ("TBD.", True), ("—", True), ("n/a", True), ("TODO:", True),
     ("Ships small changes.", False), ("To do: nothing", False),
+    # The placeholders a question can ask for ("which areas are still unwritten?") are placeholders in a cell
+    # too: one word table (index/words.tsv) says which words they are.
+    ("Unwritten.", True), ("Placeholder", True), ("5", False),
 ])
 def test_a_placeholder_is_an_expectation_nobody_has_written(text: str, todo: bool) -> None:
     assert is_todo_text(text) is todo
