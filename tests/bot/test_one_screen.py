@@ -4,6 +4,7 @@ bot.teams.cards.BUDGET; docs/slack.md, docs/teams.md), valid, with "Show all" fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,9 @@ def _longest_answers(answerer: Answerer) -> list[Answer]:
 
 
 @pytest.mark.parametrize("folder", shared_frameworks(), ids=lambda p: p.name)
-def test_the_longest_default_answers_fit_one_phone_screen(folder: Path, embedder, tmp_path: Path) -> None:
-    answerer = Answerer.open(folder, tmp_path / "index", embedder=embedder)
+def test_the_longest_default_answers_fit_one_phone_screen(folder: Path,
+                                                         open_answerer: Callable[[Path], Answerer]) -> None:
+    answerer = open_answerer(folder)
     longest = _longest_answers(answerer)
     assert longest, "no level overview or checklist answered"
     for answer in longest:

@@ -299,9 +299,10 @@ def _write_ladder(root: Path) -> None:
     write_pages(root, pages)
 
 
-def test_checklist_marks_same_changed_new_and_unwritten(embedder, tmp_path: Path) -> None:
+def test_checklist_marks_same_changed_new_and_unwritten(open_answerer: Callable[[Path], Answerer],
+                                                       tmp_path: Path) -> None:
     _write_ladder(tmp_path / "content")
-    answerer = Answerer.open(tmp_path / "content", tmp_path / "index", embedder=embedder)
+    answerer = open_answerer(tmp_path / "content")
     answer = answerer.ask("what do I need to go from designer 1 to designer 2?")
     assert answer.intent == "checklist" and answer.checklist is not None
     assert [(q.entry.area, c, q.todo) for q, c in zip(answer.quotes, answer.checklist.changes, strict=True)] == [

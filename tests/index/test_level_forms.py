@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +12,9 @@ from index.aliases import Structure
 from index.intents import asks_for_todo
 from index.tokens import words
 from tests.support.frameworks import structure_of
+
+if TYPE_CHECKING:
+    from index.answer import Answerer
 
 
 def _ladder(root: Path, titles: list[str], craft: str = "Engineering") -> Structure:
@@ -116,13 +121,11 @@ def test_to_do_as_a_verb_is_no_todo_request(question: str, todo: bool) -> None:
 
 
 def test_a_missing_seniority_word_is_the_answer_only_when_the_level_is_the_topic(
-        tmp_path: Path, embedder) -> None:
-    from index.answer import Answerer
-
+        tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
     content = tmp_path / "content"
     content.mkdir()
     _ladder(content, ["Associate", "Practitioner", "Expert"])
-    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    answerer = open_answerer(content)
     level = answerer.ask("what does a senior engineer do?")
     assert level.intent == "missing_level"
     assert level.message == ('Engineering has no level called "Senior"; it has: Associate, Practitioner, Expert.')
