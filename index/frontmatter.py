@@ -17,7 +17,7 @@ MAX_FRONT_MATTER_CHARS = 64 * 1024  # a page's title, parent, permalink and nav_
 # Front matter is flat key: value pairs; a list of lists is already unusual. PyYAML composes nested
 # collections recursively, so a few hundred `[` (about a kilobyte) would exhaust Python's stack.
 MAX_FRONT_MATTER_DEPTH = 20
-_SHOWN_LINE_CHARS = 120
+SHOWN_LINE_CHARS = 120  # a line quoted in a problem (front matter, glossary) is cut here
 
 
 class FrontMatterError(ValueError):
@@ -132,6 +132,6 @@ def explain(exc: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
 
 def _with_line(sentence: str, text: str) -> str:
     shown = re.sub(r"\t", "<TAB>", text.rstrip())
-    if len(shown) > _SHOWN_LINE_CHARS:
-        shown = shown[: _SHOWN_LINE_CHARS - 1] + "…"
+    if len(shown) > SHOWN_LINE_CHARS:
+        shown = shown[: SHOWN_LINE_CHARS - 1] + "…"
     return f"{sentence} (the line reads: {shown})" if shown.strip() else sentence

@@ -38,8 +38,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from index.files import UnsafePage, read_page
-from index.frontmatter import SafeFrontMatterLoader
+from index.frontmatter import SHOWN_LINE_CHARS, SafeFrontMatterLoader
 from index.parse import Content, Problem
+from index.tokens import words
 
 GLOSSARY_FILE = "careerfw.yaml"
 SECTIONS = ("titles", "synonyms", "redirects")
@@ -48,7 +49,7 @@ KNOWN_KEYS = frozenset({"site_url", *SECTIONS})
 ADMIN_NOTE = "A note from your framework's admins (not the framework's text)"
 # A synonym that leads to another synonym is followed this far; a longer chain is a loop `check` names.
 _MAX_CHAIN = 8
-_SHOWN = 120
+_SHOWN_NAMES = 6  # known names listed in a problem before "…"
 
 
 @dataclass(frozen=True)
@@ -305,8 +306,8 @@ def _fold(text: str) -> str:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    words = _fold(phrase).split()
-    return r"[\s\-_]+".join(re.escape(w) for w in words)
+    parts = _fold(phrase).split()
+    return r"[\s\-_]+".join(re.escape(w) for w in parts)
 
 
 def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -358,7 +359,9 @@ def parse_glossary(text: str, rel: str = GLOSSARY_FILE) -> Glossary:
     def origin(kind: str, node: yaml.Node) -> GlossaryLine:
         n = _line(node)
         shown = source_lines[n - 1].strip() if 0 < n <= len(source_lines) else ""
-        return GlossaryLine(kind, n, shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…", rel)
+        if len(shown) > SHOWN_LINE_CHARS:
+            shown = shown[: SHOWN_LINE_CHARS - 1] + "…"
+        return GlossaryLine(kind, n, shown, rel)
 
     for key_node, value in root.value:
         key = _scalar(key_node)
@@ -618,12 +621,13 @@ def against_content(glossary: Glossary, content: Content, rel: str = GLOSSARY_FI
     areas = {_fold(e.area): e.area for e in content.entries if e.area}
     names = set(areas) | set(crafts) | every_level
     phrases = {_fold(s.phrase) for s in glossary.synonyms}
-    vocabulary = {w for e in content.entries for w in re.findall(r"\w+", f"{e.description} {e.area}".casefold())}
+    # Words as retrieval reads them (index/tokens.py): a target is found only through the words search sees.
+    vocabulary = {w for e in content.entries for w in words(f"{e.description} {e.area}")}
     for s in glossary.synonyms:
         target = _fold(s.target)
         if target in names or target in phrases:
             continue
-        if not any(w in vocabulary for w in re.findall(r"\w+", target)):
+        if not any(w in vocabulary for w in words(target)):
             problems.append(Problem(rel, s.origin.line, f'synonym "{s.phrase}": "{s.target}" is no area, level or '
                                                         "craft, and no word of it is in the framework's text, so it "
                                                         "finds nothing", "warning"))
@@ -641,5 +645,5 @@ def _known(names: Iterable[str]) -> str:
     shown = sorted(set(names))
     if not shown:
         return ""
-    listed = ", ".join(f'"{n}"' for n in shown[:6]) + (", …" if len(shown) > 6 else "")
+    listed = ", ".join(f'"{n}"' for n in shown[:_SHOWN_NAMES]) + (", …" if len(shown) > _SHOWN_NAMES else "")
     return f" (it has {listed})"

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from index.entry import Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
+from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
-from index.frontmatter import FrontMatterError, load_front_matter
-from index.levelnames import LEVEL_WORDS, roman
+from index.frontmatter import FrontMatterError, SafeFrontMatterLoader, load_front_matter
+from index.levelnames import LEVEL_WORDS, SENIORITY, roman, singular
 from index.tokens import STOPWORDS, stem, words
 
 Severity = Literal["error", "warning"]
@@ -27,15 +28,12 @@ Severity = Literal["error", "warning"]
 _BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _STRAY_EMPHASIS = re.compile(r"\*{2,}")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
-_PARENT_KEY = re.compile(r"^parent\s*:")
-# Column headers that name a level turn a table into a level matrix: one entry per cell.
-_LEVEL_HEADER = re.compile(r"\b(level|lvl|l\d|grade|band|junior|senior|staff|principal|lead|head)\b|\d", re.I)
-# A first column headed like this names a level per row ("| Level | Experience | % time coding |").
-_ROW_LEVEL_HEADER = re.compile(r"(job |role )?(level|grade|band)s?", re.I)
 # A heading that is a sub-level: words (maybe none) and a number, roman or not ("Senior Engineer II", "Level 3").
 _SUBLEVEL = re.compile(r"^(.*?)\s*\b([ivxIVX]{1,5}|\d{1,2})$")
 # A first-column cell longer than this is a sentence, not an area's name (see _is_comparison).
 _AREA_WORDS = 6
+# markdown-it writes a block or a run as an opening token, what it wraps and a closing token.
+_WRAPPED = 3
 # "Experience: Typically requires…", "Note: …": a short label and a colon open a line that is its own entry.
 _LABELLED = re.compile(r"^([A-Z][\w’'/&-]*(?: [\w’'/&-]+){0,2}):\s+\S")
 
@@ -192,6 +190,13 @@ def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[d
     return {}, text, 0
 
 
+def _key_line(front: str, key: str) -> int:
+    """The page line of `key:` in front matter that starts on the page's second line, as YAML reads it."""
+    node = yaml.compose(front, Loader=SafeFrontMatterLoader)
+    keys = node.value if isinstance(node, yaml.MappingNode) else []
+    return next((k.start_mark.line + 2 for k, _ in keys if k.value == key), 1)
+
+
 def _count_cells(line: str) -> int:
     """Cells a GFM row line declares (escaped pipes and code spans don't split)."""
     row = line.strip()
@@ -234,12 +239,11 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
         nav_order=float(nav) if isinstance(nav, int | float) else None,
         front_matter=text.startswith("---"),
     )
-    page.parent_line = next(
-        (n + 1 for n, line in enumerate(text.split("\n")[1:offset], 1) if _PARENT_KEY.match(line)), 1
-    )
+    if page.parent:
+        page.parent_line = _key_line("\n".join(text.split("\n")[1 : offset - 1]), "parent")
     if not page.front_matter:
         # A README or SOURCE.md beside the pages is no page; one with a table probably lost its front matter.
-        if re.search(r"^\s*\|.*\|", text, re.M):
+        if any(t.type == "table_open" for t in _markdown().parse(text)):
             problems.append(Problem(rel, 1, "no front matter: Jekyll publishes it as a plain file, not a page; "
                                             "skipped", "warning"))
         return page
@@ -290,7 +294,7 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
             else:
                 heading, heading_line = inline.text, line
             heading_body, over_table = [], False
-            i += 3
+            i += _WRAPPED
             continue
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
@@ -306,7 +310,7 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
                 # A bold question line ("**Can I skip a level?**") labels the answer under it, like a heading.
                 close_prose()
                 heading, heading_line, heading_body, over_table = para, line, [], False
-                i += 3
+                i += _WRAPPED
                 continue
             if para and para != "|":
                 if not heading_body:
@@ -327,10 +331,16 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
     return page
 
 
+def _names_a_level(header: str) -> bool:
+    """A column header that names a level, so the table is a level matrix (one entry per cell): it has a number
+    ("L3", "IC4", "Level 2"), or a level or seniority word of the word table (index/words.tsv)."""
+    return any(c.isdigit() for c in header) or any(singular(w) in LEVEL_WORDS | SENIORITY for w in words(header))
+
+
 def _all_bold(inline: Token) -> bool:
     """An inline token whose whole visible text is one bold run."""
     kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
-    return len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close" \
+    return len(kids) >= _WRAPPED and kids[0].type == "strong_open" and kids[-1].type == "strong_close" \
         and not any(c.type == "strong_open" for c in kids[1:-1])
 
 
@@ -402,13 +412,14 @@ def _parse_table(
             else:
                 rows.append((row_line, row))
         i += 1
-    level_matrix = len(headers) > 2 and all(_LEVEL_HEADER.search(h) for h in headers[1:])
+    level_matrix = len(headers) > 2 and all(_names_a_level(h) for h in headers[1:])
     if not level_matrix and _is_comparison(headers, rows):
         _comparison_entries(headers, rows, page, section, offset, sublevel)
         return i + 1, True
     # A table whose first column names levels ("| Level | Experience | % time coding |"): each row is a level
     # and each other cell that level's entry, labelled by its column.
-    level_rows = len(headers) > 1 and bool(_ROW_LEVEL_HEADER.fullmatch(headers[0].strip()))
+    first = words(headers[0]) if headers else []
+    level_rows = len(headers) > 1 and 0 < len(first) <= 2 and singular(first[-1]) in LEVEL_WORDS
     page.level_rows = page.level_rows or level_rows
     first_entry = len(page.entries)
     for row_line, cells in rows:
@@ -677,7 +688,7 @@ def _step_label(text: str) -> str:
     """A list item's step name: the words before a colon or dash ("Task: small, defined work" -> "Task"), or
     the item itself when it is a few words."""
     head = re.split(r"\s*(?::|\s[-–—]\s)", text, maxsplit=1)[0].strip()
-    return head if 0 < len(head.split()) <= 4 else ""
+    return head if 0 < len(head.split()) <= FEW_WORDS else ""
 
 
 def _page_axes(page: Page) -> dict[str, list[str]]:

@@ -133,6 +133,21 @@ def test_level_matrix_table_gives_one_entry_per_level_column(tmp_path: Path) -> 
     ]
 
 
+def test_columns_named_by_seniority_words_alone_are_a_level_matrix(tmp_path: Path) -> None:
+    # No number in any header: the seniority words of the word table (index/words.tsv) name the levels, as
+    # they do in a question ("what does a graduate do?").
+    page = FRONT + (
+        "# Engineering levels\n\n|Area|Graduate|Mid|Distinguished|\n|--|--|--|--|\n"
+        "| Communication | Listens. | Explains. | Persuades. |\n"
+    )
+    entries = only_page(tmp_path, page).entries
+    assert [(e.level, e.description) for e in entries] == [
+        ("Graduate", "Listens."),
+        ("Mid", "Explains."),
+        ("Distinguished", "Persuades."),
+    ]
+
+
 def test_links_inside_cells_keep_their_text(tmp_path: Path) -> None:
     page = FRONT + (
         "# Role\n\n|Area|Description|\n|--|--|\n"
