@@ -64,8 +64,9 @@ def start_bot(loop_thread: LoopThread, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(scope="module")
 def bot(start_bot: Callable[..., Bot], seed_answerer: Any) -> Bot:
-    """The development set-up: CAREERFW_TEAMS_ALLOW_ANONYMOUS=1."""
-    return start_bot(seed_answerer, teams_allow_anonymous=True)
+    """The development set-up: CAREERFW_TEAMS_ALLOW_ANONYMOUS=1. A module asks many questions, often as one
+    person, so the rate limit is out of its way (test_chat starts its own bot to test the limit)."""
+    return start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
 
 
 @pytest.fixture(scope="module")

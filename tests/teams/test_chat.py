@@ -34,11 +34,6 @@ def stored(bot: Bot, sql: str, *params: Any) -> list[Any]:
         return list(conn.exec_driver_sql(sql, params).mappings())
 
 
-@pytest.fixture(scope="module")
-def bot(start_bot: Any, seed_answerer: Answerer) -> Bot:
-    return start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
-
-
 def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 

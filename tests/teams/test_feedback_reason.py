@@ -7,18 +7,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-import pytest
-
 from bot.teams import cards
-from index.answer import Answerer
 from tests.teams.harness import Bot, Connector, adaptive_card, assert_valid_card, card_actions, card_texts, message
 
 QUESTION = "what does AI governance expect at level 1?"
-
-
-@pytest.fixture(scope="module")
-def bot(start_bot: Any, seed_answerer: Answerer) -> Bot:
-    return start_bot(seed_answerer, teams_allow_anonymous=True, rate_limit_per_minute=1000)
 
 
 def _votes(bot: Bot, connector: Connector, aad: str) -> dict[str, dict[str, Any]]:
