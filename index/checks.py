@@ -122,9 +122,12 @@ def _pages(n: int) -> str:
     return "a page of its own" if n == 0 else f"{n} page{'s' if n != 1 else ''}"
 
 
+_SHOWN_CRAFTS = 4  # crafts named in a warning before "…"
+
+
 def _names(crafts: list[str]) -> str:
-    shown = [f'"{c}"' for c in crafts[:4]]
-    return ", ".join(shown) + (", …" if len(crafts) > 4 else "")
+    shown = [f'"{c}"' for c in crafts[:_SHOWN_CRAFTS]]
+    return ", ".join(shown) + (", …" if len(crafts) > _SHOWN_CRAFTS else "")
 
 
 # Checks of files beside the pages (e.g. owners.yaml for nudges) register here, so `check` stays the

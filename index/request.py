@@ -12,10 +12,10 @@ names directly (`Answerer.answer_request`) and nothing is written out in English
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 RequestIntent = Literal["level", "checklist", "compare", "compare_areas"]
-INTENTS: tuple[RequestIntent, ...] = ("level", "checklist", "compare", "compare_areas")
+INTENTS: tuple[RequestIntent, ...] = get_args(RequestIntent)
 # How many names each intent reads: (levels, areas), each a range (fewest, most).
 _SHAPE: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "level": ((1, 1), (0, 0)),

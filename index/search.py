@@ -36,6 +36,7 @@ LEXICAL_WEIGHT = 0.35
 # much better text.
 AREA_BOOST = 0.15
 RRF_K = 60
+LIMIT = 10  # hits a ranker returns unless asked for more: the answer, its runners-up and room to choose
 
 Ranker = Literal["hand", "fitted"]
 # What the product answers with: the hand-weighted sum and thresholds, or the fitted model of
@@ -123,7 +124,7 @@ class DenseRanker:
     def best_paragraph(self, doc_scores: np.ndarray, entry: int) -> tuple[int, ...]:
         return max(self.paragraph_scores(doc_scores, entry), key=lambda ps: ps[1])[0]
 
-    def rank(self, query_vector: np.ndarray, limit: int = 10) -> list[Hit]:
+    def rank(self, query_vector: np.ndarray, limit: int = LIMIT) -> list[Hit]:
         if not self.size:
             return []
         docs = self.doc_scores(query_vector)
@@ -142,7 +143,7 @@ class LexicalRanker:
     def __init__(self, index: LoadedIndex) -> None:
         self._bm25 = BM25Ranker([lexical_text(e, context=True) for e in index.entries])
 
-    def rank(self, question: str, limit: int = 10) -> list[Hit]:
+    def rank(self, question: str, limit: int = LIMIT) -> list[Hit]:
         scores = self._bm25.score_text(question)
         return [Hit(int(e), float(scores[e]), (), lexical=float(scores[e])) for e in top_k(scores, limit)]
 
@@ -253,7 +254,7 @@ class HybridRanker:
         self,
         question: str,
         query_vector: np.ndarray,
-        limit: int = 10,
+        limit: int = LIMIT,
         *,
         fusion: Fusion = "weighted",
         structure: bool = True,

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import get_args
 
 from index.aliases import Structure
-from index.entry import Entry
+from index.entry import Entry, EntryKind, Layout
 from index.levelnames import SENIORITY, roman, singular
 from index.tokens import GENERIC, STOPWORDS, stem, words
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
 _ROMAN = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-# The entry kinds, in the order the shape lists them.
-KINDS = ("cell", "bullet", "prose", "faq", "comparison", "definition", "tier")
+# The entry kinds, in the order the shape lists them: how a level's text is laid out, then the entries that
+# are no level's text (index/entry.py names both).
+KINDS: tuple[str, ...] = (*get_args(Layout), *(k for k in get_args(EntryKind) if k != "level"))
 
 
 def to_roman(n: int) -> str:

@@ -37,6 +37,7 @@ from index.parse import Content, Problem, load_content
 
 FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
 _BATCH = 64
+_CHUNK = _BATCH * 4  # texts encoded between two updates of the progress bar
 
 
 class SearchIndexError(RuntimeError):
@@ -194,8 +195,8 @@ def _encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) 
 
     parts: list[np.ndarray] = []
     with tqdm(total=len(texts), desc="embedding", unit="doc", file=sys.stderr) as bar:
-        for start in range(0, len(texts), _BATCH * 4):
-            chunk = texts[start : start + _BATCH * 4]
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
             parts.append(embedder.encode(chunk, batch_size=_BATCH))
             bar.update(len(chunk))
     return np.concatenate(parts)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TABLE = Path(__file__).with_name("words.tsv")
+_HEADER = ("word", "roles", "reason")
 
 # The roles a word can play, and what reads each one. A role is one rule's vocabulary.
 ROLES: dict[str, str] = {
@@ -73,11 +74,11 @@ def load(path: Path = TABLE) -> dict[str, Row]:
             continue
         cells = raw.split("\t")
         if not header:
-            if cells != ["word", "roles", "reason"]:
+            if cells != list(_HEADER):
                 raise WordTableError(f"{path}:{n}: the header must be 'word<TAB>roles<TAB>reason'")
             header = True
             continue
-        if len(cells) != 3:
+        if len(cells) != len(_HEADER):
             raise WordTableError(f"{path}:{n}: {len(cells)} columns; a row is word<TAB>roles<TAB>reason")
         word, roles, reason = (c.strip() for c in cells)
         if not word or word != word.lower() or " " in word:
