@@ -15,7 +15,6 @@ from tests.support.answers import converse
 from tests.support.frameworks import Ladder, area_table, write_ladders
 
 REPO = Path(__file__).resolve().parents[2]
-MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
 
 # Two crafts with the same level titles: "Level 2" alone is written for both.
 _CELLS = {

@@ -10,9 +10,6 @@ import pytest
 from index.answer import Answer, Answerer
 from tests.support.frameworks import area_table, page, write_pages
 
-REPO = Path(__file__).resolve().parents[2]
-MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
-
 
 def pairs(answer: Answer) -> list[tuple[str, str]]:
     return [(q.entry.level, q.entry.area) for q in answer.quotes]

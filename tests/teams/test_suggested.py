@@ -5,7 +5,6 @@ sent back the way Teams sends it, gets its answer from the framework."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +24,6 @@ from tests.teams.harness import (
     card_texts,
     message,
 )
-
-MULTILEVEL = Path(__file__).resolve().parents[1] / "fixtures" / "multilevel"
-
 
 
 @pytest.fixture(scope="module")
