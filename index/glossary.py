@@ -39,6 +39,7 @@ import yaml
 
 from index.files import UnsafePage, read_page
 from index.frontmatter import SHOWN_LINE_CHARS, SafeFrontMatterLoader
+from index.levelnames import base_title
 from index.parse import Content, Problem
 from index.tokens import words
 
@@ -293,10 +294,11 @@ def _level_names_with(titles: Iterable[str], keys: set[str]) -> re.Pattern[str] 
     """The level names (and their forms without a bracketed part: "Staff Engineer" of "Staff Engineer
     (IC6)") that have one of the glossary's titles among their words but are not that title alone."""
     names: set[str] = set()
+    titled = _alternation(keys)  # the glossary's own matcher of titles: whole words, any case, a plural
     for title in titles:
-        for form in (title, re.sub(r"\s*\([^()]*\)", "", title)):
+        for form in (title, base_title(title)):
             folded = _fold(form)
-            if folded and folded not in keys and any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", folded) for k in keys):
+            if folded and folded not in keys and titled.search(folded):
                 names.add(form)
     return _alternation(names) if names else None
 

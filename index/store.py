@@ -38,6 +38,10 @@ from index.parse import Content, Problem, load_content
 FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
 _BATCH = 64
 _CHUNK = _BATCH * 4  # texts encoded between two updates of the progress bar
+# A build's files, each named once.
+VECTORS = "vectors.npy"
+ENTRIES = "entries.json"
+MANIFEST = "manifest.json"
 
 
 class SearchIndexError(RuntimeError):
@@ -122,7 +126,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     if build is None:
         return None
     try:
-        return json.loads((build / "manifest.json").read_text("utf-8"))
+        return json.loads((build / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -156,9 +160,9 @@ def load_index(index_dir: Path, mmap: bool = True) -> LoadedIndex:
     if build is None:
         raise SearchIndexError(f"no index at {index_dir}: run `careerfw index build`")
     try:
-        manifest = json.loads((build / "manifest.json").read_text("utf-8"))
-        raw_entries = json.loads((build / "entries.json").read_text("utf-8"))
-        vectors = np.load(build / "vectors.npy", mmap_mode="r" if mmap else None)
+        manifest = json.loads((build / MANIFEST).read_text("utf-8"))
+        raw_entries = json.loads((build / ENTRIES).read_text("utf-8"))
+        vectors = np.load(build / VECTORS, mmap_mode="r" if mmap else None)
     except (OSError, ValueError) as exc:
         raise SearchIndexError(
             f"index at {build} is unreadable ({exc}); rebuild it with `careerfw index build`"
@@ -243,8 +247,8 @@ def build_index(
         staging = builds / f".staging-{build_id}"
         try:
             staging.mkdir()
-            np.save(staging / "vectors.npy", vectors)
-            (staging / "entries.json").write_text(
+            np.save(staging / VECTORS, vectors)
+            (staging / ENTRIES).write_text(
                 json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1), "utf-8"
             )
             new_manifest = {
@@ -260,8 +264,8 @@ def build_index(
                 "documents": [{"entry": d.entry, "paragraph": d.paragraph, "hash": d.hash} for d in documents],
             }
             # The manifest is written last: a build directory without one is never valid.
-            (staging / "manifest.json").write_text(json.dumps(new_manifest, indent=1), "utf-8")
-            for name in ("vectors.npy", "entries.json", "manifest.json"):
+            (staging / MANIFEST).write_text(json.dumps(new_manifest, indent=1), "utf-8")
+            for name in (VECTORS, ENTRIES, MANIFEST):
                 with open(staging / name, "rb") as fh:
                     os.fsync(fh.fileno())
             final = builds / build_id
