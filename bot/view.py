@@ -8,6 +8,7 @@ the same way: `bot.nudge.message.NudgeMessage` is built once and rendered per su
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -366,19 +367,46 @@ class Budget:
         return sum(len(t) for t in texts) <= self.chars and self.lines_of(texts) <= self.lines
 
 
+# Shown after a quote cut inside a word (`cut_mark`): the word goes on in the whole text.
+ELLIPSIS = "…"
+
+
+def _joins(char: str) -> bool:
+    """Whether `char` belongs to the character before it (an accent, a zero-width joiner, a variation
+    selector, a skin tone, an emoji tag): a cut before it splits what the reader sees as one letter."""
+    return (unicodedata.category(char) in ("Mn", "Mc", "Me") or char in "\u200c\u200d"
+            or "\ufe00" <= char <= "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff"
+            or "\U000e0020" <= char <= "\U000e007f")
+
+
 def shortened(quote: Quote, chars: int) -> Quote:
-    """The start of `quote` in at most about `chars` characters, cut after a sentence or a line (a word
-    when the first alone is longer), verbatim: a part of the cell, the whole one click away."""
+    """The start of `quote` in at most about `chars` characters, verbatim: a part of the cell, the whole
+    one click away. Cut after a sentence or a line, else before the first word that does not fit; only
+    a single word longer than `chars` is cut inside (between two letters or emoji, never within one),
+    which `cut_mark` shows. Escaping comes later, so no escape sequence is ever cut."""
     text = quote.text
     if quote.todo or len(text) <= chars:
         return quote
+    head = text[: chars + 1]
     # After a sentence, or before a paragraph break (a list of bullets has no full stops).
-    cut = max((m.end() for m in re.finditer(r"[.!?;:](?=\s)|\S(?=\n)", text[: chars + 1])), default=0)
+    cut = max((m.end() for m in re.finditer(r"[.!?;:](?=\s)|\S(?=\n)", head)), default=0)
+    if cut == 0:  # before the last whitespace after a word: any space, not only " " (CJK text has U+3000)
+        cut = max((m.start() for m in re.finditer(r"(?<=\S)\s", head)), default=0)
     if cut == 0:
-        cut = text.rfind(" ", 0, chars + 1)
-    cut = cut if cut > 0 else chars
+        cut = chars
+        while cut > 1 and (_joins(text[cut]) or text[cut - 1] == "\u200d"):
+            cut -= 1
     spans = restricted(quote.new_words, 0, cut) if quote.new_words is not None else None
     return replace(quote, text=text[:cut].rstrip(), complete=False, new_words=spans)
+
+
+def cut_mark(quote: Quote) -> str:
+    """ELLIPSIS after a quote that stops inside a word of its cell (`shortened` of a word longer than the
+    screen), so the reader sees the word goes on; "" for a quote that ends where a word ends."""
+    text, cell = quote.text, quote.entry.description
+    if quote.complete or quote.todo or not text or len(cell) <= len(text) or not cell.startswith(text):
+        return ""
+    return "" if text[-1].isspace() or cell[len(text)].isspace() else ELLIPSIS
 
 
 def level_groups(answer: Answer) -> tuple[tuple[str, tuple[Level, ...]], ...]:

@@ -32,6 +32,7 @@ from bot.view import (
     area_label,
     citation,
     citation_parts,
+    cut_mark,
     help_view,
     shortened,
     side_headings,
@@ -168,11 +169,13 @@ def citation_line(entry: Entry, url: str | None) -> str:
 
 def marked_elements(quote: Quote) -> list[dict[str, Any]]:
     """A quote's text as rich text elements, the words new against the other level in bold. Rich text
-    is literal (no mrkdwn to escape), so the elements' texts joined are the framework's text exactly."""
+    is literal (no mrkdwn to escape), so the elements' texts joined are the framework's text exactly,
+    then the view's ellipsis when the quote stops inside a word."""
+    mark = [_rich_text(cut_mark(quote))] if cut_mark(quote) else []
     if not quote.new_words:
-        return [_rich_text(quote.text)]
-    return [_rich_text(piece, bold=True) if new else _rich_text(piece)
-            for piece, new in pieces(quote.text, quote.new_words)]
+        return [_rich_text(quote.text), *mark]
+    return [*(_rich_text(piece, bold=True) if new else _rich_text(piece)
+              for piece, new in pieces(quote.text, quote.new_words)), *mark]
 
 
 def quote_blocks(quote: Quote, group: QuoteGroup | None = None, heading: str | None = None) -> list[Block]:
@@ -190,7 +193,7 @@ def quote_blocks(quote: Quote, group: QuoteGroup | None = None, heading: str | N
         elements.append({"type": "rich_text_quote", "elements": marked_elements(quote)})
         blocks.append({"type": "rich_text", "elements": elements})
     else:
-        for piece in split_for_sections(escape(quote.text), _quote_mrkdwn):
+        for piece in split_for_sections(escape(quote.text) + cut_mark(quote), _quote_mrkdwn):
             blocks.append(_section(_quote_mrkdwn(piece)))
     note = ""
     if not (quote.complete or quote.todo):
@@ -212,7 +215,7 @@ def side_by_side_blocks(quotes: Sequence[Quote]) -> list[Block] | None:
     for quote, heading in zip(quotes, side_headings(quotes), strict=True):
         area, _, rest = heading.partition(" · ")
         head = f"*{escape(area)}*" + (f" · {escape(rest)}" if rest else "")
-        body = f"_{NOT_WRITTEN_YET}._" if quote.todo else _quote_mrkdwn(escape(quote.text))
+        body = f"_{NOT_WRITTEN_YET}._" if quote.todo else _quote_mrkdwn(escape(quote.text) + cut_mark(quote))
         text = f"{head}\n{body}"
         if len(text) > FIELD_LIMIT:
             return None

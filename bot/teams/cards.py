@@ -33,6 +33,7 @@ from bot.view import (
     answer_view,
     area_label,
     citation,
+    cut_mark,
     help_view,
     shortened,
     side_headings,
@@ -149,6 +150,14 @@ def _paragraphs(text: str, spans: tuple[Span, ...] | None = None) -> list[Elemen
     return _marked_parts(text, [p for p in text.split("\n\n") if p.strip()], spans)
 
 
+def _ending(parts: list[Element], quote: Quote) -> list[Element]:
+    """`parts` (a quote's text) with the view's ellipsis after the last run when the quote stops inside a word."""
+    mark = cut_mark(quote)
+    if mark and parts:
+        parts[-1]["inlines"].append({"type": "TextRun", "text": mark})
+    return parts
+
+
 def not_written_yet() -> Element:
     """An area not written yet, said in a warning box: the host's warning style tints the box and keeps
     the text in the default colour, which reads in light and dark themes (warning-coloured text on the
@@ -165,8 +174,8 @@ def quote_elements(quote: Quote, heading: str | None = None, group: QuoteGroup |
     if quote.todo:
         items.append(not_written_yet())
     else:
-        items.append({"type": "Container", "style": "emphasis", "items": _paragraphs(quote.text, quote.new_words),
-                      "spacing": "Small"})
+        items.append({"type": "Container", "style": "emphasis",
+                      "items": _ending(_paragraphs(quote.text, quote.new_words), quote), "spacing": "Small"})
     if not quote.complete and quote.rest:
         items.append(
             {
@@ -204,7 +213,8 @@ def checklist_item_elements(item: ChecklistItem, n: int) -> list[Element]:
     if quote.todo:
         text = not_written_yet()
     else:
-        body = _marked_parts(quote.text, split_text(quote.text, str.encode, MAX_QUOTE_PIECE_BYTES), quote.new_words)
+        body = _ending(_marked_parts(quote.text, split_text(quote.text, str.encode, MAX_QUOTE_PIECE_BYTES),
+                                     quote.new_words), quote)
         text = {"type": "Container", "style": "emphasis", "items": body, "spacing": "Small"}
     cite = citation(quote.entry)
     url = link_for(quote)

@@ -233,3 +233,33 @@ def test_a_cell_continued_over_several_teams_cards_is_not_headed_also_relevant()
     assert set(shown[:-2]) == {"Big"}
     # Each card's plain-text fallback says the same.
     assert ["Also relevant:" in c["fallbackText"] for c in made] == [False] * (len(made) - 1) + [True]
+
+
+def test_a_word_longer_than_the_screen_is_cut_between_emoji_with_an_ellipsis_on_both_surfaces() -> None:
+    """A cell of one unbroken run (a pasted token, a long link, emoji) has no sentence or space to cut at
+    to fit a phone screen: Slack and Teams show its start up to a whole emoji, then "…" (the text goes
+    on), and offer the whole text. Before, both cut inside "👩‍💻" and showed no sign of the cut."""
+    from bot.slack.blocks import ACTION_WHOLE_CELL, answer_message
+    from bot.teams.cards import answer_card
+    from index.answer import Quote
+    from index.entry import Entry
+    from tests.slack.harness import buttons_of
+
+    run = "👩\u200d💻" * 700  # three code points each, joined by U+200D
+    entry = Entry("FW", "C", "Level 1", "R", "S", "Emoji", run, False, "p.md:3")
+    answer = Answer("emoji?", "lookup", True, quotes=[Quote(entry, run, 0.9, True, None)])
+
+    message = answer_message(answer, 1)
+    (quoted,) = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert quoted.startswith("> ") and quoted.endswith("…")
+    shown = quoted[2:-1]
+    assert run.startswith(shown) and len(shown) % 3 == 0 and shown
+    assert ACTION_WHOLE_CELL in buttons_of(message)
+
+    card = answer_card(answer, 1)
+    (quote_box,) = [e for c in card["body"] if c["type"] == "Container" for e in c["items"]
+                    if e.get("style") == "emphasis"]
+    runs = "".join(r["text"] for block in quote_box["items"] for r in block["inlines"])
+    assert runs.endswith("…") and run.startswith(runs[:-1]) and len(runs[:-1]) % 3 == 0
+    assert any(a["title"] == "Show the whole text" for c in card["body"] if c["type"] == "Container"
+               for e in c["items"] if e["type"] == "ActionSet" for a in e["actions"])

@@ -10,10 +10,18 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, answer_message, notice_message, plain_question
+from bot.slack.blocks import (
+    ACTION_WHOLE_CELL,
+    MAX_BLOCKS,
+    SECTION_LIMIT,
+    answer_message,
+    notice_message,
+    plain_question,
+)
 from bot.text import render_answer
 from index.answer import MAX_QUESTION_CHARS, Answer, Quote
 from index.entry import Entry
+from tests.slack.harness import buttons_of
 
 # A mention, broadcast, channel link or user-group ping that Slack would act on.
 ACTIVE = re.compile(r"<\s*[!@#]")
@@ -104,6 +112,19 @@ def _entry(area: str, description: str, source: str = "x.md:3") -> Entry:
                  description=description, todo=not description.strip(), source=source)
 
 
+# A character that belongs to the one before it: a cut before it would split what the reader sees as
+# one letter or emoji ("👩‍💻" is three code points joined by U+200D).
+_JOINED = re.compile(r"[\u0300-\u036f\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff]")
+QUOTE_MARK = re.compile(r"^> ?", re.M)
+
+
+def shown_quote(message: dict) -> str:
+    """The quote as a reader sees it: the block-quoted sections' lines, the quote marks and mrkdwn's
+    escapes undone (a ">" of the text itself is "&gt;" there, so no quote mark is mistaken for text)."""
+    quoted = "\n".join(t for t in mrkdwn_strings(message["blocks"]) if t.startswith(">"))
+    return QUOTE_MARK.sub("", quoted).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 @FUZZ
 @given(
     area=st.text(max_size=80) | st.sampled_from(INJECTIONS),
@@ -111,6 +132,13 @@ def _entry(area: str, description: str, source: str = "x.md:3") -> Entry:
     url=st.none() | st.sampled_from(["https://careers.example.com/a#b", "https://x.example/<!channel>|>", "/rel#x"]),
     confident=st.booleans(),
 )
+# Longer than one phone screen: cut at a paragraph break, the rest one click away.
+@example(area="1" * 39 + "\n", paragraphs=["1" * 57 + "\n", "1" * 57 + "\n", "0", "0", "0", "0"], url=None,
+         confident=True)
+# One word longer than the screen: cut inside it, which an ellipsis says, never inside an escape or an emoji.
+@example(area="A", paragraphs=["&<>x" * 300], url=None, confident=True)
+@example(area="A", paragraphs=["👩\u200d💻" * 700], url=None, confident=True)
+@example(area="A", paragraphs=["abcdefghijk\u3000" * 150], url=None, confident=True)  # words apart by a wide space
 def test_framework_text_with_injections_is_quoted_escaped(area: str, paragraphs: list[str], url: str | None,
                                                           confident: bool) -> None:
     # Content is written by people too: a cell holding "<!channel>" must be shown, not broadcast.
@@ -123,9 +151,15 @@ def test_framework_text_with_injections_is_quoted_escaped(area: str, paragraphs:
     message = answer_message(answer, 3, share=True)
     check_slack_message(message)
     if confident and not entry.todo and len(message["blocks"]) < MAX_BLOCKS:
-        # Nothing of the quote is lost to escaping: unescaped, the sections hold every word of the cell.
-        shown = "\n".join(mrkdwn_strings(message["blocks"]))
-        shown = shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-        for p in paragraphs:
-            for word in p.split()[:5]:
-                assert word in shown
+        # Nothing of the quote is lost to escaping: unescaped, the quote is the cell's words in order,
+        # all of them, or, cut to one phone screen, its first words with "Whole text" offered for the rest.
+        cell, shown = entry.description.split(), shown_quote(message).split()
+        if ACTION_WHOLE_CELL not in buttons_of(message):
+            assert shown == cell
+            return
+        assert shown, "a cut quote shows at least its start"
+        assert shown[:-1] == cell[: len(shown) - 1]
+        last, word = shown[-1], cell[len(shown) - 1]
+        if last != word:  # a word longer than the screen: its start, then an ellipsis
+            assert last.endswith("…") and word.startswith(last[:-1]), (last[-20:], word[:40])
+            assert not _JOINED.match(word, len(last) - 1), "cut inside one letter or emoji"
