@@ -1,4 +1,7 @@
-"""Shared fixtures: one model load per test session, the seed and Monzo content, isolated caches."""
+"""Fixtures more than one test folder uses: one model load per session, the answerers built once a
+session over the seed, multilevel, Keel and Monzo frameworks, open_answerer for a framework a test
+wrote (tests/support/frameworks.py), a module's own copy of the multilevel fixture, isolated caches,
+and the state stores on SQLite and a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,10 +13,7 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SEED_CONTENT = REPO / "content"
-MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
-KEEL = REPO / "tests" / "fixtures" / "glossary"
+from tests.support.frameworks import KEEL, MULTILEVEL, SEED_CONTENT
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

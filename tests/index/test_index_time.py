@@ -7,8 +7,7 @@ import pytest
 
 from index import tokens
 from index.aliases import Structure
-from index.parse import load_content
-from tests.conftest import MULTILEVEL
+from tests.support.frameworks import MULTILEVEL, structure_of
 
 QUESTIONS = [
     "what does level 9 expect for delivery?",  # a number no title carries: the missing-level check
@@ -21,9 +20,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def structure() -> Structure:
-    content = load_content(MULTILEVEL)
-    assert not content.errors
-    return Structure(content.entries)
+    return structure_of(MULTILEVEL)
 
 
 def test_detecting_names_tokenises_only_the_question(structure: Structure, monkeypatch: pytest.MonkeyPatch) -> None:

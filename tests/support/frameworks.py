@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from index import Answerer
     from index.aliases import Structure
 
+REPO = Path(__file__).resolve().parents[2]
+# The frameworks kept in the repository that tests read in place (conftest.py answers each once a session).
+SEED_CONTENT = REPO / "content"
+MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
+KEEL = REPO / "tests" / "fixtures" / "glossary"
+
 FrontValue = str | int | bool | None
 
 
