@@ -113,10 +113,41 @@ def test_no_module_of_the_core_imports_another_modules_private_names() -> None:
     assert found == []
 
 
+def untested_modules(core: Path, tests: Path) -> list[str]:
+    """The modules under `core` with no test file under `tests`: index/<module>.py is tested in
+    tests/index/test_<module>.py; a module of a package, index/<package>/<module>.py, in
+    tests/index/<package>/test_<module>.py or in the package's own tests/index/test_<package>.py."""
+    missing = []
+    for path in sorted(core.rglob("*.py")):
+        parts = path.relative_to(core).with_suffix("").parts
+        if parts[-1] == "__init__":
+            continue
+        own = tests.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
+        package = tests / f"test_{parts[0]}.py" if len(parts) > 1 else own
+        if not own.is_file() and not package.is_file():
+            missing.append("/".join(parts) + ".py")
+    return missing
+
+
 def test_every_module_of_the_core_has_its_test_file() -> None:
-    """tests/index mirrors index/ (CONTRIBUTING.md, Layout): index/<module>.py is tested in
-    tests/index/test_<module>.py, so a change to a module names the tests to run."""
+    """tests/index mirrors index/ (CONTRIBUTING.md, Layout), packages such as index/compose included, so a
+    change to a module names the tests to run."""
     root = Path(__file__).resolve().parent
-    modules = {p.stem for p in (root.parent / "index").glob("*.py") if p.stem != "__init__"}
-    tested = {p.stem.removeprefix("test_") for p in (root / "index").glob("test_*.py")}
-    assert sorted(modules - tested) == []
+    assert untested_modules(root.parent / "index", root / "index") == []
+
+
+def test_a_module_of_a_package_without_tests_is_named(tmp_path: Path) -> None:
+    core, tests = tmp_path / "index", tmp_path / "tests"
+    for name in ("parse.py", "compose/__init__.py", "compose/lookup.py", "compose/todo.py"):
+        (core / name).parent.mkdir(parents=True, exist_ok=True)
+        (core / name).write_text("", "utf-8")
+    tests.mkdir()
+    (tests / "test_parse.py").write_text("", "utf-8")
+    assert untested_modules(core, tests) == ["compose/lookup.py", "compose/todo.py"]
+    (tests / "compose").mkdir()
+    (tests / "compose" / "test_lookup.py").write_text("", "utf-8")
+    assert untested_modules(core, tests) == ["compose/todo.py"]
+    (tests / "test_compose.py").write_text("", "utf-8")  # the package's tests, as tests/index/test_compose.py
+    assert untested_modules(core, tests) == []
+    (tests / "test_parse.py").unlink()
+    assert untested_modules(core, tests) == ["parse.py"]
