@@ -133,10 +133,17 @@ _COMPOUND = re.compile(r"[a-z]+(?:-[a-z]+)+")
 def terms(text: str) -> list[str]:
     """Stemmed content words, and each hyphenated compound also as one word: "gate-keep" is written
     "gatekeeper" as often as not, "on-call" "oncall" (they meet "gatekeeper" through its prefix)."""
+    return list(_terms(text))
+
+
+# The same texts are read for their terms question after question (a question's words for BM25 and the
+# features, a cited cell's paragraphs for the quote): kept per text, immutable, and copied out.
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> tuple[str, ...]:
     out = [stem(w) for w in words(text) if w not in STOPWORDS]
     if "-" in text:
         out.extend(stem(c.replace("-", "")) for c in _COMPOUND.findall(fold(text)))
-    return out
+    return tuple(out)
 
 
 PREFIX = 6

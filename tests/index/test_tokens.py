@@ -26,3 +26,24 @@ def test_forms_of_one_word_are_one_family(a: str, b: str, family: bool) -> None:
 def test_the_word_how_asks_the_degree_of_is_no_topic(question: str, degree: set[str]) -> None:
     ws = words(question)
     assert {ws[i] for i in degree_words(ws)} == degree
+
+
+def test_a_texts_terms_are_kept_per_text_and_read_as_the_slow_path_reads_them() -> None:
+    """`terms` is kept per text (issue 23: a cited cell's paragraphs are read for every answer); each call
+    still returns the stemmed words the uncached reading gives, and a caller changing its list changes no
+    later call's."""
+    from index.tokens import _COMPOUND, STOPWORDS, fold, stem, terms
+
+    def slowly(text: str) -> list[str]:
+        out = [stem(w) for w in words(text) if w not in STOPWORDS]
+        if "-" in text:
+            out.extend(stem(c.replace("-", "")) for c in _COMPOUND.findall(fold(text)))
+        return out
+
+    texts = ["Leads on-call rotations and gate-keeps releases.", "What does a Senior Engineer 2 do?", "", "L3s' 2nd",
+             "Mentors engineers; reviews designs and writes RFCs for cross-team work."]
+    for text in texts * 2:  # the second round reads what the first kept
+        assert terms(text) == slowly(text)
+    first = terms(texts[0])
+    first.append("changed")
+    assert terms(texts[0]) == slowly(texts[0])
