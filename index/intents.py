@@ -67,10 +67,6 @@ SELF = wordtable.role("self")  # "I'm an L3", "as a senior engineer": the asker'
 # A topical word singles out an area when the top answer's area uses it and at most this share of
 # the level's areas do (one of three, two of seven): "engineers" in Collaboration only, not in most cells.
 DISTINCTIVE_SHARE = 1 / 3
-# How far (in ranking score units) that area must lead the best other area. Between the 0.04 of an
-# overview question whose "work" one Mastery cell happens to use ("what should a level 3 backend
-# engineer work on?") and the 0.10-0.33 of questions about one area ("how should a D2 work with engineers?").
-AREA_MARGIN = 0.08
 
 
 def substance_terms(stems: Sequence[str]) -> list[str]:
@@ -171,9 +167,5 @@ def singles_out_an_area(
             continue
         using = {structure.area_of[i] for i in rows if t in term_sets[i]}
         if len(using) <= DISTINCTIVE_SHARE * len(areas):
-            break
-    else:
-        return False
-    # ...and the ranking agrees: that area stands clear of every other area at the level.
-    others = [h.score for h in ranking.hits if structure.area_of[h.entry] != structure.area_of[top]]
-    return not others or ranking.hits[0].score - others[0] >= AREA_MARGIN
+            return True
+    return False
