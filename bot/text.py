@@ -17,7 +17,7 @@ from bot.view import (
     answer_view,
     citation,
 )
-from index import Answer, Entry, Quote, pieces
+from index import Answer, Entry, Quote, Span, pieces
 
 # Around words new against the other level, as `git diff --word-diff=plain` marks them: visible in any
 # terminal and in a pasted log, and the text between the marks is the framework's, unchanged.
@@ -26,9 +26,11 @@ NEW_OPEN, NEW_CLOSE = "{+", "+}"
 
 def marked(text: str, quote: Quote) -> str:
     """`text` (the quote's text) with its new words between {+ and +}."""
-    if not quote.new_words:
-        return text
-    return "".join(f"{NEW_OPEN}{piece}{NEW_CLOSE}" if new else piece for piece, new in pieces(text, quote.new_words))
+    return _marks(text, quote.new_words) if quote.new_words else text
+
+
+def _marks(text: str, spans: tuple[Span, ...]) -> str:
+    return "".join(f"{NEW_OPEN}{piece}{NEW_CLOSE}" if new else piece for piece, new in pieces(text, spans))
 
 
 def _cite(quote: Quote) -> str:
@@ -80,10 +82,10 @@ def render_view(view: AnswerView, width: int = 100, whole: bool = False) -> str:
         for n, level in enumerate(levels, start=1):
             where = level.url(view.site_url) or level.source
             lines.append(f"  {n}. {level.title}  [{where}; {level.source}]")
+    if view.legend is not None:
+        lines.append(f"({_marks(view.legend.text, view.legend.sample)})")
     checklist = view.shown_checklist(whole)
     if checklist is not None:
-        if any(i.new_words for i in checklist.items):
-            lines.append(f"(Words new since {checklist.current} are marked {NEW_OPEN}like this{NEW_CLOSE}.)")
         # A plain list to work through: one box per area, the target level's text under it.
         for item in checklist.items:
             lines.append(f"[ ] {item.quote.entry.area} ({item.mark})")
@@ -93,9 +95,6 @@ def render_view(view: AnswerView, width: int = 100, whole: bool = False) -> str:
             lines.append(f"{checklist.same_line}. (`--all` quotes them too.)")
         return "\n".join(lines).rstrip() + "\n"
     if view.side_by_side:
-        against = next((q.new_against for q in view.main if q.new_words is not None), None)
-        if against:
-            lines.append(f"(Words new since {against} are marked {NEW_OPEN}like this{NEW_CLOSE}.)")
         for quote in view.main:
             lines.extend(_quote_block(quote, width))
             lines.append("")

@@ -46,6 +46,8 @@ SEND_AS_DM = "Send me this as a DM"
 SENT_AS_DM = "Sent: the checklist is in your direct messages with me."
 # The button under an answer cut to one screen, and what the terminal offers instead.
 SHOW_ALL = "Show all"
+# The words of the line above marked words (`Legend`) that each surface marks as it marks new words.
+MARKED_SAMPLE = "like this"
 
 # --- keywords ------------------------------------------------------------------------------------
 
@@ -235,11 +237,18 @@ class AnswerView:
 
     @property
     def marked_against(self) -> str | None:
-        """The level the marked (bold) words are new against, for the line that says so ("words new since
-        Level 3"); None when nothing is marked."""
+        """The level the marked (bold) words are new against, for the line that says so (`legend`); None
+        when nothing is marked."""
         if self.checklist is not None:
             return self.checklist.current if any(i.new_words for i in self.checklist.items) else None
         return next((q.new_against for q in self.quotes if q.new_words), None)
+
+    @property
+    def legend(self) -> Legend | None:
+        """The line above marked words that says what the marks are, the same words on every surface;
+        None when nothing is marked."""
+        against = self.marked_against
+        return None if against is None else Legend.of(against)
 
     def whole_text(self, cut: bool = False) -> tuple[Action, ...]:
         """"Whole text" for the first quote: offered when only part of its cell is quoted and, with `cut`,
@@ -281,6 +290,22 @@ class AnswerView:
     @property
     def also_groups(self) -> tuple[QuoteGroup, ...]:
         return tuple(g for g in grouped(self.quotes) if g.quote not in self.main)
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What the marked words are, in the bot's words: "Words new since Level 3 are marked like this.",
+    where `sample` ("like this") is to be marked the way the surface marks the new words themselves (bold
+    in Slack and Teams, {+…+} in the terminal), so the line shows the mark it explains. Surfaces cut
+    `text` at `sample` with `pieces`, as they cut a quote at its new words."""
+
+    text: str
+    sample: tuple[Span, ...]
+
+    @classmethod
+    def of(cls, against: str) -> Legend:
+        before = f"Words new since {against} are marked "
+        return cls(f"{before}{MARKED_SAMPLE}.", ((len(before), len(before) + len(MARKED_SAMPLE)),))
 
 
 # --- the ladder and the promotion checklist --------------------------------------------------------------

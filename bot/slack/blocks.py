@@ -323,8 +323,9 @@ def answer_message(
     checklist = view.shown_checklist(whole)
     units: list[_Unit] = [(craft, lambda limit, g=g: g)
                           for (craft, _), g in zip(view.levels, _levels_blocks(view), strict=True)]
-    if view.marked_against:
-        head.append(_context(f"*Bold*: words new since {escape(view.marked_against)}"))
+    if view.legend is not None:
+        head.append(_context("".join(f"*{escape(piece)}*" if sample else escape(piece)
+                                     for piece, sample in pieces(view.legend.text, view.legend.sample))))
     if checklist is not None:
         units += [(i.quote.entry.area, lambda limit, i=i: checklist_item_blocks(_cut_item(i, limit)))
                   for i in checklist.items]

@@ -294,8 +294,8 @@ def view_card(
         body.append(literal(view.message, url=view.message_link, weight="Bolder"))
     whole = whole or part is not None
     checklist = view.shown_checklist(whole)
-    if view.marked_against:
-        body.append(literal(f"Bold: words new since {view.marked_against}", isSubtle=True, size="Small"))
+    if view.legend is not None:
+        body.append(marked(view.legend.text, view.legend.sample, isSubtle=True, size="Small"))
     units: list[_Unit] = [(craft, lambda limit, e=e: e) for craft, e in _levels_elements(view)]
     if checklist is not None:
         units += [(i.quote.entry.area,

@@ -171,7 +171,7 @@ def test_slack_checklist_bolds_new_words_and_collapses_unchanged_areas() -> None
     shown = blocks_text(message["blocks"])
     assert "Same as Level 3: Ownership, Communication" in shown and "new at Level 4" in shown
     assert "I own it" not in shown
-    assert "*Bold*: words new since Level 3" in shown
+    assert "Words new since Level 3 are marked *like this*." in shown
     # Citations and the collapsed line are mrkdwn: escaped.
     assert "&lt;" not in "".join(r["text"] for r in runs) and "<say>" not in message["text"]
     assert buttons_of(message)[ACTION_SHOW_ALL]["text"]["text"] == SHOW_ALL
@@ -185,7 +185,8 @@ def test_teams_checklist_bolds_new_words_and_collapses_unchanged_areas() -> None
     assert_valid_card(card)
     toggles = [t["title"] for t in card_elements(card["body"], "Input.Toggle")]
     assert toggles == ["Delivery (changed from Level 3)", "Hiring (new at Level 4)"]
-    blocks = [b for b in card_elements(card["body"], "RichTextBlock") if len(b["inlines"]) > 1]
+    quoted = [c for c in card_elements(card["body"], "Container") if c.get("style") == "emphasis"]
+    blocks = [b for c in quoted for b in c["items"] if b["type"] == "RichTextBlock" and len(b["inlines"]) > 1]
     assert "\n\n".join("".join(r["text"] for r in b["inlines"]) for b in blocks[:2]) == NEW
     assert [r["text"] for b in blocks for r in b["inlines"] if r.get("weight") == "Bolder"] == [
         "across teams & review *all*", "and_hire ~people~."]

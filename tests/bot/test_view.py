@@ -263,3 +263,38 @@ def test_a_word_longer_than_the_screen_is_cut_between_emoji_with_an_ellipsis_on_
     assert runs.endswith("…") and run.startswith(runs[:-1]) and len(runs[:-1]) % 3 == 0
     assert any(a["title"] == "Show the whole text" for c in card["body"] if c["type"] == "Container"
                for e in c["items"] if e["type"] == "ActionSet" for a in e["actions"])
+
+
+def test_the_line_about_marked_words_says_the_same_words_on_every_surface() -> None:
+    """Above a checklist's or a comparison's marked words, one line in the view's words says what the
+    marks are; each surface marks the sample as it marks the new words (bold, {+…+}) and adds nothing.
+    Before, Slack said "*Bold*: words new since …", Teams "Bold: words new since …" and the terminal
+    "(Words new since … are marked {+like this+}.)"."""
+    from bot.slack.blocks import answer_message
+    from bot.teams.cards import answer_card
+    from index.answer import Checklist, Quote
+    from index.entry import Entry
+    from index.worddiff import new_spans
+
+    old, new = "I review <designs> & code.", "I review <designs> & code across teams."
+    low = Entry("Acme", "Backend", "Level 3 & <up>", "R", "Craft", "Mastery", old, False, "l3.md:4")
+    high = Entry("Acme", "Backend", "Level 4", "R", "Craft", "Mastery", new, False, "l4.md:4")
+    marked = Quote(high, new, 1.0, True, None, new_words=new_spans(old, new), new_against=low.level)
+    compared = Answer("compare", "compare", True, quotes=[Quote(low, old, 1.0, True, None), marked])
+    checklist = Answer("from 3 to 4?", "checklist", True, quotes=[marked],
+                       checklist=Checklist(low.level, "Level 4", "Backend", ("changed",)))
+    words = "Words new since Level 3 & <up> are marked like this."
+    for answer in (compared, checklist):
+        slack = [e["text"] for b in answer_message(answer, 1)["blocks"] if b["type"] == "context"
+                 for e in b["elements"] if "new since" in e["text"]]
+        assert slack == ["Words new since Level 3 &amp; &lt;up&gt; are marked *like this*."]
+        teams = [b["inlines"] for b in answer_card(answer, 1)["body"] if b["type"] == "RichTextBlock"
+                 and "new since" in "".join(r["text"] for r in b["inlines"])]
+        assert ["".join(r["text"] for r in runs) for runs in teams] == [words]
+        assert [r["text"] for r in teams[0] if r.get("weight") == "Bolder"] == ["like this"]
+        terminal = [line for line in render_answer(answer).splitlines() if "new since" in line]
+        assert terminal == ["(Words new since Level 3 & <up> are marked {+like this+}.)"]
+        legend = answer_view(answer).legend
+        assert legend is not None and legend.text == words
+    assert answer_view(Answer("q", "compare", True, quotes=[Quote(low, old, 1.0, True, None),
+                                                            Quote(high, new, 1.0, True, None)])).legend is None
