@@ -66,10 +66,23 @@ def _version(name: str) -> str:
         return "absent"
 
 
-def _start_key(settings: Settings, index_dir: Path, encoder: str) -> str | None:
-    """Everything the derived answerer depends on, hashed; None when there is no built index yet."""
+def _code_digest() -> bytes:
+    """The answering core's code, by content (a checkout keeps no meaningful modification times)."""
     import index as index_package
 
+    h = hashlib.sha256()
+    code = Path(index_package.__file__).parent
+    for path in sorted(code.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(f"{path.relative_to(code)}\0".encode())
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def _start_key(settings: Settings, index_dir: Path, encoder: str, code: bytes) -> str | None:
+    """Everything the derived answerer depends on, hashed; None when there is no built index yet.
+    `code` is the core's digest taken when this process imported it: a file edited while the process
+    runs must not label state derived by the old code as the new code's."""
     try:
         build = (index_dir / "current").resolve(strict=True)
         manifest = (build / "manifest.json").stat()
@@ -88,12 +101,7 @@ def _start_key(settings: Settings, index_dir: Path, encoder: str) -> str | None:
         if path.is_file() and ".git" not in path.relative_to(content).parts:
             st = path.stat()
             h.update(f"{path.relative_to(content)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    # The code that derives it, by content (a checkout keeps no meaningful modification times).
-    code = Path(index_package.__file__).parent
-    for path in sorted(code.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(f"{path.relative_to(code)}\0".encode())
-            h.update(path.read_bytes())
+    h.update(code)
     return h.hexdigest()
 
 
@@ -135,7 +143,8 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
 
     embedder = Embedder(settings.model, backend=settings.model_backend)
     index_dir = settings.index_dir or default_index_dir(settings.content_dir)
-    key = _start_key(settings, index_dir, embedder.encoder)
+    code = _code_digest()  # right after the import above, so it is the code this process runs
+    key = _start_key(settings, index_dir, embedder.encoder, code)
     cache = index_dir / ANSWERER_CACHE
     state = _load_started(cache, key) if key else None
     if state is not None:
@@ -155,7 +164,7 @@ def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
         progress=progress,
     )
     # Keyed after the build: a start that built or refreshed the index keeps the state of that build.
-    key = _start_key(settings, index_dir, embedder.encoder)
+    key = _start_key(settings, index_dir, embedder.encoder, code)
     if key is not None:
         # Asked once first, so what the first question derives (the fitted ranker's per-index features)
         # is kept too and no restart derives it again on its warm-up question.

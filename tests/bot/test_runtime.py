@@ -130,3 +130,28 @@ def test_a_restart_derives_nothing_its_first_question_needs(tmp_path: Path, monk
         restarted = open_answerer(settings)
         restarted.warm()
         assert restarted.ask("who interviews candidates?").to_json() == expected
+
+
+def test_state_kept_by_a_process_whose_code_changed_on_disk_is_not_loaded_by_the_new_code(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A process keeps what its own code derived. If the core's files change while it runs (an upgrade
+    in place, an editor), its kept state is labelled with the code it ran, so a start of the new code
+    derives again instead of loading objects the new code cannot use."""
+    import bot.runtime as runtime
+
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    digests = iter([b"the code as this process imported it"])
+    real = runtime._code_digest
+    # The first call is the process's start; the files then change before it keeps its state.
+    monkeypatch.setattr(runtime, "_code_digest", lambda: next(digests, real()))
+    runtime.open_answerer(settings)
+    kept = (tmp_path / "index" / runtime.ANSWERER_CACHE).read_bytes()[:64].decode()
+    monkeypatch.setattr(runtime, "_code_digest", real)
+    index_dir = tmp_path / "index"
+    from index import Embedder
+
+    encoder = Embedder(settings.model, backend=settings.model_backend).encoder
+    assert kept == runtime._start_key(settings, index_dir, encoder, b"the code as this process imported it")
+    assert kept != runtime._start_key(settings, index_dir, encoder, real())
