@@ -30,12 +30,8 @@ _STRAY_EMPHASIS = re.compile(r"\*{2,}")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 # A heading that is a sub-level: words (maybe none) and a number, roman or not ("Senior Engineer II", "Level 3").
 _SUBLEVEL = re.compile(r"^(.*?)\s*\b([ivxIVX]{1,5}|\d{1,2})$")
-# A first-column cell longer than this is a sentence, not an area's name (see _is_comparison).
-_AREA_WORDS = 6
 # markdown-it writes a block or a run as an opening token, what it wraps and a closing token.
 _WRAPPED = 3
-# "Experience: Typically requires…", "Note: …": a short label and a colon open a line that is its own entry.
-_LABELLED = re.compile(r"^([A-Z][\w’'/&-]*(?: [\w’'/&-]+){0,2}):\s+\S")
 
 BlockRole = Literal["para", "bullet", "more"]
 
@@ -477,11 +473,11 @@ def _parse_table(
 
 def _is_comparison(headers: list[str], rows: list[tuple[int, list[_Inline]]]) -> bool:
     """A table that sets columns side by side ("| Individual contributor | Manager |"), not one that names an
-    area per row: its first column holds sentences, where an area column holds short names."""
+    area per row: its first column holds sentences, where an area column holds short names (entry.FEW_WORDS)."""
     if len(headers) < 2 or not rows or not all(h.strip() for h in headers):
         return False
     firsts = [cells[0].text for _, cells in rows if cells and cells[0].text]
-    sentences = sum(1 for t in firsts if len(t.split()) > _AREA_WORDS or t.rstrip().endswith("."))
+    sentences = sum(1 for t in firsts if len(t.split()) > FEW_WORDS or t.rstrip().endswith("."))
     if not firsts or sentences * 2 <= len(firsts):
         return False
     # Sides of a comparison are alike in length; a long area name still sits beside a far longer description.
@@ -731,13 +727,17 @@ def _split_prose(entry: Entry, blocks: list[Block], axes: dict[str, list[str]]) 
     groups: list[tuple[str, int, list[str]]] = []  # (bullet / label:<name>, line, texts)
     prose: list[Block] = []
     for n, b in enumerate(blocks):
-        labelled = _LABELLED.match(b.text) if b.role == "para" and not is_label(b.text) else None
+        # "Experience: Typically requires…", "Note: …": a label (entry.is_label) and a colon open a line that is
+        # its own entry.
+        head, colon, rest = b.text.partition(":")
+        labelled = head if b.role == "para" and colon and rest.strip() and is_label(head) and not is_label(b.text) \
+            else None
         if b.role == "bullet":
             groups.append(("bullet", b.line, [b.text]))
         elif (b.role == "more" or is_inclusion(b.text)) and groups and groups[-1][0] == "bullet":
             groups[-1][2].append(b.text)
         elif labelled:
-            groups.append((f"label:{labelled.group(1)}", b.line, [b.text]))
+            groups.append((f"label:{labelled}", b.line, [b.text]))
         elif not (is_label(b.text) and n + 1 < len(blocks) and blocks[n + 1].role == "bullet"):
             prose.append(b)
     areas = [_axis_of("\n\n".join(texts), axes) if kind == "bullet" else None for kind, _, texts in groups]

@@ -81,6 +81,16 @@ def _axes_framework(root: Path) -> None:
           "- Keeps a tidy desk.\n\n_**Experience**: Usually 3 years._\n")
 
 
+def test_a_label_of_a_few_capitalised_words_and_a_colon_is_its_own_entry(tmp_path: Path) -> None:
+    # A label is what entry.is_label says everywhere (a few capitalised words), before a colon as alone.
+    _axes_framework(tmp_path)
+    _page(tmp_path, "e3.md", f"title: Engineer Three\nparent: Engineering\n{_FW}\nnav_order: 3",
+          "# Engineer Three\n\n- Ships a whole product.\n- Grows the organisation.\n\n"
+          "_**Time In Each Role**: Usually 2 years._\n")
+    three = {e.description: e for e in load_content(tmp_path).entries if e.level == "Engineer Three"}
+    assert three["Time In Each Role: Usually 2 years."].area == "Time In Each Role"
+
+
 def test_bullets_naming_an_axis_step_are_entries_of_that_axis(tmp_path: Path) -> None:
     _axes_framework(tmp_path)
     content = load_content(tmp_path)
