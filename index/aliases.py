@@ -482,6 +482,11 @@ class Structure:
         if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX or len(self._openers) > _MEMO_MAX:
             self._abbreviations, self._spelt, self._openers = {}, {}, {}
         for (i, j), text in zip(windows, texts, strict=True):
+            openers = self._openers.get(keys[i])
+            if openers is None:
+                openers = self._openers[keys[i]] = self._opened_by(keys[i])
+            if not openers:
+                continue  # no name begins with this word: no window starting with it spells one
             # What a window of words spells depends on those words and the framework only: the same
             # words in the next question are looked up, not compared with every name again.
             window = tuple(keys[i:j])

@@ -84,3 +84,21 @@ def test_a_question_is_read_the_same_with_the_shortlists_warm() -> None:
         fresh = Structure(entries).detect(question)
         again = warm.detect(question)
         assert (fresh.mentions, fresh.missing) == (again.mentions, again.missing), question
+
+
+@pytest.mark.parametrize("content", ["content", "tests/fixtures/multilevel"])
+def test_windows_skipped_for_their_first_word_spell_nothing(content: str) -> None:
+    """Windows whose first word begins no name are skipped whole (issue 23); what the question's windows
+    spell is still what trying every name on every window finds."""
+    from index import load_content
+    from index.aliases import Structure, _keys
+    from index.tokens import words
+
+    structure = Structure(load_content(Path(__file__).resolve().parents[2] / content).entries)
+    for question in _QUESTIONS:
+        keys = _keys(words(question))
+        windows = [(i, j) for i in range(len(keys)) for j in range(i + 1, min(i + 7, len(keys)) + 1)]
+        texts = [" ".join(keys[i:j]) for i, j in windows]
+        slowly = [(score, len(text), i, j, alias) for (i, j), text in zip(windows, texts, strict=True)
+                  for score, alias in _spelt_slowly(structure, tuple(keys[i:j]), text)]
+        assert structure._abbreviated(keys, windows, texts) == slowly, question
