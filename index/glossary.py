@@ -48,8 +48,6 @@ SECTIONS = ("titles", "synonyms", "redirects")
 KNOWN_KEYS = frozenset({"site_url", *SECTIONS})
 # How a redirect is labelled wherever it is shown: the admin's words, never the framework's.
 ADMIN_NOTE = "A note from your framework's admins (not the framework's text)"
-# A synonym that leads to another synonym is followed this far; a longer chain is a loop `check` names.
-_MAX_CHAIN = 8
 _SHOWN_NAMES = 6  # known names listed in a problem before "…"
 
 
@@ -209,8 +207,9 @@ class Glossary:
             synonym = by_key[_fold(match.group(1))]
             seen = {_fold(synonym.phrase)}
             chain = [synonym]
-            # "cross team: xfn", "xfn: Collaboration": follow to the framework's own name.
-            while _fold(chain[-1].target) in by_key and _fold(chain[-1].target) not in seen and len(chain) < _MAX_CHAIN:
+            # "cross team: xfn", "xfn: Collaboration": follow to the framework's own name, or to the first name
+            # seen twice (a loop, which `check` names).
+            while _fold(chain[-1].target) in by_key and _fold(chain[-1].target) not in seen:
                 seen.add(_fold(chain[-1].target))
                 chain.append(by_key[_fold(chain[-1].target)])
             for s in chain:

@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.reload import Reloader
 from bot.text import render_answer
 from index.answer import Answerer
-from index.glossary import ADMIN_NOTE, Glossary, load_glossary
+from index.glossary import ADMIN_NOTE, Glossary, load_glossary, parse_glossary
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "glossary"
 NONE = Glossary()
@@ -82,6 +82,15 @@ def test_a_synonym_chain_is_followed_to_the_framework_name_and_every_line_is_rec
     answer = keel_answerer.ask("what does cross team work look like at level 4 in backend engineering?")
     assert answer.confident and cells(answer)[0][0] == "Collaboration"
     assert [g.line for g in answer.glossary] == [7, 6]
+
+
+def test_a_long_synonym_chain_is_followed_to_its_end(keel_answerer: Answerer) -> None:
+    # Only a loop stops a chain (and `check` names it); a chain of any length reaches the framework's name.
+    hops = "".join(f"  hop{n}: hop{n + 1}\n" for n in range(10)) + "  hop10: Collaboration\n"
+    answer = keel_answerer.with_glossary(parse_glossary("synonyms:\n" + hops)).ask(
+        "what does hop0 look like at level 4 in backend engineering?")
+    assert cells(answer)[0][0] == "Collaboration"
+    assert len(answer.glossary) == 11
 
 
 def test_a_redirect_answers_with_the_admins_words_and_link_labelled(
