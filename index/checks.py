@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.glossary import check_glossary
 from index.owners import check_owners
-from index.parse import Content, Page, Problem, load_content
+from index.parse import SHOWN_NAMES, Content, Page, Problem, load_content
 from index.siteurl import site_address
 
 
@@ -122,12 +122,9 @@ def _pages(n: int) -> str:
     return "a page of its own" if n == 0 else f"{n} page{'s' if n != 1 else ''}"
 
 
-_SHOWN_CRAFTS = 4  # crafts named in a warning before "…"
-
-
 def _names(crafts: list[str]) -> str:
-    shown = [f'"{c}"' for c in crafts[:_SHOWN_CRAFTS]]
-    return ", ".join(shown) + (", …" if len(crafts) > _SHOWN_CRAFTS else "")
+    shown = [f'"{c}"' for c in crafts[:SHOWN_NAMES]]
+    return ", ".join(shown) + (", …" if len(crafts) > SHOWN_NAMES else "")
 
 
 # Checks of files beside the pages (e.g. owners.yaml for nudges) register here, so `check` stays the

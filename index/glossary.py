@@ -40,7 +40,7 @@ import yaml
 from index.files import UnsafePage, read_page
 from index.frontmatter import SHOWN_LINE_CHARS, SafeFrontMatterLoader
 from index.levelnames import base_title
-from index.parse import Content, Problem
+from index.parse import SHOWN_NAMES, Content, Problem
 from index.tokens import words
 
 GLOSSARY_FILE = "careerfw.yaml"
@@ -48,7 +48,6 @@ SECTIONS = ("titles", "synonyms", "redirects")
 KNOWN_KEYS = frozenset({"site_url", *SECTIONS})
 # How a redirect is labelled wherever it is shown: the admin's words, never the framework's.
 ADMIN_NOTE = "A note from your framework's admins (not the framework's text)"
-_SHOWN_NAMES = 6  # known names listed in a problem before "…"
 
 
 @dataclass(frozen=True)
@@ -646,5 +645,5 @@ def _known(names: Iterable[str]) -> str:
     shown = sorted(set(names))
     if not shown:
         return ""
-    listed = ", ".join(f'"{n}"' for n in shown[:_SHOWN_NAMES]) + (", …" if len(shown) > _SHOWN_NAMES else "")
+    listed = ", ".join(f'"{n}"' for n in shown[:SHOWN_NAMES]) + (", …" if len(shown) > SHOWN_NAMES else "")
     return f" (it has {listed})"

@@ -45,6 +45,10 @@ class Block:
     text: str
 
 
+# Names a problem lists before "…" (the crafts a page's parent is near, the levels a glossary could mean).
+SHOWN_NAMES = 6
+
+
 @dataclass(frozen=True)
 class Problem:
     path: str

@@ -37,7 +37,6 @@ from index.parse import Content, Problem, load_content
 
 FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
 _BATCH = 64
-_CHUNK = _BATCH * 4  # texts encoded between two updates of the progress bar
 # A build's files, each named once.
 VECTORS = "vectors.npy"
 ENTRIES = "entries.json"
@@ -199,8 +198,8 @@ def _encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) 
 
     parts: list[np.ndarray] = []
     with tqdm(total=len(texts), desc="embedding", unit="doc", file=sys.stderr) as bar:
-        for start in range(0, len(texts), _CHUNK):
-            chunk = texts[start : start + _CHUNK]
+        for start in range(0, len(texts), _BATCH):
+            chunk = texts[start : start + _BATCH]
             parts.append(embedder.encode(chunk, batch_size=_BATCH))
             bar.update(len(chunk))
     return np.concatenate(parts)
