@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # ships it), placeholders and level headers read the word table, duplicated numbers are one named constant.
 # Before: 34 word lists (453 words), 49 regexes, 171 literal numbers. A new rule should replace an old one;
 # lower these when rules go.
-CEILING = Counts(lists=28, words=203, regexes=41, numbers=161)
+CEILING = Counts(lists=28, words=203, regexes=40, numbers=157)
 
 
 def test_each_kind_of_rule_is_counted_once() -> None:
