@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from bot.nudge.target import NudgeTarget
     from bot.reload import Reloader, ReloadOutcome
     from bot.store import Store
-    from index import Answerer
+    from index import Answerer, Embedder
 
 log = logging.getLogger("careerfw.runtime")
 T = TypeVar("T")
@@ -133,15 +133,42 @@ def _save_started(path: Path, key: str, answerer: Answerer) -> None:
             tmp.unlink()
 
 
+def _load_model_meanwhile(embedder: Embedder) -> threading.Thread:
+    """The model loaded on a thread of its own while the answerer's state is read or derived: ONNX Runtime
+    builds its session (about 0.2 s of CPU for the fp32 MiniLM) without holding the GIL, so on a second
+    core a start spends none of it waiting. Whoever needs the model first waits for it (the embedder
+    loads it once, under its own lock); a model that fails to load fails there, with its own error."""
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # reported by the first real use, on the caller's thread
+            embedder.encode_query("warm up")
+
+    thread = threading.Thread(target=load, name="careerfw-model", daemon=True)
+    thread.start()
+    return thread
+
+
 def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
     """The answering core for these settings: content parsed, index loaded (built first if stale).
 
     When the content files, the index build, the index code and the model are those of the last start,
     the answerer's derived structures are loaded as that start left them (ANSWERER_CACHE in the index
     folder) instead of being derived again; anything changed, and they are derived and kept anew."""
-    from index import Answerer, Embedder, default_index_dir
+    from index import Embedder
 
     embedder = Embedder(settings.model, backend=settings.model_backend)
+    model = _load_model_meanwhile(embedder)
+    try:
+        return _answerer_for(settings, embedder, progress)
+    finally:
+        # The model's thread may be inside native code (ONNX Runtime, the tokenizer): it must not outlive
+        # a process that exits next, as `careerfw ask` and a failed start do (the runtime aborts).
+        model.join()
+
+
+def _answerer_for(settings: Settings, embedder: Embedder, progress: bool | None) -> Answerer:
+    from index import Answerer, default_index_dir
+
     index_dir = settings.index_dir or default_index_dir(settings.content_dir)
     code = _code_digest()  # right after the import above, so it is the code this process runs
     key = _start_key(settings, index_dir, embedder.encoder, code)

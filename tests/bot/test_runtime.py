@@ -155,3 +155,41 @@ def test_state_kept_by_a_process_whose_code_changed_on_disk_is_not_loaded_by_the
     encoder = Embedder(settings.model, backend=settings.model_backend).encoder
     assert kept == runtime._start_key(settings, index_dir, encoder, b"the code as this process imported it")
     assert kept != runtime._start_key(settings, index_dir, encoder, real())
+
+
+def test_a_restart_loads_the_model_while_it_reads_the_kept_state(tmp_path: Path, monkeypatch) -> None:
+    """The model is loaded on a thread of its own from the start of `open_answerer` (issue 23, item 4):
+    ONNX Runtime builds its session without holding the GIL, so reading the kept state (or deriving it)
+    and loading the model share the start's time instead of following each other."""
+    import pickle
+    import threading
+
+    from bot.runtime import open_answerer
+    from index import Embedder
+
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    expected = open_answerer(settings).ask("who interviews candidates?").to_json()
+
+    loaded = threading.Event()
+    encode, read = Embedder.encode, pickle.load
+
+    def encoding(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        vectors = encode(self, *args, **kwargs)
+        loaded.set()
+        return vectors
+
+    seen: list[bool] = []
+
+    def reading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # The kept state is read only once the model has answered a first text, or after a minute.
+        seen.append(loaded.wait(60))
+        return read(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(Embedder, "encode", encoding)
+        m.setattr(pickle, "load", reading)
+        _no_deriving(m)
+        restarted = open_answerer(settings)
+    assert seen == [True], "the model was not loading while the kept state was read"
+    assert restarted.ask("who interviews candidates?").to_json() == expected
