@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from index import wordtable
+from index.embedder import language_words
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
 from index.levelorder import LevelOrder
@@ -192,8 +193,12 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         return True
     # Letters in order ("mgr", "mgmt", "convo"): an abbreviation drops vowels or cuts the word short, so
     # one with two vowels after its first letter that leaves the word before its last letter is a word
-    # of its own ("count" is not "communication").
-    looks_short = sum(c in _VOWELS for c in short[1:]) <= 1 or full.startswith(short[:-1])
+    # of its own ("count" is not "communication"), and so is one cut short that the language has as a
+    # word, whether or not this framework's text uses it ("come" is no "competencies", "mean" no
+    # "measurement"); "convo" is no word, so it stays "conversation".
+    looks_short = sum(c in _VOWELS for c in short[1:]) <= 1 or (
+        full.startswith(short[:-1]) and short not in language_words()
+    )
     if len(full) >= 5 and len(short) >= 2 and short not in vocabulary and looks_short:
         it = iter(full)
         if all(c in it for c in short):

@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
@@ -87,6 +88,24 @@ def export_dir_for(name: str, root: Path | None = None) -> Path:
     """The export directory of one model (its manifest name) under an ONNX root."""
     slug = name if name == DEFAULT_MODEL else f"{Path(name).name}-{hashlib.sha1(name.encode()).hexdigest()[:12]}"
     return (root or default_onnx_root()) / slug
+
+
+@lru_cache(maxsize=1)  # read once per process: about 30,000 lines, asked about a few question words
+def language_words() -> frozenset[str]:
+    """The whole words of the packaged model's WordPiece vocabulary: the words of the language, as far as
+    the bot ships a list of them (common short forms such as "sr" and "dev" are among them). Read from
+    the ONNX export, else the packaged model; empty, after one warning line, when neither is installed."""
+    _, packaged = resolve_model(None)
+    for directory in (export_dir_for(DEFAULT_MODEL), packaged):
+        try:
+            tokens = (directory / "vocab.txt").read_text("utf-8").split() if directory else None
+        except OSError:
+            continue
+        if tokens:
+            # "##ing" continues a word and "[CLS]" is a marker: neither is a word on its own.
+            return frozenset(t for t in tokens if t.isascii() and t.isalpha() and t.islower())
+    _warn_once(f"no vocabulary of {DEFAULT_MODEL} installed: a word cut short may be read as an abbreviation")
+    return frozenset()
 
 
 def weights_file(path: Path) -> Path | None:

@@ -46,7 +46,7 @@ import numpy as np
 from index import wordtable
 from index.aliases import FIELDS, Detected, Mention, Structure, strip_generic
 from index.entry import Entry
-from index.intents import ASKING, COMPARING, direction, moves_on_the_ladder
+from index.intents import ASKING, COMPARING, LADDER, direction, moves_on_the_ladder
 from index.levelnames import (
     LEVEL_WORDS,
     SENIORITY,
@@ -437,7 +437,8 @@ class FollowUps:
         return [t for t in titles if t in named] or titles if named else titles
 
     def _short_craft(self, detected: Detected, loose: list[int]) -> tuple[str, tuple[int, int]] | None:
-        """A craft named by its own word(s) in a question with nothing else of substance."""
+        """A craft named by its own word(s) in a question with nothing else of substance: asking words, and
+        words about the ladder itself ("what comes after level 1 in mobile?"), are no topic."""
         ws = detected.words
         for name, craft in self.short_crafts.items():
             n = len(name.split())
@@ -447,7 +448,7 @@ class FollowUps:
                         and not _abbreviates(said, name):
                     continue
                 others = [j for j in loose if not i <= j < i + n]
-                if all(stem(ws[j]) in ASKING for j in others):
+                if all(stem(ws[j]) in ASKING or stem(ws[j]) in LADDER for j in others):
                     return craft, (i, i + n)
         return None
 

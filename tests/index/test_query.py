@@ -147,6 +147,29 @@ def test_the_decision_table_rows(tmp_path: Path, question: str, intent: str, row
     assert (q.intent, q.fired) == (intent, (row,))
 
 
+@pytest.mark.parametrize(("area", "question"), [
+    ("Competencies", "what comes after senior engineer?"),
+    ("Measurement", "what does senior engineer mean?"),
+    ("Serviceability", "who does a senior engineer serve?"),
+])
+def test_an_ordinary_word_before_a_level_is_no_abbreviation_of_an_area(tmp_path: Path, area: str,
+                                                                       question: str) -> None:
+    """A word of the language is no abbreviation of a longer name (docs/retrieval.md, "Names"), though
+    it has that name's first letters and the framework's text never uses it: "comes" is not short for
+    Competencies, so the question names one level and asks what follows it, not two names to compare."""
+    s = _ladder(tmp_path, ["Engineer", "Senior Engineer", "Staff Engineer"], areas=(area, "Delivery"))
+    q = asked(s, question)
+    assert levels(q) == {"Senior Engineer"}
+    assert not q.areas and q.text == question  # not rewritten as the area's name either
+    assert q.intent != "compare"
+
+
+def test_a_word_cut_short_that_is_no_word_still_names_an_area(tmp_path: Path) -> None:
+    s = _ladder(tmp_path, ["Engineer", "Senior Engineer"], areas=("Conversations", "Delivery"))
+    q = asked(s, "convo skills for a senior engineer?")
+    assert {v for m in q.areas for _, v in m.values} == {"Conversations"}
+
+
 def test_topic_words_are_the_questions_own(tmp_path: Path) -> None:
     s = _ladder(tmp_path, ["L1 Engineer", "L2 Engineer"])
     q = asked(s, "what is expected of an L2 engineer about incidents in delivery?")
