@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
-
-from bm25s.stopwords import STOPWORDS_EN
 
 from index import wordtable
 from index.tokens import words
@@ -43,7 +42,17 @@ def is_label(paragraph: str) -> bool:
     if len(ws) > FEW_WORDS or text[-1] in ".!?;,)":
         return False
     # Capitalised words, joined by the shortest English stop list's words ("Ways of Working") or signs ("&").
-    return all(w[:1].isupper() or w.lower() in STOPWORDS_EN or not w[:1].isalpha() for w in ws)
+    joining = _joining_words()
+    return all(w[:1].isupper() or w.lower() in joining or not w[:1].isalpha() for w in ws)
+
+
+@lru_cache(maxsize=1)
+def _joining_words() -> frozenset[str]:
+    """Lucene's English stop list as bm25s ships it (and, of, the, ...); read on first use, since bm25s brings
+    numpy and `from index import Entry` must not."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
 
 
 _INCLUSION = re.compile(r"^(includes?|including)\s*:", re.IGNORECASE)

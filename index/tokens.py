@@ -11,8 +11,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
-
 from index import wordtable
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -30,10 +28,23 @@ _LEVEL_WORDS = wordtable.role("level-word")  # the word table's (index/words.tsv
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
 GENERIC = wordtable.role("generic")
 
-# Function words: they carry no topic, in questions or in framework text. NLTK's English stop list as
-# bm25s ships it (bm25s ranks the text already, so the list costs no import), folded the way `words`
-# folds a question ("don't" -> "dont"), less the words frameworks use as topics (the word table's).
-STOPWORDS = frozenset(w.replace("'", "") for w in STOPWORDS_EN_PLUS) - wordtable.role("topic")
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words: they carry no topic, in questions or in framework text. NLTK's English stop list as
+    bm25s ships it, folded the way `words` folds a question ("don't" -> "dont"), less the words frameworks
+    use as topics (the word table's). Read on first use: bm25s brings numpy, which `import index` and
+    `from index import Entry` must not load; the answering process has bm25s loaded already for BM25."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(w.replace("'", "") for w in STOPWORDS_EN_PLUS) - wordtable.role("topic")
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    # `from index.tokens import STOPWORDS` reads the list then, not when this module is imported.
+    if name == "STOPWORDS":
+        return stopwords()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=16384)  # every question re-reads the same names and labels; a pure function of its text
@@ -140,7 +151,8 @@ def terms(text: str) -> list[str]:
 # features, a cited cell's paragraphs for the quote): kept per text, immutable, and copied out.
 @lru_cache(maxsize=16384)
 def _terms(text: str) -> tuple[str, ...]:
-    out = [stem(w) for w in words(text) if w not in STOPWORDS]
+    stop = stopwords()
+    out = [stem(w) for w in words(text) if w not in stop]
     if "-" in text:
         out.extend(stem(c.replace("-", "")) for c in _COMPOUND.findall(fold(text)))
     return tuple(out)
@@ -196,9 +208,10 @@ def degree_words(ws: list[str]) -> set[int]:
     """Positions of the word "how" asks the degree of, before what it is about ("how *good* at
     debugging…", "how *comfortable* with on-call…"): the asking, not the topic. Without a preposition
     after it, the word is the topic ("how technical does a level 5 need to be?")."""
+    stop = stopwords()
     return {
         i for i in range(1, len(ws) - 1)
-        if ws[i - 1] == "how" and ws[i] not in STOPWORDS and not ws[i].isdigit() and ws[i + 1] in _PREPOSITIONS
+        if ws[i - 1] == "how" and ws[i] not in stop and not ws[i].isdigit() and ws[i + 1] in _PREPOSITIONS
     }
 
 
