@@ -165,10 +165,11 @@ def _asks(items: Any) -> list[str]:
 Seen = tuple[str | None, bool, frozenset[str]]  # (top-1 entry, refused, the top-3 entries as a set)
 
 
-def _seen(answer: Any) -> Seen:
+def _seen(answer: Any, by: str = "id") -> Seen:
     """What a user sees of an answer, for the comparison: its first quote (or, refused, its first
-    suggestion), whether it was refused (no confident answer), and which entries its first three are."""
-    ids = [q.entry.id for q in (answer.quotes or answer.suggestions)]
+    suggestion), whether it was refused (no confident answer), and which entries its first three are.
+    `by="text"` names each entry by the words it quotes instead of by its id."""
+    ids = [getattr(q.entry, "description" if by == "text" else "id") for q in (answer.quotes or answer.suggestions)]
     return (ids[0] if ids else None, not answer.confident, frozenset(ids[:TOP_K]))
 
 
@@ -183,9 +184,11 @@ def differences(reference: list[Seen], candidate: list[Seen]) -> dict[str, int]:
     }
 
 
-def _ask_set(answerer: Any, data: dict[str, Any], conversational: bool) -> tuple[list[str], list[Seen]]:
+def _ask_set(answerer: Any, data: dict[str, Any],
+             conversational: bool) -> tuple[list[str], list[Seen], list[Seen]]:
+    """(questions asked, what a user sees of each answer by entry, the same by quoted text)."""
     asked: list[str] = []
-    seen: list[Seen] = []
+    answers: list[Any] = []
     if conversational:
         for conversation in data.get("conversations") or []:
             context = None  # each turn carries what the previous answer resolved, as in a chat
@@ -193,12 +196,12 @@ def _ask_set(answerer: Any, data: dict[str, Any], conversational: bool) -> tuple
                 answer = answerer.ask(turn, context=context)
                 context = answer.context
                 asked.append(turn)
-                seen.append(_seen(answer))
+                answers.append(answer)
     else:
         for question in _asks(data.get("questions")) + _asks(data.get("intents")):
             asked.append(question)
-            seen.append(_seen(answerer.ask(question)))
-    return asked, seen
+            answers.append(answerer.ask(question))
+    return asked, [_seen(a) for a in answers], [_seen(a, by="text") for a in answers]
 
 
 def measure_answers(
@@ -231,21 +234,26 @@ def measure_answers(
                     skipped.append(f"{path}: no content at {content}")
                     continue
                 seen: dict[str, list[Seen]] = {}
+                texts: dict[str, list[Seen]] = {}
                 asked: list[str] = []
                 for backend, embedder in embedders.items():
                     key = (backend, content)
                     if key not in answerers:
                         index_dir = Path(tmp) / backend / hashlib.sha1(str(content).encode()).hexdigest()[:12]
                         answerers[key] = Answerer.open(content, index_dir, embedder=embedder, progress=False)
-                    asked, seen[backend] = _ask_set(answerers[key], data, conversational)
+                    asked, seen[backend], texts[backend] = _ask_set(answerers[key], data, conversational)
                 diff = differences(seen[ANSWERS_REFERENCE], seen[ANSWERS_CANDIDATE])
+                # A framework that words a cell alike for several crafts or levels leaves those entries
+                # a hair apart; which of them comes first then moves on any change to the vectors.
+                diff["same_text"] = diff["questions"] - differences(
+                    texts[ANSWERS_REFERENCE], texts[ANSWERS_CANDIDATE])["questions"]
                 changed = [q for q, r, c in zip(asked, seen[ANSWERS_REFERENCE], seen[ANSWERS_CANDIDATE], strict=True)
                            if r != c]
                 sets.append({"set": str(path), "name": label, "kind": "conversations" if conversational else "single",
                              "asked": len(asked), "differ": diff, "differing": changed})
                 say(f"  {label:<14} {'conversations' if conversational else 'single-turn':<13} {len(asked):>4} asked: "
                     f"{diff['questions']} differ (top-1 {diff['top1']}, refusals {diff['refusals']}, "
-                    f"top-3 set {diff['top3']})")
+                    f"top-3 set {diff['top3']}; {diff['same_text']} only between entries quoting the same words)")
     passed = bool(sets) and all(s["differ"]["questions"] <= MAX_DIFFERING_PER_SET for s in sets)
     return {
         "rule": f"per eval set, at most {MAX_DIFFERING_PER_SET} question whose top-1, refusal or top-{TOP_K} set "

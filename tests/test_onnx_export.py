@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from careerfw_tools.onnx_export import MAX_DIFFERING_PER_SET, differences, measure_answers, parity_texts, verdict
 from index.embedder import DEFAULT_MODEL, export_dir_for
 
@@ -64,6 +66,30 @@ def test_the_answers_check_asks_single_turn_sets_and_conversations_of_both_graph
     assert single["asked"] == len(parity_texts([seed])[0])
     assert convo["asked"] > 0
     for s in result["sets"]:
-        assert set(s["differ"]) == {"top1", "refusals", "top3", "questions"}
+        assert set(s["differ"]) == {"top1", "refusals", "top3", "questions", "same_text"}
+        assert 0 <= s["differ"]["same_text"] <= s["differ"]["questions"]
         assert len(s["differing"]) == s["differ"]["questions"]
     assert result["passed"] == all(s["differ"]["questions"] <= MAX_DIFFERING_PER_SET for s in result["sets"])
+
+
+def test_int8_variants_calibrate_on_the_embedded_framework_never_on_an_eval_question() -> None:
+    from careerfw_tools.int8_variants import calibration_texts
+
+    questions, documents = calibration_texts(REPO / "content")
+    asked: set[str] = set()
+    for path in (REPO / "tests" / "eval").rglob("*.yaml"):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        items = [*(data.get("questions") or []), *(data.get("intents") or []),
+                 *(t for c in data.get("conversations") or [] for t in c.get("turns") or [])]
+        asked |= {" ".join(str(i["ask"]).split()).lower() for i in items if isinstance(i, dict) and "ask" in i}
+    assert len(asked) > 600 and len(questions) >= 100 and documents
+    assert not asked & {t.lower() for t in questions + documents}
+
+
+def test_the_sensitive_layers_left_in_fp32_are_the_fewest_that_make_half_the_error() -> None:
+    from careerfw_tools.int8_variants import most_sensitive
+
+    ranked = [("ffn.0", 0.5), ("ffn.1", 0.3), ("q.0", 0.1), ("k.0", 0.1)]
+    assert most_sensitive(ranked) == ["ffn.0"]
+    assert most_sensitive(ranked, share=0.6) == ["ffn.0", "ffn.1"]
+    assert most_sensitive([("a", 0.0), ("b", 0.0)]) == []
