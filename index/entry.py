@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from index import wordtable
-from index.tokens import words
+from index.tokens import stem, words
 
 EntryKind = Literal["level", "definition", "tier"]
 # How the text is written on its page: a table cell, one bullet of a list, prose under a heading, the answer
@@ -18,7 +18,7 @@ Layout = Literal["cell", "bullet", "prose", "faq", "comparison"]
 
 # Words that say an expectation is not written yet, in a cell as in a question ("TBD", "placeholder"): the
 # question model's word table (index/words.tsv), so the two cannot disagree.
-_PLACEHOLDERS = wordtable.role("todo")
+_PLACEHOLDERS = frozenset(stem(w) for w in wordtable.role("todo"))
 # A label, or a step on an axis, is a few words at most; more is a sentence (index/parse.py).
 FEW_WORDS = 4
 
@@ -27,7 +27,7 @@ def is_todo_text(text: str) -> bool:
     """An expectation nobody has written yet: empty, or just a placeholder word."""
     ws = words(text)
     # No word of two letters or more ("", "-", "—", "n/a"), or the one word a placeholder is ("TBD.").
-    return not any(len(w) > 1 or w.isdigit() for w in ws) or (len(ws) == 1 and ws[0] in _PLACEHOLDERS)
+    return not any(len(w) > 1 or w.isdigit() for w in ws) or (len(ws) == 1 and stem(ws[0]) in _PLACEHOLDERS)
 
 
 def is_label(paragraph: str) -> bool:

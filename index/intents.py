@@ -52,11 +52,11 @@ LADDER = _stems("ladder")  # words of a question about the ladder itself
 PROGRESS = _stems("progress")  # a move between levels: a promotion checklist
 _MOVE_VERBS = _stems("move-verb")  # a move only when followed by where to ("get to level 4"; "get paid" is none)
 _MOVE_TO = wordtable.role("move-to")
-_TODO_STRONG = wordtable.role("todo")
-_TODO_WEAK = wordtable.role("todo-weak")
+_TODO_STRONG = _stems("todo")  # "todo", "TBD", "placeholder(s)"
+_TODO_WEAK = _stems("todo-weak")  # beside a framework noun: "which areas are missing?", "any gaps?"
 _TODO_NOT = wordtable.role("written")
 _NEGATORS = wordtable.role("negator")
-_FRAMEWORK_NOUNS = wordtable.role("framework-noun")
+_FRAMEWORK_NOUNS = _stems("framework-noun")
 _LEVEL_PLURALS = wordtable.role("level-plural")
 UP = wordtable.role("up")
 DOWN = wordtable.role("down")
@@ -96,21 +96,22 @@ def asks_for_todo(words: Sequence[str], names_area: bool) -> bool:
         return False
     words = list(words)
     ws = set(words)
-    if ws & _TODO_STRONG:
+    stems = {stem(w) for w in words}
+    if stems & _TODO_STRONG:
         return True
     if "to" in ws and "do" in ws:
         # "to do" written as two words counts only next to a framework noun ("areas still to do").
         # "need to do code reviews" is the verb with its object, not work left to do.
         left = [i for i in range(len(words) - 1) if words[i : i + 2] == ["to", "do"]
-                and (i + 2 == len(words) or words[i + 2] in STOPWORDS or words[i + 2] in _FRAMEWORK_NOUNS)]
-        if left and ws & _FRAMEWORK_NOUNS:
+                and (i + 2 == len(words) or words[i + 2] in STOPWORDS or stem(words[i + 2]) in _FRAMEWORK_NOUNS)]
+        if left and stems & _FRAMEWORK_NOUNS:
             return True
     negated = any(a in _NEGATORS and b in _TODO_NOT
                   for a, b in zip(words, words[1:], strict=False))
     negated = negated or any(a == "not" and c in _TODO_NOT for a, c in zip(words, words[2:], strict=False))
     if negated:
         return True
-    return bool(ws & _TODO_WEAK and ws & _FRAMEWORK_NOUNS)
+    return bool(stems & _TODO_WEAK and stems & _FRAMEWORK_NOUNS)
 
 
 def moves(words: Sequence[str]) -> bool:
