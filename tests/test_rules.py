@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Before: 34 word lists (453 words), 49 regexes, 171 literal numbers. A new rule should replace an old one;
 # lower these when rules go.
 CEILING = Counts(lists=28, words=203, regexes=40, numbers=157)
-TABLE_CEILING = 273  # rows of index/words.tsv (307 before)
+TABLE_CEILING = 265  # rows of index/words.tsv (307 before)
 
 
 def test_each_kind_of_rule_is_counted_once() -> None:
