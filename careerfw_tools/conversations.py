@@ -38,8 +38,11 @@ from typing import Any
 
 import yaml
 
-from careerfw_tools.evaluate import Question, is_right
+from careerfw_tools.evaluate import MoreSamples, Question, is_right, question_sample
+from careerfw_tools.fitting import Sample
 from index import Answer, Answerer, Context, Embedder, Entry
+from index.ranking import Model
+from index.search import SHIPPED_WEIGHTS
 
 # Targets (issue 14).
 FOLLOW_UP_TOP1 = 0.90
@@ -269,3 +272,35 @@ def render(report: ConversationReport) -> str:
 
 def default_conversation_sets(repo: Path) -> list[Path]:
     return sorted((repo / "tests" / "eval" / "conversations").glob("*.yaml"))
+
+
+def fitting_conversation_sets(repo: Path) -> list[Path]:
+    """Every conversation set, the blind ones included (run blind once, now seen): what the fit adds."""
+    blind = repo / "tests" / "eval" / "blind" / "conversations"
+    return default_conversation_sets(repo) + sorted(blind.glob("*.yaml"))
+
+
+def turn_samples(answerer: Answerer, cs: ConversationSet, framework: str) -> list[Sample]:
+    """Every later turn of `cs` as the fitted ranker sees it: asked with the context the turn before left, and
+    which candidates are right (none for an off-topic turn). The context is the one the hand ranker's answer
+    resolved, so what the fit reads does not depend on the constants it writes (`careerfw eval --fit` twice
+    gives the same constants); both rankers carry the known follow-ups alike (docs/evaluation.md)."""
+    reader = answerer.tuned(model=Model.neutral())
+    hand = answerer.tuned(weights=SHIPPED_WEIGHTS)
+    out: list[Sample] = []
+    for _, turns in cs.conversations:
+        context: Context | None = None
+        for n, turn in enumerate(turns):
+            if n > 0:
+                out.append(question_sample(turn.question, framework, reader, context))
+            context = hand.ask(turn.question.ask, limit=RANK_DEPTH, context=context).context
+    return out
+
+
+def follow_up_samples(sets: list[ConversationSet]) -> MoreSamples:
+    """`evaluate`'s extra rows for the fit: the later turns of the conversation sets asked of each framework."""
+    def more(content: Path, answerer: Answerer, framework: str) -> list[Sample]:
+        mine = [cs for cs in sets if cs.available and cs.content == content]
+        return [s for cs in mine for s in turn_samples(answerer, cs, framework)]
+
+    return more

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +43,7 @@ import yaml
 
 from careerfw_tools import fitting
 from careerfw_tools.calibrate import WEIGHT_GRID, Asked, Fitted, Scores, fit, leave_one_out, score
-from index import Answer, Answerer, Embedder, Entry
+from index import Answer, Answerer, Context, Embedder, Entry
 from index.confidence import SHIPPED
 from index.ranking import Model
 from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, DenseRanker, Hit, LexicalRanker, Ranking, Weights
@@ -300,16 +300,47 @@ def _pooled(outcomes: list[Outcome], off: list[bool]) -> Scores:
                   share([not o.confident for o in out]), len(on), len(out))
 
 
-def _sample(q: Question, framework: str, answerer: Answerer) -> fitting.Sample:
-    """One question's candidates as the fitted ranker sees them, and which are right."""
-    ranking = answerer.ask(q.ask, limit=RANK_DEPTH).ranking
-    n = len(answerer.entries)
+def question_sample(q: Question, framework: str, reader: Answerer, context: Context | None = None) -> fitting.Sample:
+    """One question's candidates as the fitted ranker sees them, and which are right; `context`: a
+    conversation's, for a later turn."""
+    ranking = reader.ask(q.ask, limit=RANK_DEPTH, context=context).ranking
+    n = len(reader.entries)
     if ranking is None or ranking.features is None:  # answered before any ranking (a glossary redirect)
         return fitting.Sample(framework, q.off_topic, np.zeros((0, 0)), np.zeros(0, dtype=bool))
     features = ranking.features
     rows = np.flatnonzero(ranking.allowed) if ranking.allowed is not None else np.arange(n)
-    right = np.array([not q.off_topic and is_right(q, answerer.entries[i]) for i in rows], dtype=bool)
+    right = np.array([not q.off_topic and is_right(q, reader.entries[i]) for i in rows], dtype=bool)
     return fitting.Sample(framework, q.off_topic, features[rows], right, rows)
+
+
+# More rows for the fit from one framework, once per content folder: (content, answerer, framework label) ->
+# samples. `careerfw eval --fit` adds the later turns of its conversation sets (careerfw_tools/conversations.py).
+MoreSamples = Callable[[Path, Answerer, str], list[fitting.Sample]]
+
+
+def fit_samples(sets: list[QuestionSet], embedder: Embedder,
+                index_dir_for: Callable[[QuestionSet], Path | None] = lambda s: None,
+                more: MoreSamples | None = None) -> list[fitting.Sample]:
+    """What `careerfw eval --fit` fits on, in the order `evaluate` collects it, without the rest of the
+    evaluation: every question of `sets`, then `more` of each framework."""
+    label = framework_labels(sets)
+    samples: list[fitting.Sample] = []
+    opened: dict[Path, Answerer] = {}
+    for qs in sets:
+        if not qs.available:
+            continue
+        if qs.content not in opened:
+            opened[qs.content] = Answerer.open(qs.content, index_dir_for(qs), embedder=embedder, progress=False)
+        reader = opened[qs.content].tuned(model=Model.neutral())
+        samples += [question_sample(q, label[qs.content], reader) for q in qs.questions]
+    return samples + _more_samples(opened, label, more)
+
+
+def _more_samples(opened: dict[Path, Answerer], label: dict[Path, str],
+                  more: MoreSamples | None) -> list[fitting.Sample]:
+    if more is None:
+        return []
+    return [s for content, answerer in opened.items() for s in more(content, answerer, label[content])]
 
 
 def _asked(answerer: Answerer, q: Question) -> Outcome:
@@ -373,7 +404,10 @@ def evaluate(
     sets: list[QuestionSet],
     embedder: Embedder,
     index_dir_for: Callable[[QuestionSet], Path | None] = lambda s: None,
+    more: MoreSamples | None = None,
 ) -> Report:
+    """Every figure of `careerfw eval` on `sets`; `more`: rows the fitted ranker is also fitted on (and
+    left out with their framework), as `fit_samples` collects them."""
     dense_scores: list[tuple[float, bool]] = []
     bm25_scores: list[tuple[float, bool]] = []
     raw: dict[str, list[tuple[Question, list[Entry], float]]] = {"dense": [], "bm25": []}
@@ -393,6 +427,7 @@ def evaluate(
     samples: list[fitting.Sample] = []
     opened: list[tuple[QuestionSet, Answerer, str]] = []
     shipped_per: dict[str, tuple[list[Outcome], list[bool]]] = {}
+    first: dict[Path, Answerer] = {}
     for qs in sets:
         if not qs.available:
             skipped.append(f"{qs.name} (no content at {qs.content})")
@@ -405,7 +440,8 @@ def evaluate(
         framework = label[qs.content]
         opened.append((qs, answerer, framework))
         reader = answerer.tuned(model=Model.neutral())
-        samples += [_sample(q, framework, reader) for q in qs.questions]
+        samples += [question_sample(q, framework, reader) for q in qs.questions]
+        first.setdefault(qs.content, answerer)
         for weights, asked in runs.items():
             tuned = answerer.tuned(weights=weights)
             for q in qs.questions:
@@ -470,6 +506,7 @@ def evaluate(
     for i in intents:
         if not i.ok:
             failures.append(f"intent {i.question!r}: want {i.expected}, got {i.got} {i.why}")
+    samples += _more_samples(first, framework_labels(sets), more)
     rows, fitted_on_all, pooled = _framework_rows(runs, baseline_right)
     fitted_pooled = fitted_model = in_sample = None
     if samples and any(s.usable for s in samples):
@@ -490,14 +527,14 @@ def evaluate(
         for row in rows:
             if row.name in per:
                 row.fitted_held_out = _pooled(*per[row.name])
-    for row in rows:
-        if row.name in shipped_per:
-            row.shipped = _pooled(*shipped_per[row.name])  # as asked of the shipped answerer, whichever ranker
         fitted_pooled = _pooled(every, offs) if every else None
         fitted_model = fitting.rounded(fitting.fit_model(samples))
         mine = [(_asked(answerer.tuned(model=fitted_model), q), q.off_topic) for qs, answerer, _ in opened
                 for q in qs.questions]
         in_sample = _pooled([o for o, _ in mine], [x for _, x in mine])
+    for row in rows:
+        if row.name in shipped_per:
+            row.shipped = _pooled(*shipped_per[row.name])  # as asked of the shipped answerer, whichever ranker
     # What the pay/leave/benefits word list (index/confidence.py) is worth: the same fit without it.
     unlisted = {w: [replace(a, signals=replace(a.signals, out_of_scope=False)) if a.signals else a for a in asked]
                 for w, asked in runs.items()}
@@ -643,9 +680,10 @@ def fitting_sets(repo: Path) -> list[Path]:
     return default_sets(repo) + sorted((repo / "tests" / "eval" / "blind").glob("*.yaml"))
 
 
-def write_fitted(report: Report, path: Path, repo: Path) -> Model:
-    """Write the fitted ranker's constants, fitted on every framework of the report, with what they were
-    fitted on and the left-out figures, as index/ranking.py reads them. Returns the model written."""
+def write_fitted(report: Report, path: Path, repo: Path, conversations: Sequence[Path] = ()) -> Model:
+    """Write the fitted ranker's constants, fitted on every framework of the report (and the later turns of
+    `conversations`), with what they were fitted on and the left-out figures, as index/ranking.py reads them.
+    Returns the model written."""
     if report.fitted_model is None:
         raise ValueError("nothing to fit: no question set with questions whose right entry is a candidate")
     try:
@@ -665,6 +703,7 @@ def write_fitted(report: Report, path: Path, repo: Path) -> Model:
         "commit": commit,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "sets": [rel(p) for p in report.paths],
+        "conversations": [rel(p) for p in conversations],
         "held_out": {f.name: _scores_dict(f.fitted_held_out) for f in report.frameworks if f.fitted_held_out},
         "pooled_held_out": _scores_dict(report.fitted_pooled),
         "in_sample": _scores_dict(report.fitted_in_sample),

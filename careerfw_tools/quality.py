@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from bot.config import Settings
@@ -19,6 +20,8 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
         ConversationSetError,
         default_conversation_sets,
         evaluate_conversations,
+        fitting_conversation_sets,
+        follow_up_samples,
         is_conversation_set,
         load_conversations,
     )
@@ -36,18 +39,22 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     from careerfw_tools.glossary_eval import glossary_worth
     from careerfw_tools.glossary_eval import render as render_glossary
     from index import Embedder
-    from index.ranking import FITTED_PATH
+    from index.ranking import FITTED_PATH, Model, ModelFileError, load_model, standing_in
 
     fit = getattr(args, "fit", False)
     given = list(args.sets)
     conversation_paths = [p for p in given if is_conversation_set(p)] if given else default_conversation_sets(REPO)
     paths = [p for p in given if p not in conversation_paths] if given else default_sets(REPO)
+    fit_conversations: list[Path] = []
     if fit:
         if args.conversations:
             print("careerfw eval: --fit fits on single questions; --conversations has none", file=sys.stderr)
             return 2
-        # The fit reads every framework with questions, blind sets included; conversations are not fitted on.
+        # The fit reads every framework with questions, blind sets included, and the later turns of every
+        # conversation set, each with the context of the turn before (their figures are not printed here:
+        # they would be the constants' in place, not the new ones'; run `careerfw eval` afterwards).
         paths = paths if given else fitting_sets(REPO)
+        fit_conversations = conversation_paths if given else fitting_conversation_sets(REPO)
         conversation_paths = []
     if args.conversations:
         paths = []
@@ -61,17 +68,29 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         sets = [load_set(p, args.content) for p in paths]
         conversation_sets = [load_conversations(p, args.content) for p in conversation_paths]
+        follow_ups = follow_up_samples([load_conversations(p, args.content) for p in fit_conversations]) \
+            if fit else None
     except (EvalSetError, ConversationSetError) as exc:
         print(f"careerfw eval: {exc}", file=sys.stderr)
         return 1
     embedder = Embedder(settings.model, backend=settings.model_backend)
     index = args.index  # one framework (--content), so one index for every set
-    report = evaluate(sets, embedder, index_dir_for=lambda s: index) if sets else None
-    conversations = evaluate_conversations(conversation_sets, embedder, index_dir_for=lambda s: index) \
-        if conversation_sets else None
-    comparison = None if args.no_backends or not sets else compare_backends(sets, settings.model)
-    # A framework with a careerfw.yaml: its questions with the glossary and without (careerfw_tools/glossary_eval.py).
-    glossaries = glossary_worth(sets, embedder, index_dir_for=lambda s: index) if sets else []
+    stale = None
+    if fit:
+        try:
+            load_model(FITTED_PATH)
+        except ModelFileError as exc:
+            stale = exc
+            print(f"careerfw eval --fit: {exc}; refitting it, the shipped column meanwhile ranks with no "
+                  "constants (run `careerfw eval` again for the new figures)", file=sys.stderr)
+    with standing_in(Model.neutral()) if stale else nullcontext():
+        report = evaluate(sets, embedder, index_dir_for=lambda s: index, more=follow_ups) if sets else None
+        conversations = evaluate_conversations(conversation_sets, embedder, index_dir_for=lambda s: index) \
+            if conversation_sets else None
+        comparison = None if args.no_backends or not sets else compare_backends(sets, settings.model)
+        # A framework with a careerfw.yaml: its questions with the glossary and without
+        # (careerfw_tools/glossary_eval.py).
+        glossaries = glossary_worth(sets, embedder, index_dir_for=lambda s: index) if sets else []
     if args.json:
         out: dict = {"backend": embedder.backend}
         if report is not None:
@@ -96,7 +115,7 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(render_conversations(conversations))
     if fit and report is not None:
         try:
-            write_fitted(report, FITTED_PATH, REPO)
+            write_fitted(report, FITTED_PATH, REPO, fit_conversations)
         except (ValueError, OSError) as exc:
             print(f"careerfw eval --fit: {exc}", file=sys.stderr)
             return 1

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,12 +27,15 @@ from typing import Any
 
 import numpy as np
 
+from index import wordtable
 from index.aliases import Detected, Structure
 from index.bm25 import BM25Ranker
 from index.entry import Entry
-from index.tokens import pairs, prefix
+from index.tokens import fold, pairs, prefix, stem
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
+# Asking words ("what", "expectations", "do") say how a question asks, not what about (the one word table).
+ASKING = frozenset(stem(w) for w in wordtable.role("asking"))
 MATCHED = 100.0  # rapidfuzz's score of an exact match: a name's match strength is its score over this
 
 # Each feature, in the order of a row, with what it measures (printed by `careerfw eval`).
@@ -56,6 +61,16 @@ FEATURES: dict[str, str] = {
     "dense_named": "the cosine of the question without its names, when it names a level, role or craft (0 else)",
     "best_coverage": "the best coverage among the candidates: how much of the question the framework speaks of",
     "unknown": "share of the question's content words, weighted by rarity, that no entry of the framework uses",
+    "coverage_best": "the entry holds the most of the question's content words among the candidates (and some)",
+    "overview": "the entry's area is its own level's, role's or craft's name: it describes that whole",
+    "bare": "the question asks about nothing beyond its names and asking words",
+    "overview_bare": "an overview entry, for a question that asks about nothing beyond its names",
+    "bm25_area": "BM25 of the question's content words (no level/role/craft names) on the area name, over the best",
+    "candidates": "log of the number of candidates the question's names leave",
+    "bullet": "the entry is one bullet of a list",
+    "prose": "the entry is prose under a heading",
+    "faq": "the entry is the answer under a FAQ question",
+    "comparison": "the entry is one side of a comparison table",
 }
 NAMES = tuple(FEATURES)
 
@@ -134,9 +149,28 @@ def load_model(path: Path = FITTED_PATH) -> Model:
 
 
 @cache
+def _shipped() -> Model:
+    return load_model(FITTED_PATH)
+
+
+# What `careerfw eval --fit` answers with while it refits constants this code can no longer read (a feature
+# added or renamed): the command that rewrites the file must not need it first.
+_STAND_IN: list[Model] = []
+
+
 def shipped_model() -> Model:
     """The shipped constants, read once per process."""
-    return load_model(FITTED_PATH)
+    return _STAND_IN[-1] if _STAND_IN else _shipped()
+
+
+@contextmanager
+def standing_in(model: Model) -> Iterator[None]:
+    """`model` answers as the shipped constants inside the block (only for refitting them)."""
+    _STAND_IN.append(model)
+    try:
+        yield
+    finally:
+        _STAND_IN.pop()
 
 
 @dataclass(frozen=True)
@@ -182,6 +216,16 @@ class Features:
         self._definition = np.array([e.kind == "definition" for e in entries], dtype=np.float64)
         self._tier = np.array([e.kind == "tier" for e in entries], dtype=np.float64)
         self._todo = np.array([e.todo for e in entries], dtype=np.float64)
+        self.areas = BM25Ranker([e.area for e in entries])
+
+        def whole(e: Entry) -> bool:
+            area = " ".join(fold(e.area).split())
+            names = (e.level, e.role, e.craft, e.section)
+            return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
+
+        self._overview = np.array([whole(e) for e in entries], dtype=np.float64)
+        self._layouts = {k: np.array([e.layout == k for e in entries], dtype=np.float64)
+                         for k in ("bullet", "prose", "faq", "comparison")}
 
     def _having(self, term: str) -> np.ndarray:
         return self._postings.get(term, np.zeros(0, dtype=np.int64))
@@ -267,6 +311,10 @@ class Features:
         rest = dense if dense_rest is None else np.asarray(dense_rest, dtype=np.float64)
         cover, unknown = self._coverage(q.residual, q.bridged)
         named = float(narrowed is not None)
+        best_cover = float(cover[allow].max()) if allow.any() else 0.0
+        bare = float(not [w for w in q.own if w not in ASKING and not w.isdigit()])
+        areas = np.asarray(self.areas.scores(q.residual), dtype=np.float64)
+        top_areas = float(areas[candidates].max()) if candidates.any() else 0.0
         cols = {
             "dense": dense,
             "dense_gap": dense - top_dense,
@@ -291,11 +339,18 @@ class Features:
             # So when names narrow the candidates, the cosine that says whether the framework speaks of the
             # topic is the one without them.
             "dense_named": rest * named,
-            "best_coverage": np.full(n, float(cover[allow].max()) if allow.any() else 0.0),
+            "best_coverage": np.full(n, best_cover),
             # Words the whole framework never uses ("weather", "lunch", "comp") are the plainest sign that it
             # does not speak of the topic, however close the names and boilerplate make the cosine; unlike
             # `best_coverage` it does not depend on which entries are candidates.
             "unknown": np.full(n, unknown),
+            "coverage_best": (cover >= best_cover) & (cover > 0),
+            "overview": self._overview,
+            "bare": np.full(n, bare),
+            "overview_bare": self._overview * bare,
+            "bm25_area": areas / top_areas if top_areas > 0 else np.zeros(n),
+            "candidates": np.full(n, math.log1p(float(candidates.sum()))),
+            **self._layouts,
         }
         return np.stack([np.asarray(cols[k], dtype=np.float64) for k in NAMES], axis=1) if n \
             else np.zeros((0, len(NAMES)))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from careerfw_tools.evaluate import evaluate, load_set, write_fitted
-from careerfw_tools.fitting import Sample, best_probability, fit_model, fit_threshold, leave_one_out
+from careerfw_tools.conversations import fitting_conversation_sets, follow_up_samples, load_conversations
+from careerfw_tools.evaluate import evaluate, fit_samples, fitting_sets, load_set, write_fitted
+from careerfw_tools.fitting import Sample, best_probability, fit_model, fit_threshold, leave_one_out, rounded
 from index.answer import Answerer
-from index.ranking import load_model
+from index.ranking import FITTED_PATH, NAMES, load_model
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -88,3 +91,45 @@ def test_eval_fit_writes_constants_that_rank_as_the_fit_did(embedder, tmp_path: 
     # A second run fits the same constants.
     again = evaluate(sets, embedder, index_dir_for=lambda s: tmp_path / "index").fitted_model
     assert again is not None and np.array_equal(again.weights, loaded.weights) and again.threshold == loaded.threshold
+
+
+def test_the_shipped_constants_are_what_eval_fit_fits_today(embedder) -> None:
+    # index/fitted.json must be what `careerfw eval --fit` writes from the code and question sets as they are:
+    # a feature changed, added or computed differently, or a set or conversation edited, without refitting
+    # shows here. Needs every framework with questions (../shared).
+    sets = [load_set(p) for p in fitting_sets(REPO)]
+    conversations = [load_conversations(p) for p in fitting_conversation_sets(REPO)]
+    missing = sorted({str(s.content) for s in [*sets, *conversations] if not s.available})
+    if missing:
+        pytest.skip(f"frameworks of the fit not present: {missing}")
+    shipped = load_model(FITTED_PATH)
+    data = json.loads(FITTED_PATH.read_text("utf-8"))
+    assert data["features"] == list(NAMES)
+    assert shipped.fitted["sets"] == [str(p.relative_to(REPO)) for p in fitting_sets(REPO)]
+    assert shipped.fitted["conversations"] == [str(p.relative_to(REPO)) for p in fitting_conversation_sets(REPO)]
+    samples = fit_samples(sets, embedder, more=follow_up_samples(conversations))
+    assert sum(s.framework == "ft" for s in samples) > sum(not q.off_topic for s in sets if s.name == "ft"
+                                                           for q in s.questions)  # the follow-ups count too
+    model = rounded(fit_model(samples))
+    for name in ("mean", "scale", "weights"):
+        assert np.array_equal(getattr(model, name), getattr(shipped, name)), name
+    assert (model.bias, model.threshold) == (shipped.bias, shipped.threshold)
+
+
+def test_eval_fit_refits_constants_this_code_can_no_longer_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # A feature added or renamed leaves the file behind the code; the command that rewrites it must still run
+    # (the error every answerer gives then says to run it).
+    import index.ranking
+    from bot.cli import main
+
+    stale = tmp_path / "fitted.json"
+    stale.write_text(json.dumps({"features": ["dense"], "mean": [0], "scale": [1], "weights": [1], "bias": 0,
+                                 "threshold": 0.5}), "utf-8")
+    monkeypatch.setattr(index.ranking, "FITTED_PATH", stale)
+    assert main(["eval", "--fit", "--no-backends", str(REPO / "tests" / "eval" / "seed.yaml")]) == 0
+    out = capsys.readouterr()
+    assert str(stale) in out.err and "refitting it" in out.err
+    model = load_model(stale)
+    assert json.loads(stale.read_text("utf-8"))["features"] == list(NAMES)
+    assert model.fitted["sets"] == ["tests/eval/seed.yaml"] and model.fitted["conversations"] == []

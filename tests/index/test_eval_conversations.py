@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from careerfw_tools.conversations import (
@@ -17,7 +18,11 @@ from careerfw_tools.conversations import (
     evaluate_conversations,
     load_conversations,
     render,
+    turn_samples,
 )
+from careerfw_tools.evaluate import question_sample
+from index import Answerer
+from index.ranking import Model
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "conversations" / "multilevel.yaml"
@@ -76,3 +81,27 @@ def test_complete_questions_are_not_changed_by_context(shared_report) -> None:
     pooled = shared_report.pooled
     assert pooled.complete_unchanged, render(shared_report)
     assert pooled.unchanged >= UNCHANGED, render(shared_report)
+
+
+def test_later_turns_are_rows_of_the_fit_with_the_context_before_them(embedder, tmp_path: Path) -> None:
+    # `careerfw eval --fit` fits on follow-ups too: each later turn asked with the context the turn before left,
+    # so "and for an engineer 2?" has Engineer 2's Communication cell among its candidates, and an off-topic
+    # turn mid-conversation is a row whose right answer is no answer.
+    cs = load_conversations(FIXTURE)
+    answerer = Answerer.open(cs.content, tmp_path / "ix", embedder=embedder, progress=False)
+    samples = turn_samples(answerer, cs, "multilevel")
+    later = [t for _, turns in cs.conversations for t in turns[1:]]
+    assert len(samples) == len(later) and all(s.framework == "multilevel" for s in samples)
+    for sample, turn in zip(samples, later, strict=True):
+        assert sample.off_topic == turn.question.off_topic
+        assert sample.usable and sample.right.any() != turn.question.off_topic, turn.question.ask
+    follow_up = samples[later.index(next(t for t in later if t.question.ask == "and for an engineer 2?"))]
+    right = [answerer.entries[i] for i, r in zip(follow_up.entries, follow_up.right, strict=True) if r]
+    assert [(e.level, e.area) for e in right] == [("Engineer 2", "Communication")]
+    # Asked alone, the turn names its level but not the area the conversation carries: more candidates.
+    alone = question_sample(later[0].question, "multilevel", answerer.tuned(model=Model.neutral()))
+    assert len(alone.x) > len(follow_up.x)
+    # The rows do not depend on the shipped constants (the context is the hand ranker's): the same rows again.
+    again = turn_samples(answerer.tuned(model=Model.neutral()), cs, "multilevel")
+    pairs = zip(samples, again, strict=True)
+    assert all(np.array_equal(a.x, b.x) and np.array_equal(a.right, b.right) for a, b in pairs)

@@ -9,8 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.aliases import Structure
 from index.answer import Answerer
-from index.ranking import FITTED_PATH, NAMES, Model, ModelFileError, load_model
+from index.bm25 import BM25Ranker
+from index.entry import Entry
+from index.ranking import FITTED_PATH, NAMES, Features, Model, ModelFileError, Question, load_model
+from index.search import content_terms
+from index.tokens import STOPWORDS, stem
 from tests.support.frameworks import Ladder, area_table, write_ladders
 
 
@@ -231,3 +236,46 @@ def test_words_the_framework_never_uses_are_a_feature_of_every_candidate(made_up
     assert weather["unknown"] > 0.5
     known = dict(zip(NAMES, reader.ask("who reviews pull requests?").ranking.features[0], strict=True))
     assert known["unknown"] == 0.0
+
+
+def _entry(level: str, area: str, text: str, layout: str = "cell") -> Entry:
+    return Entry("made-up", "Engineering", level, "", "", area, text, False, f"{level}.md:1", layout=layout)  # type: ignore[arg-type]
+
+
+def _features_of(entries: list[Entry], question: str) -> list[dict[str, float]]:
+    """Each entry's features for `question`, computed without the model (cosines left at 0)."""
+    structure = Structure(entries)
+    lexical = BM25Ranker([f"{e.area} {e.description}" for e in entries])
+    detected = structure.detect(question)
+    words = [stem(w) for w in detected.words if w not in STOPWORDS]
+    covered = detected.covered()
+    own = [stem(w) for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS]
+    narrowed = structure.mask(detected.mentions, {"who", "craft"})
+    q = Question(detected, words, content_terms(detected), own, {}, False)
+    zeros = np.zeros(len(entries))
+    x = Features(entries, structure, lexical).extract(q, zeros, None, lexical.scores(own), narrowed, narrowed)
+    return [dict(zip(NAMES, row, strict=True)) for row in x]
+
+
+def test_features_tell_an_overview_and_a_question_about_nothing_but_a_level() -> None:
+    # Level 2's first entry is the level described as a whole (its area is its own name), as prose pages and
+    # level summaries are written; the others are areas of it, one a bullet.
+    entries = [
+        _entry("Level 1", "Delivery", "ships small fixes with a buddy"),
+        _entry("Level 2", "Level 2", "an engineer who owns whole features", layout="prose"),
+        _entry("Level 2", "Delivery", "ships whole features alone and plans the work"),
+        _entry("Level 2", "Hiring", "interviews candidates for the team", layout="bullet"),
+    ]
+    bare = _features_of(entries, "what are the expectations for level 2?")
+    assert [row["overview"] for row in bare] == [0.0, 1.0, 0.0, 0.0]
+    assert all(row["bare"] == 1.0 for row in bare)  # asking words only: the level is all it asks about
+    assert [row["overview_bare"] for row in bare[1:]] == [1.0, 0.0, 0.0]
+    assert bare[1]["candidates"] == pytest.approx(np.log1p(3))  # the three entries of the level named
+    assert (bare[1]["prose"], bare[3]["bullet"], bare[2]["prose"], bare[2]["bullet"]) == (1.0, 1.0, 0.0, 0.0)
+    topical = _features_of(entries, "who interviews candidates at level 2?")
+    assert all(row["bare"] == 0.0 and row["overview_bare"] == 0.0 for row in topical)
+    # The entry holding most of the question's words is marked, among the level's candidates only.
+    assert [row["coverage_best"] for row in topical[1:]] == [0.0, 0.0, 1.0]
+    # An area's own name in the question: BM25 on the area names alone.
+    area = _features_of(entries, "level 2 hiring: who plans the work?")
+    assert area[3]["bm25_area"] == 1.0 and area[2]["bm25_area"] == 0.0 and area[2]["coverage_best"] == 1.0
