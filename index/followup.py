@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from os.path import commonprefix
 from typing import Any
 
 import numpy as np
@@ -444,7 +443,7 @@ class FollowUps:
             n = len(name.split())
             for i in loose:
                 said = " ".join(ws[i:i + n])
-                if said != name and not (n == 1 and (singular(said) == name or _same_word(said, name))) \
+                if said != name and not (n == 1 and singular(said) == name) \
                         and not _abbreviates(said, name):
                     continue
                 others = [j for j in loose if not i <= j < i + n]
@@ -511,13 +510,6 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
     if asked.craft and asked.craft != prior.craft and not asked.level:
         prior = replace(prior, level="")  # another craft's level is not this craft's ("the levels of design?")
     return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
-
-
-def _same_word(said: str, name: str) -> bool:
-    """Another form of a craft's own word ("manager" for "Management", "designers" for "Design"): one word
-    starts the other, or they share a start of five letters or more that is most of the shorter one."""
-    shared = len(commonprefix([said, name]))
-    return shared >= 5 and shared >= 0.8 * min(len(said), len(name))
 
 
 def _abbreviates(said: str, name: str) -> bool:
