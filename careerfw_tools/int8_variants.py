@@ -8,9 +8,10 @@ and its encode time per question.
 VARIANT is one of VARIANTS. The graph is written under DIR (default: a temporary folder) beside links to
 the installed export's other files, so the runtime's own encoder reads it; the installed export is not
 touched. `--speed` builds the variants named and times them against fp32 round by round in one process,
-so the machine's load falls on each alike (`--fp32-nodes-from` takes dynamic-sensitive's choice from
-the JSON its own run wrote instead of ranking again). `--screen` stops after the size, the encode time
-and the cosine to fp32 on the calibration texts (no PyTorch, no eval set). Needs the [export] extras
+so the machine's load falls on each alike. `--fp32-nodes-from` takes dynamic-sensitive's choice from
+the JSON its own run wrote (for it and nbits8-sensitive) instead of ranking again. `--screen` stops
+after the size, the encode time and the cosine to fp32 on the calibration texts (no PyTorch, no eval
+set). Needs the [export] extras
 (onnx, onnxruntime's quantiser, sentence-transformers for the PyTorch reference; the nbits variants
 also onnx-ir, which onnxruntime's MatMulNBits quantiser imports). Run from the repository root.
 
@@ -55,6 +56,9 @@ VARIANTS = {
     "nbits8": "MatMulNBits: 8-bit weights in blocks of 32 (symmetric), activations quantised per block of 32 "
               "at run time (accuracy level 4)",
     "nbits8-fp32": "MatMulNBits: 8-bit weights in blocks of 32 (symmetric), computed in fp32 (accuracy level 1)",
+    "nbits8-b16": "as nbits8 in blocks of 16 (finer scales for weights and activations)",
+    "nbits8-sensitive": "as nbits8, leaving in fp32 the MatMuls dynamic-sensitive leaves (its ranking)",
+    "nbits8-b16-sensitive": "both: blocks of 16, and the MatMuls dynamic-sensitive leaves in fp32",
     "nbits4": "MatMulNBits: 4-bit weights in blocks of 32 (symmetric), activations per block of 32 (level 4)",
     "fp16": "the whole graph in float16 (onnxruntime's converter), fp32 inputs and outputs",
     "fp32-copy": "the control: a byte-for-byte copy of the fp32 graph, so what differs is the check's own noise",
@@ -168,8 +172,10 @@ class _Calibration:
         return next(self._feeds, None)
 
 
-def quantise(export: Path, out: Path, variant: str, say: Callable[[str], Any] = print) -> dict[str, Any]:
-    """Write `variant` of the export's fp32 graph to `out`; returns what was chosen (excluded nodes)."""
+def quantise(export: Path, out: Path, variant: str, say: Callable[[str], Any] = print,
+             fp32_nodes: list[str] | None = None) -> dict[str, Any]:
+    """Write `variant` of the export's fp32 graph to `out`; returns what was chosen (excluded nodes).
+    `fp32_nodes`: the sensitive nodes' ranking already made (a run's JSON), rather than ranking again."""
     fp32 = export / ONNX_GRAPHS["onnx"]
     matmuls = _matmuls(fp32)
     chosen: dict[str, Any] = {}
@@ -191,14 +197,20 @@ def quantise(export: Path, out: Path, variant: str, say: Callable[[str], Any] = 
         ffn = [n for n in matmuls if "/intermediate/" in n or ("/output/" in n and "/attention/" not in n)]
         chosen["int8"] = ffn
         _dynamic(fp32, out, include=ffn)
-    elif variant == "dynamic-sensitive":
+    elif variant == "dynamic-sensitive" and fp32_nodes is not None:
+        chosen["fp32"] = fp32_nodes
+        _dynamic(fp32, out, exclude=fp32_nodes)
+    elif variant in ("dynamic-sensitive", "nbits8-sensitive", "nbits8-b16-sensitive") and fp32_nodes is None:
         questions, documents = calibration_texts()
         texts = random.Random(11).sample(questions + documents, min(SENSITIVITY_TEXTS, len(questions + documents)))
         ranked = sensitivity(export, texts, say=say)
         chosen["sensitivity"] = [[n, e] for n, e in ranked]
         chosen["fp32"] = most_sensitive(ranked)
         say(f"  left in fp32 ({len(chosen['fp32'])} of {len(ranked)}): {', '.join(chosen['fp32'])}")
-        _dynamic(fp32, out, exclude=chosen["fp32"])
+        if variant == "dynamic-sensitive":
+            _dynamic(fp32, out, exclude=chosen["fp32"])
+        else:
+            return chosen | quantise(export, out, variant, say, fp32_nodes=chosen["fp32"])
     elif variant == "static-qdq":
         from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
 
@@ -213,8 +225,13 @@ def quantise(export: Path, out: Path, variant: str, say: Callable[[str], Any] = 
         import onnx
         from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
-        quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), bits=4 if variant == "nbits4" else 8, block_size=32,
+        sensitive = variant.endswith("-sensitive")
+        if sensitive:
+            chosen["fp32"] = fp32_nodes
+        quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), bits=4 if variant == "nbits4" else 8,
+                                         block_size=16 if "-b16" in variant else 32,
                                          is_symmetric=True, accuracy_level=1 if variant.endswith("fp32") else 4,
+                                         nodes_to_exclude=fp32_nodes if sensitive else None,
                                          op_types_to_quantize=("MatMul",))
         quantizer.process()
         quantizer.model.save_model_to_file(str(out), use_external_data_format=False)
@@ -252,10 +269,7 @@ def speed(variants: list[str], questions: list[str], fp32_nodes: list[str] | Non
         graphs = {"fp32": ONNX_GRAPHS["onnx"]}
         for v in variants:
             graphs[v] = f"onnx/{v}.onnx"
-            if v == "dynamic-sensitive" and fp32_nodes is not None:
-                _dynamic(mine / ONNX_GRAPHS["onnx"], mine / graphs[v], exclude=fp32_nodes)
-            else:
-                quantise(mine, mine / graphs[v], v)
+            quantise(mine, mine / graphs[v], v, fp32_nodes=fp32_nodes)
         encoders = {name: OnnxEncoder(mine, g) for name, g in graphs.items()}
         times: dict[str, list[float]] = {name: [] for name in graphs}
         for q in questions[:10]:
@@ -286,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true",
                         help="time the variants named against fp32, round by round in one process")
     parser.add_argument("--fp32-nodes-from", type=Path,
-                        help="with --speed: dynamic-sensitive's fp32 nodes from the JSON its run wrote")
+                        help="the sensitive variants' fp32 nodes from the JSON a dynamic-sensitive run wrote")
     parser.add_argument("--out", type=Path, help="where the variant's export goes (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="write the figures (and each set's answers check) here")
     parser.add_argument("--screen", action="store_true",
@@ -314,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         mine = export_dir_for(DEFAULT_MODEL, root)
         _layout(real, mine)
         started = time.perf_counter()
-        chosen = quantise(mine, mine / ONNX_GRAPHS["onnx-int8"], args.variant)
+        nodes = json.loads(args.fp32_nodes_from.read_text("utf-8"))["fp32"] if args.fp32_nodes_from else None
+        chosen = quantise(mine, mine / ONNX_GRAPHS["onnx-int8"], args.variant, fp32_nodes=nodes)
         size = (mine / ONNX_GRAPHS["onnx-int8"]).stat().st_size
         took = time.perf_counter() - started
         print(f"{args.variant} ({VARIANTS[args.variant]}): {size / 1e6:.1f} MB in {took:.0f} s", flush=True)
