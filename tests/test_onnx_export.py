@@ -6,12 +6,15 @@ serves is in tests/index/test_embedder.py.)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from careerfw_tools.onnx_export import MAX_DIFFERING_PER_SET, differences, measure_answers, parity_texts, verdict
-from index.embedder import DEFAULT_MODEL, export_dir_for
+from index import build_documents, load_content
+from index.embedder import DEFAULT_MODEL, EXPORT_RECORD, ONNX_GRAPHS, export_dir_for, resolve_model, weights_file
 
 REPO = Path(__file__).resolve().parents[1]
 EXPORT = export_dir_for(DEFAULT_MODEL)
@@ -93,3 +96,62 @@ def test_the_sensitive_layers_left_in_fp32_are_the_fewest_that_make_half_the_err
     assert most_sensitive(ranked) == ["ffn.0"]
     assert most_sensitive(ranked, share=0.6) == ["ffn.0", "ffn.1"]
     assert most_sensitive([("a", 0.0), ("b", 0.0)]) == []
+
+
+def _linked_export(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
+    """The export under another directory, its files linked (ONNX Runtime looks for a graph's weights
+    file beside the path it was given, so the links must sit together as the files do)."""
+    for path in source.rglob("*"):
+        rel = path.relative_to(source)
+        if path.is_dir() or rel.as_posix() in skip:
+            continue
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).symlink_to(path)
+
+
+def test_each_graph_keeps_its_weights_in_a_file_beside_it_and_answers_as_the_single_file_form(tmp_path: Path) -> None:
+    # The weights in a file of their own are mapped by ONNX Runtime, not read and copied: about half
+    # the fp32 session's peak memory (issue 23), with the same vectors.
+    import onnx
+
+    from careerfw_tools.onnx_export import _sha256, external_data
+    from index.onnx_encoder import OnnxEncoder
+
+    record = json.loads((EXPORT / EXPORT_RECORD).read_text("utf-8"))
+    texts = ["How do I get promoted to senior engineer?", "what does a staff engineer do " * 40,
+             *[d.text for d in build_documents(load_content(REPO / "content").entries)]]
+    for backend, graph in ONNX_GRAPHS.items():
+        data = EXPORT / external_data(graph)
+        assert data.is_file() and data.stat().st_size > 10 * (EXPORT / graph).stat().st_size
+        files = record["files"][backend]
+        assert files["data"] == {"path": external_data(graph), "bytes": data.stat().st_size}
+        # The index key is taken from this digest: a changed weights file must change it.
+        assert files["sha256"] == _sha256(EXPORT / graph, data)
+
+        single = tmp_path / backend
+        _linked_export(EXPORT, single, skip=(graph, external_data(graph)))
+        onnx.save_model(onnx.load(str(EXPORT / graph)), str(single / graph))  # the weights inside the graph
+        assert not (single / external_data(graph)).exists()
+        expected = OnnxEncoder(single, graph).encode(texts)
+        assert np.array_equal(OnnxEncoder(EXPORT, graph).encode(texts), expected)
+
+
+def test_an_export_whose_weights_file_is_missing_or_changed_is_made_again(tmp_path: Path) -> None:
+    from careerfw_tools.onnx_export import _up_to_date, external_data
+
+    record = json.loads((EXPORT / EXPORT_RECORD).read_text("utf-8"))
+    name, path = resolve_model(None)
+    args = (name, weights_file(path) if path else None, record["parity"]["inputs"], record["exported_with"])
+    data = external_data(ONNX_GRAPHS["onnx"])
+    linked = tmp_path / "linked"
+    _linked_export(EXPORT, linked)
+    assert _up_to_date(linked, *args)
+
+    missing = tmp_path / "missing"
+    _linked_export(EXPORT, missing, skip=(data,))
+    assert not _up_to_date(missing, *args)
+
+    changed = tmp_path / "changed"
+    _linked_export(EXPORT, changed, skip=(data,))
+    (changed / data).write_bytes(b"\0" * 16)
+    assert not _up_to_date(changed, *args)

@@ -110,7 +110,11 @@ def test_export_record_names_the_files_it_measured(record: dict) -> None:
     for backend, graph in ONNX_GRAPHS.items():
         entry = record["files"][backend]
         assert entry["path"] == graph
-        assert hashlib.sha256((EXPORT / graph).read_bytes()).hexdigest() == entry["sha256"]
+        # The digest covers the graph and then its weights file beside it: new weights, a new index key.
+        weights = EXPORT / entry["data"]["path"]
+        assert weights.parent == (EXPORT / graph).parent and weights.stat().st_size == entry["data"]["bytes"]
+        digest = hashlib.sha256((EXPORT / graph).read_bytes() + weights.read_bytes()).hexdigest()
+        assert digest == entry["sha256"]
     assert Embedder(backend="onnx").encoder == f"onnx:{record['files']['onnx']['sha256'][:16]}"
     assert (EXPORT / "tokenizer.json").is_file()
 
