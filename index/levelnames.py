@@ -8,7 +8,7 @@ Every rule here reads only the content's own titles, so it holds for any framewo
   1", "Principal Engineer"), or that the framework or craft names itself by ("Engineering"), names
   the job, not the level: "Junior", "Senior 1" and "Principal" stand for the titles without it.
 - **Initials.** The initials of a title's words plus its number ("Engineering Manager 1" -> "EM1",
-  "EM 1"), and of a parenthesised qualifier ("Individual Contributor" -> "IC", "People Manager" ->
+  "EM 1"; "Digital Transformer II" -> "DT II", "dt 2"), and of a parenthesised qualifier ("Individual Contributor" -> "IC", "People Manager" ->
   "PM"). A qualifier's last word ("manager", "contributor") only refines a name the question already
   gave ("senior 2 on the manager track"): alone, "my manager" is no level.
 - **Numbering.** A title that is a code or a level word plus a number ("L3", "IC3", "M4", "Level 3",
@@ -183,6 +183,9 @@ class LevelNames:
                 table[(" ".join(short), False)].add(t)
             letters = [w for w in ws if not w.isdigit() and w not in STOPWORDS]
             digits = [w for w in ws if w.isdigit()]
+            # A roman numeral that ends the title is its number ("Digital Transformer II" -> "DT 2", "dt ii").
+            if ws and not digits and (n := roman(ws[-1])) is not None:
+                letters, digits = [w for w in ws[:-1] if w not in STOPWORDS], [str(n)]
             if len(letters) >= 2 and digits:
                 initials = "".join(w[0] for w in letters)
                 table[(f"{initials} {' '.join(digits)}", False)].add(t)

@@ -1,0 +1,40 @@
+"""The candidates a question's names leave (index/aliases.py `Structure.mask`, index/search.py): the right
+entry must stay among them, since no ranking can reach an entry the names have excluded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from index.answer import Answerer
+from tests.support.frameworks import Ladder, area_table, write_ladders
+
+# Made up: titles that end in a roman numeral above an unnumbered first rung, beside a ladder numbered
+# "Level I", "Level II".
+TRANSFORMERS = {
+    "dt": Ladder("Digital Transformer", [
+        ("Associate Digital Transformer", area_table({"Planning": "Follows the plan a senior colleague sets."})),
+        ("Digital Transformer I", area_table({"Planning": "Plans the digital work of one team for a quarter."})),
+        ("Digital Transformer II",
+         area_table({"Planning": "Plans the digital work of several disciplines for a year."})),
+    ]),
+    "consultant": Ladder("Consultant", [
+        ("Level I", area_table({"Delivery": "Delivers client work with support from a lead."})),
+        ("Level II", area_table({"Delivery": "Delivers client work alone and plans the next phase."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def transformers(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("transformers"), TRANSFORMERS))
+
+
+@pytest.mark.parametrize("question", ["what does a DT II plan for?", "how far ahead does a dt 2 plan?"])
+def test_a_titles_initials_and_roman_number_name_it(transformers: Answerer, question: str) -> None:
+    # "DT II" is Digital Transformer II by its initials and number, as "EM1" is Engineering Manager 1; it is
+    # no unknown code before a bare number (which would be every ladder's second rung, "Level II" here).
+    answer = transformers.ask(question)
+    assert answer.ranking is not None and answer.ranking.hits
+    assert transformers.entries[answer.ranking.hits[0].entry].level == "Digital Transformer II"
