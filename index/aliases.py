@@ -224,16 +224,18 @@ def _abbreviates_seen(short: str, full: str, vocabulary: set[str], seen: dict[tu
 
 
 def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool | None = None,
-            seen: dict[tuple[str, str], bool] | None = None) -> bool:
+            seen: dict[tuple[str, str], bool] | None = None, initials: tuple[bool, ...] = ()) -> bool:
     """Whether the typed words write out a name word by word: each typed word abbreviates one word of the
     name ("tech" for "technology", "sr" for "senior") or is the initials of two or more words in a row
     ("em" for "engineering manager"). Initials the text uses as a word of its own ("EM" in "EM reports")
-    spell a name only beside another of its words ("sr em"), never alone."""
+    spell a name only beside another of its words ("sr em"), never alone. `initials`, per typed word: it
+    can only be initials (typed in capitals that the framework's names spell), never one word cut short."""
     alone = len(typed) == 1 if alone is None else alone
     if not typed or not full:
         return not typed and not full
     q = typed[0]
-    if _abbreviates_seen(q, full[0], vocabulary, seen) and _spells(typed[1:], full[1:], vocabulary, alone, seen):
+    if initials[:1] != (True,) and _abbreviates_seen(q, full[0], vocabulary, seen) \
+            and _spells(typed[1:], full[1:], vocabulary, alone, seen, initials[1:]):
         return True
     k = len(q)
     return (
@@ -242,7 +244,7 @@ def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool
         and q not in STOPWORDS
         and not (alone and q in vocabulary)
         and q == "".join(w[0] for w in full[:k])
-        and _spells(typed[1:], full[k:], vocabulary, alone, seen)
+        and _spells(typed[1:], full[k:], vocabulary, alone, seen, initials[1:])
     )
 
 
@@ -396,7 +398,16 @@ class Structure:
                 continue
             candidates.append((score, len(alias.text), i, j, alias))
         exact = {(i, j) for score, _, i, j, _ in candidates if score == 100}
-        candidates += [c for c in self._abbreviated(keys, windows, texts) if (c[2], c[3]) not in exact]
+        # A word typed in capitals that names' initials spell ("PM") is those initials: within a longer
+        # name it stands for two or more of its words, never for one word cut short ("senior PM manage" is
+        # no "Problem management" with "pm" for "problem"); it names what it spells on its own below.
+        capitals = {pos for token in _CAPITALS.findall(question) if token in self._acronyms
+                    for pos, w in enumerate(ws) if w == token.lower()}
+        candidates += [
+            (score, size, i, j, alias) for score, size, i, j, alias in self._abbreviated(keys, windows, texts)
+            if (i, j) not in exact and (not capitals.intersection(range(i, j)) or _spells(
+                keys[i:j], alias.text.split(), self.vocabulary, initials=tuple(p in capitals for p in range(i, j))))
+        ]
         numbers = self.level_names.number_mentions(keys, self._name_words, ordinals(question))
         for n in numbers:
             if (n.start, n.end) in exact:

@@ -38,3 +38,30 @@ def test_a_titles_initials_and_roman_number_name_it(transformers: Answerer, ques
     answer = transformers.ask(question)
     assert answer.ranking is not None and answer.ranking.hits
     assert transformers.entries[answer.ranking.hits[0].entry].level == "Digital Transformer II"
+
+
+# Made up: a craft and an area with the same initials ("PM"), and a verb that starts the area's second word.
+OPERATIONS = {
+    "pm": Ladder("Product Manager", [
+        ("Product Manager", area_table({"Team": "Works with one delivery team and its designer."})),
+        ("Senior Product Manager", area_table({"Team": "Manages two product managers and sets their goals."})),
+    ]),
+    "ops": Ladder("Operations Engineer", [
+        ("Operations Engineer", area_table({"Problem management": "Finds the causes behind repeated incidents."})),
+        ("Senior Operations Engineer",
+         area_table({"Problem management": "Leads reviews of incidents that keep coming back."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def operations(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("operations"), OPERATIONS))
+
+
+def test_initials_in_capitals_are_initials_not_a_word_cut_short(operations: Answerer) -> None:
+    # "PM" spells Product Manager (and Problem management) by initials; it is no "problem" cut short, so
+    # "senior PM manage" is a senior product manager, not the area Problem management ("manage" a verb).
+    answer = operations.ask("who does a senior PM manage?")
+    assert answer.ranking is not None and answer.ranking.hits
+    assert operations.entries[answer.ranking.hits[0].entry].level == "Senior Product Manager"
