@@ -295,6 +295,9 @@ class Structure:
             if acro and len(acro) >= 2:
                 acronyms[acro].add((fname, value))
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
+        self._forms: dict[str, set[str]] = defaultdict(set)  # the text's words by stem
+        for w in self.vocabulary:
+            self._forms[stem(w)].add(w)
         naming = sorted({v for f, v in self._rows if f == "craft"} | {e.framework for e in entries if e.framework})
         self.order = LevelOrder(entries)  # each craft's levels in order: the answerer's ladder too
         ladders = [
@@ -485,6 +488,12 @@ class Structure:
             return False
         # Words the framework itself uses are not typos: "direct" (reports) is not "Director".
         if all(w in self.vocabulary or w.isdigit() for w in window):
+            return False
+        # Nor are other forms of words it uses ("approves", where it says "approve" and "approved"), unless
+        # those words are only the name's own ("enginer" beside "engineers" and "engineering" is Engineer).
+        name = alias.text.split()
+        if all(w.isdigit() or any(not any(v.startswith(n) for n in name) for v in self._forms.get(stem(w), ()))
+               for w in window):
             return False
         # A generic word at the edge is not part of a name it only resembles ("engineering level" is
         # not "Engineering - All Levels"; the level is what the number after it says).

@@ -65,3 +65,30 @@ def test_initials_in_capitals_are_initials_not_a_word_cut_short(operations: Answ
     answer = operations.ask("who does a senior PM manage?")
     assert answer.ranking is not None and answer.ranking.hits
     assert operations.entries[answer.ranking.hits[0].entry].level == "Senior Product Manager"
+
+
+# Made up: a role whose name is a verb's agent noun, and a text that uses the verb.
+MAINTAINERS = {
+    "proj": Ladder("Project Roles", [
+        ("Contributor", area_table({"Changes": "Sends small changes and answers review comments."})),
+        ("Approver", area_table({"Merging": "Merges changes others have reviewed in their module."})),
+        ("Lead", area_table({"Modules": "Is the one who must approve new modules, and approved the last three."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def maintainers(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("maintainers"), MAINTAINERS))
+
+
+def test_another_form_of_a_word_the_text_uses_is_no_typo_of_a_name(maintainers: Answerer) -> None:
+    # The text says "approve" and "approved": "approves" is that verb, not "Approver" misspelt, so the
+    # question names no level and the lead's cell, which answers it, stays a candidate.
+    answer = maintainers.ask("who approves new modules?")
+    assert answer.ranking is not None and answer.ranking.hits
+    assert maintainers.entries[answer.ranking.hits[0].entry].level == "Lead"
+    # A real slip of the name still names it.
+    slipped = maintainers.ask("aprover merging duties")
+    assert slipped.ranking is not None and slipped.ranking.hits
+    assert maintainers.entries[slipped.ranking.hits[0].entry].level == "Approver"
