@@ -294,6 +294,16 @@ class Structure:
             acro = _acronym(value)
             if acro and len(acro) >= 2:
                 acronyms[acro].add((fname, value))
+        # A one-word name left of a craft's name ("SIG" of "SIG Roles and Organizational Governance", its
+        # generic word dropped) that starts other crafts' names too ("SIG Node Contributor Ladder") names
+        # them all, as a one-word short level name does: which one is meant is for the rest to say.
+        firsts: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for fname, value in self._rows:
+            if fname in ("craft", "section") and (first := words(value)[:1]):
+                firsts[_key(first[0])].add((fname, value))
+        for (text, partial), values in table.items():
+            if not partial and text in firsts and any(FIELDS[f] == "craft" for f, _ in values):
+                values.update(firsts[text])
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
         self._forms: dict[str, set[str]] = defaultdict(set)  # the text's words by stem
         for w in self.vocabulary:

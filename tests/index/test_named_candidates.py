@@ -92,3 +92,30 @@ def test_another_form_of_a_word_the_text_uses_is_no_typo_of_a_name(maintainers: 
     slipped = maintainers.ask("aprover merging duties")
     assert slipped.ranking is not None and slipped.ranking.hits
     assert maintainers.entries[slipped.ranking.hits[0].entry].level == "Approver"
+
+
+# Made up: two crafts whose names start with the same short word, one of them shortening to that word alone
+# ("WG Roles" without its generic "roles"), and a craft page that mentions the other craft's level.
+WORKING_GROUPS = {
+    "roles": Ladder("WG Roles and Governance", [
+        ("Chair", area_table({"Meetings": "Runs the group's weekly meeting and keeps its notes."})),
+    ], intro="Every chair was once a reviewer somewhere, and knows the group's history."),
+    "storage": Ladder("WG Storage Contributor Ladder", [
+        ("Reviewer", area_table({"Status": "Reviewer status means you review storage changes and are trusted "
+                                           "with the volume code."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def working_groups(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("working-groups"), WORKING_GROUPS))
+
+
+def test_a_short_name_that_starts_several_crafts_names_them_all(working_groups: Answerer) -> None:
+    # "wg" is what "WG Roles and Governance" shortens to, but "WG Storage Contributor Ladder" starts with it
+    # too: it names both crafts, and the reviewer of the second is a candidate (before, only the first
+    # craft's sentence that mentions a reviewer was).
+    answer = working_groups.ask("what does reviewer status mean in wg storage?")
+    assert answer.ranking is not None and answer.ranking.hits
+    assert working_groups.entries[answer.ranking.hits[0].entry].level == "Reviewer"
