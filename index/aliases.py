@@ -327,17 +327,12 @@ class Structure:
                 table[(_key(name.text), False)].update(values)  # "staff ii" is compared as "staff 2"
         # A full-name alias beats the same text as someone else's conjunct.
         merged: dict[str, tuple[set[tuple[str, str]], bool]] = {}
-        # The longer area names a full name is also a part of ("Responsibilities" of "Responsibilities and
-        # privileges"): a named area's constraint allows them too (index/search.py `named_areas`).
-        self._part_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for (text, partial), values in sorted(table.items(), key=lambda kv: kv[0][1]):
             if not text:
                 continue
             if text in merged:
                 if merged[text][1] == partial:
                     merged[text][0].update(values)
-                elif partial:
-                    self._part_of[text].update(v for v in values if FIELDS[v[0]] == "area")
                 continue
             merged[text] = (set(values), partial)
         self._aliases = [
@@ -625,12 +620,6 @@ class Structure:
         if len(self._rows_of) < _MEMO_MAX:
             self._rows_of[key] = found
         return found
-
-    def part_of(self, mention: Mention) -> np.ndarray:
-        """Entries of the longer area names the mention's full name is also a part of."""
-        values = self._part_of.get(mention.alias, set())
-        parts = [self._rows[v] for v in values if v in self._rows]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def _prose_naming(self, text: str) -> np.ndarray:
         found = self._prose_cache.get(text)

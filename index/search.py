@@ -214,9 +214,6 @@ class HybridRanker:
         for m in detected.of_kind("area"):
             if not m.partial and not m.derived:
                 here[self.structure.rows(m, {"area"})] = True
-                # A longer name that starts with it, or has it as a conjunct, is named too ("member
-                # responsibilities" may be "Responsibilities and privileges"): the ranking chooses.
-                here[self.structure.part_of(m)] = True
         # Every level, role or craft the question names must have the area, else it is no constraint:
         # "EM1 vs EM2 for people leadership", where only higher levels have that area, compares the two
         # levels' cells, not the area's cells elsewhere.

@@ -119,28 +119,3 @@ def test_a_short_name_that_starts_several_crafts_names_them_all(working_groups: 
     answer = working_groups.ask("what does reviewer status mean in wg storage?")
     assert answer.ranking is not None and answer.ranking.hits
     assert working_groups.entries[answer.ranking.hits[0].entry].level == "Reviewer"
-
-
-# Made up: one level with an area whose name is the start of another area's ("Responsibilities and privileges").
-MEMBERSHIP = {
-    "community": Ladder("Community", [
-        ("Member", area_table({
-            "Responsibilities": "Members attend the monthly community call when they can.",
-            "Responsibilities and privileges": "Members own the code they have contributed and fix its bugs.",
-        })),
-        ("Reviewer", area_table({"Reviews": "Reviews changes to the modules they know well."})),
-    ]),
-}
-
-
-@pytest.fixture(scope="module")
-def membership(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    return open_answerer(write_ladders(tmp_path_factory.mktemp("membership"), MEMBERSHIP))
-
-
-def test_a_named_area_allows_the_longer_areas_it_is_part_of(membership: Answerer) -> None:
-    # "responsibilities" is the whole name of one area and the start of another; both stay candidates and
-    # the words about contributed code pick the longer one.
-    answer = membership.ask("what are a member's responsibilities for code they contributed?")
-    assert answer.ranking is not None and answer.ranking.hits
-    assert membership.entries[answer.ranking.hits[0].entry].area == "Responsibilities and privileges"
