@@ -8,9 +8,10 @@ Every rule here reads only the content's own titles, so it holds for any framewo
   1", "Principal Engineer"), or that the framework or craft names itself by ("Engineering"), names
   the job, not the level: "Junior", "Senior 1" and "Principal" stand for the titles without it.
 - **Initials.** The initials of a title's words plus its number ("Engineering Manager 1" -> "EM1",
-  "EM 1"; "Digital Transformer II" -> "DT II", "dt 2"), and of a parenthesised qualifier ("Individual Contributor" -> "IC", "People Manager" ->
-  "PM"). A qualifier's last word ("manager", "contributor") only refines a name the question already
-  gave ("senior 2 on the manager track"): alone, "my manager" is no level.
+  "EM 1"; "Digital Transformer II" -> "DT II", "dt 2"), and of a parenthesised qualifier ("Individual
+  Contributor" -> "IC", "People Manager" -> "PM"). A qualifier's last word ("manager", "contributor")
+  only refines a name the question already gave ("senior 2 on the manager track"): alone, "my manager"
+  is no level.
 - **Numbering.** A title that is a code or a level word plus a number ("L3", "IC3", "M4", "Level 3",
   "Band 3", or a qualifier "(IC3)") makes the framework numbered. A question's "level 3", "lvl 3",
   "l3", "E3", "stage three" or "a 3" (after a word that introduces a level) then names every title
