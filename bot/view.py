@@ -163,10 +163,12 @@ class QuoteGroup:
         entries = [q.entry for q in self.quotes]
         fields = ("framework", "craft", "level", "section", "area")
         differ = [f for f in fields if len({getattr(e, f) for e in entries}) > 1]
-        if len(differ) == 1:
-            places = _names([getattr(e, differ[0]) for e in entries])
-        else:
-            places = _names([" › ".join(getattr(e, f) for f in differ if getattr(e, f)) for e in entries])
+        names = [" › ".join(getattr(e, f) for f in differ if getattr(e, f)) for e in entries]
+        # Quotes whose citations differ only by source line name no place apart from each other: "same in"
+        # would list nothing ("same in  · Level 4"), so only their citations say where they are.
+        if len({n for n in names if n}) < 2:
+            return None
+        places = _names([n for n in names if n])
         common = next((getattr(entries[0], f) for f in ("level", "craft") if f not in differ and
                        getattr(entries[0], f)), "")
         return f"same in {places}" + (f" · {common}" if common else "")
@@ -176,13 +178,22 @@ def _same_text(quote: Quote) -> str:
     return " ".join(quote.text.split())
 
 
+def _place(quote: Quote) -> tuple[str, str, str | None]:
+    """Where a quote comes from as a reader sees it: its citation, source and link."""
+    return citation(quote.entry), quote.entry.source, quote.url
+
+
 def grouped(quotes: Sequence[Quote]) -> tuple[QuoteGroup, ...]:
     """`quotes` with identical (or whitespace-identical) texts together, in the order each text first
-    appears. A TODO area has no text to repeat and stays on its own."""
+    appears. A TODO area has no text to repeat and stays on its own. The same text from the same place
+    is one quote with one citation: an answer that lists a cell twice (or a fuzzed one, three times)
+    would otherwise show its citation once per copy under a "same in" naming no other place."""
     groups: dict[object, list[Quote]] = {}
     for n, quote in enumerate(quotes):
-        key: object = n if quote.todo or not quote.text.strip() else _same_text(quote)
-        groups.setdefault(key, []).append(quote)
+        key: object = ("todo", n) if quote.todo or not quote.text.strip() else _same_text(quote)
+        group = groups.setdefault(key, [])
+        if all(_place(q) != _place(quote) for q in group):
+            group.append(quote)
     return tuple(QuoteGroup(tuple(g)) for g in groups.values())
 
 

@@ -142,6 +142,44 @@ def test_a_text_shared_by_crafts_is_quoted_once_with_every_citation() -> None:
         assert f"Acme › {craft} › Level 4 › Craft › Mastery" in text
 
 
+
+def test_a_text_repeated_from_one_place_is_quoted_once_with_one_citation_on_every_surface() -> None:
+    """Issue 21 item 2: the same cell three times in one answer showed "same in  · Level 4", naming no
+    place, and its citation three times on Slack, Teams and the terminal. The same text from the same
+    place is one quote with one citation; "same in" names only places that differ."""
+    from bot.slack.blocks import answer_message
+    from bot.teams.cards import answer_card
+    from index.answer import Quote
+    from index.entry import Entry
+
+    text = "I own the design of a service & <its> data."
+
+    def quote(craft: str, spacing: str = "") -> Quote:
+        e = Entry("Acme", craft, "Level 4", f"{craft} - Level 4", "Craft", "Mastery", text, False,
+                  f"{craft.lower()}.md:9", permalink=f"/{craft.lower()}/l4")
+        return Quote(e, text + spacing, 0.5, True, e.url())
+
+    thrice = Answer("who owns the design?", "lookup", True, quotes=[quote("Backend"), quote("Backend", "  "),
+                                                                     quote("Backend", "\n")])
+    twice_and_web = Answer("who owns the design?", "lookup", True,
+                           quotes=[quote("Backend"), quote("Web"), quote("Backend", " ")])
+    for answer, shared, crafts in ((thrice, None, ["Backend"]),
+                                   (twice_and_web, "same in Backend and Web · Level 4", ["Backend", "Web"])):
+        cites = [f"Acme › {craft} › Level 4 › Craft" for craft in crafts]
+        slack = "\n".join(e["text"] for b in answer_message(answer, 1)["blocks"] if b["type"] == "context"
+                          for e in b["elements"])
+        teams = "\n".join(r["text"] for c in answer_card(answer, 1)["body"] if c["type"] == "Container"
+                          for e in c["items"] if e["type"] == "RichTextBlock" for r in e["inlines"])
+        terminal = render_answer(answer)
+        for surface in (slack, teams, terminal):
+            assert "same in  " not in surface and " in  ·" not in surface
+            assert [surface.count(cite) for cite in cites] == [1] * len(crafts)
+            assert ("same in Backend and Web · Level 4" in surface) == (shared is not None)
+        assert terminal.count("I own the design of a service") == 1
+        (group,) = answer_view(answer).main_groups
+        assert group.shared == shared
+        assert [q.entry.craft for q in group.quotes] == crafts
+
 def test_the_buttons_to_offer_are_decided_once_in_the_view(monzo_answerer) -> None:
     """bot/view.py answer_actions: every surface renders these; none picks its own (issue 21, item 4)."""
     from bot.view import answer_actions
