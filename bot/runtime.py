@@ -58,11 +58,14 @@ _KEPT_LIBRARIES = ("numpy", "scipy", "bm25s")
 
 
 def _version(name: str) -> str:
-    from importlib import metadata
+    """The library's own __version__: it is imported by now (the answerer is made of its objects), where
+    importlib.metadata would read each package's METADATA file (scipy's carries its licences), a
+    measurable part of a start (issue 23, item 4)."""
+    import importlib
 
     try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
+        return str(importlib.import_module(name).__version__)
+    except (ImportError, AttributeError):
         return "absent"
 
 

@@ -27,7 +27,6 @@ from starlette.responses import PlainTextResponse
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
 from bot.runtime import Runtime, on_daemon_thread, open_store
-from bot.slack.report import start_slack_weekly
 from bot.slack.startup import StartupError, bind, check_tokens
 
 if TYPE_CHECKING:
@@ -48,6 +47,20 @@ def _health_thread(health: Health, sock: socket.socket) -> None:
     asgi = Starlette(routes=[Route("/healthz", starlette_healthz(health), methods=["GET"])])
     server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", access_log=False))
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="careerfw-health", daemon=True).start()
+
+
+def _start_weekly(runtime: Runtime) -> None:
+    """The weekly nudge and owners' report. Imported here: their modules (bot.report, bot.nudge) are not
+    needed to answer, so a start does not wait for them before /healthz says 200 (issue 23, item 4)."""
+    from bot.slack.report import start_slack_weekly
+
+    start_slack_weekly(runtime)
+
+
+def _go_live(runtime: Runtime) -> None:
+    """/healthz 200 first, then the weekly rounds: a weekly run is days away, a probe is waiting now."""
+    runtime.go_live()
+    _start_weekly(runtime)
 
 
 class Gate:
@@ -121,9 +134,8 @@ def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.s
     async def load() -> tuple[Starlette, Callable[[], None]]:
         runtime = await on_daemon_thread(Runtime.load, settings, health, False, store)
         opened.append(runtime)
-        start_slack_weekly(runtime)
         asgi = build_asgi_app(settings, runtime.answerer, health=health, store=store, mark_ready=False)
-        return asgi, runtime.go_live  # on the loop, so on the main thread: SIGHUP reloads
+        return asgi, lambda: _go_live(runtime)  # on the loop, so on the main thread: SIGHUP reloads
 
     def stop() -> None:
         server.should_exit = True
@@ -234,7 +246,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
             _health_thread(health, bind(host, health_port))
         # Model and index load before Socket Mode connects, so the first question is as fast as any.
         runtime = Runtime.open(settings, health, progress=False)
-        start_slack_weekly(runtime)
+        _start_weekly(runtime)
         try:
             return asyncio.run(_socket_mode(runtime))
         finally:

@@ -23,7 +23,6 @@ from bot.health import Health
 from bot.runtime import Runtime, bind, on_daemon_thread, open_store
 from bot.teams import connection
 from bot.teams.app import create_app
-from bot.teams.report import start_teams_weekly
 from bot.teams.services import Services
 
 if TYPE_CHECKING:
@@ -79,12 +78,16 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
         raise
     services = Services.create(settings, runtime.answerer, runtime.health, runtime.store)
     try:
-        start_teams_weekly(runtime, manager)
         serving = web.AppRunner(create_app(services, manager), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         await serving.setup()
         await web.SockSite(serving, sock).start()
         await loading.cleanup()
         runtime.go_live()  # on the loop, so on the main thread: SIGHUP reloads
+        # The weekly rounds after /healthz says 200, imported only now: their modules (bot.report) are
+        # not needed to answer, and a start should not wait for them (issue 23, item 4).
+        from bot.teams.report import start_teams_weekly
+
+        start_teams_weekly(runtime, manager)
         print(f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
               f"POST http://{args.host}:{args.port}/api/messages, GET /healthz", file=sys.stderr)
         await stopped

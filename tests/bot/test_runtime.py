@@ -193,3 +193,26 @@ def test_a_restart_loads_the_model_while_it_reads_the_kept_state(tmp_path: Path,
         restarted = open_answerer(settings)
     assert seen == [True], "the model was not loading while the kept state was read"
     assert restarted.ask("who interviews candidates?").to_json() == expected
+
+
+def test_a_restart_reads_no_package_metadata_and_still_loads_what_it_kept(tmp_path: Path, monkeypatch) -> None:
+    """The kept state is keyed by the versions of the libraries its objects come from; reading those from
+    each package's METADATA (scipy's carries its licences) was a measurable part of a start (issue 23,
+    item 4). They are the imported libraries' own, and a restart still loads what the last one kept."""
+    import importlib.metadata
+
+    from bot.runtime import open_answerer
+
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    first = open_answerer(settings)
+
+    def read(*args, **kwargs):
+        raise AssertionError("read a package's metadata to start")
+
+    with monkeypatch.context() as m:
+        m.setattr(importlib.metadata, "version", read)
+        m.setattr(importlib.metadata, "distribution", read)
+        _no_deriving(m)
+        again = open_answerer(settings)
+    assert again.ask("who interviews candidates?").to_json() == first.ask("who interviews candidates?").to_json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -108,3 +109,67 @@ def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path,
     finally:
         stop_on_sigterm(proc)
     assert proc.returncode == 0
+
+
+# Runs `careerfw` in a child that writes the modules it has imported at the moment /healthz first turns 200.
+_MODULES_AT_READY = """
+import json, sys
+import bot.health
+from bot.cli import main
+
+ready = bot.health.Health.mark_ready
+
+def mark_ready(self, *args, **kwargs):
+    if not self.ready:
+        with open(sys.argv[1], "w") as f:
+            json.dump(sorted(sys.modules), f)
+    return ready(self, *args, **kwargs)
+
+bot.health.Health.mark_ready = mark_ready
+sys.exit(main(sys.argv[2:]))
+"""
+
+# Needed only by the weekly nudge and owners' report, days after a start, never to answer.
+_WEEKLY_ONLY = ("bot.report.compute", "bot.report.deliver", "bot.report.html", "bot.slack.report", "bot.teams.report")
+
+
+def modules_when_healthy(tmp_path: Path, args: list[str], env: dict[str, str]) -> set[str]:
+    """Start `careerfw <args>` on `--port`, wait for /healthz 200, ask it once more, and return the modules
+    it had imported when it first said 200."""
+    out = tmp_path / "modules.json"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", _MODULES_AT_READY, str(out), *args, "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None and status != 200:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
+                    status = resp.status
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        assert status == 200, proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
+        time.sleep(0.5)  # the weekly rounds start right after 200: the server must still be up after them
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+    finally:
+        stop_on_sigterm(proc)
+    assert proc.returncode == 0
+    return set(json.loads(out.read_text()))
+
+
+def test_serve_http_is_healthy_before_importing_the_weekly_report(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """Issue 23, item 4 (start fast): what only the weekly rounds need is imported after /healthz says 200."""
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    modules = modules_when_healthy(tmp_path, ["serve", "--http"], env)
+    assert "onnxruntime" in modules and "index.answer" in modules  # it was loaded when it said 200
+    assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))
+
+
+def test_teams_is_healthy_before_importing_the_weekly_report(tmp_path: Path) -> None:
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    modules = modules_when_healthy(tmp_path, ["teams"], env)
+    assert "onnxruntime" in modules and "index.answer" in modules
+    assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))

@@ -25,7 +25,6 @@ from bot.prompts import suggested_prompts
 from bot.slack.blocks import home_view, plain_question
 from bot.slack.blocks import suggested_prompts as prompt_payload
 from bot.slack.listeners.replies import conversation_of, reply_for
-from bot.slack.report import owner_home_blocks
 from bot.slack.services import Services, services_of, tracked
 
 log = logging.getLogger("careerfw.slack")
@@ -161,6 +160,9 @@ async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context
     view = home_view(services.answerer.todo(), services.settings.site_url)
     # Owners in owners.yaml also see the owners' report summary; everyone else the home above.
     answerer = services.answerer
+    # Read here, not at import: the weekly report's modules are not needed before /healthz says 200.
+    from bot.slack.report import owner_home_blocks
+
     owners_part = await services.run(owner_home_blocks, services.settings, services.store, answerer.entries,
                                      answerer.embedder.encode, event["user"])
     if owners_part:
