@@ -10,6 +10,14 @@ import pytest
 from index.answer import Answerer
 from tests.support.frameworks import Ladder, area_table, write_ladders
 
+
+def _first_level(answerer: Answerer, question: str) -> str:
+    """The level of the entry ranked first for the question: the names must have left it a candidate."""
+    answer = answerer.ask(question)
+    assert answer.ranking is not None and answer.ranking.hits
+    return answerer.entries[answer.ranking.hits[0].entry].level
+
+
 # Made up: titles that end in a roman numeral above an unnumbered first rung, beside a ladder numbered
 # "Level I", "Level II".
 TRANSFORMERS = {
@@ -35,9 +43,7 @@ def transformers(open_answerer: Callable[..., Answerer], tmp_path_factory: pytes
 def test_a_titles_initials_and_roman_number_name_it(transformers: Answerer, question: str) -> None:
     # "DT II" is Digital Transformer II by its initials and number, as "EM1" is Engineering Manager 1; it is
     # no unknown code before a bare number (which would be every ladder's second rung, "Level II" here).
-    answer = transformers.ask(question)
-    assert answer.ranking is not None and answer.ranking.hits
-    assert transformers.entries[answer.ranking.hits[0].entry].level == "Digital Transformer II"
+    assert _first_level(transformers, question) == "Digital Transformer II"
 
 
 # Made up: a craft and an area with the same initials ("PM"), and a verb that starts the area's second word.
@@ -62,9 +68,7 @@ def operations(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.
 def test_initials_in_capitals_are_initials_not_a_word_cut_short(operations: Answerer) -> None:
     # "PM" spells Product Manager (and Problem management) by initials; it is no "problem" cut short, so
     # "senior PM manage" is a senior product manager, not the area Problem management ("manage" a verb).
-    answer = operations.ask("who does a senior PM manage?")
-    assert answer.ranking is not None and answer.ranking.hits
-    assert operations.entries[answer.ranking.hits[0].entry].level == "Senior Product Manager"
+    assert _first_level(operations, "who does a senior PM manage?") == "Senior Product Manager"
 
 
 # Made up: a role whose name is a verb's agent noun, and a text that uses the verb.
@@ -85,13 +89,9 @@ def maintainers(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest
 def test_another_form_of_a_word_the_text_uses_is_no_typo_of_a_name(maintainers: Answerer) -> None:
     # The text says "approve" and "approved": "approves" is that verb, not "Approver" misspelt, so the
     # question names no level and the lead's cell, which answers it, stays a candidate.
-    answer = maintainers.ask("who approves new modules?")
-    assert answer.ranking is not None and answer.ranking.hits
-    assert maintainers.entries[answer.ranking.hits[0].entry].level == "Lead"
+    assert _first_level(maintainers, "who approves new modules?") == "Lead"
     # A real slip of the name still names it.
-    slipped = maintainers.ask("aprover merging duties")
-    assert slipped.ranking is not None and slipped.ranking.hits
-    assert maintainers.entries[slipped.ranking.hits[0].entry].level == "Approver"
+    assert _first_level(maintainers, "aprover merging duties") == "Approver"
 
 
 # Made up: two crafts whose names start with the same short word, one of them shortening to that word alone
@@ -116,6 +116,4 @@ def test_a_short_name_that_starts_several_crafts_names_them_all(working_groups: 
     # "wg" is what "WG Roles and Governance" shortens to, but "WG Storage Contributor Ladder" starts with it
     # too: it names both crafts, and the reviewer of the second is a candidate (before, only the first
     # craft's sentence that mentions a reviewer was).
-    answer = working_groups.ask("what does reviewer status mean in wg storage?")
-    assert answer.ranking is not None and answer.ranking.hits
-    assert working_groups.entries[answer.ranking.hits[0].entry].level == "Reviewer"
+    assert _first_level(working_groups, "what does reviewer status mean in wg storage?") == "Reviewer"
