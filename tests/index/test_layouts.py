@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,11 +47,10 @@ def test_a_page_other_pages_name_as_a_skill_level_is_a_tier_not_a_job_level(tmp_
     assert ladders == [["Analyst", "Lead analyst"]]
 
 
-def test_a_tier_is_still_quoted_and_a_level_overview_leads_with_its_introduction(tmp_path: Path, embedder) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    _skills_framework(content)
-    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+def test_a_tier_is_still_quoted_and_a_level_overview_leads_with_its_introduction(
+        tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
+    _skills_framework(tmp_path)
+    answerer = open_answerer(tmp_path)
     tier = answerer.ask("what does expert modelling look like?")
     assert tier.confident and "models of grade g3" in tier.quotes[0].text
     overview = answerer.ask("what is expected of a lead analyst?")
@@ -204,30 +204,27 @@ def test_sub_levels_written_as_headings_are_two_levels(tmp_path: Path) -> None:
     assert (intro.kind, intro.description) == ("definition", "Seniors lead the work of their team.")
 
 
-def test_sub_levels_are_asked_about_apart(tmp_path: Path, embedder) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    _craft(content)
-    _page(content, "senior.md", f"title: Senior Engineer\nparent: Engineering\n{_FW}\nnav_order: 2",
+def test_sub_levels_are_asked_about_apart(tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
+    _craft(tmp_path)
+    _page(tmp_path, "senior.md", f"title: Senior Engineer\nparent: Engineering\n{_FW}\nnav_order: 2",
           "# Senior Engineer\n\n## I\n\n### Delivery\n\nShips a project a quarter.\n\n"
           "## II\n\n### Delivery\n\nShips a programme a year.\n")
-    _page(content, "junior.md", f"title: Engineer\nparent: Engineering\n{_FW}\nnav_order: 1",
+    _page(tmp_path, "junior.md", f"title: Engineer\nparent: Engineering\n{_FW}\nnav_order: 1",
           "# Engineer\n\n### Delivery\n\nShips tickets.\n")
-    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    answerer = open_answerer(tmp_path)
     answer = answerer.ask("what delivery is expected of a senior engineer II?")
     assert answer.confident and answer.quotes[0].text == "Ships a programme a year."
     assert answer.quotes[0].entry.level == "Senior Engineer II"
 
 
-def test_a_faq_answer_and_a_comparison_cell_are_quoted_as_answers(tmp_path: Path, embedder) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    _axes_framework(content)
-    _page(content, "faq.md", "title: FAQ\nparent: Widget Ladder\nnav_order: 9",
+def test_a_faq_answer_and_a_comparison_cell_are_quoted_as_answers(
+        tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
+    _axes_framework(tmp_path)
+    _page(tmp_path, "faq.md", "title: FAQ\nparent: Widget Ladder\nnav_order: 9",
           "# FAQ\n\n**Can I skip a level?**\n\nNo: each level is reached in turn, one review at a time.\n\n"
           "## Tracks\n\nHow the tracks differ:\n\n| Individual contributor | Manager |\n|---|---|\n"
           "| You solve the hardest technical problems yourself. | You grow the people who solve them. |\n")
-    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+    answerer = open_answerer(tmp_path)
     skip = answerer.ask("can I skip a level?")
     assert skip.confident and skip.quotes[0].text == "No: each level is reached in turn, one review at a time."
     assert skip.quotes[0].entry.area == "Can I skip a level?"
@@ -376,11 +373,10 @@ def test_the_same_level_columns_on_each_crafts_table_stay_levels(tmp_path: Path)
     assert {e.level for e in content.entries} == {"Level 1", "Level 2", "Level 3"}
 
 
-def test_a_tier_cell_is_quoted_and_never_offered_as_a_level(tmp_path: Path, embedder) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    _wide_matrix_framework(content)
-    answerer = Answerer.open(content, tmp_path / "index", embedder=embedder)
+def test_a_tier_cell_is_quoted_and_never_offered_as_a_level(
+        tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
+    _wide_matrix_framework(tmp_path)
+    answerer = open_answerer(tmp_path)
     tier = answerer.ask("what does mentoring look like at the leading step?")
     assert tier.confident and tier.quotes[0].text == "Mentoring at step leading."
     assert tier.to_json()["answers"][0]["kind"] == "tier"
