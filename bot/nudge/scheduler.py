@@ -37,7 +37,6 @@ from index import Entry, Owners, load_content, load_owners
 log = logging.getLogger(__name__)
 
 JOB_ID = "careerfw-weekly-nudge"
-RETRY_JOB_ID = "careerfw-weekly-nudge-retry"
 # A failure Slack may get over by itself (rate limit, 5xx, network) is retried soon; one a person must
 # fix (channel_not_found, not_in_channel, invalid_auth) hourly, until the week ends.
 RETRY_SOON = timedelta(minutes=5)
