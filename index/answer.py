@@ -25,7 +25,7 @@ from index import confidence
 from index.aliases import Detected
 from index.bridge import VocabularyBridge
 from index.compose import COMPOSERS, checklist, compare, compare_areas, definition, overview, redirect
-from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, Checklist, Choice, Intent, Quote, quote_for
+from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
 from index.compose.shared import Asking, State
 from index.embedder import Embedder
 from index.entry import Entry
@@ -42,7 +42,7 @@ from index.tokens import STOPWORDS, stem, terms
 
 __all__ = [
     "GONE", "MAX_QUESTION_CHARS", "NOT_WRITTEN", "NO_MATCH", "RANKED", "Answer", "Answerer", "Checklist", "Choice",
-    "Intent", "Quote", "quote_for",
+    "Quote", "quote_for",
 ]
 
 MAX_QUESTION_CHARS = 1000
