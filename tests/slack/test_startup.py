@@ -6,15 +6,13 @@ import json
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.slack.harness import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support.ports import free_port
-from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm
+from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm, wait_for_healthz
 
 
 def _start_fails(args: list[str], env: dict[str, str]) -> str:
@@ -95,17 +93,9 @@ def test_serve_http_loads_then_reports_healthy_and_stops_cleanly(tmp_path: Path,
     proc = subprocess.Popen(CAREERFW + ["serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 180  # the model loads in the child; a busy machine is slow
-        status = None
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
-                    status, body = resp.status, json.loads(resp.read())
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
+        health = wait_for_healthz(proc, port)
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-        assert status == 200 and body["status"] == "ok" and body["entries"] > 0
+        assert health is not None and health[0] == 200 and health[1]["status"] == "ok" and health[1]["entries"] > 0
     finally:
         stop_on_sigterm(proc)
     assert proc.returncode == 0
@@ -142,15 +132,9 @@ def modules_when_healthy(tmp_path: Path, args: list[str], env: dict[str, str]) -
                              "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 180
-        status = None
-        while time.monotonic() < deadline and proc.poll() is None and status != 200:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
-                    status = resp.status
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        assert status == 200, proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
+        health = wait_for_healthz(proc, port)
+        assert health is not None and health[0] == 200, \
+            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
         time.sleep(0.5)  # the weekly rounds start right after 200: the server must still be up after them
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     finally:

@@ -3,11 +3,16 @@ stopping it the way a process manager does."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,3 +43,16 @@ def stop_on_sigterm(proc: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         pytest.fail("serve did not stop on SIGTERM")
+
+
+def wait_for_healthz(proc: subprocess.Popen[str], port: int) -> tuple[int, dict[str, Any]] | None:
+    """Ask the child's /healthz until it says 200 (a 503 while loading raises, as refused connections do):
+    its status and body, or None if the child exits or 180 s pass first."""
+    deadline = time.monotonic() + 180  # the model loads in the child; a busy machine is slow
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
+                return resp.status, json.loads(resp.read())
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    return None

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.support.ports import free_port
-from tests.support.process import CAREERFW, REPO, process_env
+from tests.support.process import CAREERFW, REPO, process_env, wait_for_healthz
 from tests.teams.harness import Connector, adaptive_card, message
 
 
@@ -44,14 +42,7 @@ def test_teams_serves_health_and_answers_then_stops_on_sigterm(tmp_path: Path, c
     health: tuple[int, dict] | None = None
     answer: tuple[int, dict] | None = None
     try:
-        deadline = time.monotonic() + 180  # the model loads in the child; a busy machine is slow
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
-                    health = (resp.status, json.loads(resp.read()))
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
+        health = wait_for_healthz(proc, port)
         if health is not None:
             answer = _post(base + "/api/messages", {
                 **message("what does AI governance expect at level 1?", service_url=connector.url),
