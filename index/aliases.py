@@ -517,10 +517,7 @@ class Structure:
         if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX or len(self._openers) > _MEMO_MAX:
             self._abbreviations, self._spelt, self._openers = {}, {}, {}
         for (i, j), text in zip(windows, texts, strict=True):
-            openers = self._openers.get(keys[i])
-            if openers is None:
-                openers = self._openers[keys[i]] = self._opened_by(keys[i])
-            if not openers:
+            if not self._openers_of(keys[i]):
                 continue  # no name begins with this word: no window starting with it spells one
             # What a window of words spells depends on those words and the framework only: the same
             # words in the next question are looked up, not compared with every name again.
@@ -542,9 +539,7 @@ class Structure:
         typed = list(window)
         digits = _digits(window)
         found: list[tuple[float, _Alias]] = []
-        openers = self._openers.get(window[0])
-        if openers is None:
-            openers = self._openers[window[0]] = self._opened_by(window[0])
+        openers = self._openers_of(window[0])
         for size in range(n, n + _MAX_INITIALS):
             for alias, name_words in openers.get(size, ()):
                 if alias.text == text or digits != alias.digits:
@@ -555,6 +550,13 @@ class Structure:
                     # ("enginer") is the better reading.
                     found.append((90.0 + 0.05 * fuzz.ratio(text, alias.text), alias))
         return tuple(found)
+
+    def _openers_of(self, word: str) -> dict[int, list[tuple[_Alias, list[str]]]]:
+        """`_opened_by`, remembered for this framework."""
+        openers = self._openers.get(word)
+        if openers is None:
+            openers = self._openers[word] = self._opened_by(word)
+        return openers
 
     def _opened_by(self, word: str) -> dict[int, list[tuple[_Alias, list[str]]]]:
         """The names `word` could begin as `_spells` reads a name (abbreviating its first word, or the
