@@ -280,14 +280,11 @@ class Answerer:
 
     def confident_in(self, ranking: Ranking, hit: Hit) -> bool:
         """Whether `hit` answers the ranked question (the same decision `ask` makes)."""
-        return self._confident(self._state, ranking, hit)
+        return self.gate.decide(self._signals(self._state, ranking, hit))
 
     def signals(self, ranking: Ranking, hit: Hit) -> confidence.Signals:
         """What the confidence gate sees of `hit` for the ranked question (for `careerfw eval`)."""
         return self._signals(self._state, ranking, hit)
-
-    def _confident(self, state: State, ranking: Ranking, top: Hit) -> bool:
-        return self.gate.decide(self._signals(state, ranking, top))
 
     def _signals(self, state: State, ranking: Ranking, top: Hit) -> confidence.Signals:
         lexical = state.ranker.lexical
