@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -31,6 +31,9 @@ from careerfw_tools.render_surfaces import (
     terminal_html,
 )
 from tests.support.chromium import chromium, read_png
+
+if TYPE_CHECKING:
+    from index import Answer
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / DEFAULT_CONTENT
@@ -98,12 +101,17 @@ def promotion_index(embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def checklist(embedder, promotion_index: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def promotion_answer(embedder, promotion_index: Path) -> Answer:
+    """The default question's answer, from the index `careerfw ask --index` reads in the terminal test."""
     from index import Answerer
 
-    answer = Answerer.open(CONTENT, promotion_index, embedder=embedder).ask(DEFAULT_QUESTION)
-    assert answer.checklist is not None, "the default question must give a checklist"
-    return surfaces_for(answer)
+    return Answerer.open(CONTENT, promotion_index, embedder=embedder).ask(DEFAULT_QUESTION)
+
+
+@pytest.fixture(scope="module")
+def checklist(promotion_answer: Answer) -> tuple[dict[str, Any], dict[str, Any]]:
+    assert promotion_answer.checklist is not None, "the default question must give a checklist"
+    return surfaces_for(promotion_answer)
 
 
 def test_every_block_element_and_action_of_the_checklist_is_drawn(checklist) -> None:
@@ -198,20 +206,18 @@ def test_chromium_photographs_each_page_as_a_page_with_something_on_it(checklist
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed (apt-get install tmux)")
-def test_the_terminal_capture_is_what_careerfw_ask_prints(promotion_index: Path, embedder) -> None:
+def test_the_terminal_capture_is_what_careerfw_ask_prints(promotion_index: Path, promotion_answer: Answer) -> None:
     from bot.text import render_answer
-    from index import Answerer
 
     columns = 80
     typed = shlex.join(["careerfw", "ask", "--content", str(DEFAULT_CONTENT), "--index", str(promotion_index),
                         DEFAULT_QUESTION])
     shown = capture_terminal(typed, cwd=REPO, columns=columns, path=[Path(sys.executable).parent])
-    answer = Answerer.open(CONTENT, promotion_index, embedder=embedder).ask(DEFAULT_QUESTION)
 
     def wrapped(line: str) -> list[str]:
         return [line[i:i + columns].rstrip() for i in range(0, max(len(line), 1), columns)]
 
-    printed = [w for line in render_answer(answer).rstrip("\n").split("\n") for w in wrapped(line)]
+    printed = [w for line in render_answer(promotion_answer).rstrip("\n").split("\n") for w in wrapped(line)]
     rows = shown.split("\n")[:-1]
     assert rows[0] == ("$ " + typed)[:columns].rstrip()
     # The rows the typed line took depend on how readline wraps it (the index path's length varies):
