@@ -270,3 +270,68 @@ def test_a_server_with_a_wrong_password_exits_with_one_masked_line(
     assert "wrong-pass-123" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
     assert "entries loaded" not in done.stderr  # stopped before the model loaded
+
+
+# --- a start at head does not need Alembic (issue 23, item 4) ------------------------------------------
+
+_OPEN_AND_REPORT = """
+import json, sys
+from bot.config import Settings
+from bot.store import Store, migrate
+from bot.store.engine import ADMIN, Target, create_engine
+settings = Settings.from_env()
+Store.open(settings).close()
+loaded = "alembic" in sys.modules
+engine = create_engine(Target.from_settings(settings), ADMIN)
+print(json.dumps({"alembic": loaded, "current": migrate.status(engine).current}))
+engine.dispose()
+"""
+
+
+def _open_in_a_process(settings: Settings) -> dict[str, object]:
+    """Store.open as a serving process runs it, in a fresh interpreter: did it import Alembic, and where is
+    the schema after it."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.support.process import REPO, process_env
+
+    env = process_env(settings.state_db.parent, CAREERFW_STATE_DB=str(settings.state_db))
+    if settings.database_url:
+        env["CAREERFW_DATABASE_URL"] = settings.database_url
+    run = subprocess.run([sys.executable, "-c", _OPEN_AND_REPORT], env=env, cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_the_head_the_revision_files_declare_is_alembics_head() -> None:
+    assert migrate.declared_head() == migrate._script().get_current_head()
+
+
+def test_a_start_on_a_database_at_head_does_not_import_alembic(state_settings: Settings) -> None:
+    head = migrate._script().get_current_head()
+    first = _open_in_a_process(state_settings)  # empty: Alembic creates the schema
+    assert first == {"alembic": True, "current": head}
+    again = _open_in_a_process(state_settings)  # a restart: one SELECT says it is at head
+    assert again == {"alembic": False, "current": head}
+
+
+def test_a_database_at_an_older_revision_is_still_upgraded_at_start(state_settings: Settings) -> None:
+    from alembic import command
+
+    from bot.store.engine import ADMIN, Target, create_engine
+
+    script = migrate._script()
+    head = script.get_current_head()
+    older = script.get_revision(head).down_revision
+    assert isinstance(older, str)
+    engine = create_engine(Target.from_settings(state_settings), ADMIN)
+    config = migrate._config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, older)
+    assert migrate.status(engine).pending == (head,)
+    engine.dispose()
+    assert _open_in_a_process(state_settings) == {"alembic": True, "current": head}
