@@ -65,9 +65,11 @@ def is_inclusion(paragraph: str) -> bool:
 
 
 def slugify(text: str) -> str:
-    """The anchor just-the-docs/kramdown gives a heading."""
-    slug = re.sub(r"[^\w\- ]", "", text.strip().lower())
-    return re.sub(r"\s", "-", slug)
+    """The anchor just-the-docs/kramdown gives a heading: lower case, spaces as hyphens, other signs dropped,
+    as mdit-py-plugins' anchors make it (imported here: `from index import Entry` loads no markdown parser)."""
+    from mdit_py_plugins.anchors.index import slugify as anchor
+
+    return anchor(text.strip())
 
 
 def page_url(permalink: str | None, site_url: str | None, anchor: str | None = None) -> str | None:

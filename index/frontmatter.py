@@ -8,7 +8,6 @@ text, for `careerfw check` and a refused reload to print.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
@@ -131,7 +130,7 @@ def explain(exc: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
 
 
 def _with_line(sentence: str, text: str) -> str:
-    shown = re.sub(r"\t", "<TAB>", text.rstrip())
+    shown = text.rstrip().replace("\t", "<TAB>")
     if len(shown) > SHOWN_LINE_CHARS:
         shown = shown[: SHOWN_LINE_CHARS - 1] + "…"
     return f"{sentence} (the line reads: {shown})" if shown.strip() else sentence

@@ -27,6 +27,7 @@ lines to one, and `Answerer.with_glossary` answers with it, for whoever wants to
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -271,7 +272,9 @@ def _as_yaml(data: Mapping[str, Any]) -> str:
     field, so each line a question used has a line number and text of its own."""
 
     def entry(key: Any, value: Any) -> str:
-        return yaml.safe_dump({key: value}, default_flow_style=True, allow_unicode=True, width=10_000).strip()[1:-1]
+        # One line however long: an unbounded width never wraps.
+        flow = yaml.safe_dump({key: value}, default_flow_style=True, allow_unicode=True, width=math.inf)
+        return flow.strip()[1:-1]
 
     out: list[str] = []
     for key, value in data.items():
@@ -302,7 +305,7 @@ def _level_names_with(titles: Iterable[str], keys: set[str]) -> re.Pattern[str] 
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[-_]", " ", text).casefold().split())
+    return " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
 
 
 def _phrase_pattern(phrase: str) -> str:

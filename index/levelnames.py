@@ -30,31 +30,36 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index import wordtable
-from index.tokens import STOPWORDS, fold, stem, words
+from index.tokens import MEMO, NOT_PLURAL, STOPWORDS, fold, roman, stem, words
 
 # Words that introduce a level number in a question ("level 3", "stage 3", "grade 3").
 LEVEL_WORDS = wordtable.role("level-word")
 # Words after which a bare number is a level ("a 5", "from 4 to 5", "L3 vs 4").
 _BARE_BEFORE = wordtable.role("number-after")
-_CODE = re.compile(r"^([a-z]{1,3})(\d{1,2})$")
-_ROMAN = re.compile(r"^(x{0,2})(ix|iv|v?i{0,3})$")
+# A level code is at most this many letters before its number ("L3", "IC3", "EM6", "TL4"); a longer word
+# before a number is a noun of its own ("Milestone 2", "Band 3").
+CODE_LETTERS = 3
+_CODE = re.compile(rf"^([a-z]{{1,{CODE_LETTERS}}})(\d{{1,2}})$")
 _PAREN = re.compile(r"\(([^()]*)\)")
-_PLURAL_CODE = re.compile(r"([a-z]{1,3}\d{1,2})s")
-_PLURAL_INITIALS = re.compile(r"[a-z]{2}s")
 # A role noun must be shared by at least this share of the level titles.
 ROLE_NOUN_SHARE = 0.5
+# Words that start with the same letters this long are one word to a role noun: "Engineering" (the craft)
+# names the titles' "Engineer".
+_SAME_START = 5
 
 
-@lru_cache(maxsize=16384)  # asked of every question word, and of every name's, for every question
+@lru_cache(maxsize=MEMO)  # asked of every question word, and of every name's, for every question
 def singular(word: str) -> str:
     """'seniors' -> 'senior', 'l2s' -> 'l2', 'ics' -> 'ic': the plural of a name still names it."""
-    m = _PLURAL_CODE.fullmatch(word)
-    if m:
-        return m.group(1)
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    if _PLURAL_INITIALS.fullmatch(word) and word not in STOPWORDS:
-        return word[:2]  # initials in the plural: "ICs", "PMs", "EMs"
+    base = word.removesuffix("s")
+    if base == word:
+        return word
+    if _CODE.match(base):
+        return base
+    if len(word) > 3 and not word.endswith(NOT_PLURAL):
+        return base
+    if len(base) == 2 and base.isascii() and base.isalpha() and base.islower() and word not in STOPWORDS:
+        return base  # initials in the plural: "ICs", "PMs", "EMs"
     return word
 
 
@@ -98,7 +103,7 @@ JOB_NOUNS = wordtable.role("job")
 def _label(code: str, n: int) -> str:
     """A level number as the question means it: "Level 4", "IC3", "Milestone 4"."""
     code = "" if code in LEVEL_WORDS else code
-    return f"{code.capitalize()} {n}" if len(code) > 3 else f"{code.upper()}{n}" if code else f"Level {n}"
+    return f"{code.capitalize()} {n}" if len(code) > CODE_LETTERS else f"{code.upper()}{n}" if code else f"Level {n}"
 
 
 def base_title(title: str) -> str:
@@ -107,16 +112,6 @@ def base_title(title: str) -> str:
 
 def title_qualifiers(title: str) -> list[str]:
     return [q.strip() for q in _PAREN.findall(title) if q.strip()]
-
-
-def roman(word: str) -> int | None:
-    """'v' -> 5, 'xii' -> 12: a roman numeral up to 29 (titles write sub-levels that way: "Level V", "Engineer II")."""
-    m = _ROMAN.match(word)
-    if not word or not m:
-        return None
-    tens, rest = m.groups()
-    ones = {"ix": 9, "iv": 4}.get(rest) or (5 if rest.startswith("v") else 0) + rest.count("i")
-    return 10 * len(tens) + ones
 
 
 def _title_words(text: str) -> list[str]:
@@ -143,7 +138,8 @@ def title_numbers(title: str) -> set[tuple[str, int]]:
         if len(ws) == 1 and _CODE.match(ws[0]):
             code, n = _CODE.match(ws[0]).groups()  # type: ignore[union-attr]
             out.add(("" if code in LEVEL_WORDS else code, int(n)))
-        elif len(ws) == 2 and ws[1].isdigit() and (ws[0] in LEVEL_WORDS or re.fullmatch(r"[a-z]{1,3}", ws[0])):
+        elif len(ws) == 2 and ws[1].isdigit() \
+                and (ws[0] in LEVEL_WORDS or (ws[0].isalpha() and len(ws[0]) <= CODE_LETTERS)):
             out.add(("" if ws[0] in LEVEL_WORDS else ws[0], int(ws[1])))
     return out
 
@@ -161,7 +157,7 @@ class LevelNames:
         self._vocabulary = vocabulary
         bases = {t: [singular(w) for w in words(base_title(t))] for t in self.titles}
         share = Counter(w for ws in bases.values() for w in set(ws) if not w.isdigit())
-        named_by = {stem(singular(w))[:5] for n in naming for w in words(n) if len(w) > 3}
+        named_by = {stem(singular(w))[:_SAME_START] for n in naming for w in words(n) if len(w) > 3}
         enough = max(2, ROLE_NOUN_SHARE * len(self.titles))
         # A word only some titles share, each of them numbered ("Staff" of "Staff Engineer I" and "II" beside
         # Senior and Principal Engineer), names a rung's sub-levels, not the job: "staff ii" is Staff Engineer II.
@@ -170,7 +166,7 @@ class LevelNames:
                       and all(t in numbered for t, ws in bases.items() if w in ws)}
         self.role_nouns = frozenset(
             w for w in share if w not in STOPWORDS and w not in sub_levels
-            and (share[w] >= enough or stem(w)[:5] in named_by)
+            and (share[w] >= enough or stem(w)[:_SAME_START] in named_by)
         )
         self.aliases: list[NameAlias] = []
         table: dict[tuple[str, bool], set[str]] = defaultdict(set)
@@ -232,7 +228,7 @@ class LevelNames:
         # whatever the titles are called ("Associate", "Practitioner", "Expert"). A ladder with numbers
         # ("Engineer II", "Senior Engineer 1") is counted by them, and "level 3" there is no level.
         for rungs in ladders:
-            if any(re.search(r"\d", w) or roman(w) for rung in rungs for t in rung for w in _title_words(t)):
+            if any(not w.isalpha() or roman(w) for rung in rungs for t in rung for w in _title_words(t)):
                 continue
             for k, rung in enumerate(rungs, start=1):
                 self.numbered[("", k)].update(t for t in rung if t in bases)
@@ -283,7 +279,7 @@ class LevelNames:
                     found = (i - 1, i + 1, code, int(w))
                 elif ws[i - 1] in _BARE_BEFORE and i not in ordinals:
                     found = (i, i + 1, "", int(w))
-            titles = self._titles_numbered(found[2], found[3]) if found else set()
+            titles = self._titles_numbered(*found[2:]) if found else set()
             if found and titles:
                 start, end, code, n = found
                 if end < len(ws) and singular(ws[end]) in self.role_nouns:
@@ -342,7 +338,7 @@ class LevelNames:
             matches = [c for c in self.codes if word.startswith(c)]
             if len(matches) == 1:
                 return matches[0]
-        if re.fullmatch(r"[a-z]{1,2}", word) and word not in STOPWORDS:
+        if len(word) <= 2 and word.isalpha() and word not in STOPWORDS:
             return ""  # an unknown short code ("E 5"): the number is what it says
         return None
 

@@ -20,16 +20,15 @@ from markdown_it.token import Token
 from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
 from index.frontmatter import FrontMatterError, SafeFrontMatterLoader, load_front_matter
-from index.levelnames import LEVEL_WORDS, SENIORITY, roman, singular
-from index.tokens import STOPWORDS, stem, words
+from index.levelnames import LEVEL_WORDS, SENIORITY, singular
+from index.tokens import STOPWORDS, roman, stem, words
 
 Severity = Literal["error", "warning"]
 
 _BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _STRAY_EMPHASIS = re.compile(r"\*{2,}")
-_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
-# A heading that is a sub-level: words (maybe none) and a number, roman or not ("Senior Engineer II", "Level 3").
-_SUBLEVEL = re.compile(r"^(.*?)\s*\b([ivxIVX]{1,5}|\d{1,2})$")
+# YAML's two ways to end a document, which close a page's front matter.
+_FRONT_MATTER_ENDS = ("---", "...")
 # markdown-it writes a block or a run as an opening token, what it wraps and a closing token.
 _WRAPPED = 3
 
@@ -177,7 +176,7 @@ def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[d
     if not lines or lines[0].strip() != "---":
         return {}, text, 0
     for i in range(1, len(lines)):
-        if _FRONT_MATTER_END.match(lines[i]):
+        if lines[i].rstrip() in _FRONT_MATTER_ENDS:
             raw = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1 :])
             try:
@@ -354,13 +353,12 @@ def _sublevel_headings(tokens: list[Token], title: str) -> tuple[int, dict[int, 
         if tok.type != "heading_open" or tok.tag == "h1":
             continue
         text = _Inline(tokens[i + 1]).text
-        m = _SUBLEVEL.match(text)
-        if not m:
-            continue
-        number = roman(m.group(2).lower()) if not m.group(2).isdigit() else int(m.group(2))
+        # A sub-level heading is words (maybe none) and a number, roman or not ("Senior Engineer II", "Level 3").
+        *head, last = text.split() or [""]
+        number = int(last) if last.isdecimal() and len(last) <= 2 else roman(last.lower())
         if not number:
             continue
-        stem = " ".join(m.group(1).split())
+        stem = " ".join(head)
         # "Senior Engineer II" on a page titled "Senior Engineer", "Level 2" or a bare "II" name a level;
         # "Phase 2" or "Release 2" under a level are something else.
         stem_words = set(words(stem))

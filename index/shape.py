@@ -16,24 +16,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import get_args
 
+from roman_numerals import OutOfRangeError, RomanNumeral
+
 from index.aliases import Structure
 from index.entry import Entry, EntryKind, Layout
-from index.levelnames import SENIORITY, roman, singular
-from index.tokens import GENERIC, STOPWORDS, stem, words
+from index.levelnames import CODE_LETTERS, SENIORITY, singular
+from index.tokens import GENERIC, STOPWORDS, roman, stem, words
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
-_ROMAN = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 # The entry kinds, in the order the shape lists them: how a level's text is laid out, then the entries that
 # are no level's text (index/entry.py names both).
 KINDS: tuple[str, ...] = (*get_args(Layout), *(k for k in get_args(EntryKind) if k != "level"))
 
 
 def to_roman(n: int) -> str:
-    out = ""
-    for value, letters in _ROMAN:
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
+    """5 -> 'v'; '' for a number roman numerals cannot write (0)."""
+    try:
+        return RomanNumeral(n).to_lowercase()
+    except OutOfRangeError:
+        return ""
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _candidates(title: str, structure: Structure) -> list[str]:
         out += [f"level {n}", f"l{n}", f"{_ORDINAL.get(n, f'{n}th')} level", f"level {to_roman(n)}"]
         if not code:
             continue
-        if len(code) > 3:
+        if len(code) > CODE_LETTERS:
             out += [f"{code} {n}", f"{code[0]}{n}", f"{code} {to_roman(n)}"]
         else:
             out += [f"{code}{n}", f"{code} {n}"]

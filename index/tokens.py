@@ -11,19 +11,27 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from roman_numerals import InvalidRomanNumeralError, RomanNumeral
+
 from index import wordtable
 
 _WORD = re.compile(r"[a-z0-9]+")
-_NUMBER_WORDS = {
+# Number words, each written once: cardinals, and ordinals ("a second monitor"), which `ordinals` tells apart.
+_CARDINALS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-    "i": "1", "ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7",
 }
-# Roman numerals only count as numbers right after a level word ("level iv"), never alone ("I").
-_ROMAN = frozenset("i ii iii iv vi vii".split())
-_ORDINALS = frozenset("first second third fourth fifth sixth".split())
+_ORDINAL_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6"}
+_NUMBER_WORDS = _CARDINALS | _ORDINAL_WORDS
 _LEVEL_WORDS = wordtable.role("level-word")  # the word table's (index/words.tsv)
+# Titles number sub-levels with I, V and X ("Engineer II", "Level V"); words and initialisms spelt with the
+# other numeral letters ("mix", "DX", "CD") are not numbers.
+_NUMERAL_LETTERS = frozenset("ivx")
+# One size for the memos of this module and index/levelnames.py: each holds the words, names and labels of
+# one framework's text and its questions, a few thousand distinct strings.
+MEMO = 16384
+# Endings that are no plural ("class", "status", "analysis"): the word keeps its s.
+NOT_PLURAL = ("ss", "us", "is")
 
 # Words that name the kind of thing a page is, not which one: never an alias on their own.
 GENERIC = wordtable.role("generic")
@@ -47,7 +55,18 @@ def __getattr__(name: str) -> frozenset[str]:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=16384)  # every question re-reads the same names and labels; a pure function of its text
+def roman(word: str) -> int | None:
+    """'v' -> 5, 'xii' -> 12: a lower-case roman numeral of I, V and X, read by roman-numerals (titles write
+    sub-levels that way: "Level V", "Engineer II")."""
+    if not word or not set(word) <= _NUMERAL_LETTERS:
+        return None
+    try:
+        return int(RomanNumeral.from_string(word))
+    except InvalidRomanNumeralError:
+        return None
+
+
+@lru_cache(maxsize=MEMO)  # every question re-reads the same names and labels; a pure function of its text
 def fold(text: str) -> str:
     """Lower case, accents and typographic quotes folded, so 'Team’s' and "team's" match."""
     text = unicodedata.normalize("NFKD", text)
@@ -70,16 +89,16 @@ def _restore_e(base: str) -> str:
     return base
 
 
-@lru_cache(maxsize=16384)  # a few thousand distinct words per framework, stemmed for every question
+@lru_cache(maxsize=MEMO)  # a few thousand distinct words per framework, stemmed for every question
 def stem(word: str) -> str:
     if len(word) <= 3 or word.isdigit():
         return word
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
+        return word.removesuffix("ies") + "y"
     if word.endswith(("sses", "xes", "zes", "ches", "shes")):
         return word[:-2]  # fixes -> fix, matches -> match
     if word.endswith("ing") and len(word) > 5:
-        base = word[:-3]
+        base = word.removesuffix("ing")
         if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
             return base[:-1]  # running -> run
         return _restore_e(base)
@@ -88,7 +107,7 @@ def stem(word: str) -> str:
         if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
             return base[:-1]
         return _restore_e(base)
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if word.endswith("s") and not word.endswith(NOT_PLURAL):
         return word[:-1]
     return word
 
@@ -111,7 +130,7 @@ _PLURAL_NUMBER = re.compile(r"(\d+)(s|es)")
 
 # Questions, names and labels are tokenised again and again (alias detection, intents, the follow-up
 # rules all read the same words): the tuple is cached, and immutable so no caller can change it.
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=MEMO)
 def _tokens(text: str) -> tuple[tuple[str, bool], ...]:
     out: list[tuple[str, bool]] = []
     raw = _WORD.findall(fold(text).replace("'s ", " ").replace("'", ""))
@@ -128,8 +147,12 @@ def _tokens(text: str) -> tuple[tuple[str, bool], ...]:
         if m:
             out.append((m.group(1), False))  # "engineer 2s" are Engineer 2s
             continue
-        if w in _NUMBER_WORDS and (w not in _ROMAN or (out and out[-1][0] in _LEVEL_WORDS)):
-            out.append((_NUMBER_WORDS[w], w in _ORDINALS))
+        if w in _NUMBER_WORDS:
+            out.append((_NUMBER_WORDS[w], w in _ORDINAL_WORDS))
+            continue
+        # A roman numeral is a number only right after a level word ("level iv"), never alone ("I").
+        if out and out[-1][0] in _LEVEL_WORDS and (n := roman(w)) is not None:
+            out.append((str(n), False))
             continue
         if w == "lvl":
             out.append(("level", False))
@@ -149,7 +172,7 @@ def terms(text: str) -> list[str]:
 
 # The same texts are read for their terms question after question (a question's words for BM25 and the
 # features, a cited cell's paragraphs for the quote): kept per text, immutable, and copied out.
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=MEMO)
 def _terms(text: str) -> tuple[str, ...]:
     stop = stopwords()
     out = [stem(w) for w in words(text) if w not in stop]
@@ -175,7 +198,7 @@ _SHARED_MIN = 7  # a root neither word is must be this long: "general"/"generati
 # "community"/"communication" "commun"
 
 
-@lru_cache(maxsize=8192)  # asked for every question word against every one-word area name
+@lru_cache(maxsize=MEMO)  # asked for every question word against every one-word area name
 def _roots(word: str) -> frozenset[str]:
     out = {word}
     frontier = {word}

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Before: 34 word lists (453 words), 49 regexes, 171 literal numbers. A new rule should replace an old one;
 # lower these when rules go.
 # eacc126 added ranking.py's four layouts (a list that could read entry.Layout, as shape.KINDS does).
-CEILING = Counts(lists=29, words=207, regexes=40, numbers=155)
+# Second round (parsing and naming modules): roman numerals from roman-numerals, markdown-it's anchor slug.
+CEILING = Counts(lists=26, words=191, regexes=28, numbers=135)
 TABLE_CEILING = 265  # rows of index/words.tsv (307 before)
 
 

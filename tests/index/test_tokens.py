@@ -47,3 +47,20 @@ def test_a_texts_terms_are_kept_per_text_and_read_as_the_slow_path_reads_them() 
     first = terms(texts[0])
     first.append("changed")
     assert terms(texts[0]) == slowly(texts[0])
+
+
+@pytest.mark.parametrize("question, read", [
+    ("what does level v do?", ["what", "does", "level", "5", "do"]),
+    ("level viii vs level ix", ["level", "8", "vs", "level", "9"]),
+    ("lvl xii", ["level", "12"]),
+    ("Level IV expectations", ["level", "4", "expectations"]),
+])
+def test_a_roman_numeral_after_a_level_word_is_its_number_whatever_its_size(question: str, read: list[str]) -> None:
+    """Titles number levels in roman ("Level V", "Level VIII"): after a level word every numeral is read by
+    roman-numerals, not only the first seven."""
+    assert words(question) == read
+
+
+@pytest.mark.parametrize("text", ["I mix the DX work", "v1 of the doc", "a civil vi"])
+def test_a_roman_numeral_alone_stays_a_word(text: str) -> None:
+    assert words(text) == text.lower().split()
