@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from index import (
     MAX_QUESTION_CHARS,
@@ -434,6 +434,20 @@ def shortened(quote: Quote, chars: int) -> Quote:
             cut -= 1
     spans = restricted(quote.new_words, 0, cut) if quote.new_words is not None else None
     return replace(quote, text=text[:cut].rstrip(), complete=False, new_words=spans)
+
+
+_Cuttable = TypeVar("_Cuttable", Quote, ChecklistItem)
+
+
+def cut_to(shown: _Cuttable, limit: int | None) -> _Cuttable:
+    """A quote, or a checklist item's quote, as `shortened` to about `limit` characters; whole when
+    `limit` is None. The surfaces fitting an answer on one screen cut only its first unit this way, and
+    every unit of "Show all" is whole."""
+    if limit is None:
+        return shown
+    if isinstance(shown, ChecklistItem):
+        return replace(shown, quote=shortened(shown.quote, limit))
+    return shortened(shown, limit)
 
 
 def cut_mark(quote: Quote) -> str:

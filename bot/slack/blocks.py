@@ -12,7 +12,6 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from bot.prompts import Prompt
@@ -33,8 +32,8 @@ from bot.view import (
     citation,
     citation_parts,
     cut_mark,
+    cut_to,
     help_view,
-    shortened,
     side_headings,
 )
 from index import Answer, Answerer, Context, Entry, Quote, pieces
@@ -327,22 +326,22 @@ def answer_message(
         head.append(_context("".join(f"*{escape(piece)}*" if sample else escape(piece)
                                      for piece, sample in pieces(view.legend.text, view.legend.sample))))
     if checklist is not None:
-        units += [(i.quote.entry.area, lambda limit, i=i: checklist_item_blocks(_cut_item(i, limit)))
+        units += [(i.quote.entry.area, lambda limit, i=i: checklist_item_blocks(cut_to(i, limit)))
                   for i in checklist.items]
     elif view.side_by_side:
         pair = view.main
         if side_by_side_blocks(pair) is not None:
-            units.append(("", lambda limit: side_by_side_blocks([shortened(q, limit or 10**9) for q in pair])
+            units.append(("", lambda limit: side_by_side_blocks([cut_to(q, limit) for q in pair])
                           or side_by_side_blocks(pair) or []))
         else:  # too long for two fields, or marked: one after the other, each headed
-            units += [(q.entry.area, lambda limit, q=q, h=h: quote_blocks(_cut(q, limit), heading=h))
+            units += [(q.entry.area, lambda limit, q=q, h=h: quote_blocks(cut_to(q, limit), heading=h))
                       for q, h in zip(pair, side_headings(pair), strict=True)]
     else:  # whole quotes are dropped when over the limit
-        units += [(area_label(g.quote.entry), lambda limit, g=g: quote_blocks(_cut(g.quote, limit), g))
+        units += [(area_label(g.quote.entry), lambda limit, g=g: quote_blocks(cut_to(g.quote, limit), g))
                   for g in view.main_groups]
     for i, g in enumerate(view.also_groups[:ALSO_RELEVANT_SHOWN]):
         def also(limit: int | None, g: QuoteGroup = g, first: bool = i == 0) -> list[Block]:
-            group = quote_blocks(_cut(g.quote, limit), g)
+            group = quote_blocks(cut_to(g.quote, limit), g)
             return [{"type": "divider"}, _context(f"*{ALSO_RELEVANT}*"), *group] if first else group
         units.append((area_label(g.quote.entry), also))
     same = [_context(escape(checklist.same_line))] if checklist is not None and checklist.same_line else []
@@ -408,14 +407,6 @@ def answer_message(
 
 
 _Unit = tuple[str, Callable[[int | None], list[Block]]]  # a name for "…and N more", and its blocks (cut to ~n chars)
-
-
-def _cut(quote: Quote, limit: int | None) -> Quote:
-    return quote if limit is None else shortened(quote, limit)
-
-
-def _cut_item(item: ChecklistItem, limit: int | None) -> ChecklistItem:
-    return item if limit is None else replace(item, quote=shortened(item.quote, limit))
 
 
 def _fit_screen(head: list[Block], units: list[_Unit], tail: Callable[[bool, bool], list[Block]],

@@ -34,8 +34,8 @@ from bot.view import (
     area_label,
     citation,
     cut_mark,
+    cut_to,
     help_view,
-    shortened,
     side_headings,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
@@ -299,10 +299,10 @@ def view_card(
     units: list[_Unit] = [(craft, lambda limit, e=e: e) for craft, e in _levels_elements(view)]
     if checklist is not None:
         units += [(i.quote.entry.area,
-                   lambda limit, i=i, n=n: checklist_item_elements(_cut_item(i, limit), n))
+                   lambda limit, i=i, n=n: checklist_item_elements(cut_to(i, limit), n))
                   for n, i in enumerate(checklist.items, start=first)]
     elif view.side_by_side and part is None:
-        units.append(("", lambda limit: side_by_side_elements([_cut(q, limit) for q in view.quotes])))
+        units.append(("", lambda limit: side_by_side_elements([cut_to(q, limit) for q in view.quotes])))
     elif part is not None:
         units += [(area_label(q.entry), lambda limit, q=q: quote_elements(q)) for q in view.main]
         for i, quote in enumerate(view.also_relevant):
@@ -312,12 +312,12 @@ def view_card(
                         *quote_elements(q)]
             units.append((area_label(quote.entry), one))
     else:
-        units += [(area_label(g.quote.entry), lambda limit, g=g: quote_elements(_cut(g.quote, limit), group=g))
+        units += [(area_label(g.quote.entry), lambda limit, g=g: quote_elements(cut_to(g.quote, limit), group=g))
                   for g in view.main_groups]
         for i, g in enumerate(view.also_groups):
             def also_unit(limit: int | None, g: QuoteGroup = g, head: bool = i == 0) -> list[Element]:
                 return [*([words(ALSO_RELEVANT, weight="Bolder", separator=True, spacing="Large")] if head else []),
-                        *quote_elements(_cut(g.quote, limit), group=g)]
+                        *quote_elements(cut_to(g.quote, limit), group=g)]
             units.append((area_label(g.quote.entry), also_unit))
     same = [literal(checklist.same_line, spacing="Medium")] if checklist is not None and checklist.same_line else []
     if whole:
@@ -370,14 +370,6 @@ def view_card(
 
 
 _Unit = tuple[str, Callable[[int | None], list[Element]]]  # a name for "…and N more", and its elements
-
-
-def _cut(quote: Quote, limit: int | None) -> Quote:
-    return quote if limit is None else shortened(quote, limit)
-
-
-def _cut_item(item: ChecklistItem, limit: int | None) -> ChecklistItem:
-    return item if limit is None else replace(item, quote=shortened(item.quote, limit))
 
 
 def _short_fallback(text: str) -> str:
