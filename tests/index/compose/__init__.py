@@ -1,0 +1,1 @@
+"""index/compose/: one test file per composer module (CONTRIBUTING.md, Layout)."""
