@@ -1,6 +1,7 @@
 """Fixtures of the tests of index/compose: the Harbor framework (helpers.py) answered once a session;
-`composer_call`, what the answerer hands a composer for a question; and `composed`, which asks a question
-and checks that its intent's composer alone made the answer."""
+`composer_call`, what the answerer hands a composer for a question; `composed`, which asks a question
+and checks that its intent's composer alone made the answer; and `asked_on_multilevel`, which does so
+with an intent's question of helpers.ASKED."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from index import Answer, Answerer
 from index.compose import COMPOSERS
-from tests.index.compose.helpers import HARBOR
+from tests.index.compose.helpers import ASKED, HARBOR, shown
 from tests.support.frameworks import write_ladders
 
 Call = tuple[Answer, tuple[Any, ...]]  # the answer, and the composer's arguments (asking, query, ranking, plan)
@@ -62,5 +63,19 @@ def composed(composer_call: Callable[[Answerer, str, str], Call]) -> Callable[[A
         same = replace(alone, question=answer.question, context=answer.context, carried=answer.carried)
         assert same.to_json() == answer.to_json()
         return answer
+
+    return ask
+
+
+@pytest.fixture
+def asked_on_multilevel(multilevel_answerer: Answerer, composed: Callable[[Answerer, str, str], Answer]
+                        ) -> Callable[[str], None]:
+    """Asks the question of intent `kind` in helpers.ASKED on tests/fixtures/multilevel: its composer alone
+    gives the answer (`composed`), of the intent and with the words the asker is to see."""
+
+    def ask(kind: str) -> None:
+        question, intent, words = ASKED[kind]
+        answer = composed(multilevel_answerer, kind, question)
+        assert answer.intent == intent and words in shown(answer)
 
     return ask
