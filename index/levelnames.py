@@ -128,7 +128,7 @@ def title_numbers(title: str) -> set[tuple[str, int]]:
     out: set[tuple[str, int]] = set()
     pieces = [base_title(title), *title_qualifiers(title), *re.split(r"\s+[-–—:|]\s+", title)]
     lead = words(base_title(title))
-    if len(lead) >= 3 and lead[0] in LEVEL_WORDS and lead[1].isdigit():
+    if len(lead) >= 2 and lead[0] in LEVEL_WORDS and lead[1].isdigit():
         out.add(("", int(lead[1])))  # "L1 Site Reliability Engineer"
     elif len(lead) >= 2 and (m := _CODE.match(lead[0])):
         out.add(("" if m.group(1) in LEVEL_WORDS else m.group(1), int(m.group(2))))  # "EM6 Engineering Manager"
@@ -157,7 +157,7 @@ class LevelNames:
         self._vocabulary = vocabulary
         bases = {t: [singular(w) for w in words(base_title(t))] for t in self.titles}
         share = Counter(w for ws in bases.values() for w in set(ws) if not w.isdigit())
-        named_by = {stem(singular(w))[:_SAME_START] for n in naming for w in words(n) if len(w) > 3}
+        named_by = {stem(singular(w))[:_SAME_START] for n in naming for w in words(n)}
         enough = max(2, ROLE_NOUN_SHARE * len(self.titles))
         # A word only some titles share, each of them numbered ("Staff" of "Staff Engineer I" and "II" beside
         # Senior and Principal Engineer), names a rung's sub-levels, not the job: "staff ii" is Staff Engineer II.
@@ -302,7 +302,7 @@ class LevelNames:
             m = _CODE.match(singular(w))
             if m and (m.group(1) in level_words or m.group(1) in self.codes):
                 code, n, start = m.group(1), int(m.group(2)), i
-            elif w.isdigit() and len(w) <= 3 and i > 0 and (ws[i - 1] in level_words or ws[i - 1] in self.codes):
+            elif w.isdigit() and i > 0 and (ws[i - 1] in level_words or ws[i - 1] in self.codes):
                 code, n, start = ws[i - 1], int(w), i - 1
             else:
                 continue

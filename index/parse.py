@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
@@ -197,15 +198,14 @@ def _key_line(front: str, key: str) -> int:
 
 
 def _count_cells(line: str) -> int:
-    """Cells a GFM row line declares (escaped pipes and code spans don't split)."""
-    row = line.strip()
-    row = re.sub(r"`[^`]*`", "x", row)
-    row = row.replace("\\|", "x")
-    if row.startswith("|"):
-        row = row[1:]
-    if row.endswith("|"):
-        row = row[:-1]
-    return row.count("|") + 1
+    """Cells a GFM row line declares, split as markdown-it's table rule splits it (an escaped pipe does not
+    split; the row's outer pipes open and close it)."""
+    cells = escapedSplit(line.strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return len(cells)
 
 
 def _str(value: Any) -> str:

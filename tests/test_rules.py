@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # lower these when rules go.
 # eacc126 added ranking.py's four layouts (a list that could read entry.Layout, as shape.KINDS does).
 # Second round (parsing and naming modules): roman numerals from roman-numerals, markdown-it's anchor slug.
-CEILING = Counts(lists=26, words=191, regexes=28, numbers=135)
+CEILING = Counts(lists=26, words=191, regexes=27, numbers=132)
 TABLE_CEILING = 265  # rows of index/words.tsv (307 before)
 
 

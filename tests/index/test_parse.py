@@ -292,3 +292,13 @@ def test_every_layout_builds_its_entries_through_the_page(tmp_path: Path) -> Non
     assert {e.layout for e in entries} == {"prose", "cell", "comparison"}
     assert {(e.role, e.permalink) for e in entries} == {("Role two", "/fw/craft/level2")}
     assert sorted(e.source for e in entries) == ["page.md:11", "page.md:15", "page.md:21", "page.md:21"]
+
+
+def test_a_row_is_counted_as_markdown_it_splits_it(tmp_path: Path) -> None:
+    """A pipe inside a code span still splits a GFM cell, so the row's text is cut there: the warning says
+    so, counted the way the parser that made the entries counts (an escaped pipe does not split)."""
+    page = FRONT + "|Area|Description|\n|--|--|\n| Tooling | Runs `make test | tee log`. |\n| Craft | Uses a \\| b. |\n"
+    content = only_page(tmp_path, page)
+    assert [e.description for e in content.entries] == ["Runs `make test", "Uses a | b."]
+    warnings = [str(p) for p in content.problems]
+    assert warnings == ["page.md:11: table row has 3 cells but the header has 2"]
