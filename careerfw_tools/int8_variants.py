@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from careerfw_tools.onnx_export import measure_answers, measure_parity, parity_texts
+from careerfw_tools.onnx_export import cosines, measure_answers, measure_parity, parity_texts
 from index import build_documents, load_content
 from index.embedder import DEFAULT_MODEL, EXPORT_RECORD, ONNX_GRAPHS, export_dir_for, resolve_model
 from index.onnx_encoder import OnnxEncoder
@@ -118,11 +118,6 @@ def _dynamic(fp32: Path, out: Path, *, per_channel: bool = True, include: list[s
                      extra_options={"MatMulConstBOnly": True})
 
 
-def _cosines_to(reference: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    return (reference * vectors).sum(axis=1) / (
-        np.linalg.norm(reference, axis=1) * np.linalg.norm(vectors, axis=1))
-
-
 def sensitivity(export: Path, texts: list[str], say: Callable[[str], Any] = print) -> list[tuple[str, float]]:
     """Each quantisable MatMul quantised alone (dynamic, per-channel): the mean of 1 - cosine to fp32 it
     causes on `texts`, most sensitive first. A measure of the graph on its calibration text, blind to
@@ -135,7 +130,7 @@ def sensitivity(export: Path, texts: list[str], say: Callable[[str], Any] = prin
         for i, node in enumerate(_matmuls(fp32)):
             _dynamic(fp32, graph, include=[node])
             vectors = OnnxEncoder(export, str(graph.relative_to(export))).encode(texts)
-            out.append((node, float((1 - _cosines_to(reference, vectors)).mean())))
+            out.append((node, float((1 - cosines(reference, vectors)).mean())))
             say(f"  sensitivity {i + 1:>2}: {node} {out[-1][1]:.2e}")
     return sorted(out, key=lambda x: -x[1])
 
@@ -338,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"encode per question (median, one thread): {ms['onnx-int8']:.2f} ms against fp32 {ms['onnx']:.2f} ms",
               flush=True)
         texts = questions + documents
-        to_fp32 = _cosines_to(OnnxEncoder(mine, ONNX_GRAPHS["onnx"]).encode(texts),
-                              OnnxEncoder(mine, ONNX_GRAPHS["onnx-int8"]).encode(texts))
+        to_fp32 = cosines(OnnxEncoder(mine, ONNX_GRAPHS["onnx"]).encode(texts),
+                          OnnxEncoder(mine, ONNX_GRAPHS["onnx-int8"]).encode(texts))
         print(f"cosine to fp32 on {len(texts)} calibration texts: min {to_fp32.min():.5f} mean {to_fp32.mean():.5f}",
               flush=True)
         result: dict[str, Any] = {"variant": args.variant, "what": VARIANTS[args.variant], "bytes": size,

@@ -145,7 +145,9 @@ def parity_texts(question_files: Sequence[Path]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(questions)), list(dict.fromkeys(documents))
 
 
-def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row by row, the cosine between two encodings of the same texts (the parity check's measure, and
+    careerfw_tools/int8_variants.py's)."""
     a = a / np.linalg.norm(a, axis=1, keepdims=True)
     b = b / np.linalg.norm(b, axis=1, keepdims=True)
     return (a * b).sum(axis=1)
@@ -169,8 +171,8 @@ def measure_parity(
     out: dict[str, dict[str, Any]] = {}
     for backend, graph in ONNX_GRAPHS.items():
         encoder = OnnxEncoder(directory, graph)
-        q = _summary(_cosines(encoder.encode(questions), torch_q))
-        d = _summary(_cosines(encoder.encode(documents), torch_d)) if documents else None
+        q = _summary(cosines(encoder.encode(questions), torch_q))
+        d = _summary(cosines(encoder.encode(documents), torch_d)) if documents else None
         out[backend] = {"questions": q, "documents": d, "passed": q["min"] >= PARITY_MIN_COSINE}
     return out
 
