@@ -11,8 +11,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ import pytest
 from bot.config import ConfigError, Settings
 from index.embedder import Embedder, ModelError, resolve_model
 from index.store import build_index, read_manifest
-from tests.support.process import process_env
+from tests.support.process import process_env, wait_for_healthz
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "transformers", "sentence_transformers")
@@ -73,16 +71,9 @@ def test_a_serving_process_never_maps_torch(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "teams", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 180
-        health: dict = {}
-        while time.monotonic() < deadline and proc.poll() is None and not health:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
-                    health = json.loads(resp.read()) if resp.status == 200 else {}
-            except OSError:
-                time.sleep(0.2)
-        assert health, proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy in time"
-        assert health["backend"] == Embedder().backend  # /healthz says what answers
+        ready = wait_for_healthz(proc, port)
+        assert ready, proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy in time"
+        assert ready[1]["backend"] == Embedder().backend  # /healthz says what answers
         maps = Path(f"/proc/{proc.pid}/maps").read_text()
         assert "onnxruntime" in maps  # the check sees the libraries the process loaded
         assert "libtorch" not in maps

@@ -286,10 +286,10 @@ def test_sighup_to_the_running_slack_server(tmp_path: Path) -> None:
 def test_sighup_reloads_the_running_teams_bot(tmp_path: Path) -> None:
     """docs/deploy.md: SIGHUP reloads content in `careerfw teams` too, not only in the Slack app."""
     import json
-    import urllib.error
     import urllib.request
 
     from tests.support.ports import free_port
+    from tests.support.process import wait_for_healthz
 
     content = write_content(tmp_path / "content", "Alpha")
     port = free_port()
@@ -306,14 +306,8 @@ def test_sighup_reloads_the_running_teams_bot(tmp_path: Path) -> None:
         )
     try:
         deadline = time.monotonic() + 180  # the model loads in the child
-        ready = False
-        while not ready and time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
-                    ready = resp.status == 200 and json.loads(resp.read())["entries"] > 0
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        assert ready, log.read_text()
+        health = wait_for_healthz(proc, port)
+        assert health is not None and health[1]["entries"] > 0, log.read_text()
         write_content(content, "Beta", extra_area="On-call")
         proc.send_signal(signal.SIGHUP)
         while "content reload: now serving index" not in log.read_text() and time.monotonic() < deadline:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,24 +32,17 @@ from tests.slack.harness import (
 )
 from tests.support.ports import free_port
 from tests.support.postgres import PostgresServer
-from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm
+from tests.support.process import CAREERFW, REPO, process_env, stop_on_sigterm, wait_for_healthz
 from tests.support.slack import FakeSlack, fake_slack  # noqa: F401  (pytest fixture)
 
 LIMIT = 3
 
 
-def _healthy(port: int, proc: subprocess.Popen[str], timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serve exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
+def _healthy(port: int, proc: subprocess.Popen[str]) -> None:
+    if wait_for_healthz(proc, port, timeout=240) is not None:
+        return
+    if proc.poll() is not None:
+        pytest.fail(f"serve exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
     pytest.fail("serve did not become healthy")
 
 

@@ -45,14 +45,15 @@ def stop_on_sigterm(proc: subprocess.Popen[str]) -> None:
         pytest.fail("serve did not stop on SIGTERM")
 
 
-def wait_for_healthz(proc: subprocess.Popen[str], port: int) -> tuple[int, dict[str, Any]] | None:
-    """Ask the child's /healthz until it says 200 (a 503 while loading raises, as refused connections do):
-    its status and body, or None if the child exits or 180 s pass first."""
-    deadline = time.monotonic() + 180  # the model loads in the child; a busy machine is slow
+def wait_for_healthz(proc: subprocess.Popen[str], port: int,
+                     timeout: float = 180) -> tuple[int, dict[str, Any]] | None:
+    """Ask the child's /healthz until it says 200 (a 503 while loading raises, as refused connections and
+    a slow answer do): its status and body, or None if the child exits or `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout  # the model loads in the child; a busy machine is slow
     while time.monotonic() < deadline and proc.poll() is None:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:
                 return resp.status, json.loads(resp.read())
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # urllib.error.URLError (a 503 too), a refused connection, a read that timed out
             time.sleep(0.2)
     return None
