@@ -26,16 +26,22 @@ from index.embedder import language_words
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
 from index.levelorder import LevelOrder
-from index.tokens import GENERIC, STOPWORDS, fold, ordinals, same_family, stem, words
+from index.tokens import GENERIC, MEMO, STOPWORDS, fold, ordinals, same_family, stem, words
 
 _SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
-_PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
+_PAREN = re.compile(r"^(?P<before>.*?)\s*\((?P<inner>[^()]*)\)\s*(?P<after>.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
-_MAX_WINDOW = 7
 _NUMBER = re.compile(r"\d+")
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 # Memos of one framework's name comparisons are dropped past this many entries (a bound, not a tuning).
 _MEMO_MAX = 200_000
+# rapidfuzz's score for identical text: an exact name, above every typo, abbreviation or derived form of one.
+EXACT = 100.0
+# The loosest a typo may be (long names, `_threshold`); below it no pair is even scored.
+_LOOSEST = 82.0
+# Words shorter than this are read only as typed: never as a typo, abbreviation or another form of a name's
+# word ("eng", "lead" aside), since so short a word resembles too many others.
+_SHORT_WORD = 4
 # Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
 _SEPARATORS = wordtable.role("separator")
 
@@ -72,7 +78,8 @@ class Detected:
 
 
 def _clean(text: str) -> str:
-    return " ".join(re.sub(r"[\[\]*_`]", "", text).split())
+    # Names arrive as the parser left them, markup already gone (index/parse.py): only spacing varies.
+    return " ".join(text.split())
 
 
 def _conjuncts(text: str) -> list[str]:
@@ -88,7 +95,7 @@ def _conjuncts(text: str) -> list[str]:
         out.append(" ".join(a[:-1] + b))
     if len(b) > 1:
         out.append(" ".join(a + b[-1:]))
-    return [o for o in out if not re.search(r"\b(\w+) \1\b", o, re.I)]
+    return out
 
 
 def strip_generic(text: str) -> str:
@@ -110,9 +117,9 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
     for piece in pieces:
         m = _PAREN.match(piece)
         if m:
-            outer = " ".join(p for p in (m.group(1), m.group(3)) if p)
-            out += [(outer, False), (m.group(2), False)]
-            pieces_here = [outer, m.group(2)]
+            outer = " ".join(p for p in (m["before"], m["after"]) if p)
+            out += [(outer, False), (m["inner"], False)]
+            pieces_here = [outer, m["inner"]]
         else:
             out.append((piece, False))
             pieces_here = [piece]
@@ -135,8 +142,9 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
 
 def _acronym(name: str) -> str | None:
     """Initials of a multi-word name ("Site Reliability Engineering" -> SRE), matched only in capitals."""
-    ws = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", _clean(name)) if fold(w) not in STOPWORDS]
-    if len(ws) < 2 or len(ws) > 6:
+    # The tokenizer's words, numbers aside: "Level 3 Engineer" is LE, as a reader would shorten it.
+    ws = [w for w in words(name) if w not in STOPWORDS and w[0].isalpha()]
+    if len(ws) < 2:
         return None
     return "".join(w[0].upper() for w in ws)
 
@@ -144,12 +152,12 @@ def _acronym(name: str) -> str | None:
 def _threshold(alias: str) -> float:
     n = len(alias.replace(" ", ""))
     if n <= 4:
-        return 100.0
+        return EXACT
     if n <= 7:
         return 90.0
     if n <= 12:
         return 85.0
-    return 82.0
+    return _LOOSEST
 
 
 def _digits(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -157,7 +165,7 @@ def _digits(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(d for w in ws for d in _word_digits(w))
 
 
-@lru_cache(maxsize=16384)  # every window of every question is compared by its numbers
+@lru_cache(maxsize=MEMO)  # every window of every question is compared by its numbers
 def _word_digits(word: str) -> tuple[str, ...]:
     return tuple(_NUMBER.findall(word))
 
@@ -199,14 +207,15 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
     looks_short = sum(c in _VOWELS for c in short[1:]) <= 1 or (
         full.startswith(short[:-1]) and short not in language_words()
     )
-    if len(full) >= 5 and len(short) >= 2 and short not in vocabulary and looks_short:
+    if len(short) >= 2 and short not in vocabulary and looks_short:
         it = iter(full)
         if all(c in it for c in short):
             return True
-    if len(short) >= 5 and fuzz.ratio(short, full) >= 85:
+    if fuzz.ratio(short, full) >= _threshold(short):  # a typo of the word, judged as a name's typo is
         return True
     # Two letters swapped ("impcat") is one slip, however the plain ratio rates it.
-    return len(short) >= 4 and short not in vocabulary and OSA.distance(short, full) <= (1 if len(full) < 9 else 2)
+    return len(short) >= _SHORT_WORD and short not in vocabulary \
+        and OSA.distance(short, full) <= (1 if len(full) < 9 else 2)
 
 
 _MAX_INITIALS = 4  # words one typed word may stand for by their initials
@@ -275,7 +284,10 @@ class Structure:
         self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
         self.level_of = [e.level for e in entries]
         # Prose outside the levels, folded the way questions are, for the level names it mentions.
-        self._prose = [(i, " ".join(words(e.description))) for i, e in enumerate(entries) if e.kind == "definition"]
+        # Padded with spaces, so a name is found as whole words by plain containment: both sides are
+        # `words` joined by one space, so " level 3 " in " ... level 3 ... " is the name and nothing else.
+        self._prose = [(i, f" {' '.join(words(e.description))} ") for i, e in enumerate(entries)
+                       if e.kind == "definition"]
         self._prose_cache: dict[str, np.ndarray] = {}
         self.area_of = [e.area for e in entries]
 
@@ -340,7 +352,7 @@ class Structure:
             for t, (v, p) in merged.items()
         ]
         self._aliases += [
-            _Alias(t, t.replace(" ", ""), len(t.split()), _digits(t.split()), frozenset(v), False, 100.0, True)
+            _Alias(t, t.replace(" ", ""), len(t.split()), _digits(t.split()), frozenset(v), False, EXACT, True)
             for t, v in refiners.items()
             if t not in merged
         ]
@@ -359,6 +371,9 @@ class Structure:
         # a level 3 engineer lead?": Leadership; "communicate": Communication).
         self._area_words = [a for a in self._aliases if a.n_words == 1 and not a.partial and not a.digits
                             and _kinds(a.values) == {"area"}]
+        # A window of more words than the longest name, plus the one a typo may add, names nothing: no
+        # fuzzy match is that far off in length, and no abbreviation spells a name of fewer words.
+        self._longest = max((a.n_words for a in self._aliases), default=0)
         self._alias_texts = [a.text for a in self._aliases]
         self._alias_compact = [a.compact for a in self._aliases]
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
@@ -380,7 +395,7 @@ class Structure:
             return found
         keys = _keys(ws)
         windows: list[tuple[int, int]] = []
-        for n in range(1, min(_MAX_WINDOW, len(ws)) + 1):
+        for n in range(1, min(self._longest + 1, len(ws)) + 1):
             for i in range(len(ws) - n + 1):
                 if n == 1 and (ws[i] in STOPWORDS or ws[i] in GENERIC):
                     continue
@@ -389,13 +404,13 @@ class Structure:
             return found
         texts = [" ".join(keys[i:j]) for i, j in windows]
         compact = [t.replace(" ", "") for t in texts]
-        spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=80, workers=1)
+        spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
         # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural. Typed and
         # compared forms are mostly the same text, so each distinct text is compared once.
         raw = ["".join(ws[i:j]) for i, j in windows]
         distinct = list(dict.fromkeys(compact + raw))
         where = {t: k for k, t in enumerate(distinct)}
-        ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=80, workers=1)
+        ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
         joined = np.maximum(ratios[[where[t] for t in compact]], ratios[[where[t] for t in raw]])
         scores = np.maximum(spaced, joined)
         candidates: list[tuple[float, int, int, int, _Alias]] = []
@@ -407,10 +422,10 @@ class Structure:
                 continue
             if _digits(keys[i:j]) != alias.digits:
                 continue
-            if score < 100 and not self._could_be_a_typo(ws[i:j], texts[w], alias):
+            if score < EXACT and not self._could_be_a_typo(ws[i:j], texts[w], alias):
                 continue
             candidates.append((score, len(alias.text), i, j, alias))
-        exact = {(i, j) for score, _, i, j, _ in candidates if score == 100}
+        exact = {(i, j) for score, _, i, j, _ in candidates if score == EXACT}
         # A word typed in capitals that names' initials spell ("PM") is those initials: within a longer
         # name it stands for two or more of its words, never for one word cut short ("senior PM manage" is
         # no "Problem management" with "pm" for "problem"); it names what it spells on its own below.
@@ -428,15 +443,15 @@ class Structure:
             text = " ".join(ws[n.start : n.end])
             values = frozenset(("level", t) for t in n.values)
             digits = _digits(keys[n.start : n.end])
-            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, 100)
-            candidates.append((100.0, len(text), n.start, n.end, alias))
+            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, EXACT)
+            candidates.append((EXACT, len(text), n.start, n.end, alias))
         # Another form of a one-word area's name ("lead" for Leadership), below the name itself.
         for pos, w in enumerate(ws):
-            if len(w) < 4 or w in STOPWORDS or w in GENERIC or (pos, pos + 1) in exact:
+            if len(w) < _SHORT_WORD or w in STOPWORDS or w in GENERIC or (pos, pos + 1) in exact:
                 continue
             for alias in self._area_words:
                 if alias.text != keys[pos] and same_family(w, alias.text):
-                    typed = _Alias(w, w, 1, (), alias.values, False, 100.0, derived=True)
+                    typed = _Alias(w, w, 1, (), alias.values, False, EXACT, derived=True)
                     candidates.append((95.0, len(w), pos, pos + 1, typed))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
         for token in _CAPITALS.findall(question):
@@ -445,11 +460,11 @@ class Structure:
                 continue
             for pos, w in enumerate(ws):
                 if w == token.lower():
-                    alias = _Alias(w, w, 1, (), values, False, 100.0)
-                    candidates.append((100.0, len(w), pos, pos + 1, alias))
+                    alias = _Alias(w, w, 1, (), values, False, EXACT)
+                    candidates.append((EXACT, len(w), pos, pos + 1, alias))
         # Most matched characters first, weighted steeply by similarity: "hed of ml" (a typo of a long
         # name) beats an exact "ml", but an exact "machine learning" beats a loose longer name.
-        candidates.sort(key=lambda c: (-((c[0] / 100) ** 4) * c[1], -c[0], c[2]))
+        candidates.sort(key=lambda c: (-((c[0] / EXACT) ** 4) * c[1], -c[0], c[2]))
         taken: set[int] = set()
         chosen: list[Mention] = []
         for score, _, i, j, alias in candidates:
@@ -532,7 +547,7 @@ class Structure:
         n = len(window)
         # One word alone only when it is long and the text never uses it ("comms", "mgmt"): short
         # ones ("eng") would name a level in every question that says what someone is.
-        if n == 1 and (len(window[0]) < 4 or window[0] in self.vocabulary):
+        if n == 1 and (len(window[0]) < _SHORT_WORD or window[0] in self.vocabulary):
             return ()
         # A typed word may also be the initials of several of the name's words ("sr em": Senior
         # Engineering Manager), so names of up to _MAX_INITIALS more words than typed are tried.
@@ -581,7 +596,7 @@ class Structure:
         found = found or self.detect(question)
         fixes = [
             m for m in found.mentions
-            if m.score < 100 and m.alias and not m.partial and m.alias != " ".join(found.words[m.start : m.end])
+            if m.score < EXACT and m.alias and not m.partial and m.alias != " ".join(found.words[m.start : m.end])
         ]
         if not fixes:
             return question
@@ -626,9 +641,9 @@ class Structure:
     def _prose_naming(self, text: str) -> np.ndarray:
         found = self._prose_cache.get(text)
         if found is None:
-            pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, text.split())) + r"\b")
-            found = np.array([i for i, body in self._prose if pattern.search(body)], dtype=np.int64)
-            if len(self._prose_cache) < 4096:
+            name = f" {text} "
+            found = np.array([i for i, body in self._prose if name in body], dtype=np.int64)
+            if len(self._prose_cache) < _MEMO_MAX:
                 self._prose_cache[text] = found
         return found
 
@@ -684,13 +699,12 @@ def _owner_words(frameworks: set[str], role_nouns: frozenset[str]) -> frozenset[
     """Whose framework it is: the words of a framework's name before its first generic word ("Monzo" of
     "Monzo Progression Framework", "FT" of "FT Engineering Progression", the job word aside). The text
     names its owner everywhere, so naming it says no more about a question's topic than naming a level."""
-    jobs = {stem(r)[:5] for r in role_nouns}
     out: set[str] = set()
     for name in frameworks:
         for w in words(name):
             if w in GENERIC:
                 break
-            if w not in STOPWORDS and stem(singular(w))[:5] not in jobs and not w.isdigit():
+            if w not in STOPWORDS and not any(same_family(singular(w), r) for r in role_nouns) and not w.isdigit():
                 out.add(w)
     return frozenset(out)
 

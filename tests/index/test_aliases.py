@@ -102,3 +102,33 @@ def test_windows_skipped_for_their_first_word_spell_nothing(content: str) -> Non
         slowly = [(score, len(text), i, j, alias) for (i, j), text in zip(windows, texts, strict=True)
                   for score, alias in _spelt_slowly(structure, tuple(keys[i:j]), text)]
         assert structure._abbreviated(keys, windows, texts) == slowly, question
+
+
+def test_a_long_question_is_compared_no_further_than_the_longest_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window of more words than the framework's longest name (plus the one word a typo may add) names
+    nothing, so a long question on a framework of short names is compared only that far (issue 23), and
+    still finds its names."""
+    from rapidfuzz import process
+
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    levels = [("Engineer", area_table({"Delivery": "Ships work."})), ("Lead", area_table({"Delivery": "Plans work."}))]
+    write_ladders(tmp_path, {"eng": Ladder("Engineering", levels)})
+    structure = structure_of(tmp_path)
+    longest = max(len(name.split()) for name in structure._alias_texts)
+    compared: list[str] = []
+    cdist = process.cdist
+
+    def recording(queries, choices, **kwargs):  # type: ignore[no-untyped-def]
+        if choices is structure._alias_texts:
+            compared.extend(queries)
+        return cdist(queries, choices, **kwargs)
+
+    monkeypatch.setattr(process, "cdist", recording)
+    found = structure.detect("so please tell me honestly and in plain words what a lead is expected to do each week")
+    assert longest + 1 < 7  # the framework's names are shorter than the fixed seven words windows once had
+    assert compared and max(len(t.split()) for t in compared) == longest + 1
+    assert [m.text for m in found.mentions if "who" in m.kinds] == ["lead"]
+
