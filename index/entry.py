@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from index import wordtable
-from index.tokens import stem, words
+from index.tokens import bm25s_stoplist, stem, words
 
 EntryKind = Literal["level", "definition", "tier"]
 # How the text is written on its page: a table cell, one bullet of a list, prose under a heading, the answer
@@ -48,11 +48,9 @@ def is_label(paragraph: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _joining_words() -> frozenset[str]:
-    """Lucene's English stop list as bm25s ships it (and, of, the, ...); read on first use, since bm25s brings
-    numpy and `from index import Entry` must not."""
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
+    """Lucene's English stop list as bm25s ships it (and, of, the, ...); read on first use, from bm25s's file
+    alone (`bm25s_stoplist`: the bm25s package brings numpy and scipy, and `from index import Entry` must not)."""
+    return frozenset(bm25s_stoplist("STOPWORDS_EN"))
 
 
 _INCLUSION = re.compile(r"^(includes?|including)\s*:", re.IGNORECASE)

@@ -7,9 +7,13 @@ where an aggressive stemmer merges words people keep apart ("communication" / "c
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
 from roman_numerals import InvalidRomanNumeralError, RomanNumeral
 
@@ -41,11 +45,33 @@ GENERIC = wordtable.role("generic")
 def stopwords() -> frozenset[str]:
     """Function words: they carry no topic, in questions or in framework text. NLTK's English stop list as
     bm25s ships it, folded the way `words` folds a question ("don't" -> "dont"), less the words frameworks
-    use as topics (the word table's). Read on first use: bm25s brings numpy, which `import index` and
-    `from index import Entry` must not load; the answering process has bm25s loaded already for BM25."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
+    use as topics (the word table's). Read on first use, from bm25s's file alone (`bm25s_stoplist`)."""
+    return frozenset(w.replace("'", "") for w in bm25s_stoplist("STOPWORDS_EN_PLUS")) - wordtable.role("topic")
 
-    return frozenset(w.replace("'", "") for w in STOPWORDS_EN_PLUS) - wordtable.role("topic")
+
+def bm25s_stoplist(name: str) -> tuple[str, ...]:
+    """One of the stop lists bm25s ships (bm25s/stopwords.py, tuples of words and nothing else), read without
+    importing the bm25s package: its __init__ imports numpy, scipy and tqdm, which `from index import Entry`
+    must not load, and which a serving process started from kept state, never building a BM25 index, does
+    not need (about 14 MB and a tenth of its start; issue 23, item 4)."""
+    return tuple(getattr(_bm25s_stopwords(), name))
+
+
+@lru_cache(maxsize=1)
+def _bm25s_stopwords() -> ModuleType:
+    loaded = sys.modules.get("bm25s.stopwords")
+    if loaded is not None:
+        return loaded
+    package = importlib.util.find_spec("bm25s")  # a top-level name: found, not imported
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("bm25s is not installed")
+    path = Path(next(iter(package.submodule_search_locations))) / "stopwords.py"
+    spec = importlib.util.spec_from_file_location("_careerfw_bm25s_stopwords", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot read {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # not put in sys.modules: bm25s's own import makes its own
+    return module
 
 
 def __getattr__(name: str) -> frozenset[str]:

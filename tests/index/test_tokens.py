@@ -64,3 +64,26 @@ def test_a_roman_numeral_after_a_level_word_is_its_number_whatever_its_size(ques
 @pytest.mark.parametrize("text", ["I mix the DX work", "v1 of the doc", "a civil vi"])
 def test_a_roman_numeral_alone_stays_a_word(text: str) -> None:
     assert words(text) == text.lower().split()
+
+
+def test_the_stop_lists_are_bm25s_own_and_reading_them_imports_no_bm25s() -> None:
+    """The stop lists come from bm25s's file without importing its package (scipy, tqdm): a serving process
+    started from kept state builds no BM25 index and must not carry them (issue 23, item 4)."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "from index import wordtable\n"
+        "from index.entry import _joining_words\n"
+        "from index.tokens import stopwords\n"
+        "got = (stopwords(), _joining_words())\n"
+        "loaded = sorted(m for m in ('bm25s', 'scipy', 'tqdm') if m in sys.modules)\n"
+        "from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS\n"
+        "plus = frozenset(w.replace(\"'\", '') for w in STOPWORDS_EN_PLUS) - wordtable.role('topic')\n"
+        "print(json.dumps({'loaded': loaded, 'same': [got[0] == plus, got[1] == frozenset(STOPWORDS_EN)]}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"loaded": [], "same": [True, True]}
