@@ -41,6 +41,9 @@ _BARE_BEFORE = wordtable.role("number-after")
 CODE_LETTERS = 3
 _CODE = re.compile(rf"^([a-z]{{1,{CODE_LETTERS}}})(\d{{1,2}})$")
 _PAREN = re.compile(r"\(([^()]*)\)")
+# What sets a name apart from what follows it: a colon, or a dash or bar between spaces ("P3 - Product Manager",
+# "Task: small, defined work").
+LABEL_SEPARATOR = re.compile(r"\s*:\s*|\s+[-–—|]\s+")
 # A role noun must be shared by at least this share of the level titles.
 ROLE_NOUN_SHARE = 0.5
 # Words that start with the same letters this long are one word to a role noun: "Engineering" (the craft)
@@ -126,7 +129,7 @@ def title_numbers(title: str) -> set[tuple[str, int]]:
     """(code, number) pairs a title is numbered by: ("ic", 3) for "IC3", ("", 3) for "Level 3", "Band 3",
     "Level III" or a title that starts with its code ("L1 Site Reliability Engineer", "EM6 Engineering Manager")."""
     out: set[tuple[str, int]] = set()
-    pieces = [base_title(title), *title_qualifiers(title), *re.split(r"\s+[-–—:|]\s+", title)]
+    pieces = [base_title(title), *title_qualifiers(title), *LABEL_SEPARATOR.split(title)]
     lead = words(base_title(title))
     if len(lead) >= 2 and lead[0] in LEVEL_WORDS and lead[1].isdigit():
         out.add(("", int(lead[1])))  # "L1 Site Reliability Engineer"

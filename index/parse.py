@@ -21,7 +21,7 @@ from markdown_it.token import Token
 from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
 from index.files import UnsafePage, directory_links, page_paths, read_page
 from index.frontmatter import FrontMatterError, SafeFrontMatterLoader, load_front_matter
-from index.levelnames import LEVEL_WORDS, SENIORITY, singular
+from index.levelnames import LABEL_SEPARATOR, LEVEL_WORDS, SENIORITY, singular
 from index.tokens import STOPWORDS, roman, stem, words
 
 Severity = Literal["error", "warning"]
@@ -685,7 +685,7 @@ def _tier_entries(page: Page, table: Table, by_column: set[str], by_row: set[str
 def _step_label(text: str) -> str:
     """A list item's step name: the words before a colon or dash ("Task: small, defined work" -> "Task"), or
     the item itself when it is a few words."""
-    head = re.split(r"\s*(?::|\s[-–—]\s)", text, maxsplit=1)[0].strip()
+    head = LABEL_SEPARATOR.split(text, maxsplit=1)[0].strip()
     return head if 0 < len(head.split()) <= FEW_WORDS else ""
 
 

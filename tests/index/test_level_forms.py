@@ -64,6 +64,14 @@ def test_a_code_at_the_start_of_a_title_names_it(tmp_path: Path, titles: list[st
     assert missing(s, question) == []
 
 
+def test_a_code_after_a_colon_numbers_the_title(tmp_path: Path) -> None:
+    """"Backend:IC2" is numbered IC2, as "Backend - IC2" is: a colon sets a name apart with or without spaces
+    (the same separator reads a step's name, "Task: small work"). So a number past its ladder is missing."""
+    s = _ladder(tmp_path, ["Backend:IC1", "Backend:IC2", "Backend:IC3"])
+    assert named(s, "ic2 delivery") == {"Backend:IC2"}
+    assert missing(s, "what about ic5?") == ["IC5"]
+
+
 def test_roman_numerals_are_numbers_in_titles_and_after_a_level_word(tmp_path: Path) -> None:
     s = _ladder(tmp_path, ["Level I", "Level II", "Level III", "Level IV", "Level V"])
     assert named(s, "level V delivery") == {"Level V"}
