@@ -128,16 +128,9 @@ def parity_texts(question_files: Sequence[Path]) -> tuple[list[str], list[str]]:
     documents: list[str] = []
     seen_content: set[Path] = set()
     for path in question_files:
-        try:
-            data = yaml.safe_load(path.read_text("utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ExportError(f"{path}: cannot read question set: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ExportError(f"{path}: not a question set")
+        data = _read_set(path)
         for kind in ("questions", "intents"):
-            for item in data.get(kind) or []:
-                if isinstance(item, dict) and str(item.get("ask", "")).strip():
-                    questions.append(" ".join(str(item["ask"]).split()))
+            questions += _asks(data.get(kind))
         content = (path.parent / str(data.get("content", ""))).resolve()
         if data.get("content") and content.is_dir() and content not in seen_content:
             seen_content.add(content)
