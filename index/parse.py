@@ -151,7 +151,7 @@ class _Inline:
             if link_href is not None:
                 link_text.append(piece)
         text = "".join(parts)
-        paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in text.split("\x00")]
+        paragraphs = [" ".join(p.split()) for p in text.split("\x00")]
         self.text = "\n\n".join(p for p in paragraphs if p)
 
     @staticmethod

@@ -302,3 +302,10 @@ def test_a_row_is_counted_as_markdown_it_splits_it(tmp_path: Path) -> None:
     assert [e.description for e in content.entries] == ["Runs `make test", "Uses a | b."]
     warnings = [str(p) for p in content.problems]
     assert warnings == ["page.md:11: table row has 3 cells but the header has 2"]
+
+
+def test_any_run_of_spaces_in_a_cell_is_one_space(tmp_path: Path) -> None:
+    """Padding written as non-breaking spaces (`&nbsp;`, or the character itself) is spacing, not words: the
+    quote reads one space, as it does for a run of ordinary spaces."""
+    page = FRONT + "|Area|Description|\n|--|--|\n| Scope | Wide&nbsp;&nbsp; reach,\u00a0across teams. |\n"
+    assert only_page(tmp_path, page).entries[0].description == "Wide reach, across teams."
