@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -321,26 +321,35 @@ MoreSamples = Callable[[Path, Answerer, str], list[fitting.Sample]]
 def fit_samples(sets: list[QuestionSet], embedder: Embedder,
                 index_dir_for: Callable[[QuestionSet], Path | None] = lambda s: None,
                 more: MoreSamples | None = None) -> list[fitting.Sample]:
-    """What `careerfw eval --fit` fits on, in the order `evaluate` collects it, without the rest of the
-    evaluation: every question of `sets`, then `more` of each framework."""
-    label = framework_labels(sets)
+    """What `careerfw eval --fit` fits on, collected as `evaluate` collects it (the same loop), without
+    the rest of the evaluation: every question of `sets`, then `more` of each framework."""
     samples: list[fitting.Sample] = []
-    opened: dict[Path, Answerer] = {}
+    for _ in _opened(sets, embedder, index_dir_for, more, samples, skipped=[]):
+        pass  # opening each set is what collects its samples
+    return samples
+
+
+def _opened(sets: list[QuestionSet], embedder: Embedder, index_dir_for: Callable[[QuestionSet], Path | None],
+            more: MoreSamples | None, samples: list[fitting.Sample],
+            skipped: list[str]) -> Iterator[tuple[QuestionSet, Answerer, str]]:
+    """Each set whose framework is there, in order, with an answerer opened for it and its framework's
+    name; the others are named in `skipped`. On the way it adds to `samples` what the fitted ranker is
+    fitted on: a set's questions as the neutral ranker sees them, before the set is handed on, and, once
+    the last set is done, `more` of each framework (asked of the first answerer opened on it)."""
+    label = framework_labels(sets)
+    first: dict[Path, Answerer] = {}
     for qs in sets:
         if not qs.available:
+            skipped.append(f"{qs.name} (no content at {qs.content})")
             continue
-        if qs.content not in opened:
-            opened[qs.content] = Answerer.open(qs.content, index_dir_for(qs), embedder=embedder, progress=False)
-        reader = opened[qs.content].tuned(model=Model.neutral())
-        samples += [question_sample(q, label[qs.content], reader) for q in qs.questions]
-    return samples + _more_samples(opened, label, more)
-
-
-def _more_samples(opened: dict[Path, Answerer], label: dict[Path, str],
-                  more: MoreSamples | None) -> list[fitting.Sample]:
-    if more is None:
-        return []
-    return [s for content, answerer in opened.items() for s in more(content, answerer, label[content])]
+        answerer = Answerer.open(qs.content, index_dir_for(qs), embedder=embedder, progress=False)
+        framework = label[qs.content]
+        first.setdefault(qs.content, answerer)
+        reader = answerer.tuned(model=Model.neutral())
+        samples += [question_sample(q, framework, reader) for q in qs.questions]
+        yield qs, answerer, framework
+    if more is not None:
+        samples += [s for content, answerer in first.items() for s in more(content, answerer, label[content])]
 
 
 def _asked(answerer: Answerer, q: Question) -> Outcome:
@@ -421,27 +430,17 @@ def evaluate(
     skipped: list[str] = []
     runs: dict[Weights, list[Asked]] = {w: [] for w in [SHIPPED_WEIGHTS, *WEIGHT_GRID]}
     baseline_right: dict[str, dict[str, list[bool]]] = {"dense": {}, "bm25": {}, "rrf": {}}
-    label = framework_labels(sets)
     # The fitted ranker: each question's candidates with their features, and the answerers to ask again
     # once a model is fitted without each framework.
     samples: list[fitting.Sample] = []
     opened: list[tuple[QuestionSet, Answerer, str]] = []
     shipped_per: dict[str, tuple[list[Outcome], list[bool]]] = {}
-    first: dict[Path, Answerer] = {}
-    for qs in sets:
-        if not qs.available:
-            skipped.append(f"{qs.name} (no content at {qs.content})")
-            continue
-        answerer = Answerer.open(qs.content, index_dir_for(qs), embedder=embedder, progress=False)
+    for qs, answerer, framework in _opened(sets, embedder, index_dir_for, more, samples, skipped):
         entries = answerer.entries
         dense = DenseRanker(answerer.index)
         lexical = LexicalRanker(answerer.index)
         ranker = answerer.ranker
-        framework = label[qs.content]
         opened.append((qs, answerer, framework))
-        reader = answerer.tuned(model=Model.neutral())
-        samples += [question_sample(q, framework, reader) for q in qs.questions]
-        first.setdefault(qs.content, answerer)
         for weights, asked in runs.items():
             tuned = answerer.tuned(weights=weights)
             for q in qs.questions:
@@ -506,7 +505,6 @@ def evaluate(
     for i in intents:
         if not i.ok:
             failures.append(f"intent {i.question!r}: want {i.expected}, got {i.got} {i.why}")
-    samples += _more_samples(first, framework_labels(sets), more)
     rows, fitted_on_all, pooled = _framework_rows(runs, baseline_right)
     fitted_pooled = fitted_model = in_sample = None
     if samples and any(s.usable for s in samples):
