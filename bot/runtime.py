@@ -54,18 +54,23 @@ ANSWERER_CACHE = "answerer.pickle"
 _CACHE_FORMAT = 1
 
 
+# The libraries whose results are kept: numpy's arrays, and the BM25 postings bm25s computed with scipy.
 _KEPT_LIBRARIES = ("numpy", "scipy", "bm25s")
 
 
 def _version(name: str) -> str:
-    """The library's own __version__: it is imported by now (the answerer is made of its objects), where
-    importlib.metadata would read each package's METADATA file (scipy's carries its licences), a
-    measurable part of a start (issue 23, item 4)."""
-    import importlib
+    """The library's version, never importing it: bm25s and scipy only build BM25 postings, and a start
+    from kept state does without both (about 14 MB and a tenth of a second; issue 23, item 4). An imported
+    library gives its own __version__; any other its installed metadata (importlib.metadata is loaded by
+    then, by SQLAlchemy), a few milliseconds."""
+    module = sys.modules.get(name)
+    if module is not None and isinstance(getattr(module, "__version__", None), str):
+        return str(module.__version__)
+    import importlib.metadata
 
     try:
-        return str(importlib.import_module(name).__version__)
-    except (ImportError, AttributeError):
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
         return "absent"
 
 
@@ -185,6 +190,7 @@ def _answerer_for(settings: Settings, embedder: Embedder, progress: bool | None)
         # Links are made at answer time from the site address, so it is this start's, not the kept one's
         # (`careerfw index build` at an image's build keeps the state before the address is known).
         answerer.site_url = settings.site_url
+        log.info("answerer loaded as the last start kept it (%s)", cache)
         return answerer
     answerer = Answerer.open(
         settings.content_dir,
@@ -200,6 +206,7 @@ def _answerer_for(settings: Settings, embedder: Embedder, progress: bool | None)
         # is kept too and no restart derives it again on its warm-up question.
         answerer.warm()
         _save_started(cache, key, answerer)
+    log.info("answerer derived from the content and the index (kept for the next start at %s)", cache)
     return answerer
 
 

@@ -16,7 +16,8 @@ Everything is measured in one run on this machine:
   that backend's own bare batch-encode of one text per entry (what a naive index would embed) and of
   exactly the texts the index embeds, on a sample; documents/s also against bare PyTorch's;
 - serving: per backend the real `careerfw serve --http` in its own process, with an index already
-  built by that backend (as in the image): process start to /healthz 200 and to the first answer
+  built by that backend as the image builds it (`careerfw index build`) and the state database at head,
+  as a restarted pod finds both: process start to /healthz 200 and to the first answer
   posted back, then 50 more questions; its peak RSS (VmHWM) is read from /proc afterwards, so the
   bench's own memory is not counted.
 
@@ -318,13 +319,28 @@ def _peak_rss_mb(pid: int) -> int:
 
 def _serving(content: Path, index_dir: Path, backend: str, model: str | None, questions: list[str],
              work: Path) -> dict[str, Any]:
-    """The real Slack app over HTTP, on an index this backend built: cold start, first answer, peak RSS."""
-    from careerfw_tools.loadtest import FakeSlack, send_commands, serving
+    """The real Slack app over HTTP, on an index this backend built: cold start, first answer, peak RSS.
+    Started as a deployment restarts it: the index as the image has it (`careerfw index build`, which
+    keeps the answerer's state beside it) and the state database at head (`careerfw db upgrade`, what the
+    previous start left), so the start is the serving process's own, not a first build or migration."""
+    import subprocess
+
+    from careerfw_tools.loadtest import FakeSlack, send_commands, server_env, serving
 
     env = {"CAREERFW_INDEX": str(index_dir), "CAREERFW_MODEL_BACKEND": backend}
     if model:
         env["CAREERFW_MODEL"] = model
     built = (index_dir / "current").resolve()
+    try:
+        with FakeSlack() as fake:
+            for setup in (["index", "build", "--content", str(content)], ["db", "upgrade"]):
+                done = subprocess.run([sys.executable, "-m", "bot.cli", *setup], env=server_env(fake, work, env),
+                                      capture_output=True, text=True)
+                if done.returncode != 0:
+                    return {"error": f"careerfw {' '.join(setup[:2])} failed: {done.stderr.strip()[-300:]}"}
+            built = (index_dir / "current").resolve()
+    except OSError as exc:
+        return {"error": str(exc)}
     try:
         with FakeSlack() as fake, serving(fake, work, content, env) as server:
             first = send_commands(server.url, fake, [("first", questions[0])], 1)[0]

@@ -12,6 +12,7 @@ import pytest
 import index.embedder as embedder_module
 from careerfw_tools.backend_eval import compare_backends
 from careerfw_tools.bench import render
+from index import build_index
 from index.embedder import EXPORT_RECORD, Embedder, export_dir_for, read_export_record, resolve_model
 
 
@@ -166,3 +167,20 @@ def test_bench_startup_times_a_real_serving_process_from_spawn_to_healthz_200(tm
     assert "load average before:" in out and "load average after:" in out
     rows = [line.split() for line in out.splitlines() if line.startswith("content ")]
     assert [(r[2], r[3]) for r in rows] == [("serve", "derived"), ("serve", "kept")]
+
+
+def test_bench_times_the_serving_process_as_a_deployment_restarts_it(tmp_path: Path) -> None:
+    """The bench's serving row is a restart (docs/evaluation.md): the index as `careerfw index build` leaves
+    it in the image, its answerer kept beside it, and the state database at head. So the measured server,
+    by its own log, loads the kept answerer instead of deriving it, and migrates nothing."""
+    from careerfw_tools.bench import _questions, _serving
+
+    content = Path(__file__).parent.parent / "content"
+    index_dir = tmp_path / "index"
+    build_index(content, index_dir, Embedder(backend="onnx"), progress=False)
+    served = _serving(content, index_dir, "onnx", None, _questions(content, 2), tmp_path)
+    assert "error" not in served, served
+    assert served["answered"] == 2 and served["peak_rss_mb"] > 0
+    [log] = [path.read_text() for path in tmp_path.glob("serve-*.log")]
+    assert "answerer loaded as the last start kept it" in log and "answerer derived" not in log, log
+    assert "schema upgraded" not in log, log
