@@ -115,22 +115,25 @@ def _restore_e(base: str) -> str:
     return base
 
 
+# A stem keeps at least this many letters ("sing", "bed" and "ties" are words of their own, not "s" + ing): a
+# word this short is not stemmed, and an ending comes off only when that many letters are left.
+_STEM_MIN = 3
+
+
 @lru_cache(maxsize=MEMO)  # a few thousand distinct words per framework, stemmed for every question
 def stem(word: str) -> str:
-    if len(word) <= 3 or word.isdigit():
+    if len(word) <= _STEM_MIN or word.isdigit():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        return word.removesuffix("ies") + "y"
+    if word.endswith("ies") and len(stemmed := word.removesuffix("ies") + "y") >= _STEM_MIN:
+        return stemmed
     if word.endswith(("sses", "xes", "zes", "ches", "shes")):
         return word[:-2]  # fixes -> fix, matches -> match
-    if word.endswith("ing") and len(word) > 5:
-        base = word.removesuffix("ing")
-        if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
+    if word.endswith("ing") and len(base := word.removesuffix("ing")) >= _STEM_MIN:
+        if base[-1] == base[-2] and base[-1] not in "lsz":
             return base[:-1]  # running -> run
         return _restore_e(base)
-    if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
-        base = word[:-2]
-        if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
+    if word.endswith("ed") and not word.endswith("eed") and len(base := word.removesuffix("ed")) >= _STEM_MIN:
+        if base[-1] == base[-2] and base[-1] not in "lsz":
             return base[:-1]
         return _restore_e(base)
     if word.endswith("s") and not word.endswith(NOT_PLURAL):
