@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +27,6 @@ from index.tokens import STOPWORDS, roman, stem, words
 
 Severity = Literal["error", "warning"]
 
-_BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _STRAY_EMPHASIS = re.compile(r"\*{2,}")
 # YAML's two ways to end a document, which close a page's front matter.
 _FRONT_MATTER_ENDS = ("---", "...")
@@ -165,10 +165,24 @@ class _Inline:
             return " "
         if child.type == "html_inline":
             # Consecutive <br>s are one paragraph break; \x00 marks it until paragraphs are split.
-            return "\x00" if _BR.match(child.content.strip()) else ""
+            return "\x00" if _StartTags(child.content).tags == ["br"] else ""
         if child.type == "image":
             return child.content
         return ""
+
+
+class _StartTags(HTMLParser):
+    """The start tags of a piece of inline HTML as Python's HTML parser reads them (`<br>`, `<BR/>`, `<br class="x">`
+    are each one "br")."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
 
 
 def _split_front_matter(text: str, rel: str, problems: list[Problem]) -> tuple[dict[str, Any], str, int]:

@@ -86,7 +86,8 @@ def test_seed_last_row_with_closing_pipe_after_blank_lines_keeps_its_text() -> N
     assert edge.source.endswith(":33")
 
 
-@pytest.mark.parametrize("br", ["<br>", "<br/>", "<br />", "<BR>", "<br><br>", "<br/><br/>", " <br> <br> "])
+@pytest.mark.parametrize("br", ["<br>", "<br/>", "<br />", "<BR>", "<br><br>", "<br/><br/>", " <br> <br> ",
+                                '<br class="gap">', "<br\tstyle=clear:both/>"])
 def test_br_variants_become_one_paragraph_break(tmp_path: Path, br: str) -> None:
     content = only_page(tmp_path, FRONT + f"# Role\n\n|Area|Description|\n|--|--|\n| Impact | First.{br}Second. |\n")
     assert content.entries[0].description == "First.\n\nSecond."
