@@ -403,6 +403,23 @@ class Budget:
         return sum(len(t) for t in texts) <= self.chars and self.lines_of(texts) <= self.lines
 
 
+# A first unit (area, quote) too long for the screen alone is cut after a sentence near FIRST_CUT
+# characters, then near half as many each time, down to MIN_CUT, where it is shown however long.
+FIRST_CUT = 700
+MIN_CUT = 120
+
+
+def smaller(shown: int, limit: int | None) -> tuple[int, int | None] | None:
+    """The next, smaller try at fitting an answer on one screen, from `shown` units with the first cut to
+    `limit` characters (None: whole): one unit fewer while there are several, then the first cut shorter;
+    None when there is nothing left to take (one unit, cut to MIN_CUT). Both surfaces fit this way."""
+    if shown > 1:
+        return shown - 1, limit
+    if limit is not None and limit <= MIN_CUT:
+        return None
+    return shown, FIRST_CUT if limit is None else max(MIN_CUT, limit // 2)
+
+
 # Shown after a quote cut inside a word (`cut_mark`): the word goes on in the whole text.
 ELLIPSIS = "…"
 

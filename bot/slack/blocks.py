@@ -35,6 +35,7 @@ from bot.view import (
     cut_to,
     help_view,
     side_headings,
+    smaller,
 )
 from index import Answer, Answerer, Context, Entry, Quote, pieces
 
@@ -68,9 +69,6 @@ ACTION_SHOW_ALL = "show_all"  # the answer again, every area and whole texts (no
 # One phone screen (docs/slack.md): what a default answer may take, buttons and citations included.
 # Slack's mobile app shows about 45 characters a line and 30 lines between the header and the composer.
 BUDGET = Budget(lines=30, chars=1500, width=45)
-# A quote alone longer than the screen is cut after a sentence near this many characters, then fewer.
-FIRST_CUT = 700
-MIN_CUT = 120
 FIELD_LIMIT = 2000  # characters of one section field (two fields show side by side)
 MAX_CHOICES = 10  # choice buttons shown (a craft's levels: Block Kit allows 25 per actions block)
 AGAIN_QUESTION_CHARS = 800  # of the question a button answering again carries (2,000 characters a value, escaped)
@@ -423,12 +421,10 @@ def _fit_screen(head: list[Block], units: list[_Unit], tail: Callable[[bool, boo
         cut = limit is not None
         end = tail(collapsed or bool(rest) or cut, cut)
         blocks = _fit(head, [body + note], end)
-        if BUDGET.holds(screen_texts(blocks)) or (shown <= 1 and cut and limit <= MIN_CUT):
+        fewer = smaller(shown, limit)
+        if BUDGET.holds(screen_texts(blocks)) or fewer is None:
             return blocks
-        if shown > 1:
-            shown -= 1
-        else:
-            limit = FIRST_CUT if limit is None else max(MIN_CUT, limit // 2)
+        shown, limit = fewer
 
 
 def screen_texts(blocks: Sequence[Block]) -> list[str]:

@@ -37,6 +37,7 @@ from bot.view import (
     cut_to,
     help_view,
     side_headings,
+    smaller,
 )
 from bot.view import NOT_WRITTEN_YET as _NOT_WRITTEN_YET
 from index import MAX_QUESTION_CHARS, Answer, Answerer, Context, Entry, Quote, Span, pieces, restricted
@@ -72,8 +73,6 @@ NOT_WRITTEN_YET = _NOT_WRITTEN_YET[0].upper() + _NOT_WRITTEN_YET[1:] + "."
 # One phone screen (docs/teams.md): what a default answer's card may show before "Show all", buttons
 # and citations included. Teams mobile shows about 40 characters a line and 30 lines of a card.
 BUDGET = Budget(lines=30, chars=1500, width=40)
-FIRST_CUT = 700  # a quote alone longer than the screen is cut after a sentence near this, then fewer
-MIN_CUT = 120
 
 Element = dict[str, Any]
 
@@ -394,12 +393,10 @@ def _fit_screen(body: list[Element], units: list[_Unit], same: list[Element], vi
         body.extend(same)
         collapsed = bool(rest) or limit is not None or bool(same)
         # The buttons under the card: the votes, "Show all", "Send me this as a DM" (two to a row).
-        if BUDGET.holds([*screen_texts(body), "", ""]) or (shown <= 1 and limit is not None and limit <= MIN_CUT):
+        fewer = smaller(shown, limit)
+        if BUDGET.holds([*screen_texts(body), "", ""]) or fewer is None:
             break
-        if shown > 1:
-            shown -= 1
-        else:
-            limit = FIRST_CUT if limit is None else max(MIN_CUT, limit // 2)
+        shown, limit = fewer
     if not collapsed:
         return []
     checklist = view.checklist
