@@ -122,7 +122,9 @@ class DenseRanker:
         return [(self._paras[d], float(doc_scores[d])) for d in range(lo, hi)]
 
     def best_paragraph(self, doc_scores: np.ndarray, entry: int) -> tuple[int, ...]:
-        return max(self.paragraph_scores(doc_scores, entry), key=lambda ps: ps[1])[0]
+        # The first best document, as max() over paragraph_scores picks it, without building that list.
+        lo, hi = int(self._starts[entry]), int(self._ends[entry])
+        return self._paras[lo + int(np.argmax(doc_scores[lo:hi]))]
 
     def rank(self, query_vector: np.ndarray, limit: int = LIMIT) -> list[Hit]:
         if not self.size:
@@ -157,7 +159,7 @@ def top_k(scores: np.ndarray, k: int) -> list[int]:
         part = np.argpartition(-scores, k - 1)[:k]
     else:
         part = np.arange(n)
-    return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]
+    return part[np.argsort(-scores[part], kind="stable")].tolist()
 
 
 def content_terms(detected: Detected) -> list[str]:
@@ -320,18 +322,20 @@ class HybridRanker:
         ranked = score
         if allowed is not None:
             ranked = np.where(allowed, score, -np.inf)
-        order = [e for e in top_k(ranked, limit) if np.isfinite(ranked[e])]
+        finite = np.isfinite(ranked)  # one pass over the array, not a scalar call per hit
+        order = [e for e in top_k(ranked, limit) if finite[e]]
         if fusion == "fitted" and allowed is not None and len(order) < limit:
             # A named area decides the answer, not what else is relevant: after its cells come the best of the
             # other areas the level/craft names allow, as the hand ranker's boost leaves them, so an answer
             # about one area still offers the neighbouring ones ("Also relevant").
             rest = np.where(~allowed if unnamed is None else (unnamed & ~allowed), score, -np.inf)
-            order += [e for e in top_k(rest, limit - len(order)) if np.isfinite(rest[e])]
-        hits = [
-            Hit(e, float(probability[e] if probability is not None else score[e]), self.dense.best_paragraph(docs, e),
-                float(dense[e]), float(lexical[e]))
-            for e in order
-        ]
+            outside = np.isfinite(rest)
+            order += [e for e in top_k(rest, limit - len(order)) if outside[e]]
+        # The hits' numbers gathered in one step each (tolist gives the same Python floats as float()).
+        shown = (probability if probability is not None else score)[order].tolist()
+        best = [self.dense.best_paragraph(docs, e) for e in order]
+        hits = [Hit(e, s, b, d, x) for e, s, b, d, x in
+                zip(order, shown, best, dense[order].tolist(), lexical[order].tolist(), strict=True)]
         pool = dense[allowed] if allowed is not None and allowed.any() else dense
         best_dense = float(pool.max(initial=0.0))
         return Ranking(hits, detected, residual, narrowed, allowed, features, probability, best_dense, doc_scores=docs,

@@ -174,3 +174,27 @@ def test_a_question_with_bytes_that_were_not_utf8_is_answered(seed_answerer: Ans
     # A shell passes such bytes on as lone surrogates, which the tokenizer refused with a TypeError.
     answer = seed_answerer.ask("what does Head of ML own? \udced\udca0\udc80")
     assert answer.confident and answer.quotes
+
+
+def test_ranking_picks_each_hits_best_paragraph_without_listing_every_paragraph(
+        multilevel_answerer: Answerer, monkeypatch) -> None:
+    """Each hit's paragraphs are its best-scoring document's, the first of equals, as the whole list of the
+    entry's paragraph scores would give; ranking reads them from the score array, without building that list
+    for every hit of every question (issue 23)."""
+    from index.search import DenseRanker
+
+    ranker = multilevel_answerer.ranker
+    question = "who writes blameless post-mortems?"
+    vector = multilevel_answerer.embedder.encode_query(question)
+    listed = DenseRanker.paragraph_scores
+
+    def refused(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("ranking listed every paragraph of a hit")
+
+    monkeypatch.setattr(DenseRanker, "paragraph_scores", refused)
+    ranking = ranker.rank(question, vector, fusion="fitted")
+    monkeypatch.setattr(DenseRanker, "paragraph_scores", listed)
+    assert ranking.hits and any(h.paragraphs for h in ranking.hits)
+    for hit in ranking.hits:
+        scored = ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry)
+        assert hit.paragraphs == max(scored, key=lambda ps: ps[1])[0]
