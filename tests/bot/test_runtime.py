@@ -216,3 +216,36 @@ def test_a_restart_reads_no_package_metadata_and_still_loads_what_it_kept(tmp_pa
         _no_deriving(m)
         again = open_answerer(settings)
     assert again.ask("who interviews candidates?").to_json() == first.ask("who interviews candidates?").to_json()
+
+
+def test_a_restarted_server_loads_no_library_that_only_builds_or_migrates(tmp_path: Path) -> None:
+    """A restart, as a deployment makes one: the index built by `careerfw index build` (which keeps the
+    answerer's state) and the state database already at head. The server says 200 on /healthz, so it has
+    answered its warm-up question, without ever importing what only builds an index (bm25s, scipy, tqdm),
+    migrates a database (Alembic) or runs the PyTorch model: each costs a start time and memory (issue 23,
+    item 4). Read from the server process itself: Python lists every module it imports to stderr."""
+    import subprocess
+
+    from tests.support.ports import free_port
+    from tests.support.process import CAREERFW, REPO, process_env, wait_for_healthz
+
+    env = process_env(tmp_path, CAREERFW_CONTENT=str(REPO / "content"), CAREERFW_INDEX=str(tmp_path / "index"),
+                      CAREERFW_STATE_DB=str(tmp_path / "state.db"), CAREERFW_TEAMS_ALLOW_ANONYMOUS="1")
+    for setup in (["index", "build"], ["db", "upgrade"]):
+        done = subprocess.run([*CAREERFW, *setup], env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+    port = free_port()
+    log = tmp_path / "imports.log"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([*CAREERFW, "teams", "--host", "127.0.0.1", "--port", str(port)],
+                                env=env | {"PYTHONPROFILEIMPORTTIME": "1"}, cwd=REPO, stdout=subprocess.DEVNULL,
+                                stderr=err, text=True)
+        try:
+            assert wait_for_healthz(proc, port), log.read_text()[-2000:]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in log.read_text().splitlines()
+                if line.startswith("import time:")}
+    assert {"onnxruntime", "sqlalchemy", "index.bm25"} <= imported  # the list is the server's whole
+    assert not {"bm25s", "scipy", "tqdm", "alembic", "torch", "sentence_transformers"} & imported
