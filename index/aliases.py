@@ -385,6 +385,8 @@ class Structure:
         # every window that starts with the word meets the same names, and most meet none.
         self._openers: dict[str, dict[int, list[tuple[_Alias, list[str]]]]] = {}
         self._rows_of: dict[tuple[frozenset[tuple[str, str]], frozenset[str] | None, str | None], np.ndarray] = {}
+        # Per typed word, the one-word area names it is another form of ("lead": Leadership).
+        self._derived: dict[str, tuple[_Alias, ...]] = {}
 
     # --- detection ---------------------------------------------------------------------------------
 
@@ -413,6 +415,9 @@ class Structure:
         ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
         joined = np.maximum(ratios[[where[t] for t in compact]], ratios[[where[t] for t in raw]])
         scores = np.maximum(spaced, joined)
+        # Each window's numbers, read once from its words' (a window meets many names).
+        digits_at = [_word_digits(k) for k in keys]
+        window_digits: dict[int, tuple[str, ...]] = {}
         candidates: list[tuple[float, int, int, int, _Alias]] = []
         for w, a in zip(*np.nonzero(scores), strict=True):
             alias = self._aliases[a]
@@ -420,7 +425,10 @@ class Structure:
             i, j = windows[w]
             if score < alias.threshold or abs((j - i) - alias.n_words) > 1:
                 continue
-            if _digits(keys[i:j]) != alias.digits:
+            digits = window_digits.get(w)
+            if digits is None:
+                digits = window_digits[w] = tuple(d for k in range(i, j) for d in digits_at[k])
+            if digits != alias.digits:
                 continue
             if score < EXACT and not self._could_be_a_typo(ws[i:j], texts[w], alias):
                 continue
@@ -449,8 +457,8 @@ class Structure:
         for pos, w in enumerate(ws):
             if len(w) < _SHORT_WORD or w in STOPWORDS or w in GENERIC or (pos, pos + 1) in exact:
                 continue
-            for alias in self._area_words:
-                if alias.text != keys[pos] and same_family(w, alias.text):
+            for alias in self._derived_areas(w):
+                if alias.text != keys[pos]:
                     typed = _Alias(w, w, 1, (), alias.values, False, EXACT, derived=True)
                     candidates.append((95.0, len(w), pos, pos + 1, typed))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
@@ -506,6 +514,16 @@ class Structure:
             found.missing = self.level_names.missing_seniority(keys, self._craft_words, taken)
         return found
 
+    def _derived_areas(self, word: str) -> tuple[_Alias, ...]:
+        """The one-word area names `word` is a form of, remembered for this framework: the same question
+        words meet the same names question after question."""
+        found = self._derived.get(word)
+        if found is None:
+            found = tuple(a for a in self._area_words if same_family(word, a.text))
+            if len(self._derived) < _MEMO_MAX:
+                self._derived[word] = found
+        return found
+
     def _could_be_a_typo(self, window: list[str], text: str, alias: _Alias) -> bool:
         """Whether a near miss is a misspelt name rather than other words."""
         # It must start like the name does: "impact" is not "compact".
@@ -531,8 +549,9 @@ class Structure:
         out: list[tuple[float, int, int, int, _Alias]] = []
         if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX or len(self._openers) > _MEMO_MAX:
             self._abbreviations, self._spelt, self._openers = {}, {}, {}
+        opens = [bool(self._openers_of(k)) for k in keys]
         for (i, j), text in zip(windows, texts, strict=True):
-            if not self._openers_of(keys[i]):
+            if not opens[i]:
                 continue  # no name begins with this word: no window starting with it spells one
             # What a window of words spells depends on those words and the framework only: the same
             # words in the next question are looked up, not compared with every name again.

@@ -132,3 +132,29 @@ def test_a_long_question_is_compared_no_further_than_the_longest_name(
     assert compared and max(len(t.split()) for t in compared) == longest + 1
     assert [m.text for m in found.mentions if "who" in m.kinds] == ["lead"]
 
+
+def test_a_word_is_compared_with_the_area_names_once_per_framework(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which one-word area names a typed word is another form of ("experiment": Experimentation) depends on the word
+    and the framework only: the next question with the word reads it from the framework's memo (issue 23),
+    and still names the area."""
+    import index.aliases
+    from index import load_content
+    from index.aliases import Structure
+
+    structure = Structure(load_content(Path(__file__).resolve().parents[2] / "tests/fixtures/multilevel").entries)
+    compared: list[tuple[str, str]] = []
+    same_family = index.aliases.same_family
+
+    def counting(a: str, b: str) -> bool:
+        compared.append((a, b))
+        return same_family(a, b)
+
+    monkeypatch.setattr(index.aliases, "same_family", counting)
+    question = "how does a senior engineer 2 experiment?"
+    first = structure.detect(question)
+    assert compared
+    compared.clear()
+    again = structure.detect(question)
+    assert compared == []
+    assert again.mentions == first.mentions
+    assert any(m.derived and m.text == "experiment" for m in again.mentions)
