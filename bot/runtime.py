@@ -61,17 +61,20 @@ _KEPT_LIBRARIES = ("numpy", "scipy", "bm25s")
 def _version(name: str) -> str:
     """The library's version, never importing it: bm25s and scipy only build BM25 postings, and a start
     from kept state does without both (about 14 MB and a tenth of a second; issue 23, item 4). An imported
-    library gives its own __version__; any other its installed metadata (importlib.metadata is loaded by
-    then, by SQLAlchemy), a few milliseconds."""
+    library gives its own __version__; any other the name of its installed `<name>-<version>.dist-info`
+    folder beside it, which, unlike importlib.metadata, parses no METADATA file (and imports no email
+    package to do so)."""
     module = sys.modules.get(name)
     if module is not None and isinstance(getattr(module, "__version__", None), str):
         return str(module.__version__)
-    import importlib.metadata
+    import importlib.util
 
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
+    spec = importlib.util.find_spec(name)  # a top-level name: found, not imported
+    if spec is None or not spec.submodule_search_locations:
         return "absent"
+    site = Path(next(iter(spec.submodule_search_locations))).parent
+    found = sorted(info.name for info in site.glob(f"{name}-*.dist-info"))
+    return found[-1].removesuffix(".dist-info").split("-", 1)[1] if found else "unknown"
 
 
 def _code_digest() -> bytes:

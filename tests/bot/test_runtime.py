@@ -249,3 +249,26 @@ def test_a_restarted_server_loads_no_library_that_only_builds_or_migrates(tmp_pa
                 if line.startswith("import time:")}
     assert {"onnxruntime", "sqlalchemy", "index.bm25"} <= imported  # the list is the server's whole
     assert not {"bm25s", "scipy", "tqdm", "alembic", "torch", "sentence_transformers"} & imported
+
+
+def test_the_kept_state_is_keyed_on_versions_of_libraries_it_does_not_import() -> None:
+    """bm25s and scipy built the kept BM25 postings, so a new release of either must derive the state
+    again; a restart reads their versions without importing them, nor parsing their METADATA (which
+    brings the email package): each was a measurable part of a start (issue 23, item 4)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.support.process import REPO
+
+    probe = (
+        "import json, sys\n"
+        "from bot.runtime import _version\n"
+        "got = {name: _version(name) for name in ('bm25s', 'scipy')}\n"
+        "loaded = sorted(m for m in ('bm25s', 'scipy', 'email.feedparser') if m in sys.modules)\n"
+        "import importlib.metadata\n"
+        "print(json.dumps({'loaded': loaded, 'same': got == {n: importlib.metadata.version(n) for n in got}}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"loaded": [], "same": True}
