@@ -8,6 +8,7 @@ import numpy as np
 
 from index.compose.answers import Answer, Choice, Quote, quote_for
 from index.compose.shared import Asking
+from index.entry import Entry
 from index.intents import Intent as Plan
 from index.levelorder import Level
 from index.query import Query
@@ -27,6 +28,12 @@ def of_rows(asking: Asking, rows: np.ndarray) -> Answer:
     rows = sorted((int(i) for i in rows if entries[i].kind == "level"),
                   key=lambda i: (entries[i].path, entries[i].line))
     crafts = sorted({entries[i].craft for i in rows})
+    alike: list[str] = []
+    if len(crafts) > 1 and (fullest := _says_all(entries, rows, crafts)) is not None:
+        # One craft's text holds everything the others say of the level (a level copied between ladders):
+        # asking which craft would offer a choice that changes nothing, so that craft's overview answers.
+        alike = [c for c in crafts if c != fullest]
+        rows, crafts = [i for i in rows if entries[i].craft == fullest], [fullest]
     if len(crafts) > 1:
         # Every craft's cells at once is a wall of text: ask which craft, one button each.
         level = entries[rows[0]].level
@@ -47,7 +54,19 @@ def of_rows(asking: Asking, rows: np.ndarray) -> Answer:
         message += f" across {len(crafts)} crafts"
     if unwritten:
         message += f", {unwritten} not written yet"
+    if alike:
+        message += f"; what {' and '.join(alike)} {'writes' if len(alike) == 1 else 'write'} of it is part of this"
     return Answer(question, "level", bool(quotes), quotes=quotes, message=message + ".", truncated=truncated)
+
+
+def _says_all(entries: list[Entry], rows: list[int], crafts: list[str]) -> str | None:
+    """The craft whose paragraphs of the level include every paragraph the other crafts write of it, if one
+    does and each craft writes something (not a TODO); None else."""
+    said = {c: {" ".join(p.split()) for i in rows if entries[i].craft == c and not entries[i].todo
+                for p in entries[i].paragraphs} for c in crafts}
+    if not all(said.values()):
+        return None
+    return next((c for c in crafts if all(said[o] <= said[c] for o in crafts)), None)
 
 
 def introduction(asking: Asking, level: Level) -> list[Quote]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from index import Answerer
 from index.compose import overview
 from tests.index.compose.helpers import kinds_of
+from tests.support.frameworks import Ladder, area_table, write_ladders
 
 
 @pytest.mark.parametrize("kind", kinds_of(overview))
@@ -26,3 +28,37 @@ def test_a_level_overview_counts_the_areas_not_written_yet(harbor, composed) -> 
     answer = composed(harbor, "level", "what is expected at Engineer 1?")
     assert answer.message == "Engineer 1: 3 area(s), 1 not written yet."
     assert [q.entry.area for q in answer.quotes if q.todo] == ["On-call"]
+
+
+# Made up: one level copied between two ladders, one copy with a note added, and a level both ladders write
+# differently.
+COPIED = {
+    "web": Ladder("Web Engineering", [
+        ("Tech Lead", area_table({"Scope": "Leads one project and answers for the quality of what it ships."})),
+        ("Staff", area_table({"Scope": "Sets the web platform's direction for a year."})),
+    ]),
+    "dx": Ladder("Developer Experience", [
+        ("Tech Lead", area_table({"Scope": "Leads one project and answers for the quality of what it ships.",
+                                  "Note": "Developer Experience mixes engineering and advocacy."})),
+        ("Staff", area_table({"Scope": "Sets the direction of the public developer tools for a year."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def copied(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("copied"), COPIED))
+
+
+def test_a_level_copied_between_crafts_is_answered_without_asking_which(copied: Answerer, composed) -> None:
+    # The fuller copy holds every word of the other: which craft is meant changes nothing, so the overview
+    # quotes it and says so, instead of a choice with nothing to choose.
+    answer = composed(copied, "level", "is tech lead a level?")
+    assert answer.confident and not answer.choices
+    assert [(q.entry.craft, q.entry.area) for q in answer.quotes] == [
+        ("Developer Experience", "Scope"), ("Developer Experience", "Note")]
+    assert answer.message == "Tech Lead: 2 area(s); what Web Engineering writes of it is part of this."
+    # A level the crafts write differently still asks which one.
+    other = copied.ask("what is expected of a staff?")
+    assert other.intent == "choose" and not other.quotes
+    assert sorted(c.label for c in other.choices) == ["Developer Experience", "Web Engineering"]
