@@ -159,16 +159,35 @@ def _load_model_meanwhile(embedder: Embedder) -> threading.Thread:
     return thread
 
 
-def open_answerer(settings: Settings, progress: bool | None = None) -> Answerer:
+class Preloaded:
+    """The settings' model, loading on its own thread from `preload_model` on, for `open_answerer` to
+    take: a server that still has its web framework to import starts the ONNX session first, and ONNX
+    Runtime builds it without holding the GIL, so the two overlap on a second core."""
+
+    def __init__(self, settings: Settings) -> None:
+        from index import Embedder
+
+        self.embedder = Embedder(settings.model, backend=settings.model_backend)
+        self.thread = _load_model_meanwhile(self.embedder)
+
+    def join(self) -> None:
+        """Wait for the model's thread: it may be inside native code, which must not outlive the process."""
+        self.thread.join()
+
+
+def preload_model(settings: Settings) -> Preloaded:
+    return Preloaded(settings)
+
+
+def open_answerer(settings: Settings, progress: bool | None = None, preloaded: Preloaded | None = None) -> Answerer:
     """The answering core for these settings: content parsed, index loaded (built first if stale).
 
     When the content files, the index build, the index code and the model are those of the last start,
     the answerer's derived structures are loaded as that start left them (ANSWERER_CACHE in the index
     folder) instead of being derived again; anything changed, and they are derived and kept anew."""
-    from index import Embedder
-
-    embedder = Embedder(settings.model, backend=settings.model_backend)
-    model = _load_model_meanwhile(embedder)
+    if preloaded is None:
+        preloaded = Preloaded(settings)
+    embedder, model = preloaded.embedder, preloaded.thread
     try:
         return _answerer_for(settings, embedder, progress)
     finally:
@@ -291,12 +310,13 @@ class Runtime:
         return runtime
 
     @classmethod
-    def load(cls, settings: Settings, health: Health | None, progress: bool | None, store: Store) -> Runtime:
+    def load(cls, settings: Settings, health: Health | None, progress: bool | None, store: Store,
+             preloaded: Preloaded | None = None) -> Runtime:
         """The slow part of `open`: the model and index loaded and warm. Safe on any thread, so a server
         can listen (and answer 503) meanwhile; /healthz stays 503 until `go_live`. The store is closed
-        if loading fails."""
+        if loading fails. `preloaded`: the model already loading (`preload_model`)."""
         try:
-            answerer = open_answerer(settings, progress=progress)
+            answerer = open_answerer(settings, progress=progress, preloaded=preloaded)
             answerer.warm()
         except BaseException:
             store.close()

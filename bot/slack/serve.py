@@ -26,7 +26,7 @@ from starlette.responses import PlainTextResponse
 
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
-from bot.runtime import Runtime, on_daemon_thread, open_store
+from bot.runtime import Runtime, on_daemon_thread, open_store, preload_model
 from bot.slack.startup import StartupError, bind, check_tokens
 
 if TYPE_CHECKING:
@@ -118,6 +118,13 @@ class Gate:
 
 
 def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.socket) -> int:
+    # The model's session is built on its own thread from here, without the GIL, while this thread imports
+    # the web server and the Slack app (a third of a start); Runtime.load takes it over.
+    try:
+        preloaded = preload_model(settings)
+    except BaseException:
+        store.close()
+        raise
     import uvicorn
 
     from bot.slack.app import build_asgi_app
@@ -132,7 +139,7 @@ def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.s
     opened: list[Runtime] = []
 
     async def load() -> tuple[Starlette, Callable[[], None]]:
-        runtime = await on_daemon_thread(Runtime.load, settings, health, False, store)
+        runtime = await on_daemon_thread(Runtime.load, settings, health, False, store, preloaded)
         opened.append(runtime)
         asgi = build_asgi_app(settings, runtime.answerer, health=health, store=store, mark_ready=False)
         return asgi, lambda: _go_live(runtime)  # on the loop, so on the main thread: SIGHUP reloads
@@ -145,6 +152,7 @@ def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.s
     try:
         server.run(sockets=[sock])
     finally:
+        preloaded.join()
         if opened:
             opened[0].stop()
         else:

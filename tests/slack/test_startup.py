@@ -157,3 +157,44 @@ def test_teams_is_healthy_before_importing_the_weekly_report(tmp_path: Path) -> 
     modules = modules_when_healthy(tmp_path, ["teams"], env)
     assert "onnxruntime" in modules and "index.answer" in modules
     assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))
+
+
+# Runs `careerfw` in a child that notes which of the web server's modules were imported when the model
+# started loading.
+_AT_MODEL_LOAD = """
+import json, sys
+import bot.runtime
+from bot.cli import main
+
+load = bot.runtime._load_model_meanwhile
+
+def noted(embedder):
+    with open(sys.argv[1], "a") as f:
+        f.write(json.dumps(sorted(m for m in ("uvicorn", "bot.slack.app") if m in sys.modules)) + "\\n")
+    return load(embedder)
+
+bot.runtime._load_model_meanwhile = noted
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_serve_http_starts_loading_the_model_before_importing_the_web_server(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """Issue 23, item 4: ONNX Runtime builds its session without the GIL, so it is started first and built
+    while the process imports uvicorn and the Slack app, instead of after them; one load, then 200."""
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    out = tmp_path / "at-model-load.jsonl"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", _AT_MODEL_LOAD, str(out), "serve", "--http", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        health = wait_for_healthz(proc, port)
+        assert health is not None and health[0] == 200, \
+            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
+    finally:
+        stop_on_sigterm(proc)
+    assert proc.returncode == 0
+    assert [json.loads(line) for line in out.read_text().splitlines()] == [[]]
