@@ -25,8 +25,11 @@ from index import confidence
 from index.aliases import Detected
 from index.bridge import VocabularyBridge
 from index.compose import COMPOSERS, checklist, compare, compare_areas, definition, overview, redirect
-from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
-from index.compose.shared import Asking, State
+from index.compose.answers import NO_MATCH, NOT_WRITTEN, Answer, quote_for
+from index.compose.answers import Checklist as Checklist
+from index.compose.answers import Choice as Choice
+from index.compose.answers import Quote as Quote
+from index.compose.shared import QUOTES, Asking, State
 from index.embedder import Embedder
 from index.entry import Entry
 from index.followup import Context, FollowUps, resolved
@@ -36,19 +39,14 @@ from index.levelorder import LevelOrder
 from index.query import Query, parse, settle
 from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
-from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
+from index.search import LIMIT, SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import STOPWORDS, stem, terms
-
-__all__ = [
-    "GONE", "MAX_QUESTION_CHARS", "NOT_WRITTEN", "NO_MATCH", "RANKED", "Answer", "Answerer", "Checklist", "Choice",
-    "Quote", "quote_for",
-]
 
 MAX_QUESTION_CHARS = 1000
 # A request (a button's) naming a level, craft or area the loaded content no longer has.
 GONE = "The framework no longer has that (it has changed since). Please ask the question again."
-RANKED = 10  # candidates a lookup ranks, whatever it quotes
+RANKED = LIMIT  # candidates a lookup ranks, whatever it quotes: as many as a ranker returns
 
 
 class Answerer:
@@ -176,7 +174,7 @@ class Answerer:
 
     # --- asking ------------------------------------------------------------------------------------
 
-    def ask(self, question: str, limit: int = 3, context: Context | None = None) -> Answer:
+    def ask(self, question: str, limit: int = QUOTES, context: Context | None = None) -> Answer:
         """The answer to `question`; with `context` (the previous answer's, `Answer.context`) a follow-up
         takes what it leaves out from the previous turn (index/followup.py)."""
         # A lone surrogate (bytes that were not UTF-8, as a shell passes them) is no text the model reads.
@@ -245,7 +243,7 @@ class Answerer:
         answer = self._compose(self._asking(state, question, truncated, limit, restrict), query, ranking, plan)
         return replace(answer, query=query, fired=fired, ranking=ranking)
 
-    def _asking(self, state: State, question: str, truncated: bool, limit: int = 3,
+    def _asking(self, state: State, question: str, truncated: bool, limit: int = QUOTES,
                 restrict: np.ndarray | None = None) -> Asking:
         """What the composers read of this answerer for one question: its index, links and judgement."""
 

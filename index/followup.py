@@ -37,13 +37,13 @@ nothing knows any one framework.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 
 from index import wordtable
-from index.aliases import FIELDS, Detected, Mention, Structure, strip_generic
+from index.aliases import EXACT, FIELDS, Detected, Mention, Structure, strip_generic
 from index.entry import Entry
 from index.intents import ASKING, COMPARING, LADDER, direction, moves_on_the_ladder
 from index.levelnames import (
@@ -65,7 +65,6 @@ from index.tokens import GENERIC, STOPWORDS, stem, words
 REFERENCE = wordtable.role("reference")
 # Verbs that make a follow-up a question of its own ("what does a D3 do?"), unlike "and at level 4?".
 OWN_QUESTION = wordtable.role("own-question")
-FACETS = ("framework", "craft", "level", "area")
 # Questions about the ladder that a follow-up naming only another craft asks again ("and for web?").
 REPEATED = ("checklist", "next", "previous")
 
@@ -98,7 +97,7 @@ class Context:
         """A stored context, or None when it is not one (a row written by something else, or damaged)."""
         if not isinstance(data, dict):
             return None
-        values = {f: data.get(f, "") for f in (*FACETS, "kind", "target")}
+        values = {f.name: data.get(f.name, "") for f in fields(cls)}
         if not all(isinstance(v, str) for v in values.values()):
             return None
         if values["kind"] not in REPEATED:
@@ -109,6 +108,11 @@ class Context:
         """craft › level › area, as a person reads it ("Backend Engineering › Level 4 › Mastery")."""
         craft = strip_generic(self.craft) or self.craft
         return " › ".join(p for p in (craft, self.level, self.area) if p)
+
+
+# What an answer resolved that the next question may leave out: every field of a Context but the
+# ladder question it answered, which only "and for web?" asks again.
+FACETS = tuple(f.name for f in fields(Context) if f.name not in ("kind", "target"))
 
 
 @dataclass(frozen=True)
@@ -419,7 +423,7 @@ class FollowUps:
         text = " ".join(ws[span[0]:span[1]])
         names = frozenset({values}) if isinstance(values, str) else values
         return Mention(span[0], span[1], text, frozenset({FIELDS[facet]}), frozenset((facet, v) for v in names),
-                       100.0, False, text)
+                       EXACT, False, text)
 
     def _moved(self, level: str, context: Context, step: int, mentions: list[Mention]) -> list[str]:
         """The level(s) one rung above (step 1) or below (-1) `level` in the previous craft, on its track
@@ -514,9 +518,9 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
 
 def _abbreviates(said: str, name: str) -> bool:
     """A word made of the starts of each word of a craft's own name, in order ("devex" for "developer
-    experience"): each start two letters or more, the word four or more."""
+    experience"): each start two letters or more (so the word is four or more)."""
     parts = name.split()
-    if len(parts) < 2 or len(said) < 4 or " " in said:
+    if len(parts) < 2 or " " in said:
         return False
 
     def fits(rest: str, i: int) -> bool:

@@ -46,7 +46,7 @@ from index.intents import (
 )
 from index.levelnames import JOB_NOUNS, LEVEL_WORDS, SENIORITY, MissingLevel
 from index.search import Ranking
-from index.tokens import GENERIC, STOPWORDS, degree_words, stem
+from index.tokens import GENERIC, MEMO, STOPWORDS, degree_words, stem
 
 _LEVEL_PLURALS = wordtable.role("level-plural")
 _ELLIPSIS = wordtable.role("ellipsis")
@@ -222,11 +222,15 @@ def _disjoint_sides(structure: Structure, detected: Detected) -> list[tuple[str,
     return sides
 
 
+# How far before a named level the words that say whose it is ("I'm a", "from") are looked for.
+_BEFORE = 3
+
+
 def _own_level(ws: list[str], mentions: list[Mention], missing: list[MissingLevel]) -> tuple[int, int] | None:
     """The asker's own level: a level named right after "I'm", "I am" or "as" (with "a"/"an" between)."""
     spans = [(m.start, m.end) for m in mentions if level_mention(m)] + [(m.start, m.end) for m in missing]
     for start, end in sorted(spans):
-        before = [w for w in ws[max(0, start - 3) : start] if w not in ("a", "an", "i")]
+        before = [w for w in ws[max(0, start - _BEFORE) : start] if w not in ("a", "an", "i")]
         if before and before[-1] in SELF:
             return start, end
     return None
@@ -239,23 +243,28 @@ def _loose(ws: list[str], covered: set[int], vocabulary: set[str]) -> list[int]:
             if i not in covered and not _glue(w, vocabulary) and w not in _NOT_LOOSE and not w.isdigit()]
 
 
+# A slip of a function word is one letter off a word this long or longer; shorter ones are too
+# often another word ("an"/"at"), so neither the question's word nor the function word is shorter.
+_SLIP_MIN = 3
+
+
 def _glue(word: str, vocabulary: set[str]) -> bool:
     """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""
     if word in STOPWORDS:
         return True
-    if len(word) < 3 or word in vocabulary:
+    if len(word) < _SLIP_MIN or word in vocabulary:
         return False
     return _slip_of_a_function_word(word)
 
 
-# Function words of three letters or more by first letter: a slip keeps the first letter.
+# Function words of _SLIP_MIN letters or more by first letter: a slip keeps the first letter.
 _GLUE_BY_LETTER = {
-    letter: tuple(g for g in sorted(STOPWORDS) if len(g) >= 3 and g[0] == letter)
-    for letter in {g[0] for g in STOPWORDS if len(g) >= 3}
+    letter: tuple(g for g in sorted(STOPWORDS) if len(g) >= _SLIP_MIN and g[0] == letter)
+    for letter in {g[0] for g in STOPWORDS if len(g) >= _SLIP_MIN}
 }
 
 
-@lru_cache(maxsize=16384)  # a pure function of the word; every question's loose words are read by it
+@lru_cache(maxsize=MEMO)  # a pure function of the word; every question's loose words are read by it
 def _slip_of_a_function_word(word: str) -> bool:
     return any(OSA.distance(word, g) <= 1 for g in _GLUE_BY_LETTER.get(word[:1], ()))
 
@@ -349,7 +358,7 @@ def _plan(q: Query, row: Row) -> Intent:
     if row.intent == "checklist":
         text, rows, span = q.sides[0]
         # A carried level is written after the question's own words: "from there" is where it stands.
-        before = set(q.words[max(0, span[0] - 3) : span[0]])
+        before = set(q.words[max(0, span[0] - _BEFORE) : span[0]])
         current = bool(before & ({"from"} | SELF)) or (q.carried_level and bool(({"from"} | SELF) & set(q.words)))
         return Intent("checklist", [rows], [text], side_spans=[span], current_named=current)
     if row.intent == "compare_areas":

@@ -23,20 +23,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from index import wordtable
-from index.aliases import Detected, Structure
+from index.aliases import EXACT, Detected, Structure
 from index.bm25 import BM25Ranker
-from index.entry import Entry
+from index.entry import Entry, Layout
 from index.tokens import fold, pairs, prefix, stem
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
 # Asking words ("what", "expectations", "do") say how a question asks, not what about (the one word table).
 ASKING = frozenset(stem(w) for w in wordtable.role("asking"))
-MATCHED = 100.0  # rapidfuzz's score of an exact match: a name's match strength is its score over this
 
 # Each feature, in the order of a row, with what it measures (printed by `careerfw eval`).
 FEATURES: dict[str, str] = {
@@ -224,8 +223,9 @@ class Features:
             return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
 
         self._overview = np.array([whole(e) for e in entries], dtype=np.float64)
+        # A cell is the layout the others are read against, so it has no feature of its own.
         self._layouts = {k: np.array([e.layout == k for e in entries], dtype=np.float64)
-                         for k in ("bullet", "prose", "faq", "comparison")}
+                         for k in get_args(Layout) if k != "cell"}
 
     def _having(self, term: str) -> np.ndarray:
         return self._postings.get(term, np.zeros(0, dtype=np.int64))
@@ -271,7 +271,8 @@ class Features:
             if not (m.kinds & kinds) or m.partial != partial:
                 continue
             rows = self.structure.rows(m, kinds)
-            out[rows] = np.maximum(out[rows], m.score / MATCHED)
+            # A name's match strength: its score over an exact match's.
+            out[rows] = np.maximum(out[rows], m.score / EXACT)
         return out
 
     def extract(

@@ -12,11 +12,10 @@ rather than quietly answering differently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 TABLE = Path(__file__).with_name("words.tsv")
-_HEADER = ("word", "roles", "reason")
 
 # The roles a word can play, and what reads each one. A role is one rule's vocabulary.
 ROLES: dict[str, str] = {
@@ -63,6 +62,10 @@ class Row:
     roles: frozenset[str]
     reason: str
     line: int
+
+
+# The file's columns are a row's fields; `line` is where the row was read, not a column.
+_HEADER = tuple(f.name for f in fields(Row) if f.name != "line")
 
 
 def load(path: Path = TABLE) -> dict[str, Row]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from index.compose.answers import NOT_WRITTEN, Answer, Quote, quote_for
-from index.compose.shared import Asking, State, distinct_areas, quote_hit
+from index.compose.shared import QUOTES, Asking, State, distinct_areas, quote_hit
 from index.entry import Entry
 from index.intents import Intent as Plan
 from index.query import Query
@@ -53,7 +53,7 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
     top = within.hits[0]
     if not named and not asking.sure(asking.signals(within, top)):
         suggestions = [quote_hit(asking, query, within, h, whole=True)
-                       for h in distinct_areas(state, within.hits)[:3]]
+                       for h in distinct_areas(state, within.hits)[:QUOTES]]
         return Answer(asking.question, "compare", False, suggestions=suggestions,
                       message="Which area should I compare? Name one, for example one of these.",
                       truncated=asking.truncated)

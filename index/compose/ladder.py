@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from index.compose import lookup, overview
 from index.compose.answers import NO_MATCH, Answer, Choice, Intent
-from index.compose.shared import Asking, State, crafts_named, named_levels
+from index.compose.shared import QUOTES, Asking, State, crafts_named, named_levels
 from index.intents import Intent as Plan
 from index.levelorder import Level
 from index.query import Query
@@ -57,8 +57,8 @@ def _step(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:
     state, question, truncated, site_url = asking.state, asking.question, asking.truncated, asking.site_url
     here = named_levels(state, query, plan.sides[0])
     if not here:
-        # No level of the ladder after all (a name of no level page): the best cells, three of them.
-        return lookup.best_cells(replace(asking, limit=3), query, ranking)
+        # No level of the ladder after all (a name of no level page): the best cells, as a lookup quotes them.
+        return lookup.best_cells(replace(asking, limit=QUOTES), query, ranking)
     up = plan.kind == "next"
     steps = {lv: (state.levels.next if up else state.levels.previous)(lv.title, lv.craft, lv.framework)
              for lv in here}

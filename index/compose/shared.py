@@ -23,6 +23,8 @@ from index.tokens import terms
 # Paragraphs of a long cell quoted with the best one when they score nearly as well.
 PARAGRAPH_MARGIN = 0.03
 MAX_PARAGRAPHS = 2
+# Cells a lookup quotes, and nearest areas offered when the gate is not sure, unless the caller asks for more.
+QUOTES = 3
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Asking:
     signals: Callable[[Ranking, Hit], confidence.Signals]  # what the gate sees of a hit
     sure: Callable[[confidence.Signals], bool]  # the gate's decision on it
     rank_within: Callable[[np.ndarray], Ranking]  # the question ranked again among these entries only
-    limit: int = 3  # quotes a lookup gives
+    limit: int = QUOTES
     restrict: np.ndarray | None = None  # entries a follow-up's carried area (or a meaning question) allows
 
 
