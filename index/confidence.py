@@ -32,12 +32,12 @@ MIN_COVERAGE = 0.35  # of the question's content words, weighted by rarity, foun
 # resolution?" against a long cell that says "Leads incident resolutions" among much else).
 SURE_COVERAGE = 1.0
 
-# Topics people ask an HR bot about that career frameworks do not cover.
+# Topics people ask an HR bot about that career frameworks do not cover. Read as stems, so a form
+# the stemmer folds ("salaries", "wages", "earning", "holidays") is not written again.
 OUT_OF_SCOPE = frozenset(
     stem(w)
-    for w in """salary salaries pay paid payslip payroll wage wages earn earns earning bonus bonuses compensation
-    equity pension pensions vacation vacations holiday holidays leave pto sick sickness maternity paternity parental
-    benefits perks expenses overtime raise""".split()
+    for w in """salary pay paid payslip payroll wage earn bonus bonuses compensation equity pension vacation holiday
+    leave pto sick sickness maternity paternity parental benefits perks expenses overtime raise""".split()
 )
 
 

@@ -109,9 +109,10 @@ class Model:
 
     @classmethod
     def neutral(cls) -> Model:
-        """A model that weighs nothing: every candidate alike. For reading the features without constants."""
+        """A model that weighs nothing: every candidate alike. For reading the features without constants.
+        Every probability is one half, so any threshold up to that answers everything: none is read."""
         n = len(NAMES)
-        return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5, {})
+        return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.0, {})
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> Model:
