@@ -16,16 +16,14 @@ import socket
 import sys
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
 from bot.config import Settings
 from bot.health import Health
-from bot.runtime import Runtime, bind, on_daemon_thread, open_store
-from bot.teams import connection
-from bot.teams.app import create_app
-from bot.teams.services import Services
+from bot.runtime import Preloaded, Runtime, bind, on_daemon_thread, open_store, preload_model
 
+# aiohttp, the Agents SDK and the Teams app are imported by serve_command after the model has started
+# loading (about half a start, on a quiet machine, which ONNX Runtime's session build overlaps).
 if TYPE_CHECKING:
+    from aiohttp import web
     from microsoft_agents.hosting.core.authorization import Connections
 
     from bot.store import Store
@@ -35,6 +33,8 @@ SHUTDOWN_TIMEOUT_S = 10.0  # answers in flight at SIGTERM get this long, as in S
 
 
 def _loading_app(health: Health) -> web.Application:
+    from aiohttp import web
+
     async def healthz(request: web.Request) -> web.Response:
         code, body = health.status()
         return web.json_response(body, status=code, headers={"Cache-Control": "no-store"})
@@ -50,7 +50,9 @@ def _loading_app(health: Health) -> web.Application:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings, manager: Connections, health: Health,
-                 store: Store, sock: socket.socket) -> int:
+                 store: Store, sock: socket.socket, preloaded: Preloaded | None) -> int:
+    from aiohttp import web
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -61,7 +63,12 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
     loading = web.AppRunner(_loading_app(health), access_log=None)
     await loading.setup()
     await web.SockSite(loading, sock.dup()).start()
-    load = asyncio.ensure_future(on_daemon_thread(Runtime.load, settings, health, None, store))
+    # Imported once the port is open (a probe waits for its 503 rather than being refused) and while the
+    # model loads: the Teams app is needed only when the answerer is.
+    from bot.teams.app import create_app
+    from bot.teams.services import Services
+
+    load = asyncio.ensure_future(on_daemon_thread(Runtime.load, settings, health, None, store, preloaded))
     stopped = asyncio.ensure_future(stop.wait())
     await asyncio.wait([load, stopped], return_when=asyncio.FIRST_COMPLETED)
     if not load.done():  # SIGTERM while loading: nothing to drain
@@ -100,6 +107,25 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The model's session is built on its own thread from here, without the GIL, while this thread imports
+    # the Agents SDK, aiohttp and the Teams app; Runtime.load takes it over. Every way out waits for it:
+    # its thread may be inside native code, which must not outlive the process.
+    from index import ModelError
+
+    try:
+        preloaded: Preloaded | None = preload_model(settings)
+    except ModelError:  # said where it always was, after the credentials: Runtime.load meets it again
+        preloaded = None
+    try:
+        return _serve_command(args, settings, preloaded)
+    finally:
+        if preloaded is not None:
+            preloaded.join()
+
+
+def _serve_command(args: argparse.Namespace, settings: Settings, preloaded: Preloaded | None) -> int:
+    from bot.teams import connection
+
     connection.check_credentials(settings)
     manager = connection.connection_manager(settings)
     if settings.teams_allow_anonymous:
@@ -110,7 +136,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"careerfw: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     with contextlib.closing(sock):
-        store = open_store(settings)  # a broken state database fails now, before the model loads
+        store = open_store(settings)  # a broken state database fails now, before the index loads
         print(f"Loading the framework… (GET http://{args.host}:{args.port}/healthz answers 503 until loaded)",
               file=sys.stderr)
-        return asyncio.run(_serve(args, settings, manager, Health(), store, sock))
+        return asyncio.run(_serve(args, settings, manager, Health(), store, sock, preloaded))

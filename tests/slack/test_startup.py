@@ -170,11 +170,11 @@ load = bot.runtime._load_model_meanwhile
 
 def noted(embedder):
     with open(sys.argv[1], "a") as f:
-        f.write(json.dumps(sorted(m for m in ("uvicorn", "bot.slack.app") if m in sys.modules)) + "\\n")
+        f.write(json.dumps(sorted(m for m in sys.argv[2].split(",") if m in sys.modules)) + "\\n")
     return load(embedder)
 
 bot.runtime._load_model_meanwhile = noted
-sys.exit(main(sys.argv[2:]))
+sys.exit(main(sys.argv[3:]))
 """
 
 
@@ -187,9 +187,28 @@ def test_serve_http_starts_loading_the_model_before_importing_the_web_server(
                       SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     out = tmp_path / "at-model-load.jsonl"
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", _AT_MODEL_LOAD, str(out), "serve", "--http", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([sys.executable, "-c", _AT_MODEL_LOAD, str(out), "uvicorn,bot.slack.app", "serve", "--http",
+                             "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
+    try:
+        health = wait_for_healthz(proc, port)
+        assert health is not None and health[0] == 200, \
+            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
+    finally:
+        stop_on_sigterm(proc)
+    assert proc.returncode == 0
+    assert [json.loads(line) for line in out.read_text().splitlines()] == [[]]
+
+
+def test_teams_starts_loading_the_model_before_importing_its_web_framework(tmp_path: Path) -> None:
+    """Issue 23, item 4: as `serve --http`, `careerfw teams` starts the ONNX session first, so it is built while
+    aiohttp, the Agents SDK and the Teams app import; one load, then 200."""
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    out = tmp_path / "at-model-load.jsonl"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", _AT_MODEL_LOAD, str(out), "aiohttp,microsoft_agents,bot.teams.app",
+                             "teams", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         health = wait_for_healthz(proc, port)
         assert health is not None and health[0] == 200, \
