@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # what type checkers and readers see; at run time `_HOMES` be
     from index.glossary import GLOSSARY_FILE, Glossary, load_glossary, parse_glossary
     from index.levelorder import Level, LevelOrder
     from index.owners import Owners, load_owners
-    from index.parse import Problem, load_content
+    from index.parse import load_content
+    from index.problem import Problem
     from index.query import ROWS as INTENT_ROWS
     from index.query import Query
     from index.ranking import NAMES as FEATURE_NAMES
@@ -64,7 +65,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "LevelOrder": ("levelorder", "LevelOrder"),
     "Owners": ("owners", "Owners"),
     "load_owners": ("owners", "load_owners"),
-    "Problem": ("parse", "Problem"),
+    "Problem": ("problem", "Problem"),
     "load_content": ("parse", "load_content"),
     "INTENT_ROWS": ("query", "ROWS"),
     "Query": ("query", "Query"),

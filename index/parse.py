@@ -23,9 +23,8 @@ from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_la
 from index.files import UnsafePage, directory_links, page_paths, read_page
 from index.frontmatter import FrontMatterError, SafeFrontMatterLoader, load_front_matter
 from index.levelnames import LABEL_SEPARATOR, LEVEL_WORDS, SENIORITY, singular
+from index.problem import Problem as Problem
 from index.tokens import STOPWORDS, roman, stem, words
-
-Severity = Literal["error", "warning"]
 
 _STRAY_EMPHASIS = re.compile(r"\*{2,}")
 # YAML's two ways to end a document, which close a page's front matter.
@@ -47,17 +46,6 @@ class Block:
 
 # Names a problem lists before "…" (the crafts a page's parent is near, the levels a glossary could mean).
 SHOWN_NAMES = 6
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    reason: str
-    severity: Severity = "error"
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
 
 
 @dataclass

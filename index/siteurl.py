@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from index.files import UnsafePage, read_page
-from index.frontmatter import FrontMatterError, load_front_matter
-from index.parse import Problem
+from index.problem import Problem
 
 SETTINGS_FILE = "careerfw.yaml"
 JEKYLL_CONFIG = "_config.yml"
@@ -57,6 +56,10 @@ def _read(path: Path, root: Path) -> dict[str, Any] | Problem | None:
     """The YAML mapping in `path`; None when there is no such file; a Problem when it cannot be read."""
     if not path.is_file():
         return None
+    # Imported only when there is a file to read: YAML is about 2 MB and a tenth of a start's imports, and
+    # most starts have no careerfw.yaml or _config.yml (issue 23, item 4).
+    from index.frontmatter import FrontMatterError, load_front_matter
+
     try:
         return load_front_matter(read_page(path, root).decode("utf-8-sig"))
     except UnsafePage as exc:

@@ -108,3 +108,19 @@ def test_ask_json_cites_a_link_from_the_content(
     answer = json.loads(out.splitlines()[-1])
     assert answer["answers"][0]["area"] == "Delivery"
     assert answer["answers"][0]["url"].startswith("https://acme.github.io/handbook/ladder/eng/level1")
+
+
+def test_reading_the_site_address_parses_no_markdown_and_no_yaml_without_a_file(tmp_path: Path) -> None:
+    """Every start reads the site address (bot/config.py): with no careerfw.yaml or _config.yml there is
+    nothing to parse, so it imports neither the Markdown parser nor YAML (issue 23, item 4)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pages").mkdir()
+    script = ("import sys\nfrom pathlib import Path\nfrom index import site_address\n"
+              "print(site_address(Path(sys.argv[1])).url)\n"
+              "print(sorted(m for m in ('markdown_it', 'yaml', 'index.parse') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "pages")], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["None", "[]"]
