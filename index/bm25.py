@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from index.tokens import STOPWORDS, expand, pairs, stem, terms, words
+from index.tokens import MEMO, STOPWORDS, expand, pairs, stem, terms, words
 
 # Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
 ROOT_PAST = 2
@@ -22,7 +22,6 @@ ROOT_PAST = 2
 PAIR_WEIGHT = 0.5
 # Words shorter than this are not read as slips of another: short words are too often other words.
 TYPO_MIN = 6
-_MEMO_MAX = 100_000  # remembered completions per index: a bound on memory, never reached by real questions
 
 
 class BM25Ranker:
@@ -41,8 +40,8 @@ class BM25Ranker:
         self._sorted_vocab = sorted(t for t in self._vocab if not t.startswith("~") and "+" not in t)
         df = Counter(t for doc in self.term_sets for t in doc)
         self._df = df
-        self._idf = {t: math.log((self.size + 1) / (n + 0.5)) for t, n in df.items()}
-        self.unknown_idf = math.log((self.size + 1) / 0.5)
+        self._idf = {t: _idf(self.size, n) for t, n in df.items()}
+        self.unknown_idf = _idf(self.size, 0)
         # An unknown word's completions depend only on these texts: each is looked up once, then kept.
         self._completed: dict[tuple[str, int], tuple[str, ...]] = {}
         self._bm25 = bm25s.BM25()
@@ -83,7 +82,7 @@ class BM25Ranker:
         found = self._completed.get((term, limit))
         if found is None:
             found = tuple(self._complete(term, limit))
-            if len(self._completed) < _MEMO_MAX:
+            if len(self._completed) < MEMO:  # a bound on memory only: an unkept word is worked out again
                 self._completed[(term, limit)] = found
         return list(found)
 
@@ -152,6 +151,12 @@ class Postings:
     scores: dict[str, np.ndarray]
     vocab_dict: dict[str, int]
     nonoccurrence_array: None = None
+
+
+def _idf(size: int, using: int) -> float:
+    """How rare a word used by `using` of `size` texts is: BM25's smoothed idf, kept positive even for a
+    word every text uses; a word no text uses (`using` 0) is the rarest."""
+    return math.log((size + 1) / (using + 0.5))
 
 
 def _in_order(text: str) -> list[str]:

@@ -42,6 +42,11 @@ ONNX_GRAPHS = {"onnx": "onnx/model.onnx", "onnx-int8": "onnx/model_quint8_avx2.o
 # Fastest first, as `careerfw bench` measures them; the default is the first the export's verdict passed.
 FASTEST_FIRST = ("onnx-int8", "onnx")
 EXPORT_RECORD = "careerfw-export.json"
+# Texts per forward pass of the torch model, an index build's step (the ONNX encoder caps its own lower).
+BATCH = 64
+# Hex digits of a sha that name something kept on disk: the ONNX graph in `Embedder.encoder` (stored
+# with an index's vectors) and an index's content folder (index/store.py); both are kept, so never shorter.
+SHORT_HASH = 16
 INSTALL_HINT = "sh requirements/install.sh PYTHON model"
 
 log = logging.getLogger("careerfw.model")
@@ -228,7 +233,7 @@ class Embedder:
         else:
             assert self.export_record is not None
             digest = ((self.export_record.get("files") or {}).get(self.backend) or {}).get("sha256", "")
-            self.encoder = f"{self.backend}:{digest[:16]}"
+            self.encoder = f"{self.backend}:{digest[:SHORT_HASH]}"
         self._model: SentenceTransformer | None = None
         self._onnx: OnnxEncoder | None = None
         self._load_lock = Lock()
@@ -307,14 +312,15 @@ class Embedder:
         else:
             self.onnx  # noqa: B018
 
-    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = BATCH, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.backend != "torch":
+            from index.onnx_encoder import unit  # numpy alone, and self.onnx loads the module anyway
+
             vectors = self.onnx.encode(texts, batch_size=batch_size)
             # The index and the dense score assume unit vectors whatever the model's own modules say.
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
+            return unit(vectors).astype(np.float32, copy=False)
         vectors = self.model.encode(
             texts,
             batch_size=batch_size,

@@ -30,6 +30,10 @@ INTRA_OP_THREADS = 1
 # An index build is many batches: those run side by side, one per usable core, up to this many.
 MAX_BATCH_WORKERS = 4
 
+# The positions a BERT model has: the longest text sentence-transformers reads when neither the model
+# nor its tokenizer says (a tokenizer without a limit declares a huge one).
+BERT_POSITIONS = 512
+
 # sentence-transformers' pooling config, in its older (pooling_mode_*_tokens flags) and newer
 # ("pooling_mode": name) spellings; the modes this encoder implements.
 _LEGACY_MODES = {
@@ -119,8 +123,9 @@ def read_pipeline(directory: Path) -> Pipeline:
     st_config = _optional_json(directory / "sentence_bert_config.json")
     max_len = st_config.get("max_seq_length")
     if not isinstance(max_len, int):
-        # sentence-transformers' own fallback: the tokenizer's limit, capped at BERT's 512 positions.
-        max_len = int(min(_optional_json(directory / "tokenizer_config.json").get("model_max_length", 512), 512))
+        # sentence-transformers' own fallback: the tokenizer's limit, capped at BERT's positions.
+        limit = _optional_json(directory / "tokenizer_config.json").get("model_max_length", BERT_POSITIONS)
+        max_len = int(min(limit, BERT_POSITIONS))
     return Pipeline(pooling[0], pooling[1], normalize, max_len, bool(st_config.get("do_lower_case", False)))
 
 
@@ -130,10 +135,16 @@ def pool(tokens: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
         return tokens[:, 0]
     weights = mask[..., None].astype(np.float32)
     if mode == "max":
-        return np.where(weights > 0, tokens, np.float32(-1e9)).max(axis=1)
+        # Padding takes no part in the max (sentence-transformers sets it to -1e9 first, to the same end).
+        return tokens.max(axis=1, where=weights > 0, initial=-np.inf)
     summed = (tokens * weights).sum(axis=1)
     counts = np.clip(weights.sum(axis=1), 1e-9, None)
     return summed / (np.sqrt(counts) if mode == "mean_sqrt_len_tokens" else counts)
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    """Each row scaled to length one, as torch's `F.normalize` does (a zero row stays zero)."""
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
 class OnnxEncoder:
@@ -192,7 +203,7 @@ class OnnxEncoder:
         tokens = self._session.run([self._output], feed)[0]
         vectors = pool(tokens, mask, self.pipeline.pooling)
         if self.pipeline.normalize:
-            vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+            vectors = unit(vectors)
         return vectors.astype(np.float32, copy=False)
 
     def encode(self, texts: list[str], batch_size: int = BATCH) -> np.ndarray:

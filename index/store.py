@@ -31,12 +31,11 @@ from typing import Any
 import numpy as np
 
 from index.documents import Document, build_documents
-from index.embedder import Embedder
+from index.embedder import BATCH, SHORT_HASH, Embedder
 from index.entry import Entry
 from index.parse import Content, Problem, load_content
 
 FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
-_BATCH = 64
 # A build's files, each named once.
 VECTORS = "vectors.npy"
 ENTRIES = "entries.json"
@@ -90,7 +89,7 @@ class LoadedIndex:
 def default_index_dir(content_dir: Path) -> Path:
     """Per-content cache outside the content tree, so content folders stay clean."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "careerfw" / "indexes"
-    key = hashlib.sha1(str(content_dir.resolve()).encode()).hexdigest()[:16]
+    key = hashlib.sha1(str(content_dir.resolve()).encode()).hexdigest()[:SHORT_HASH]
     return base / f"{content_dir.resolve().name}-{key}"
 
 
@@ -193,14 +192,14 @@ def _encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) 
     if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
     if not progress:
-        return embedder.encode(texts, batch_size=_BATCH)
+        return embedder.encode(texts)
     from tqdm import tqdm
 
     parts: list[np.ndarray] = []
     with tqdm(total=len(texts), desc="embedding", unit="doc", file=sys.stderr) as bar:
-        for start in range(0, len(texts), _BATCH):
-            chunk = texts[start : start + _BATCH]
-            parts.append(embedder.encode(chunk, batch_size=_BATCH))
+        for start in range(0, len(texts), BATCH):  # a step of the bar per batch the embedder runs
+            chunk = texts[start : start + BATCH]
+            parts.append(embedder.encode(chunk))
             bar.update(len(chunk))
     return np.concatenate(parts)
 
