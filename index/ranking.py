@@ -31,7 +31,7 @@ from index import wordtable
 from index.aliases import EXACT, Detected, Structure
 from index.bm25 import BM25Ranker
 from index.entry import Entry, Layout
-from index.tokens import fold, pairs, prefix, stem
+from index.tokens import MEMO, fold, pairs, prefix, stem
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
 # Asking words ("what", "expectations", "do") say how a question asks, not what about (the one word table).
@@ -72,6 +72,12 @@ FEATURES: dict[str, str] = {
     "comparison": "the entry is one side of a comparison table",
 }
 NAMES = tuple(FEATURES)
+_COLUMN = {name: i for i, name in enumerate(NAMES)}
+# The features of the names a question matched: (feature, kinds of name, whether a partial match).
+_NAMED = (("area_match", frozenset({"area"}), False), ("area_partial", frozenset({"area"}), True),
+          ("level_match", frozenset({"who"}), False), ("craft_match", frozenset({"craft"}), False))
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False
 
 
 class ModelFileError(ValueError):
@@ -186,16 +192,16 @@ class Question:
     out_of_scope: bool
 
 
-def _reciprocal_rank(scores: np.ndarray, allowed: np.ndarray, only_positive: bool) -> np.ndarray:
-    """Each candidate's 1/rank among the candidates (1 for the first, 0 outside them)."""
+def _reciprocal_rank(scores: np.ndarray, allowed: np.ndarray, only_positive: bool,
+                     inverse: np.ndarray) -> np.ndarray:
+    """Each candidate's 1/rank among the candidates (1 for the first, 0 outside them). `inverse`: 1/1 .. 1/n,
+    divided once per index (each quotient is correctly rounded, so the same as dividing per question)."""
     ranked = np.where(allowed, scores, -np.inf)
     order = np.argsort(-ranked, kind="stable")
-    ranks = np.empty(len(scores), dtype=np.float64)
-    ranks[order] = np.arange(1, len(scores) + 1, dtype=np.float64)
-    fused = 1.0 / ranks
-    if only_positive:
-        fused = np.where(scores > 0, fused, 0.0)
-    return np.where(allowed, fused, 0.0)
+    fused = np.empty(len(scores), dtype=np.float64)
+    fused[order] = inverse
+    keep = allowed & (scores > 0) if only_positive else allowed
+    return np.where(keep, fused, 0.0)
 
 
 class Features:
@@ -212,24 +218,40 @@ class Features:
             for t in ts:
                 postings.setdefault(t, []).append(i)
         self._postings = {t: np.array(rows, dtype=np.int64) for t, rows in postings.items()}
-        self._areas = [e.area for e in entries]
-        self._definition = np.array([e.kind == "definition" for e in entries], dtype=np.float64)
-        self._tier = np.array([e.kind == "tier" for e in entries], dtype=np.float64)
-        self._todo = np.array([e.todo for e in entries], dtype=np.float64)
+        self._word_rows: dict[str, np.ndarray] = {}
+        # Each area name's rows, so a word bridged to an area marks them without reading every entry per question.
+        in_area: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            in_area.setdefault(e.area, []).append(i)
+        self._area_rows = {a: np.array(rows, dtype=np.int64) for a, rows in in_area.items()}
         self.areas = BM25Ranker([e.area for e in entries])
+        self._inverse_ranks = 1.0 / np.arange(1, self.size + 1, dtype=np.float64)
 
         def whole(e: Entry) -> bool:
             area = " ".join(fold(e.area).split())
             names = (e.level, e.role, e.craft, e.section)
             return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
 
-        self._overview = np.array([whole(e) for e in entries], dtype=np.float64)
-        # A cell is the layout the others are read against, so it has no feature of its own.
-        self._layouts = {k: np.array([e.layout == k for e in entries], dtype=np.float64)
-                         for k in get_args(Layout) if k != "cell"}
+        # What an entry is, whatever the question: these columns are written once into the matrix each question
+        # copies, and only the question's columns are filled in per question.
+        fixed: dict[str, list[bool]] = {
+            "definition": [e.kind == "definition" for e in entries],
+            "tier": [e.kind == "tier" for e in entries],
+            "todo": [e.todo for e in entries],
+            "overview": [whole(e) for e in entries],
+            # A cell is the layout the others are read against, so it has no feature of its own.
+            **{k: [e.layout == k for e in entries] for k in get_args(Layout) if k != "cell"},
+        }
+        self._fixed = np.zeros((self.size, len(NAMES)), dtype=np.float64)
+        for name, column in fixed.items():
+            self._fixed[:, _COLUMN[name]] = np.array(column, dtype=np.float64)
+        self._overview = self._fixed[:, _COLUMN["overview"]].copy()
 
     def _having(self, term: str) -> np.ndarray:
-        return self._postings.get(term, np.zeros(0, dtype=np.int64))
+        return self._postings.get(term, _NONE)
+
+    def _having_area(self, name: str) -> np.ndarray:
+        return self._area_rows.get(name, _NONE)
 
     def coverage(self, residual: list[str], bridged: dict[str, list[str]]) -> np.ndarray:
         """Per entry: the share of the question's content words in its text, each weighted by its IDF (a word
@@ -246,15 +268,27 @@ class Features:
         nowhere = 0.0
         for w in words:
             hit = np.zeros(self.size, dtype=bool)
-            for t in (w, prefix(w), *self.lexical.completions(w)):
-                if t:
-                    hit[self._having(t)] = True
+            hit[self._found_in(w)] = True
             for name in bridged.get(w, ()):
-                hit |= np.array([a == name for a in self._areas], dtype=bool)
-            found += self.lexical.idf(w) * hit
+                hit[self._having_area(name)] = True
+            weight = self.lexical.idf(w)
+            found += weight * hit
             if not hit.any():
-                nowhere += self.lexical.idf(w)
+                nowhere += weight
         return found / total, nowhere / total
+
+    def _found_in(self, word: str) -> np.ndarray:
+        """The rows whose text holds `word`, its prefix or a word it abbreviates. A pure function of the index
+        and the word, so remembered per index (bounded): questions repeat their words, and each was three or
+        more look-ups and array writes per question."""
+        rows = self._word_rows.get(word)
+        if rows is None:
+            parts = [self._having(t) for t in (word, prefix(word), *self.lexical.completions(word)) if t]
+            rows = np.unique(np.concatenate(parts)) if parts else _NONE
+            rows.flags.writeable = False
+            if len(self._word_rows) < MEMO:
+                self._word_rows[word] = rows
+        return rows
 
     def phrase(self, own: list[str]) -> np.ndarray:
         """Per entry: how rare the rarest phrase of two of the question's own words it shares is (IDF over
@@ -266,14 +300,20 @@ class Features:
                 out[rows] = np.maximum(out[rows], self.lexical.idf(p) / self.lexical.unknown_idf)
         return out
 
-    def _named(self, detected: Detected, kinds: set[str], partial: bool) -> np.ndarray:
-        out = np.zeros(self.size, dtype=np.float64)
+    def _named(self, detected: Detected) -> dict[str, np.ndarray]:
+        """Per feature of a named name (area_match, area_partial, level_match, craft_match): each entry's
+        strongest match, read in one pass over the question's names."""
+        out: dict[str, np.ndarray] = {}
         for m in detected.mentions:
-            if not (m.kinds & kinds) or m.partial != partial:
-                continue
-            rows = self.structure.rows(m, kinds)
-            # A name's match strength: its score over an exact match's.
-            out[rows] = np.maximum(out[rows], m.score / EXACT)
+            for feature, kinds, partial in _NAMED:
+                if not (m.kinds & kinds) or m.partial != partial:
+                    continue
+                rows = self.structure.rows(m, kinds)
+                column = out.get(feature)
+                if column is None:
+                    column = out[feature] = np.zeros(self.size, dtype=np.float64)
+                # A name's match strength: its score over an exact match's.
+                column[rows] = np.maximum(column[rows], m.score / EXACT)
         return out
 
     def extract(
@@ -317,42 +357,40 @@ class Features:
         bare = float(not [w for w in q.own if w not in ASKING and not w.isdigit()])
         areas = np.asarray(self.areas.scores(q.residual), dtype=np.float64)
         top_areas = float(areas[candidates].max()) if candidates.any() else 0.0
-        cols = {
+        # The matrix starts as the entries' own columns (kind, layout, overview, all computed with the index)
+        # and takes the question's columns in place: a scalar is written across its column, nothing is stacked.
+        x = self._fixed.copy()
+        for name, column in self._named(q.detected).items():
+            x[:, _COLUMN[name]] = column > 0 if name == "area_partial" else column
+        cols: dict[str, np.ndarray | float] = {
             "dense": dense,
             "dense_gap": dense - top_dense,
             "dense_rest": rest,
-            "bm25_text": lexical / top_lex if top_lex > 0 else np.zeros(n),
-            "bm25_labels": labels / top_labels if top_labels > 0 else np.zeros(n),
-            "rank": (_reciprocal_rank(dense, allow, False) + _reciprocal_rank(lexical, allow, True)) / 2.0,
-            "area_match": self._named(q.detected, {"area"}, partial=False),
-            "area_partial": self._named(q.detected, {"area"}, partial=True) > 0,
-            "level_match": self._named(q.detected, {"who"}, partial=False),
-            "craft_match": self._named(q.detected, {"craft"}, partial=False),
+            "bm25_text": lexical / top_lex if top_lex > 0 else 0.0,
+            "bm25_labels": labels / top_labels if top_labels > 0 else 0.0,
+            "rank": (_reciprocal_rank(dense, allow, False, self._inverse_ranks)
+                     + _reciprocal_rank(lexical, allow, True, self._inverse_ranks)) / 2.0,
             "coverage": cover,
             "coverage_all": cover >= 1.0,
             "phrase": self.phrase(q.own),
-            "definition": self._definition,
-            "tier": self._tier,
-            "todo": self._todo,
-            "out_of_scope": np.full(n, float(q.out_of_scope)),
-            "names": np.full(n, named),
+            "out_of_scope": float(q.out_of_scope),
+            "names": named,
             # The names' words lift every candidate's cosine, and a follow-up's carried names are written into
             # it: "when's the next pay rise? Senior Engineer" is close to that level's cells by the names alone.
             # So when names narrow the candidates, the cosine that says whether the framework speaks of the
             # topic is the one without them.
             "dense_named": rest * named,
-            "best_coverage": np.full(n, best_cover),
+            "best_coverage": best_cover,
             # Words the whole framework never uses ("weather", "lunch", "comp") are the plainest sign that it
             # does not speak of the topic, however close the names and boilerplate make the cosine; unlike
             # `best_coverage` it does not depend on which entries are candidates.
-            "unknown": np.full(n, unknown),
+            "unknown": unknown,
             "coverage_best": (cover >= best_cover) & (cover > 0),
-            "overview": self._overview,
-            "bare": np.full(n, bare),
+            "bare": bare,
             "overview_bare": self._overview * bare,
-            "bm25_area": areas / top_areas if top_areas > 0 else np.zeros(n),
-            "candidates": np.full(n, math.log1p(float(candidates.sum()))),
-            **self._layouts,
+            "bm25_area": areas / top_areas if top_areas > 0 else 0.0,
+            "candidates": math.log1p(float(candidates.sum())),
         }
-        return np.stack([np.asarray(cols[k], dtype=np.float64) for k in NAMES], axis=1) if n \
-            else np.zeros((0, len(NAMES)))
+        for name, column in cols.items():
+            x[:, _COLUMN[name]] = column
+        return x

@@ -279,3 +279,49 @@ def test_features_tell_an_overview_and_a_question_about_nothing_but_a_level() ->
     # An area's own name in the question: BM25 on the area names alone.
     area = _features_of(entries, "level 2 hiring: who plans the work?")
     assert area[3]["bm25_area"] == 1.0 and area[2]["bm25_area"] == 0.0 and area[2]["coverage_best"] == 1.0
+
+
+def _extract_tracing_lines(size: int) -> tuple[int, dict[str, float]]:
+    """Lines of index/ranking.py run while extracting one question's features over a made-up framework of
+    `size` entries, one of whose areas a word of the question is bridged to; and that area's first row."""
+    import sys
+
+    import index.ranking
+
+    entries = [_entry(f"Level {1 + i % 2}", f"Area {i}", f"ships feature number {i} with care") for i in range(size)]
+    structure = Structure(entries)
+    lexical = BM25Ranker([f"{e.area} {e.description}" for e in entries])
+    features = Features(entries, structure, lexical)
+    detected = structure.detect("who runs payroll at level 2?")
+    residual = content_terms(detected)
+    assert residual  # the question's own word, which the bridge lends to one area
+    q = Question(detected, residual, residual, residual, {w: ["Area 3"] for w in residual}, False)
+    narrowed = structure.mask(detected.mentions, {"who", "craft"})
+    zeros = np.zeros(size)
+    lines = 0
+
+    def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
+        nonlocal lines
+        if frame.f_code.co_filename != index.ranking.__file__:
+            return None
+        if event == "line":
+            lines += 1
+        return tracer
+
+    before = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        x = features.extract(q, zeros, None, lexical.scores(residual), narrowed, narrowed)
+    finally:
+        sys.settrace(before)
+    return lines, dict(zip(NAMES, x[3], strict=True))
+
+
+def test_features_are_computed_over_arrays_not_entry_by_entry() -> None:
+    # Every feature is one numpy operation over all entries (or read from arrays built with the index): the
+    # Python run per question is the same for 8 entries as for 400, so a large framework costs no more of it.
+    small, row = _extract_tracing_lines(8)
+    large, same_row = _extract_tracing_lines(400)
+    assert small == large
+    # The bridged word is found in its area's entry (Area 3 is at level 2, which the question names).
+    assert row["coverage"] == same_row["coverage"] == 1.0
