@@ -284,7 +284,8 @@ class Features:
         rows = self._word_rows.get(word)
         if rows is None:
             parts = [self._having(t) for t in (word, prefix(word), *self.lexical.completions(word)) if t]
-            rows = np.unique(np.concatenate(parts)) if parts else _NONE
+            # A row twice is harmless (the rows only mark a mask), so no sorting them into one.
+            rows = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else _NONE
             rows.flags.writeable = False
             if len(self._word_rows) < MEMO:
                 self._word_rows[word] = rows
