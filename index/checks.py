@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
 from index.glossary import check_glossary
 from index.owners import check_owners
-from index.parse import SHOWN_NAMES, Content, Page, Problem, load_content
+from index.problem import Problem
 from index.siteurl import site_address
+
+# index.parse (markdown_it, yaml) is imported when a check runs: a server imports this module for hot
+# reload, and a restart from kept state reads no page (issue 23, item 4).
+if TYPE_CHECKING:
+    from index.parse import Content, Page
 
 
 def check_content(content_dir: Path) -> tuple[list[Problem], str]:
@@ -22,6 +28,8 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
 
 def check_loaded(content_dir: Path) -> tuple[Content, list[Problem], str]:
     """check_content, with the pages as read, for what else looks at them (`check --shape`)."""
+    from index.parse import load_content
+
     content = load_content(content_dir)
     problems = list(content.problems)
     for extra_check in EXTRA_CHECKS:
@@ -123,6 +131,8 @@ def _pages(n: int) -> str:
 
 
 def _names(crafts: list[str]) -> str:
+    from index.parse import SHOWN_NAMES
+
     shown = [f'"{c}"' for c in crafts[:SHOWN_NAMES]]
     return ", ".join(shown) + (", …" if len(crafts) > SHOWN_NAMES else "")
 

@@ -33,16 +33,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from index.files import UnsafePage, read_page
-from index.frontmatter import SHOWN_LINE_CHARS, SafeFrontMatterLoader
 from index.levelnames import base_title
-from index.parse import SHOWN_NAMES, Content, Problem
+from index.problem import Problem
 from index.tokens import words
+
+# yaml, index.frontmatter and index.parse are imported by the functions that read careerfw.yaml or check it
+# against pages: a restart from kept state (issue 23, item 4) answers without either parser.
+if TYPE_CHECKING:
+    import yaml
+
+    from index.parse import Content
 
 GLOSSARY_FILE = "careerfw.yaml"
 SECTIONS = ("titles", "synonyms", "redirects")
@@ -270,6 +274,7 @@ class Glossary:
 def _as_yaml(data: Mapping[str, Any]) -> str:
     """A mapping written as an admin would write the file: one line per title, synonym and redirect
     field, so each line a question used has a line number and text of its own."""
+    import yaml
 
     def entry(key: Any, value: Any) -> str:
         # One line however long: an unbounded width never wraps.
@@ -341,6 +346,10 @@ def load_glossary(content_dir: Path | str) -> Glossary:
 def parse_glossary(text: str, rel: str = GLOSSARY_FILE) -> Glossary:
     """Parse the file's text; `rel` names it in problems. A text that is not YAML gives an empty glossary
     with no problems of its own: siteurl.site_address reads the same file and reports that, once."""
+    import yaml
+
+    from index.frontmatter import SHOWN_LINE_CHARS, SafeFrontMatterLoader
+
     try:
         root = yaml.compose(text, Loader=SafeFrontMatterLoader) if text.strip() else None
     except yaml.YAMLError:
@@ -393,6 +402,8 @@ def _line(node: yaml.Node) -> int:
 
 
 def _scalar(node: yaml.Node) -> str | None:
+    import yaml
+
     if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
         value = " ".join(str(node.value).split())
         return value or None
@@ -400,15 +411,21 @@ def _scalar(node: yaml.Node) -> str | None:
 
 
 def _empty(node: yaml.Node) -> bool:
+    import yaml
+
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _shown(node: yaml.Node) -> str:
+    import yaml
+
     return f'"{node.value}"' if isinstance(node, yaml.ScalarNode) else "a list or mapping"
 
 
 def _names(node: yaml.Node) -> list[tuple[str, int]] | None:
     """A name or a list of names, each with its line; None when it is neither."""
+    import yaml
+
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     out = []
     for item in items:
@@ -422,6 +439,8 @@ def _names(node: yaml.Node) -> list[tuple[str, int]] | None:
 def _duplicates(node: yaml.Node, rel: str, problems: list[Problem]) -> None:
     """Keys written twice in any mapping: YAML keeps only the last, so the first would be silently lost.
     Compared as the glossary matches them (case and spacing aside): "Senior" and "senior" are one key."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value in node.value:
@@ -440,10 +459,12 @@ def _duplicates(node: yaml.Node, rel: str, problems: list[Problem]) -> None:
             _duplicates(item, rel, problems)
 
 
-Origin = Callable[[str, yaml.Node], GlossaryLine]
+Origin = Callable[[str, "yaml.Node"], GlossaryLine]
 
 
 def _titles(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) -> list[Title]:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(rel, _line(node), "titles must map a title to its levels, e.g. `Senior: "
                                                   "{Backend Engineering: [Level 4, Level 5]}` or `Staff: [IC6]`"))
@@ -486,6 +507,8 @@ def _titles(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) 
 
 
 def _synonyms(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) -> list[Synonym]:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(rel, _line(node), "synonyms must map a word people use to a name in the framework, "
                                                   "e.g. `comms: Communication`"))
@@ -533,6 +556,8 @@ def _loops(synonyms: list[Synonym], rel: str) -> list[Problem]:
 
 
 def _redirects(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) -> list[Redirect]:
+    import yaml
+
     example = '`- topics: [salary, pay]` with `say: "…"` and `link: https://…`'
     if not isinstance(node, yaml.SequenceNode):
         problems.append(Problem(rel, _line(node), f"redirects must be a list, each item {example}"))
@@ -648,5 +673,7 @@ def _known(names: Iterable[str]) -> str:
     shown = sorted(set(names))
     if not shown:
         return ""
+    from index.parse import SHOWN_NAMES
+
     listed = ", ".join(f'"{n}"' for n in shown[:SHOWN_NAMES]) + (", …" if len(shown) > SHOWN_NAMES else "")
     return f" (it has {listed})"

@@ -18,10 +18,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
+from index.problem import Problem
 
-from index.parse import Content, Problem
+# yaml and index.parse are imported where the owners file is read: a restart from kept state (issue 23,
+# item 4) reads neither.
+if TYPE_CHECKING:
+    import yaml
+
+    from index.parse import Content
 
 OWNERS_FILE = "owners.yaml"
 
@@ -53,6 +59,8 @@ class Owners:
 
 
 def _scalar_id(node: yaml.Node) -> str | None:
+    import yaml
+
     if isinstance(node, yaml.ScalarNode) and node.tag in _STR_TAGS:
         value = str(node.value).strip()
         if value and not _NOT_AN_ID.search(value):
@@ -62,6 +70,8 @@ def _scalar_id(node: yaml.Node) -> str | None:
 
 def parse_owners(text: str, rel: str) -> Owners:
     """Parse owners YAML; `rel` names the file in problems. Never raises on bad input."""
+    import yaml
+
     problems: list[Problem] = []
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)

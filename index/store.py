@@ -26,14 +26,18 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from index.documents import Document, build_documents
 from index.embedder import BATCH, SHORT_HASH, Embedder
 from index.entry import Entry
-from index.parse import Content, Problem, load_content
+from index.problem import Problem
+
+# index.parse (markdown_it, yaml) is imported where content is read: a restart from kept state reads none.
+if TYPE_CHECKING:
+    from index.parse import Content
 
 FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
 # A build's files, each named once.
@@ -217,6 +221,8 @@ def build_index(
 
     `content` is the folder already parsed by the caller, so it is not read twice.
     """
+    from index.parse import load_content
+
     started = time.perf_counter()
     content = content or load_content(content_dir)
     if content.errors:
@@ -302,6 +308,8 @@ def ensure_index(
 ) -> tuple[LoadedIndex, BuildReport | None]:
     """Load the index for this content, building or refreshing it first when missing or stale."""
     index_dir = index_dir or default_index_dir(content_dir)
+    from index.parse import load_content
+
     report: BuildReport | None = None
     content = load_content(content_dir)
     if content.errors:

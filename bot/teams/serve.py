@@ -90,13 +90,15 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
         await web.SockSite(serving, sock).start()
         await loading.cleanup()
         runtime.go_live()  # on the loop, so on the main thread: SIGHUP reloads
+        # Said once serving, before the weekly rounds start: what a start imported to serve is what the
+        # log shows above this line.
+        print(f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
+              f"POST http://{args.host}:{args.port}/api/messages, GET /healthz", file=sys.stderr)
         # The weekly rounds after /healthz says 200, imported only now: their modules (bot.report) are
         # not needed to answer, and a start should not wait for them (issue 23, item 4).
         from bot.teams.report import start_teams_weekly
 
         start_teams_weekly(runtime, manager)
-        print(f"careerfw Teams bot: {len(runtime.answerer.entries)} entries loaded; "
-              f"POST http://{args.host}:{args.port}/api/messages, GET /healthz", file=sys.stderr)
         await stopped
         await serving.cleanup()
     finally:
