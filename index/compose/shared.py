@@ -38,6 +38,11 @@ class State:
     levels: LevelOrder  # each craft's levels in order (index/levelorder.py)
     followups: FollowUps
     glossary: Glossary = field(default_factory=Glossary)  # careerfw.yaml, loaded with the pages
+    # The terms of a cell's paragraph group, filled as quotes read them: they depend on the index alone, so
+    # each is tokenised once per loaded index, not once per question that quotes it (a reload makes a new
+    # State, and with it an empty dict).
+    paragraph_terms: dict[tuple[int, tuple[int, ...]], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,10 @@ def quote_hit(asking: Asking, query: Query, ranking: Ranking, hit: Hit, whole: b
     # The paragraphs this question is about: cosine per paragraph, nudged by shared words.
     asked = set(ranking.residual)
     scored = []
-    paras = entry.paragraphs
     for group, cos in state.ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry):
         if not group:
             continue
-        shared = len(asked & set(terms(" ".join(paras[i] for i in group if i < len(paras)))))
+        shared = len(asked & group_terms(state, hit.entry, group))
         scored.append((cos + 0.05 * shared, group))
     if not scored:
         return quote_for(entry, hit.score, (), asking.site_url)
@@ -79,6 +83,16 @@ def quote_hit(asking: Asking, query: Query, ranking: Ranking, hit: Hit, whole: b
     best = scored[0][0]
     chosen = tuple(i for s, g in scored[:MAX_PARAGRAPHS] if s >= best - PARAGRAPH_MARGIN for i in g)
     return quote_for(entry, hit.score, chosen, asking.site_url)
+
+
+def group_terms(state: State, entry: int, group: tuple[int, ...]) -> frozenset[str]:
+    """The terms of paragraphs `group` of cell `entry`, tokenised once per loaded index."""
+    key = (entry, group)
+    found = state.paragraph_terms.get(key)
+    if found is None:
+        paras = state.index.entries[entry].paragraphs
+        found = state.paragraph_terms[key] = frozenset(terms(" ".join(paras[i] for i in group if i < len(paras))))
+    return found
 
 
 def distinct_areas(state: State, hits: list[Hit]) -> list[Hit]:

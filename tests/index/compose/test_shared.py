@@ -4,10 +4,14 @@ names (narrowed by the crafts it names), and suggestions of distinct areas."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from index import Answerer
+from index.compose import shared
 from index.compose.shared import distinct_areas, named_levels
 from index.search import Hit
+from index.tokens import terms
+from tests.support.frameworks import Ladder, write_ladders
 
 
 def test_the_levels_named_are_narrowed_by_the_craft_named(harbor: Answerer, composer_call) -> None:
@@ -31,3 +35,34 @@ def test_suggestions_name_each_area_once_in_rank_order(harbor: Answerer, compose
     hits = [Hit(row[key], 1.0 - n / 10, ()) for n, key in enumerate(ranked)]
     kept = [(entries[h.entry].level, entries[h.entry].area) for h in distinct_areas(asking.state, hits)]
     assert kept == [("Engineer 2", "On-call"), ("Engineer 1", "Delivery"), ("Designer 1", "Research")]
+
+
+def test_a_cells_paragraphs_are_tokenised_once_per_index_not_per_question(
+        open_answerer, tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Which paragraphs of a long cell a quote keeps reads each paragraph's words; those depend on the index
+    # alone, so asking about the cell again must not read its text again (issue 23: composition per question).
+    incidents = ("## Incidents\n\nLeads the incident response when the payments platform is down.\n\n"
+                 "Writes the postmortem within a week and tracks every action to its end.\n\n"
+                 "Rehearses failover drills with the database team each quarter.\n")
+    content = write_ladders(tmp_path_factory.mktemp("drills") / "content", {"ops": Ladder("Operations", [
+        ("Operator 1", incidents + "\n## Delivery\n\nShips small changes with a reviewer's help.\n"),
+        ("Operator 2", incidents.replace("Leads", "Runs") + "\n## Delivery\n\nShips whole features alone.\n"),
+    ])})
+    answerer = open_answerer(content)
+    cells = {e.description for e in answerer.entries if len(e.paragraphs) > 1}
+    assert cells, "the made-up framework has cells of several paragraphs"
+    read: list[str] = []
+
+    def counting(text: str) -> list[str]:
+        if any(text and text in cell for cell in cells):
+            read.append(text)
+        return terms(text)
+
+    monkeypatch.setattr(shared, "terms", counting)
+    question = "who writes the postmortem after an outage?"
+    first = answerer.ask(question)
+    assert first.confident and first.quotes[0].text.startswith("Writes the postmortem")
+    assert read, "the first question read the cell's paragraphs"
+    once = len(read)
+    assert answerer.ask(question).to_json() == first.to_json()
+    assert len(read) == once, "asked again, the same index's paragraphs are not tokenised again"
