@@ -63,12 +63,14 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
     loading = web.AppRunner(_loading_app(health), access_log=None)
     await loading.setup()
     await web.SockSite(loading, sock.dup()).start()
+    load = asyncio.ensure_future(on_daemon_thread(Runtime.load, settings, health, None, store, preloaded))
+    await asyncio.sleep(0)  # the task runs to its thread's start, so the kept state loads from here on
     # Imported once the port is open (a probe waits for its 503 rather than being refused) and while the
-    # model loads: the Teams app is needed only when the answerer is.
+    # answerer loads on its thread: the Teams app is needed only when the answerer is, and nothing reaches
+    # it before it is built below (until then every request gets the loading app's 503).
     from bot.teams.app import create_app
     from bot.teams.services import Services
 
-    load = asyncio.ensure_future(on_daemon_thread(Runtime.load, settings, health, None, store, preloaded))
     stopped = asyncio.ensure_future(stop.wait())
     await asyncio.wait([load, stopped], return_when=asyncio.FIRST_COMPLETED)
     if not load.done():  # SIGTERM while loading: nothing to drain

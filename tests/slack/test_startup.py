@@ -217,3 +217,52 @@ def test_teams_starts_loading_the_model_before_importing_its_web_framework(tmp_p
         stop_on_sigterm(proc)
     assert proc.returncode == 0
     assert [json.loads(line) for line in out.read_text().splitlines()] == [[]]
+
+
+# Runtime.load noted as it begins; an import hook that, when bot.teams.app is first imported, waits (a
+# deadlock guard, not a timing) for the load to begin and writes whether it had.
+_AT_APP_IMPORT = """
+import json, sys, threading
+import bot.runtime
+from bot.cli import main
+
+began = threading.Event()
+load = bot.runtime.Runtime.load.__func__
+
+def noted(cls, *args, **kwargs):
+    began.set()
+    return load(cls, *args, **kwargs)
+
+bot.runtime.Runtime.load = classmethod(noted)
+
+class Hook:
+    def find_spec(self, name, path=None, target=None):
+        if name == "bot.teams.app":
+            sys.meta_path.remove(self)
+            with open(sys.argv[1], "w") as f:
+                json.dump({"loading": began.wait(30)}, f)
+        return None
+
+sys.meta_path.insert(0, Hook())
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_teams_loads_the_answerer_while_it_imports_the_teams_app(tmp_path: Path) -> None:
+    """Issue 23, item 4: a Teams restart hands the answerer's load (the kept state, the model) to its thread
+    before it imports the Teams app and its Agents SDK listeners, so the two overlap; /healthz says 200 only
+    once both are done, and the start is one load."""
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    out = tmp_path / "at-app-import.json"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", _AT_APP_IMPORT, str(out), "teams", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        health = wait_for_healthz(proc, port)
+        assert health is not None and health[0] == 200, \
+            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
+    finally:
+        stop_on_sigterm(proc)
+    assert proc.returncode == 0
+    assert json.loads(out.read_text()) == {"loading": True}
