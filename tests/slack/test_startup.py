@@ -123,23 +123,30 @@ sys.exit(main(sys.argv[2:]))
 _WEEKLY_ONLY = ("bot.report.compute", "bot.report.deliver", "bot.report.html", "bot.slack.report", "bot.teams.report")
 
 
-def modules_when_healthy(tmp_path: Path, args: list[str], env: dict[str, str]) -> set[str]:
-    """Start `careerfw <args>` on `--port`, wait for /healthz 200, ask it once more, and return the modules
-    it had imported when it first said 200."""
-    out = tmp_path / "modules.json"
+def serve_child_until_healthy(script: str, argv: list[str], env: dict[str, str], still_up_after: float = 0) -> None:
+    """Run `python -c script *argv --host 127.0.0.1 --port P` (a script that ends in `careerfw`'s main), wait
+    for /healthz 200, optionally check it is still up `still_up_after` seconds later, and stop it cleanly."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", _MODULES_AT_READY, str(out), *args, "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", script, *argv, "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         health = wait_for_healthz(proc, port)
         assert health is not None and health[0] == 200, \
             proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
-        time.sleep(0.5)  # the weekly rounds start right after 200: the server must still be up after them
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        if still_up_after:
+            time.sleep(still_up_after)
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     finally:
         stop_on_sigterm(proc)
     assert proc.returncode == 0
+
+
+def modules_when_healthy(tmp_path: Path, args: list[str], env: dict[str, str]) -> set[str]:
+    """Start `careerfw <args>` on `--port`, wait for /healthz 200, ask it once more, and return the modules
+    it had imported when it first said 200."""
+    out = tmp_path / "modules.json"
+    # The weekly rounds start right after 200: the server must still be up after them.
+    serve_child_until_healthy(_MODULES_AT_READY, [str(out), *args], env, still_up_after=0.5)
     return set(json.loads(out.read_text()))
 
 
@@ -186,17 +193,7 @@ def test_serve_http_starts_loading_the_model_before_importing_the_web_server(
     env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                       SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     out = tmp_path / "at-model-load.jsonl"
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", _AT_MODEL_LOAD, str(out), "uvicorn,bot.slack.app", "serve", "--http",
-                             "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        health = wait_for_healthz(proc, port)
-        assert health is not None and health[0] == 200, \
-            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
-    finally:
-        stop_on_sigterm(proc)
-    assert proc.returncode == 0
+    serve_child_until_healthy(_AT_MODEL_LOAD, [str(out), "uvicorn,bot.slack.app", "serve", "--http"], env)
     assert [json.loads(line) for line in out.read_text().splitlines()] == [[]]
 
 
@@ -205,17 +202,7 @@ def test_teams_starts_loading_the_model_before_importing_its_web_framework(tmp_p
     aiohttp, the Agents SDK and the Teams app import; one load, then 200."""
     env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     out = tmp_path / "at-model-load.jsonl"
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", _AT_MODEL_LOAD, str(out), "aiohttp,microsoft_agents,bot.teams.app",
-                             "teams", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        health = wait_for_healthz(proc, port)
-        assert health is not None and health[0] == 200, \
-            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
-    finally:
-        stop_on_sigterm(proc)
-    assert proc.returncode == 0
+    serve_child_until_healthy(_AT_MODEL_LOAD, [str(out), "aiohttp,microsoft_agents,bot.teams.app", "teams"], env)
     assert [json.loads(line) for line in out.read_text().splitlines()] == [[]]
 
 
@@ -254,15 +241,5 @@ def test_teams_loads_the_answerer_while_it_imports_the_teams_app(tmp_path: Path)
     once both are done, and the start is one load."""
     env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
     out = tmp_path / "at-app-import.json"
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", _AT_APP_IMPORT, str(out), "teams", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        health = wait_for_healthz(proc, port)
-        assert health is not None and health[0] == 200, \
-            proc.stderr.read() if proc.poll() is not None and proc.stderr else "not healthy"
-    finally:
-        stop_on_sigterm(proc)
-    assert proc.returncode == 0
+    serve_child_until_healthy(_AT_APP_IMPORT, [str(out), "teams"], env)
     assert json.loads(out.read_text()) == {"loading": True}
