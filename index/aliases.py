@@ -26,6 +26,7 @@ from index.embedder import language_words
 from index.entry import Entry
 from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
 from index.levelorder import LevelOrder
+from index.spelling import FEWEST_LETTERS, LOOSE_MIN, slips
 from index.tokens import GENERIC, MEMO, STOPWORDS, fold, ordinals, same_family, stem, words
 
 _SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
@@ -33,15 +34,10 @@ _PAREN = re.compile(r"^(?P<before>.*?)\s*\((?P<inner>[^()]*)\)\s*(?P<after>.*)$"
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NUMBER = re.compile(r"\d+")
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
-# Memos of one framework's name comparisons are dropped past this many entries (a bound, not a tuning).
-_MEMO_MAX = 200_000
 # rapidfuzz's score for identical text: an exact name, above every typo, abbreviation or derived form of one.
 EXACT = 100.0
 # The loosest a typo may be (long names, `_threshold`); below it no pair is even scored.
 _LOOSEST = 82.0
-# Words shorter than this are read only as typed: never as a typo, abbreviation or another form of a name's
-# word ("eng", "lead" aside), since so short a word resembles too many others.
-_SHORT_WORD = 4
 # Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
 _SEPARATORS = wordtable.role("separator")
 
@@ -150,9 +146,9 @@ def _acronym(name: str) -> str | None:
 
 
 def _threshold(alias: str) -> float:
+    # A short name needs no rung of its own: 90 is out of reach for any other text when the name has four
+    # letters or fewer (one letter added or dropped already scores under it), so such a name is read exactly.
     n = len(alias.replace(" ", ""))
-    if n <= 4:
-        return EXACT
     if n <= 7:
         return 90.0
     if n <= 12:
@@ -197,7 +193,7 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         return True
     if short.isdigit() or full.isdigit() or short[:1] != full[:1] or short in STOPWORDS:
         return False
-    if len(short) >= 3 and full.startswith(short):
+    if len(short) >= FEWEST_LETTERS and full.startswith(short):
         return True
     # Letters in order ("mgr", "mgmt", "convo"): an abbreviation drops vowels or cuts the word short, so
     # one with two vowels after its first letter that leaves the word before its last letter is a word
@@ -214,11 +210,8 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
     if fuzz.ratio(short, full) >= _threshold(short):  # a typo of the word, judged as a name's typo is
         return True
     # Two letters swapped ("impcat") is one slip, however the plain ratio rates it.
-    return len(short) >= _SHORT_WORD and short not in vocabulary \
-        and OSA.distance(short, full) <= (1 if len(full) < 9 else 2)
-
-
-_MAX_INITIALS = 4  # words one typed word may stand for by their initials
+    return len(short) >= LOOSE_MIN and short not in vocabulary \
+        and OSA.distance(short, full) <= slips(len(full))
 
 
 def _abbreviates_seen(short: str, full: str, vocabulary: set[str], seen: dict[tuple[str, str], bool] | None) -> bool:
@@ -248,7 +241,7 @@ def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool
         return True
     k = len(q)
     return (
-        2 <= k <= min(len(full), _MAX_INITIALS)
+        2 <= k <= len(full)
         and q.isalpha()
         and q not in STOPWORDS
         and not (alone and q in vocabulary)
@@ -378,7 +371,9 @@ class Structure:
         self._alias_compact = [a.compact for a in self._aliases]
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
         # Per framework, filled as questions come: which typed word abbreviates which name word, and the
-        # entries each name selects (pure functions of the framework and the words, so kept).
+        # entries each name selects (pure functions of the framework and the words, so kept). Each is bounded
+        # by `tokens.MEMO`, as every memo of the core is: a bound on memory only (three passes over an eval
+        # set's 40-odd questions fill at most about a thousand entries of any of them).
         self._abbreviations: dict[tuple[str, str], bool] = {}
         self._spelt: dict[tuple[str, ...], tuple[tuple[float, _Alias], ...]] = {}
         # Per typed word, the names (by word count, in `_by_words` order) whose first word it could begin:
@@ -455,7 +450,7 @@ class Structure:
             candidates.append((EXACT, len(text), n.start, n.end, alias))
         # Another form of a one-word area's name ("lead" for Leadership), below the name itself.
         for pos, w in enumerate(ws):
-            if len(w) < _SHORT_WORD or w in STOPWORDS or w in GENERIC or (pos, pos + 1) in exact:
+            if len(w) < LOOSE_MIN or w in STOPWORDS or w in GENERIC or (pos, pos + 1) in exact:
                 continue
             for alias in self._derived_areas(w):
                 if alias.text != keys[pos]:
@@ -520,7 +515,7 @@ class Structure:
         found = self._derived.get(word)
         if found is None:
             found = tuple(a for a in self._area_words if same_family(word, a.text))
-            if len(self._derived) < _MEMO_MAX:
+            if len(self._derived) < MEMO:
                 self._derived[word] = found
         return found
 
@@ -547,7 +542,7 @@ class Structure:
     ) -> list[tuple[float, int, int, int, _Alias]]:
         """Names written with abbreviated words ("tech director", "senior eng 1", "sr engineer"), word by word."""
         out: list[tuple[float, int, int, int, _Alias]] = []
-        if len(self._abbreviations) > _MEMO_MAX or len(self._spelt) > _MEMO_MAX or len(self._openers) > _MEMO_MAX:
+        if len(self._abbreviations) > MEMO or len(self._spelt) > MEMO or len(self._openers) > MEMO:
             self._abbreviations, self._spelt, self._openers = {}, {}, {}
         opens = [bool(self._openers_of(k)) for k in keys]
         for (i, j), text in zip(windows, texts, strict=True):
@@ -566,15 +561,15 @@ class Structure:
         n = len(window)
         # One word alone only when it is long and the text never uses it ("comms", "mgmt"): short
         # ones ("eng") would name a level in every question that says what someone is.
-        if n == 1 and (len(window[0]) < _SHORT_WORD or window[0] in self.vocabulary):
+        if n == 1 and (len(window[0]) < LOOSE_MIN or window[0] in self.vocabulary):
             return ()
         # A typed word may also be the initials of several of the name's words ("sr em": Senior
-        # Engineering Manager), so names of up to _MAX_INITIALS more words than typed are tried.
+        # Engineering Manager), so names of more words than typed are tried, up to the longest there is.
         typed = list(window)
         digits = _digits(window)
         found: list[tuple[float, _Alias]] = []
         openers = self._openers_of(window[0])
-        for size in range(n, n + _MAX_INITIALS):
+        for size in range(n, self._longest + 1):
             for alias, name_words in openers.get(size, ()):
                 if alias.text == text or digits != alias.digits:
                     continue
@@ -604,7 +599,7 @@ class Structure:
                 continue
             for alias, name_words in names:
                 if _abbreviates_seen(word, name_words[0], self.vocabulary, self._abbreviations) or (
-                    initials and k <= min(size, _MAX_INITIALS) and word == "".join(w[0] for w in name_words[:k])
+                    initials and k <= size and word == "".join(w[0] for w in name_words[:k])
                 ):
                     out.setdefault(size, []).append((alias, name_words))
         return out
@@ -653,7 +648,7 @@ class Structure:
         found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
         # Shared between questions from now on: read-only, so no caller can change another's rows.
         found.flags.writeable = False
-        if len(self._rows_of) < _MEMO_MAX:
+        if len(self._rows_of) < MEMO:
             self._rows_of[key] = found
         return found
 
@@ -662,7 +657,7 @@ class Structure:
         if found is None:
             name = f" {text} "
             found = np.array([i for i, body in self._prose if name in body], dtype=np.int64)
-            if len(self._prose_cache) < _MEMO_MAX:
+            if len(self._prose_cache) < MEMO:
                 self._prose_cache[text] = found
         return found
 
@@ -730,7 +725,7 @@ def _owner_words(frameworks: set[str], role_nouns: frozenset[str]) -> frozenset[
 
 def _layout_sections(entries: list[Entry]) -> set[str]:
     """Section headings that are page layout, not names: the same heading ("Expectations", "Competencies")
-    over the tables of at least three pages and of most level pages names nothing a question could pick."""
+    over the tables of most level pages names nothing a question could pick."""
     pages: dict[str, set[str]] = defaultdict(set)
     level_pages: set[str] = set()
     for e in entries:
@@ -738,7 +733,7 @@ def _layout_sections(entries: list[Entry]) -> set[str]:
             level_pages.add(e.path)
             if e.section:
                 pages[e.section].add(e.path)
-    return {s for s, ps in pages.items() if len(ps) >= 3 and len(ps) >= 0.5 * len(level_pages)}
+    return {s for s, ps in pages.items() if len(ps) >= 0.5 * len(level_pages)}
 
 
 def _kinds(values: frozenset[tuple[str, str]]) -> frozenset[str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from index.spelling import LOOSE_MIN, slips
 from index.tokens import MEMO, STOPWORDS, expand, pairs, stem, terms, words
 
 # Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
@@ -43,7 +44,7 @@ class BM25Ranker:
         self._idf = {t: _idf(self.size, n) for t, n in df.items()}
         self.unknown_idf = _idf(self.size, 0)
         # An unknown word's completions depend only on these texts: each is looked up once, then kept.
-        self._completed: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._completed: dict[str, tuple[str, ...]] = {}
         self._bm25 = bm25s.BM25()
         if self.size:
             self._bm25.index(corpus, show_progress=False)
@@ -71,22 +72,22 @@ class BM25Ranker:
         """How rare a word is in these texts; a word they never use is the rarest of all."""
         return self._idf.get(term, self.unknown_idf)
 
-    def completions(self, term: str, limit: int = 3) -> list[str]:
+    def completions(self, term: str) -> list[str]:
         """Indexed words an unknown short word abbreviates ("exec" -> "executive", "execution").
 
         Only when the words it could stand for share one root past what was typed: "collab" is
         "collaborat-" whichever word follows, but "comp" could be "company", "complex" or "competent",
         and a word that could be anything is no abbreviation."""
-        if len(term) < 4 or term in self._vocab:
+        if len(term) < LOOSE_MIN or term in self._vocab:
             return []
-        found = self._completed.get((term, limit))
+        found = self._completed.get(term)
         if found is None:
-            found = tuple(self._complete(term, limit))
+            found = tuple(self._complete(term))
             if len(self._completed) < MEMO:  # a bound on memory only: an unkept word is worked out again
-                self._completed[(term, limit)] = found
+                self._completed[term] = found
         return list(found)
 
-    def _complete(self, term: str, limit: int) -> list[str]:
+    def _complete(self, term: str) -> list[str]:
         i = bisect.bisect_left(self._sorted_vocab, term)
         out: list[str] = []
         while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term):
@@ -94,7 +95,7 @@ class BM25Ranker:
             i += 1
         if len(out) > 1 and len(os.path.commonprefix(out)) < len(term) + ROOT_PAST:
             return []
-        return out[:limit] or self._respelt(term)
+        return out or self._respelt(term)
 
     def _respelt(self, term: str) -> list[str]:
         """The one indexed word a long unknown word is a slip of ("responsibilite" for "responsibility",
@@ -102,12 +103,12 @@ class BM25Ranker:
         when two words are that close: then the slip could be either."""
         if len(term) < TYPO_MIN or term.isdigit():
             return []
-        slips = 1 if len(term) < 9 else 2
+        allowed = slips(len(term))
         lo = bisect.bisect_left(self._sorted_vocab, term[0])
         hi = bisect.bisect_left(self._sorted_vocab, chr(ord(term[0]) + 1))
         close = [
             w for w in self._sorted_vocab[lo:hi]
-            if abs(len(w) - len(term)) <= slips and OSA.distance(term, w, score_cutoff=slips) <= slips
+            if abs(len(w) - len(term)) <= allowed and OSA.distance(term, w, score_cutoff=allowed) <= allowed
         ]
         return close if len(close) == 1 else []
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.spelling import FEWEST_LETTERS
 from index.tokens import STOPWORDS, stem, terms
 
 # Cosine between a word and an area name for the word to stand for that name. Between unrelated
@@ -42,7 +43,7 @@ class VocabularyBridge:
             return out
         for w in dict.fromkeys(words):
             t = stem(w)
-            if len(w) < 3 or w.isdigit() or w in STOPWORDS or known(t):
+            if len(w) < FEWEST_LETTERS or w.isdigit() or w in STOPWORDS or known(t):
                 continue
             sims = self._vectors @ encode(w)
             close = [self.names[i] for i in np.flatnonzero(sims >= BRIDGE)]

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from index.glossary import check_glossary
 from index.owners import check_owners
 from index.problem import Problem
 from index.siteurl import site_address
+from index.spelling import slips
 
 # index.parse (markdown_it, yaml) is imported when a check runs: a server imports this module for hot
 # reload, and a restart from kept state reads no page (issue 23, item 4).
@@ -50,9 +51,9 @@ def craft_typos(content: Content) -> list[Problem]:
     `parent: Enginering` makes a second craft with that one page, and ladder answers ("what comes
     after Level 2?") go wrong without a word.
 
-    A parent within one edit (names under 8 characters) or two edits (longer ones), or the same but
-    for case and spacing, of a craft with more pages, or with a page of its own, is an error: no
-    framework names two crafts that alike. A craft of a single page and level where every other craft
+    A parent within the slips a word of its length may carry (`spelling.slips`; two swapped letters count
+    one), or the same but for case and spacing, of a craft with more pages, or with a page of its own, is
+    an error: no framework names two crafts that alike. A craft of a single page and level where every other craft
     of its framework has MANY_PAGES or more is only a warning, since a real one-page craft must be
     possible to keep.
     """
@@ -115,8 +116,10 @@ def craft_typos(content: Content) -> list[Problem]:
 def _near(a: str, b: str) -> bool:
     if " ".join(a.lower().split()) == " ".join(b.lower().split()):
         return True
-    allowed = 1 if min(len(a), len(b)) < 8 else 2
-    return Levenshtein.distance(a.lower(), b.lower(), score_cutoff=allowed) <= allowed
+    # Slips as every other reader of a misspelt word counts them (index/spelling.py): two swapped letters
+    # are one, and the shorter name sets how many it may carry.
+    allowed = slips(min(len(a), len(b)))
+    return OSA.distance(a.lower(), b.lower(), score_cutoff=allowed) <= allowed
 
 
 def _distance_words(a: str, b: str) -> str:

@@ -58,6 +58,7 @@ from index.levelnames import (
 )
 from index.levelorder import LevelOrder
 from index.query import Query, parse
+from index.spelling import FEWEST_LETTERS
 from index.tokens import GENERIC, STOPWORDS, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?"); the
@@ -547,7 +548,7 @@ def _person_words(levels: LevelOrder) -> dict[str, str]:
             codes = {c for c, _ in title_numbers(level.title) if len(c) >= 2}
             for w in {singular(w) for w in words(base_title(level.title))} | codes:
                 if w in STOPWORDS or w in GENERIC or w in SENIORITY or w.isdigit() or roman(w) or len(w) < 2 \
-                        or (len(w) < 3 and w not in codes):
+                        or (len(w) < FEWEST_LETTERS and w not in codes):
                     continue
                 seen.setdefault(w, set()).add(craft)
                 share[(w, craft)] += 1

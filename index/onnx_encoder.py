@@ -30,10 +30,6 @@ INTRA_OP_THREADS = 1
 # An index build is many batches: those run side by side, one per usable core, up to this many.
 MAX_BATCH_WORKERS = 4
 
-# The positions a BERT model has: the longest text sentence-transformers reads when neither the model
-# nor its tokenizer says (a tokenizer without a limit declares a huge one).
-BERT_POSITIONS = 512
-
 # sentence-transformers' pooling config, in its older (pooling_mode_*_tokens flags) and newer
 # ("pooling_mode": name) spellings; the modes this encoder implements.
 _LEGACY_MODES = {
@@ -101,9 +97,11 @@ def read_pipeline(directory: Path) -> Pipeline:
     modules = _json(directory / "modules.json")
     pooling: tuple[str, int] | None = None
     normalize = False
+    transformer = directory
     for module in modules:
         kind = str(module.get("type", "")).rsplit(".", 1)[-1]
         if kind == "Transformer":
+            transformer = directory / module.get("path", "")
             continue
         if kind == "Pooling":
             where = directory / module.get("path", "") / "config.json"
@@ -123,9 +121,16 @@ def read_pipeline(directory: Path) -> Pipeline:
     st_config = _optional_json(directory / "sentence_bert_config.json")
     max_len = st_config.get("max_seq_length")
     if not isinstance(max_len, int):
-        # sentence-transformers' own fallback: the tokenizer's limit, capped at BERT's positions.
-        limit = _optional_json(directory / "tokenizer_config.json").get("model_max_length", BERT_POSITIONS)
-        max_len = int(min(limit, BERT_POSITIONS))
+        # sentence-transformers' own fallback (its Transformer module): the tokenizer's limit, capped at the
+        # positions the model has (a tokenizer without a limit declares a huge one; -1 declares none).
+        limits = [
+            _optional_json(directory / "tokenizer_config.json").get("model_max_length"),
+            _optional_json(transformer / "config.json").get("max_position_embeddings"),
+        ]
+        known = [n for n in limits if isinstance(n, int) and n > 0]
+        if not known:
+            raise UnsupportedModel(f"{directory}: neither the tokenizer nor the model says how long a text it reads")
+        max_len = min(known)
     return Pipeline(pooling[0], pooling[1], normalize, max_len, bool(st_config.get("do_lower_case", False)))
 
 
@@ -138,13 +143,15 @@ def pool(tokens: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
         # Padding takes no part in the max (sentence-transformers sets it to -1e9 first, to the same end).
         return tokens.max(axis=1, where=weights > 0, initial=-np.inf)
     summed = (tokens * weights).sum(axis=1)
-    counts = np.clip(weights.sum(axis=1), 1e-9, None)
+    # A row of padding alone counts no tokens: its zero sum, divided by one, stays zero.
+    counts = np.maximum(weights.sum(axis=1), 1)
     return summed / (np.sqrt(counts) if mode == "mean_sqrt_len_tokens" else counts)
 
 
 def unit(vectors: np.ndarray) -> np.ndarray:
     """Each row scaled to length one, as torch's `F.normalize` does (a zero row stays zero)."""
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
 class OnnxEncoder:

@@ -46,6 +46,7 @@ from index.intents import (
 )
 from index.levelnames import JOB_NOUNS, LEVEL_WORDS, SENIORITY, MissingLevel
 from index.search import Ranking
+from index.spelling import FEWEST_LETTERS
 from index.tokens import GENERIC, MEMO, STOPWORDS, degree_words, stem
 
 _LEVEL_PLURALS = wordtable.role("level-plural")
@@ -243,24 +244,23 @@ def _loose(ws: list[str], covered: set[int], vocabulary: set[str]) -> list[int]:
             if i not in covered and not _glue(w, vocabulary) and w not in _NOT_LOOSE and not w.isdigit()]
 
 
-# A slip of a function word is one letter off a word this long or longer; shorter ones are too
-# often another word ("an"/"at"), so neither the question's word nor the function word is shorter.
-_SLIP_MIN = 3
+# A slip of a function word is one letter off a word of FEWEST_LETTERS or more: neither the question's word
+# nor the function word is shorter.
 
 
 def _glue(word: str, vocabulary: set[str]) -> bool:
     """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""
     if word in STOPWORDS:
         return True
-    if len(word) < _SLIP_MIN or word in vocabulary:
+    if len(word) < FEWEST_LETTERS or word in vocabulary:
         return False
     return _slip_of_a_function_word(word)
 
 
-# Function words of _SLIP_MIN letters or more by first letter: a slip keeps the first letter.
+# Function words of FEWEST_LETTERS letters or more by first letter: a slip keeps the first letter.
 _GLUE_BY_LETTER = {
-    letter: tuple(g for g in sorted(STOPWORDS) if len(g) >= _SLIP_MIN and g[0] == letter)
-    for letter in {g[0] for g in STOPWORDS if len(g) >= _SLIP_MIN}
+    letter: tuple(g for g in sorted(STOPWORDS) if len(g) >= FEWEST_LETTERS and g[0] == letter)
+    for letter in {g[0] for g in STOPWORDS if len(g) >= FEWEST_LETTERS}
 }
 
 

@@ -245,7 +245,7 @@ def build_index(
         fresh_rows = dict(zip(missing, fresh, strict=True))
         for i, doc in enumerate(documents):
             vectors[i] = fresh_rows[i] if i in fresh_rows else reusable[doc.hash]
-        build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex}"
         builds = index_dir / "builds"
         builds.mkdir(parents=True, exist_ok=True)
         staging = builds / f".staging-{build_id}"

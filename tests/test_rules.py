@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Second round (parsing and naming modules): roman numerals from roman-numerals, markdown-it's anchor slug.
 # Alias detection (index/aliases.py): 9 regexes / 42 numbers -> 5 / 18 (exact score, typo floor, short word
 # named once; the window bound read from the longest name; the markup, doubled-word and prose regexes gone).
-CEILING = Counts(lists=22, words=162, regexes=20, numbers=85)
+# Sixth round (issue 19 item 5): how loosely a typed word is read, one rule (index/spelling.py) for the
+# readers that each wrote its own lengths; numbers read from the model's files; bounds that decided nothing.
+CEILING = Counts(lists=22, words=162, regexes=20, numbers=70)
 TABLE_CEILING = 265  # rows of index/words.tsv (307 before)
 
 

@@ -32,14 +32,15 @@ _QUESTIONS = [
 def _spelt_slowly(structure, window: tuple[str, ...], text: str):  # type: ignore[no-untyped-def]
     """What a window spells, by trying every name of its first letter and word counts (the path before the
     names a word can begin were kept per framework)."""
-    from index.aliases import _MAX_INITIALS, _digits, _spells
+    from index.aliases import _digits, _spells
+    from index.spelling import LOOSE_MIN
 
     n = len(window)
-    if n == 1 and (len(window[0]) < 4 or window[0] in structure.vocabulary):
+    if n == 1 and (len(window[0]) < LOOSE_MIN or window[0] in structure.vocabulary):
         return ()
     digits = _digits(window)
     found = []
-    for size in range(n, n + _MAX_INITIALS):
+    for size in range(n, structure._longest + 1):
         for alias, name_words in structure._by_words.get((size, text[:1]), ()):
             if alias.text == text or digits != alias.digits:
                 continue

@@ -71,14 +71,34 @@ def test_two_edits_on_a_long_name_and_case_only_differences_are_caught(tmp_path:
 
 
 def test_short_names_allow_one_edit_only(tmp_path: Path) -> None:
-    # Under 8 characters two edits turn one real name into another ("Data" -> "Java"), so only one is
-    # taken for a typo; the two-edit page is still a lone one-page craft, hence a warning.
+    # On a short name two slips turn one real name into another ("Data" -> "Java"), so only one is taken
+    # for a typo (`spelling.slips`); the two-slip page is still a lone one-page craft, hence a warning.
     root = framework(tmp_path, {"Data": 3, "Mobile": 3})
     level_page(root, "one.md", "Dta", 4)
     level_page(root, "two.md", "Mbolie", 4)  # two edits from "Mobile": left alone, but a lone page
     problems = {p.path: p for p in craft_typos(load_content(root))}
     assert problems["one.md"].severity == "error"
     assert problems["two.md"].severity == "warning"
+
+
+def test_two_swapped_letters_in_a_short_name_are_one_slip(tmp_path: Path) -> None:
+    # "Desgin" is "Design" typed fast: one slip, as a question's typo of a name is read, so check names it.
+    root = framework(tmp_path, {"Design": 3, "Data": 3})
+    level_page(root, "swap.md", "Desgin", 4)
+    problems = {p.path: p for p in craft_typos(load_content(root))}
+    assert problems["swap.md"].severity == "error"
+    assert 'correct the spelling to "Design"' in str(problems["swap.md"])
+
+
+def test_an_eight_letter_name_two_slips_away_is_not_called_a_typo(tmp_path: Path) -> None:
+    # "Datalake" and "Database" differ by two letters: a word under nine letters carries one slip wherever a
+    # misspelling is read (a question's names, BM25's words), so check does not tell the admin to rename it;
+    # being a lone one-page craft, it is still a warning.
+    root = framework(tmp_path, {"Database": 3, "Frontend": 3})
+    level_page(root, "lake.md", "Datalake", 1)
+    problems = {p.path: p for p in craft_typos(load_content(root))}
+    assert problems["lake.md"].severity == "warning"
+    assert "correct the spelling" not in str(problems["lake.md"])
 
 
 def test_a_lone_one_page_craft_is_a_warning_that_passes_check(

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from index.embedder import DEFAULT_MODEL, Embedder, export_dir_for
-from index.onnx_encoder import UnsupportedModel, pool, read_pipeline
+from index.onnx_encoder import UnsupportedModel, pool, read_pipeline, unit
 
 REPO = Path(__file__).resolve().parents[2]
 EXPORT = export_dir_for(DEFAULT_MODEL)
@@ -43,6 +43,22 @@ def test_pooling_config_is_read_in_both_of_its_spellings(tmp_path: Path) -> None
     assert (shipped.pooling, shipped.dimension, shipped.normalize, shipped.max_seq_length) == ("mean", 384, True, 256)
 
 
+def test_without_a_max_seq_length_the_text_is_cut_where_the_model_and_tokenizer_say(tmp_path: Path) -> None:
+    # sentence-transformers' fallback: the tokenizer's limit capped at the model's positions (config.json),
+    # whatever those are; a tokenizer without a limit declares a huge one.
+    root = _model_files(tmp_path / "m", {"embedding_dimension": 8, "pooling_mode": "mean"}, ["Transformer", "Pooling"])
+    (root / "sentence_bert_config.json").write_text(json.dumps({"do_lower_case": False}))
+    (root / "tokenizer_config.json").write_text(json.dumps({"model_max_length": int(1e30)}))
+    (root / "config.json").write_text(json.dumps({"max_position_embeddings": 1024}))
+    assert read_pipeline(root).max_seq_length == 1024
+    (root / "tokenizer_config.json").write_text(json.dumps({"model_max_length": 300}))
+    assert read_pipeline(root).max_seq_length == 300
+    (root / "tokenizer_config.json").unlink()
+    (root / "config.json").write_text(json.dumps({"max_position_embeddings": -1}))
+    with pytest.raises(UnsupportedModel, match="how long a text"):
+        read_pipeline(root)
+
+
 def test_a_model_that_needs_torch_after_the_transformer_is_refused(tmp_path: Path) -> None:
     dense = _model_files(tmp_path / "d", {"embedding_dimension": 8, "pooling_mode": "mean"},
                          ["Transformer", "Pooling", "Dense"])
@@ -61,6 +77,16 @@ def test_pooling_ignores_padding() -> None:
     assert pool(tokens, mask, "max").tolist() == [[3.0, 4.0]]
     assert pool(tokens, mask, "cls").tolist() == [[1.0, 2.0]]
     assert np.allclose(pool(tokens, mask, "mean_sqrt_len_tokens"), [[4.0 / np.sqrt(2), 6.0 / np.sqrt(2)]])
+
+
+def test_a_row_of_padding_alone_pools_to_zero_and_stays_zero_when_normalised() -> None:
+    tokens = np.array([[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]], dtype=np.float32)
+    mask = np.array([[1, 1], [0, 0]])
+    pooled = pool(tokens, mask, "mean")
+    assert pooled.tolist() == [[2.0, 3.0], [0.0, 0.0]]
+    vectors = unit(pooled)
+    assert np.allclose(vectors[0], np.array([2.0, 3.0]) / np.sqrt(13)) and vectors[1].tolist() == [0.0, 0.0]
+    assert np.allclose(np.linalg.norm(unit(np.array([[3e-13, 4e-13]])), axis=1), 1.0)  # small, not zero: unit
 
 
 def test_batches_run_side_by_side_give_each_text_its_own_vector(monkeypatch: pytest.MonkeyPatch) -> None:
