@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index import wordtable
+from index.spelling import FEWEST_LETTERS
 from index.tokens import MEMO, NOT_PLURAL, STOPWORDS, fold, roman, stem, words
 
 # Words that introduce a level number in a question ("level 3", "stage 3", "grade 3").
@@ -337,7 +338,7 @@ class LevelNames:
             return ""
         if word in self.codes:
             return word
-        if len(word) >= 3 and word not in STOPWORDS and word not in names:
+        if len(word) >= FEWEST_LETTERS and word not in STOPWORDS and word not in names:
             matches = [c for c in self.codes if word.startswith(c)]
             if len(matches) == 1:
                 return matches[0]
