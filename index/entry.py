@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from index import wordtable
@@ -126,7 +126,13 @@ class Entry:
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p for p in self.description.split("\n\n") if p.strip()]
+        return list(self._paragraphs)  # a fresh list: callers may change theirs, never the kept split
+
+    # Read for every quote, document and overview line: split once per entry (the text never changes; a
+    # rebuilt index or a `replace`d entry is a new object, with its own).
+    @cached_property
+    def _paragraphs(self) -> tuple[str, ...]:
+        return tuple(p for p in self.description.split("\n\n") if p.strip())
 
     @property
     def anchor(self) -> str:

@@ -96,11 +96,18 @@ class Model:
     fitted: dict[str, Any]  # provenance: commit, date, question sets, per-framework held-out figures
 
     def logits(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+        z = x - self.mean
+        z /= self.scale  # in place: the same quotients, one (entries, features) array fewer per question
+        return z @ self.weights + self.bias
 
     def probability(self, x: np.ndarray) -> np.ndarray:
+        return self.probability_of(self.logits(x))
+
+    @staticmethod
+    def probability_of(logits: np.ndarray) -> np.ndarray:
+        """`probability` from logits already computed (the ranker has them: no second product per question)."""
         # A candidate against "no answer" (score 0): the logistic function, written to never overflow.
-        return np.exp(-np.logaddexp(0.0, -self.logits(x)))
+        return np.exp(-np.logaddexp(0.0, -logits))
 
     def to_json(self) -> dict[str, Any]:
         return {

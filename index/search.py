@@ -314,7 +314,7 @@ class HybridRanker:
             features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed,
                                              selected if structure else None)
             score = model.logits(features)
-            probability = model.probability(features)
+            probability = model.probability_of(score)
         else:
             top_lex = float(lexical.max()) if n else 0.0
             score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area

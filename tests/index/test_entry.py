@@ -59,3 +59,21 @@ def test_bullets_of_one_list_are_told_apart_by_line_cells_are_not() -> None:
 def test_an_entry_survives_the_index_file() -> None:
     entry = replace(CELL, columns={"Examples": "Writes the release notes."}, nav_order=1.0)
     assert Entry.from_dict(entry.to_dict()) == entry
+
+
+def test_a_cells_paragraphs_are_split_once_and_no_reader_changes_them() -> None:
+    # Every quote, document and overview line reads an entry's paragraphs (issue 23: the pipeline per question).
+    splits: list[str] = []
+
+    class Counted(str):
+        def split(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            splits.append(str(self))
+            return super().split(*args, **kwargs)
+
+    entry = replace(CELL, description=Counted("Ships small changes.\n\nReviews promptly."))
+    mine = entry.paragraphs
+    mine.append("Written in by a reader.")
+    assert entry.paragraphs == ["Ships small changes.", "Reviews promptly."]
+    assert len(entry.paragraphs) == 2 and len(splits) == 1, "the text is split once, however often it is read"
+    # Another text is another entry, with its own paragraphs: nothing kept from the one it replaced.
+    assert replace(entry, description="Leads the incident review.").paragraphs == ["Leads the incident review."]

@@ -91,6 +91,25 @@ def test_the_features_tables_are_built_once_per_index_not_per_question(multileve
     assert built == []
 
 
+def test_a_ranking_computes_each_candidates_logit_once(multilevel_answerer: Answerer,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The probability the gate reads is the logistic of the logit the ranking sorts by: one product of the
+    # (entries, features) matrix with the weights per ranking, not one for each (issue 23: the pipeline).
+    model = load_model()
+    products: list[int] = []
+    real = Model.logits
+
+    def counting(self: Model, x: np.ndarray) -> np.ndarray:
+        products.append(len(x))
+        return real(self, x)
+
+    monkeypatch.setattr(Model, "logits", counting)
+    ranking = multilevel_answerer.tuned(model=model).ask("how do senior engineer 1s run technical interviews?").ranking
+    assert ranking is not None and ranking.probability is not None and ranking.features is not None
+    assert len(products) == 1
+    assert ranking.probability.tolist() == model.probability(ranking.features).tolist()
+
+
 def test_the_shipped_constants_file_loads_and_says_what_it_was_fitted_on() -> None:
     model = load_model(FITTED_PATH)
     assert model.weights.shape == (len(NAMES),) and 0.0 < model.threshold < 1.0

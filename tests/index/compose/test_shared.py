@@ -3,6 +3,8 @@ names (narrowed by the crafts it names), and suggestions of distinct areas."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -66,3 +68,27 @@ def test_a_cells_paragraphs_are_tokenised_once_per_index_not_per_question(
     once = len(read)
     assert answerer.ask(question).to_json() == first.to_json()
     assert len(read) == once, "asked again, the same index's paragraphs are not tokenised again"
+
+
+def test_a_rebuilt_index_quotes_its_new_paragraphs_not_those_kept_from_the_old(
+        open_answerer, tmp_path_factory) -> None:
+    # Paragraphs and their words are kept per entry and per loaded index (issue 23): a reload after the
+    # cell is rewritten must quote the new text, and pick its paragraphs by the new words.
+    def write(drill: str) -> Path:
+        incidents = ("## Incidents\n\nLeads the incident response when the payments platform is down.\n\n"
+                     f"{drill}\n\nWrites the postmortem within a week and tracks every action to its end.\n")
+        return write_ladders(content_root, {"ops": Ladder("Operations", [
+            ("Operator 1", incidents + "\n## Delivery\n\nShips small changes with a reviewer's help.\n"),
+            ("Operator 2", incidents.replace("Leads", "Runs") + "\n## Delivery\n\nShips whole features alone.\n"),
+        ])})
+
+    content_root = tmp_path_factory.mktemp("rewritten") / "content"
+    answerer = open_answerer(write("Rehearses failover drills with the database team each quarter."))
+    question = "who rehearses failover drills with the database team at operator 1?"
+    before = answerer.ask(question)
+    assert before.confident and before.quotes[0].text.startswith("Rehearses failover drills")
+    answerer.reload(write("Rehearses chaos experiments with the network team each month."),
+                    tmp_path_factory.mktemp("rebuilt-index"))
+    after = answerer.ask("who rehearses chaos experiments with the network team at operator 1?")
+    assert after.confident and after.quotes[0].text.startswith("Rehearses chaos experiments")
+    assert all("failover" not in q.text for q in answerer.ask(question).quotes)
