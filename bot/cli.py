@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from bot.collector import pause_collection, resume_collection
 from bot.config import ConfigError, Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -279,13 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=int, default=3000)
     p.add_argument("--health-port", type=int, default=None, help="Socket Mode: also serve GET /healthz here")
-    p.set_defaults(func=_front_end("bot.slack.serve", "serve_command"))
+    p.set_defaults(func=_front_end("bot.slack.serve", "serve_command"), server=True)
 
     p = sub.add_parser("teams", help="run the Microsoft Teams bot (POST /api/messages)")
     _content_args(p)
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=int, default=3978)
-    p.set_defaults(func=_front_end("bot.teams.serve", "serve_command"))
+    p.set_defaults(func=_front_end("bot.teams.serve", "serve_command"), server=True)
 
     p = sub.add_parser("teams-package", help="build the Teams app package zip for upload")
     p.add_argument("--out", type=Path, default=Path("appPackage/careerfw.zip"))
@@ -370,7 +371,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    # A server's start runs without the cyclic collector's passes (bot/collector.py) from
+    # here until /healthz says 200 (its serve_command resumes it on every way out); any other command
+    # gets it back at once.
+    pause_collection()
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
+    finally:
+        if not getattr(args, "server", False):
+            resume_collection()
     from index import ModelError, SearchIndexError
 
     try:

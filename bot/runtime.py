@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.collector import resume_collection
 from bot.config import Settings
 from bot.health import Health
 
@@ -330,6 +331,7 @@ class Runtime:
         set there) once the surface serves the answerer."""
         self.health.mark_ready(entries=len(self.answerer.entries), backend=self.answerer.embedder.backend)
         self.install_reload()
+        resume_collection(freeze=True)  # after 200: the start is over (a no-op unless it paused it)
 
     # --- hot reload --------------------------------------------------------------------------------
 

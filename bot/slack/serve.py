@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
+from bot.collector import pause_collection, resume_collection
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
 from bot.runtime import Runtime, on_daemon_thread, open_store, preload_model
@@ -240,6 +241,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     port = getattr(args, "port", None)
     port = settings.port if port is None else port
     health_port = getattr(args, "health_port", None)
+    pause_collection()  # until /healthz says 200 (Runtime.go_live), or any other way out (below)
     try:
         auth = check_tokens(settings, http)
         log.info("Slack accepted the bot token: %s in %s", auth.get("user", "?"), auth.get("team", "?"))
@@ -264,3 +266,5 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     except KeyboardInterrupt:
         return 0
+    finally:
+        resume_collection()

@@ -16,6 +16,7 @@ import socket
 import sys
 from typing import TYPE_CHECKING
 
+from bot.collector import pause_collection, resume_collection
 from bot.config import Settings
 from bot.health import Health
 from bot.runtime import Preloaded, Runtime, bind, on_daemon_thread, open_store, preload_model
@@ -111,6 +112,7 @@ async def _serve(args: argparse.Namespace, settings: Settings, manager: Connecti
 
 def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    pause_collection()  # until /healthz says 200 (Runtime.go_live), or any other way out (below)
     # The model's session is built on its own thread from here, without the GIL, while this thread imports
     # the Agents SDK, aiohttp and the Teams app; Runtime.load takes it over. Every way out waits for it:
     # its thread may be inside native code, which must not outlive the process.
@@ -123,6 +125,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return _serve_command(args, settings, preloaded)
     finally:
+        resume_collection()
         if preloaded is not None:
             preloaded.join()
 

@@ -243,3 +243,52 @@ def test_teams_loads_the_answerer_while_it_imports_the_teams_app(tmp_path: Path)
     out = tmp_path / "at-app-import.json"
     serve_child_until_healthy(_AT_APP_IMPORT, [str(out), "teams"], env)
     assert json.loads(out.read_text()) == {"loading": True}
+
+
+# Runs `careerfw` in a child that writes, when /healthz first turns 200 and once the runtime is live, whether
+# the cyclic garbage collector was on, how many passes it had made since the command began, and how many
+# objects it has frozen.
+_COLLECTOR_AT_READY = """
+import gc, json, sys
+import bot.health, bot.runtime
+from bot.cli import main
+
+passes = [0]
+gc.callbacks.append(lambda phase, info: passes.__setitem__(0, passes[0] + (phase == "start")))
+notes = {}
+ready = bot.health.Health.mark_ready
+live = bot.runtime.Runtime.go_live
+
+def mark_ready(self, *args, **kwargs):
+    notes.setdefault("at_200", {"enabled": gc.isenabled(), "passes": passes[0]})
+    return ready(self, *args, **kwargs)
+
+def go_live(self):
+    live(self)
+    notes["live"] = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count() > 0}
+    with open(sys.argv[1], "w") as f:
+        json.dump(notes, f)
+
+bot.health.Health.mark_ready = mark_ready
+bot.runtime.Runtime.go_live = go_live
+argv = sys.argv[2:]
+passes[0] = 0  # from here, what the command itself does
+sys.exit(main(argv))
+"""
+
+
+@pytest.mark.parametrize("surface", ["serve", "teams"])
+def test_a_server_start_makes_no_garbage_collection_pass_and_collects_once_live(
+    tmp_path: Path, fake_slack: FakeSlack, surface: str
+) -> None:
+    """Issue 23, item 4: a start makes ~200,000 objects that live as long as the process and almost no
+    garbage, so the collector's passes during a start (13% of its import CPU) are paused until /healthz
+    says 200; then it is on again, with what the start made frozen out of its scans."""
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1",
+                      CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    out = tmp_path / "collector.json"
+    argv = ["serve", "--http"] if surface == "serve" else ["teams"]
+    serve_child_until_healthy(_COLLECTOR_AT_READY, [str(out), *argv], env)
+    assert json.loads(out.read_text()) == {"at_200": {"enabled": False, "passes": 0},
+                                           "live": {"enabled": True, "frozen": True}}
