@@ -95,6 +95,8 @@ def roman(word: str) -> int | None:
 @lru_cache(maxsize=MEMO)  # every question re-reads the same names and labels; a pure function of its text
 def fold(text: str) -> str:
     """Lower case, accents and typographic quotes folded, so 'Team’s' and "team's" match."""
+    if text.isascii():  # no accent or typographic quote to fold (most questions): skip reading it letter by letter
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("’", "'").replace("‘", "'").lower()

@@ -87,3 +87,23 @@ def test_the_stop_lists_are_bm25s_own_and_reading_them_imports_no_bm25s() -> Non
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == {"loaded": [], "same": [True, True]}
+
+
+def test_plain_text_is_folded_without_reading_it_letter_by_letter(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every new question, window of it and quoted paragraph is folded once (issue 23: the pipeline per question);
+    # text with no accent and no typographic quote has nothing to fold but its case.
+    import index.tokens as tokens
+
+    decomposed: list[str] = []
+    real = tokens.unicodedata.normalize
+
+    def counting(form: str, text: str) -> str:
+        decomposed.append(text)
+        return real(form, text)
+
+    monkeypatch.setattr(tokens.unicodedata, "normalize", counting)
+    tokens.fold.cache_clear()
+    assert tokens.fold("Who Owns the On-Call Rota at L3?") == "who owns the on-call rota at l3?"
+    assert decomposed == []
+    assert tokens.fold("The Team’s Café") == "the team's cafe"  # accents and quotes still folded
+    assert decomposed == ["The Team’s Café"]
