@@ -24,12 +24,11 @@ from rapidfuzz.distance import OSA
 from index import wordtable
 from index.embedder import language_words
 from index.entry import Entry
-from index.levelnames import LevelNames, MissingLevel, is_initialism, roman, singular
+from index.levelnames import LABEL_SEPARATOR, LevelNames, MissingLevel, is_initialism, roman, singular
 from index.levelorder import LevelOrder
 from index.spelling import FEWEST_LETTERS, LOOSE_MIN, slips
 from index.tokens import GENERIC, MEMO, STOPWORDS, fold, ordinals, same_family, stem, words
 
-_SPLIT = re.compile(r"\s+[-–—:|]\s+|:\s+")
 _PAREN = re.compile(r"^(?P<before>.*?)\s*\((?P<inner>[^()]*)\)\s*(?P<after>.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NUMBER = re.compile(r"\d+")
@@ -108,7 +107,7 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
     """(alias text, partial) pairs for one facet value."""
     name = _clean(name)
     out: list[tuple[str, bool]] = [(name, False)]
-    split = [p for p in _SPLIT.split(name) if p and p != name]
+    split = [p for p in LABEL_SEPARATOR.split(name) if p and p != name]
     pieces = split or [name]
     for piece in pieces:
         m = _PAREN.match(piece)

@@ -43,7 +43,8 @@ CODE_LETTERS = 3
 _CODE = re.compile(rf"^([a-z]{{1,{CODE_LETTERS}}})(\d{{1,2}})$")
 _PAREN = re.compile(r"\(([^()]*)\)")
 # What sets a name apart from what follows it: a colon, or a dash or bar between spaces ("P3 - Product Manager",
-# "Task: small, defined work").
+# "Task: small, defined work", "Engineering:IC3"). One reading for level titles, step labels (index/parse.py) and
+# every name's parts (index/aliases.py).
 LABEL_SEPARATOR = re.compile(r"\s*:\s*|\s+[-–—|]\s+")
 # A role noun must be shared by at least this share of the level titles.
 ROLE_NOUN_SHARE = 0.5

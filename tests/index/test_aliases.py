@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from index.aliases import _abbreviates
+from index.aliases import Structure, _abbreviates
 
 
 @pytest.mark.parametrize("short, full, stands_for", [
@@ -159,3 +159,33 @@ def test_a_word_is_compared_with_the_area_names_once_per_framework(monkeypatch: 
     assert compared == []
     assert again.mentions == first.mentions
     assert any(m.derived and m.text == "experiment" for m in again.mentions)
+
+
+# --- a name's parts, read one way for level titles and for every other name ------------------------------------
+
+
+def _area_structure(tmp_path: Path, areas: list[str]) -> Structure:
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({area: f"Work of kind {n}." for n, area in enumerate(areas, 1)})
+    write_ladders(tmp_path, {"eng": Ladder("Engineering", [("Engineer", cells), ("Lead", cells)])})
+    return structure_of(tmp_path)
+
+
+def _areas_named(structure: Structure, question: str) -> set[str]:
+    return {v for m in structure.detect(question).mentions for f, v in m.values if f == "area"}
+
+
+@pytest.mark.parametrize("question, area", [
+    ("how is planning judged?", "Delivery:Planning"),
+    ("what does shipping mean here?", "Delivery :Shipping"),
+    ("what about mentoring?", "People: Mentoring"),
+])
+def test_a_names_parts_around_a_colon_are_names_with_or_without_spaces(
+    tmp_path: Path, question: str, area: str
+) -> None:
+    """A colon sets a name apart from what follows it however it is spaced: level titles were split at
+    "Engineering:IC3", other names only at ": " (one separator now, index/levelnames.py LABEL_SEPARATOR)."""
+    structure = _area_structure(tmp_path, ["Delivery:Planning", "Delivery :Shipping", "People: Mentoring"])
+    assert _areas_named(structure, question) == {area}
+
