@@ -24,12 +24,20 @@ from rapidfuzz.distance import OSA
 from index import wordtable
 from index.embedder import language_words
 from index.entry import Entry
-from index.levelnames import LABEL_SEPARATOR, LevelNames, MissingLevel, is_initialism, roman, singular
+from index.levelnames import (
+    LABEL_SEPARATOR,
+    LevelNames,
+    MissingLevel,
+    base_title,
+    is_initialism,
+    roman,
+    singular,
+    title_qualifiers,
+)
 from index.levelorder import LevelOrder
 from index.spelling import FEWEST_LETTERS, LOOSE_MIN, slips
 from index.tokens import GENERIC, MEMO, STOPWORDS, fold, ordinals, same_family, stem, words
 
-_PAREN = re.compile(r"^(?P<before>.*?)\s*\((?P<inner>[^()]*)\)\s*(?P<after>.*)$")
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NUMBER = re.compile(r"\d+")
 _CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
@@ -110,14 +118,10 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
     split = [p for p in LABEL_SEPARATOR.split(name) if p and p != name]
     pieces = split or [name]
     for piece in pieces:
-        m = _PAREN.match(piece)
-        if m:
-            outer = " ".join(p for p in (m["before"], m["after"]) if p)
-            out += [(outer, False), (m["inner"], False)]
-            pieces_here = [outer, m["inner"]]
-        else:
-            out.append((piece, False))
-            pieces_here = [piece]
+        # "X (Y)" is X and Y, every parenthesised part read as a level title's qualifiers are (index/levelnames.py).
+        outer = base_title(piece)
+        pieces_here = [outer, *title_qualifiers(piece)] if outer != piece else [piece]
+        out += [(p, False) for p in pieces_here]
         for p in pieces_here:
             parts = _conjuncts(p) if conjuncts else [c.strip() for c in _CONJ.split(p)][:2] if _CONJ.search(p) else []
             for c in parts:

@@ -41,6 +41,8 @@ _BARE_BEFORE = wordtable.role("number-after")
 # before a number is a noun of its own ("Milestone 2", "Band 3").
 CODE_LETTERS = 3
 _CODE = re.compile(rf"^([a-z]{{1,{CODE_LETTERS}}})(\d{{1,2}})$")
+# Parenthesised parts of a name ("Engineer 2 (IC3)", "Site Reliability Engineering (SRE)"): read here for level
+# titles and in index/aliases.py for every name.
 _PAREN = re.compile(r"\(([^()]*)\)")
 # What sets a name apart from what follows it: a colon, or a dash or bar between spaces ("P3 - Product Manager",
 # "Task: small, defined work", "Engineering:IC3"). One reading for level titles, step labels (index/parse.py) and

@@ -189,3 +189,10 @@ def test_a_names_parts_around_a_colon_are_names_with_or_without_spaces(
     structure = _area_structure(tmp_path, ["Delivery:Planning", "Delivery :Shipping", "People: Mentoring"])
     assert _areas_named(structure, question) == {area}
 
+
+def test_every_parenthesised_part_of_a_name_is_a_name(tmp_path: Path) -> None:
+    """"Operations (on-call) (SRE)" answers to "SRE" as "Engineer 2 (IC3)" does to "IC3": every parenthesised
+    part is read, as level titles' qualifiers are, not only the first."""
+    structure = _area_structure(tmp_path, ["Operations (on-call) (SRE)", "Delivery"])
+    assert _areas_named(structure, "what is expected of SRE work?") == {"Operations (on-call) (SRE)"}
+    assert _areas_named(structure, "what is expected for on-call?") == {"Operations (on-call) (SRE)"}
