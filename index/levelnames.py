@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from index import wordtable
 from index.spelling import FEWEST_LETTERS
-from index.tokens import MEMO, NOT_PLURAL, STOPWORDS, fold, roman, stem, words
+from index.tokens import MEMO, NOT_PLURAL, NUMBERED, STOPWORDS, fold, roman, stem, words
 
 # Words that introduce a level number in a question ("level 3", "stage 3", "grade 3").
 LEVEL_WORDS = wordtable.role("level-word")
@@ -40,7 +40,6 @@ _BARE_BEFORE = wordtable.role("number-after")
 # A level code is at most this many letters before its number ("L3", "IC3", "EM6", "TL4"); a longer word
 # before a number is a noun of its own ("Milestone 2", "Band 3").
 CODE_LETTERS = 3
-_CODE = re.compile(rf"^([a-z]{{1,{CODE_LETTERS}}})(\d{{1,2}})$")
 # Parenthesised parts of a name ("Engineer 2 (IC3)", "Site Reliability Engineering (SRE)"): read here for level
 # titles and in index/aliases.py for every name.
 _PAREN = re.compile(r"\(([^()]*)\)")
@@ -55,13 +54,22 @@ ROLE_NOUN_SHARE = 0.5
 _SAME_START = 5
 
 
+def code_number(word: str) -> tuple[str, int] | None:
+    """('ic', 3) for "ic3": a level code, at most CODE_LETTERS letters glued to a number of one or two digits
+    (tokens.NUMBERED's grammar; "ic3s" is a plural and "b2b" or "h264" no code)."""
+    m = NUMBERED.fullmatch(word)
+    if m is None or m["ordinal"] or m["plural"] or not 0 < len(m["code"]) <= CODE_LETTERS or len(m["number"]) > 2:
+        return None
+    return m["code"], int(m["number"])
+
+
 @lru_cache(maxsize=MEMO)  # asked of every question word, and of every name's, for every question
 def singular(word: str) -> str:
     """'seniors' -> 'senior', 'l2s' -> 'l2', 'ics' -> 'ic': the plural of a name still names it."""
     base = word.removesuffix("s")
     if base == word:
         return word
-    if _CODE.match(base):
+    if code_number(base):
         return base
     if len(word) > 3 and not word.endswith(NOT_PLURAL):
         return base
@@ -137,14 +145,14 @@ def title_numbers(title: str) -> set[tuple[str, int]]:
     lead = words(base_title(title))
     if len(lead) >= 2 and lead[0] in LEVEL_WORDS and lead[1].isdigit():
         out.add(("", int(lead[1])))  # "L1 Site Reliability Engineer"
-    elif len(lead) >= 2 and (m := _CODE.match(lead[0])):
-        out.add(("" if m.group(1) in LEVEL_WORDS else m.group(1), int(m.group(2))))  # "EM6 Engineering Manager"
+    elif len(lead) >= 2 and (glued := code_number(lead[0])):
+        out.add(("" if glued[0] in LEVEL_WORDS else glued[0], glued[1]))  # "EM6 Engineering Manager"
     for piece in pieces:
         ws = _title_words(piece)
         # "Engineering - IC3" keeps its piece "IC3"; a piece of a code and a craft word is not a number.
-        if len(ws) == 1 and _CODE.match(ws[0]):
-            code, n = _CODE.match(ws[0]).groups()  # type: ignore[union-attr]
-            out.add(("" if code in LEVEL_WORDS else code, int(n)))
+        if len(ws) == 1 and (glued := code_number(ws[0])):
+            code, n = glued
+            out.add(("" if code in LEVEL_WORDS else code, n))
         elif len(ws) == 2 and ws[1].isdigit() \
                 and (ws[0] in LEVEL_WORDS or (ws[0].isalpha() and len(ws[0]) <= CODE_LETTERS)):
             out.add(("" if ws[0] in LEVEL_WORDS else ws[0], int(ws[1])))
@@ -224,7 +232,7 @@ class LevelNames:
         nouns: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
         for t in self.titles:
             ws = _title_words(base_title(t))
-            if len(ws) >= 2 and ws[-1].isdigit() and ws[0] not in LEVEL_WORDS and not _CODE.match(ws[0]):
+            if len(ws) >= 2 and ws[-1].isdigit() and ws[0] not in LEVEL_WORDS and not code_number(ws[0]):
                 nouns[tuple(ws[:-1])].append((t, int(ws[-1])))
         for prefix, numbered in nouns.items():
             lowest = min(numbered, key=lambda tn: tn[1])[0]
@@ -272,10 +280,10 @@ class LevelNames:
         i = 0
         while i < len(ws):
             w = ws[i]
-            m = _CODE.match(singular(w))
+            glued = code_number(singular(w))
             found: tuple[int, int, str, int] | None = None  # start, end, code, number
-            if m and (m.group(1) in LEVEL_WORDS or m.group(1) in self.codes or len(m.group(1)) <= 2):
-                found = (i, i + 1, m.group(1), int(m.group(2)))
+            if glued and (glued[0] in LEVEL_WORDS or glued[0] in self.codes or len(glued[0]) <= 2):
+                found = (i, i + 1, *glued)
             elif w.isdigit() and i in ordinals and i + 1 < len(ws) and (ws[i + 1] in LEVEL_WORDS
                                                                          or ws[i + 1] in self.codes):
                 # "the 2nd level", "third milestone": an ordinal before a level word counts the levels.
@@ -306,9 +314,9 @@ class LevelNames:
         ws = self._numerals(ws)
         out: list[MissingLevel] = []
         for i, w in enumerate(ws):
-            m = _CODE.match(singular(w))
-            if m and (m.group(1) in level_words or m.group(1) in self.codes):
-                code, n, start = m.group(1), int(m.group(2)), i
+            glued = code_number(singular(w))
+            if glued and (glued[0] in level_words or glued[0] in self.codes):
+                (code, n), start = glued, i
             elif w.isdigit() and i > 0 and (ws[i - 1] in level_words or ws[i - 1] in self.codes):
                 code, n, start = ws[i - 1], int(w), i - 1
             else:

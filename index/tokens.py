@@ -154,9 +154,11 @@ def ordinals(text: str) -> set[int]:
     return {i for i, (_, ordinal) in enumerate(_tokens(text)) if ordinal}
 
 
-_LEVEL_CODE = re.compile(r"(l|lvl|level)(\d+)")
-_ORDINAL = re.compile(r"(\d{1,2})(st|nd|rd|th)")
-_PLURAL_NUMBER = re.compile(r"(\d+)(s|es)")
+# A word that carries a number, read by one grammar: letters glued before it ("L3", "lvl3", "IC4": a level code,
+# index/levelnames.py `code_number`), or an ordinal or a plural ending after it ("2nd", "engineer 2s").
+NUMBERED = re.compile(r"(?P<code>[a-z]*)(?P<number>\d+)(?:(?P<ordinal>st|nd|rd|th)|(?P<plural>e?s))?")
+# The level words that introduce a number in any framework (the word table's): glued to it they are that level.
+_ANY_LEVEL = wordtable.role("any-level-word")
 
 
 # Questions, names and labels are tokenised again and again (alias detection, intents, the follow-up
@@ -166,17 +168,13 @@ def _tokens(text: str) -> tuple[tuple[str, bool], ...]:
     out: list[tuple[str, bool]] = []
     raw = _WORD.findall(fold(text).replace("'s ", " ").replace("'", ""))
     for w in raw:
-        m = _LEVEL_CODE.fullmatch(w)
-        if m:
-            out.extend([("level", False), (m.group(2), False)])
+        m = NUMBERED.fullmatch(w)
+        if m and m["code"] in _ANY_LEVEL and not (m["ordinal"] or m["plural"]):
+            out.extend([("level", False), (m["number"], False)])  # "L3", "lvl3"
             continue
-        m = _ORDINAL.fullmatch(w)
-        if m:
-            out.append((m.group(1), True))  # "2nd" is "second"
-            continue
-        m = _PLURAL_NUMBER.fullmatch(w)
-        if m:
-            out.append((m.group(1), False))  # "engineer 2s" are Engineer 2s
+        # "2nd" is "second" (an ordinal of more than two digits, "100th", is no level's), "engineer 2s" Engineer 2s.
+        if m and not m["code"] and (m["plural"] or (m["ordinal"] and len(m["number"]) <= 2)):
+            out.append((m["number"], bool(m["ordinal"])))
             continue
         if w in _NUMBER_WORDS:
             out.append((_NUMBER_WORDS[w], w in _ORDINAL_WORDS))

@@ -146,3 +146,15 @@ def test_an_ordinal_alone_is_no_level_number(tmp_path: Path) -> None:
     assert named(bands, "can I get a second monitor?") == set()
     assert named(bands, "what does a 2 deliver?") == {"Band 2"}
     assert named(bands, "level two delivery") == {"Band 2"}
+
+
+@pytest.mark.parametrize("word, code", [
+    ("ic3", ("ic", 3)), ("m4", ("m", 4)), ("em12", ("em", 12)), ("lv3", ("lv", 3)),
+    ("ic3s", None), ("h264", None), ("b2b", None), ("band3", None), ("3", None), ("2nd", None),
+])
+def test_a_level_code_is_a_few_letters_glued_to_a_number(word: str, code: tuple[str, int] | None) -> None:
+    """The grammar the tokenizer reads numbered words by (tokens.NUMBERED) with a code's bounds: at most
+    CODE_LETTERS letters before one or two digits, no ending."""
+    from index.levelnames import code_number
+
+    assert code_number(word) == code

@@ -107,3 +107,22 @@ def test_plain_text_is_folded_without_reading_it_letter_by_letter(monkeypatch: p
     assert decomposed == []
     assert tokens.fold("The Team’s Café") == "the team's cafe"  # accents and quotes still folded
     assert decomposed == ["The Team’s Café"]
+
+
+@pytest.mark.parametrize("text, read", [
+    # A level word that introduces a number in any framework (the word table's), glued to it: that level.
+    ("L3", ["level", "3"]), ("lvl3", ["level", "3"]), ("lv3", ["level", "3"]), ("level3", ["level", "3"]),
+    # An ordinal of one or two digits, and a plural number, are the number.
+    ("the 2nd level", ["the", "2", "level"]), ("engineer 2s", ["engineer", "2"]),
+    ("in the 1990s", ["in", "the", "1990"]),
+    # Any other glued form stays a word: another code ("ic3"), a code and an ending, a long ordinal.
+    ("ic3", ["ic3"]), ("l3s", ["l3s"]), ("the 100th", ["the", "100th"]),
+])
+def test_a_word_that_carries_a_number_is_read_by_one_grammar(text: str, read: list[str]) -> None:
+    assert words(text) == read
+
+
+def test_an_ordinal_is_told_apart_from_a_cardinal() -> None:
+    from index.tokens import ordinals
+
+    assert ordinals("the 2nd and the 3 levels") == {1}
