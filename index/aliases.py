@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -217,6 +217,27 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
         and OSA.distance(short, full) <= slips(len(full))
 
 
+def clipped(said: str, name: list[str]) -> list[int]:
+    """How many of the name's first words (two or more) one typed word joins the starts of, each start two
+    letters or more: "devex" is "developer experience", "infosec" "information security" (a clipped
+    compound, as people shorten a name of several words into one)."""
+    found: list[int] = []
+
+    def fits(rest: str, i: int) -> None:
+        if not rest:
+            if i >= 2:
+                found.append(i)
+            return
+        if i < len(name):
+            for k in range(2, len(rest) + 1):
+                if name[i].startswith(rest[:k]):
+                    fits(rest[k:], i + 1)
+
+    if " " not in said:
+        fits(said, 0)
+    return sorted(set(found))
+
+
 def _abbreviates_seen(short: str, full: str, vocabulary: set[str], seen: dict[tuple[str, str], bool] | None) -> bool:
     """`_abbreviates`, remembered in `seen` (one framework's memo: its vocabulary is fixed), since the same
     question words meet the same name words question after question."""
@@ -243,14 +264,15 @@ def _spells(typed: list[str], full: list[str], vocabulary: set[str], alone: bool
             and _spells(typed[1:], full[1:], vocabulary, alone, seen, initials[1:]):
         return True
     k = len(q)
-    return (
-        2 <= k <= len(full)
-        and q.isalpha()
-        and q not in STOPWORDS
-        and not (alone and q in vocabulary)
-        and q == "".join(w[0] for w in full[:k])
-        and _spells(typed[1:], full[k:], vocabulary, alone, seen, initials[1:])
-    )
+    if not (q.isalpha() and q not in STOPWORDS and not (alone and q in vocabulary)):
+        return False
+    if 2 <= k <= len(full) and q == "".join(w[0] for w in full[:k]) \
+            and _spells(typed[1:], full[k:], vocabulary, alone, seen, initials[1:]):
+        return True
+    # The starts of several of its words joined ("devex"), unless the language has the word ("test" is no
+    # "technical strategy").
+    return initials[:1] != (True,) and q not in language_words() and any(
+        _spells(typed[1:], full[n:], vocabulary, alone, seen, initials[1:]) for n in clipped(q, full))
 
 
 @dataclass(frozen=True)
@@ -494,7 +516,7 @@ class Structure:
                     alias.refines, alias.derived,
                 )
             )
-        found.mentions = sorted(chosen, key=lambda m: m.start)
+        found.mentions = self._at_the_craft(sorted(chosen, key=lambda m: m.start), ws)
         ends = {m.end for m in chosen if "who" in m.kinds}
         # "senior engineer level 2" is Senior Engineer 2 written loosely, not a Level 2 the framework lacks.
         found.missing = [n for n in self.level_names.missing_numbers(keys) if n.start not in ends]
@@ -511,6 +533,30 @@ class Structure:
             taken = {k for m in chosen for k in range(m.start, m.end)}
             found.missing = self.level_names.missing_seniority(keys, self._craft_words, taken)
         return found
+
+    def _at_the_craft(self, mentions: list[Mention], ws: list[str]) -> list[Mention]:
+        """A level of one ladder written together with a craft that does not have it ("devex engineer II", where
+        Engineer II is Engineering's and Developer Experience numbers its own DX Engineer II) names that craft's
+        level at the same rung (`LevelOrder.same_rung`), as a follow-up naming another craft moves there."""
+        out = list(mentions)
+        for k, m in enumerate(out):
+            titles = {v for f, v in m.values if f == "level"}
+            if m.partial or m.refines or len(titles) != 1:
+                continue
+            title = titles.pop()
+            for c in out:
+                crafts = {v for f, v in c.values if f == "craft"}
+                if c.partial or c.kinds != {"craft"} or len(crafts) != 1 or (c.start < m.end and m.start < c.end):
+                    continue
+                gap = ws[c.end:m.start] if c.end <= m.start else ws[m.end:c.start]
+                if any(w not in STOPWORDS for w in gap) or set(gap) & _SEPARATORS:
+                    continue
+                craft = crafts.pop()
+                target = "" if self.order.find(title, craft) else self.order.same_rung(title, None, craft)
+                if target:
+                    out[k] = replace(m, kinds=frozenset({"who"}), values=frozenset({("level", target)}))
+                break
+        return out
 
     def _derived_areas(self, word: str) -> tuple[_Alias, ...]:
         """The one-word area names `word` is a form of, remembered for this framework: the same question
@@ -603,7 +649,7 @@ class Structure:
             for alias, name_words in names:
                 if _abbreviates_seen(word, name_words[0], self.vocabulary, self._abbreviations) or (
                     initials and k <= size and word == "".join(w[0] for w in name_words[:k])
-                ):
+                ) or (initials and clipped(word, name_words)):
                     out.setdefault(size, []).append((alias, name_words))
         return out
 

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from index import wordtable
-from index.aliases import EXACT, FIELDS, Detected, Mention, Structure, strip_generic
+from index.aliases import EXACT, FIELDS, Detected, Mention, Structure, clipped, strip_generic
 from index.entry import Entry
 from index.intents import ASKING, COMPARING, LADDER, direction, moves_on_the_ladder
 from index.levelnames import (
@@ -56,7 +56,7 @@ from index.levelnames import (
     title_numbers,
     title_qualifiers,
 )
-from index.levelorder import LevelOrder
+from index.levelorder import LevelOrder, rank
 from index.query import Query, parse
 from index.spelling import FEWEST_LETTERS
 from index.tokens import GENERIC, STOPWORDS, stem, words
@@ -236,7 +236,7 @@ class FollowUps:
             # collaborate?" after a D3 Senior Developer answer) says it is not about that level.
             covered = detected.covered()
             said = {singular(w) for i, w in enumerate(detected.words) if i not in covered} & SENIORITY
-            if said and not said <= _rank(level)[1]:
+            if said and not said <= rank(level)[1]:
                 level = ""
         # The levels each of the question's own level names selects.
         named_levels = [{self.level_of[i] for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
@@ -371,36 +371,17 @@ class FollowUps:
                 continue
             n = int(ws[1]) if ws[1].isdigit() else roman(ws[1])
             named = {self.craft_of[i] for i in self.structure.rows(m, {"who"})}
-            if n and own and context.craft not in named and not any(n in _rank(t)[0] for t in own):
+            if n and own and context.craft not in named and not any(n in rank(t)[0] for t in own):
                 return m, f"Level {n}"
         return None
 
     def _matching(self, level: str, context: Context, rows: np.ndarray) -> str:
-        """The level of the one other ladder `rows` hold that stands where `level` stands on its own: the
-        same number and seniority word ("D3 Senior Developer" -> "M3 Senior Engineering Manager"), else the
-        same number ("D4 Staff Developer" -> "M4 Director"), else the same seniority word ("Staff Engineer"
-        -> "Staff Technical Writer"), else the same rung of a ladder as long. "" when none is one level."""
+        """The level of the one other ladder `rows` hold that stands where `level` stands on its own
+        (`LevelOrder.same_rung`). "" when none is one level."""
         crafts = {self.craft_of[i] for i in np.flatnonzero(rows) if self.craft_of[i]}
-        framework = context.framework or None
-        here = self.levels.find(level, context.craft or None, framework)
-        if len(crafts) != 1 or not here:
+        if len(crafts) != 1:
             return ""
-        ladder = self.levels.levels(crafts.pop(), framework)
-        source = here[0]
-        numbers, seniority = _rank(source.title)
-        tests = [lambda t: _rank(t) == (numbers, seniority) and bool(numbers | seniority),
-                 lambda t: _rank(t)[0] == numbers and bool(numbers),
-                 lambda t: _rank(t)[1] == seniority and bool(seniority)]
-        for test in tests:
-            found = [lv.title for lv in ladder if test(lv.title)]
-            if found:
-                return found[0] if len(found) == 1 else ""
-        own = self.levels.levels(source.craft, source.framework)
-        rungs = sorted({lv.rung for lv in ladder})
-        if len(rungs) == len({lv.rung for lv in own}):
-            same = [lv.title for lv in ladder if lv.rung == rungs[sorted({lv.rung for lv in own}).index(source.rung)]]
-            return same[0] if len(same) == 1 else ""
-        return ""
+        return self.levels.same_rung(level, context.craft or None, crafts.pop(), context.framework or None)
 
     def _names(self, mentions: list[Mention]) -> tuple[bool, bool]:
         """Whether the question's names pick levels, and crafts. A name picks levels when it selects some
@@ -519,17 +500,9 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
 
 def _abbreviates(said: str, name: str) -> bool:
     """A word made of the starts of each word of a craft's own name, in order ("devex" for "developer
-    experience"): each start two letters or more (so the word is four or more)."""
+    experience"; `clipped` in index/aliases.py)."""
     parts = name.split()
-    if len(parts) < 2 or " " in said:
-        return False
-
-    def fits(rest: str, i: int) -> bool:
-        if i == len(parts):
-            return not rest
-        return any(parts[i].startswith(rest[:k]) and fits(rest[k:], i + 1) for k in range(2, len(rest) + 1))
-
-    return fits(said, 0)
+    return len(parts) in clipped(said, parts)
 
 
 def _person_words(levels: LevelOrder) -> dict[str, str]:
@@ -554,17 +527,6 @@ def _person_words(levels: LevelOrder) -> dict[str, str]:
                 share[(w, craft)] += 1
     return {w: next(iter(cs)) for w, cs in seen.items()
             if len(cs) == 1 and len(sizes) > 1 and share[(w, next(iter(cs)))] * 2 >= sizes[next(iter(cs))]}
-
-
-def _rank(title: str) -> tuple[frozenset[int], frozenset[str]]:
-    """Where a title says it stands on its ladder: its numbers ("D3", "Engineer II") and seniority words."""
-    ws = words(base_title(title))
-    numbers = {n for _, n in title_numbers(title)}
-    if not numbers and len(ws) >= 2:
-        # A title that ends in its number under a noun of its own ("Milestone 3", "Technical Writer II").
-        last = int(ws[-1]) if ws[-1].isdigit() else roman(ws[-1])
-        numbers = {last} if last else set()
-    return frozenset(numbers), frozenset(w for w in ws if w in SENIORITY)
 
 
 def _short_craft_names(crafts: list[str]) -> dict[str, str]:

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.entry import Entry, page_url
-from index.levelnames import base_title, title_numbers, title_qualifiers
-from index.tokens import GENERIC, STOPWORDS, fold, words
+from index.levelnames import SENIORITY, base_title, title_numbers, title_qualifiers
+from index.tokens import GENERIC, STOPWORDS, fold, roman, words
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,32 @@ class LevelOrder:
         """The level(s) one step below on the same track. Empty: the first of its track."""
         return self._step(title, craft, framework, -1)
 
+    def same_rung(self, title: str, craft: str | None, other: str, framework: str | None = None) -> str:
+        """The level of the craft `other` that stands where `title` (of `craft`, or of any craft when None)
+        stands on its own ladder: the same number and seniority word ("D3 Senior Developer" -> "M3 Senior
+        Engineering Manager"), else the same number ("D4 Staff Developer" -> "M4 Director"), else the same
+        seniority word ("Staff Engineer" -> "Staff Technical Writer"), else the same rung of a ladder as long.
+        "" when none is one level."""
+        here = self.find(title, craft, framework)
+        if not here:
+            return ""
+        ladder = self.levels(other, framework)
+        source = here[0]
+        numbers, seniority = rank(source.title)
+        tests = [lambda t: rank(t) == (numbers, seniority) and bool(numbers | seniority),
+                 lambda t: rank(t)[0] == numbers and bool(numbers),
+                 lambda t: rank(t)[1] == seniority and bool(seniority)]
+        for test in tests:
+            found = [lv.title for lv in ladder if test(lv.title)]
+            if found:
+                return found[0] if len(found) == 1 else ""
+        own = self.levels(source.craft, source.framework)
+        rungs = sorted({lv.rung for lv in ladder})
+        if len(rungs) == len({lv.rung for lv in own}):
+            same = [lv.title for lv in ladder if lv.rung == rungs[sorted({lv.rung for lv in own}).index(source.rung)]]
+            return same[0] if len(same) == 1 else ""
+        return ""
+
     def _step(self, title: str, craft: str, framework: str | None, direction: int) -> list[Level]:
         here = self.find(title, craft, framework)
         if not here:
@@ -187,6 +213,17 @@ class LevelOrder:
             if on_track:
                 return on_track
         return []
+
+
+def rank(title: str) -> tuple[frozenset[int], frozenset[str]]:
+    """Where a title says it stands on its ladder: its numbers ("D3", "Engineer II") and seniority words."""
+    ws = words(base_title(title))
+    numbers = {n for _, n in title_numbers(title)}
+    if not numbers and len(ws) >= 2:
+        # A title that ends in its number under a noun of its own ("Milestone 3", "Technical Writer II").
+        last = int(ws[-1]) if ws[-1].isdigit() else roman(ws[-1])
+        numbers = {last} if last else set()
+    return frozenset(numbers), frozenset(w for w in ws if w in SENIORITY)
 
 
 def _compatible(a: str | None, b: str | None) -> bool:

@@ -4,11 +4,12 @@ entry must stay among them, since no ranking can reach an entry the names have e
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from index.answer import Answerer
-from tests.support.frameworks import Ladder, area_table, write_ladders
+from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
 
 
 def _first_level(answerer: Answerer, question: str) -> str:
@@ -117,3 +118,45 @@ def test_a_short_name_that_starts_several_crafts_names_them_all(working_groups: 
     # too: it names both crafts, and the reviewer of the second is a candidate (before, only the first
     # craft's sentence that mentions a reviewer was).
     assert _first_level(working_groups, "what does reviewer status mean in wg storage?") == "Reviewer"
+
+
+# Made up: two ladders numbered alike, one with a two-word craft name people clip into one word ("devex"),
+# its titles under a code of their own ("DX Engineer II"), and an area of two words ("infosec").
+CLIPPED = {
+    "eng": Ladder("Engineering", [
+        ("Engineer I", area_table({"Experience": "Usually two years of building software.",
+                                   "Information security": "Keeps secrets out of the code they write."})),
+        ("Engineer II", area_table({"Experience": "Usually four years of building software.",
+                                    "Information security": "Reviews changes for leaked secrets."})),
+    ]),
+    "dx": Ladder("Developer Experience", [
+        ("DX Engineer I", area_table({"Experience": "Usually one year of writing tutorials."})),
+        ("DX Engineer II", area_table({"Experience": "Usually three years of talks and tutorials."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def clipped(open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("clipped"), CLIPPED))
+
+
+def test_a_clipped_compound_names_a_craft_and_its_level_at_that_rung(clipped: Answerer) -> None:
+    # "devex" joins the starts of "Developer Experience" (docs/retrieval.md, step 2); "engineer II" is
+    # Engineering's level, which that craft does not have, so together they name the craft's level at the same
+    # rung, DX Engineer II, as a follow-up naming another craft moves there. Before, "devex" named nothing and
+    # Engineering's Engineer II answered.
+    assert _first_level(clipped, "how much experience for a devex engineer II?") == "DX Engineer II"
+
+
+def test_a_clipped_compound_names_an_area(clipped: Answerer) -> None:
+    answer = clipped.ask("what does infosec mean for an engineer I?")
+    assert answer.query is not None and answer.query.areas_named == ("Information security",)
+
+
+def test_a_word_of_the_language_is_no_clipped_compound(tmp_path: Path) -> None:
+    # "test" joins the starts of "Technical strategy" too, but the language has the word: read as itself.
+    structure = structure_of(write_ladders(tmp_path, {"eng": Ladder("Engineering", [
+        ("Engineer I", area_table({"Technical strategy": "Follows the team's technical plan."}))])}))
+    assert not structure.detect("how do engineers test?").of_kind("area")
+    assert structure.detect("how do engineers techstrat?").of_kind("area")
