@@ -64,7 +64,6 @@ def _candidates(answer: Answer, answerer: Answerer) -> list[dict[str, Any]]:
     if ranking is None:
         return []
     entries = answerer.entries
-    areas = set(answer.query.areas_named) if answer.query else set()
     features = getattr(ranking, "features", None)
     names: tuple[str, ...] = ()
     if features is not None:
@@ -77,7 +76,6 @@ def _candidates(answer: Answer, answerer: Answerer) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "rank": rank, "area": e.area, "level": e.level, "craft": e.craft, "source": e.source,
             "final": round(hit.score, 4), "dense": round(hit.dense, 4), "bm25": round(hit.lexical, 4),
-            "area_boost": answerer.weights.area_boost if e.area in areas else 0.0,
         }
         if features is not None:
             row["features"] = {n: round(float(v), 4) for n, v in zip(names, features[hit.entry], strict=False)}
@@ -90,30 +88,25 @@ def _gate(answer: Answer, answerer: Answerer) -> dict[str, Any]:
     if s is None:
         return {"confident": answer.confident, "gated": False,
                 "why": f"no gate: the {answer.intent} answer is composed from the framework's structure"}
-    gate = answerer.gate
     signals = {"dense": round(s.dense, 4), "dense_rest": None if s.dense_rest is None else round(s.dense_rest, 4),
                "coverage": round(s.cover, 4), "named_area": s.named_area, "phrase": s.phrase,
                "out_of_scope": s.out_of_scope}
-    probability = getattr(s, "probability", None)
-    threshold = getattr(gate, "threshold", None)
-    if threshold is not None:
-        p = probability if probability is not None else 0.0
-        why = _fitted_gate_why(answer, answerer, s, p, threshold)
-        return {"confident": answer.confident, "gated": True, "signals": signals | {"probability": p}, "why": why}
-    return {"confident": answer.confident, "gated": True, "signals": signals, "why": _hand_gate_why(s, gate)}
+    p = s.probability if s.probability is not None else 0.0
+    why = _gate_why(answer, answerer, s, p, answerer.gate.threshold)
+    return {"confident": answer.confident, "gated": True, "signals": signals | {"probability": p}, "why": why}
 
 
-def _fitted_gate_why(answer: Answer, answerer: Answerer, s: Any, p: float, threshold: float) -> str:
-    """The fitted gate's decision read as plainly as the hand one's: answered or refused, why in words when
-    a feature says it alone (pay, leave or benefits), then the probability against the threshold and the
-    features that pushed the best candidate's probability most, each with its share of the logit."""
+def _gate_why(answer: Answer, answerer: Answerer, s: Any, p: float, threshold: float) -> str:
+    """The gate's decision: answered or refused, why in words when a feature says it alone (pay, leave or
+    benefits), then the fitted model's probability against its threshold and the features that pushed the
+    best candidate's probability most, each with its share of the logit."""
     verdict = "answered" if answer.confident else "refused"
     reason = ("it asks about pay, leave or benefits, which the framework never mentions (out_of_scope), "
               if s.out_of_scope else "")
     why = f"{verdict}: {reason}probability {p:.3f} {'>=' if answer.confident else '<'} threshold {threshold:.3f}"
     model, ranking = answerer.model, answer.ranking
     features = getattr(ranking, "features", None)
-    if model is None or ranking is None or features is None or not ranking.hits:
+    if ranking is None or features is None or not ranking.hits:
         return why
     from index import FEATURE_NAMES
 
@@ -121,29 +114,6 @@ def _fitted_gate_why(answer: Answer, answerer: Answerer, s: Any, p: float, thres
     terms = (features[ranking.hits[0].entry] - model.mean) / model.scale * model.weights
     heaviest = sorted(zip(FEATURE_NAMES, terms, strict=True), key=lambda t: -abs(float(t[1])))[:WEIGHED]
     return why + "; weighed most: " + ", ".join(f"{n} {float(t):+.2f}" for n, t in heaviest)
-
-
-def _hand_gate_why(s: Any, gate: Any) -> str:
-    """Which of the hand gate's tests decided (index/confidence.py Gate.decide), with the values compared."""
-    if s.out_of_scope:
-        return "refused: it asks about pay, leave or benefits, which the framework never mentions"
-    dense, which = s.dense, "cosine"
-    if s.dense_rest is not None and not s.named_area and s.cover < gate.min_coverage:
-        dense, which = s.dense_rest, "cosine without the level/craft names"
-    if dense >= gate.high:
-        return f"answered: {which} {dense:.3f} >= high {gate.high}"
-    if s.cover >= gate.sure_coverage:
-        return f"answered: every content word is in the text (coverage {s.cover:.2f})"
-    if dense < gate.low:
-        return f"refused: {which} {dense:.3f} < low {gate.low}"
-    if s.named_area:
-        return f"answered: {which} {dense:.3f} >= low {gate.low} and the question names the area"
-    if s.phrase:
-        return f"answered: {which} {dense:.3f} >= low {gate.low} and a rare phrase is shared"
-    if s.cover >= gate.min_coverage:
-        return f"answered: {which} {dense:.3f} >= low {gate.low} and coverage {s.cover:.2f} >= {gate.min_coverage}"
-    return (f"refused: {which} {dense:.3f} < high {gate.high}, coverage {s.cover:.2f} < {gate.min_coverage}, "
-            "no area named, no rare phrase shared")
 
 
 def render_explain(data: dict[str, Any]) -> str:
@@ -183,8 +153,7 @@ def render_explain(data: dict[str, Any]) -> str:
     for c in data["candidates"]:
         where = " · ".join(p for p in (c["craft"], c["level"]) if p)
         lines.append(f"{c['rank']}. {c['area']} @ {where} [{c['source']}]")
-        lines.append(f"   final {c['final']:.4f}  dense {c['dense']:.4f}  bm25 {c['bm25']:.4f}  "
-                     f"area boost {c['area_boost']}")
+        lines.append(f"   final {c['final']:.4f}  dense {c['dense']:.4f}  bm25 {c['bm25']:.4f}")
         if "features" in c:
             lines.append("   " + "  ".join(f"{k} {v}" for k, v in c["features"].items()))
     g = data["gate"]

@@ -40,9 +40,9 @@ import yaml
 
 from careerfw_tools.evaluate import MoreSamples, Question, is_right, question_sample
 from careerfw_tools.fitting import Sample
+from careerfw_tools.handranker import HAND
 from index import Answer, Answerer, Context, Embedder, Entry
 from index.ranking import Model
-from index.search import SHIPPED_WEIGHTS
 
 # Targets (issue 14).
 FOLLOW_UP_TOP1 = 0.90
@@ -282,11 +282,11 @@ def fitting_conversation_sets(repo: Path) -> list[Path]:
 
 def turn_samples(answerer: Answerer, cs: ConversationSet, framework: str) -> list[Sample]:
     """Every later turn of `cs` as the fitted ranker sees it: asked with the context the turn before left, and
-    which candidates are right (none for an off-topic turn). The context is the one the hand ranker's answer
-    resolved, so what the fit reads does not depend on the constants it writes (`careerfw eval --fit` twice
-    gives the same constants); both rankers carry the known follow-ups alike (docs/evaluation.md)."""
+    which candidates are right (none for an off-topic turn). The context is the one the retired hand ranker's
+    answer resolved (careerfw_tools/handranker.py), so what the fit reads does not depend on the constants it
+    writes (`careerfw eval --fit` twice gives the same constants)."""
     reader = answerer.tuned(model=Model.neutral())
-    hand = answerer.tuned(weights=SHIPPED_WEIGHTS)
+    hand = answerer.tuned(unfitted=HAND)
     out: list[Sample] = []
     for _, turns in cs.conversations:
         context: Context | None = None

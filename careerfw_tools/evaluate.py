@@ -23,8 +23,9 @@ Every question is asked once per system; the query vector is computed once per d
 and shared by the systems (that is the cache the product also has; no question is repeated).
 
 Sets that share a content folder are one framework. Besides the pooled table, the report gives one
-row per framework with its leave-one-framework-out figures: weights and thresholds fitted on the
-other frameworks only (careerfw_tools/calibrate.py), then scored on this one.
+row per framework with its leave-one-framework-out figures: the fitted ranker and gate fitted on the
+other frameworks only (careerfw_tools/fitting.py), then scored on this one, beside plain RRF fusion
+and the single signals, the floor it must beat.
 """
 
 from __future__ import annotations
@@ -42,11 +43,9 @@ import numpy as np
 import yaml
 
 from careerfw_tools import fitting
-from careerfw_tools.calibrate import WEIGHT_GRID, Asked, Fitted, Scores, fit, leave_one_out, score
 from index import Answer, Answerer, Context, Embedder, Entry
-from index.confidence import SHIPPED
 from index.ranking import Model
-from index.search import SHIPPED_RANKER, SHIPPED_WEIGHTS, DenseRanker, Hit, LexicalRanker, Ranking, Weights
+from index.search import DenseRanker, LexicalRanker, rrf
 
 RANK_DEPTH = 10
 
@@ -191,6 +190,15 @@ class SystemScore:
         }
 
 
+@dataclass(frozen=True)
+class Scores:
+    top1: float
+    answered: float
+    refused: float
+    on_topic: int
+    off_topic: int
+
+
 @dataclass
 class IntentResult:
     question: str
@@ -202,12 +210,10 @@ class IntentResult:
 
 @dataclass
 class FrameworkRow:
-    """One framework's figures: shipped, left out of the fit, and the two baselines."""
+    """One framework's figures: shipped, left out of the fit, and the baselines."""
 
     name: str
     shipped: Scores
-    held_out: Scores | None  # None when it is the only framework (nothing to fit on)
-    fitted: Fitted | None  # what was fitted without it
     dense_top1: float
     bm25_top1: float
     rrf_top1: float = float("nan")
@@ -232,10 +238,6 @@ class FrameworkRow:
         }
         if self.fitted_held_out:
             out["fitted_held_out"] = _scores_dict(self.fitted_held_out)
-        if self.held_out and self.fitted:
-            out["held_out"] = {"top1": round(self.held_out.top1, 4), "answered": round(self.held_out.answered, 4),
-                               "refused": round(self.held_out.refused, 4),
-                               "weights": vars(self.fitted.weights), "gate": vars(self.fitted.gate)}
         return out
 
 
@@ -248,9 +250,6 @@ class Report:
     todo_flagged: tuple[int, int]  # TODO questions whose shipped answer was flagged, of all
     failures: list[str]  # shipped-system misses, for reading
     frameworks: list[FrameworkRow] = field(default_factory=list)
-    fitted_on_all: Fitted | None = None  # the fit on every framework: what the constants should say
-    pooled_held_out: Scores | None = None  # every framework's held-out questions together
-    pooled_without_word_list: Scores | None = None  # the same, the out-of-scope word list switched off
     fitted_pooled: Scores | None = None  # the fitted ranker: every framework's questions under its left-out fit
     fitted_model: Model | None = None  # the fitted ranker fitted on every framework (what `--fit` writes)
     fitted_in_sample: Scores | None = None  # that model on the questions it was fitted on
@@ -268,9 +267,6 @@ class Report:
             "skipped": self.skipped,
             "systems": [s.as_dict() for s in self.systems],
             "frameworks": [f.as_dict() for f in self.frameworks],
-            "fitted_on_all": ({"weights": vars(self.fitted_on_all.weights), "gate": vars(self.fitted_on_all.gate)}
-                              if self.fitted_on_all else None),
-            "shipped_ranker": SHIPPED_RANKER,
             "fitted_ranker": {
                 "held_out": _scores_dict(self.fitted_pooled),
                 "in_sample": _scores_dict(self.fitted_in_sample),
@@ -292,12 +288,8 @@ def _scores_dict(s: Scores | None) -> dict[str, Any] | None:
 def _pooled(outcomes: list[Outcome], off: list[bool]) -> Scores:
     on = [o for o, x in zip(outcomes, off, strict=True) if not x]
     out = [o for o, x in zip(outcomes, off, strict=True) if x]
-
-    def share(values: list[bool]) -> float:
-        return sum(values) / len(values) if values else float("nan")
-
-    return Scores(share([o.rank == 1 for o in on]), share([o.confident for o in on]),
-                  share([not o.confident for o in out]), len(on), len(out))
+    return Scores(_share([o.rank == 1 for o in on]), _share([o.confident for o in on]),
+                  _share([not o.confident for o in out]), len(on), len(out))
 
 
 def question_sample(q: Question, framework: str, reader: Answerer, context: Context | None = None) -> fitting.Sample:
@@ -417,18 +409,13 @@ def evaluate(
 ) -> Report:
     """Every figure of `careerfw eval` on `sets`; `more`: rows the fitted ranker is also fitted on (and
     left out with their framework), as `fit_samples` collects them."""
-    dense_scores: list[tuple[float, bool]] = []
-    bm25_scores: list[tuple[float, bool]] = []
-    raw: dict[str, list[tuple[Question, list[Entry], float]]] = {"dense": [], "bm25": []}
-    rrf = SystemScore("hybrid, RRF fusion")
-    flat = SystemScore("hybrid, no structure")
+    raw: dict[str, list[tuple[Question, list[Entry], float]]] = {"dense": [], "bm25": [], "rrf": []}
     shipped = SystemScore("hybrid (shipped)")
     intents: list[IntentResult] = []
     failures: list[str] = []
     flagged = [0, 0]
     done: list[tuple[str, int, int]] = []
     skipped: list[str] = []
-    runs: dict[Weights, list[Asked]] = {w: [] for w in [SHIPPED_WEIGHTS, *WEIGHT_GRID]}
     baseline_right: dict[str, dict[str, list[bool]]] = {"dense": {}, "bm25": {}, "rrf": {}}
     # The fitted ranker: each question's candidates with their features, and the answerers to ask again
     # once a model is fitted without each framework.
@@ -441,38 +428,17 @@ def evaluate(
         lexical = LexicalRanker(answerer.index)
         ranker = answerer.ranker
         opened.append((qs, answerer, framework))
-        for weights, asked in runs.items():
-            tuned = answerer.tuned(weights=weights)
-            for q in qs.questions:
-                answer = tuned.ask(q.ask, limit=RANK_DEPTH)
-                ranked = [x.entry for x in (answer.quotes or answer.suggestions)]
-                signals = answer.signals if answer.intent == "lookup" else None
-                right = not q.off_topic and _rank_of(q, ranked) == 1
-                asked.append(Asked(framework, q.off_topic, right, signals, answer.confident))
         for q in qs.questions:
             vector = embedder.encode_query(" ".join(q.ask.split()))
-            d_hits = dense.rank(vector, RANK_DEPTH)
-            b_hits = lexical.rank(q.ask, RANK_DEPTH)
-            on = not q.off_topic
-            raw["dense"].append((q, [entries[h.entry] for h in d_hits], d_hits[0].score if d_hits else 0.0))
-            raw["bm25"].append((q, [entries[h.entry] for h in b_hits], b_hits[0].score if b_hits else 0.0))
-            if on:
-                for name, hits in (("dense", d_hits), ("bm25", b_hits)):
-                    rank = _rank_of(q, [entries[h.entry] for h in hits])
-                    baseline_right[name].setdefault(framework, []).append(rank == 1)
-            dense_scores.append((d_hits[0].score if d_hits else 0.0, on))
-            bm25_scores.append((b_hits[0].score if b_hits else 0.0, on))
             fixed = ranker.structure.corrected(" ".join(q.ask.split()))
-            hand = answerer.tuned(weights=SHIPPED_WEIGHTS)  # the variants below are judged by the hand gate
-            fixed_vector = embedder.encode_query(fixed)
-            for system, ranking in (
-                (rrf, ranker.rank(fixed, fixed_vector, RANK_DEPTH, fusion="rrf")),
-                (flat, ranker.rank(q.ask, vector, RANK_DEPTH, structure=False)),
-            ):
-                outcome = _variant_outcome(q, ranking, hand)
-                (system.on_topic if on else system.off_topic).append(outcome)
-                if on and system is rrf:
-                    baseline_right["rrf"].setdefault(framework, []).append(outcome.rank == 1)
+            hits = {"dense": dense.rank(vector, RANK_DEPTH), "bm25": lexical.rank(q.ask, RANK_DEPTH),
+                    "rrf": ranker.rank(fixed, embedder.encode_query(fixed), RANK_DEPTH, fusion=rrf).hits}
+            for name, found in hits.items():
+                ranked = [entries[h.entry] for h in found]
+                raw[name].append((q, ranked, found[0].score if found else 0.0))
+                if not q.off_topic:
+                    baseline_right[name].setdefault(framework, []).append(_rank_of(q, ranked) == 1)
+            on = not q.off_topic
             answer = answerer.ask(q.ask, limit=RANK_DEPTH)
             ranked = [x.entry for x in (answer.quotes or answer.suggestions)]
             outcome = Outcome(_rank_of(q, ranked), answer.confident)
@@ -494,9 +460,10 @@ def evaluate(
         for q in qs.intents:
             intents.append(_check_intent(q, answerer.ask(q.ask, limit=RANK_DEPTH), entries))
         done.append((qs.name, sum(not q.off_topic for q in qs.questions), sum(q.off_topic for q in qs.questions)))
+    # The floor: each baseline's confidence is its best threshold on its top score over these very questions.
     baselines = []
-    for name, label, scored in (("dense", "dense only", dense_scores), ("bm25", "BM25 only", bm25_scores)):
-        cut = _calibrated(scored)
+    for name, label in (("dense", "dense only"), ("bm25", "BM25 only"), ("rrf", "hybrid, RRF fusion")):
+        cut = _calibrated([(top, not q.off_topic) for q, _, top in raw[name]])
         score = SystemScore(label, note=f"threshold {cut:.3f}, best on these questions")
         for q, ranked, top in raw[name]:
             outcome = Outcome(_rank_of(q, ranked), top >= cut and top > 0)
@@ -505,7 +472,9 @@ def evaluate(
     for i in intents:
         if not i.ok:
             failures.append(f"intent {i.question!r}: want {i.expected}, got {i.got} {i.why}")
-    rows, fitted_on_all, pooled = _framework_rows(runs, baseline_right)
+    rows = [FrameworkRow(name, _pooled(*shipped_per[name]), *(_share(baseline_right[b].get(name, []))
+                                                              for b in ("dense", "bm25", "rrf")))
+            for name in sorted(shipped_per)]
     fitted_pooled = fitted_model = in_sample = None
     if samples and any(s.usable for s in samples):
         held = fitting.leave_one_out(samples)
@@ -530,16 +499,8 @@ def evaluate(
         mine = [(_asked(answerer.tuned(model=fitted_model), q), q.off_topic) for qs, answerer, _ in opened
                 for q in qs.questions]
         in_sample = _pooled([o for o, _ in mine], [x for _, x in mine])
-    for row in rows:
-        if row.name in shipped_per:
-            row.shipped = _pooled(*shipped_per[row.name])  # as asked of the shipped answerer, whichever ranker
-    # What the pay/leave/benefits word list (index/confidence.py) is worth: the same fit without it.
-    unlisted = {w: [replace(a, signals=replace(a.signals, out_of_scope=False)) if a.signals else a for a in asked]
-                for w, asked in runs.items()}
-    _, _, pooled_unlisted = _framework_rows(unlisted, baseline_right)
-    return Report(done, skipped, [*baselines, rrf, flat, shipped], intents, (flagged[0], flagged[1]), failures,
-                  rows, fitted_on_all, pooled, pooled_unlisted, fitted_pooled, fitted_model, in_sample,
-                  [qs.path for qs in sets if qs.available])
+    return Report(done, skipped, [*baselines, shipped], intents, (flagged[0], flagged[1]), failures, rows,
+                  fitted_pooled, fitted_model, in_sample, [qs.path for qs in sets if qs.available])
 
 
 def framework_labels(sets: list[QuestionSet]) -> dict[Path, str]:
@@ -551,51 +512,8 @@ def framework_labels(sets: list[QuestionSet]) -> dict[Path, str]:
     return names
 
 
-def _framework_rows(
-    runs: dict[Weights, list[Asked]], baseline_right: dict[str, dict[str, list[bool]]]
-) -> tuple[list[FrameworkRow], Fitted | None, Scores | None]:
-    shipped_run = runs[SHIPPED_WEIGHTS]
-    names = sorted({a.framework for a in shipped_run})
-    if not names:
-        return [], None, None
-    held = leave_one_out(runs)
-    rows = []
-    pooled: list[tuple[Asked, Fitted]] = []
-    for name in names:
-        mine = [a for a in shipped_run if a.framework == name]
-        fitted, held_out = held.get(name, (None, None))
-        if fitted is not None:
-            pooled += [(a, fitted) for a in runs[fitted.weights] if a.framework == name]
-
-        def share(values: list[bool]) -> float:
-            return sum(values) / len(values) if values else float("nan")
-
-        rows.append(FrameworkRow(
-            name, score(mine, SHIPPED), held_out, fitted,
-            share(baseline_right["dense"].get(name, [])), share(baseline_right["bm25"].get(name, [])),
-            share(baseline_right["rrf"].get(name, [])),
-        ))
-    pooled_scores = None
-    if pooled:
-        # Each framework's questions under its own held-out fit, counted together.
-        parts = [score([a], f.gate) for a, f in pooled]
-        on = [p for p in parts if p.on_topic]
-        off = [p for p in parts if p.off_topic]
-        pooled_scores = Scores(
-            top1=float(np.mean([p.top1 for p in on])) if on else float("nan"),
-            answered=float(np.mean([p.answered for p in on])) if on else float("nan"),
-            refused=float(np.mean([p.refused for p in off])) if off else float("nan"),
-            on_topic=len(on),
-            off_topic=len(off),
-        )
-    return rows, fit(runs, set(names)), pooled_scores
-
-
-def _variant_outcome(q: Question, ranking: Ranking, answerer: Answerer) -> Outcome:
-    hits: list[Hit] = ranking.hits
-    if not hits:
-        return Outcome(None, False)
-    return Outcome(_rank_of(q, [answerer.entries[h.entry] for h in hits]), answerer.confident_in(ranking, hits[0]))
+def _share(values: list[bool]) -> float:
+    return sum(values) / len(values) if values else float("nan")
 
 
 def render(report: Report) -> str:
@@ -620,11 +538,10 @@ def render(report: Report) -> str:
             lines.append(f"confidence of {s.name}: {s.note}")
     if report.frameworks:
         lines.append("")
-        lines.append(f"per framework: shipped (the {SHIPPED_RANKER} ranker); each ranker left out of its own fit "
-                     "(LOFO: fitted on the other frameworks only); top-1 of the floor (RRF) and the single signals")
+        lines.append("per framework: shipped (the fitted ranker and gate); fit LOFO: fitted on the other frameworks "
+                     "only, scored on this one; top-1 of the floor (RRF) and the single signals")
         head = (f"{'framework':<14} {'on':>3} {'off':>3} | {'shipped':>7} {'answd':>6} {'refsd':>6} | "
-                f"{'hand LOFO':>9} {'answd':>6} {'refsd':>6} | {'fit LOFO':>8} {'answd':>6} {'refsd':>6} | "
-                f"{'RRF':>6} {'dense':>6} {'BM25':>6} | {'ship-RRF':>8}")
+                f"{'fit LOFO':>8} {'answd':>6} {'refsd':>6} | {'RRF':>6} {'dense':>6} {'BM25':>6} | {'ship-RRF':>8}")
         lines.append(head)
         lines.append("-" * len(head))
 
@@ -635,30 +552,16 @@ def render(report: Report) -> str:
 
         for f in report.frameworks:
             lines.append(f"{f.name:<14} {f.shipped.on_topic:>3} {f.shipped.off_topic:>3} | {trio(f.shipped, 7)} | "
-                         f"{trio(f.held_out, 9)} | {trio(f.fitted_held_out, 8)} | {f.rrf_top1:>6.3f} "
+                         f"{trio(f.fitted_held_out, 8)} | {f.rrf_top1:>6.3f} "
                          f"{f.dense_top1:>6.3f} {f.bm25_top1:>6.3f} | {f.over_rrf:>+8.3f}")
-        if report.pooled_held_out or report.fitted_pooled:
-            p = report.pooled_held_out or report.fitted_pooled
-            assert p is not None
-            shipped = report.system("hybrid (shipped)")
-            rrf = report.system("hybrid, RRF fusion")
-            lines.append(f"{'all':<14} {p.on_topic:>3} {p.off_topic:>3} | {trio(_of(shipped), 7)} | "
-                         f"{trio(report.pooled_held_out, 9)} | "
-                         f"{trio(report.fitted_pooled, 8)} | {rrf.top1:>6.3f} {report.system('dense only').top1:>6.3f} "
-                         f"{report.system('BM25 only').top1:>6.3f} | {shipped.top1 - rrf.top1:>+8.3f}")
-        if report.pooled_without_word_list:
-            p = report.pooled_without_word_list
-            lines.append(f"{'  no word list':<14} {p.on_topic:>3} {p.off_topic:>3} | {'':>7} {'':>6} {'':>6} | "
-                         f"{trio(p, 9)} |  (hand gate, pay/leave/benefits words off)")
+        shipped = report.system("hybrid (shipped)")
+        rrf = report.system("hybrid, RRF fusion")
+        lines.append(f"{'all':<14} {len(shipped.on_topic):>3} {len(shipped.off_topic):>3} | {trio(_of(shipped), 7)} | "
+                     f"{trio(report.fitted_pooled, 8)} | {rrf.top1:>6.3f} {report.system('dense only').top1:>6.3f} "
+                     f"{report.system('BM25 only').top1:>6.3f} | {shipped.top1 - rrf.top1:>+8.3f}")
         if report.fitted_in_sample:
             lines.append(f"fitted ranker on every framework, in sample: {trio(report.fitted_in_sample, 5).strip()} "
                          "(top-1, answered, refused)")
-        if report.fitted_on_all:
-            w, g = report.fitted_on_all.weights, report.fitted_on_all.gate
-            lines.append(f"hand ranker's grid fitted on every framework: lexical weight {w.lexical}, area boost "
-                         f"{w.area_boost}, gate high {g.high}, low {g.low}, coverage {g.min_coverage}, sure coverage "
-                         f"{g.sure_coverage} (shipped: {SHIPPED_WEIGHTS.lexical}, {SHIPPED_WEIGHTS.area_boost}, "
-                         f"{SHIPPED.high}, {SHIPPED.low}, {SHIPPED.min_coverage}, {SHIPPED.sure_coverage})")
     ok = sum(i.ok for i in report.intents)
     lines.append(f"intents (shipped): {ok}/{len(report.intents)} right; TODO best matches flagged: "
                  f"{report.todo_flagged[0]}/{report.todo_flagged[1]}")
@@ -723,12 +626,13 @@ def targets_met(report: Report) -> dict[str, bool]:
     shipped = report.system("hybrid (shipped)")
     best_baseline = max(report.system("dense only").top1, report.system("BM25 only").top1)
     out = {f"top1 >= best baseline + {BASELINE_MARGIN:.2f}": shipped.top1 >= best_baseline + BASELINE_MARGIN}
-    held = [f.held_out for f in report.frameworks if f.held_out]
+    held = [f.fitted_held_out for f in report.frameworks if f.fitted_held_out]
     if held:
         out[f"left-out top1 >= {LOFO_TOP1:.2f} on every framework"] = all(h.top1 >= LOFO_TOP1 for h in held)
         out[f"no framework below {FLOOR_TOP1:.2f}"] = all(
-            min(f.shipped.top1, f.held_out.top1 if f.held_out else 1.0) >= FLOOR_TOP1 for f in report.frameworks)
-    pooled = report.pooled_held_out
+            min(f.shipped.top1, f.fitted_held_out.top1 if f.fitted_held_out else 1.0) >= FLOOR_TOP1
+            for f in report.frameworks)
+    pooled = report.fitted_pooled
     refused = pooled.refused if pooled else shipped.refused
     answered = pooled.answered if pooled else shipped.answered
     out[f"refused >= {REFUSED:.2f}"] = bool(np.isnan(refused) or refused >= REFUSED)

@@ -17,7 +17,7 @@ import copy
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -39,14 +39,27 @@ from index.levelorder import LevelOrder
 from index.query import Query, parse, settle
 from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
-from index.search import LIMIT, SHIPPED_RANKER, SHIPPED_WEIGHTS, Hit, HybridRanker, Ranker, Ranking, Weights
+from index.search import LIMIT, Fuse, Hit, HybridRanker, Ranking
 from index.store import BuildReport, LoadedIndex, ensure_index
-from index.tokens import STOPWORDS, stem, terms
+from index.tokens import terms
 
 MAX_QUESTION_CHARS = 1000
 # A request (a button's) naming a level, craft or area the loaded content no longer has.
 GONE = "The framework no longer has that (it has changed since). Please ask the question again."
 RANKED = LIMIT  # candidates a lookup ranks, whatever it quotes: as many as a ranker returns
+
+
+class Unfitted(Protocol):
+    """A ranking and gate with no fitted model, that `careerfw_tools` plugs in (`Answerer.tuned`) to measure
+    against the fitted one: how it fuses the cosine, BM25 and the named areas, what its gate sees of a hit,
+    and whether it answers. The product never uses one."""
+
+    @property
+    def fuse(self) -> Fuse: ...
+
+    def signals(self, answerer: Answerer, ranking: Ranking, hit: Hit) -> confidence.Signals: ...
+
+    def decide(self, signals: confidence.Signals) -> bool: ...
 
 
 class Answerer:
@@ -61,18 +74,15 @@ class Answerer:
         index: LoadedIndex,
         embedder: Embedder,
         site_url: str | None = None,
-        gate: confidence.AnyGate | None = None,
-        weights: Weights = SHIPPED_WEIGHTS,
-        ranker: Ranker = SHIPPED_RANKER,
         model: Model | None = None,
         glossary: Glossary | None = None,
     ) -> None:
         self.embedder = embedder
         self.site_url = site_url
-        self.weights = weights
         # The fitted ranker's constants are read here, so a missing or broken file stops start-up, not a question.
-        self.model = (model or shipped_model()) if ranker == "fitted" else None
-        self.gate = gate or (confidence.FittedGate(self.model.threshold) if self.model else confidence.SHIPPED)
+        self.model = model or shipped_model()
+        self.gate = confidence.Gate(self.model.threshold)
+        self.unfitted: Unfitted | None = None
         self._lock = threading.Lock()
         self._install(index, glossary or Glossary())
 
@@ -113,28 +123,22 @@ class Answerer:
         other._state = replace(self._state, glossary=glossary)
         return other
 
-    def tuned(self, gate: confidence.AnyGate | None = None, weights: Weights | None = None,
-              model: Model | None = None) -> Answerer:
-        """The same loaded index and model answering with other thresholds or weights, or with the fitted
-        ranker of `model` (`careerfw eval` fits them framework by framework); the shipped answerer is left
+    def tuned(self, model: Model | None = None, unfitted: Unfitted | None = None) -> Answerer:
+        """The same loaded index and model answering with the fitted ranker of `model` (`careerfw eval` fits one
+        without each framework), or with an unfitted ranking and gate it measures; the shipped answerer is left
         as it is."""
         other = copy.copy(self)
-        # Weights or a hand gate ask for the hand ranker; a model for the fitted one; neither keeps this one's.
-        other.model = model or (None if weights or gate else self.model)
-        if gate is not None:
-            other.gate = gate
-        elif other.model is not None:
-            other.gate = confidence.FittedGate(other.model.threshold)
-        else:
-            other.gate = confidence.SHIPPED if self.model is not None else self.gate
-        other.weights = weights or self.weights
+        if model is not None:
+            other.model = model
+            other.gate = confidence.Gate(model.threshold)
+        other.unfitted = unfitted
         return other
 
     def _rank(self, state: State, question: str, vector: np.ndarray, detected: Detected | None = None,
               **kwargs: Any) -> Ranking:
-        """The ranking the answerer uses: the hand-weighted sum, or the fitted model (index/ranking.py)."""
-        if self.model is None:
-            return state.ranker.rank(question, vector, detected=detected, weights=self.weights, **kwargs)
+        """The ranking the answerer uses: the fitted model (index/ranking.py), or the unfitted one it was tuned to."""
+        if self.unfitted is not None:
+            return state.ranker.rank(question, vector, detected=detected, fusion=self.unfitted.fuse, **kwargs)
         if detected is None:
             detected = state.ranker.structure.detect(question)
         rest = state.ranker.rest_of(detected)
@@ -251,10 +255,12 @@ class Answerer:
             return self._rank(state, question, self.embedder.encode_query(question), limit=RANKED, restrict=allowed)
 
         def signals(ranking: Ranking, hit: Hit) -> confidence.Signals:
+            if self.unfitted is not None:
+                return self.unfitted.signals(self, ranking, hit)
             return self._signals(state, ranking, hit)
 
-        return Asking(state, question, truncated, self.site_url, signals, self.gate.decide, rank_within, limit,
-                      restrict)
+        sure = self.unfitted.decide if self.unfitted is not None else self.gate.decide
+        return Asking(state, question, truncated, self.site_url, signals, sure, rank_within, limit, restrict)
 
     @staticmethod
     def _compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:
@@ -269,52 +275,18 @@ class Answerer:
             answer = COMPOSERS["lookup"](asking, query, ranking, plan)
         return answer
 
-    def _named_area(self, ranking: Ranking, state: State, entry: int) -> bool:
-        area = state.index.entries[entry].area
-        return any(
-            not m.partial and any(f == "area" and v == area for f, v in m.values)
-            for m in ranking.detected.of_kind("area")
-        )
-
-    def confident_in(self, ranking: Ranking, hit: Hit) -> bool:
-        """Whether `hit` answers the ranked question (the same decision `ask` makes)."""
-        return self.gate.decide(self._signals(self._state, ranking, hit))
-
-    def signals(self, ranking: Ranking, hit: Hit) -> confidence.Signals:
-        """What the confidence gate sees of `hit` for the ranked question (for `careerfw eval`)."""
-        return self._signals(self._state, ranking, hit)
+    def names_area(self, ranking: Ranking, entry: int) -> bool:
+        """Whether the ranked question names the area of `entry` in full (for an unfitted gate to read)."""
+        return _names_area(self.entries, ranking, entry)
 
     def _signals(self, state: State, ranking: Ranking, top: Hit) -> confidence.Signals:
-        lexical = state.ranker.lexical
-        named = self._named_area(ranking, state, top.entry)
-        if ranking.features is not None and ranking.probability is not None:
-            # The fitted gate reads the model's probability; the rest is what it saw, for `careerfw eval`.
-            row = dict(zip(NAMES, ranking.features[top.entry], strict=True))
-            return confidence.Signals(top.dense, float(row["coverage"]), named, bool(row["out_of_scope"]),
-                                      float(row["dense_rest"]), bool(row["phrase"]),
-                                      probability=float(ranking.probability[top.entry]))
-        entry = state.index.entries[top.entry]
-        found = {t for t, names in ranking.bridged.items() if entry.area in names}
-        cover = confidence.coverage(ranking.residual, lexical.term_sets[top.entry] | found, lexical)
-        scope = confidence.out_of_scope(ranking.residual, lexical)
-        structure = state.ranker.structure
-        # Names that narrow the framework, and its owner ("Monzo"): "Monzo's share price" is not close to a
-        # cell about Monzo's engineers.
-        names = state.ranker.name_positions(ranking.detected)
-        rest_dense = None
-        if names and not named and not scope:
-            # How close is it in meaning without the level/role names every cell of that level shares?
-            rest = " ".join(w for i, w in enumerate(ranking.detected.words) if i not in names)
-            if terms(rest):
-                rest_dense = state.ranker.dense.entry_score(self.embedder.encode_query(rest), top.entry)
-        # Phrases of the question's own words: no names (a level's "senior engineer"), no owner ("Monzo").
-        covered = ranking.detected.covered()
-        own = [
-            stem(w) for i, w in enumerate(ranking.detected.words)
-            if i not in covered and w not in STOPWORDS and w not in structure.owner_words
-        ]
-        phrase = confidence.shares_phrase(own, lexical.term_sets[top.entry], lexical)
-        return confidence.Signals(top.dense, cover, named, scope, rest_dense, phrase)
+        """The fitted gate's view of `top`: the model's probability, and the features `--explain` shows."""
+        assert ranking.features is not None and ranking.probability is not None, "ranked without the fitted model"
+        row = dict(zip(NAMES, ranking.features[top.entry], strict=True))
+        named = _names_area(state.index.entries, ranking, top.entry)
+        return confidence.Signals(top.dense, float(row["coverage"]), named, bool(row["out_of_scope"]),
+                                  float(row["dense_rest"]), bool(row["phrase"]),
+                                  probability=float(ranking.probability[top.entry]))
 
     # --- requests: questions already understood (a button's) ----------------------------------------------
 
@@ -380,6 +352,12 @@ class Answerer:
         return Answer(
             question or entry.area, "area", True, quotes=[quote], message=NOT_WRITTEN if entry.todo else None
         )
+
+
+def _names_area(entries: list[Entry], ranking: Ranking, entry: int) -> bool:
+    area = entries[entry].area
+    return any(not m.partial and any(f == "area" and v == area for f, v in m.values)
+               for m in ranking.detected.of_kind("area"))
 
 
 def _crafts_in(state: State, text: str) -> set[str]:

@@ -2,14 +2,15 @@
 
 The hybrid reads the question's structure first (index/aliases.py): names of levels, roles and
 crafts narrow the candidates to the entries they name, and those words are then taken out of the
-lexical query, so "Head of ML" selects the Head of ML page instead of outscoring its content. Area
-names boost their entries. What remains is ranked by a weighted sum of the dense cosine and the
-BM25 score scaled by the question's best BM25 score; `careerfw eval` prints this against reciprocal
-rank fusion and both single signals on the same questions.
+lexical query, so "Head of ML" selects the Head of ML page instead of outscoring its content. What
+remains is ranked by the fitted model of index/ranking.py over named features of each candidate.
+An unfitted fusion of the dense cosine, BM25 and the named areas (reciprocal rank fusion, `rrf`) can
+rank the same candidates instead: `careerfw eval` prints it, and both single signals, as the floor.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -26,33 +27,14 @@ from index.ranking import Features, Model, Question, shipped_model
 from index.store import LoadedIndex
 from index.tokens import STOPWORDS, degree_words, stem, terms
 
-# "weighted": the hand-set sum below; "fitted": the logistic regression of index/ranking.py; "rrf": the floor.
-Fusion = Literal["weighted", "rrf", "fitted"]
+# An unfitted fusion: each entry's score from its best cosine, its BM25 score and whether the question names
+# its area (1.0, else 0.0). `rrf` is the one `careerfw eval` measures as the floor.
+Fuse = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+# "fitted": the logistic regression of index/ranking.py, what the product answers with.
+Fusion = Literal["fitted"] | Fuse
 
-# Weight of the lexical signal against the cosine (which spans roughly 0.1-0.7 here). Chosen on the
-# eval sets from a coarse grid (0.1-0.5); results are flat between 0.2 and 0.35, so a middle value.
-LEXICAL_WEIGHT = 0.35
-# An area named in the question, as a bonus in cosine units: enough to beat a near neighbour, not a
-# much better text.
-AREA_BOOST = 0.15
 RRF_K = 60
 LIMIT = 10  # hits a ranker returns unless asked for more: the answer, its runners-up and room to choose
-
-Ranker = Literal["hand", "fitted"]
-# What the product answers with: the hand-weighted sum and thresholds, or the fitted model of
-# index/ranking.py. `careerfw eval` prints both, each left out of its own fit, in one run.
-SHIPPED_RANKER: Ranker = "fitted"
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The hybrid's weights, as `careerfw eval` fits them (leave one framework out) and ships them."""
-
-    lexical: float = LEXICAL_WEIGHT
-    area_boost: float = AREA_BOOST
-
-
-SHIPPED_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -184,8 +166,8 @@ class HybridRanker:
 
     @cached_property
     def features(self) -> Features:
-        """What the fitted ranker reads of this index, built the first time it ranks (the hand ranker, shipped,
-        never pays for it)."""
+        """What the fitted ranker reads of this index, built the first time it ranks (an unfitted fusion never
+        pays for it)."""
         return Features(self.index.entries, self.structure, self.lexical)
 
     def name_positions(self, detected: Detected) -> set[int]:
@@ -258,11 +240,10 @@ class HybridRanker:
         query_vector: np.ndarray,
         limit: int = LIMIT,
         *,
-        fusion: Fusion = "weighted",
+        fusion: Fusion = "fitted",
         structure: bool = True,
         restrict: np.ndarray | None = None,
         detected: Detected | None = None,
-        weights: Weights = SHIPPED_WEIGHTS,
         bridged: dict[str, list[str]] | None = None,
         model: Model | None = None,
         rest_vector: np.ndarray | None = None,
@@ -276,14 +257,6 @@ class HybridRanker:
         # An area named by another form of its word ("lead") asks about it by its name too ("leadership").
         lent = [t for m in detected.of_kind("area") if m.derived for f, v in m.values if f == "area" for t in terms(v)]
         lexical = self.lexical.scores(query, lent + VocabularyBridge.terms(bridged or {}))
-        n = len(dense)
-        area = np.zeros(n, dtype=np.float32)
-        for m in detected.of_kind("area"):
-            rows = self.structure.rows(m, {"area"})
-            # A name matched only in part ("machine learning" of "Machine Learning and Deep Learning")
-            # is too weak a sign to boost: the words still count through BM25 and the cosine.
-            if not m.partial:
-                area[rows] = 1.0
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
         # What the names select, for the fitted ranker's features that compare a candidate with others: when
         # they select nothing together ("EM1 vs EM2"), each selects its own, and those are the comparison.
@@ -301,9 +274,7 @@ class HybridRanker:
         unnamed = allowed  # the candidates before a named area narrows them: where related answers come from
         if fusion == "fitted" and structure:
             allowed = self.named_areas(detected, allowed)
-        if fusion == "rrf":
-            score = _rrf(dense) + _rrf(lexical, only_positive=True) + _rrf(area, only_positive=True)
-        elif fusion == "fitted":
+        if fusion == "fitted":
             model = model or shipped_model()
             covered = detected.covered()
             own = [stem(w) for i, w in enumerate(detected.words)
@@ -316,8 +287,13 @@ class HybridRanker:
             score = model.logits(features)
             probability = model.probability_of(score)
         else:
-            top_lex = float(lexical.max()) if n else 0.0
-            score = dense + (weights.lexical * lexical / top_lex if top_lex > 0 else 0.0) + weights.area_boost * area
+            area = np.zeros(len(dense), dtype=np.float32)
+            for m in detected.of_kind("area"):
+                # A name matched only in part ("machine learning" of "Machine Learning and Deep Learning") is too
+                # weak a sign to count: the words still count through BM25 and the cosine.
+                if not m.partial:
+                    area[self.structure.rows(m, {"area"})] = 1.0
+            score = fusion(dense, lexical, area)
         score = np.asarray(score, dtype=np.float32)
         ranked = score
         if allowed is not None:
@@ -326,8 +302,8 @@ class HybridRanker:
         order = [e for e in top_k(ranked, limit) if finite[e]]
         if fusion == "fitted" and allowed is not None and len(order) < limit:
             # A named area decides the answer, not what else is relevant: after its cells come the best of the
-            # other areas the level/craft names allow, as the hand ranker's boost leaves them, so an answer
-            # about one area still offers the neighbouring ones ("Also relevant").
+            # other areas the level/craft names allow, so an answer about one area still offers the neighbouring
+            # ones ("Also relevant").
             rest = np.where(~allowed if unnamed is None else (unnamed & ~allowed), score, -np.inf)
             outside = np.isfinite(rest)
             order += [e for e in top_k(rest, limit - len(order)) if outside[e]]
@@ -342,7 +318,12 @@ class HybridRanker:
                        bridged=bridged or {})
 
 
-def _rrf(scores: np.ndarray, only_positive: bool = False) -> np.ndarray:
+def rrf(dense: np.ndarray, lexical: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """Reciprocal rank fusion of the cosine, BM25 and the named areas: no constant fitted, the floor."""
+    return _reciprocal(dense) + _reciprocal(lexical, only_positive=True) + _reciprocal(area, only_positive=True)
+
+
+def _reciprocal(scores: np.ndarray, only_positive: bool = False) -> np.ndarray:
     order = np.argsort(-scores, kind="stable")
     ranks = np.empty(len(scores), dtype=np.float32)
     ranks[order] = np.arange(1, len(scores) + 1, dtype=np.float32)

@@ -26,6 +26,8 @@ def test_explain_shows_the_reading_the_candidates_and_the_gate(multilevel_copy: 
     candidates = out[out.index("== candidates =="):out.index("== gate ==")]
     assert candidates.splitlines()[1].startswith("1. Hiring @ Software Engineering Craft · Senior Engineer 1")
     assert "final " in candidates and "dense " in candidates and "bm25 " in candidates
+    # Every candidate's fitted features; nothing of the hand-weighted ranker the product no longer has.
+    assert "area_match " in candidates and "area boost" not in candidates
     gate = out[out.index("== gate =="):]
     assert "confident: answered:" in gate
     # The shipped (fitted) gate says what it compared and which features pushed hardest.
@@ -54,4 +56,4 @@ def test_explain_with_json_adds_one_key_and_keeps_the_contract(multilevel_copy: 
     assert e["gate"]["confident"] is False and e["gate"]["signals"]["out_of_scope"] is True
     assert e["gate"]["why"].startswith("refused: it asks about pay")
     assert "(out_of_scope)" in e["gate"]["why"] and "< threshold " in e["gate"]["why"]
-    assert all({"final", "dense", "bm25"} <= set(c) for c in e["candidates"])
+    assert all({"final", "dense", "bm25", "features"} <= set(c) and "area_boost" not in c for c in e["candidates"])
