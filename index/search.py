@@ -144,14 +144,17 @@ def top_k(scores: np.ndarray, k: int) -> list[int]:
     return part[np.argsort(-scores[part], kind="stable")].tolist()
 
 
-def content_terms(detected: Detected) -> list[str]:
-    """Stemmed words of the question that no level, role or craft name explains.
+def content_terms(detected: Detected, owner: frozenset[str] = frozenset()) -> list[str]:
+    """Stemmed words of the question that no level, role or craft name explains, nor the framework's
+    `owner` ("Monzo"): the text names its owner everywhere, so "how many engineers work at Monzo?" is no
+    nearer any cell's topic for that word than for naming a level.
 
     Area names stay: an area's name is part of its text, so it is evidence for the content too.
     """
     covered = {i for m in detected.mentions if m.kinds & {"who", "craft"} for i in range(m.start, m.end)}
     covered |= degree_words(detected.words)
-    return [stem(w) for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS]
+    return [stem(w) for i, w in enumerate(detected.words)
+            if i not in covered and w not in STOPWORDS and w not in owner]
 
 
 class HybridRanker:
@@ -232,7 +235,9 @@ class HybridRanker:
             for i in range(m.start, m.end)
         }
         narrowing |= degree_words(detected.words)
-        return [stem(w) for i, w in enumerate(detected.words) if i not in narrowing and w not in STOPWORDS]
+        owner = self.structure.owner_words  # no evidence of topic (content_terms)
+        return [stem(w) for i, w in enumerate(detected.words)
+                if i not in narrowing and w not in STOPWORDS and w not in owner]
 
     def rank(
         self,
@@ -250,7 +255,7 @@ class HybridRanker:
     ) -> Ranking:
         if detected is None:
             detected = self.structure.detect(question) if structure else Detected(words=[])
-        residual = content_terms(detected) if structure else terms(question)
+        residual = content_terms(detected, self.structure.owner_words) if structure else terms(question)
         docs = self.dense.doc_scores(query_vector)
         dense = self.dense.entry_scores(docs)
         query = self._lexical_terms(detected) if structure else residual
@@ -279,6 +284,8 @@ class HybridRanker:
             covered = detected.covered()
             own = [stem(w) for i, w in enumerate(detected.words)
                    if i not in covered and w not in STOPWORDS and w not in self.structure.owner_words]
+            # BM25 on the labels keeps the owner's word: a label holding it names something ("Kubernetes
+            # Ecosystem"), and leaving it out there too cost a held-out question (docs/evaluation.md).
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
                              out_of_scope(residual, self.lexical))
             rest = self.dense.entry_scores(self.dense.doc_scores(rest_vector)) if rest_vector is not None else None

@@ -78,6 +78,48 @@ def test_naming_the_frameworks_owner_brings_no_question_closer(acme: Answerer) -
     assert acme.ask("how do Acme engineers write updates about their work?").confident
 
 
+# The owner's name on one page only: a rare word there, so BM25 alone would take that page for the topic.
+ZENITH = {
+    "craft.md": front(title="Engineering Craft", parent="Zenith Progression Framework") + """
+# Engineering Craft
+
+Engineers at Zenith build the systems our customers rely on.
+""",
+    "level1.md": front(title="Level 1", parent="Engineering Craft",
+                       grand_parent="Zenith Progression Framework", nav_order=1) + """
+# Level 1
+
+|Area|Description|
+|--|--|
+| Communication | Writes clear updates about their work for the team. |
+| Delivery | Ships small changes to our services with help. |
+| People | Hires and onboards new engineers with their manager. |
+""",
+    "level2.md": front(title="Level 2", parent="Engineering Craft",
+                       grand_parent="Zenith Progression Framework", nav_order=2) + """
+# Level 2
+
+|Area|Description|
+|--|--|
+| Communication | Presents technical plans to people outside engineering. |
+| Delivery | Ships whole features to customers and owns their rollout. |
+| People | Runs hiring panels and hiring loops for the engineering team. |
+""",
+}
+
+
+def test_an_owner_named_on_one_page_makes_no_question_about_that_page(
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    zenith = open_answerer(write_pages(tmp_path_factory.mktemp("zenith"), ZENITH), progress=False)
+    assert zenith.ranker.structure.owner_words == {"zenith"}
+    # Only the craft page says "Zenith": the name matches it and nothing else, yet says nothing of the topic.
+    assert not zenith.ask("who founded Zenith?").confident
+    assert not zenith.ask("where is Zenith's head office?").confident
+    answer = zenith.ask("how do Zenith engineers present technical plans?")
+    assert answer.confident and answer.quotes[0].entry.area == "Communication"
+
+
 
 
 LEADS = {
