@@ -20,7 +20,7 @@ from index import Answerer
 from index.bm25 import BM25Ranker
 from index.confidence import Signals, out_of_scope
 from index.search import Fuse, Hit, Ranking
-from index.tokens import STOPWORDS, pairs, prefix, stem, terms
+from index.tokens import pairs, prefix, terms
 
 LEXICAL_WEIGHT = 0.35  # BM25 over the question's best BM25, against the cosine (which spans about 0.1-0.7)
 AREA_BOOST = 0.15  # a named area, in cosine units
@@ -79,10 +79,7 @@ class HandRanker:
             rest = " ".join(w for i, w in enumerate(ranking.detected.words) if i not in names)
             if terms(rest):
                 rest_dense = ranker.dense.entry_score(answerer.embedder.encode_query(rest), hit.entry)
-        covered = ranking.detected.covered()
-        own = [stem(w) for i, w in enumerate(ranking.detected.words)
-               if i not in covered and w not in STOPWORDS and w not in ranker.structure.owner_words]
-        phrase = shares_phrase(own, lexical.term_sets[hit.entry], lexical)
+        phrase = shares_phrase(ranker.own_terms(ranking.detected), lexical.term_sets[hit.entry], lexical)
         return Signals(hit.dense, cover, named, scope, rest_dense, phrase)
 
     def decide(self, s: Signals) -> bool:

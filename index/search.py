@@ -152,9 +152,13 @@ def content_terms(detected: Detected, owner: frozenset[str] = frozenset()) -> li
     Area names stay: an area's name is part of its text, so it is evidence for the content too.
     """
     covered = {i for m in detected.mentions if m.kinds & {"who", "craft"} for i in range(m.start, m.end)}
-    covered |= degree_words(detected.words)
-    return [stem(w) for i, w in enumerate(detected.words)
-            if i not in covered and w not in STOPWORDS and w not in owner]
+    return stems_outside(detected, covered | degree_words(detected.words), owner)
+
+
+def stems_outside(detected: Detected, skip: set[int], owner: frozenset[str]) -> list[str]:
+    """The question's words stemmed, but those at positions `skip` (names a reader has already used), function
+    words and the framework's `owner`: every reader of the question's own words leaves out the same three."""
+    return [stem(w) for i, w in enumerate(detected.words) if i not in skip and w not in STOPWORDS and w not in owner]
 
 
 class HybridRanker:
@@ -235,9 +239,12 @@ class HybridRanker:
             for i in range(m.start, m.end)
         }
         narrowing |= degree_words(detected.words)
-        owner = self.structure.owner_words  # no evidence of topic (content_terms)
-        return [stem(w) for i, w in enumerate(detected.words)
-                if i not in narrowing and w not in STOPWORDS and w not in owner]
+        return stems_outside(detected, narrowing, self.structure.owner_words)  # the owner: no evidence of topic
+
+    def own_terms(self, detected: Detected) -> list[str]:
+        """The question's own words, stemmed: none of its names, nor the owner's ("Monzo"), as its phrases are
+        read (a level's "senior engineer" is no phrase of the topic)."""
+        return stems_outside(detected, detected.covered(), self.structure.owner_words)
 
     def rank(
         self,
@@ -281,9 +288,7 @@ class HybridRanker:
             allowed = self.named_areas(detected, allowed)
         if fusion == "fitted":
             model = model or shipped_model()
-            covered = detected.covered()
-            own = [stem(w) for i, w in enumerate(detected.words)
-                   if i not in covered and w not in STOPWORDS and w not in self.structure.owner_words]
+            own = self.own_terms(detected)
             # BM25 on the labels keeps the owner's word: a label holding it names something ("Kubernetes
             # Ecosystem"), and leaving it out there too cost a held-out question (docs/evaluation.md).
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
