@@ -244,12 +244,9 @@ def _loose(ws: list[str], covered: set[int], vocabulary: set[str]) -> list[int]:
             if i not in covered and not _glue(w, vocabulary) and w not in _NOT_LOOSE and not w.isdigit()]
 
 
-# A slip of a function word is one letter off a word of FEWEST_LETTERS or more: neither the question's word
-# nor the function word is shorter.
-
-
 def _glue(word: str, vocabulary: set[str]) -> bool:
-    """A function word, or a slip of one the framework's text never uses ("wht about backend?")."""
+    """A function word, or a slip of one the framework's text never uses ("wht about backend?"): one letter off
+    a function word, neither of them shorter than FEWEST_LETTERS."""
     if word in STOPWORDS:
         return True
     if len(word) < FEWEST_LETTERS or word in vocabulary:

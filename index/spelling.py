@@ -2,8 +2,8 @@
 in a question (index/aliases.py), BM25's unknown words (index/bm25.py), a slip of a function word
 (index/query.py), an unknown word standing for an area's name (index/bridge.py), a craft's people's word
 (index/followup.py), a word standing for a numbering code (index/levelnames.py) and a misspelt `parent:`
-(index/checks.py). Each of these once wrote its own
-lengths, and two of them disagreed on when a word may carry two slips.
+(index/checks.py). Each of these once wrote its own lengths, and two of them disagreed on when a word may
+carry two slips.
 """
 
 from __future__ import annotations
