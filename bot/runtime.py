@@ -161,7 +161,7 @@ def _load_model_meanwhile(embedder: Embedder) -> threading.Thread:
 
 
 class Preloaded:
-    """The settings' model, loading on its own thread from `preload_model` on, for `open_answerer` to
+    """The settings' model, loading on its own thread from construction on, for `open_answerer` to
     take: a server that still has its web framework to import starts the ONNX session first, and ONNX
     Runtime builds it without holding the GIL, so the two overlap on a second core."""
 
@@ -174,10 +174,6 @@ class Preloaded:
     def join(self) -> None:
         """Wait for the model's thread: it may be inside native code, which must not outlive the process."""
         self.thread.join()
-
-
-def preload_model(settings: Settings) -> Preloaded:
-    return Preloaded(settings)
 
 
 def open_answerer(settings: Settings, progress: bool | None = None, preloaded: Preloaded | None = None) -> Answerer:
@@ -315,7 +311,7 @@ class Runtime:
              preloaded: Preloaded | None = None) -> Runtime:
         """The slow part of `open`: the model and index loaded and warm. Safe on any thread, so a server
         can listen (and answer 503) meanwhile; /healthz stays 503 until `go_live`. The store is closed
-        if loading fails. `preloaded`: the model already loading (`preload_model`)."""
+        if loading fails. `preloaded`: the model already loading (`Preloaded`)."""
         try:
             answerer = open_answerer(settings, progress=progress, preloaded=preloaded)
             answerer.warm()

@@ -27,7 +27,7 @@ from starlette.responses import PlainTextResponse
 from bot.collector import pause_collection, resume_collection
 from bot.config import Settings
 from bot.health import Health, starlette_healthz
-from bot.runtime import Runtime, on_daemon_thread, open_store, preload_model
+from bot.runtime import Preloaded, Runtime, on_daemon_thread, open_store
 from bot.slack.startup import StartupError, bind, check_tokens
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _serve_http(settings: Settings, health: Health, store: Store, sock: socket.s
     # The model's session is built on its own thread from here, without the GIL, while this thread imports
     # the web server and the Slack app (a third of a start); Runtime.load takes it over.
     try:
-        preloaded = preload_model(settings)
+        preloaded = Preloaded(settings)
     except BaseException:
         store.close()
         raise

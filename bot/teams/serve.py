@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.collector import pause_collection, resume_collection
 from bot.config import Settings
 from bot.health import Health
-from bot.runtime import Preloaded, Runtime, bind, on_daemon_thread, open_store, preload_model
+from bot.runtime import Preloaded, Runtime, bind, on_daemon_thread, open_store
 
 # aiohttp, the Agents SDK and the Teams app are imported by serve_command after the model has started
 # loading (about half a start, on a quiet machine, which ONNX Runtime's session build overlaps).
@@ -119,7 +119,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     from index import ModelError
 
     try:
-        preloaded: Preloaded | None = preload_model(settings)
+        preloaded: Preloaded | None = Preloaded(settings)
     except ModelError:  # said where it always was, after the credentials: Runtime.load meets it again
         preloaded = None
     try:
