@@ -27,7 +27,6 @@ lines to one, and `Answerer.with_glossary` answers with it, for whoever wants to
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,19 +35,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from index.files import UnsafePage, read_page
 from index.levelnames import base_title
 from index.problem import Problem
+from index.settingsfile import (
+    SETTINGS_FILE,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    SettingsFile,
+    block_entry,
+    flow_entry,
+    load_settings,
+    parse_settings,
+)
 from index.tokens import words
 
-# yaml, index.frontmatter and index.parse are imported by the functions that read careerfw.yaml or check it
-# against pages: a restart from kept state (issue 23, item 4) answers without either parser.
+# index.parse is imported by the function that checks the glossary against pages: a restart from kept state
+# (issue 23, item 4) answers without the Markdown parser (and index.settingsfile loads YAML only to read one).
 if TYPE_CHECKING:
-    import yaml
-
     from index.parse import Content
 
-GLOSSARY_FILE = "careerfw.yaml"
+GLOSSARY_FILE = SETTINGS_FILE
 SECTIONS = ("titles", "synonyms", "redirects")
 KNOWN_KEYS = frozenset({"site_url", *SECTIONS})
 # How a redirect is labelled wherever it is shown: the admin's words, never the framework's.
@@ -274,25 +282,18 @@ class Glossary:
 def _as_yaml(data: Mapping[str, Any]) -> str:
     """A mapping written as an admin would write the file: one line per title, synonym and redirect
     field, so each line a question used has a line number and text of its own."""
-    import yaml
-
-    def entry(key: Any, value: Any) -> str:
-        # One line however long: an unbounded width never wraps.
-        flow = yaml.safe_dump({key: value}, default_flow_style=True, allow_unicode=True, width=math.inf)
-        return flow.strip()[1:-1]
-
     out: list[str] = []
     for key, value in data.items():
         if key in ("titles", "synonyms") and isinstance(value, Mapping) and value:
             out.append(f"{key}:")
-            out += [f"  {entry(k, v)}" for k, v in value.items()]
+            out += [f"  {flow_entry(k, v)}" for k, v in value.items()]
         elif key == "redirects" and isinstance(value, list | tuple) \
                 and all(isinstance(r, Mapping) and r for r in value):
             out.append(f"{key}:")
             for item in value:
-                out += [("  - " if n == 0 else "    ") + entry(k, v) for n, (k, v) in enumerate(item.items())]
+                out += [("  - " if n == 0 else "    ") + flow_entry(k, v) for n, (k, v) in enumerate(item.items())]
         else:
-            out.append(yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False).rstrip("\n"))
+            out.append(block_entry(key, value))
     return "\n".join(out) + "\n"
 
 
@@ -333,34 +334,29 @@ def load_glossary(content_dir: Path | str) -> Glossary:
     file that cannot be read at all is `site_address`'s problem to report (it reads the same file)."""
     root = Path(content_dir)
     path = root / GLOSSARY_FILE
-    if not path.is_file():
+    settings = load_settings(path, root)
+    if settings is None:
         return Glossary()
-    try:
-        text = read_page(path, root).decode("utf-8-sig")
-    except (UnsafePage, UnicodeDecodeError):
+    if settings.unreadable is not None:
         return Glossary(path=path)
-    parsed = parse_glossary(text, GLOSSARY_FILE)
+    parsed = _from_settings(settings, GLOSSARY_FILE)
     return Glossary(parsed.titles, parsed.synonyms, parsed.redirects, parsed.problems, path, parsed.source)
 
 
 def parse_glossary(text: str, rel: str = GLOSSARY_FILE) -> Glossary:
     """Parse the file's text; `rel` names it in problems. A text that is not YAML gives an empty glossary
     with no problems of its own: siteurl.site_address reads the same file and reports that, once."""
-    import yaml
+    return _from_settings(parse_settings(text, rel), rel)
 
-    from index.frontmatter import SHOWN_LINE_CHARS, SafeFrontMatterLoader
 
-    try:
-        root = yaml.compose(text, Loader=SafeFrontMatterLoader) if text.strip() else None
-    except yaml.YAMLError:
-        return Glossary()
+def _from_settings(settings: SettingsFile, rel: str) -> Glossary:
+    root = settings.root
     if root is None:
         return Glossary()
-    source_lines = text.split("\n")
     problems: list[Problem] = []
-    if not isinstance(root, yaml.MappingNode):
-        problems.append(Problem(rel, _line(root), "careerfw.yaml must be key: value pairs (site_url, titles, "
-                                                  "synonyms, redirects)"))
+    if not isinstance(root, MappingNode):
+        problems.append(Problem(rel, root.line, "careerfw.yaml must be key: value pairs (site_url, titles, "
+                                                "synonyms, redirects)"))
         return Glossary(problems=tuple(problems))
     _duplicates(root, rel, problems)
     titles: list[Title] = []
@@ -368,18 +364,15 @@ def parse_glossary(text: str, rel: str = GLOSSARY_FILE) -> Glossary:
     redirects: list[Redirect] = []
     source: dict[str, Any] = {}
 
-    def origin(kind: str, node: yaml.Node) -> GlossaryLine:
-        n = _line(node)
-        shown = source_lines[n - 1].strip() if 0 < n <= len(source_lines) else ""
-        if len(shown) > SHOWN_LINE_CHARS:
-            shown = shown[: SHOWN_LINE_CHARS - 1] + "…"
-        return GlossaryLine(kind, n, shown, rel)
+    def origin(kind: str, node: Node) -> GlossaryLine:
+        return GlossaryLine(kind, node.line, settings.line_text(node.line), rel)
 
-    for key_node, value in root.value:
+    for section in settings.sections:
+        key_node, value = section.key, section.value
         key = _scalar(key_node)
         if key is None or key not in KNOWN_KEYS:
-            problems.append(Problem(rel, _line(key_node), f"{_shown(key_node)} is not a careerfw.yaml key; the keys "
-                                                          "are site_url, titles, synonyms and redirects", "warning"))
+            problems.append(Problem(rel, key_node.line, f"{_shown(key_node)} is not a careerfw.yaml key; the keys "
+                                                        "are site_url, titles, synonyms and redirects", "warning"))
             continue
         if key == "site_url" or _empty(value):
             continue
@@ -389,114 +382,96 @@ def parse_glossary(text: str, rel: str = GLOSSARY_FILE) -> Glossary:
             synonyms += _synonyms(value, rel, problems, origin)
         else:
             redirects += _redirects(value, rel, problems, origin)
-        try:
-            source[key] = yaml.load(yaml.serialize(value), Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            pass
+        if section.data is not None:
+            source[key] = section.data
     problems += _loops(synonyms, rel)
     return Glossary(tuple(titles), tuple(synonyms), tuple(redirects), tuple(problems), None, source)
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _scalar(node: yaml.Node) -> str | None:
-    import yaml
-
-    if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
-        value = " ".join(str(node.value).split())
+def _scalar(node: Node) -> str | None:
+    if isinstance(node, ScalarNode) and not node.null:
+        value = " ".join(node.value.split())
         return value or None
     return None
 
 
-def _empty(node: yaml.Node) -> bool:
-    import yaml
-
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+def _empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.null
 
 
-def _shown(node: yaml.Node) -> str:
-    import yaml
-
-    return f'"{node.value}"' if isinstance(node, yaml.ScalarNode) else "a list or mapping"
+def _shown(node: Node) -> str:
+    return f'"{node.value}"' if isinstance(node, ScalarNode) else "a list or mapping"
 
 
-def _names(node: yaml.Node) -> list[tuple[str, int]] | None:
+def _names(node: Node) -> list[tuple[str, int]] | None:
     """A name or a list of names, each with its line; None when it is neither."""
-    import yaml
-
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    items = node.items if isinstance(node, SequenceNode) else [node]
     out = []
     for item in items:
         name = _scalar(item)
         if name is None:
             return None
-        out.append((name, _line(item)))
+        out.append((name, item.line))
     return out
 
 
-def _duplicates(node: yaml.Node, rel: str, problems: list[Problem]) -> None:
+def _duplicates(node: Node, rel: str, problems: list[Problem]) -> None:
     """Keys written twice in any mapping: YAML keeps only the last, so the first would be silently lost.
     Compared as the glossary matches them (case and spacing aside): "Senior" and "senior" are one key."""
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, MappingNode):
         seen: dict[str, int] = {}
-        for key_node, value in node.value:
+        for key_node, value in node.pairs:
             key = _scalar(key_node)
             if key is not None:
                 folded = _fold(key)
                 if folded in seen:
-                    problems.append(Problem(rel, _line(key_node), f'"{key}" appears twice (first on line '
+                    problems.append(Problem(rel, key_node.line, f'"{key}" appears twice (first on line '
                                                                   f"{seen[folded]}); only one of them would be used: "
                                                                   "keep one"))
                 else:
-                    seen[folded] = _line(key_node)
+                    seen[folded] = key_node.line
             _duplicates(value, rel, problems)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
+    elif isinstance(node, SequenceNode):
+        for item in node.items:
             _duplicates(item, rel, problems)
 
 
-Origin = Callable[[str, "yaml.Node"], GlossaryLine]
+Origin = Callable[[str, Node], GlossaryLine]
 
 
-def _titles(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) -> list[Title]:
-    import yaml
-
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(rel, _line(node), "titles must map a title to its levels, e.g. `Senior: "
+def _titles(node: Node, rel: str, problems: list[Problem], origin: Origin) -> list[Title]:
+    if not isinstance(node, MappingNode):
+        problems.append(Problem(rel, node.line, "titles must map a title to its levels, e.g. `Senior: "
                                                   "{Backend Engineering: [Level 4, Level 5]}` or `Staff: [IC6]`"))
         return []
     out: list[Title] = []
     seen: set[str] = set()
-    for key_node, value in node.value:
+    for key_node, value in node.pairs:
         name = _scalar(key_node)
         if name is None or _fold(name) in seen:
             if name is None:
-                problems.append(Problem(rel, _line(key_node), "each title must be a word or phrase, e.g. Senior"))
+                problems.append(Problem(rel, key_node.line, "each title must be a word or phrase, e.g. Senior"))
             continue
         seen.add(_fold(name))
         levels: list[tuple[str | None, tuple[str, ...]]] = []
         named_levels: list[tuple[str | None, str, int]] = []
         named_crafts: list[tuple[str, int]] = []
-        if isinstance(value, yaml.MappingNode):
-            for craft_node, craft_levels in value.value:
+        if isinstance(value, MappingNode):
+            for craft_node, craft_levels in value.pairs:
                 craft = _scalar(craft_node)
                 names = _names(craft_levels)
                 if craft is None or not names:
-                    problems.append(Problem(rel, _line(craft_node), f'title "{name}": write each craft with '
+                    problems.append(Problem(rel, craft_node.line, f'title "{name}": write each craft with '
                                                                     "its levels, e.g. `Backend Engineering: "
                                                                     "[Level 4, Level 5]`"))
                     continue
-                named_crafts.append((craft, _line(craft_node)))
+                named_crafts.append((craft, craft_node.line))
                 named_levels += [(craft, lv, n) for lv, n in names]
                 levels.append((craft, tuple(dict.fromkeys(lv for lv, _ in names))))
         else:
             names = _names(value)
             if not names:
-                problems.append(Problem(rel, _line(key_node), f'title "{name}" names no levels; write them as a list, '
+                problems.append(Problem(rel, key_node.line, f'title "{name}" names no levels; write them as a list, '
                                                               "e.g. `Staff: [IC6]`"))
                 continue
             named_levels += [(None, lv, n) for lv, n in names]
@@ -506,26 +481,24 @@ def _titles(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) 
     return out
 
 
-def _synonyms(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) -> list[Synonym]:
-    import yaml
-
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(rel, _line(node), "synonyms must map a word people use to a name in the framework, "
+def _synonyms(node: Node, rel: str, problems: list[Problem], origin: Origin) -> list[Synonym]:
+    if not isinstance(node, MappingNode):
+        problems.append(Problem(rel, node.line, "synonyms must map a word people use to a name in the framework, "
                                                   "e.g. `comms: Communication`"))
         return []
     out: list[Synonym] = []
     seen: set[str] = set()
-    for key_node, value in node.value:
+    for key_node, value in node.pairs:
         phrase, target = _scalar(key_node), _scalar(value)
         if phrase is None or target is None:
-            problems.append(Problem(rel, _line(key_node), f"synonym {_shown(key_node)}: write one word or phrase and "
+            problems.append(Problem(rel, key_node.line, f"synonym {_shown(key_node)}: write one word or phrase and "
                                                           "the name it stands for, e.g. `comms: Communication`"))
             continue
         if _fold(phrase) in seen:
             continue  # reported as a duplicate key
         seen.add(_fold(phrase))
         if _fold(phrase) == _fold(target):
-            problems.append(Problem(rel, _line(key_node), f'synonym "{phrase}" points to itself; remove the line or '
+            problems.append(Problem(rel, key_node.line, f'synonym "{phrase}" points to itself; remove the line or '
                                                           "name the area, level or craft it stands for"))
             continue
         out.append(Synonym(phrase, target, origin("synonym", key_node)))
@@ -555,41 +528,39 @@ def _loops(synonyms: list[Synonym], rel: str) -> list[Problem]:
     return problems
 
 
-def _redirects(node: yaml.Node, rel: str, problems: list[Problem], origin: Origin) -> list[Redirect]:
-    import yaml
-
+def _redirects(node: Node, rel: str, problems: list[Problem], origin: Origin) -> list[Redirect]:
     example = '`- topics: [salary, pay]` with `say: "…"` and `link: https://…`'
-    if not isinstance(node, yaml.SequenceNode):
-        problems.append(Problem(rel, _line(node), f"redirects must be a list, each item {example}"))
+    if not isinstance(node, SequenceNode):
+        problems.append(Problem(rel, node.line, f"redirects must be a list, each item {example}"))
         return []
     out: list[Redirect] = []
-    for item in node.value:
-        if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(rel, _line(item), f"each redirect must be {example}"))
+    for item in node.items:
+        if not isinstance(item, MappingNode):
+            problems.append(Problem(rel, item.line, f"each redirect must be {example}"))
             continue
-        fields = {_scalar(k): (k, v) for k, v in item.value}
+        fields = {_scalar(k): (k, v) for k, v in item.pairs}
         for key, (k, _) in fields.items():
             if key not in ("topics", "say", "link"):
-                problems.append(Problem(rel, _line(k), f"{_shown(k)} is not a redirect key; a redirect has topics, "
+                problems.append(Problem(rel, k.line, f"{_shown(k)} is not a redirect key; a redirect has topics, "
                                                        "say and link"))
         before = len(problems)
         topics = _names(fields["topics"][1]) if "topics" in fields else None
         if not topics:
-            problems.append(Problem(rel, _line(item), "a redirect needs `topics:`, the words that send a question to "
+            problems.append(Problem(rel, item.line, "a redirect needs `topics:`, the words that send a question to "
                                                       "it, e.g. `topics: [salary, pay]`"))
         # The admin's words exactly as written (only the ends trimmed): they are quoted, never reworded.
         say_node = fields["say"][1] if "say" in fields else None
         say = None
-        if say_node is not None and _scalar(say_node) is not None:
-            say = str(say_node.value).strip()
+        if isinstance(say_node, ScalarNode) and _scalar(say_node) is not None:
+            say = say_node.value.strip()
         if say is None:
-            problems.append(Problem(rel, _line(item), "a redirect needs `say:`, the text to answer with, in quotes"))
+            problems.append(Problem(rel, item.line, "a redirect needs `say:`, the text to answer with, in quotes"))
         link = None
         if "link" in fields:
             link_node = fields["link"][1]
             link = _scalar(link_node)
             if link is None or not well_formed_link(link):
-                problems.append(Problem(rel, _line(link_node), f"link {_shown(link_node)} is not a web address; write "
+                problems.append(Problem(rel, link_node.line, f"link {_shown(link_node)} is not a web address; write "
                                                                "a full one such as https://people.example.com/pay"))
         if not topics or say is None:
             continue

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.files import UnsafePage, read_page
 from index.problem import Problem
+from index.settingsfile import SETTINGS_FILE, load_settings
 
-SETTINGS_FILE = "careerfw.yaml"
 JEKYLL_CONFIG = "_config.yml"
 
 
@@ -54,21 +53,10 @@ def site_address(content_dir: Path) -> SiteAddress:
 
 def _read(path: Path, root: Path) -> dict[str, Any] | Problem | None:
     """The YAML mapping in `path`; None when there is no such file; a Problem when it cannot be read."""
-    if not path.is_file():
+    settings = load_settings(path, root)
+    if settings is None:
         return None
-    # Imported only when there is a file to read: YAML is about 2 MB and a tenth of a start's imports, and
-    # most starts have no careerfw.yaml or _config.yml (issue 23, item 4).
-    from index.frontmatter import FrontMatterError, load_front_matter
-
-    try:
-        return load_front_matter(read_page(path, root).decode("utf-8-sig"))
-    except UnsafePage as exc:
-        return Problem(path.name, 1, str(exc))
-    except UnicodeDecodeError:
-        return Problem(path.name, 1, "not UTF-8 text; save it as UTF-8")
-    except FrontMatterError as exc:
-        # The same YAML rules and plain-words reasons as front matter; lines count from the file's first.
-        return Problem(path.name, exc.line + 1, exc.reason.replace("front matter", "the file", 1))
+    return settings.problem or settings.data
 
 
 def _absolute(value: Any) -> str | None:
