@@ -40,7 +40,6 @@ import yaml
 
 from careerfw_tools.evaluate import MoreSamples, Question, is_right, question_sample
 from careerfw_tools.fitting import Sample
-from careerfw_tools.handranker import HAND
 from index import Answer, Answerer, Context, Embedder, Entry
 from index.ranking import Model
 
@@ -280,27 +279,28 @@ def fitting_conversation_sets(repo: Path) -> list[Path]:
     return default_conversation_sets(repo) + sorted(blind.glob("*.yaml"))
 
 
-def turn_samples(answerer: Answerer, cs: ConversationSet, framework: str) -> list[Sample]:
+def turn_samples(answerer: Answerer, cs: ConversationSet, framework: str, model: Model) -> list[Sample]:
     """Every later turn of `cs` as the fitted ranker sees it: asked with the context the turn before left, and
-    which candidates are right (none for an off-topic turn). The context is the one the retired hand ranker's
-    answer resolved (careerfw_tools/handranker.py), so what the fit reads does not depend on the constants it
-    writes (`careerfw eval --fit` twice gives the same constants)."""
+    which candidates are right (none for an off-topic turn). The context is the one `answerer` resolves when it
+    ranks and gates with `model`, the constants being fitted (`careerfw_tools/evaluate.py`, `settled`, asks
+    again until the model fitted on the rows is the one that resolved their contexts)."""
     reader = answerer.tuned(model=Model.neutral())
-    hand = answerer.tuned(unfitted=HAND)
+    asker = answerer.tuned(model=model)
     out: list[Sample] = []
     for _, turns in cs.conversations:
         context: Context | None = None
         for n, turn in enumerate(turns):
             if n > 0:
                 out.append(question_sample(turn.question, framework, reader, context))
-            context = hand.ask(turn.question.ask, limit=RANK_DEPTH, context=context).context
+            context = asker.ask(turn.question.ask, limit=RANK_DEPTH, context=context).context
     return out
 
 
 def follow_up_samples(sets: list[ConversationSet]) -> MoreSamples:
-    """`evaluate`'s extra rows for the fit: the later turns of the conversation sets asked of each framework."""
-    def more(content: Path, answerer: Answerer, framework: str) -> list[Sample]:
+    """`evaluate`'s extra rows for the fit: the later turns of the conversation sets asked of each framework,
+    with the contexts a model leaves."""
+    def more(content: Path, answerer: Answerer, framework: str, model: Model) -> list[Sample]:
         mine = [cs for cs in sets if cs.available and cs.content == content]
-        return [s for cs in mine for s in turn_samples(answerer, cs, framework)]
+        return [s for cs in mine for s in turn_samples(answerer, cs, framework, model)]
 
     return more

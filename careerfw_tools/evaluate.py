@@ -254,6 +254,8 @@ class Report:
     fitted_model: Model | None = None  # the fitted ranker fitted on every framework (what `--fit` writes)
     fitted_in_sample: Scores | None = None  # that model on the questions it was fitted on
     paths: list[Path] = field(default_factory=list)  # the question set files scored
+    # Rounds of fitting until the conversation turns' contexts were those of the model fitted (`settled`).
+    settle_rounds: int = 0
 
     def system(self, name: str) -> SystemScore:
         return next(s for s in self.systems if s.name == name)
@@ -270,6 +272,7 @@ class Report:
             "fitted_ranker": {
                 "held_out": _scores_dict(self.fitted_pooled),
                 "in_sample": _scores_dict(self.fitted_in_sample),
+                "settle_rounds": self.settle_rounds,
                 "model": self.fitted_model.to_json() if self.fitted_model else None,
             },
             "intents": {"correct": sum(i.ok for i in self.intents), "total": len(self.intents)},
@@ -305,43 +308,79 @@ def question_sample(q: Question, framework: str, reader: Answerer, context: Cont
     return fitting.Sample(framework, q.off_topic, features[rows], right, rows)
 
 
-# More rows for the fit from one framework, once per content folder: (content, answerer, framework label) ->
-# samples. `careerfw eval --fit` adds the later turns of its conversation sets (careerfw_tools/conversations.py).
-MoreSamples = Callable[[Path, Answerer, str], list[fitting.Sample]]
+# More rows for the fit from one framework, once per content folder: (content, answerer, framework label, the
+# model to answer earlier turns with) -> samples. `careerfw eval --fit` adds the later turns of its conversation
+# sets (careerfw_tools/conversations.py), each asked with the context the model's answer to the turn before left.
+MoreSamples = Callable[[Path, Answerer, str, Model], list[fitting.Sample]]
+# Rounds of `settled` before it gives up: on every run so far the rows settled by the third (docs/evaluation.md).
+SETTLE_ROUNDS = 10
+
+
+class UnsettledError(ValueError):
+    """The conversation turns' contexts never settled: each refit answered an earlier turn differently."""
 
 
 def fit_samples(sets: list[QuestionSet], embedder: Embedder,
                 index_dir_for: Callable[[QuestionSet], Path | None] = lambda s: None,
                 more: MoreSamples | None = None) -> list[fitting.Sample]:
     """What `careerfw eval --fit` fits on, collected as `evaluate` collects it (the same loop), without
-    the rest of the evaluation: every question of `sets`, then `more` of each framework."""
+    the rest of the evaluation: every question of `sets`, then `more` of each framework, settled."""
     samples: list[fitting.Sample] = []
-    for _ in _opened(sets, embedder, index_dir_for, more, samples, skipped=[]):
-        pass  # opening each set is what collects its samples
-    return samples
+    opened = list(_opened(sets, embedder, index_dir_for, samples, skipped=[]))
+    return settled(samples, _firsts(opened), more)[0]
+
+
+def _firsts(opened: list[tuple[QuestionSet, Answerer, str]]) -> list[tuple[Path, Answerer, str]]:
+    """The first answerer opened on each framework, with its content folder and name: what `more` asks."""
+    firsts: dict[Path, tuple[Path, Answerer, str]] = {}
+    for qs, answerer, framework in opened:
+        firsts.setdefault(qs.content, (qs.content, answerer, framework))
+    return list(firsts.values())
+
+
+def settled(single: list[fitting.Sample], firsts: list[tuple[Path, Answerer, str]],
+            more: MoreSamples | None) -> tuple[list[fitting.Sample], int]:
+    """The fit's rows: the single questions, and `more`'s conversation turns asked with the contexts that the
+    model fitted on these very rows leaves, as the shipped answerer will. A turn's context is the answer to the
+    turn before, so it depends on the constants being fitted: the first round asks the turns with the model
+    fitted on the single questions alone (which carry no context), each next round with the model fitted on the
+    previous round's rows, until a round fits the model it asked with. The fit is deterministic, so that model
+    is a fixed point: fitted again on its own rows it is itself. Returns the rows and the rounds it took."""
+    if more is None or not firsts:
+        return single, 0
+    model = fitting.rounded(fitting.fit_model(single)) if any(s.usable for s in single) else Model.neutral()
+    for n in range(1, SETTLE_ROUNDS + 1):
+        rows = single + [s for content, answerer, name in firsts for s in more(content, answerer, name, model)]
+        if not any(s.usable for s in rows):
+            return rows, n
+        fitted = fitting.rounded(fitting.fit_model(rows))
+        if _same(fitted, model):
+            return rows, n
+        model = fitted
+    raise UnsettledError(f"the conversation turns' contexts did not settle in {SETTLE_ROUNDS} rounds of fitting")
+
+
+def _same(a: Model, b: Model) -> bool:
+    return all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("mean", "scale", "weights")) \
+        and (a.bias, a.threshold) == (b.bias, b.threshold)
 
 
 def _opened(sets: list[QuestionSet], embedder: Embedder, index_dir_for: Callable[[QuestionSet], Path | None],
-            more: MoreSamples | None, samples: list[fitting.Sample],
-            skipped: list[str]) -> Iterator[tuple[QuestionSet, Answerer, str]]:
+            samples: list[fitting.Sample], skipped: list[str]) -> Iterator[tuple[QuestionSet, Answerer, str]]:
     """Each set whose framework is there, in order, with an answerer opened for it and its framework's
     name; the others are named in `skipped`. On the way it adds to `samples` what the fitted ranker is
-    fitted on: a set's questions as the neutral ranker sees them, before the set is handed on, and, once
-    the last set is done, `more` of each framework (asked of the first answerer opened on it)."""
+    fitted on from single questions: a set's questions as the neutral ranker sees them, before the set is
+    handed on."""
     label = framework_labels(sets)
-    first: dict[Path, Answerer] = {}
     for qs in sets:
         if not qs.available:
             skipped.append(f"{qs.name} (no content at {qs.content})")
             continue
         answerer = Answerer.open(qs.content, index_dir_for(qs), embedder=embedder, progress=False)
         framework = label[qs.content]
-        first.setdefault(qs.content, answerer)
         reader = answerer.tuned(model=Model.neutral())
         samples += [question_sample(q, framework, reader) for q in qs.questions]
         yield qs, answerer, framework
-    if more is not None:
-        samples += [s for content, answerer in first.items() for s in more(content, answerer, label[content])]
 
 
 def _asked(answerer: Answerer, q: Question) -> Outcome:
@@ -422,7 +461,7 @@ def evaluate(
     samples: list[fitting.Sample] = []
     opened: list[tuple[QuestionSet, Answerer, str]] = []
     shipped_per: dict[str, tuple[list[Outcome], list[bool]]] = {}
-    for qs, answerer, framework in _opened(sets, embedder, index_dir_for, more, samples, skipped):
+    for qs, answerer, framework in _opened(sets, embedder, index_dir_for, samples, skipped):
         entries = answerer.entries
         dense = DenseRanker(answerer.index)
         lexical = LexicalRanker(answerer.index)
@@ -476,6 +515,7 @@ def evaluate(
                                                               for b in ("dense", "bm25", "rrf")))
             for name in sorted(shipped_per)]
     fitted_pooled = fitted_model = in_sample = None
+    samples, rounds = settled(samples, _firsts(opened), more)
     if samples and any(s.usable for s in samples):
         held = fitting.leave_one_out(samples)
         every: list[Outcome] = []
@@ -500,7 +540,7 @@ def evaluate(
                 for q in qs.questions]
         in_sample = _pooled([o for o, _ in mine], [x for _, x in mine])
     return Report(done, skipped, [*baselines, shipped], intents, (flagged[0], flagged[1]), failures, rows,
-                  fitted_pooled, fitted_model, in_sample, [qs.path for qs in sets if qs.available])
+                  fitted_pooled, fitted_model, in_sample, [qs.path for qs in sets if qs.available], rounds)
 
 
 def framework_labels(sets: list[QuestionSet]) -> dict[Path, str]:
@@ -562,6 +602,9 @@ def render(report: Report) -> str:
         if report.fitted_in_sample:
             lines.append(f"fitted ranker on every framework, in sample: {trio(report.fitted_in_sample, 5).strip()} "
                          "(top-1, answered, refused)")
+        if report.settle_rounds:
+            lines.append(f"conversation turns fitted with the contexts of the model fitted: settled in "
+                         f"{report.settle_rounds} round{'s' if report.settle_rounds > 1 else ''}")
     ok = sum(i.ok for i in report.intents)
     lines.append(f"intents (shipped): {ok}/{len(report.intents)} right; TODO best matches flagged: "
                  f"{report.todo_flagged[0]}/{report.todo_flagged[1]}")
@@ -608,6 +651,7 @@ def write_fitted(report: Report, path: Path, repo: Path, conversations: Sequence
         "held_out": {f.name: _scores_dict(f.fitted_held_out) for f in report.frameworks if f.fitted_held_out},
         "pooled_held_out": _scores_dict(report.fitted_pooled),
         "in_sample": _scores_dict(report.fitted_in_sample),
+        "settle_rounds": report.settle_rounds,
     }
     model = replace(report.fitted_model, fitted=provenance)
     path.write_text(json.dumps(model.to_json(), indent=1) + "\n", "utf-8")

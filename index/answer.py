@@ -17,7 +17,7 @@ import copy
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +39,7 @@ from index.levelorder import LevelOrder
 from index.query import Query, parse, settle
 from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
-from index.search import LIMIT, Fuse, Hit, HybridRanker, Ranking
+from index.search import LIMIT, Hit, HybridRanker, Ranking
 from index.store import BuildReport, LoadedIndex, ensure_index
 from index.tokens import terms
 
@@ -47,19 +47,6 @@ MAX_QUESTION_CHARS = 1000
 # A request (a button's) naming a level, craft or area the loaded content no longer has.
 GONE = "The framework no longer has that (it has changed since). Please ask the question again."
 RANKED = LIMIT  # candidates a lookup ranks, whatever it quotes: as many as a ranker returns
-
-
-class Unfitted(Protocol):
-    """A ranking and gate with no fitted model, that `careerfw_tools` plugs in (`Answerer.tuned`) to measure
-    against the fitted one: how it fuses the cosine, BM25 and the named areas, what its gate sees of a hit,
-    and whether it answers. The product never uses one."""
-
-    @property
-    def fuse(self) -> Fuse: ...
-
-    def signals(self, answerer: Answerer, ranking: Ranking, hit: Hit) -> confidence.Signals: ...
-
-    def decide(self, signals: confidence.Signals) -> bool: ...
 
 
 class Answerer:
@@ -82,7 +69,6 @@ class Answerer:
         # The fitted ranker's constants are read here, so a missing or broken file stops start-up, not a question.
         self.model = model or shipped_model()
         self.gate = confidence.Gate(self.model.threshold)
-        self.unfitted: Unfitted | None = None
         self._lock = threading.Lock()
         self._install(index, glossary or Glossary())
 
@@ -123,22 +109,17 @@ class Answerer:
         other._state = replace(self._state, glossary=glossary)
         return other
 
-    def tuned(self, model: Model | None = None, unfitted: Unfitted | None = None) -> Answerer:
-        """The same loaded index and model answering with the fitted ranker of `model` (`careerfw eval` fits one
-        without each framework), or with an unfitted ranking and gate it measures; the shipped answerer is left
-        as it is."""
+    def tuned(self, model: Model) -> Answerer:
+        """The same loaded index answering with the fitted ranker and gate of `model` (`careerfw eval` fits one
+        without each framework); the shipped answerer is left as it is."""
         other = copy.copy(self)
-        if model is not None:
-            other.model = model
-            other.gate = confidence.Gate(model.threshold)
-        other.unfitted = unfitted
+        other.model = model
+        other.gate = confidence.Gate(model.threshold)
         return other
 
     def _rank(self, state: State, question: str, vector: np.ndarray, detected: Detected | None = None,
               **kwargs: Any) -> Ranking:
-        """The ranking the answerer uses: the fitted model (index/ranking.py), or the unfitted one it was tuned to."""
-        if self.unfitted is not None:
-            return state.ranker.rank(question, vector, detected=detected, fusion=self.unfitted.fuse, **kwargs)
+        """The ranking the answerer uses: its fitted model's (index/ranking.py)."""
         if detected is None:
             detected = state.ranker.structure.detect(question)
         rest = state.ranker.rest_of(detected)
@@ -255,12 +236,10 @@ class Answerer:
             return self._rank(state, question, self.embedder.encode_query(question), limit=RANKED, restrict=allowed)
 
         def signals(ranking: Ranking, hit: Hit) -> confidence.Signals:
-            if self.unfitted is not None:
-                return self.unfitted.signals(self, ranking, hit)
             return self._signals(state, ranking, hit)
 
-        sure = self.unfitted.decide if self.unfitted is not None else self.gate.decide
-        return Asking(state, question, truncated, self.site_url, signals, sure, rank_within, limit, restrict)
+        return Asking(state, question, truncated, self.site_url, signals, self.gate.decide, rank_within, limit,
+                      restrict)
 
     @staticmethod
     def _compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:
@@ -274,10 +253,6 @@ class Answerer:
             # A composer that finds nothing to compose (no level has both areas, …) leaves it to the lookup.
             answer = COMPOSERS["lookup"](asking, query, ranking, plan)
         return answer
-
-    def names_area(self, ranking: Ranking, entry: int) -> bool:
-        """Whether the ranked question names the area of `entry` in full (for an unfitted gate to read)."""
-        return _names_area(self.entries, ranking, entry)
 
     def _signals(self, state: State, ranking: Ranking, top: Hit) -> confidence.Signals:
         """The fitted gate's view of `top`: the model's probability, and the features `--explain` shows."""

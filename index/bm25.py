@@ -40,7 +40,6 @@ class BM25Ranker:
         self.term_sets = [frozenset(doc) for doc in corpus]
         self._sorted_vocab = sorted(t for t in self._vocab if not t.startswith("~") and "+" not in t)
         df = Counter(t for doc in self.term_sets for t in doc)
-        self._df = df
         self._idf = {t: _idf(self.size, n) for t, n in df.items()}
         self.unknown_idf = _idf(self.size, 0)
         # An unknown word's completions depend only on these texts: each is looked up once, then kept.
@@ -53,10 +52,6 @@ class BM25Ranker:
 
     def known(self, term: str) -> bool:
         return term in self._vocab
-
-    def share(self, term: str) -> float:
-        """The share of the texts that use a term (0 for one they never use)."""
-        return self._df.get(term, 0) / self.size if self.size else 0.0
 
     def __getstate__(self) -> dict[str, object]:
         """What answering reads of the built bm25s index, its postings, kept without the bm25s object, so

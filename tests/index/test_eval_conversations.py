@@ -12,15 +12,18 @@ import pytest
 
 from careerfw_tools.conversations import (
     FOLLOW_UP_TOP1,
+    RANK_DEPTH,
     UNCHANGED,
     ConversationSetError,
     default_conversation_sets,
     evaluate_conversations,
+    follow_up_samples,
     load_conversations,
     render,
     turn_samples,
 )
-from careerfw_tools.evaluate import question_sample
+from careerfw_tools.evaluate import fit_samples, load_set, question_sample
+from careerfw_tools.fitting import Sample, fit_model, rounded
 from index import Answerer
 from index.ranking import Model
 
@@ -89,7 +92,7 @@ def test_later_turns_are_rows_of_the_fit_with_the_context_before_them(embedder, 
     # turn mid-conversation is a row whose right answer is no answer.
     cs = load_conversations(FIXTURE)
     answerer = Answerer.open(cs.content, tmp_path / "ix", embedder=embedder, progress=False)
-    samples = turn_samples(answerer, cs, "multilevel")
+    samples = turn_samples(answerer, cs, "multilevel", answerer.model)
     later = [t for _, turns in cs.conversations for t in turns[1:]]
     assert len(samples) == len(later) and all(s.framework == "multilevel" for s in samples)
     for sample, turn in zip(samples, later, strict=True):
@@ -101,7 +104,47 @@ def test_later_turns_are_rows_of_the_fit_with_the_context_before_them(embedder, 
     # Asked alone, the turn names its level but not the area the conversation carries: more candidates.
     alone = question_sample(later[0].question, "multilevel", answerer.tuned(model=Model.neutral()))
     assert len(alone.x) > len(follow_up.x)
-    # The rows do not depend on the shipped constants (the context is the hand ranker's): the same rows again.
-    again = turn_samples(answerer.tuned(model=Model.neutral()), cs, "multilevel")
-    pairs = zip(samples, again, strict=True)
-    assert all(np.array_equal(a.x, b.x) and np.array_equal(a.right, b.right) for a, b in pairs)
+    # The rows do not depend on which constants the answerer passed in ships, only on the model given.
+    again = turn_samples(answerer.tuned(model=Model.neutral()), cs, "multilevel", answerer.model)
+    assert _same_rows(samples, again)
+
+
+def _same_rows(a: list[Sample], b: list[Sample]) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x.x, y.x) and np.array_equal(x.right, y.right)
+                                    for x, y in zip(a, b, strict=True))
+
+
+def test_a_later_turn_is_asked_with_the_context_the_model_being_fitted_leaves(embedder, tmp_path: Path) -> None:
+    # docs/evaluation.md, `careerfw eval --fit`: a follow-up's row carries the context the turn before left when
+    # answered with the constants being fitted, as the shipped answerer will answer it; a model that answers the
+    # first turn elsewhere gives the follow-up other candidates.
+    made = tmp_path / "vague.yaml"
+    made.write_text(
+        f"name: vague\ncontent: {FIXTURE.parent.parent / 'multilevel'}\nconversations:\n"
+        "  - id: one\n    turns:\n"
+        "      - {ask: 'how should I give feedback to people?', area: Communication, names_all: true}\n"
+        "      - {ask: 'and for an engineer 2?', level: Engineer 2, area: Communication, names_all: false}\n", "utf-8")
+    cs = load_conversations(made)
+    answerer = Answerer.open(cs.content, tmp_path / "ix", embedder=embedder, progress=False)
+    shipped = answerer.model
+    backwards = Model(shipped.mean, shipped.scale, -shipped.weights, shipped.bias, shipped.threshold, {})
+    reader = answerer.tuned(model=Model.neutral())
+    first, follow_up = cs.conversations[0][1]
+    rows = {}
+    for name, model in (("shipped", shipped), ("backwards", backwards)):
+        rows[name] = turn_samples(answerer, cs, "vague", model)
+        context = answerer.tuned(model=model).ask(first.question.ask, limit=RANK_DEPTH).context
+        assert _same_rows(rows[name], [question_sample(follow_up.question, "vague", reader, context)])
+    assert not _same_rows(rows["shipped"], rows["backwards"])
+
+
+def test_the_fit_reads_the_contexts_of_the_model_it_fits(embedder, tmp_path: Path) -> None:
+    # `careerfw eval --fit` asks the conversation turns again with each refit until the model fitted on the rows
+    # is the one whose answers gave their contexts: fitted once more on them, it leaves the very same rows.
+    sets = [load_set(REPO / "tests" / "eval" / "multilevel.yaml")]
+    cs = load_conversations(FIXTURE)
+    samples = fit_samples(sets, embedder, index_dir_for=lambda s: tmp_path / "ix", more=follow_up_samples([cs]))
+    model = rounded(fit_model(samples))
+    answerer = Answerer.open(cs.content, tmp_path / "ix", embedder=embedder, progress=False)
+    turns = turn_samples(answerer, cs, "multilevel", model)
+    assert turns and _same_rows(samples[-len(turns):], turns)
