@@ -194,10 +194,26 @@ class Answerer:
         follow = state.followups.apply(question, query, None if query.listing else context)
         answer = self._respond(state, query.carrying(follow.text, follow.detected, "level" in follow.carried),
                                follow.restrict, limit, truncated)
-        if follow.carried and follow.topical:
+        if "level" in follow.carried and follow.topical and context is not None and context.craft:
+            # A topic of its own carried into the last level may be one the ladder's own page answers for every
+            # level ("and if I go quiet for a year?" after a role, answered by the page on inactive members):
+            # asked in the ladder alone, a passage of that page the model is surer of than of the level's answer,
+            # on a topic the level has no area for ("site reliability" of a level with that area stays the
+            # level's). Only for a question the level answers: one it refuses ("what's the weather like?") is not
+            # made an answer by the ladder's name alone.
+            ladder = state.followups.apply(question, query, replace(context, level="", area=""))
+            wider = self._respond(state, query.carrying(ladder.text, ladder.detected, "level" in ladder.carried),
+                                  ladder.restrict, limit, truncated)
+            page = _ranked_first(state, wider)
+            if "craft" in ladder.carried and answer.confident and page is not None and ladder.on_its_page(page) \
+                    and not follow.covers_area(page.area) and _surer(wider, answer):
+                follow, answer = ladder, wider
+        found = _ranked_first(state, answer)
+        if follow.carried and follow.topical and not (found is not None and follow.on_its_page(found)):
             # A question with its own topic, carried into the last answer's level or craft: if that topic is
             # an area the carried scope does not have ("who runs interviews?" after a level with no Hiring),
-            # the conversation has moved on, and the question is answered on its own.
+            # the conversation has moved on, and the question is answered on its own. Not when the carried names
+            # found it on the ladder's own page: that is where the conversation is.
             fresh = self._respond(state, query, None, limit, truncated)
             if fresh.confident and fresh.intent == "lookup" and fresh.quotes and follow.moved_on(fresh.quotes[0].entry):
                 follow = state.followups.apply(question, query, None)
@@ -346,6 +362,26 @@ def _crafts_in(state: State, text: str) -> set[str]:
             continue
         found |= {entries[i].craft for i in structure.rows(m, {"craft", "who"}) if entries[i].craft}
     return found
+
+
+def _ranked_first(state: State, answer: Answer) -> Entry | None:
+    """The best quote of a confident answer when its ranking put it strictly first. A tie (a model that weighs
+    nothing, `Model.neutral`, ranks every candidate alike) is no sign of where the topic is."""
+    hits = answer.ranking.hits if answer.ranking is not None else []
+    if not answer.confident or not answer.quotes or not hits:
+        return None
+    top = state.index.entries[hits[0].entry]
+    if top is not answer.quotes[0].entry or (len(hits) > 1 and hits[1].score >= hits[0].score):
+        return None
+    return top
+
+
+def _surer(one: Answer, other: Answer) -> bool:
+    """Whether the fitted model is surer of one answer's best match than of the other's (their probabilities);
+    False when either has none, or they tie."""
+    p = one.signals.probability if one.signals else None
+    q = other.signals.probability if other.signals else None
+    return p is not None and q is not None and p > q
 
 
 def _used_carried(answer: Answer) -> bool:

@@ -26,6 +26,9 @@ question in the same conversation is asked with it, and inherits what it does no
   four, is that ladder's missing Level 5, not another ladder's (`_off_ladder`).
 - **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
   even when the question has a topic of its own.
+- **A ladder's own page** (its passages of no level) speaks for every level on it: a topic found there
+  with the carried names has not moved on, and one the level has no area for is answered from it when the
+  model is surer of it there (index/answer.py).
 - **The framework**, when several are loaded, narrows the candidates like a name would, unless the
   question's own names lie in another framework.
 - A question about the framework itself (the TODO list, "what does scope mean?") inherits nothing.
@@ -135,6 +138,14 @@ class FollowUp:
 
     def covers_area(self, area: str) -> bool:
         return area in self.scope_areas
+
+    def on_its_page(self, found: Entry) -> bool:
+        """Whether the best answer made with the carried names (`found`) is a passage of the ladder asked about
+        that belongs to none of its levels (its own page, which speaks for every level on it): the topic was
+        found where the conversation is ("can I get my role back?" after a ladder's level, answered by that
+        ladder's page on returning), so the conversation has not moved on, even when another ladder's passage
+        is nearer the question's words alone."""
+        return not found.level and bool(found.craft) and found.craft == self.asked.craft
 
     def moved_on(self, alone: Entry) -> bool:
         """Whether the question's best answer asked on its own (`alone`) shows the conversation moved on:

@@ -84,6 +84,57 @@ def test_a_question_with_its_own_topic_elsewhere_moves_on(multilevel_answerer: A
     assert top(follow)[2] == "Hiring" and follow.carried == ()
 
 
+# Two ladders with the same role titles, each with a page of its own beside its roles' pages (docs/retrieval.md,
+# step 5). The documentation ladder's says what happens to a lead who steps away and to anyone who goes quiet;
+# the design ladder's has passages on filling in for a role and on time out, nearer the words of "can I get my
+# role back?" and "if I go quiet for a year?" on their own.
+_DOCS = Ladder("Documentation Ladder", [
+    ("Member", area_table({"Duties": "Writes how-to guides from a template and fixes broken links.",
+                           "Entry": "Has published two guides reviewed by a lead."})),
+    ("Lead", area_table({"Duties": "Reviews every guide before release and keeps the style guide.",
+                         "Entry": "Nominated by two leads after a year of writing guides."})),
+], intro="Members and leads keep the product documentation correct.\n\n## Alumni leads\n\n"
+         "A lead who stops contributing for six months moves to the alumni list. On return an alumni lead is "
+         "fast-tracked into the previous role once they have shown recent work.\n\n## Inactive people\n\n"
+         "Anyone who goes quiet for a year, with no contributions, is removed from the team and applies again.\n")
+_DESIGN = Ladder("Design Ladder", [
+    ("Member", area_table({"Duties": "Draws screens from product briefs and tests them with users.",
+                           "Entry": "Has shipped one feature's screens."})),
+    ("Lead", area_table({"Duties": "Sets the visual language and runs design critiques.",
+                         "Entry": "Chosen by the design leads."})),
+], intro="Designers shape what users see.\n\n## Other roles\n\n"
+         "A designer may fill in for another named role on a temporary basis, and hand it back later.\n\n"
+         "## Time out\n\nA designer who goes quiet for a year keeps their place and their role.\n")
+
+
+@pytest.fixture(scope="module")
+def ladder_pages(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    content = tmp_path_factory.mktemp("ladder-pages") / "content"
+    return open_answerer(write_ladders(content, {"docs": _DOCS, "design": _DESIGN}))
+
+
+def test_a_topic_the_carried_ladder_answers_does_not_move_on(ladder_pages: Answerer) -> None:
+    question = "what if i step away for a while, can i get my role back later?"
+    # On its own the question is the design ladder's; after a documentation lead it stays on that ladder,
+    # whose own page answers it (a passage naming the lead), rather than jumping to the other ladder's.
+    assert top(ladder_pages.ask(question)) == ("Design Ladder", "", "Other roles")
+    _, follow = converse(ladder_pages, "what does a lead in the documentation ladder do?", question)
+    assert top(follow) == ("Documentation Ladder", "", "Alumni leads")
+    assert "craft" in follow.carried
+    assert "fast-tracked into the previous role" in follow.quotes[0].text
+
+
+def test_a_topic_the_ladders_page_answers_for_every_level(ladder_pages: Answerer) -> None:
+    question = "and if i go quiet for a year?"
+    assert top(ladder_pages.ask(question)) == ("Design Ladder", "", "Time out")
+    # After a documentation lead: the documentation ladder's page, which speaks for every role on it though
+    # it names none, not the lead's own cells nor the design ladder's page.
+    _, follow = converse(ladder_pages, "what does a lead in the documentation ladder do?", question)
+    assert top(follow) == ("Documentation Ladder", "", "Inactive people")
+    assert follow.carried == ("craft",)
+    assert follow.context is not None and follow.context.craft == "Documentation Ladder"
+
+
 def test_the_todo_list_inherits_nothing(multilevel_answerer: Answerer) -> None:
     _, follow = converse(multilevel_answerer, "what does a Senior Engineer 1 do for communication?",
                          "which areas are still TODO?")
