@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,7 @@ from index.levelnames import (
 from index.levelorder import LevelOrder, rank
 from index.query import Query, parse
 from index.spelling import FEWEST_LETTERS
-from index.tokens import GENERIC, STOPWORDS, stem, words
+from index.tokens import GENERIC, MEMO, STOPWORDS, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?"); the
 # question's words a follow-up may take as its own topic are the Query's (`Query.loose`, index/query.py).
@@ -169,6 +170,14 @@ class FollowUps:
         self.framework_of = [e.framework for e in entries]
         self.frameworks = sorted({e.framework for e in entries if e.framework})
         self.short_crafts = _short_craft_names(sorted({e.craft for e in entries if e.craft}))
+        # Which crafts there are, and each craft's levels: `_names` compares every question's names with
+        # them, and they depend on the index alone (read per question, they cost a pass over every entry).
+        self.crafts = frozenset(c for c in self.craft_of if c)
+        levels_of: dict[str, set[str]] = {}
+        for lv, c in zip(self.level_of, self.craft_of, strict=True):
+            if lv:
+                levels_of.setdefault(c, set()).add(lv)
+        self.levels_of_craft = {c: frozenset(lvs) for c, lvs in levels_of.items()}
         for word, craft in _person_words(levels).items():
             self.short_crafts.setdefault(word, craft)
 
@@ -400,14 +409,14 @@ class FollowUps:
         crafts when it selects some of the framework's crafts, not all ("backend"; not "level 4" when
         every craft has a Level 4)."""
         levels = crafts = False
-        every_craft = {c for c in self.craft_of if c}
+        every_craft = self.crafts
         for m in mentions:
             if m.partial or m.refines or not m.kinds & {"who", "craft"}:
                 continue
             rows = self.structure.rows(m, {"who", "craft"})
             here = {self.craft_of[i] for i in rows if self.craft_of[i]}
             named_levels = {self.level_of[i] for i in rows if self.level_of[i]}
-            all_levels = {lv for lv, c in zip(self.level_of, self.craft_of, strict=True) if lv and c in here}
+            all_levels = set().union(*(self.levels_of_craft.get(c, ()) for c in here))
             levels = levels or bool(named_levels) and named_levels != all_levels
             crafts = crafts or bool(here) and len(every_craft) > 1 and here != every_craft
         return levels, crafts
@@ -509,6 +518,7 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
     return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
 
 
+@lru_cache(maxsize=MEMO)  # a pure function of two texts: the same question words meet the same craft names
 def _abbreviates(said: str, name: str) -> bool:
     """A word made of the starts of each word of a craft's own name, in order ("devex" for "developer
     experience"; `clipped` in index/aliases.py)."""

@@ -310,3 +310,50 @@ def test_a_follow_up_that_asks_which_craft_still_says_it_follows_on(two_crafts: 
     assert sorted(c.label for c in move.choices) == ["Backend Engineering Craft", "Mobile Engineering Craft"]
     assert all(c.request is not None and c.request.intent == "checklist" and c.request.levels == ("Level 1", "Level 2")
                for c in move.choices)
+
+
+class _Counted(list):  # type: ignore[type-arg]
+    """A list that counts the passes made over it."""
+
+    passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        type(self).passes += 1
+        return super().__iter__()
+
+
+def test_a_questions_names_are_weighed_without_a_pass_over_every_entry(
+        two_crafts: Answerer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which crafts there are, and each craft's levels, depend on the index alone: a question that names a
+    level and a craft is answered without reading the craft and level of every entry again (on a large
+    framework that was a few thousand entries per question)."""
+    followups = two_crafts._state.followups
+    before = (two_crafts.ask("what does a level 2 backend engineer do for mastery?").to_json(),
+              two_crafts.ask("how does a mobile engineer communicate at level 1?").to_json())
+    _Counted.passes = 0
+    monkeypatch.setattr(followups, "craft_of", _Counted(followups.craft_of))
+    monkeypatch.setattr(followups, "level_of", _Counted(followups.level_of))
+    after = (two_crafts.ask("what does a level 2 backend engineer do for mastery?").to_json(),
+             two_crafts.ask("how does a mobile engineer communicate at level 1?").to_json())
+    assert after == before
+    assert _Counted.passes == 0
+
+
+def test_a_typed_word_is_compared_with_a_crafts_name_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether "devex" abbreviates "developer experience" depends on the two texts alone: the same word in
+    the next question is remembered, not worked out again."""
+    import index.followup as followup
+
+    calls: list[tuple[str, list[str]]] = []
+    real = followup.clipped
+
+    def counted(said: str, name: list[str]) -> list[int]:
+        calls.append((said, name))
+        return real(said, name)
+
+    monkeypatch.setattr(followup, "clipped", counted)
+    getattr(followup._abbreviates, "cache_clear", lambda: None)()
+    assert followup._abbreviates("devex", "developer experience")
+    assert followup._abbreviates("devex", "developer experience")
+    assert not followup._abbreviates("dx", "developer experience")
+    assert len(calls) == 2
