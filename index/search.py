@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 
 from index.aliases import Detected, Structure
-from index.blas import matvec
+from index.blas import matvec, matvecs
 from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
 from index.confidence import out_of_scope
@@ -87,6 +87,12 @@ class DenseRanker:
         # matrix-vector time at 20,000 x 384, a few ms; nothing at the size of a real framework).
         # On one BLAS thread: a second one only waits for a core on a busy machine (index/blas.py).
         return matvec(self._vectors, np.asarray(query_vector, dtype=np.float32))
+
+    def doc_scores_of(self, query_vector: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`doc_scores` of two vectors (a question's and its rest's) in one pass over the index's vectors
+        (index/blas.py, `matvecs`): the same scores, bit for bit, for a fraction of a second pass."""
+        one, two = matvecs(self._vectors, [np.asarray(v, dtype=np.float32) for v in (query_vector, other)])
+        return one, two
 
     def entry_scores(self, doc_scores: np.ndarray) -> np.ndarray:
         if not self.size:
@@ -263,7 +269,12 @@ class HybridRanker:
         if detected is None:
             detected = self.structure.detect(question) if structure else Detected(words=[])
         residual = content_terms(detected, self.structure.owner_words) if structure else terms(question)
-        docs = self.dense.doc_scores(query_vector)
+        # The rest's cosines are read by the fitted ranker alone; with both, the index's vectors are read once.
+        rest_docs = None
+        if fusion == "fitted" and rest_vector is not None:
+            docs, rest_docs = self.dense.doc_scores_of(query_vector, rest_vector)
+        else:
+            docs = self.dense.doc_scores(query_vector)
         dense = self.dense.entry_scores(docs)
         query = self._lexical_terms(detected) if structure else residual
         # An area named by another form of its word ("lead") asks about it by its name too ("leadership").
@@ -293,7 +304,7 @@ class HybridRanker:
             # Ecosystem"), and leaving it out there too cost a held-out question (docs/evaluation.md).
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
                              out_of_scope(residual, self.lexical))
-            rest = self.dense.entry_scores(self.dense.doc_scores(rest_vector)) if rest_vector is not None else None
+            rest = self.dense.entry_scores(rest_docs) if rest_docs is not None else None
             features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed,
                                              selected if structure else None)
             score = model.logits(features)

@@ -49,3 +49,15 @@ def test_concurrent_questions_leave_the_setting_as_it_was() -> None:
 def test_numpy_blas_is_found_here() -> None:
     # On this project's numpy wheels (bundled OpenBLAS) the limit applies; without it the tests above prove nothing.
     assert blas._BLAS, "numpy's BLAS library not found: the one-thread limit would silently do nothing"
+
+
+def test_several_vectors_in_one_pass_score_bit_for_bit_as_one_at_a_time() -> None:
+    # Against `matvec`, what answering used before: OpenBLAS's two threads split 2641 rows at an odd row,
+    # and a row's score then differs in its last bits from one thread's, as a block of any size but a
+    # multiple of the kernel's unrolling would (hence blocks of a power of two).
+    rng = np.random.default_rng(11)
+    for rows in (1, blas.BLOCK_ROWS - 1, blas.BLOCK_ROWS, 2641, 3 * blas.BLOCK_ROWS + 5):
+        matrix = rng.standard_normal((rows, 384)).astype(np.float32)
+        vectors = [rng.standard_normal(384).astype(np.float32) for _ in range(2)]
+        together = blas.matvecs(matrix, vectors)
+        assert all(np.array_equal(t, blas.matvec(matrix, v)) for t, v in zip(together, vectors, strict=True))

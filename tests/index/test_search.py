@@ -198,3 +198,29 @@ def test_ranking_picks_each_hits_best_paragraph_without_listing_every_paragraph(
     for hit in ranking.hits:
         scored = ranker.dense.paragraph_scores(ranking.doc_scores, hit.entry)
         assert hit.paragraphs == max(scored, key=lambda ps: ps[1])[0]
+
+
+def test_a_question_and_its_rest_are_scored_in_one_pass_over_the_vectors(
+        multilevel_answerer: Answerer, monkeypatch) -> None:
+    """A question that names a level is scored twice by the cosine (as asked, and without its names); both
+    scores come from one pass over the index's vectors, which are a few MB on a large framework and
+    memory-bound to read (issue 23), and the answer is the one two passes gave."""
+    import index.search
+
+    question = "what does a Senior Engineer 1 do for communication?"
+    expected = multilevel_answerer.ask(question).to_json()
+    passes: list[int] = []
+    one, several = index.search.matvec, getattr(index.search, "matvecs", None)
+
+    def counted_one(matrix, vector):  # noqa: ANN001, ANN202
+        passes.append(1)
+        return one(matrix, vector)
+
+    def counted_several(matrix, vectors):  # noqa: ANN001, ANN202
+        passes.append(len(vectors))
+        return several(matrix, vectors)
+
+    monkeypatch.setattr(index.search, "matvec", counted_one)
+    monkeypatch.setattr(index.search, "matvecs", counted_several, raising=False)
+    assert multilevel_answerer.ask(question).to_json() == expected
+    assert passes == [2]  # both vectors, one pass
