@@ -54,6 +54,7 @@ ROLE_NOUN_SHARE = 0.5
 _SAME_START = 5
 
 
+@lru_cache(maxsize=MEMO)  # a pure function of the word: every question word is read by it, twice or more
 def code_number(word: str) -> tuple[str, int] | None:
     """('ic', 3) for "ic3": a level code, at most CODE_LETTERS letters glued to a number of one or two digits
     (tokens.NUMBERED's grammar; "ic3s" is a plural and "b2b" or "h264" no code)."""

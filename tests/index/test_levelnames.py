@@ -158,3 +158,26 @@ def test_a_level_code_is_a_few_letters_glued_to_a_number(word: str, code: tuple[
     from index.levelnames import code_number
 
     assert code_number(word) == code
+
+
+def test_a_words_level_code_is_read_once_however_often_it_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"ic3" is ('ic', 3) in every question: each question word was matched against the code grammar two or
+    three times per question (the numbers, the missing levels, the plurals), question after question."""
+    import index.levelnames as levelnames
+
+    real = levelnames.NUMBERED
+    read: list[str] = []
+
+    class Counting:
+        def fullmatch(self, word: str):  # noqa: ANN201
+            read.append(word)
+            return real.fullmatch(word)
+
+    getattr(levelnames.code_number, "cache_clear", lambda: None)()
+    monkeypatch.setattr(levelnames, "NUMBERED", Counting())
+    assert levelnames.code_number("ic3") == ("ic", 3)
+    assert levelnames.code_number("ic3") == ("ic", 3)
+    assert levelnames.code_number("b2b") is None
+    assert levelnames.code_number("b2b") is None
+    assert read == ["ic3", "b2b"]
+    getattr(levelnames.code_number, "cache_clear", lambda: None)()
