@@ -308,6 +308,21 @@ class Structure:
                        if e.kind == "definition"]
         self._prose_cache: dict[str, np.ndarray] = {}
         self.area_of = [e.area for e in entries]
+        # Each entry's craft and whether it is a level's, and each craft's general sections, for `beside`.
+        self._craft_of = np.array([e.craft for e in entries], dtype=object)
+        self._in_level = np.array([bool(e.level) for e in entries], dtype=bool)
+        # Only its sections on topics of their own: the definition of an area the levels have ("Teamwork") is
+        # for what the area means, the levels' cells say what it asks of each; a page's introduction (its
+        # area its own title) describes the whole craft or framework, as the level's overview does the level;
+        # and a section that names a level is that level's (`rows` selects it with the level's name).
+        level_areas = {e.area for e in entries if e.level}
+        titles = {x for e in entries for x in (e.craft, e.framework, e.level, e.role) if x}
+        level_titles = [f" {' '.join(words(t))} " for t in sorted({e.level for e in entries if e.level})]
+        self._definitions: dict[str, list[int]] = defaultdict(list)
+        for i, body in self._prose:
+            e = entries[i]
+            if e.area not in level_areas and e.area not in titles and not any(t in body for t in level_titles):
+                self._definitions[e.craft].append(i)
 
         table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
         acronyms: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -727,6 +742,17 @@ class Structure:
                 if (mask & here).any():
                     mask = mask & here
         return mask
+
+    def beside(self, mask: np.ndarray) -> np.ndarray:
+        """`mask` with the text outside the levels of every craft whose levels it selects: a name says who
+        is asked about, not where the answer is written. A craft page's general sections ("Leads taking an
+        extended leave…", over the Chair and Tech Lead pages) speak of its levels without naming each, so
+        a question naming one of them may be answered there; the fitted ranker weighs how closely each
+        candidate matches the names (`level_match`), so the named level's own text still leads when it answers."""
+        out = mask.copy()
+        for craft in set(self._craft_of[mask & self._in_level].tolist()):
+            out[self._definitions.get(craft, [])] = True
+        return out
 
     def name_groups(self, detected: Detected) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
         """The question's names of levels, roles and crafts, with the names written together joined into

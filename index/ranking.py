@@ -1,14 +1,14 @@
 """The fitted ranker and gate: named features of each candidate entry, and one logistic regression over them.
 
-Every candidate (an entry the question's names allow) gets the same named features: how close it is
-in meaning, how well BM25 finds the question's words in its text and in its labels, how strongly
-the question names its area, level and craft, how much of the question's own vocabulary it holds,
-and what kind of entry it is. One logistic regression turns them into the probability that the
-entry is the right answer: candidates are ranked by it, and the question is answered when the best
-candidate's probability reaches the fitted threshold. The weights, the features' means and scales
-and the threshold are in `fitted.json` beside this module, written by `careerfw eval --fit`
-(careerfw_tools/fitting.py), which fits them leave-one-framework-out on every framework with
-questions; nothing here is set by hand.
+Every candidate (an entry the question's names allow, or a general section of a named level's craft)
+gets the same named features: how close it is in meaning, how well BM25 finds the question's words in
+its text and in its labels, how strongly the question names its area, level and craft, how much of the
+question's own vocabulary it holds, and what kind of entry it is. One logistic regression turns them
+into the probability that the entry is the right answer: candidates are ranked by it, and the question
+is answered when the best candidate's probability reaches the fitted threshold. The weights, the
+features' means and scales and the threshold are in `fitted.json` beside this module, written by
+`careerfw eval --fit` (careerfw_tools/fitting.py), which fits them leave-one-framework-out on every
+framework with questions; nothing here is set by hand.
 
 The features are computed in one place, `Features.extract`, from what the question reading gives
 (today `Detected` from index/aliases.py), so another reading of the question can feed them later.
@@ -351,7 +351,9 @@ class Features:
         n = self.size
         candidates = np.ones(n, dtype=bool) if allowed is None else allowed
         basis = narrowed if selected is None else selected
-        allow = np.ones(n, dtype=bool) if basis is None else basis
+        # The named levels' crafts' general text is a candidate beside what the names select (index/search.py),
+        # so it is compared with them, not ranked last by every relative feature for being outside them.
+        allow = np.ones(n, dtype=bool) if basis is None else self.structure.beside(basis)
         if not (allow & candidates).any():
             allow = candidates
         dense = np.asarray(dense, dtype=np.float64)

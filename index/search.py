@@ -291,6 +291,11 @@ class HybridRanker:
                 if m.kinds & {"who", "craft"} and not m.partial:
                     selected[self.structure.rows(m, {"who", "craft"})] = True
         allowed = narrowed
+        if fusion == "fitted" and narrowed is not None:
+            # A named level says who is asked about, not where the answer is written: the fitted ranker also weighs
+            # its craft's general sections (Structure.beside), which it tells from the level's own text by
+            # `level_match`. RRF, the floor, has no such feature, so it keeps to what the names select.
+            allowed = self.structure.beside(narrowed)
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
         features = probability = None

@@ -224,3 +224,48 @@ def test_a_question_and_its_rest_are_scored_in_one_pass_over_the_vectors(
     monkeypatch.setattr(index.search, "matvecs", counted_several, raising=False)
     assert multilevel_answerer.ask(question).to_json() == expected
     assert passes == [2]  # both vectors, one pass
+
+
+@pytest.fixture(scope="module")
+def roles_answerer(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    """A made-up governance ladder whose craft page speaks of all its roles at once ("Leads" are the Chair
+    and the Tech Lead) in sections of its own, above the role pages."""
+    from tests.support.frameworks import Ladder, area_table, write_ladders
+
+    intro = (
+        "Roles that run a working group.\n\n"
+        "## Leads\n\n"
+        "### Time away\n\n"
+        "- Leads going on parental leave or a sabbatical hand their duties to another lead for the time away.\n"
+        "- Leads who vanish without a word for two months may be replaced by a vote of the other leads.\n\n"
+        "### Stepping down\n\n"
+        "- Leads may step down at any time and propose a successor to the group.\n"
+    )
+    roles = Ladder("Group Roles", [
+        ("Member", area_table({"Duties": "Joins the mailing list and answers review requests within a week."})),
+        ("Chair", area_table({"Meetings": "Runs the weekly group meeting and keeps its agenda.",
+                              "Reporting": "Writes the yearly report on the group's health to the steering board."})),
+        ("Tech Lead", area_table({"Design": "Approves the design of new features and keeps the roadmap."})),
+    ], intro=intro)
+    content = write_ladders(tmp_path_factory.mktemp("roles"), {"roles": roles})
+    return open_answerer(content)
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("going on a sabbatical as a chair, what should i do", "parental leave or a sabbatical"),
+    ("how do we replace a tech lead who vanished", "replaced by a vote of the other leads"),
+])
+def test_a_named_role_is_answered_from_its_crafts_general_text(roles_answerer: Answerer, question: str,
+                                                              says: str) -> None:
+    # The role's name says who is asked about, not where the answer is written: the craft page's section on
+    # all its leads answers, though it never names the Chair or the Tech Lead.
+    answer = roles_answerer.ask(question)
+    assert answer.confident and answer.intent == "lookup"
+    assert says in answer.quotes[0].text
+
+
+def test_a_named_role_still_gets_its_own_text_when_that_answers(roles_answerer: Answerer) -> None:
+    answer = roles_answerer.ask("who does the chair send the yearly report to?")
+    assert answer.confident
+    assert answer.quotes[0].entry.level == "Chair" and answer.quotes[0].entry.area == "Reporting"
+
