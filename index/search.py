@@ -68,8 +68,13 @@ class DenseRanker:
         n_entries = len(index.entries)
         entry_of = np.array([d.entry for d in index.documents], dtype=np.int64)
         self._paras = [d.paragraphs for d in index.documents]
-        # A private, contiguous copy: scoring must not depend on the files staying on disk.
-        self._vectors = np.ascontiguousarray(np.array(index.vectors, dtype=np.float32, copy=True))
+        # Scoring must not depend on the build's files staying on disk (a reload prunes old builds): a
+        # memory-mapped index is copied. The answerer's own is read into memory (ensure_index) and scored
+        # where it lies, so it is held once, in the process and in the state a restart keeps (issue 23).
+        vectors = index.vectors
+        if isinstance(vectors, np.memmap):
+            vectors = np.array(vectors, dtype=np.float32, copy=True)
+        self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         # Documents are stored entry by entry, each entry with at least one, so a per-entry maximum
         # is one reduceat over the document scores.
         self._starts = np.searchsorted(entry_of, np.arange(n_entries)) if n_entries else np.zeros(0, np.int64)

@@ -79,7 +79,7 @@ class LoadedIndex:
     manifest: dict[str, Any]
     entries: list[Entry]
     documents: list[Document]
-    vectors: np.ndarray  # (documents, dimension), memory-mapped
+    vectors: np.ndarray  # (documents, dimension), memory-mapped unless loaded with mmap=False
 
     @property
     def model(self) -> str:
@@ -316,7 +316,9 @@ def ensure_index(
         if _current(index_dir) is None:
             raise ContentError(content.errors)
         # Broken content never replaces a working index; the caller reports the problems.
-        return load_index(index_dir), None
+        return load_index(index_dir, mmap=False), None
     if not is_fresh(index_dir, content, embedder):
         report = build_index(content_dir, index_dir, embedder, progress=progress, content=content)
-    return load_index(index_dir), report
+    # In memory, not mapped: the answerer scores every vector on every question, so it holds them all
+    # anyway, and a mapped file would be copied (DenseRanker) and then held twice.
+    return load_index(index_dir, mmap=False), report

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from bot.config import Settings
 from bot.health import Health
 from bot.runtime import Runtime
@@ -66,6 +68,25 @@ def test_a_restart_with_nothing_changed_answers_from_the_state_the_last_start_ke
     write_one_level(content, {"Hiring": "I interview candidates.", "On-call": "I keep the rota fair."})
     again.reload(content, tmp_path / "index")
     assert "rota" in again.ask("who keeps the on-call rota fair?").quotes[0].text
+
+
+def test_the_kept_state_holds_each_document_vector_once(tmp_path: Path) -> None:
+    """The dense ranker scores the index's own vectors, so a serving process, and the state a restart
+    loads, hold each one once rather than once per holder (about 4 MB on GOV.UK's 2,600 documents)."""
+    from bot.runtime import ANSWERER_CACHE, open_answerer
+    from index.store import load_index
+
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    first = open_answerer(settings)
+    kept = (tmp_path / "index" / ANSWERER_CACHE).read_bytes()
+    vectors = np.asarray(load_index(tmp_path / "index").vectors)
+    assert len(vectors) >= 2
+    for vector in vectors:
+        assert kept.count(vector.tobytes()) == 1
+    again = open_answerer(settings)
+    asked = "who interviews candidates?"
+    assert again.ask(asked).to_json() == first.ask(asked).to_json()
 
 
 def test_a_restart_after_the_content_changed_answers_from_the_new_content(tmp_path: Path) -> None:
