@@ -169,6 +169,24 @@ def test_bench_startup_times_a_real_serving_process_from_spawn_to_healthz_200(tm
     assert [(r[2], r[3]) for r in rows] == [("serve", "derived"), ("serve", "kept")]
 
 
+def test_bench_starts_its_servers_from_compiled_bytecode_as_an_installed_image_does(tmp_path: Path) -> None:
+    """An image's `pip install .` compiles every module, so a restarted pod reads bytecode; a shell with
+    PYTHONDONTWRITEBYTECODE set would have each start the bench times compile the bot from source. The
+    bench's servers keep their bytecode in the bench's own folder, so a second start compiles nothing."""
+    import os
+    import subprocess
+    import sys
+
+    from careerfw_tools.bench import as_installed
+
+    env = as_installed(dict(os.environ) | {"PYTHONDONTWRITEBYTECODE": "1"}, tmp_path)
+    probe = "import bot.runtime, sys; print(bot.runtime.__cached__)"
+    repo = Path(__file__).resolve().parent.parent
+    cached = subprocess.run([sys.executable, "-c", probe], env=env, cwd=repo, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert Path(cached).is_relative_to(tmp_path) and Path(cached).is_file()
+
+
 def test_bench_times_the_serving_process_as_a_deployment_restarts_it(tmp_path: Path) -> None:
     """The bench's serving row is a restart (docs/evaluation.md): the index as `careerfw index build` leaves
     it in the image, its answerer kept beside it, and the state database at head. So the measured server,
