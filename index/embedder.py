@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import KeysView
+
     from sentence_transformers import SentenceTransformer
 
     from index.onnx_encoder import OnnxEncoder
@@ -96,7 +98,7 @@ def export_dir_for(name: str, root: Path | None = None) -> Path:
 
 
 @lru_cache(maxsize=1)  # read once per process: about 30,000 lines, asked about a few question words
-def language_words() -> frozenset[str]:
+def language_words() -> KeysView[str]:
     """The whole words of the packaged model's WordPiece vocabulary: the words of the language, as far as
     the bot ships a list of them (common short forms such as "sr" and "dev" are among them). Read from
     the ONNX export, else the packaged model; empty, after one warning line, when neither is installed."""
@@ -107,10 +109,12 @@ def language_words() -> frozenset[str]:
         except OSError:
             continue
         if tokens:
-            # "##ing" continues a word and "[CLS]" is a marker: neither is a word on its own.
-            return frozenset(t for t in tokens if t.isascii() and t.isalpha() and t.islower())
+            # "##ing" continues a word and "[CLS]" is a marker: neither is a word on its own. A dict's
+            # keys, not a frozenset: the same membership test in 0.6 MB instead of 2.1 MB for MiniLM's
+            # 21,745 words (a set's table is kept at most 60% full and grows fourfold; issue 23, memory).
+            return dict.fromkeys(t for t in tokens if t.isascii() and t.isalpha() and t.islower()).keys()
     _warn_once(f"no vocabulary of {DEFAULT_MODEL} installed: a word cut short may be read as an abbreviation")
-    return frozenset()
+    return {}.keys()
 
 
 def weights_file(path: Path) -> Path | None:

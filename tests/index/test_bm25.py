@@ -80,3 +80,17 @@ def test_scores_are_bm25s_own_sums_read_without_its_per_call_conversions(monkeyp
         assert np.array_equal(mine.view(np.uint32), np.asarray(own[tuple(q)], dtype=np.float32).view(np.uint32))
     scores = bm25.score_text("writing blog posts")
     assert scores.argmax() == 0 and scores[0] > scores[1] > 0
+
+
+def test_a_term_many_texts_use_is_kept_once() -> None:
+    """Every text's term set, the vocabulary and the postings share one string per term, so the state a
+    restart keeps (bot/runtime.py pickles the answerer) holds each term once, not once per text that uses
+    it: a phrase term ("zebrafish+tank") is made anew from each text (about 2 MB of GOV.UK's restart;
+    issue 23)."""
+    import pickle
+
+    ranker = BM25Ranker([f"The zebrafish tank, number {n} of the lab." for n in range(40)])
+    shared = set.intersection(*(set(s) for s in ranker.term_sets))
+    phrase = next(t for t in shared if "+" in t and terms("zebrafish")[0] in t)
+    as_pickled = b"\x8c" + bytes([len(phrase)]) + phrase.encode()  # pickle's short string, whole
+    assert pickle.dumps(ranker).count(as_pickled) == 1

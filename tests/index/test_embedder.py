@@ -262,3 +262,21 @@ def test_an_index_from_before_backends_were_recorded_counts_as_torch(tmp_path: P
     content = load_content(REPO / "content")
     assert is_fresh(idx, content, torch_embedder)
     assert not is_fresh(idx, content, Embedder(backend="onnx"))
+
+
+def test_the_model_vocabulary_read_for_question_words_stays_small() -> None:
+    """language_words (MiniLM's ~21,700 whole words, read once per process) answers "is this a word" in
+    about 2 MB with its strings, not 3.3 MB as a frozenset: a serving process's peak counts it (issue 23)."""
+    import tracemalloc
+
+    from index.embedder import language_words
+
+    language_words.cache_clear()
+    tracemalloc.start()
+    try:
+        words = language_words()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(words) > 20_000 and "mentoring" in words and "##ing" not in words and "[CLS]" not in words
+    assert held < 2.5e6
