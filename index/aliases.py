@@ -230,8 +230,9 @@ def clipped(said: str, name: list[str]) -> list[int]:
             return
         if i < len(name):
             for k in range(2, len(rest) + 1):
-                if name[i].startswith(rest[:k]):
-                    fits(rest[k:], i + 1)
+                if not name[i].startswith(rest[:k]):
+                    break  # no longer start of the rest starts the word either
+                fits(rest[k:], i + 1)
 
     if " " not in said:
         fits(said, 0)
