@@ -178,15 +178,24 @@ class FollowUps:
             if lv:
                 levels_of.setdefault(c, set()).add(lv)
         self.levels_of_craft = {c: frozenset(lvs) for c, lvs in levels_of.items()}
+        self._columns: dict[str, np.ndarray] = {}
         for word, craft in _person_words(levels).items():
             self.short_crafts.setdefault(word, craft)
 
     # --- which entries a facet selects ---------------------------------------------------------------
 
+    def _column(self, facet: str) -> np.ndarray:
+        """A facet's value per entry as an array, made on the first follow-up that reads it: compared in one
+        numpy pass, not entry by entry in Python for every carried facet of every follow-up."""
+        column = self._columns.get(facet)
+        if column is None:
+            column = self._columns[facet] = np.array(
+                {"craft": self.craft_of, "level": self.level_of, "area": self.area_of,
+                 "framework": self.framework_of}[facet], dtype=object)
+        return column
+
     def _select(self, facet: str, value: str) -> np.ndarray:
-        column = {"craft": self.craft_of, "level": self.level_of, "area": self.area_of,
-                  "framework": self.framework_of}[facet]
-        return np.array([v == value for v in column], dtype=bool)
+        return np.asarray(self._column(facet) == value, dtype=bool)
 
     # --- the follow-up ---------------------------------------------------------------------------------
 
@@ -273,7 +282,7 @@ class FollowUps:
                 if comparing:
                     extra.append(("level", base, frozenset({base})))
                 extra.append(("level", " ".join(moved), frozenset(moved)))
-                fits = rows & np.isin(np.array(self.level_of, dtype=object), list(moved))
+                fits = rows & np.isin(self._column("level"), list(moved))
                 rows = (rows & (fits | self._select("level", base))) if comparing else fits
             level = ""
         if level:
@@ -297,7 +306,7 @@ class FollowUps:
             if own:
                 # The level the question names wins: the last topic only as an area of that level, not a passage
                 # of no level whose name merely mentions it ("SIG Node reviewers and approvers" for "an approver?").
-                fits &= np.isin(np.array(self.level_of, dtype=object), list(own))
+                fits &= np.isin(self._column("level"), list(own))
             if fits.any():
                 extra.append(("area", context.area, frozenset({context.area})))
                 rows = fits

@@ -357,3 +357,20 @@ def test_a_typed_word_is_compared_with_a_crafts_name_once(monkeypatch: pytest.Mo
     assert followup._abbreviates("devex", "developer experience")
     assert not followup._abbreviates("dx", "developer experience")
     assert len(calls) == 2
+
+
+def test_a_follow_up_selects_what_it_carries_without_a_pass_over_every_entry(
+        two_crafts: Answerer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A follow-up narrows the candidates to the level, craft or area it carries: one comparison over the
+    facet's column, kept with the index, not a Python pass over every entry for every carried facet."""
+    turns = ("what does a level 2 backend engineer do for mastery?", "and what about mobile?", "and at level 1?")
+    before = [a.to_json() for a in converse(two_crafts, *turns)]
+    followups = two_crafts._state.followups
+    _Counted.passes = 0
+    for column in ("craft_of", "level_of", "area_of", "framework_of"):
+        monkeypatch.setattr(followups, column, _Counted(getattr(followups, column)))
+    answers = converse(two_crafts, *turns)
+    assert [a.to_json() for a in answers] == before
+    assert [top(a)[:2] for a in answers] == [("Backend Engineering Craft", "Level 2"), ("Mobile Engineering Craft",
+                                             "Level 2"), ("Mobile Engineering Craft", "Level 1")]
+    assert _Counted.passes == 0
