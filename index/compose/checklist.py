@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from index.compose.answers import NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
-from index.compose.shared import Asking, named_levels
+from index.compose.shared import Asking, best_of_choice, named_levels
 from index.intents import Intent as Plan
 from index.levelorder import Level
 from index.query import Query
@@ -54,8 +54,14 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
 
         if len(moves) > 1 and len(every) == len(moves):
             choices = [Choice.of(a.craft, move(a, b)) for a, b in every]
-            return Answer(question, "choose", False, message=f"That move is written for {len(moves)} crafts: "
-                          "which one do you mean?", choices=choices, truncated=truncated)
+            choice = Answer(question, "choose", False, message=f"That move is written for {len(moves)} crafts: "
+                            "which one do you mean?", choices=choices, truncated=truncated)
+            if len(named) > 1 or plan.current_named:
+                return choice
+            # "How do I become a Subproject Lead?": only the target is named, and each craft reaches it by
+            # a move of its own. What the target's own text says of becoming it is an answer in any craft,
+            # so the ranking's best of it is quoted beside the choice of whole checklists.
+            return best_of_choice(asking, query, ranking, plan.sides[0], choice)
         many = len(moves) > 1
         choices = [Choice.of(f"{a.title} → {b.title}" + (f" ({a.craft})" if many else ""), move(a, b))
                    for a, b in every]

@@ -5,13 +5,13 @@ cell it is about)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from index import confidence
 from index.bridge import VocabularyBridge
-from index.compose.answers import Quote, quote_for
+from index.compose.answers import NOT_WRITTEN, Answer, Quote, quote_for
 from index.followup import FollowUps
 from index.glossary import Glossary
 from index.levelorder import Level, LevelOrder
@@ -131,3 +131,30 @@ def named_levels(state: State, query: Query, rows: np.ndarray) -> list[Level]:
             if lv not in found:
                 found.append(lv)
     return found
+
+
+def best_of_choice(asking: Asking, query: Query, ranking: Ranking, rows: np.ndarray | list[int],
+                   choice: Answer) -> Answer:
+    """`choice` (which craft of a level several crafts share?) answered as well as it can be without the
+    craft: the ranking's best cells of the level, all from the craft of its best one, quoted with the
+    choice's buttons, so the asker reads an answer and can still pick the other craft. `choice` itself
+    when the ranking holds none of the level's cells, or the gate is not sure of the best."""
+    entries = asking.state.index.entries
+    allowed = {int(i) for i in rows}
+    crafts = {c.request.craft for c in choice.choices if c.request is not None}
+    hits = [h for h in ranking.hits if h.entry in allowed and entries[h.entry].craft in crafts]
+    if not hits:
+        return choice
+    top = hits[0]
+    signals = asking.signals(ranking, top)
+    if not asking.sure(signals):
+        return choice
+    craft = entries[top.entry].craft
+    hits = [h for h in hits if entries[h.entry].craft == craft]
+    quotes = [quote_hit(asking, query, ranking, h) for h in hits[:asking.limit]]
+    others = sorted(crafts - {craft})
+    message = (f"{entries[top.entry].level} is written for {len(crafts)} crafts: this is {craft}'s; "
+               f"{' and '.join(others)} {'has' if len(others) == 1 else 'have'} it too.")
+    if quotes[0].todo:
+        message += f" {NOT_WRITTEN}"
+    return replace(choice, intent="lookup", confident=True, quotes=quotes, message=message, signals=signals)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from index import Answerer
 from index.compose import checklist
 from tests.index.compose.helpers import kinds_of
+from tests.support.frameworks import Ladder, area_table, write_ladders
 
 
 @pytest.mark.parametrize("kind", kinds_of(checklist))
@@ -27,3 +29,42 @@ def test_each_area_of_the_target_level_is_marked_by_how_it_changed(harbor, compo
     marked = "".join(delivery.text[a:b] for a, b in delivery.new_words)
     assert "whole features" in marked and "Ships" not in marked  # the words Engineer 1's cell does not have
     assert answer.quotes[1].new_words is None  # the same text: nothing to mark
+
+
+# Made up: two ladders that both have a Maintainer, reached from a level of each ladder's own, and written
+# differently: only the project ladder says how one becomes a maintainer.
+TWO_LADDERS = {
+    "project": Ladder("Project Ladder", [
+        ("Contributor", area_table({"Scope": "Sends patches to one repository and answers review comments."})),
+        ("Maintainer", "Becoming a Maintainer takes a nomination by two current maintainers and a vote of "
+                       "the steering group.\n\n"
+                       + area_table({"Scope": "Owns the release schedule of one repository."})),
+    ]),
+    "docs": Ladder("Docs Ladder", [
+        ("Writer", area_table({"Scope": "Writes guides for one product area."})),
+        ("Maintainer", area_table({"Scope": "Keeps the style guide and reviews every published page."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def two_ladders(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("two-ladders"), TWO_LADDERS))
+
+
+def test_becoming_a_level_two_ladders_share_quotes_the_best_text_and_offers_both(two_ladders: Answerer) -> None:
+    # Only the target is named, and each ladder reaches it by a move of its own: the asker reads what the
+    # framework says of becoming a Maintainer at once, is told the other ladder has one too, and can still
+    # pick either ladder's whole checklist.
+    answer = two_ladders.ask("how do I become a maintainer?")
+    assert answer.confident and answer.quotes
+    top = answer.quotes[0]
+    assert (top.entry.craft, top.entry.level) == ("Project Ladder", "Maintainer")
+    assert "nomination by two current maintainers" in top.text
+    assert {q.entry.craft for q in answer.quotes} == {"Project Ladder"}
+    assert answer.message is not None and "Docs Ladder has it too" in answer.message
+    assert sorted(c.label for c in answer.choices) == ["Docs Ladder", "Project Ladder"]
+    chosen = two_ladders.ask(next(c for c in answer.choices if c.label == "Docs Ladder").question)
+    assert chosen.intent == "checklist" and chosen.checklist is not None
+    assert (chosen.checklist.current, chosen.checklist.target) == ("Writer", "Maintainer")
+
