@@ -177,6 +177,10 @@ def load_index(index_dir: Path, mmap: bool = True) -> LoadedIndex:
         raise SearchIndexError(
             f"index at {build} is inconsistent: {vectors.shape[0]} vectors for {len(documents)} documents"
         )
+    # The per-document hashes are what the next build reads (from the file, read_manifest), never a loaded
+    # index; held, they were a dict per document in every serving process and its kept state (0.8 MB of
+    # GOV.UK's 2,641; issue 23, memory).
+    manifest.pop("documents", None)
     return LoadedIndex(build, manifest, entries, documents, vectors)
 
 

@@ -3,6 +3,7 @@ Teams alike, because both surfaces open the same Runtime."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,24 @@ def test_the_kept_state_holds_each_document_vector_once(tmp_path: Path) -> None:
     again = open_answerer(settings)
     asked = "who interviews candidates?"
     assert again.ask(asked).to_json() == first.ask(asked).to_json()
+
+
+def test_the_kept_state_leaves_the_per_document_hashes_to_the_index_files(tmp_path: Path) -> None:
+    """Only the next build reads each document's hash, from the index's manifest file: a serving process
+    and the state a restart loads hold none of them (a dict per document, 0.8 MB on GOV.UK)."""
+    from bot.runtime import ANSWERER_CACHE, open_answerer
+
+    content = write_one_level(tmp_path / "content", {"Hiring": "I interview candidates.", "Roadmaps": "I plan."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db")
+    first = open_answerer(settings)
+    manifest = json.loads((tmp_path / "index" / "current" / "manifest.json").read_text("utf-8"))
+    hashes = [d["hash"] for d in manifest["documents"]]
+    kept = (tmp_path / "index" / ANSWERER_CACHE).read_bytes()
+    assert hashes and not any(h.encode() in kept for h in hashes)
+    # And the next build still reuses every unchanged document's vector by its hash.
+    write_one_level(content, {"Hiring": "I interview candidates.", "Roadmaps": "I plan.", "On-call": "I rota."})
+    report = first.reload(content, tmp_path / "index")
+    assert report is not None and report.reused == len(hashes)
 
 
 def test_a_restart_after_the_content_changed_answers_from_the_new_content(tmp_path: Path) -> None:
