@@ -36,7 +36,7 @@ from index.levelnames import (
 )
 from index.levelorder import LevelOrder
 from index.spelling import FEWEST_LETTERS, LOOSE_MIN, slips
-from index.tokens import GENERIC, MEMO, STOPWORDS, fold, ordinals, same_family, stem, words
+from index.tokens import GENERIC, MEMO, STOPWORDS, as_written, fold, ordinals, same_family, stem, words
 
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NUMBER = re.compile(r"\d+")
@@ -361,7 +361,8 @@ class Structure:
             for ladder in self.order.by_craft()
         ]
         self.level_names = LevelNames([v for f, v in self._rows if f == "level"], naming, self.vocabulary, ladders)
-        self.owner_words = _owner_words({e.framework for e in entries if e.framework}, self.level_names.role_nouns)
+        self.owner_words = _owner_words({e.framework for e in entries if e.framework}, self.level_names.role_nouns,
+                                        [e.description for e in entries])
         refiners: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for name in self.level_names.aliases:
             values = {("level", t) for t in name.values}
@@ -785,10 +786,14 @@ class Structure:
         return {self.level_of[i] for i in rows if self.level_of[i]}
 
 
-def _owner_words(frameworks: set[str], role_nouns: frozenset[str]) -> frozenset[str]:
+def _owner_words(frameworks: set[str], role_nouns: frozenset[str], texts: list[str]) -> frozenset[str]:
     """Whose framework it is: the words of a framework's name before its first generic word ("Monzo" of
     "Monzo Progression Framework", "FT" of "FT Engineering Progression", the job word aside). The text
-    names its owner everywhere, so naming it says no more about a question's topic than naming a level."""
+    names its owner everywhere, so naming it says no more about a question's topic than naming a level.
+
+    Only a name: a word the pages write in lower case more often than capitalised is one of their ordinary
+    words ("digital" and "government" of "Government Digital and Data Profession Capability Framework",
+    "contributor" of "Kubernetes Contributor Ladder"), and says what a question is about like any other."""
     out: set[str] = set()
     for name in frameworks:
         for w in words(name):
@@ -796,7 +801,14 @@ def _owner_words(frameworks: set[str], role_nouns: frozenset[str]) -> frozenset[
                 break
             if w not in STOPWORDS and not any(same_family(singular(w), r) for r in role_nouns) and not w.isdigit():
                 out.add(w)
-    return frozenset(out)
+    if not out:
+        return frozenset()
+    capitalised: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for w in as_written(text):
+            if (folded := w.lower()) in out:
+                capitalised[folded] += 1 if w[0].isupper() else -1
+    return frozenset(w for w in out if capitalised[w] >= 0)
 
 
 def _layout_sections(entries: list[Entry]) -> set[str]:

@@ -19,7 +19,8 @@ from roman_numerals import InvalidRomanNumeralError, RomanNumeral
 
 from index import wordtable
 
-_WORD = re.compile(r"[a-z0-9]+")
+# Case-blind, so one pattern reads folded text (`words`) and text as written (`as_written`).
+_WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 # Number words, each written once: cardinals, and ordinals ("a second monitor"), which `ordinals` tells apart.
 _CARDINALS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -146,6 +147,12 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Folded words with number words turned to digits and "L3"/"lvl3" split into level + number."""
     return [w for w, _ in _tokens(text)]  # a fresh list: callers may change theirs, never the cached tokens
+
+
+def as_written(text: str) -> list[str]:
+    """The text's words as it writes them, capitals kept: whether it writes a word as a name ("Monzo") or as
+    one of its ordinary words ("digital")."""
+    return _WORD.findall(text)
 
 
 def ordinals(text: str) -> set[int]:

@@ -122,6 +122,51 @@ def test_an_owner_named_on_one_page_makes_no_question_about_that_page(
 
 
 
+# The framework's name holds an ordinary word of its pages ("platform"), written in lower case wherever they use
+# it: a question about the platform asks about it, as "digital" does of GOV.UK's Government Digital and Data
+# framework.
+HARBOUR = {
+    "craft.md": front(title="Engineering Craft", parent="Harbour Platform Progression Framework") + """
+# Engineering Craft
+
+Engineers at Harbour build the services our customers rely on.
+""",
+    "level1.md": front(title="Level 1", parent="Engineering Craft",
+                       grand_parent="Harbour Platform Progression Framework", nav_order=1) + """
+# Level 1
+
+|Area|Description|
+|--|--|
+| Communication | Writes clear updates about their work for the team. |
+| Delivery | Ships small changes to our services with help. |
+| Operations | Keeps the platform healthy: patches its hosts and answers platform alerts. |
+""",
+    "level2.md": front(title="Level 2", parent="Engineering Craft",
+                       grand_parent="Harbour Platform Progression Framework", nav_order=2) + """
+# Level 2
+
+|Area|Description|
+|--|--|
+| Communication | Presents technical plans to people outside engineering. |
+| Delivery | Ships whole features to customers and owns their rollout. |
+| Operations | Plans the platform's capacity and leads its upgrades. |
+""",
+}
+
+
+def test_a_word_of_the_frameworks_name_its_pages_use_as_an_ordinary_word_is_no_owner(
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    harbour = open_answerer(write_pages(tmp_path_factory.mktemp("harbour"), HARBOUR), progress=False)
+    assert harbour.ranker.structure.owner_words == {"harbour"}  # capitalised where the pages use it: a name
+    # Read as the owner's name, "platform" was no evidence: the first went to Communication, the second was refused.
+    for question, level in (("platform work for a level 1", "Level 1"),
+                            ("is the platform part of my job at level 2?", "Level 2")):
+        answer = harbour.ask(question)
+        assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Operations", level)
+    assert not harbour.ask("who founded Harbour?").confident
+
+
 LEADS = {
     "level1.md": front(title="Level 1", parent="Engineering Craft", nav_order=1) + """
 # Level 1
