@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.bm25 import BM25Ranker
+from index.spelling import LOOSE_MIN
 from index.tokens import stem
 
 # Topics people ask an HR bot about that career frameworks do not cover. Read as stems, so a form
@@ -56,4 +57,17 @@ class Gate:
 
 
 def out_of_scope(residual: list[str], lexical: BM25Ranker) -> bool:
-    return any(w in OUT_OF_SCOPE and not lexical.known(w) for w in residual)
+    return any(_asks_out_of_scope(w, lexical) for w in residual)
+
+
+def _asks_out_of_scope(word: str, lexical: BM25Ranker) -> bool:
+    """`word` is one of the topics above, or a short form of one ("comp" for compensation), and the text never
+    uses it. A short form is read as any unknown short word is (BM25Ranker.completions), the topics standing in
+    for the text: taken for a topic only when the text's own words do not explain it, so "comp" in a framework
+    whose only comp- words are "company" and "complex" asks about compensation, as people use it."""
+    if lexical.known(word):
+        return False
+    if word in OUT_OF_SCOPE:
+        return True
+    return len(word) >= LOOSE_MIN and not lexical.completions(word) and any(
+        topic.startswith(word) and not lexical.known(topic) for topic in OUT_OF_SCOPE)

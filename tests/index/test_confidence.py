@@ -3,9 +3,15 @@ benefits feature it weighs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+
+from index.answer import Answerer
 from index.bm25 import BM25Ranker
 from index.confidence import Gate, Signals, out_of_scope
 from index.tokens import terms
+from tests.support.frameworks import front, write_pages
 
 
 def test_a_pay_question_is_out_of_scope_unless_the_framework_speaks_of_pay() -> None:
@@ -24,3 +30,59 @@ def test_the_gate_answers_at_the_fitted_threshold_and_never_without_a_probabilit
     assert not gate.decide(Signals(0.9, 1.0, True, False, probability=0.39))
     # However close the cosine and the words, no probability (no model ranked it) is no answer.
     assert not gate.decide(seen)
+
+
+def test_a_short_form_of_a_pay_word_is_out_of_scope_unless_the_text_explains_it() -> None:
+    # "comp" could be the text's "company" or "complex" as well as compensation: no word of the text it
+    # abbreviates, so it is read as the topic it abbreviates, as people use it ("comp range", "total comp").
+    silent = BM25Ranker(["Shapes the company's roadmap.", "Breaks complex work into small changes."])
+    assert out_of_scope(terms("what's the comp range for an IC4?"), silent)
+    assert not out_of_scope(terms("what's the scope of an IC4?"), silent)
+    # The text's own competencies are what "comp" abbreviates there, and a text that speaks of compensation may
+    # answer it: neither is out of scope.
+    competencies = BM25Ranker(["Each competency is assessed.", "The competencies of a senior engineer."])
+    assert not out_of_scope(terms("which comps matter for an IC4?"), competencies)
+    speaks = BM25Ranker(["Compensation is reviewed each year.", "Shapes the company's roadmap."])
+    assert not out_of_scope(terms("what's the comp range for an IC4?"), speaks)
+
+
+# Levels named by code; the pages say "company" and "complex" but never speak of pay.
+CODES = {
+    "craft.md": front(title="Engineering Craft", parent="Orbit Career Framework") + """
+# Engineering Craft
+
+Engineers at Orbit build the product the company sells.
+""",
+    **{
+        f"ic{n}.md": front(title=f"IC{n}", parent="Engineering Craft", grand_parent="Orbit Career Framework",
+                           nav_order=n) + f"""
+# IC{n}
+
+|Area|Description|
+|--|--|
+| Delivery | {delivery} |
+| Design | {design} |
+| Collaboration | {collaboration} |
+"""
+        for n, delivery, design, collaboration in (
+            (1, "Ships small, well-tested changes with help from other engineers.",
+             "Follows the designs of the team's engineers.", "Asks other engineers for help early and pairs."),
+            (2, "Ships features on their own and owns their rollout.", "Designs components of moderate scope.",
+             "Reviews other engineers' pull requests promptly."),
+            (3, "Breaks complex projects into milestones and delivers them.",
+             "Designs systems that span several teams.", "Aligns the company's engineers on technical plans."),
+        )
+    },
+}
+
+
+def test_a_level_code_does_not_carry_an_off_topic_question(
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """docs/retrieval.md, the gate: naming a level narrows where the answer is, it is no evidence that the
+    framework has one. "total comp" was answered from IC3's Collaboration cell on the strength of "IC3 engineer"."""
+    orbit = open_answerer(write_pages(tmp_path_factory.mktemp("orbit"), CODES), progress=False)
+    assert not orbit.ask("what's the total comp for an IC3 engineer?").confident
+    assert not orbit.ask("what's the comp range for an IC2 engineer?").confident
+    answer = orbit.ask("what does an IC3 engineer own in delivery?")
+    assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "IC3")
