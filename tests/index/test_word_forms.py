@@ -120,8 +120,6 @@ def test_an_owner_named_on_one_page_makes_no_question_about_that_page(
     assert answer.confident and answer.quotes[0].entry.area == "Communication"
 
 
-
-
 # The framework's name holds an ordinary word of its pages ("platform"), written in lower case wherever they use
 # it: a question about the platform asks about it, as "digital" does of GOV.UK's Government Digital and Data
 # framework.
