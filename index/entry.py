@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from index import wordtable
-from index.tokens import bm25s_stoplist, stem, words
+from index.tokens import bm25s_stoplist, fold, stem, words
 
 EntryKind = Literal["level", "definition", "tier"]
 # How the text is written on its page: a table cell, one bullet of a list, prose under a heading, the answer
@@ -115,6 +115,14 @@ class Entry:
         if self.layout in ("faq", "comparison") or self.kind != "definition":
             return self.layout
         return "definition"
+
+    @property
+    def is_whole(self) -> bool:
+        """Filed under its own level's, role's, craft's or section's name (a page's introduction): it
+        describes that whole, and its area is no area other entries could share."""
+        area = " ".join(fold(self.area).split())
+        names = (self.level, self.role, self.craft, self.section)
+        return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
 
     @property
     def path(self) -> str:

@@ -520,7 +520,9 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
             return Context(one([e.framework for e in quotes]), one([e.craft for e in quotes]),
                            one([e.level for e in quotes]), "")
         if intent == "compare":
-            last = quotes[-1]
+            # Two levels' introductions (index/compose/compare.py) lead with the best match, filed under its
+            # own level's name: that level is carried with its area, never the other level's name as an area.
+            last = top if top.is_whole else quotes[-1]
             return Context(last.framework, one([e.craft for e in quotes]) or last.craft, last.level, top.area)
     if asked.craft and asked.craft != prior.craft and not asked.level:
         prior = replace(prior, level="")  # another craft's level is not this craft's ("the levels of design?")

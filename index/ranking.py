@@ -31,7 +31,7 @@ from index import wordtable
 from index.aliases import EXACT, Detected, Structure
 from index.bm25 import BM25Ranker
 from index.entry import Entry, Layout
-from index.tokens import MEMO, fold, pairs, prefix, stem
+from index.tokens import MEMO, pairs, prefix, stem
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
 # Asking words ("what", "expectations", "do") say how a question asks, not what about (the one word table).
@@ -236,18 +236,13 @@ class Features:
         self.areas = BM25Ranker([e.area for e in entries])
         self._inverse_ranks = 1.0 / np.arange(1, self.size + 1, dtype=np.float64)
 
-        def whole(e: Entry) -> bool:
-            area = " ".join(fold(e.area).split())
-            names = (e.level, e.role, e.craft, e.section)
-            return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
-
         # What an entry is, whatever the question: these columns are written once into the matrix each question
         # copies, and only the question's columns are filled in per question.
         fixed: dict[str, list[bool]] = {
             "definition": [e.kind == "definition" for e in entries],
             "tier": [e.kind == "tier" for e in entries],
             "todo": [e.todo for e in entries],
-            "overview": [whole(e) for e in entries],
+            "overview": [e.is_whole for e in entries],
             # A cell is the layout the others are read against, so it has no feature of its own.
             **{k: [e.layout == k for e in entries] for k in get_args(Layout) if k != "cell"},
         }

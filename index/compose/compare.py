@@ -62,16 +62,21 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
 
 def side_by_side(asking: Asking, sides: list[np.ndarray], side_names: list[str], anchor: Entry,
                  score: float) -> Answer:
-    """`anchor`'s area in each side's entries, side by side; a side without that area is named."""
+    """`anchor`'s area in each side's entries, side by side; a side without that area is named. An anchor
+    filed under its own level's name (a level page's introduction) is no area: each side's own
+    introduction is its match, and a side without one is said to have none."""
     state = asking.state
     entries = state.index.entries
     area = anchor.area
+    whole = anchor.is_whole
     quotes: list[Quote] = []
     missing: list[str] = []
     for rows, name in zip(sides, side_names, strict=True):
-        same = [int(i) for i in rows if entries[i].area == area]
+        same = [int(i) for i in rows if (entries[i].is_whole if whole else entries[i].area == area)]
         if not same:
             missing.append(name)
+            if whole:
+                quotes.extend(_areas_instead(asking, rows, anchor))
             continue
         # Prefer the cell of the same craft and section as the best match; a name that covers two
         # levels ("Senior Engineer 2" of two tracks) shows each of them.
@@ -82,13 +87,34 @@ def side_by_side(asking: Asking, sides: list[np.ndarray], side_names: list[str],
                 shown.add(entries[i].level)
                 quotes.append(quote_for(entries[i], score, (), asking.site_url))
     quotes = _marked_higher(state, quotes)
+    if whole:
+        # Two introductions are two texts, not one area: the one that best matched the question leads, as
+        # in any answer ("eng II vs senior - who breaks big tasks down?" is answered by the senior's).
+        quotes.sort(key=lambda q: q.entry.level != anchor.level)
     notes = []
     if missing:
-        notes.append(f"{' and '.join(missing)} has no {area} area.")
+        if whole:
+            notes.append(f"{' and '.join(missing)} has no introduction of its own: the first paragraph of "
+                         "each of its areas is quoted instead.")
+        else:
+            notes.append(f"{' and '.join(missing)} has no {area} area.")
     if any(q.todo for q in quotes):
         notes.append(NOT_WRITTEN)
     return Answer(asking.question, "compare", bool(quotes), quotes=quotes,
                   message=" ".join(notes) or None, truncated=asking.truncated)
+
+
+def _areas_instead(asking: Asking, rows: np.ndarray, anchor: Entry) -> list[Quote]:
+    """A level without an introduction, compared with one that has: what it has instead, the first
+    paragraph of each of its areas in page order, of one level of one craft (the anchor's first)."""
+    entries = asking.state.index.entries
+    own = sorted((int(i) for i in rows if entries[i].kind == "level"),
+                 key=lambda i: (entries[i].craft != anchor.craft, entries[i].path, entries[i].line))
+    if not own:
+        return []
+    first = entries[own[0]]
+    return [quote_for(entries[i], 1.0, (0,) if len(entries[i].paragraphs) > 1 else (), asking.site_url)
+            for i in own if (entries[i].craft, entries[i].level) == (first.craft, first.level)]
 
 
 def _marked_higher(state: State, quotes: list[Quote]) -> list[Quote]:
@@ -97,7 +123,9 @@ def _marked_higher(state: State, quotes: list[Quote]) -> list[Quote]:
     if len(quotes) != 2 or any(q.todo for q in quotes):
         return quotes
     a, b = (q.entry for q in quotes)
-    if a.area != b.area or a.craft != b.craft or a.framework != b.framework or a.level == b.level:
+    # Two levels' introductions are one kind of text under two names: compared as one area is.
+    one_area = a.area == b.area or (a.is_whole and b.is_whole)
+    if not one_area or a.craft != b.craft or a.framework != b.framework or a.level == b.level:
         return quotes
     pa, pb = (state.levels.find(e.level, e.craft, e.framework) for e in (a, b))
     if not (pa and pb) or pa[0].position == pb[0].position:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from index import Answerer
 from index.compose import compare
 from tests.index.compose.helpers import kinds_of
+from tests.support.frameworks import Ladder, area_table, bullets, write_ladders
 
 
 @pytest.mark.parametrize("kind", kinds_of(compare))
@@ -28,3 +30,66 @@ def test_a_level_without_the_area_is_named(harbor, composed) -> None:
     answer = composed(harbor, "compare", "Engineer 1 vs Engineer 2 for mentoring")
     assert [(q.entry.level, q.entry.area) for q in answer.quotes] == [("Engineer 2", "Mentoring")]
     assert (answer.message or "").lower() == "engineer 1 has no mentoring area."
+
+
+# Level pages written as prose under the level's own title (no area table), and one level (Staff Engineer)
+# written only as areas: a comparison anchored on a level's introduction compares the two levels.
+LANTERN = {
+    "eng": Ladder("Platform Engineering", [
+        ("Engineer 1", bullets(["Fixes small bugs in one service with a reviewer's help.",
+                                "Asks teammates early when stuck."])),
+        ("Engineer 2", bullets(["Ships whole features across two services on their own.",
+                                "Reviews the pull requests of newer teammates."])),
+        ("Senior Engineer", bullets(["Leads the design of the services their team owns.",
+                                     "Mentors engineers through their first on-call rota."])),
+        ("Staff Engineer", area_table({"Delivery": "Plans the quarterly delivery of the whole platform.",
+                                       "Mentoring": "Coaches senior engineers on design reviews."})),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def lantern(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("lantern") / "content", LANTERN, framework="Lantern"))
+
+
+@pytest.mark.parametrize("question", ["Engineer 2 vs Senior Engineer?", "engineer 2 vs senior?"])
+def test_two_levels_introductions_are_compared_and_no_level_is_called_a_missing_area(lantern, composed,
+                                                                                    question: str) -> None:
+    answer = composed(lantern, "compare", question)
+    assert answer.confident
+    assert "area" not in (answer.message or "")
+    by_level = {q.entry.level: q for q in answer.quotes}
+    assert sorted(by_level) == ["Engineer 2", "Senior Engineer"]
+    assert "Ships whole features across two services" in by_level["Engineer 2"].text
+    assert "Leads the design of the services" in by_level["Senior Engineer"].text
+    assert by_level["Senior Engineer"].new_against == "Engineer 2" and by_level["Senior Engineer"].new_words
+
+
+@pytest.mark.parametrize(("question", "leads"), [
+    ("Engineer 2 vs Senior Engineer - who mentors engineers on call?", "Senior Engineer"),
+    ("Senior Engineer vs Engineer 2 - who reviews pull requests?", "Engineer 2"),
+])
+def test_of_two_levels_introductions_the_one_that_answers_the_question_leads(lantern, composed, question: str,
+                                                                             leads: str) -> None:
+    answer = composed(lantern, "compare", question)
+    assert [q.entry.level for q in answer.quotes][0] == leads and len(answer.quotes) == 2
+
+
+def test_a_level_without_an_introduction_is_said_to_have_none_and_its_areas_are_quoted(lantern, composed) -> None:
+    answer = composed(lantern, "compare", "Senior Engineer vs Staff Engineer?")
+    assert (answer.message or "").lower() == ("staff engineer has no introduction of its own: the first "
+                                              "paragraph of each of its areas is quoted instead.")
+    assert sorted((q.entry.level, q.entry.area) for q in answer.quotes) == [
+        ("Senior Engineer", "Senior Engineer"), ("Staff Engineer", "Delivery"), ("Staff Engineer", "Mentoring")]
+
+
+@pytest.mark.parametrize(("question", "carried"), [
+    ("Engineer 2 vs Senior Engineer - who mentors engineers on call?", "Senior Engineer"),
+    ("Senior Engineer vs Engineer 2 - who reviews pull requests?", "Engineer 2"),
+])
+def test_after_two_levels_introductions_the_conversation_carries_the_leading_level_and_no_other_levels_name(
+        lantern, question: str, carried: str) -> None:
+    context = lantern.ask(question).context
+    assert context is not None
+    assert (context.level, context.area) == (carried, carried)
