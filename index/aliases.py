@@ -397,6 +397,14 @@ class Structure:
         for alias in self._aliases:
             if not alias.refines:
                 self._by_words[(alias.n_words, alias.text[:1])].append((alias, alias.text.split()))
+        # The same by first letter: a new question word is compared with its letter's names only, not
+        # looked for among every word count and letter.
+        self._by_letter: dict[str, list[tuple[int, list[tuple[_Alias, list[str]]]]]] = defaultdict(list)
+        for (size, letter), names in self._by_words.items():
+            self._by_letter[letter].append((size, names))
+        # The language's words are read by the first question with a word no name of this framework's
+        # starts like, once per process: read here, with the framework, so no question waits for them.
+        language_words()
         # Words of area and craft names: such a word before a number is no level code ("mobile 4").
         self._craft_words = {w for a in self._aliases if "craft" in _kinds(a.values) for w in a.text.split()}
         self._name_words = {
@@ -660,13 +668,13 @@ class Structure:
         out: dict[int, list[tuple[_Alias, list[str]]]] = {}
         k = len(word)
         initials = k >= 2 and word.isalpha() and word not in STOPWORDS
-        for (size, letter), names in self._by_words.items():
-            if letter != word[:1]:
-                continue
+        for size, names in self._by_letter.get(word[:1], ()):
             for alias, name_words in names:
+                # `clipped` joins starts of two letters or more: a name whose first word does not start
+                # with the word's first two is none it clips.
                 if _abbreviates_seen(word, name_words[0], self.vocabulary, self._abbreviations) or (
                     initials and k <= size and word == "".join(w[0] for w in name_words[:k])
-                ) or (initials and clipped(word, name_words)):
+                ) or (initials and name_words[0].startswith(word[:2]) and clipped(word, name_words)):
                     out.setdefault(size, []).append((alias, name_words))
         return out
 

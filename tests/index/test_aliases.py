@@ -161,6 +161,54 @@ def test_a_word_is_compared_with_the_area_names_once_per_framework(monkeypatch: 
     assert any(m.derived and m.text == "experiment" for m in again.mentions)
 
 
+
+def test_a_framework_reads_the_language_words_when_it_loads(tmp_path: Path) -> None:
+    """The language's words (the model's vocabulary, read from disk) are read with the framework, so the first
+    question that needs them ("devex", a clipped compound the language lacks) does not wait for them (issue 23),
+    and the word still names its craft."""
+    from index.embedder import language_words
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work."})
+    write_ladders(tmp_path, {"dx": Ladder("Developer Experience", [("Engineer", cells), ("Lead", cells)])})
+    language_words.cache_clear()
+    structure = structure_of(tmp_path)
+    assert language_words.cache_info().currsize == 1
+    hits = language_words.cache_info().hits
+    found = structure.detect("what does a devex lead do?")
+    assert language_words.cache_info().misses == 1 and language_words.cache_info().hits > hits
+    assert any(("craft", "Developer Experience") in m.values for m in found.mentions)
+
+
+def test_a_new_word_is_compared_only_with_names_it_could_clip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typed word is tried as a clipped compound ("devex") only against names whose first word starts with its
+    first two letters: "dz" starts none of Developer Experience, Data Engineering or Design Systems, so none is
+    taken apart letter by letter (issue 23), while "deve" still is, and "devex" still names its craft."""
+    import index.aliases
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work."})
+    write_ladders(tmp_path, {
+        "dx": Ladder("Developer Experience", [("Engineer", cells), ("Lead", cells)]),
+        "de": Ladder("Data Engineering", [("Engineer", cells), ("Lead", cells)]),
+        "ds": Ladder("Design Systems", [("Engineer", cells), ("Lead", cells)]),
+    })
+    structure = structure_of(tmp_path)
+    tried: list[str] = []
+    clipped = index.aliases.clipped
+
+    def counting(said: str, name: list[str]) -> list[int]:
+        tried.append(" ".join(name))
+        return clipped(said, name)
+
+    monkeypatch.setattr(index.aliases, "clipped", counting)
+    structure._openers_of("dz")
+    assert tried == []
+    structure._openers_of("deve")
+    assert tried and all(name.startswith("de") for name in tried)
+    found = structure.detect("what does a devex lead do?")
+    assert any(("craft", "Developer Experience") in m.values for m in found.mentions)
+
 # --- a name's parts, read one way for level titles and for every other name ------------------------------------
 
 
