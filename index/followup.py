@@ -55,6 +55,7 @@ from index.levelnames import (
     SENIORITY,
     MissingLevel,
     base_title,
+    levels_counted,
     roman,
     singular,
     title_numbers,
@@ -63,7 +64,7 @@ from index.levelnames import (
 from index.levelorder import LevelOrder, rank
 from index.query import Query, parse
 from index.spelling import FEWEST_LETTERS
-from index.tokens import GENERIC, MEMO, STOPWORDS, stem, words
+from index.tokens import GENERIC, MEMO, STOPWORDS, ordinals, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?"); the
 # question's words a follow-up may take as its own topic are the Query's (`Query.loose`, index/query.py).
@@ -276,7 +277,7 @@ class FollowUps:
         if step:
             # "and the level above?": the previous level (or the version a track word picked), one rung on.
             base = level or context.level
-            moved = self._moved(base, context, step, mentions)
+            moved = self._moved(base, context, step * levels_counted(detected.words, ordinals(query.text)), mentions)
             if moved:
                 comparing = bool(COMPARING & set(detected.words))
                 if comparing:
@@ -437,15 +438,17 @@ class FollowUps:
                        EXACT, False, text)
 
     def _moved(self, level: str, context: Context, step: int, mentions: list[Mention]) -> list[str]:
-        """The level(s) one rung above (step 1) or below (-1) `level` in the previous craft, on its track
+        """The level(s) `step` rungs above (step > 0) or below (< 0) `level` in the previous craft, on its track
         (index/levelorder.py); with a track named ("the next level on the IC track"), on that track."""
         if not level:
             return []
         craft = context.craft or next((c for c, lv in zip(self.craft_of, self.level_of, strict=True)
                                        if lv == level and c), "")
         framework = context.framework or None
-        found = self.levels.next(level, craft, framework) if step > 0 else self.levels.previous(level, craft, framework)
-        titles = [lv.title for lv in found]
+        titles = [level]
+        for _ in range(abs(step)):  # "two levels up": each rung from the one before, on the same track
+            titles = list(dict.fromkeys(lv.title for t in titles for lv in (
+                self.levels.next(t, craft, framework) if step > 0 else self.levels.previous(t, craft, framework))))
         named = {self.level_of[i] for m in mentions if "who" in m.kinds and not m.partial
                  for i in self.structure.rows(m, {"who"}) if self.level_of[i]}
         return [t for t in titles if t in named] or titles if named else titles

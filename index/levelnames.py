@@ -35,6 +35,19 @@ from index.tokens import MEMO, NOT_PLURAL, NUMBERED, STOPWORDS, fold, roman, ste
 
 # Words that introduce a level number in a question ("level 3", "stage 3", "grade 3").
 LEVEL_WORDS = wordtable.role("level-word")
+def counts_levels(ws: list[str], i: int, ordinals: set[int] = frozenset()) -> bool:
+    """Whether the number at `ws[i]` counts levels rather than names one: a cardinal before a level word
+    ("one level up", "two levels higher"). English puts a level's number after its noun ("level 1"), a
+    count before it; an ordinal before it ("the 2nd level") still names the level it counts to."""
+    return (ws[i].isdigit() and i not in ordinals and i + 1 < len(ws)
+            and singular(ws[i + 1]) in LEVEL_WORDS)
+
+
+def levels_counted(ws: list[str], ordinals: set[int] = frozenset()) -> int:
+    """How many rungs a question moves ("two levels up": 2); 1 when it counts none ("the level above")."""
+    return next((int(w) for i, w in enumerate(ws) if counts_levels(ws, i, ordinals) and int(w) > 0), 1)
+
+
 # Words after which a bare number is a level ("a 5", "from 4 to 5", "L3 vs 4").
 _BARE_BEFORE = wordtable.role("number-after")
 # A level code is at most this many letters before its number ("L3", "IC3", "EM6", "TL4"); a longer word
@@ -289,6 +302,8 @@ class LevelNames:
                                                                          or ws[i + 1] in self.codes):
                 # "the 2nd level", "third milestone": an ordinal before a level word counts the levels.
                 found = (i, i + 2, "" if ws[i + 1] in LEVEL_WORDS else ws[i + 1], int(w))
+            elif counts_levels(ws, i, ordinals):
+                pass  # "one level up", "two levels higher": how many rungs to move, not which level
             elif w.isdigit() and i > 0:
                 code = self._code_for(ws[i - 1], names)
                 if code is not None:

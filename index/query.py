@@ -44,7 +44,7 @@ from index.intents import (
     moves,
     singles_out_an_area,
 )
-from index.levelnames import JOB_NOUNS, LEVEL_WORDS, SENIORITY, MissingLevel
+from index.levelnames import JOB_NOUNS, LEVEL_WORDS, SENIORITY, MissingLevel, counts_levels
 from index.search import Ranking
 from index.spelling import FEWEST_LETTERS
 from index.tokens import GENERIC, MEMO, STOPWORDS, degree_words, stem
@@ -169,8 +169,10 @@ def parse(text: str, detected: Detected, structure: Structure, carried_level: bo
     names_level = any(level_mention(m) for m in mentions)
     beyond_ladder = any(t not in LADDER and t not in PROGRESS and t not in _MOVE_VERBS for t in unnamed)
     word_set = set(ws)
+    # "two levels higher" counts rungs to move, not the levels to list ("what are the 5 levels?" still lists).
+    counted_move = bool(direction(ws)) and any(counts_levels(ws, i) for i in range(len(ws)))
     listing = (bool(_LEVEL_PLURALS & word_set) or {"how", "many", "level"} <= word_set) and not names_level \
-        and not names_area and not beyond_ladder
+        and not names_area and not beyond_ladder and not counted_move
     opening = 2 if ws[:2] in (["what", "is"], ["what", "are"]) else 1 if ws[:1] == ["whats"] else 0
     # "what is a principal?": nothing after "what is" but glue and names (not "what is expected at L2?").
     what_is = bool(opening) and all(w in STOPWORDS or i in covered for i, w in enumerate(ws) if i >= opening)

@@ -374,3 +374,27 @@ def test_a_follow_up_selects_what_it_carries_without_a_pass_over_every_entry(
     assert [top(a)[:2] for a in answers] == [("Backend Engineering Craft", "Level 2"), ("Mobile Engineering Craft",
                                              "Level 2"), ("Mobile Engineering Craft", "Level 1")]
     assert _Counted.passes == 0
+
+
+@pytest.fixture(scope="module")
+def four_rungs(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    cells = {1: "I ship small fixes with a reviewer beside me.", 2: "I ship whole features on my own.",
+             3: "I design the schema changes of a service.", 4: "I set the direction for several services."}
+    ladder = Ladder("Engineering", [(f"Engineer {n}", area_table({"Delivery": cells[n],
+                                                                 "Collaboration": f"I pair with {n} teams."}))
+                                    for n in (1, 2, 3, 4)])
+    content = tmp_path_factory.mktemp("four-rungs") / "content"
+    return open_answerer(write_ladders(content, {"engineering": ladder}, heading="{level}",
+                                       file="{craft}_level{n}.md", slug="level{n}"))
+
+
+def test_a_count_of_levels_steps_from_the_level_the_conversation_is_on(four_rungs: Answerer) -> None:
+    # "one level up" counts rungs from the carried level; it never names Engineer 1 (issue 19).
+    _, up = converse(four_rungs, "how does an Engineer 2 deliver?", "and one level up?")
+    assert top(up)[1:] == ("Engineer 3", "Delivery")
+    _, two = converse(four_rungs, "how does an Engineer 2 deliver?", "and two levels higher?")
+    assert two.intent != "levels" and top(two)[1:] == ("Engineer 4", "Delivery")
+    compared, after = converse(four_rungs, "how is Engineer 2 different from Engineer 3 on delivery?",
+                                  "and one level up?")
+    assert compared.intent == "compare"
+    assert top(after)[1:] == ("Engineer 4", "Delivery")
