@@ -220,7 +220,7 @@ class Answerer:
                 answer = fresh
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
-                       follow.new_subject, moved)
+                       follow.new_subject, moved, state.levels)
         # The answer names the question as asked, not as its names were corrected or completed for searching.
         carried = follow.carried if _used_carried(answer) else ()
         return replace(answer, question=asked, context=now or None, carried=carried, glossary=rewrite.used)
@@ -295,7 +295,8 @@ class Answerer:
         level = request.levels[-1] if request.levels else ""
         asked = Context(request.framework, request.craft, level, request.areas[0] if len(request.areas) == 1 else "")
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
-        now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, asked, None, False, moved)
+        now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, asked, None, False, moved,
+                       state.levels)
         return replace(answer, context=now or None, request=request)
 
     @staticmethod

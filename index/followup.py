@@ -493,9 +493,10 @@ class FollowUps:
 
 
 def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None,
-             new_subject: bool = False, moved: tuple[str, str] | None = None) -> Context:
+             new_subject: bool = False, moved: tuple[str, str] | None = None,
+             levels: LevelOrder | None = None) -> Context:
     """What an answer resolved, for the next question: the best quote's framework, craft, level and area
-    when it answered one area; the level (and craft) of a level overview or a comparison's second side;
+    when it answered one area; the level (and craft) of a level overview or a comparison's higher side;
     otherwise what the question asked, over what the conversation had before (but not the last topic
     after a question with a topic of its own, such as "how do level 6 web engineers lead?")."""
     prior = before or Context()
@@ -525,11 +526,22 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
         if intent == "compare":
             # Two levels' introductions (index/compose/compare.py) lead with the best match, filed under its
             # own level's name: that level is carried with its area, never the other level's name as an area.
-            last = top if top.is_whole else quotes[-1]
+            last = top if top.is_whole else _highest(quotes, levels)
             return Context(last.framework, one([e.craft for e in quotes]) or last.craft, last.level, top.area)
     if asked.craft and asked.craft != prior.craft and not asked.level:
         prior = replace(prior, level="")  # another craft's level is not this craft's ("the levels of design?")
     return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
+
+
+def _highest(quotes: list[Entry], levels: LevelOrder | None) -> Entry:
+    """The quote of the higher level of a comparison, the one the conversation goes on from: after "how
+    is L3 different from L4?" (or "L4 vs L3"), "and one level up?" means beyond both levels just seen,
+    whichever order they were named in. The last quote when the order does not tell them apart."""
+    def rung(e: Entry) -> int:
+        found = levels.find(e.level, e.craft, e.framework) if levels is not None and e.level else []
+        return found[0].rung if found else -1
+    best = max(rung(e) for e in quotes)
+    return next(e for e in reversed(quotes) if rung(e) == best)
 
 
 @lru_cache(maxsize=MEMO)  # a pure function of two texts: the same question words meet the same craft names

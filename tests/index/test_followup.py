@@ -398,3 +398,12 @@ def test_a_count_of_levels_steps_from_the_level_the_conversation_is_on(four_rung
                                   "and one level up?")
     assert compared.intent == "compare"
     assert top(after)[1:] == ("Engineer 4", "Delivery")
+
+
+def test_one_level_up_after_a_comparison_goes_beyond_the_higher_level(four_rungs: Answerer) -> None:
+    # The user has just seen both levels: "one level up" is the rung above the pair, in whichever order
+    # they were named, not the rung above the one named last.
+    compared, after = converse(four_rungs, "how is Engineer 3 different from Engineer 2 on delivery?",
+                               "and one level up?")
+    assert compared.intent == "compare"
+    assert top(after)[1:] == ("Engineer 4", "Delivery")
