@@ -50,6 +50,8 @@ _SEPARATORS = wordtable.role("separator")
 
 # Which facet each entry field belongs to. "who" narrows to levels/roles, "craft" to crafts/sections.
 FIELDS = {"level": "who", "role": "who", "craft": "craft", "section": "craft", "area": "area"}
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_NO_ROWS.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -372,6 +374,14 @@ class Structure:
                 acronyms[name.text.upper()].update(values)  # "PM" the text also uses: only in capitals
             else:
                 table[(_key(name.text), False)].update(values)  # "staff ii" is compared as "staff 2"
+        # An area whose whole name is a part of another's ("Responsibilities" of "Responsibilities and
+        # privileges"): naming the one names part of the other too, which the merge below drops from the alias.
+        self._wider: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        for (text, partial), values in table.items():
+            holders = set() if partial else {v for v in table.get((text, True), ()) if FIELDS[v[0]] == "area"}
+            for v in values if holders else ():
+                if FIELDS[v[0]] == "area":
+                    self._wider[v] |= holders - {v}
         # A full-name alias beats the same text as someone else's conjunct.
         merged: dict[str, tuple[set[tuple[str, str]], bool]] = {}
         for (text, partial), values in sorted(table.items(), key=lambda kv: kv[0][1]):
@@ -725,6 +735,13 @@ class Structure:
         if len(self._rows_of) < MEMO:
             self._rows_of[key] = found
         return found
+
+    def wider(self, mention: Mention) -> np.ndarray:
+        """Entries of the areas whose names hold a whole area name the mention matched as one of their parts."""
+        if mention.partial or "area" not in mention.kinds:
+            return _NO_ROWS
+        parts = [self._rows[w] for v in mention.values for w in self._wider.get(v, ()) if w in self._rows]
+        return np.unique(np.concatenate(parts)) if parts else _NO_ROWS
 
     def _prose_naming(self, text: str) -> np.ndarray:
         found = self._prose_cache.get(text)

@@ -319,6 +319,12 @@ class Features:
                     column = out[feature] = np.zeros(self.size, dtype=np.float64)
                 # A name's match strength: its score over an exact match's.
                 column[rows] = np.maximum(column[rows], m.score / EXACT)
+            # A whole area name that is a part of another's names part of that one ("responsibilities" of
+            # "Responsibilities and privileges"), though the exact name took the alias.
+            wider = self.structure.wider(m) if not m.derived else _NONE
+            if len(wider):
+                column = out.setdefault("area_partial", np.zeros(self.size, dtype=np.float64))
+                column[wider] = np.maximum(column[wider], m.score / EXACT)
         return out
 
     def extract(

@@ -216,6 +216,9 @@ class HybridRanker:
         for m in detected.of_kind("area"):
             if not m.partial and not m.derived:
                 here[self.structure.rows(m, {"area"})] = True
+                # An area whose name holds the named one as a part is on that topic too ("Responsibilities and
+                # privileges" for "responsibilities"): the features weigh it, a one-line cell need not win alone.
+                here[self.structure.wider(m)] = True
         # Every level, role or craft the question names must have the area, else it is no constraint:
         # "EM1 vs EM2 for people leadership", where only higher levels have that area, compares the two
         # levels' cells, not the area's cells elsewhere.
