@@ -46,7 +46,8 @@ FEATURES: dict[str, str] = {
     "bm25_labels": "BM25 of the question's words on the entry's labels (area, level, craft, section, role)",
     "rank": "the mean of 1/rank by the cosine and by text BM25 among the candidates (1 at the top of both)",
     "area_match": "how closely the question names the entry's area (match score, 0 when not named)",
-    "area_partial": "the question names part of the entry's area name ('machine learning' of 'ML and DL')",
+    "area_partial": "the question names the entry's area, not by its whole name: a part ('machine learning' of "
+                    "'ML and DL'), another form of its word ('communicate'), or a whole area name it holds",
     "level_match": "how closely the question names the entry's level or role",
     "coverage": "share of the question's content words in the entry's text, weighted by rarity",
     "coverage_all": "every one of the question's content words is in the entry's text",
@@ -314,6 +315,12 @@ class Features:
                 if not (m.kinds & kinds) or m.partial != partial:
                     continue
                 rows = self.structure.rows(m, kinds)
+                # Another form of an area's word ("communicate" for Communication) names the area as a part of
+                # its name does: no constraint (index/search.py `named_areas`), only evidence. In area_match it
+                # shared one weight with the exact names, which within their constrained candidates must yield
+                # to the wider areas (area_partial), and the refit weakened it there (issue 19).
+                if m.derived and feature == "area_match":
+                    feature = "area_partial"
                 column = out.get(feature)
                 if column is None:
                     column = out[feature] = np.zeros(self.size, dtype=np.float64)
