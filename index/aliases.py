@@ -401,16 +401,14 @@ class Structure:
             for t, v in refiners.items()
             if t not in merged
         ]
-        # Names by word count and first letter, each with its words split once: an abbreviated window is
+        # Names by first letter and word count, each with its words split once: an abbreviated window is
         # only ever compared with names of its first letter, for every question (order kept: ties read it).
-        self._by_words: dict[tuple[int, str], list[tuple[_Alias, list[str]]]] = defaultdict(list)
+        by_words: dict[tuple[int, str], list[tuple[_Alias, list[str]]]] = defaultdict(list)
         for alias in self._aliases:
             if not alias.refines:
-                self._by_words[(alias.n_words, alias.text[:1])].append((alias, alias.text.split()))
-        # The same by first letter: a new question word is compared with its letter's names only, not
-        # looked for among every word count and letter.
+                by_words[(alias.n_words, alias.text[:1])].append((alias, alias.text.split()))
         self._by_letter: dict[str, list[tuple[int, list[tuple[_Alias, list[str]]]]]] = defaultdict(list)
-        for (size, letter), names in self._by_words.items():
+        for (size, letter), names in by_words.items():
             self._by_letter[letter].append((size, names))
         # The language's words are read by the first question with a word no name of this framework's
         # starts like, once per process: read here, with the framework, so no question waits for them.
@@ -436,7 +434,7 @@ class Structure:
         # set's 40-odd questions fill at most about a thousand entries of any of them).
         self._abbreviations: dict[tuple[str, str], bool] = {}
         self._spelt: dict[tuple[str, ...], tuple[tuple[float, _Alias], ...]] = {}
-        # Per typed word, the names (by word count, in `_by_words` order) whose first word it could begin:
+        # Per typed word, the names (by word count, in `_by_letter` order) whose first word it could begin:
         # every window that starts with the word meets the same names, and most meet none.
         self._openers: dict[str, dict[int, list[tuple[_Alias, list[str]]]]] = {}
         self._rows_of: dict[tuple[frozenset[tuple[str, str]], frozenset[str] | None, str | None], np.ndarray] = {}
@@ -673,7 +671,7 @@ class Structure:
 
     def _opened_by(self, word: str) -> dict[int, list[tuple[_Alias, list[str]]]]:
         """The names `word` could begin as `_spells` reads a name (abbreviating its first word, or the
-        initials of its first words), by word count, each in `_by_words` order: a name it cannot begin
+        initials of its first words), by word count, each in `_by_letter` order: a name it cannot begin
         no window starting with it spells, so only these are tried word by word."""
         out: dict[int, list[tuple[_Alias, list[str]]]] = {}
         k = len(word)

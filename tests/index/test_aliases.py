@@ -41,7 +41,7 @@ def _spelt_slowly(structure, window: tuple[str, ...], text: str):  # type: ignor
     digits = _digits(window)
     found = []
     for size in range(n, structure._longest + 1):
-        for alias, name_words in structure._by_words.get((size, text[:1]), ()):
+        for alias, name_words in dict(structure._by_letter.get(text[:1], ())).get(size, ()):
             if alias.text == text or digits != alias.digits:
                 continue
             if _spells(list(window), name_words, structure.vocabulary):
