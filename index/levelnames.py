@@ -35,18 +35,6 @@ from index.tokens import MEMO, NOT_PLURAL, NUMBERED, STOPWORDS, fold, roman, ste
 
 # Words that introduce a level number in a question ("level 3", "stage 3", "grade 3").
 LEVEL_WORDS = wordtable.role("level-word")
-def counts_levels(ws: list[str], i: int, ordinals: set[int] = frozenset()) -> bool:
-    """Whether the number at `ws[i]` counts levels rather than names one: a cardinal before a level word
-    ("one level up", "two levels higher"). English puts a level's number after its noun ("level 1"), a
-    count before it; an ordinal before it ("the 2nd level") still names the level it counts to."""
-    return (ws[i].isdigit() and i not in ordinals and i + 1 < len(ws)
-            and singular(ws[i + 1]) in LEVEL_WORDS)
-
-
-def levels_counted(ws: list[str], ordinals: set[int] = frozenset()) -> int:
-    """How many rungs a question moves ("two levels up": 2); 1 when it counts none ("the level above")."""
-    return next((int(w) for i, w in enumerate(ws) if counts_levels(ws, i, ordinals) and int(w) > 0), 1)
-
 
 # Words after which a bare number is a level ("a 5", "from 4 to 5", "L3 vs 4").
 _BARE_BEFORE = wordtable.role("number-after")
@@ -90,6 +78,19 @@ def singular(word: str) -> str:
     if len(base) == 2 and base.isascii() and base.isalpha() and base.islower() and word not in STOPWORDS:
         return base  # initials in the plural: "ICs", "PMs", "EMs"
     return word
+
+
+def counts_levels(ws: list[str], i: int, ordinals: set[int] = frozenset()) -> bool:
+    """Whether the number at `ws[i]` counts levels rather than names one: a cardinal before a level word
+    ("one level up", "two levels higher"). English puts a level's number after its noun ("level 1"), a
+    count before it; an ordinal before it ("the 2nd level") still names the level it counts to."""
+    return (ws[i].isdigit() and i not in ordinals and i + 1 < len(ws)
+            and singular(ws[i + 1]) in LEVEL_WORDS)
+
+
+def levels_counted(ws: list[str], ordinals: set[int] = frozenset()) -> int:
+    """How many rungs a question moves ("two levels up": 2); 1 when it counts none ("the level above")."""
+    return next((int(w) for i, w in enumerate(ws) if counts_levels(ws, i, ordinals) and int(w) > 0), 1)
 
 
 @dataclass(frozen=True)
