@@ -310,6 +310,9 @@ class Structure:
         self._prose = [(i, f" {' '.join(words(e.description))} ") for i, e in enumerate(entries)
                        if e.kind == "definition"]
         self._prose_cache: dict[str, np.ndarray] = {}
+        # Which entries are that prose: a name selects them for mentioning it, they are not its own text.
+        self.prose = np.zeros(self.size, dtype=bool)
+        self.prose[[i for i, _ in self._prose]] = True
         self.area_of = [e.area for e in entries]
         # Each entry's craft and whether it is a level's, and each craft's general sections, for `beside`.
         self._craft_of = np.array([e.craft for e in entries], dtype=object)

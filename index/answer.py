@@ -41,7 +41,7 @@ from index.ranking import NAMES, Model, shipped_model
 from index.request import Request
 from index.search import LIMIT, Hit, HybridRanker, Ranking
 from index.store import BuildReport, LoadedIndex, ensure_index
-from index.tokens import terms
+from index.tokens import terms, words
 
 MAX_QUESTION_CHARS = 1000
 # A request (a button's) naming a level, craft or area the loaded content no longer has.
@@ -248,8 +248,11 @@ class Answerer:
                 restrict: np.ndarray | None = None) -> Asking:
         """What the composers read of this answerer for one question: its index, links and judgement."""
 
-        def rank_within(allowed: np.ndarray) -> Ranking:
-            return self._rank(state, question, self.embedder.encode_query(question), limit=RANKED, restrict=allowed)
+        def rank_within(allowed: np.ndarray, leaving_out: frozenset[str] = frozenset()) -> Ranking:
+            # Words that asked for the composer ("difference", "vs") name nothing the candidates should say: the
+            # cosine reads the whole question, the words it is matched by are the rest.
+            text = " ".join(w for w in words(question) if w not in leaving_out) if leaving_out else question
+            return self._rank(state, text, self.embedder.encode_query(question), limit=RANKED, restrict=allowed)
 
         def signals(ranking: Ranking, hit: Hit) -> confidence.Signals:
             return self._signals(state, ranking, hit)

@@ -178,7 +178,8 @@ def parse(text: str, detected: Detected, structure: Structure, carried_level: bo
     what_is = bool(opening) and all(w in STOPWORDS or i in covered for i, w in enumerate(ws) if i >= opening)
     about_someone = any("who" in m.kinds for m in mentions)
     meaning = not about_someone and (bool(MEANING & word_set) or (bool(opening) and not unnamed))
-    sides = _disjoint_sides(structure, detected)
+    comparing = bool(COMPARING & word_set)
+    sides = _disjoint_sides(structure, detected, comparing)
     narrowed = structure.mask(mentions, {"who", "craft"})
     if narrowed is not None and not narrowed.any():
         narrowed = None  # names that select nothing together: the ranking ranks everything (index/search.py)
@@ -199,7 +200,7 @@ def parse(text: str, detected: Detected, structure: Structure, carried_level: bo
         listing=listing,
         direction=direction(ws),
         moves=moves(ws),
-        comparing=bool(COMPARING & word_set),
+        comparing=comparing,
         has_topic=any(t not in SENIORITY and t not in JOB_NOUNS for t in unnamed),
         beyond_ladder=beyond_ladder,
         carried_level=carried_level,
@@ -217,10 +218,21 @@ def unnamed_words(detected: Detected) -> tuple[str, ...]:
                  and (t := stem(w)) not in ASKING and not t.isdigit())
 
 
-def _disjoint_sides(structure: Structure, detected: Detected) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
+def _disjoint_sides(structure: Structure, detected: Detected,
+                    comparing: bool) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
     sides: list[tuple[str, np.ndarray, tuple[int, int]]] = []
     for text, rows, span in structure.name_groups(detected):
-        if all(not np.intersect1d(rows, other).size for _, other, _ in sides):
+        shared = [np.intersect1d(rows, other) for _, other, _ in sides]
+        if comparing and any(s.size for s in shared) and all(structure.prose[s].all() for s in shared):
+            # Two names compared, which prose names together ("every change needs a reviewer and an approver"):
+            # that prose is about each of them and is neither's own text, so it does not make them one name, and
+            # it is neither side's. Uncompared ("do I need to be a member to be a lead?"), such prose is the topic.
+            both = np.unique(np.concatenate(shared))
+            apart = [(t, np.setdiff1d(r, both), s) for t, r, s in sides]
+            mine = np.setdiff1d(rows, both)
+            if mine.size and all(r.size for _, r, _ in apart):
+                sides, rows, shared = apart, mine, []
+        if all(not s.size for s in shared):
             sides.append((text, rows, span))
     return sides
 

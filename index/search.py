@@ -292,7 +292,9 @@ class HybridRanker:
         # What the names select, for the fitted ranker's features that compare a candidate with others: when
         # they select nothing together ("EM1 vs EM2"), each selects its own, and those are the comparison.
         selected = narrowed
-        if narrowed is not None and not narrowed.any():
+        # Within the caller's restriction too: two levels compared (index/compose/compare.py) that a page's prose
+        # names together select that prose together, which is neither level's, so none of either side.
+        if narrowed is not None and not (narrowed if restrict is None else narrowed & restrict).any():
             narrowed = None  # names that select nothing together: rank everything rather than nothing
             selected = np.zeros(self.structure.size, dtype=bool)
             for m in detected.mentions:

@@ -11,6 +11,7 @@ import numpy as np
 from index.compose.answers import NOT_WRITTEN, Answer, Quote, quote_for
 from index.compose.shared import QUOTES, Asking, State, distinct_areas, quote_hit
 from index.entry import Entry
+from index.intents import COMPARING
 from index.intents import Intent as Plan
 from index.query import Query
 from index.search import Ranking
@@ -46,7 +47,9 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
     union[sides[1]] = True
     if asking.restrict is not None and (union & asking.restrict).any():
         union &= asking.restrict  # the area a follow-up carried ("level 3 vs level 4" after a Mastery answer)
-    within = asking.rank_within(union)
+    # What is compared is the topic, not the word asking for the comparison: a side's text that happens to say
+    # "differs" or "differentiates" is no nearer the question for it.
+    within = asking.rank_within(union, COMPARING)
     named = [m for m in query.areas if not m.partial]
     if not within.hits:
         return None

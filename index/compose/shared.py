@@ -57,7 +57,8 @@ class Asking:
     site_url: str | None
     signals: Callable[[Ranking, Hit], confidence.Signals]  # what the gate sees of a hit
     sure: Callable[[confidence.Signals], bool]  # the gate's decision on it
-    rank_within: Callable[[np.ndarray], Ranking]  # the question ranked again among these entries only
+    # The question ranked again among these entries only, the words given left out of what it is matched by.
+    rank_within: Callable[[np.ndarray, frozenset[str]], Ranking]
     limit: int = QUOTES
     restrict: np.ndarray | None = None  # entries a follow-up's carried area (or a meaning question) allows
 

@@ -117,6 +117,22 @@ def test_staff_ii_against_staff_i_compares_two_levels(tmp_path: Path) -> None:
     assert [levels_of(s, side) for side in q.plan.sides] == [{"Staff Engineer II"}, {"Staff Engineer I"}]
 
 
+def test_two_roles_compared_that_prose_names_together_are_two_names_and_uncompared_select_that_prose(
+        tmp_path: Path) -> None:
+    # The ladder's own page speaks of both roles in one sentence.
+    _ladder(tmp_path, ["Reviewer", "Approver"], craft="Code Ownership")
+    (tmp_path / "craft.md").write_text('---\ntitle: "Code Ownership"\nhas_children: true\n---\n\n'
+                                       "# Code Ownership\n\n## Merging\n\n"
+                                       "Every change needs one reviewer and one approver.\n", "utf-8")
+    s = Structure(load_content(tmp_path).entries)
+    compared = asked(s, "what's the difference between a reviewer and an approver?")
+    assert compared.intent == "compare" and compared.fired == ("two-names",)
+    assert [levels_of(s, side) for side in compared.plan.sides] == [{"Reviewer"}, {"Approver"}]
+    both = asked(s, "do I need to be a reviewer before an approver?")
+    assert both.intent != "compare" and both.narrowed is not None
+    assert {s.area_of[i] for i in both.narrowed.nonzero()[0]} == {"Merging"}
+
+
 def levels_of(s: Structure, rows: object) -> set[str]:
     return s.levels(rows)  # type: ignore[arg-type]
 

@@ -93,3 +93,51 @@ def test_after_two_levels_introductions_the_conversation_carries_the_leading_lev
     context = lantern.ask(question).context
     assert context is not None
     assert (context.level, context.area) == (carried, carried)
+
+
+# Two roles on one ladder, and the ladder's page speaking of both in one sentence: prose that names two roles is
+# about each of them, so it must not make "a reviewer and an approver" one name (docs/retrieval.md, step 4).
+QUAY = {
+    "owners": Ladder("Code Ownership", [
+        ("Reviewer", bullets(["Checks each change for correctness and for the tests it needs.",
+                              "Answers review requests within two working days."])),
+        ("Approver", bullets(["Accepts a change as a whole, for how it fits the rest of the system.",
+                              "Decides when a change is ready to merge."])),
+    ], intro="## Merging\n\nEvery change needs one reviewer and one approver before it merges.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def quay(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("quay") / "content", QUAY, framework="Quay"))
+
+
+@pytest.mark.parametrize("question", ["what's the difference between a reviewer and an approver?",
+                                      "reviewer vs approver"])
+def test_two_roles_the_ladders_prose_names_together_are_compared(quay, composed, question: str) -> None:
+    answer = composed(quay, "compare", question)
+    assert answer.confident
+    by_level = {q.entry.level: q.text for q in answer.quotes}
+    assert sorted(by_level) == ["Approver", "Reviewer"]
+    assert "Checks each change for correctness" in by_level["Reviewer"]
+    assert "Accepts a change as a whole" in by_level["Approver"]
+    assert all("Every change needs one reviewer" not in q.text for q in answer.quotes)
+
+
+# The same two roles in a second ladder whose text happens to say "differ" and "differences": a word of comparison
+# asks for the two side by side and names no topic, so it is no evidence for that text (docs/retrieval.md, step 3).
+QUAY_RELEASES = {**QUAY, "release": Ladder("Release Team", [
+    ("Reviewer", bullets(["Release notes differ from team to team; reads each team's differences aloud."])),
+    ("Approver", bullets(["Release dates differ by region; lists the differences in the release calendar."])),
+])}
+
+
+@pytest.fixture(scope="module")
+def quay_releases(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("quay-releases") / "content", QUAY_RELEASES,
+                                       framework="Quay"))
+
+
+def test_a_word_of_comparison_does_not_pick_the_text_that_happens_to_use_it(quay_releases, composed) -> None:
+    answer = composed(quay_releases, "compare", "what's the difference between a reviewer and an approver?")
+    assert {q.entry.craft for q in answer.quotes} == {"Code Ownership"}
