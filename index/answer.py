@@ -202,12 +202,15 @@ class Answerer:
             # level's). Only for a question the level answers: one it refuses ("what's the weather like?") is not
             # made an answer by the ladder's name alone.
             ladder = state.followups.apply(question, query, replace(context, level="", area=""))
-            wider = self._respond(state, query.carrying(ladder.text, ladder.detected, "level" in ladder.carried),
-                                  ladder.restrict, limit, truncated)
-            page = _ranked_first(state, wider)
-            if "craft" in ladder.carried and answer.confident and page is not None and ladder.on_its_page(page) \
-                    and not follow.covers_area(page.area) and _surer(wider, answer):
-                follow, answer = ladder, wider
+            # Ranked and composed a second time only when its answer could be taken: a level's answer the gate
+            # refused, or a ladder that carried no craft, keeps the level's answer whatever the ladder ranks.
+            if "craft" in ladder.carried and answer.confident:
+                wider = self._respond(state, query.carrying(ladder.text, ladder.detected, "level" in ladder.carried),
+                                      ladder.restrict, limit, truncated)
+                page = _ranked_first(state, wider)
+                if page is not None and ladder.on_its_page(page) and not follow.covers_area(page.area) \
+                        and _surer(wider, answer):
+                    follow, answer = ladder, wider
         found = _ranked_first(state, answer)
         if follow.carried and follow.topical and not (found is not None and follow.on_its_page(found)):
             # A question with its own topic, carried into the last answer's level or craft: if that topic is

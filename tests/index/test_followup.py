@@ -135,6 +135,25 @@ def test_a_topic_the_ladders_page_answers_for_every_level(ladder_pages: Answerer
     assert follow.context is not None and follow.context.craft == "Documentation Ladder"
 
 
+def test_a_refused_level_answer_is_not_asked_of_the_ladder_again(ladder_pages: Answerer,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The ladder's own page may only replace a level's answer the gate took: a topic the level refuses stays
+    # refused whatever the ladder ranks, so it is not ranked and composed a second time (issue 23).
+    responded: list[str] = []
+    respond = Answerer._respond
+
+    def counting(self: Answerer, state, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        responded.append(query.text)
+        return respond(self, state, query, *args, **kwargs)
+
+    first = ladder_pages.ask("what does a lead in the documentation ladder do?")
+    monkeypatch.setattr(Answerer, "_respond", counting)
+    follow = ladder_pages.ask("and what's the weather like on mars?", context=first.context)
+    assert not follow.confident
+    # The level's answer, then the question on its own (has the conversation moved on?): no ladder's answer.
+    assert len(responded) == 2
+
+
 def test_the_todo_list_inherits_nothing(multilevel_answerer: Answerer) -> None:
     _, follow = converse(multilevel_answerer, "what does a Senior Engineer 1 do for communication?",
                          "which areas are still TODO?")
