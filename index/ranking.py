@@ -343,6 +343,7 @@ class Features:
         narrowed: np.ndarray | None,
         allowed: np.ndarray | None,
         selected: np.ndarray | None = None,
+        beside: np.ndarray | None = None,
     ) -> np.ndarray:
         """The (entries, features) matrix, columns in the order of `NAMES`. `narrowed`: the entries the
         question's names select (None: it names none); `allowed`: the candidates. Rows outside `allowed`
@@ -361,7 +362,8 @@ class Features:
         basis = narrowed if selected is None else selected
         # The named levels' crafts' general text is a candidate beside what the names select (index/search.py),
         # so it is compared with them, not ranked last by every relative feature for being outside them.
-        allow = np.ones(n, dtype=bool) if basis is None else self.structure.beside(basis)
+        allow = np.ones(n, dtype=bool) if basis is None else beside if beside is not None \
+            else self.structure.beside(basis)
         if not (allow & candidates).any():
             allow = candidates
         dense = np.asarray(dense, dtype=np.float64)

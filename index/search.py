@@ -300,12 +300,12 @@ class HybridRanker:
             for m in detected.mentions:
                 if m.kinds & {"who", "craft"} and not m.partial:
                     selected[self.structure.rows(m, {"who", "craft"})] = True
-        allowed = narrowed
+        allowed = beside = narrowed
         if fusion == "fitted" and narrowed is not None:
             # A named level says who is asked about, not where the answer is written: the fitted ranker also weighs
             # its craft's general sections (Structure.beside), which it tells from the level's own text by
             # `level_match`. RRF, the floor, has no such feature, so it keeps to what the names select.
-            allowed = self.structure.beside(narrowed)
+            allowed = beside = self.structure.beside(narrowed)
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
         features = probability = None
@@ -320,8 +320,11 @@ class HybridRanker:
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
                              out_of_scope(residual, self.lexical))
             rest = self.dense.entry_scores(rest_docs) if rest_docs is not None else None
+            # The features compare entries within what the names select and its crafts' general sections: the
+            # candidates' own `beside` when the names selected something (`selected` is then `narrowed`).
             features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed,
-                                             selected if structure else None)
+                                             selected if structure else None,
+                                             beside if structure and narrowed is not None else None)
             score = model.logits(features)
             probability = model.probability_of(score)
         else:

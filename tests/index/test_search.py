@@ -269,3 +269,21 @@ def test_a_named_role_still_gets_its_own_text_when_that_answers(roles_answerer: 
     assert answer.confident
     assert answer.quotes[0].entry.level == "Chair" and answer.quotes[0].entry.area == "Reporting"
 
+
+
+def test_a_named_roles_crafts_general_text_is_found_once_per_ranking(roles_answerer: Answerer, monkeypatch) -> None:
+    """The candidates (the role's entries and its craft's general sections) and the entries the features compare
+    them with are the same set when the names select something: it is worked out once (issue 23), and the
+    answer is the one two look-ups gave."""
+    question = "going on a sabbatical as a chair, what should i do"
+    expected = roles_answerer.ask(question).to_json()
+    looked: list[int] = []
+    beside = Structure.beside
+
+    def counted(self: Structure, mask):  # noqa: ANN001, ANN202
+        looked.append(int(mask.sum()))
+        return beside(self, mask)
+
+    monkeypatch.setattr(Structure, "beside", counted)
+    assert roles_answerer.ask(question).to_json() == expected
+    assert len(looked) == 1
