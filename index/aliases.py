@@ -413,6 +413,12 @@ class Structure:
         self._by_letter: dict[str, list[tuple[int, list[tuple[_Alias, list[str]]]]]] = defaultdict(list)
         for (size, letter), names in by_words.items():
             self._by_letter[letter].append((size, names))
+        # What `_opened_by` reads of each name that no question changes: its initials ("sem" of Senior
+        # Engineering Manager), and the distinct first words of each letter's names, which many names share
+        # ("senior" of a dozen), so a new word is compared with each first word once.
+        self._initials = {alias.text: "".join(w[0] for w in ws) for names in by_words.values() for alias, ws in names}
+        self._first_words = {letter: tuple(dict.fromkeys(ws[0] for _, names in sized for _, ws in names))
+                             for letter, sized in self._by_letter.items()}
         # The language's words are read by the first question with a word no name of this framework's
         # starts like, once per process: read here, with the framework, so no question waits for them.
         language_words()
@@ -469,8 +475,13 @@ class Structure:
         distinct = list(dict.fromkeys(compact + raw))
         where = {t: k for k, t in enumerate(distinct)}
         ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
-        joined = np.maximum(ratios[[where[t] for t in compact]], ratios[[where[t] for t in raw]])
-        scores = np.maximum(spaced, joined)
+        # Most windows are typed as they are compared (no plural, no roman numeral): only the others take the
+        # better of their two rows.
+        joined = ratios[[where[t] for t in compact]]
+        typed = [w for w, (c, r) in enumerate(zip(compact, raw, strict=True)) if c != r]
+        if typed:
+            joined[typed] = np.maximum(joined[typed], ratios[[where[raw[w]] for w in typed]])
+        scores = np.maximum(spaced, joined, out=joined)
         # Each window's numbers, read once from its words' (a window meets many names).
         digits_at = [_word_digits(k) for k in keys]
         window_digits: dict[int, tuple[str, ...]] = {}
@@ -679,13 +690,14 @@ class Structure:
         out: dict[int, list[tuple[_Alias, list[str]]]] = {}
         k = len(word)
         initials = k >= 2 and word.isalpha() and word not in STOPWORDS
+        heads = {first: _abbreviates_seen(word, first, self.vocabulary, self._abbreviations)
+                 for first in self._first_words.get(word[:1], ())}
         for size, names in self._by_letter.get(word[:1], ()):
             for alias, name_words in names:
                 # `clipped` joins starts of two letters or more: a name whose first word does not start
                 # with the word's first two is none it clips.
-                if _abbreviates_seen(word, name_words[0], self.vocabulary, self._abbreviations) or (
-                    initials and k <= size and word == "".join(w[0] for w in name_words[:k])
-                ) or (initials and name_words[0].startswith(word[:2]) and clipped(word, name_words)):
+                if heads[name_words[0]] or (initials and k <= size and self._initials[alias.text].startswith(word)) \
+                        or (initials and name_words[0].startswith(word[:2]) and clipped(word, name_words)):
                     out.setdefault(size, []).append((alias, name_words))
         return out
 

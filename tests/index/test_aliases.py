@@ -209,6 +209,38 @@ def test_a_new_word_is_compared_only_with_names_it_could_clip(tmp_path: Path, mo
     found = structure.detect("what does a devex lead do?")
     assert any(("craft", "Developer Experience") in m.values for m in found.mentions)
 
+def test_a_new_word_is_compared_once_with_each_first_word_names_share(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names that start with the same word ("Data Engineering", "Data Science", "Data Analysis" and their levels'
+    "Data ..." names) are one comparison for a new question word, not one per name (issue 23); "dat" still
+    begins each of them, and "data sci" still names its craft."""
+    import index.aliases
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work."})
+    write_ladders(tmp_path, {
+        "de": Ladder("Data Engineering", [("Engineer", cells), ("Lead", cells)]),
+        "ds": Ladder("Data Science", [("Engineer", cells), ("Lead", cells)]),
+        "da": Ladder("Data Analysis", [("Engineer", cells), ("Lead", cells)]),
+    })
+    structure = structure_of(tmp_path)
+    compared: list[tuple[str, str]] = []
+    seen = index.aliases._abbreviates_seen
+
+    def counting(short: str, full: str, *args):  # type: ignore[no-untyped-def]
+        compared.append((short, full))
+        return seen(short, full, *args)
+
+    monkeypatch.setattr(index.aliases, "_abbreviates_seen", counting)
+    opened = structure._openers_of("dat")
+    firsts = {ws[0] for _, names in structure._by_letter["d"] for _, ws in names}
+    assert sorted(compared) == sorted(("dat", w) for w in firsts)
+    assert {a.text for names in opened.values() for a, _ in names} >= {"data engineering", "data science",
+                                                                       "data analysis"}
+    found = structure.detect("what does a data sci lead do?")
+    assert any(("craft", "Data Science") in m.values for m in found.mentions)
+
+
 # --- a name's parts, read one way for level titles and for every other name ------------------------------------
 
 
