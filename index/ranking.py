@@ -272,13 +272,16 @@ class Features:
             return found, 0.0
         nowhere = 0.0
         for w in words:
-            hit = np.zeros(self.size, dtype=bool)
-            hit[self._found_in(w)] = True
-            for name in bridged.get(w, ()):
-                hit[self._having_area(name)] = True
+            rows = self._found_in(w)
+            areas = bridged.get(w, ())
+            if areas:
+                rows = np.concatenate([rows, *(self._having_area(name) for name in areas)])
             weight = self.lexical.idf(w)
-            found += weight * hit
-            if not hit.any():
+            if len(rows):
+                # Each row the word is in gains its weight once, however often it is listed: the same sums as
+                # adding the weight times a mask of those rows (adding 0.0 to the others changes nothing).
+                found[rows] += weight
+            else:
                 nowhere += weight
         return found / total, nowhere / total
 
