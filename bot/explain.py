@@ -101,7 +101,7 @@ def _gate_why(answer: Answer, answerer: Answerer, s: Any, p: float, threshold: f
     benefits), then the fitted model's probability against its threshold and the features that pushed the
     best candidate's probability most, each with its share of the logit."""
     verdict = "answered" if answer.confident else "refused"
-    reason = ("it asks about pay, leave or benefits, which the framework never mentions (out_of_scope), "
+    reason = ("it asks about pay, leave or benefits, which the best match's text never mentions (out_of_scope), "
               if s.out_of_scope else "")
     why = f"{verdict}: {reason}probability {p:.3f} {'>=' if answer.confident else '<'} threshold {threshold:.3f}"
     model, ranking = answerer.model, answer.ranking

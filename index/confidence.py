@@ -6,8 +6,9 @@ with the model (index/fitted.json, written by `careerfw eval --fit`). Nothing he
 the one feature below.
 
 Career frameworks describe expectations, never pay, leave or benefits; a question about those is out of
-scope unless this framework's own text uses the word (then it may well answer it). That is a feature
-the model weighs (`out_of_scope`), not a decision of its own.
+scope for any text that does not use the word: a framework may well speak of leave in one section, and
+that section may answer it, but not a level's cell that never mentions it. That is a feature the model
+weighs (`out_of_scope`, per candidate), not a decision of its own.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Signals:
     dense: float  # cosine of the best match
     cover: float  # share of the question's content words in the match's text, weighted by rarity
     named_area: bool  # the question names the match's area
-    out_of_scope: bool  # the question is about pay, leave or benefits and the text never mentions them
+    out_of_scope: bool  # the question is about pay, leave or benefits and the match's text never mentions them
     # The cosine of the question without its level/role/craft names and the owner's name.
     dense_rest: float | None = None
     # The question and the text share a rare phrase of two content words ("writing blog posts").
@@ -57,17 +58,22 @@ class Gate:
 
 
 def out_of_scope(residual: list[str], lexical: BM25Ranker) -> bool:
-    return any(_asks_out_of_scope(w, lexical) for w in residual)
+    """The question asks about pay, leave or benefits and the whole framework never uses the word."""
+    return any(not lexical.known(w) for w in scope_words(residual, lexical))
+
+
+def scope_words(residual: list[str], lexical: BM25Ranker) -> list[str]:
+    """The question's words that ask about pay, leave or benefits, whether or not the text uses them: a text that
+    does not is out of scope for it (index/ranking.py reads them per entry)."""
+    return [w for w in dict.fromkeys(residual) if _asks_out_of_scope(w, lexical)]
 
 
 def _asks_out_of_scope(word: str, lexical: BM25Ranker) -> bool:
-    """`word` is one of the topics above, or a short form of one ("comp" for compensation), and the text never
-    uses it. A short form is read as any unknown short word is (BM25Ranker.completions), the topics standing in
+    """`word` is one of the topics above, or a short form of one ("comp" for compensation) that the text never
+    uses. A short form is read as any unknown short word is (BM25Ranker.completions), the topics standing in
     for the text: taken for a topic only when the text's own words do not explain it, so "comp" in a framework
     whose only comp- words are "company" and "complex" asks about compensation, as people use it."""
-    if lexical.known(word):
-        return False
     if word in OUT_OF_SCOPE:
         return True
-    return len(word) >= LOOSE_MIN and not lexical.completions(word) and any(
+    return not lexical.known(word) and len(word) >= LOOSE_MIN and not lexical.completions(word) and any(
         topic.startswith(word) and not lexical.known(topic) for topic in OUT_OF_SCOPE)

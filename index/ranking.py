@@ -55,7 +55,7 @@ FEATURES: dict[str, str] = {
     "definition": "the entry is a craft page's definition of an area",
     "tier": "the entry is a proficiency tier's row",
     "todo": "the entry is not written yet",
-    "out_of_scope": "the question asks about pay, leave or benefits and the framework never does",
+    "out_of_scope": "the question asks about pay, leave or benefits and the entry's text never does",
     "names": "the question names a level, role or craft that narrows the candidates",
     "dense_named": "the cosine of the question without its names, when it names a level, role or craft (0 else)",
     "best_coverage": "the best coverage among the candidates: how much of the question the framework speaks of",
@@ -199,7 +199,7 @@ class Question:
     residual: list[str]  # stemmed content words no level/role/craft name accounts for (coverage)
     own: list[str]  # the question's own words in order: no names, no owner (phrases)
     bridged: dict[str, list[str]]  # unknown word -> area names it stands for (index/bridge.py)
-    out_of_scope: bool
+    scope: list[str]  # its words that ask about pay, leave or benefits (index/confidence.py scope_words)
 
 
 def _reciprocal_rank(scores: np.ndarray, allowed: np.ndarray, only_positive: bool,
@@ -298,6 +298,20 @@ class Features:
             if len(self._word_rows) < MEMO:
                 self._word_rows[word] = rows
         return rows
+
+    def out_of_scope(self, scope: list[str]) -> np.ndarray | float:
+        """Per entry: the question asks about pay, leave or benefits and the entry's text lacks one of its words
+        for them. A framework that speaks of leave in one section may answer from it, not from a level's cell
+        that never mentions it: "when's the next pay rise?" carried into a level is no question that level's
+        text answers because the framework says "pay attention" elsewhere."""
+        if not scope:
+            return 0.0
+        held = np.ones(self.size, dtype=bool)
+        for w in scope:
+            found = np.zeros(self.size, dtype=bool)
+            found[self._having(w)] = True  # the word itself, as the framework-wide check reads it (lexical.known)
+            held &= found
+        return (~held).astype(np.float64)
 
     def phrase(self, own: list[str]) -> np.ndarray:
         """Per entry: how rare the rarest phrase of two of the question's own words it shares is (IDF over
@@ -398,7 +412,7 @@ class Features:
             "coverage": cover,
             "coverage_all": cover >= 1.0,
             "phrase": self.phrase(q.own),
-            "out_of_scope": float(q.out_of_scope),
+            "out_of_scope": self.out_of_scope(q.scope),
             "names": named,
             # The names' words lift every candidate's cosine, and a follow-up's carried names are written into
             # it: "when's the next pay rise? Senior Engineer" is close to that level's cells by the names alone.

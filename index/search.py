@@ -17,15 +17,19 @@ from typing import Literal
 
 import numpy as np
 
+from index import wordtable
 from index.aliases import Detected, Structure
 from index.blas import matvec, matvecs
 from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
-from index.confidence import out_of_scope
+from index.confidence import scope_words
 from index.documents import lexical_text
 from index.ranking import Features, Model, Question, shipped_model
 from index.store import LoadedIndex
-from index.tokens import STOPWORDS, degree_words, stem, terms
+from index.tokens import STOPWORDS, degree_words, stem, terms, words
+
+# Words that ask for a number ("how many"): the word table's.
+COUNT = wordtable.role("count")
 
 # An unfitted fusion: each entry's score from its best cosine, its BM25 score and whether the question names
 # its area (1.0, else 0.0). `rrf` is the one `careerfw eval` measures as the floor.
@@ -230,6 +234,21 @@ class HybridRanker:
             here &= allowed
         return here if here.any() else allowed
 
+    @cached_property
+    def numbered(self) -> np.ndarray:
+        """The entries whose text gives a number ("6+ reports", "at least five disciplines", "2 years")."""
+        return np.array([any(w.isdigit() for w in words(e.description)) for e in self.index.entries], dtype=bool)
+
+    def counted(self, detected: Detected, allowed: np.ndarray | None) -> np.ndarray | None:
+        """The candidates narrowed to the entries that give a number, for a question asking how many: text
+        without one does not answer it ("how many engineers work at Acme?" is not answered by a cell that says
+        Acme's engineers work in squads). A constraint, as a named area is: when no candidate gives a number it
+        narrows nothing, and the features, computed before it, compare an entry with all the names select."""
+        if not COUNT.intersection(detected.words):
+            return allowed
+        here = self.numbered if allowed is None else (self.numbered & allowed)
+        return here if here.any() else allowed
+
     def rest_of(self, detected: Detected) -> str | None:
         """The question without its names and owner (None when it has neither, or nothing else)."""
         names = self.name_positions(detected)
@@ -318,7 +337,7 @@ class HybridRanker:
             # BM25 on the labels keeps the owner's word: a label holding it names something ("Kubernetes
             # Ecosystem"), and leaving it out there too cost a held-out question (docs/evaluation.md).
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
-                             out_of_scope(residual, self.lexical))
+                             scope_words(residual, self.lexical))
             rest = self.dense.entry_scores(rest_docs) if rest_docs is not None else None
             # The features compare entries within what the names select and its crafts' general sections: the
             # candidates' own `beside` when the names selected something (`selected` is then `narrowed`).
@@ -327,6 +346,8 @@ class HybridRanker:
                                              beside if structure and narrowed is not None else None)
             score = model.logits(features)
             probability = model.probability_of(score)
+            if structure:
+                allowed = self.counted(detected, allowed)
         else:
             area = np.zeros(len(dense), dtype=np.float32)
             for m in detected.of_kind("area"):

@@ -36,6 +36,7 @@ ROLES: dict[str, str] = {
     "any-level-word": "introduces a level number in any framework, whatever its titles say",
     "level-plural": "asks for the list of levels",
     "ladder": "a word about the ladder itself, no topic",
+    "count": "asks for a number: only text that gives one answers it (index/search.py counted)",
     "up": "asks for the level above",
     "down": "asks for the level below",
     "progress": "a move between levels",

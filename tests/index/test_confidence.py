@@ -86,3 +86,39 @@ def test_a_level_code_does_not_carry_an_off_topic_question(
     assert not orbit.ask("what's the comp range for an IC2 engineer?").confident
     answer = orbit.ask("what does an IC3 engineer own in delivery?")
     assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "IC3")
+
+
+# A ladder of one paragraph a level; the Engineer's says "pays mindful attention", the only "pay" of the text.
+PROSE = {
+    "eng.md": front(title="Engineering", parent="Orbit Ladders")
+    + "\n# Engineering\n\nThe engineering ladder at Orbit.\n",
+    **{
+        f"e{n}.md": front(title=title, parent="Engineering", grand_parent="Orbit Ladders", nav_order=n)
+        + f"\n# {title}\n\n{body}\n"
+        for n, (title, body) in enumerate((
+            ("Engineer", "An Engineer ships small, well-tested changes with help from the team, and pays mindful "
+                         "attention to the accessibility of what they build. A minimum of 1 year of professional "
+                         "experience."),
+            ("Senior Engineer", "A Senior Engineer owns features from design to rollout, reviews the team's pull "
+                                "requests and mentors engineers. A minimum of 5 years of professional experience."),
+            ("Staff Engineer", "A Staff Engineer sets the technical direction of several teams and leads the design "
+                               "of systems that span them. A minimum of 8 years of professional experience."),
+        ), start=1)
+    },
+}
+
+
+def test_a_pay_question_is_out_of_scope_for_text_that_never_speaks_of_pay(
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """docs/retrieval.md, the gate: the framework says "pay" once ("pays mindful attention"), so a pay question was
+    no longer out of scope anywhere, and "when's the next pay rise?" after a Senior Engineer answer was answered
+    with that level's paragraph, which never speaks of pay. Out of scope is now read per entry."""
+    orbit = open_answerer(write_pages(tmp_path_factory.mktemp("prose"), PROSE), progress=False)
+    before = orbit.ask("how many years for a senior engineer?")
+    assert before.confident and before.quotes[0].entry.level == "Senior Engineer"
+    assert not orbit.ask("ok and when's the next pay rise?", context=before.context).confident
+    assert not orbit.ask("when's the next pay rise for a senior engineer?").confident
+    # The text that does use the word still answers it.
+    answer = orbit.ask("what does an engineer pay attention to?")
+    assert answer.confident and answer.quotes[0].entry.level == "Engineer"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from index.aliases import Structure
 from index.answer import NOT_WRITTEN, Answerer
 from index.entry import Entry
 from index.parse import load_content
+from tests.support.frameworks import area_table, front, write_pages
 
 REPO = Path(__file__).resolve().parents[2]
 MULTILEVEL = REPO / "tests" / "fixtures" / "multilevel"
@@ -287,3 +289,40 @@ def test_a_named_roles_crafts_general_text_is_found_once_per_ranking(roles_answe
     monkeypatch.setattr(Structure, "beside", counted)
     assert roles_answerer.ask(question).to_json() == expected
     assert len(looked) == 1
+
+
+# Orbit's pages say its engineers work in squads and its name everywhere, but never how many there are; one cell
+# gives a number (milestones of 2 weeks).
+ORBIT = {
+    "craft.md": front(title="Engineering Craft", parent="Orbit Career Framework")
+    + "\n# Engineering Craft\n\nEngineers at Orbit build the product the company sells.\n",
+    **{
+        f"l{n}.md": front(title=f"Level {n}", parent="Engineering Craft", grand_parent="Orbit Career Framework",
+                          nav_order=n) + f"\n# Level {n}\n\n" + area_table(cells)
+        for n, cells in (
+            (1, {"Delivery": "Ships small, well-tested changes with help from other Orbit engineers.",
+                 "Leadership": "Helps the engineers who work at Orbit learn the codebase.",
+                 "Collaboration": "Asks other engineers for help early and pairs with them."}),
+            (2, {"Delivery": "Ships features on their own and owns their rollout.",
+                 "Leadership": "Instills Orbit engineering principles across a whole squad of engineers <br><br> "
+                               "Works with Engineering Managers to help other engineers perform and grow <br><br> "
+                               "Bootstraps new teams",
+                 "Collaboration": "Reviews other engineers' pull requests promptly."}),
+            (3, {"Delivery": "Breaks complex projects into milestones of 2 weeks or less and delivers them.",
+                 "Leadership": "Runs the one-to-ones of the people they manage.",
+                 "Collaboration": "Aligns Orbit's engineers on technical plans."}),
+        )
+    },
+}
+
+
+def test_a_how_many_question_is_answered_only_by_text_that_gives_a_number(
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """docs/retrieval.md, step 3 (a question asking how many): "how many engineers work at Orbit?" was answered
+    from Level 2's Leadership cell, close to it by "Orbit", "engineers" and "work", though it gives no number."""
+    orbit = open_answerer(write_pages(tmp_path_factory.mktemp("orbit"), ORBIT), progress=False)
+    for question in ("how many engineers work at Orbit?", "how many engineers does Orbit have?"):
+        assert not orbit.ask(question).confident, question
+    answer = orbit.ask("how many weeks long is a level 3 milestone?")
+    assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 3")
