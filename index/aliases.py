@@ -449,6 +449,8 @@ class Structure:
         self._rows_of: dict[tuple[frozenset[tuple[str, str]], frozenset[str] | None, str | None], np.ndarray] = {}
         # Per typed word, the one-word area names it is another form of ("lead": Leadership).
         self._derived: dict[str, tuple[_Alias, ...]] = {}
+        # Per window (as compared, as typed), the names within a typo of it (`_near_names`).
+        self._near: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
 
     # --- detection ---------------------------------------------------------------------------------
 
@@ -467,28 +469,15 @@ class Structure:
         if not windows:
             return found
         texts = [" ".join(keys[i:j]) for i, j in windows]
-        compact = [t.replace(" ", "") for t in texts]
-        spaced = process.cdist(texts, self._alias_texts, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
-        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural. Typed and
-        # compared forms are mostly the same text, so each distinct text is compared once.
+        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural.
         raw = ["".join(ws[i:j]) for i, j in windows]
-        distinct = list(dict.fromkeys(compact + raw))
-        where = {t: k for k, t in enumerate(distinct)}
-        ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
-        # Most windows are typed as they are compared (no plural, no roman numeral): only the others take the
-        # better of their two rows.
-        joined = ratios[[where[t] for t in compact]]
-        typed = [w for w, (c, r) in enumerate(zip(compact, raw, strict=True)) if c != r]
-        if typed:
-            joined[typed] = np.maximum(joined[typed], ratios[[where[raw[w]] for w in typed]])
-        scores = np.maximum(spaced, joined, out=joined)
+        near = self._near_names(texts, raw)
         # Each window's numbers, read once from its words' (a window meets many names).
         digits_at = [_word_digits(k) for k in keys]
         window_digits: dict[int, tuple[str, ...]] = {}
         candidates: list[tuple[float, int, int, int, _Alias]] = []
-        for w, a in zip(*np.nonzero(scores), strict=True):
+        for w, a, score in ((w, a, score) for w, row in enumerate(near) for a, score in row):
             alias = self._aliases[a]
-            score = float(scores[w, a])
             i, j = windows[w]
             if score < alias.threshold or abs((j - i) - alias.n_words) > 1:
                 continue
@@ -604,6 +593,40 @@ class Structure:
                     out[k] = replace(m, kinds=frozenset({"who"}), values=frozenset({("level", target)}))
                 break
         return out
+
+    def _near_names(self, texts: list[str], raw: list[str]) -> list[tuple[tuple[int, float], ...]]:
+        """Per window (its words as compared, `texts`, and as typed, joined, `raw`): the names within a typo of
+        it, (position in `_aliases`, rapidfuzz ratio) in name order. A pure function of the two texts and the
+        framework, so kept per framework (bounded by `tokens.MEMO`, as every memo of the core): the same words
+        ("what does", "level 3", "expect for") open question after question, and only new ones are compared."""
+        kept = self._near
+        keys = list(zip(texts, raw, strict=True))
+        new = [k for k in dict.fromkeys(keys) if k not in kept]
+        if not new:
+            return [kept[k] for k in keys]
+        spaced = process.cdist([t for t, _ in new], self._alias_texts, scorer=fuzz.ratio, score_cutoff=_LOOSEST,
+                               workers=1)
+        # Without spaces, the compared words and the typed ones: each distinct text is compared once.
+        compact = [t.replace(" ", "") for t, _ in new]
+        distinct = list(dict.fromkeys(compact + [r for _, r in new]))
+        where = {t: k for k, t in enumerate(distinct)}
+        ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
+        # Most windows are typed as they are compared (no plural, no roman numeral): only the others take the
+        # better of their two rows.
+        joined = ratios[[where[c] for c in compact]]
+        typed = [k for k, (c, (_, r)) in enumerate(zip(compact, new, strict=True)) if c != r]
+        if typed:
+            joined[typed] = np.maximum(joined[typed], ratios[[where[new[k][1]] for k in typed]])
+        scores = np.maximum(spaced, joined, out=joined)
+        # Most windows are within a typo of no name: one pass over the matrix for the few that are.
+        hits: dict[int, list[tuple[int, float]]] = {}
+        at, names = np.nonzero(scores)
+        for k, a, score in zip(at.tolist(), names.tolist(), scores[at, names].tolist(), strict=True):
+            hits.setdefault(k, []).append((a, score))
+        fresh = {key: tuple(hits[k]) if k in hits else () for k, key in enumerate(new)}
+        if len(kept) < MEMO:  # checked per question: a bound on memory only
+            kept.update(fresh)
+        return [fresh[k] if k in fresh else kept[k] for k in keys]
 
     def _derived_areas(self, word: str) -> tuple[_Alias, ...]:
         """The one-word area names `word` is a form of, remembered for this framework: the same question

@@ -241,6 +241,34 @@ def test_a_new_word_is_compared_once_with_each_first_word_names_share(tmp_path: 
     assert any(("craft", "Data Science") in m.values for m in found.mentions)
 
 
+def test_a_window_of_words_seen_before_is_not_compared_with_the_names_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The names within a typo of a run of question words depend on those words and the framework only: a
+    run seen in an earlier question is looked up, and only the new ones are compared (issue 23), with the
+    same mentions as comparing everything."""
+    import index.aliases
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work.", "Hiring": "Interviews candidates."})
+    write_ladders(tmp_path, {"eng": Ladder("Engineering", [("Engineer", cells), ("Senior Engineer", cells)])})
+    structure = structure_of(tmp_path)
+    first = structure.detect("what does a senior enginer do for delivery?")
+    compared: list[str] = []
+    cdist = index.aliases.process.cdist
+
+    def counting(queries, choices, **kwargs):  # type: ignore[no-untyped-def]
+        compared.extend(queries)
+        return cdist(queries, choices, **kwargs)
+
+    monkeypatch.setattr(index.aliases.process, "cdist", counting)
+    again = structure.detect("what does a senior enginer do for delivery?")
+    assert compared == []
+    assert again.mentions == first.mentions and any(("level", "Senior Engineer") in m.values for m in again.mentions)
+    other = structure.detect("what does a senior enginer do for hiring?")
+    assert compared and all("hiring" in text for text in compared)
+    assert any(("area", "Hiring") in m.values for m in other.mentions)
+
+
 # --- a name's parts, read one way for level titles and for every other name ------------------------------------
 
 
