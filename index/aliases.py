@@ -66,6 +66,7 @@ class Mention:
     alias: str = ""  # the name as written in the content (folded), which a typo in `text` stands for
     refines: bool = False  # narrows only what the question's other names already select ("manager" track)
     derived: bool = False  # another form of the name's word ("lead" for Leadership)
+    initials: bool = False  # typed as the initials of a title, `alias` ("TL" for "tech lead"), which is written out
 
 
 @dataclass
@@ -289,6 +290,7 @@ class _Alias:
     threshold: float
     refines: bool = False
     derived: bool = False
+    initials: bool = False
 
 
 class Structure:
@@ -332,6 +334,8 @@ class Structure:
 
         table: dict[tuple[str, bool], set[tuple[str, str]]] = defaultdict(set)
         acronyms: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        spelt: dict[str, set[str | None]] = defaultdict(set)  # what each acronym's letters are the initials of
+        titled: set[str] = set()  # the names of levels and roles among them
         layout = _layout_sections(entries)
         titles = {v for f, v in self._rows if f in ("craft", "level", "role")}
         for fname, value in self._rows:
@@ -340,11 +344,15 @@ class Structure:
             if fname == "area" and value in titles:
                 continue  # a page's introduction, filed under the page's own title: that name is the page's
             is_area = FIELDS[fname] == "area"
+            # Initials are read of the whole name and of each name it is written as, as people shorten the
+            # name they say: "Misc: Tech Lead" is also "Tech Lead", so "TL" names it, not only "MTL".
             for text, partial in variants(value, conjuncts=not is_area):
                 table[(_key(text), partial)].add((fname, value))
-            acro = _acronym(value)
-            if acro and len(acro) >= 2:
-                acronyms[acro].add((fname, value))
+                if not partial and (acro := _acronym(text)):
+                    acronyms[acro].add((fname, value))
+                    spelt[acro].add(_key(text))
+                    if FIELDS[fname] == "who":
+                        titled.add(_key(text))
         # A one-word name left of a craft's name ("SIG" of "SIG Roles and Organizational Governance", its
         # generic word dropped) that starts other crafts' names too ("SIG Node Contributor Ladder") names
         # them all, as a one-word short level name does: which one is meant is for the rest to say.
@@ -375,6 +383,7 @@ class Structure:
                 refiners[name.text].update(values)
             elif is_initialism(name.text) and name.text in self.vocabulary:
                 acronyms[name.text.upper()].update(values)  # "PM" the text also uses: only in capitals
+                spelt[name.text.upper()].add(None)  # a qualifier's initials: no one name to write out
             else:
                 table[(_key(name.text), False)].update(values)  # "staff ii" is compared as "staff 2"
         # An area whose whole name is a part of another's ("Responsibilities" of "Responsibilities and
@@ -437,6 +446,11 @@ class Structure:
         self._alias_texts = [a.text for a in self._aliases]
         self._alias_compact = [a.compact for a in self._aliases]
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
+        # Initials that spell one name, a title's, are written out before the question is embedded, as a
+        # misspelt or abbreviated name is: the model reads "what does a tech lead do", not an unknown "tl". A
+        # title's initials are what people call the person ("a TL", "an EM"); an area's in capitals are as
+        # often something else ("travel to DC" is no Data championing): a name still, but not written out.
+        self._spelt_out = {k: t for k, v in spelt.items() if len(v) == 1 and (t := next(iter(v))) in titled}
         # Per framework, filled as questions come: which typed word abbreviates which name word, and the
         # entries each name selects (pure functions of the framework and the words, so kept). Each is bounded
         # by `tokens.MEMO`, as every memo of the core is: a bound on memory only (three passes over an eval
@@ -524,7 +538,8 @@ class Structure:
                 continue
             for pos, w in enumerate(ws):
                 if w == token.lower():
-                    alias = _Alias(w, w, 1, (), values, False, EXACT)
+                    full = self._spelt_out.get(token)
+                    alias = _Alias(full or w, w, 1, (), values, False, EXACT, initials=full is not None)
                     candidates.append((EXACT, len(w), pos, pos + 1, alias))
         # Most matched characters first, weighted steeply by similarity: "hed of ml" (a typo of a long
         # name) beats an exact "ml", but an exact "machine learning" beats a loose longer name.
@@ -542,14 +557,14 @@ class Structure:
                             and not alias.derived and (score == m.score or _kinds(alias.values) == {"area"}):
                         chosen[k] = Mention(
                             i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial,
-                            m.alias,
+                            m.alias, initials=m.initials,
                         )
                 continue
             taken |= span
             chosen.append(
                 Mention(
                     i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial, alias.text,
-                    alias.refines, alias.derived,
+                    alias.refines, alias.derived, alias.initials,
                 )
             )
         found.mentions = self._at_the_craft(sorted(chosen, key=lambda m: m.start), ws)
@@ -725,12 +740,14 @@ class Structure:
         return out
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
-        """The question with misspelt names written as the content writes them ("hed of ml" -> "head of ml"),
-        so the embedding and BM25 see the real name; the question itself when nothing was misspelt."""
+        """The question with misspelt names, and initials that spell one name, written as the content writes
+        them ("hed of ml" -> "head of ml", "TL" -> "tech lead"), so the embedding and BM25 see the real name;
+        the question itself when nothing was misspelt or abbreviated."""
         found = found or self.detect(question)
         fixes = [
             m for m in found.mentions
-            if m.score < EXACT and m.alias and not m.partial and m.alias != " ".join(found.words[m.start : m.end])
+            if (m.score < EXACT or m.initials) and m.alias and not m.partial
+            and m.alias != " ".join(found.words[m.start : m.end])
         ]
         if not fixes:
             return question

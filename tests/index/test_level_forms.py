@@ -11,7 +11,7 @@ import pytest
 from index.aliases import Structure
 from index.intents import asks_for_todo
 from index.tokens import words
-from tests.support.frameworks import structure_of
+from tests.support.frameworks import Ladder, area_table, page, structure_of, write_ladders, write_pages
 
 if TYPE_CHECKING:
     from index.answer import Answerer
@@ -180,3 +180,33 @@ def test_numbers_that_start_above_the_first_rung_are_sub_levels(tmp_path: Path) 
     s = _ladders(tmp_path, {"Engineering": ["Junior Engineer", "Engineer", "Senior Engineer 1", "Senior Engineer 2"]})
     assert named(s, "senior engineer 2 tasks") == {"Senior Engineer 2"}
     assert missing(s, "what does a level 1 do") == ["Level 1"]
+
+
+# Made up: a ladder beside a level outside it, written "Misc: Tech Lead" as a page title, and an introduction
+# whose "tl;dr" section shares the letters "tl" with the question.
+TECH_LEAD = {
+    "eng": Ladder("Engineering", [
+        ("Engineer I", area_table({"Delivery": "Ships small, well-defined changes with help from a mentor."})),
+        ("Engineer II", area_table({"Delivery": "Ships features end to end and reviews the changes of peers."})),
+        ("Misc: Tech Lead", "A tech lead leads one project and answers for the quality of what it delivers.\n\n"
+                            "- Keeps the project's work moving, unblocks people and raises concerns to management.\n"
+                            "- Pairs with and mentors the engineers on the project.\n"),
+    ]),
+}
+INTRODUCTION = page(
+    "# Introduction\n\nThis ladder shows what each level of the role expects.\n\n## tl;dr\n\n"
+    "Up to Engineer II you grow your own craft; beyond it you grow the people around you.\n",
+    title="Introduction", permalink="/introduction", parent="Acme Ladder", nav_order=0)
+
+
+def test_initials_of_a_titles_name_after_its_label_name_that_level(
+        tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
+    """docs/retrieval.md step 2: capitalised initials of every name, and of each part a title is written in
+    ("Misc: Tech Lead" is "Tech Lead", so "TL"), name it; the initials are written out before the question is
+    embedded, so "what does a TL actually do" quotes the Tech Lead page, not the "tl;dr" section."""
+    content = write_ladders(tmp_path / "content", TECH_LEAD)
+    write_pages(content, {"introduction.md": INTRODUCTION})
+    assert named(structure_of(content), "what does a TL actually do") == {"Misc: Tech Lead"}
+    answer = open_answerer(content).ask("what does a TL actually do")
+    assert answer.confident and answer.quotes, answer
+    assert answer.quotes[0].entry.level == "Misc: Tech Lead", answer.quotes[:2]

@@ -34,8 +34,13 @@ def _yaml_value(value: str | int | bool) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    # A title such as "Level 2: Senior" or "123" would read as another mapping or a number unquoted.
-    return value if yaml.safe_load(f"v: {value}") == {"v": value} else json.dumps(value)
+    # A title such as "Level 2: Senior" or "123" would read as another mapping or a number unquoted, or
+    # not at all ("Misc: Tech Lead" is no YAML value).
+    try:
+        plain = yaml.safe_load(f"v: {value}") == {"v": value}
+    except yaml.YAMLError:
+        plain = False
+    return value if plain else json.dumps(value)
 
 
 def front(**fields: FrontValue) -> str:
