@@ -142,7 +142,7 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
     return cleaned
 
 
-def _acronym(name: str) -> str | None:
+def acronym(name: str) -> str | None:
     """Initials of a multi-word name ("Site Reliability Engineering" -> SRE), matched only in capitals."""
     # The tokenizer's words, numbers aside: "Level 3 Engineer" is LE, as a reader would shorten it.
     ws = [w for w in words(name) if w not in STOPWORDS and w[0].isalpha()]
@@ -348,7 +348,7 @@ class Structure:
             # name they say: "Misc: Tech Lead" is also "Tech Lead", so "TL" names it, not only "MTL".
             for text, partial in variants(value, conjuncts=not is_area):
                 table[(_key(text), partial)].add((fname, value))
-                if not partial and (acro := _acronym(text)):
+                if not partial and (acro := acronym(text)):
                     acronyms[acro].add((fname, value))
                     spelt[acro].add(_key(text))
                     if FIELDS[fname] == "who":

@@ -18,7 +18,7 @@ from typing import get_args
 
 from roman_numerals import OutOfRangeError, RomanNumeral
 
-from index.aliases import Structure
+from index.aliases import Structure, acronym, variants
 from index.entry import Entry, EntryKind, Layout
 from index.levelnames import CODE_LETTERS, SENIORITY, singular
 from index.tokens import GENERIC, STOPWORDS, roman, stem, words
@@ -75,6 +75,11 @@ class Shape:
 def _candidates(title: str, structure: Structure) -> list[str]:
     names = structure.level_names
     out = [" ".join(words(title))]
+    # The names the title is written as ("Misc: Tech Lead" is also "Tech Lead"), and their initials as typed
+    # in capitals ("TL"): what a question names the level by, read as index/aliases.py reads every name.
+    for text, partial in variants(title, conjuncts=True):
+        if not partial:
+            out += [" ".join(words(text)), *filter(None, [acronym(text)])]
     out += [a.text for a in names.aliases if title in a.values and not a.refines]
     for (code, n), titles in sorted(names.numbered.items()):
         if title not in titles:

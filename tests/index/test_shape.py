@@ -145,3 +145,17 @@ def test_every_level_of_every_shared_framework_has_a_form(folder: Path) -> None:
 @pytest.mark.parametrize("folder", _own_frameworks(), ids=lambda p: p.name)
 def test_every_level_of_every_framework_in_the_repository_has_a_form(folder: Path) -> None:
     _assert_every_level_named(folder)
+
+
+def test_check_shape_shows_the_names_a_title_is_written_as_and_their_initials(tmp_path: Path, capsys) -> None:
+    """A title written "Misc: Tech Lead" is named "tech lead" and, in capitals, "TL" (docs/retrieval.md step 2):
+    the shape lists those forms, each one a question really names the level by."""
+    for n in (1, 2):
+        _page(tmp_path, f"e{n}.md", f"Engineer {n}", "Engineering", n)
+    (tmp_path / "tl.md").write_text(
+        '---\ntitle: "Misc: Tech Lead"\nparent: Engineering\nnav_order: 3\n---\n\n# Misc: Tech Lead\n\n'
+        "| Area | Expectation |\n|---|---|\n| Delivery | Leads one project and answers for what it delivers. |\n",
+        "utf-8")
+    assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("  Misc: Tech Lead ←"))
+    assert '"tech lead"' in line and '"TL"' in line, line
