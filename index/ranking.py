@@ -30,8 +30,11 @@ import numpy as np
 from index import wordtable
 from index.aliases import EXACT, Detected, Structure
 from index.bm25 import BM25Ranker
+from index.documents import lexical_text
+from index.embedder import language_words
 from index.entry import Entry, Layout
-from index.tokens import MEMO, pairs, prefix, stem
+from index.spelling import FEWEST_LETTERS
+from index.tokens import MEMO, STOPWORDS, pairs, prefix, stem, terms, words
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
 # Asking words ("what", "expectations", "do") say how a question asks, not what about (the one word table).
@@ -220,6 +223,8 @@ class Features:
     def __init__(self, entries: list[Entry], structure: Structure, lexical: BM25Ranker) -> None:
         self.size = len(entries)
         self.structure = structure
+        self._entries = entries
+        self._runs: list[str] | None = None
         self.lexical = lexical
         self.labels = BM25Ranker([" ".join(x for x in (e.area, e.level, e.craft, e.section, e.role) if x)
                                   for e in entries])
@@ -294,6 +299,8 @@ class Features:
             parts = [self._having(t) for t in (word, prefix(word), *self.lexical.completions(word)) if t]
             # A row twice is harmless (the rows only mark a mask), so no sorting them into one.
             rows = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else _NONE
+            if not len(rows):
+                rows = self._spelt_by(word)
             rows.flags.writeable = False
             if len(self._word_rows) < MEMO:
                 self._word_rows[word] = rows
@@ -312,6 +319,41 @@ class Features:
             found[self._having(w)] = True  # the word itself, as the framework-wide check reads it (lexical.known)
             held &= found
         return (~held).astype(np.float64)
+
+    def _spelt_by(self, word: str) -> np.ndarray:
+        """The rows where a word the framework never uses is the initials of words it writes in a row: people
+        ask about "SLOs" where the text says "service level objectives", "ADRs" where it says "architecture
+        decision records". Only a word that is no word of the language (so "set" or "cut" never spell
+        "service engineering team"), and only content words in a row: a function word breaks the run."""
+        if len(word) < FEWEST_LETTERS or not word.isalpha() or word in language_words():
+            return _NONE
+        if self._runs is None:
+            # Each entry's words as their initials, a space where a function word or number stands: read only
+            # when a question first brings such a word, so loading an index costs nothing more.
+            self._runs = ["".join(w[0] if w.isalpha() and w not in STOPWORDS else " " for w in self._words(i))
+                          for i in range(self.size)]
+        return np.array([i for i, run in enumerate(self._runs) if word in run], dtype=np.int64)
+
+    def _words(self, row: int) -> list[str]:
+        return words(lexical_text(self._entries[row], context=False))
+
+    def spelt_out(self, residual: list[str]) -> list[str]:
+        """The terms of the words the question's unknown words are the initials of (`_spelt_by`), for the
+        lexical query to read as the bridge's area names are read: "SLOs" asks for "service level objectives"."""
+        out: list[str] = []
+        for w in dict.fromkeys(residual):
+            if self.lexical.known(w) or self.lexical.completions(w):
+                continue
+            written: set[str] = set()
+            for row in self._spelt_by(w):
+                run = self._runs[row] if self._runs is not None else ""
+                ws = self._words(int(row))
+                start = run.find(w)
+                while start >= 0:
+                    written.add(" ".join(ws[start:start + len(w)]))
+                    start = run.find(w, start + 1)
+            out.extend(t for phrase in sorted(written) for t in terms(phrase))
+        return out
 
     def phrase(self, own: list[str]) -> np.ndarray:
         """Per entry: how rare the rarest phrase of two of the question's own words it shares is (IDF over

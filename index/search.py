@@ -306,6 +306,9 @@ class HybridRanker:
         query = self._lexical_terms(detected) if structure else residual
         # An area named by another form of its word ("lead") asks about it by its name too ("leadership").
         lent = [t for m in detected.of_kind("area") if m.derived for f, v in m.values if f == "area" for t in terms(v)]
+        # And a word typed as the initials of words the text writes out ("SLOs") by those words (index/ranking.py).
+        if fusion == "fitted":
+            lent += self.features.spelt_out(residual)
         lexical = self.lexical.scores(query, lent + VocabularyBridge.terms(bridged or {}))
         narrowed = self.structure.mask(detected.mentions, {"who", "craft"}) if structure else None
         # What the names select, for the fitted ranker's features that compare a candidate with others: when

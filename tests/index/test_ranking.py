@@ -375,3 +375,19 @@ def test_a_named_craft_narrows_the_candidates_and_is_read_once_by_the_features(t
     differ = {n for i, n in enumerate(NAMES) if not np.array_equal(rows[0][:, i], rows[1][:, i])}
     assert "names" in differ
     assert differ <= {"names", "dense", "dense_gap", "dense_rest", "dense_named", "rank", "bm25_labels"}, differ
+
+
+def test_a_word_the_framework_never_uses_is_found_where_its_letters_are_the_initials_of_words_in_a_row() -> None:
+    # People ask about "SLOs" where the framework writes "service level objectives" out: the word is found in
+    # that text (its coverage), and is no longer a word the framework never uses (`unknown`).
+    entries = [
+        _entry("Level 2", "Reliability", "defines service level objectives for the team's services"),
+        _entry("Level 2", "Delivery", "cleans unused tests before shipping whole features"),
+        _entry("Level 2", "Ownership", "takes service level of ownership seriously"),
+    ]
+    slo = _features_of(entries, "what about SLOs?")
+    assert [row["coverage"] for row in slo] == [1.0, 0.0, 0.0]  # a function word ("of") breaks the run
+    assert slo[0]["unknown"] == 0.0
+    # A word of the language is read as itself, never as initials: "cut" is not "cleans unused tests".
+    cut = _features_of(entries, "when can i cut scope?")
+    assert cut[1]["coverage"] == 0.0 and cut[1]["unknown"] == 1.0
