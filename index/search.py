@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -28,8 +29,9 @@ from index.ranking import Features, Model, Question, shipped_model
 from index.store import LoadedIndex
 from index.tokens import STOPWORDS, degree_words, stem, terms, words
 
-# Words that ask for a number ("how many"): the word table's.
+# Words that ask for a number ("how many"), the word table's: "many" alone ("leads many teams") asks for none.
 COUNT = wordtable.role("count")
+COUNT_OPENER = wordtable.role("count-opener")
 
 # An unfitted fusion: each entry's score from its best cosine, its BM25 score and whether the question names
 # its area (1.0, else 0.0). `rrf` is the one `careerfw eval` measures as the floor.
@@ -244,7 +246,7 @@ class HybridRanker:
         without one does not answer it ("how many engineers work at Acme?" is not answered by a cell that says
         Acme's engineers work in squads). A constraint, as a named area is: when no candidate gives a number it
         narrows nothing, and the features, computed before it, compare an entry with all the names select."""
-        if not COUNT.intersection(detected.words):
+        if not any(a in COUNT_OPENER and b in COUNT for a, b in pairwise(detected.words)):
             return allowed
         here = self.numbered if allowed is None else (self.numbered & allowed)
         return here if here.any() else allowed

@@ -36,7 +36,9 @@ ROLES: dict[str, str] = {
     "any-level-word": "introduces a level number in any framework, whatever its titles say",
     "level-plural": "asks for the list of levels",
     "ladder": "a word about the ladder itself, no topic",
-    "count": "asks for a number: only text that gives one answers it (index/search.py counted)",
+    "count": "asks for a number right after a 'count-opener' word: only text that gives one answers it "
+             "(index/search.py counted)",
+    "count-opener": "opens a question for a number when a 'count' word follows it ('how many')",
     "up": "asks for the level above",
     "down": "asks for the level below",
     "progress": "a move between levels",

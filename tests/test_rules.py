@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # products read together. A size for the memory, not a rule about questions: it changes no score (tested bit
 # for bit), only how fast they come.
 CEILING = Counts(lists=21, words=159, regexes=15, numbers=64)
-TABLE_CEILING = 265  # rows of index/words.tsv (307 before)
+# One row added by the review of issue 19's gate (3df7a3f): "how", without which "many" alone ("leads many
+# teams") was read as asking for a number and narrowed the answer to whatever text gave one.
+TABLE_CEILING = 266  # rows of index/words.tsv (307 before)
 
 
 def test_each_kind_of_rule_is_counted_once() -> None:

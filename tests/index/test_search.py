@@ -326,3 +326,15 @@ def test_a_how_many_question_is_answered_only_by_text_that_gives_a_number(
         assert not orbit.ask(question).confident, question
     answer = orbit.ask("how many weeks long is a level 3 milestone?")
     assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 3")
+
+
+def test_many_without_how_asks_for_no_number(open_answerer: Callable[..., Answerer],
+                                             tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"many" alone ("aligns many engineers") asks for no number: the cell that says what was asked is quoted, not
+    the level's one cell that happens to give a number (milestones of 2 weeks). "how many" still asks for one."""
+    orbit = open_answerer(write_pages(tmp_path_factory.mktemp("orbit"), ORBIT), progress=False)
+    answer = orbit.ask("does a level 3 engineer align many engineers on technical plans?")
+    assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Collaboration",
+                                                                                                 "Level 3")
+    answer = orbit.ask("how many weeks long is a level 3 milestone?")
+    assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 3")
