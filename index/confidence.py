@@ -57,11 +57,6 @@ class Gate:
         return s.probability is not None and s.probability >= self.threshold
 
 
-def out_of_scope(residual: list[str], lexical: BM25Ranker) -> bool:
-    """The question asks about pay, leave or benefits and the whole framework never uses the word."""
-    return any(not lexical.known(w) for w in scope_words(residual, lexical))
-
-
 def scope_words(residual: list[str], lexical: BM25Ranker) -> list[str]:
     """The question's words that ask about pay, leave or benefits, whether or not the text uses them: a text that
     does not is out of scope for it (index/ranking.py reads them per entry)."""

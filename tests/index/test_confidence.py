@@ -9,18 +9,19 @@ import pytest
 
 from index.answer import Answerer
 from index.bm25 import BM25Ranker
-from index.confidence import Gate, Signals, out_of_scope
-from index.tokens import terms
+from index.confidence import Gate, Signals, scope_words
+from index.tokens import stem, terms
 from tests.support.frameworks import front, write_pages
 
 
-def test_a_pay_question_is_out_of_scope_unless_the_framework_speaks_of_pay() -> None:
+def test_a_pay_word_is_read_as_one_whether_or_not_the_framework_uses_it() -> None:
+    # Whether a text that uses the word answers the question is read per entry (index/ranking.py out_of_scope,
+    # test_a_pay_question_is_out_of_scope_for_text_that_never_speaks_of_pay): here, only which words ask.
     silent = BM25Ranker(["Reviews colleagues' designs.", "Leads incident resolution."])
-    assert out_of_scope(terms("what is the salary of a senior engineer?"), silent)
-    assert not out_of_scope(terms("who leads incident resolution?"), silent)
-    # A framework that writes about salaries may answer the question: it is no longer out of scope.
+    assert scope_words(terms("what is the salary of a senior engineer?"), silent) == [stem("salary")]
+    assert scope_words(terms("who leads incident resolution?"), silent) == []
     speaks = BM25Ranker(["Salary bands are reviewed each year.", "Leads incident resolution."])
-    assert not out_of_scope(terms("what is the salary of a senior engineer?"), speaks)
+    assert scope_words(terms("what is the salary of a senior engineer?"), speaks) == [stem("salary")]
 
 
 def test_the_gate_answers_at_the_fitted_threshold_and_never_without_a_probability() -> None:
@@ -32,18 +33,15 @@ def test_the_gate_answers_at_the_fitted_threshold_and_never_without_a_probabilit
     assert not gate.decide(seen)
 
 
-def test_a_short_form_of_a_pay_word_is_out_of_scope_unless_the_text_explains_it() -> None:
+def test_a_short_form_of_a_pay_word_asks_about_pay_unless_the_text_explains_it() -> None:
     # "comp" could be the text's "company" or "complex" as well as compensation: no word of the text it
     # abbreviates, so it is read as the topic it abbreviates, as people use it ("comp range", "total comp").
     silent = BM25Ranker(["Shapes the company's roadmap.", "Breaks complex work into small changes."])
-    assert out_of_scope(terms("what's the comp range for an IC4?"), silent)
-    assert not out_of_scope(terms("what's the scope of an IC4?"), silent)
-    # The text's own competencies are what "comp" abbreviates there, and a text that speaks of compensation may
-    # answer it: neither is out of scope.
+    assert scope_words(terms("what's the comp range for an IC4?"), silent) == ["comp"]
+    assert scope_words(terms("what's the scope of an IC4?"), silent) == []
+    # The text's own competencies are what "comp" abbreviates there.
     competencies = BM25Ranker(["Each competency is assessed.", "The competencies of a senior engineer."])
-    assert not out_of_scope(terms("which comps matter for an IC4?"), competencies)
-    speaks = BM25Ranker(["Compensation is reviewed each year.", "Shapes the company's roadmap."])
-    assert not out_of_scope(terms("what's the comp range for an IC4?"), speaks)
+    assert scope_words(terms("which comps matter for an IC4?"), competencies) == []
 
 
 # Levels named by code; the pages say "company" and "complex" but never speak of pay.
