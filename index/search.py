@@ -25,9 +25,10 @@ from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
 from index.confidence import scope_words
 from index.documents import lexical_text
+from index.levelnames import LEVEL_WORDS
 from index.ranking import Features, Model, Question, shipped_model
 from index.store import LoadedIndex
-from index.tokens import STOPWORDS, degree_words, stem, terms, words
+from index.tokens import STOPWORDS, degree_words, ordinals, stem, terms, words
 
 # Words that ask for a number ("how many"), the word table's: "many" alone ("leads many teams") asks for none.
 COUNT = wordtable.role("count")
@@ -178,6 +179,13 @@ def stems_outside(detected: Detected, skip: set[int], owner: frozenset[str]) -> 
     return [stem(w) for i, w in enumerate(detected.words) if i not in skip and w not in STOPWORDS and w not in owner]
 
 
+def _gives_a_number(text: str) -> bool:
+    """Whether the text gives a count: a digit or a number word, but no ordinal ("in their first month") and no
+    level's number ("as Level 3 engineers do"), which say which one, not how many."""
+    ws, ordinal = words(text), ordinals(text)
+    return any(w.isdigit() and i not in ordinal and not (i and ws[i - 1] in LEVEL_WORDS) for i, w in enumerate(ws))
+
+
 class HybridRanker:
     name = "hybrid"
 
@@ -239,7 +247,7 @@ class HybridRanker:
     @cached_property
     def numbered(self) -> np.ndarray:
         """The entries whose text gives a number ("6+ reports", "at least five disciplines", "2 years")."""
-        return np.array([any(w.isdigit() for w in words(e.description)) for e in self.index.entries], dtype=bool)
+        return np.array([_gives_a_number(e.description) for e in self.index.entries], dtype=bool)
 
     def counted(self, detected: Detected, allowed: np.ndarray | None) -> np.ndarray | None:
         """The candidates narrowed to the entries that give a number, for a question asking how many: text

@@ -338,3 +338,17 @@ def test_many_without_how_asks_for_no_number(open_answerer: Callable[..., Answer
                                                                                                  "Level 3")
     answer = orbit.ask("how many weeks long is a level 3 milestone?")
     assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 3")
+
+
+def test_an_ordinal_or_a_levels_number_gives_no_count(open_answerer: Callable[..., Answerer],
+                                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"in their first month" says which month and "as Level 3 engineers do" which level, not how many: a cell
+    that says only those is no answer to "how many engineers work at Orbit?", as one with no number is not."""
+    pages = dict(ORBIT)
+    pages["l1.md"] = pages["l1.md"].replace("learn the codebase.", "learn the codebase in their first month.")
+    pages["l2.md"] = pages["l2.md"].replace("Bootstraps new teams", "Bootstraps new teams as Level 3 engineers do")
+    orbit = open_answerer(write_pages(tmp_path_factory.mktemp("orbit"), pages), progress=False)
+    for question in ("how many engineers work at Orbit?", "how many engineers does Orbit have?"):
+        assert not orbit.ask(question).confident, question
+    answer = orbit.ask("how many weeks long is a level 3 milestone?")
+    assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 3")
