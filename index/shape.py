@@ -109,7 +109,9 @@ def framework_shape(entries: list[Entry], axes: dict[str, list[str]] | None = No
             shape = LevelShape(level.craft, level.title, level.source)
             for form in _candidates(level.title, structure):
                 named = {v for m in structure.detect(form).mentions for f, v in m.values if f == "level"}
-                if level.title in named:
+                # Initials (the one form in capitals) that other titles share ("SE": Senior and Staff Engineer)
+                # name them all: a question saying them names no one level, so they are no form of this one.
+                if level.title in named and not (form.isupper() and len(named) > 1):
                     shape.forms.append(form)
             levels.append(shape)
     warnings = [f"{lv.craft} › {lv.title} ({lv.source}): no form of a question names this level; "

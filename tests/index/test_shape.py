@@ -159,3 +159,16 @@ def test_check_shape_shows_the_names_a_title_is_written_as_and_their_initials(tm
     assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("  Misc: Tech Lead ←"))
     assert '"tech lead"' in line and '"TL"' in line, line
+
+
+def test_check_shape_does_not_offer_initials_that_name_two_levels(tmp_path: Path, capsys) -> None:
+    """"SE" is the initials of Senior Engineer and of Staff Engineer: a question saying it names both, so the
+    shape lists it as a form of neither, while "TL", one title's, is still listed."""
+    for n, title in enumerate(("Engineer", "Senior Engineer", "Staff Engineer", "Tech Lead"), start=1):
+        _page(tmp_path, f"e{n}.md", title, "Engineering", n)
+    assert main(["check", "--shape", "--content", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    for title in ("Senior Engineer", "Staff Engineer"):
+        line = next(x for x in out if x.startswith(f"  {title} ←"))
+        assert f'"{title.lower()}"' in line and '"SE"' not in line, line
+    assert '"TL"' in next(x for x in out if x.startswith("  Tech Lead ←"))
