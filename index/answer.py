@@ -261,7 +261,7 @@ class Answerer:
             return self._signals(state, ranking, hit)
 
         return Asking(state, question, truncated, self.site_url, signals, self.gate.decide, rank_within, limit,
-                      restrict)
+                      restrict, self.embedder.encode_query)
 
     @staticmethod
     def _compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from index.compose import overview
 from index.compose.answers import NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
-from index.compose.shared import Asking, best_of_choice, named_levels
+from index.compose.shared import Asking, best_of_choice, named_levels, reaching_order
 from index.intents import Intent as Plan
 from index.levelorder import Level
 from index.query import Query
@@ -46,6 +47,10 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
         if pairs:
             moves[(framework, craft)] = pairs
     every = [pair for pairs in moves.values() for pair in pairs]
+    if not every and len(named) == 1 and not plan.current_named:
+        # "How do I become a member?" of a ladder's first level: no level below it to move from, so what it takes
+        # is the level's own text, the area the question asks for leading (not a lookup of the word "become").
+        return overview.of_rows(asking, reaching_order(asking, query, ranking, plan.sides[0]), in_order=True)
     if not every:
         return None
     if len(every) > 1:

@@ -1,13 +1,14 @@
 """The level overview: everything expected at one level, the first paragraph of each of its areas in
 page order ("what is expected at level 3?", "what is a principal?"); a level several crafts have asks
-which craft first."""
+which craft first. A level the question reaches by a step ("the next role up, and what do I need for it?")
+leads with the area the question asks for of it (`shared.reaching_order`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from index.compose.answers import Answer, Choice, Quote, quote_for
-from index.compose.shared import Asking
+from index.compose.shared import Asking, reaching_order
 from index.entry import Entry
 from index.intents import Intent as Plan
 from index.levelorder import Level
@@ -17,16 +18,22 @@ from index.search import Ranking
 
 
 def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer:
+    if query.moves or query.direction:
+        # "What's the next role up and what do I need for it?": the level is asked about as a step to take, so
+        # the area the question asks for of it leads.
+        return of_rows(asking, reaching_order(asking, query, ranking, plan.sides[0]), in_order=True)
     return of_rows(asking, plan.sides[0])
 
 
-def of_rows(asking: Asking, rows: np.ndarray) -> Answer:
-    """The overview of the level whose entries are `rows` (a name's, or a button's level)."""
+def of_rows(asking: Asking, rows: np.ndarray | list[int], in_order: bool = False) -> Answer:
+    """The overview of the level whose entries are `rows` (a name's, or a button's level); `in_order`: quoted in
+    the order given, not page order."""
     question, truncated = asking.question, asking.truncated
     entries = asking.state.index.entries
-    # In page order: a page's introduction, parsed when the page ends, still leads its overview.
-    rows = sorted((int(i) for i in rows if entries[i].kind == "level"),
-                  key=lambda i: (entries[i].path, entries[i].line))
+    rows = [int(i) for i in rows if entries[i].kind == "level"]
+    if not in_order:
+        # In page order: a page's introduction, parsed when the page ends, still leads its overview.
+        rows.sort(key=lambda i: (entries[i].path, entries[i].line))
     crafts = sorted({entries[i].craft for i in rows})
     alike: list[str] = []
     if len(crafts) > 1 and (fullest := _says_all(entries, rows, crafts)) is not None:

@@ -61,6 +61,8 @@ class Asking:
     rank_within: Callable[[np.ndarray, frozenset[str]], Ranking]
     limit: int = QUOTES
     restrict: np.ndarray | None = None  # entries a follow-up's carried area (or a meaning question) allows
+    # The model's vector of a text, as a question's is made: what a composer compares a question's words with.
+    encode: Callable[[str], np.ndarray] | None = None
 
 
 def quote_hit(asking: Asking, query: Query, ranking: Ranking, hit: Hit, whole: bool = False) -> Quote:
@@ -132,6 +134,30 @@ def named_levels(state: State, query: Query, rows: np.ndarray) -> list[Level]:
             if lv not in found:
                 found.append(lv)
     return found
+
+
+def reaching_order(asking: Asking, query: Query, ranking: Ranking, rows: np.ndarray | list[int]) -> list[int]:
+    """A level's entries `rows` in page order, for a question about reaching the level ("how do I become a
+    member?", "what's the next role up and what do I need for it?"): the area whose name the model puts
+    nearest what the question says besides its names leads, its entries in the order the question ranks them.
+
+    What it takes to reach a level is the framework's to name ("Requirements", "Prerequisites", "Criteria"),
+    and its pages name it as an area: the question's own words ("how do I become", "what do I need") are
+    compared with the level's area names, not with a list of such names. Every area is still quoted: the
+    order says which one answers the move, the rest is the level as written."""
+    entries = asking.state.index.entries
+    rows = sorted((int(i) for i in rows if entries[i].kind == "level"),
+                  key=lambda i: (entries[i].path, entries[i].line))
+    covered = query.detected.covered()
+    own = " ".join(w for i, w in enumerate(query.words) if i not in covered)
+    areas = list(dict.fromkeys(entries[i].area for i in rows))
+    if asking.encode is None or len(areas) < 2 or not own.strip():
+        return rows
+    said = asking.encode(own)
+    lead = max(areas, key=lambda a: float(asking.encode(a) @ said))
+    place = {h.entry: n for n, h in enumerate(ranking.hits)}
+    first = sorted((i for i in rows if entries[i].area == lead), key=lambda i: place.get(i, len(place)))
+    return first + [i for i in rows if entries[i].area != lead]
 
 
 def best_of_choice(asking: Asking, query: Query, ranking: Ranking, rows: np.ndarray | list[int],

@@ -13,7 +13,7 @@ import pytest
 
 from index import Answer, Answerer
 from index.compose import COMPOSERS
-from tests.index.compose.helpers import ASKED, HARBOR, shown
+from tests.index.compose.helpers import ASKED, HARBOR, VOLUNTEERS, shown
 from tests.support.frameworks import write_ladders
 
 Call = tuple[Answer, tuple[Any, ...]]  # the answer, and the composer's arguments (asking, query, ranking, plan)
@@ -22,6 +22,11 @@ Call = tuple[Answer, tuple[Any, ...]]  # the answer, and the composer's argument
 @pytest.fixture(scope="session")
 def harbor(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     return open_answerer(write_ladders(tmp_path_factory.mktemp("harbor") / "content", HARBOR, framework="Harbor"))
+
+
+@pytest.fixture(scope="session")
+def volunteers(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("volunteers") / "content", VOLUNTEERS))
 
 
 @pytest.fixture

@@ -46,6 +46,22 @@ HARBOR = {
     ]),
 }
 
+# Made up: a volunteers' ladder written as prose sections, not an area table (as a contributor ladder is). Its
+# first level has no level below to move from; what it takes is its Requirements section, and another section
+# happens to use the word "becomes". The next level's Requirements are not its first section.
+VOLUNTEERS = {
+    "fair": Ladder("Fair Volunteers", [
+        ("Helper", "Helpers run a stall at the monthly village fair.\n\n"
+                   "## Privileges\n\n- A Helper wears the orange badge and may borrow the club van.\n\n"
+                   "## Requirements\n\n- Attended two fairs as a guest.\n- Completed the first-aid course.\n\n"
+                   "## Leaving\n\n- A Helper who misses three fairs in a row becomes a guest again.\n"),
+        ("Organiser", "Organisers plan the layout of the fair and the rota of helpers.\n\n"
+                      "## Duties\n\n- Draws the stall map and books the marquee.\n\n"
+                      "## Requirements\n\n- Helped at six fairs and is nominated by an organiser.\n\n"
+                      "## Privileges\n\n- Holds a key to the village hall.\n"),
+    ]),
+}
+
 # Questions of each intent on tests/fixtures/multilevel (two crafts, an IC and a manager track, TODO
 # cells), with what the asker sees of the answer: its intent and words of its message or of a quoted area.
 ASKED: dict[str, tuple[str, str, str]] = {

@@ -68,3 +68,22 @@ def test_becoming_a_level_two_ladders_share_quotes_the_best_text_and_offers_both
     assert chosen.intent == "checklist" and chosen.checklist is not None
     assert (chosen.checklist.current, chosen.checklist.target) == ("Writer", "Maintainer")
 
+
+
+
+def test_becoming_the_first_level_quotes_what_it_takes_first(volunteers: Answerer) -> None:
+    # No level below Helper, so no move to make a checklist of; nor a lookup of the best three passages for the
+    # words "how do I become" ("becomes a guest again" matches one of them). The level as written answers, the
+    # section that says what it takes first.
+    answer = volunteers.ask("how do I become a helper?")
+    assert answer.confident and answer.intent == "level"
+    top = answer.quotes[0]
+    assert (top.entry.level, top.entry.area) == ("Helper", "Requirements")
+    assert "Attended two fairs as a guest" in top.text
+    assert [q.entry.area for q in answer.quotes[1:]] == ["Helper", "Privileges", "Leaving"]  # then in page order
+
+
+def test_becoming_a_later_level_is_still_its_checklist(volunteers: Answerer) -> None:
+    answer = volunteers.ask("how do I become an organiser?")
+    assert answer.intent == "checklist" and answer.checklist is not None
+    assert (answer.checklist.current, answer.checklist.target) == ("Helper", "Organiser")

@@ -8,6 +8,7 @@ import pytest
 from index import Answerer
 from index.compose import overview
 from tests.index.compose.helpers import kinds_of
+from tests.support.answers import converse
 from tests.support.frameworks import Ladder, area_table, write_ladders
 
 
@@ -62,3 +63,13 @@ def test_a_level_copied_between_crafts_is_answered_without_asking_which(copied: 
     other = copied.ask("what is expected of a staff?")
     assert other.intent == "choose" and not other.quotes
     assert sorted(c.label for c in other.choices) == ["Developer Experience", "Web Engineering"]
+
+
+def test_the_next_level_up_and_what_it_needs_leads_with_what_it_takes(volunteers: Answerer) -> None:
+    # "What do I need for it?" of the level above: the level as written, the area that says what it takes first,
+    # not its page's first section.
+    _, up = converse(volunteers, "what does a helper do?", "what's the next role up and what do I need for it?")
+    assert up.confident and up.quotes
+    assert {q.entry.level for q in up.quotes} == {"Organiser"}
+    top = up.quotes[0]
+    assert top.entry.area == "Requirements" and "nominated by an organiser" in top.text
