@@ -316,7 +316,9 @@ class Features:
         held = np.ones(self.size, dtype=bool)
         for w in scope:
             found = np.zeros(self.size, dtype=bool)
-            found[self._having(w)] = True  # the word itself, as the framework-wide check reads it (lexical.known)
+            # The term itself, as scope_words asks whether the text knows it (lexical.known): not `_found_in`'s
+            # prefixes and completions.
+            found[self._having(w)] = True
             held &= found
         return (~held).astype(np.float64)
 

@@ -209,6 +209,7 @@ def test_a_new_word_is_compared_only_with_names_it_could_clip(tmp_path: Path, mo
     found = structure.detect("what does a devex lead do?")
     assert any(("craft", "Developer Experience") in m.values for m in found.mentions)
 
+
 def test_a_new_word_is_compared_once_with_each_first_word_names_share(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Names that start with the same word ("Data Engineering", "Data Science", "Data Analysis" and their levels'
