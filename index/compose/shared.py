@@ -14,17 +14,21 @@ from index.bridge import VocabularyBridge
 from index.compose.answers import NOT_WRITTEN, Answer, Quote, quote_for
 from index.followup import FollowUps
 from index.glossary import Glossary
+from index.intents import DOWN, UP
+from index.levelnames import LEVEL_WORDS
 from index.levelorder import Level, LevelOrder
 from index.query import Query
 from index.search import Hit, HybridRanker, Ranking
 from index.store import LoadedIndex
-from index.tokens import terms
+from index.tokens import STOPWORDS, terms
 
 # Paragraphs of a long cell quoted with the best one when they score nearly as well.
 PARAGRAPH_MARGIN = 0.03
 MAX_PARAGRAPHS = 2
 # Cells a lookup quotes, and nearest areas offered when the gate is not sure, unless the caller asks for more.
 QUOTES = 3
+# The words a step between levels is said with ("the next level up", "one level down"): the word table's.
+_STEP = UP | DOWN | LEVEL_WORDS
 
 
 @dataclass(frozen=True)
@@ -149,11 +153,14 @@ def reaching_order(asking: Asking, query: Query, ranking: Ranking, rows: np.ndar
     rows = sorted((int(i) for i in rows if entries[i].kind == "level"),
                   key=lambda i: (entries[i].path, entries[i].line))
     covered = query.detected.covered()
-    own = " ".join(w for i, w in enumerate(query.words) if i not in covered)
+    own = [w for i, w in enumerate(query.words) if i not in covered]
     areas = list(dict.fromkeys(entries[i].area for i in rows))
-    if asking.encode is None or len(areas) < 2 or not own.strip():
+    # A question that says only the step ("and the next level up?", "and one level down?") asks for no area of
+    # the level: it reads as written, not led by whichever area name happens to be nearest "next level up".
+    asks = [w for w in own if w not in STOPWORDS and w not in _STEP and not w.isdigit()]
+    if asking.encode is None or len(areas) < 2 or not asks:
         return rows
-    said = asking.encode(own)
+    said = asking.encode(" ".join(own))
     lead = max(areas, key=lambda a: float(asking.encode(a) @ said))
     place = {h.entry: n for n, h in enumerate(ranking.hits)}
     first = sorted((i for i in rows if entries[i].area == lead), key=lambda i: place.get(i, len(place)))

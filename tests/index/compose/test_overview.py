@@ -73,3 +73,13 @@ def test_the_next_level_up_and_what_it_needs_leads_with_what_it_takes(volunteers
     assert {q.entry.level for q in up.quotes} == {"Organiser"}
     top = up.quotes[0]
     assert top.entry.area == "Requirements" and "nominated by an organiser" in top.text
+
+
+@pytest.mark.parametrize("step", ["and the next level up?", "and the level above?", "and one level up?"])
+def test_a_step_alone_to_the_next_level_quotes_it_as_written(harbor: Answerer, step: str) -> None:
+    # The step says nothing of the level above but that it is wanted: its areas in page order, not led by
+    # whichever area name the model puts nearest "next level up".
+    _, up = converse(harbor, "what is expected of engineer 2?", step)
+    assert up.confident and {q.entry.level for q in up.quotes} == {"Engineer 3"}
+    written = [q.entry.area for q in harbor.ask("what is expected of engineer 3?").quotes]
+    assert [q.entry.area for q in up.quotes] == written, step
