@@ -27,6 +27,7 @@ class VocabularyBridge:
     def __init__(self, names: list[str], vectors: np.ndarray) -> None:
         self.names = names
         self._vectors = np.asarray(vectors, dtype=np.float32)
+        self._row = {name: i for i, name in enumerate(names)}
 
     @classmethod
     def build(cls, names: list[str], encode: Callable[[list[str]], np.ndarray]) -> VocabularyBridge:
@@ -50,6 +51,11 @@ class VocabularyBridge:
             if close:
                 out[t] = close
         return out
+
+    def vector(self, name: str) -> np.ndarray | None:
+        """The model's vector of an area name, embedded once with the index (None: no area of this index)."""
+        row = self._row.get(name)
+        return None if row is None else self._vectors[row]
 
     @staticmethod
     def terms(bridged: dict[str, list[str]]) -> list[str]:

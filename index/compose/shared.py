@@ -161,7 +161,14 @@ def reaching_order(asking: Asking, query: Query, ranking: Ranking, rows: np.ndar
     if asking.encode is None or len(areas) < 2 or not asks:
         return rows
     said = asking.encode(" ".join(own))
-    lead = max(areas, key=lambda a: float(asking.encode(a) @ said))
+    # The area names' vectors are the bridge's, embedded with the index: a question pays for its own words only.
+    bridge, encode = asking.state.bridge, asking.encode
+
+    def nearness(area: str) -> float:
+        vector = bridge.vector(area)
+        return float((encode(area) if vector is None else vector) @ said)
+
+    lead = max(areas, key=nearness)
     place = {h.entry: n for n, h in enumerate(ranking.hits)}
     first = sorted((i for i in rows if entries[i].area == lead), key=lambda i: place.get(i, len(place)))
     return first + [i for i in rows if entries[i].area != lead]

@@ -75,6 +75,20 @@ def test_the_next_level_up_and_what_it_needs_leads_with_what_it_takes(volunteers
     assert top.entry.area == "Requirements" and "nominated by an organiser" in top.text
 
 
+def test_reaching_a_level_embeds_the_questions_words_not_its_area_names(volunteers: Answerer,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The area names were embedded with the index (the vocabulary bridge's): asking again costs the question's own
+    # words, not one more encode per area of the level.
+    first = volunteers.ask("what does a helper do?")
+    asked: list[str] = []
+    encode = volunteers.embedder.encode_query
+    monkeypatch.setattr(volunteers.embedder, "encode_query", lambda text: asked.append(text) or encode(text))
+    up = volunteers.ask("what's the next role up and what do I need for it?", context=first.context)
+    assert up.quotes[0].entry.area == "Requirements"
+    areas = {e.area for e in volunteers.index.entries}
+    assert asked and not areas & set(asked)
+
+
 @pytest.mark.parametrize("step", ["and the next level up?", "and the level above?", "and one level up?"])
 def test_a_step_alone_to_the_next_level_quotes_it_as_written(harbor: Answerer, step: str) -> None:
     # The step says nothing of the level above but that it is wanted: its areas in page order, not led by
