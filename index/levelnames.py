@@ -263,6 +263,7 @@ class LevelNames:
             for k, rung in enumerate(rungs, start=1):
                 self.numbered[("", k)].update(t for t in rung if t in bases)
         self.codes = frozenset(code for code, _ in self.numbered if code)
+        self._borrowed = _borrowed_numbers(ladders)
         self._title_words = {w for t in self.titles for w in words(t)}
         # The level words this framework's titles use ("band"), read once here rather than per question.
         self._level_words = _ALWAYS_LEVEL | {w for w in self._title_words if w in LEVEL_WORDS}
@@ -282,7 +283,12 @@ class LevelNames:
     def _titles_numbered(self, code: str, n: int) -> set[str]:
         if code and code in self.codes:
             return set(self.numbered.get((code, n), set()))
-        return {t for (c, m), ts in self.numbered.items() if m == n for t in ts}
+        every = {t for (c, m), ts in self.numbered.items() if m == n for t in ts}
+        # A number without its track's code is read as a count of levels: a title whose number its track borrows
+        # from a ladder counted from 1 beside it is named by its code ("M3"), so "level 3" is the counted
+        # ladder's third level (IC3), unless only the borrowing track has that number ("level 6": M6).
+        counted = every - self._borrowed
+        return counted or every
 
     def number_mentions(self, ws: list[str], names: set[str], ordinals: set[int] = frozenset()) -> list[NumberMention]:
         """Level numbers in a question's words; `names` are words that name something else (an area, a
@@ -373,6 +379,28 @@ class LevelNames:
         if len(word) <= 2 and word.isalpha() and word not in STOPWORDS:
             return ""  # an unknown short code ("E 5"): the number is what it says
         return None
+
+
+def _borrowed_numbers(ladders: Sequence[Sequence[set[str]]]) -> frozenset[str]:
+    """The titles whose numbers are borrowed: in each craft they are in, their code numbers two or more titles
+    from above 1 (M3…M6) beside a code that numbers its ladder from 1 (IC1…IC5), so its number says which of the
+    counted levels the track stands beside, not how many levels up it is. A title the counted code also numbers
+    is counted."""
+    borrowed: dict[str, bool] = {}
+    for rungs in ladders:
+        by_code: dict[str, dict[str, int]] = defaultdict(dict)
+        for rung in rungs:
+            for t in rung:
+                for code, n in title_numbers(t):
+                    if code:
+                        by_code[code][t] = min(n, by_code[code].get(t, n))
+        tracks = {code: numbers for code, numbers in by_code.items() if len(numbers) >= 2}
+        counted = {t for numbers in tracks.values() if min(numbers.values()) == 1 for t in numbers}
+        lent = {t for numbers in tracks.values() if min(numbers.values()) > 1 for t in numbers} - counted \
+            if counted else set()
+        for t in {t for rung in rungs for t in rung}:
+            borrowed[t] = borrowed.get(t, True) and t in lent
+    return frozenset(t for t, b in borrowed.items() if b)
 
 
 def is_initialism(token: str) -> bool:
