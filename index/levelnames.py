@@ -280,13 +280,17 @@ class LevelNames:
         """'ic' or 'pm' typed in lower case still names the qualifier, unless the text uses it as a word."""
         return token not in self._vocabulary and token not in STOPWORDS
 
-    def _titles_numbered(self, code: str, n: int) -> set[str]:
+    def _titles_numbered(self, code: str, n: int, counting: bool = False) -> set[str]:
+        """The titles a code and number name; `counting`: the number was introduced by a level word ("level 3",
+        "L3", "3rd level"), which counts levels."""
         if code and code in self.codes:
             return set(self.numbered.get((code, n), set()))
         every = {t for (c, m), ts in self.numbered.items() if m == n for t in ts}
-        # A number without its track's code is read as a count of levels: a title whose number its track borrows
-        # from a ladder counted from 1 beside it is named by its code ("M3"), so "level 3" is the counted
-        # ladder's third level (IC3), unless only the borrowing track has that number ("level 6": M6).
+        if not counting:
+            return every  # "EM 3", "a 3": a code the titles lack, or a bare number, may be any track's
+        # A level word counts levels: a title whose number its track borrows from a ladder counted from 1 beside
+        # it is named by its code ("M3"), so "level 3" is the counted ladder's third level (IC3), unless only the
+        # borrowing track has that number ("level 6": M6).
         counted = every - self._borrowed
         return counted or every
 
@@ -303,21 +307,23 @@ class LevelNames:
             w = ws[i]
             glued = code_number(singular(w))
             found: tuple[int, int, str, int] | None = None  # start, end, code, number
+            counting = False  # introduced by a level word, which counts levels
             if glued and (glued[0] in LEVEL_WORDS or glued[0] in self.codes or len(glued[0]) <= 2):
-                found = (i, i + 1, *glued)
+                found, counting = (i, i + 1, *glued), glued[0] in LEVEL_WORDS
             elif w.isdigit() and i in ordinals and i + 1 < len(ws) and (ws[i + 1] in LEVEL_WORDS
                                                                          or ws[i + 1] in self.codes):
                 # "the 2nd level", "third milestone": an ordinal before a level word counts the levels.
                 found = (i, i + 2, "" if ws[i + 1] in LEVEL_WORDS else ws[i + 1], int(w))
+                counting = ws[i + 1] in LEVEL_WORDS
             elif counts_levels(ws, i, ordinals):
                 pass  # "one level up", "two levels higher": how many rungs to move, not which level
             elif w.isdigit() and i > 0:
                 code = self._code_for(ws[i - 1], names)
                 if code is not None:
-                    found = (i - 1, i + 1, code, int(w))
+                    found, counting = (i - 1, i + 1, code, int(w)), ws[i - 1] in LEVEL_WORDS
                 elif ws[i - 1] in _BARE_BEFORE and i not in ordinals:
                     found = (i, i + 1, "", int(w))
-            titles = self._titles_numbered(*found[2:]) if found else set()
+            titles = self._titles_numbered(*found[2:], counting) if found else set()
             if found and titles:
                 start, end, code, n = found
                 if end < len(ws) and singular(ws[end]) in self.role_nouns:

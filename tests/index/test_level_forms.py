@@ -210,3 +210,30 @@ def test_initials_of_a_titles_name_after_its_label_name_that_level(
     answer = open_answerer(content).ask("what does a TL actually do")
     assert answer.confident and answer.quotes, answer
     assert answer.quotes[0].entry.level == "Misc: Tech Lead", answer.quotes[:2]
+
+
+def test_level_n_is_the_ladder_counted_from_one_not_the_track_that_borrows_its_numbers(
+        tmp_path: Path, open_answerer: Callable[[Path], Answerer]) -> None:
+    # One craft, two tracks: IC1..IC4 counts its levels, M3..M4 starts beside IC3. Asked "level 3" with no code,
+    # people mean the third level, IC3; the manager's cell, though its words are closer, is M3's, named "M3".
+    delivery = {
+        "IC1": "Ships small fixes with help.", "IC2": "Ships features with some help.",
+        "IC3": "Ships whole projects alone and sets their plans.", "IC4": "Ships work across several teams.",
+        "M3": "Owns the delivery of a team: its delivery plans, delivery dates and delivery reviews.",
+        "M4": "Owns the delivery of several teams through their managers.",
+    }
+    content = tmp_path / "content"
+    content.mkdir()
+    for n, (title, text) in enumerate(delivery.items(), start=1):
+        (content / f"p{n}.md").write_text(
+            f'---\ntitle: "{title}"\nparent: Engineering\nnav_order: {n}\n---\n\n# {title}\n\n'
+            f"| Area | Expectation |\n|---|---|\n| Delivery | {text} |\n| Collaboration | Works with peers p{n}. |\n",
+            "utf-8",
+        )
+    answerer = open_answerer(content)
+    answer = answerer.ask("what does delivery look like at level 3?")
+    assert answer.confident and answer.quotes
+    assert (answer.quotes[0].entry.level, answer.quotes[0].entry.area) == ("IC3", "Delivery")
+    # The code still names the manager's level.
+    coded = answerer.ask("what does delivery look like for an M3?")
+    assert coded.quotes and coded.quotes[0].entry.level == "M3"

@@ -110,12 +110,25 @@ def test_a_number_is_never_a_typo_and_not_every_number_is_a_level(tmp_path: Path
     assert named(bands, "top 3 delivery tips") == set()  # a number that names no level
 
 
-def test_codes_select_their_own_track_and_a_level_number_selects_every_track(tmp_path: Path) -> None:
-    titles = ["IC1", "IC2", "IC3", "IC4", "M3", "M4"]
+def test_codes_select_their_own_track_and_a_level_number_counts_levels(tmp_path: Path) -> None:
+    titles = ["IC1", "IC2", "IC3", "IC4", "M3", "M4", "M5"]
     coded = _structure(tmp_path, titles)
     assert named(coded, "ic 3 delivery") == {"IC3"}
     assert named(coded, "IC3s and delivery") == {"IC3"}
     assert named(coded, "manager 4 delivery") == {"M4"}
+    assert named(coded, "m3 delivery") == {"M3"}
+    # IC counts its levels from 1; M starts at 3, beside IC3: a number without a code counts levels, so
+    # "level 3" is the third level, IC3, and M3 is named by its code. A number only M has is still M's.
+    assert named(coded, "level 3 delivery") == {"IC3"}
+    assert named(coded, "L4 delivery") == {"IC4"}
+    assert named(coded, "level 5 delivery") == {"M5"}
+    # A code the titles lack ("EM 3": engineering manager) or a bare number may be any track's: both, as before.
+    assert named(coded, "EM 3 delivery") == {"IC3", "M3"}
+
+
+def test_a_level_number_names_every_track_when_none_counts_from_one(tmp_path: Path) -> None:
+    # Both tracks start above 1 (IC2.., M2..): neither counts the levels, so "level 3" names both, as before.
+    coded = _structure(tmp_path, ["IC2", "IC3", "IC4", "M2", "M3"])
     assert named(coded, "level 3 delivery") == {"IC3", "M3"}
 
 
