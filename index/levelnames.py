@@ -15,7 +15,9 @@ Every rule here reads only the content's own titles, so it holds for any framewo
 - **Numbering.** A title that is a code or a level word plus a number ("L3", "IC3", "M4", "Level 3",
   "Band 3", or a qualifier "(IC3)") makes the framework numbered. A question's "level 3", "lvl 3",
   "l3", "E3", "stage three" or "a 3" (after a word that introduces a level) then names every title
-  numbered 3; a code the framework uses ("IC 3", "M4", "manager 4") names that code's title only.
+  numbered 3; a code the framework uses ("IC 3", "M4", "manager 4") names that code's title only. A level
+  word counts levels: beside a track numbered from 1 (IC1…IC5), a track numbered from higher up (M3…M6)
+  borrows its numbers, so "level 3" there is IC3 (`_borrowed_numbers`).
 
 Abbreviated words ("tech" for "technology", "eng" for "engineer", "sr" for "senior") are matched in
 index/aliases.py, word by word against these names.
