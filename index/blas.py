@@ -62,16 +62,23 @@ def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
         return matrix @ vector
 
 
-def matvecs(matrix: np.ndarray, vectors: list[np.ndarray]) -> list[np.ndarray]:
+def matvecs(matrix: np.ndarray, vectors: list[np.ndarray], rows: np.ndarray | None = None) -> list[np.ndarray]:
     """`[matrix @ v for v in vectors]` on one BLAS thread, reading the matrix from memory once: block by
     block of rows, every vector's product of a block before the next. The products are memory-bound (a
     large framework's vectors are a few MB, which the model's encode has just pushed out of the caches),
     so a second vector's product over the same block costs a fraction of a second pass. Each row's score
-    is the same one-row dot product as in a whole product, so every score is bit for bit the same."""
-    out = [np.empty(len(matrix), dtype=np.result_type(matrix, v)) for v in vectors]
+    is the same one-row dot product as in a whole product, so every score is bit for bit the same.
+
+    `rows` (a mask over the matrix's rows, None for all): only the blocks holding one of them are read, the
+    others' scores are 0. Reading the matrix is most of a product's cost, and a question that names a level
+    reads a few blocks of a large framework's; each block read is the same product as before, bit for bit."""
+    out = [np.zeros(len(matrix), dtype=np.result_type(matrix, v)) for v in vectors]
+    step = BLOCK_ROWS
+    starts = range(0, len(matrix), step) if rows is None else \
+        (int(b) * step for b in np.flatnonzero(np.logical_or.reduceat(rows, np.arange(0, len(rows), step))))
     with one_thread():
-        for start in range(0, len(matrix), BLOCK_ROWS):
-            block = matrix[start : start + BLOCK_ROWS]
+        for start in starts:
+            block = matrix[start : start + step]
             for vector, scores in zip(vectors, out, strict=True):
-                np.matmul(block, vector, out=scores[start : start + BLOCK_ROWS])
+                np.matmul(block, vector, out=scores[start : start + step])
     return out

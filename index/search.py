@@ -100,11 +100,13 @@ class DenseRanker:
         # On one BLAS thread: a second one only waits for a core on a busy machine (index/blas.py).
         return matvec(self._vectors, np.asarray(query_vector, dtype=np.float32))
 
-    def doc_scores_of(self, query_vector: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """`doc_scores` of two vectors (a question's and its rest's) in one pass over the index's vectors
-        (index/blas.py, `matvecs`): the same scores, bit for bit, for a fraction of a second pass."""
-        one, two = matvecs(self._vectors, [np.asarray(v, dtype=np.float32) for v in (query_vector, other)])
-        return one, two
+    def doc_scores_of(self, vectors: list[np.ndarray], entries: np.ndarray | None = None) -> list[np.ndarray]:
+        """`doc_scores` of each vector (a question's and its rest's) in one pass over the index's vectors
+        (index/blas.py, `matvecs`): the same scores, bit for bit, for a fraction of a second pass. `entries`: a
+        mask of the entries whose scores will be read (None: all); only the blocks of vectors holding their
+        documents are read, and another entry's documents may score 0."""
+        docs = None if entries is None else np.repeat(entries, self._ends - self._starts)
+        return matvecs(self._vectors, [np.asarray(v, dtype=np.float32) for v in vectors], docs)
 
     def entry_scores(self, doc_scores: np.ndarray) -> np.ndarray:
         if not self.size:
@@ -306,13 +308,6 @@ class HybridRanker:
         if detected is None:
             detected = self.structure.detect(question) if structure else Detected(words=[])
         residual = content_terms(detected, self.structure.owner_words) if structure else terms(question)
-        # The rest's cosines are read by the fitted ranker alone; with both, the index's vectors are read once.
-        rest_docs = None
-        if fusion == "fitted" and rest_vector is not None:
-            docs, rest_docs = self.dense.doc_scores_of(query_vector, rest_vector)
-        else:
-            docs = self.dense.doc_scores(query_vector)
-        dense = self.dense.entry_scores(docs)
         query = self._lexical_terms(detected) if structure else residual
         # An area named by another form of its word ("lead") asks about it by its name too ("leadership").
         lent = [t for m in detected.of_kind("area") if m.derived for f, v in m.values if f == "area" for t in terms(v)]
@@ -344,6 +339,18 @@ class HybridRanker:
         unnamed = allowed  # the candidates before a named area narrows them: where related answers come from
         if fusion == "fitted" and structure:
             allowed = self.named_areas(detected, allowed)
+        # The cosines, once the names have said which entries they are read for: the fitted ranker reads them
+        # for the candidates the names leave (`unnamed`, whose hits it shows) and for what its features compare
+        # those with (`beside`, or each name's entries when they select nothing together), so a question naming
+        # a level reads a few blocks of a large framework's vectors, not all (index/blas.py). RRF ranks every
+        # entry, so it reads all of them. The rest's cosines are the fitted ranker's alone.
+        read = None
+        if fusion == "fitted" and structure and unnamed is not None and unnamed.any():
+            compared = beside if narrowed is not None else None if selected is None else self.structure.beside(selected)
+            read = None if compared is None else unnamed | compared
+        vectors = [query_vector] if fusion != "fitted" or rest_vector is None else [query_vector, rest_vector]
+        docs, *rest_docs = self.dense.doc_scores_of(vectors, read)
+        dense = self.dense.entry_scores(docs)
         if fusion == "fitted":
             model = model or shipped_model()
             own = self.own_terms(detected)
@@ -351,7 +358,7 @@ class HybridRanker:
             # Ecosystem"), and leaving it out there too cost a held-out question (docs/evaluation.md).
             asked = Question(detected, terms(" ".join(detected.words)), residual, own, bridged or {},
                              scope_words(residual, self.lexical))
-            rest = self.dense.entry_scores(rest_docs) if rest_docs is not None else None
+            rest = self.dense.entry_scores(rest_docs[0]) if rest_docs else None
             # The features compare entries within what the names select and its crafts' general sections: the
             # candidates' own `beside` when the names selected something (`selected` is then `narrowed`).
             features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed,

@@ -61,3 +61,18 @@ def test_several_vectors_in_one_pass_score_bit_for_bit_as_one_at_a_time() -> Non
         vectors = [rng.standard_normal(384).astype(np.float32) for _ in range(2)]
         together = blas.matvecs(matrix, vectors)
         assert all(np.array_equal(t, blas.matvec(matrix, v)) for t, v in zip(together, vectors, strict=True))
+
+
+def test_products_of_some_rows_read_their_blocks_alone_and_score_them_bit_for_bit() -> None:
+    # A question naming a level reads its candidates' vectors, not a large framework's all (index/search.py).
+    rng = np.random.default_rng(12)
+    matrix = rng.standard_normal((3 * blas.BLOCK_ROWS + 5, 384)).astype(np.float32)
+    vector = rng.standard_normal(384).astype(np.float32)
+    rows = np.zeros(len(matrix), dtype=bool)
+    rows[[blas.BLOCK_ROWS + 3, len(matrix) - 1]] = True  # in the second block and the short last one
+    some = blas.matvecs(matrix, [vector], rows)[0]
+    whole = blas.matvec(matrix, vector)
+    read = np.zeros(len(matrix), dtype=bool)
+    read[blas.BLOCK_ROWS : 2 * blas.BLOCK_ROWS] = read[3 * blas.BLOCK_ROWS :] = True
+    assert np.array_equal(some[read], whole[read])
+    assert not some[~read].any()

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.aliases import Structure
@@ -218,14 +219,60 @@ def test_a_question_and_its_rest_are_scored_in_one_pass_over_the_vectors(
         passes.append(1)
         return one(matrix, vector)
 
-    def counted_several(matrix, vectors):  # noqa: ANN001, ANN202
+    def counted_several(matrix, vectors, rows=None):  # noqa: ANN001, ANN202
         passes.append(len(vectors))
-        return several(matrix, vectors)
+        return several(matrix, vectors, rows)
 
     monkeypatch.setattr(index.search, "matvec", counted_one)
     monkeypatch.setattr(index.search, "matvecs", counted_several, raising=False)
     assert multilevel_answerer.ask(question).to_json() == expected
     assert passes == [2]  # both vectors, one pass
+
+
+def test_a_question_naming_a_level_reads_the_vectors_of_what_it_ranks_alone(
+        multilevel_answerer: Answerer, monkeypatch) -> None:
+    """A question that names a level is ranked among that level's cells and its craft's general text: the
+    cosines of other entries' vectors are never read, so they are not computed. The products are memory-bound
+    on a large framework's few MB of vectors (issue 23); a named level's are a few blocks of them. Every
+    answer, its candidates' probabilities and the features the gate read are what reading all gave."""
+    import index.blas
+    import index.search
+    from index.search import DenseRanker
+
+    monkeypatch.setattr(index.blas, "BLOCK_ROWS", 8)  # this small framework's vectors in several blocks
+    questions = ["what does a Senior Engineer 1 do for communication?", "what does SRE look like for an Engineer 2?",
+                 "difference between Senior Engineer 1 and Senior Engineer 2 in team work",
+                 "how does delivery change from engineer 2 to engineer 1?", "who writes blameless post-mortems?",
+                 "what is expected of an Engineer 2?", "how many engineers work at Acme?"]
+
+    def seen(question: str) -> tuple[object, ...]:
+        answer = multilevel_answerer.ask(question)
+        ranking = answer.ranking
+        assert ranking is not None and ranking.probability is not None and ranking.features is not None
+        hits = [(h.entry, h.score, h.paragraphs, h.dense, h.lexical) for h in ranking.hits]
+        return (answer.to_json(), hits, ranking.best_dense, ranking.features[[h.entry for h in ranking.hits]].tolist())
+
+    whole = DenseRanker.doc_scores_of
+    monkeypatch.setattr(DenseRanker, "doc_scores_of", lambda self, vectors, entries=None: whole(self, vectors))
+    expected = [seen(q) for q in questions]
+    monkeypatch.setattr(DenseRanker, "doc_scores_of", whole)
+    read: list[tuple[int, int]] = []
+    several = index.search.matvecs
+
+    def counted(matrix, vectors, rows=None):  # noqa: ANN001, ANN202
+        out = several(matrix, vectors, rows)
+        read.append((int(np.count_nonzero(out[0])), len(matrix)))
+        return out
+
+    monkeypatch.setattr(index.search, "matvecs", counted)
+    reads = []
+    for q, before in zip(questions, expected, strict=True):
+        read.clear()
+        assert seen(q) == before, q
+        reads.append(read[0])
+    # Senior Engineer 1's cells and its craft's general text: a part of two crafts' vectors.
+    assert 0 < reads[0][0] < reads[0][1]
+    assert reads[4][0] == reads[4][1]  # no name: every entry is a candidate, every vector is read
 
 
 @pytest.fixture(scope="module")
