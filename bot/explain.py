@@ -77,6 +77,10 @@ def _candidates(answer: Answer, answerer: Answerer) -> list[dict[str, Any]]:
             "rank": rank, "area": e.area, "level": e.level, "craft": e.craft, "source": e.source,
             "final": round(hit.score, 4), "dense": round(hit.dense, 4), "bm25": round(hit.lexical, 4),
         }
+        logits = getattr(ranking, "logits", None)
+        if logits is not None:
+            # What the candidates are ordered by: `final`, the probability, reads 1.0000 for several at once.
+            row["logit"] = round(float(logits[hit.entry]), 4)
         if features is not None:
             row["features"] = {n: round(float(v), 4) for n, v in zip(names, features[hit.entry], strict=False)}
         out.append(row)
@@ -153,7 +157,8 @@ def render_explain(data: dict[str, Any]) -> str:
     for c in data["candidates"]:
         where = " · ".join(p for p in (c["craft"], c["level"]) if p)
         lines.append(f"{c['rank']}. {c['area']} @ {where} [{c['source']}]")
-        lines.append(f"   final {c['final']:.4f}  dense {c['dense']:.4f}  bm25 {c['bm25']:.4f}")
+        logit = f" (logit {c['logit']:.4f})" if "logit" in c else ""
+        lines.append(f"   final {c['final']:.4f}{logit}  dense {c['dense']:.4f}  bm25 {c['bm25']:.4f}")
         if "features" in c:
             lines.append("   " + "  ".join(f"{k} {v}" for k, v in c["features"].items()))
     g = data["gate"]

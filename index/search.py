@@ -62,6 +62,9 @@ class Ranking:
     allowed: np.ndarray | None = None  # the candidates: `narrowed` and the caller's restriction (None: all)
     features: np.ndarray | None = None  # "fitted": (entries, features) of index/ranking.py
     probability: np.ndarray | None = None  # "fitted": each entry's probability of being the answer
+    # "fitted": each entry's logit, which the candidates are ordered by: the probability rounds to 1 for several
+    # candidates at once (11.27 and 11.01 both print 1.0000), the logit keeps them apart (`ask --explain`).
+    logits: np.ndarray | None = None
     best_dense: float = 0.0  # the best cosine among the allowed entries
     bridged: dict[str, list[str]] = field(default_factory=dict)  # unknown word -> area names (index/bridge.py)
     doc_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -335,7 +338,7 @@ class HybridRanker:
             allowed = beside = self.structure.beside(narrowed)
         if restrict is not None:
             allowed = restrict if allowed is None else (allowed & restrict)
-        features = probability = None
+        features = probability = logits = None
         unnamed = allowed  # the candidates before a named area narrows them: where related answers come from
         if fusion == "fitted" and structure:
             allowed = self.named_areas(detected, allowed)
@@ -364,7 +367,7 @@ class HybridRanker:
             features = self.features.extract(asked, dense, rest, lexical, narrowed if structure else None, allowed,
                                              selected if structure else None,
                                              beside if structure and narrowed is not None else None)
-            score = model.logits(features)
+            score = logits = model.logits(features)
             probability = model.probability_of(score)
             if structure:
                 allowed = self.counted(detected, allowed)
@@ -396,8 +399,8 @@ class HybridRanker:
                 zip(order, shown, best, dense[order].tolist(), lexical[order].tolist(), strict=True)]
         pool = dense[allowed] if allowed is not None and allowed.any() else dense
         best_dense = float(pool.max(initial=0.0))
-        return Ranking(hits, detected, residual, narrowed, allowed, features, probability, best_dense, doc_scores=docs,
-                       bridged=bridged or {})
+        return Ranking(hits, detected, residual, narrowed, allowed, features, probability, logits, best_dense,
+                       doc_scores=docs, bridged=bridged or {})
 
 
 def rrf(dense: np.ndarray, lexical: np.ndarray, area: np.ndarray) -> np.ndarray:

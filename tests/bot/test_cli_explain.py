@@ -5,6 +5,7 @@ the candidates' ranking features and the gate's decision, as a person runs it.""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from tests.bot.test_cli import careerfw
@@ -57,3 +58,19 @@ def test_explain_with_json_adds_one_key_and_keeps_the_contract(multilevel_copy: 
     assert e["gate"]["why"].startswith("refused: it asks about pay")
     assert "(out_of_scope)" in e["gate"]["why"] and "< threshold " in e["gate"]["why"]
     assert all({"final", "dense", "bm25", "features"} <= set(c) and "area_boost" not in c for c in e["candidates"])
+
+
+def test_explain_shows_the_logit_the_candidates_are_ordered_by(multilevel_copy: Path) -> None:
+    # `final` is the probability, which rounds to 1.0000 for several strong candidates at once; the logit it is
+    # computed from is what orders them (index/search.py), so --explain shows it beside each candidate.
+    question = "how does a senior engineer 1 handle hiring?"
+    result = careerfw("ask", "--json", "--explain", "--content", str(multilevel_copy), question)
+    assert result.returncode == 0, result.stderr
+    candidates = json.loads(result.stdout)["explain"]["candidates"]
+    logits = [c["logit"] for c in candidates]
+    # The named level's candidates, in the order they are quoted: by logit, highest first.
+    assert logits == sorted(logits, reverse=True)
+    # The probability shown is the logistic function of the logit shown.
+    assert all(abs(c["final"] - 1 / (1 + math.exp(-c["logit"]))) < 1e-3 for c in candidates)
+    text = careerfw("ask", "--explain", "--content", str(multilevel_copy), question).stdout
+    assert f"final {candidates[0]['final']:.4f} (logit {logits[0]:.4f})" in text
