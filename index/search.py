@@ -55,6 +55,10 @@ class Hit:
 
 @dataclass
 class Ranking:
+    """One question's ranking. The fitted ranker computes cosines only for the entries it reads (the candidates
+    the names leave and what its features compare them with, `HybridRanker.rank`): `doc_scores`, `features`,
+    `probability` and `logits` hold every entry's row, but those of other entries are read from cosines of 0."""
+
     hits: list[Hit]
     detected: Detected
     residual: list[str]  # stemmed content words the structure did not account for
