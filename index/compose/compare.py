@@ -15,6 +15,7 @@ from index.intents import COMPARING
 from index.intents import Intent as Plan
 from index.query import Query
 from index.search import Ranking
+from index.tokens import words
 from index.worddiff import new_spans
 
 
@@ -42,6 +43,9 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
         if in_craft is not None and in_craft[keep].any():
             keep = keep[in_craft[keep]]
         sides.append(keep)
+    together = _said_together(asking, query, ranking, plan, sides)
+    if together is not None:
+        return together
     union = np.zeros(len(entries), dtype=bool)
     union[sides[0]] = True
     union[sides[1]] = True
@@ -61,6 +65,51 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
                       message="Which area should I compare? Name one, for example one of these.",
                       truncated=asking.truncated)
     return side_by_side(asking, sides, plan.side_names, entries[top.entry], top.score)
+
+
+def _said_together(asking: Asking, query: Query, ranking: Ranking, plan: Plan,
+                   sides: list[np.ndarray]) -> Answer | None:
+    """Two levels whose names each stand on several ladders ("senior vs staff" where engineers, writers and
+    advocates all have both), nothing in the question picking one: any one ladder's cells side by side would
+    be a guess. Prose that names both levels together, outside their ladders ("at Staff level, the career
+    expands"), is the framework's own comparison of them, whatever the ladder: chosen by the names, as a side
+    by side is, so not left to the gate. None when a side stands on one ladder or no such prose exists."""
+    state = asking.state
+    entries = state.index.entries
+    # The ladders each side's levels stand on (prose that names a level is on none).
+    ladders = [{entries[i].craft for i in rows if entries[i].level} for rows in sides]
+    if asking.restrict is not None or any(len(on) < 2 for on in ladders):
+        return None
+    structure = state.ranker.structure
+    named = {span: rows for _, rows, span in structure.name_groups(query.detected)}
+    a, b = (named.get(span) for span in plan.side_spans[:2])
+    if a is None or b is None:
+        return None
+    # Only prose outside both levels' ladders speaks for every ladder: a ladder's own page that names its two
+    # levels ("reviewers and approvers of this group") is that ladder's, as much a guess as its cells.
+    outside = [int(i) for i in np.intersect1d(a, b)
+               if structure.prose[i] and entries[i].craft not in ladders[0] | ladders[1]]
+    # And only prose that gives each level a paragraph of its own, as a side by side gives each its cell: one
+    # that names both in one breath ("a senior or staff interviewer") mentions them, it does not compare them.
+    names = [_typed(query, span) for span in plan.side_spans[:2]]
+    apart = {i for i in outside if _each_apart(entries[i], names)}
+    hits = [h for h in ranking.hits if h.entry in apart][:asking.limit]
+    if not hits:
+        return None
+    quotes = [quote_hit(asking, query, ranking, h) for h in hits]
+    return Answer(asking.question, "compare", True, quotes=quotes, truncated=asking.truncated)
+
+
+def _typed(query: Query, span: tuple[int, int]) -> set[str]:
+    """The names a side is written with, as prose is searched for them (aliases.Structure.rows)."""
+    return {m.text for m in query.detected.mentions if span[0] <= m.start < span[1] and "who" in m.kinds}
+
+
+def _each_apart(entry: Entry, names: list[set[str]]) -> bool:
+    """Whether each side's name stands in a paragraph of `entry` that does not name the other side."""
+    bodies = [f" {' '.join(words(p))} " for p in entry.paragraphs]
+    says = [[any(f" {n} " in body for n in side) for side in names] for body in bodies]
+    return all(any(said[k] and not said[1 - k] for said in says) for k in range(2))
 
 
 def side_by_side(asking: Asking, sides: list[np.ndarray], side_names: list[str], anchor: Entry,

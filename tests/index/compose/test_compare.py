@@ -8,7 +8,7 @@ import pytest
 from index import Answerer
 from index.compose import compare
 from tests.index.compose.helpers import kinds_of
-from tests.support.frameworks import Ladder, area_table, bullets, write_ladders
+from tests.support.frameworks import Ladder, area_table, bullets, page, write_ladders, write_pages
 
 
 @pytest.mark.parametrize("kind", kinds_of(compare))
@@ -141,3 +141,64 @@ def quay_releases(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> An
 def test_a_word_of_comparison_does_not_pick_the_text_that_happens_to_use_it(quay_releases, composed) -> None:
     answer = composed(quay_releases, "compare", "what's the difference between a reviewer and an approver?")
     assert {q.entry.craft for q in answer.quotes} == {"Code Ownership"}
+
+
+# Two ladders whose titles share their seniority words, and an introduction outside both that says in its
+# own words how the levels differ, whatever the ladder (docs/retrieval.md, compare).
+QUILL = {
+    "eng": Ladder("Engineering", [
+        ("Engineer I", bullets(["Fixes small bugs with a reviewer's help."])),
+        ("Engineer II", bullets(["Ships whole features on their own."])),
+        ("Senior Engineer", bullets(["Owns the design of one service end to end.",
+                                     "Reviews code for the whole team."])),
+        ("Staff Engineer", bullets(["Sets the technical direction for several teams.",
+                                    "Grows other engineers into service owners."])),
+    ]),
+    "docs": Ladder("Technical Writing", [
+        ("Technical Writer I", bullets(["Writes release notes from a template."])),
+        ("Technical Writer II", bullets(["Writes whole tutorials on their own."])),
+        ("Senior Technical Writer", bullets(["Plans the documentation of a product area.",
+                                             "Edits the drafts of other writers."])),
+        ("Staff Technical Writer", bullets(["Sets the style guide every writer follows.",
+                                            "Trains engineers to write their own guides."])),
+    ]),
+}
+QUILL_INTRO = page("# Introduction\n\n## In short\n\nUp to Senior, you become the best you can be yourself.\n\n"
+                   "At Staff level, the job turns to helping others succeed and scaling yourself.\n",
+                   title="Introduction", permalink="/introduction", parent="Quill", nav_order=0)
+
+
+@pytest.fixture(scope="module")
+def quill(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    content = write_ladders(tmp_path_factory.mktemp("quill") / "content", QUILL, framework="Quill")
+    return open_answerer(write_pages(content, {"introduction.md": QUILL_INTRO}))
+
+
+@pytest.mark.parametrize("question", ["senior vs staff - what actually changes?", "staff vs senior?"])
+def test_two_levels_every_ladder_has_are_compared_in_the_frameworks_own_words(quill, composed,
+                                                                             question: str) -> None:
+    answer = composed(quill, "compare", question)
+    assert answer.confident
+    assert "At Staff level, the job turns to helping others" in answer.quotes[0].text
+    assert not any(q.entry.level for q in answer.quotes)  # no one ladder's levels picked at random
+
+
+def test_two_levels_of_one_named_ladder_are_still_side_by_side(quill, composed) -> None:
+    answer = composed(quill, "compare", "senior engineer vs staff engineer?")
+    assert [q.entry.level for q in answer.quotes] == ["Senior Engineer", "Staff Engineer"]
+
+
+# The same ladders with no introduction, and a page outside them that names both levels only in passing.
+QUILL_IN_PASSING = page("# Hiring\n\n## Panels\n\nEvery panel has a senior or staff interviewer and a note taker.\n",
+                        title="Hiring", permalink="/hiring", parent="Quill", nav_order=9)
+
+
+@pytest.fixture(scope="module")
+def quill_in_passing(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    content = write_ladders(tmp_path_factory.mktemp("quill-passing") / "content", QUILL, framework="Quill")
+    return open_answerer(write_pages(content, {"hiring.md": QUILL_IN_PASSING}))
+
+
+def test_prose_that_names_both_levels_in_passing_is_no_comparison(quill_in_passing, composed) -> None:
+    answer = composed(quill_in_passing, "compare", "senior vs staff - who sets the technical direction?")
+    assert sorted(q.entry.level for q in answer.quotes) == ["Senior Engineer", "Staff Engineer"]
