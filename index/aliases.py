@@ -67,6 +67,7 @@ class Mention:
     refines: bool = False  # narrows only what the question's other names already select ("manager" track)
     derived: bool = False  # another form of the name's word ("lead" for Leadership)
     initials: bool = False  # typed as the initials of a title, `alias` ("TL" for "tech lead"), which is written out
+    uncoded: int = 0  # a level number with no code of its own ("level 5"; levelnames.NumberMention.uncoded)
 
 
 @dataclass
@@ -291,6 +292,7 @@ class _Alias:
     refines: bool = False
     derived: bool = False
     initials: bool = False
+    uncoded: int = 0
 
 
 class Structure:
@@ -521,7 +523,8 @@ class Structure:
             text = " ".join(ws[n.start : n.end])
             values = frozenset(("level", t) for t in n.values)
             digits = _digits(keys[n.start : n.end])
-            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, EXACT)
+            alias = _Alias(text, text.replace(" ", ""), n.end - n.start, digits, values, False, EXACT,
+                           uncoded=n.uncoded)
             candidates.append((EXACT, len(text), n.start, n.end, alias))
         # Another form of a one-word area's name ("lead" for Leadership), below the name itself.
         for pos, w in enumerate(ws):
@@ -557,14 +560,14 @@ class Structure:
                             and not alias.derived and (score == m.score or _kinds(alias.values) == {"area"}):
                         chosen[k] = Mention(
                             i, j, m.text, m.kinds | _kinds(alias.values), m.values | alias.values, score, m.partial,
-                            m.alias, initials=m.initials,
+                            m.alias, initials=m.initials, uncoded=m.uncoded,
                         )
                 continue
             taken |= span
             chosen.append(
                 Mention(
                     i, j, " ".join(ws[i:j]), _kinds(alias.values), alias.values, score, alias.partial, alias.text,
-                    alias.refines, alias.derived, alias.initials,
+                    alias.refines, alias.derived, alias.initials, alias.uncoded,
                 )
             )
         found.mentions = self._at_the_craft(sorted(chosen, key=lambda m: m.start), ws)

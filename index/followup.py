@@ -23,7 +23,9 @@ question in the same conversation is asked with it, and inherits what it does no
   ladder as long (`_matching`). A craft is also named by another form of its own word ("manager"), the
   starts of its name's words ("devex"), or the noun only its level titles call people by ("writers").
 - **A bare level number stays on the ladder.** "and at level 5?" after an M4 answer, on a ladder of
-  four, is that ladder's missing Level 5, not another ladder's (`_off_ladder`).
+  four, is that ladder's missing Level 5, not another ladder's (`_off_ladder`); and on the track of the last
+  level: after M4, where M3..M6 stand beside IC1..IC5 in one ladder, it is M5, though alone it counts to
+  IC5 (`_on_track`). A code of its own ("and for IC5?") still moves.
 - **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
   even when the question has a topic of its own.
 - **A ladder's own page** (its passages of no level) speaks for every level on it: a topic found there
@@ -218,7 +220,15 @@ class FollowUps:
             query = parse(query.text, detected, self.structure)  # the craft is a name now, not a word
         if not context or query.todo or query.meaning:
             return FollowUp(question, detected, asked=self.asked(detected))
-        off = None if any(f == "craft" for m in mentions for f, _ in m.values) else self._off_ladder(detected, context)
+        names_craft_itself = any(f == "craft" for m in mentions for f, _ in m.values)
+        along = mentions if names_craft_itself else self._on_track(mentions, context.level)
+        if along != mentions:
+            # "and at level 5?" after an M4 answer: M5, the number counted along the track of the last level.
+            mentions = along
+            detected = Detected(detected.words, mentions, detected.missing)
+            query = parse(query.text, detected, self.structure)
+            names_who, names_craft = self._names(mentions)
+        off = None if names_craft_itself else self._off_ladder(detected, context)
         if off is not None:
             # "and at level 5?" after an M4 answer, on a ladder of four: no level 5 of that ladder, rather than
             # another ladder's (the missing level is answered for the ladder carried).
@@ -388,6 +398,19 @@ class FollowUps:
         track = set(title_qualifiers(level))
         on_track = [t for t in named if track and set(title_qualifiers(t)) == track]
         return on_track[0] if len(on_track) == 1 else ""
+
+    def _on_track(self, mentions: list[Mention], level: str) -> list[Mention]:
+        """The question's names with a level number that came with no code of its own ("and at level 5?") read
+        along the track of the last answer's `level` when that track has the number: M5 after M4, though alone
+        "level 5" counts to IC5 beside the managers' M3..M6 (index/levelnames.py). Else as it reads alone."""
+        if not level:
+            return mentions
+        out = []
+        for m in mentions:
+            along = self.structure.level_names.on_track(level, m.uncoded) if m.uncoded and not m.partial else set()
+            values = frozenset(v for v in m.values if v[0] != "level") | {("level", t) for t in along}
+            out.append(replace(m, values=values) if along and values != m.values else m)
+        return out
 
     def _off_ladder(self, detected: Detected, context: Context) -> tuple[Mention, str] | None:
         """A level named by a bare number ("level 5", "lvl V") that the last answer's ladder does not have

@@ -17,7 +17,8 @@ Every rule here reads only the content's own titles, so it holds for any framewo
   "l3", "E3", "stage three" or "a 3" (after a word that introduces a level) then names every title
   numbered 3; a code the framework uses ("IC 3", "M4", "manager 4") names that code's title only. A level
   word counts levels: beside a track numbered from 1 (IC1…IC5), a track numbered from higher up (M3…M6)
-  borrows its numbers, so "level 3" there is IC3 (`_borrowed_numbers`).
+  borrows its numbers, so "level 3" there is IC3 (`_borrowed_numbers`). A follow-up reads a number with no code
+  along the track of the level before it instead, when that track has it (`on_track`: M5 after M4).
 
 Abbreviated words ("tech" for "technology", "eng" for "engineer", "sr" for "senior") are matched in
 index/aliases.py, word by word against these names.
@@ -108,6 +109,9 @@ class NumberMention:
     end: int
     values: frozenset[str]
     label: str = ""  # as the question means it: "Level 4", "IC3"
+    # The number when no code the titles use came with it ("level 5", "a 5"): which track it is on is then the
+    # conversation's to say (`LevelNames.on_track`); 0 when a code said ("IC5", "M5").
+    uncoded: int = 0
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,12 @@ class LevelNames:
         counted = every - self._borrowed
         return counted or every
 
+    def on_track(self, title: str, n: int) -> set[str]:
+        """The titles numbered `n` by what numbers `title` (its code, or its ladder's count): "M5" for "M4" and 5,
+        "D4 Staff Developer" for "D3 Senior Developer" and 4. Empty when that track has no `n` (M3..M6 and 2)."""
+        codes = {code for (code, _), ts in self.numbered.items() if title in ts}
+        return {t for code in codes for t in self.numbered.get((code, n), ())}
+
     def number_mentions(self, ws: list[str], names: set[str], ordinals: set[int] = frozenset()) -> list[NumberMention]:
         """Level numbers in a question's words; `names` are words that name something else (an area, a
         craft), which never stand for a code ("mobile 4" is not "M4"); `ordinals`, positions of numbers
@@ -330,7 +340,8 @@ class LevelNames:
                 start, end, code, n = found
                 if end < len(ws) and singular(ws[end]) in self.role_nouns:
                     end += 1  # "a level 3 engineer" is one name, not two
-                out.append(NumberMention(start, end, frozenset(titles), _label(code, n)))
+                out.append(NumberMention(start, end, frozenset(titles), _label(code, n),
+                                         0 if code in self.codes else n))
                 i = end
                 continue
             i += 1

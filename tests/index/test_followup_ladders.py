@@ -318,3 +318,48 @@ def test_the_code_a_ladders_titles_share_names_that_ladder(coded: Answerer) -> N
     assert top(ems) == ("EM4 Senior Engineering Manager", "Delivery") and "level" in ems.carried
     _, ic = converse(coded, "how does an EM3 collaborate?", "and as an IC?")
     assert top(ic) == ("IC3 Senior Engineer", "Collaboration")
+
+
+# One ladder of two tracks, as Sourcegraph writes its engineers': IC1..IC5 counted from one, and managers M3..M6
+# numbered beside the ICs they stand with. Asked alone, "level 5" counts levels (IC5); M5 is named "M5".
+TWO_TRACKS = {
+    "engineering": ("Engineering", [
+        ("IC1", "fixes small bugs with a mentor", "pairs daily with a buddy"),
+        ("IC2", "ships features on their own", "reviews newcomers' pull requests"),
+        ("IC3", "designs a service's schema changes", "mentors two engineers"),
+        ("IC4", "sets technical direction for several services", "aligns three teams on one design"),
+        ("IC5", "steers the platform's architecture", "speaks for engineering at conferences"),
+        ("M3", "plans the quarter of one squad", "holds one-to-ones with each report"),
+        ("M4", "owns the roadmap of two squads", "grows new team leads"),
+        ("M5", "owns a department's budget", "negotiates headcount with finance"),
+        ("M6", "sets the engineering organisation's goals", "represents engineering to the board"),
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def two_tracks(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("two_tracks") / "content", _cells(TWO_TRACKS)))
+
+
+def test_a_level_number_stays_on_the_track_of_the_last_answer(two_tracks: Answerer) -> None:
+    # After an M4 answer "and at level 5?" means the manager track's fifth, M5, not the IC5 it means alone.
+    assert top(two_tracks.ask("how does a level 5 handle delivery?")) == ("IC5", "Delivery")
+    _, five, six = converse(two_tracks, "how does an M4 handle delivery?", "and at level 5?", "and at level 6?")
+    assert top(five) == ("M5", "Delivery") and "area" in five.carried
+    assert top(six) == ("M6", "Delivery")
+    _, lvl = converse(two_tracks, "how does an M4 collaborate?", "and lvl 5?")
+    assert top(lvl) == ("M5", "Collaboration")
+    # On the IC track the number stays there too.
+    _, three = converse(two_tracks, "how does an IC2 handle delivery?", "and at level 3?")
+    assert top(three) == ("IC3", "Delivery")
+    # A number the last track lacks is read as it is alone: the managers start at M3, so "level 2" is IC2.
+    _, two = converse(two_tracks, "how does an M4 handle delivery?", "and at level 2?")
+    assert top(two) == ("IC2", "Delivery")
+
+
+def test_a_code_of_its_own_still_moves_off_the_last_track(two_tracks: Answerer) -> None:
+    _, ic5 = converse(two_tracks, "how does an M4 handle delivery?", "and for IC5?")
+    assert top(ic5) == ("IC5", "Delivery")
+    _, m3 = converse(two_tracks, "how does an IC3 collaborate?", "and for an M3?")
+    assert top(m3) == ("M3", "Collaboration")

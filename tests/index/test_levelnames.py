@@ -126,6 +126,18 @@ def test_codes_select_their_own_track_and_a_level_number_counts_levels(tmp_path:
     assert named(coded, "EM 3 delivery") == {"IC3", "M3"}
 
 
+def test_a_number_without_a_code_is_marked_for_the_conversation_to_place_on_a_track(tmp_path: Path) -> None:
+    coded = _structure(tmp_path, ["IC1", "IC2", "IC3", "IC4", "M3", "M4", "M5"])
+    names = coded.level_names
+    # "level 5" and "a 5" came with no code of the framework's: a follow-up may read them on the last track.
+    assert [m.uncoded for m in coded.detect("and at level 5?").mentions] == [5]
+    assert [m.uncoded for m in coded.detect("and becoming a 4?").mentions] == [4]
+    assert [m.uncoded for m in coded.detect("and for an M4?").mentions] == [0]
+    assert names.on_track("M4", 5) == {"M5"}
+    assert names.on_track("IC2", 3) == {"IC3"}
+    assert names.on_track("M4", 2) == set()  # the managers start at M3
+
+
 def test_a_level_number_names_every_track_when_none_counts_from_one(tmp_path: Path) -> None:
     # Both tracks start above 1 (IC2.., M2..): neither counts the levels, so "level 3" names both, as before.
     coded = _structure(tmp_path, ["IC2", "IC3", "IC4", "M2", "M3"])
