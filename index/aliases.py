@@ -36,7 +36,7 @@ from index.levelnames import (
 )
 from index.levelorder import LevelOrder
 from index.spelling import FEWEST_LETTERS, LOOSE_MIN, slips
-from index.tokens import GENERIC, MEMO, STOPWORDS, as_written, fold, ordinals, same_family, stem, words
+from index.tokens import GENERIC, MEMO, STOPWORDS, as_written, compounds, fold, ordinals, same_family, stem, words
 
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NUMBER = re.compile(r"\d+")
@@ -366,6 +366,8 @@ class Structure:
             if not partial and text in firsts and any(FIELDS[f] == "craft" for f, _ in values):
                 values.update(firsts[text])
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
+        # The hyphenated words the text writes ("kubernetes-sigs", an organisation): each is one term of the text.
+        self._compounds = {c for e in entries for c in compounds(e.description)}
         self._forms: dict[str, set[str]] = defaultdict(set)  # the text's words by stem
         for w in self.vocabulary:
             self._forms[stem(w)].add(w)
@@ -544,6 +546,11 @@ class Structure:
                     full = self._spelt_out.get(token)
                     alias = _Alias(full or w, w, 1, (), values, False, EXACT, initials=full is not None)
                     candidates.append((EXACT, len(w), pos, pos + 1, alias))
+        # A hyphenated word the framework writes too is its term, named only whole: "kubernetes-sigs" (a GitHub
+        # organisation) is no "SIG", while "sig-node reviewers" still names the section that name covers whole.
+        terms = self._terms_in(question, ws)
+        candidates = [(score, size, i, j, alias) for score, size, i, j, alias in candidates
+                      if not any(i < end and start < j and not (i <= start and end <= j) for start, end in terms)]
         # Most matched characters first, weighted steeply by similarity: "hed of ml" (a typo of a long
         # name) beats an exact "ml", but an exact "machine learning" beats a loose longer name.
         candidates.sort(key=lambda c: (-((c[0] / EXACT) ** 4) * c[1], -c[0], c[2]))
@@ -587,6 +594,16 @@ class Structure:
             taken = {k for m in chosen for k in range(m.start, m.end)}
             found.missing = self.level_names.missing_seniority(keys, self._craft_words, taken)
         return found
+
+    def _terms_in(self, question: str, ws: list[str]) -> list[tuple[int, int]]:
+        """Spans of `ws` that are hyphenated words of the question which the framework's text writes too."""
+        spans: list[tuple[int, int]] = []
+        for parts in compounds(question):
+            if parts not in self._compounds:
+                continue
+            n = len(parts)
+            spans += [(i, i + n) for i in range(len(ws) - n + 1) if tuple(ws[i : i + n]) == parts]
+        return spans
 
     def _at_the_craft(self, mentions: list[Mention], ws: list[str]) -> list[Mention]:
         """A level of one ladder written together with a craft that does not have it ("devex engineer II", where

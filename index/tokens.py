@@ -200,6 +200,11 @@ def _tokens(text: str) -> tuple[tuple[str, bool], ...]:
 _COMPOUND = re.compile(r"[a-z]+(?:-[a-z]+)+")
 
 
+def compounds(text: str) -> list[tuple[str, ...]]:
+    """The text's hyphenated compounds, each as its words ("kubernetes-sigs" -> ("kubernetes", "sigs"))."""
+    return [tuple(c.split("-")) for c in _COMPOUND.findall(fold(text))] if "-" in text else []
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content words, and each hyphenated compound also as one word: "gate-keep" is written
     "gatekeeper" as often as not, "on-call" "oncall" (they meet "gatekeeper" through its prefix)."""
@@ -213,7 +218,7 @@ def _terms(text: str) -> tuple[str, ...]:
     stop = stopwords()
     out = [stem(w) for w in words(text) if w not in stop]
     if "-" in text:
-        out.extend(stem(c.replace("-", "")) for c in _COMPOUND.findall(fold(text)))
+        out.extend(stem("".join(c)) for c in compounds(text))
     return tuple(out)
 
 

@@ -305,3 +305,41 @@ def test_every_parenthesised_part_of_a_name_is_a_name(tmp_path: Path) -> None:
     structure = _area_structure(tmp_path, ["Operations (on-call) (SRE)", "Delivery"])
     assert _areas_named(structure, "what is expected of SRE work?") == {"Operations (on-call) (SRE)"}
     assert _areas_named(structure, "what is expected for on-call?") == {"Operations (on-call) (SRE)"}
+
+
+def _orgs_framework(root: Path) -> Path:
+    """A made-up contributor ladder: a Community ladder whose Member page speaks of a related GitHub organisation
+    written with a hyphen ("acme-labs"), beside a Labs ladder whose page mentions its members in passing."""
+    from tests.support.frameworks import Ladder, area_table, write_ladders
+
+    member = area_table({"Requirements": "Has two sponsors and has filed ten pull requests."}) + (
+        "\n## Related organizations\n\nThere are related GitHub organizations, such as acme-labs. If you are a member "
+        "of one of these orgs, you are implicitly eligible for membership in the others and can ask to join.\n")
+    labs_intro = "## Notebooks\n\nEvery member of a lab keeps a lab notebook of the experiments they run.\n"
+    cells = area_table({"Experiments": "Runs experiments and writes them up."})
+    maintainer = area_table({"Reviews": "Reviews code."})
+    return write_ladders(root, {
+        "community": Ladder("Community", [("Member", member), ("Maintainer", maintainer)]),
+        "labs": Ladder("Labs", [("Researcher", cells), ("Senior Researcher", cells)], intro=labs_intro),
+    })
+
+
+def test_a_hyphenated_word_the_text_writes_names_nothing_by_a_part(tmp_path: Path) -> None:
+    """"acme-labs" is an organisation the framework writes as one word, not the Labs ladder: only a name that
+    covers it whole takes it, so "member" alone is the name the question gives."""
+    from tests.support.frameworks import structure_of
+
+    structure = structure_of(_orgs_framework(tmp_path))
+    found = structure.detect("im already in acme-labs, does that make me an org member too")
+    assert [m.text for m in found.mentions] == ["member"]
+    # Written apart, or as a hyphenated word the text never writes, the part still names its ladder.
+    assert any(("craft", "Labs") in m.values for m in structure.detect("what does a researcher in labs do").mentions)
+    assert any(("craft", "Labs") in m.values for m in structure.detect("what does a labs-researcher do").mentions)
+
+
+def test_a_member_of_a_hyphenated_organisation_is_answered_from_the_member_page(open_answerer,
+                                                                              tmp_path: Path) -> None:
+    answerer = open_answerer(_orgs_framework(tmp_path))
+    answer = answerer.ask("im already in acme-labs, does that make me an org member too")
+    assert answer.confident
+    assert "implicitly eligible for membership" in answer.quotes[0].text
