@@ -53,7 +53,6 @@ from index.aliases import EXACT, FIELDS, Detected, Mention, Structure, clipped, 
 from index.entry import Entry
 from index.intents import ASKING, COMPARING, LADDER, direction, moves_on_the_ladder
 from index.levelnames import (
-    LEVEL_WORDS,
     SENIORITY,
     MissingLevel,
     base_title,
@@ -413,16 +412,16 @@ class FollowUps:
         return out
 
     def _off_ladder(self, detected: Detected, context: Context) -> tuple[Mention, str] | None:
-        """A level named by a bare number ("level 5", "lvl V") that the last answer's ladder does not have
-        though another ladder does: (its mention, the missing level's label), else None."""
+        """A level named by a number with no code of its own ("level 5", "lvl V", "the 5th level", "a level 5
+        engineer") that the last answer's ladder does not have though another ladder does: (its mention, the
+        missing level's label), else None."""
         if not context.craft:
             return None
         own = [lv.title for lv in self.levels.levels(context.craft, context.framework or None)]
         for m in detected.mentions:
-            ws = m.text.split()
-            if m.partial or "who" not in m.kinds or len(ws) != 2 or ws[0] not in LEVEL_WORDS:
+            n = m.uncoded
+            if m.partial or "who" not in m.kinds or not n:
                 continue
-            n = int(ws[1]) if ws[1].isdigit() else roman(ws[1])
             named = {self.craft_of[i] for i in self.structure.rows(m, {"who"})}
             if n and own and context.craft not in named and not any(n in rank(t)[0] for t in own):
                 return m, f"Level {n}"

@@ -287,6 +287,11 @@ def test_a_bare_number_the_ladder_lacks_is_missing_there_not_taken_from_another(
     assert five.intent == "missing_level" and not five.quotes
     assert five.message.startswith("Management Track has no Level 5")
     assert "M4 Director" in five.message and "D5" not in five.message
+    # However the number is written: glued to its level word, or as an ordinal before it.
+    for asked in ("and at L5?", "and the 5th level?", "and a level 5 engineer?"):
+        *_, written = converse(tracks, "how does an M3 collaborate?", "and at level 4?", asked)
+        assert written.intent == "missing_level" and not written.quotes, asked
+        assert written.message.startswith("Management Track has no Level 5"), asked
     # Named with its ladder, level 5 is that ladder's.
     _, named = converse(tracks, "how does an M3 collaborate?", "and at level 5 on the engineering track?")
     assert top(named) == ("D5 Principal Developer", "Collaboration")
