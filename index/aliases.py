@@ -519,8 +519,10 @@ class Structure:
                 keys[i:j], alias.text.split(), self.vocabulary, initials=tuple(p in capitals for p in range(i, j))))
         ]
         numbers = self.level_names.number_mentions(keys, self._name_words, ordinals(question))
+        # Words that spell a level's name, exactly or cut short ("eng I" of Engineer I), are that name.
+        spelt_levels = {(i, j) for _, _, i, j, alias in candidates if any(f == "level" for f, _ in alias.values)}
         for n in numbers:
-            if (n.start, n.end) in exact:
+            if (n.start, n.end) in exact or (n.start, n.end) in spelt_levels:
                 continue  # "EM 2" is "Engineering Manager 2" by its own name, not every level numbered 2
             text = " ".join(ws[n.start : n.end])
             values = frozenset(("level", t) for t in n.values)

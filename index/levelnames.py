@@ -257,7 +257,11 @@ class LevelNames:
                 nouns[tuple(ws[:-1])].append((t, int(ws[-1])))
         for prefix, numbered in nouns.items():
             lowest = min(numbered, key=lambda tn: tn[1])[0]
-            if len(numbered) >= 2 and (len(prefix) == 1 or not ladders or lowest in first_rungs):
+            # A longer name numbered higher up is still the ladder's word when it is the job's own name, its words
+            # all role nouns ("Software engineer I" and "II" after "Associate software engineer"), not a rung's
+            # ("Senior Engineer 1"): "engineer 2", and "level 2", are Software engineer II by its number.
+            job = all(singular(w) in self.role_nouns for w in prefix)
+            if len(numbered) >= 2 and (len(prefix) == 1 or not ladders or lowest in first_rungs or job):
                 for t, n in numbered:
                     self.numbered[(prefix[-1], n)].add(t)
         # Where no title of a ladder carries a number, "level 3" is its third rung: people count levels
@@ -386,13 +390,13 @@ class LevelNames:
 
     def _code_for(self, word: str, names: set[str]) -> str | None:
         """The numbering code a word before a number stands for: '' for a level word, a code the framework
-        uses ("ic", or "manager" for "m"), None when the word is no level marker."""
+        uses ("ic", "manager" for "m", or "eng" cut short from "engineer"), None when the word is no level marker."""
         if word in LEVEL_WORDS:
             return ""
         if word in self.codes:
             return word
         if len(word) >= FEWEST_LETTERS and word not in STOPWORDS and word not in names:
-            matches = [c for c in self.codes if word.startswith(c)]
+            matches = [c for c in self.codes if word.startswith(c) or c.startswith(word)]
             if len(matches) == 1:
                 return matches[0]
         if len(word) <= 2 and word.isalpha() and word not in STOPWORDS:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.aliases import Structure
-from tests.support.frameworks import structure_of
+from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
 
 CRAFT = """---
 title: Engineering Craft
@@ -206,3 +206,33 @@ def test_a_words_level_code_is_read_once_however_often_it_is_asked(monkeypatch: 
     assert levelnames.code_number("b2b") is None
     assert read == ["ic3", "b2b"]
     getattr(levelnames.code_number, "cache_clear", lambda: None)()
+
+
+@pytest.mark.parametrize("question", ["engineer II delivery", "eng II delivery", "eng 2 - how do they deliver?",
+                                      "software engineer 2 delivery"])
+def test_the_jobs_own_name_numbers_its_levels_though_the_ladder_starts_below_them(tmp_path: Path,
+                                                                                question: str) -> None:
+    # "Software Engineer I" and "II" after "Associate Software Engineer": the numbered name is the job's own
+    # (every title carries it), not a rung's like "Senior Engineer 1", so its last word, or a word cut short
+    # from it, numbers the levels as "Engineer II" would.
+    titles = ["Associate Software Engineer", "Software Engineer I", "Software Engineer II",
+              "Senior Software Engineer"]
+    ladder = _structure(tmp_path, titles, craft="Software Engineer")
+    assert named(ladder, question) == {"Software Engineer II"}
+
+
+@pytest.mark.parametrize(("question", "level"), [("eng I delivery", "Engineer I"), ("eng 2 delivery", "Engineer II"),
+                                                 ("dx eng II delivery", "DX Engineer II")])
+def test_a_level_named_cut_short_is_that_level_not_every_level_of_its_number(tmp_path: Path, question: str,
+                                                                             level: str) -> None:
+    # "eng I" spells Engineer I word by word: that name, as "EM 2" is Engineering Manager 2, though "engineer 1"
+    # also numbers DX Engineer I, the first rung of another ladder.
+    def ladder(prefix: str) -> list[tuple[str, str]]:
+        numbered = [(f"{prefix}Engineer {n}", area_table({"Delivery": f"Ships work of size {k}."}))
+                    for k, n in enumerate(["I", "II"], 1)]
+        return [*numbered, (f"Senior {prefix}Engineer", area_table({"Delivery": "Leads."}))]
+
+    content = write_ladders(tmp_path, {"eng": Ladder("Engineering", ladder("")),
+                                       "dx": Ladder("Developer Experience", ladder("DX "))})
+    assert named(structure_of(content), question) == {level}
+
