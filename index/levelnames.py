@@ -15,7 +15,9 @@ Every rule here reads only the content's own titles, so it holds for any framewo
 - **Numbering.** A title that is a code or a level word plus a number ("L3", "IC3", "M4", "Level 3",
   "Band 3", or a qualifier "(IC3)") makes the framework numbered. A question's "level 3", "lvl 3",
   "l3", "E3", "stage three" or "a 3" (after a word that introduces a level) then names every title
-  numbered 3; a code the framework uses ("IC 3", "M4", "manager 4") names that code's title only. A level
+  numbered 3, unless a code the titles lack is followed by a noun the framework names nothing by ("my W2
+  form", "an S3 bucket": a kind of that noun, `_names_a_thing`); a code the framework uses ("IC 3", "M4",
+  "manager 4") names that code's title only. A level
   word counts levels: beside a track numbered from 1 (IC1…IC5), a track numbered from higher up (M3…M6)
   borrows its numbers, so "level 3" there is IC3 (`_borrowed_numbers`). A follow-up reads a number with no code
   along the track of the level before it instead, when that track has it (`on_track`: M5 after M4).
@@ -324,7 +326,8 @@ class LevelNames:
             glued = code_number(singular(w))
             found: tuple[int, int, str, int] | None = None  # start, end, code, number
             counting = False  # introduced by a level word, which counts levels
-            if glued and (glued[0] in LEVEL_WORDS or glued[0] in self.codes or len(glued[0]) <= 2):
+            if glued and (glued[0] in LEVEL_WORDS or glued[0] in self.codes
+                          or len(glued[0]) <= 2 and not self._names_a_thing(ws, i + 1, names)):
                 found, counting = (i, i + 1, *glued), glued[0] in LEVEL_WORDS
             elif w.isdigit() and i in ordinals and i + 1 < len(ws) and (ws[i + 1] in LEVEL_WORDS
                                                                          or ws[i + 1] in self.codes):
@@ -335,6 +338,8 @@ class LevelNames:
                 pass  # "one level up", "two levels higher": how many rungs to move, not which level
             elif w.isdigit() and i > 0:
                 code = self._code_for(ws[i - 1], names)
+                if code == "" and ws[i - 1] not in LEVEL_WORDS and self._names_a_thing(ws, i + 1, names):
+                    code = None  # "W 2 form": an unknown code naming the thing after it, as "W2 form" below
                 if code is not None:
                     found, counting = (i - 1, i + 1, code, int(w)), ws[i - 1] in LEVEL_WORDS
                 elif ws[i - 1] in _BARE_BEFORE and i not in ordinals:
@@ -387,6 +392,17 @@ class LevelNames:
                     or (len(after) == 2 and after[1] in jobs):  # "a senior backend engineer"
                 return [MissingLevel(i, i + 1, f'level called "{w.capitalize()}"', seniority=True)]
         return []
+
+    def _names_a_thing(self, ws: list[str], end: int, names: set[str]) -> bool:
+        """Whether an unknown code ending before `ws[end]` names the thing that word is ("W2 form", "A4 paper",
+        "S3 bucket", "G2 review"): a code before a noun is a kind of that noun, and a level's code is followed by
+        what the framework names (an area, a craft, a role noun, a title's word: "E4 impact", "E5 backend
+        engineer") or by no content word at all ("what does an E5 do", "expected at E3")."""
+        if end >= len(ws):
+            return False
+        w = singular(ws[end])
+        return (w.isalpha() and w not in STOPWORDS and w not in names and w not in LEVEL_WORDS
+                and w not in self.role_nouns and w not in self._title_words and w not in self.codes)
 
     def _code_for(self, word: str, names: set[str]) -> str | None:
         """The numbering code a word before a number stands for: '' for a level word, a code the framework

@@ -236,3 +236,61 @@ def test_a_level_named_cut_short_is_that_level_not_every_level_of_its_number(tmp
                                        "dx": Ladder("Developer Experience", ladder("DX "))})
     assert named(structure_of(content), question) == {level}
 
+
+# A numbered framework whose text uses the everyday words off-topic codes come with ("form", "paper", "review").
+_FORMS = {
+    "Mastery": "Applies accessibility principles to common problems such as form design.",
+    "Research": "Replicates approaches from research papers and writes them up.",
+    "Communication": "Gives helpful feedback in code reviews and storage bucket designs.",
+    "Impact": "Solves ambiguous problems for the team.",
+}
+
+
+def _forms_framework(root: Path) -> Path:
+    (root / "craft.md").write_text(CRAFT.replace("Engineering Craft", "Web Engineering Craft"), "utf-8")
+    for n in range(1, 5):
+        areas = {area: f"{text} Level {n} scope." for area, text in _FORMS.items()}
+        (root / f"level{n}.md").write_text(_level(f"Level {n}", n, areas, "Web Engineering Craft"), "utf-8")
+    return root
+
+
+# A short code glued to a number before a noun the framework names nothing by is that noun's kind, a tax form,
+# a visa, a paper size or a storage bucket, not a level: "W2" in "my W2 form" is no Level 2.
+OFF_TOPIC_CODES = ["where do I get my W2 form", "how do I apply for a K1 visa", "where is the A4 paper",
+                   "how do I make an S3 bucket", "should I write a G2 review",
+                   "where can I find my P45", "when do I get my P60", "do I get a 1099",
+                   "do we do B2B sales", "how do I get an H1B"]
+# Codes with no noun after them may still be a level's ("expected at E3"): the gate, not the reading, refuses them.
+GATED_CODES = ["how do I fill in a W-4", "can I play an MP3 in the office"]
+# Level numbers as people type them, an unknown big-tech code ("E5") included, before a name, an intent word
+# or nothing.
+ON_TOPIC_CODES = {"what does an L3 do": "Level 3", "lvl 3 impact": "Level 3", "what is expected at E3": "Level 3",
+                  "E4 impact": "Level 4",
+                  "level 3 mastery": "Level 3", "E2 web engineer communication": "Level 2",
+                  "E 3 impact": "Level 3", "what does an E3 do": "Level 3"}
+
+
+@pytest.mark.parametrize("question", [*OFF_TOPIC_CODES, "where do I get my W 2 form"])
+def test_an_unknown_code_before_a_noun_the_framework_never_names_is_no_level(tmp_path: Path, question: str) -> None:
+    assert named(structure_of(_forms_framework(tmp_path)), question) == set()
+
+
+@pytest.mark.parametrize(("question", "level"), list(ON_TOPIC_CODES.items()))
+def test_level_codes_people_type_still_name_the_level(tmp_path: Path, question: str, level: str) -> None:
+    assert named(structure_of(_forms_framework(tmp_path)), question) == {level}
+
+
+@pytest.fixture(scope="module")
+def forms_answerer(open_answerer, tmp_path_factory: pytest.TempPathFactory):
+    return open_answerer(_forms_framework(tmp_path_factory.mktemp("forms")), progress=False)
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC_CODES + GATED_CODES)
+def test_a_tax_form_or_a_visa_is_not_answered_from_a_level(forms_answerer, question: str) -> None:
+    answer = forms_answerer.ask(question)
+    assert not answer.confident, [q.entry.level for q in answer.quotes]
+
+
+def test_a_level_code_with_an_area_is_still_answered_from_that_level(forms_answerer) -> None:
+    answer = forms_answerer.ask("E4 impact")
+    assert answer.confident and (answer.quotes[0].entry.level, answer.quotes[0].entry.area) == ("Level 4", "Impact")
