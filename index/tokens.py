@@ -281,8 +281,11 @@ def degree_words(ws: list[str]) -> set[int]:
 
 def pairs(stems: list[str]) -> list[str]:
     """Neighbouring content words as one term ("blog+post"): a phrase the question and the text share
-    ("writing blog posts") is stronger evidence than its words scattered over a cell."""
-    return [f"{a}+{b}" for a, b in zip(stems, stems[1:], strict=False) if a != b and not (a.isdigit() or b.isdigit())]
+    ("writing blog posts") is stronger evidence than its words scattered over a cell. A number with the word
+    it counts is such a phrase too ("8+year", "3+direct"): the digit alone is in every cell that writes some
+    other 8, and "8 years" against "2 years" differ only by it. A word before a number ("level+3") is no
+    phrase: it names which one, and a level the question names is read as a level, not as its words."""
+    return [f"{a}+{b}" for a, b in zip(stems, stems[1:], strict=False) if a != b and not b.isdigit()]
 
 
 def expand(stems: list[str]) -> list[str]:

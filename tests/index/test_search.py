@@ -399,3 +399,45 @@ def test_an_ordinal_or_a_levels_number_gives_no_count(open_answerer: Callable[..
         assert not orbit.ask(question).confident, question
     answer = orbit.ask("how many weeks long is a level 3 milestone?")
     assert answer.confident and (answer.quotes[0].entry.area, answer.quotes[0].entry.level) == ("Delivery", "Level 3")
+
+
+
+@pytest.fixture(scope="module")
+def tenure_answerer(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    """A made-up ladder whose level pages each end on how many years of experience they ask, the same sentence
+    but for its number, after other words a question may also use ("level", "needs", "reports")."""
+    from tests.support.frameworks import Ladder, area_table, write_ladders
+
+    def level(scope: str, years: int) -> str:
+        return area_table({"Expectations": f"{scope} Usually asks for at least {years} years of industry experience."})
+
+    ladder = Ladder("Platform", [
+        ("Associate", level("Works on tasks at the level of one team's needs, with help when it needs it.", 1)),
+        ("Practitioner", level("Delivers projects at the level one team needs, and meets the needs of others. "
+                               "Has 2 direct reports at most.", 4)),
+        ("Expert", level("Owns a product area and has about 5 direct reports.", 8)),
+        ("Fellow", level("Sets direction for the company.", 12)),
+    ])
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("tenure"), {"platform": ladder}))
+
+
+@pytest.mark.parametrize(("question", "level", "says"), [
+    ("which level needs 8 years of experience?", "Expert", "at least 8 years"),
+    ("which level needs twelve years of experience", "Fellow", "at least 12 years"),
+    ("at which level do you need 4 yrs of experience", "Practitioner", "at least 4 years"),
+])
+def test_a_number_that_names_no_level_picks_the_text_that_writes_it(tenure_answerer: Answerer, question: str,
+                                                                   level: str, says: str) -> None:
+    # Every level's text says "N years of experience": only the number tells them apart, so the text that writes
+    # the asked number with its word answers, not one that shares more of the question's other words.
+    answer = tenure_answerer.ask(question)
+    assert answer.quotes[0].entry.level == level
+    assert says in answer.quotes[0].text
+
+
+def test_a_level_number_still_names_the_level_not_a_count(tenure_answerer: Answerer) -> None:
+    # "level 2" names the Practitioner; the Associate's and the Expert's texts write no 2, the Practitioner's
+    # "2 direct reports" is its own. The number is the level's, not a count to find.
+    answer = tenure_answerer.ask("how many years of experience at level 3?")
+    assert answer.quotes[0].entry.level == "Expert"
+    assert "at least 8 years" in answer.quotes[0].text

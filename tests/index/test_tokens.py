@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.tokens import degree_words, same_family, words
+from index.tokens import degree_words, pairs, same_family, terms, words
 
 
 @pytest.mark.parametrize("a, b, family", [
@@ -126,3 +126,11 @@ def test_an_ordinal_is_told_apart_from_a_cardinal() -> None:
     from index.tokens import ordinals
 
     assert ordinals("the 2nd and the 3 levels") == {1}
+
+
+def test_a_number_and_the_word_it_counts_are_a_phrase_but_a_word_before_a_number_is_not() -> None:
+    # "8 years" against "2 years" differ by the number alone: with its word it is a phrase both the question and
+    # the text hold. "level 3" names which level, and is no phrase of a topic.
+    assert "8+year" in pairs(terms("a minimum of 8 years of experience"))
+    assert "5+direct" in pairs(terms("about five direct reports"))
+    assert "level+3" not in pairs(terms("expected at level 3"))
