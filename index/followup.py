@@ -401,12 +401,17 @@ class FollowUps:
     def _on_track(self, mentions: list[Mention], level: str) -> list[Mention]:
         """The question's names with a level number that came with no code of its own ("and at level 5?") read
         along the track of the last answer's `level` when that track has the number: M5 after M4, though alone
-        "level 5" counts to IC5 beside the managers' M3..M6 (index/levelnames.py). Else as it reads alone."""
-        if not level:
+        "level 5" counts to IC5 beside the managers' M3..M6 (index/levelnames.py). Else, and when that track lacks
+        any of the question's numbers, as they read alone."""
+        numbered = {id(m): self.structure.level_names.on_track(level, m.uncoded)
+                    for m in mentions if level and m.uncoded and not m.partial}
+        if not all(numbered.values()):
+            # Every number on one track or none: "from level 2 to level 3" after M4, where M has no 2, is IC2 to
+            # IC3 as alone, not IC2 to M3.
             return mentions
         out = []
         for m in mentions:
-            along = self.structure.level_names.on_track(level, m.uncoded) if m.uncoded and not m.partial else set()
+            along = numbered.get(id(m), set())
             values = frozenset(v for v in m.values if v[0] != "level") | {("level", t) for t in along}
             out.append(replace(m, values=values) if along and values != m.values else m)
         return out

@@ -363,6 +363,18 @@ def test_a_level_number_stays_on_the_track_of_the_last_answer(two_tracks: Answer
     assert top(two) == ("IC2", "Delivery")
 
 
+def test_two_level_numbers_stay_on_one_track(two_tracks: Answerer) -> None:
+    # After M4, "level 2 vs level 3" reads both numbers as they read alone (IC2, IC3), since the managers have no
+    # level 2: not IC2 beside M3, two tracks at once (docs/retrieval.md, step 5).
+    _, versus = converse(two_tracks, "how does an M4 handle delivery?", "level 2 vs level 3")
+    assert {q.entry.level for q in versus.quotes} == {"IC2", "IC3"}, versus.to_json()
+    _, path = converse(two_tracks, "how does an M4 handle delivery?", "what do I need to go from level 2 to level 3?")
+    assert path.intent == "checklist" and {q.entry.level for q in path.quotes} == {"IC3"}, path.to_json()
+    # Where the track has both, both stay on it.
+    _, managers = converse(two_tracks, "how does an M4 handle delivery?", "level 4 vs level 5")
+    assert {q.entry.level for q in managers.quotes} == {"M4", "M5"}, managers.to_json()
+
+
 def test_a_code_of_its_own_still_moves_off_the_last_track(two_tracks: Answerer) -> None:
     _, ic5 = converse(two_tracks, "how does an M4 handle delivery?", "and for IC5?")
     assert top(ic5) == ("IC5", "Delivery")
