@@ -275,7 +275,7 @@ class LevelNames:
             for k, rung in enumerate(rungs, start=1):
                 self.numbered[("", k)].update(t for t in rung if t in bases)
         self.codes = frozenset(code for code, _ in self.numbered if code)
-        self._borrowed = _borrowed_numbers(ladders)
+        self._borrowed = _borrowed_numbers(ladders, self.numbered)
         self._title_words = {w for t in self.titles for w in words(t)}
         # The level words this framework's titles use ("band"), read once here rather than per question.
         self._level_words = _ALWAYS_LEVEL | {w for w in self._title_words if w in LEVEL_WORDS}
@@ -420,19 +420,25 @@ class LevelNames:
         return None
 
 
-def _borrowed_numbers(ladders: Sequence[Sequence[set[str]]]) -> frozenset[str]:
+def _borrowed_numbers(ladders: Sequence[Sequence[set[str]]],
+                      numbered: dict[tuple[str, int], set[str]]) -> frozenset[str]:
     """The titles whose numbers are borrowed: in each craft they are in, their code numbers two or more titles
     from above 1 (M3…M6) beside a code that numbers its ladder from 1 (IC1…IC5), so its number says which of the
     counted levels the track stands beside, not how many levels up it is. A title the counted code also numbers
-    is counted."""
+    is counted. A level word is a code here too ("Band 1"…"Band 4" count from 1 as IC1…IC5 do), and a title with
+    no code is numbered by its noun (`numbered`: "Manager III" by "manager"); not one with a code, whose noun's
+    number counts sub-levels ("Engineering Manager 1 (M3)" is on the M track, not the first of "manager")."""
+    nouns: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for code_n, ts in numbered.items():
+        for t in ts:
+            nouns[t].add(code_n)
     borrowed: dict[str, bool] = {}
     for rungs in ladders:
         by_code: dict[str, dict[str, int]] = defaultdict(dict)
         for rung in rungs:
             for t in rung:
-                for code, n in title_numbers(t):
-                    if code:
-                        by_code[code][t] = min(n, by_code[code].get(t, n))
+                for code, n in title_numbers(t) or nouns.get(t, ()):
+                    by_code[code][t] = min(n, by_code[code].get(t, n))
         tracks = {code: numbers for code, numbers in by_code.items() if len(numbers) >= 2}
         counted = {t for numbers in tracks.values() if min(numbers.values()) == 1 for t in numbers}
         lent = {t for numbers in tracks.values() if min(numbers.values()) > 1 for t in numbers} - counted \

@@ -138,6 +138,24 @@ def test_a_number_without_a_code_is_marked_for_the_conversation_to_place_on_a_tr
     assert names.on_track("M4", 2) == set()  # the managers start at M3
 
 
+@pytest.mark.parametrize(("titles", "counted", "coded"), [
+    # The counted track written with a level word of its own, or in roman numerals after its noun, counts from 1
+    # as IC1..IC4 does: the managers beside it borrow their numbers whichever way either track writes them.
+    (["Band 1", "Band 2", "Band 3", "Band 4", "M3", "M4"], "Band 3", ("m3 delivery", "M3")),
+    (["Engineer I", "Engineer II", "Engineer III", "Engineer IV", "Manager III", "Manager IV"], "Engineer III",
+     ("manager 3 delivery", "Manager III")),
+    # A title's code says its track, not the sub-level its noun numbers ("Engineering Manager 1" is M3).
+    (["Engineer 1 (IC1)", "Engineer 2 (IC2)", "Senior Engineer 1 (IC3)", "Senior Engineer 2 (IC4)",
+      "Engineering Manager 1 (M3)", "Engineering Manager 2 (M4)"], "Senior Engineer 1 (IC3)",
+     ("m3 delivery", "Engineering Manager 1 (M3)")),
+])
+def test_level_n_counts_levels_however_the_tracks_write_their_numbers(
+        tmp_path: Path, titles: list[str], counted: str, coded: tuple[str, str]) -> None:
+    structure = _structure(tmp_path, titles)
+    assert named(structure, "level 3 delivery") == {counted}
+    assert named(structure, coded[0]) == {coded[1]}
+
+
 def test_a_level_number_names_every_track_when_none_counts_from_one(tmp_path: Path) -> None:
     # Both tracks start above 1 (IC2.., M2..): neither counts the levels, so "level 3" names both, as before.
     coded = _structure(tmp_path, ["IC2", "IC3", "IC4", "M2", "M3"])
