@@ -25,7 +25,8 @@ question in the same conversation is asked with it, and inherits what it does no
 - **A bare level number stays on the ladder.** "and at level 5?" after an M4 answer, on a ladder of
   four, is that ladder's missing Level 5, not another ladder's (`_off_ladder`); and on the track of the last
   level: after M4, where M3..M6 stand beside IC1..IC5 in one ladder, it is M5, though alone it counts to
-  IC5 (`_on_track`). A code of its own ("and for IC5?") still moves.
+  IC5 (`_on_track`), when that track has every number the question names. A code of its own ("and for IC5?")
+  still moves.
 - **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
   even when the question has a topic of its own.
 - **A ladder's own page** (its passages of no level) speaks for every level on it: a topic found there
