@@ -14,6 +14,7 @@ from index.entry import Entry
 from index.intents import COMPARING
 from index.intents import Intent as Plan
 from index.query import Query
+from index.ranking import NAMES
 from index.search import Ranking
 from index.tokens import words
 from index.worddiff import new_spans
@@ -93,6 +94,11 @@ def _said_together(asking: Asking, query: Query, ranking: Ranking, plan: Plan,
     # that names both in one breath ("a senior or staff interviewer") mentions them, it does not compare them.
     names = [_typed(query, span) for span in plan.side_spans[:2]]
     apart = {i for i in outside if _each_apart(entries[i], names)}
+    if ranking.features is not None:
+        # Nor prose that never speaks of the pay, leave or benefits the question asks about (the gate's
+        # `out_of_scope`): "the difference in salary between senior and staff" is no comparison it makes.
+        scope = ranking.features[:, NAMES.index("out_of_scope")]
+        apart = {i for i in apart if not scope[i]}
     hits = [h for h in ranking.hits if h.entry in apart][:asking.limit]
     if not hits:
         return None

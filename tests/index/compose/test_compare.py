@@ -183,6 +183,17 @@ def test_two_levels_every_ladder_has_are_compared_in_the_frameworks_own_words(qu
     assert not any(q.entry.level for q in answer.quotes)  # no one ladder's levels picked at random
 
 
+@pytest.mark.parametrize("question", ["what's the difference in salary between senior and staff?",
+                                      "senior vs staff: how much are they paid?"])
+def test_two_levels_compared_on_a_topic_the_framework_never_speaks_to_are_not_answered_from_prose(
+        quill, composed, question: str) -> None:
+    # The introduction compares Senior and Staff, but not their pay: the question is asked back, as it is where
+    # no such prose exists, not answered confidently with the introduction.
+    answer = composed(quill, "compare", question)
+    assert not answer.confident and not answer.quotes
+    assert answer.message.startswith("Which area should I compare?")
+
+
 def test_two_levels_of_one_named_ladder_are_still_side_by_side(quill, composed) -> None:
     answer = composed(quill, "compare", "senior engineer vs staff engineer?")
     assert [q.entry.level for q in answer.quotes] == ["Senior Engineer", "Staff Engineer"]
