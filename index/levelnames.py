@@ -19,8 +19,10 @@ Every rule here reads only the content's own titles, so it holds for any framewo
   form", "an S3 bucket": a kind of that noun, `_names_a_thing`); a code the framework uses ("IC 3", "M4",
   "manager 4") names that code's title only. A level
   word counts levels: beside a track numbered from 1 (IC1…IC5), a track numbered from higher up (M3…M6)
-  borrows its numbers, so "level 3" there is IC3 (`_borrowed_numbers`). A follow-up reads a number with no code
-  along the track of the level before it instead, when that track has it (`on_track`: M5 after M4).
+  borrows its numbers, so "level 3" there is IC3 (`_borrowed_numbers`), however the counted track writes its
+  numbers ("Band 1", "Engineer I"). A follow-up reads a number with no code
+  along the track of the level before it instead, when that track has every number the question names
+  (`on_track`: M5 after M4; "level 2 vs level 3" after M4, where M has no 2, is IC2 vs IC3 as alone).
 
 Abbreviated words ("tech" for "technology", "eng" for "engineer", "sr" for "senior") are matched in
 index/aliases.py, word by word against these names.
