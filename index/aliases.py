@@ -67,7 +67,7 @@ class Mention:
     refines: bool = False  # narrows only what the question's other names already select ("manager" track)
     derived: bool = False  # another form of the name's word ("lead" for Leadership)
     initials: bool = False  # typed as the initials of a title, `alias` ("TL" for "tech lead"), which is written out
-    uncoded: int = 0  # a level number with no code of its own ("level 5"; levelnames.NumberMention.uncoded)
+    uncoded: int | None = None  # a level number with no code of its own ("level 5"; levelnames.NumberMention.uncoded)
 
 
 @dataclass
@@ -292,7 +292,7 @@ class _Alias:
     refines: bool = False
     derived: bool = False
     initials: bool = False
-    uncoded: int = 0
+    uncoded: int | None = None
 
 
 class Structure:

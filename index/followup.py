@@ -405,7 +405,7 @@ class FollowUps:
         "level 5" counts to IC5 beside the managers' M3..M6 (index/levelnames.py). Else, and when that track lacks
         any of the question's numbers, as they read alone."""
         numbered = {id(m): self.structure.level_names.on_track(level, m.uncoded)
-                    for m in mentions if level and m.uncoded and not m.partial}
+                    for m in mentions if level and m.uncoded is not None and not m.partial}
         if not all(numbered.values()):
             # Every number on one track or none: "from level 2 to level 3" after M4, where M has no 2, is IC2 to
             # IC3 as alone, not IC2 to M3.
@@ -426,10 +426,10 @@ class FollowUps:
         own = [lv.title for lv in self.levels.levels(context.craft, context.framework or None)]
         for m in detected.mentions:
             n = m.uncoded
-            if m.partial or "who" not in m.kinds or not n:
+            if m.partial or "who" not in m.kinds or n is None:
                 continue
             named = {self.craft_of[i] for i in self.structure.rows(m, {"who"})}
-            if n and own and context.craft not in named and not any(n in rank(t)[0] for t in own):
+            if own and context.craft not in named and not any(n in rank(t)[0] for t in own):
                 return m, f"Level {n}"
         return None
 

@@ -114,8 +114,9 @@ class NumberMention:
     values: frozenset[str]
     label: str = ""  # as the question means it: "Level 4", "IC3"
     # The number when no code the titles use came with it ("level 5", "a 5"): which track it is on is then the
-    # conversation's to say (`LevelNames.on_track`); 0 when a code said ("IC5", "M5").
-    uncoded: int = 0
+    # conversation's to say (`LevelNames.on_track`); None when a code said ("IC5", "M5"), never 0, which "level 0"
+    # is.
+    uncoded: int | None = None
 
 
 @dataclass(frozen=True)
@@ -352,7 +353,7 @@ class LevelNames:
                 if end < len(ws) and singular(ws[end]) in self.role_nouns:
                     end += 1  # "a level 3 engineer" is one name, not two
                 out.append(NumberMention(start, end, frozenset(titles), _label(code, n),
-                                         0 if code in self.codes else n))
+                                         None if code in self.codes else n))
                 i = end
                 continue
             i += 1

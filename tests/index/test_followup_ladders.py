@@ -363,6 +363,30 @@ def test_a_level_number_stays_on_the_track_of_the_last_answer(two_tracks: Answer
     assert top(two) == ("IC2", "Delivery")
 
 
+# Engineers counted from level 0, as some frameworks number an intern or apprentice level, beside managers from 1.
+FROM_ZERO = {
+    "engineering": ("Engineering Track", [
+        ("L0 Apprentice", "fixes typos with a mentor", "shadows a buddy every day"),
+        ("L1 Engineer", "ships small fixes on their own", "reviews newcomers' pull requests"),
+        ("L2 Senior Engineer", "designs a service's schema changes", "mentors two engineers"),
+    ]),
+    "management": ("Management Track", [
+        ("M1 Team Lead", "plans sprints for one squad", "holds weekly one-to-ones with each report"),
+        ("M2 Engineering Manager", "plans quarters for two squads", "hires and onboards new engineers"),
+    ]),
+}
+
+
+def test_level_zero_the_ladder_lacks_is_missing_there_as_any_other_number(
+        open_answerer: Callable[[Path], Answerer], tmp_path: Path) -> None:
+    # "and at level 0?" after M2 is the Management Track's missing Level 0, as "and at level 5?" would be, not the
+    # engineers' apprentice: a number with no code of its own, however small.
+    answerer = open_answerer(write_ladders(tmp_path / "content", _cells(FROM_ZERO)))
+    _, zero = converse(answerer, "how does an M2 collaborate?", "and at level 0?")
+    assert zero.intent == "missing_level" and not zero.quotes, zero.to_json()
+    assert zero.message.startswith("Management Track has no Level 0")
+
+
 def test_two_level_numbers_stay_on_one_track(two_tracks: Answerer) -> None:
     # After M4, "level 2 vs level 3" reads both numbers as they read alone (IC2, IC3), since the managers have no
     # level 2: not IC2 beside M3, two tracks at once (docs/retrieval.md, step 5).

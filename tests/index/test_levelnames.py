@@ -132,7 +132,7 @@ def test_a_number_without_a_code_is_marked_for_the_conversation_to_place_on_a_tr
     # "level 5" and "a 5" came with no code of the framework's: a follow-up may read them on the last track.
     assert [m.uncoded for m in coded.detect("and at level 5?").mentions] == [5]
     assert [m.uncoded for m in coded.detect("and becoming a 4?").mentions] == [4]
-    assert [m.uncoded for m in coded.detect("and for an M4?").mentions] == [0]
+    assert [m.uncoded for m in coded.detect("and for an M4?").mentions] == [None]
     assert names.on_track("M4", 5) == {"M5"}
     assert names.on_track("IC2", 3) == {"IC3"}
     assert names.on_track("M4", 2) == set()  # the managers start at M3
