@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -460,7 +461,7 @@ class Structure:
         # by `tokens.MEMO`, as every memo of the core is: a bound on memory only (three passes over an eval
         # set's 40-odd questions fill at most about a thousand entries of any of them).
         self._abbreviations: dict[tuple[str, str], bool] = {}
-        self._spelt: dict[tuple[str, ...], tuple[tuple[float, _Alias], ...]] = {}
+        self._spelt: dict[str, tuple[tuple[float, _Alias], ...]] = {}
         # Per typed word, the names (by word count, in `_by_letter` order) whose first word it could begin:
         # every window that starts with the word meets the same names, and most meet none.
         self._openers: dict[str, dict[int, list[tuple[_Alias, list[str]]]]] = {}
@@ -478,40 +479,46 @@ class Structure:
         if not ws or not self._aliases:
             return found
         keys = _keys(ws)
-        windows: list[tuple[int, int]] = []
-        for n in range(1, min(self._longest + 1, len(ws)) + 1):
-            for i in range(len(ws) - n + 1):
-                if n == 1 and (ws[i] in STOPWORDS or ws[i] in GENERIC):
-                    continue
-                windows.append((i, i + n))
+        # Windows by word count, then position. A one-word window is its word as it is (no join to make), and
+        # words no name is made of alone (stopwords, generic words) open none.
+        windows = [(i, i + 1) for i, w in enumerate(ws) if w not in STOPWORDS and w not in GENERIC]
+        texts = [keys[i] for i, _ in windows]
+        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural.
+        raw = [ws[i] for i, _ in windows]
+        for n in range(2, min(self._longest + 1, len(ws)) + 1):
+            starts = range(len(ws) - n + 1)
+            windows += [(i, i + n) for i in starts]
+            texts += [" ".join(keys[i : i + n]) for i in starts]
+            raw += ["".join(ws[i : i + n]) for i in starts]
         if not windows:
             return found
-        texts = [" ".join(keys[i:j]) for i, j in windows]
-        # Joined words as typed too: "mlops" is "ML Ops", though alone it looks like a plural.
-        raw = ["".join(ws[i:j]) for i, j in windows]
         near = self._near_names(texts, raw)
         # Each window's numbers, read once from its words' (a window meets many names).
         digits_at = [_word_digits(k) for k in keys]
-        window_digits: dict[int, tuple[str, ...]] = {}
+        aliases = self._aliases
         candidates: list[tuple[float, int, int, int, _Alias]] = []
-        for w, a, score in ((w, a, score) for w, row in enumerate(near) for a, score in row):
-            alias = self._aliases[a]
+        for w, row in enumerate(near):
+            if not row:
+                continue  # most windows are within a typo of no name
             i, j = windows[w]
-            if score < alias.threshold or abs((j - i) - alias.n_words) > 1:
-                continue
-            digits = window_digits.get(w)
-            if digits is None:
-                digits = window_digits[w] = tuple(d for k in range(i, j) for d in digits_at[k])
-            if digits != alias.digits:
-                continue
-            if score < EXACT and not self._could_be_a_typo(ws[i:j], texts[w], alias):
-                continue
-            candidates.append((score, len(alias.text), i, j, alias))
+            digits = None
+            for a, score in row:
+                alias = aliases[a]
+                if score < alias.threshold or abs((j - i) - alias.n_words) > 1:
+                    continue
+                if digits is None:
+                    digits = tuple(d for k in range(i, j) for d in digits_at[k])
+                if digits != alias.digits:
+                    continue
+                if score < EXACT and not self._could_be_a_typo(ws[i:j], texts[w], alias):
+                    continue
+                candidates.append((score, len(alias.text), i, j, alias))
         exact = {(i, j) for score, _, i, j, _ in candidates if score == EXACT}
         # A word typed in capitals that names' initials spell ("PM") is those initials: within a longer
         # name it stands for two or more of its words, never for one word cut short ("senior PM manage" is
         # no "Problem management" with "pm" for "problem"); it names what it spells on its own below.
-        capitals = {pos for token in _CAPITALS.findall(question) if token in self._acronyms
+        typed_capitals = _CAPITALS.findall(question)
+        capitals = {pos for token in typed_capitals if token in self._acronyms
                     for pos, w in enumerate(ws) if w == token.lower()}
         candidates += [
             (score, size, i, j, alias) for score, size, i, j, alias in self._abbreviated(keys, windows, texts)
@@ -539,7 +546,7 @@ class Structure:
                     typed = _Alias(w, w, 1, (), alias.values, False, EXACT, derived=True)
                     candidates.append((95.0, len(w), pos, pos + 1, typed))
         # Capitalised acronyms in the original text ("SRE", "AIG") name what their initials spell.
-        for token in _CAPITALS.findall(question):
+        for token in typed_capitals:
             values = self._acronyms.get(token)
             if values is None:
                 continue
@@ -638,9 +645,10 @@ class Structure:
         ("what does", "level 3", "expect for") open question after question, and only new ones are compared."""
         kept = self._near
         keys = list(zip(texts, raw, strict=True))
+        known = [kept.get(k) for k in keys]
+        if None not in known:
+            return cast(list[tuple[tuple[int, float], ...]], known)  # every window seen before: the common case
         new = [k for k in dict.fromkeys(keys) if k not in kept]
-        if not new:
-            return [kept[k] for k in keys]
         spaced = process.cdist([t for t, _ in new], self._alias_texts, scorer=fuzz.ratio, score_cutoff=_LOOSEST,
                                workers=1)
         # Without spaces, the compared words and the typed ones: each distinct text is compared once.
@@ -705,11 +713,11 @@ class Structure:
             if not opens[i]:
                 continue  # no name begins with this word: no window starting with it spells one
             # What a window of words spells depends on those words and the framework only: the same
-            # words in the next question are looked up, not compared with every name again.
-            window = tuple(keys[i:j])
-            spelt = self._spelt.get(window)
+            # words in the next question are looked up, not compared with every name again. Kept by the
+            # window's text, its words joined by spaces (which no word holds), so one text is one window.
+            spelt = self._spelt.get(text)
             if spelt is None:
-                spelt = self._spelt[window] = self._spelt_names(window, text)
+                spelt = self._spelt[text] = self._spelt_names(tuple(keys[i:j]), text)
             out.extend((score, len(text), i, j, alias) for score, alias in spelt)
         return out
 

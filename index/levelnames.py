@@ -282,11 +282,13 @@ class LevelNames:
         self._title_words = {w for t in self.titles for w in words(t)}
         # The level words this framework's titles use ("band"), read once here rather than per question.
         self._level_words = _ALWAYS_LEVEL | {w for w in self._title_words if w in LEVEL_WORDS}
+        # The words a roman numeral after which is a number (`_numerals`), joined once, not twice per question.
+        self._markers = LEVEL_WORDS | self.codes
 
     def _numerals(self, ws: list[str]) -> list[str]:
         """A question's roman numeral after a level word or code read as its number ("level V" -> 5);
         alone it stays a word ("do I need…")."""
-        markers = LEVEL_WORDS | self.codes
+        markers = self._markers
         return [
             str(n) if i and ws[i - 1] in markers and (n := roman(w)) is not None else w for i, w in enumerate(ws)
         ]

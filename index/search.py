@@ -96,6 +96,8 @@ class DenseRanker:
         contiguous = bool(n_entries) and bool(np.all(np.diff(entry_of) >= 0)) and len(np.unique(entry_of)) == n_entries
         if n_entries and not contiguous:
             raise ValueError("index documents are not grouped by entry")
+        # The same bounds as Python ints, read per hit (`best_paragraph`) without converting numpy scalars.
+        self._bounds = list(zip(self._starts.tolist(), self._ends.tolist(), strict=True))
 
     @property
     def size(self) -> int:
@@ -131,9 +133,10 @@ class DenseRanker:
         return [(self._paras[d], float(doc_scores[d])) for d in range(lo, hi)]
 
     def best_paragraph(self, doc_scores: np.ndarray, entry: int) -> tuple[int, ...]:
-        # The first best document, as max() over paragraph_scores picks it, without building that list.
-        lo, hi = int(self._starts[entry]), int(self._ends[entry])
-        return self._paras[lo + int(np.argmax(doc_scores[lo:hi]))]
+        # The first best document, as max() over paragraph_scores picks it, without building that list; an
+        # entry of one document has no other to pick.
+        lo, hi = self._bounds[entry]
+        return self._paras[lo if hi - lo == 1 else lo + int(np.argmax(doc_scores[lo:hi]))]
 
     def rank(self, query_vector: np.ndarray, limit: int = LIMIT) -> list[Hit]:
         if not self.size:
