@@ -155,9 +155,10 @@ class FollowUp:
         """Whether the question's best answer asked on its own (`alone`) shows the conversation moved on:
         its topic is an area the carried scope does not have ("who runs interviews?" after a level with no
         Hiring). Not when the question points back at the previous answer ("do *they* still write code?"),
-        and not when that area is only another level's own text (a level written as one passage, whose
-        area is its title): another level is not another topic."""
-        return not self.points_back and alone.area != alone.level and not self.covers_area(alone.area)
+        and not when that area is only a page's own text (a level written as one passage, or a ladder's
+        introduction: its area is its title): another page is not another topic ("and in the membership doc?"
+        after a role names the ladder whose role of that name it asks about, not the ladder's introduction)."""
+        return not self.points_back and not alone.is_whole and not self.covers_area(alone.area)
 
 
 class FollowUps:

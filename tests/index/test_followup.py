@@ -135,6 +135,46 @@ def test_a_topic_the_ladders_page_answers_for_every_level(ladder_pages: Answerer
     assert follow.context is not None and follow.context.craft == "Documentation Ladder"
 
 
+def _role(intro: str, duties: list[str], entry: list[str]) -> str:
+    return (f"{intro}\n\n## Responsibilities\n\n" + "\n".join(f"- {d}" for d in duties)
+            + "\n\n## Requirements\n\n" + "\n".join(f"- {e}" for e in entry) + "\n")
+
+
+# Made up: two clubs with roles of the same names, each club's page introduced as a document about its roles.
+_CLUBS = {
+    "garden": Ladder("Garden Club", [
+        ("Member", _role("Members tend a shared plot.", ["Waters the seedlings on their rota day",
+                                                          "Comes to the monthly dig"], ["Pays the season's fee"])),
+        ("Owner", _role("Owners run one of the club's beds.", ["Decides which crops are sown each spring",
+                                                                "Orders seed and compost"],
+                        ["Has been a member for two seasons", "Elected by the members"])),
+    ], intro="This doc outlines the roles of the garden club and what each of them takes on."),
+    "book": Ladder("Book Club", [
+        ("Member", _role("Members read the month's book.", ["Reads the book before the meeting",
+                                                             "Brings one question"], ["Asks to join at any meeting"])),
+        ("Owner", _role("Owners run one of the club's reading circles.", ["Chooses the year's reading list",
+                                                                          "Books the library room each month"],
+                        ["Appointed by the outgoing owner", "Has chaired three meetings"])),
+    ], intro="This doc outlines the roles of the book club and what each of them takes on."),
+}
+
+
+@pytest.fixture(scope="module")
+def clubs(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("clubs") / "content", _CLUBS))
+
+
+def test_a_follow_up_naming_another_ladders_doc_asks_for_the_same_role_there(clubs: Answerer) -> None:
+    # docs/retrieval.md step 5: "and in the book club doc?" after the garden club's owner names the other ladder
+    # and a word of its own ("doc"). On its own it is that ladder's introduction; but a page's own text is no
+    # other topic, so the conversation has not moved on: the book club's owner answers it.
+    assert top(clubs.ask("and in the book club doc?")) == ("Book Club", "", "Book Club")
+    _, follow = converse(clubs, "owner role in the garden club?", "and in the book club doc?")
+    assert follow.confident and follow.quotes, follow
+    assert (follow.quotes[0].entry.craft, follow.quotes[0].entry.level) == ("Book Club", "Owner")
+    assert follow.carried == ("level",)
+
+
 def test_a_refused_level_answer_is_not_asked_of_the_ladder_again(ladder_pages: Answerer,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # The ladder's own page may only replace a level's answer the gate took: a topic the level refuses stays
