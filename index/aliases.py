@@ -399,6 +399,17 @@ class Structure:
             for v in values if holders else ():
                 if FIELDS[v[0]] == "area":
                     self._wider[v] |= holders - {v}
+        # An area whose name hyphenates another's whole name with more words ("Mastery-Science" beside "Mastery"):
+        # one side of that topic, which a hyphenated name keeps out of the aliases (it is named only whole). Kept
+        # with the words that tell that side from the others.
+        self._sides: dict[tuple[str, str], dict[tuple[str, str], frozenset[str]]] = defaultdict(dict)
+        whole = {_key(v): (f, v) for f, v in self._rows if FIELDS[f] == "area"}
+        for f, v in self._rows:
+            for parts in compounds(v) if FIELDS[f] == "area" else ():
+                keys = [_key(p) for p in parts]
+                for key in keys:
+                    if (named := whole.get(key)) is not None and named != (f, v):
+                        self._sides[named][(f, v)] = frozenset(keys) - {key}
         # A full-name alias beats the same text as someone else's conjunct.
         merged: dict[str, tuple[set[tuple[str, str]], bool]] = {}
         for (text, partial), values in sorted(table.items(), key=lambda kv: kv[0][1]):
@@ -824,6 +835,17 @@ class Structure:
         if mention.partial or "area" not in mention.kinds:
             return _NO_ROWS
         parts = [self._rows[w] for v in mention.values for w in self._wider.get(v, ()) if w in self._rows]
+        return np.unique(np.concatenate(parts)) if parts else _NO_ROWS
+
+    def sides(self, mention: Mention, said: list[str]) -> np.ndarray:
+        """Entries of the areas whose hyphenated names hold a whole area name the mention matched, when the
+        question (its words `said`) also says the rest of that name: "the science side of mastery" names
+        Mastery-Science, apart; "data level 6 mastery" names Mastery alone."""
+        if mention.partial or "area" not in mention.kinds:
+            return _NO_ROWS
+        keys = {_key(w) for w in said}
+        parts = [self._rows[w] for v in mention.values for w, rest in self._sides.get(v, {}).items()
+                 if w in self._rows and rest <= keys]
         return np.unique(np.concatenate(parts)) if parts else _NO_ROWS
 
     def _prose_naming(self, text: str) -> np.ndarray:

@@ -245,6 +245,7 @@ class HybridRanker:
                 # An area whose name holds the named one as a part is on that topic too ("Responsibilities and
                 # privileges" for "responsibilities"): the features weigh it, a one-line cell need not win alone.
                 here[self.structure.wider(m)] = True
+                here[self.structure.sides(m, detected.words)] = True  # "the science side of mastery"
         # Every level, role or craft the question names must have the area, else it is no constraint:
         # "EM1 vs EM2 for people leadership", where only higher levels have that area, compares the two
         # levels' cells, not the area's cells elsewhere.
