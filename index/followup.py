@@ -28,7 +28,8 @@ question in the same conversation is asked with it, and inherits what it does no
   IC5 (`_on_track`), when that track has every number the question names. A code of its own ("and for IC5?")
   still moves.
 - **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
-  even when the question has a topic of its own.
+  even when the question has a topic of its own. So does a question whose best answer alone is a page's own
+  text ("and in the community membership doc?": that ladder's introduction): another page is no other topic.
 - **A ladder's own page** (its passages of no level) speaks for every level on it: a topic found there
   with the carried names has not moved on, and one the level has no area for is answered from it when the
   model is surer of it there (index/answer.py).
