@@ -5,15 +5,19 @@ The SDK reads its settings from environment variables named like its configurati
 `bot/config.py` collects those variables and this module hands them to the SDK unchanged, filling
 the service connection's client id, secret and tenant from the shorter names when only those are set.
 `CAREERFW_TEAMS_ALLOW_ANONYMOUS` alone decides whether unauthenticated requests are accepted.
+
+The connections are the SDK's `MsalConnectionManager` but for when MSAL is imported: each connection's
+MSAL token provider is made the first time it is used (`MsalOnFirstUse`), since a start needs only the
+configuration, checked here, and MSAL is needed only to call Teams (issue 23, item 4).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from microsoft_agents.activity import load_configuration_from_env
-from microsoft_agents.authentication.msal import MsalConnectionManager
-from microsoft_agents.hosting.core import AgentAuthConfiguration
+from microsoft_agents.hosting.core import AgentAuthConfiguration, ConnectionManager
 
 from bot.config import ConfigError, Settings
 
@@ -61,13 +65,43 @@ def check_credentials(settings: Settings) -> None:
         )
 
 
-def connection_manager(settings: Settings) -> MsalConnectionManager:
+class MsalOnFirstUse:
+    """One connection's `MsalAuth`, made on its first use: what `MsalConnectionManager` would have made at
+    start, as its connections' `provider_factory`. MSAL and what it imports (requests, azure.core, the
+    managed-identity client) cost a Teams start about 50 ms of CPU and 5 MB before /healthz could say 200,
+    yet only a reply, a nudge or a sign-in asks for a token; `MsalAuth` itself only keeps the configuration
+    and an empty token cache until then, so nothing is checked later than before. Every attribute is the
+    provider's, so the SDK calls it as it would the provider."""
+
+    def __init__(self, configuration: AgentAuthConfiguration) -> None:
+        self._configuration = configuration
+        self._provider: Any = None
+        self._lock = threading.Lock()  # a nudge asks for a token on the scheduler's thread, a reply on the loop
+
+    def provider(self) -> Any:
+        """The `MsalAuth`, made once."""
+        with self._lock:
+            if self._provider is None:
+                from microsoft_agents.authentication.msal import MsalAuth
+
+                self._provider = MsalAuth(self._configuration)
+            return self._provider
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_configuration", "_provider", "_lock"):  # not set yet (a copy): never the provider's
+            raise AttributeError(name)
+        return getattr(self.provider(), name)
+
+
+def connection_manager(settings: Settings) -> ConnectionManager:
+    """`MsalConnectionManager(**configuration)` (which is the SDK's `ConnectionManager` with `MsalAuth` as
+    its provider factory), with each provider made on first use."""
     try:
-        return MsalConnectionManager(**sdk_configuration(settings))
+        return ConnectionManager(provider_factory=MsalOnFirstUse, **sdk_configuration(settings))
     except ValueError as exc:  # the SDK names the bad setting in its message
         raise ConfigError(f"Teams configuration: {exc}") from None
 
 
-def auth_configuration(manager: MsalConnectionManager) -> AgentAuthConfiguration:
+def auth_configuration(manager: ConnectionManager) -> AgentAuthConfiguration:
     """What the SDK's JWT middleware validates incoming requests against."""
     return manager.get_default_connection_configuration()

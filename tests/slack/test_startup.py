@@ -166,6 +166,15 @@ def test_teams_is_healthy_before_importing_the_weekly_report(tmp_path: Path) -> 
     assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))
 
 
+def test_teams_is_healthy_before_importing_msal(tmp_path: Path) -> None:
+    """Issue 23, item 4: MSAL (with requests and azure.core) is what a Teams start needs only to get a token, for a
+    reply or a nudge; the app registration is checked, and the SDK that serves requests loaded, before 200."""
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    modules = modules_when_healthy(tmp_path, ["teams"], env)
+    assert "microsoft_agents.hosting.aiohttp" in modules and "index.answer" in modules
+    assert not {"msal", "microsoft_agents.authentication.msal"} & modules
+
+
 # Runs `careerfw` in a child that notes which of the web server's modules were imported when the model
 # started loading.
 _AT_MODEL_LOAD = """
