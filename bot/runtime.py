@@ -224,6 +224,10 @@ def _answerer_for(settings: Settings, embedder: Embedder, progress: bool | None)
         # Asked once first, so what the first question derives (the fitted ranker's per-index features)
         # is kept too and no restart derives it again on its warm-up question.
         answerer.warm()
+        # Every entry's link anchor too, made by mdit-py-plugins' slugify, which imports the whole markdown
+        # parser (about 55 ms of CPU before /healthz says 200): kept on the entries, a restart makes none.
+        for entry in answerer.entries:
+            _ = entry.anchor
         _save_started(cache, key, answerer)
     log.info("answerer derived from the content and the index (kept for the next start at %s)", cache)
     return answerer

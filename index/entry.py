@@ -142,7 +142,9 @@ class Entry:
     def _paragraphs(self) -> tuple[str, ...]:
         return tuple(p for p in self.description.split("\n\n") if p.strip())
 
-    @property
+    # Made once per entry and kept with it (bot/runtime.py keeps every entry's with the answerer's state), so a
+    # restart links its answers without importing the markdown parser that slugify borrows (issue 23, item 4).
+    @cached_property
     def anchor(self) -> str:
         if self.area_link and "#" in self.area_link:
             return self.area_link.split("#", 1)[1]

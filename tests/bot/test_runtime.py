@@ -71,6 +71,48 @@ def test_a_restart_with_nothing_changed_answers_from_the_state_the_last_start_ke
     assert "rota" in again.ask("who keeps the on-call rota fair?").quotes[0].text
 
 
+# A fresh interpreter (other tests import the markdown parser) restarted on a kept state: its answer's links,
+# and whether it imported the markdown parser to make them.
+_LINKS_FROM_KEPT_STATE = """
+import json, sys
+from pathlib import Path
+from bot.config import Settings
+from bot.runtime import open_answerer
+
+content, index_dir, state_db, question = sys.argv[1:]
+settings = Settings(content_dir=Path(content), index_dir=Path(index_dir), state_db=Path(state_db),
+                    site_url="https://example.org/fw")
+answerer = open_answerer(settings)
+urls = [quote.url for quote in answerer.ask(question).quotes]
+print(json.dumps({"urls": urls, "markdown": "markdown_it" in sys.modules}))
+"""
+
+
+def test_a_restart_links_its_answers_without_importing_the_markdown_parser(tmp_path: Path, monkeypatch) -> None:
+    """Issue 23, item 4 (start fast): an area without a link of its own is linked at the anchor its heading
+    makes, which mdit-py-plugins' slugify computes and which imports the whole markdown parser with it (about
+    55 ms of CPU before /healthz could say 200). The anchors are made once and kept with the state, so a restart
+    links the same answers to the same places without it."""
+    import subprocess
+    import sys
+
+    from bot.runtime import open_answerer
+    from tests.support.process import REPO, process_env
+
+    content = write_one_level(tmp_path / "content", {"Hiring and interviews": "I interview candidates.",
+                                                     "Roadmaps": "I plan the quarter's roadmap."})
+    settings = Settings(content_dir=content, index_dir=tmp_path / "index", state_db=tmp_path / "state.db",
+                        site_url="https://example.org/fw")
+    question = "who interviews candidates?"
+    first = [quote.url for quote in open_answerer(settings).ask(question).quotes]
+    assert first and first[0].endswith("#hiring-and-interviews"), first
+    run = subprocess.run([sys.executable, "-c", _LINKS_FROM_KEPT_STATE, str(content), str(tmp_path / "index"),
+                          str(tmp_path / "state.db"), question], cwd=REPO, env=process_env(tmp_path),
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"urls": first, "markdown": False}
+
+
 def test_the_kept_state_holds_each_document_vector_once(tmp_path: Path) -> None:
     """The dense ranker scores the index's own vectors, so a serving process, and the state a restart
     loads, hold each one once rather than once per holder (about 4 MB on GOV.UK's 2,600 documents)."""
