@@ -278,7 +278,13 @@ class LevelNames:
             for k, rung in enumerate(rungs, start=1):
                 self.numbered[("", k)].update(t for t in rung if t in bases)
         self.codes = frozenset(code for code, _ in self.numbered if code)
-        self._borrowed = _borrowed_numbers(ladders, self.numbered)
+        # Each title's (code, number) pairs, `numbered` read the other way: by the tracks borrowing numbers
+        # and by a follow-up's number placed on the last level's track (`on_track`).
+        self._numbers_of: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        for code_n, ts in self.numbered.items():
+            for t in ts:
+                self._numbers_of[t].add(code_n)
+        self._borrowed = _borrowed_numbers(ladders, self._numbers_of)
         self._title_words = {w for t in self.titles for w in words(t)}
         # The level words this framework's titles use ("band"), read once here rather than per question.
         self._level_words = _ALWAYS_LEVEL | {w for w in self._title_words if w in LEVEL_WORDS}
@@ -314,8 +320,7 @@ class LevelNames:
     def on_track(self, title: str, n: int) -> set[str]:
         """The titles numbered `n` by what numbers `title` (its code, or its ladder's count): "M5" for "M4" and 5,
         "D4 Staff Developer" for "D3 Senior Developer" and 4. Empty when that track has no `n` (M3..M6 and 2)."""
-        codes = {code for (code, _), ts in self.numbered.items() if title in ts}
-        return {t for code in codes for t in self.numbered.get((code, n), ())}
+        return {t for code, _ in self._numbers_of.get(title, ()) for t in self.numbered.get((code, n), ())}
 
     def number_mentions(self, ws: list[str], names: set[str], ordinals: set[int] = frozenset()) -> list[NumberMention]:
         """Level numbers in a question's words; `names` are words that name something else (an area, a
@@ -426,23 +431,20 @@ class LevelNames:
 
 
 def _borrowed_numbers(ladders: Sequence[Sequence[set[str]]],
-                      numbered: dict[tuple[str, int], set[str]]) -> frozenset[str]:
+                      numbers_of: dict[str, set[tuple[str, int]]]) -> frozenset[str]:
     """The titles whose numbers are borrowed: in each craft they are in, their code numbers two or more titles
     from above 1 (M3…M6) beside a code that numbers its ladder from 1 (IC1…IC5), so its number says which of the
     counted levels the track stands beside, not how many levels up it is. A title the counted code also numbers
     is counted. A level word is a code here too ("Band 1"…"Band 4" count from 1 as IC1…IC5 do), and a title with
-    no code is numbered by its noun (`numbered`: "Manager III" by "manager"); not one with a code, whose noun's
-    number counts sub-levels ("Engineering Manager 1 (M3)" is on the M track, not the first of "manager")."""
-    nouns: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for code_n, ts in numbered.items():
-        for t in ts:
-            nouns[t].add(code_n)
+    no code is numbered by its noun (`numbers_of`, each title's pairs of `LevelNames.numbered`: "Manager III" by
+    "manager"); not one with a code, whose noun's number counts sub-levels ("Engineering Manager 1 (M3)" is on
+    the M track, not the first of "manager")."""
     borrowed: dict[str, bool] = {}
     for rungs in ladders:
         by_code: dict[str, dict[str, int]] = defaultdict(dict)
         for rung in rungs:
             for t in rung:
-                for code, n in title_numbers(t) or nouns.get(t, ()):
+                for code, n in title_numbers(t) or numbers_of.get(t, ()):
                     by_code[code][t] = min(n, by_code[code].get(t, n))
         tracks = {code: numbers for code, numbers in by_code.items() if len(numbers) >= 2}
         counted = {t for numbers in tracks.values() if min(numbers.values()) == 1 for t in numbers}
