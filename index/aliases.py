@@ -459,8 +459,13 @@ class Structure:
         # A window of more words than the longest name, plus the one a typo may add, names nothing: no
         # fuzzy match is that far off in length, and no abbreviation spells a name of fewer words.
         self._longest = max((a.n_words for a in self._aliases), default=0)
-        self._alias_texts = [a.text for a in self._aliases]
-        self._alias_compact = [a.compact for a in self._aliases]
+        # The names by their first character, each with its position in `_aliases`, as compared and without
+        # spaces: a window is only ever near a name that starts as it does (`_near_names`).
+        by_initial: dict[str, list[int]] = defaultdict(list)
+        for k, a in enumerate(self._aliases):
+            by_initial[a.text[:1]].append(k)
+        self._by_initial = {c: (rows, [self._aliases[k].text for k in rows], [self._aliases[k].compact for k in rows])
+                            for c, rows in by_initial.items()}
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
         # Initials that spell one name, a title's, are written out before the question is embedded, as a
         # misspelt or abbreviated name is: the model reads "what does a tech lead do", not an unknown "tl". A
@@ -653,33 +658,56 @@ class Structure:
         """Per window (its words as compared, `texts`, and as typed, joined, `raw`): the names within a typo of
         it, (position in `_aliases`, rapidfuzz ratio) in name order. A pure function of the two texts and the
         framework, so kept per framework (bounded by `tokens.MEMO`, as every memo of the core): the same words
-        ("what does", "level 3", "expect for") open question after question, and only new ones are compared."""
+        ("what does", "level 3", "expect for") open question after question, and only new ones are compared.
+
+        Only the names that start as the window does, as compared or as typed, are compared with it: a name
+        equal to it in either form starts so, and a near miss is taken only when it starts like the name
+        (`_could_be_a_typo`), so no other name is ever read from here. A question's windows then meet a tenth
+        of the names each, in one comparison per first character (issue 23)."""
         kept = self._near
         keys = list(zip(texts, raw, strict=True))
         known = [kept.get(k) for k in keys]
         if None not in known:
             return cast(list[tuple[tuple[int, float], ...]], known)  # every window seen before: the common case
         new = [k for k in dict.fromkeys(keys) if k not in kept]
-        spaced = process.cdist([t for t, _ in new], self._alias_texts, scorer=fuzz.ratio, score_cutoff=_LOOSEST,
-                               workers=1)
-        # Without spaces, the compared words and the typed ones: each distinct text is compared once.
-        compact = [t.replace(" ", "") for t, _ in new]
-        distinct = list(dict.fromkeys(compact + [r for _, r in new]))
-        where = {t: k for k, t in enumerate(distinct)}
-        ratios = process.cdist(distinct, self._alias_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
-        # Most windows are typed as they are compared (no plural, no roman numeral): only the others take the
-        # better of their two rows.
-        joined = ratios[[where[c] for c in compact]]
-        typed = [k for k, (c, (_, r)) in enumerate(zip(compact, new, strict=True)) if c != r]
-        if typed:
-            joined[typed] = np.maximum(joined[typed], ratios[[where[new[k][1]] for k in typed]])
-        scores = np.maximum(spaced, joined, out=joined)
-        # Most windows are within a typo of no name: one pass over the matrix for the few that are.
-        hits: dict[int, list[tuple[int, float]]] = {}
-        at, names = np.nonzero(scores)
-        for k, a, score in zip(at.tolist(), names.tolist(), scores[at, names].tolist(), strict=True):
-            hits.setdefault(k, []).append((a, score))
-        fresh = {key: tuple(hits[k]) if k in hits else () for k, key in enumerate(new)}
+        found: dict[tuple[str, str], list[tuple[int, float]]] = {k: [] for k in new}
+        starting: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in new:
+            text, typed = key
+            starting[text[:1]].append(key)
+            if typed[:1] != text[:1]:
+                starting[typed[:1]].append(key)
+        for initial, windows in starting.items():
+            names = self._by_initial.get(initial)
+            if names is None:
+                continue  # no name starts so
+            rows, name_texts, name_compact = names
+            # Each window's best ratio with each name: its words as compared, and without spaces as compared
+            # and as typed, each distinct text compared once. Most windows are within a typo of no name, so
+            # only the few ratios above the cut are read, from each matrix's nonzero cells.
+            best: dict[tuple[int, int], float] = {}
+            spaced = process.cdist([t for t, _ in windows], name_texts, scorer=fuzz.ratio, score_cutoff=_LOOSEST,
+                                   workers=1)
+            at, names_at = np.nonzero(spaced)
+            for k, a, score in zip(at.tolist(), names_at.tolist(), spaced[at, names_at].tolist(), strict=True):
+                best[(k, a)] = score
+            joined: dict[str, list[int]] = {}
+            for k, (text, typed) in enumerate(windows):
+                compact = text.replace(" ", "")
+                joined.setdefault(compact, []).append(k)
+                if typed != compact:
+                    joined.setdefault(typed, []).append(k)
+            ratios = process.cdist(list(joined), name_compact, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1)
+            at, names_at = np.nonzero(ratios)
+            by_text = list(joined.values())
+            for d, a, score in zip(at.tolist(), names_at.tolist(), ratios[at, names_at].tolist(), strict=True):
+                for k in by_text[d]:
+                    if score > best.get((k, a), 0.0):
+                        best[(k, a)] = score
+            for (k, a), score in best.items():
+                found[windows[k]].append((rows[a], score))
+        # A window typed and compared with different first characters met two sets of names: in name order again.
+        fresh = {key: tuple(sorted(hits)) for key, hits in found.items()}
         if len(kept) < MEMO:  # checked per question: a bound on memory only
             kept.update(fresh)
         return [fresh[k] if k in fresh else kept[k] for k in keys]
