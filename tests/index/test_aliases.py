@@ -105,6 +105,39 @@ def test_windows_skipped_for_their_first_word_spell_nothing(content: str) -> Non
         assert structure._abbreviated(keys, windows, texts) == slowly, question
 
 
+@pytest.mark.parametrize("content", ["content", "tests/fixtures/multilevel"])
+def test_a_window_meets_every_name_it_could_be_read_as(content: str) -> None:
+    """Each window is compared only with the names that start as it does (issue 23): what it finds is what
+    comparing it with every name finds among the names `detect` could take for it, an exact match in any form
+    or a near miss that starts like the name (`_could_be_a_typo`), misspelt and typed-apart windows included."""
+    from rapidfuzz import process
+
+    from index import load_content
+    from index.aliases import _LOOSEST, Structure, _keys
+    from index.tokens import words
+
+    structure = Structure(load_content(Path(__file__).resolve().parents[2] / content).entries)
+    names = structure._aliases
+    found = 0
+    for question in [*_QUESTIONS, "hed of ml at levl 1", "snior engineer II", "data sci iii", "principle engneer"]:
+        ws = words(question)
+        keys = _keys(ws)
+        windows = [(i, j) for i in range(len(ws)) for j in range(i + 1, min(i + structure._longest + 1, len(ws)) + 1)]
+        texts = [" ".join(keys[i:j]) for i, j in windows]
+        raw = ["".join(ws[i:j]) for i, j in windows]
+        structure._near.clear()
+        fast = structure._near_names(texts, raw)
+        for text, typed, near in zip(texts, raw, fast, strict=True):
+            scores = [max(process.cdist([text], [a.text], scorer=fuzz.ratio, score_cutoff=_LOOSEST)[0, 0],
+                          *process.cdist([text.replace(" ", ""), typed], [a.compact], scorer=fuzz.ratio,
+                                         score_cutoff=_LOOSEST)[:, 0]) for a in names]
+            readable = [(k, float(score)) for k, (a, score) in enumerate(zip(names, scores, strict=True))
+                        if score and (score == 100.0 or a.text[:1] == text[:1]) or score and a.text[:1] == typed[:1]]
+            assert [(k, s) for k, s in near] == readable, (question, text)
+            found += bool(near)
+    assert found >= 10  # names and their misspellings are met, so the comparison is not vacuous
+
+
 def test_a_long_question_is_compared_no_further_than_the_longest_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
