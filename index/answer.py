@@ -243,7 +243,7 @@ class Answerer:
                              bridged=bridged)
         # The intent was decided from the question model before ranking (index/query.py); the ranking only
         # settles whether a topical word picks one area of a whole level.
-        plan, fired = settle(query, ranking, state.ranker.structure, state.ranker.lexical.term_sets)
+        plan, fired = settle(query, ranking, state.ranker.structure, state.ranker.lexical.holding)
         answer = self._compose(self._asking(state, question, truncated, limit, restrict), query, ranking, plan)
         return replace(answer, query=query, fired=fired, ranking=ranking)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import math
 import os.path
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,12 +39,21 @@ class BM25Ranker:
         # once (a word read from 1,000 texts was 1,000 strings; about 2 MB on GOV.UK; issue 23, memory).
         one: dict[str, str] = {}
         corpus = [[one.setdefault(t, t) for t in doc] for doc in corpus]
-        self._vocab = set(one)
-        # Each text's words, for "does this entry contain the question's words" without re-tokenizing.
-        self.term_sets = [frozenset(doc) for doc in corpus]
-        self._sorted_vocab = sorted(t for t in self._vocab if not t.startswith("~") and "+" not in t)
-        df = Counter(t for doc in self.term_sets for t in doc)
-        self._idf = {t: _idf(self.size, n) for t, n in df.items()}
+        # Each term's number: the one map from a term to what is kept of it (its idf, the texts holding it).
+        self._ids = {t: i for i, t in enumerate(one)}
+        self._sorted_vocab = sorted(t for t in self._ids if not t.startswith("~") and "+" not in t)
+        # Which texts hold each term, ascending, for "does this entry contain the question's words" without
+        # re-tokenizing: one array of rows and each term's span in it. A set of terms per text and an array
+        # of rows per term held the same twice over, in about 5 MB more on GOV.UK's 757 entries and 6,900
+        # terms (each small array is an object of its own, three while a restart unpickles it; issue 23).
+        holders: list[list[int]] = [[] for _ in self._ids]
+        for row, doc in enumerate(corpus):
+            for t in dict.fromkeys(doc):
+                holders[self._ids[t]].append(row)
+        self._held_from = np.cumsum([0] + [len(rows) for rows in holders], dtype=np.int64)
+        self._held = np.array([row for rows in holders for row in rows], dtype=np.int64)
+        self._held.flags.writeable = False
+        self._idf = [_idf(self.size, len(rows)) for rows in holders]
         self.unknown_idf = _idf(self.size, 0)
         # An unknown word's completions depend only on these texts: each is looked up once, then kept.
         self._completed: dict[str, tuple[str, ...]] = {}
@@ -56,7 +64,14 @@ class BM25Ranker:
         self._bounds: list[int] = self._bm25.scores["indptr"].tolist() if self.size else []
 
     def known(self, term: str) -> bool:
-        return term in self._vocab
+        return term in self._ids
+
+    def holding(self, term: str) -> np.ndarray:
+        """The rows of the texts that hold `term`, ascending (none for a term no text holds); read-only."""
+        i = self._ids.get(term)
+        if i is None:
+            return self._held[:0]
+        return self._held[self._held_from[i]:self._held_from[i + 1]]
 
     def __getstate__(self) -> dict[str, object]:
         """What answering reads of the built bm25s index, its postings, kept without the bm25s object, so
@@ -70,7 +85,8 @@ class BM25Ranker:
 
     def idf(self, term: str) -> float:
         """How rare a word is in these texts; a word they never use is the rarest of all."""
-        return self._idf.get(term, self.unknown_idf)
+        i = self._ids.get(term)
+        return self.unknown_idf if i is None else self._idf[i]
 
     def completions(self, term: str) -> list[str]:
         """Indexed words an unknown short word abbreviates ("exec" -> "executive", "execution").
@@ -78,7 +94,7 @@ class BM25Ranker:
         Only when the words it could stand for share one root past what was typed: "collab" is
         "collaborat-" whichever word follows, but "comp" could be "company", "complex" or "competent",
         and a word that could be anything is no abbreviation."""
-        if len(term) < LOOSE_MIN or term in self._vocab:
+        if len(term) < LOOSE_MIN or term in self._ids:
             return []
         found = self._completed.get(term)
         if found is None:
@@ -118,8 +134,8 @@ class BM25Ranker:
         query = list(query_terms) + list(extra or ())
         for t in query_terms:
             query.extend(self.completions(t))
-        known = [t for t in dict.fromkeys(expand(query)) if t in self._vocab]
-        phrases = [p for p in dict.fromkeys(pairs(list(query_terms))) if p in self._vocab]
+        known = [t for t in dict.fromkeys(expand(query)) if t in self._ids]
+        phrases = [p for p in dict.fromkeys(pairs(list(query_terms))) if p in self._ids]
         # Scores are never negative, so the words' sum taken as it is equals adding it to zeros.
         out = self._summed(known) if known and self.size else np.zeros(self.size, dtype=np.float32)
         if phrases and self.size:

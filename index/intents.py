@@ -24,7 +24,7 @@ one word table, index/words.tsv) and the word-level tests its rows read:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -140,7 +140,8 @@ def level_mention(m: Mention) -> bool:
 
 
 def singles_out_an_area(
-    detected: Detected, ranking: Ranking, structure: Structure, rows: np.ndarray, term_sets: Sequence[frozenset[str]]
+    detected: Detected, ranking: Ranking, structure: Structure, rows: np.ndarray,
+    holding: Callable[[str], np.ndarray]
 ) -> bool:
     """Whether a topical asking word of the question picks one area out of the named level's entries.
 
@@ -164,9 +165,10 @@ def singles_out_an_area(
     top = ranking.hits[0].entry
     areas = {structure.area_of[i] for i in rows}
     for t in topical:
-        if t not in term_sets[top]:
+        held = set(holding(t).tolist())  # the rows of the entries whose text holds the word
+        if top not in held:
             continue
-        using = {structure.area_of[i] for i in rows if t in term_sets[i]}
+        using = {structure.area_of[i] for i in rows if i in held}
         if len(using) <= DISTINCTIVE_SHARE * len(areas):
             return True
     return False

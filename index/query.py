@@ -20,7 +20,7 @@ names (`carrying`): the words are not parsed twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -381,12 +381,12 @@ def _plan(q: Query, row: Row) -> Intent:
 
 
 def settle(q: Query, ranking: Ranking, structure: Structure,
-           term_sets: Sequence[frozenset[str]] | None) -> tuple[Intent, tuple[str, ...]]:
+           holding: Callable[[str], np.ndarray] | None) -> tuple[Intent, tuple[str, ...]]:
     """The plan once ranked: a whole-level question whose topical asking word the level's text gives to
     one area only ("how should a D2 work with engineers?") is a lookup of that area, with the level's
     overview to fall back on. Every other row stands as the table decided it."""
     plan, fired = q.plan, q.fired
-    if plan.kind == "level" and term_sets is not None and singles_out_an_area(q.detected, ranking, structure,
-                                                                              plan.sides[0], term_sets):
+    if plan.kind == "level" and holding is not None and singles_out_an_area(q.detected, ranking, structure,
+                                                                            plan.sides[0], holding):
         return Intent("lookup", [], [], level_rows=plan.sides[0]), (*fired, "topical-word-picks-an-area")
     return plan, fired

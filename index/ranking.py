@@ -228,11 +228,6 @@ class Features:
         self.lexical = lexical
         self.labels = BM25Ranker([" ".join(x for x in (e.area, e.level, e.craft, e.section, e.role) if x)
                                   for e in entries])
-        postings: dict[str, list[int]] = {}
-        for i, ts in enumerate(lexical.term_sets):
-            for t in ts:
-                postings.setdefault(t, []).append(i)
-        self._postings = {t: np.array(rows, dtype=np.int64) for t, rows in postings.items()}
         self._word_rows: dict[str, np.ndarray] = {}
         # Each area name's rows, so a word bridged to an area marks them without reading every entry per question.
         in_area: dict[str, list[int]] = {}
@@ -258,7 +253,7 @@ class Features:
         self._overview = self._fixed[:, _COLUMN["overview"]].copy()
 
     def _having(self, term: str) -> np.ndarray:
-        return self._postings.get(term, _NONE)
+        return self.lexical.holding(term)
 
     def _having_area(self, name: str) -> np.ndarray:
         return self._area_rows.get(name, _NONE)

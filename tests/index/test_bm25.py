@@ -6,7 +6,7 @@ more than its words apart."""
 from __future__ import annotations
 
 from index.bm25 import BM25Ranker
-from index.tokens import terms
+from index.tokens import pairs, terms
 
 
 def test_a_hyphenated_compound_meets_its_one_word_spelling() -> None:
@@ -90,7 +90,17 @@ def test_a_term_many_texts_use_is_kept_once() -> None:
     import pickle
 
     ranker = BM25Ranker([f"The zebrafish tank, number {n} of the lab." for n in range(40)])
-    shared = set.intersection(*(set(s) for s in ranker.term_sets))
-    phrase = next(t for t in shared if "+" in t and terms("zebrafish")[0] in t)
+    phrase = pairs([*terms("zebrafish"), *terms("tank")])[0]
+    assert ranker.holding(phrase).tolist() == list(range(40))
     as_pickled = b"\x8c" + bytes([len(phrase)]) + phrase.encode()  # pickle's short string, whole
     assert pickle.dumps(ranker).count(as_pickled) == 1
+
+
+def test_the_texts_holding_a_term_are_read_from_the_ranker() -> None:
+    """Which texts hold a term (the features' coverage and a level question's topical word read it), in
+    order, and none for a term no text holds."""
+    ranker = BM25Ranker(["Mentors juniors.", "Writes code.", "Mentors peers and writes docs."])
+    assert ranker.holding(terms("mentors")[0]).tolist() == [0, 2]
+    assert ranker.holding(terms("writes")[0]).tolist() == [1, 2]
+    assert ranker.holding("zebrafish").tolist() == []
+    assert not ranker.holding(terms("code")[0]).flags.writeable  # a view of the ranker's own rows
