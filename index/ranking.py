@@ -332,7 +332,8 @@ class Features:
         return np.array([i for i, run in enumerate(self._runs) if word in run], dtype=np.int64)
 
     def _words(self, row: int) -> list[str]:
-        return words(lexical_text(self._entries[row], context=False))
+        # Read once per entry for the runs, then only for the rows a question's initials match: not kept.
+        return words(lexical_text(self._entries[row], context=False), keep=False)
 
     def spelt_out(self, residual: list[str]) -> list[str]:
         """The terms of the words the question's unknown words are the initials of (`_spelt_by`), for the

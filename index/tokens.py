@@ -144,9 +144,14 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> list[str]:
-    """Folded words with number words turned to digits and "L3"/"lvl3" split into level + number."""
-    return [w for w, _ in _tokens(text)]  # a fresh list: callers may change theirs, never the cached tokens
+def words(text: str, keep: bool = True) -> list[str]:
+    """Folded words with number words turned to digits and "L3"/"lvl3" split into level + number.
+
+    `keep` False: a text read once (an entry's whole text), tokenised without keeping it or its words in
+    the caches that questions, names and labels share; 757 entries' words kept there were 2.5 MB of a
+    GOV.UK DDaT server's peak that no later question read (issue 23)."""
+    tokens = _tokens(text) if keep else _tokenised(fold.__wrapped__(text))
+    return [w for w, _ in tokens]  # a fresh list: callers may change theirs, never the cached tokens
 
 
 def as_written(text: str) -> list[str]:
@@ -172,8 +177,12 @@ _ANY_LEVEL = wordtable.role("any-level-word")
 # rules all read the same words): the tuple is cached, and immutable so no caller can change it.
 @lru_cache(maxsize=MEMO)
 def _tokens(text: str) -> tuple[tuple[str, bool], ...]:
+    return _tokenised(fold(text))
+
+
+def _tokenised(folded: str) -> tuple[tuple[str, bool], ...]:
     out: list[tuple[str, bool]] = []
-    raw = _WORD.findall(fold(text).replace("'s ", " ").replace("'", ""))
+    raw = _WORD.findall(folded.replace("'s ", " ").replace("'", ""))
     for w in raw:
         m = NUMBERED.fullmatch(w)
         if m and m["code"] in _ANY_LEVEL and not (m["ordinal"] or m["plural"]):

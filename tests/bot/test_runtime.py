@@ -4,6 +4,7 @@ Teams alike, because both surfaces open the same Runtime."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -162,6 +163,52 @@ def test_a_restart_holds_which_entries_use_each_word_in_a_few_arrays(tmp_path: P
     asked = f"what does {areas['Area 7'].split()[3]} mean at level 1?"
     assert again.ask(asked).to_json() == first.ask(asked).to_json()
     assert again.ask(asked).quotes[0].entry.area == "Area 7"
+
+
+def test_a_restart_reading_every_entry_for_initials_keeps_no_copy_of_their_words(tmp_path: Path) -> None:
+    """The first question in initials ("SLOs") reads every entry's words once, for their initials; a
+    restarted server, whose caches start empty, keeps no copy of those words in the caches questions, names
+    and labels share, where nothing reads them again (2.5 MB of a GOV.UK DDaT server after 51 answers; issue
+    23). The answer is the same. Read from a restarted process itself, as a deployment restarts it."""
+    import subprocess
+
+    from tests.support.frameworks import Ladder, area_table, write_ladders
+    from tests.support.process import REPO, process_env
+
+    cells = {"Reliability": "Defines service level objectives for the services the team runs.",
+             "Delivery": "Ships medium-sized features end to end with little guidance.",
+             "Mentoring": "Pairs with newer engineers and reviews their pull requests kindly."}
+    long_cells = {area: " ".join([text] * 30) for area, text in cells.items()}
+    content = write_ladders(tmp_path / "content", {"eng": Ladder("Engineering", [
+        (f"Engineer {n}", area_table(long_cells)) for n in range(1, 13)])})
+    env = process_env(tmp_path, CAREERFW_CONTENT=str(content), CAREERFW_INDEX=str(tmp_path / "index"),
+                      CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    restart = """if True:
+        import json, tracemalloc
+        from bot.config import Settings
+        from bot.runtime import open_answerer
+        answerer = open_answerer(Settings.from_env())
+        answerer.ask("what about design documents?")  # the question path's own caches, filled once
+        tracemalloc.start()
+        answer = answerer.ask("what about SLOs?")
+        print(json.dumps({"area": (answer.quotes or answer.suggestions)[0].entry.area,
+                          "kept": tracemalloc.get_traced_memory()[0]}))
+    """
+    from bot.runtime import ANSWERER_CACHE
+
+    kept_state = tmp_path / "index" / ANSWERER_CACHE
+    runs = []
+    for _ in range(2):  # the first derives and keeps the state, the second is the restart
+        runs.append(subprocess.run([sys.executable, "-c", restart], env=env, cwd=REPO, capture_output=True,
+                                   text=True, timeout=600))
+        assert runs[-1].returncode == 0, runs[-1].stderr[-2000:]
+        assert kept_state.is_file()
+        if len(runs) == 1:
+            derived_at = kept_state.stat().st_mtime_ns
+    assert kept_state.stat().st_mtime_ns == derived_at, "the restart loaded the kept state, not derived it"
+    read = json.loads(runs[1].stdout.strip().splitlines()[-1])
+    assert read["area"] == "Reliability"
+    assert read["kept"] < 90_000  # 150 KB before: 36 entries of 300 words kept in the tokens cache
 
 
 def test_the_kept_state_leaves_the_per_document_hashes_to_the_index_files(tmp_path: Path) -> None:
