@@ -52,7 +52,11 @@ def _health_thread(health: Health, sock: socket.socket) -> None:
 
 def _start_weekly(runtime: Runtime) -> None:
     """The weekly nudge and owners' report. Imported here: their modules (bot.report, bot.nudge) are not
-    needed to answer, so a start does not wait for them before /healthz says 200 (issue 23, item 4)."""
+    needed to answer, so a start does not wait for them before /healthz says 200 (issue 23, item 4). With
+    the scheduler off (CAREERFW_SCHEDULER=off, as every replica of the deployment runs) no weekly round can
+    start, so they are not imported at all: about 0.9 MB of a serving process's peak (issue 23, memory)."""
+    if not runtime.settings.scheduler_enabled:
+        return
     from bot.slack.report import start_slack_weekly
 
     start_slack_weekly(runtime)

@@ -166,6 +166,39 @@ def test_teams_is_healthy_before_importing_the_weekly_report(tmp_path: Path) -> 
     assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))
 
 
+# Runs `careerfw` in a child that writes every module it imported, as it exits.
+_MODULES_AT_EXIT = """
+import atexit, json, sys
+from bot.cli import main
+
+def written():
+    with open(sys.argv[1], "w") as f:
+        json.dump(sorted(sys.modules), f)
+
+atexit.register(written)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("surface", ["serve", "teams"])
+def test_a_server_with_the_scheduler_off_never_imports_the_weekly_rounds(
+        tmp_path: Path, fake_slack: FakeSlack, surface: str) -> None:
+    """Issue 23, memory: with CAREERFW_SCHEDULER=off (docs/configuration.md; every replica of the deployment
+    runs so, docs/deploy.md) no weekly nudge or report can start, so neither surface imports their modules,
+    before or after /healthz says 200: about 0.9 MB of a serving process's peak."""
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1",
+                      CAREERFW_STATE_DB=str(tmp_path / "state.db"), CAREERFW_SCHEDULER="off")
+    out = tmp_path / "modules.json"
+    args = ["serve", "--http"] if surface == "serve" else ["teams"]
+    # Up a while after 200, when a scheduler that was on would have started the weekly rounds.
+    serve_child_until_healthy(_MODULES_AT_EXIT, [str(out), *args], env, still_up_after=1.0)
+    modules = set(json.loads(out.read_text()))
+    assert "onnxruntime" in modules and "index.answer" in modules  # the list is the server's whole
+    weekly = modules & {*_WEEKLY_ONLY, "bot.nudge.scheduler"}
+    assert not weekly, sorted(weekly)
+
+
 def test_teams_is_healthy_before_importing_msal(tmp_path: Path) -> None:
     """Issue 23, item 4: MSAL (with requests and azure.core) is what a Teams start needs only to get a token, for a
     reply or a nudge; the app registration is checked, and the SDK that serves requests loaded, before 200."""
