@@ -32,7 +32,7 @@ from index.compose.answers import Quote as Quote
 from index.compose.shared import QUOTES, Asking, State
 from index.embedder import Embedder
 from index.entry import Entry
-from index.followup import Context, FollowUps, resolved
+from index.followup import Context, FollowUps, resolved, substance
 from index.glossary import Glossary, load_glossary
 from index.intents import Intent as Plan
 from index.levelorder import LevelOrder
@@ -221,6 +221,15 @@ class Answerer:
             if fresh.confident and fresh.intent == "lookup" and fresh.quotes and follow.moved_on(fresh.quotes[0].entry):
                 follow = state.followups.apply(question, query, None)
                 answer = fresh
+            elif fresh.confident and fresh.quotes and "level" in follow.carried \
+                    and follow.names_the_page(fresh.quotes[0].entry):
+                # "and in the community membership doc?" after a role: on their own its words find only the
+                # introduction of the ladder it names, so they say where to look, not what about. Asked again
+                # without them, it is the carried role on that ladder, as "and in the community membership?" is.
+                where = set(substance(query.detected.words, query.loose))
+                plain = " ".join(w for i, w in enumerate(query.detected.words) if i not in where)
+                again = self.ask(plain, limit, context)
+                return replace(again, question=asked, glossary=rewrite.used or again.glossary)
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
                        follow.new_subject, moved, state.levels)

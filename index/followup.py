@@ -30,6 +30,10 @@ question in the same conversation is asked with it, and inherits what it does no
 - **Pointing back** ("do they still write code?", "how many years is that?") keeps the carried scope
   even when the question has a topic of its own. So does a question whose best answer alone is a page's own
   text ("and in the community membership doc?": that ladder's introduction): another page is no other topic.
+  When that page is the introduction of the ladder the question names, its words said only where to look, and
+  it is asked again without them (index/answer.py).
+- **A role described whole** (the last answer filed under its level's own name) had no topic but the role:
+  no area is carried from it, so "and in the community membership ladder?" gets that role there as a whole.
 - **A ladder's own page** (its passages of no level) speaks for every level on it: a topic found there
   with the carried names has not moved on, and one the level has no area for is answered from it when the
   model is surer of it there (index/answer.py).
@@ -44,6 +48,7 @@ nothing knows any one framework.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -151,6 +156,12 @@ class FollowUp:
         ladder's page on returning), so the conversation has not moved on, even when another ladder's passage
         is nearer the question's words alone."""
         return not found.level and bool(found.craft) and found.craft == self.asked.craft
+
+    def names_the_page(self, alone: Entry) -> bool:
+        """Whether the question's best answer asked on its own (`alone`) is the introduction of the ladder the
+        question names itself (its passage filed under the ladder's own name): its words found the page, no
+        topic on it."""
+        return "craft" not in self.carried and not alone.level and alone.area == alone.craft == self.asked.craft
 
     def moved_on(self, alone: Entry) -> bool:
         """Whether the question's best answer asked on its own (`alone`) shows the conversation moved on:
@@ -266,10 +277,10 @@ class FollowUps:
             if fits.any() and fits.sum() < rows.sum() and len(crafts) > 1:
                 extra.append(("craft", context.craft, frozenset({context.craft})))
                 rows = fits
-        substance = [i for i in loose if stem(detected.words[i]) not in ASKING]
+        own_topic = substance(detected.words, loose)
         # A track word alone ("and the manager track?") picks a version of the previous level; in a question
         # with a topic of its own ("how do I talk to my manager about pay?") it picks nothing.
-        tracks = [m for m in mentions if m.refines and not substance]
+        tracks = [m for m in mentions if m.refines and not own_topic]
         if names_who or tracks:
             level = self._version([m for m in mentions if not m.refines] + tracks, context.level)
         else:
@@ -285,7 +296,7 @@ class FollowUps:
                         for m in mentions if "who" in m.kinds and not m.partial and not m.refines]
         own = set().union(*named_levels)
         # "What comes after Level 2?" names its own level: that is a question about the order, not a follow-up.
-        step = direction(detected.words) if not substance and len(own) != 1 else 0
+        step = direction(detected.words) if not own_topic and len(own) != 1 else 0
         if step:
             # "and the level above?": the previous level (or the version a track word picked), one rung on.
             base = level or context.level
@@ -313,8 +324,12 @@ class FollowUps:
         ladder = any(len(levels) == 1 for levels in named_levels) and moves_on_the_ladder(detected.words)
         # A verb of its own ("what does a D3 do?") asks for the whole level, not the last topic there.
         elliptic = not any(w in OWN_QUESTION for w in detected.words)
-        if context.area and not names_area and not substance and (not loose or points_back) and not ladder \
-                and (elliptic or points_back):
+        # The last answer's text filed under its own level's or craft's name (a role described in one passage) had
+        # no topic but the whole: "and in the community membership ladder?" after it asks for that role there as a
+        # whole, not for the passage that happens to share the name (that page's introduction).
+        whole = context.area in (context.level, context.craft)
+        if context.area and not whole and not names_area and not own_topic and (not loose or points_back) \
+                and not ladder and (elliptic or points_back):
             fits = rows & self._select("area", context.area)
             if own:
                 # The level the question names wins: the last topic only as an area of that level, not a passage
@@ -350,7 +365,7 @@ class FollowUps:
         follow = Detected(ws, mentions, detected.missing)
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
-                        bool(substance), areas, bool(substance) and (names_who or names_craft), points_back)
+                        bool(own_topic), areas, bool(own_topic) and (names_who or names_craft), points_back)
 
     def repeated(self, query: Query, context: Context | None) -> tuple[str, str] | None:
         """The previous question about the ladder asked again for another craft, when this one names only
@@ -520,6 +535,11 @@ class FollowUps:
             level=one([self.level_of[i] for i in rows]),
             area=areas.pop() if len(areas) == 1 else "",
         )
+
+
+def substance(ws: list[str], loose: Sequence[int]) -> list[int]:
+    """The positions of a question's own topic: its loose words (`Query.loose`) but the asking words."""
+    return [i for i in loose if stem(ws[i]) not in ASKING]
 
 
 def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None,

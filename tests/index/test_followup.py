@@ -175,6 +175,44 @@ def test_a_follow_up_naming_another_ladders_doc_asks_for_the_same_role_there(clu
     assert follow.carried == ("level",)
 
 
+# Made up: two councils with a role of the same name. The parish council describes its clerk in one passage under
+# the role's title; the school board in a table, with a line under the title that only points elsewhere.
+_COUNCILS = {
+    "parish": Ladder("Parish Council", [
+        ("Councillor", "- Votes on the parish budget\n- Answers residents' letters within a month\n"),
+        ("Clerk", "- Keeps the minutes of every meeting\n- Publishes the agenda a week before each meeting\n"
+                  "- Looks after the council's records and seal\n"),
+    ], intro="This doc sets out the roles of the parish council."),
+    "school": Ladder("School Board", [
+        ("Governor", area_table({"Responsibilities": "Visits the school each term and reports to the board",
+                                 "Requirements": "Elected by the parents"})),
+        ("Clerk", area_table({"Responsibilities": "Sends the board papers to every governor",
+                              "Requirements": "Appointed by the chair of governors"})
+         + "\nThe handbook describes the clerk's work in detail.\n"),
+    ], intro="This doc sets out the roles of the school board."),
+}
+
+
+@pytest.fixture(scope="module")
+def councils(open_answerer: Callable[[Path], Answerer], tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("councils") / "content", _COUNCILS))
+
+
+@pytest.mark.parametrize("follow_up", ["and in the school board ladder?", "and in the school board doc?"])
+def test_a_role_described_whole_is_asked_for_whole_on_the_ladder_a_follow_up_names(councils: Answerer,
+                                                                                    follow_up: str) -> None:
+    # The parish clerk is one passage filed under the role's own name: the last answer had no topic but the role.
+    first, follow = converse(councils, "clerk duties in the parish council?", follow_up)
+    assert first.context is not None and first.context.area == first.context.level == "Clerk"
+    # On the school board the clerk is the whole role there, its areas in page order, not the line under its title
+    # that shares the role's name (nor, for "doc", the board's introduction, which that word finds on its own).
+    assert follow.confident and follow.intent == "level", follow
+    assert [(q.entry.craft, q.entry.level, q.entry.area) for q in follow.quotes[:2]] == [
+        ("School Board", "Clerk", "Responsibilities"), ("School Board", "Clerk", "Requirements")]
+    assert follow.carried == ("level",)
+    assert follow.question == follow_up
+
+
 def test_a_refused_level_answer_is_not_asked_of_the_ladder_again(ladder_pages: Answerer,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # The ladder's own page may only replace a level's answer the gate took: a topic the level refuses stays
