@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import math
 import os.path
-from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -28,10 +27,6 @@ class BM25Ranker:
     name = "bm25"
 
     def __init__(self, texts: list[str]) -> None:
-        # Imported to build only: its package brings scipy and tqdm, which answering never uses, so a
-        # ranker loaded from kept state (`__getstate__`) leaves them out of the serving process.
-        import bm25s
-
         self.size = len(texts)
         corpus = [expand(terms(t)) + pairs(_in_order(t)) for t in texts]
         # One string object per term, whichever text it came from: the term sets, the vocabulary and the
@@ -50,18 +45,15 @@ class BM25Ranker:
         for row, doc in enumerate(corpus):
             for t in dict.fromkeys(doc):
                 holders[self._ids[t]].append(row)
-        self._held_from = np.cumsum([0] + [len(rows) for rows in holders], dtype=np.int64)
+        # Where each term's rows (and their scores) start and end, as Python ints: read for every question term.
+        self._bounds: list[int] = np.cumsum([0] + [len(rows) for rows in holders]).tolist()
         self._held = np.array([row for rows in holders for row in rows], dtype=np.int64)
         self._held.flags.writeable = False
         self._idf = [_idf(self.size, len(rows)) for rows in holders]
         self.unknown_idf = _idf(self.size, 0)
+        self._scored = _scores_beside(corpus, self._ids, self._held, self._bounds)
         # An unknown word's completions depend only on these texts: each is looked up once, then kept.
         self._completed: dict[str, tuple[str, ...]] = {}
-        self._bm25 = bm25s.BM25()
-        if self.size:
-            self._bm25.index(corpus, show_progress=False)
-        # Where each term's postings start and end, as Python ints: read for every question term.
-        self._bounds: list[int] = self._bm25.scores["indptr"].tolist() if self.size else []
 
     def known(self, term: str) -> bool:
         return term in self._ids
@@ -71,17 +63,7 @@ class BM25Ranker:
         i = self._ids.get(term)
         if i is None:
             return self._held[:0]
-        return self._held[self._held_from[i]:self._held_from[i + 1]]
-
-    def __getstate__(self) -> dict[str, object]:
-        """What answering reads of the built bm25s index, its postings, kept without the bm25s object, so
-        loading a kept ranker (bot/runtime.py keeps the answerer between starts) imports neither bm25s nor
-        the scipy and tqdm it brings: about 14 MB and a tenth of a second of a start (issue 23, item 4)."""
-        state = dict(self.__dict__)
-        built = state["_bm25"]
-        if getattr(built, "nonoccurrence_array", None) is None:  # the scoring `scores` reads alone
-            state["_bm25"] = Postings(getattr(built, "scores", {}), getattr(built, "vocab_dict", {}))
-        return state
+        return self._held[self._bounds[i]:self._bounds[i + 1]]
 
     def idf(self, term: str) -> float:
         """How rare a word is in these texts; a word they never use is the rarest of all."""
@@ -143,31 +125,40 @@ class BM25Ranker:
         return out
 
     def _summed(self, found: list[str]) -> np.ndarray:
-        """The BM25 scores of indexed terms, read straight from the index bm25s built: every term's
-        precomputed per-text scores added in one `np.add.at`, which adds in the order given, so each text's
-        float32 sum is the one `bm25s.BM25.get_scores` makes term by term, without its per-call conversions
-        and per-term loop (half its time)."""
-        if self._bm25.nonoccurrence_array is not None:  # variants that score absent terms too: bm25s's own way
-            return np.asarray(self._bm25.get_scores(found), dtype=np.float32)
-        postings, ids, bounds = self._bm25.scores, self._bm25.vocab_dict, self._bounds
-        spans = [(bounds[i], bounds[i + 1]) for i in map(ids.__getitem__, found)]
+        """The BM25 scores of indexed terms, bm25s's own precomputed per-text scores (`_scores_beside`) added
+        in one `np.add.at`, which adds in the order given, so each text's float32 sum is the one
+        `bm25s.BM25.get_scores` makes term by term, without its per-call conversions and per-term loop (half
+        its time)."""
+        bounds = self._bounds
+        spans = [(bounds[i], bounds[i + 1]) for i in map(self._ids.__getitem__, found)]
         out = np.zeros(self.size, dtype=np.float32)
-        np.add.at(out, np.concatenate([postings["indices"][lo:hi] for lo, hi in spans]),
-                  np.concatenate([postings["data"][lo:hi] for lo, hi in spans]))
+        np.add.at(out, np.concatenate([self._held[lo:hi] for lo, hi in spans]),
+                  np.concatenate([self._scored[lo:hi] for lo, hi in spans]))
         return out
 
     def score_text(self, text: str) -> np.ndarray:
         return self.scores(terms(text))
 
 
-@dataclass(frozen=True)
-class Postings:
-    """A built bm25s index as scoring reads it: each term's per-text scores (`scores`: data, indices and
-    indptr arrays) and each term's row (`vocab_dict`). No variant that scores absent terms is kept so."""
+def _scores_beside(corpus: list[list[str]], ids: dict[str, int], held: np.ndarray, bounds: list[int]) -> np.ndarray:
+    """Each (term, text) pair's BM25 score as bm25s scores it, in `held`'s order: bm25s's index is built and
+    read here once, so neither its own numbering of the terms nor its copy of the rows is kept beside this
+    ranker's (about 0.7 MB of GOV.UK DDaT's restart; issue 23). Imported to build only: its package brings
+    scipy and tqdm, which answering never uses, so a ranker a restart loads leaves them out of the process."""
+    out = np.zeros(len(held), dtype=np.float32)
+    if not len(held):
+        return out
+    import bm25s
 
-    scores: dict[str, np.ndarray]
-    vocab_dict: dict[str, int]
-    nonoccurrence_array: None = None
+    built = bm25s.BM25()
+    built.index(corpus, show_progress=False)
+    data, rows, starts = built.scores["data"], built.scores["indices"], built.scores["indptr"]
+    for term, i in ids.items():
+        j = built.vocab_dict[term]
+        lo, hi = int(starts[j]), int(starts[j + 1])
+        # bm25s lists a term's texts in its own order; `held` lists them ascending.
+        out[bounds[i]:bounds[i + 1]] = data[lo:hi][np.argsort(rows[lo:hi], kind="stable")]
+    return out
 
 
 def _idf(size: int, using: int) -> float:
