@@ -9,17 +9,49 @@ the service connection's client id, secret and tenant from the shorter names whe
 The connections are the SDK's `MsalConnectionManager` but for when MSAL is imported: each connection's
 MSAL token provider is made the first time it is used (`MsalOnFirstUse`), since a start needs only the
 configuration, checked here, and MSAL is needed only to call Teams (issue 23, item 4).
+
+A Teams start imports the SDK here first (serve.py checks the configuration before anything else of
+Teams), with its pydantic models built when first used rather than at import (`models_built_on_first_use`).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from microsoft_agents.activity import load_configuration_from_env
-from microsoft_agents.hosting.core import AgentAuthConfiguration, ConnectionManager
+from pydantic import BaseModel
 
 from bot.config import ConfigError, Settings
+
+
+@contextmanager
+def models_built_on_first_use() -> Iterator[None]:
+    """Pydantic models defined meanwhile build their validators and serializers when first used
+    (pydantic's `defer_build`), not when their class is defined. The SDK defines 178 models at import
+    (every activity, card and Teams payload type) and built each one's validator there, about 40 ms of a
+    Teams start's CPU before /healthz could say 200 (issue 23, item 4); an activity uses a few of them (its
+    first validation builds `Activity` in about 5 ms) and most are never used by this bot. Pydantic builds
+    a deferred model under its own lock, so two threads meeting it first (the loop, the weekly nudge's)
+    build it once. Models defined outside the block are built as before (a subclass of a deferred model
+    defers too); a model that names its own `defer_build` keeps it."""
+    config = BaseModel.model_config  # what every model's own configuration is merged onto at its definition
+    if "defer_build" in config:
+        yield
+        return
+    config["defer_build"] = True
+    try:
+        yield
+    finally:
+        del config["defer_build"]
+
+
+# A process that imported the SDK before (a test importing the Teams app first) keeps the models it built:
+# the same models either way, only when they are built differs.
+with models_built_on_first_use():
+    from microsoft_agents.activity import load_configuration_from_env
+    from microsoft_agents.hosting.core import AgentAuthConfiguration, ConnectionManager
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
 SETTING_PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
