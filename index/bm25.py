@@ -10,7 +10,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from index.spelling import LOOSE_MIN, slips
-from index.tokens import MEMO, STOPWORDS, expand, pairs, stem, terms, words
+from index.tokens import MEMO, STOPWORDS, asked_pairs, expand, pairs, stem, terms, words
 
 # Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
 ROOT_PAST = 2
@@ -117,7 +117,7 @@ class BM25Ranker:
         for t in query_terms:
             query.extend(self.completions(t))
         known = [t for t in dict.fromkeys(expand(query)) if t in self._ids]
-        phrases = [p for p in dict.fromkeys(pairs(list(query_terms))) if p in self._ids]
+        phrases = [p for p in dict.fromkeys(asked_pairs(list(query_terms))) if p in self._ids]
         # Scores are never negative, so the words' sum taken as it is equals adding it to zeros.
         out = self._summed(known) if known and self.size else np.zeros(self.size, dtype=np.float32)
         if phrases and self.size:

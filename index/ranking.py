@@ -27,18 +27,15 @@ from typing import Any, get_args
 
 import numpy as np
 
-from index import wordtable
 from index.aliases import EXACT, Detected, Structure
 from index.bm25 import BM25Ranker
 from index.documents import lexical_text
 from index.embedder import language_words
 from index.entry import Entry, Layout
 from index.spelling import FEWEST_LETTERS
-from index.tokens import MEMO, STOPWORDS, pairs, prefix, stem, terms, words
+from index.tokens import ASKING, MEMO, STOPWORDS, asked_pairs, prefix, terms, words
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
-# Asking words ("what", "expectations", "do") say how a question asks, not what about (the one word table).
-ASKING = frozenset(stem(w) for w in wordtable.role("asking"))
 
 # Each feature, in the order of a row, with what it measures (printed by `careerfw eval`).
 FEATURES: dict[str, str] = {
@@ -357,7 +354,7 @@ class Features:
         """Per entry: how rare the rarest phrase of two of the question's own words it shares is (IDF over
         the IDF of a phrase no entry uses), 0 when it shares none."""
         out = np.zeros(self.size, dtype=np.float64)
-        for p in dict.fromkeys(pairs(own)):
+        for p in dict.fromkeys(asked_pairs(own)):
             rows = self._having(p)
             if len(rows):
                 out[rows] = np.maximum(out[rows], self.lexical.idf(p) / self.lexical.unknown_idf)

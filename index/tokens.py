@@ -297,6 +297,19 @@ def pairs(stems: list[str]) -> list[str]:
     return [f"{a}+{b}" for a, b in zip(stems, stems[1:], strict=False) if a != b and not b.isdigit()]
 
 
+# How people ask, not what about (the word table's `asking` role, stemmed as a question's words are read), and
+# those of them a framework's text also uses as topics ("people skills").
+ASKING = frozenset(stem(w) for w in wordtable.role("asking"))
+TOPICAL = frozenset(stem(w) for w in wordtable.role("topical"))
+
+
+def asked_pairs(stems: list[str]) -> list[str]:
+    """A question's phrases: `pairs` of its topic's words. An asking word only says how it asks, beside the topic as
+    much as beside another ("look+like" and "mentor+look" of "what does mentoring look like?"): a text that happens
+    to write "what a good solution would look like" is no nearer mentoring. The topical ones stay ("people+skill")."""
+    return [p for p in pairs(stems) if not any(w in ASKING and w not in TOPICAL for w in p.split("+"))]
+
+
 def expand(stems: list[str]) -> list[str]:
     """Stems plus their prefixes: what BM25 indexes and is queried with."""
     out = list(stems)

@@ -134,3 +134,16 @@ def test_a_number_and_the_word_it_counts_are_a_phrase_but_a_word_before_a_number
     assert "8+year" in pairs(terms("a minimum of 8 years of experience"))
     assert "5+direct" in pairs(terms("about five direct reports"))
     assert "level+3" not in pairs(terms("expected at level 3"))
+
+
+
+def test_a_question_phrase_is_of_its_topic_words_not_of_how_it_asks() -> None:
+    # "look like" says how "what does mentoring look like?" asks (the word table's `asking` role), and so does each
+    # of its words beside the topic ("mentor+look"); an asking word frameworks also use as a topic ("people
+    # skills", role `topical`) still makes a phrase. The text's own phrases are all kept.
+    from index.tokens import asked_pairs
+
+    asked = asked_pairs(terms("what does mentoring look like for a new hire"))
+    assert "look+like" not in asked and "mentor+look" not in asked and "new+hire" in asked
+    assert "people+skill" in asked_pairs(terms("how good do my people skills need to be"))
+    assert "look+like" in pairs(terms("what a good solution would look like"))
