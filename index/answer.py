@@ -32,7 +32,7 @@ from index.compose.answers import Quote as Quote
 from index.compose.shared import QUOTES, Asking, State
 from index.embedder import Embedder
 from index.entry import Entry
-from index.followup import Context, FollowUps, resolved, substance
+from index.followup import Context, FollowUps, resolved
 from index.glossary import Glossary, load_glossary
 from index.intents import Intent as Plan
 from index.levelorder import LevelOrder
@@ -225,9 +225,9 @@ class Answerer:
                     and follow.names_the_page(fresh.quotes[0].entry):
                 # "and in the community membership doc?" after a role: on their own its words find only the
                 # introduction of the ladder it names, so they say where to look, not what about. Asked again
-                # without them, it is the carried role on that ladder, as "and in the community membership?" is.
-                where = set(substance(query.detected.words, query.loose))
-                plain = " ".join(w for i, w in enumerate(query.detected.words) if i not in where)
+                # without them, it is the carried role on that ladder, as "and in the community membership?" is. Only
+                # the words the follow-up read as its topic go: a ladder named by a word of its own stays named.
+                plain = " ".join(w for i, w in enumerate(query.detected.words) if i not in follow.topic)
                 again = self.ask(plain, limit, context)
                 return replace(again, question=asked, glossary=rewrite.used or again.glossary)
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None

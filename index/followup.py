@@ -139,12 +139,19 @@ class FollowUp:
     carried: tuple[str, ...] = ()
     restrict: np.ndarray | None = None  # the inherited framework's entries, when several are loaded
     asked: Context = field(default_factory=Context)  # the question's facets, its own and inherited
-    topical: bool = False  # the question has a topic of its own (words no name accounts for)
+    # Where the question's own topic is, in its words: those no name accounts for (a ladder named by a word of its
+    # own, "school" of School Board, is a name), asking words left out.
+    topic: tuple[int, ...] = ()
     scope_areas: frozenset[str] = frozenset()  # the areas of the entries its names, with what it inherits, select
     # A question of its own (a topic and a level or craft named): unanswered, it still ends the last topic.
     new_subject: bool = False
 
     points_back: bool = False  # a word that stands for the previous answer ("how many years is *that*?")
+
+    @property
+    def topical(self) -> bool:
+        """Whether the question has a topic of its own."""
+        return bool(self.topic)
 
     def covers_area(self, area: str) -> bool:
         return area in self.scope_areas
@@ -365,7 +372,7 @@ class FollowUps:
         follow = Detected(ws, mentions, detected.missing)
         areas = frozenset(self.area_of[i] for i in np.flatnonzero(rows))
         return FollowUp(text, follow, tuple(f for f in FACETS if f in carried), restrict, self.asked(follow),
-                        bool(own_topic), areas, bool(own_topic) and (names_who or names_craft), points_back)
+                        tuple(own_topic), areas, bool(own_topic) and (names_who or names_craft), points_back)
 
     def repeated(self, query: Query, context: Context | None) -> tuple[str, str] | None:
         """The previous question about the ladder asked again for another craft, when this one names only
@@ -388,7 +395,7 @@ class FollowUps:
                 return None
             crafts = {short[0]}
             loose = [i for i in loose if not short[1][0] <= i < short[1][1]]
-        if len(crafts) != 1 or any(stem(detected.words[i]) not in ASKING for i in loose):
+        if len(crafts) != 1 or substance(detected.words, loose):
             return None
         craft = crafts.pop()
         if context.kind == "checklist":

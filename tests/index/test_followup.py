@@ -213,6 +213,19 @@ def test_a_role_described_whole_is_asked_for_whole_on_the_ladder_a_follow_up_nam
     assert follow.question == follow_up
 
 
+@pytest.mark.parametrize("follow_up", ["and in the school hierarchy?", "and in the board structure?"])
+def test_a_ladder_named_by_a_word_of_its_own_keeps_its_name_when_the_follow_up_is_asked_again(
+        councils: Answerer, follow_up: str) -> None:
+    # "school" alone names the School Board (no other ladder's name has it), and "hierarchy" is a word about the
+    # ladder itself: asked again without the words that only say where to look, the name stays, so the answer is
+    # the clerk on the school board, not the parish clerk of the last answer again.
+    _, follow = converse(councils, "clerk duties in the parish council?", follow_up)
+    assert follow.confident and follow.intent == "level", follow
+    assert [(q.entry.craft, q.entry.level, q.entry.area) for q in follow.quotes[:2]] == [
+        ("School Board", "Clerk", "Responsibilities"), ("School Board", "Clerk", "Requirements")]
+    assert follow.question == follow_up
+
+
 def test_a_refused_level_answer_is_not_asked_of_the_ladder_again(ladder_pages: Answerer,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # The ladder's own page may only replace a level's answer the gate took: a topic the level refuses stays
