@@ -152,15 +152,18 @@ def modules_when_healthy(tmp_path: Path, args: list[str], env: dict[str, str]) -
 
 def test_serve_http_is_healthy_before_importing_the_weekly_report(tmp_path: Path, fake_slack: FakeSlack) -> None:
     """Issue 23, item 4 (start fast): what only the weekly rounds need is imported after /healthz says 200."""
+    # With the scheduler on, as a single server runs (with it off nothing of the rounds is imported at all, below).
     env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"),
+                      CAREERFW_SCHEDULER="on")
     modules = modules_when_healthy(tmp_path, ["serve", "--http"], env)
     assert "onnxruntime" in modules and "index.answer" in modules  # it was loaded when it said 200
     assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))
 
 
 def test_teams_is_healthy_before_importing_the_weekly_report(tmp_path: Path) -> None:
-    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"),
+                      CAREERFW_SCHEDULER="on")
     modules = modules_when_healthy(tmp_path, ["teams"], env)
     assert "onnxruntime" in modules and "index.answer" in modules
     assert not modules & set(_WEEKLY_ONLY), sorted(modules & set(_WEEKLY_ONLY))
@@ -202,7 +205,8 @@ def test_a_server_with_the_scheduler_off_never_imports_the_weekly_rounds(
 def test_teams_is_healthy_before_importing_msal(tmp_path: Path) -> None:
     """Issue 23, item 4: MSAL (with requests and azure.core) is what a Teams start needs only to get a token, for a
     reply or a nudge; the app registration is checked, and the SDK that serves requests loaded, before 200."""
-    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"))
+    env = process_env(tmp_path, CAREERFW_TEAMS_ALLOW_ANONYMOUS="1", CAREERFW_STATE_DB=str(tmp_path / "state.db"),
+                      CAREERFW_SCHEDULER="on")
     modules = modules_when_healthy(tmp_path, ["teams"], env)
     assert "microsoft_agents.hosting.aiohttp" in modules and "index.answer" in modules
     assert not {"msal", "microsoft_agents.authentication.msal"} & modules
@@ -334,3 +338,25 @@ def test_a_server_start_makes_no_garbage_collection_pass_and_collects_once_live(
     serve_child_until_healthy(_COLLECTOR_AT_READY, [str(out), *argv], env)
     assert json.loads(out.read_text()) == {"at_200": {"enabled": False, "passes": 0},
                                            "live": {"enabled": True, "frozen": True}}
+
+
+def test_a_server_with_the_scheduler_on_posts_the_weekly_nudge_it_missed(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """docs/nudges.md: `careerfw serve` runs the weekly nudge itself unless CAREERFW_SCHEDULER=off, and a start
+    after this week's time posts it at once. The rounds are imported only after /healthz says 200 (above), and
+    not at all with the scheduler off: with it on they still start."""
+    env = process_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                      SLACK_API_URL=fake_slack.api_url, CAREERFW_STATE_DB=str(tmp_path / "state.db"),
+                      CAREERFW_SCHEDULER="on", CAREERFW_NUDGE_CHANNEL="C0NUDGE", CAREERFW_TZ="UTC",
+                      CAREERFW_NUDGE_CRON="0 0 * * mon")  # the week's first minute: always already past
+    port = free_port()
+    proc = subprocess.Popen(CAREERFW + ["serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        health = wait_for_healthz(proc, port)
+        assert health is not None and health[0] == 200, proc.stderr.read() if proc.poll() is not None else ""
+        posted = fake_slack.wait_for(lambda c: c.method == "chat.postMessage" and c.body.get("channel") == "C0NUDGE",
+                                     timeout=60)
+    finally:
+        stop_on_sigterm(proc)
+    assert posted[0].ok
+    assert proc.returncode == 0
