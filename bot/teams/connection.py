@@ -32,9 +32,10 @@ def models_built_on_first_use() -> Iterator[None]:
     (pydantic's `defer_build`), not when their class is defined. The SDK defines 178 models at import
     (every activity, card and Teams payload type) and built each one's validator there, about 40 ms of a
     Teams start's CPU before /healthz could say 200 (issue 23, item 4); an activity uses a few of them (its
-    first validation builds `Activity` in about 5 ms) and most are never used by this bot. Pydantic builds
-    a deferred model under its own lock, so two threads meeting it first (the loop, the weekly nudge's)
-    build it once. Models defined outside the block are built as before (a subclass of a deferred model
+    first validation builds `Activity` in about 5 ms) and most are never used by this bot. Pydantic (from
+    2.14, the floor pyproject.toml sets) builds a deferred model under its own lock, so two threads meeting it
+    first (the loop, the weekly nudge's) build it once; before, one of them could validate with a half-built
+    model. Models defined outside the block are built as before (a subclass of a deferred model
     defers too); a model that names its own `defer_build` keeps it."""
     config = BaseModel.model_config  # what every model's own configuration is merged onto at its definition
     if "defer_build" in config:
