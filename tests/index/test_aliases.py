@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from index.aliases import Structure, _abbreviates
+from index.aliases import EXACT, Structure, _abbreviates
 
 
 @pytest.mark.parametrize("short, full, stands_for", [
@@ -136,6 +136,47 @@ def test_a_window_meets_every_name_it_could_be_read_as(content: str) -> None:
             assert [(k, s) for k, s in near] == readable, (question, text)
             found += bool(near)
     assert found >= 10  # names and their misspellings are met, so the comparison is not vacuous
+
+
+def _near_every_name(structure: Structure, texts: list[str], raw: list[str]) -> list[tuple[tuple[int, float], ...]]:
+    """Each window's names within a typo of it, by comparing it with every name (the path before the names were
+    grouped by their first character): spaced, and without spaces as compared and as typed."""
+    import numpy as np
+    from rapidfuzz import process
+
+    from index.aliases import _LOOSEST
+
+    names = structure._aliases
+    best = np.zeros((len(texts), len(names)), dtype=np.float32)
+    for queries, choices in (
+        (texts, [a.text for a in names]), ([t.replace(" ", "") for t in texts], [a.compact for a in names]),
+        (raw, [a.compact for a in names]),
+    ):
+        best = np.maximum(best, process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=_LOOSEST, workers=1))
+    return [tuple((int(a), float(row[a])) for a in np.flatnonzero(row)) for row in best]
+
+
+@pytest.mark.parametrize("content", ["content", "tests/fixtures/multilevel"])
+def test_a_question_is_read_as_comparing_each_window_with_every_name_would(
+    content: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_near_names` compares a window only with the names that start as it does (issue 23), which holds because
+    `detect` takes a near miss only when it starts like the name (`_could_be_a_typo`): the names a question is
+    read to name are those comparing every window with every name finds, typos in any letter (the first too),
+    capitals, accents and numbers included. Fails if either rule changes without the other."""
+    from index import load_content
+
+    structure = Structure(load_content(Path(__file__).resolve().parents[2] / content).entries)
+    questions = [*_QUESTIONS, "rngineer 2 expectations", "what does a Sénior Engineer II do", "SENIOR ENGINEER 1",
+                 "wnat does a snior enginer do", "ngineer 1 vs eengineer 2", "3 engineers at l3", "Señior data sci",
+                 "hed of ML", "principle engneer", "staff engineer vs staf engineer"]
+    fast = [structure.detect(q) for q in questions]
+    structure._near.clear()
+    monkeypatch.setattr(structure, "_near_names", lambda texts, raw: _near_every_name(structure, texts, raw))
+    slow = [structure.detect(q) for q in questions]
+    assert fast == slow
+    # Not vacuous: names are read, misspelt ones among them (a near miss, under an exact match's score).
+    assert any(m.score < EXACT and not m.derived for d in fast for m in d.mentions)
 
 
 def test_a_long_question_is_compared_no_further_than_the_longest_name(
