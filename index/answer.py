@@ -52,7 +52,7 @@ RANKED = LIMIT  # candidates a lookup ranks, whatever it quotes: as many as a ra
 class Answerer:
     """Holds one loaded index and the model; safe to share between threads.
 
-    Everything derived from the index (BM25, aliases, term sets) is built once here or in `reload`,
+    Everything derived from the index (BM25 and which texts hold each term, aliases) is built once here or in `reload`,
     never per question; a question reads one `State` and keeps it even if a reload swaps another in.
     """
 

@@ -136,7 +136,6 @@ def test_a_number_and_the_word_it_counts_are_a_phrase_but_a_word_before_a_number
     assert "level+3" not in pairs(terms("expected at level 3"))
 
 
-
 def test_a_question_phrase_is_of_its_topic_words_not_of_how_it_asks() -> None:
     # "look like" says how "what does mentoring look like?" asks (the word table's `asking` role), and so does each
     # of its words beside the topic ("mentor+look"); an asking word frameworks also use as a topic ("people
