@@ -30,6 +30,14 @@ def is_todo_text(text: str) -> bool:
     return not any(len(w) > 1 or w.isdigit() for w in ws) or (len(ws) == 1 and stem(ws[0]) in _PLACEHOLDERS)
 
 
+def filed_whole(area: str, names: tuple[str, ...]) -> bool:
+    """Whether `area` is one of `names`, the level, role, craft or section it is filed under, as written up to
+    case and spacing: a passage under its own whole's name describes that whole, no topic of it
+    (`Entry.is_whole`; a follow-up's last answer, index/followup.py `Context.is_whole`)."""
+    area = " ".join(fold(area).split())
+    return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
+
+
 def is_label(paragraph: str) -> bool:
     """A paragraph that only introduces the next one ("Examples:", "**Management**"): never an answer
     on its own. Ends with a colon, or is a few capitalised words with no sentence punctuation."""
@@ -120,9 +128,7 @@ class Entry:
     def is_whole(self) -> bool:
         """Filed under its own level's, role's, craft's or section's name (a page's introduction): it
         describes that whole, and its area is no area other entries could share."""
-        area = " ".join(fold(self.area).split())
-        names = (self.level, self.role, self.craft, self.section)
-        return bool(area) and any(area == " ".join(fold(x).split()) for x in names if x)
+        return filed_whole(self.area, (self.level, self.role, self.craft, self.section))
 
     @property
     def path(self) -> str:

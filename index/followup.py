@@ -57,8 +57,8 @@ import numpy as np
 
 from index import wordtable
 from index.aliases import EXACT, FIELDS, Detected, Mention, Structure, clipped, strip_generic
-from index.entry import Entry
-from index.intents import ASKING, COMPARING, LADDER, direction, moves_on_the_ladder
+from index.entry import Entry, filed_whole
+from index.intents import COMPARING, LADDER, direction, moves_on_the_ladder
 from index.levelnames import (
     SENIORITY,
     MissingLevel,
@@ -72,7 +72,7 @@ from index.levelnames import (
 from index.levelorder import LevelOrder, rank
 from index.query import Query, parse
 from index.spelling import FEWEST_LETTERS
-from index.tokens import GENERIC, MEMO, STOPWORDS, ordinals, stem, words
+from index.tokens import GENERIC, MEMO, STOPWORDS, of_substance, ordinals, stem, words
 
 # Words that point back at the previous answer's topic ("what does that look like at level 4?"); the
 # question's words a follow-up may take as its own topic are the Query's (`Query.loose`, index/query.py).
@@ -117,6 +117,12 @@ class Context:
         if values["kind"] not in REPEATED:
             values["kind"] = values["target"] = ""
         return cls(**values) or None
+
+    @property
+    def is_whole(self) -> bool:
+        """The answer was filed under its level's or craft's own name (a role described in one passage, as
+        `Entry.is_whole`): it had no topic but the whole."""
+        return filed_whole(self.area, (self.level, self.craft))
 
     def label(self) -> str:
         """craft › level › area, as a person reads it ("Backend Engineering › Level 4 › Mastery")."""
@@ -334,8 +340,7 @@ class FollowUps:
         # The last answer's text filed under its own level's or craft's name (a role described in one passage) had
         # no topic but the whole: "and in the community membership ladder?" after it asks for that role there as a
         # whole, not for the passage that happens to share the name (that page's introduction).
-        whole = context.area in (context.level, context.craft)
-        if context.area and not whole and not names_area and not own_topic and (not loose or points_back) \
+        if context.area and not context.is_whole and not names_area and not own_topic and (not loose or points_back) \
                 and not ladder and (elliptic or points_back):
             fits = rows & self._select("area", context.area)
             if own:
@@ -517,7 +522,7 @@ class FollowUps:
                         and not _abbreviates(said, name):
                     continue
                 others = [j for j in loose if not i <= j < i + n]
-                if all(stem(ws[j]) in ASKING or stem(ws[j]) in LADDER for j in others):
+                if all(stem(ws[j]) in LADDER for j in substance(ws, others)):
                     return craft, (i, i + n)
         return None
 
@@ -532,21 +537,18 @@ class FollowUps:
             within = {self.area_of[i] for i in rows} & areas
             areas = within or areas
 
-        def one(values: list[str]) -> str:
-            found = {v for v in values if v}
-            return found.pop() if len(found) == 1 else ""
-
         return Context(
-            framework=one([self.framework_of[i] for i in rows]),
-            craft=one([self.craft_of[i] for i in rows]),
-            level=one([self.level_of[i] for i in rows]),
+            framework=_one([self.framework_of[i] for i in rows]),
+            craft=_one([self.craft_of[i] for i in rows]),
+            level=_one([self.level_of[i] for i in rows]),
             area=areas.pop() if len(areas) == 1 else "",
         )
 
 
 def substance(ws: list[str], loose: Sequence[int]) -> list[int]:
-    """The positions of a question's own topic: its loose words (`Query.loose`) but the asking words."""
-    return [i for i in loose if stem(ws[i]) not in ASKING]
+    """The positions of a question's own topic: its loose words (`Query.loose`, no numbers) of substance
+    (index/tokens.py `of_substance`: no asking words)."""
+    return [i for i in loose if of_substance(stem(ws[i]))]
 
 
 def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, before: Context | None,
@@ -560,14 +562,10 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
     if new_subject:
         prior = replace(prior, area="")
 
-    def one(values: list[str]) -> str:
-        found = {v for v in values if v}
-        return found.pop() if len(found) == 1 else ""
-
     if confident and moved is not None and intent == "checklist":
         # The move itself: "and for web?" asks it again in another craft (FollowUps.repeated).
         current, target = moved
-        return Context(one([e.framework for e in quotes]), one([e.craft for e in quotes]), current, "",
+        return Context(_one([e.framework for e in quotes]), _one([e.craft for e in quotes]), current, "",
                        "checklist", target)
     if confident and intent in ("next", "previous") and asked.level:
         return replace(Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS)), area="", kind=intent)
@@ -578,16 +576,22 @@ def resolved(quotes: list[Entry], intent: str, confident: bool, asked: Context, 
             level = top.level or (asked.level if asked.craft in ("", top.craft) else "")
             return Context(top.framework, top.craft, level, top.area)
         if intent == "level":
-            return Context(one([e.framework for e in quotes]), one([e.craft for e in quotes]),
-                           one([e.level for e in quotes]), "")
+            return Context(_one([e.framework for e in quotes]), _one([e.craft for e in quotes]),
+                           _one([e.level for e in quotes]), "")
         if intent == "compare":
             # Two levels' introductions (index/compose/compare.py) lead with the best match, filed under its
             # own level's name: that level is carried with its area, never the other level's name as an area.
             last = top if top.is_whole else _highest(quotes, levels)
-            return Context(last.framework, one([e.craft for e in quotes]) or last.craft, last.level, top.area)
+            return Context(last.framework, _one([e.craft for e in quotes]) or last.craft, last.level, top.area)
     if asked.craft and asked.craft != prior.craft and not asked.level:
         prior = replace(prior, level="")  # another craft's level is not this craft's ("the levels of design?")
     return Context(*(getattr(asked, f) or getattr(prior, f) for f in FACETS))
+
+
+def _one(values: list[str]) -> str:
+    """The one value `values` hold (blanks aside), else "": a facet the names or quotes pin down."""
+    found = {v for v in values if v}
+    return found.pop() if len(found) == 1 else ""
 
 
 def _highest(quotes: list[Entry], levels: LevelOrder | None) -> Entry:

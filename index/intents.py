@@ -33,7 +33,7 @@ import numpy as np
 from index import wordtable
 from index.aliases import Detected, Mention, Structure
 from index.search import Ranking
-from index.tokens import ASKING, STOPWORDS, TOPICAL, stem
+from index.tokens import STOPWORDS, TOPICAL, stem
 
 IntentKind = Literal[
     "lookup", "todo", "compare", "level", "levels", "next", "previous", "missing_level", "checklist", "compare_areas"
@@ -44,9 +44,9 @@ def _stems(role: str) -> frozenset[str]:
     return frozenset(stem(w) for w in wordtable.role(role))
 
 
-# The rules' vocabularies, each one role of the word table. Stemmed where a rule reads stemmed words. ASKING (how
-# people ask for "everything at a level": no topic of their own) and TOPICAL (those a framework's text also uses as
-# a topic, "people skills") are index/tokens.py's, which a question's phrases read too.
+# The rules' vocabularies, each one role of the word table. Stemmed where a rule reads stemmed words. The asking
+# words (how people ask for "everything at a level": no topic of their own, `tokens.asking`) and TOPICAL (those a
+# framework's text also uses as a topic, "people skills") are index/tokens.py's, which a question's phrases read too.
 _PERSON = _stems("person")  # right after a level's name: who is asked about ("a level 3 backend engineer")
 LADDER = _stems("ladder")  # words of a question about the ladder itself
 PROGRESS = _stems("progress")  # a move between levels: a promotion checklist
@@ -67,11 +67,6 @@ SELF = wordtable.role("self")  # "I'm an L3", "as a senior engineer": the asker'
 # A topical word singles out an area when the top answer's area uses it and at most this share of
 # the level's areas do (one of three, two of seven): "engineers" in Collaboration only, not in most cells.
 DISTINCTIVE_SHARE = 1 / 3
-
-
-def substance_terms(stems: Sequence[str]) -> list[str]:
-    """What a question asks about beyond "what is expected": no asking words, no bare numbers."""
-    return [t for t in stems if t not in ASKING and not t.isdigit()]
 
 
 @dataclass

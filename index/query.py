@@ -30,7 +30,6 @@ from rapidfuzz.distance import OSA
 from index import wordtable
 from index.aliases import Detected, Mention, Structure
 from index.intents import (
-    ASKING,
     COMPARING,
     LADDER,
     MEANING,
@@ -47,7 +46,7 @@ from index.intents import (
 from index.levelnames import JOB_NOUNS, LEVEL_WORDS, SENIORITY, MissingLevel, counts_levels
 from index.search import Ranking
 from index.spelling import FEWEST_LETTERS
-from index.tokens import GENERIC, MEMO, STOPWORDS, degree_words, stem
+from index.tokens import GENERIC, MEMO, STOPWORDS, degree_words, of_substance, stem
 
 _LEVEL_PLURALS = wordtable.role("level-plural")
 _ELLIPSIS = wordtable.role("ellipsis")
@@ -164,7 +163,7 @@ def parse(text: str, detected: Detected, structure: Structure, carried_level: bo
     degree = degree_words(ws)
     unnamed = unnamed_words(detected)
     topic = tuple(t for i, w in enumerate(ws) if i not in whos and i not in degree and w not in STOPWORDS
-                  and (t := stem(w)) not in ASKING and not t.isdigit())
+                  and of_substance(t := stem(w)))
     names_area = any(not m.partial for m in detected.of_kind("area"))
     names_level = any(level_mention(m) for m in mentions)
     beyond_ladder = any(t not in LADDER and t not in PROGRESS and t not in _MOVE_VERBS for t in unnamed)
@@ -215,7 +214,7 @@ def unnamed_words(detected: Detected) -> tuple[str, ...]:
     what it asks about beyond its names ("what does a level 3 do about *incidents*?")."""
     covered = detected.covered()
     return tuple(t for i, w in enumerate(detected.words) if i not in covered and w not in STOPWORDS
-                 and (t := stem(w)) not in ASKING and not t.isdigit())
+                 and of_substance(t := stem(w)))
 
 
 def _disjoint_sides(structure: Structure, detected: Detected,

@@ -33,7 +33,7 @@ from index.documents import lexical_text
 from index.embedder import language_words
 from index.entry import Entry, Layout
 from index.spelling import FEWEST_LETTERS
-from index.tokens import ASKING, MEMO, STOPWORDS, asked_pairs, prefix, terms, words
+from index.tokens import MEMO, STOPWORDS, asked_pairs, of_substance, prefix, terms, words
 
 FITTED_PATH = Path(__file__).resolve().parent / "fitted.json"
 
@@ -430,7 +430,7 @@ class Features:
         cover, unknown = self._coverage(q.residual, q.bridged)
         named = float(narrowed is not None)
         best_cover = float(cover[allow].max()) if allow.any() else 0.0
-        bare = float(not [w for w in q.own if w not in ASKING and not w.isdigit()])
+        bare = float(not any(of_substance(w) for w in q.own))
         areas = np.asarray(self.areas.scores(q.residual), dtype=np.float64)
         top_areas = float(areas[candidates].max()) if candidates.any() else 0.0
         # The matrix starts as the entries' own columns (kind, layout, overview, all computed with the index)

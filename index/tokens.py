@@ -303,11 +303,26 @@ ASKING = frozenset(stem(w) for w in wordtable.role("asking"))
 TOPICAL = frozenset(stem(w) for w in wordtable.role("topical"))
 
 
+def asking(term: str) -> bool:
+    """Whether a question's word (stemmed, as `terms` reads it) says how it asks, not what about ("what",
+    "expected", "look", "like"). The one reading of a question's words that are not asking words: its own topic
+    (`of_substance`: the question model's `unnamed` and `topic`, index/query.py; a follow-up's topic,
+    index/followup.py; the fitted ranker's `bare`, index/ranking.py) and its phrases (`asked_pairs`)."""
+    return term in ASKING
+
+
+def of_substance(term: str) -> bool:
+    """Whether a question's word (stemmed) is of what it asks about: no asking word, and no bare number (a
+    number is a level's, or counts something the word beside it names)."""
+    return not asking(term) and not term.isdigit()
+
+
 def asked_pairs(stems: list[str]) -> list[str]:
     """A question's phrases: `pairs` of its topic's words. An asking word only says how it asks, beside the topic as
     much as beside another ("look+like" and "mentor+look" of "what does mentoring look like?"): a text that happens
-    to write "what a good solution would look like" is no nearer mentoring. The topical ones stay ("people+skill")."""
-    return [p for p in pairs(stems) if not any(w in ASKING and w not in TOPICAL for w in p.split("+"))]
+    to write "what a good solution would look like" is no nearer mentoring. The topical ones stay ("people+skill"),
+    and so does a number with what it counts ("8+year", `pairs`)."""
+    return [p for p in pairs(stems) if not any(asking(w) and w not in TOPICAL for w in p.split("+"))]
 
 
 def expand(stems: list[str]) -> list[str]:

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from index import wordtable
-from index.intents import ASKING
-from index.tokens import stem
+from index.tokens import ASKING, stem
 
 
 def test_every_word_has_one_row_and_the_rules_agree(tmp_path: Path) -> None:
