@@ -33,7 +33,7 @@ from index.compose.shared import QUOTES, Asking, State
 from index.embedder import Embedder
 from index.entry import Entry
 from index.followup import Context, FollowUps, resolved
-from index.glossary import Glossary, load_glossary
+from index.glossary import Glossary, Rewrite, load_glossary
 from index.intents import Intent as Plan
 from index.levelorder import LevelOrder
 from index.query import Query, parse, settle
@@ -183,8 +183,15 @@ class Answerer:
         question = structure.corrected(question, detected)
         if question != rewrite.text:
             detected = structure.detect(question)
+        return self._answer(state, asked, parse(question, detected, structure), rewrite, context, limit, truncated)
+
+    def _answer(self, state: State, asked: str, query: Query, rewrite: Rewrite, context: Context | None,
+                limit: int, truncated: bool, reask: bool = True) -> Answer:
+        """The answer to a question read in the company's words and spelt right (`query`), as `ask` took it:
+        `asked` as typed, `rewrite` the glossary's reading of it. `reask` False: the question is already one
+        asked again without its page words, which is not asked again."""
+        question = query.text
         # "and for web?" after a promotion checklist or "what comes after level 2?": that question, for web.
-        query = parse(question, detected, structure)
         again = state.followups.repeated(query, context)
         if again is not None:
             answer = self.ask(again[0], limit)
@@ -221,15 +228,19 @@ class Answerer:
             if fresh.confident and fresh.intent == "lookup" and fresh.quotes and follow.moved_on(fresh.quotes[0].entry):
                 follow = state.followups.apply(question, query, None)
                 answer = fresh
-            elif fresh.confident and fresh.quotes and "level" in follow.carried \
+            elif reask and fresh.confident and fresh.quotes and "level" in follow.carried \
                     and follow.names_the_page(fresh.quotes[0].entry):
                 # "and in the community membership doc?" after a role: on their own its words find only the
                 # introduction of the ladder it names, so they say where to look, not what about. Asked again
                 # without them, it is the carried role on that ladder, as "and in the community membership?" is. Only
                 # the words the follow-up read as its topic go: a ladder named by a word of its own stays named.
+                # The words left are already in the company's words and spelt right: they are not read by the
+                # glossary again (a synonym inside the name it stands for, "board: School Board", would grow on
+                # every pass), and what is asked again is not asked again a second time.
                 plain = " ".join(w for i, w in enumerate(query.detected.words) if i not in follow.topic)
-                again = self.ask(plain, limit, context)
-                return replace(again, question=asked, glossary=rewrite.used or again.glossary)
+                structure = state.ranker.structure
+                return self._answer(state, asked, parse(plain, structure.detect(plain), structure), rewrite, context,
+                                    limit, truncated, reask=False)
         moved = (answer.checklist.current, answer.checklist.target) if answer.checklist else None
         now = resolved([q.entry for q in answer.quotes], answer.intent, answer.confident, follow.asked, context,
                        follow.new_subject, moved, state.levels)

@@ -226,6 +226,30 @@ def test_a_ladder_named_by_a_word_of_its_own_keeps_its_name_when_the_follow_up_i
     assert follow.question == follow_up
 
 
+@pytest.fixture(scope="module")
+def councils_with_glossary(open_answerer: Callable[[Path], Answerer],
+                           tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    # The councils' admins call the School Board "the board" (docs/content.md, careerfw.yaml): a synonym whose
+    # word is a word of the name it stands for, so the name written out holds the word again.
+    content = write_ladders(tmp_path_factory.mktemp("councils-glossary") / "content", _COUNCILS)
+    (content / "careerfw.yaml").write_text("synonyms:\n  board: School Board\n")
+    return open_answerer(content)
+
+
+def test_a_follow_up_asked_again_without_its_page_words_keeps_the_glossary_applied_once(
+        councils_with_glossary: Answerer) -> None:
+    # "and in the board doc?" is "and in the School Board doc?" in the company's words; its "doc" finds only the
+    # board's introduction, so it is asked again without it (index/answer.py). Asked again from the words already
+    # read, the glossary is not applied to its own output ("the school School Board", whose extra "school" was
+    # asked without again, and so on without end): the answer is the clerk on the school board as a whole.
+    _, follow = converse(councils_with_glossary, "clerk duties in the parish council?", "and in the board doc?")
+    assert follow.confident and follow.intent == "level", follow
+    assert [(q.entry.craft, q.entry.level, q.entry.area) for q in follow.quotes[:2]] == [
+        ("School Board", "Clerk", "Responsibilities"), ("School Board", "Clerk", "Requirements")]
+    assert follow.question == "and in the board doc?"
+    assert [line.text for line in follow.glossary] == ["board: School Board"]
+
+
 def test_a_refused_level_answer_is_not_asked_of_the_ladder_again(ladder_pages: Answerer,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # The ladder's own page may only replace a level's answer the gate took: a topic the level refuses stays
