@@ -9,6 +9,7 @@ links are never followed (a link back to a parent would make the walk endless).
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Iterator
@@ -20,6 +21,25 @@ MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 class UnsafePage(ValueError):
     """A *.md that is not read; the message says why, for a file:line problem."""
+
+
+class NotText(ValueError):
+    """A content file that is not UTF-8 text: the line of its first byte that is not, and that byte."""
+
+    def __init__(self, line: int, byte: int) -> None:
+        super().__init__(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")
+        self.line = line
+        self.byte = byte
+
+
+def text_of(raw: bytes) -> str:
+    """A content file's bytes (a page, owners.yaml, careerfw.yaml) as text: UTF-8, a byte-order mark dropped.
+    NotText when they are not, counted in the bytes after the mark, where the decoder counts."""
+    body = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotText(body[: exc.start].count(b"\n") + 1, body[exc.start]) from None
 
 
 def page_paths(root: Path) -> Iterator[Path]:

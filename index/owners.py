@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.files import NotText, text_of
 from index.problem import Problem
 
 # yaml and index.parse are imported where the owners file is read: a restart from kept state (issue 23,
@@ -134,12 +135,10 @@ def load_owners(content_dir: Path | str) -> Owners:
     path = Path(content_dir) / OWNERS_FILE
     if not path.is_file():
         return Owners()
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problem = Problem(OWNERS_FILE, line, "owners file is not UTF-8 text; save it as UTF-8")
+        text = text_of(path.read_bytes())
+    except NotText as exc:
+        problem = Problem(OWNERS_FILE, exc.line, "owners file is not UTF-8 text; save it as UTF-8")
         return Owners(problems=[problem], path=path)
     owners = parse_owners(text, OWNERS_FILE)
     return Owners(by_name=owners.by_name, problems=owners.problems, path=path, lines=owners.lines)

@@ -20,7 +20,7 @@ from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
-from index.files import UnsafePage, directory_links, page_paths, read_page
+from index.files import NotText, UnsafePage, directory_links, page_paths, read_page, text_of
 from index.frontmatter import FrontMatterError, SafeFrontMatterLoader, load_front_matter
 from index.levelnames import LABEL_SEPARATOR, LEVEL_WORDS, SENIORITY, singular
 from index.problem import Problem as Problem
@@ -221,12 +221,9 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
         problems.append(Problem(rel, 1, str(exc)))
         return None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(rel, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
-        )
+        text = text_of(raw)
+    except NotText as exc:
+        problems.append(Problem(rel, exc.line, str(exc)))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, body, offset = _split_front_matter(text, rel, problems)

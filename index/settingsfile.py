@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.files import UnsafePage, read_page
+from index.files import NotText, UnsafePage, read_page, text_of
 from index.problem import Problem
 
 if TYPE_CHECKING:
@@ -170,11 +170,11 @@ def load_settings(path: Path, root: Path) -> SettingsFile | None:
     if not path.is_file():
         return None
     try:
-        return SettingsFile(read_page(path, root).decode("utf-8-sig"), path.name, path)
+        return SettingsFile(text_of(read_page(path, root)), path.name, path)
     except UnsafePage as exc:
         return SettingsFile("", path.name, path, Problem(path.name, 1, str(exc)))
-    except UnicodeDecodeError:
-        return SettingsFile("", path.name, path, Problem(path.name, 1, "not UTF-8 text; save it as UTF-8"))
+    except NotText as exc:
+        return SettingsFile("", path.name, path, Problem(path.name, exc.line, "not UTF-8 text; save it as UTF-8"))
 
 
 def flow_entry(key: Any, value: Any) -> str:

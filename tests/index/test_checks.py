@@ -61,6 +61,17 @@ def test_non_utf8_file_names_the_line_of_the_bad_byte(tmp_path: Path, capsys: py
     assert any(line.startswith("latin1.md:10:") and "not UTF-8" in line for line in lines)
 
 
+def test_non_utf8_file_with_a_byte_order_mark_names_its_bad_byte(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # An editor that saves UTF-8 with a byte-order mark, then a pasted Latin-1 "é": the byte named is the "é"
+    # (0xe9), counted past the mark, not the byte three before it.
+    (tmp_path / "good.md").write_text(GOOD)
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf" + GOOD.replace("Delivers.", "Délivers.").encode("latin-1"))
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    assert any(line.startswith("bom.md:10:") and "byte 0xe9" in line for line in lines), lines
+
+
 # Warnings are printed and labelled, but the content still builds, so they do not fail `check` (or a
 # reload: docs/content.md).
 def test_row_with_wrong_cell_count_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -85,7 +85,8 @@ def test_reading_a_folder(tmp_path: Path) -> None:
     unreadable = load_settings(tmp_path / SETTINGS_FILE, tmp_path)
     assert unreadable is not None and unreadable.root is None
     assert unreadable.problem is not None
-    assert (unreadable.problem.path, unreadable.problem.line) == (SETTINGS_FILE, 1)
+    # Named at the line of its first byte that is not UTF-8, as a page or the owners file is (index/files.py).
+    assert (unreadable.problem.path, unreadable.problem.line) == (SETTINGS_FILE, 2)
     assert "UTF-8" in unreadable.problem.reason
     (tmp_path / SETTINGS_FILE).write_text(GLOSSARY, "utf-8")
     read = load_settings(tmp_path / SETTINGS_FILE, tmp_path)
