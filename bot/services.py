@@ -1,6 +1,7 @@
 """What every chat front end shares: the answering core, the state DB, the rate limiter, health, and the
 thread pool answering runs on. `bot.slack.services` and `bot.teams.services` subclass it with their
-own parts (Slack: async wrappers and shutdown drain; Teams: stored conversations and its vote).
+own parts (Slack: async wrappers and shutdown drain; Teams: stored conversations). Whose stored
+question a button acts on, and how a vote and its reason are recorded, is written here once for both.
 
 Answering (embedding a question) and SQLite writes are blocking work; they run on `executor`, never on
 the event loop, so the server keeps accepting requests (and /healthz) meanwhile.
@@ -129,6 +130,33 @@ class AnswerServices:
         return self.feedback_log.record_question(
             surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
         )
+
+    def stored_question(self, question_id: int, user_id: str, *,
+                        strict: bool = False) -> feedback.Question | None | bool:
+        """Blocking. The stored question if `user_id` asked it on this surface; False if someone else did;
+        None if it is not on record. `strict`: feedback.StoreBusy when the store cannot say right now (a
+        vote must not call that "gone", nor count for the wrong person). Every button that acts on a
+        stored question as its asker's (votes, Share, Send me this as a DM) asks this one question."""
+        asked = self.feedback_log.get_question(question_id, strict=strict)
+        if asked is None:
+            return None
+        return asked if self.feedback_log.asked_by(asked, self.surface, user_id, strict=strict) else False
+
+    def record_vote(self, user_id: str, verdict: str, question_id: int | None, question: str | None = None,
+                    entry_id: str | None = None) -> int | None:
+        """Blocking. The vote's row id, or None when the database could not take it. With a recorded
+        question the vote is about everything that answer quoted; without one (the question could not be
+        stored) about `question` and the area `entry_id` the answer led with."""
+        entries = [e for e in self.answerer.entries if e.id == entry_id] if entry_id and question_id is None else []
+        return self.feedback_log.record_feedback(
+            surface=self.surface, user_id=user_id, verdict=verdict, question_id=question_id, question=question,
+            entries=entries or None,
+        )
+
+    def record_reason(self, user_id: str, feedback_id: int, reason: str) -> bool | None:
+        """Blocking. True: stored; False: not this person's thumbs-down (any more), or nothing to store;
+        None: the database could not."""
+        return self.feedback_log.add_reason(feedback_id, surface=self.surface, user_id=user_id, reason=reason)
 
     def _state_failed(self, exc: Exception) -> None:
         """A SQLite file that stopped being a database while serving, or was replaced or overwritten

@@ -44,6 +44,8 @@ FOLLOWING_ON = "following on from your last question"
 # The promotion checklist's button that sends the checklist to the asker's direct messages.
 SEND_AS_DM = "Send me this as a DM"
 SENT_AS_DM = "Sent: the checklist is in your direct messages with me."
+# That button pressed after the content changed so that the question no longer gives a checklist.
+NO_CHECKLIST = "The framework no longer gives that checklist (it has changed since). Please ask the question again."
 # The button under an answer cut to one screen, and what the terminal offers instead.
 SHOW_ALL = "Show all"
 # The words of the line above marked words (`Legend`) that each surface marks as it marks new words.

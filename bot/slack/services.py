@@ -72,35 +72,25 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
 
         return await self.run(work)
 
-    async def own_question(self, question_id: int, user_id: str,
+    async def own_question(self, question_id: int | None, user_id: str,
                            strict: bool = False) -> feedback.Question | None | bool:
-        """The stored question if `user_id` asked it; False if someone else did; None if it is gone.
-        `strict`: feedback.StoreBusy when the store cannot say right now (a vote must not call that gone)."""
-
-        def work() -> feedback.Question | None | bool:
-            asked = self.feedback_log.get_question(question_id, strict=strict)
-            if asked is None:
-                return None
-            return asked if self.feedback_log.asked_by(asked, SURFACE, user_id, strict=strict) else False
-
-        return await self.run(work)
+        """AnswerServices.stored_question, on the answer pool; None for a button that carries no stored
+        question's id (nothing on record)."""
+        if question_id is None:
+            return None
+        return await self.run(self.stored_question, question_id, user_id, strict=strict)
 
     async def question_text(self, question_id: int) -> str | None:
         asked = await self.run(self.feedback_log.get_question, question_id)
         return asked.question if asked else None
 
     async def vote(self, user_id: str, question_id: int, verdict: str) -> int | None:
-        """The vote's row id, or None when the database could not take it."""
-        return await self.run(
-            self.feedback_log.record_feedback, surface=SURFACE, user_id=user_id, verdict=verdict,
-            question_id=question_id,
-        )
+        """AnswerServices.record_vote on the answer pool: a Slack vote always has its stored question."""
+        return await self.run(self.record_vote, user_id, verdict, question_id)
 
     async def add_reason(self, user_id: str, feedback_id: int, reason: str) -> bool | None:
-        """True: stored; False: not this person's thumbs-down (any more); None: the database could not."""
-        return await self.run(
-            self.feedback_log.add_reason, feedback_id, surface=SURFACE, user_id=user_id, reason=reason
-        )
+        """AnswerServices.record_reason on the answer pool."""
+        return await self.run(self.record_reason, user_id, feedback_id, reason)
 
     async def drain(self, timeout_s: float = 10.0) -> bool:
         """On shutdown: let questions already acknowledged get their answers (bounded wait)."""

@@ -40,7 +40,7 @@ from bot.slack.blocks import (
 from bot.slack.listeners.replies import conversation_of
 from bot.slack.modals import reason_modal
 from bot.slack.services import Services, services_of, tracked
-from bot.view import SENT_AS_DM
+from bot.view import NO_CHECKLIST, SENT_AS_DM
 from index import Answer, Answerer, Context, Request
 
 log = logging.getLogger("careerfw.slack")
@@ -54,7 +54,6 @@ STALE = "That answer is no longer on record, so I can't do that. Please ask the 
 
 NOT_RECORDED = "Sorry, I couldn't record that just now. Please try again in a moment."
 NOT_YOURS = "Only the person who asked can do that with this answer. Ask the question yourself to get your own."
-NO_CHECKLIST = "The framework no longer gives that checklist (it has changed since). Please ask the question again."
 DM_FAILED = "Sorry, I couldn't send you a direct message just now. Please try again, or ask me in a DM."
 ALREADY_IN_DM = "This checklist is already here in our direct messages, so I haven't sent another copy."
 MAX_ENTRY_ID_CHARS = 2000
@@ -90,13 +89,11 @@ async def feedback_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
     verdict = _verdict(action)
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = await services.rate_check(user_id)
-    if limited:
-        await _private(respond, limited)
+    if not await _admitted(services, user_id, respond):
         return
     question_id = _question_id(action)
     try:
-        asked = await services.own_question(question_id, user_id, strict=True) if question_id is not None else None
+        asked = await services.own_question(question_id, user_id, strict=True)
         if asked is None or verdict is None:
             text = STALE
         elif asked is False:
@@ -133,13 +130,11 @@ async def share_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, An
     await ack()
     services = services_of(context)
     user_id = body["user"]["id"]
-    limited = await services.rate_check(user_id)
-    if limited:
-        await _private(respond, limited)
+    if not await _admitted(services, user_id, respond):
         return
     value = _value(action)
     question_id = feedback.question_id_from(value.get("q"))
-    asked = await services.own_question(question_id, user_id) if question_id is not None else None
+    asked = await services.own_question(question_id, user_id)
     if asked is False:
         await _private(respond, NOT_YOURS)
         return
@@ -172,7 +167,7 @@ async def explain_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, 
         return
     question_id = feedback.question_id_from(value.get("q"))
     # The original question is context for the asker only; anyone else gets the area on its own.
-    asked = await services.own_question(question_id, user_id) if question_id is not None else None
+    asked = await services.own_question(question_id, user_id)
     original = asked.question if isinstance(asked, feedback.Question) else None
     answer, question_id = await services.explain(user_id, entry_id, original)
     await _deliver(body, respond, client, answer, question_id, explained=entry_id, answerer=services.answerer)
@@ -230,7 +225,7 @@ async def checklist_dm_button(ack: AsyncAck, body: dict[str, Any], action: dict[
     # a value carrying someone else's question id (tampered, or a public answer's button) never puts
     # their question, which may have been asked privately, in the clicker's DMs.
     question_id = feedback.question_id_from(value.get("q"))
-    if question_id is not None and await services.own_question(question_id, user_id) is False:
+    if await services.own_question(question_id, user_id) is False:
         await _private(respond, NOT_YOURS)
         return
     try:
@@ -277,7 +272,7 @@ async def show_all_button(ack: AsyncAck, body: dict[str, Any], action: dict[str,
         return
     value = _value(action)
     question_id = feedback.question_id_from(value.get("q"))
-    if question_id is not None and await services.own_question(question_id, user_id) is False:
+    if await services.own_question(question_id, user_id) is False:
         value = {k: v for k, v in value.items() if k != "q"}
     again = await answer_again(services, user_id, value)
     if again is None:
@@ -318,8 +313,8 @@ def _channel_of(body: dict[str, Any]) -> str:
     return (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
 
 
-async def _admitted(services: Any, user_id: str, respond: AsyncRespond) -> bool:
-    """Each click that answers a question counts against the clicker's rate limit, like a question."""
+async def _admitted(services: Services, user_id: str, respond: AsyncRespond) -> bool:
+    """Each click counts against the clicker's rate limit, like a question: the polite reply, privately."""
     limited = await services.rate_check(user_id)
     if limited:
         await _private(respond, limited)

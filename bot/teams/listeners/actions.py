@@ -44,7 +44,7 @@ from bot.teams.listeners.replies import (
     user_id,
 )
 from bot.teams.services import Services
-from bot.view import SENT_AS_DM
+from bot.view import NO_CHECKLIST, SENT_AS_DM
 from index import MAX_QUESTION_CHARS, Context, Request
 
 log = logging.getLogger("careerfw.teams")
@@ -63,7 +63,6 @@ REASON_EMPTY = "Nothing to record: the box was empty. Your vote stands as it is.
 REASON_NOT_KEPT = "That vote is no longer a \"not helpful\" one (changed since), so the reason was not kept."
 REASON_NOT_RECORDED = "Sorry, I could not record your reason just now (your vote itself is recorded). " \
     "Please send it again in a few minutes."
-NO_CHECKLIST = "The framework no longer gives that checklist (it has changed since). Please ask the question again."
 NO_PERSONAL_CHAT = (
     "I can't message you privately yet: Teams lets me write to you only once you have chatted with me. "
     "Open a chat with careerfw (Chat, then search for careerfw), say hi, then press the button again."
@@ -94,14 +93,19 @@ def _int(data: dict[str, Any], key: str) -> int | None:
     return question_id_from(data.get(key))  # past SQLite's range a query would raise OverflowError
 
 
-def _request(data: dict[str, Any]) -> Request | None:
-    """The request a button carries; its names may be echoed (the answer's question): user text."""
-    carried = data.get("request")
+def _carried(data: dict[str, Any], key: str) -> Any:
+    """What a button carries under `key` (a request, the context it followed on from): its names may be
+    echoed (the answer's question, "following on from …"), so they are user text, cleaned as typed text is."""
+    carried = data.get(key)
     if isinstance(carried, dict):
         carried = {k: clean_text(v) if isinstance(v, str) else
                    [clean_text(x) if isinstance(x, str) else x for x in v] if isinstance(v, list) else v
                    for k, v in carried.items()}
-    return Request.from_json(carried)
+    return carried
+
+
+def _request(data: dict[str, Any]) -> Request | None:
+    return Request.from_json(_carried(data, "request"))
 
 
 def submit_keys(activity: Activity) -> tuple[str, str] | None:
@@ -211,7 +215,7 @@ def register(app: AgentApplication[TurnState], services: Services, sender: Sende
         # chat, which only the asker sees, can keep the vote.
         if question_id is not None:
             try:
-                asked = await services.run(services.own_question, question_id, voter)
+                asked = await services.run(services.stored_question, question_id, voter, strict=True)
             except StoreBusy:
                 await context.send_activity(VOTE_NOT_RECORDED)
                 return
@@ -223,7 +227,7 @@ def register(app: AgentApplication[TurnState], services: Services, sender: Sende
         if question_id is None and conversation_type(context.activity) != "personal":
             await context.send_activity(STALE_BUTTON)
             return
-        recorded = await services.run(services.vote, voter, verdict, question_id, question,
+        recorded = await services.run(services.record_vote, voter, verdict, question_id, question,
                                       _str(data, "entry_id", 2000))
         if recorded is None:  # the store has logged why
             await context.send_activity(VOTE_NOT_RECORDED)
@@ -245,8 +249,7 @@ def register(app: AgentApplication[TurnState], services: Services, sender: Sende
         if not isinstance(reason, str) or not reason.strip():
             await context.send_activity(REASON_EMPTY)
             return
-        stored = await services.run(services.feedback_log.add_reason, feedback_id, surface=services.surface,
-                                    user_id=user_id(context.activity), reason=reason)
+        stored = await services.run(services.record_reason, user_id(context.activity), feedback_id, reason)
         reply = {True: REASON_THANKS, False: REASON_NOT_KEPT, None: REASON_NOT_RECORDED}[stored]
         await context.send_activity(reply)
 
@@ -264,10 +267,7 @@ def register(app: AgentApplication[TurnState], services: Services, sender: Sende
         if not await admitted(services, context):
             return
         # Asked again in the context it followed on from, so a follow-up gives the same checklist.
-        carried = data.get("context")
-        if isinstance(carried, dict):  # its names may be echoed ("following on from …"): user text
-            carried = {k: clean_text(v) if isinstance(v, str) else v for k, v in carried.items()}
-        followed = Context.from_json(carried)
+        followed = Context.from_json(_carried(data, "context"))
         request = _request(data)
         if request is not None:  # a choice's checklist: asked again by its names, not its words
             answer, question_id, _ = await services.run(services.answer_request, user_id(activity), request)
