@@ -16,17 +16,11 @@ from bot.config import Settings
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.runner import NOTEWORTHY, preview, run_nudges, system_clock
 from bot.nudge.target import NudgeTarget
+from bot.owners import read_owners
 from bot.state import check_state
 from bot.store import Store
 from bot.store.schema import nudge_snapshots, nudge_weeks
-from index import Owners, load_content, load_owners
-
-
-def _load_owners(settings: Settings) -> Owners:
-    owners = load_owners(settings.content_dir)
-    for problem in owners.problems:
-        print(f"careerfw: {problem} (run `careerfw check`; that part of owners.yaml is ignored)", file=sys.stderr)
-    return owners
+from index import load_content
 
 
 def _open_ledger(settings: Settings, read_only: bool) -> NudgeLedger | None:
@@ -63,7 +57,7 @@ def nudge_command(
             print(problem, file=sys.stderr)
         print(f"careerfw: not nudging: {settings.content_dir} has errors (see `careerfw check`)", file=sys.stderr)
         return 1
-    owners = _load_owners(settings)
+    owners = read_owners(settings.content_dir)
 
     if args.dry_run:
         ledger = _open_ledger(settings, read_only=True)

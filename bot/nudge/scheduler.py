@@ -31,8 +31,9 @@ from bot.config import ConfigError, Settings
 from bot.nudge.ledger import DEFAULT_LEASE_SECONDS, NudgeLedger
 from bot.nudge.runner import Clock, NudgeOutcome, run_nudges, system_clock, week_of, zone
 from bot.nudge.target import NudgeTarget
+from bot.owners import read_owners
 from bot.store import Store, StoreUnavailable
-from index import Entry, Owners, load_content, load_owners
+from index import Entry, Owners, load_content
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +140,7 @@ def _content_entries(settings: Settings) -> Callable[[], Sequence[Entry]]:
 
 def _owners(settings: Settings) -> Callable[[], Owners]:
     def load() -> Owners:
-        owners = load_owners(settings.content_dir)
-        for problem in owners.problems:
-            log.warning("owners.yaml: %s (that part is ignored; run `careerfw check`)", problem)
-        return owners
+        return read_owners(settings.content_dir, log)
 
     return load
 

@@ -18,6 +18,7 @@ import numpy as np
 from bot.config import ConfigError, Settings
 from bot.nudge.ledger import NudgeLedger
 from bot.nudge.runner import NOTEWORTHY, system_clock
+from bot.owners import read_owners
 from bot.report.compute import Report, parse_since
 from bot.report.compute import build_report as compute_report
 from bot.report.deliver import ReportTarget, preview_note, run_reports
@@ -27,7 +28,7 @@ from bot.state import check_state
 from bot.store import Store
 from bot.store.schema import feedback, nudge_weeks, questions
 from bot.text import for_terminal
-from index import Answerer, Entry, Owners, load_content, load_owners
+from index import Answerer, Entry, Owners, load_content
 
 DEFAULT_SINCE = "7d"
 
@@ -71,13 +72,6 @@ def build_report(settings: Settings, store: Store | None, entries: Sequence[Entr
                           content_dir=settings.content_dir)
 
 
-def load_report_owners(settings: Settings) -> Owners:
-    owners = load_owners(settings.content_dir)
-    for problem in owners.problems:
-        print(f"careerfw: {problem} (run `careerfw check`; that part of owners.yaml is ignored)", file=sys.stderr)
-    return owners
-
-
 def report_command(
     args: argparse.Namespace,
     settings: Settings,
@@ -98,7 +92,7 @@ def report_command(
     if args.send:
         if args.json or args.html or args.dry_run:
             raise ConfigError("--send sends the report; leave out --json, --html and --dry-run with it")
-        owners = load_report_owners(settings)
+        owners = read_owners(settings.content_dir)
         chosen = targets(owners)
         if not chosen:
             raise ConfigError("no owner to send the report to: owners.yaml lists none this surface can reach")
@@ -120,7 +114,7 @@ def report_command(
     try:
         report = build_report(settings, store, content.entries, now=now, period=period, lazy=lazy)
         if args.dry_run:
-            owners = load_report_owners(settings)
+            owners = read_owners(settings.content_dir)
             keys = dry_run_keys(owners)
             ledger = NudgeLedger(store) if store is not None and store.has_tables(nudge_weeks) else None
             if not keys:

@@ -18,9 +18,10 @@ from bot.config import Settings
 from bot.nudge.ledger import Claim, NudgeLedger
 from bot.nudge.runner import NudgeOutcome, week_of, zone
 from bot.nudge.target import NudgeDeliveryError, NudgeMaybeDelivered
+from bot.owners import read_owners
 from bot.report.compute import Embed, Report, build_report
 from bot.store import Store, StoreUnavailable
-from index import Answerer, Entry, Owners, load_owners
+from index import Answerer, Entry, Owners
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +134,7 @@ def weekly_round(
     owners.yaml read again, the surface's owners, and the week's report to each one not yet sent it."""
 
     def run(now: datetime) -> list[NudgeOutcome]:
-        owners = load_owners(settings.content_dir)
-        for problem in owners.problems:
-            log.warning("owners.yaml: %s (that part is ignored; run `careerfw check`)", problem)
+        owners = read_owners(settings.content_dir, log)
         chosen = targets(owners)
         if not chosen:
             return []
