@@ -22,6 +22,11 @@ def _content_args(p: argparse.ArgumentParser, content: str | None = None, index:
                    help=index or "index directory (default: CAREERFW_INDEX or a per-content cache)")
 
 
+def _whole_arg(p: argparse.ArgumentParser) -> None:
+    """--all, on the commands that show answers to a person (ask, chat): `whole` for bot.text.render_answer."""
+    p.add_argument("--all", action="store_true", help="a checklist quotes the areas that did not change too")
+
+
 def _settings(args: argparse.Namespace, base: Settings) -> Settings:
     settings = base.with_overrides(content_dir=getattr(args, "content", None), index_dir=getattr(args, "index", None))
     return settings.with_content_site_url()
@@ -146,9 +151,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         if not args.http and args.health_port is None:
             args.health_port = settings.port
         args.host = getattr(args, "host", None) or "0.0.0.0"
-        return _front_end("bot.slack.serve", "serve_command")(args, settings)
+        return _serve_slack(args, settings)
     if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
-        return _front_end("bot.slack.serve", "serve_command")(args, settings)
+        return _serve_slack(args, settings)
     print(
         "No Slack tokens set, so this is the terminal chat. To run the Slack app, set SLACK_BOT_TOKEN\n"
         "and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); see README.md.\n",
@@ -227,6 +232,10 @@ def _front_end(module: str, function: str) -> Handler:
     return run
 
 
+# `careerfw serve`, and `run` (`make run`) when it starts the Slack app: one front end, named once.
+_serve_slack = _front_end("bot.slack.serve", "serve_command")
+
+
 # --- parser ----------------------------------------------------------------------------------------
 
 
@@ -244,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question (or one per stdin line) from the framework")
     _content_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
-    p.add_argument("--all", action="store_true", help="a checklist quotes the areas that did not change too")
+    _whole_arg(p)
     p.add_argument("--explain", action="store_true",
                    help="also show how the question was read, the candidates' ranking features and the gate's "
                         "decision (with --json: an \"explain\" key)")
@@ -264,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", help="a terminal chat over the framework")
     _content_args(p)
-    p.add_argument("--all", action="store_true", help="a checklist quotes the areas that did not change too")
+    _whole_arg(p)
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("run", help="what `make run` starts: Slack with tokens, else the terminal chat")
@@ -280,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=int, default=3000)
     p.add_argument("--health-port", type=int, default=None, help="Socket Mode: also serve GET /healthz here")
-    p.set_defaults(func=_front_end("bot.slack.serve", "serve_command"), server=True)
+    p.set_defaults(func=_serve_slack, server=True)
 
     p = sub.add_parser("teams", help="run the Microsoft Teams bot (POST /api/messages)")
     _content_args(p)
