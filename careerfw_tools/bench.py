@@ -386,6 +386,8 @@ def _time_to_healthz(argv: list[str], env: dict[str, str], url: str, log_path: P
     """Spawn `argv`, poll /healthz from the moment it is spawned: (seconds to the port answering, to 200)."""
     import subprocess
 
+    from careerfw_tools.loadtest import stop_server
+
     with open(log_path, "wb") as log:
         started = time.monotonic()
         proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -410,12 +412,7 @@ def _time_to_healthz(argv: list[str], env: dict[str, str], url: str, log_path: P
                 return {"error": f"no /healthz 200 within {timeout:.0f} s (log: {log_path})"}
             time.sleep(STARTUP_POLL_S)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def run_startup(model: str | None = None, content: Path | None = None, index_root: Path | None = None,
