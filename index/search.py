@@ -20,7 +20,7 @@ import numpy as np
 
 from index import wordtable
 from index.aliases import Detected, Structure
-from index.blas import matvec, matvecs
+from index.blas import DistinctRows, matvec
 from index.bm25 import BM25Ranker
 from index.bridge import VocabularyBridge
 from index.confidence import scope_words
@@ -89,6 +89,7 @@ class DenseRanker:
         if isinstance(vectors, np.memmap):
             vectors = np.array(vectors, dtype=np.float32, copy=True)
         self._vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._rows = DistinctRows(self._vectors)
         # Documents are stored entry by entry, each entry with at least one, so a per-entry maximum
         # is one reduceat over the document scores.
         self._starts = np.searchsorted(entry_of, np.arange(n_entries)) if n_entries else np.zeros(0, np.int64)
@@ -111,11 +112,11 @@ class DenseRanker:
 
     def doc_scores_of(self, vectors: list[np.ndarray], entries: np.ndarray | None = None) -> list[np.ndarray]:
         """`doc_scores` of each vector (a question's and its rest's) in one pass over the index's vectors
-        (index/blas.py, `matvecs`): the same scores, bit for bit, for a fraction of a second pass. `entries`: a
-        mask of the entries whose scores will be read (None: all); only the blocks of vectors holding their
-        documents are read, and another entry's documents may score 0."""
+        (index/blas.py, `matvecs`): the same scores, bit for bit, for a fraction of a second pass, each distinct
+        vector read once (`DistinctRows`). `entries`: a mask of the entries whose scores will be read (None: all);
+        only the blocks of vectors holding their documents are read, and another entry's documents may score 0."""
         docs = None if entries is None else np.repeat(entries, self._ends - self._starts)
-        return matvecs(self._vectors, [np.asarray(v, dtype=np.float32) for v in vectors], docs)
+        return self._rows.matvecs([np.asarray(v, dtype=np.float32) for v in vectors], docs)
 
     def entry_scores(self, doc_scores: np.ndarray) -> np.ndarray:
         if not self.size:

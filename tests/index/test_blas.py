@@ -76,3 +76,19 @@ def test_products_of_some_rows_read_their_blocks_alone_and_score_them_bit_for_bi
     read[blas.BLOCK_ROWS : 2 * blas.BLOCK_ROWS] = read[3 * blas.BLOCK_ROWS :] = True
     assert np.array_equal(some[read], whole[read])
     assert not some[~read].any()
+
+
+def test_a_matrix_of_repeated_rows_scores_bit_for_bit_as_multiplied_whole() -> None:
+    # Each distinct row is scored once in whole blocks of its own (index/search.py reads a framework's repeated
+    # texts' vectors once); the rows of a short last block stay where the kernel's leftover rows were scored. As
+    # `matvecs` scores them: a last block of one row is a one-row product, whose score differs from a whole one's.
+    rng = np.random.default_rng(13)
+    for rows in (blas.BLOCK_ROWS, 2 * blas.BLOCK_ROWS, 2 * blas.BLOCK_ROWS + 3, 2641, 5 * blas.BLOCK_ROWS + 1):
+        distinct = rng.standard_normal((max(1, rows // 4), 384)).astype(np.float32)
+        matrix = np.ascontiguousarray(distinct[rng.integers(0, len(distinct), rows)])
+        repeated = blas.DistinctRows(matrix)
+        vectors = [rng.standard_normal(384).astype(np.float32) for _ in range(2)]
+        for _ in range(3):
+            together = repeated.matvecs(vectors)
+            assert all(np.array_equal(t, a) for t, a in zip(together, blas.matvecs(matrix, vectors), strict=True))
+            vectors = [rng.standard_normal(384).astype(np.float32) for _ in range(2)]
