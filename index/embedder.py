@@ -22,6 +22,7 @@ import os
 import sys
 from collections import OrderedDict
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
@@ -104,15 +105,24 @@ def language_words() -> KeysView[str]:
     the ONNX export, else the packaged model; empty, after one warning line, when neither is installed."""
     _, packaged = resolve_model(None)
     for directory in (export_dir_for(DEFAULT_MODEL), packaged):
+        if directory is None:
+            continue
         try:
-            tokens = (directory / "vocab.txt").read_text("utf-8").split() if directory else None
+            # Line by line, so the read holds only the words it keeps: the whole text and its ~30,500
+            # tokens as one list had peaked 1 MB above them, memory a serving process then keeps
+            # (issue 23, memory).
+            with open(directory / "vocab.txt", encoding="utf-8") as lines:
+                tokens = (t for line in lines for t in line.split())
+                first = next(tokens, None)
+                if first is None:  # an empty file: try the next place
+                    continue
+                # "##ing" continues a word and "[CLS]" is a marker: neither is a word on its own. A dict's
+                # keys, not a frozenset: the same membership test in 0.6 MB instead of 2.1 MB for MiniLM's
+                # 21,745 words (a set's table is kept at most 60% full and grows fourfold; issue 23, memory).
+                words = dict.fromkeys(t for t in chain((first,), tokens) if t.isascii() and t.isalpha() and t.islower())
         except OSError:
             continue
-        if tokens:
-            # "##ing" continues a word and "[CLS]" is a marker: neither is a word on its own. A dict's
-            # keys, not a frozenset: the same membership test in 0.6 MB instead of 2.1 MB for MiniLM's
-            # 21,745 words (a set's table is kept at most 60% full and grows fourfold; issue 23, memory).
-            return dict.fromkeys(t for t in tokens if t.isascii() and t.isalpha() and t.islower()).keys()
+        return words.keys()
     _warn_once(f"no vocabulary of {DEFAULT_MODEL} installed: a word cut short may be read as an abbreviation")
     return {}.keys()
 

@@ -280,3 +280,43 @@ def test_the_model_vocabulary_read_for_question_words_stays_small() -> None:
         tracemalloc.stop()
     assert len(words) > 20_000 and "mentoring" in words and "##ing" not in words and "[CLS]" not in words
     assert held < 2.5e6
+
+
+def test_reading_the_model_vocabulary_holds_no_more_than_the_words_it_keeps() -> None:
+    """Reading language_words peaks at what it keeps: a server keeps the memory a start's read peaked at, so
+    the whole vocabulary file as one text and its ~30,500 tokens as one list (1 MB above the words kept)
+    stayed in the serving process's peak RSS (issue 23, memory)."""
+    import tracemalloc
+
+    from index.embedder import language_words
+
+    language_words()  # the modules and paths it needs, imported and found before measuring
+    language_words.cache_clear()
+    tracemalloc.start()
+    try:
+        words = language_words()
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(words) > 20_000 and "mentoring" in words
+    assert peak - held < 0.25e6
+
+
+def test_the_vocabulary_words_are_the_whole_lowercase_words_of_the_first_vocabulary_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """language_words keeps a vocabulary's whole lowercase ASCII words in file order, and an empty vocabulary
+    file sends it on to the packaged model's, as its docstring says."""
+    embedder = embedder_module
+    export, packaged = tmp_path / "export", tmp_path / "packaged"
+    export.mkdir()
+    packaged.mkdir()
+    (export / "vocab.txt").write_text("", "utf-8")
+    (packaged / "vocab.txt").write_text("[CLS]\nsenior\n##ing\nCTO\ncafé\nstaff  lead\n\nsenior\n2nd\n", "utf-8")
+    monkeypatch.setattr(embedder, "export_dir_for", lambda name: export)
+    monkeypatch.setattr(embedder, "resolve_model", lambda name: (embedder.DEFAULT_MODEL, packaged))
+    embedder.language_words.cache_clear()
+    try:
+        assert list(embedder.language_words()) == ["senior", "staff", "lead"]
+    finally:
+        embedder.language_words.cache_clear()
