@@ -347,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="store_true",
                    help="fit the ranker and gate (index/ranking.py) on every framework with questions (default: "
                         "tests/eval and tests/eval/blind), print each one left out, and write index/fitted.json")
+    p.add_argument("--typos", type=int, nargs="?", const=3, default=None, metavar="N",
+                   help="only: every question asked again in N copies (default 3) with one content word mistyped, "
+                        "and lower-cased without punctuation; shipped and RRF side by side (docs/evaluation.md)")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")

@@ -43,6 +43,8 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
     fit = getattr(args, "fit", False)
     given = list(args.sets)
+    if getattr(args, "typos", None) is not None:
+        return _typos(args, settings, given)
     conversation_paths = [p for p in given if is_conversation_set(p)] if given else default_conversation_sets(REPO)
     paths = [p for p in given if p not in conversation_paths] if given else default_sets(REPO)
     fit_conversations: list[Path] = []
@@ -121,6 +123,40 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         print(f"fitted ranker and gate written to {FITTED_PATH} (fitted on every framework above)",
               file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _typos(args: argparse.Namespace, settings: Settings, given: list[Path]) -> int:
+    """`careerfw eval --typos [N]`: the single-question sets asked again as typed in a hurry
+    (careerfw_tools/typos.py)."""
+    from careerfw_tools.conversations import is_conversation_set
+    from careerfw_tools.evaluate import EvalSetError, default_sets, load_set
+    from careerfw_tools.typos import evaluate_typos, render
+    from index import Embedder
+
+    if args.fit or args.conversations:
+        print("careerfw eval: --typos asks single questions; it has no --fit or --conversations", file=sys.stderr)
+        return 2
+    if args.typos < 1:
+        print("careerfw eval: --typos needs at least one copy a question", file=sys.stderr)
+        return 2
+    if args.index is not None and args.content is None:
+        print("careerfw eval: --index needs --content (without it each set is asked of its own framework)",
+              file=sys.stderr)
+        return 2
+    paths = [p for p in given if not is_conversation_set(p)] if given else default_sets(REPO)
+    try:
+        sets = [load_set(p, args.content) for p in paths]
+    except EvalSetError as exc:
+        print(f"careerfw eval: {exc}", file=sys.stderr)
+        return 1
+    embedder = Embedder(settings.model, backend=settings.model_backend)
+    report = evaluate_typos(sets, embedder, args.typos, index_dir_for=lambda s: args.index)
+    if args.json:
+        print(json.dumps({"backend": embedder.backend, "typos": report.as_dict()}, indent=1))
+    else:
+        print(f"model backend: {embedder.backend}")
+        sys.stdout.write(render(report))
     return 0
 
 
