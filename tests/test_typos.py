@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from careerfw_tools.typos import EDITS, editable, edit, plain_copy, typo_copies
+from careerfw_tools.typos import EDITS, edit, editable, plain_copy, typo_copies
 
 QUESTIONS = [
     "What does a Senior Engineer own for technical strategy?",
