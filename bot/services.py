@@ -131,6 +131,15 @@ class AnswerServices:
             surface=self.surface, user_id=user_id, answer=answer, kind=kind, entry_id=entry_id
         )
 
+    def explain_and_record(self, user_id: str, entry_id: str, question: str | None) -> tuple[Answer, int | None]:
+        """Blocking. A "Did you mean" or "Whole text" click: the area's whole cell, recorded as a question about
+        it. An area the content no longer has is told so and not recorded: the click asked nothing the
+        framework could not answer, and the owners' report would count it as a refused question."""
+        answer = self.answerer.explain(entry_id, question)
+        if not answer.quotes:
+            return answer, None
+        return answer, self.record(user_id, answer, "explain", entry_id)
+
     def stored_question(self, question_id: int, user_id: str, *,
                         strict: bool = False) -> feedback.Question | None | bool:
         """Blocking. The stored question if `user_id` asked it on this surface; False if someone else did;

@@ -26,12 +26,6 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-ans
     inflight: int = 0  # listeners still working after their ack (answers not yet delivered)
     authorization: Any = None  # bot.slack.app.StartupAuthorization, set by build_app
 
-    def explain_and_record(self, user_id: str, entry_id: str, question: str | None) -> tuple[Answer, int | None]:
-        answer = self.answerer.explain(entry_id, question)
-        if not answer.quotes:
-            return answer, None
-        return answer, self.record(user_id, answer, "explain", entry_id)
-
     async def ask(self, user_id: str, question: str, conversation: str | None = None,
                   context: Context | None = None) -> Asked:
         """The question answered in `conversation` (following on from its context), or in `context`

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from bot import feedback
 from bot.services import AnswerServices
 from bot.teams.conversations import ConversationStore
-from index import Answer
 
 SURFACE: feedback.Surface = "teams"
 
@@ -24,8 +23,3 @@ class Services(AnswerServices, surface=SURFACE, thread_name_prefix="careerfw-tea
     def __post_init__(self) -> None:
         super().__post_init__()
         self.conversations = ConversationStore(self.store)
-
-    def explain_and_record(self, user_id: str, entry_id: str, question: str | None) -> tuple[Answer, int | None]:
-        """Blocking: run it on `executor`. Unlike Slack, recorded even without quotes."""
-        answer = self.answerer.explain(entry_id, question)
-        return answer, self.record(user_id, answer, kind="explain", entry_id=entry_id)

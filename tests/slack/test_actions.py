@@ -106,6 +106,16 @@ def test_did_you_mean_in_a_dm_answers_in_the_dm(slack_app: SlackApp, seed_answer
     assert quoted(picked["blocks"]) == normalised(escape(expected.suggestions[pick].entry.description))
 
 
+def test_a_did_you_mean_click_on_an_area_since_removed_is_not_counted_as_a_question(slack_app: SlackApp) -> None:
+    # As on Teams (tests/teams/test_chat.py): told the area is gone, and no refused question for the owners' report.
+    db = sqlite3.connect(slack_app.settings.state_db)
+    before = db.execute("SELECT count(*) FROM questions").fetchone()[0]
+    _, url = send_action(slack_app, "did_you_mean_0", json.dumps({"e": "removed-area", "q": None}), user="U0GONE")
+    told = message_of(slack_app.fake.wait_for(to_url(url))[0])
+    assert "no longer in the framework" in json.dumps(told)
+    assert db.execute("SELECT count(*) FROM questions").fetchone()[0] == before
+
+
 def test_whole_text_button_quotes_the_whole_cell(slack_app: SlackApp, seed_answerer, question: str) -> None:
     expected = seed_answerer.ask(question)
     _, url = send_command(slack_app, question, user="U0WHOLE")
