@@ -63,9 +63,7 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     if not paths and not conversation_paths:
         print("careerfw eval: no question sets given and none in tests/eval/", file=sys.stderr)
         return 1
-    if args.index is not None and args.content is None:
-        print("careerfw eval: --index needs --content (without it each set is asked of its own framework)",
-              file=sys.stderr)
+    if _index_without_content(args):
         return 2
     try:
         sets = [load_set(p, args.content) for p in paths]
@@ -126,6 +124,16 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _index_without_content(args: argparse.Namespace) -> bool:
+    """Whether `--index` came without `--content` (said on stderr): one index serves one framework, and without
+    `--content` each set is asked of its own."""
+    if args.index is not None and args.content is None:
+        print("careerfw eval: --index needs --content (without it each set is asked of its own framework)",
+              file=sys.stderr)
+        return True
+    return False
+
+
 def _typos(args: argparse.Namespace, settings: Settings, given: list[Path]) -> int:
     """`careerfw eval --typos [N]`: the single-question sets asked again as typed in a hurry
     (careerfw_tools/typos.py)."""
@@ -140,9 +148,7 @@ def _typos(args: argparse.Namespace, settings: Settings, given: list[Path]) -> i
     if args.typos < 1:
         print("careerfw eval: --typos needs at least one copy a question", file=sys.stderr)
         return 2
-    if args.index is not None and args.content is None:
-        print("careerfw eval: --index needs --content (without it each set is asked of its own framework)",
-              file=sys.stderr)
+    if _index_without_content(args):
         return 2
     paths = [p for p in given if not is_conversation_set(p)] if given else default_sets(REPO)
     try:

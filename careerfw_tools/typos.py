@@ -9,10 +9,10 @@ made from it, each with the same expected answer (an off-topic one must still be
   a letter doubled, or a letter replaced by a key next to it on a QWERTY keyboard;
 - one plain copy: everything lower-cased and the sentence's punctuation dropped.
 
-The edits are drawn from a random generator seeded by the question and the copy's number, so every run, on
-every machine, asks the same copies. The first letter is never edited: a misspelling there is rare (about
-7% in Pollock and Zamora's 1983 study of 50,000 misspellings), and a word that starts differently is as often
-another word.
+The edits are drawn in turn from a random generator seeded by the question alone, so every run, on every
+machine, asks the same copies, and asking for more copies only adds to the first ones. The first letter is never
+edited: a misspelling there is rare (about 7% in Pollock and Zamora's 1983 study of 50,000 misspellings), and a
+word that starts differently is as often another word.
 """
 
 from __future__ import annotations
@@ -266,7 +266,9 @@ def render(report: TypoReport) -> str:
     for s in report.skipped:
         lines.append(f"skipped: {s}")
     if report.misses:
-        lines.append("typo copies the shipped answerer lost (the question as written was right and confident):")
+        # Two kinds of line: a typo copy lost, and an off-topic question (as written or a copy) answered.
+        lines.append("typo copies the shipped answerer lost (the question as written was right and confident), "
+                     "and off-topic questions it answered:")
         lines += [f"  {m}" for m in report.misses]
     return "\n".join(lines) + "\n"
 

@@ -79,3 +79,13 @@ def test_every_kind_of_edit_changes_the_word_and_keeps_its_first_letter() -> Non
 def test_the_plain_copy_is_lower_case_without_the_sentence_punctuation() -> None:
     assert plain_copy("What's expected of an EM2, on-call?").ask == "whats expected of an em2 on-call"
     assert plain_copy("L3 vs L4 (Backend) comms!").ask == "l3 vs l4 backend comms"
+
+
+def test_the_report_heads_off_topic_questions_answered_as_what_they_are() -> None:
+    # An off-topic question answered is listed with the typo copies lost; its heading must not call it one of
+    # them ("the question as written was right"): it was never right to answer it.
+    from careerfw_tools.typos import TypoReport, render
+
+    shown = render(TypoReport(1, [], [], ["[set] off-topic original copy answered: 'what is for lunch?'"], 0))
+    heading = shown.splitlines()[-2]
+    assert "off-topic" in heading, heading
