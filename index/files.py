@@ -34,12 +34,13 @@ class NotText(ValueError):
 
 def text_of(raw: bytes) -> str:
     """A content file's bytes (a page, owners.yaml, careerfw.yaml) as text: UTF-8, a byte-order mark dropped.
-    NotText when they are not, counted in the bytes after the mark, where the decoder counts."""
+    NotText when they are not, counted in the bytes after the mark, where the decoder counts; its line counted
+    as the page's text and YAML count lines, a lone CR ending one too (`bytes.splitlines`)."""
     body = raw.removeprefix(codecs.BOM_UTF8)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NotText(body[: exc.start].count(b"\n") + 1, body[exc.start]) from None
+        raise NotText(len(body[: exc.start + 1].splitlines()), body[exc.start]) from None
 
 
 def page_paths(root: Path) -> Iterator[Path]:

@@ -72,6 +72,19 @@ def test_non_utf8_file_with_a_byte_order_mark_names_its_bad_byte(tmp_path: Path,
     assert any(line.startswith("bom.md:10:") and "byte 0xe9" in line for line in lines), lines
 
 
+def test_non_utf8_file_with_old_mac_line_ends_names_the_line_of_the_bad_byte(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Lines ended by a lone CR (classic Mac OS; a page's text and YAML read it as a line end too): the line
+    # named is the one the editor shows, as for a file with LF or CRLF line ends.
+    (tmp_path / "good.md").write_text(GOOD)
+    for name, end in (("cr.md", b"\r"), ("crlf.md", b"\r\n")):
+        (tmp_path / name).write_bytes(GOOD.replace("Delivers.", "Délivers.").encode("latin-1").replace(b"\n", end))
+    code, lines = run_check(tmp_path, capsys)
+    assert code == 1
+    for name in ("cr.md", "crlf.md"):
+        assert any(line.startswith(f"{name}:10:") and "not UTF-8" in line for line in lines), (name, lines)
+
+
 # Warnings are printed and labelled, but the content still builds, so they do not fail `check` (or a
 # reload: docs/content.md).
 def test_row_with_wrong_cell_count_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
