@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index.answer import Answer, Answerer
+from index.answer import MAX_QUESTION_CHARS, Answer, Answerer
 from index.followup import Context
 from tests.support.answers import converse
 from tests.support.frameworks import Ladder, area_table, write_ladders
@@ -211,6 +211,17 @@ def test_a_role_described_whole_is_asked_for_whole_on_the_ladder_a_follow_up_nam
         ("School Board", "Clerk", "Responsibilities"), ("School Board", "Clerk", "Requirements")]
     assert follow.carried == ("level",)
     assert follow.question == follow_up
+
+
+def test_a_follow_up_asked_again_still_says_the_question_was_cut(councils: Answerer) -> None:
+    # A follow-up past MAX_QUESTION_CHARS is answered from its first characters, and the answer says so: asked
+    # again without its page words ("doc"), it is still the question the asker typed, cut (83cdd0a lost the flag,
+    # asking the shorter words as a new question).
+    follow_up = "and in the school board doc? " + "?" * MAX_QUESTION_CHARS
+    _, follow = converse(councils, "clerk duties in the parish council?", follow_up)
+    assert follow.confident and follow.intent == "level", follow
+    assert [(q.entry.craft, q.entry.level) for q in follow.quotes[:1]] == [("School Board", "Clerk")]
+    assert follow.truncated
 
 
 @pytest.mark.parametrize("follow_up", ["and in the school hierarchy?", "and in the board structure?"])
