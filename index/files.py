@@ -24,7 +24,8 @@ class UnsafePage(ValueError):
 
 
 class NotText(ValueError):
-    """A content file that is not UTF-8 text: the line of its first byte that is not, and that byte."""
+    """A content file that is not UTF-8 text: the line of its first byte that is not, and that byte. Its message
+    is the one every content file's problem says (a page, owners.yaml, careerfw.yaml)."""
 
     def __init__(self, line: int, byte: int) -> None:
         super().__init__(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")

@@ -138,7 +138,7 @@ def load_owners(content_dir: Path | str) -> Owners:
     try:
         text = text_of(path.read_bytes())
     except NotText as exc:
-        problem = Problem(OWNERS_FILE, exc.line, "owners file is not UTF-8 text; save it as UTF-8")
+        problem = Problem(OWNERS_FILE, exc.line, f"owners file is {exc}")
         return Owners(problems=[problem], path=path)
     owners = parse_owners(text, OWNERS_FILE)
     return Owners(by_name=owners.by_name, problems=owners.problems, path=path, lines=owners.lines)

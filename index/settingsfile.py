@@ -174,7 +174,7 @@ def load_settings(path: Path, root: Path) -> SettingsFile | None:
     except UnsafePage as exc:
         return SettingsFile("", path.name, path, Problem(path.name, 1, str(exc)))
     except NotText as exc:
-        return SettingsFile("", path.name, path, Problem(path.name, exc.line, "not UTF-8 text; save it as UTF-8"))
+        return SettingsFile("", path.name, path, Problem(path.name, exc.line, str(exc)))
 
 
 def flow_entry(key: Any, value: Any) -> str:

@@ -92,6 +92,7 @@ def test_owners_file_that_is_not_utf8_is_a_check_error(content: Path, capsys: py
     (content / "owners.yaml").write_bytes(f"{CRAFT}: [S0GROUP1]\n".encode() + b"Level \xff: U1\n")
     rc, out = check(content, capsys)
     assert rc == 1 and "owners.yaml:2: owners file is not UTF-8" in out
+    assert "(byte 0xff)" in out  # which byte, as a page names it: the one to retype
 
 
 def test_valid_parts_of_a_partly_bad_owners_file_still_mention(content: Path) -> None:

@@ -87,7 +87,7 @@ def test_reading_a_folder(tmp_path: Path) -> None:
     assert unreadable.problem is not None
     # Named at the line of its first byte that is not UTF-8, as a page or the owners file is (index/files.py).
     assert (unreadable.problem.path, unreadable.problem.line) == (SETTINGS_FILE, 2)
-    assert "UTF-8" in unreadable.problem.reason
+    assert "UTF-8" in unreadable.problem.reason and "(byte 0xe9)" in unreadable.problem.reason
     (tmp_path / SETTINGS_FILE).write_text(GLOSSARY, "utf-8")
     read = load_settings(tmp_path / SETTINGS_FILE, tmp_path)
     assert read is not None and read.path == tmp_path / SETTINGS_FILE and len(read.sections) == 4
