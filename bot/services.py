@@ -1,7 +1,8 @@
 """What every chat front end shares: the answering core, the state DB, the rate limiter, health, and the
 thread pool answering runs on. `bot.slack.services` and `bot.teams.services` subclass it with their
 own parts (Slack: async wrappers and shutdown drain; Teams: stored conversations). Whose stored
-question a button acts on, and how a vote and its reason are recorded, is written here once for both.
+question a button acts on, what a click on an area records, and how a vote and its reason are recorded,
+are written here once for both, so the owners' report counts the same things from either surface.
 
 Answering (embedding a question) and SQLite writes are blocking work; they run on `executor`, never on
 the event loop, so the server keeps accepting requests (and /healthz) meanwhile.
