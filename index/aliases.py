@@ -36,7 +36,7 @@ from index.levelnames import (
     title_qualifiers,
 )
 from index.levelorder import LevelOrder
-from index.spelling import FEWEST_LETTERS, LOOSE_MIN, slips
+from index.spelling import FEWEST_LETTERS, LOOSE_MIN, respelt, slips
 from index.tokens import GENERIC, MEMO, STOPWORDS, as_written, compounds, fold, ordinals, same_family, stem, words
 
 _CONJ = re.compile(r"\s+(?:and|&)\s+", re.I)
@@ -367,6 +367,7 @@ class Structure:
             if not partial and text in firsts and any(FIELDS[f] == "craft" for f, _ in values):
                 values.update(firsts[text])
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
+        self._sorted_vocabulary: list[str] | None = None  # for `_respelt`, sorted when first needed
         # The hyphenated words the text writes ("kubernetes-sigs", an organisation): each is one term of the text.
         self._compounds = {c for e in entries for c in compounds(e.description)}
         self._forms: dict[str, set[str]] = defaultdict(set)  # the text's words by stem
@@ -814,22 +815,36 @@ class Structure:
         the question itself when nothing was misspelt or abbreviated."""
         found = found or self.detect(question)
         fixes = [
-            m for m in found.mentions
+            (m.start, m.end, m.alias) for m in found.mentions
             if (m.score < EXACT or m.initials) and m.alias and not m.partial
             and m.alias != " ".join(found.words[m.start : m.end])
         ]
+        # A word of the text misspelt ("jargoon"), outside every name: written as the text writes it, as BM25
+        # already reads it (spelling.respelt), so the model and the phrases read the word meant too.
+        named = found.covered()
+        fixes += [(i, i + 1, fixed) for i, w in enumerate(found.words)
+                  if i not in named and (fixed := self._respelt(w))]
         if not fixes:
             return question
         out: list[str] = []
         i = 0
-        for m in sorted(fixes, key=lambda m: m.start):
-            out.extend(found.words[i : m.start])
-            out.append(m.alias)
-            i = m.end
+        for start, end, alias in sorted(fixes):
+            out.extend(found.words[i:start])
+            out.append(alias)
+            i = end
         out.extend(found.words[i:])
         # Keep the question's closing mark: the model reads "…need?" and "…need" slightly differently.
         end = question.rstrip()[-1:] if question.rstrip()[-1:] in "?!." else ""
         return " ".join(out) + end
+
+    def _respelt(self, word: str) -> str | None:
+        """The text's word `word` is a slip of, when it is no word of the text, of the language or a function
+        word: a word the language has is read as typed, the text's or not ("salary" is never "sally")."""
+        if not word.isalpha() or word in self.vocabulary or word in STOPWORDS or word in language_words():
+            return None
+        if self._sorted_vocabulary is None:
+            self._sorted_vocabulary = sorted(w for w in self.vocabulary if w.isalpha())
+        return respelt(word, self._sorted_vocabulary)
 
     # --- entry selection ---------------------------------------------------------------------------
 

@@ -7,9 +7,8 @@ import math
 import os.path
 
 import numpy as np
-from rapidfuzz.distance import OSA
 
-from index.spelling import LOOSE_MIN, slips
+from index.spelling import LOOSE_MIN, respelt
 from index.tokens import MEMO, STOPWORDS, asked_pairs, expand, pairs, stem, terms, words
 
 # Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
@@ -19,8 +18,6 @@ ROOT_PAST = 2
 # `careerfw eval` with 0.25, 0.5, 0.75 and 1.0 (docs/evaluation.md): at 0.75 and 1.0 the fitted weights
 # moved off the shipped ones and held-out refusal fell below 0.95; 0.25 gained nothing.
 PAIR_WEIGHT = 0.5
-# Words shorter than this are not read as slips of another: short words are too often other words.
-TYPO_MIN = 6
 
 
 class BM25Ranker:
@@ -92,19 +89,9 @@ class BM25Ranker:
         return out or self._respelt(term)
 
     def _respelt(self, term: str) -> list[str]:
-        """The one indexed word a long unknown word is a slip of ("responsibilite" for "responsibility",
-        "aprover" for "approver"): a letter or two off (two swapped count as one), starting alike. None
-        when two words are that close: then the slip could be either."""
-        if len(term) < TYPO_MIN or term.isdigit():
-            return []
-        allowed = slips(len(term))
-        lo = bisect.bisect_left(self._sorted_vocab, term[0])
-        hi = bisect.bisect_left(self._sorted_vocab, chr(ord(term[0]) + 1))
-        close = [
-            w for w in self._sorted_vocab[lo:hi]
-            if abs(len(w) - len(term)) <= allowed and OSA.distance(term, w, score_cutoff=allowed) <= allowed
-        ]
-        return close if len(close) == 1 else []
+        """The one indexed word a long unknown word is a slip of ("aprover" for "approver"; `spelling.respelt`)."""
+        found = respelt(term, self._sorted_vocab)
+        return [found] if found else []
 
     def scores(self, query_terms: list[str], extra: list[str] | None = None) -> np.ndarray:
         """One BM25 score per text (0 where no query term occurs). `query_terms` are the question's words in

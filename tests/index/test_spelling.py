@@ -4,9 +4,12 @@ on words made up for the test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from index.bm25 import BM25Ranker
 from index.checks import _near
 from index.spelling import LOOSE_MIN, slips
+from tests.support.frameworks import structure_of, write_one_level
 
 # (typed, meant, read as the word): one slip at any length; two only on a word of nine letters or more.
 PAIRS = [
@@ -33,3 +36,39 @@ def test_a_word_shorter_than_the_loose_minimum_is_completed_to_nothing() -> None
     bm25 = BM25Ranker(["Executes the plan.", "Reviews the execution."])
     assert len("exec") == LOOSE_MIN and bm25.completions("exec") == ["execute", "execution"]
     assert bm25.completions("exe") == []
+
+
+# A made-up framework whose words the model's own vocabulary lacks ("jargon", "runbooks") and has ("planned").
+_PAGES = {
+    "Communication": "Explains decisions without jargon to people outside engineering.",
+    "Operations": "Keeps the runbooks of the services they own up to date.",
+    "Delivery": "Ships the work that was planned for the quarter.",
+}
+
+
+def _written(tmp_path: Path) -> Path:
+    return write_one_level(tmp_path / "content", _PAGES)
+
+
+def test_a_misspelt_word_of_the_text_is_read_as_the_text_writes_it(tmp_path: Path) -> None:
+    """`careerfw ask --explain` shows the question as read (docs/retrieval.md, step 1): a word of the text typed
+    with a slip is written as the text writes it, as a misspelt name already is."""
+    structure = structure_of(_written(tmp_path))
+    assert structure.corrected("how do I avoid jargoon?") == "how do i avoid jargon?"
+    assert structure.corrected("who keeps the runbokos current") == "who keeps the runbooks current"
+    # A word of the language stays as typed even one slip from the text's ("planner" is not "planned"), and so
+    # does a short word ("jarg") and one the text does not come near.
+    for asked in ("what does a planner do?", "is jarg ok?", "what is the salary?"):
+        assert structure.corrected(asked) == asked
+
+
+def test_a_typo_in_a_word_of_the_text_gets_the_answer_of_the_word(tmp_path: Path, open_answerer) -> None:
+    """The same quotes, score and confidence as the question spelt right: the model reads the word meant, not
+    only BM25 (docs/evaluation.md, "Typed as in Slack")."""
+    answerer = open_answerer(_written(tmp_path))
+    right = answerer.ask("how do i avoid jargon?")
+    for typed in ("how do I avoid jargoon?", "how do I avoid jargno?"):
+        slipped = answerer.ask(typed)
+        assert [(q.entry.area, round(q.score, 6)) for q in slipped.quotes] == \
+            [(q.entry.area, round(q.score, 6)) for q in right.quotes], typed
+        assert slipped.confident == right.confident
