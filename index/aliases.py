@@ -843,7 +843,8 @@ class Structure:
         if not word.isalpha() or word in self.vocabulary or word in STOPWORDS or word in language_words():
             return None
         if self._sorted_vocabulary is None:
-            self._sorted_vocabulary = sorted(w for w in self.vocabulary if w.isalpha())
+            # Its content words only: "theyre" is no slip of "there".
+            self._sorted_vocabulary = sorted(w for w in self.vocabulary if w.isalpha() and w not in STOPWORDS)
         return respelt(word, self._sorted_vocabulary)
 
     # --- entry selection ---------------------------------------------------------------------------
