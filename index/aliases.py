@@ -13,6 +13,7 @@ A question is matched against the aliases with rapidfuzz, window by window, so c
 from __future__ import annotations
 
 import re
+import string
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -822,10 +823,13 @@ class Structure:
         # A word of the text misspelt ("jargoon"), outside every name: written as the text writes it, as BM25
         # already reads it (spelling.respelt), so the model and the phrases read the word meant too.
         named = found.covered()
-        fixes += [(i, i + 1, fixed) for i, w in enumerate(found.words)
-                  if i not in named and (fixed := self._respelt(w))]
+        respelt = [(i, i + 1, fixed) for i, w in enumerate(found.words)
+                   if i not in named and (fixed := self._respelt(w))]
         if not fixes:
-            return question
+            # Only words respelt: each in its place in the question as typed, so the rest keeps its capitals and
+            # marks ("EM", "L3"), which the model reads differently from the folded words.
+            return _in_place(question, [(found.words[i], fixed) for i, _, fixed in respelt])
+        fixes += respelt
         out: list[str] = []
         i = 0
         for start, end, alias in sorted(fixes):
@@ -1000,3 +1004,17 @@ def _layout_sections(entries: list[Entry]) -> set[str]:
 
 def _kinds(values: frozenset[tuple[str, str]]) -> frozenset[str]:
     return frozenset(FIELDS[f] for f, _ in values)
+
+
+def _in_place(question: str, swaps: list[tuple[str, str]]) -> str:
+    """`question` with each typed word of `swaps` (folded, as `words` reads it) replaced where it stands by its
+    respelling, punctuation around it kept; a word not found as typed (inside a contraction) stays."""
+    if not swaps:
+        return question
+    parts = question.split(" ")
+    for typed, fixed in swaps:
+        for n, part in enumerate(parts):
+            core = part.strip(string.punctuation)
+            if core and core.casefold() == typed:
+                parts[n] = part.replace(core, fixed)
+    return " ".join(parts)
