@@ -368,7 +368,12 @@ class Structure:
             if not partial and text in firsts and any(FIELDS[f] == "craft" for f, _ in values):
                 values.update(firsts[text])
         self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
-        self._sorted_vocabulary: list[str] | None = None  # for `_respelt`, sorted when first needed
+        # What a misspelt word may be read as (`_respelt`): the content words of the text and of its names, the
+        # framework's own included ("Career Ladder" may be the one place a framework writes "ladder"), sorted.
+        self._sorted_vocabulary = sorted(
+            w for w in self.vocabulary | {w for e in entries for name in (e.framework, e.craft, e.level, e.area)
+                                          for w in words(name or "")}
+            if w.isalpha() and w not in STOPWORDS)
         # The hyphenated words the text writes ("kubernetes-sigs", an organisation): each is one term of the text.
         self._compounds = {c for e in entries for c in compounds(e.description)}
         self._forms: dict[str, set[str]] = defaultdict(set)  # the text's words by stem
@@ -846,10 +851,8 @@ class Structure:
         word: a word the language has is read as typed, the text's or not ("salary" is never "sally")."""
         if not word.isalpha() or word in self.vocabulary or word in STOPWORDS or word in language_words():
             return None
-        if self._sorted_vocabulary is None:
-            # Its content words only: "theyre" is no slip of "there".
-            self._sorted_vocabulary = sorted(w for w in self.vocabulary if w.isalpha() and w not in STOPWORDS)
-        return respelt(word, self._sorted_vocabulary)
+        fixed = respelt(word, self._sorted_vocabulary)
+        return fixed if fixed != word else None  # a word of a name is its own spelling
 
     # --- entry selection ---------------------------------------------------------------------------
 

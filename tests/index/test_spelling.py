@@ -58,6 +58,8 @@ def test_a_misspelt_word_of_the_text_is_read_as_the_text_writes_it(tmp_path: Pat
     # The rest stays as typed, capitals and marks: the model reads "EM" and "em" differently.
     assert structure.corrected("Does an EM avoid jargoon, at L3?") == "Does an EM avoid jargon, at L3?"
     assert structure.corrected("who keeps the runbokos current") == "who keeps the runbooks current"
+    # A word only the framework's names write is one of its words too ("Test Framework").
+    assert structure.corrected("what does the framwork say?") == "what does the framework say?"
     # A word of the language stays as typed even one slip from the text's ("planner" is not "planned"), and so
     # does a short word ("jarg") and one the text does not come near.
     # A function word is no word a slip stands for ("theyre" is not "there").
