@@ -817,8 +817,9 @@ class Structure:
 
     def corrected(self, question: str, found: Detected | None = None) -> str:
         """The question with misspelt names, and initials that spell one name, written as the content writes
-        them ("hed of ml" -> "head of ml", "TL" -> "tech lead"), so the embedding and BM25 see the real name;
-        the question itself when nothing was misspelt or abbreviated."""
+        them ("hed of ml" -> "head of ml", "TL" -> "tech lead"), and a misspelt word of the text outside every
+        name too ("jargoon" -> "jargon", `_respelt`), so the embedding and BM25 see what was meant; the question
+        itself when nothing was misspelt or abbreviated."""
         found = found or self.detect(question)
         fixes = [
             (m.start, m.end, m.alias) for m in found.mentions
