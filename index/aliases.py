@@ -367,12 +367,15 @@ class Structure:
         for (text, partial), values in table.items():
             if not partial and text in firsts and any(FIELDS[f] == "craft" for f, _ in values):
                 values.update(firsts[text])
-        self.vocabulary = {f(w) for e in entries for w in words(e.description) for f in (str, singular)}
+        written = {w for e in entries for w in words(e.description)}
+        self.vocabulary = written | {singular(w) for w in written}
         # What a misspelt word may be read as (`_respelt`): the content words of the text and of its names, the
         # framework's own included ("Career Ladder" may be the one place a framework writes "ladder"), sorted.
+        # Words it writes, not the singulars `vocabulary` adds for names ("responsibilitie"): one of those beside
+        # its word makes the commonest slip of "responsibilities" a slip of two words, read as typed.
         self._sorted_vocabulary = sorted(
-            w for w in self.vocabulary | {w for e in entries for name in (e.framework, e.craft, e.level, e.area)
-                                          for w in words(name or "")}
+            w for w in written | {w for e in entries for name in (e.framework, e.craft, e.level, e.area)
+                                  for w in words(name or "")}
             if w.isalpha() and w not in STOPWORDS)
         # The hyphenated words the text writes ("kubernetes-sigs", an organisation): each is one term of the text.
         self._compounds = {c for e in entries for c in compounds(e.description)}

@@ -77,3 +77,13 @@ def test_a_typo_in_a_word_of_the_text_gets_the_answer_of_the_word(tmp_path: Path
         assert [(q.entry.area, round(q.score, 6)) for q in slipped.quotes] == \
             [(q.entry.area, round(q.score, 6)) for q in right.quotes], typed
         assert slipped.confident == right.confident
+
+
+def test_a_slip_is_read_as_the_word_the_text_writes_not_as_a_singular_made_from_it(tmp_path: Path) -> None:
+    # The text writes "responsibilities"; its words are also kept in the singular, for names ("responsibilitie",
+    # no word). Taken as a word a slip may stand for, it made the commonest misspelling ("responsibilites") a
+    # slip of two words, so it was read as typed.
+    content = write_one_level(tmp_path / "content", {
+        "Ownership": "Takes on the responsibilities of the team's release series without being asked.",
+    })
+    assert structure_of(content).corrected("what are my responsibilites?") == "what are my responsibilities?"
