@@ -151,6 +151,9 @@ def _typos(args: argparse.Namespace, settings: Settings, given: list[Path]) -> i
     if _index_without_content(args):
         return 2
     paths = [p for p in given if not is_conversation_set(p)] if given else default_sets(REPO)
+    if not paths:
+        print("careerfw eval: --typos asks single questions, and no single-question sets were given", file=sys.stderr)
+        return 1
     try:
         sets = [load_set(p, args.content) for p in paths]
     except EvalSetError as exc:

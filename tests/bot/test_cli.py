@@ -156,3 +156,11 @@ def test_eval_builds_and_uses_the_index_it_is_given(content: Path, tmp_path: Pat
                       "--json")
     assert result.returncode == 0, result.stderr
     assert (index / "current").exists(), "the index was not built where --index said"
+
+
+def test_eval_typos_of_conversation_sets_alone_says_it_has_nothing_to_ask() -> None:
+    # --typos asks single questions: given only conversation sets it has none, and says so instead of printing
+    # a table of nothing that reads like a run.
+    result = careerfw("eval", "--no-backends", "tests/eval/conversations/ft.yaml", "--typos", "2")
+    assert result.returncode == 1, result.stdout
+    assert "no single-question sets" in result.stderr and "--typos" in result.stderr
