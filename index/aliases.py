@@ -477,6 +477,12 @@ class Structure:
         self._by_initial = {c: (rows, [self._aliases[k].text for k in rows], [self._aliases[k].compact for k in rows])
                             for c, rows in by_initial.items()}
         self._acronyms = {k: frozenset(v) for k, v in acronyms.items() if fold(k) not in STOPWORDS}
+        # Initials a question typed without capitals may still mean (`_writes_capitals`): a title's, which is
+        # what people call the person ("a tl", "a senior pm"; an area's, "im", is as often a word typed loosely),
+        # and which the text never writes as a lower-case word of its own ("lead", "head" in most frameworks).
+        lowered = {k.lower(): k for k in self._acronyms if spelt[k] & titled}
+        ordinary = {w for e in entries for w in as_written(e.description) if w in lowered}
+        self._uncased = frozenset(k for w, k in lowered.items() if w not in ordinary)
         # Initials that spell one name, a title's, are written out before the question is embedded, as a
         # misspelt or abbreviated name is: the model reads "what does a tech lead do", not an unknown "tl". A
         # title's initials are what people call the person ("a TL", "an EM"); an area's in capitals are as
@@ -544,6 +550,17 @@ class Structure:
         # name it stands for two or more of its words, never for one word cut short ("senior PM manage" is
         # no "Problem management" with "pm" for "problem"); it names what it spells on its own below.
         typed_capitals = _CAPITALS.findall(question)
+        if not _writes_capitals(question):
+            # Typed without capitals, a question tells initials from words by nothing but the words: "what
+            # does a tl do" calls a TL as "what does a TL do?" does, and "lead de" is a lead DE, not "Leading
+            # design" cut short. Only where no title is named in words apart from them (a word beside may
+            # be part of it: "senior pm"): in "id like to know what a senior data engineer does", "id" is
+            # "I'd". Initials the text also writes as a word of its own stay that word.
+            titles = [(i, j) for score, _, i, j, alias in candidates
+                      if score == EXACT and "who" in _kinds(alias.values)]
+            uncased = (k for pos, w in enumerate(ws) if (k := w.upper()) in self._uncased
+                       and not any(j < pos or i > pos + 1 for i, j in titles))
+            typed_capitals = list(dict.fromkeys([*typed_capitals, *uncased]))
         capitals = {pos for token in typed_capitals if token in self._acronyms
                     for pos, w in enumerate(ws) if w == token.lower()}
         candidates += [
@@ -969,6 +986,12 @@ class Structure:
     def levels(self, rows: np.ndarray) -> set[str]:
         """The levels among `rows` (prose that only names a level has none of its own)."""
         return {self.level_of[i] for i in rows if self.level_of[i]}
+
+
+def _writes_capitals(question: str) -> bool:
+    """Whether a question writes any word in capitals past its first: a sentence's first letter, and the
+    pronoun "I", are capitalised by keyboards, and say nothing of whether the asker writes initials in capitals."""
+    return any(w != w.lower() for w in as_written(question)[1:] if len(w) > 1)
 
 
 def _owner_words(frameworks: set[str], role_nouns: frozenset[str], texts: list[str]) -> frozenset[str]:

@@ -418,3 +418,35 @@ def test_a_member_of_a_hyphenated_organisation_is_answered_from_the_member_page(
     answer = answerer.ask("im already in acme-labs, does that make me an org member too")
     assert answer.confident
     assert "implicitly eligible for membership" in answer.quotes[0].text
+
+
+def test_a_question_typed_without_capitals_still_calls_a_title_by_its_initials(tmp_path: Path) -> None:
+    """Slack is typed in lower case (docs/retrieval.md, step 2; docs/evaluation.md, "Typed as in Slack"): "what
+    does a tl do" names the Tech Lead as "what does a TL do?" does. Only in a question that writes no capitals
+    past its first letter, only a title's initials, only where the question names no title in words apart from
+    them ("id like to know..." is "I'd"), and never initials the text writes as a lower-case word of its own."""
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work and brews the tea for the team on Fridays.",
+                        "Incident Management": "Leads the response to outages."})
+    write_ladders(tmp_path, {
+        "eng": Ladder("Engineering", [("Engineer", cells), ("Tech Lead", cells), ("Technical Expert Advisor", cells)]),
+        "design": Ladder("Design", [("Interaction Designer", cells), ("Senior Interaction Designer", cells)]),
+    })
+    structure = structure_of(tmp_path)
+
+    def named(question: str) -> set[tuple[str, str]]:
+        return {v for m in structure.detect(question).mentions for v in m.values if v[0] in ("level", "area")}
+
+    assert named("what does a TL do?") == {("level", "Tech Lead")}
+    for typed in ("what does a tl do", "What does a tl do?", "im not sure what a tl does"):
+        assert named(typed) == {("level", "Tech Lead")}, typed
+    # A word beside the initials may be part of the title they call: "senior id" is the Senior Interaction Designer.
+    assert ("level", "Senior Interaction Designer") in named("what does a senior id own")
+    # The asker who writes capitals writes initials in capitals: a lower-case "tl" beside "Delivery" is as typed.
+    assert named("does a tl own Delivery?") == {("area", "Delivery")}
+    # A title named in words: the initials elsewhere are a word ("I'd"), not a second title to compare.
+    assert named("id like to know what an engineer does") == {("level", "Engineer")}
+    # Initials the text writes as a word of its own ("tea") stay that word.
+    assert named("who brews the tea") == set()
+    assert named("what does a TEA do?") == {("level", "Technical Expert Advisor")}
