@@ -239,6 +239,15 @@ _serve_slack = _front_end("bot.slack.serve", "serve_command")
 # --- parser ----------------------------------------------------------------------------------------
 
 
+def _copies_or_set(value: str) -> int | Path:
+    """`eval --typos`' N, or the first question set when the word after a bare `--typos` is no number: argparse
+    hands an option's optional value the next word, and `eval --typos tests/eval/ft.yaml` means that set."""
+    try:
+        return int(value)
+    except ValueError:
+        return Path(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="careerfw", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -347,9 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="store_true",
                    help="fit the ranker and gate (index/ranking.py) on every framework with questions (default: "
                         "tests/eval and tests/eval/blind), print each one left out, and write index/fitted.json")
-    p.add_argument("--typos", type=int, nargs="?", const=3, default=None, metavar="N",
+    p.add_argument("--typos", type=_copies_or_set, nargs="?", const=3, default=None, metavar="N",
                    help="only: every question asked again in N copies (default 3) with one content word mistyped, "
-                        "and lower-cased without punctuation; shipped and RRF side by side (docs/evaluation.md)")
+                        "and lower-cased without punctuation; shipped and RRF side by side (docs/evaluation.md); "
+                        "before the sets as well as after them")
     p.set_defaults(func=_front_end("careerfw_tools.quality", "eval_command"))
 
     p = sub.add_parser("loadtest", help="signed slash commands from concurrent clients against HTTP mode (loopback)")

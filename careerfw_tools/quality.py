@@ -43,7 +43,13 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
     fit = getattr(args, "fit", False)
     given = list(args.sets)
-    if getattr(args, "typos", None) is not None:
+    typos = getattr(args, "typos", None)
+    if isinstance(typos, Path):  # `--typos SET...`: the bare option took the first set for its N (bot/cli.py)
+        from careerfw_tools.typos import COPIES
+
+        given.insert(0, typos)
+        args.typos = COPIES
+    if typos is not None:
         return _typos(args, settings, given)
     conversation_paths = [p for p in given if is_conversation_set(p)] if given else default_conversation_sets(REPO)
     paths = [p for p in given if p not in conversation_paths] if given else default_sets(REPO)

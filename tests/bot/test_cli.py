@@ -164,3 +164,16 @@ def test_eval_typos_of_conversation_sets_alone_says_it_has_nothing_to_ask() -> N
     result = careerfw("eval", "--no-backends", "tests/eval/conversations/ft.yaml", "--typos", "2")
     assert result.returncode == 1, result.stdout
     assert "no single-question sets" in result.stderr and "--typos" in result.stderr
+
+
+def test_eval_typos_before_the_sets_reads_them_as_sets() -> None:
+    # docs/evaluation.md, "Typed as in Slack": `eval --typos SET...` asks those sets' copies; argparse gave a bare
+    # --typos the first set as its N and stopped with "invalid int value". A number there is still N.
+    result = careerfw("eval", "--no-backends", "--typos", "tests/eval/seed.yaml", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)["typos"]
+    assert report["copies"] == 3 and [f["framework"] for f in report["frameworks"]] == ["seed"]
+    result = careerfw("eval", "--no-backends", "--typos", "tests/eval/conversations/ft.yaml")
+    assert result.returncode == 1 and "no single-question sets" in result.stderr
+    result = careerfw("eval", "--no-backends", "--typos", "0", "tests/eval/seed.yaml")
+    assert result.returncode == 2 and "at least one copy" in result.stderr
