@@ -8,7 +8,7 @@ import os.path
 
 import numpy as np
 
-from index.spelling import LOOSE_MIN, respelt
+from index.spelling import LOOSE_MIN, near, respelt
 from index.tokens import MEMO, STOPWORDS, asked_pairs, expand, pairs, stem, terms, words
 
 # Letters the words an abbreviation could stand for must share beyond it ("exec" -> "execut-").
@@ -87,6 +87,11 @@ class BM25Ranker:
         if len(out) > 1 and len(os.path.commonprefix(out)) < len(term) + ROOT_PAST:
             return []
         return out or self._respelt(term)
+
+    def slipped(self, term: str) -> list[str]:
+        """The indexed words an unknown word is one slip of, or two when long (`spelling.near`), whatever its
+        length: the words of the text it could be typed for."""
+        return [] if term in self._ids else near(term, self._sorted_vocab)
 
     def _respelt(self, term: str) -> list[str]:
         """The one indexed word a long unknown word is a slip of ("aprover" for "approver"; `spelling.respelt`)."""

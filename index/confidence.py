@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.bm25 import BM25Ranker
-from index.spelling import LOOSE_MIN
+from index.embedder import language_words
+from index.spelling import LOOSE_MIN, near
 from index.tokens import stem
 
 # Topics people ask an HR bot about that career frameworks do not cover. Read as stems, so a form
@@ -26,6 +27,7 @@ OUT_OF_SCOPE = frozenset(
     for w in """salary pay paid payslip payroll wage earn bonus bonuses compensation equity pension vacation holiday
     leave pto sick sickness maternity paternity parental benefits perks expenses overtime raise""".split()
 )
+_TOPICS = sorted(OUT_OF_SCOPE)  # as `spelling.near` reads them
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,15 @@ def _asks_out_of_scope(word: str, lexical: BM25Ranker) -> bool:
     """`word` is one of the topics above, or a short form of one ("comp" for compensation) that the text never
     uses. A short form is read as any unknown short word is (BM25Ranker.completions), the topics standing in
     for the text: taken for a topic only when the text's own words do not explain it, so "comp" in a framework
-    whose only comp- words are "company" and "complex" asks about compensation, as people use it."""
+    whose only comp- words are "company" and "complex" asks about compensation, as people use it. So is a slip
+    of a topic ("saary", "bonuss", "padi"), read as a slip of the text's own words is (index/spelling.py): taken
+    for the topic only when no word of the text is as near and the language has no such word ("wage" is not a
+    slip of "page", nor "leve" of "leave" where the text says "level")."""
     if word in OUT_OF_SCOPE:
         return True
-    return not lexical.known(word) and len(word) >= LOOSE_MIN and not lexical.completions(word) and any(
-        topic.startswith(word) and not lexical.known(topic) for topic in OUT_OF_SCOPE)
+    if lexical.known(word) or len(word) < LOOSE_MIN or lexical.completions(word):
+        return False
+    if any(topic.startswith(word) and not lexical.known(topic) for topic in OUT_OF_SCOPE):
+        return True
+    return word.isalpha() and word not in language_words() and not lexical.slipped(word) and any(
+        not lexical.known(topic) for topic in near(word, _TOPICS))

@@ -36,15 +36,21 @@ def slips(length: int) -> int:
     return 1 if length < _SECOND_SLIP else 2
 
 
+def near(word: str, known: Sequence[str]) -> list[str]:
+    """The words of `known` (sorted) that `word` is within `slips` of (two swapped letters count as one), starting
+    alike: what a slip of `word` could stand for, whatever its length."""
+    allowed = slips(len(word))
+    lo = bisect.bisect_left(known, word[:1])
+    hi = bisect.bisect_left(known, chr(ord(word[0]) + 1)) if word else lo
+    return [w for w in known[lo:hi]
+            if abs(len(w) - len(word)) <= allowed and OSA.distance(word, w, score_cutoff=allowed) <= allowed]
+
+
 def respelt(word: str, known: Sequence[str]) -> str | None:
     """The one word of `known` (sorted) that `word`, which `known` lacks, is a slip of ("responsibilite" for
-    "responsibility", "jargoon" for "jargon"): `slips` letters off (two swapped count as one), starting alike.
-    None when none is, or when two are: then the slip could be either."""
+    "responsibility", "jargoon" for "jargon"): `near` it. None when none is, or when two are: then the slip could
+    be either."""
     if len(word) < TYPO_MIN or word.isdigit():
         return None
-    allowed = slips(len(word))
-    lo = bisect.bisect_left(known, word[0])
-    hi = bisect.bisect_left(known, chr(ord(word[0]) + 1))
-    close = [w for w in known[lo:hi]
-             if abs(len(w) - len(word)) <= allowed and OSA.distance(word, w, score_cutoff=allowed) <= allowed]
+    close = near(word, known)
     return close[0] if len(close) == 1 else None

@@ -120,3 +120,35 @@ def test_a_pay_question_is_out_of_scope_for_text_that_never_speaks_of_pay(
     # The text that does use the word still answers it.
     answer = orbit.ask("what does an engineer pay attention to?")
     assert answer.confident and answer.quotes[0].entry.level == "Engineer"
+
+
+def test_a_slip_of_a_pay_word_asks_about_pay_unless_the_text_explains_it() -> None:
+    # docs/evaluation.md, "Typed as in Slack": "whats the saary range" was answered confidently from a level's
+    # cell, the slip read as an unknown word. A slip of a topic is that topic, as a slip of the text's own words
+    # is the text's word (index/spelling.py), at any length the gate reads short forms at.
+    silent = BM25Ranker(["Reviews colleagues' designs at the level of the team.", "Leads incident resolution.",
+                         "Pairs with newer engineers on their first changes."])
+    for asked, slip in (("what's the saary range for a senior engineer?", "saary"),
+                        ("what's the bonuss for a senior engineer 2?", "bonuss"),
+                        ("how much does a head of ml get padi?", "padi"),
+                        ("who approves my expene reports?", "expene")):
+        assert scope_words(terms(asked), silent) == [slip], asked
+    # A word of the language is read as typed ("pain" is no slip of "paid"), and a slip as near a word of the text
+    # is as likely that word ("pais" of "pairs", which the text says, as of "paid"), and so is one the text's words
+    # begin ("leve").
+    for asked in ("what pain points does a lead solve?", "who pais with new joiners?",
+                  "what is expected at the next leve?", "who reviews desgins?"):
+        assert scope_words(terms(asked), silent) == [], asked
+
+
+def test_a_pay_question_with_a_slip_is_refused_as_the_question_spelt_right_is(
+    open_answerer: Callable[..., Answerer], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """docs/evaluation.md, "Typed as in Slack": off-topic questions with a typo were answered confidently from a
+    level's text ("what's the bonuss for a senior engineer 2?"), a quote that never speaks of pay."""
+    orbit = open_answerer(write_pages(tmp_path_factory.mktemp("slips"), PROSE), progress=False)
+    for asked in ("what's the salary of a senior engineer?", "what's the saary of a senior engineer?",
+                  "what's the bonus for a staff engineer?", "what's the bonuss for a staff engineer?"):
+        assert not orbit.ask(asked).confident, asked
+    answer = orbit.ask("what does a senior engineer review?")
+    assert answer.confident and answer.quotes[0].entry.level == "Senior Engineer"
