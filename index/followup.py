@@ -309,7 +309,9 @@ class FollowUps:
                         for m in mentions if "who" in m.kinds and not m.partial and not m.refines]
         own = set().union(*named_levels)
         # "What comes after Level 2?" names its own level: that is a question about the order, not a follow-up.
-        step = direction(detected.words) if not own_topic and len(own) != 1 else 0
+        # A word about the ladder itself ("what comes next?") is no topic that keeps the conversation on its level.
+        on_topic = [i for i in own_topic if stem(detected.words[i]) not in LADDER]
+        step = direction(detected.words) if not on_topic and len(own) != 1 else 0
         if step:
             # "and the level above?": the previous level (or the version a track word picked), one rung on.
             base = level or context.level

@@ -176,7 +176,8 @@ def parse(text: str, detected: Detected, structure: Structure, carried_level: bo
     # "what is a principal?": nothing after "what is" but glue and names (not "what is expected at L2?").
     what_is = bool(opening) and all(w in STOPWORDS or i in covered for i, w in enumerate(ws) if i >= opening)
     about_someone = any("who" in m.kinds for m in mentions)
-    meaning = not about_someone and (bool(MEANING & word_set) or (bool(opening) and not unnamed))
+    # "What is after that?" asks for a step along the ladder, not what a name means: its words are all glue.
+    meaning = not about_someone and (bool(MEANING & word_set) or (bool(opening) and not unnamed and not direction(ws)))
     comparing = bool(COMPARING & word_set)
     sides = _disjoint_sides(structure, detected, comparing)
     narrowed = structure.mask(mentions, {"who", "craft"})

@@ -404,3 +404,11 @@ def test_a_code_of_its_own_still_moves_off_the_last_track(two_tracks: Answerer) 
     assert top(ic5) == ("IC5", "Delivery")
     _, m3 = converse(two_tracks, "how does an IC3 collaborate?", "and for an M3?")
     assert top(m3) == ("M3", "Collaboration")
+
+
+@pytest.mark.parametrize("follow", ["what comes next?", "what is after that?"])
+def test_a_follow_up_of_ladder_words_alone_steps_up(tracks: Answerer, follow: str) -> None:
+    """After a level's overview, "what comes next?" is the level above, not the same overview again ("comes" is a
+    word about the ladder, no topic), and "what is after that?" asks for a step, not what a name means."""
+    _, after = converse(tracks, "what does a D2 do?", follow)
+    assert after.confident and {q.entry.level for q in after.quotes} == {"D3 Senior Developer"}
