@@ -126,6 +126,16 @@ class LevelOrder:
                     crafts.append((e.framework, e.craft))
             if e.area != e.level and e.area not in areas[key]:
                 areas[key].append(e.area)
+        # A level is cited, ordered and linked by its own page where it has one: a craft page's table of levels by
+        # row ("| Level | Experience |") may come first, but it is every level's page, and its nav_order the craft's.
+        on_page: dict[str, set[str]] = defaultdict(set)
+        for e in entries:
+            if e.kind == "level" and e.level:
+                on_page[e.path].add(e.level)
+        for e in entries:
+            key = (e.framework, e.craft, e.level)
+            if key in info and len(on_page[info[key].path]) > 1 and on_page.get(e.path) == {e.level}:
+                info[key] = e
         self.crafts = crafts
         self._levels: dict[tuple[str, str], list[Level]] = {}
         for framework, craft in crafts:

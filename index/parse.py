@@ -515,7 +515,10 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
             siblings.setdefault(p.parent, []).append(p.title)
     tiers = {t for titles in siblings.values() if sum(1 for t in titles if used_as_value[t]) > 1 for t in titles}
     _read_tier_tables(pages, by_title, parents, tiers)
-    levels_of = {p.path: _is_level(p, by_title, parents) for p in pages}
+    # A craft page with a table of its levels by row (tenure, time split) is the craft, not a level of its own:
+    # its rows join the level pages below it, and its prose and axes define the craft.
+    levels_of = {p.path: _is_level(p, by_title, parents) and not (p.level_rows and p.title in parents)
+                 for p in pages}
     for p in pages:
         if not levels_of[p.path]:
             for axis, steps in _page_axes(p).items():

@@ -172,6 +172,26 @@ def test_a_table_of_levels_by_row_gives_an_entry_per_cell_labelled_by_its_column
     assert ladders == [["Engineer One", "Engineer Two"]]
 
 
+def test_a_craft_page_with_a_table_of_levels_by_row_stays_the_craft(tmp_path: Path) -> None:
+    """Its introduction and axes define the craft, as on any craft page: the table does not make the page a level
+    of its own (first on the ladder, its prose that level's text, its axes lost), and each level is still cited
+    by its own page, not by its row."""
+    _craft(tmp_path, "# Engineering\n\nEngineers build the widgets.\n\n## Scope\n\n- Task\n- Feature\n- Product\n\n"
+                     "| Level | Experience |\n|---|---|\n| Engineer Two | 2-5 years |\n| Engineer One | 0-2 years |\n")
+    for n, title in enumerate(("Engineer One", "Engineer Two"), start=1):
+        _page(tmp_path, f"e{n}.md", f"title: {title}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# {title}\n\n- Ships a feature of size {n}.\n- Keeps notes.\n")
+    content = load_content(tmp_path)
+    assert content.axes == {"Scope": ["Task", "Feature", "Product"]}
+    (intro,) = [e for e in content.entries if e.description == "Engineers build the widgets."]
+    assert (intro.kind, intro.level) == ("definition", "")
+    two = {e.description: e for e in content.entries if e.level == "Engineer Two"}
+    assert two["Ships a feature of size 2."].area == "Scope"
+    assert two["2-5 years"].area == "Experience"
+    (ladder,) = LevelOrder(content.entries).by_craft()
+    assert [(lv.title, lv.source) for lv in ladder] == [("Engineer One", "e1.md:10"), ("Engineer Two", "e2.md:10")]
+
+
 def test_an_includes_line_is_never_found_or_quoted_alone(tmp_path: Path) -> None:
     from index.answer import quote_for
     from index.documents import entry_documents
