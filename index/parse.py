@@ -782,6 +782,14 @@ def load_content(root: Path | str) -> Content:
             pages.append(page)
     axes: dict[str, list[str]] = {}
     entries = _resolve(pages, axes)
+    # A page with nothing but its title (a level page not written yet) is quoted nowhere and is no level: the bot
+    # would say the framework has no such level. Its editor should hear so; the rest still builds.
+    parents = {p.parent for p in pages if p.parent}
+    for page in pages:
+        if not page.entries and page.title not in parents:
+            problems.append(Problem(page.path, 1, f'"{page.title or page.h1 or page.path}" has no text below its '
+                                    "title: it is quoted nowhere and is no level; write its text (an area whose "
+                                    "text is TODO is listed as unwritten)", "warning"))
     if not any(e.kind == "level" for e in entries):
         problems.append(
             Problem(

@@ -310,3 +310,16 @@ def test_any_run_of_spaces_in_a_cell_is_one_space(tmp_path: Path) -> None:
     quote reads one space, as it does for a run of ordinary spaces."""
     page = FRONT + "|Area|Description|\n|--|--|\n| Scope | Wide&nbsp;&nbsp; reach,\u00a0across teams. |\n"
     assert only_page(tmp_path, page).entries[0].description == "Wide reach, across teams."
+
+
+def test_a_page_with_nothing_but_its_title_is_warned_about(tmp_path: Path) -> None:
+    """A level page not written yet ("# Level 3" and nothing more) is no level and quoted nowhere, so the bot says
+    the framework has no Level 3: check says why, at the file, and the rest still builds."""
+    write(tmp_path, FRONT + "\n# Level 2\n\n" + TABLE, "level2.md")
+    write(tmp_path, FRONT.replace("Level 2", "Level 3").replace("level2", "level3") + "\n# Level 3\n", "level3.md")
+    content = load_content(tmp_path)
+    assert not content.errors
+    assert [(str(p), p.severity) for p in content.problems] == [(
+        'level3.md:1: "Level 3" has no text below its title: it is quoted nowhere and is no level; write '
+        "its text (an area whose text is TODO is listed as unwritten)", "warning")]
+    assert {e.level for e in content.entries} == {"Level 2"}
