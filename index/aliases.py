@@ -28,9 +28,11 @@ from index.embedder import language_words
 from index.entry import Entry
 from index.levelnames import (
     LABEL_SEPARATOR,
+    LEVEL_WORDS,
     LevelNames,
     MissingLevel,
     base_title,
+    code_number,
     is_initialism,
     roman,
     singular,
@@ -111,8 +113,9 @@ def strip_generic(text: str) -> str:
     ws = text.split()
     while ws and fold(ws[-1]) in GENERIC:
         ws.pop()
-    # "Level 3" keeps its word: a generic word followed by a number is a name.
-    while len(ws) > 1 and fold(ws[0]) in GENERIC | STOPWORDS and not ws[1].isdigit():
+    # "Level 3" keeps its word: a generic word followed by a number is a name. So does "Level V": a numeral alone
+    # is no name ("level 2 v level 3" compares two levels, not three).
+    while len(ws) > 1 and fold(ws[0]) in GENERIC | STOPWORDS and not ws[1].isdigit() and roman(fold(ws[1])) is None:
         ws.pop(0)
     return " ".join(ws)
 
@@ -148,7 +151,10 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
 def acronym(name: str) -> str | None:
     """Initials of a multi-word name ("Site Reliability Engineering" -> SRE), matched only in capitals."""
     # The tokenizer's words, numbers aside: "Level 3 Engineer" is LE, as a reader would shorten it.
-    ws = [w for w in words(name) if w not in STOPWORDS and w[0].isalpha()]
+    # A level's code is no word of its name ("TL5 Tech Lead" is a TL, "L3 Senior Engineer" an SE).
+    ws = words(name)
+    ws = [w for i, w in enumerate(ws) if w not in STOPWORDS and w[0].isalpha() and not code_number(w)
+          and not (w in LEVEL_WORDS and ws[i + 1 : i + 2] and ws[i + 1].isdigit())]
     if len(ws) < 2:
         return None
     return "".join(w[0].upper() for w in ws)
@@ -632,7 +638,8 @@ class Structure:
         found.mentions = self._at_the_craft(sorted(chosen, key=lambda m: m.start), ws)
         ends = {m.end for m in chosen if "who" in m.kinds}
         # "senior engineer level 2" is Senior Engineer 2 written loosely, not a Level 2 the framework lacks.
-        found.missing = [n for n in self.level_names.missing_numbers(keys) if n.start not in ends]
+        found.missing = [n for n in self.level_names.missing_numbers(keys, ordinals(question))
+                         if n.start not in ends]
         # "level 4 data scientist" where only another craft counts to 4: that craft has no Level 4.
         crafts = {v for m in chosen if m.kinds == {"craft"} for f, v in m.values if f == "craft"}
         for n in numbers if crafts and not found.missing else ():

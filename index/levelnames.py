@@ -212,19 +212,27 @@ class LevelNames:
         self.aliases: list[NameAlias] = []
         table: dict[tuple[str, bool], set[str]] = defaultdict(set)
         for t, ws in bases.items():
-            short = [w for w in ws if w not in self.role_nouns]
+            # A title that starts with its code ("L3 Senior Engineer", "TL5 Tech Lead", "D6 Director") is also
+            # named by the rest, as a piece after a separator is ("Backend: IC3"): people say "a tech lead".
+            # The rest when it is only the job ("E3 Engineer") names no one level.
+            coded = 2 if len(ws) > 2 and ws[0] in LEVEL_WORDS and ws[1].isdigit() else \
+                1 if len(ws) > 1 and code_number(ws[0]) else 0
+            rest = ws[coded:]
+            if coded and any(w not in self.role_nouns and w not in STOPWORDS for w in rest):
+                table[(" ".join(rest), False)].add(t)
+            short = [w for w in rest if w not in self.role_nouns]
             while short and short[-1] in STOPWORDS and roman(short[-1]) is None:  # "Staff Engineer I" keeps its I
                 short.pop()
             while short and short[0] in STOPWORDS:
                 short.pop(0)
-            if short != ws and any(not w.isdigit() and w not in LEVEL_WORDS and roman(w) is None for w in short):
+            if short != rest and any(not w.isdigit() and w not in LEVEL_WORDS and roman(w) is None for w in short):
                 table[(" ".join(short), False)].add(t)
             letters = [w for w in ws if not w.isdigit() and w not in STOPWORDS]
             digits = [w for w in ws if w.isdigit()]
             # A roman numeral that ends the title is its number ("Digital Transformer II" -> "DT 2", "dt ii").
             if ws and not digits and (n := roman(ws[-1])) is not None:
                 letters, digits = [w for w in ws[:-1] if w not in STOPWORDS], [str(n)]
-            if len(letters) >= 2 and digits:
+            if len(letters) >= 2 and digits and not coded:  # a coded title's short form is its code
                 initials = "".join(w[0] for w in letters)
                 table[(f"{initials} {' '.join(digits)}", False)].add(t)
             for q in title_qualifiers(t):
@@ -366,18 +374,24 @@ class LevelNames:
             i += 1
         return out
 
-    def missing_numbers(self, ws: list[str]) -> list[MissingLevel]:
-        """Level numbers in a question's words that no title carries: "level 9", "L9", "IC 7" when the
-        framework's titles stop at 6. Only a level word ("level", or one the titles use, like "band") or
-        a code the titles use ("IC", "M") makes a number a level here: "tier 1 support", "top 3 areas",
-        "E5" or a bare "a 9" are not read as levels the framework lacks."""
+    def missing_numbers(self, ws: list[str], ordinals: set[int] = frozenset()) -> list[MissingLevel]:
+        """Level numbers in a question's words that no title carries: "level 9", "L9", "IC 7", "the 7th level"
+        when the framework's titles stop at 6. Only a level word ("level", or one the titles use, like "band") or
+        a code the titles use ("IC", "M", or the first letter of a code of words, "m5" of "Milestone 4") makes a
+        number a level here: "tier 1 support", "top 3 areas", "E5" or a bare "a 9" are not read as levels the
+        framework lacks. `ordinals`: positions of numbers written as ordinals."""
         level_words = self._level_words
         ws = self._numerals(ws)
         out: list[MissingLevel] = []
         for i, w in enumerate(ws):
             glued = code_number(singular(w))
+            end = i + 1
             if glued and (glued[0] in level_words or glued[0] in self.codes):
                 (code, n), start = glued, i
+            elif glued and (word := self._code_of_initial(glued[0])):
+                code, n, start = word, glued[1], i
+            elif w.isdigit() and i in ordinals and i + 1 < len(ws) and ws[i + 1] in level_words:
+                code, n, start, end = "", int(w), i, i + 2  # "the 7th level", as `number_mentions` reads it
             elif w.isdigit() and i > 0 and (ws[i - 1] in level_words or ws[i - 1] in self.codes):
                 code, n, start = ws[i - 1], int(w), i - 1
             else:
@@ -385,8 +399,14 @@ class LevelNames:
             code = "" if code in level_words else code
             if self._titles_numbered(code, n):
                 continue
-            out.append(MissingLevel(start, i + 1, _label(code, n)))
+            out.append(MissingLevel(start, end, _label(code, n)))
         return out
+
+    def _code_of_initial(self, letter: str) -> str | None:
+        """The one code of a whole word ("milestone") that a letter starts: "m5" is its form ("m2" of Milestone 2,
+        as `check --shape` lists it)."""
+        found = [c for c in self.codes if len(c) > CODE_LETTERS and c[0] == letter] if len(letter) == 1 else []
+        return found[0] if len(found) == 1 else None
 
     def missing_seniority(self, ws: list[str], crafts: set[str], taken: set[int]) -> list[MissingLevel]:
         """A seniority word used as a level's name ("a senior backend engineer", "junior level", "what does

@@ -64,6 +64,33 @@ def test_a_code_at_the_start_of_a_title_names_it(tmp_path: Path, titles: list[st
     assert missing(s, question) == []
 
 
+def test_the_words_after_a_titles_code_name_it(tmp_path: Path) -> None:
+    """"L3 Senior Engineer", "TL5 Tech Lead": people say "a senior engineer", "a tech lead", "a TL", not only the
+    code. Words that are only the job ("E3 Engineer") name no one level."""
+    s = _ladder(tmp_path, ["E3 Engineer", "E4 Senior Engineer", "TL5 Tech Lead", "D6 Director"])
+    assert named(s, "what does a senior engineer do?") == {"E4 Senior Engineer"}
+    assert named(s, "what does a senior do for delivery?") == {"E4 Senior Engineer"}
+    assert named(s, "what does a tech lead do?") == {"TL5 Tech Lead"}
+    assert named(s, "what does a TL do?") == {"TL5 Tech Lead"}
+    assert named(s, "director collaboration") == {"D6 Director"}
+    assert named(s, "what do engineers do for delivery?") == set()
+    # A code is no word of the title's initials: "DD" and "EE" name nothing.
+    assert named(s, "what is the DD process?") == set()
+
+
+def test_a_ladder_words_first_letter_and_an_ordinal_count_its_missing_levels(tmp_path: Path) -> None:
+    """"m2" names Milestone 2, so "m5" is a Milestone 5 the ladder lacks, not a lookup; and "the 4th level" of a
+    ladder numbered to 3 is missing as "level 4" is."""
+    s = _ladder(tmp_path, ["Milestone 1", "Milestone 2", "Milestone 3"])
+    assert missing(s, "what is m5?") == ["Milestone 5"]
+    assert missing(s, "m5 delivery") == ["Milestone 5"]
+    assert missing(s, "what is the 4th level?") == ["Level 4"]
+    assert missing(s, "what is the 2nd level?") == []
+    (tmp_path / "e").mkdir()
+    numbered = _ladder(tmp_path / "e", ["Engineer I", "Engineer II", "Senior Engineer"])
+    assert missing(numbered, "what is the fourth level?") == ["Level 4"]
+
+
 def test_a_code_after_a_colon_numbers_the_title(tmp_path: Path) -> None:
     """"Backend:IC2" is numbered IC2, as "Backend - IC2" is: a colon sets a name apart with or without spaces
     (the same separator reads a step's name, "Task: small work"). So a number past its ladder is missing."""
@@ -78,8 +105,10 @@ def test_roman_numerals_are_numbers_in_titles_and_after_a_level_word(tmp_path: P
     assert named(s, "lvl iv") == {"Level IV"}
     assert named(s, "level 4 collaboration") == {"Level IV"}
     assert missing(s, "level 6") == ["Level 6"]
-    # Alone, "I" is a pronoun: "do I need…" names no level.
+    # Alone, "I" is a pronoun: "do I need…" names no level; and "v" is "versus", no Level V.
     assert named(s, "do I need to write docs?") == set()
+    assert named(s, "level 2 v level 3 delivery") == {"Level II", "Level III"}
+    assert named(s, "iv") == set()
 
 
 def test_sub_levels_written_in_roman_are_told_apart(tmp_path: Path) -> None:
