@@ -770,6 +770,10 @@ class Structure:
         if all(w.isdigit() or any(not any(v.startswith(n) for n in name) for v in self._forms.get(stem(w), ()))
                for w in window):
             return False
+        # A letter that ends the name says which one, as a number does ("Grade B"): "grade d" is no slip of
+        # "Grade A", nor "graded" of it. (A letter inside a name is an article: "making a process work".)
+        if len(name[-1]) == 1 and name[-1].isalpha() and name[-1] not in window:
+            return False
         # A generic word at the edge is not part of a name it only resembles ("engineering level" is
         # not "Engineering - All Levels"; the level is what the number after it says).
         return window[0] not in GENERIC and window[-1] not in GENERIC

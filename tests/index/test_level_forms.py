@@ -91,6 +91,15 @@ def test_a_ladder_words_first_letter_and_an_ordinal_count_its_missing_levels(tmp
     assert missing(numbered, "what is the fourth level?") == ["Level 4"]
 
 
+def test_a_grade_letter_is_no_slip_of_another(tmp_path: Path) -> None:
+    """A letter names its grade as a number does: "grade d" of Grades A-C is no Grade A misspelt (it was, and
+    "grade d delivery" quoted Grade A's text), while a slip in the word beside the letter is still read."""
+    s = _ladder(tmp_path, ["Grade A", "Grade B", "Grade C"])
+    assert named(s, "grade d delivery") == set()
+    assert named(s, "grde b delivery") == {"Grade B"}
+    assert named(s, "what does a grade c do?") == {"Grade C"}
+
+
 def test_a_code_after_a_colon_numbers_the_title(tmp_path: Path) -> None:
     """"Backend:IC2" is numbered IC2, as "Backend - IC2" is: a colon sets a name apart with or without spaces
     (the same separator reads a step's name, "Task: small work"). So a number past its ladder is missing."""
