@@ -52,6 +52,11 @@ _LOOSEST = 82.0
 # Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
 _SEPARATORS = wordtable.role("separator")
 
+# A word that says the names right after it are not what is asked about ("user researcher (not junior)").
+_EXCLUDING = wordtable.role("excluding")
+# Words that, after a negator, ask for the TODO list ("not written yet"): never a name a question excludes.
+_WRITTEN = wordtable.role("written")
+
 # Which facet each entry field belongs to. "who" narrows to levels/roles, "craft" to crafts/sections.
 FIELDS = {"level": "who", "role": "who", "craft": "craft", "section": "craft", "area": "area"}
 _NO_ROWS = np.zeros(0, dtype=np.int64)
@@ -468,6 +473,8 @@ class Structure:
         self._name_words = {
             w for a in self._aliases if _kinds(a.values) & {"area", "craft"} for w in a.text.split()
         }
+        # Every word of every name, as compared: what a question can say it is not asking about (`negated`).
+        self._every_name_word = {w for a in self._aliases for w in a.text.split() if not w.isdigit()}
         # One-word area names, for questions that name the area by another form of its word ("how does
         # a level 3 engineer lead?": Leadership; "communicate": Communication).
         self._area_words = [a for a in self._aliases if a.n_words == 1 and not a.partial and not a.digits
@@ -862,6 +869,12 @@ class Structure:
         named = found.covered()
         respelt = [(i, i + 1, fixed) for i, w in enumerate(found.words)
                    if i not in named and (fixed := self._respelt(w))]
+        # A name the question sets aside ("(not junior)") is left out, with its "not": neither a name nor a topic.
+        negated = self.negated(found)
+        if negated:
+            dropped = {k for start, end in negated for k in range(start, end)}
+            fixes = [f for f in fixes if not dropped.intersection(range(f[0], f[1]))] + [(s, e, "") for s, e in negated]
+            respelt = [r for r in respelt if r[0] not in dropped]
         if not fixes:
             # Only words respelt: each in its place in the question as typed, so the rest keeps its capitals and
             # marks ("EM", "L3"), which the model reads differently from the folded words.
@@ -870,13 +883,36 @@ class Structure:
         out: list[str] = []
         i = 0
         for start, end, alias in sorted(fixes):
+            if start < i:
+                continue  # within a span already written (a name set aside holds a misspelt one)
             out.extend(found.words[i:start])
-            out.append(alias)
+            if alias:
+                out.append(alias)
             i = end
         out.extend(found.words[i:])
         # Keep the question's closing mark: the model reads "…need?" and "…need" slightly differently.
         end = question.rstrip()[-1:] if question.rstrip()[-1:] in "?!." else ""
         return " ".join(out) + end
+
+    def negated(self, found: Detected) -> list[tuple[int, int]]:
+        """Spans of the question that say what it is not about: an excluding word ("not") and the words of the
+        framework's names right after it, up to the first word of none ("user researcher (not junior) - will
+        i...", "the ML craft (not edge)"). Left in, "junior" names every Junior title and "edge" weighs for the
+        Edge cells: the asker named them to set them aside. "not comfortable", "not on call" name nothing and
+        stay; so does "not written yet", which asks for the TODO list."""
+        ws = found.words
+        keys = _keys(ws)
+        spans: list[tuple[int, int]] = []
+        for i, w in enumerate(ws):
+            if w not in _EXCLUDING:
+                continue
+            j = i + 1
+            while j < len(ws) and keys[j] in self._every_name_word and keys[j] not in STOPWORDS \
+                    and ws[j] not in _WRITTEN:
+                j += 1
+            if j > i + 1:
+                spans.append((i, j))
+        return spans
 
     def _respelt(self, word: str) -> str | None:
         """The text's word `word` is a slip of, when it is no word of the text, of the language or a function

@@ -30,6 +30,7 @@ ROLES: dict[str, str] = {
     "todo-weak": "marks the TODO list beside a framework noun",
     "written": "marks the TODO list after a negator",
     "negator": "negates a 'written' word",
+    "excluding": "before a name, says the name is not what is asked about (index/aliases.py Structure.negated)",
     "framework-noun": "a part of the framework, for the TODO list",
     "meaning": "asks what a name means",
     "level-word": "introduces a level number (index/levelnames.py, index/tokens.py roman numerals)",
