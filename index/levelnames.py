@@ -221,12 +221,18 @@ class LevelNames:
             if coded and any(w not in self.role_nouns and w not in STOPWORDS for w in rest):
                 table[(" ".join(rest), False)].add(t)
             short = [w for w in rest if w not in self.role_nouns]
+            said = list(short)
             while short and short[-1] in STOPWORDS and roman(short[-1]) is None:  # "Staff Engineer I" keeps its I
                 short.pop()
             while short and short[0] in STOPWORDS:
                 short.pop(0)
             if short != rest and any(not w.isdigit() and w not in LEVEL_WORDS and roman(w) is None for w in short):
                 table[(" ".join(short), False)].add(t)
+                # Said with the function word the title puts after it too ("head of" for "Head of data
+                # engineering"): a word of four letters or fewer alone is read as initials, in capitals only
+                # (index/aliases.py), so "and the head of?" would name no level.
+                if len(said) == 2 and said[0] == short[0] and said[1] in STOPWORDS:
+                    table[(" ".join(said), False)].add(t)
             letters = [w for w in ws if not w.isdigit() and w not in STOPWORDS]
             digits = [w for w in ws if w.isdigit()]
             # A roman numeral that ends the title is its number ("Digital Transformer II" -> "DT 2", "dt ii").
