@@ -1,6 +1,7 @@
 """The promotion checklist: for a move from one level to the next ("from level 3 to level 4",
-"promoted to L4", "I'm an L3, how do I progress?"), every area of the target level in page order, each
-marked `changed`, `same` or `new` against the current level, with the changed words marked."""
+"promoted to L4", "I'm an L3, how do I progress?"), every area of the target level in page order (the area a
+question asks about besides the move first), each marked `changed`, `same` or `new` against the current level,
+with the changed words marked."""
 
 from __future__ import annotations
 
@@ -72,11 +73,28 @@ def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answe
                    for a, b in every]
         return Answer(question, "choose", False, message="Which move do you mean?", choices=choices,
                       truncated=truncated)
-    return of_move(asking, *every[0])
+    current, target = every[0]
+    return of_move(asking, current, target, _asked_area(asking, query, ranking, target))
 
 
-def of_move(asking: Asking, current: Level, target: Level) -> Answer | None:
-    """The checklist of one move, from `current` to `target` (two levels of one craft)."""
+def _asked_area(asking: Asking, query: Query, ranking: Ranking, target: Level) -> str | None:
+    """The area of the target level a move question asks about besides the move ("how do I get to L6 on the
+    technical side?"): the area of the target's cell the ranking puts first. None for a question that says
+    only the move ("from L3 to L4", "how do I get promoted to L4?"), whose checklist reads in page order."""
+    if not query.beyond_ladder:
+        return None
+    entries = asking.state.index.entries
+    for hit in ranking.hits:
+        e = entries[hit.entry]
+        if e.kind == "level" and e.level == target.title and e.craft == target.craft \
+                and e.framework == target.framework and e.area != target.title:
+            return e.area
+    return None
+
+
+def of_move(asking: Asking, current: Level, target: Level, lead: str | None = None) -> Answer | None:
+    """The checklist of one move, from `current` to `target` (two levels of one craft), in page order but for the
+    cells of `lead`, the area the question asks about, which come first."""
     framework, craft = target.framework, target.craft
     entries = asking.state.index.entries
     at = {}
@@ -106,6 +124,10 @@ def of_move(asking: Asking, current: Level, target: Level) -> Answer | None:
         changes.append(change)
     if not quotes:
         return None
+    if lead is not None:
+        first = [k for k, q in enumerate(quotes) if q.entry.area == lead]
+        order = first + [k for k in range(len(quotes)) if k not in first]
+        quotes, changes = [quotes[k] for k in order], [changes[k] for k in order]
     counts = {c: changes.count(c) for c in ("changed", "new", "same") if c in changes}
     summary = ", ".join(f"{n} {c if c != 'same' else f'same as {current.title}'}" for c, n in counts.items())
     message = f"From {current.title} to {target.title} ({craft}): {len(quotes)} area(s); {summary}."

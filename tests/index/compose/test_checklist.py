@@ -87,3 +87,37 @@ def test_becoming_a_later_level_is_still_its_checklist(volunteers: Answerer) -> 
     answer = volunteers.ask("how do I become an organiser?")
     assert answer.intent == "checklist" and answer.checklist is not None
     assert (answer.checklist.current, answer.checklist.target) == ("Helper", "Organiser")
+
+
+# Made up: a numbered ladder whose areas are in an order the question's topic does not follow.
+CRAFTERS = {
+    "eng": Ladder("Engineering", [
+        (f"L{n}", area_table({
+            "Communication": f"Writes updates for {audience}.",
+            "Teamwork": f"Pairs with {peers} on planned work.",
+            "Mastery": f"Chooses the architecture and technical design of {scope}.",
+        }))
+        for n, audience, peers, scope in [(1, "the team", "one colleague", "a small change"),
+                                          (2, "the product manager", "the team", "a feature"),
+                                          (3, "the whole department", "other teams", "a whole service")]
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def crafters(open_answerer, tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    return open_answerer(write_ladders(tmp_path_factory.mktemp("crafters"), CRAFTERS))
+
+
+def test_a_move_with_a_topic_of_its_own_leads_with_the_area_it_asks_about(crafters: Answerer) -> None:
+    # docs/retrieval.md step 4 (checklist): "on the technical side" asks about one area of the move; the
+    # checklist still quotes every area, the one asked about first, the rest in page order.
+    answer = crafters.ask("how do i get from L2 to L3 on the technical side?")
+    assert answer.intent == "checklist" and answer.checklist is not None
+    assert [q.entry.area for q in answer.quotes] == ["Mastery", "Communication", "Teamwork"]
+    assert answer.checklist.changes == ("changed", "changed", "changed")
+
+
+def test_a_move_that_says_only_the_move_is_in_page_order(crafters: Answerer) -> None:
+    answer = crafters.ask("how do i get from L2 to L3?")
+    assert [q.entry.area for q in answer.quotes] == ["Communication", "Teamwork", "Mastery"]
