@@ -817,9 +817,14 @@ class Structure:
         digits = _digits(window)
         found: list[tuple[float, _Alias]] = []
         openers = self._openers_of(window[0])
+        # A word of the language alone is that word, not a slip of a name's ("stuff" is no "staff"), unless it is
+        # the start of the name's word, cut short ("tech" of "Technology").
+        own_word = n == 1 and window[0] in language_words()
         for size in range(n, self._longest + 1):
             for alias, name_words in openers.get(size, ()):
                 if alias.text == text or digits != alias.digits:
+                    continue
+                if own_word and not any(w.startswith(window[0]) for w in name_words):
                     continue
                 if _spells(typed, name_words, self.vocabulary, seen=self._abbreviations):
                     # Below an exact name; the closer of two spellings wins ("enginer": Engineer, not

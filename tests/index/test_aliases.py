@@ -450,3 +450,20 @@ def test_a_question_typed_without_capitals_still_calls_a_title_by_its_initials(t
     # Initials the text writes as a word of its own ("tea") stay that word.
     assert named("who brews the tea") == set()
     assert named("what does a TEA do?") == {("level", "Technical Expert Advisor")}
+
+
+def test_a_word_of_the_language_is_no_slip_of_a_level_name(tmp_path: Path) -> None:
+    """"stuff" is a word of its own, one letter from "staff" (docs/retrieval.md step 2): read as Staff Engineer it
+    left only that level's cells to answer "who fixes the tragedy of the commons stuff?". A slip no language
+    has ("staf", "stafff") still names the level."""
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Quality": "Keeps the team's tests healthy."})
+    structure = structure_of(write_ladders(tmp_path, {"eng": Ladder("Engineering", [
+        ("Engineer", cells), ("Senior Engineer", cells), ("Staff Engineer", cells)])}))
+
+    def levels(question: str) -> set[str]:
+        return {v for m in structure.detect(question).mentions for f, v in m.values if f == "level"}
+
+    assert levels("who fixes the tragedy of the commons stuff like missing tests?") == set()
+    assert levels("what does a staf engineer do?") == levels("what does a stafff engineer do?") == {"Staff Engineer"}
