@@ -24,7 +24,7 @@ one word table, index/words.tsv) and the word-level tests its rows read:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,7 +86,8 @@ class Intent:
 # --- what the question's words say (read once, by index/query.py) ---------------------------------------
 
 
-def asks_for_todo(words: Sequence[str], names_area: bool) -> bool:
+def asks_for_todo(words: Sequence[str], names_area: bool, named: Collection[int] = ()) -> bool:
+    """Whether the words ask which areas are unwritten; `named`: positions a name covers ("level" of "level 3")."""
     if names_area:
         return False
     words = list(words)
@@ -106,7 +107,10 @@ def asks_for_todo(words: Sequence[str], names_area: bool) -> bool:
     negated = negated or any(a == "not" and c in _TODO_NOT for a, c in zip(words, words[2:], strict=False))
     if negated:
         return True
-    return bool(stems & _TODO_WEAK and stems & _FRAMEWORK_NOUNS)
+    # A weak word ("gaps", "missing") asks about the framework's parts only beside a noun for one: the "level" of
+    # a level's name ("what gaps should a level 3 engineer spot?") names who is asked about, no part.
+    nouns = {stem(w) for i, w in enumerate(words) if i not in named}
+    return bool(stems & _TODO_WEAK and nouns & _FRAMEWORK_NOUNS)
 
 
 def moves(words: Sequence[str]) -> bool:

@@ -194,7 +194,7 @@ def parse(text: str, detected: Detected, structure: Structure, carried_level: bo
         topic=topic,
         loose=tuple(_loose(ws, covered, structure.vocabulary)),
         own_level=_own_level(ws, mentions, detected.missing),
-        todo=asks_for_todo(ws, names_area),
+        todo=asks_for_todo(ws, names_area, covered),
         meaning=meaning,
         what_is=what_is,
         listing=listing,

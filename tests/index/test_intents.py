@@ -121,3 +121,21 @@ def test_intents_work_on_a_framework_with_other_names(open_answerer: Callable[..
     assert level.intent == "level" and {q.entry.area for q in level.quotes} == {"Pruning", "Composting"}
     todo = answerer.ask("which areas are TBD?")
     assert todo.intent == "todo" and pairs(todo) == [("Associate", "Composting")]
+
+
+def test_a_gap_a_named_level_should_spot_is_a_lookup_not_the_todo_list(
+        open_answerer: Callable[..., Answerer], tmp_path: Path) -> None:
+    # docs/retrieval.md step 2, the TODO row: "gaps" asks for unwritten areas only beside a word for the
+    # framework's parts; the "level" of "level 3" names who is asked about.
+    cells = {"Level 2": {"Delivery": "I ship small features.", "Scouting": "TBD"},
+             "Level 3": {"Delivery": "I ship whole projects.",
+                         "Scouting": "I spot gaps in the hiking routes and report them to the wardens."}}
+    answerer = open_answerer(write_pages(tmp_path / "content", {
+        f"{title.lower().replace(' ', '-')}.md": page(f"# {title}\n\n## All\n\n{area_table(areas)}", title=title,
+                                                     parent="Rangers")
+        for title, areas in cells.items()}))
+    answer = answerer.ask("what kind of gaps should a level 3 ranger be spotting?")
+    assert answer.intent == "lookup" and answer.confident
+    assert (answer.quotes[0].entry.level, answer.quotes[0].entry.area) == ("Level 3", "Scouting")
+    todo = answerer.ask("which areas have gaps?")
+    assert todo.intent == "todo" and pairs(todo) == [("Level 2", "Scouting")]
