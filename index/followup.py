@@ -236,6 +236,9 @@ class FollowUps:
         names_area = any("area" in m.kinds for m in mentions)
         loose = list(query.loose)
         short = self._short_craft(detected, loose) if not names_craft else None
+        if short is not None and context is not None and self._an_area_word_there(detected.words[slice(*short[1])],
+                                                                                    context):
+            short = None  # "what about security at that level?": the level's "Security, privacy…", not Security eng
         if short is not None:
             craft, span = short
             mentions.append(self._mention(detected.words, span, "craft", craft))
@@ -527,6 +530,16 @@ class FollowUps:
                 if all(stem(ws[j]) in LADDER for j in substance(ws, others)):
                     return craft, (i, i + n)
         return None
+
+    def _an_area_word_there(self, said: list[str], context: Context) -> bool:
+        """Whether the words `said` are words of an area's name at the level the conversation is on: a word that
+        names another craft too ("security" of Security engineer) is then that area's there, and the conversation
+        stays on its level; the craft's job ("security engineers") still moves."""
+        if not context.level:
+            return False
+        own = {stem(w) for w in said}
+        there = np.flatnonzero(self._select("level", context.level) & self._select("craft", context.craft))
+        return any(own <= {stem(w) for w in words(self.area_of[i])} for i in there)
 
     def asked(self, detected: Detected) -> Context:
         """The facets a question's names pin down to one value each (framework, craft, level, area)."""

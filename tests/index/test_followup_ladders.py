@@ -412,3 +412,30 @@ def test_a_follow_up_of_ladder_words_alone_steps_up(tracks: Answerer, follow: st
     word about the ladder, no topic), and "what is after that?" asks for a step, not what a name means."""
     _, after = converse(tracks, "what does a D2 do?", follow)
     assert after.confident and {q.entry.level for q in after.quotes} == {"D3 Senior Developer"}
+
+
+# Two crafts, one named by a word an area of the other uses ("Security" of Security Officer and of a gardener's
+# "Security, keys, and locks").
+_GROUNDS = {
+    "garden": Ladder("Gardener", [(f"Gardener {n}", area_table({
+        "Pruning": f"prunes {what} with the estate's shears",
+        "Security, keys, and locks": f"locks the tool shed {when} and checks the gate latches"}))
+        for n, what, when in [("I", "roses", "every evening"), ("II", "orchards", "and keeps the key register")]]),
+    "guard": Ladder("Security Officer", [(f"Security Officer {n}", area_table({
+        "Patrols": f"walks the {where} at night"})) for n, where in [("I", "car park"), ("II", "whole estate")]]),
+}
+
+
+def test_a_follow_up_word_of_an_area_there_stays_on_the_level(
+        open_answerer: Callable[..., Answerer], tmp_path: Path) -> None:
+    # docs/retrieval.md step 5: a craft's own word moves to that craft, unless it is a word of an area's name at
+    # the level the conversation is on: "security" after Gardener II is its "Security, keys, and locks", not the
+    # Security Officer's ladder.
+    answerer = open_answerer(write_ladders(tmp_path / "content", _GROUNDS))
+    first, stay = converse(answerer, "gardener II - what about pruning?", "what about security at that level")
+    assert (first.quotes[0].entry.level, first.quotes[0].entry.area) == ("Gardener II", "Pruning")
+    e = stay.quotes[0].entry
+    assert stay.confident and (e.craft, e.level, e.area) == ("Gardener", "Gardener II", "Security, keys, and locks")
+    # A word of no area there still moves ("officers", the Security Officer ladder's own word).
+    moved = converse(answerer, "gardener II - what about pruning?", "and for officers?")[1]
+    assert {q.entry.craft for q in moved.quotes} == {"Security Officer"}
