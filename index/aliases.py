@@ -320,6 +320,11 @@ class Structure:
                 if value:
                     rows[(fname, value)].append(i)
         self._rows = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
+        under: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, e in enumerate(entries):
+            if e.under:
+                under[("area", e.under)].append(i)
+        self._under = {k: np.array(v, dtype=np.int64) for k, v in under.items()}
         self.level_of = [e.level for e in entries]
         # Prose outside the levels, folded the way questions are, for the level names it mentions.
         # Padded with spaces, so a name is found as whole words by plain containment: both sides are
@@ -959,6 +964,14 @@ class Structure:
         if mention.partial or "area" not in mention.kinds:
             return _NO_ROWS
         parts = [self._rows[w] for v in mention.values for w in self._wider.get(v, ()) if w in self._rows]
+        return np.unique(np.concatenate(parts)) if parts else _NO_ROWS
+
+    def within(self, mention: Mention) -> np.ndarray:
+        """Entries of the sub-sections written under an area the mention names whole ("How inactivity is measured"
+        under "Inactive members"): the section's topic goes on under them."""
+        if mention.partial or "area" not in mention.kinds:
+            return _NO_ROWS
+        parts = [self._under[v] for v in mention.values if v in self._under]
         return np.unique(np.concatenate(parts)) if parts else _NO_ROWS
 
     def sides(self, mention: Mention, said: list[str]) -> np.ndarray:

@@ -106,6 +106,9 @@ class Entry:
     # Extra table columns by header name, verbatim ("Examples" -> "…").
     columns: dict[str, str] = field(default_factory=dict)
     layout: Layout = "cell"
+    # Prose under a sub-heading: the heading above it on its page, when that heading has text of its own
+    # ("How inactivity is measured" under "Inactive members"), a part of that section's topic.
+    under: str = ""
 
     @property
     def id(self) -> str:

@@ -258,6 +258,9 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
     sublevel = ""  # the sub-level ("Senior Engineer II") the text read now belongs to
     depth = 0  # list nesting
     new_item = False  # the next paragraph starts a top-level list item
+    outline: list[tuple[int, str]] = []  # the headings over the current one, by rank (h2 and below)
+    under = ""  # the heading over the current one, when that heading's section has text of its own
+    with_text: set[str] = set()  # headings whose own text was read
 
     def close_prose() -> None:
         # Prose under a heading is framework text: an area's definition on a craft page, a level's
@@ -273,6 +276,9 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
             entry = page.entry(sublevel, page.title or page.h1, (page.title or page.h1) if intro else heading,
                                "\n\n".join(texts), heading_line or body_line, todo=is_todo_text(" ".join(texts)),
                                kind="definition", layout="faq" if question else "prose")
+            if under in with_text and not intro and not question:
+                entry = replace(entry, under=under)
+            with_text.add(heading)
             page.entries.append(entry)
             page.blocks[entry.source] = list(heading_body)
 
@@ -291,6 +297,12 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
                 heading, heading_line = inline.text, 0
             else:
                 heading, heading_line = inline.text, line
+            if rank > 1:
+                while outline and outline[-1][0] >= rank:
+                    outline.pop()
+                # A sub-level's heading is a level, no section ("## Senior Engineer II" over its areas).
+                under = outline[-1][1] if outline and outline[-1][1] not in sublevels.values() else ""
+                outline.append((rank, inline.text))
             heading_body, over_table = [], False
             i += _WRAPPED
             continue

@@ -247,6 +247,7 @@ class HybridRanker:
                 # privileges" for "responsibilities"): the features weigh it, a one-line cell need not win alone.
                 here[self.structure.wider(m)] = True
                 here[self.structure.sides(m, detected.words)] = True  # "the science side of mastery"
+                here[self.structure.within(m)] = True  # its sub-sections: "How inactivity is measured"
         # Every level, role or craft the question names must have the area, else it is no constraint:
         # "EM1 vs EM2 for people leadership", where only higher levels have that area, compares the two
         # levels' cells, not the area's cells elsewhere.

@@ -39,7 +39,7 @@ from index.problem import Problem
 if TYPE_CHECKING:
     from index.parse import Content
 
-FORMAT_VERSION = 2  # 2: entries record their layout (bullet, prose, faq, comparison, cell)
+FORMAT_VERSION = 3  # 2: entries record their layout (bullet, prose, faq, comparison, cell); 3: the section over them
 # A build's files, each named once.
 VECTORS = "vectors.npy"
 ENTRIES = "entries.json"

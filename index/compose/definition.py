@@ -19,5 +19,7 @@ def definitions_asked(state: State, query: Query) -> np.ndarray | None:
     named = {v for m in query.detected.mentions if not m.partial for f, v in m.values if f in ("area", "craft")}
     if not named:
         return None
-    rows = np.array([e.kind == "definition" and (e.area in named or e.craft in named) for e in state.index.entries])
+    # An area's sub-sections define it further ("How inactivity is measured" under "Inactive members").
+    rows = np.array([e.kind == "definition" and (e.area in named or e.craft in named or e.under in named)
+                     for e in state.index.entries])
     return rows if rows.any() else None

@@ -160,3 +160,23 @@ def test_a_word_of_the_language_is_no_clipped_compound(tmp_path: Path) -> None:
         ("Engineer I", area_table({"Technical strategy": "Follows the team's technical plan."}))])}))
     assert not structure.detect("how do engineers test?").of_kind("area")
     assert structure.detect("how do engineers techstrat?").of_kind("area")
+
+
+# Made up: a ladder page whose section has a sub-section of its own under it.
+_ABSENCE = ("## Leave of absence\n\nMembers who step away keep their place and are listed as alumni until they"
+            " come back.\n\n### How absence is counted\n\nAbsence starts after 90 days without a merged change"
+            " in any repository.\n\n## Mentoring\n\nMembers pair with newcomers on their first change.\n")
+
+
+def test_a_named_section_keeps_its_sub_sections_as_candidates(
+        open_answerer: Callable[..., Answerer], tmp_path: Path) -> None:
+    # A section named whole narrows the candidates to it (docs/retrieval.md, step 3), and a meaning question to
+    # its definitions (step 4); the sub-section written under its heading is part of its topic.
+    answerer = open_answerer(write_ladders(tmp_path, {"club": Ladder("Contributor Club", [
+        ("Member", area_table({"Reviews": "Reviews changes in one repository."})),
+        ("Maintainer", area_table({"Reviews": "Approves changes across repositories."}))], intro=_ABSENCE)}))
+    answer = answerer.ask("how many days without changes before i count as on leave of absence?")
+    assert answer.confident and answer.quotes[0].entry.area == "How absence is counted", answer.quotes
+    assert "90 days" in answer.quotes[0].text
+    meaning = answerer.ask("what counts as a leave of absence?")
+    assert [q.entry.area for q in meaning.quotes] == ["Leave of absence", "How absence is counted"]

@@ -323,3 +323,13 @@ def test_a_page_with_nothing_but_its_title_is_warned_about(tmp_path: Path) -> No
         'level3.md:1: "Level 3" has no text below its title: it is quoted nowhere and is no level; write '
         "its text (an area whose text is TODO is listed as unwritten)", "warning")]
     assert {e.level for e in content.entries} == {"Level 2"}
+
+
+def test_a_sub_section_knows_the_section_over_it_only_when_that_section_has_text(tmp_path: Path) -> None:
+    # Entry.under: "How absence is counted" is part of "Leave of absence", whose own text it goes on from; a
+    # heading with no text of its own ("## Policies") is a heading over several topics, no one topic.
+    page = FRONT.replace("title: Level 2", "title: Club Rules").replace("nav_order: 2\n", "") + (
+        "# Club Rules\n\n## Leave of absence\n\nMembers may step away.\n\n### How absence is counted\n\n"
+        "After 90 days without a change.\n\n## Policies\n\n### Conduct\n\nBe kind.\n")
+    under = {e.area: e.under for e in only_page(tmp_path, page).entries}
+    assert under == {"Leave of absence": "", "How absence is counted": "Leave of absence", "Conduct": ""}
