@@ -205,13 +205,15 @@ class Question:
 def _reciprocal_rank(scores: np.ndarray, allowed: np.ndarray, only_positive: bool,
                      inverse: np.ndarray) -> np.ndarray:
     """Each candidate's 1/rank among the candidates (1 for the first, 0 outside them). `inverse`: 1/1 .. 1/n,
-    divided once per index (each quotient is correctly rounded, so the same as dividing per question)."""
-    ranked = np.where(allowed, scores, -np.inf)
-    order = np.argsort(-ranked, kind="stable")
-    fused = np.empty(len(scores), dtype=np.float64)
-    fused[order] = inverse
-    keep = allowed & (scores > 0) if only_positive else allowed
-    return np.where(keep, fused, 0.0)
+    divided once per index (each quotient is correctly rounded, so the same as dividing per question).
+
+    Only the candidates are sorted: names narrow a large framework to a level's few dozen entries of its hundreds,
+    and sorting every entry with the others put last gave them the same places (issue 23). The scores are finite
+    (cosines, BM25), so ties keep the entries' order in either sort."""
+    rows = np.flatnonzero(allowed)
+    fused = np.zeros(len(scores), dtype=np.float64)
+    fused[rows[np.argsort(-scores[rows], kind="stable")]] = inverse[:len(rows)]
+    return np.where(scores > 0, fused, 0.0) if only_positive else fused
 
 
 class Features:
