@@ -51,6 +51,9 @@ EXACT = 100.0
 _LOOSEST = 82.0
 # Words that keep two names apart ("senior 1 and senior 2", "IC3 vs IC4", "from L4 to L5").
 _SEPARATORS = wordtable.role("separator")
+# Words after which a level is named ("a 5", "from 4 to 5", "a tl", "pm vs em"): lower-case initials after one are
+# a title's, where elsewhere they may be a word typed loosely ("what does ur framework say", "tell em").
+_NAMED_AFTER = wordtable.role("number-after")
 
 # A word that says the names right after it are not what is asked about ("user researcher (not junior)").
 _EXCLUDING = wordtable.role("excluding")
@@ -501,6 +504,8 @@ class Structure:
         lowered = {k.lower(): k for k in self._acronyms if spelt[k] & titled}
         ordinary = {w for e in entries for w in as_written(e.description) if w in lowered}
         self._uncased = frozenset(k for w, k in lowered.items() if w not in ordinary)
+        # Words of titles: lower-case initials after one may complete it ("senior pm", "lead de"; `_named_at`).
+        self._title_words = frozenset(w for a in self._aliases if "who" in _kinds(a.values) for w in a.text.split())
         # Initials that spell one name, a title's, are written out before the question is embedded, as a
         # misspelt or abbreviated name is: the model reads "what does a tech lead do", not an unknown "tl". A
         # title's initials are what people call the person ("a TL", "an EM"); an area's in capitals are as
@@ -577,7 +582,7 @@ class Structure:
             titles = [(i, j) for score, _, i, j, alias in candidates
                       if score == EXACT and "who" in _kinds(alias.values)]
             uncased = (k for pos, w in enumerate(ws) if (k := w.upper()) in self._uncased
-                       and not any(j < pos or i > pos + 1 for i, j in titles))
+                       and not any(j < pos or i > pos + 1 for i, j in titles) and _named_at(ws, pos, self._title_words))
             typed_capitals = list(dict.fromkeys([*typed_capitals, *uncased]))
         capitals = {pos for token in typed_capitals if token in self._acronyms
                     for pos, w in enumerate(ws) if w == token.lower()}
@@ -1051,6 +1056,19 @@ class Structure:
     def levels(self, rows: np.ndarray) -> set[str]:
         """The levels among `rows` (prose that only names a level has none of its own)."""
         return {self.level_of[i] for i in rows if self.level_of[i]}
+
+
+def _named_at(ws: list[str], pos: int, title_words: frozenset[str]) -> bool:
+    """Whether lower-case initials at `pos` stand where a question names someone: its first word ("tl
+    responsibilities"), after a title's word ("senior pm", "lead de"), or after a word a level is named after,
+    the words of their name between ("a tl", "a first time em", "pm vs em"). "ur" in "what does ur framework say",
+    "em" in "can u tell em", stand where a word does: "your", "them"."""
+    if pos == 0 or ws[pos - 1] in title_words:
+        return True
+    before = pos - 1
+    while before > 0 and ws[before] not in STOPWORDS and ws[before] not in _NAMED_AFTER:
+        before -= 1
+    return ws[before] in _NAMED_AFTER
 
 
 def _writes_capitals(question: str) -> bool:

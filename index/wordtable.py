@@ -47,7 +47,8 @@ ROLES: dict[str, str] = {
     "move-to": "where a move goes",
     "compare": "asks for two things side by side",
     "separator": "keeps two names apart (index/aliases.py)",
-    "number-after": "a bare number after it is a level (index/levelnames.py)",
+    "number-after": "a bare number after it is a level (index/levelnames.py); lower-case initials after it a "
+                    "title's (index/aliases.py)",
     "degree-preposition": "ends the degree 'how' asks (index/tokens.py degree_words)",
     "self": "says which level the asker is at",
     "own-question": "a verb that makes a follow-up a question of its own: no last topic is carried (index/followup.py)",

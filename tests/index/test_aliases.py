@@ -467,3 +467,29 @@ def test_a_word_of_the_language_is_no_slip_of_a_level_name(tmp_path: Path) -> No
 
     assert levels("who fixes the tragedy of the commons stuff like missing tests?") == set()
     assert levels("what does a staf engineer do?") == levels("what does a stafff engineer do?") == {"Staff Engineer"}
+
+
+def test_lower_case_initials_are_a_title_only_where_someone_is_named(tmp_path: Path) -> None:
+    """Typed without capitals, "ur" is as often "your" and "em" "them" as a User Researcher or an Engineering
+    Manager (docs/retrieval.md, step 2): initials are read as a title where a question names someone, first
+    ("em expectations"), after a title's word ("senior ur") or after a word a level is named after, with words of
+    their name between ("a first time em", "ur vs em"); "what does ur ladder say" asks no User Researcher."""
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work.", "Mentoring": "Coaches others."})
+    write_ladders(tmp_path, {
+        "research": Ladder("Research", [("User Researcher", cells), ("Senior User Researcher", cells)]),
+        "management": Ladder("Management", [("Engineering Manager", cells), ("Senior Engineering Manager", cells)]),
+    })
+    structure = structure_of(tmp_path)
+
+    def levels(question: str) -> set[str]:
+        return {v for m in structure.detect(question).mentions for f, v in m.values if f == "level"}
+
+    for loose in ("what does ur ladder say about delivery", "whats ur advice on mentoring",
+                  "can u tell em what delivery means", "how do i tell em i want to grow"):
+        assert levels(loose) == set(), loose
+    assert levels("em expectations for delivery") == {"Engineering Manager"}
+    assert levels("what does a first time em do") == {"Engineering Manager"}
+    assert levels("what does a senior ur do") == {"Senior User Researcher"}
+    assert levels("ur vs em") == {"User Researcher", "Engineering Manager"}
