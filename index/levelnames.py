@@ -292,6 +292,10 @@ class LevelNames:
             for k, rung in enumerate(rungs, start=1):
                 self.numbered[("", k)].update(t for t in rung if t in bases)
         self.codes = frozenset(code for code, _ in self.numbered if code)
+        # Codes of whole words that are titles with their numbers ("Milestone 2"): `_code_of_initial`.
+        self._ladder_words = frozenset(
+            code for (code, n), ts in self.numbered.items() if len(code) > CODE_LETTERS
+            and any(_title_words(base_title(t)) == [code, str(n)] for t in ts))
         # Each title's (code, number) pairs, `numbered` read the other way: by the tracks borrowing numbers
         # and by a follow-up's number placed on the last level's track (`on_track`).
         self._numbers_of: dict[str, set[tuple[str, int]]] = defaultdict(set)
@@ -410,8 +414,10 @@ class LevelNames:
 
     def _code_of_initial(self, letter: str) -> str | None:
         """The one code of a whole word ("milestone") that a letter starts: "m5" is its form ("m2" of Milestone 2,
-        as `check --shape` lists it)."""
-        found = [c for c in self.codes if len(c) > CODE_LETTERS and c[0] == letter] if len(letter) == 1 else []
+        as `check --shape` lists it). Only a word that is a title with its number ("Milestone 2"), not the last
+        word of a longer one ("Software engineer II", "Data scientist II"): there "E5", "s3" are other companies'
+        codes and other things ("im an e5 at meta", "s3 knowledge"), no level the framework lacks."""
+        found = [c for c in self._ladder_words if c[0] == letter] if len(letter) == 1 else []
         return found[0] if len(found) == 1 else None
 
     def missing_seniority(self, ws: list[str], crafts: set[str], taken: set[int]) -> list[MissingLevel]:

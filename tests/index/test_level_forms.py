@@ -100,6 +100,20 @@ def test_a_grade_letter_is_no_slip_of_another(tmp_path: Path) -> None:
     assert named(s, "what does a grade c do?") == {"Grade C"}
 
 
+def test_a_job_nouns_first_letter_is_no_code_of_a_missing_level(tmp_path: Path) -> None:
+    """"E5", "s3" are other companies' codes or other things (docs/retrieval.md): a job noun numbering a ladder
+    ("Software Engineer I", "Data Scientist II") gives its first letter no level, so "im an e5 at my last job" and
+    "is s3 knowledge expected" are no Engineer 5 or Scientist 3 the framework lacks; a ladder's own word still
+    does ("m5" of Milestone 1-3)."""
+    s = _ladder(tmp_path, ["Software Engineer I", "Software Engineer II", "Data Scientist I", "Data Scientist II"])
+    assert missing(s, "im an e5 at my last job, what would i be here") == []
+    assert missing(s, "is s3 knowledge expected of a software engineer ii") == []
+    assert missing(s, "level 5 delivery") == ["Level 5"]
+    (tmp_path / "m").mkdir()
+    milestones = _ladder(tmp_path / "m", ["Milestone 1", "Milestone 2", "Milestone 3"])
+    assert missing(milestones, "m5 delivery") == ["Milestone 5"]
+
+
 def test_a_code_after_a_colon_numbers_the_title(tmp_path: Path) -> None:
     """"Backend:IC2" is numbered IC2, as "Backend - IC2" is: a colon sets a name apart with or without spaces
     (the same separator reads a step's name, "Task: small work"). So a number past its ladder is missing."""
