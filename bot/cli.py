@@ -356,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="store_true",
                    help="fit the ranker and gate (index/ranking.py) on every framework with questions (default: "
                         "tests/eval and tests/eval/blind), print each one left out, and write index/fitted.json")
-    p.add_argument("--typos", type=_copies_or_set, nargs="?", const=3, default=None, metavar="N",
+    p.add_argument("--typos", type=_copies_or_set, nargs="?", const=True, default=None, metavar="N",
                    help="only: every question asked again in N copies (default 3) with one content word mistyped, "
                         "and lower-cased without punctuation; shipped and RRF side by side (docs/evaluation.md); "
                         "before the sets as well as after them")

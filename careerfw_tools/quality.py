@@ -44,10 +44,11 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     fit = getattr(args, "fit", False)
     given = list(args.sets)
     typos = getattr(args, "typos", None)
-    if isinstance(typos, Path):  # `--typos SET...`: the bare option took the first set for its N (bot/cli.py)
+    if isinstance(typos, Path) or typos is True:  # a bare `--typos` (bot/cli.py), maybe with the first set for its N
         from careerfw_tools.typos import COPIES
 
-        given.insert(0, typos)
+        if isinstance(typos, Path):
+            given.insert(0, typos)
         args.typos = COPIES
     if typos is not None:
         return _typos(args, settings, given)
