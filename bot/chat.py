@@ -12,13 +12,19 @@ import time
 
 from bot.config import Settings
 from bot.conversation import EXPIRY_S
+from bot.prompts import help_example
 from bot.runtime import open_answerer
 from bot.text import render_answer, render_help, render_todo
 from bot.view import command_word, help_view, keyword
-from index import Context
+from index import Answerer, Context
 
-HELP = render_help(help_view(["type a question at the you> prompt", "quit: end the chat"]))
+WAYS_TO_ASK = ("type a question at the you> prompt", "quit: end the chat")
 QUIT = ("quit", "exit", "bye", "q")
+
+
+def chat_help(answerer: Answerer) -> str:
+    """The help, its example a question about the framework the chat serves."""
+    return render_help(help_view(WAYS_TO_ASK, help_example(answerer.entries, answerer.level_order)))
 
 
 def run_chat(settings: Settings, whole: bool = False) -> int:
@@ -26,7 +32,8 @@ def run_chat(settings: Settings, whole: bool = False) -> int:
     print("Loading the framework…", file=sys.stderr)
     answerer = open_answerer(settings)
     answerer.warm()
-    print(f"careerfw: {len(answerer.entries)} framework entries loaded. {HELP}")
+    help_ = chat_help(answerer)
+    print(f"careerfw: {len(answerer.entries)} framework entries loaded. {help_}")
     context: Context | None = None
     answered_at = 0.0
     while True:
@@ -41,7 +48,7 @@ def run_chat(settings: Settings, whole: bool = False) -> int:
             return 0
         word = keyword(question)
         if word == "help":
-            print(HELP)
+            print(help_)
             continue
         if word == "todo":
             sys.stdout.write(render_todo(answerer.todo()))

@@ -21,6 +21,8 @@ from index import Entry, LevelOrder
 
 MAX_SLACK_PROMPTS = 4  # assistant.threads.setSuggestedPrompts takes at most four
 TODO_QUESTION = "Which areas are not written yet?"
+# The help's example when the framework names neither a level nor an area: it names nothing it lacks.
+PLAIN_EXAMPLE = "what does the framework expect of me?"
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,22 @@ def prompt_starters(entries: Sequence[Entry], limit: int, title_limit: int,
         if title is not None and title not in {s.title for s in starters}:
             starters.append(Prompt(title, description))
     return starters[:limit]
+
+
+def help_example(entries: Sequence[Entry], order: LevelOrder | None = None) -> str:
+    """The one question the help text offers as an example, in this framework's own words: an area
+    written at the top of the ladder the prompts are about ("what does Technical Strategy look like
+    at Principal Engineer?"), so a company never reads a level it does not have. Without areas it
+    asks about the level; without levels, about an area; with neither, `PLAIN_EXAMPLE`."""
+    ladder = _ladder(entries, order)
+    if ladder is not None:
+        top = ladder.levels[-1]
+        written = {e.area for e in entries if e.kind == "level" and e.craft == ladder.craft and e.level == top
+                   and not e.todo}
+        # The most central area the top level writes: an example that answers with a TODO teaches nothing.
+        area = next((a for a in ladder.areas if a in written), ladder.areas[0] if ladder.areas else None)
+        if area:
+            return f"what does {area} look like at {ladder.named(top)}?"
+        return f"what is expected at {ladder.named(top)}?"
+    area = next((e.area for e in entries if e.area and not e.todo), None)
+    return f"what does the framework say about {area}?" if area else PLAIN_EXAMPLE

@@ -76,11 +76,13 @@ def keyword(text: str) -> Keyword | None:
 
 @dataclass(frozen=True)
 class HelpView:
-    """The one help text. A surface adds only where and how to type (`ways_to_ask`)."""
+    """The one help text. A surface adds only where and how to type (`ways_to_ask`). `example` is a
+    question about the loaded framework (bot.prompts.help_example), never a fixed one: a fixed example
+    names a level most frameworks do not have."""
 
     ways_to_ask: tuple[str, ...]
+    example: str
     intro: str = "Ask me about the career framework and I'll quote it, with where each quote comes from."
-    example: str = "what does Head of ML own?"
     commands: tuple[tuple[str, str], ...] = (
         ("todo", "the areas the framework has not written yet"),
         ("help", "this message"),
@@ -90,8 +92,14 @@ class HelpView:
     )
 
 
-def help_view(ways_to_ask: Sequence[str]) -> HelpView:
-    return HelpView(tuple(ways_to_ask))
+def help_view(ways_to_ask: Sequence[str], example: str) -> HelpView:
+    return HelpView(tuple(ways_to_ask), example)
+
+
+def code_span(text: str) -> str:
+    """`text` fit to sit between backticks, as the help shows its example on Slack and Teams: a
+    backtick from the content would end the span early and let the rest read as markup."""
+    return " ".join(text.replace("`", "'").split())
 
 
 # --- links and citations -----------------------------------------------------------------------------

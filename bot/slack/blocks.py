@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.prompts import Prompt
+from bot.prompts import Prompt, help_example
 from bot.slack.mrkdwn import escape, link
 from bot.text import split_text
 from bot.view import (
@@ -31,6 +31,7 @@ from bot.view import (
     area_label,
     citation,
     citation_parts,
+    code_span,
     cut_mark,
     cut_to,
     help_view,
@@ -73,17 +74,25 @@ FIELD_LIMIT = 2000  # characters of one section field (two fields show side by s
 MAX_CHOICES = 10  # choice buttons shown (a craft's levels: Block Kit allows 25 per actions block)
 AGAIN_QUESTION_CHARS = 800  # of the question a button answering again carries (2,000 characters a value, escaped)
 
-HELP = help_view([
-    "`/careerfw what does Head of ML own?`: only you see the answer, and you can share it",
-    "send me a direct message with your question",
-    "mention me in a channel: I answer in the thread",
-])
-HOW_TO_ASK = "\n".join([
-    HELP.intro,
-    *(f"• {way}" for way in HELP.ways_to_ask),
-    *(f"• `/careerfw {word}`: {what}" for word, what in HELP.commands),
-    HELP.promise,
-])
+
+
+def how_to_ask(answerer: Answerer) -> str:
+    """The help in mrkdwn, its example a question about the framework `answerer` serves (escaped: it
+    carries the content's names)."""
+    example = escape(code_span(help_example(answerer.entries, answerer.level_order)))
+    view = help_view([
+        f"`/careerfw {example}`: only you see the answer, and you can share it",
+        "send me a direct message with your question",
+        "mention me in a channel: I answer in the thread",
+    ], example)
+    return "\n".join([
+        view.intro,
+        *(f"• {way}" for way in view.ways_to_ask),
+        *(f"• `/careerfw {word}`: {what}" for word, what in view.commands),
+        view.promise,
+    ])
+
+
 TODO_SHOWN = 40
 
 
@@ -543,8 +552,9 @@ def suggested_prompts(prompts: Sequence[Prompt]) -> list[dict[str, str]]:
     ]
 
 
-def help_message() -> Message:
-    return {"text": HOW_TO_ASK, "blocks": [_section(HOW_TO_ASK)]}
+def help_message(answerer: Answerer) -> Message:
+    text = how_to_ask(answerer)
+    return {"text": text, "blocks": [_section(text)]}
 
 
 def notice_message(text: str) -> Message:
@@ -582,11 +592,11 @@ def todo_message(entries: Sequence[Entry], site_url: str | None) -> Message:
     return {"text": text, "blocks": todo_blocks(entries, site_url)}
 
 
-def home_view(entries: Sequence[Entry], site_url: str | None) -> dict[str, Any]:
-    """App Home: how to ask, then the TODO summary."""
+def home_view(entries: Sequence[Entry], site_url: str | None, how: str) -> dict[str, Any]:
+    """App Home: how to ask (`how_to_ask`), then the TODO summary."""
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "careerfw: ask the career framework"}},
-        _section(HOW_TO_ASK),
+        _section(how),
         {"type": "divider"},
         {"type": "header", "text": {"type": "plain_text", "text": "Not written yet"}},
     ]

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.nudge.message import SINCE_LAST, NudgeMessage
+from bot.prompts import help_example
 from bot.text import render_todo, render_view, split_text
 from bot.view import (
     ALSO_RELEVANT,
@@ -33,6 +34,7 @@ from bot.view import (
     answer_view,
     area_label,
     citation,
+    code_span,
     cut_mark,
     cut_to,
     help_view,
@@ -631,13 +633,18 @@ def todo_card(entries: list[Entry], site_url: str | None = None) -> dict[str, An
     return card(body, fallback)
 
 
-HELP = help_view(["In a personal chat, just type.", "In a channel or group chat, @mention me."])
-HELP_TEXT = "\n\n".join([
-    HELP.intro,
-    "\n".join([f"- Ask anything, e.g. *{HELP.example}*", *(f"- **{word}**: {what}" for word, what in HELP.commands)]),
-    " ".join(HELP.ways_to_ask),
-    HELP.promise,
-])
+def help_text(answerer: Answerer) -> str:
+    """The help as Teams markdown, its example a question about the framework `answerer` serves, in a
+    code span so the content's names are never read as markdown."""
+    view = help_view(["In a personal chat, just type.", "In a channel or group chat, @mention me."],
+                     code_span(help_example(answerer.entries, answerer.level_order)))
+    return "\n\n".join([
+        view.intro,
+        "\n".join([f"- Ask anything, e.g. `{view.example}`",
+                   *(f"- **{word}**: {what}" for word, what in view.commands)]),
+        " ".join(view.ways_to_ask),
+        view.promise,
+    ])
 
 
 def nudge_card(message: NudgeMessage) -> dict[str, Any]:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompts import MAX_SLACK_PROMPTS, central_areas, suggested_prompts
+from bot.prompts import MAX_SLACK_PROMPTS, PLAIN_EXAMPLE, central_areas, help_example, suggested_prompts
 from bot.view import next_level_request
 from index.levelorder import LevelOrder
 from index.parse import load_content
 from index.request import Request
+from tests.support.frameworks import Ladder, write_ladders
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = Path(__file__).resolve().parents[2] / "content"
@@ -92,3 +93,22 @@ def test_prompt_starters_fit_the_title_limit_and_use_real_names(multilevel, limi
     assert len({s.title for s in starters}) == len(starters)
     levels = {e.level for e in multilevel if e.kind == "level"}
     assert any(level in s.title for s in starters for level in levels)
+
+
+def test_the_help_example_asks_about_this_frameworks_top_level_and_an_area_it_writes(multilevel) -> None:
+    example = help_example(multilevel)
+    top = ORDER[-1]
+    written = {e.area for e in multilevel if e.craft == CRAFT and e.level == top and not e.todo}
+    assert top in example and any(area in example for area in written), example
+    assert "Head of ML" not in example  # the seed's level, which this framework does not have
+    assert help_example(multilevel, LevelOrder(multilevel)) == example  # deterministic
+
+
+def test_the_help_example_falls_back_without_areas_or_levels(multilevel, tmp_path: Path) -> None:
+    prose = write_ladders(tmp_path, {"eng": Ladder("Engineering", [("Band 1", "Writes code that works.\n"),
+                                                                   ("Band 2", "Leads a team of people.\n")])})
+    assert help_example(load_content(prose).entries) == "what is expected at Band 2?"  # no areas: the level
+    no_levels = [replace(e, kind="definition") for e in multilevel]
+    example = help_example(no_levels)
+    assert not any(level in example for level in ORDER) and example.startswith("what does the framework say about")
+    assert help_example([]) == PLAIN_EXAMPLE

@@ -9,20 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import HELP as TERMINAL_HELP
-from bot.slack.blocks import HOW_TO_ASK as SLACK_HELP
-from bot.teams.cards import HELP_TEXT as TEAMS_HELP
+from bot.chat import chat_help
+from bot.prompts import help_example
+from bot.slack.blocks import how_to_ask
+from bot.teams.cards import help_text
 from bot.text import render_answer
 from bot.view import HelpView, absolute_url, answer_view, keyword
 from index.answer import Answer, Choice
 
 
-def test_every_surface_shows_the_one_help_text() -> None:
-    shared = HelpView(ways_to_ask=())
-    for shown in (SLACK_HELP, TEAMS_HELP, TERMINAL_HELP):
+def test_every_surface_shows_the_one_help_text(monzo_answerer) -> None:
+    shared = HelpView(ways_to_ask=(), example="")
+    example = help_example(monzo_answerer.entries, monzo_answerer.level_order)
+    for shown in (how_to_ask(monzo_answerer), help_text(monzo_answerer), chat_help(monzo_answerer)):
         assert shared.intro in shown and shared.promise in shown
         for word, what in shared.commands:
             assert word in shown and what in shown
+        assert example in shown and "Head of ML" not in shown  # the framework served, not the seed
 
 
 def test_keywords_are_read_the_same_way_everywhere() -> None:

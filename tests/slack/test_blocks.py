@@ -119,7 +119,7 @@ def test_todo_list_and_home_view_fit_slack_limits() -> None:
     message = todo_message(entries, None)
     assert_valid_message(message)
     assert "120 area(s)" in message["text"] and "80 more" in blocks_text(message["blocks"])
-    view = home_view(entries, "https://fw.example.com")
+    view = home_view(entries, "https://fw.example.com", "how to ask")
     View(**view).validate_json()
     assert len(view["blocks"]) <= MAX_BLOCKS
 

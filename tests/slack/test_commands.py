@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.prompts import help_example
 from bot.slack.mrkdwn import escape
 from tests.slack.harness import (
     BOT_USER,
@@ -58,6 +59,23 @@ def test_help_empty_and_todo_commands(slack_app: SlackApp, seed_answerer) -> Non
     assert todo, "the seed content marks some areas TODO"
     shown = blocks_text(message["blocks"])
     assert all(escape(e.area) in shown for e in todo)
+
+
+def test_help_and_app_home_offer_an_example_from_the_framework_served(monzo_slack: SlackApp, monzo_answerer) -> None:
+    """On a company's own framework the example names its levels and areas, not the seed's "Head of ML",
+    and it is a question the bot answers there."""
+    example = help_example(monzo_answerer.entries, monzo_answerer.level_order)
+    assert monzo_answerer.ask(example).confident
+    _, url = send_command(monzo_slack, "help")
+    message = message_of(monzo_slack.fake.wait_for(to_url(url))[0])
+    assert_valid_message(message)
+    assert f"`/careerfw {escape(example)}`" in message["text"] and "Head of ML" not in message["text"]
+    send_event(monzo_slack, {"type": "app_home_opened", "user": "U0MONZOHOME", "channel": "D0MH", "tab": "home"})
+    (call,) = monzo_slack.fake.wait_for(
+        lambda c: c.method == "views.publish" and c.body.get("user_id") == "U0MONZOHOME")
+    view = call.body["view"] if isinstance(call.body["view"], dict) else json.loads(call.body["view"])
+    shown = blocks_text(view["blocks"])
+    assert escape(example) in shown and "Head of ML" not in shown
 
 
 def test_rate_limit_answers_politely(slack_app: SlackApp, question: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.prompts import help_example
 from bot.teams import cards
 from bot.teams.listeners import actions, replies
 from bot.view import area_label
@@ -282,6 +283,13 @@ def test_forged_or_stale_button_gets_a_polite_reply(bot: Bot, connector: Connect
     assert replies[0]["text"] == "That button belongs to an older answer I can no longer act on. " \
         "Please ask the question again."
     assert stored(bot, "SELECT id FROM feedback WHERE question = '5'") == []
+
+
+def test_help_offers_an_example_from_the_framework_served(monzo_bot: Bot, connector: Connector) -> None:
+    answerer = monzo_bot.services.answerer
+    example = help_example(answerer.entries, answerer.level_order)
+    help_reply = monzo_bot.replies(message("help", service_url=connector.url, conversation="a:monzo-help"))[0]
+    assert f"`{example}`" in help_reply["text"] and "Head of ML" not in help_reply["text"]
 
 
 def test_help_and_todo_commands(bot: Bot, connector: Connector, seed_answerer: Answerer) -> None:

@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.prompts import suggested_prompts
-from bot.slack.blocks import home_view, plain_question
+from bot.slack.blocks import home_view, how_to_ask, plain_question
 from bot.slack.blocks import suggested_prompts as prompt_payload
 from bot.slack.listeners.replies import conversation_of, reply_for
 from bot.slack.services import Services, services_of, tracked
@@ -157,7 +157,7 @@ async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context
     if tab != "home" or not _well_formed(event, "user"):
         return
     services = services_of(context)
-    view = home_view(services.answerer.todo(), services.settings.site_url)
+    view = home_view(services.answerer.todo(), services.settings.site_url, how_to_ask(services.answerer))
     # Owners in owners.yaml also see the owners' report summary; everyone else the home above.
     answerer = services.answerer
     # Read here, not at import: the weekly report's modules are not needed before /healthz says 200.

@@ -37,7 +37,7 @@ async def reply_for(services: Services, user_id: str, question: str, *, share: b
     try:
         word = keyword(question)
         if word == "help":
-            return Reply(help_message())
+            return Reply(help_message(services.answerer))
         if word == "todo":
             return Reply(todo_message(services.answerer.todo(), services.settings.site_url))
         refusal = await services.rate_check(user_id)

@@ -44,7 +44,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
         if not any(m.id == bot_id for m in activity.members_added or []):
             return  # someone else joined the team or chat
         await remember(services, context, installed=True)
-        await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+        await context.send_activity(MessageFactory.text(cards.help_text(services.answerer)))
 
     @app.members_removed()
     async def on_members_removed(context: TurnContext, state: TurnState) -> None:

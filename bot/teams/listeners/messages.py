@@ -30,7 +30,7 @@ def register(app: AgentApplication[TurnState], services: Services) -> None:
             if activity.value is not None:
                 await context.send_activity(STALE_BUTTON)  # a card button this version does not know
             else:
-                await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+                await context.send_activity(MessageFactory.text(cards.help_text(services.answerer)))
             return
         await answer_text(services, context, text)
 

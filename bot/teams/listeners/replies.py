@@ -116,7 +116,7 @@ async def answer_text(services: Services, context: TurnContext, text: str) -> No
     question answered in its conversation, following on from the previous answer there."""
     command = keyword(text)
     if command == "help":
-        await context.send_activity(MessageFactory.text(cards.HELP_TEXT))
+        await context.send_activity(MessageFactory.text(cards.help_text(services.answerer)))
         return
     if command == "todo":
         await send_todo(services, context)
