@@ -306,6 +306,11 @@ class LevelNames:
         self._title_words = {w for t in self.titles for w in words(t)}
         # The level words this framework's titles use ("band"), read once here rather than per question.
         self._level_words = _ALWAYS_LEVEL | {w for w in self._title_words if w in LEVEL_WORDS}
+        # The one noun the ladder calls its rungs by ("band" of "Band 1".."Band 4"), said back when a number is
+        # missing ("This framework has no Band 9"): none where the titles use two, or only "level". A ladder of a
+        # word no question counts by ("Milestone 1") already hears its own word back: it is that number's code.
+        rung_nouns = self._level_words - _ALWAYS_LEVEL
+        self._rung_noun = next(iter(rung_nouns)) if len(rung_nouns) == 1 else ""
         # The words a roman numeral after which is a number (`_numerals`), joined once, not twice per question.
         self._markers = LEVEL_WORDS | self.codes
 
@@ -406,11 +411,19 @@ class LevelNames:
                 code, n, start = ws[i - 1], int(w), i - 1
             else:
                 continue
+            said = code  # the question's own word: "band 9" is said back as "Band 9"
             code = "" if code in level_words else code
             if self._titles_numbered(code, n):
                 continue
-            out.append(MissingLevel(start, end, _label(code, n)))
+            out.append(MissingLevel(start, end, self._rung_label(said, code, n)))
         return out
+
+    def _rung_label(self, said: str, code: str, n: int) -> str:
+        """A missing number in the ladder's own words: the level word the question used when the titles use it
+        too ("Grade 7"), else the ladder's one noun for its rungs ("level 9" of Band 1..4 is "Band 9"), else as
+        `_label` says it ("Level 9", "IC7", "Milestone 9")."""
+        noun = said if said in self._level_words and said not in _ALWAYS_LEVEL else self._rung_noun
+        return f"{noun.capitalize()} {n}" if not code and noun else _label(code, n)
 
     def _code_of_initial(self, letter: str) -> str | None:
         """The one code of a whole word ("milestone") that a letter starts: "m5" is its form ("m2" of Milestone 2,

@@ -14,7 +14,7 @@ from index.answer import Answer, Answerer
 from index.levelorder import LevelOrder
 from index.parse import load_content
 from tests.support.answers import converse
-from tests.support.frameworks import area_table, page, write_pages
+from tests.support.frameworks import Ladder, area_table, page, write_ladders, write_pages
 from tests.support.shared import shared_framework
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,6 +163,33 @@ def test_a_level_missing_from_other_frameworks(ladder: Answerer, artsy: Answerer
     assert answer.message and answer.message.startswith("This framework has no Level 3; it has: Junior Engineer, ")
     # The data craft has Levels 1-3: a Level 4 is missing there, whatever the other craft calls its levels.
     assert multilevel_answerer.ask("what does a level 4 data scientist do?").intent == "missing_level"
+
+
+@pytest.mark.parametrize("noun", ["Band", "Grade"])
+def test_a_missing_number_is_said_with_the_ladders_own_noun(open_answerer: Callable[[Path], Answerer],
+                                                             tmp_path: Path, noun: str) -> None:
+    """A ladder of Bands hears "This framework has no Band 7", whether the question said "band 7",
+    "level 7" or "the 7th level": "Level 7" names a rung this company does not count by."""
+    cells = area_table({"Delivery": "Ships planned work on time.", "Mentoring": "Helps others grow."})
+    content = write_ladders(tmp_path / "fw", {"eng": Ladder("Engineering", [(f"{noun} {n}", f"## Craft\n{cells}")
+                                                                            for n in range(1, 5)])})
+    answerer = open_answerer(content)
+    listed = ", ".join(f"{noun} {n}" for n in range(1, 5))
+    for question in (f"what is expected at {noun.lower()} 7?", "what is expected at level 7?",
+                     "what is the 7th level?"):
+        answer = answerer.ask(question)
+        assert answer.intent == "missing_level", question
+        assert answer.message == f"This framework has no {noun} 7; it has: {listed}.", question
+
+
+def test_a_ladder_with_two_nouns_or_none_says_level(open_answerer: Callable[[Path], Answerer], tmp_path: Path) -> None:
+    cells = area_table({"Delivery": "Ships planned work on time."})
+    content = write_ladders(tmp_path / "fw", {
+        "eng": Ladder("Engineering", [(f"Band {n}", f"## Craft\n{cells}") for n in range(1, 4)]),
+        "ops": Ladder("Operations", [(f"Grade {n}", f"## Craft\n{cells}") for n in range(1, 4)])})
+    answerer = open_answerer(content)
+    assert (answerer.ask("what is expected at level 7?").message or "").startswith("This framework has no Level 7")
+    assert (answerer.ask("what is expected at band 7?").message or "").startswith("This framework has no Band 7")
 
 
 @pytest.mark.parametrize("question", [
