@@ -652,7 +652,7 @@ class Structure:
                     alias.refines, alias.derived, alias.initials, alias.uncoded,
                 )
             )
-        found.mentions = self._at_the_craft(sorted(chosen, key=lambda m: m.start), ws)
+        found.mentions = self._at_the_craft(self._sub_levels(sorted(chosen, key=lambda m: m.start), keys), ws)
         ends = {m.end for m in chosen if "who" in m.kinds}
         # "senior engineer level 2" is Senior Engineer 2 written loosely, not a Level 2 the framework lacks.
         found.missing = [n for n in self.level_names.missing_numbers(keys, ordinals(question))
@@ -680,6 +680,30 @@ class Structure:
             n = len(parts)
             spans += [(i, i + n) for i in range(len(ws) - n + 1) if tuple(ws[i : i + n]) == parts]
         return spans
+
+    def _sub_levels(self, mentions: list[Mention], keys: list[str]) -> list[Mention]:
+        """A bare number after one sub-level's name and a joining word is that title's sibling ("how do I go
+        from senior engineer I to II?": Senior Engineer II), where the framework has it. Alone "II" names
+        nothing and "2" every title numbered 2, so the question was refused, or moved Engineer 2 to Senior
+        Engineer 1. A number already read as a code's ("to IC2") or as another name is left as it is."""
+        out = list(mentions)
+        for m in mentions:
+            levels = {v for f, v in m.values if f == "level"}
+            at = m.end + 1
+            if len(levels) != 1 or m.kinds - {"level", "who"} or at >= len(keys):
+                continue
+            siblings = self.level_names.sub_level(next(iter(levels)), keys[m.end], keys[at])
+            there = [k for k, o in enumerate(out) if o.start <= at < o.end]
+            if not siblings or there and not (len(there) == 1 and out[there[0]].uncoded is not None
+                                              and (out[there[0]].start, out[there[0]].end) == (at, at + 1)):
+                continue
+            values = frozenset(("level", t) for t in siblings)
+            named = Mention(at, at + 1, keys[at], _kinds(values), values, m.score, False, keys[at])
+            if there:
+                out[there[0]] = named
+            else:
+                out.append(named)
+        return sorted(out, key=lambda m: m.start)
 
     def _at_the_craft(self, mentions: list[Mention], ws: list[str]) -> list[Mention]:
         """A level of one ladder written together with a craft that does not have it ("devex engineer II", where

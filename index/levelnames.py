@@ -311,6 +311,16 @@ class LevelNames:
         # word no question counts by ("Milestone 1") already hears its own word back: it is that number's code.
         rung_nouns = self._level_words - _ALWAYS_LEVEL
         self._rung_noun = next(iter(rung_nouns)) if len(rung_nouns) == 1 else ""
+        # Titles that differ only by the number closing them ("Senior Engineer I", "Senior Engineer II";
+        # "Senior Engineer 2 (Individual Contributor)" by its base): one rung's sub-levels, by words and number.
+        # Each such title's words before its number, read here, not per question.
+        self._sub_levels: dict[tuple[tuple[str, ...], int], set[str]] = defaultdict(set)
+        self._rung_of: dict[str, tuple[str, ...]] = {}
+        for t in self.titles:
+            ws = _title_words(base_title(t))
+            if len(ws) >= 2 and ws[-1].isdigit():
+                self._sub_levels[(tuple(ws[:-1]), int(ws[-1]))].add(t)
+                self._rung_of[t] = tuple(ws[:-1])
         # The words a roman numeral after which is a number (`_numerals`), joined once, not twice per question.
         self._markers = LEVEL_WORDS | self.codes
 
@@ -417,6 +427,16 @@ class LevelNames:
                 continue
             out.append(MissingLevel(start, end, self._rung_label(said, code, n)))
         return out
+
+    def sub_level(self, title: str, joiner: str, numeral: str) -> set[str]:
+        """The titles a bare number names after `title` and a joining word ("senior engineer I to II", "senior
+        engineer 1 vs 2"): `title` with that number closing it, when the framework has such a sub-level. Empty
+        otherwise: a bare "II" is no level alone, and "2" is then every title numbered 2, as it was."""
+        rung = self._rung_of.get(title)
+        n = int(numeral) if numeral.isdigit() else roman(numeral)
+        if joiner not in _BARE_BEFORE or n is None or rung is None:
+            return set()
+        return set(self._sub_levels.get((rung, n), ()))
 
     def _rung_label(self, said: str, code: str, n: int) -> str:
         """A missing number in the ladder's own words: the level word the question used when the titles use it

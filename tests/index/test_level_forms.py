@@ -289,3 +289,23 @@ def test_level_n_is_the_ladder_counted_from_one_not_the_track_that_borrows_its_n
     # The code still names the manager's level.
     coded = answerer.ask("what does delivery look like for an M3?")
     assert coded.quotes and coded.quotes[0].entry.level == "M3"
+
+
+def test_a_bare_numeral_after_a_sub_level_is_its_sibling(open_answerer: Callable[[Path], Answerer],
+                                                         multilevel_answerer: Answerer, tmp_path: Path) -> None:
+    """"from senior engineer I to II" moves between the rung's two sub-levels: the bare "II" was no level
+    (refused), and "senior engineer 1 to 2" moved from Engineer 2, every title numbered 2 being read."""
+    cells = "## Craft\n" + area_table({"Delivery": "Ships planned work.", "Mentoring": "Helps others grow."})
+    titles = ["Engineer", "Senior Engineer I", "Senior Engineer II", "Staff Engineer"]
+    ladder = Ladder("Engineering", [(t, cells) for t in titles])
+    answerer = open_answerer(write_ladders(tmp_path / "fw", {"eng": ladder}))
+    answer = answerer.ask("how do I go from senior engineer I to II?")
+    assert answer.intent == "checklist"
+    assert [lv.title for lv in answer.levels] == ["Senior Engineer I", "Senior Engineer II"]
+    compared = answerer.ask("senior engineer I vs II delivery")
+    assert compared.intent == "compare"
+    assert [q.entry.level for q in compared.quotes] == ["Senior Engineer I", "Senior Engineer II"]
+    # Two tracks share the number: which one is the asker's to say, never Engineer 2.
+    choice = multilevel_answerer.ask("how do I go from senior engineer 1 to 2?")
+    assert choice.intent == "choose" and "Engineer 2" not in (choice.message or "")
+    assert {c.label for c in choice.choices} and all("Senior Engineer 2" in c.label for c in choice.choices)
