@@ -47,3 +47,23 @@ def test_head_of_and_a_crafts_word_names_that_head(heads: Answerer) -> None:
     # "head of delivery" is the title without its qualifier and last word: the head's own text answers.
     answer = heads.ask("who runs the planning of teams, is it the head of delivery?")
     assert answer.quotes and answer.quotes[0].entry.level == "Head of (Agile) Delivery Management"
+
+
+def test_head_of_alone_asks_which_head(heads: Answerer) -> None:
+    # Both crafts have a head: "a head of" names neither, so the asker picks one, rather than reading
+    # whichever head's text ranked first.
+    answer = heads.ask("what does a head of do?")
+    assert not answer.confident and not answer.quotes
+    assert {c.label for c in answer.choices} == {"Head of Data Engineering", "Head of (Agile) Delivery Management"}
+
+
+def test_the_head_of_my_team_is_no_heads_answer(heads: Answerer) -> None:
+    # "the head of my team" names no craft: no head's cell is quoted as the answer.
+    answer = heads.ask("who is the head of my team?")
+    assert not answer.confident and not answer.quotes
+
+
+def test_a_crafts_word_still_picks_its_head(heads: Answerer) -> None:
+    # A craft named beside "head of" narrows it to that craft's head, asked of nothing else.
+    answer = heads.ask("what does a head of data engineering do?")
+    assert answer.confident and {q.entry.level for q in answer.quotes} == {"Head of Data Engineering"}
