@@ -55,6 +55,10 @@ def test_head_of_alone_asks_which_head(heads: Answerer) -> None:
     answer = heads.ask("what does a head of do?")
     assert not answer.confident and not answer.quotes
     assert {c.label for c in answer.choices} == {"Head of Data Engineering", "Head of (Agile) Delivery Management"}
+    # A button answers with that head's own text.
+    pressed = next(c for c in answer.choices if c.label == "Head of Data Engineering")
+    assert pressed.request is not None
+    assert {q.entry.level for q in heads.answer_request(pressed.request).quotes} == {"Head of Data Engineering"}
 
 
 def test_the_head_of_my_team_is_no_heads_answer(heads: Answerer) -> None:
