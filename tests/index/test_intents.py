@@ -105,15 +105,20 @@ def test_a_question_with_substance_stays_a_lookup(seed_answerer: Answerer) -> No
     assert seed_answerer.ask("what does level 1 say about cloud costs?").intent == "lookup"
 
 
+def _level_pages(tmp_path: Path, parent: str, cells: dict[str, dict[str, str]], heading: str = "{title}") -> Path:
+    """A page per level under `parent`, each one table of its areas: a framework whose names the code never saw."""
+    return write_pages(tmp_path / "content", {
+        f"{title.lower().replace(' ', '-')}.md":
+            page(f"# {heading.format(title=title)}\n\n## All\n\n{area_table(areas)}", title=title, parent=parent)
+        for title, areas in cells.items()})
+
+
 def test_intents_work_on_a_framework_with_other_names(open_answerer: Callable[..., Answerer], tmp_path: Path) -> None:
     # Names nothing in the code knows: intents come from the content's own structure.
     cells = {"Associate": {"Pruning": "I prune shrubs under supervision.", "Composting": "TBD"},
              "Principal": {"Pruning": "I prune orchards and teach others.",
                            "Composting": "I design the composting system for the estate."}}
-    answerer = open_answerer(write_pages(tmp_path / "content", {
-        f"{title.lower()}.md": page(f"# Gardeners - {title}\n\n## All\n\n{area_table(areas)}", title=title,
-                                    parent="Gardening Guild")
-        for title, areas in cells.items()}))
+    answerer = open_answerer(_level_pages(tmp_path, "Gardening Guild", cells, heading="Gardeners - {title}"))
     compare = answerer.ask("associate vs principal on pruning")
     assert compare.intent == "compare"
     assert [q.entry.level for q in compare.quotes] == ["Associate", "Principal"]
@@ -130,10 +135,7 @@ def test_a_gap_a_named_level_should_spot_is_a_lookup_not_the_todo_list(
     cells = {"Level 2": {"Delivery": "I ship small features.", "Scouting": "TBD"},
              "Level 3": {"Delivery": "I ship whole projects.",
                          "Scouting": "I spot gaps in the hiking routes and report them to the wardens."}}
-    answerer = open_answerer(write_pages(tmp_path / "content", {
-        f"{title.lower().replace(' ', '-')}.md": page(f"# {title}\n\n## All\n\n{area_table(areas)}", title=title,
-                                                     parent="Rangers")
-        for title, areas in cells.items()}))
+    answerer = open_answerer(_level_pages(tmp_path, "Rangers", cells))
     answer = answerer.ask("what kind of gaps should a level 3 ranger be spotting?")
     assert answer.intent == "lookup" and answer.confident
     assert (answer.quotes[0].entry.level, answer.quotes[0].entry.area) == ("Level 3", "Scouting")
