@@ -238,10 +238,18 @@ def _abbreviates(short: str, full: str, vocabulary: set[str]) -> bool:
 
 
 def clipped(said: str, name: list[str]) -> list[int]:
-    """How many of the name's first words (two or more) one typed word joins the starts of, each start two
-    letters or more: "devex" is "developer experience", "infosec" "information security" (a clipped
-    compound, as people shorten a name of several words into one)."""
+    """How many of the name's first words (two or more) one typed word joins the shortenings of: each word's
+    start of two letters or more ("devex" is "developer experience", "infosec" "information security"), or
+    its first letter and more of its letters in order ("sw" of "software": "swe" is "software engineer"),
+    the last word's maybe its first letter alone ("mle": "ML engineer"), as people shorten a name of several
+    words into one."""
     found: list[int] = []
+
+    def shortens(piece: str, word: str) -> bool:
+        if word.startswith(piece):
+            return True
+        it = iter(word[1:])
+        return piece[0] == word[0] and all(c in it for c in piece[1:])
 
     def fits(rest: str, i: int) -> None:
         if not rest:
@@ -249,9 +257,11 @@ def clipped(said: str, name: list[str]) -> list[int]:
                 found.append(i)
             return
         if i < len(name):
+            if i >= 1 and len(rest) == 1 and rest == name[i][:1]:
+                fits("", i + 1)
             for k in range(2, len(rest) + 1):
-                if not name[i].startswith(rest[:k]):
-                    break  # no longer start of the rest starts the word either
+                if not shortens(rest[:k], name[i]):
+                    break  # letters not in the word in order: no longer piece is in it either
                 fits(rest[k:], i + 1)
 
     if " " not in said:
@@ -885,10 +895,12 @@ class Structure:
                  for first in self._first_words.get(word[:1], ())}
         for size, names in self._by_letter.get(word[:1], ()):
             for alias, name_words in names:
-                # `clipped` joins starts of two letters or more: a name whose first word does not start
-                # with the word's first two is none it clips.
+                # `clipped` joins shortenings of two letters or more, each its word's first letter and more of
+                # its letters in order: a name whose first word does not hold the word's first two so is none
+                # it clips.
                 if heads[name_words[0]] or (initials and k <= size and self._initials[alias.text].startswith(word)) \
-                        or (initials and name_words[0].startswith(word[:2]) and clipped(word, name_words)):
+                        or (initials and name_words[0][:1] == word[:1] and word[1:2] in name_words[0][1:]
+                            and clipped(word, name_words)):
                     out.setdefault(size, []).append((alias, name_words))
         return out
 

@@ -493,3 +493,26 @@ def test_lower_case_initials_are_a_title_only_where_someone_is_named(tmp_path: P
     assert levels("what does a first time em do") == {"Engineering Manager"}
     assert levels("what does a senior ur do") == {"Senior User Researcher"}
     assert levels("ur vs em") == {"User Researcher", "Engineering Manager"}
+
+
+def test_a_title_shortened_into_one_word_names_its_level(tmp_path: Path) -> None:
+    """People shorten a title of several words into one that keeps each word's first letter and some of its
+    letters in order: "swe 2" is Software Engineer II, "MLE 1" ML Engineer I. A word of the language is never
+    read so ("sew" is no Software Engineer), nor one whose letters the title's words do not hold in order."""
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work."})
+    write_ladders(tmp_path, {
+        "swe": Ladder("Software Engineering", [("Software Engineer I", cells), ("Software Engineer II", cells)]),
+        "ml": Ladder("Machine Learning", [("ML Engineer I", cells), ("ML Engineer II", cells)]),
+    })
+    structure = structure_of(tmp_path)
+
+    def levels(question: str) -> set[str]:
+        return {v for m in structure.detect(question).mentions for kind, v in m.values if kind == "level"}
+
+    assert levels("what does a swe 2 do?") == {"Software Engineer II"}
+    assert levels("SWE 1 - do i estimate my own tasks?") == {"Software Engineer I"}
+    assert levels("is an MLE 1 expected to ship models?") == {"ML Engineer I"}
+    assert levels("can a sew 2 ship work?") == set()
+    assert levels("what does a swx 2 do?") == set()
