@@ -117,6 +117,43 @@ def _conjuncts(text: str) -> list[str]:
     return out
 
 
+def _alternatives(outer: str, qualifiers: list[str]) -> list[str]:
+    """The names a title of alternatives stands for, each of two words or more: "D3 Senior Analyst / Data
+    Scientist" is a Senior Analyst and a Data Scientist (and a Senior Data Scientist, as "Head of ML and Edge ML"
+    is a Head of Edge ML); "D4 Lead (Analyst or Data Scientist)" a Lead Analyst and a Lead Data Scientist, the
+    one word outside the brackets (its code aside) read with each."""
+    out: list[str] = []
+    head = [w for w in outer.split() if not code_number(fold(w))]
+    parts = _split_alternatives(" ".join(head))
+    if len(parts) == 2:
+        out += [c for c in _conjuncts(" and ".join(parts)) if len(c.split()) >= 2]
+    for q in qualifiers:
+        alts = _split_alternatives(q)
+        if len(alts) >= 2:
+            out += [a for a in alts if len(a.split()) >= 2]
+            if len(head) == 1:
+                out += [f"{head[0]} {a}" for a in alts]
+    return out
+
+
+def _split_alternatives(text: str) -> list[str]:
+    """A title's alternatives, split at a spaced slash or an "or" ("Senior Analyst / Data Scientist"); an unspaced
+    slash joins one name ("AI/ML Engineer" is not "AI" and "ML Engineer")."""
+    parts: list[list[str]] = [[]]
+    for w in text.split():
+        if w == "/" or fold(w) == "or":
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    return [" ".join(p) for p in parts if p]
+
+
+def _said_about(e: Entry) -> str:
+    """The text of a framework's prose in which a level's name says the prose is about it: an FAQ answer with its
+    question, a comparison cell with its column's header, any other prose alone."""
+    return f"{e.area} {e.description}" if e.layout in ("faq", "comparison") else e.description
+
+
 def strip_generic(text: str) -> str:
     ws = text.split()
     while ws and fold(ws[-1]) in GENERIC:
@@ -139,6 +176,8 @@ def variants(name: str, conjuncts: bool) -> list[tuple[str, bool]]:
         outer = base_title(piece)
         pieces_here = [outer, *title_qualifiers(piece)] if outer != piece else [piece]
         out += [(p, False) for p in pieces_here]
+        if conjuncts:
+            out += [(a, False) for a in _alternatives(outer, pieces_here[1:])]
         for p in pieces_here:
             parts = _conjuncts(p) if conjuncts else [c.strip() for c in _CONJ.split(p)][:2] if _CONJ.search(p) else []
             for c in parts:
@@ -342,7 +381,9 @@ class Structure:
         # Prose outside the levels, folded the way questions are, for the level names it mentions.
         # Padded with spaces, so a name is found as whole words by plain containment: both sides are
         # `words` joined by one space, so " level 3 " in " ... level 3 ... " is the name and nothing else.
-        self._prose = [(i, f" {' '.join(words(e.description))} ") for i, e in enumerate(entries)
+        # An FAQ answer with its question and a comparison cell with its column, which say what it is about ("Is Team
+        # Lead a management job?", "Data Scientist").
+        self._prose = [(i, f" {' '.join(words(_said_about(e)))} ") for i, e in enumerate(entries)
                        if e.kind == "definition"]
         self._prose_cache: dict[str, np.ndarray] = {}
         # Which entries are that prose: a name selects them for mentioning it, they are not its own text.

@@ -220,6 +220,14 @@ class LevelNames:
             rest = ws[coded:]
             if coded and any(w not in self.role_nouns and w not in STOPWORDS for w in rest):
                 table[(" ".join(rest), False)].add(t)
+            # Without the words the craft or framework names itself by ("Support" of "Senior Support Specialist"
+            # in Customer Support), the title is what its own people call it: a senior specialist.
+            plain = [w for w in rest if stem(w)[:_SAME_START] not in named_by]
+            while plain and plain[-1] in STOPWORDS and roman(plain[-1]) is None:
+                plain.pop()
+            if len(plain) >= 2 and plain != rest and any(w not in self.role_nouns for w in plain) \
+                    and not any(w.isdigit() or roman(w) is not None for w in plain):
+                table[(" ".join(plain), False)].add(t)
             short = [w for w in rest if w not in self.role_nouns]
             said = list(short)
             while short and short[-1] in STOPWORDS and roman(short[-1]) is None:  # "Staff Engineer I" keeps its I

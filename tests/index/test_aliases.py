@@ -516,3 +516,72 @@ def test_a_title_shortened_into_one_word_names_its_level(tmp_path: Path) -> None
     assert levels("is an MLE 1 expected to ship models?") == {"ML Engineer I"}
     assert levels("can a sew 2 ship work?") == set()
     assert levels("what does a swx 2 do?") == set()
+
+
+def test_a_title_of_alternatives_is_named_by_each(tmp_path: Path) -> None:
+    """A title that offers alternatives names its level by each of them: "D3 Senior Analyst / Data Scientist" is
+    a senior analyst and a (senior) data scientist, "D4 Lead (Analyst or Data Scientist)" a lead analyst and a
+    lead data scientist. An unspaced slash joins one name ("AI/ML Engineer" is not named by "AI" alone)."""
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Delivery": "Ships work."})
+    write_ladders(tmp_path, {"data": Ladder("Data", [
+        ("D2 Analyst", cells), ("D3 Senior Analyst / Data Scientist", cells),
+        ("D4 Lead (Analyst or Data Scientist)", cells), ("D5 AI/ML Engineer", cells)])})
+    structure = structure_of(tmp_path)
+
+    def levels(question: str) -> set[str]:
+        return {v for m in structure.detect(question).mentions for kind, v in m.values if kind == "level"}
+
+    assert levels("what does a senior analyst do?") == {"D3 Senior Analyst / Data Scientist"}
+    assert levels("what does a senior data scientist do?") == {"D3 Senior Analyst / Data Scientist"}
+    assert levels("lead analyst - do i manage people?") == {"D4 Lead (Analyst or Data Scientist)"}
+    assert levels("what does a lead data scientist do?") == {"D4 Lead (Analyst or Data Scientist)"}
+    assert levels("is AI part of the job?") == set()
+
+
+def test_a_title_without_its_crafts_word_names_its_level(tmp_path: Path) -> None:
+    """In Customer Support, "Senior Support Specialist" is a senior (or "sr") specialist to the people who hold it:
+    the word the craft names itself by can be left out, as "specialist 2" already leaves it out of Support
+    Specialist 2."""
+    from tests.support.frameworks import Ladder, area_table, structure_of, write_ladders
+
+    cells = area_table({"Case ownership": "Owns tickets."})
+    write_ladders(tmp_path, {"support": Ladder("Customer Support", [
+        ("Support Specialist 1", cells), ("Support Specialist 2", cells), ("Senior Support Specialist", cells),
+        ("Support Manager", cells)])})
+    structure = structure_of(tmp_path)
+    named = {v for m in structure.detect("sr specialist, what do i own in an outage?").mentions for kind, v in m.values
+             if kind == "level"}
+    assert named == {"Senior Support Specialist"}
+
+
+def test_prose_is_selected_by_a_level_named_in_its_faq_question_or_its_comparison_column(tmp_path: Path) -> None:
+    """A level's name selects the framework's prose that names it, beside the level's own text, and an FAQ answer
+    or a comparison cell is about what its question or its column says: "does a team lead have direct reports?" can
+    be answered by the answer under "Is Team Lead a management job?", and by the Team Lead column of a comparison."""
+    from index.parse import load_content
+    from tests.support.frameworks import Ladder, area_table, page, structure_of, write_ladders, write_pages
+
+    cells = area_table({"Case ownership": "Owns tickets."})
+    write_ladders(tmp_path, {"support": Ladder("Customer Support", [("Specialist", cells), ("Team Lead", cells)])})
+    write_pages(tmp_path, {
+        "faq.md": page("# FAQ\n\n**Is Team Lead a management job?**\n\nNot in the line sense: reports stay with "
+                       "the manager.\n\n**Can I skip a level?**\n\nNo.\n", title="FAQ", parent="Acme Ladder",
+                       nav_order=9),
+        "tracks.md": page("# Tracks\n\n## What changes\n\n| Specialist | Team Lead |\n|---|---|\n"
+                          "| You work the queue every day. | You run one shift at a time and coach it. |\n",
+                          title="Tracks", parent="Acme Ladder", nav_order=8),
+    })
+    structure = structure_of(tmp_path)
+    entries = load_content(tmp_path).entries
+
+    def selected(question: str) -> set[str]:
+        found = structure.detect(question)
+        rows = {int(i) for m in found.mentions if "who" in m.kinds for i in structure.rows(m, {"who", "craft"})}
+        return {entries[i].description for i in rows if not entries[i].level}
+
+    chosen = selected("does a team lead have direct reports?")
+    assert "Not in the line sense: reports stay with the manager." in chosen
+    assert "You run one shift at a time and coach it." in chosen
+    assert "No." not in chosen and "You work the queue every day." not in chosen
