@@ -535,6 +535,9 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
         if not levels_of[p.path]:
             for axis, steps in _page_axes(p).items():
                 axes.setdefault(axis, steps)
+    # The areas the pages above the levels define ("Business impact"): a level's list under such a heading is
+    # that area's, whatever step of an axis a bullet happens to name ("the domain's OKRs" is no Scope step).
+    defined = {e.area for p in pages if not levels_of[p.path] for e in p.entries} - set(axes)
     entries: list[Entry] = []
     for page in pages:
         is_level = levels_of[page.path]
@@ -554,7 +557,7 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
         level = page.title or page.h1
         split = is_level and not has_table_entries
         for e in page.entries:
-            pieces = _split_prose(e, page.blocks.get(e.source, []), axes) if split else [e]
+            pieces = _split_prose(e, page.blocks.get(e.source, []), axes) if split and e.area not in defined else [e]
             for piece in pieces:
                 if not is_level and piece.kind == "definition" and piece.level:
                     # Numbered headings on a page that is no level are its sections, not sub-levels.

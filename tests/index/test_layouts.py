@@ -110,6 +110,21 @@ def test_bullets_naming_an_axis_step_are_entries_of_that_axis(tmp_path: Path) ->
     assert len({e.id for e in content.entries}) == len(content.entries)
 
 
+def test_a_list_under_an_area_the_framework_defines_stays_that_areas(tmp_path: Path) -> None:
+    """A level's bullets under a competency the craft page defines ("## Delivery") are that competency's, though
+    one happens to name a step of an axis ("a feature" of Scope); a list under a heading the framework does not
+    define (a page's "At a glance") is still read step by step."""
+    _craft(tmp_path, "# Engineering\n\n## Scope\n\n- Task\n- Feature\n- Whole product\n\n"
+                     "## Delivery\n\nHow work reaches users.\n")
+    _page(tmp_path, "e2.md", f"title: Engineer Two\nparent: Engineering\n{_FW}\nnav_order: 2",
+          "# Engineer Two\n\n## At a glance\n\n- Scope: Feature\n\n## Delivery\n\n"
+          "- Releases each feature behind a flag.\n- Writes the release notes.\n")
+    two = [e for e in load_content(tmp_path).entries if e.level == "Engineer Two"]
+    delivery = [e for e in two if e.area == "Delivery"]
+    assert [e.paragraphs for e in delivery] == [["Releases each feature behind a flag.", "Writes the release notes."]]
+    assert [e.description for e in two if e.area == "Scope"] == ["Scope: Feature"]
+
+
 def test_a_list_whose_bullets_name_no_axis_stays_one_entry(tmp_path: Path) -> None:
     _craft(tmp_path)
     _page(tmp_path, "e1.md", f"title: Engineer One\nparent: Engineering\n{_FW}\nnav_order: 1",
