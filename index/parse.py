@@ -343,8 +343,19 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
 
 def _names_a_level(header: str) -> bool:
     """A column header that names a level, so the table is a level matrix (one entry per cell): it has a number
-    ("L3", "IC4", "Level 2"), or a level or seniority word of the word table (index/words.tsv)."""
-    return any(c.isdigit() for c in header) or any(singular(w) in LEVEL_WORDS | SENIORITY for w in words(header))
+    ("L3", "IC4", "Level 2", "AE II": a roman numeral after a word), or a level or seniority word of the word table
+    (index/words.tsv)."""
+    ws = words(header)
+    return any(c.isdigit() for c in header) or any(singular(w) in LEVEL_WORDS | SENIORITY for w in ws) \
+        or (len(ws) >= 2 and roman(ws[-1]) is not None)
+
+
+def _level_matrix(headers: list[str]) -> bool:
+    """Whether a table's columns beside its first are levels: most of them name one (`_names_a_level`), two or
+    more, as "| Competency | SDR | AE I | AE II | Senior AE |" does; the one that does not ("SDR") is a level
+    by its place among them."""
+    named = sum(_names_a_level(h) for h in headers[1:])
+    return len(headers) > 2 and named >= 2 and 2 * named > len(headers) - 1
 
 
 def _all_bold(inline: Token) -> bool:
@@ -421,7 +432,7 @@ def _parse_table(
             else:
                 rows.append((row_line, row))
         i += 1
-    level_matrix = len(headers) > 2 and all(_names_a_level(h) for h in headers[1:])
+    level_matrix = _level_matrix(headers)
     if not level_matrix and _is_comparison(headers, rows):
         _comparison_entries(headers, rows, page, section, offset, sublevel)
         return i + 1, True
@@ -529,8 +540,13 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
     _read_tier_tables(pages, by_title, parents, tiers)
     # A craft page with a table of its levels by row (tenure, time split) is the craft, not a level of its own:
     # its rows join the level pages below it, and its prose and axes define the craft.
+    # So is a page right under the framework whose table has the levels as columns ("| Competency | SDR | AE I |
+    # AE II |"): its columns are its levels, and the page their craft.
+    matrix_crafts = {p.path for p in pages if any(t.level_matrix and not t.tiers for t in p.tables)
+                     and p.title not in parents and not p.grand_parent
+                     and not (p.parent in by_title and by_title[p.parent].parent)}
     levels_of = {p.path: _is_level(p, by_title, parents) and not (p.level_rows and p.title in parents)
-                 for p in pages}
+                 and p.path not in matrix_crafts for p in pages}
     for p in pages:
         if not levels_of[p.path]:
             for axis, steps in _page_axes(p).items():
@@ -542,8 +558,8 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
     for page in pages:
         is_level = levels_of[page.path]
         has_table_entries = any(e.kind == "level" for e in page.entries)
-        if page.level_rows and page.title in parents:
-            # A craft page with a table of its levels by row (tenure, time split): the page is the craft.
+        if (page.level_rows and page.title in parents) or page.path in matrix_crafts:
+            # A craft page with a table of its levels by row (tenure, time split) or by column: the page is the craft.
             craft, framework = page.title, page.parent or page.title
         elif is_level or (page.tier_tables and _at_bottom(page, by_title, parents)):
             # A page of tier matrices where a level would sit belongs to the craft above it, as a level would.

@@ -476,3 +476,24 @@ def test_the_govuk_skill_tiers_written_as_one_matrix_read_as_the_tier_pages_do(t
     assert not any(e.level for e in matrix.entries if e.kind == "tier")
     ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(matrix.entries).by_craft()]
     assert ladders == [[lv.title for lv in ladder] for ladder in LevelOrder(split.entries).by_craft()]
+
+
+def test_a_page_under_the_framework_whose_columns_are_levels_is_their_craft(tmp_path: Path) -> None:
+    """A craft written as one page with one matrix, its levels as columns, sits right under the framework: the
+    page is the craft and each column a level of it, most columns naming a level ("AE I", "Senior AE") and one
+    among them by its place ("SDR"); two such pages are two crafts, not levels of the framework."""
+    _page(tmp_path, "index.md", "title: Revenue Framework\nnav_order: 1", "# Revenue Framework\n\nHow we grow.\n")
+    _page(tmp_path, "new-business.md", "title: New Business\nparent: Revenue Framework\nnav_order: 2",
+          "# New Business\n\nFinding new customers.\n\n"
+          "| Competency | SDR | AE I | AE II | Senior AE |\n|---|---|---|---|---|\n"
+          "| Discovery | Asks the standard questions. | Runs discovery alone. | Finds the real buyer. | Coaches. |\n")
+    _page(tmp_path, "accounts.md", "title: Accounts\nparent: Revenue Framework\nnav_order: 3",
+          "# Accounts\n\n| Competency | AM1 | AM2 |\n|---|---|---|\n| Renewals | Renews on time. | Grows them. |\n")
+    entries = load_content(tmp_path).entries
+    cells = {(e.craft, e.level): e.description for e in entries if e.kind == "level"}
+    assert cells[("New Business", "SDR")] == "Asks the standard questions."
+    assert cells[("New Business", "AE II")] == "Finds the real buyer."
+    assert cells[("Accounts", "AM2")] == "Grows them."
+    assert {e.framework for e in entries if e.kind == "level"} == {"Revenue Framework"}
+    intro = [e for e in entries if e.description == "Finding new customers."]
+    assert [(e.kind, e.craft, e.level) for e in intro] == [("definition", "New Business", "")]

@@ -32,7 +32,7 @@ CITATION = (
     " (software/engineer2.md:18)"
 )
 TODO_AREAS = [
-    "Data Ethics — Level 1 (Northwind Career Ladder)",
+    "Data Ethics — Level 1 (Data Science Craft)",
     "Site Reliability Engineering (SRE) — Engineer 1 (Software Engineering Craft)",
     "Hiring — Senior Engineer 2 (Individual Contributor) (Software Engineering Craft)",
 ]
