@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from index.entry import FEW_WORDS, Entry, EntryKind, Layout, is_inclusion, is_label, is_todo_text
 from index.files import NotText, UnsafePage, directory_links, page_paths, read_page, text_of
 from index.frontmatter import FrontMatterError, SafeFrontMatterLoader, load_front_matter
-from index.levelnames import LABEL_SEPARATOR, LEVEL_WORDS, SENIORITY, singular
+from index.levelnames import LABEL_SEPARATOR, LEVEL_WORDS, SENIORITY, singular, title_numbers
 from index.problem import Problem as Problem
 from index.tokens import STOPWORDS, roman, stem, words
 
@@ -572,7 +572,12 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
             framework = page.parent or page.title
         level = page.title or page.h1
         split = is_level and not has_table_entries
+        joined = _row_levels(page, pages) if page.level_rows and page.title in parents else {}
         for e in page.entries:
+            if e.level in joined:
+                # Said of that level as its own page says it: its title, and the role its heading names.
+                own = joined[e.level]
+                e = replace(e, level=own.title, role=next((x.role for x in own.entries), e.role))
             pieces = _split_prose(e, page.blocks.get(e.source, []), axes) if split and e.area not in defined else [e]
             for piece in pieces:
                 if not is_level and piece.kind == "definition" and piece.level:
@@ -588,6 +593,24 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
                     piece = replace(piece, kind="tier", level="", section=piece.section or page.title)
                 entries.append(replace(piece, framework=framework, craft=craft))
     return entries
+
+
+def _row_levels(craft: Page, pages: list[Page]) -> dict[str, Page]:
+    """The level pages below a craft page that its table's rows name by their code ("| P3 | … |" on the page
+    above "P3 Senior Engineer"): {row label: page}, when one page alone carries the label's code and number. A
+    row that names its page by the page's own title needs no joining."""
+    below = {p.title: p for p in pages if p.parent == craft.title and p.title}
+    out: dict[str, Page] = {}
+    for t in craft.tables:
+        if not t.level_rows:
+            continue
+        for _, cells, _ in t.rows:
+            label = cells[0].replace("\n\n", " ").strip() if cells else ""
+            numbers = title_numbers(label) if label and label not in below else set()
+            match = [b for b in below if numbers and numbers & title_numbers(b)]
+            if len(match) == 1:
+                out[label] = below[match[0]]
+    return out
 
 
 def _is_level(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool:

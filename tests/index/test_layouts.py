@@ -187,6 +187,23 @@ def test_a_table_of_levels_by_row_gives_an_entry_per_cell_labelled_by_its_column
     assert ladders == [["Engineer One", "Engineer Two"]]
 
 
+def test_a_row_naming_a_level_by_its_code_joins_that_levels_page(tmp_path: Path) -> None:
+    """A craft page's table of levels by row that names each by its code ("| P2 | … |") is about the level pages
+    below it ("P2 Engineer"): each row joins its page's level and role, so the ladder is P1 Engineer, P2 Engineer,
+    not P1, P2 beside them, and "p2" selects the row with the page."""
+    _craft(tmp_path, "# Engineering\n\nEngineers build the widgets.\n\n## On-call\n\n"
+                     "| Level | On-call |\n|---|---|\n| P1 | Shadows two rotations. |\n| P2 | Joins the rota. |\n")
+    for n in (1, 2):
+        _page(tmp_path, f"p{n}.md", f"title: P{n} Engineer\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# P{n} - Widget Engineer\n\n| Area | Expectation |\n|---|---|\n| Delivery | Ships scope s{n}. |\n")
+    content = load_content(tmp_path)
+    row = next(e for e in content.entries if e.description == "Joins the rota.")
+    page = next(e for e in content.entries if e.description == "Ships scope s2.")
+    assert (row.level, row.role, row.area) == ("P2 Engineer", page.role, "On-call")
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ladders == [["P1 Engineer", "P2 Engineer"]]
+
+
 def test_a_craft_page_with_a_table_of_levels_by_row_stays_the_craft(tmp_path: Path) -> None:
     """Its introduction and axes define the craft, as on any craft page: the table does not make the page a level
     of its own (first on the ladder, its prose that level's text, its axes lost), and each level is still cited
