@@ -25,7 +25,7 @@ from index.tokens import stem
 OUT_OF_SCOPE = frozenset(
     stem(w)
     for w in """salary pay paid payslip payroll wage earn bonus bonuses compensation equity pension vacation holiday
-    leave pto sick sickness maternity paternity parental benefits perks expenses overtime raise""".split()
+    leave pto sick sickness maternity paternity parental benefits perks expenses overtime raise budget""".split()
 )
 _TOPICS = sorted(OUT_OF_SCOPE)  # as `spelling.near` reads them
 
