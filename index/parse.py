@@ -79,6 +79,8 @@ class Page:
     # The paragraphs of each prose entry (by its source) as written, so a list can be split into its bullets.
     blocks: dict[str, list[Block]] = field(default_factory=dict)
     sublevels: list[str] = field(default_factory=list)  # levels written as headings on this page
+    craft_of_sections: bool = False  # a craft's one page, its levels its sections (load_content)
+    parallel_sections: bool = False  # it has sections with the same sub-headings (`_parallel_sections`)
     level_rows: bool = False  # a table on this page names a level per row
     tables: list[Table] = field(default_factory=list)
     tier_tables: bool = False  # a table on this page is a competency x proficiency-tier matrix
@@ -214,7 +216,7 @@ def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Page | None:
+def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path, sections: bool = False) -> Page | None:
     try:
         raw = read_page(path, root)
     except UnsafePage as exc:
@@ -253,8 +255,9 @@ def _parse_page(path: Path, rel: str, problems: list[Problem], root: Path) -> Pa
     body_line = 0  # where the prose under the current heading starts
     over_table = False  # the current heading names a table's section, not an area
     seen: dict[tuple[str, str, str], int] = {}
-    sublevel_rank, sublevels = _sublevel_headings(tokens, page.title or page.h1)
+    sublevel_rank, sublevels = _sublevel_headings(tokens, page.title or page.h1, sections)
     page.sublevels = list(sublevels.values())
+    page.parallel_sections = bool(sublevels) if sections else bool(_parallel_sections(tokens)[0])
     sublevel = ""  # the sub-level ("Senior Engineer II") the text read now belongs to
     depth = 0  # list nesting
     new_item = False  # the next paragraph starts a top-level list item
@@ -365,7 +368,7 @@ def _all_bold(inline: Token) -> bool:
         and not any(c.type == "strong_open" for c in kids[1:-1])
 
 
-def _sublevel_headings(tokens: list[Token], title: str) -> tuple[int, dict[int, str]]:
+def _sublevel_headings(tokens: list[Token], title: str, sections: bool = False) -> tuple[int, dict[int, str]]:
     """Headings that split one page into sub-levels ("## Senior Engineer I", "## Senior Engineer II", or
     "## I", "## II" under a page titled "Senior Engineer"): at one heading rank, two or more headings that are
     the same words followed by different numbers (roman or not). (rank, {token position: level title}); no
@@ -393,6 +396,30 @@ def _sublevel_headings(tokens: list[Token], title: str) -> tuple[int, dict[int, 
         numbers = [n for _, _, _, n in found]
         if len(found) >= 2 and len(stems) == 1 and len(set(numbers)) == len(numbers):
             return rank, {i: text if stem else f"{title} {text}".strip() for i, stem, text, _ in found}
+    return _parallel_sections(tokens) if sections else (0, {})
+
+
+def _parallel_sections(tokens: list[Token]) -> tuple[int, dict[int, str]]:
+    """Sections of one rank that are levels, told by their shape alone ("## Junior Engineer", "## Engineer", each
+    over "### Delivery", "### Collaboration"): two or more headings of a rank whose sub-headings are the same
+    names, as the levels of a table repeat its areas. Only a craft's own page is read so (load_content)."""
+    heads: list[tuple[int, int, str]] = [(i, int(t.tag[1:]), _Inline(tokens[i + 1]).text) for i, t in enumerate(tokens)
+                                         if t.type == "heading_open" and t.tag != "h1"]
+    for rank in sorted({r for _, r, _ in heads}):
+        children: dict[int, set[str]] = {}
+        current: int | None = None
+        for i, r, text in heads:
+            if r < rank:
+                current = None
+            elif r == rank:
+                current = i
+                children[i] = set()
+            elif r == rank + 1 and current is not None:
+                children[current].add(_name(text))
+        shared = {i: names for i, names in children.items()
+                  if names and any(names & other for j, other in children.items() if j != i)}
+        if len(shared) >= 2:
+            return rank, {i: text for i, _, text in heads if i in shared}
     return 0, {}
 
 
@@ -546,7 +573,7 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
                      and p.title not in parents and not p.grand_parent
                      and not (p.parent in by_title and by_title[p.parent].parent)}
     levels_of = {p.path: _is_level(p, by_title, parents) and not (p.level_rows and p.title in parents)
-                 and p.path not in matrix_crafts for p in pages}
+                 and p.path not in matrix_crafts and not p.craft_of_sections for p in pages}
     for p in pages:
         if not levels_of[p.path]:
             for axis, steps in _page_axes(p).items():
@@ -558,7 +585,7 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
     for page in pages:
         is_level = levels_of[page.path]
         has_table_entries = any(e.kind == "level" for e in page.entries)
-        if (page.level_rows and page.title in parents) or page.path in matrix_crafts:
+        if (page.level_rows and page.title in parents) or page.path in matrix_crafts or page.craft_of_sections:
             # A craft page with a table of its levels by row (tenure, time split) or by column: the page is the craft.
             craft, framework = page.title, page.parent or page.title
         elif is_level or (page.tier_tables and _at_bottom(page, by_title, parents)):
@@ -580,7 +607,10 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
                 e = replace(e, level=own.title, role=next((x.role for x in own.entries), e.role))
             pieces = _split_prose(e, page.blocks.get(e.source, []), axes) if split and e.area not in defined else [e]
             for piece in pieces:
-                if not is_level and piece.kind == "definition" and piece.level:
+                if page.craft_of_sections and piece.kind == "definition" and piece.level:
+                    # A craft's one page: each level section's text is that level's, found and quoted like a cell.
+                    piece = replace(piece, kind="level", nav_order=page.nav_order)
+                elif not is_level and piece.kind == "definition" and piece.level:
                     # Numbered headings on a page that is no level are its sections, not sub-levels.
                     piece = replace(piece, level="")
                 if is_level and piece.kind == "definition" and piece.layout != "cell" \
@@ -834,6 +864,20 @@ def load_content(root: Path | str) -> Content:
         page = _parse_page(path, rel, problems, root)
         if page is not None and page.front_matter:
             pages.append(page)
+    # A craft written as one page, its levels as sections ("## Junior Engineer" … "## Staff Engineer"), sits where a
+    # craft page does (right under the framework, no pages of its own): read again with its parallel sections as
+    # levels. Where a level page sits, sections with the same sub-headings are its own parts ("## Core",
+    # "## Specialism"), so only this place is read so.
+    by_title = {p.title: p for p in pages if p.title}
+    parents = {p.parent for p in pages if p.parent}
+    for n, p in enumerate(pages):
+        if not p.parallel_sections or p.sublevels or p.grand_parent or p.title in parents \
+                or (p.parent in by_title and by_title[p.parent].parent):
+            continue
+        again = _parse_page(root / p.path, p.path, [], root, sections=True)
+        if again is not None and again.sublevels:
+            again.craft_of_sections = True
+            pages[n] = again
     axes: dict[str, list[str]] = {}
     entries = _resolve(pages, axes)
     # A page with nothing but its title (a level page not written yet) is quoted nowhere and is no level: the bot

@@ -514,3 +514,27 @@ def test_a_page_under_the_framework_whose_columns_are_levels_is_their_craft(tmp_
     assert {e.framework for e in entries if e.kind == "level"} == {"Revenue Framework"}
     intro = [e for e in entries if e.description == "Finding new customers."]
     assert [(e.kind, e.craft, e.level) for e in intro] == [("definition", "New Business", "")]
+
+
+def test_a_craft_written_as_one_page_of_level_sections_has_those_levels(tmp_path: Path) -> None:
+    """A craft's one page right under the framework, its levels as sections ("## Junior Engineer", "## Engineer")
+    over the same competencies ("### Delivery", "### Collaboration"): each section is a level of the craft, its
+    competencies its areas, and the text above the first a definition of the craft. The same shape on a level
+    page is that level's own parts ("## Core", "## Specialism"), not levels."""
+    _page(tmp_path, "index.md", "title: Kestrel Levels\nnav_order: 1", "# Kestrel Levels\n\nOne page per craft.\n")
+    sections = "".join(f"## {level}\n\n{level}s ship.\n\n### Delivery\n\n{level} delivery.\n\n"
+                       f"### Collaboration\n\n{level} collaboration.\n\n" for level in ("Junior Engineer", "Engineer"))
+    _page(tmp_path, "backend.md", "title: Backend\nparent: Kestrel Levels\nnav_order: 2",
+          f"# Backend\n\nFor the routing engine.\n\n{sections}")
+    _page(tmp_path, "web.md", "title: Web\nparent: Kestrel Levels\nnav_order: 3", "# Web\n\nFor the site.\n")
+    _page(tmp_path, "web1.md", "title: Web One\nparent: Web\ngrand_parent: Kestrel Levels\nnav_order: 1",
+          "# Web One\n\n## Core\n\n### Delivery\n\nShips pages.\n\n## Specialism\n\n### Delivery\n\nShips widgets.\n")
+    content = load_content(tmp_path)
+    assert not [p for p in content.problems if p.severity == "error"]
+    backend = {(e.kind, e.level, e.area): e.description for e in content.entries if e.craft == "Backend"}
+    assert backend[("level", "Engineer", "Delivery")] == "Engineer delivery."
+    assert backend[("level", "Junior Engineer", "Junior Engineer")] == "Junior Engineers ship."
+    assert backend[("definition", "", "Backend")] == "For the routing engine."
+    assert {e.level for e in content.entries if e.craft == "Web" and e.kind == "level"} == {"Web One"}
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ["Junior Engineer", "Engineer"] in ladders
