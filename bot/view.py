@@ -337,7 +337,7 @@ class ChecklistItem:
     """One area of a promotion checklist: the target level's cell, and how it changed since the current level."""
 
     quote: Quote
-    change: str  # "changed", "new" or "same"
+    change: str  # "changed", "new" or "same"; "guide" for the current level's advice on moving up
     mark: str  # the change in words: "changed from Level 3", "new at Level 4", "same as Level 3"
 
     @property
@@ -378,6 +378,8 @@ def checklist_view(answer: Answer, whole: bool = False) -> ChecklistView | None:
 
 
 def _mark(change: str, current: str, target: str) -> str:
+    if change == "guide":
+        return f"what {current} says of moving up"
     if change == "same":
         return f"same as {current}"
     if change == "new":

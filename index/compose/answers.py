@@ -97,7 +97,8 @@ class Choice:
 @dataclass(frozen=True)
 class Checklist:
     """A promotion checklist: the target level's cells (the answer's quotes, in order), each marked by
-    how it changed since the current level: "changed", "new" (no such area there) or "same"."""
+    how it changed since the current level: "changed", "new" (no such area there) or "same"; led by the current
+    level's own sections on moving up ("Getting to the next level"), marked "guide"."""
 
     current: str
     target: str

@@ -1,12 +1,14 @@
 """The promotion checklist: for a move from one level to the next ("from level 3 to level 4",
 "promoted to L4", "I'm an L3, how do I progress?"), every area of the target level in page order (the area a
 question asks about besides the move first), each marked `changed`, `same` or `new` against the current level,
-with the changed words marked."""
+with the changed words marked; led by what the current level's own page says of moving up, when it has a section
+for it ("Getting to the next level"), marked `guide`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from index import wordtable
 from index.compose import overview
 from index.compose.answers import NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
 from index.compose.shared import Asking, best_of_choice, named_levels, reaching_order
@@ -15,7 +17,12 @@ from index.levelorder import Level
 from index.query import Query
 from index.request import Request
 from index.search import Ranking
+from index.tokens import words
 from index.worddiff import new_spans
+
+# Words of a section's heading that say it is about moving up ("Getting to the next level", "Path to promotion",
+# "How to progress"), the word table's: the rungs' and the progress words, and the verbs of a move.
+_MOVING_UP = wordtable.role("up") | wordtable.role("progress") | wordtable.role("move-verb")
 
 
 def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer | None:
@@ -109,6 +116,8 @@ def of_move(asking: Asking, current: Level, target: Level, lead: str | None = No
             continue
         if e.area == target.title:
             continue  # the page's introduction is no item to work through
+        if set(words(e.area)) & _MOVING_UP:
+            continue  # nor is its advice on the move after this one
         before = at.get((e.section, e.area)) or at.get(e.area)
         if before is None:
             change = "new"
@@ -128,9 +137,14 @@ def of_move(asking: Asking, current: Level, target: Level, lead: str | None = No
         first = [k for k, q in enumerate(quotes) if q.entry.area == lead]
         order = first + [k for k in range(len(quotes)) if k not in first]
         quotes, changes = [quotes[k] for k in order], [changes[k] for k in order]
+    # The current level's own advice on moving up comes first: what its page says it takes to reach the next.
+    guides = [quote_for(e, 1.0, (), asking.site_url) for e in entries
+              if e.kind == "level" and e.craft == craft and e.framework == framework and e.level == current.title
+              and e.area != current.title and not e.todo and set(words(e.area)) & _MOVING_UP]
+    quotes, changes = guides + quotes, ["guide"] * len(guides) + changes
     counts = {c: changes.count(c) for c in ("changed", "new", "same") if c in changes}
     summary = ", ".join(f"{n} {c if c != 'same' else f'same as {current.title}'}" for c, n in counts.items())
-    message = f"From {current.title} to {target.title} ({craft}): {len(quotes)} area(s); {summary}."
+    message = f"From {current.title} to {target.title} ({craft}): {len(quotes) - len(guides)} area(s); {summary}."
     if any(q.todo for q in quotes):
         message += f" {NOT_WRITTEN}"
     return Answer(asking.question, "checklist", True, quotes=quotes, message=message, truncated=asking.truncated,

@@ -121,3 +121,20 @@ def test_a_move_with_a_topic_of_its_own_leads_with_the_area_it_asks_about(crafte
 def test_a_move_that_says_only_the_move_is_in_page_order(crafters: Answerer) -> None:
     answer = crafters.ask("how do i get from L2 to L3?")
     assert [q.entry.area for q in answer.quotes] == ["Communication", "Teamwork", "Mastery"]
+
+
+def test_a_move_leads_with_what_the_current_levels_page_says_of_moving_up(tmp_path, open_answerer) -> None:
+    """A level page's own section on moving up ("## Getting to the next level") answers "how do I get from L1 to
+    L2?" before L2's areas do, marked as the current level's advice; L2's own such section, about the move after
+    it, is no item of this move's checklist."""
+    def level(n: int) -> str:
+        return (f"## Scope\n\nOwns scope s{n}.\n\n## Delivery\n\nShips d{n}.\n\n"
+                f"## Getting to the next level\n\nTake on advice a{n}.\n")
+
+    write_ladders(tmp_path, {"tpm": Ladder("Program Management", [("L1", level(1)), ("L2", level(2)),
+                                                                   ("L3", level(3))])})
+    answer = open_answerer(tmp_path, progress=False).ask("how do i get from L1 to L2?")
+    assert answer.checklist is not None and answer.intent == "checklist"
+    assert answer.quotes[0].text == "Take on advice a1." and answer.checklist.changes[0] == "guide"
+    assert [q.entry.area for q in answer.quotes[1:]] == ["Scope", "Delivery"]
+    assert answer.message.startswith("From L1 to L2 (Program Management): 2 area(s)")
