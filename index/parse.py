@@ -622,7 +622,24 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
                 if page.title in tiers:
                     piece = replace(piece, kind="tier", level="", section=piece.section or page.title)
                 entries.append(replace(piece, framework=framework, craft=craft))
-    return entries
+    return _one_label_per_code(entries, {e.source for p in pages for t in p.tables if t.level_rows and not t.tiers
+                                         for e in p.entries[slice(*t.span)]})
+
+
+def _one_label_per_code(entries: list[Entry], by_row: set[str]) -> list[Entry]:
+    """Rows of tables of levels by row, on several pages of one craft, that name one level by its code and number
+    in different words ("M4 Sr. Marketing Manager" on one page, "M4 Senior Marketing Manager" on another) are
+    that one level, named as most of the rows name it (the first so named when as many)."""
+    labels: dict[tuple[str, str, frozenset[tuple[str, int]]], Counter[str]] = {}
+    for e in entries:
+        if e.source in by_row and e.level and (numbers := frozenset(title_numbers(e.level))):
+            labels.setdefault((e.framework, e.craft, numbers), Counter())[e.level] += 1
+    rename = {(fw, craft, label): named.most_common(1)[0][0] for (fw, craft, _), named in labels.items()
+              if len(named) > 1 for label in named}
+    if not rename:
+        return entries
+    return [replace(e, level=rename.get((e.framework, e.craft, e.level), e.level)) if e.source in by_row else e
+            for e in entries]
 
 
 def _row_levels(craft: Page, pages: list[Page]) -> dict[str, Page]:

@@ -538,3 +538,19 @@ def test_a_craft_written_as_one_page_of_level_sections_has_those_levels(tmp_path
     assert {e.level for e in content.entries if e.craft == "Web" and e.kind == "level"} == {"Web One"}
     ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
     assert ["Junior Engineer", "Engineer"] in ladders
+
+
+def test_rows_naming_one_code_in_different_words_are_one_level(tmp_path: Path) -> None:
+    """A framework of competency pages, each a table of levels by row, that writes one level's title two ways
+    ("M2 Sr. Manager" on one page, "M2 Senior Manager" on the others) has that one level, named as most rows name
+    it: the ladder lists M1, M2, not a second M2 after them."""
+    _craft(tmp_path, "# Marketing\n\nThe competencies.\n")
+    for n, (name, second) in enumerate((("Brand", "M2 Senior Manager"), ("Budget", "M2 Sr. Manager"),
+                                         ("Campaigns", "M2 Senior Manager")), start=1):
+        _page(tmp_path, f"c{n}.md", f"title: {name}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# {name}\n\n| Level | What good looks like |\n|---|---|\n| M1 Associate | Learns {name}. |\n"
+              f"| {second} | Owns {name}. |\n")
+    content = load_content(tmp_path)
+    assert {e.level for e in content.entries if e.description.startswith("Owns")} == {"M2 Senior Manager"}
+    ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
+    assert ladders == [["M1 Associate", "M2 Senior Manager"]]
