@@ -632,7 +632,8 @@ def _one_label_per_code(entries: list[Entry], by_row: set[str]) -> list[Entry]:
     that one level, named as most of the rows name it (the first so named when as many)."""
     labels: dict[tuple[str, str, frozenset[tuple[str, int]]], Counter[str]] = {}
     for e in entries:
-        if e.source in by_row and e.level and (numbers := frozenset(title_numbers(e.level))):
+        # By a code only: "Level 3 (IC)" and "Level 3 (Manager)" carry one bare number and are two levels.
+        if e.source in by_row and e.level and (numbers := frozenset(n for n in title_numbers(e.level) if n[0])):
             labels.setdefault((e.framework, e.craft, numbers), Counter())[e.level] += 1
     rename = {(fw, craft, label): named.most_common(1)[0][0] for (fw, craft, _), named in labels.items()
               if len(named) > 1 for label in named}

@@ -554,3 +554,15 @@ def test_rows_naming_one_code_in_different_words_are_one_level(tmp_path: Path) -
     assert {e.level for e in content.entries if e.description.startswith("Owns")} == {"M2 Senior Manager"}
     ladders = [[lv.title for lv in ladder] for ladder in LevelOrder(content.entries).by_craft()]
     assert ladders == [["M1 Associate", "M2 Senior Manager"]]
+
+
+def test_rows_with_one_bare_number_and_different_qualifiers_stay_two_levels(tmp_path: Path) -> None:
+    """Only a code joins rows written in different words: "Level 2 (IC)" and "Level 2 (Manager)", on competency
+    pages' tables of levels by row, carry the same bare number and are two levels of the ladder."""
+    _craft(tmp_path, "# Engineering\n\nThe competencies.\n")
+    for n, name in enumerate(("Delivery", "People"), start=1):
+        _page(tmp_path, f"c{n}.md", f"title: {name}\nparent: Engineering\n{_FW}\nnav_order: {n}",
+              f"# {name}\n\n| Level | What good looks like |\n|---|---|\n| Level 1 | Learns {name}. |\n"
+              f"| Level 2 (IC) | Owns {name}. |\n| Level 2 (Manager) | Grows people in {name}. |\n")
+    levels = {e.level for e in load_content(tmp_path).entries if e.kind == "level"}
+    assert levels == {"Level 1", "Level 2 (IC)", "Level 2 (Manager)"}
