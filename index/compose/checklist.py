@@ -13,6 +13,7 @@ from index.compose import overview
 from index.compose.answers import NOT_WRITTEN, Answer, Checklist, Choice, Quote, quote_for
 from index.compose.shared import Asking, best_of_choice, named_levels, reaching_order
 from index.intents import Intent as Plan
+from index.levelnames import LEVEL_WORDS
 from index.levelorder import Level
 from index.query import Query
 from index.request import Request
@@ -20,9 +21,16 @@ from index.search import Ranking
 from index.tokens import words
 from index.worddiff import new_spans
 
-# Words of a section's heading that say it is about moving up ("Getting to the next level", "Path to promotion",
-# "How to progress"), the word table's: the rungs' and the progress words, and the verbs of a move.
-_MOVING_UP = wordtable.role("up") | wordtable.role("progress") | wordtable.role("move-verb")
+# Words of a section's heading that say it is about moving up, the word table's: a progress word ("Path to
+# promotion", "How to progress"), or a rung's word or a move's verb with a level word ("Getting to the next level",
+# "Moving up a level"). A rung's word alone is no advice: "Going above and beyond" is a competency.
+_PROGRESS = wordtable.role("progress")
+_MOVE = wordtable.role("up") | wordtable.role("move-verb")
+
+
+def _moving_up(heading: str) -> bool:
+    ws = set(words(heading))
+    return bool(ws & _PROGRESS) or bool(ws & _MOVE and ws & LEVEL_WORDS)
 
 
 def compose(asking: Asking, query: Query, ranking: Ranking, plan: Plan) -> Answer | None:
@@ -116,7 +124,7 @@ def of_move(asking: Asking, current: Level, target: Level, lead: str | None = No
             continue
         if e.area == target.title:
             continue  # the page's introduction is no item to work through
-        if set(words(e.area)) & _MOVING_UP:
+        if _moving_up(e.area):
             continue  # nor is its advice on the move after this one
         before = at.get((e.section, e.area)) or at.get(e.area)
         if before is None:
@@ -140,7 +148,7 @@ def of_move(asking: Asking, current: Level, target: Level, lead: str | None = No
     # The current level's own advice on moving up comes first: what its page says it takes to reach the next.
     guides = [quote_for(e, 1.0, (), asking.site_url) for e in entries
               if e.kind == "level" and e.craft == craft and e.framework == framework and e.level == current.title
-              and e.area != current.title and not e.todo and set(words(e.area)) & _MOVING_UP]
+              and e.area != current.title and not e.todo and _moving_up(e.area)]
     quotes, changes = guides + quotes, ["guide"] * len(guides) + changes
     counts = {c: changes.count(c) for c in ("changed", "new", "same") if c in changes}
     summary = ", ".join(f"{n} {c if c != 'same' else f'same as {current.title}'}" for c, n in counts.items())

@@ -138,3 +138,15 @@ def test_a_move_leads_with_what_the_current_levels_page_says_of_moving_up(tmp_pa
     assert answer.quotes[0].text == "Take on advice a1." and answer.checklist.changes[0] == "guide"
     assert [q.entry.area for q in answer.quotes[1:]] == ["Scope", "Delivery"]
     assert answer.message.startswith("From L1 to L2 (Program Management): 2 area(s)")
+
+
+def test_a_competency_named_with_a_rungs_word_is_no_advice_on_moving_up(tmp_path, open_answerer) -> None:
+    """"Going above and beyond" is a competency each level has, not advice on the move: it stays an item of the
+    target level's checklist, in page order, and leads nothing."""
+    def level(n: int) -> str:
+        return f"## Scope\n\nOwns scope s{n}.\n\n## Going above and beyond\n\nHelps out h{n}.\n"
+
+    write_ladders(tmp_path, {"ops": Ladder("Operations", [("L1", level(1)), ("L2", level(2))])})
+    answer = open_answerer(tmp_path, progress=False).ask("how do i get from L1 to L2?")
+    assert answer.checklist is not None and "guide" not in answer.checklist.changes
+    assert [q.entry.area for q in answer.quotes] == ["Scope", "Going above and beyond"]
