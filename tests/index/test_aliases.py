@@ -11,6 +11,11 @@ from rapidfuzz import fuzz
 from index.aliases import EXACT, Structure, _abbreviates
 
 
+def _levels(structure: Structure, question: str) -> set[str]:
+    """The levels a question's names select, as the question model reads them."""
+    return {v for m in structure.detect(question).mentions for kind, v in m.values if kind == "level"}
+
+
 @pytest.mark.parametrize("short, full, stands_for", [
     ("mgmt", "management", True), ("sr", "senior", True), ("convo", "conversation", True),
     ("count", "communication", False), ("coat", "communication", False),
@@ -462,11 +467,9 @@ def test_a_word_of_the_language_is_no_slip_of_a_level_name(tmp_path: Path) -> No
     structure = structure_of(write_ladders(tmp_path, {"eng": Ladder("Engineering", [
         ("Engineer", cells), ("Senior Engineer", cells), ("Staff Engineer", cells)])}))
 
-    def levels(question: str) -> set[str]:
-        return {v for m in structure.detect(question).mentions for f, v in m.values if f == "level"}
-
-    assert levels("who fixes the tragedy of the commons stuff like missing tests?") == set()
-    assert levels("what does a staf engineer do?") == levels("what does a stafff engineer do?") == {"Staff Engineer"}
+    assert _levels(structure, "who fixes the tragedy of the commons stuff like missing tests?") == set()
+    assert _levels(structure, "what does a staf engineer do?") == {"Staff Engineer"}
+    assert _levels(structure, "what does a stafff engineer do?") == {"Staff Engineer"}
 
 
 def test_lower_case_initials_are_a_title_only_where_someone_is_named(tmp_path: Path) -> None:
@@ -483,16 +486,13 @@ def test_lower_case_initials_are_a_title_only_where_someone_is_named(tmp_path: P
     })
     structure = structure_of(tmp_path)
 
-    def levels(question: str) -> set[str]:
-        return {v for m in structure.detect(question).mentions for f, v in m.values if f == "level"}
-
     for loose in ("what does ur ladder say about delivery", "whats ur advice on mentoring",
                   "can u tell em what delivery means", "how do i tell em i want to grow"):
-        assert levels(loose) == set(), loose
-    assert levels("em expectations for delivery") == {"Engineering Manager"}
-    assert levels("what does a first time em do") == {"Engineering Manager"}
-    assert levels("what does a senior ur do") == {"Senior User Researcher"}
-    assert levels("ur vs em") == {"User Researcher", "Engineering Manager"}
+        assert _levels(structure, loose) == set(), loose
+    assert _levels(structure, "em expectations for delivery") == {"Engineering Manager"}
+    assert _levels(structure, "what does a first time em do") == {"Engineering Manager"}
+    assert _levels(structure, "what does a senior ur do") == {"Senior User Researcher"}
+    assert _levels(structure, "ur vs em") == {"User Researcher", "Engineering Manager"}
 
 
 def test_a_title_shortened_into_one_word_names_its_level(tmp_path: Path) -> None:
@@ -508,14 +508,11 @@ def test_a_title_shortened_into_one_word_names_its_level(tmp_path: Path) -> None
     })
     structure = structure_of(tmp_path)
 
-    def levels(question: str) -> set[str]:
-        return {v for m in structure.detect(question).mentions for kind, v in m.values if kind == "level"}
-
-    assert levels("what does a swe 2 do?") == {"Software Engineer II"}
-    assert levels("SWE 1 - do i estimate my own tasks?") == {"Software Engineer I"}
-    assert levels("is an MLE 1 expected to ship models?") == {"ML Engineer I"}
-    assert levels("can a sew 2 ship work?") == set()
-    assert levels("what does a swx 2 do?") == set()
+    assert _levels(structure, "what does a swe 2 do?") == {"Software Engineer II"}
+    assert _levels(structure, "SWE 1 - do i estimate my own tasks?") == {"Software Engineer I"}
+    assert _levels(structure, "is an MLE 1 expected to ship models?") == {"ML Engineer I"}
+    assert _levels(structure, "can a sew 2 ship work?") == set()
+    assert _levels(structure, "what does a swx 2 do?") == set()
 
 
 def test_a_title_of_alternatives_is_named_by_each(tmp_path: Path) -> None:
@@ -530,14 +527,11 @@ def test_a_title_of_alternatives_is_named_by_each(tmp_path: Path) -> None:
         ("D4 Lead (Analyst or Data Scientist)", cells), ("D5 AI/ML Engineer", cells)])})
     structure = structure_of(tmp_path)
 
-    def levels(question: str) -> set[str]:
-        return {v for m in structure.detect(question).mentions for kind, v in m.values if kind == "level"}
-
-    assert levels("what does a senior analyst do?") == {"D3 Senior Analyst / Data Scientist"}
-    assert levels("what does a senior data scientist do?") == {"D3 Senior Analyst / Data Scientist"}
-    assert levels("lead analyst - do i manage people?") == {"D4 Lead (Analyst or Data Scientist)"}
-    assert levels("what does a lead data scientist do?") == {"D4 Lead (Analyst or Data Scientist)"}
-    assert levels("is AI part of the job?") == set()
+    assert _levels(structure, "what does a senior analyst do?") == {"D3 Senior Analyst / Data Scientist"}
+    assert _levels(structure, "what does a senior data scientist do?") == {"D3 Senior Analyst / Data Scientist"}
+    assert _levels(structure, "lead analyst - do i manage people?") == {"D4 Lead (Analyst or Data Scientist)"}
+    assert _levels(structure, "what does a lead data scientist do?") == {"D4 Lead (Analyst or Data Scientist)"}
+    assert _levels(structure, "is AI part of the job?") == set()
 
 
 def test_a_title_without_its_crafts_word_names_its_level(tmp_path: Path) -> None:
@@ -551,9 +545,7 @@ def test_a_title_without_its_crafts_word_names_its_level(tmp_path: Path) -> None
         ("Support Specialist 1", cells), ("Support Specialist 2", cells), ("Senior Support Specialist", cells),
         ("Support Manager", cells)])})
     structure = structure_of(tmp_path)
-    named = {v for m in structure.detect("sr specialist, what do i own in an outage?").mentions for kind, v in m.values
-             if kind == "level"}
-    assert named == {"Senior Support Specialist"}
+    assert _levels(structure, "sr specialist, what do i own in an outage?") == {"Senior Support Specialist"}
 
 
 def test_prose_is_selected_by_a_level_named_in_its_faq_question_or_its_comparison_column(tmp_path: Path) -> None:
