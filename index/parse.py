@@ -570,8 +570,7 @@ def _resolve(pages: list[Page], axes: dict[str, list[str]]) -> list[Entry]:
     # So is a page right under the framework whose table has the levels as columns ("| Competency | SDR | AE I |
     # AE II |"): its columns are its levels, and the page their craft.
     matrix_crafts = {p.path for p in pages if any(t.level_matrix and not t.tiers for t in p.tables)
-                     and p.title not in parents and not p.grand_parent
-                     and not (p.parent in by_title and by_title[p.parent].parent)}
+                     and _where_a_craft_sits(p, by_title, parents)}
     levels_of = {p.path: _is_level(p, by_title, parents) and not (p.level_rows and p.title in parents)
                  and p.path not in matrix_crafts and not p.craft_of_sections for p in pages}
     for p in pages:
@@ -673,6 +672,11 @@ def _at_bottom(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool
     """A page under a craft with no pages of its own: where a level page sits."""
     return page.title not in parents and bool(
         page.grand_parent or (page.parent in by_title and by_title[page.parent].parent))
+
+
+def _where_a_craft_sits(page: Page, by_title: dict[str, Page], parents: set[str]) -> bool:
+    """A page with no pages of its own right under the framework (or at the top): where a craft's one page sits."""
+    return page.title not in parents and not _at_bottom(page, by_title, parents)
 
 
 def _name(text: str) -> str:
@@ -889,8 +893,7 @@ def load_content(root: Path | str) -> Content:
     by_title = {p.title: p for p in pages if p.title}
     parents = {p.parent for p in pages if p.parent}
     for n, p in enumerate(pages):
-        if not p.parallel_sections or p.sublevels or p.grand_parent or p.title in parents \
-                or (p.parent in by_title and by_title[p.parent].parent):
+        if not p.parallel_sections or p.sublevels or not _where_a_craft_sits(p, by_title, parents):
             continue
         again = _parse_page(root / p.path, p.path, [], root, sections=True)
         if again is not None and again.sublevels:
@@ -900,7 +903,6 @@ def load_content(root: Path | str) -> Content:
     entries = _resolve(pages, axes)
     # A page with nothing but its title (a level page not written yet) is quoted nowhere and is no level: the bot
     # would say the framework has no such level. Its editor should hear so; the rest still builds.
-    parents = {p.parent for p in pages if p.parent}
     for page in pages:
         if not page.entries and page.title not in parents:
             problems.append(Problem(page.path, 1, f'"{page.title or page.h1 or page.path}" has no text below its '
